@@ -1,0 +1,55 @@
+# The portal's everyday commands. `make run` and `make test` set everything up on a fresh
+# Debian machine with Python 3.11+ (venv module) and make.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+DEV_ENV := DEBUG=1
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test lint migrations-check pytest serve vendor messages clean
+
+$(VENV)/.installed-run: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed-run
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+## run: install, migrate, load the demo data and serve on http://127.0.0.1:8000 (SQLite)
+run: $(VENV)/.installed-run
+	$(DEV_ENV) $(BIN)/python manage.py migrate --noinput
+	$(DEV_ENV) $(BIN)/python manage.py seed_demo
+	@echo "Cổng thông tin: http://$(HOST):$(PORT)/  (tài khoản admin / demo, phutho / demo, …)"
+	$(DEV_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+## test: lint, check that models and migrations agree, and run the whole pytest suite
+test: lint migrations-check pytest
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+migrations-check: $(VENV)/.installed-test
+	$(DEV_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
+
+pytest: $(VENV)/.installed-test
+	$(BIN)/pytest
+
+## vendor: refresh the front-end assets under static/vendor from the npm registry
+vendor:
+	npm ci --no-audit --no-fund
+	mkdir -p static/vendor/bootstrap
+	cp node_modules/bootstrap/dist/css/bootstrap.min.css* node_modules/bootstrap/dist/js/bootstrap.bundle.min.js* \
+	   node_modules/bootstrap/LICENSE static/vendor/bootstrap/
+
+## messages: refresh the English translation catalogue (needs gettext)
+messages: $(VENV)/.installed-run
+	$(DEV_ENV) $(BIN)/python manage.py makemessages -l en --no-obsolete --ignore=.venv --ignore=node_modules
+	$(DEV_ENV) $(BIN)/python manage.py compilemessages -l en --ignore=.venv
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

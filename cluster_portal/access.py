@@ -1,0 +1,72 @@
+"""Who may do what: every access decision of the portal, in one module.
+
+Roles are derived, never stored. An admin is a superuser. Provincial staff are users with
+a staff profile tying them to one alliance; after a merger they act for the unit their
+alliance merged into. The chair of a cluster for year Y is the staff of that year's head
+alliance: the rights move with the term, at once, when the flag passes.
+
+Views and the admin call these functions and nothing else to decide access.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+
+    from emulation.models import ClusterTerm
+    from provinces.models import Province
+
+    User = AbstractBaseUser | AnonymousUser
+
+
+def is_admin(user: User) -> bool:
+    return bool(user.is_active and user.is_superuser)
+
+
+def home_province(user: User) -> Province | None:
+    """The alliance a user's profile names (as recorded, before any merger), if any."""
+    if not user.is_authenticated or not user.is_active:
+        return None
+    if not hasattr(user, "_home_province"):
+        from provinces.models import StaffProfile
+
+        profile = (
+            StaffProfile.objects.select_related("province__successor__successor")
+            .filter(user=user)
+            .first()
+        )
+        user._home_province = profile.province if profile else None
+    return user._home_province
+
+
+def unit_of(user: User, year: int) -> Province | None:
+    """The provincial unit a user acts for in `year`, following mergers forward."""
+    province = home_province(user)
+    return province.unit_in(year) if province else None
+
+
+def is_chair(user: User, term: ClusterTerm | None) -> bool:
+    """Staff of the head alliance of the term's year chair that cluster for that year."""
+    if term is None:
+        return False
+    unit = unit_of(user, term.year)
+    return unit is not None and unit.pk == term.head_id
+
+
+def can_view_cluster_year(user: User, member_ids: set[int], year: int) -> bool:
+    """Admins see every cluster; staff see the clusters their unit belongs to that year."""
+    if is_admin(user):
+        return True
+    unit = unit_of(user, year)
+    return unit is not None and unit.pk in member_ids
+
+
+def can_manage_organisation(user: User) -> bool:
+    """Provinces, clusters, membership, terms and users are kept by admins only."""
+    return is_admin(user)
+
+
+def can_use_admin(user: User) -> bool:
+    return is_admin(user)

@@ -1,0 +1,33 @@
+"""Vietnamese presentation helpers for templates and generated documents."""
+
+import datetime
+
+from django import template
+from django.utils import timezone
+
+register = template.Library()
+
+
+def nd30_date(value: datetime.date) -> str:
+    """The running-text date of Nghị định 30/2020/NĐ-CP: "ngày 05 tháng 02 năm 2025".
+
+    Days below 10 and the months 1 and 2 take a leading zero; other months do not.
+    """
+    day = f"{value.day:02d}"
+    month = f"{value.month:02d}" if value.month <= 2 else str(value.month)
+    return f"ngày {day} tháng {month} năm {value.year}"
+
+
+@register.filter(name="nd30_date")
+def nd30_date_filter(value) -> str:
+    if not isinstance(value, datetime.date):
+        return ""
+    if isinstance(value, datetime.datetime):
+        value = timezone.localdate(value) if timezone.is_aware(value) else value.date()
+    return nd30_date(value)
+
+
+@register.filter
+def year(value) -> str:
+    """A year as a plain number: 2023, never the grouped 2.023."""
+    return "" if value is None else str(value)

@@ -1,0 +1,11 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from emulation import views as emulation_views
+
+urlpatterns = [
+    path("", emulation_views.home, name="home"),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]

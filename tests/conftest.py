@@ -1,0 +1,27 @@
+import pytest
+from django.contrib.auth import get_user_model
+
+from provinces.models import Province, StaffProfile
+
+
+@pytest.fixture
+def make_staff(db):
+    """Build a provincial staff user: make_staff("Phú Thọ", 2023) ties a user to the unit
+    named "Phú Thọ" that was valid at the end of 2023."""
+
+    def build(name: str, year: int, username: str | None = None):
+        unit = Province.objects.valid_in(year).get(name=name)
+        user = get_user_model().objects.create_user(
+            username=username or f"{unit.slug}{unit.pk}", password="pw-for-tests"
+        )
+        StaffProfile.objects.create(user=user, province=unit)
+        return user
+
+    return build
+
+
+@pytest.fixture
+def admin_user(db):
+    return get_user_model().objects.create_superuser(
+        username="root", email="root@example.org", password="pw-for-tests"
+    )

@@ -1,0 +1,77 @@
+import pytest
+from django.apps import apps
+from django.contrib import admin
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+PAGES = [
+    "admin:index",
+    "admin:provinces_province_changelist",
+    "admin:provinces_cluster_changelist",
+    "admin:provinces_clustermembership_changelist",
+    "admin:emulation_clusterterm_changelist",
+    "admin:auth_user_changelist",
+]
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_anonymous_is_sent_to_login(client, page):
+    response = client.get(reverse(page))
+    assert response.status_code == 302
+    assert "/login/" in response.url
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_provincial_staff_and_the_chair_cannot_use_the_admin(client, make_staff, page):
+    client.force_login(make_staff("Phú Thọ", 2023))  # the chair of 2023
+    response = client.get(reverse(page))
+    assert response.status_code == 302
+
+
+def test_a_django_staff_flag_alone_does_not_open_the_admin(client, make_staff):
+    user = make_staff("Sơn La", 2023)
+    user.is_staff = True
+    user.save()
+    client.force_login(user)
+    assert client.get(reverse("admin:index")).status_code == 302
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_admin_sees_every_page(client, admin_user, page):
+    client.force_login(admin_user)
+    assert client.get(reverse(page)).status_code == 200
+
+
+def test_admin_pages_are_in_vietnamese(client, admin_user):
+    client.force_login(admin_user)
+    text = client.get(reverse("admin:index")).text
+    for label in [
+        "Tỉnh (Liên minh HTX tỉnh)",
+        "Cụm thi đua",
+        "Thành viên cụm",
+        "Cụm trưởng, cụm phó theo năm",
+    ]:
+        assert label in text
+
+
+def test_every_portal_model_has_vietnamese_names():
+    for app_label in ("provinces", "emulation"):
+        for model in apps.get_app_config(app_label).get_models():
+            if model.__name__.startswith("Historical"):
+                continue
+            assert model._meta.verbose_name != model.__name__.lower(), model
+            for field in model._meta.fields:
+                if field.name in {"id"}:
+                    continue
+                label = str(field.verbose_name)
+                assert label != field.name.replace("_", " "), f"{model.__name__}.{field.name}"
+
+
+def test_every_portal_model_is_in_the_admin():
+    registered = set(admin.site._registry)
+    for app_label in ("provinces", "emulation"):
+        for model in apps.get_app_config(app_label).get_models():
+            if model.__name__.startswith("Historical") or model.__name__ == "StaffProfile":
+                continue  # history is shown per record; staff profiles inline on users
+            assert model in registered, model

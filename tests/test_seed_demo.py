@@ -1,0 +1,60 @@
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import CommandError, call_command
+from django.test import override_settings
+
+from emulation.models import ClusterTerm
+from provinces.models import ClusterMembership, Province, StaffProfile
+
+pytestmark = pytest.mark.django_db
+
+STAFF = {"phutho", "laocai", "yenbai", "sonla", "hoabinh", "laichau", "dienbien"}
+
+
+def counts() -> tuple[int, ...]:
+    User = get_user_model()
+    return tuple(
+        model.objects.count()
+        for model in (User, StaffProfile, Province, ClusterMembership, ClusterTerm)
+    )
+
+
+@override_settings(DEBUG=True)
+def test_it_creates_admin_and_one_staff_user_per_member_province():
+    call_command("seed_demo", password="secret-demo")
+    User = get_user_model()
+    usernames = set(User.objects.values_list("username", flat=True))
+    assert STAFF | {"admin", "caobang", "tuyenquang", "langson"} == usernames
+    assert User.objects.get(username="admin").is_superuser
+    assert User.objects.get(username="phutho").check_password("secret-demo")
+    assert User.objects.get(username="sonla").staff_profile.province.code == "14"
+
+
+@override_settings(DEBUG=True)
+def test_it_is_idempotent():
+    call_command("seed_demo")
+    first = counts()
+    call_command("seed_demo")
+    assert counts() == first
+    assert get_user_model().objects.get(username="laocai").check_password("demo")
+
+
+@override_settings(DEBUG=False)
+def test_it_refuses_when_debug_is_off_and_changes_nothing():
+    before = counts()
+    with pytest.raises(CommandError, match="DEBUG"):
+        call_command("seed_demo")
+    assert counts() == before
+
+
+@override_settings(DEBUG=False)
+def test_force_overrides_the_refusal():
+    call_command("seed_demo", force=True, password="x")
+    assert get_user_model().objects.filter(username="admin").exists()
+
+
+@override_settings(DEBUG=True)
+def test_demo_staff_follow_the_merger():
+    call_command("seed_demo")
+    yen_bai = get_user_model().objects.get(username="yenbai").staff_profile.province
+    assert yen_bai.name == "Yên Bái" and yen_bai.unit_in(2025).name == "Lào Cai"
