@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 
     from emulation.models import ClusterTerm
     from provinces.models import Province
+    from provinces.selectors import ProvinceYear
 
     User = AbstractBaseUser | AnonymousUser
 
@@ -70,3 +71,71 @@ def can_manage_organisation(user: User) -> bool:
 
 def can_use_admin(user: User) -> bool:
     return is_admin(user)
+
+
+# Yearly figures -------------------------------------------------------------------------
+#
+# Provincial staff enter and submit their own province's figures while they are a draft
+# or returned; the chair of the year (and an admin) returns or approves submitted ones;
+# only an admin reopens approved figures. Staff of the other members see approved figures.
+
+
+def _acts_for(user: User, province: Province, year: int) -> bool:
+    unit = unit_of(user, year)
+    return unit is not None and unit.pk == province.pk
+
+
+def can_view_figures(user: User, py: ProvinceYear) -> bool:
+    if is_admin(user) or _acts_for(user, py.province, py.year) or is_chair(user, py.term):
+        return True
+    unit = unit_of(user, py.year)
+    approved = py.figures is not None and py.figures.is_locked
+    return approved and unit is not None and unit.pk in py.member_ids
+
+
+def can_edit_figures(user: User, py: ProvinceYear) -> bool:
+    if py.cluster is None or not (is_admin(user) or _acts_for(user, py.province, py.year)):
+        return False
+    return py.figures is None or py.figures.is_editable
+
+
+def can_submit_figures(user: User, py: ProvinceYear) -> bool:
+    return py.figures is not None and py.figures.pk is not None and can_edit_figures(user, py)
+
+
+def can_decide_figures(user: User, py: ProvinceYear) -> bool:
+    """Return or approve: the chair of that year, or an admin."""
+    submitted = py.figures is not None and py.figures.is_submitted
+    return submitted and (is_admin(user) or is_chair(user, py.term))
+
+
+def can_reopen_figures(user: User, py: ProvinceYear) -> bool:
+    approved = py.figures is not None and py.figures.is_locked
+    return approved and is_admin(user)
+
+
+def can_see_figures_history(user: User, py: ProvinceYear) -> bool:
+    return is_admin(user) or is_chair(user, py.term)
+
+
+def can_import_figures_for(
+    user: User, province: Province, year: int, term: ClusterTerm | None
+) -> bool:
+    """Staff upload rows for their own province; the chair and admins for every member."""
+    return is_admin(user) or is_chair(user, term) or _acts_for(user, province, year)
+
+
+# Fund disbursement register --------------------------------------------------------------
+#
+# Staff keep their own province's register; the chair of the year and admins read every
+# member's register; admins may also correct any of them.
+
+
+def can_view_register(user: User, py: ProvinceYear) -> bool:
+    if is_admin(user) or _acts_for(user, py.province, py.year):
+        return True
+    return is_chair(user, py.term)
+
+
+def can_edit_register(user: User, py: ProvinceYear) -> bool:
+    return py.cluster is not None and (is_admin(user) or _acts_for(user, py.province, py.year))

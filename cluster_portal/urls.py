@@ -5,6 +5,8 @@ from emulation import views as emulation_views
 
 urlpatterns = [
     path("", emulation_views.home, name="home"),
+    path("", include("provinces.urls")),
+    path("", include("provinces.urls_disbursements")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

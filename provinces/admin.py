@@ -1,11 +1,22 @@
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
+from django.core.exceptions import ValidationError
 from simple_history.admin import SimpleHistoryAdmin
 
 from cluster_portal.admin_access import OrganisationAccess
 
-from .models import Cluster, ClusterMembership, Province, StaffProfile
+from .figures_spec import by_section
+from .models import (
+    Cluster,
+    ClusterMembership,
+    Cooperative,
+    Disbursement,
+    Province,
+    StaffProfile,
+    YearlyFigures,
+)
+from .services import FiguresError, figures_save
 
 
 class HistoryOrganisationAdmin(OrganisationAccess, SimpleHistoryAdmin):
@@ -61,3 +72,62 @@ class PortalUserAdmin(OrganisationAccess, UserAdmin):
     def province(self, user) -> str:
         profile = getattr(user, "staff_profile", None)
         return profile.province.name if profile else "—"
+
+
+@admin.register(YearlyFigures)
+class YearlyFiguresAdmin(HistoryOrganisationAdmin):
+    """Admins correct figures here with the same rules as the web form; the life cycle
+    (submit, return, approve, reopen) is driven from the record's page in the portal."""
+
+    list_display = ["province", "year", "status", "version", "updated_at"]
+    list_filter = ["year", "status"]
+    list_select_related = ["province"]
+    search_fields = ["province__name", "province__code"]
+    autocomplete_fields = ["province"]
+    readonly_fields = [
+        "status",
+        "status_reason",
+        "warnings_explanation",
+        "submitted_by",
+        "submitted_at",
+        "approved_by",
+        "approved_at",
+        "version",
+    ]
+    fieldsets = [
+        (None, {"fields": ["province", "year"]}),
+        *[
+            (title, {"fields": [i.code for i in indicators]})
+            for _, title, indicators in by_section()
+        ],
+        ("Trạng thái", {"fields": readonly_fields}),
+    ]
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        editable = obj is None or obj.is_editable
+        return editable and super().has_change_permission(request, obj)
+
+    def save_model(self, request, obj, form, change) -> None:
+        try:
+            figures_save(figures=obj, by=request.user, seen_version=obj.version if change else None)
+        except FiguresError as exc:
+            raise ValidationError(str(exc)) from exc
+
+
+@admin.register(Cooperative)
+class CooperativeAdmin(HistoryOrganisationAdmin):
+    list_display = ["name", "kind", "province", "registration_number", "is_active"]
+    list_filter = ["kind", "is_active"]
+    list_select_related = ["province"]
+    search_fields = ["name", "name_key", "registration_number"]
+    autocomplete_fields = ["province"]
+
+
+@admin.register(Disbursement)
+class DisbursementAdmin(HistoryOrganisationAdmin):
+    list_display = ["date", "province", "fund", "borrower", "amount"]
+    list_filter = ["fund", "date"]
+    list_select_related = ["province", "borrower"]
+    search_fields = ["borrower__name", "purpose"]
+    autocomplete_fields = ["province", "borrower"]
+    date_hierarchy = "date"

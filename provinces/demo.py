@@ -1,12 +1,29 @@
 """Demo data for development and trials: reference data, an admin and staff users."""
 
+import datetime
+import random
+from decimal import Decimal
+
 from django.contrib.auth import get_user_model
 from django.db.models import F
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
 from emulation.models import ClusterTerm
 
-from .models import Cluster, ClusterMembership, Province, StaffProfile
+from .figures_rules import figures_warnings
+from .models import (
+    Cluster,
+    ClusterMembership,
+    Cooperative,
+    Disbursement,
+    Fund,
+    Province,
+    StaffProfile,
+    YearlyFigures,
+)
 from .reference import load_clusters, load_provinces, load_terms
+from .services import previous_values
 
 
 def organisation_seed() -> None:
@@ -43,3 +60,205 @@ def demo_users_seed(*, password: str) -> list[str]:
         StaffProfile.objects.update_or_create(user=user, defaults={"province": unit})
         usernames.append(user.username)
     return usernames
+
+
+# Demo statuses per year, in member order (alphabetical); None = nothing entered yet.
+_DEMO_STATUSES = {
+    2023: ["approved"] * 7,
+    2024: ["approved", "approved", "submitted", "returned", "approved", "draft", "submitted"],
+    2025: ["submitted", "approved", "draft", "returned", "approved", "submitted", None, "approved"],
+}
+
+
+def _demo_values(province: Province, year: int, *, merged_from: int = 1) -> dict:
+    """Plausible invented figures, the same on every run: a base per province name, grown a
+    little each year, and scaled by the number of units a merged province was formed from."""
+    base = random.Random(province.name)
+    jitter = random.Random(f"{province.name}-{year}")
+    scale = merged_from * (1 + 0.04 * (year - 2023))
+
+    def count(low: int, high: int) -> int:
+        return int(base.randint(low, high) * scale * jitter.uniform(0.93, 1.07))
+
+    def money(low: int, high: int) -> Decimal:
+        return (Decimal(base.randint(low, high)) * Decimal(jitter.uniform(0.95, 1.08))).quantize(
+            Decimal("0.1")
+        )
+
+    tht_total, htx_total = count(900, 2300), count(350, 900)
+    tht_avg_revenue, htx_avg_revenue = money(150, 320), money(900, 2200)
+    return {
+        "tht_new": count(60, 160),
+        "tht_total": tht_total,
+        "tht_members": tht_total * base.randint(6, 11),
+        "tht_agri": int(tht_total * base.uniform(0.6, 0.8)),
+        "tht_avg_revenue": tht_avg_revenue,
+        "tht_avg_profit": (tht_avg_revenue * Decimal(base.randint(12, 25)) / 100).quantize(
+            Decimal("0.1")
+        ),
+        "htx_new": count(30, 80),
+        "htx_total": htx_total,
+        "htx_members": htx_total * base.randint(30, 70),
+        "htx_avg_revenue": htx_avg_revenue,
+        "htx_avg_profit": (htx_avg_revenue * Decimal(base.randint(8, 14)) / 100).quantize(
+            Decimal("0.1")
+        ),
+        "htx_workers": htx_total * base.randint(12, 25),
+        "htx_avg_income": money(42, 62),
+        "bulletins": count(3, 5),
+        "tv_reports": count(7, 12),
+        "press_articles": count(15, 25),
+        "online_posts": count(150, 240),
+        "training_courses": count(6, 10),
+        "training_participants": count(500, 800),
+    }
+
+
+def demo_figures_seed() -> int:
+    """Invented figures for 2023 and 2024 (the seven Tây Bắc provinces) and 2025 (the eight
+    members of the northern cluster), in every state. Records that exist are left alone.
+    Returns the number of records created."""
+    profiles = list(StaffProfile.objects.select_related("user", "province__successor__successor"))
+    heads = {term.year: term.head_id for term in ClusterTerm.objects.all()}
+    admin = get_user_model().objects.filter(is_superuser=True).first()
+    created = 0
+    for year, statuses in _DEMO_STATUSES.items():
+        staff_of = {}
+        for profile in profiles:
+            unit = profile.province.unit_in(year)
+            if unit is not None:
+                staff_of.setdefault(unit.pk, profile.user)
+        members = sorted(
+            (
+                m.province
+                for m in ClusterMembership.objects.in_year(year).select_related("province")
+            ),
+            key=lambda p: p.sort_key,
+        )
+        for province, status in zip(members, statuses, strict=True):
+            if (
+                status is None
+                or YearlyFigures.objects.filter(province=province, year=year).exists()
+            ):
+                continue
+            staff = staff_of.get(province.pk)
+            merged_from = len(province.predecessors.all()) or 1
+            values = _demo_values(province, year, merged_from=merged_from)
+            figures = YearlyFigures(province=province, year=year, status=status, **values)
+            figures.full_clean()
+            if status != "draft" and figures_warnings(values, previous_values(figures)):
+                figures.warnings_explanation = (
+                    "Đã rà soát với các phòng, ban của tỉnh: số liệu đúng thực tế năm báo cáo."
+                )
+            when = timezone.make_aware(datetime.datetime(year + 1, 1, 10 + created % 15, 9, 30))
+            if status != "draft":
+                figures.submitted_by, figures.submitted_at = staff, when
+            if status == "returned":
+                figures.status_reason = (
+                    "Đề nghị kiểm tra lại số thành viên HTX và thu nhập bình quân."
+                )
+            if status == "approved":
+                figures.approved_by = staff_of.get(heads.get(year), admin)
+                figures.approved_at = when + datetime.timedelta(days=3)
+            figures._history_user = staff
+            figures.save()
+            created += 1
+    return created
+
+
+# The 2023 article: "135 lượt dự án ... 62.375 triệu đồng; riêng Quỹ Hỗ trợ phát triển HTX
+# đã giải ngân 120 dự án số tiền 61.175 triệu đồng". The demo register adds up to exactly that.
+_ARTICLE_COOPERATIVES = {
+    "Phú Thọ": ["HTX DVNN và điện năng Vĩnh Lại"],
+    "Yên Bái": ["HTX dịch vụ tổng hợp Thắng Lợi"],
+    "Sơn La": ["HTX dịch vụ nông nghiệp Mường Tấc"],
+    "Lào Cai": ["HTX NN Hảo Anh"],
+    "Điện Biên": ["HTX SX VLXD Hà Nam Bình"],
+    "Hòa Bình": ["HTX đa ngành nghề Tâm Cương Tân Minh"],
+}
+_INVENTED = [
+    "Nông nghiệp Bình Minh",
+    "Chè Suối Giàng",
+    "Dịch vụ tổng hợp Tân Tiến",
+    "Rau an toàn Đồng Tâm",
+    "Dược liệu Hoàng Liên",
+    "Chăn nuôi Hợp Thành",
+    "Du lịch cộng đồng Bản Lác",
+    "Cây ăn quả Thuận Châu",
+]
+_PURPOSES = [
+    "Mua giống, vật tư nông nghiệp",
+    "Đầu tư máy chế biến",
+    "Xây dựng nhà xưởng",
+    "Vốn lưu động tiêu thụ sản phẩm",
+    "Mở rộng chuồng trại",
+]
+
+
+def _demo_directory(province: Province) -> list[Cooperative]:
+    names = (
+        _ARTICLE_COOPERATIVES.get(province.name, [])
+        + [f"HTX {name}" for name in _INVENTED[:6]]
+        + [f"THT {name}" for name in _INVENTED[6:]]
+    )
+    entries = []
+    for name in names:
+        entry = Cooperative.objects.matching(name).filter(province=province).first()
+        if entry is None:
+            entry = Cooperative(province=province, name=name, kind=name[:3])
+            entry.full_clean()
+            entry.save()
+        entries.append(entry)
+    return entries
+
+
+def _spread(total: int, parts: int, base: int) -> list[Decimal]:
+    """`parts` amounts of about `base` adding up to exactly `total`."""
+    step = (total - base * parts) // parts
+    amounts = [Decimal(base + step + (i % 5 - 2) * base // 6) for i in range(parts)]
+    amounts[-1] += total - sum(amounts)
+    return amounts
+
+
+_DEMO_LOANS = {  # year: (htx_dev loans, htx_dev total, other loans, other total)
+    2023: (120, 61175, 15, 1200),
+    2024: (112, 58400, 14, 1150),
+    2025: (96, 52300, 12, 980),
+}
+
+
+def demo_loans_seed() -> int:
+    """The demo disbursement register. Years that already have loans are left alone."""
+    created = 0
+    for year, (dev_count, dev_total, other_count, other_total) in _DEMO_LOANS.items():
+        if Disbursement.objects.in_year(year).exists():
+            continue
+        members = sorted(
+            (
+                m.province
+                for m in ClusterMembership.objects.in_year(year).select_related("province")
+            ),
+            key=lambda p: p.sort_key,
+        )
+        directories = {p.pk: _demo_directory(p) for p in members}
+        plan = [(Fund.HTX_DEV, a) for a in _spread(dev_total, dev_count, 480)]
+        plan += [(Fund.OTHER, a) for a in _spread(other_total, other_count, 75)]
+        first_month = 7 if year == 2025 else 1  # merged units exist from 1 July 2025
+        loans = []
+        for index, (fund, amount) in enumerate(plan):
+            province = members[index % len(members)]
+            directory = directories[province.pk]
+            loan = Disbursement(
+                province=province,
+                fund=fund,
+                date=datetime.date(year, first_month + index % (12 - first_month), 1 + index % 27),
+                borrower=directory[index % len(directory)],
+                amount=amount,
+                purpose=_PURPOSES[index % len(_PURPOSES)],
+                term_months=(12, 24, 36)[index % 3],
+            )
+            loan.full_clean()
+            loans.append(loan)
+        bulk_create_with_history(loans, Disbursement)
+        created += len(loans)
+    return created

@@ -1,14 +1,19 @@
 import datetime
 import unicodedata
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from .dates import fmt_date, year_end
+from .figures_rules import figures_errors
+from .figures_spec import BY_CODE, CODES, COUNT_CODES, MONEY_CODES, PART_OF_WHOLE, PROFIT_LE_REVENUE
 
 YEAR_VALIDATORS = [MinValueValidator(2000), MaxValueValidator(2100)]
 
@@ -29,6 +34,12 @@ class ProvinceQuerySet(models.QuerySet):
 
     def valid_in(self, year: int) -> "ProvinceQuerySet":
         return self.valid_on(year_end(year))
+
+    def valid_on_some_day_of(self, year: int) -> "ProvinceQuerySet":
+        return self.filter(
+            Q(valid_from__isnull=True) | Q(valid_from__lte=year_end(year)),
+            Q(valid_to__isnull=True) | Q(valid_to__gte=datetime.date(year, 1, 1)),
+        )
 
     def resolve(self, code: str, year: int) -> "Province | None":
         """The unit that province code `code` means in `year` (valid on 31 December)."""
@@ -291,3 +302,290 @@ class StaffProfile(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user.get_username()} — {self.province.alliance_name}"
+
+
+class FiguresStatus(models.TextChoices):
+    DRAFT = "draft", "Bản nháp"
+    SUBMITTED = "submitted", "Đã nộp"
+    RETURNED = "returned", "Trả lại để sửa"
+    APPROVED = "approved", "Đã duyệt"
+
+
+class FiguresQuerySet(models.QuerySet):
+    def for_year(self, year: int) -> "FiguresQuerySet":
+        return self.filter(year=year).select_related("province")
+
+
+def _count(label: str) -> models.IntegerField:
+    return models.IntegerField(label, default=0)
+
+
+def _money(label: str) -> models.DecimalField:
+    return models.DecimalField(label, max_digits=14, decimal_places=2, default=Decimal(0))
+
+
+class YearlyFigures(models.Model):
+    """One province's figures for one year (the data dictionary of design.md).
+
+    Counts are whole numbers; money is Decimal in million VND. The rules live in
+    `figures_rules` (model validation, used by forms, imports and the admin) and, where a
+    single row can express them, in the database constraints below as well.
+    """
+
+    province = models.ForeignKey(
+        Province, verbose_name="tỉnh", on_delete=models.PROTECT, related_name="figures"
+    )
+    year = models.PositiveSmallIntegerField("năm", validators=YEAR_VALIDATORS)
+
+    tht_new = _count("Số THT thành lập mới trong năm")
+    tht_total = _count("Tổng số THT (cuối năm)")
+    tht_members = _count("Số thành viên THT")
+    tht_agri = _count("Số THT hoạt động trong lĩnh vực nông nghiệp")
+    tht_avg_revenue = _money("Doanh thu bình quân của THT")
+    tht_avg_profit = _money("Lợi nhuận bình quân của THT")
+    htx_new = _count("Số HTX thành lập mới trong năm")
+    htx_total = _count("Tổng số HTX (cuối năm)")
+    htx_members = _count("Số thành viên HTX")
+    htx_avg_revenue = _money("Doanh thu bình quân của HTX")
+    htx_avg_profit = _money("Lợi nhuận bình quân của HTX")
+    htx_workers = _count("Số lao động thường xuyên trong HTX")
+    htx_avg_income = _money("Thu nhập bình quân của lao động")
+    bulletins = _count("Số bản tin Kinh tế tập thể phát hành")
+    tv_reports = _count("Số phóng sự truyền hình")
+    press_articles = _count("Số bài báo đăng trên báo, đài của tỉnh")
+    online_posts = _count("Số tin, bài trên trang thông tin điện tử, mạng xã hội")
+    training_courses = _count("Số khóa đào tạo, tập huấn")
+    training_participants = _count("Số lượt người tham gia")
+
+    status = models.CharField(
+        "trạng thái", max_length=10, choices=FiguresStatus.choices, default=FiguresStatus.DRAFT
+    )
+    status_reason = models.TextField("lý do trả lại / mở khóa", blank=True)
+    warnings_explanation = models.TextField("giải trình cảnh báo", blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="người nộp",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    submitted_at = models.DateTimeField("thời điểm nộp", null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="người duyệt",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    approved_at = models.DateTimeField("thời điểm duyệt", null=True, blank=True)
+    version = models.PositiveIntegerField("phiên bản", default=1)
+    updated_at = models.DateTimeField("cập nhật lúc", auto_now=True)
+
+    history = HistoricalRecords(verbose_name="lịch sử số liệu")
+    objects = FiguresQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "số liệu năm của tỉnh"
+        verbose_name_plural = "số liệu năm của tỉnh"
+        ordering = ["-year", "province__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["province", "year"],
+                name="figures_one_per_province_year",
+                violation_error_message=(
+                    "Tỉnh này đã có số liệu của năm đó (mỗi tỉnh một bản ghi mỗi năm)."
+                ),
+            ),
+            *[
+                models.CheckConstraint(
+                    condition=Q(**{f"{code}__gte": 0}),
+                    name=f"figures_{code}_not_negative",
+                    violation_error_message=f"{BY_CODE[code].label} không được âm.",
+                )
+                for code in COUNT_CODES + MONEY_CODES
+                if not BY_CODE[code].may_be_negative
+            ],
+            *[
+                models.CheckConstraint(
+                    condition=Q(**{f"{part}__lte": F(whole)}),
+                    name=f"figures_{part}_le_{whole}",
+                    violation_error_message=(
+                        f"{BY_CODE[part].label} không được lớn hơn {BY_CODE[whole].label.lower()}."
+                    ),
+                )
+                for part, whole in PART_OF_WHOLE + PROFIT_LE_REVENUE
+            ],
+            models.CheckConstraint(
+                condition=Q(status__in=FiguresStatus.values),
+                name="figures_status_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Số liệu {self.year} — {self.province.name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("figures:detail", args=[self.year, self.province.code])
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.status == FiguresStatus.SUBMITTED
+
+    @property
+    def is_locked(self) -> bool:
+        return self.status == FiguresStatus.APPROVED
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in (FiguresStatus.DRAFT, FiguresStatus.RETURNED)
+
+    def values(self) -> dict:
+        return {code: getattr(self, code) for code in CODES}
+
+    def clean(self) -> None:
+        errors = figures_errors(
+            self.values(),
+            province=self.province if self.province_id else None,
+            year=self.year,
+            today=timezone.localdate(),
+        )
+        if errors:
+            raise ValidationError(errors)
+
+
+def directory_key(name: str) -> str:
+    """How the directory matches names: case, accents and spacing do not count, so
+    "HTX Nông nghiệp Bản Lướt" and "htx  nong nghiep ban luot" are one entity."""
+    folded = name.replace("Đ", "D").replace("đ", "d")
+    plain = unicodedata.normalize("NFKD", folded).encode("ascii", "ignore").decode()
+    return " ".join(plain.lower().split())
+
+
+class BorrowerKind(models.TextChoices):
+    HTX = "HTX", "Hợp tác xã (HTX)"
+    THT = "THT", "Tổ hợp tác (THT)"
+
+
+class CooperativeQuerySet(models.QuerySet):
+    def matching(self, name: str) -> "CooperativeQuerySet":
+        return self.filter(name_key=directory_key(name))
+
+
+class Cooperative(models.Model):
+    """A cooperative (HTX) or cooperative group (THT) of a province: the directory that
+    loans and award nominations point at."""
+
+    name = models.CharField("tên", max_length=255)
+    name_key = models.CharField("khóa tra cứu", max_length=255, editable=False, db_index=True)
+    province = models.ForeignKey(
+        Province, verbose_name="tỉnh", on_delete=models.PROTECT, related_name="cooperatives"
+    )
+    kind = models.CharField("loại hình", max_length=3, choices=BorrowerKind.choices)
+    registration_number = models.CharField("số đăng ký", max_length=50, blank=True)
+    is_active = models.BooleanField("còn hoạt động", default=True)
+
+    history = HistoricalRecords(verbose_name="lịch sử danh bạ")
+    objects = CooperativeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "HTX, THT (danh bạ)"
+        verbose_name_plural = "HTX, THT (danh bạ)"
+        ordering = ["province__name", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["province", "name_key"],
+                name="cooperative_one_name_per_province",
+                violation_error_message="Danh bạ của tỉnh đã có HTX/THT trùng tên này.",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=BorrowerKind.values), name="cooperative_kind_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.province.name})"
+
+    def clean(self) -> None:
+        self.name = " ".join(self.name.split())
+        self.name_key = directory_key(self.name)
+
+
+class Fund(models.TextChoices):
+    HTX_DEV = "htx_dev", "Quỹ hỗ trợ phát triển HTX"
+    OTHER = "other", "Quỹ khác"
+
+
+class DisbursementQuerySet(models.QuerySet):
+    def in_year(self, year: int) -> "DisbursementQuerySet":
+        return self.filter(date__year=year)
+
+
+class Disbursement(models.Model):
+    """One loan from a fund an alliance manages (one "lượt dự án")."""
+
+    province = models.ForeignKey(
+        Province, verbose_name="tỉnh", on_delete=models.PROTECT, related_name="disbursements"
+    )
+    fund = models.CharField("quỹ", max_length=10, choices=Fund.choices)
+    date = models.DateField("ngày giải ngân")
+    borrower = models.ForeignKey(
+        Cooperative, verbose_name="đơn vị vay", on_delete=models.PROTECT, related_name="loans"
+    )
+    amount = models.DecimalField("số tiền (triệu đồng)", max_digits=14, decimal_places=2)
+    purpose = models.CharField("mục đích vay", max_length=500, blank=True)
+    term_months = models.PositiveSmallIntegerField("thời hạn (tháng)", null=True, blank=True)
+
+    history = HistoricalRecords(verbose_name="lịch sử giải ngân")
+    objects = DisbursementQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "khoản giải ngân"
+        verbose_name_plural = "sổ giải ngân"
+        ordering = ["-date", "-pk"]
+        indexes = [models.Index(fields=["province", "date"], name="disbursement_province_date")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount__gt=0),
+                name="disbursement_amount_positive",
+                violation_error_message="Số tiền giải ngân phải lớn hơn 0.",
+            ),
+            models.CheckConstraint(
+                condition=Q(fund__in=Fund.values), name="disbursement_fund_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{fmt_date(self.date)} {self.borrower.name}: {self.amount} triệu đồng"
+
+    def clean(self) -> None:
+        errors = {}
+        if self.date and self.date > timezone.localdate():
+            errors["date"] = f"Ngày giải ngân {fmt_date(self.date)} chưa đến."
+        if self.amount is not None and self.amount <= 0:
+            errors["amount"] = "Số tiền giải ngân phải lớn hơn 0."
+        if self.province_id and self.date:
+            if not self.province.is_valid_on(self.date):
+                errors["province"] = (
+                    f"{self.province} không có hiệu lực vào ngày {fmt_date(self.date)}: khoản vay "
+                    "thuộc về đơn vị có hiệu lực vào ngày giải ngân."
+                )
+            elif (
+                not ClusterMembership.objects.in_year(self.date.year)
+                # A unit that merged during the year counts through its successor.
+                .filter(province__in=[self.province_id, self.province.successor_id])
+                .exists()
+            ):
+                errors["province"] = (
+                    f"{self.province.name} không là thành viên cụm thi đua nào "
+                    f"năm {self.date.year}."
+                )
+        if self.borrower_id and self.province_id:
+            home = self.borrower.province
+            if self.province_id not in (home.pk, home.successor_id):
+                errors["borrower"] = (
+                    f"{self.borrower.name} không thuộc danh bạ của {self.province.name}."
+                )
+        if errors:
+            raise ValidationError(errors)

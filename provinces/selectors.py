@@ -1,4 +1,6 @@
-from .models import Cluster, ClusterMembership, Province
+from dataclasses import dataclass, field
+
+from .models import Cluster, ClusterMembership, FiguresStatus, Province, YearlyFigures
 
 
 def province_for_code(code: str, year: int) -> Province | None:
@@ -14,3 +16,151 @@ def cluster_members(cluster: Cluster | str, year: int) -> list[Province]:
     else:
         memberships = memberships.filter(cluster__slug=cluster)
     return sorted((m.province for m in memberships), key=lambda p: p.sort_key)
+
+
+@dataclass
+class ProvinceYear:
+    """A province as it stood in one year: its cluster, that year's term, the cluster's
+    members, and its figures (None when nothing was entered yet)."""
+
+    province: Province
+    year: int
+    cluster: Cluster | None = None
+    term: object | None = None  # emulation.models.ClusterTerm
+    member_ids: set[int] = field(default_factory=set)
+    figures: YearlyFigures | None = None
+
+
+def province_year(code: str, year: int) -> ProvinceYear | None:
+    """Everything a figures page needs about code `code` in `year`, in a fixed number of
+    queries; None when the code means no unit that year."""
+    from emulation.models import ClusterTerm
+
+    province = province_for_code(code, year)
+    if province is None:
+        return None
+    py = ProvinceYear(province=province, year=year)
+    membership = (
+        ClusterMembership.objects.in_year(year).filter(province=province).select_related("cluster")
+    ).first()
+    if membership is not None:
+        py.cluster = membership.cluster
+        py.member_ids = set(
+            ClusterMembership.objects.in_year(year)
+            .filter(cluster=membership.cluster)
+            .values_list("province_id", flat=True)
+        )
+        py.term = ClusterTerm.objects.filter(cluster=membership.cluster, year=year).first()
+    py.figures = YearlyFigures.objects.filter(province=province, year=year).first()
+    if py.figures is not None:
+        py.figures.province = province
+    return py
+
+
+@dataclass
+class PreviousYear:
+    """What a province-year compares with: the same unit a year earlier or, for a unit
+    formed by a merger, its predecessors combined. `partial` when a predecessor has no
+    figures for that year (the comparison would understate)."""
+
+    values: dict | None
+    units: list[Province]
+    merged: bool = False
+    partial: bool = False
+    missing: list[Province] = field(default_factory=list)
+
+
+def previous_year(province: Province, year: int) -> PreviousYear:
+    from .aggregation import combine
+
+    if province.is_valid_in(year - 1):
+        units = [province]
+    else:
+        units = sorted(
+            Province.objects.filter(successor=province).valid_in(year - 1), key=lambda p: p.sort_key
+        )
+    found = {
+        f.province_id: f for f in YearlyFigures.objects.filter(province__in=units, year=year - 1)
+    }
+    missing = [unit for unit in units if unit.pk not in found]
+    if not found:
+        values = None
+    elif units == [province]:
+        values = found[province.pk].values()
+    else:
+        values = combine(f.values() for f in found.values())
+    return PreviousYear(
+        values=values,
+        units=units,
+        merged=units != [province],
+        partial=bool(found) and bool(missing),
+        missing=missing,
+    )
+
+
+@dataclass
+class FiguresRow:
+    province: Province
+    figures: YearlyFigures | None
+    warnings: list = field(default_factory=list)
+
+
+@dataclass
+class ClusterFiguresYear:
+    """The year page of a cluster: one row per member with its figures and warnings."""
+
+    cluster: Cluster
+    year: int
+    term: object | None
+    rows: list[FiguresRow]
+
+    @property
+    def members(self) -> list[Province]:
+        return [row.province for row in self.rows]
+
+    @property
+    def member_ids(self) -> set[int]:
+        return {row.province.pk for row in self.rows}
+
+    def _count(self, *statuses: str) -> int:
+        return sum(1 for row in self.rows if row.figures and row.figures.status in statuses)
+
+    @property
+    def submitted_count(self) -> int:
+        return self._count(FiguresStatus.SUBMITTED, FiguresStatus.APPROVED)
+
+    @property
+    def approved_count(self) -> int:
+        return self._count(FiguresStatus.APPROVED)
+
+    @property
+    def total(self) -> int:
+        return len(self.rows)
+
+
+def cluster_figures_year(cluster: Cluster, year: int) -> ClusterFiguresYear:
+    """Four queries whatever the number of members."""
+    from emulation.models import ClusterTerm
+
+    from .figures_rules import figures_warnings
+
+    members = cluster_members(cluster, year)
+    term = ClusterTerm.objects.with_alliances().filter(cluster=cluster, year=year).first()
+    figures = {
+        f.province_id: f
+        for f in YearlyFigures.objects.filter(province__in=members, year=year).select_related(
+            "submitted_by", "approved_by"
+        )
+    }
+    previous = {
+        f.province_id: f.values()
+        for f in YearlyFigures.objects.filter(province__in=members, year=year - 1)
+    }
+    rows = []
+    for province in members:
+        record = figures.get(province.pk)
+        if record is not None:
+            record.province = province
+        warnings = figures_warnings(record.values(), previous.get(province.pk)) if record else []
+        rows.append(FiguresRow(province=province, figures=record, warnings=warnings))
+    return ClusterFiguresYear(cluster=cluster, year=year, term=term, rows=rows)

@@ -25,3 +25,8 @@ def admin_user(db):
     return get_user_model().objects.create_superuser(
         username="root", email="root@example.org", password="pw-for-tests"
     )
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -75,3 +75,35 @@ def test_every_portal_model_is_in_the_admin():
             if model.__name__.startswith("Historical") or model.__name__ == "StaffProfile":
                 continue  # history is shown per record; staff profiles inline on users
             assert model in registered, model
+
+
+def test_admin_form_applies_the_figures_rules(client, admin_user):
+    from provinces.models import YearlyFigures
+    from provinces.selectors import province_for_code
+    from tests.factories import GOOD_VALUES
+
+    client.force_login(admin_user)
+    data = {
+        **GOOD_VALUES,
+        "province": province_for_code("14", 2024).pk,
+        "year": 2024,
+        "htx_new": 601,
+    }
+    response = client.post(reverse("admin:provinces_yearlyfigures_add"), data)
+    assert response.status_code == 200
+    assert "không được lớn hơn" in response.text
+    assert not YearlyFigures.objects.exists()
+    data["htx_new"] = 50
+    assert client.post(reverse("admin:provinces_yearlyfigures_add"), data).status_code == 302
+    figures = YearlyFigures.objects.get()
+    assert figures.status == "draft" and figures.history.get().history_user == admin_user
+
+
+def test_approved_figures_are_read_only_in_the_admin(client, admin_user):
+    from tests.factories import make_figures
+
+    figures = make_figures("14", 2024, status="approved")
+    client.force_login(admin_user)
+    url = reverse("admin:provinces_yearlyfigures_change", args=[figures.pk])
+    response = client.post(url, {"province": figures.province_id, "year": 2024, "tv_reports": 1})
+    assert response.status_code == 403

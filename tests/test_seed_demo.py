@@ -58,3 +58,23 @@ def test_demo_staff_follow_the_merger():
     call_command("seed_demo")
     yen_bai = get_user_model().objects.get(username="yenbai").staff_profile.province
     assert yen_bai.name == "Yên Bái" and yen_bai.unit_in(2025).name == "Lào Cai"
+
+
+@override_settings(DEBUG=True)
+def test_it_adds_demo_figures_in_every_state_once():
+    from provinces.models import YearlyFigures
+
+    call_command("seed_demo")
+    by_year = {y: YearlyFigures.objects.filter(year=y).count() for y in (2023, 2024, 2025)}
+    assert by_year == {2023: 7, 2024: 7, 2025: 7}  # one 2025 member has entered nothing yet
+    assert set(YearlyFigures.objects.values_list("status", flat=True)) == {
+        "draft",
+        "submitted",
+        "returned",
+        "approved",
+    }
+    history = YearlyFigures.history.count()
+    call_command("seed_demo")
+    assert YearlyFigures.objects.count() == 21 and YearlyFigures.history.count() == history
+    for figures in YearlyFigures.objects.all():
+        figures.full_clean()

@@ -1,6 +1,7 @@
 """Vietnamese presentation helpers for templates and generated documents."""
 
 import datetime
+from decimal import Decimal
 
 from django import template
 from django.utils import timezone
@@ -31,3 +32,25 @@ def nd30_date_filter(value) -> str:
 def year(value) -> str:
     """A year as a plain number: 2023, never the grouped 2.023."""
     return "" if value is None else str(value)
+
+
+@register.filter
+def vn_number(value) -> str:
+    """11084 -> "11.084", Decimal("1637.50") -> "1.637,5"; empty for None."""
+    from provinces.numbers import format_vn_number
+
+    if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
+        return "" if value is None else str(value)
+    return format_vn_number(value)
+
+
+@register.filter
+def vn_percent(value) -> str:
+    """A signed percentage with one decimal: "+12,5 %", "−3 %"."""
+    from provinces.numbers import format_vn_number
+
+    if value is None:
+        return ""
+    rounded = round(value, 1)
+    sign = "+" if rounded > 0 else ("−" if rounded < 0 else "")
+    return f"{sign}{format_vn_number(abs(rounded))} %"

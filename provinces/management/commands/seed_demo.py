@@ -2,7 +2,12 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from provinces.demo import demo_users_seed, organisation_seed
+from provinces.demo import (
+    demo_figures_seed,
+    demo_loans_seed,
+    demo_users_seed,
+    organisation_seed,
+)
 
 
 class Command(BaseCommand):
@@ -28,8 +33,11 @@ class Command(BaseCommand):
         with transaction.atomic():
             organisation_seed()
             usernames = demo_users_seed(password=password)
+            figures = demo_figures_seed()
+            loans = demo_loans_seed()
         self.stdout.write(
             self.style.SUCCESS(
-                f"Đã nạp dữ liệu mẫu: {len(usernames)} tài khoản ({', '.join(usernames)})."
+                f"Đã nạp dữ liệu mẫu: {len(usernames)} tài khoản ({', '.join(usernames)}), "
+                f"{figures} bản số liệu mới, {loans} khoản giải ngân mới."
             )
         )

@@ -1,0 +1,62 @@
+"""Named test objects built in code, not loaded from opaque fixtures."""
+
+from decimal import Decimal
+
+from provinces.models import FiguresStatus, YearlyFigures
+from provinces.selectors import province_for_code
+
+GOOD_VALUES = {
+    "tht_new": 100,
+    "tht_total": 1600,
+    "tht_members": 13000,
+    "tht_agri": 1100,
+    "tht_avg_revenue": Decimal("236.8"),
+    "tht_avg_profit": Decimal("43.7"),
+    "htx_new": 50,
+    "htx_total": 600,
+    "htx_members": 31000,
+    "htx_avg_revenue": Decimal("1637.5"),
+    "htx_avg_profit": Decimal("177"),
+    "htx_workers": 11000,
+    "htx_avg_income": Decimal("51.3"),
+    "bulletins": 4,
+    "tv_reports": 9,
+    "press_articles": 19,
+    "online_posts": 196,
+    "training_courses": 8,
+    "training_participants": 680,
+}
+
+
+def make_figures(
+    code: str, year: int, status: str = FiguresStatus.DRAFT, **values
+) -> YearlyFigures:
+    figures = YearlyFigures(
+        province=province_for_code(code, year),
+        year=year,
+        status=status,
+        **{**GOOD_VALUES, **values},
+    )
+    figures.full_clean()
+    figures.save()
+    return figures
+
+
+def make_loan(
+    code: str, date, amount, fund: str = "htx_dev", borrower: str = "HTX Bình Minh", kind="HTX"
+):
+    """A loan in the register, its borrower found in or added to the directory."""
+    import datetime as _dt
+
+    from provinces.disbursements import borrower_find_or_create
+    from provinces.models import Disbursement, Province
+
+    day = _dt.date.fromisoformat(date) if isinstance(date, str) else date
+    province = Province.objects.valid_on(day).get(code=code)
+    cooperative, _ = borrower_find_or_create(province=province, name=borrower, kind=kind)
+    loan = Disbursement(
+        province=province, fund=fund, date=day, borrower=cooperative, amount=Decimal(amount)
+    )
+    loan.full_clean()
+    loan.save()
+    return loan

@@ -1,0 +1,145 @@
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from simple_history.utils import bulk_create_with_history
+
+from provinces.models import Cooperative, Disbursement
+from provinces.selectors import province_for_code
+from tests.factories import make_loan
+
+pytestmark = pytest.mark.django_db
+
+REGISTER = reverse("disbursements:register", args=[2024, "14"])
+ADD = reverse("disbursements:add", args=[2024, "14"])
+GOOD = {
+    "fund": "htx_dev",
+    "date": "05/06/2024",
+    "borrower_name": "HTX Nông nghiệp Bản Lướt",
+    "borrower_kind": "HTX",
+    "amount": "1.250",
+    "purpose": "Mua máy sấy chè",
+    "term_months": "24",
+}
+
+
+@pytest.fixture
+def personas(make_staff, admin_user):
+    return {
+        "other": make_staff("Điện Biên", 2024),
+        "own": make_staff("Sơn La", 2024),
+        "chair": make_staff("Lào Cai", 2024),
+        "admin": admin_user,
+    }
+
+
+@pytest.mark.parametrize(
+    ("persona", "view", "add", "edit", "delete"),
+    [
+        ("anonymous", 302, 302, 302, 302),
+        ("other", 404, 404, 404, 404),
+        ("own", 200, 200, 200, 200),
+        ("chair", 200, 403, 403, 403),
+        ("admin", 200, 200, 200, 200),
+    ],
+)
+def test_access_matrix(client, personas, persona, view, add, edit, delete):
+    loan = make_loan("14", "2024-05-01", "100")
+    if persona != "anonymous":
+        client.force_login(personas[persona])
+    assert client.get(REGISTER).status_code == view
+    assert client.get(ADD).status_code == add
+    assert client.get(reverse("disbursements:edit", args=[loan.pk])).status_code == edit
+    assert client.get(reverse("disbursements:delete", args=[loan.pk])).status_code == delete
+    client.post(reverse("disbursements:delete", args=[loan.pk]))
+    assert Disbursement.objects.filter(pk=loan.pk).exists() == (delete != 200)
+
+
+def test_staff_add_a_loan_typed_the_vietnamese_way(client, personas):
+    client.force_login(personas["own"])
+    response = client.post(ADD, GOOD)
+    assert response.status_code == 302 and response.url == REGISTER
+    loan = Disbursement.objects.get()
+    assert loan.amount == Decimal("1250") and loan.date == datetime.date(2024, 6, 5)
+    assert loan.borrower.name == "HTX Nông nghiệp Bản Lướt" and loan.borrower.province.code == "14"
+    assert loan.history.get().history_user == personas["own"]
+    client.post(ADD, {**GOOD, "borrower_name": "htx nong nghiep ban luot", "amount": "10"})
+    assert Cooperative.objects.count() == 1 and Disbursement.objects.count() == 2
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"amount": "-5"}, "lớn hơn 0"),
+        ({"amount": "0"}, "lớn hơn 0"),
+        ({"fund": "bank"}, "không phải là một trong các lựa chọn"),
+        ({"date": "05/06/2099"}, "chưa đến"),
+        ({"date": "2023-13-01"}, "Ngày không hợp lệ"),
+        ({"date": "31/02/2023"}, "Ngày không hợp lệ"),
+        ({"borrower_name": "H" * 500}, "dài quá 255 ký tự"),
+        ({"amount": "mười"}, "không phải là số"),
+    ],
+)
+def test_bad_input_is_refused_with_a_message_and_nothing_saved(client, personas, changes, message):
+    client.force_login(personas["own"])
+    response = client.post(ADD, {**GOOD, **changes})
+    assert response.status_code == 200
+    assert message in response.text
+    assert not Disbursement.objects.exists() and not Cooperative.objects.exists()
+
+
+def test_edit_and_delete_with_confirmation(client, personas):
+    loan = make_loan("14", "2024-05-01", "100")
+    client.force_login(personas["own"])
+    edit = reverse("disbursements:edit", args=[loan.pk])
+    assert 'value="HTX Bình Minh"' in client.get(edit).text
+    client.post(edit, {**GOOD, "borrower_name": "HTX Bình Minh", "amount": "150,5"})
+    loan.refresh_from_db()
+    assert loan.amount == Decimal("150.5")
+    delete = reverse("disbursements:delete", args=[loan.pk])
+    assert "Xóa khoản giải ngân?" in client.get(delete).text
+    assert Disbursement.objects.filter(pk=loan.pk).exists()
+    client.post(delete)
+    assert not Disbursement.objects.filter(pk=loan.pk).exists()
+
+
+def test_filters_by_fund(client, personas):
+    make_loan("14", "2024-05-01", "100")
+    make_loan("14", "2024-06-01", "7", fund="other", borrower="THT Đồng Tâm", kind="THT")
+    client.force_login(personas["own"])
+    response = client.get(REGISTER, {"fund": "other"})
+    assert [loan.amount for loan in response.context["page"]] == [7]
+
+
+def add_loans(count: int) -> None:
+    son_la = province_for_code("14", 2024)
+    borrower = Cooperative.objects.create(
+        province=son_la, name="HTX D", name_key="htx d", kind="HTX"
+    )
+    bulk_create_with_history(
+        [
+            Disbursement(
+                province=son_la,
+                fund="htx_dev",
+                date=datetime.date(2024, 1 + i % 12, 1),
+                borrower=borrower,
+                amount=1 + i,
+            )
+            for i in range(count)
+        ],
+        Disbursement,
+    )
+
+
+@pytest.mark.parametrize("loans", [10, 1000])
+def test_the_register_runs_a_fixed_number_of_queries(
+    client, personas, loans, django_assert_max_num_queries
+):
+    add_loans(loans)
+    client.force_login(personas["own"])
+    # session and user; the province, its cluster, members, term and figures; the staff
+    # profile; predecessors; the page count and rows; the year's totals (2); session save (3)
+    with django_assert_max_num_queries(16):
+        response = client.get(REGISTER)
+    assert response.context["all_funds"].count == loans

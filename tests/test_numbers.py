@@ -1,0 +1,44 @@
+from decimal import Decimal
+
+import pytest
+from django.utils import translation
+
+from provinces.numbers import NumberFormatError, format_vn_number, parse_vn_number
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("11.084", Decimal("11084")),
+        ("1.637,5", Decimal("1637.5")),
+        ("236,8", Decimal("236.8")),
+        ("236.8", Decimal("236.8")),
+        ("1.250", Decimal("1250")),
+        ("1.234.567", Decimal("1234567")),
+        (" 42 ", Decimal("42")),
+        ("-12,5", Decimal("-12.5")),
+        ("1\u00a0250", Decimal("1250")),
+    ],
+)
+def test_it_reads_vietnamese_numbers(text, expected):
+    assert parse_vn_number(text) == expected
+
+
+@pytest.mark.parametrize("text", ["", "abc", "1,2,3", "1.23.4", "12a", "1.2,3,4", "--1", "1,"])
+def test_it_refuses_what_is_not_a_number(text):
+    with pytest.raises(NumberFormatError):
+        parse_vn_number(text)
+
+
+def test_integers_must_be_whole():
+    assert parse_vn_number("11.084", integer=True) == 11084
+    with pytest.raises(NumberFormatError, match="số nguyên"):
+        parse_vn_number("12,5", integer=True)
+
+
+def test_it_formats_without_trailing_zeros():
+    with translation.override("vi"):
+        assert format_vn_number(Decimal("1637.50")) == "1.637,5"
+        assert format_vn_number(Decimal("177.00")) == "177"
+        assert format_vn_number(11084) == "11.084"
+        assert format_vn_number(Decimal("-43.70")) == "-43,7"
