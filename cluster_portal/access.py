@@ -139,3 +139,26 @@ def can_view_register(user: User, py: ProvinceYear) -> bool:
 
 def can_edit_register(user: User, py: ProvinceYear) -> bool:
     return py.cluster is not None and (is_admin(user) or _acts_for(user, py.province, py.year))
+
+
+# Emulation year: conference record and award nominations ----------------------------------
+#
+# Everyone in the cluster that year reads them; the chair of the year (and an admin) edits
+# the conference record, records the votes and moves nominations along; provincial staff
+# propose nominees from their own province.
+
+
+def can_edit_conference(user: User, term: ClusterTerm | None) -> bool:
+    return is_admin(user) or is_chair(user, term)
+
+
+def can_propose_nomination(user: User, province: Province, year: int) -> bool:
+    return is_admin(user) or _acts_for(user, province, year)
+
+
+def can_manage_nominations(user: User, term: ClusterTerm | None) -> bool:
+    return is_admin(user) or is_chair(user, term)
+
+
+def can_rotate_cluster_head(user: User) -> bool:
+    return is_admin(user)

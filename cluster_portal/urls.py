@@ -7,6 +7,7 @@ urlpatterns = [
     path("", emulation_views.home, name="home"),
     path("", include("provinces.urls")),
     path("", include("provinces.urls_disbursements")),
+    path("", include("emulation.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

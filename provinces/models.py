@@ -214,6 +214,12 @@ class ClusterMembership(models.Model):
         validators=YEAR_VALIDATORS,
         help_text="Để trống: vẫn là thành viên.",
     )
+    rotation_order = models.PositiveSmallIntegerField(
+        "thứ tự luân phiên",
+        null=True,
+        blank=True,
+        help_text="Thứ tự nhận cờ luân lưu; để trống: theo tên tỉnh.",
+    )
 
     history = HistoricalRecords(verbose_name="lịch sử thành viên cụm")
     objects = MembershipQuerySet.as_manager()

@@ -1,0 +1,106 @@
+"""The 2023 Tây Bắc emulation year as the seed article tells it."""
+
+import datetime
+
+from provinces.disbursements import borrower_find_or_create
+from provinces.models import Cluster
+from provinces.selectors import province_for_code
+
+from .models import (
+    Attendee,
+    AwardQuota,
+    AwardType,
+    Conference,
+    Nomination,
+    NominationStatus,
+    Recommendation,
+)
+
+ATTENDEES = [
+    ("Đỗ Nhân Đạo", "UV BTV Liên minh HTX Việt Nam, Chủ tịch", "Liên minh HTX tỉnh Yên Bái"),
+    ("Nguyễn Quốc Dũng", "UV BCH Liên minh HTX Việt Nam, Chủ tịch", "Liên minh HTX tỉnh Phú Thọ"),
+    ("Trương Mạnh Hùng", "UV BCH Liên minh HTX Việt Nam, Chủ tịch", "Liên minh HTX tỉnh Lào Cai"),
+    (
+        "Các đồng chí Chủ tịch, Phó Chủ tịch",
+        "lãnh đạo, cán bộ",
+        "Liên minh HTX 07 tỉnh Tây Bắc",
+    ),
+]
+TOPICS = (
+    "Tổng kết tình hình kinh tế tập thể, hoạt động của Liên minh HTX tỉnh và công tác thi đua, "
+    "khen thưởng năm 2023; phương hướng nhiệm vụ năm 2024; phối hợp hỗ trợ các HTX liên kết "
+    "quảng bá, giới thiệu, xúc tiến thương mại, mở rộng thị trường tiêu thụ sản phẩm của Cụm."
+)
+RECOMMENDATIONS = [
+    "Sớm thực hiện ủy thác vốn Quỹ Hỗ trợ phát triển HTX Trung ương cho Quỹ địa phương, để "
+    "giải quyết nhanh gọn và hiệu quả hơn cho các HTX, nhất là vốn vay lưu động.",
+    "Sớm ban hành các văn bản hướng dẫn quản lý và giải ngân nguồn vốn ủy thác cho các Quỹ "
+    "địa phương, nhất là Quy chế cho vay theo Nghị định 45 của Chính phủ.",
+    "Hằng năm tổ chức các khóa tập huấn nghiệp vụ cho đội ngũ cán bộ làm công tác thi đua, "
+    "khen thưởng thuộc Liên minh HTX cấp tỉnh.",
+]
+# (award type code, province code in 2023, cooperative name or None for the alliance)
+NOMINEES = [
+    ("emulation-flag", "25", None),
+    ("emulation-flag", "25", "HTX DVNN và điện năng Vĩnh Lại"),
+    ("emulation-flag", "15", "HTX dịch vụ tổng hợp Thắng Lợi"),
+    ("certificate-of-merit", "12", None),
+    ("certificate-of-merit", "14", "HTX dịch vụ nông nghiệp Mường Tấc"),
+    ("certificate-of-merit", "10", "HTX NN Hảo Anh"),
+    ("certificate-of-merit", "11", "HTX SX VLXD Hà Nam Bình"),
+    ("certificate-of-merit", "17", "HTX đa ngành nghề Tâm Cương Tân Minh"),
+]
+
+
+def emulation_year_2023_seed() -> bool:
+    """The XIIth conference, its recommendations and the nominations it endorsed. Does
+    nothing when the 2023 conference is already recorded. Returns whether it recorded it."""
+    cluster = Cluster.objects.get(slug="tay-bac")
+    if Conference.objects.filter(cluster=cluster, year=2023).exists():
+        return False
+    conference = Conference(
+        cluster=cluster,
+        year=2023,
+        ordinal="XII",
+        date=datetime.date(2023, 11, 30),
+        venue="Trụ sở Liên minh Hợp tác xã tỉnh Phú Thọ",
+        host=province_for_code("25", 2023),
+        topics=TOPICS,
+        agreement_signed=True,
+    )
+    conference.full_clean()
+    conference.save()
+    Attendee.objects.bulk_create(
+        Attendee(conference=conference, name=n, title=t, organisation=o, order=i)
+        for i, (n, t, o) in enumerate(ATTENDEES)
+    )
+    Recommendation.objects.bulk_create(
+        Recommendation(
+            conference=conference, text=text, addressed_to="Liên minh HTX Việt Nam", order=i
+        )
+        for i, text in enumerate(RECOMMENDATIONS)
+    )
+    types = {t.code: t for t in AwardType.objects.all()}
+    for code, quota in (("emulation-flag", 3), ("certificate-of-merit", 5)):
+        AwardQuota.objects.get_or_create(
+            cluster=cluster, year=2023, award_type=types[code], defaults={"quota": quota}
+        )
+    for award, province_code, cooperative_name in NOMINEES:
+        province = province_for_code(province_code, 2023)
+        nomination = Nomination(
+            cluster=cluster,
+            year=2023,
+            award_type=types[award],
+            votes_for=7,
+            votes_present=7,
+            status=NominationStatus.ENDORSED,
+        )
+        if cooperative_name:
+            nomination.nominee_cooperative, _ = borrower_find_or_create(
+                province=province, name=cooperative_name, kind="HTX"
+            )
+        else:
+            nomination.nominee_alliance = province
+        nomination.full_clean()
+        nomination.save()
+    return True

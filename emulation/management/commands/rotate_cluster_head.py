@@ -1,0 +1,55 @@
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+
+from emulation.services import RotationError, cluster_head_rotate
+from provinces.models import Cluster
+from provinces.selectors import province_for_code
+
+
+class Command(BaseCommand):
+    help = (
+        "Trao cờ luân lưu sang năm Y: cụm phó năm Y-1 làm cụm trưởng năm Y (mặc định), "
+        "cụm phó năm Y là tỉnh được chỉ định hoặc tỉnh kế tiếp theo thứ tự luân phiên."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--cluster", required=True, help="mã cụm, ví dụ tay-bac")
+        parser.add_argument("--to-year", required=True, type=int, help="năm nhận cờ")
+        parser.add_argument("--vice", help="mã tỉnh của cụm phó năm đó")
+        parser.add_argument(
+            "--head", help="mã tỉnh của cụm trưởng (khi năm trước không có cụm phó)"
+        )
+        parser.add_argument(
+            "--replace", action="store_true", help="thay nhiệm kỳ đã có (giữ lịch sử)"
+        )
+        parser.add_argument("--user", help="tên đăng nhập ghi vào lịch sử")
+
+    def handle(self, *args, cluster, to_year, vice, head, replace, user, **options):
+        try:
+            cluster_obj = Cluster.objects.get(slug=cluster)
+        except Cluster.DoesNotExist:
+            slugs = ", ".join(Cluster.objects.values_list("slug", flat=True))
+            raise CommandError(f"Không có cụm “{cluster}”. Các cụm: {slugs}.") from None
+        by = None
+        if user:
+            by = get_user_model().objects.filter(username=user).first()
+            if by is None:
+                raise CommandError(f"Không có người dùng “{user}”.")
+        units = {}
+        for role, code in (("vice", vice), ("head", head)):
+            if code:
+                units[role] = province_for_code(code, to_year)
+                if units[role] is None:
+                    raise CommandError(f"Mã tỉnh {code} không ứng với tỉnh nào năm {to_year}.")
+        try:
+            term = cluster_head_rotate(
+                cluster=cluster_obj, to_year=to_year, replace=replace, by=by, **units
+            )
+        except RotationError as exc:
+            raise CommandError(str(exc)) from None
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"{cluster_obj.name} năm {to_year}: cụm trưởng {term.head.alliance_name}, "
+                f"cụm phó {term.vice.alliance_name}."
+            )
+        )
