@@ -45,6 +45,10 @@ vendor:
 	mkdir -p static/vendor/bootstrap
 	cp node_modules/bootstrap/dist/css/bootstrap.min.css* node_modules/bootstrap/dist/js/bootstrap.bundle.min.js* \
 	   node_modules/bootstrap/LICENSE static/vendor/bootstrap/
+	mkdir -p static/vendor/noto-serif
+	for style in 400Regular 400Regular_Italic 700Bold 700Bold_Italic; do \
+	  cp node_modules/@expo-google-fonts/noto-serif/$$style/NotoSerif_$$style.ttf static/vendor/noto-serif/; done
+	cp node_modules/@expo-google-fonts/noto-serif/LICENSE_FONT static/vendor/noto-serif/OFL.txt
 
 ## messages: refresh the English translation catalogue (needs gettext)
 messages: $(VENV)/.installed-run

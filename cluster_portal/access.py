@@ -162,3 +162,13 @@ def can_manage_nominations(user: User, term: ClusterTerm | None) -> bool:
 
 def can_rotate_cluster_head(user: User) -> bool:
     return is_admin(user)
+
+
+# Annual cluster report ---------------------------------------------------------------------
+#
+# The report page is for the cluster's members of that year; the PDF and Excel files for
+# the chair and admins, and for every member once all members' figures are approved.
+
+
+def can_download_report(user: User, term: ClusterTerm | None, *, all_approved: bool) -> bool:
+    return is_admin(user) or is_chair(user, term) or all_approved

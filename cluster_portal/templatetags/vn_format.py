@@ -1,7 +1,7 @@
 """Vietnamese presentation helpers for templates and generated documents."""
 
 import datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
 from django.utils import timezone
@@ -54,3 +54,14 @@ def vn_percent(value) -> str:
     rounded = round(value, 1)
     sign = "+" if rounded > 0 else ("−" if rounded < 0 else "")
     return f"{sign}{format_vn_number(abs(rounded))} %"
+
+
+@register.filter
+def vn_round(value, places=1) -> str:
+    """A number rounded to `places` decimals, Vietnamese style: 236,8; 1.637; 69,6."""
+    from provinces.numbers import format_vn_number
+
+    if value is None or value == "":
+        return ""
+    quantum = Decimal(1).scaleb(-int(places))
+    return format_vn_number(Decimal(str(value)).quantize(quantum, rounding=ROUND_HALF_UP))

@@ -1,0 +1,43 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from emulation.report_render import render_report_html, render_report_pdf, render_report_xlsx
+from emulation.reports import cluster_report
+from provinces.models import Cluster
+from provinces.numbers import format_vn_number
+
+RENDERERS = {
+    "pdf": render_report_pdf,
+    "html": lambda report: render_report_html(report).encode(),
+    "xlsx": render_report_xlsx,
+}
+
+
+class Command(BaseCommand):
+    help = "Xuất báo cáo tổng kết năm của cụm (PDF, HTML hoặc Excel)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--cluster", required=True, help="mã cụm, ví dụ tay-bac")
+        parser.add_argument("--year", required=True, type=int)
+        parser.add_argument("--format", required=True, choices=sorted(RENDERERS))
+        parser.add_argument("-o", "--output", required=True, help="tệp kết quả")
+
+    def handle(self, *args, cluster, year, format, output, **options):
+        try:
+            cluster_obj = Cluster.objects.get(slug=cluster)
+        except Cluster.DoesNotExist:
+            slugs = ", ".join(Cluster.objects.values_list("slug", flat=True))
+            raise CommandError(f"Không có cụm “{cluster}”. Các cụm: {slugs}.") from None
+        report = cluster_report(cluster=cluster_obj, year=year)
+        if not report.members:
+            raise CommandError(f"{cluster_obj.name} không có thành viên nào năm {year}.")
+        target = Path(output)
+        if not target.parent.is_dir():
+            raise CommandError(f"Thư mục {target.parent} không tồn tại.")
+        data = RENDERERS[format](report)
+        target.write_bytes(data)
+        state = "bản dự thảo" if report.is_draft else "số liệu đã duyệt"
+        self.stdout.write(
+            self.style.SUCCESS(f"Đã ghi {target} ({format_vn_number(len(data))} byte, {state}).")
+        )
