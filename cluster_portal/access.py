@@ -141,19 +141,35 @@ def can_edit_register(user: User, py: ProvinceYear) -> bool:
     return py.cluster is not None and (is_admin(user) or _acts_for(user, py.province, py.year))
 
 
+def can_open_disbursement_import(user: User) -> bool:
+    """The register upload page is for provincial staff and admins."""
+    return is_admin(user) or home_province(user) is not None
+
+
+def can_import_disbursements_for(
+    user: User, unit: Province, year: int, term: ClusterTerm | None
+) -> bool:
+    """Staff import their own unit's loans; the chair of that year any member's of the
+    chair's cluster; admins every province's."""
+    return is_admin(user) or _acts_for(user, unit, year) or is_chair(user, term)
+
+
 # Emulation year: conference record and award nominations ----------------------------------
 #
 # Everyone in the cluster that year reads them; the chair of the year (and an admin) edits
 # the conference record, records the votes and moves nominations along; provincial staff
-# propose nominees from their own province.
+# propose nominees from their own province, the chair for any member.
 
 
 def can_edit_conference(user: User, term: ClusterTerm | None) -> bool:
     return is_admin(user) or is_chair(user, term)
 
 
-def can_propose_nomination(user: User, province: Province, year: int) -> bool:
-    return is_admin(user) or _acts_for(user, province, year)
+def can_propose_nomination(
+    user: User, province: Province, year: int, term: ClusterTerm | None
+) -> bool:
+    """Staff propose nominees of their own province; the chair and admins for any member."""
+    return is_admin(user) or is_chair(user, term) or _acts_for(user, province, year)
 
 
 def can_manage_nominations(user: User, term: ClusterTerm | None) -> bool:

@@ -11,7 +11,7 @@ from .models import Cooperative, Disbursement, Fund, Province
 
 
 def borrower_find_or_create(
-    *, province: Province, name: str, kind: str
+    *, province: Province, name: str, kind: str, by=None
 ) -> tuple[Cooperative, bool]:
     """The directory entry of that name (case, accents and spacing aside) in the
     province's directory or its predecessors', or a new one."""
@@ -23,6 +23,7 @@ def borrower_find_or_create(
         return found[0], False
     cooperative = Cooperative(province=province, name=name, kind=kind)
     cooperative.full_clean()
+    cooperative._history_user = by
     cooperative.save()
     return cooperative, True
 

@@ -78,7 +78,10 @@ def _save_form(request, py: ProvinceYear, form: DisbursementForm) -> bool:
     loan.province = py.province
     try:
         borrower, created = borrower_find_or_create(
-            province=py.province, name=data["borrower_name"], kind=data["borrower_kind"]
+            province=py.province,
+            name=data["borrower_name"],
+            kind=data["borrower_kind"],
+            by=request.user,
         )
         loan.borrower = borrower
         disbursement_save(disbursement=loan, by=request.user)

@@ -1,0 +1,164 @@
+"""The upload page of the disbursement register: preview (a dry run), then confirm.
+
+Personas: anonymous; a user with no alliance; Sơn La's staff; an admin.
+"""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from provinces.disbursement_io import DISBURSEMENTS_UPLOAD_MAX_BYTES
+from provinces.models import ClusterMembership, Cooperative, Disbursement
+from tests.test_import_disbursements import SON_LA_ROW, SON_LA_ROW_2, counts, csv_file
+
+pytestmark = pytest.mark.django_db
+
+URL = reverse("disbursements:import")
+PHU_THO_ROW = ["25", "htx_dev", "05/06/2024", "HTX Chè Long Cốc", "HTX", "100", ""]
+
+
+@pytest.fixture(autouse=True)
+def var_dir(settings, tmp_path):
+    settings.VAR_DIR = tmp_path
+    return tmp_path
+
+
+@pytest.fixture
+def staff(client, make_staff):
+    user = make_staff("Sơn La", 2024)
+    client.force_login(user)
+    return user
+
+
+def upload(client, data: bytes, name: str = "so-giai-ngan.csv"):
+    return client.post(URL, {"file": SimpleUploadedFile(name, data)})
+
+
+def stashed(var_dir) -> list:
+    return sorted((var_dir / "uploads").glob("*.upload"))
+
+
+def test_it_requires_login(client):
+    response = client.get(URL)
+    assert response.status_code == 302
+    assert response.url == f"{reverse('login')}?next={URL}"
+
+
+def test_it_is_for_provincial_staff_and_admins(client, admin_user):
+    client.force_login(get_user_model().objects.create_user("no-alliance", password="pw"))
+    assert client.get(URL).status_code == 403
+    client.force_login(admin_user)
+    assert client.get(URL).status_code == 200
+
+
+def test_it_shows_the_upload_form_and_the_columns(client, staff):
+    response = client.get(URL)
+    assert response.status_code == 200
+    assert 'enctype="multipart/form-data"' in response.text
+    for column in ("province", "fund", "date", "borrower", "borrower_type", "amount", "purpose"):
+        assert f"<code>{column}</code>" in response.text
+    assert "<script>" not in response.text.replace('<script src="', "")
+
+
+def test_the_preview_shows_the_rows_and_saves_nothing(client, staff, var_dir):
+    Cooperative.objects.create(
+        province_id=staff.staff_profile.province_id,
+        name="THT Rau sạch Mộc Châu",
+        name_key="tht rau sach moc chau",
+        kind="THT",
+    )
+    before = counts()
+    response = upload(client, csv_file(SON_LA_ROW, SON_LA_ROW_2))
+    assert response.status_code == 200
+    assert counts() == before
+    text = response.text
+    assert 'data-testid="import-preview"' in text
+    assert "05/06/2024" in text and "10/07/2024" in text
+    assert "1.250" in text and "500,5" in text and "1.750,5" in text  # the total
+    assert "Quỹ hỗ trợ phát triển HTX" in text and "Quỹ khác" in text
+    assert text.count('data-testid="new-borrower"') == 1  # Tà Xùa is new, Mộc Châu known
+    assert "Sơn La" in text
+    assert len(stashed(var_dir)) == 1
+    assert 'name="confirm"' in text
+
+
+def test_confirming_imports_the_file_and_redirects(client, staff, var_dir):
+    preview = upload(client, csv_file(SON_LA_ROW, SON_LA_ROW_2))
+    token = preview.context["token"]
+    response = client.post(URL, {"token": token, "confirm": "1"}, follow=True)
+    assert response.redirect_chain[0] == (reverse("disbursements:register", args=[2024, "14"]), 302)
+    assert "Đã nhập 2 khoản giải ngân, tổng 1.750,5 triệu đồng" in response.text
+    loans = Disbursement.objects.order_by("date")
+    assert [loan.amount for loan in loans] == [1250, 500.5]
+    assert all(loan.history.get().history_user == staff for loan in loans)
+    assert stashed(var_dir) == []
+
+    # The same confirmation again imports nothing more.
+    again = client.post(URL, {"token": token, "confirm": "1"}, follow=True)
+    assert "Không tìm thấy tệp đang chờ xác nhận" in again.text
+    assert Disbursement.objects.count() == 2
+
+
+def test_a_token_from_another_session_is_refused(client, staff, make_staff):
+    from django.test import Client
+
+    preview = upload(client, csv_file(SON_LA_ROW))
+    other = Client()
+    other.force_login(make_staff("Sơn La", 2024, username="sonla-colleague"))
+    response = other.post(URL, {"token": preview.context["token"], "confirm": "1"}, follow=True)
+    assert "Không tìm thấy tệp đang chờ xác nhận" in response.text
+    assert not Disbursement.objects.exists()
+
+
+def test_cancelling_forgets_the_upload(client, staff, var_dir):
+    upload(client, csv_file(SON_LA_ROW))
+    response = client.post(URL, {"cancel": "1"}, follow=True)
+    assert "Đã hủy: không nhập gì." in response.text
+    assert stashed(var_dir) == []
+    assert not Disbursement.objects.exists()
+
+
+def test_a_bad_file_shows_every_error_and_saves_nothing(client, staff, var_dir):
+    bad = ["14", "htx_dev", "31/02/2024", "HTX A", "HTX", "-5", ""]
+    before = counts()
+    response = upload(client, csv_file(SON_LA_ROW, bad))
+    assert response.status_code == 400
+    text = response.text
+    assert 'data-testid="import-errors"' in text
+    assert "Ngày “31/02/2024” không có thật" in text
+    assert "Số tiền giải ngân phải lớn hơn 0." in text
+    assert "Không có khoản giải ngân nào được lưu." in text
+    assert 'name="confirm"' not in text
+    assert counts() == before
+    assert not (var_dir / "uploads").exists() or stashed(var_dir) == []
+
+
+def test_staff_cannot_import_another_provinces_rows(client, staff):
+    response = upload(client, csv_file(SON_LA_ROW, PHU_THO_ROW))
+    assert response.status_code == 400
+    assert "Bạn không có quyền nhập khoản vay của Liên minh HTX tỉnh Phú Thọ" in response.text
+    assert not Disbursement.objects.exists()
+
+
+def test_an_oversize_or_missing_file_is_refused(client, staff):
+    # Over the file limit but under the request limit (a larger body is refused with 413
+    # before any view runs: tests/test_hardening.py).
+    big = upload(client, csv_file(SON_LA_ROW) + b"x" * (DISBURSEMENTS_UPLOAD_MAX_BYTES + 100_000))
+    assert big.status_code == 400 and "vượt giới hạn 5 MB." in big.text
+    empty = upload(client, b"")
+    assert empty.status_code == 400 and "Tệp rỗng" in empty.text
+    missing = client.post(URL, {})
+    assert missing.status_code == 400 and "Chưa chọn tệp." in missing.text
+    assert not Disbursement.objects.exists()
+
+
+def test_the_confirmation_checks_everything_again(client, staff, var_dir):
+    preview = upload(client, csv_file(SON_LA_ROW))
+    # Between preview and confirmation Sơn La leaves the cluster for 2024.
+    ClusterMembership.objects.filter(province=staff.staff_profile.province).delete()
+    response = client.post(URL, {"token": preview.context["token"], "confirm": "1"})
+    assert response.status_code == 409
+    assert "Sơn La không là thành viên cụm thi đua nào năm 2024." in response.text
+    assert not Disbursement.objects.exists() and not Cooperative.objects.exists()
+    assert stashed(var_dir) == []
