@@ -340,6 +340,30 @@ class Nomination(models.Model):
             models.CheckConstraint(
                 condition=Q(status__in=NominationStatus.values), name="nomination_status_valid"
             ),
+            models.CheckConstraint(
+                condition=~Q(status=NominationStatus.NOT_GRANTED) | ~Q(not_granted_reason=""),
+                name="nomination_not_granted_has_reason",
+                violation_error_message="Không được khen thưởng phải ghi lý do.",
+            ),
+            models.CheckConstraint(
+                condition=Q(votes_present__isnull=True) | Q(votes_present__gt=0),
+                name="nomination_votes_present_positive",
+                violation_error_message="Số đại biểu có mặt phải lớn hơn 0.",
+            ),
+            models.UniqueConstraint(
+                fields=["cluster", "year", "award_type", "nominee_alliance"],
+                condition=Q(nominee_alliance__isnull=False),
+                name="nomination_alliance_once_per_award",
+                violation_error_message=(
+                    "Liên minh HTX này đã được đề nghị hình thức này trong năm."
+                ),
+            ),
+            models.UniqueConstraint(
+                fields=["cluster", "year", "award_type", "nominee_cooperative"],
+                condition=Q(nominee_cooperative__isnull=False),
+                name="nomination_cooperative_once_per_award",
+                violation_error_message="HTX/THT này đã được đề nghị hình thức này trong năm.",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -370,7 +394,12 @@ class Nomination(models.Model):
         if province is None:
             return
         members = ClusterMembership.objects.in_year(self.year).filter(cluster_id=self.cluster_id)
-        if not members.filter(province_id__in=[province.pk, province.successor_id]).exists():
+        # A cooperative recorded under a unit that merged counts for its successor; an
+        # alliance must itself be a member that year.
+        candidates = [province.pk]
+        if self.nominee_cooperative_id:
+            candidates.append(province.successor_id)
+        if not members.filter(province_id__in=candidates).exists():
             field = "nominee_alliance" if self.nominee_alliance_id else "nominee_cooperative"
             raise ValidationError(
                 {field: f"{province.name} không phải thành viên của cụm năm {self.year}."}

@@ -19,6 +19,7 @@ from provinces.figures_spec import BY_CODE, INDICATORS, Indicator
 from provinces.models import Cluster, ClusterMembership, Province, YearlyFigures
 
 from .models import Attendee, ClusterTerm, Conference, Nomination, Recommendation
+from .nominations import nominations_for
 
 
 @dataclass
@@ -208,15 +209,11 @@ def cluster_report(*, cluster: Cluster, year: int) -> ClusterReport:
         )
         .first()
     )
-    grouped: dict[int, tuple[object, list[Nomination]]] = {}
-    for nomination in (
-        Nomination.objects.filter(cluster=cluster, year=year)
-        .select_related("award_type", "nominee_alliance", "nominee_cooperative__province")
-        .order_by("award_type__order", "pk")
-    ):
-        grouped.setdefault(nomination.award_type_id, (nomination.award_type, []))[1].append(
-            nomination
-        )
+    nominations = [
+        (group.award_type, group.nominations)
+        for group in nominations_for(cluster, year).groups
+        if group.nominations
+    ]
     return ClusterReport(
         cluster=cluster,
         year=year,
@@ -230,7 +227,7 @@ def cluster_report(*, cluster: Cluster, year: int) -> ClusterReport:
         term=terms.get(year),
         next_term=terms.get(year + 1),
         conference=conference,
-        nominations=list(grouped.values()),
+        nominations=nominations,
     )
 
 

@@ -2,7 +2,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
@@ -11,6 +10,7 @@ from provinces.models import Cluster
 from provinces.selectors import cluster_members
 
 from .forms import AttendeeFormSet, ConferenceForm, RecommendationFormSet, RotateForm
+from .lookups import cluster_year_for
 from .models import ClusterTerm, Conference
 from .selectors import cluster_years
 from .services import RotationError, cluster_head_rotate
@@ -45,16 +45,6 @@ def home(request):
             "chair_years": [row["cy"].year for row in rows if row["is_chair"]],
         },
     )
-
-
-def _cluster_year_for(request, cluster: str, year: int):
-    """The cluster and that year's members and term; 404 unless the user may see it."""
-    cluster_obj = get_object_or_404(Cluster, slug=cluster)
-    members = cluster_members(cluster_obj, year)
-    if not members or not access.can_view_cluster_year(request.user, {m.pk for m in members}, year):
-        raise Http404
-    term = ClusterTerm.objects.with_alliances().filter(cluster=cluster_obj, year=year).first()
-    return cluster_obj, members, term
 
 
 @login_required
@@ -129,7 +119,7 @@ def rotate(request, cluster: str):
 
 @login_required
 def conference(request, cluster: str, year: int):
-    cluster_obj, members, term = _cluster_year_for(request, cluster, year)
+    cluster_obj, members, term = cluster_year_for(request, cluster, year)
     record = (
         Conference.objects.filter(cluster=cluster_obj, year=year)
         .select_related("host")
@@ -155,7 +145,7 @@ def conference(request, cluster: str, year: int):
 
 @login_required
 def conference_edit(request, cluster: str, year: int):
-    cluster_obj, members, term = _cluster_year_for(request, cluster, year)
+    cluster_obj, members, term = cluster_year_for(request, cluster, year)
     if not access.can_edit_conference(request.user, term):
         raise PermissionDenied
     record = Conference.objects.filter(cluster=cluster_obj, year=year).first() or Conference(

@@ -9,7 +9,8 @@ from django.db.models import F
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from emulation.models import ClusterTerm
+from emulation.models import AwardType, ClusterTerm
+from emulation.reference import load_award_types
 
 from .figures_rules import figures_warnings
 from .models import (
@@ -27,10 +28,12 @@ from .services import previous_values
 
 
 def organisation_seed() -> None:
-    """The reference provinces, clusters, membership and terms (as loaded on migrate)."""
+    """The reference provinces, clusters, membership, terms and award types (as loaded
+    on migrate)."""
     load_provinces(Province)
     load_clusters(Cluster, ClusterMembership, Province)
     load_terms(ClusterTerm, Cluster, Province)
+    load_award_types(AwardType)
 
 
 def demo_users_seed(*, password: str) -> list[str]:
