@@ -7,7 +7,7 @@ DEV_ENV := DEBUG=1
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint migrations-check pytest serve vendor messages clean
+.PHONY: run test lint migrations-check pytest serve backup restore vendor messages clean
 
 $(VENV)/.installed-run: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,21 @@ migrations-check: $(VENV)/.installed-test
 
 pytest: $(VENV)/.installed-test
 	$(BIN)/pytest
+
+## serve: production: collect static files, migrate, then gunicorn on $(HOST):$(PORT) with
+## WEB_CONCURRENCY workers (default 3); needs SECRET_KEY and ALLOWED_HOSTS (README)
+serve: $(VENV)/.installed-run
+	HOST=$(HOST) PORT=$(PORT) BIN=$(BIN) bin/serve
+
+## backup: a timestamped copy of the configured database in backups/ (SQLite, or pg_dump -Fc)
+backup: $(VENV)/.installed-run
+	$(BIN)/python bin/dbbackup.py backup
+
+## restore: make restore FILE=backups/portal-….sqlite3 [FORCE=1]: put a backup back, then migrate
+restore: $(VENV)/.installed-run
+	@if [ -z "$(FILE)" ]; then \
+	    echo "make restore FILE=backups/<file> [FORCE=1]: say which backup to restore" >&2; exit 2; fi
+	$(BIN)/python bin/dbbackup.py restore "$(FILE)" $(if $(filter 1 yes true,$(FORCE)),--force)
 
 ## vendor: refresh the front-end assets under static/vendor from the npm registry
 vendor:

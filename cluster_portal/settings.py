@@ -6,10 +6,14 @@ a message naming the variable, rather than being silently replaced by a default.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
+
+from cluster_portal.logging import logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -84,6 +88,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "simple_history",
     "import_export",
+    "axes",
+    "csp",
     "cluster_portal",
     "provinces",
     "emulation",
@@ -94,12 +100,16 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "cluster_portal.middleware.ChosenLanguageMiddleware",
+    "cluster_portal.hardening.RequestBodyLimitMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # django-axes wants to be last: it turns its lockout exception into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "cluster_portal.urls"
@@ -148,6 +158,12 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# django-axes first, as its documentation asks: it refuses a locked-out login before the
+# password is even checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -182,9 +198,12 @@ STORAGES = {
     },
 }
 
-# Uploads are bounded: larger request bodies are refused before any parsing.
-DATA_UPLOAD_MAX_MEMORY_SIZE = 6 * 1024 * 1024
-FILE_UPLOAD_MAX_MEMORY_SIZE = 6 * 1024 * 1024
+# Uploads are bounded: a request body over the limit, files included, is refused with 413
+# before anything reads it (cluster_portal.hardening.RequestBodyLimitMiddleware; nginx's
+# client_max_body_size says the same). Within the limit an upload stays in memory.
+REQUEST_BODY_MAX_SIZE = 6 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = REQUEST_BODY_MAX_SIZE
+FILE_UPLOAD_MAX_MEMORY_SIZE = REQUEST_BODY_MAX_SIZE
 
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -198,12 +217,42 @@ SESSION_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {
-        "plain": {"format": "{asctime} {levelname} {name} {message}", "style": "{"},
-    },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+# No inline script, style or event handler anywhere: everything comes from /static/.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    }
 }
+
+# Login lockout (django-axes): five wrong passwords for one username from one address lock
+# that pair for 15 minutes; a colleague behind the same office router is not affected.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_CLIENT_IP_CALLABLE = "cluster_portal.hardening.client_ip"
+AXES_VERBOSE = False  # only its start-up banner, printed by every manage.py command
+# Behind a reverse proxy: the header carrying the client's address (nginx: X-Real-IP),
+# believed only from the proxies listed.
+CLIENT_IP_HEADER = os.environ.get("CLIENT_IP_HEADER", "").strip()
+if CLIENT_IP_HEADER and not CLIENT_IP_HEADER.replace("-", "").isalnum():
+    raise ImproperlyConfigured(f"CLIENT_IP_HEADER={CLIENT_IP_HEADER!r} is not a header name")
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", ["127.0.0.1", "::1"])
+
+# One key=value line per record on standard output (cluster_portal/logging.py); gunicorn's
+# access log uses the same formatter (deploy/gunicorn.conf.py).
+LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO").strip().upper()
+if LOG_LEVEL not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
+    raise ImproperlyConfigured(
+        f"LOG_LEVEL={LOG_LEVEL!r} is not one of DEBUG, INFO, WARNING, ERROR, CRITICAL"
+    )
+LOGGING = logging_config(level=LOG_LEVEL, time_zone=TIME_ZONE)
