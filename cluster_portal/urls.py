@@ -3,8 +3,11 @@ from django.urls import include, path
 
 from emulation import views as emulation_views
 
+from .views import healthz
+
 urlpatterns = [
     path("", emulation_views.home, name="home"),
+    path("healthz/", healthz, name="healthz"),
     path("", include("provinces.urls")),
     path("", include("provinces.urls_disbursements")),
     path("", include("emulation.urls")),
