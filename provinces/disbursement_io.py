@@ -44,7 +44,11 @@ from .models import (
     directory_key,
 )
 from .numbers import format_vn_number
-from .uploads import UPLOAD_MAX_BYTES, FileProblem, check_upload_size, csv_rows, xlsx_rows
+from .uploads import (
+    UPLOAD_MAX_BYTES,
+    FileProblem,
+    upload_rows,
+)
 
 # The same bound as the figures upload (`check_upload_size`).
 DISBURSEMENTS_UPLOAD_MAX_BYTES = UPLOAD_MAX_BYTES
@@ -53,7 +57,6 @@ DISBURSEMENTS_IMPORT_MAX_ROWS = 5_000
 
 COLUMNS = ("province", "fund", "date", "borrower", "borrower_type", "amount", "purpose")
 OPTIONAL_COLUMNS = ("term_months",)
-ACCEPTED_EXTENSIONS = (".xlsx", ".csv")
 CHANGE_REASON = "Nhập sổ giải ngân từ tệp Excel/CSV"
 
 COLUMN_LABELS = {
@@ -226,18 +229,7 @@ class DisbursementImportReport:
 def read_disbursement_rows(*, data: bytes, filename: str) -> list[tuple[int, dict]]:
     """The data rows of an upload as (row number, {column code: cell value}); raises
     FileProblem naming what is wrong with the file as a whole."""
-    name = (filename or "").lower()
-    if not name.endswith(ACCEPTED_EXTENSIONS):
-        hint = (
-            " Tệp .xls cũ: hãy mở bằng Excel rồi lưu lại dạng .xlsx."
-            if name.endswith(".xls")
-            else ""
-        )
-        raise FileProblem("Chỉ nhận tệp Excel .xlsx hoặc tệp .csv." + hint)
-    check_upload_size(len(data))
-    if not data.strip():
-        raise FileProblem("Tệp rỗng: không có dòng nào.")
-    raw_rows = xlsx_rows(data) if name.endswith(".xlsx") else csv_rows(data)
+    raw_rows = upload_rows(data=data, filename=filename)
     if not raw_rows or all(_blank(v) for v in raw_rows[0]):
         raise FileProblem(
             f"Tệp rỗng hoặc dòng đầu tiên trống: dòng 1 phải là mã cột ({', '.join(COLUMNS)})."

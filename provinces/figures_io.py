@@ -46,10 +46,8 @@ from .uploads import (
     UNZIPPED_MAX_BYTES,
     UPLOAD_MAX_BYTES,
     FileProblem,
-    check_upload_size,
-    csv_rows,
     too_many_rows,
-    xlsx_rows,
+    upload_rows,
 )
 
 if TYPE_CHECKING:
@@ -67,7 +65,6 @@ MAX_MONEY = Decimal(10) ** 12
 ID_COLUMNS = ("province", "year")
 COLUMNS = (*ID_COLUMNS, *CODES)
 INFO_COLUMNS = ("province_name", "status")  # exported for people, ignored on import
-ACCEPTED_EXTENSIONS = (".xlsx", ".csv")
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
@@ -211,18 +208,7 @@ class Sheet:
 
 def read_sheet(*, data: bytes, filename: str) -> Sheet:
     """Parse an upload into rows, or raise FileProblem naming what is wrong with it."""
-    name = (filename or "").lower()
-    if not name.endswith(ACCEPTED_EXTENSIONS):
-        hint = (
-            " Tệp .xls cũ: hãy mở bằng Excel rồi lưu lại dạng .xlsx."
-            if name.endswith(".xls")
-            else ""
-        )
-        raise FileProblem("Chỉ nhận tệp Excel .xlsx hoặc tệp .csv." + hint)
-    check_upload_size(len(data))
-    if not data.strip():
-        raise FileProblem("Tệp rỗng: không có dòng nào.")
-    raw_rows = xlsx_rows(data) if name.endswith(".xlsx") else csv_rows(data)
+    raw_rows = upload_rows(data=data, filename=filename)
     if not raw_rows or all(_blank_to_none(v) is None for v in raw_rows[0]):
         raise FileProblem(
             "Tệp rỗng hoặc dòng đầu tiên trống: dòng 1 phải là mã cột "

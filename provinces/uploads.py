@@ -95,3 +95,23 @@ def csv_rows(data: bytes) -> list[list[str]]:
 
 def too_many_rows() -> str:
     return f"Tệp có hơn {format_vn_number(IMPORT_MAX_ROWS)} dòng số liệu: hãy tách thành nhiều tệp."
+
+
+ACCEPTED_EXTENSIONS = (".xlsx", ".csv")
+
+
+def upload_rows(*, data: bytes, filename: str) -> list:
+    """The raw rows of an uploaded .xlsx or .csv file, or FileProblem naming what is wrong
+    with the file as a whole (kind, size, emptiness, format)."""
+    name = (filename or "").lower()
+    if not name.endswith(ACCEPTED_EXTENSIONS):
+        hint = (
+            " Tệp .xls cũ: hãy mở bằng Excel rồi lưu lại dạng .xlsx."
+            if name.endswith(".xls")
+            else ""
+        )
+        raise FileProblem("Chỉ nhận tệp Excel .xlsx hoặc tệp .csv." + hint)
+    check_upload_size(len(data))
+    if not data.strip():
+        raise FileProblem("Tệp rỗng: không có dòng nào.")
+    return xlsx_rows(data) if name.endswith(".xlsx") else csv_rows(data)

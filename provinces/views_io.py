@@ -25,18 +25,16 @@ from emulation.models import ClusterTerm
 from emulation.selectors import ClusterYear
 
 from .figures_io import (
-    ACCEPTED_EXTENSIONS,
     CSV_CONTENT_TYPE,
     FIGURES_UPLOAD_MAX_BYTES,
     XLSX_CONTENT_TYPE,
-    FileProblem,
-    check_upload_size,
     figures_csv,
     figures_import,
     figures_workbook,
 )
 from .models import Cluster
 from .selectors import cluster_members
+from .uploads import ACCEPTED_EXTENSIONS, FileProblem, check_upload_size
 
 PENDING_SESSION_KEY = "figures_import_pending"
 PENDING_MAX_AGE = 24 * 60 * 60  # seconds; older abandoned uploads are removed

@@ -5,8 +5,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from provinces.dates import fmt_date
 from provinces.disbursement_io import disbursements_import
-from provinces.figures_io import FileProblem, check_upload_size
 from provinces.numbers import format_vn_number
+from provinces.uploads import FileProblem, check_upload_size
 
 
 class Command(BaseCommand):
