@@ -45,7 +45,7 @@ def figures_errors(values: dict, *, province, year: int | None, today: datetime.
             add(
                 part,
                 f"{_label(part)} ({format_vn_number(part_value)}) không được lớn hơn "
-                f"{_label(whole).lower()} ({format_vn_number(whole_value)}).",
+                f"{BY_CODE[whole].label_in_sentence} ({format_vn_number(whole_value)}).",
             )
     if year is not None:
         if year > today.year:

@@ -15,6 +15,11 @@ class Indicator:
     money: bool = False  # Decimal in million VND; otherwise a whole count
 
     @property
+    def label_in_sentence(self) -> str:
+        """The label inside a sentence: "tổng số HTX (cuối năm)", abbreviations kept."""
+        return self.label[:1].lower() + self.label[1:]
+
+    @property
     def may_be_negative(self) -> bool:
         return self.code.endswith("_avg_profit")
 

@@ -418,7 +418,8 @@ class YearlyFigures(models.Model):
                     condition=Q(**{f"{part}__lte": F(whole)}),
                     name=f"figures_{part}_le_{whole}",
                     violation_error_message=(
-                        f"{BY_CODE[part].label} không được lớn hơn {BY_CODE[whole].label.lower()}."
+                        f"{BY_CODE[part].label} không được lớn hơn "
+                        f"{BY_CODE[whole].label_in_sentence}."
                     ),
                 )
                 for part, whole in PART_OF_WHOLE + PROFIT_LE_REVENUE

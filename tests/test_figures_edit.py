@@ -46,7 +46,7 @@ def test_errors_are_shown_next_to_the_field_and_nothing_is_saved(client, staff):
     assert response.status_code == 400
     text = response.text
     assert (
-        "Số HTX thành lập mới trong năm (700) không được lớn hơn tổng số htx (cuối năm) (600)."
+        "Số HTX thành lập mới trong năm (700) không được lớn hơn tổng số HTX (cuối năm) (600)."
         in text
     )
     assert "“mười” không phải là số" in text

@@ -256,7 +256,7 @@ def _setup_approved():
     ("bad_row", "setup", "column", "message"),
     [
         (row("12", htx_total=-1), None, "htx_total", "Tổng số HTX (cuối năm) không được âm"),
-        (row("12", htx_new=700), None, "htx_new", "không được lớn hơn tổng số htx (cuối năm)"),
+        (row("12", htx_new=700), None, "htx_new", "không được lớn hơn tổng số HTX (cuối năm)"),
         (row("12", tht_avg_profit=300), None, "tht_avg_profit", "không được lớn hơn"),
         (row("12", htx_members="nhiều"), None, "htx_members", "“nhiều” không phải là số"),
         (row("12", htx_members=12.5), None, "htx_members", "phải là số nguyên"),
