@@ -6,19 +6,11 @@ VAR_DIR/uploads named by a random token kept in the session (a file up to 5 MB d
 belong in the session itself), and the confirmation checks everything again.
 """
 
-import hashlib
-import re
-import secrets
-import time
-from pathlib import Path
-
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
-from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 
 from cluster_portal import access
@@ -32,12 +24,10 @@ from .disbursement_io import (
     DisbursementImportReport,
     disbursements_import,
 )
+from .held_uploads import held_upload, hold_upload, release_upload
 from .uploads import FileProblem, check_upload_size
 
 SESSION_KEY = "disbursement_import"
-STASH_PREFIX = "disbursements-"
-STASH_MAX_AGE = 24 * 60 * 60  # seconds; older stashed uploads are removed
-_TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
 
 
 class DisbursementUploadForm(forms.Form):
@@ -49,65 +39,18 @@ class DisbursementUploadForm(forms.Form):
     )
 
 
-def _uploads_dir() -> Path:
-    return Path(settings.VAR_DIR) / "uploads"
-
-
-def _stash_path(token: str) -> Path | None:
-    if not _TOKEN.match(token or ""):
-        return None
-    return _uploads_dir() / f"{STASH_PREFIX}{token}.upload"
-
-
 def _discard_stash(request) -> None:
-    stash = request.session.pop(SESSION_KEY, None)
-    path = _stash_path(stash.get("token", "")) if isinstance(stash, dict) else None
-    if path is not None:
-        path.unlink(missing_ok=True)
-
-
-def _purge_old_stashes() -> None:
-    cutoff = time.time() - STASH_MAX_AGE
-    for path in _uploads_dir().glob(f"{STASH_PREFIX}*.upload"):
-        try:
-            if path.stat().st_mtime < cutoff:
-                path.unlink(missing_ok=True)
-        except OSError:
-            continue
+    release_upload(request, key=SESSION_KEY)
 
 
 def _stash(request, data: bytes, filename: str) -> str:
-    _discard_stash(request)
-    _uploads_dir().mkdir(parents=True, exist_ok=True)
-    _purge_old_stashes()
-    token = secrets.token_urlsafe(24)
-    _stash_path(token).write_bytes(data)
-    request.session[SESSION_KEY] = {
-        "token": token,
-        "filename": filename,
-        "sha256": hashlib.sha256(data).hexdigest(),
-    }
-    return token
+    return hold_upload(request, key=SESSION_KEY, data=data, filename=filename)
 
 
 def _stashed(request) -> tuple[str, bytes] | None:
     """The file name and bytes the preview showed, if the posted token is this session's."""
-    stash = request.session.get(SESSION_KEY)
-    token = request.POST.get("token", "")
-    path = _stash_path(token)
-    if (
-        not isinstance(stash, dict)
-        or path is None
-        or not constant_time_compare(stash.get("token", ""), token)
-    ):
-        return None
-    try:
-        data = path.read_bytes()
-    except OSError:
-        return None
-    if hashlib.sha256(data).hexdigest() != stash.get("sha256"):
-        return None
-    return stash["filename"], data
+    held = held_upload(request, key=SESSION_KEY, token=request.POST.get("token", ""))
+    return (held[0]["filename"], held[1]) if held else None
 
 
 def _render(request, context: dict, status: int = 200):

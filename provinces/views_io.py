@@ -6,22 +6,17 @@ random token kept in the session, and "Xác nhận" imports them for real, re-ch
 everything and refusing records changed since the preview. The file is deleted then.
 """
 
-import hashlib
 import io
-import secrets
-import time
-from pathlib import Path
 
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 
 from cluster_portal import access
-from emulation.models import ClusterTerm
+from emulation.lookups import cluster_year_for
 from emulation.selectors import ClusterYear
 
 from .figures_io import (
@@ -32,23 +27,16 @@ from .figures_io import (
     figures_import,
     figures_workbook,
 )
-from .models import Cluster
-from .selectors import cluster_members
+from .held_uploads import held_upload, hold_upload, release_upload
 from .uploads import ACCEPTED_EXTENSIONS, FileProblem, check_upload_size
 
 PENDING_SESSION_KEY = "figures_import_pending"
-PENDING_MAX_AGE = 24 * 60 * 60  # seconds; older abandoned uploads are removed
 
 
 def _cluster_year_for(request, slug: str, year: int) -> ClusterYear:
     """404 unless the user is an admin or staff of a member of that cluster-year."""
-    cluster = get_object_or_404(Cluster, slug=slug)
-    members = cluster_members(cluster, year)
-    cy = ClusterYear(cluster=cluster, year=year, members=members)
-    if not members or not access.can_view_cluster_year(request.user, cy.member_ids, year):
-        raise Http404
-    cy.term = ClusterTerm.objects.filter(cluster=cluster, year=year).first()
-    return cy
+    cluster, members, term = cluster_year_for(request, slug, year)
+    return ClusterYear(cluster=cluster, year=year, members=members, term=term)
 
 
 def _download(data: bytes, filename: str, content_type: str) -> FileResponse:
@@ -101,57 +89,27 @@ class FiguresUploadForm(forms.Form):
 # Uploads waiting for confirmation -------------------------------------------------------
 
 
-def _uploads_dir() -> Path:
-    return Path(settings.VAR_DIR) / "uploads"
-
-
-def _pending_path(token: str) -> Path:
-    return _uploads_dir() / f"{token}.upload"
-
-
 def _pending_save(request, cy: ClusterYear, *, data: bytes, filename: str, report) -> str:
-    _pending_discard(request)
-    folder = _uploads_dir()
-    folder.mkdir(parents=True, exist_ok=True)
-    cutoff = time.time() - PENDING_MAX_AGE
-    for old in folder.glob("*.upload"):
-        if old.stat().st_mtime < cutoff:
-            old.unlink(missing_ok=True)
-    token = secrets.token_hex(16)  # the only part of the path: no user input in it
-    _pending_path(token).write_bytes(data)
-    request.session[PENDING_SESSION_KEY] = {
-        "token": token,
-        "cluster": cy.cluster.slug,
-        "year": cy.year,
-        "filename": filename,
-        "sha256": hashlib.sha256(data).hexdigest(),
-        "versions": report.seen_versions(),
-    }
-    return token
+    return hold_upload(
+        request,
+        key=PENDING_SESSION_KEY,
+        data=data,
+        filename=filename,
+        cluster=cy.cluster.slug,
+        year=cy.year,
+        versions=report.seen_versions(),
+    )
 
 
 def _pending_load(request, cy: ClusterYear, token: str) -> tuple[dict, bytes] | None:
-    pending = request.session.get(PENDING_SESSION_KEY)
-    if (
-        not pending
-        or not secrets.compare_digest(str(token), pending["token"])
-        or pending["cluster"] != cy.cluster.slug
-        or pending["year"] != cy.year
-    ):
+    held = held_upload(request, key=PENDING_SESSION_KEY, token=token)
+    if held is None or held[0]["cluster"] != cy.cluster.slug or held[0]["year"] != cy.year:
         return None
-    try:
-        data = _pending_path(pending["token"]).read_bytes()
-    except OSError:
-        return None
-    if hashlib.sha256(data).hexdigest() != pending["sha256"]:
-        return None
-    return pending, data
+    return held
 
 
 def _pending_discard(request) -> None:
-    pending = request.session.pop(PENDING_SESSION_KEY, None)
-    if pending:
-        _pending_path(pending["token"]).unlink(missing_ok=True)
+    release_upload(request, key=PENDING_SESSION_KEY)
 
 
 # The import page ------------------------------------------------------------------------
