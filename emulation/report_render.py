@@ -12,6 +12,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from provinces.figures_io import safe_text
 from provinces.figures_spec import INDICATORS
 
 from .charts import Series, bar_chart
@@ -124,11 +125,6 @@ def _fit_columns(sheet, *, first: int = 28, others: int = 14) -> None:
         sheet.column_dimensions[get_column_letter(index)].width = first if index == 1 else others
 
 
-def _safe_text(text: str) -> str:
-    """Text cells never start a formula."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 def render_report_xlsx(report: ClusterReport) -> bytes:
     """The report's tables as numbers: a summary sheet and a per-province sheet."""
     workbook = Workbook()
@@ -140,7 +136,7 @@ def render_report_xlsx(report: ClusterReport) -> bytes:
         indicator = comparison.indicator
         summary.append(
             [
-                _safe_text(indicator.label),
+                safe_text(indicator.label),
                 indicator.unit,
                 float(comparison.previous)
                 if indicator.money and comparison.previous is not None
@@ -186,7 +182,7 @@ def render_report_xlsx(report: ClusterReport) -> bytes:
         values = line.values or {}
         provinces.append(
             [
-                _safe_text(line.province.name),
+                safe_text(line.province.name),
                 line.province.code,
                 line.figures.get_status_display() if line.figures else "Chưa nhập",
                 *[

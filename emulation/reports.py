@@ -17,6 +17,7 @@ from provinces.aggregation import combine
 from provinces.disbursements import DisbursementTotals, FundTotals, disbursement_totals
 from provinces.figures_spec import BY_CODE, INDICATORS, Indicator
 from provinces.models import Cluster, ClusterMembership, Province, YearlyFigures
+from provinces.selectors import PreviousYear, previous_years
 
 from .models import Attendee, ClusterTerm, Conference, Nomination, Recommendation
 from .nominations import nominations_for
@@ -26,9 +27,7 @@ from .nominations import nominations_for
 class ProvinceLine:
     province: Province
     figures: YearlyFigures | None
-    previous: dict | None = None
-    previous_units: list[Province] = field(default_factory=list)
-    partial: bool = False
+    comparison: PreviousYear
     loans_all: FundTotals = field(default_factory=FundTotals)
     loans_htx_dev: FundTotals = field(default_factory=FundTotals)
 
@@ -37,8 +36,20 @@ class ProvinceLine:
         return self.figures.values() if self.figures else None
 
     @property
+    def previous(self) -> dict | None:
+        return self.comparison.values
+
+    @property
+    def previous_units(self) -> list[Province]:
+        return self.comparison.units
+
+    @property
+    def partial(self) -> bool:
+        return self.comparison.partial
+
+    @property
     def merged(self) -> bool:
-        return self.previous_units != [self.province]
+        return self.comparison.merged
 
 
 @dataclass
@@ -154,42 +165,22 @@ def cluster_report(*, cluster: Cluster, year: int) -> ClusterReport:
         f.province_id: f for f in YearlyFigures.objects.filter(province__in=members, year=year)
     }
     # What each member compares with: itself a year earlier, or the units merged into it.
-    predecessors: dict[int, list[Province]] = {}
-    for unit in Province.objects.filter(successor__in=members).valid_in(year - 1):
-        predecessors.setdefault(unit.successor_id, []).append(unit)
-    compared_units = {
-        member.pk: (
-            [member]
-            if member.is_valid_in(year - 1)
-            else sorted(predecessors.get(member.pk, []), key=lambda p: p.sort_key)
-        )
-        for member in members
-    }
-    previous_figures = {
-        f.province_id: f.values()
-        for f in YearlyFigures.objects.filter(
-            province__in=[u for units in compared_units.values() for u in units], year=year - 1
-        )
-    }
+    previous = previous_years(members, year)
     loans = disbursement_totals(provinces=members, year=year)
     lines = []
     for member in members:
         record = figures.get(member.pk)
         if record is not None:
             record.province = member
-        units = compared_units[member.pk]
-        found = [previous_figures[u.pk] for u in units if u.pk in previous_figures]
-        line = ProvinceLine(
-            province=member,
-            figures=record,
-            previous_units=units,
-            partial=bool(found) and len(found) < len(units),
-            loans_all=loans.all_funds[member.pk],
-            loans_htx_dev=loans.htx_dev[member.pk],
+        lines.append(
+            ProvinceLine(
+                province=member,
+                figures=record,
+                comparison=previous[member.pk],
+                loans_all=loans.all_funds[member.pk],
+                loans_htx_dev=loans.htx_dev[member.pk],
+            )
         )
-        if found:
-            line.previous = found[0] if len(found) == 1 and units == [member] else combine(found)
-        lines.append(line)
 
     entered = [line.values for line in lines if line.figures]
     # Year-over-year compares like with like: the members with figures in both years.

@@ -70,32 +70,54 @@ class PreviousYear:
     missing: list[Province] = field(default_factory=list)
 
 
-def previous_year(province: Province, year: int) -> PreviousYear:
+def previous_years(provinces: list[Province], year: int) -> dict[int, PreviousYear]:
+    """What each province's figures of `year` compare with, by province id. At most two
+    queries whatever the number of provinces."""
     from .aggregation import combine
 
-    if province.is_valid_in(year - 1):
-        units = [province]
-    else:
-        units = sorted(
-            Province.objects.filter(successor=province).valid_in(year - 1), key=lambda p: p.sort_key
+    predecessors: dict[int, list[Province]] = {}
+    formed_since = [p for p in provinces if not p.is_valid_in(year - 1)]
+    if formed_since:  # only units formed by a merger need their predecessors looked up
+        for unit in Province.objects.filter(successor__in=formed_since).valid_in(year - 1):
+            predecessors.setdefault(unit.successor_id, []).append(unit)
+    compared = {
+        province.pk: (
+            [province]
+            if province.is_valid_in(year - 1)
+            else sorted(predecessors.get(province.pk, []), key=lambda p: p.sort_key)
         )
-    found = {
-        f.province_id: f for f in YearlyFigures.objects.filter(province__in=units, year=year - 1)
+        for province in provinces
     }
-    missing = [unit for unit in units if unit.pk not in found]
-    if not found:
-        values = None
-    elif units == [province]:
-        values = found[province.pk].values()
-    else:
-        values = combine(f.values() for f in found.values())
-    return PreviousYear(
-        values=values,
-        units=units,
-        merged=units != [province],
-        partial=bool(found) and bool(missing),
-        missing=missing,
-    )
+    found = {
+        f.province_id: f.values()
+        for f in YearlyFigures.objects.filter(
+            province__in=[u for units in compared.values() for u in units], year=year - 1
+        )
+    }
+    result = {}
+    for province in provinces:
+        units = compared[province.pk]
+        present = [found[u.pk] for u in units if u.pk in found]
+        missing = [u for u in units if u.pk not in found]
+        merged = units != [province]
+        if not present:
+            values = None
+        elif not merged:
+            values = present[0]
+        else:
+            values = combine(present)
+        result[province.pk] = PreviousYear(
+            values=values,
+            units=units,
+            merged=merged,
+            partial=bool(present) and bool(missing),
+            missing=missing,
+        )
+    return result
+
+
+def previous_year(province: Province, year: int) -> PreviousYear:
+    return previous_years([province], year)[province.pk]
 
 
 @dataclass
