@@ -43,8 +43,7 @@ def setup_django(var_dir: str) -> None:
 def synthetic_cluster(rows: int) -> list[tuple[str, int]]:
     """Enough provinces (codes 30–99, which the reference data leaves free) and yearly
     memberships of one cluster to hold `rows` province-years; returns them."""
-    from emulation.models import ClusterTerm
-    from provinces.models import Cluster, ClusterMembership, Province
+    from provinces.models import Cluster, ClusterMembership, ClusterTerm, Province
 
     years = list(range(FIRST_YEAR, LAST_YEAR + 1))
     count = -(-rows // len(years))

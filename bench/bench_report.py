@@ -37,10 +37,10 @@ def synthetic_cluster(provinces: int = 34, years: int = 20):
     import datetime
     from decimal import Decimal
 
-    from emulation.models import ClusterTerm
     from provinces.models import (
         Cluster,
         ClusterMembership,
+        ClusterTerm,
         Cooperative,
         Disbursement,
         FiguresStatus,
@@ -101,8 +101,8 @@ def median_time(function, runs: int) -> tuple[float, object]:
 def bench(cluster, year: int, runs: int) -> None:
     from weasyprint import HTML
 
-    from emulation.report_render import _static_fetcher, render_pdf, render_report_html
-    from emulation.reports import cluster_report
+    from emulation.reports.render import _static_fetcher, render_pdf, render_report_html
+    from emulation.reports.selectors import cluster_report
 
     with CaptureQueriesContext(connection) as queries:
         cluster_report(cluster=cluster, year=year)

@@ -15,9 +15,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
-    from emulation.models import ClusterTerm
-    from provinces.models import Province
-    from provinces.selectors import ProvinceYear
+    from provinces.figures.selectors import ProvinceYear
+    from provinces.models import ClusterTerm, Province
 
     User = AbstractBaseUser | AnonymousUser
 

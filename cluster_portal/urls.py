@@ -1,18 +1,19 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from emulation import views as emulation_views
+from emulation.home.views import home
 
 from .views import healthz
 
 urlpatterns = [
-    path("", emulation_views.home, name="home"),
+    path("", home, name="home"),
     path("healthz/", healthz, name="healthz"),
-    path("", include("provinces.urls")),
-    path("", include("provinces.urls_disbursements")),
-    path("", include("emulation.urls")),
-    path("", include("emulation.urls_reports")),
-    path("", include("emulation.urls_nominations")),
+    path("", include("provinces.figures.urls")),
+    path("", include("provinces.register.urls")),
+    path("", include("emulation.rotation.urls")),
+    path("", include("emulation.conference.urls")),
+    path("", include("emulation.reports.urls")),
+    path("", include("emulation.nominations.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

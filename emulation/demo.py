@@ -2,11 +2,7 @@
 
 import datetime
 
-from provinces.disbursements import borrower_find_or_create
-from provinces.models import Cluster
-from provinces.selectors import province_for_code
-
-from .models import (
+from emulation.models import (
     Attendee,
     AwardQuota,
     AwardType,
@@ -15,6 +11,11 @@ from .models import (
     NominationStatus,
     Recommendation,
 )
+from provinces.models import Cluster
+from provinces.organisation.selectors import province_for_code
+from provinces.register.services import borrower_find_or_create
+
+from .nominations.reference import load_award_types
 
 ATTENDEES = [
     ("Đỗ Nhân Đạo", "UV BTV Liên minh HTX Việt Nam, Chủ tịch", "Liên minh HTX tỉnh Yên Bái"),
@@ -50,6 +51,11 @@ NOMINEES = [
     ("certificate-of-merit", "11", "HTX SX VLXD Hà Nam Bình"),
     ("certificate-of-merit", "17", "HTX đa ngành nghề Tâm Cương Tân Minh"),
 ]
+
+
+def award_types_seed() -> None:
+    """The award types of the reference data (flag, certificate of merit)."""
+    load_award_types(AwardType)
 
 
 def emulation_year_2023_seed() -> bool:

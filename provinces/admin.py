@@ -5,18 +5,18 @@ from django.core.exceptions import ValidationError
 from simple_history.admin import SimpleHistoryAdmin
 
 from cluster_portal.admin_access import OrganisationAccess
-
-from .figures_spec import by_section
-from .models import (
+from provinces.figures.services import FiguresError, figures_save
+from provinces.figures.spec import by_section
+from provinces.models import (
     Cluster,
     ClusterMembership,
+    ClusterTerm,
     Cooperative,
     Disbursement,
     Province,
     StaffProfile,
     YearlyFigures,
 )
-from .services import FiguresError, figures_save
 
 
 class HistoryOrganisationAdmin(OrganisationAccess, SimpleHistoryAdmin):
@@ -131,3 +131,11 @@ class DisbursementAdmin(HistoryOrganisationAdmin):
     search_fields = ["borrower__name", "purpose"]
     autocomplete_fields = ["province", "borrower"]
     date_hierarchy = "date"
+
+
+@admin.register(ClusterTerm)
+class ClusterTermAdmin(OrganisationAccess, SimpleHistoryAdmin):
+    list_display = ["cluster", "year", "head", "vice"]
+    list_filter = ["cluster", "year"]
+    list_select_related = ["cluster", "head", "vice"]
+    autocomplete_fields = ["head", "vice"]

@@ -9,13 +9,12 @@ from django.db.models import F
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from emulation.models import AwardType, ClusterTerm
-from emulation.reference import load_award_types
-
-from .figures_rules import figures_warnings
-from .models import (
+from provinces.figures.rules import figures_warnings
+from provinces.figures.services import previous_values
+from provinces.models import (
     Cluster,
     ClusterMembership,
+    ClusterTerm,
     Cooperative,
     Disbursement,
     Fund,
@@ -23,8 +22,7 @@ from .models import (
     StaffProfile,
     YearlyFigures,
 )
-from .reference import load_clusters, load_provinces, load_terms
-from .services import previous_values
+from provinces.organisation.reference import load_clusters, load_provinces, load_terms
 
 
 def organisation_seed() -> None:
@@ -33,7 +31,6 @@ def organisation_seed() -> None:
     load_provinces(Province)
     load_clusters(Cluster, ClusterMembership, Province)
     load_terms(ClusterTerm, Cluster, Province)
-    load_award_types(AwardType)
 
 
 def demo_users_seed(*, password: str) -> list[str]:

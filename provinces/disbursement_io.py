@@ -31,10 +31,8 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
 
 from cluster_portal import access
-
-from .dates import fmt_date
-from .figures_io import cell_number
-from .models import (
+from provinces.figures_io import cell_number
+from provinces.models import (
     BorrowerKind,
     ClusterMembership,
     Cooperative,
@@ -43,8 +41,9 @@ from .models import (
     Province,
     directory_key,
 )
-from .numbers import format_vn_number
-from .uploads import (
+from provinces.numbers import format_vn_number
+from provinces.organisation.dates import fmt_date
+from provinces.uploads import (
     UPLOAD_MAX_BYTES,
     FileProblem,
     upload_rows,
@@ -115,7 +114,7 @@ _BORROWER_COLUMNS = {"name": "borrower", "name_key": "borrower", "kind": "borrow
 
 
 def can_import_disbursement_for(user, province: Province, year: int) -> bool:
-    from emulation.models import ClusterTerm
+    from provinces.models import ClusterTerm
 
     unit = province.unit_in(year)
     if unit is None:

@@ -36,12 +36,12 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from cluster_portal import access
-
-from .figures_spec import BY_CODE, CODES
-from .models import Cluster, ClusterMembership, FiguresStatus, Province, YearlyFigures
-from .numbers import NumberFormatError, format_vn_number, parse_vn_number
-from .selectors import ProvinceYear, cluster_members
-from .uploads import (
+from provinces.figures.selectors import ProvinceYear
+from provinces.figures.spec import BY_CODE, CODES
+from provinces.models import Cluster, ClusterMembership, FiguresStatus, Province, YearlyFigures
+from provinces.numbers import NumberFormatError, format_vn_number, parse_vn_number
+from provinces.organisation.selectors import cluster_members
+from provinces.uploads import (
     IMPORT_MAX_ROWS,
     UNZIPPED_MAX_BYTES,
     UPLOAD_MAX_BYTES,
@@ -384,7 +384,7 @@ class _Context:
 
     @classmethod
     def load(cls, years: set[int], *, lock: bool) -> _Context:
-        from emulation.models import ClusterTerm
+        from provinces.models import ClusterTerm
 
         if not years:
             return cls({}, {}, {}, {}, {})
@@ -803,7 +803,7 @@ def export_rows(
     Template: one row per member; values filled in where a record exists and the user may
     import that row (other rows stay blank, and blank rows are ignored on import).
     """
-    from emulation.models import ClusterTerm
+    from provinces.models import ClusterTerm
 
     memberships = ClusterMembership.objects.in_year(year).select_related("cluster", "province")
     if cluster is not None:

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 import openpyxl
 
-from .numbers import format_vn_number
+from provinces.numbers import format_vn_number
 
 logger = logging.getLogger(__name__)
 

@@ -14,8 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from cluster_portal import access
-
-from .disbursement_io import (
+from provinces.disbursement_io import (
     COLUMN_HELP,
     COLUMN_LABELS,
     COLUMNS,
@@ -24,8 +23,8 @@ from .disbursement_io import (
     DisbursementImportReport,
     disbursements_import,
 )
-from .held_uploads import held_upload, hold_upload, release_upload
-from .uploads import FileProblem, check_upload_size
+from provinces.held_uploads import held_upload, hold_upload, release_upload
+from provinces.uploads import FileProblem, check_upload_size
 
 SESSION_KEY = "disbursement_import"
 
@@ -67,7 +66,7 @@ def _render(request, context: dict, status: int = 200):
         "max_mb": DISBURSEMENTS_UPLOAD_MAX_BYTES // (1024 * 1024),
         **context,
     }
-    return render(request, "provinces/disbursement_import.html", context, status=status)
+    return render(request, "register/disbursement_import.html", context, status=status)
 
 
 def _confirm(request):

@@ -16,10 +16,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 
 from cluster_portal import access
-from emulation.lookups import cluster_year_for
-from emulation.selectors import ClusterYear
-
-from .figures_io import (
+from provinces.figures_io import (
     CSV_CONTENT_TYPE,
     FIGURES_UPLOAD_MAX_BYTES,
     XLSX_CONTENT_TYPE,
@@ -27,8 +24,10 @@ from .figures_io import (
     figures_import,
     figures_workbook,
 )
-from .held_uploads import held_upload, hold_upload, release_upload
-from .uploads import ACCEPTED_EXTENSIONS, FileProblem, check_upload_size
+from provinces.held_uploads import held_upload, hold_upload, release_upload
+from provinces.organisation.lookups import cluster_year_for
+from provinces.organisation.selectors import ClusterYear
+from provinces.uploads import ACCEPTED_EXTENSIONS, FileProblem, check_upload_size
 
 PENDING_SESSION_KEY = "figures_import_pending"
 
@@ -131,9 +130,9 @@ def figures_import_view(request, cluster: str, year: int):
     form = FiguresUploadForm(request.POST, request.FILES) if posted else FiguresUploadForm()
     context = {"cy": cy, "form": form, "max_mb": FIGURES_UPLOAD_MAX_BYTES // (1024 * 1024)}
     if not posted:
-        return render(request, "provinces/figures_import.html", context)
+        return render(request, "figures/figures_import.html", context)
     if not form.is_valid():
-        return render(request, "provinces/figures_import.html", context, status=400)
+        return render(request, "figures/figures_import.html", context, status=400)
     upload = form.cleaned_data["file"]
     data = upload.read()
     report = figures_import(
@@ -141,12 +140,12 @@ def figures_import_view(request, cluster: str, year: int):
     )
     context.update(report=report, filename=upload.name)
     if not report.ok:
-        return render(request, "provinces/figures_import.html", context, status=400)
+        return render(request, "figures/figures_import.html", context, status=400)
     if report.changes_anything:
         context["token"] = _pending_save(
             request, cy, data=data, filename=upload.name, report=report
         )
-    return render(request, "provinces/figures_import.html", context)
+    return render(request, "figures/figures_import.html", context)
 
 
 def _import_confirm(request, cy: ClusterYear):
@@ -178,6 +177,6 @@ def _import_confirm(request, cy: ClusterYear):
             "confirm_failed": True,
             "max_mb": FIGURES_UPLOAD_MAX_BYTES // (1024 * 1024),
         }
-        return render(request, "provinces/figures_import.html", context, status=409)
+        return render(request, "figures/figures_import.html", context, status=409)
     messages.success(request, report.summary())
     return redirect("figures:cluster-year", cy.cluster.slug, cy.year)

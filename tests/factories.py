@@ -3,7 +3,7 @@
 from decimal import Decimal
 
 from provinces.models import FiguresStatus, YearlyFigures
-from provinces.selectors import province_for_code
+from provinces.organisation.selectors import province_for_code
 
 GOOD_VALUES = {
     "tht_new": 100,
@@ -48,8 +48,8 @@ def make_loan(
     """A loan in the register, its borrower found in or added to the directory."""
     import datetime as _dt
 
-    from provinces.disbursements import borrower_find_or_create
     from provinces.models import Disbursement, Province
+    from provinces.register.services import borrower_find_or_create
 
     day = _dt.date.fromisoformat(date) if isinstance(date, str) else date
     province = Province.objects.valid_on(day).get(code=code)

@@ -10,7 +10,7 @@ PAGES = [
     "admin:provinces_province_changelist",
     "admin:provinces_cluster_changelist",
     "admin:provinces_clustermembership_changelist",
-    "admin:emulation_clusterterm_changelist",
+    "admin:provinces_clusterterm_changelist",
     "admin:auth_user_changelist",
 ]
 
@@ -80,7 +80,7 @@ def test_every_portal_model_is_in_the_admin():
 
 def test_admin_form_applies_the_figures_rules(client, admin_user):
     from provinces.models import YearlyFigures
-    from provinces.selectors import province_for_code
+    from provinces.organisation.selectors import province_for_code
     from tests.factories import GOOD_VALUES
 
     client.force_login(admin_user)

@@ -1,7 +1,7 @@
 import pytest
 
 from provinces.models import Cluster
-from provinces.selectors import cluster_members
+from provinces.organisation.selectors import cluster_members
 
 pytestmark = pytest.mark.django_db
 

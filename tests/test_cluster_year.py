@@ -1,8 +1,14 @@
 import pytest
 from django.urls import reverse
 
-from emulation.models import ClusterTerm
-from provinces.models import Cluster, ClusterMembership, FiguresStatus, Province, YearlyFigures
+from provinces.models import (
+    Cluster,
+    ClusterMembership,
+    ClusterTerm,
+    FiguresStatus,
+    Province,
+    YearlyFigures,
+)
 from tests.factories import GOOD_VALUES, make_figures
 
 pytestmark = pytest.mark.django_db

@@ -4,12 +4,12 @@ from django.test import override_settings
 from django.urls import reverse
 
 from emulation.models import Conference, Nomination
-from provinces.selectors import province_for_code
+from provinces.organisation.selectors import province_for_code
 
 pytestmark = pytest.mark.django_db
 
-PAGE = reverse("emulation:conference", args=["tay-bac", 2023])
-EDIT = reverse("emulation:conference-edit", args=["tay-bac", 2023])
+PAGE = reverse("conference:detail", args=["tay-bac", 2023])
+EDIT = reverse("conference:edit", args=["tay-bac", 2023])
 
 
 def form_data(**changes):

@@ -6,7 +6,7 @@ from django.urls import reverse
 from simple_history.utils import bulk_create_with_history
 
 from provinces.models import Cooperative, Disbursement
-from provinces.selectors import province_for_code
+from provinces.organisation.selectors import province_for_code
 from tests.factories import make_loan
 
 pytestmark = pytest.mark.django_db

@@ -4,9 +4,9 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from provinces.disbursements import borrower_find_or_create, disbursement_totals
 from provinces.models import Cooperative, Disbursement, directory_key
-from provinces.selectors import cluster_members, province_for_code
+from provinces.organisation.selectors import cluster_members, province_for_code
+from provinces.register.services import borrower_find_or_create, disbursement_totals
 from tests.factories import make_loan
 
 pytestmark = pytest.mark.django_db

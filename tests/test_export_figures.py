@@ -10,6 +10,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from openpyxl.utils import get_column_letter
 
+from provinces.figures.spec import CODES
 from provinces.figures_io import (
     COLUMN_LABELS,
     COLUMNS,
@@ -18,7 +19,6 @@ from provinces.figures_io import (
     figures_import,
     figures_workbook,
 )
-from provinces.figures_spec import CODES
 from provinces.models import Cluster, FiguresStatus, Province, YearlyFigures
 from tests.factories import make_figures
 from tests.test_import_figures import db_state

@@ -3,7 +3,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from provinces.figures_spec import CODES
+from provinces.figures.spec import CODES
 from provinces.models import YearlyFigures
 from provinces.numbers import format_vn_number
 from tests.factories import GOOD_VALUES, make_figures

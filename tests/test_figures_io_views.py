@@ -10,9 +10,9 @@ from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from provinces.figures.services import figures_submit
 from provinces.figures_io import FIGURES_UPLOAD_MAX_BYTES, XLSX_CONTENT_TYPE
 from provinces.models import FiguresStatus, YearlyFigures
-from provinces.services import figures_submit
 from provinces.views_io import PENDING_SESSION_KEY
 from tests.factories import make_figures
 from tests.test_import_figures import db_state, row, xlsx_file

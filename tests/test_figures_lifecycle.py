@@ -1,8 +1,6 @@
 import pytest
 
-from provinces.models import FiguresStatus, YearlyFigures
-from provinces.selectors import province_for_code
-from provinces.services import (
+from provinces.figures.services import (
     FiguresError,
     StaleFiguresError,
     figures_approve,
@@ -11,6 +9,8 @@ from provinces.services import (
     figures_save,
     figures_submit,
 )
+from provinces.models import FiguresStatus, YearlyFigures
+from provinces.organisation.selectors import province_for_code
 from tests.factories import GOOD_VALUES, make_figures
 
 pytestmark = pytest.mark.django_db

@@ -7,9 +7,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from provinces.figures_rules import figures_errors, figures_warnings
+from provinces.figures.rules import figures_errors, figures_warnings
 from provinces.models import YearlyFigures
-from provinces.selectors import province_for_code
+from provinces.organisation.selectors import province_for_code
 from tests.factories import GOOD_VALUES, make_figures
 
 pytestmark = pytest.mark.django_db

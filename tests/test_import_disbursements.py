@@ -25,7 +25,7 @@ from provinces.disbursement_io import (
     disbursements_import,
 )
 from provinces.models import Cooperative, Disbursement
-from provinces.selectors import province_for_code
+from provinces.organisation.selectors import province_for_code
 
 pytestmark = pytest.mark.django_db
 

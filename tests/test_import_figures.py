@@ -10,6 +10,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from provinces.figures.spec import CODES
 from provinces.figures_io import (
     COLUMN_LABELS,
     COLUMNS,
@@ -17,10 +18,9 @@ from provinces.figures_io import (
     figures_import,
     version_key,
 )
-from provinces.figures_spec import CODES
 from provinces.management.commands.import_figures import Command as ImportCommand
 from provinces.models import Cluster, ClusterMembership, FiguresStatus, YearlyFigures
-from provinces.selectors import province_for_code
+from provinces.organisation.selectors import province_for_code
 from tests.factories import GOOD_VALUES, make_figures
 
 pytestmark = pytest.mark.django_db

@@ -4,7 +4,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from provinces.models import Cluster, ClusterMembership, Province
-from provinces.selectors import province_for_code
+from provinces.organisation.selectors import province_for_code
 
 pytestmark = pytest.mark.django_db
 

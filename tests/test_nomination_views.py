@@ -7,14 +7,14 @@ from django.test import Client
 from django.urls import reverse
 
 from emulation.models import AwardQuota, AwardType, Nomination, NominationStatus
-from emulation.nominations import (
+from emulation.nominations.services import (
     nomination_endorse,
     nomination_propose,
     nomination_submit,
     nomination_vote_record,
 )
 from provinces.models import Cluster
-from provinces.selectors import province_for_code
+from provinces.organisation.selectors import province_for_code
 from tests.test_nominations import add_nominations
 
 pytestmark = pytest.mark.django_db

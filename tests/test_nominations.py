@@ -5,7 +5,7 @@ import datetime
 import pytest
 
 from emulation.models import AwardQuota, AwardType, Nomination, NominationStatus, VoteRule
-from emulation.nominations import (
+from emulation.nominations.services import (
     NominationError,
     nomination_decide,
     nomination_endorse,
@@ -15,9 +15,9 @@ from emulation.nominations import (
     nomination_withdraw,
     nominations_for,
 )
-from provinces.disbursements import borrower_find_or_create
 from provinces.models import Cluster, Cooperative
-from provinces.selectors import province_for_code
+from provinces.organisation.selectors import province_for_code
+from provinces.register.services import borrower_find_or_create
 
 pytestmark = pytest.mark.django_db
 
@@ -480,7 +480,7 @@ def test_the_database_refuses_the_same_nominee_twice_for_one_award():
 
     from emulation.models import AwardType, Nomination
     from provinces.models import Cluster
-    from provinces.selectors import province_for_code
+    from provinces.organisation.selectors import province_for_code
 
     tay_bac = Cluster.objects.get(slug="tay-bac")
     flag = AwardType.objects.get(code="emulation-flag")
@@ -496,7 +496,7 @@ def test_a_merged_alliance_cannot_be_nominated_after_its_merger():
 
     from emulation.models import AwardType, Nomination
     from provinces.models import Cluster
-    from provinces.selectors import province_for_code
+    from provinces.organisation.selectors import province_for_code
 
     northern = Cluster.objects.get(slug="mien-nui-phia-bac-1")
     yen_bai = province_for_code("15", 2024)

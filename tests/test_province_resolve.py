@@ -1,7 +1,7 @@
 import pytest
 
 from provinces.models import Province
-from provinces.selectors import province_for_code
+from provinces.organisation.selectors import province_for_code
 
 pytestmark = pytest.mark.django_db
 

@@ -10,8 +10,12 @@ from django.urls import reverse
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from emulation.report_render import render_report_html, render_report_pdf, render_report_xlsx
-from emulation.reports import cluster_report
+from emulation.reports.render import (
+    render_report_html,
+    render_report_pdf,
+    render_report_xlsx,
+)
+from emulation.reports.selectors import cluster_report
 from provinces.models import Cluster, FiguresStatus
 from tests.factories import GOOD_VALUES, make_figures, make_loan
 
@@ -144,8 +148,8 @@ def test_the_excel_file_holds_numbers(known_year):
 
 def test_user_text_is_escaped_and_formulas_neutralised(tay_bac, known_year):
     from emulation.models import AwardType, Nomination
-    from provinces.disbursements import borrower_find_or_create
-    from provinces.selectors import province_for_code
+    from provinces.organisation.selectors import province_for_code
+    from provinces.register.services import borrower_find_or_create
 
     coop, _ = borrower_find_or_create(
         province=province_for_code("14", 2023), name="<script>x</script>", kind="HTX"
@@ -158,7 +162,7 @@ def test_user_text_is_escaped_and_formulas_neutralised(tay_bac, known_year):
 
 
 def test_weasyprint_may_fetch_only_static_files():
-    from emulation.report_render import _static_fetcher
+    from emulation.reports.render import _static_fetcher
 
     fetcher = _static_fetcher()
     for url in ["https://example.org/x.css", "file:///etc/passwd", "file:///static/../settings.py"]:

@@ -1,8 +1,8 @@
 import pytest
 
 from cluster_portal import access
-from emulation.models import ClusterTerm
-from provinces.selectors import cluster_members
+from provinces.models import ClusterTerm
+from provinces.organisation.selectors import cluster_members
 
 pytestmark = pytest.mark.django_db
 

@@ -3,10 +3,9 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from cluster_portal import access
-from emulation.models import ClusterTerm
-from emulation.services import RotationError, cluster_head_rotate
-from provinces.models import Cluster
-from provinces.selectors import province_for_code
+from emulation.rotation.services import RotationError, cluster_head_rotate
+from provinces.models import Cluster, ClusterTerm
+from provinces.organisation.selectors import province_for_code
 
 pytestmark = pytest.mark.django_db
 
@@ -104,7 +103,7 @@ def test_the_command_refuses_unknown_clusters_and_codes():
 
 class TestRotatePage:
     def url(self):
-        return reverse("emulation:rotate", args=["tay-bac"])
+        return reverse("rotation:rotate", args=["tay-bac"])
 
     def test_only_admins_rotate(self, client, make_staff):
         assert client.get(self.url()).status_code == 302
@@ -124,11 +123,11 @@ class TestRotatePage:
         )
         assert response.status_code == 302
         assert term(2024).vice.name == "Sơn La"
-        page = client.get(reverse("emulation:terms", args=["tay-bac"]))
+        page = client.get(reverse("rotation:terms", args=["tay-bac"]))
         assert "Thay thế nhiệm kỳ" in page.text
 
 
 def test_terms_page_lists_the_years(client, make_staff):
     client.force_login(make_staff("Sơn La", 2023))
-    text = client.get(reverse("emulation:terms", args=["tay-bac"])).text
+    text = client.get(reverse("rotation:terms", args=["tay-bac"])).text
     assert 'data-year="2023"' in text and 'data-year="2024"' in text

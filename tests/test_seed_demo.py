@@ -3,8 +3,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.test import override_settings
 
-from emulation.models import ClusterTerm
-from provinces.models import ClusterMembership, Province, StaffProfile
+from provinces.models import ClusterMembership, ClusterTerm, Province, StaffProfile
 
 pytestmark = pytest.mark.django_db
 

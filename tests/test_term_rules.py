@@ -5,9 +5,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
-from emulation.models import ClusterTerm
-from provinces.models import Cluster
-from provinces.selectors import province_for_code
+from provinces.models import Cluster, ClusterTerm
+from provinces.organisation.selectors import province_for_code
 
 pytestmark = pytest.mark.django_db
 
@@ -68,7 +67,7 @@ class TestModelValidation:
 class TestAdminForm:
     def post(self, client, admin_user, **data):
         client.force_login(admin_user)
-        return client.post(reverse("admin:emulation_clusterterm_add"), data)
+        return client.post(reverse("admin:provinces_clusterterm_add"), data)
 
     def test_it_refuses_head_equal_to_vice(self, client, admin_user, tay_bac):
         son_la = unit("14", 2022)

@@ -1,6 +1,6 @@
 from django.db import migrations
 
-from provinces.reference import load_terms
+from provinces.organisation.reference import load_terms
 
 
 def load(apps, schema_editor):

@@ -1,6 +1,6 @@
 from django.db import migrations
 
-from emulation.reference import load_award_types
+from emulation.nominations.reference import load_award_types
 
 
 def load(apps, schema_editor):

@@ -1,6 +1,6 @@
 from django.db import migrations
 
-from provinces.reference import load_clusters, load_provinces
+from provinces.organisation.reference import load_clusters, load_provinces
 
 
 def load(apps, schema_editor):

@@ -2,8 +2,12 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from emulation.report_render import render_report_html, render_report_pdf, render_report_xlsx
-from emulation.reports import cluster_report
+from emulation.reports.render import (
+    render_report_html,
+    render_report_pdf,
+    render_report_xlsx,
+)
+from emulation.reports.selectors import cluster_report
 from provinces.models import Cluster
 from provinces.numbers import format_vn_number
 

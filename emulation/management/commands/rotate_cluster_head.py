@@ -1,9 +1,9 @@
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from emulation.services import RotationError, cluster_head_rotate
+from emulation.rotation.services import RotationError, cluster_head_rotate
 from provinces.models import Cluster
-from provinces.selectors import province_for_code
+from provinces.organisation.selectors import province_for_code
 
 
 class Command(BaseCommand):

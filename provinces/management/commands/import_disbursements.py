@@ -3,9 +3,9 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from provinces.dates import fmt_date
 from provinces.disbursement_io import disbursements_import
 from provinces.numbers import format_vn_number
+from provinces.organisation.dates import fmt_date
 from provinces.uploads import FileProblem, check_upload_size
 
 

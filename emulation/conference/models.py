@@ -1,0 +1,105 @@
+import re
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from provinces.models import YEAR_VALIDATORS, Cluster, ClusterMembership, Province
+
+ROMAN = re.compile(r"^M{0,3}(CM|CD|D?C{0,3})(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})$")
+
+
+def roman_validator(value: str) -> None:
+    if not value or not ROMAN.match(value):
+        raise ValidationError(f"“{value}” không phải số La Mã (ví dụ: XII).")
+
+
+class Conference(models.Model):
+    """The cluster's yearly conference (hội nghị giao ban / tổng kết)."""
+
+    cluster = models.ForeignKey(
+        Cluster, verbose_name="cụm", on_delete=models.CASCADE, related_name="conferences"
+    )
+    year = models.PositiveSmallIntegerField("năm", validators=YEAR_VALIDATORS)
+    ordinal = models.CharField(
+        "lần thứ", max_length=12, validators=[roman_validator], help_text="Số La Mã, ví dụ XII."
+    )
+    date = models.DateField("ngày họp")
+    venue = models.CharField("địa điểm", max_length=255)
+    host = models.ForeignKey(
+        Province, verbose_name="đơn vị đăng cai", on_delete=models.PROTECT, related_name="+"
+    )
+    topics = models.TextField("nội dung thảo luận", blank=True)
+    agreement_signed = models.BooleanField("đã ký giao ước thi đua năm sau", default=False)
+
+    history = HistoricalRecords(verbose_name="lịch sử hội nghị")
+
+    class Meta:
+        verbose_name = "hội nghị của cụm"
+        verbose_name_plural = "hội nghị của cụm"
+        ordering = ["cluster", "-year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cluster", "year"],
+                name="conference_one_per_cluster_year",
+                violation_error_message="Cụm đã có hội nghị của năm này.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Hội nghị lần thứ {self.ordinal} ({self.cluster.slug} {self.year})"
+
+    def clean(self) -> None:
+        if self.cluster_id and self.year and self.host_id:
+            members = ClusterMembership.objects.in_year(self.year).filter(
+                cluster_id=self.cluster_id
+            )
+            if not members.filter(province_id=self.host_id).exists():
+                raise ValidationError(
+                    {"host": f"{self.host} không phải thành viên của cụm năm {self.year}."}
+                )
+        if self.date and self.year and self.date.year not in (self.year, self.year + 1):
+            raise ValidationError(
+                {
+                    "date": f"Hội nghị tổng kết năm {self.year} họp trong năm {self.year} "
+                    "hoặc đầu năm sau."
+                }
+            )
+
+
+class Attendee(models.Model):
+    conference = models.ForeignKey(
+        Conference, verbose_name="hội nghị", on_delete=models.CASCADE, related_name="attendees"
+    )
+    name = models.CharField("họ tên", max_length=200)
+    title = models.CharField("chức vụ", max_length=300, blank=True)
+    organisation = models.CharField("đơn vị", max_length=300, blank=True)
+    order = models.PositiveSmallIntegerField("thứ tự", default=0)
+
+    class Meta:
+        verbose_name = "đại biểu dự hội nghị"
+        verbose_name_plural = "đại biểu dự hội nghị"
+        ordering = ["order", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Recommendation(models.Model):
+    conference = models.ForeignKey(
+        Conference,
+        verbose_name="hội nghị",
+        on_delete=models.CASCADE,
+        related_name="recommendations",
+    )
+    text = models.TextField("nội dung kiến nghị")
+    addressed_to = models.CharField("kiến nghị với", max_length=300)
+    order = models.PositiveSmallIntegerField("thứ tự", default=0)
+
+    class Meta:
+        verbose_name = "kiến nghị"
+        verbose_name_plural = "kiến nghị"
+        ordering = ["order", "pk"]
+
+    def __str__(self) -> str:
+        return self.text[:80]

@@ -1,0 +1,37 @@
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+from django.utils import timezone
+
+from cluster_portal import access
+from provinces.organisation.selectors import cluster_years
+
+
+@login_required
+def home(request):
+    """The user's cluster, year by year: members, head and vice-head, and the user's role."""
+    user = request.user
+    current_year = timezone.localdate().year
+    visible = [
+        cy
+        for cy in cluster_years(last=current_year)
+        if access.can_view_cluster_year(user, cy.member_ids, cy.year)
+    ]
+    rows = [
+        {
+            "cy": cy,
+            "unit": access.unit_of(user, cy.year),
+            "is_chair": access.is_chair(user, cy.term),
+        }
+        for cy in visible
+    ]
+    return render(
+        request,
+        "home/home.html",
+        {
+            "rows": rows,
+            "current_year": current_year,
+            "home_province": access.home_province(user),
+            "is_admin": access.is_admin(user),
+            "chair_years": [row["cy"].year for row in rows if row["is_chair"]],
+        },
+    )

@@ -1,0 +1,46 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from emulation.demo import award_types_seed, emulation_year_2023_seed
+from provinces.demo import (
+    demo_figures_seed,
+    demo_loans_seed,
+    demo_users_seed,
+    organisation_seed,
+)
+
+
+class Command(BaseCommand):
+    help = (
+        "Nạp dữ liệu mẫu: danh mục tỉnh, hai cụm thi đua, cụm trưởng/cụm phó, tài khoản "
+        "admin và một cán bộ mỗi tỉnh. Chạy lại nhiều lần không tạo bản ghi trùng."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--password", default="demo", help="mật khẩu của mọi tài khoản mẫu")
+        parser.add_argument(
+            "--force", action="store_true", help="cho phép chạy khi DEBUG tắt (môi trường thật)"
+        )
+
+    def handle(self, *args, password: str, force: bool, **options):
+        if not settings.DEBUG and not force:
+            raise CommandError(
+                "seed_demo từ chối chạy khi DEBUG tắt: dữ liệu mẫu và mật khẩu mẫu không được "
+                "đưa vào hệ thống thật. Bật DEBUG=1, hoặc dùng --force nếu chắc chắn."
+            )
+        if not password:
+            raise CommandError("--password không được để trống.")
+        with transaction.atomic():
+            organisation_seed()
+            award_types_seed()
+            usernames = demo_users_seed(password=password)
+            figures = demo_figures_seed()
+            loans = demo_loans_seed()
+            emulation_year_2023_seed()
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Đã nạp dữ liệu mẫu: {len(usernames)} tài khoản ({', '.join(usernames)}), "
+                f"{figures} bản số liệu mới, {loans} khoản giải ngân mới."
+            )
+        )

@@ -1,0 +1,353 @@
+"""Award nominations of a cluster-year: the writes that move a nomination along
+(proposed → endorsed → submitted → granted / not granted) and the read behind the page.
+
+Access is decided by the views through `cluster_portal.access`; these functions enforce
+the domain rules (membership, duplicates, the vote threshold, the quota, the order of the
+steps) and refuse with a `NominationError` whose message is shown to the user as is.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from cluster_portal import access
+from emulation.models import AwardQuota, AwardType, Nomination, NominationStatus, VoteRule
+from provinces.models import BorrowerKind, Cluster, ClusterMembership, Province
+from provinces.numbers import format_vn_number
+from provinces.organisation.dates import fmt_date
+from provinces.register.services import borrower_find_or_create
+
+DEFAULT_THRESHOLD_PERCENT = 50
+
+# What uses up a quota: a nominee the conference endorsed stays counted on its way to the
+# VCA and after it is granted; one the VCA turned down frees the place again.
+COUNTED_AGAINST_QUOTA = (
+    NominationStatus.ENDORSED,
+    NominationStatus.SUBMITTED,
+    NominationStatus.GRANTED,
+)
+
+_MUTABLE_FIELDS = [
+    "status",
+    "votes_for",
+    "votes_present",
+    "decision_number",
+    "decision_date",
+    "not_granted_reason",
+]
+
+
+class NominationError(Exception):
+    """A step refused for a reason the user can act on; the message is Vietnamese."""
+
+
+# Rules -----------------------------------------------------------------------------------
+
+
+def threshold_percent_for(*, cluster_id: int, year: int) -> int:
+    rule = VoteRule.objects.filter(cluster_id=cluster_id, year=year).first()
+    return rule.threshold_percent if rule else DEFAULT_THRESHOLD_PERCENT
+
+
+def vote_passes(votes_for: int, votes_present: int, threshold_percent: int) -> bool:
+    """Strictly more than `threshold_percent` % of those present: with the default 50,
+    4 of 8 is not enough and 5 of 8 is. Integer arithmetic, so no rounding at the edge."""
+    return votes_present > 0 and votes_for * 100 > threshold_percent * votes_present
+
+
+def _percent(votes_for: int, votes_present: int) -> str:
+    return format_vn_number(round(votes_for * 100 / votes_present, 1))
+
+
+# Helpers ---------------------------------------------------------------------------------
+
+
+def _lock(nomination: Nomination) -> None:
+    """Re-read what the steps change, under a row lock, so two clicks cannot both move
+    the same nomination (PostgreSQL; SQLite serialises writes anyway)."""
+    nomination.refresh_from_db(
+        fields=_MUTABLE_FIELDS, from_queryset=Nomination.objects.select_for_update()
+    )
+
+
+def _require_status(nomination: Nomination, expected: str, action: str) -> None:
+    if nomination.status != expected:
+        raise NominationError(
+            f"Không thể {action}: đề nghị đang ở trạng thái “{nomination.get_status_display()}”, "
+            f"chỉ {action} được khi ở trạng thái “{NominationStatus(expected).label}”."
+        )
+
+
+def _messages(error: ValidationError) -> str:
+    return " ".join(error.messages)
+
+
+def _save(nomination: Nomination, *, by) -> Nomination:
+    try:
+        nomination.full_clean()
+    except ValidationError as exc:
+        raise NominationError(_messages(exc)) from None
+    nomination._history_user = by
+    nomination.save()
+    return nomination
+
+
+# Services --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def nomination_propose(
+    *,
+    cluster: Cluster,
+    year: int,
+    award_type: AwardType,
+    by,
+    alliance: Province | None = None,
+    cooperative_name: str | None = None,
+    cooperative_kind: str = BorrowerKind.HTX,
+    cooperative_province: Province | None = None,
+    achievements: str = "",
+) -> Nomination:
+    """Propose one nominee: a member alliance, or a cooperative looked up by name (case,
+    accents and spacing aside) in a member province's directory and added to it if new.
+
+    The cooperative's province is `cooperative_province` when given (admins and the chair
+    name it), otherwise the unit the proposer acts for that year. Whether `by` may propose
+    for that province is the view's decision (`access.can_propose_nomination`).
+    """
+    cooperative_name = " ".join((cooperative_name or "").split())
+    if alliance is not None and cooperative_name:
+        raise NominationError(
+            "Chọn đúng một đối tượng: hoặc Liên minh HTX tỉnh, hoặc một HTX/THT, không chọn cả hai."
+        )
+    if alliance is None and not cooperative_name:
+        raise NominationError(
+            "Chưa chọn đối tượng đề nghị: chọn Liên minh HTX tỉnh hoặc nhập tên HTX/THT."
+        )
+    member_ids = set(
+        ClusterMembership.objects.in_year(year)
+        .filter(cluster=cluster)
+        .values_list("province_id", flat=True)
+    )
+    nomination = Nomination(
+        cluster=cluster,
+        year=year,
+        award_type=award_type,
+        achievements=achievements.strip(),
+        proposed_by=by if getattr(by, "is_authenticated", False) else None,
+    )
+    if alliance is not None:
+        if alliance.pk not in member_ids:
+            raise NominationError(
+                f"{alliance.alliance_name} không phải thành viên của {cluster.name} "
+                f"năm {year}, nên không thể được cụm đề nghị khen thưởng."
+            )
+        duplicate = Nomination.objects.filter(nominee_alliance=alliance)
+        nomination.nominee_alliance = alliance
+        nominee = alliance.alliance_name
+    else:
+        province = cooperative_province or access.unit_of(by, year)
+        if province is None:
+            raise NominationError("Chọn tỉnh có HTX/THT được đề nghị.")
+        if province.pk not in member_ids:
+            raise NominationError(
+                f"{province.name} không phải thành viên của {cluster.name} năm {year}: "
+                "chỉ đề nghị HTX/THT của các tỉnh thành viên."
+            )
+        if cooperative_kind not in BorrowerKind.values:
+            raise NominationError("Loại hình phải là HTX hoặc THT.")
+        cooperative, _ = borrower_find_or_create(
+            province=province, name=cooperative_name, kind=cooperative_kind, by=by
+        )
+        duplicate = Nomination.objects.filter(nominee_cooperative=cooperative)
+        nomination.nominee_cooperative = cooperative
+        nominee = cooperative.name
+    if duplicate.filter(cluster=cluster, year=year, award_type=award_type).exists():
+        raise NominationError(
+            f"{nominee} đã được đề nghị {award_type.name} của {cluster.name} năm {year}."
+        )
+    return _save(nomination, by=by)
+
+
+@transaction.atomic
+def nomination_vote_record(
+    *, nomination: Nomination, votes_for: int, votes_present: int, by
+) -> Nomination:
+    """The conference's vote on a proposed nominee; it can be corrected until endorsed."""
+    _lock(nomination)
+    _require_status(nomination, NominationStatus.PROPOSED, "ghi kết quả biểu quyết")
+    if votes_present is None or votes_present <= 0:
+        raise NominationError("Số đại biểu có mặt phải lớn hơn 0.")
+    if votes_for is None or votes_for < 0:
+        raise NominationError("Số phiếu tán thành không được âm.")
+    if votes_for > votes_present:
+        raise NominationError(
+            f"Số phiếu tán thành ({votes_for}) không được lớn hơn số đại biểu có mặt "
+            f"({votes_present})."
+        )
+    nomination.votes_for = votes_for
+    nomination.votes_present = votes_present
+    return _save(nomination, by=by)
+
+
+@transaction.atomic
+def nomination_endorse(*, nomination: Nomination, by) -> Nomination:
+    """The conference endorses the nominee: the vote must pass the cluster-year's
+    threshold and the award type's quota must have room."""
+    _lock(nomination)
+    _require_status(nomination, NominationStatus.PROPOSED, "thống nhất đề nghị")
+    if nomination.votes_for is None or not nomination.votes_present:
+        raise NominationError(
+            "Chưa ghi kết quả biểu quyết của hội nghị: ghi số phiếu tán thành và số đại biểu "
+            "có mặt trước khi thống nhất đề nghị."
+        )
+    threshold = threshold_percent_for(cluster_id=nomination.cluster_id, year=nomination.year)
+    votes_for, present = nomination.votes_for, nomination.votes_present
+    if not vote_passes(votes_for, present, threshold):
+        raise NominationError(
+            f"Chưa đạt tỷ lệ biểu quyết: {votes_for}/{present} đại biểu có mặt tán thành "
+            f"({_percent(votes_for, present)} %), cần trên {threshold} % số đại biểu có mặt."
+        )
+    # Lock the quota row so that two endorsements of the same type cannot both take the
+    # last place.
+    quota = (
+        AwardQuota.objects.select_for_update()
+        .filter(
+            cluster_id=nomination.cluster_id,
+            year=nomination.year,
+            award_type_id=nomination.award_type_id,
+        )
+        .first()
+    )
+    if quota is not None:
+        used = (
+            Nomination.objects.filter(
+                cluster_id=nomination.cluster_id,
+                year=nomination.year,
+                award_type_id=nomination.award_type_id,
+                status__in=COUNTED_AGAINST_QUOTA,
+            )
+            .exclude(pk=nomination.pk)
+            .count()
+        )
+        if used >= quota.quota:
+            raise NominationError(
+                f"Đã đủ chỉ tiêu {nomination.award_type.name} của cụm năm {nomination.year}: "
+                f"tối đa {quota.quota}, đã thống nhất đề nghị {used}."
+            )
+    nomination.status = NominationStatus.ENDORSED
+    return _save(nomination, by=by)
+
+
+@transaction.atomic
+def nomination_submit(*, nomination: Nomination, by) -> Nomination:
+    _lock(nomination)
+    _require_status(nomination, NominationStatus.ENDORSED, "trình Liên minh HTX Việt Nam")
+    nomination.status = NominationStatus.SUBMITTED
+    return _save(nomination, by=by)
+
+
+@transaction.atomic
+def nomination_decide(
+    *,
+    nomination: Nomination,
+    by,
+    granted: bool,
+    decision_number: str = "",
+    decision_date: datetime.date | None = None,
+    reason: str = "",
+) -> Nomination:
+    """Record the VCA's answer: granted with its decision number and date, or not
+    granted with the reason."""
+    _lock(nomination)
+    _require_status(nomination, NominationStatus.SUBMITTED, "ghi kết quả khen thưởng")
+    decision_number = (decision_number or "").strip()
+    reason = (reason or "").strip()
+    if granted:
+        if not decision_number or decision_date is None:
+            raise NominationError("Được khen thưởng phải có số quyết định và ngày quyết định.")
+        if decision_date > timezone.localdate():
+            raise NominationError(f"Ngày quyết định {fmt_date(decision_date)} chưa đến.")
+        nomination.status = NominationStatus.GRANTED
+        nomination.decision_number = decision_number
+        nomination.decision_date = decision_date
+        nomination.not_granted_reason = ""
+    else:
+        if not reason:
+            raise NominationError("Không được khen thưởng: ghi rõ lý do.")
+        nomination.status = NominationStatus.NOT_GRANTED
+        nomination.not_granted_reason = reason
+        nomination.decision_number = ""
+        nomination.decision_date = None
+    return _save(nomination, by=by)
+
+
+@transaction.atomic
+def nomination_withdraw(*, nomination: Nomination, by) -> None:
+    """Take back a nomination the conference has not endorsed; its history stays."""
+    _lock(nomination)
+    _require_status(nomination, NominationStatus.PROPOSED, "rút đề nghị")
+    nomination._history_user = by
+    nomination.delete()
+
+
+# Selector --------------------------------------------------------------------------------
+
+
+@dataclass
+class AwardGroup:
+    award_type: AwardType
+    quota: int | None = None
+    nominations: list[Nomination] = field(default_factory=list)
+
+    @property
+    def counted(self) -> int:
+        """Nominees using up the quota: endorsed, submitted or granted."""
+        return sum(1 for n in self.nominations if n.status in COUNTED_AGAINST_QUOTA)
+
+    @property
+    def is_full(self) -> bool:
+        return self.quota is not None and self.counted >= self.quota
+
+
+@dataclass
+class NominationsYear:
+    cluster: Cluster
+    year: int
+    threshold_percent: int
+    groups: list[AwardGroup]
+
+    @property
+    def total(self) -> int:
+        return sum(len(group.nominations) for group in self.groups)
+
+
+def nominations_for(cluster: Cluster, year: int) -> NominationsYear:
+    """Every award type (in its order) with the cluster-year's nominations and quota.
+    Four queries whatever the number of nominations, types and provinces."""
+    groups = {t.pk: AwardGroup(award_type=t) for t in AwardType.objects.order_by("order", "name")}
+    for quota in AwardQuota.objects.filter(cluster=cluster, year=year):
+        if quota.award_type_id in groups:
+            groups[quota.award_type_id].quota = quota.quota
+    nominations = (
+        Nomination.objects.filter(cluster=cluster, year=year)
+        .select_related(
+            "award_type",
+            "nominee_alliance",
+            "nominee_cooperative__province__successor",
+            "proposed_by",
+        )
+        .order_by("award_type__order", "pk")
+    )
+    for nomination in nominations:
+        nomination.cluster = cluster
+        groups[nomination.award_type_id].nominations.append(nomination)
+    return NominationsYear(
+        cluster=cluster,
+        year=year,
+        threshold_percent=threshold_percent_for(cluster_id=cluster.pk, year=year),
+        groups=list(groups.values()),
+    )

@@ -1,0 +1,361 @@
+"""Award nominations of a cluster-year: the list with its propose form, and the chair's
+steps (vote, endorse, submit, decide). Rules live in `emulation.nominations.services`, access in
+`cluster_portal.access`."""
+
+from collections.abc import Callable
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST, require_safe
+
+from cluster_portal import access
+from emulation.models import AwardType, Nomination, NominationStatus
+from emulation.nominations.services import (
+    NominationError,
+    nomination_decide,
+    nomination_endorse,
+    nomination_propose,
+    nomination_submit,
+    nomination_vote_record,
+    nomination_withdraw,
+    nominations_for,
+    vote_passes,
+)
+from provinces.models import BorrowerKind, Cluster, ClusterTerm, Province
+from provinces.organisation.lookups import cluster_year_for
+from provinces.organisation.selectors import cluster_members
+
+# Forms -----------------------------------------------------------------------------------
+#
+# Choices come from objects the page has already loaded, so that rendering the form adds
+# no query; the cleaned data hold the objects again.
+
+
+class ProposeForm(forms.Form):
+    award_type = forms.TypedChoiceField(label="Hình thức khen thưởng", coerce=int)
+    alliance = forms.TypedChoiceField(
+        label="Liên minh HTX tỉnh được đề nghị",
+        coerce=int,
+        required=False,
+        empty_value=None,
+        help_text="Để trống nếu đề nghị một HTX/THT.",
+    )
+    cooperative_name = forms.CharField(
+        label="hoặc tên HTX/THT được đề nghị",
+        max_length=255,
+        required=False,
+        help_text="Tra trong danh bạ của tỉnh (không phân biệt dấu, hoa thường); "
+        "chưa có thì thêm mới.",
+    )
+    cooperative_kind = forms.ChoiceField(
+        label="Loại hình", choices=BorrowerKind.choices, initial=BorrowerKind.HTX
+    )
+    cooperative_province = forms.TypedChoiceField(
+        label="Tỉnh của HTX/THT",
+        coerce=int,
+        required=False,
+        empty_value=None,
+        help_text="Để trống: tỉnh của bạn.",
+    )
+    achievements = forms.CharField(
+        label="Thành tích", max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, award_types: list[AwardType], provinces: list[Province], **kwargs):
+        super().__init__(*args, **kwargs)
+        self._award_types = {t.pk: t for t in award_types}
+        self._provinces = {p.pk: p for p in provinces}
+        self.fields["award_type"].choices = [(t.pk, t.name) for t in award_types]
+        self.fields["alliance"].choices = [("", "— Không (đề nghị HTX/THT) —")] + [
+            (p.pk, p.alliance_name) for p in provinces
+        ]
+        own = [(p.pk, p.name) for p in provinces]
+        self.fields["cooperative_province"].choices = (
+            own if len(own) == 1 else [("", "— Chọn tỉnh —"), *own]
+        )
+        for bound in self.visible_fields():
+            widget = bound.field.widget
+            css = "form-select" if isinstance(widget, forms.Select) else "form-control"
+            widget.attrs.setdefault("class", css)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("award_type") is not None:
+            data["award_type"] = self._award_types[data["award_type"]]
+        for name in ("alliance", "cooperative_province"):
+            if data.get(name) is not None:
+                data[name] = self._provinces[data[name]]
+        return data
+
+
+class VoteForm(forms.Form):
+    votes_for = forms.IntegerField(label="Số phiếu tán thành", min_value=0, max_value=9999)
+    votes_present = forms.IntegerField(label="Số đại biểu có mặt", min_value=1, max_value=9999)
+
+
+class DecideForm(forms.Form):
+    OUTCOMES = [("granted", "Được khen thưởng"), ("not_granted", "Không được khen thưởng")]
+
+    outcome = forms.ChoiceField(label="Kết quả", choices=OUTCOMES, widget=forms.RadioSelect)
+    decision_number = forms.CharField(label="Số quyết định", max_length=100, required=False)
+    decision_date = forms.DateField(
+        label="Ngày quyết định",
+        required=False,
+        input_formats=["%d/%m/%Y"],
+        widget=forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy"}),
+        error_messages={"invalid": "Ngày không hợp lệ: viết theo dạng ngày/tháng/năm."},
+    )
+    reason = forms.CharField(
+        label="Lý do không được khen",
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+# Access ----------------------------------------------------------------------------------
+
+
+def _nominee_unit(nomination: Nomination) -> Province:
+    """The member a nominee belongs to that year (a cooperative recorded under a unit
+    that merged counts for its successor)."""
+    province = nomination.nominee_province
+    return province.unit_in(nomination.year) or province
+
+
+def _nomination_for(request, pk: int, *, allowed: Callable) -> Nomination:
+    """404 when the user may not see the nomination's cluster-year; 403 when they may see
+    it but not take this step."""
+    nomination = get_object_or_404(
+        Nomination.objects.select_related(
+            "cluster",
+            "award_type",
+            "nominee_alliance",
+            "nominee_cooperative__province__successor",
+        ),
+        pk=pk,
+    )
+    year = nomination.year
+    members = cluster_members(nomination.cluster, year)
+    if not access.can_view_cluster_year(request.user, {m.pk for m in members}, year):
+        raise Http404
+    term = ClusterTerm.objects.filter(cluster_id=nomination.cluster_id, year=year).first()
+    if not allowed(request.user, nomination, term):
+        raise PermissionDenied
+    return nomination
+
+
+def _manages(user, nomination: Nomination, term: ClusterTerm | None) -> bool:
+    return access.can_manage_nominations(user, term)
+
+
+def _may_withdraw(user, nomination: Nomination, term: ClusterTerm | None) -> bool:
+    return access.can_propose_nomination(user, _nominee_unit(nomination), nomination.year, term)
+
+
+def _list_url(nomination: Nomination) -> str:
+    url = reverse("nominations:list", args=[nomination.cluster.slug, nomination.year])
+    return f"{url}#nomination-{nomination.pk}"
+
+
+# Pages -----------------------------------------------------------------------------------
+
+
+def _render_list(
+    request, cluster: Cluster, year: int, members, term, *, form=None, status: int = 200
+) -> HttpResponse:
+    user = request.user
+    data = nominations_for(cluster, year)
+    proposable = [m for m in members if access.can_propose_nomination(user, m, year, term)]
+    if form is None and proposable:
+        form = ProposeForm(
+            award_types=[g.award_type for g in data.groups],
+            provinces=proposable,
+            initial={"cooperative_kind": BorrowerKind.HTX},
+        )
+    can_manage = access.can_manage_nominations(user, term)
+    groups = [
+        {
+            "group": group,
+            "rows": [
+                {
+                    "nomination": n,
+                    "passes": (
+                        vote_passes(n.votes_for, n.votes_present, data.threshold_percent)
+                        if n.votes_present
+                        else None
+                    ),
+                    "can_withdraw": n.status == NominationStatus.PROPOSED
+                    and _may_withdraw(user, n, term),
+                }
+                for n in group.nominations
+            ],
+        }
+        for group in data.groups
+    ]
+    context = {
+        "cluster": cluster,
+        "year": year,
+        "term": term,
+        "data": data,
+        "groups": groups,
+        "form": form,
+        "can_manage": can_manage,
+        "is_chair": access.is_chair(user, term),
+        "vote_form": VoteForm(),
+        "decide_form": DecideForm(),
+        "statuses": NominationStatus,
+    }
+    return render(request, "nominations/nominations.html", context, status=status)
+
+
+@login_required
+@require_safe
+def nomination_list(request, cluster: str, year: int):
+    cluster_obj, members, term = cluster_year_for(request, cluster, year)
+    return _render_list(request, cluster_obj, year, members, term)
+
+
+@login_required
+@require_POST
+def nomination_propose_view(request, cluster: str, year: int):
+    cluster_obj, members, term = cluster_year_for(request, cluster, year)
+    user = request.user
+    proposable = [m for m in members if access.can_propose_nomination(user, m, year, term)]
+    if not proposable:
+        raise PermissionDenied
+    award_types = list(AwardType.objects.order_by("order", "name"))
+    form = ProposeForm(request.POST, award_types=award_types, provinces=proposable)
+    if form.is_valid():
+        data = form.cleaned_data
+        province = data["alliance"] or data["cooperative_province"] or access.unit_of(user, year)
+        if province is None:
+            form.add_error("cooperative_province", "Chọn tỉnh của HTX/THT được đề nghị.")
+        elif not access.can_propose_nomination(user, province, year, term):
+            raise PermissionDenied
+        else:
+            try:
+                nomination = nomination_propose(
+                    cluster=cluster_obj,
+                    year=year,
+                    award_type=data["award_type"],
+                    by=user,
+                    alliance=data["alliance"],
+                    cooperative_name=data["cooperative_name"],
+                    cooperative_kind=data["cooperative_kind"],
+                    cooperative_province=None if data["alliance"] else province,
+                    achievements=data["achievements"],
+                )
+            except NominationError as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(
+                    request,
+                    f"Đã đề xuất {nomination.nominee_name} cho {nomination.award_type.name}.",
+                )
+                return redirect(_list_url(nomination))
+    return _render_list(request, cluster_obj, year, members, term, form=form, status=400)
+
+
+def _step(
+    request,
+    pk: int,
+    *,
+    run: Callable[[Nomination, dict], str],
+    allowed: Callable = _manages,
+    form_class: type[forms.Form] | None = None,
+):
+    """Take one step on a nomination and go back to the list with what happened."""
+    nomination = _nomination_for(request, pk, allowed=allowed)
+    data = {}
+    if form_class is not None:
+        form = form_class(request.POST)
+        if not form.is_valid():
+            for name, errors in form.errors.items():
+                label = form.fields[name].label if name in form.fields else ""
+                for error in errors:
+                    messages.error(request, f"{label}: {error}" if label else error)
+            return redirect(_list_url(nomination))
+        data = form.cleaned_data
+    url = _list_url(nomination)
+    try:
+        done = run(nomination, data)
+    except NominationError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, done)
+    return redirect(url)
+
+
+@login_required
+@require_POST
+def nomination_vote_view(request, pk: int):
+    def run(nomination, data):
+        nomination_vote_record(
+            nomination=nomination,
+            votes_for=data["votes_for"],
+            votes_present=data["votes_present"],
+            by=request.user,
+        )
+        return (
+            f"Đã ghi kết quả biểu quyết cho {nomination.nominee_name}: "
+            f"{nomination.votes_for}/{nomination.votes_present} tán thành."
+        )
+
+    return _step(request, pk, run=run, form_class=VoteForm)
+
+
+@login_required
+@require_POST
+def nomination_endorse_view(request, pk: int):
+    def run(nomination, data):
+        nomination_endorse(nomination=nomination, by=request.user)
+        return f"Hội nghị đã thống nhất đề nghị {nomination.nominee_name}."
+
+    return _step(request, pk, run=run)
+
+
+@login_required
+@require_POST
+def nomination_submit_view(request, pk: int):
+    def run(nomination, data):
+        nomination_submit(nomination=nomination, by=request.user)
+        return f"Đã trình Liên minh HTX Việt Nam đề nghị khen thưởng {nomination.nominee_name}."
+
+    return _step(request, pk, run=run)
+
+
+@login_required
+@require_POST
+def nomination_decide_view(request, pk: int):
+    def run(nomination, data):
+        granted = data["outcome"] == "granted"
+        nomination_decide(
+            nomination=nomination,
+            by=request.user,
+            granted=granted,
+            decision_number=data["decision_number"],
+            decision_date=data["decision_date"],
+            reason=data["reason"],
+        )
+        if granted:
+            return f"{nomination.nominee_name} được khen thưởng: đã ghi số và ngày quyết định."
+        return f"Đã ghi: {nomination.nominee_name} không được khen thưởng."
+
+    return _step(request, pk, run=run, form_class=DecideForm)
+
+
+@login_required
+@require_POST
+def nomination_withdraw_view(request, pk: int):
+    def run(nomination, data):
+        name = nomination.nominee_name
+        nomination_withdraw(nomination=nomination, by=request.user)
+        return f"Đã rút đề nghị khen thưởng {name}."
+
+    return _step(request, pk, run=run, allowed=_may_withdraw)

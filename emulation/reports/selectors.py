@@ -1,0 +1,225 @@
+"""The annual cluster report: one selector builds every number the document shows.
+
+Totals follow design.md's aggregation rules (provinces.figures.aggregation.combine): counts are
+summed, averages weighted. A merged province is compared with its predecessors' figures
+of the previous year combined, and the comparison is marked partial when one of them
+reported nothing. The figures of every member are used whatever their state; the report
+says it is a draft unless all members' figures are approved.
+"""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Prefetch
+from django.utils import timezone
+
+from emulation.models import Attendee, Conference, Nomination, Recommendation
+from emulation.nominations.services import nominations_for
+from provinces.figures.aggregation import combine
+from provinces.figures.selectors import PreviousYear, previous_years
+from provinces.figures.spec import BY_CODE, INDICATORS, Indicator
+from provinces.models import Cluster, ClusterMembership, ClusterTerm, Province, YearlyFigures
+from provinces.register.services import DisbursementTotals, FundTotals, disbursement_totals
+
+
+@dataclass
+class ProvinceLine:
+    province: Province
+    figures: YearlyFigures | None
+    comparison: PreviousYear
+    loans_all: FundTotals = field(default_factory=FundTotals)
+    loans_htx_dev: FundTotals = field(default_factory=FundTotals)
+
+    @property
+    def values(self) -> dict | None:
+        return self.figures.values() if self.figures else None
+
+    @property
+    def previous(self) -> dict | None:
+        return self.comparison.values
+
+    @property
+    def previous_units(self) -> list[Province]:
+        return self.comparison.units
+
+    @property
+    def partial(self) -> bool:
+        return self.comparison.partial
+
+    @property
+    def merged(self) -> bool:
+        return self.comparison.merged
+
+
+@dataclass
+class Comparison:
+    indicator: Indicator
+    current: Decimal | int | None
+    previous: Decimal | int | None
+
+    @property
+    def change(self) -> Decimal | None:
+        if self.current is None or not self.previous:
+            return None
+        return (Decimal(self.current) - Decimal(self.previous)) / abs(Decimal(self.previous)) * 100
+
+
+@dataclass
+class ClusterReport:
+    cluster: Cluster
+    year: int
+    lines: list[ProvinceLine]
+    totals: dict | None
+    compared_totals: dict | None
+    previous_totals: dict | None
+    compared_count: int
+    previous_partial: bool
+    loans: DisbursementTotals
+    term: ClusterTerm | None
+    next_term: ClusterTerm | None
+    conference: Conference | None
+    nominations: list[tuple[object, list[Nomination]]]
+    generated_on: object = field(default_factory=timezone.localdate)
+
+    @property
+    def members(self) -> list[Province]:
+        return [line.province for line in self.lines]
+
+    @property
+    def member_count(self) -> int:
+        return len(self.lines)
+
+    @property
+    def entered_count(self) -> int:
+        return sum(1 for line in self.lines if line.figures)
+
+    @property
+    def approved_count(self) -> int:
+        return sum(1 for line in self.lines if line.figures and line.figures.is_locked)
+
+    @property
+    def is_draft(self) -> bool:
+        return self.approved_count < self.member_count
+
+    @property
+    def missing(self) -> list[Province]:
+        return [line.province for line in self.lines if not line.figures]
+
+    @property
+    def agri_share(self) -> Decimal | None:
+        if not self.totals or not self.totals["tht_total"]:
+            return None
+        return Decimal(self.totals["tht_agri"]) * 100 / self.totals["tht_total"]
+
+    @property
+    def htx_new_per_province(self) -> Decimal | None:
+        if not self.totals or not self.member_count:
+            return None
+        return Decimal(self.totals["htx_new"]) / self.member_count
+
+    @property
+    def comparisons(self) -> list[Comparison]:
+        return [
+            Comparison(
+                indicator,
+                self.compared_totals[indicator.code] if self.compared_totals else None,
+                self.previous_totals[indicator.code] if self.previous_totals else None,
+            )
+            for indicator in INDICATORS
+        ]
+
+    @property
+    def not_compared(self) -> list[Province]:
+        return [line.province for line in self.lines if line.figures and not line.previous]
+
+    @property
+    def merged_lines(self) -> list[ProvinceLine]:
+        return [line for line in self.lines if line.merged]
+
+    @property
+    def place(self) -> str:
+        """The place line of the document: the head alliance's province."""
+        if self.conference:
+            return self.conference.host.name
+        return self.term.head.name if self.term else ""
+
+    @property
+    def document_date(self):
+        return self.conference.date if self.conference else self.generated_on
+
+
+def cluster_report(*, cluster: Cluster, year: int) -> ClusterReport:
+    """Everything the annual report of `cluster` for `year` shows, in a fixed number of
+    queries whatever the number of provinces and years."""
+    members = sorted(
+        (
+            m.province
+            for m in ClusterMembership.objects.in_year(year)
+            .filter(cluster=cluster)
+            .select_related("province")
+        ),
+        key=lambda p: p.sort_key,
+    )
+    figures = {
+        f.province_id: f for f in YearlyFigures.objects.filter(province__in=members, year=year)
+    }
+    # What each member compares with: itself a year earlier, or the units merged into it.
+    previous = previous_years(members, year)
+    loans = disbursement_totals(provinces=members, year=year)
+    lines = []
+    for member in members:
+        record = figures.get(member.pk)
+        if record is not None:
+            record.province = member
+        lines.append(
+            ProvinceLine(
+                province=member,
+                figures=record,
+                comparison=previous[member.pk],
+                loans_all=loans.all_funds[member.pk],
+                loans_htx_dev=loans.htx_dev[member.pk],
+            )
+        )
+
+    entered = [line.values for line in lines if line.figures]
+    # Year-over-year compares like with like: the members with figures in both years.
+    both = [line for line in lines if line.figures and line.previous]
+    terms = {
+        t.year: t
+        for t in ClusterTerm.objects.with_alliances().filter(
+            cluster=cluster, year__in=[year, year + 1]
+        )
+    }
+    conference = (
+        Conference.objects.filter(cluster=cluster, year=year)
+        .select_related("host")
+        .prefetch_related(
+            Prefetch("attendees", queryset=Attendee.objects.all()),
+            Prefetch("recommendations", queryset=Recommendation.objects.all()),
+        )
+        .first()
+    )
+    nominations = [
+        (group.award_type, group.nominations)
+        for group in nominations_for(cluster, year).groups
+        if group.nominations
+    ]
+    return ClusterReport(
+        cluster=cluster,
+        year=year,
+        lines=lines,
+        totals=combine(entered) if entered else None,
+        compared_totals=combine(line.values for line in both) if both else None,
+        previous_totals=combine(line.previous for line in both) if both else None,
+        compared_count=len(both),
+        previous_partial=any(line.partial for line in both) or len(both) < len(entered),
+        loans=loans,
+        term=terms.get(year),
+        next_term=terms.get(year + 1),
+        conference=conference,
+        nominations=nominations,
+    )
+
+
+def indicator(code: str) -> Indicator:
+    return BY_CODE[code]

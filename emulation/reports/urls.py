@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views as views_reports
+
+app_name = "reports"
+
+urlpatterns = [
+    path("reports/<slug:cluster>/<int:year>/", views_reports.report_page, name="page"),
+    path("reports/<slug:cluster>/<int:year>/pdf/", views_reports.report_pdf, name="pdf"),
+    path("reports/<slug:cluster>/<int:year>/xlsx/", views_reports.report_xlsx, name="xlsx"),
+]

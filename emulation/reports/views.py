@@ -1,0 +1,63 @@
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404
+
+from cluster_portal import access
+from emulation.reports.render import (
+    render_report_html,
+    render_report_pdf,
+    render_report_xlsx,
+)
+from emulation.reports.selectors import ClusterReport, cluster_report
+from provinces.models import Cluster
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _report_for(request, cluster: str, year: int, *, download: bool = False) -> ClusterReport:
+    """404 unless the user is in the cluster that year; 403 for a download they may not
+    make yet."""
+    report = cluster_report(cluster=get_object_or_404(Cluster, slug=cluster), year=year)
+    member_ids = {p.pk for p in report.members}
+    if not member_ids or not access.can_view_cluster_year(request.user, member_ids, year):
+        raise Http404
+    if download and not _can_download(request.user, report):
+        raise PermissionDenied
+    return report
+
+
+def _can_download(user, report: ClusterReport) -> bool:
+    return access.can_download_report(user, report.term, all_approved=not report.is_draft)
+
+
+def _filename(report: ClusterReport, extension: str) -> str:
+    return f"bao-cao-{report.cluster.slug}-{report.year}.{extension}"
+
+
+@login_required
+def report_page(request, cluster: str, year: int):
+    report = _report_for(request, cluster, year)
+    html = render_report_html(
+        report,
+        document=False,
+        request=request,
+        extra={"can_download": _can_download(request.user, report)},
+    )
+    return HttpResponse(html)
+
+
+@login_required
+def report_pdf(request, cluster: str, year: int):
+    report = _report_for(request, cluster, year, download=True)
+    response = HttpResponse(render_report_pdf(report), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{_filename(report, "pdf")}"'
+    return response
+
+
+@login_required
+def report_xlsx(request, cluster: str, year: int):
+    report = _report_for(request, cluster, year, download=True)
+    response = HttpResponse(render_report_xlsx(report), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{_filename(report, "xlsx")}"'
+    return response

@@ -1,0 +1,108 @@
+"""Writes of the emulation year: passing the cluster-head flag on."""
+
+from django.db import transaction
+from django.db.models import Q
+
+from provinces.models import Cluster, ClusterMembership, ClusterTerm, Province
+
+
+class RotationError(Exception):
+    """A rotation refused for a reason the admin can act on; the message is Vietnamese."""
+
+
+def _members_in_rotation_order(cluster: Cluster, year: int) -> list[Province]:
+    memberships = (
+        ClusterMembership.objects.in_year(year).filter(cluster=cluster).select_related("province")
+    )
+    ordered = sorted(
+        memberships,
+        key=lambda m: (m.rotation_order is None, m.rotation_order or 0, m.province.sort_key),
+    )
+    return [m.province for m in ordered]
+
+
+def _clusters_holding_successors(cluster: Cluster, year: int) -> list[Cluster]:
+    previous = _members_in_rotation_order(cluster, year - 1)
+    successors = {unit.pk for p in previous if (unit := p.unit_in(year)) is not None}
+    clusters = Cluster.objects.filter(
+        Q(memberships__to_year__isnull=True) | Q(memberships__to_year__gte=year),
+        memberships__from_year__lte=year,
+        memberships__province__in=successors,
+    )
+    return list(clusters.distinct().order_by("slug"))
+
+
+def default_vice(
+    cluster: Cluster, year: int, *, head: Province, members: list[Province]
+) -> Province:
+    """The next member after the head in rotation order who has waited longest since they
+    were last head or vice-head (never is longest)."""
+    last_served: dict[int, int] = {}
+    for term in ClusterTerm.objects.filter(cluster=cluster, year__lt=year):
+        for province_id in (term.head_id, term.vice_id):
+            if province_id is not None:
+                last_served[province_id] = max(last_served.get(province_id, 0), term.year)
+    start = next((i for i, p in enumerate(members) if p.pk == head.pk), -1) + 1
+    cyclic = members[start:] + members[:start]
+    candidates = [p for p in cyclic if p.pk != head.pk]
+    return min(candidates, key=lambda p: (last_served.get(p.pk, 0), candidates.index(p)))
+
+
+@transaction.atomic
+def cluster_head_rotate(
+    *,
+    cluster: Cluster,
+    to_year: int,
+    vice: Province | None = None,
+    head: Province | None = None,
+    replace: bool = False,
+    by=None,
+) -> ClusterTerm:
+    """Pass the flag to `to_year`: by default this year's vice-head becomes the head, and
+    the vice-head is the one given or the next in rotation order. The chair's rights move
+    with the term at once, since they are derived from it."""
+    members = _members_in_rotation_order(cluster, to_year)
+    if not members:
+        elsewhere = _clusters_holding_successors(cluster, to_year)
+        hint = ""
+        if elsewhere:
+            names = "; ".join(f"{c.name} (mã {c.slug})" for c in elsewhere)
+            hint = f" Các tỉnh của cụm năm {to_year - 1} nay thuộc: {names}."
+        raise RotationError(f"{cluster.name} không có thành viên nào năm {to_year}.{hint}")
+    existing = ClusterTerm.objects.filter(cluster=cluster, year=to_year).first()
+    if existing and not replace:
+        raise RotationError(
+            f"Năm {to_year} đã có cụm trưởng ({existing.head.alliance_name}). Dùng --replace "
+            "(hoặc ô “Thay thế”) để thay: nhiệm kỳ cũ vẫn được lưu trong lịch sử."
+        )
+    if head is None:
+        previous = ClusterTerm.objects.filter(cluster=cluster, year=to_year - 1).first()
+        if previous is None or previous.vice is None:
+            raise RotationError(
+                f"Năm {to_year - 1} không có cụm phó để nhận cờ luân lưu: hãy chỉ định cụm "
+                f"trưởng năm {to_year} (--head)."
+            )
+        head = previous.vice
+    member_ids = {p.pk for p in members}
+    for role, unit in (("cụm trưởng", head), ("cụm phó", vice)):
+        if unit is not None and unit.pk not in member_ids:
+            merged = unit.unit_in(to_year)
+            note = (
+                f" ({unit.name} đã sáp nhập vào {merged}: quản trị viên cần chọn {role})"
+                if merged is not None and merged.pk != unit.pk
+                else ""
+            )
+            raise RotationError(
+                f"{unit} không phải thành viên của cụm năm {to_year}, không thể làm {role}{note}."
+            )
+    if vice is None:
+        vice = default_vice(cluster, to_year, head=head, members=members)
+    if vice.pk == head.pk:
+        raise RotationError("Cụm trưởng và cụm phó phải là hai Liên minh HTX khác nhau.")
+    term = existing or ClusterTerm(cluster=cluster, year=to_year)
+    term.head, term.vice = head, vice
+    term.full_clean(validate_unique=existing is None)
+    term._history_user = by
+    term._change_reason = "Thay thế nhiệm kỳ" if existing else "Luân chuyển cờ"
+    term.save()
+    return term

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "rotation"
+
+urlpatterns = [
+    path("clusters/<slug:cluster>/terms/", views.terms, name="terms"),
+    path("clusters/<slug:cluster>/rotate/", views.rotate, name="rotate"),
+]

@@ -1,0 +1,82 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+
+from cluster_portal import access
+from provinces.models import Cluster, ClusterTerm
+from provinces.organisation.selectors import cluster_members
+
+from .forms import RotateForm
+from .services import RotationError, cluster_head_rotate
+
+
+@login_required
+def terms(request, cluster: str):
+    """Heads and vice-heads of a cluster year by year, with every change kept."""
+    cluster_obj = get_object_or_404(Cluster, slug=cluster)
+    term_list = list(
+        ClusterTerm.objects.with_alliances().filter(cluster=cluster_obj).order_by("-year")
+    )
+    changes = (
+        ClusterTerm.history.filter(cluster_id=cluster_obj.pk)
+        .select_related("head", "vice", "history_user")
+        .order_by("-history_date")
+    )
+    return render(
+        request,
+        "rotation/terms.html",
+        {
+            "cluster": cluster_obj,
+            "terms": term_list,
+            "changes": changes,
+            "can_rotate": access.can_rotate_cluster_head(request.user),
+        },
+    )
+
+
+@login_required
+def rotate(request, cluster: str):
+    if not access.can_rotate_cluster_head(request.user):
+        raise PermissionDenied
+    cluster_obj = get_object_or_404(Cluster, slug=cluster)
+    latest = ClusterTerm.objects.filter(cluster=cluster_obj).order_by("-year").first()
+    to_year = int(
+        request.POST.get("to_year")
+        or request.GET.get("to_year")
+        or (latest.year + 1 if latest else timezone.localdate().year)
+    )
+    members = cluster_members(cluster_obj, to_year)
+    form = RotateForm(request.POST or None, initial={"to_year": to_year}, members=members)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            term = cluster_head_rotate(
+                cluster=cluster_obj,
+                to_year=data["to_year"],
+                head=data["head"],
+                vice=data["vice"],
+                replace=data["replace"],
+                by=request.user,
+            )
+        except RotationError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(
+                request,
+                f"Đã trao cờ luân lưu năm {term.year}: cụm trưởng {term.head.alliance_name}, "
+                f"cụm phó {term.vice.alliance_name}. Quyền cụm trưởng chuyển ngay.",
+            )
+            return redirect("rotation:terms", cluster_obj.slug)
+    return render(
+        request,
+        "rotation/rotate.html",
+        {
+            "cluster": cluster_obj,
+            "form": form,
+            "members": members,
+            "to_year": to_year,
+            "latest": latest,
+        },
+    )

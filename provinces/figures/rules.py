@@ -1,0 +1,101 @@
+"""Validation of the yearly figures: the one place every entry path (form, upload, admin,
+API) gets its rules from. Errors block saving; warnings need an explanation on submit."""
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+from provinces.figures.spec import (
+    BY_CODE,
+    CHANGE_WARNING_RATIO,
+    CODES,
+    COUNT_CODES,
+    MINIMUM_MEMBERS,
+    MONEY_CODES,
+    PART_OF_WHOLE,
+    PROFIT_LE_REVENUE,
+)
+from provinces.numbers import format_vn_number
+
+
+def _label(code: str) -> str:
+    return BY_CODE[code].label
+
+
+def figures_errors(values: dict, *, province, year: int | None, today: datetime.date) -> dict:
+    """The rule violations of one province-year's figures, as {code: [message, ...]}.
+
+    `values` maps indicator codes to numbers (missing or None values are left to the
+    field-level "required" checks). Messages are in Vietnamese and name the rule.
+    """
+    errors: dict[str, list[str]] = {}
+
+    def add(code: str, message: str) -> None:
+        errors.setdefault(code, []).append(message)
+
+    for code in COUNT_CODES + MONEY_CODES:
+        value = values.get(code)
+        if value is None or BY_CODE[code].may_be_negative:
+            continue
+        if value < 0:
+            add(code, f"{_label(code)} không được âm (đã nhập {format_vn_number(value)}).")
+    for part, whole in PART_OF_WHOLE + PROFIT_LE_REVENUE:
+        part_value, whole_value = values.get(part), values.get(whole)
+        if part_value is not None and whole_value is not None and part_value > whole_value:
+            add(
+                part,
+                f"{_label(part)} ({format_vn_number(part_value)}) không được lớn hơn "
+                f"{BY_CODE[whole].label_in_sentence} ({format_vn_number(whole_value)}).",
+            )
+    if year is not None:
+        if year > today.year:
+            add("year", f"Năm {year} chưa đến: không nhập số liệu cho năm tương lai.")
+        if province is not None and not province.is_valid_in(year):
+            add(
+                "year",
+                f"{province} không có hiệu lực vào ngày 31/12/{year}: số liệu năm {year} "
+                "thuộc về đơn vị có hiệu lực khi đó.",
+            )
+    return errors
+
+
+@dataclass(frozen=True)
+class FiguresWarning:
+    code: str
+    message: str
+
+
+def figures_warnings(values: dict, previous: dict | None) -> list[FiguresWarning]:
+    """Unusual figures that may be right but need a short explanation before submission.
+
+    `previous` holds the same unit's figures of the year before, if any.
+    """
+    warnings: list[FiguresWarning] = []
+    for members, total, minimum, kind in MINIMUM_MEMBERS:
+        if values[members] < minimum * values[total]:
+            warnings.append(
+                FiguresWarning(
+                    members,
+                    f"{_label(members)} ({format_vn_number(values[members])}) thấp hơn mức tối "
+                    f"thiểu theo luật: {minimum} thành viên mỗi {kind} × "
+                    f"{format_vn_number(values[total])} {kind} = "
+                    f"{format_vn_number(minimum * values[total])}.",
+                )
+            )
+    if previous:
+        for code in CODES:
+            before, now = previous.get(code), values[code]
+            if before is None or before == 0:
+                continue
+            change = (Decimal(now) - Decimal(before)) / abs(Decimal(before))
+            if abs(change) > Decimal(str(CHANGE_WARNING_RATIO)):
+                warnings.append(
+                    FiguresWarning(
+                        code,
+                        f"{_label(code)} thay đổi {format_vn_number(round(change * 100, 1))} % so "
+                        f"với năm trước ({format_vn_number(before)} → {format_vn_number(now)}).",
+                    )
+                )
+    if all(values[code] == 0 for code in CODES):
+        warnings.append(FiguresWarning("__all__", "Tất cả các chỉ tiêu của năm đều bằng 0."))
+    return warnings

@@ -1,0 +1,137 @@
+"""Writes that change the yearly figures: each a keyword-only function in a transaction."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from provinces.figures.rules import figures_warnings
+from provinces.models import FiguresStatus, YearlyFigures
+
+
+class FiguresError(Exception):
+    """An action refused for a reason the user can act on; the message is Vietnamese."""
+
+
+class StaleFiguresError(FiguresError):
+    """Someone else saved the record after the editor loaded it."""
+
+
+def previous_values(figures: YearlyFigures) -> dict | None:
+    """The same unit's figures of the year before, for comparison and warnings."""
+    previous = YearlyFigures.objects.filter(
+        province_id=figures.province_id, year=figures.year - 1
+    ).first()
+    return previous.values() if previous else None
+
+
+def _locked_current(figures: YearlyFigures) -> YearlyFigures:
+    return YearlyFigures.objects.select_for_update().select_related("province").get(pk=figures.pk)
+
+
+def _save(figures: YearlyFigures, *, by, reason: str) -> YearlyFigures:
+    figures._history_user = by
+    figures._change_reason = reason
+    figures.save()
+    return figures
+
+
+@transaction.atomic
+def figures_save(*, figures: YearlyFigures, by, seen_version: int | None) -> YearlyFigures:
+    """Create a record, or update one the editor loaded at `seen_version`.
+
+    A record changed by someone else in the meantime is refused (optimistic locking), as
+    is one that is no longer editable; the caller keeps what the user typed.
+    """
+    if figures.pk:
+        current = _locked_current(figures)
+        if current.version != seen_version:
+            last = current.history.select_related("history_user").first()
+            who = last.history_user.get_username() if last and last.history_user else "người khác"
+            when = timezone.localtime(current.updated_at).strftime("%H:%M %d/%m/%Y")
+            raise StaleFiguresError(
+                f"Bản ghi đã được {who} lưu lúc {when}, sau khi bạn mở biểu mẫu. Số bạn vừa nhập "
+                "vẫn còn dưới đây: hãy đối chiếu với bản mới nhất rồi lưu lại."
+            )
+        if not current.is_editable:
+            raise FiguresError(
+                f"Số liệu đang ở trạng thái “{current.get_status_display()}”, không thể sửa."
+            )
+        for field in (
+            "status",
+            "status_reason",
+            "warnings_explanation",
+            "submitted_by",
+            "submitted_at",
+            "approved_by",
+            "approved_at",
+        ):
+            setattr(figures, field, getattr(current, field))
+        figures.version = current.version + 1
+    else:
+        figures.status = FiguresStatus.DRAFT
+        figures.version = 1
+    figures.full_clean()
+    return _save(figures, by=by, reason="Cập nhật số liệu" if figures.version > 1 else "Tạo mới")
+
+
+@transaction.atomic
+def figures_submit(*, figures: YearlyFigures, by, explanation: str = "") -> YearlyFigures:
+    figures = _locked_current(figures)
+    if not figures.is_editable:
+        raise FiguresError(
+            f"Chỉ nộp được số liệu đang là bản nháp hoặc bị trả lại "
+            f"(hiện: {figures.get_status_display()})."
+        )
+    try:
+        figures.full_clean()
+    except ValidationError as exc:
+        raise FiguresError(
+            "Số liệu còn lỗi, hãy sửa trước khi nộp: " + "; ".join(exc.messages)
+        ) from None
+    warnings = figures_warnings(figures.values(), previous_values(figures))
+    explanation = explanation.strip()
+    if warnings and not explanation:
+        raise FiguresError(
+            f"Số liệu có {len(warnings)} cảnh báo: hãy giải trình ngắn gọn trước khi nộp."
+        )
+    figures.status = FiguresStatus.SUBMITTED
+    figures.warnings_explanation = explanation if warnings else ""
+    figures.submitted_by, figures.submitted_at = by, timezone.now()
+    figures.version += 1
+    return _save(figures, by=by, reason="Nộp số liệu")
+
+
+@transaction.atomic
+def figures_return(*, figures: YearlyFigures, by, reason: str) -> YearlyFigures:
+    figures = _locked_current(figures)
+    if figures.status != FiguresStatus.SUBMITTED:
+        raise FiguresError("Chỉ trả lại được số liệu đã nộp và chưa duyệt.")
+    if not reason.strip():
+        raise FiguresError("Cần ghi lý do trả lại để tỉnh biết phải sửa gì.")
+    figures.status, figures.status_reason = FiguresStatus.RETURNED, reason.strip()
+    figures.version += 1
+    return _save(figures, by=by, reason="Trả lại: " + reason.strip())
+
+
+@transaction.atomic
+def figures_approve(*, figures: YearlyFigures, by) -> YearlyFigures:
+    figures = _locked_current(figures)
+    if figures.status != FiguresStatus.SUBMITTED:
+        raise FiguresError("Chỉ duyệt được số liệu đã nộp.")
+    figures.status = FiguresStatus.APPROVED
+    figures.approved_by, figures.approved_at = by, timezone.now()
+    figures.version += 1
+    return _save(figures, by=by, reason="Duyệt số liệu")
+
+
+@transaction.atomic
+def figures_reopen(*, figures: YearlyFigures, by, reason: str) -> YearlyFigures:
+    figures = _locked_current(figures)
+    if figures.status != FiguresStatus.APPROVED:
+        raise FiguresError("Chỉ mở khóa được số liệu đã duyệt.")
+    if not reason.strip():
+        raise FiguresError("Cần ghi lý do mở khóa số liệu đã duyệt.")
+    figures.status, figures.status_reason = FiguresStatus.RETURNED, reason.strip()
+    figures.approved_by = figures.approved_at = None
+    figures.version += 1
+    return _save(figures, by=by, reason="Mở khóa: " + reason.strip())

@@ -1,0 +1,242 @@
+from collections.abc import Callable
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from cluster_portal import access
+from provinces.figures.forms import FiguresForm, ReasonForm, SubmitForm
+from provinces.figures.rules import figures_warnings
+from provinces.figures.selectors import (
+    ProvinceYear,
+    cluster_figures_year,
+    previous_year,
+    province_year,
+)
+from provinces.figures.services import (
+    FiguresError,
+    StaleFiguresError,
+    figures_approve,
+    figures_reopen,
+    figures_return,
+    figures_save,
+    figures_submit,
+)
+from provinces.figures.spec import BY_CODE, CODES, by_section
+from provinces.models import Cluster, YearlyFigures
+from provinces.register.services import disbursement_totals
+
+
+def _province_year_for(
+    request, year: int, code: str, *, allowed: Callable | None = None
+) -> ProvinceYear:
+    """404 when the user may not see this province-year; 403 when they may see it but
+    not do what they asked."""
+    py = province_year(code, year)
+    if py is None or not access.can_view_figures(request.user, py):
+        raise Http404
+    if allowed is not None and not allowed(request.user, py):
+        raise PermissionDenied
+    return py
+
+
+def _display_name(user) -> str:
+    return (user.get_full_name() or user.get_username()) if user else "hệ thống"
+
+
+@login_required
+def figures_detail(request, year: int, code: str):
+    py = _province_year_for(request, year, code)
+    user = request.user
+    previous = previous_year(py.province, year)
+    figures = py.figures
+    sections = []
+    for _, title, indicators in by_section():
+        rows = []
+        for indicator in indicators:
+            value = getattr(figures, indicator.code) if figures else None
+            before = previous.values.get(indicator.code) if previous.values else None
+            change = None
+            if value is not None and before:
+                change = (value - before) / abs(before) * 100
+            rows.append(
+                {"indicator": indicator, "value": value, "before": before, "change": change}
+            )
+        sections.append((title, rows))
+    warnings = (
+        figures_warnings(figures.values(), previous.values if not previous.merged else None)
+        if figures
+        else []
+    )
+    history = []
+    if figures and access.can_see_figures_history(user, py):
+        records = list(figures.history.select_related("history_user").order_by("-history_id"))
+        for index, record in enumerate(records):
+            older = records[index + 1] if index + 1 < len(records) else None
+            changes = record.diff_against(older, included_fields=CODES).changes if older else []
+            history.append(
+                {
+                    "record": record,
+                    "who": _display_name(record.history_user),
+                    "changes": [(BY_CODE[c.field].label, c.old, c.new) for c in changes],
+                }
+            )
+    loans = disbursement_totals(provinces=[py.province], year=year)
+    context = {
+        "py": py,
+        "loans_all": loans.all_funds[py.province.pk],
+        "loans_htx_dev": loans.htx_dev[py.province.pk],
+        "can_view_register": access.can_view_register(user, py),
+        "figures": figures,
+        "sections": sections,
+        "previous": previous,
+        "warnings": warnings,
+        "history": history,
+        "can_edit": access.can_edit_figures(user, py),
+        "can_submit": access.can_submit_figures(user, py),
+        "can_decide": access.can_decide_figures(user, py),
+        "can_reopen": access.can_reopen_figures(user, py),
+        "can_see_history": access.can_see_figures_history(user, py),
+        "submit_form": SubmitForm(
+            initial={"explanation": figures.warnings_explanation if figures else ""}
+        ),
+        "reason_form": ReasonForm(),
+    }
+    return render(request, "figures/figures_detail.html", context)
+
+
+@login_required
+def figures_edit(request, year: int, code: str):
+    py = _province_year_for(request, year, code, allowed=access.can_edit_figures)
+    figures = py.figures or YearlyFigures(province=py.province, year=year)
+    form = FiguresForm(request.POST or None, instance=figures)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            figures_save(
+                figures=form.instance,
+                by=request.user,
+                seen_version=form.cleaned_data["seen_version"] if figures.pk else None,
+            )
+        except StaleFiguresError as exc:
+            form.add_error(None, str(exc))
+            status = 409
+        except FiguresError as exc:
+            form.add_error(None, str(exc))
+            status = 409
+        else:
+            messages.success(
+                request, "Đã lưu số liệu. Kiểm tra lại rồi bấm “Nộp số liệu” khi hoàn tất."
+            )
+            return redirect(form.instance)
+    elif request.method == "POST":
+        status = 400
+    return render(
+        request,
+        "figures/figures_edit.html",
+        {"py": py, "form": form, "figures": figures},
+        status=status,
+    )
+
+
+def _action(request, year: int, code: str, *, allowed: Callable, run: Callable, form_class=None):
+    py = _province_year_for(request, year, code, allowed=allowed)
+    form = form_class(request.POST) if form_class else None
+    if form is not None and not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect(py.figures)
+    try:
+        run(py.figures, form.cleaned_data if form else {})
+    except FiguresError as exc:
+        messages.error(request, str(exc))
+    return redirect(py.figures)
+
+
+@login_required
+@require_POST
+def figures_submit_view(request, year: int, code: str):
+    def run(figures, data):
+        figures_submit(figures=figures, by=request.user, explanation=data["explanation"])
+        messages.success(request, "Đã nộp số liệu cho Cụm trưởng.")
+
+    return _action(
+        request, year, code, allowed=access.can_submit_figures, run=run, form_class=SubmitForm
+    )
+
+
+@login_required
+@require_POST
+def figures_return_view(request, year: int, code: str):
+    def run(figures, data):
+        figures_return(figures=figures, by=request.user, reason=data["reason"])
+        messages.success(request, "Đã trả lại số liệu để tỉnh sửa.")
+
+    return _action(
+        request, year, code, allowed=access.can_decide_figures, run=run, form_class=ReasonForm
+    )
+
+
+@login_required
+@require_POST
+def figures_approve_view(request, year: int, code: str):
+    def run(figures, data):
+        figures_approve(figures=figures, by=request.user)
+        messages.success(request, "Đã duyệt số liệu: bản ghi được khóa.")
+
+    return _action(request, year, code, allowed=access.can_decide_figures, run=run)
+
+
+@login_required
+@require_POST
+def figures_reopen_view(request, year: int, code: str):
+    def run(figures, data):
+        figures_reopen(figures=figures, by=request.user, reason=data["reason"])
+        messages.success(request, "Đã mở khóa số liệu: tỉnh có thể sửa lại.")
+
+    return _action(
+        request, year, code, allowed=access.can_reopen_figures, run=run, form_class=ReasonForm
+    )
+
+
+@login_required
+def cluster_year(request, cluster: str, year: int):
+    cluster_obj = get_object_or_404(Cluster, slug=cluster)
+    overview = cluster_figures_year(cluster_obj, year)
+    if not overview.members or not access.can_view_cluster_year(
+        request.user, overview.member_ids, year
+    ):
+        raise Http404
+    user = request.user
+    unit = access.unit_of(user, year)
+    loans = disbursement_totals(provinces=overview.members, year=year)
+    for row in overview.rows:
+        row.loans_all = loans.all_funds[row.province.pk]
+        row.loans_htx_dev = loans.htx_dev[row.province.pk]
+    context = {
+        "overview": overview,
+        "loans": loans,
+        "is_chair": access.is_chair(user, overview.term),
+        "own_unit": unit,
+        "can_import": any(
+            access.can_import_figures_for(user, row.province, year, overview.term)
+            for row in overview.rows
+        ),
+        "can_export_all": access.is_admin(user) or access.is_chair(user, overview.term),
+    }
+    return render(request, "figures/cluster_year.html", context)
+
+
+@login_required
+def year_redirect(request, year: int):
+    """/figures/<year>/: the year page of the user's cluster (an admin's first cluster)."""
+    from provinces.organisation.selectors import cluster_years
+
+    for cy in cluster_years(first=year, last=year):
+        if access.can_view_cluster_year(request.user, cy.member_ids, year):
+            return redirect("figures:cluster-year", cy.cluster.slug, year)
+    raise Http404

@@ -1,0 +1,74 @@
+from dataclasses import dataclass, field
+
+from django.db.models import Q
+
+from .models import Cluster, ClusterMembership, ClusterTerm, Province
+
+
+def province_for_code(code: str, year: int) -> Province | None:
+    """Which unit province code `code` means in `year`: the unit valid on 31 December."""
+    return Province.objects.resolve(code, year)
+
+
+def cluster_members(cluster: Cluster | str, year: int) -> list[Province]:
+    """The member alliances of a cluster (object or slug) in `year`, by name."""
+    memberships = ClusterMembership.objects.in_year(year).select_related("province")
+    if isinstance(cluster, Cluster):
+        memberships = memberships.filter(cluster=cluster)
+    else:
+        memberships = memberships.filter(cluster__slug=cluster)
+    return sorted((m.province for m in memberships), key=lambda p: p.sort_key)
+
+
+def term_for(cluster: Cluster, year: int) -> ClusterTerm | None:
+    """The head and vice-head of a cluster in `year`, if the flag was passed that year."""
+    return ClusterTerm.objects.with_alliances().filter(cluster=cluster, year=year).first()
+
+
+def merged_into(provinces: list[Province], year: int) -> dict[int, list[Province]]:
+    """The units that merged into each of `provinces` during `year` (valid at its start,
+    closed before its end), by successor id: their year counts for the successor. One
+    query whatever the number of provinces."""
+    merged: dict[int, list[Province]] = {}
+    for unit in Province.objects.filter(successor__in=provinces).valid_on_some_day_of(year):
+        if not unit.is_valid_in(year):
+            merged.setdefault(unit.successor_id, []).append(unit)
+    return merged
+
+
+@dataclass
+class ClusterYear:
+    """A cluster as it stood in one year: its members and its head and vice-head."""
+
+    cluster: Cluster
+    year: int
+    members: list[Province] = field(default_factory=list)
+    term: ClusterTerm | None = None
+
+    @property
+    def member_ids(self) -> set[int]:
+        return {member.pk for member in self.members}
+
+
+def cluster_years(*, first: int | None = None, last: int) -> list[ClusterYear]:
+    """Every cluster-year up to `last` (from `first`, or the earliest membership), newest
+    first. Two queries whatever the number of clusters, provinces and years."""
+    memberships = ClusterMembership.objects.select_related("cluster", "province").filter(
+        Q(to_year__isnull=True) | Q(to_year__gte=first or 0), from_year__lte=last
+    )
+    by_key: dict[tuple[int, int], ClusterYear] = {}
+    for membership in memberships:
+        start = max(membership.from_year, first or membership.from_year)
+        for year in range(start, (membership.to_year or last) + 1):
+            key = (membership.cluster_id, year)
+            entry = by_key.setdefault(key, ClusterYear(cluster=membership.cluster, year=year))
+            entry.members.append(membership.province)
+    terms = ClusterTerm.objects.with_alliances().filter(year__lte=last)
+    if first is not None:
+        terms = terms.filter(year__gte=first)
+    for term in terms:
+        if (term.cluster_id, term.year) in by_key:
+            by_key[(term.cluster_id, term.year)].term = term
+    for entry in by_key.values():
+        entry.members.sort(key=lambda province: province.sort_key)
+    return sorted(by_key.values(), key=lambda cy: (-cy.year, cy.cluster.name))

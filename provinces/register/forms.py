@@ -1,0 +1,53 @@
+from django import forms
+
+from provinces.figures.forms import VietnameseNumberField
+from provinces.models import BorrowerKind, Disbursement
+
+
+class DisbursementForm(forms.ModelForm):
+    """One loan; the borrower is typed by name and found in (or added to) the directory."""
+
+    borrower_name = forms.CharField(
+        label="Đơn vị vay (HTX/THT)",
+        max_length=255,
+        error_messages={
+            "required": "Chưa nhập tên đơn vị vay.",
+            "max_length": "Tên đơn vị vay dài quá %(limit_value)d ký tự.",
+        },
+    )
+    borrower_kind = forms.ChoiceField(label="Loại hình", choices=BorrowerKind.choices)
+    amount = VietnameseNumberField(
+        integer=False,
+        label="Số tiền (triệu đồng)",
+        error_messages={"required": "Chưa nhập số tiền."},
+    )
+    date = forms.DateField(
+        label="Ngày giải ngân (dd/mm/yyyy)",
+        input_formats=["%d/%m/%Y"],
+        widget=forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy"}),
+        error_messages={
+            "invalid": "Ngày không hợp lệ: viết theo dạng ngày/tháng/năm, ví dụ 05/06/2025.",
+            "required": "Chưa nhập ngày giải ngân.",
+        },
+    )
+
+    class Meta:
+        model = Disbursement
+        fields = ["fund", "date", "amount", "purpose", "term_months"]
+        widgets = {"purpose": forms.Textarea(attrs={"rows": 2})}
+
+    field_order = [
+        "fund",
+        "date",
+        "borrower_name",
+        "borrower_kind",
+        "amount",
+        "purpose",
+        "term_months",
+    ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and not self.is_bound:
+            self.initial["borrower_name"] = self.instance.borrower.name
+            self.initial["borrower_kind"] = self.instance.borrower.kind

@@ -1,0 +1,146 @@
+import unicodedata
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from provinces.organisation.dates import fmt_date
+from provinces.organisation.models import ClusterMembership, Province
+
+
+def directory_key(name: str) -> str:
+    """How the directory matches names: case, accents and spacing do not count, so
+    "HTX Nông nghiệp Bản Lướt" and "htx  nong nghiep ban luot" are one entity."""
+    folded = name.replace("Đ", "D").replace("đ", "d")
+    plain = unicodedata.normalize("NFKD", folded).encode("ascii", "ignore").decode()
+    return " ".join(plain.lower().split())
+
+
+class BorrowerKind(models.TextChoices):
+    HTX = "HTX", "Hợp tác xã (HTX)"
+    THT = "THT", "Tổ hợp tác (THT)"
+
+
+class CooperativeQuerySet(models.QuerySet):
+    def matching(self, name: str) -> "CooperativeQuerySet":
+        return self.filter(name_key=directory_key(name))
+
+
+class Cooperative(models.Model):
+    """A cooperative (HTX) or cooperative group (THT) of a province: the directory that
+    loans and award nominations point at."""
+
+    name = models.CharField("tên", max_length=255)
+    name_key = models.CharField("khóa tra cứu", max_length=255, editable=False, db_index=True)
+    province = models.ForeignKey(
+        Province, verbose_name="tỉnh", on_delete=models.PROTECT, related_name="cooperatives"
+    )
+    kind = models.CharField("loại hình", max_length=3, choices=BorrowerKind.choices)
+    registration_number = models.CharField("số đăng ký", max_length=50, blank=True)
+    is_active = models.BooleanField("còn hoạt động", default=True)
+
+    history = HistoricalRecords(verbose_name="lịch sử danh bạ")
+    objects = CooperativeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "HTX, THT (danh bạ)"
+        verbose_name_plural = "HTX, THT (danh bạ)"
+        ordering = ["province__name", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["province", "name_key"],
+                name="cooperative_one_name_per_province",
+                violation_error_message="Danh bạ của tỉnh đã có HTX/THT trùng tên này.",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=BorrowerKind.values), name="cooperative_kind_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.province.name})"
+
+    def clean(self) -> None:
+        self.name = " ".join(self.name.split())
+        self.name_key = directory_key(self.name)
+
+
+class Fund(models.TextChoices):
+    HTX_DEV = "htx_dev", "Quỹ hỗ trợ phát triển HTX"
+    OTHER = "other", "Quỹ khác"
+
+
+class DisbursementQuerySet(models.QuerySet):
+    def in_year(self, year: int) -> "DisbursementQuerySet":
+        return self.filter(date__year=year)
+
+
+class Disbursement(models.Model):
+    """One loan from a fund an alliance manages (one "lượt dự án")."""
+
+    province = models.ForeignKey(
+        Province, verbose_name="tỉnh", on_delete=models.PROTECT, related_name="disbursements"
+    )
+    fund = models.CharField("quỹ", max_length=10, choices=Fund.choices)
+    date = models.DateField("ngày giải ngân")
+    borrower = models.ForeignKey(
+        Cooperative, verbose_name="đơn vị vay", on_delete=models.PROTECT, related_name="loans"
+    )
+    amount = models.DecimalField("số tiền (triệu đồng)", max_digits=14, decimal_places=2)
+    purpose = models.CharField("mục đích vay", max_length=500, blank=True)
+    term_months = models.PositiveSmallIntegerField("thời hạn (tháng)", null=True, blank=True)
+
+    history = HistoricalRecords(verbose_name="lịch sử giải ngân")
+    objects = DisbursementQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "khoản giải ngân"
+        verbose_name_plural = "sổ giải ngân"
+        ordering = ["-date", "-pk"]
+        indexes = [models.Index(fields=["province", "date"], name="disbursement_province_date")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount__gt=0),
+                name="disbursement_amount_positive",
+                violation_error_message="Số tiền giải ngân phải lớn hơn 0.",
+            ),
+            models.CheckConstraint(
+                condition=Q(fund__in=Fund.values), name="disbursement_fund_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{fmt_date(self.date)} {self.borrower.name}: {self.amount} triệu đồng"
+
+    def clean(self) -> None:
+        errors = {}
+        if self.date and self.date > timezone.localdate():
+            errors["date"] = f"Ngày giải ngân {fmt_date(self.date)} chưa đến."
+        if self.amount is not None and self.amount <= 0:
+            errors["amount"] = "Số tiền giải ngân phải lớn hơn 0."
+        if self.province_id and self.date:
+            if not self.province.is_valid_on(self.date):
+                errors["province"] = (
+                    f"{self.province} không có hiệu lực vào ngày {fmt_date(self.date)}: khoản vay "
+                    "thuộc về đơn vị có hiệu lực vào ngày giải ngân."
+                )
+            elif (
+                not ClusterMembership.objects.in_year(self.date.year)
+                # A unit that merged during the year counts through its successor.
+                .filter(province__in=[self.province_id, self.province.successor_id])
+                .exists()
+            ):
+                errors["province"] = (
+                    f"{self.province.name} không là thành viên cụm thi đua nào "
+                    f"năm {self.date.year}."
+                )
+        if self.borrower_id and self.province_id:
+            home = self.borrower.province
+            if self.province_id not in (home.pk, home.successor_id):
+                errors["borrower"] = (
+                    f"{self.borrower.name} không thuộc danh bạ của {self.province.name}."
+                )
+        if errors:
+            raise ValidationError(errors)

@@ -1,0 +1,92 @@
+"""The fund-disbursement register: writes (services) and the yearly totals (selector)."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Count, Sum
+
+from provinces.models import Cooperative, Disbursement, Fund, Province
+
+
+def borrower_find_or_create(
+    *, province: Province, name: str, kind: str, by=None
+) -> tuple[Cooperative, bool]:
+    """The directory entry of that name (case, accents and spacing aside) in the
+    province's directory or its predecessors', or a new one."""
+    candidates = Cooperative.objects.matching(name).filter(
+        province__in=[province, *province.predecessors.all()]
+    )
+    found = sorted(candidates, key=lambda c: c.province_id != province.pk)
+    if found:
+        return found[0], False
+    cooperative = Cooperative(province=province, name=name, kind=kind)
+    cooperative.full_clean()
+    cooperative._history_user = by
+    cooperative.save()
+    return cooperative, True
+
+
+@transaction.atomic
+def disbursement_save(*, disbursement: Disbursement, by) -> Disbursement:
+    disbursement.full_clean()
+    disbursement._history_user = by
+    disbursement.save()
+    return disbursement
+
+
+@transaction.atomic
+def disbursement_delete(*, disbursement: Disbursement, by) -> None:
+    disbursement._history_user = by
+    disbursement.delete()
+
+
+@dataclass
+class FundTotals:
+    count: int = 0
+    amount: Decimal = Decimal(0)
+
+    def add(self, count: int, amount: Decimal) -> None:
+        self.count += count
+        self.amount += amount
+
+
+@dataclass
+class DisbursementTotals:
+    """Number of loans and amount, all funds and the HTX development fund alone, per
+    member province and for the cluster. A province formed by a merger during the year
+    also carries its predecessors' loans of that year (each loan stays recorded against
+    the unit valid on its date)."""
+
+    year: int
+    all_funds: dict[int, FundTotals] = field(default_factory=lambda: defaultdict(FundTotals))
+    htx_dev: dict[int, FundTotals] = field(default_factory=lambda: defaultdict(FundTotals))
+    cluster_all: FundTotals = field(default_factory=FundTotals)
+    cluster_htx_dev: FundTotals = field(default_factory=FundTotals)
+
+
+def disbursement_totals(*, provinces: list[Province], year: int) -> DisbursementTotals:
+    """Two queries whatever the number of provinces and loans."""
+    member_ids = {p.pk for p in provinces}
+    counted_for = {p.pk: p.pk for p in provinces}
+    for predecessor in Province.objects.filter(successor__in=provinces).valid_on_some_day_of(year):
+        counted_for.setdefault(predecessor.pk, predecessor.successor_id)
+    rows = (
+        Disbursement.objects.in_year(year)
+        .filter(province__in=counted_for)
+        .values("province", "fund")
+        .annotate(count=Count("pk"), amount=Sum("amount"))
+        .order_by()
+    )
+    totals = DisbursementTotals(year=year)
+    for row in rows:
+        member = counted_for[row["province"]]
+        if member not in member_ids:
+            continue
+        totals.all_funds[member].add(row["count"], row["amount"])
+        totals.cluster_all.add(row["count"], row["amount"])
+        if row["fund"] == Fund.HTX_DEV:
+            totals.htx_dev[member].add(row["count"], row["amount"])
+            totals.cluster_htx_dev.add(row["count"], row["amount"])
+    return totals

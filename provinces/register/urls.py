@@ -1,0 +1,23 @@
+from django.urls import path
+
+from provinces import views_disbursement_import
+
+from . import views as views_disbursements
+
+app_name = "disbursements"
+
+urlpatterns = [
+    path(
+        "disbursements/<int:year>/<str:code>/",
+        views_disbursements.register,
+        name="register",
+    ),
+    path("disbursements/<int:year>/<str:code>/add/", views_disbursements.loan_add, name="add"),
+    path("disbursements/loan/<int:pk>/edit/", views_disbursements.loan_edit, name="edit"),
+    path("disbursements/loan/<int:pk>/delete/", views_disbursements.loan_delete, name="delete"),
+    path(
+        "disbursements/import/",
+        views_disbursement_import.disbursement_import_view,
+        name="import",
+    ),
+]

@@ -1,0 +1,135 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+
+from cluster_portal import access
+from provinces.figures.selectors import ProvinceYear, province_year
+from provinces.models import Disbursement, Fund, Province
+from provinces.register.forms import DisbursementForm
+from provinces.register.services import (
+    borrower_find_or_create,
+    disbursement_delete,
+    disbursement_save,
+    disbursement_totals,
+)
+
+PAGE_SIZE = 50
+
+
+def _register_for(request, year: int, code: str, *, write: bool = False) -> ProvinceYear:
+    py = province_year(code, year)
+    if py is None or not access.can_view_register(request.user, py):
+        raise Http404
+    if write and not access.can_edit_register(request.user, py):
+        raise PermissionDenied
+    return py
+
+
+def _register_units(py: ProvinceYear) -> list:
+    """The province, and the units that merged into it during that year: their loans of
+    the year appear in its register (each still recorded against its own unit)."""
+    predecessors = Province.objects.filter(successor=py.province).valid_on_some_day_of(py.year)
+    return [py.province, *predecessors]
+
+
+def _register_url(year: int, code: str) -> str:
+    return reverse("disbursements:register", args=[year, code])
+
+
+@login_required
+def register(request, year: int, code: str):
+    py = _register_for(request, year, code)
+    fund = request.GET.get("fund", "")
+    loans = (
+        Disbursement.objects.in_year(year)
+        .filter(province__in=_register_units(py))
+        .select_related("borrower", "province")
+        .order_by("-date", "-pk")
+    )
+    if fund in Fund.values:
+        loans = loans.filter(fund=fund)
+    page = Paginator(loans, PAGE_SIZE).get_page(request.GET.get("page"))
+    totals = disbursement_totals(provinces=[py.province], year=year)
+    return render(
+        request,
+        "register/disbursement_register.html",
+        {
+            "py": py,
+            "page": page,
+            "fund": fund,
+            "funds": Fund.choices,
+            "all_funds": totals.all_funds[py.province.pk],
+            "htx_dev": totals.htx_dev[py.province.pk],
+            "can_edit": access.can_edit_register(request.user, py),
+        },
+    )
+
+
+def _save_form(request, py: ProvinceYear, form: DisbursementForm) -> bool:
+    if not form.is_valid():
+        return False
+    data = form.cleaned_data
+    loan = form.instance
+    loan.province = py.province
+    try:
+        borrower, created = borrower_find_or_create(
+            province=py.province,
+            name=data["borrower_name"],
+            kind=data["borrower_kind"],
+            by=request.user,
+        )
+        loan.borrower = borrower
+        disbursement_save(disbursement=loan, by=request.user)
+    except ValidationError as exc:
+        for field, errors in exc.message_dict.items():
+            target = "borrower_name" if field in {"borrower", "name"} else field
+            for error in errors:
+                form.add_error(target if target in form.fields else None, error)
+        return False
+    if created:
+        messages.info(request, f"Đã thêm “{borrower.name}” vào danh bạ HTX, THT của tỉnh.")
+    return True
+
+
+@login_required
+def loan_add(request, year: int, code: str):
+    py = _register_for(request, year, code, write=True)
+    form = DisbursementForm(request.POST or None)
+    if request.method == "POST" and _save_form(request, py, form):
+        messages.success(request, "Đã thêm khoản giải ngân.")
+        return redirect(_register_url(form.instance.date.year, code))
+    return render(request, "register/disbursement_form.html", {"py": py, "form": form})
+
+
+def _loan_for(request, pk: int) -> tuple[Disbursement, ProvinceYear]:
+    loan = get_object_or_404(Disbursement.objects.select_related("province", "borrower"), pk=pk)
+    py = _register_for(request, loan.date.year, loan.province.code, write=True)
+    if loan.province_id not in {unit.pk for unit in _register_units(py)}:
+        raise Http404  # the code means an unrelated unit at the end of that year
+    return loan, py
+
+
+@login_required
+def loan_edit(request, pk: int):
+    loan, py = _loan_for(request, pk)
+    form = DisbursementForm(request.POST or None, instance=loan)
+    if request.method == "POST" and _save_form(request, py, form):
+        messages.success(request, "Đã lưu khoản giải ngân.")
+        return redirect(_register_url(loan.date.year, py.province.code))
+    return render(
+        request, "register/disbursement_form.html", {"py": py, "form": form, "loan": loan}
+    )
+
+
+@login_required
+def loan_delete(request, pk: int):
+    loan, py = _loan_for(request, pk)
+    if request.method == "POST":
+        disbursement_delete(disbursement=loan, by=request.user)
+        messages.success(request, "Đã xóa khoản giải ngân.")
+        return redirect(_register_url(loan.date.year, py.province.code))
+    return render(request, "register/disbursement_confirm_delete.html", {"py": py, "loan": loan})
