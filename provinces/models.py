@@ -12,6 +12,7 @@ from .organisation.models import (
     StaffProfile,
     TermQuerySet,
     ascii_slug,
+    fold_accents,
 )
 from .register.models import (
     BorrowerKind,
@@ -44,4 +45,5 @@ __all__ = [
     "YearlyFigures",
     "ascii_slug",
     "directory_key",
+    "fold_accents",
 ]

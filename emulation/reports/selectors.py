@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from emulation.models import Attendee, Conference, Nomination, Recommendation
 from emulation.nominations.services import nominations_for
-from provinces.figures.aggregation import combine
+from provinces.figures.aggregation import combine, percent_change
 from provinces.figures.selectors import PreviousYear, previous_years
 from provinces.figures.spec import BY_CODE, INDICATORS, Indicator
 from provinces.models import Cluster, ClusterMembership, ClusterTerm, Province, YearlyFigures
@@ -59,9 +59,7 @@ class Comparison:
 
     @property
     def change(self) -> Decimal | None:
-        if self.current is None or not self.previous:
-            return None
-        return (Decimal(self.current) - Decimal(self.previous)) / abs(Decimal(self.previous)) * 100
+        return percent_change(self.current, self.previous)
 
 
 @dataclass

@@ -1,22 +1,21 @@
 """Adding up yearly figures by the aggregation rules of design.md.
 
-Counts are summed; averages are weighted, never the plain mean of averages:
-`tht_avg_*` by `tht_total`, `htx_avg_revenue`/`htx_avg_profit` by `htx_total`,
-`htx_avg_income` by `htx_workers`.
+Counts are summed; averages are weighted by the count the data dictionary names
+(`Indicator.weighted_by`), never the plain mean of averages.
 """
 
 from collections.abc import Iterable
 from decimal import Decimal
 
-from provinces.figures.spec import COUNT_CODES
+from provinces.figures.spec import AVERAGE_WEIGHTS, COUNT_CODES
 
-AVERAGE_WEIGHTS = {
-    "tht_avg_revenue": "tht_total",
-    "tht_avg_profit": "tht_total",
-    "htx_avg_revenue": "htx_total",
-    "htx_avg_profit": "htx_total",
-    "htx_avg_income": "htx_workers",
-}
+
+def percent_change(current, previous) -> Decimal | None:
+    """The change from `previous` to `current` in per cent of `previous`; None when there
+    is nothing to compare with (no previous value, or zero)."""
+    if current is None or not previous:
+        return None
+    return (Decimal(current) - Decimal(previous)) / abs(Decimal(previous)) * 100
 
 
 def combine(rows: Iterable[dict]) -> dict:

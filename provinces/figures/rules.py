@@ -5,6 +5,7 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
+from provinces.figures.aggregation import percent_change
 from provinces.figures.spec import (
     BY_CODE,
     CHANGE_WARNING_RATIO,
@@ -85,14 +86,14 @@ def figures_warnings(values: dict, previous: dict | None) -> list[FiguresWarning
     if previous:
         for code in CODES:
             before, now = previous.get(code), values[code]
-            if before is None or before == 0:
+            change = percent_change(now, before)
+            if change is None:
                 continue
-            change = (Decimal(now) - Decimal(before)) / abs(Decimal(before))
-            if abs(change) > Decimal(str(CHANGE_WARNING_RATIO)):
+            if abs(change) > Decimal(str(CHANGE_WARNING_RATIO)) * 100:
                 warnings.append(
                     FiguresWarning(
                         code,
-                        f"{_label(code)} thay đổi {format_vn_number(round(change * 100, 1))} % so "
+                        f"{_label(code)} thay đổi {format_vn_number(round(change, 1))} % so "
                         f"với năm trước ({format_vn_number(before)} → {format_vn_number(now)}).",
                     )
                 )

@@ -13,6 +13,9 @@ class Indicator:
     unit: str
     section: str
     money: bool = False  # Decimal in million VND; otherwise a whole count
+    # An average is combined across units weighted by this count (design.md, aggregation
+    # rules): never the plain mean of the units' averages.
+    weighted_by: str | None = None
 
     @property
     def label_in_sentence(self) -> str:
@@ -36,16 +39,49 @@ INDICATORS: tuple[Indicator, ...] = (
     Indicator("tht_total", "Tổng số THT (cuối năm)", "THT", "A"),
     Indicator("tht_members", "Số thành viên THT", "người", "A"),
     Indicator("tht_agri", "Số THT hoạt động trong lĩnh vực nông nghiệp", "THT", "A"),
-    Indicator("tht_avg_revenue", "Doanh thu bình quân của THT", "triệu đồng/THT/năm", "A", True),
-    Indicator("tht_avg_profit", "Lợi nhuận bình quân của THT", "triệu đồng/THT/năm", "A", True),
+    Indicator(
+        "tht_avg_revenue",
+        "Doanh thu bình quân của THT",
+        "triệu đồng/THT/năm",
+        "A",
+        True,
+        weighted_by="tht_total",
+    ),
+    Indicator(
+        "tht_avg_profit",
+        "Lợi nhuận bình quân của THT",
+        "triệu đồng/THT/năm",
+        "A",
+        True,
+        weighted_by="tht_total",
+    ),
     Indicator("htx_new", "Số HTX thành lập mới trong năm", "HTX", "B"),
     Indicator("htx_total", "Tổng số HTX (cuối năm)", "HTX", "B"),
     Indicator("htx_members", "Số thành viên HTX", "thành viên", "B"),
-    Indicator("htx_avg_revenue", "Doanh thu bình quân của HTX", "triệu đồng/HTX/năm", "B", True),
-    Indicator("htx_avg_profit", "Lợi nhuận bình quân của HTX", "triệu đồng/HTX/năm", "B", True),
+    Indicator(
+        "htx_avg_revenue",
+        "Doanh thu bình quân của HTX",
+        "triệu đồng/HTX/năm",
+        "B",
+        True,
+        weighted_by="htx_total",
+    ),
+    Indicator(
+        "htx_avg_profit",
+        "Lợi nhuận bình quân của HTX",
+        "triệu đồng/HTX/năm",
+        "B",
+        True,
+        weighted_by="htx_total",
+    ),
     Indicator("htx_workers", "Số lao động thường xuyên trong HTX", "người", "B"),
     Indicator(
-        "htx_avg_income", "Thu nhập bình quân của lao động", "triệu đồng/người/năm", "B", True
+        "htx_avg_income",
+        "Thu nhập bình quân của lao động",
+        "triệu đồng/người/năm",
+        "B",
+        True,
+        weighted_by="htx_workers",
     ),
     Indicator("bulletins", "Số bản tin Kinh tế tập thể phát hành", "số", "C"),
     Indicator("tv_reports", "Số phóng sự truyền hình", "phóng sự", "C"),
@@ -61,6 +97,7 @@ BY_CODE = {indicator.code: indicator for indicator in INDICATORS}
 CODES = tuple(BY_CODE)
 COUNT_CODES = tuple(i.code for i in INDICATORS if not i.money)
 MONEY_CODES = tuple(i.code for i in INDICATORS if i.money)
+AVERAGE_WEIGHTS = {i.code: i.weighted_by for i in INDICATORS if i.weighted_by}
 
 # (part, whole) pairs where the part may not exceed the whole.
 PART_OF_WHOLE = (("tht_new", "tht_total"), ("htx_new", "htx_total"), ("tht_agri", "tht_total"))

@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from cluster_portal import access
+from provinces.figures.aggregation import percent_change
 from provinces.figures.forms import FiguresForm, ReasonForm, SubmitForm
 from provinces.figures.rules import figures_warnings
 from provinces.figures.selectors import (
@@ -59,9 +60,7 @@ def figures_detail(request, year: int, code: str):
         for indicator in indicators:
             value = getattr(figures, indicator.code) if figures else None
             before = previous.values.get(indicator.code) if previous.values else None
-            change = None
-            if value is not None and before:
-                change = (value - before) / abs(before) * 100
+            change = percent_change(value, before)
             rows.append(
                 {"indicator": indicator, "value": value, "before": before, "change": change}
             )

@@ -13,11 +13,16 @@ from .dates import fmt_date, year_end
 YEAR_VALIDATORS = [MinValueValidator(2000), MaxValueValidator(2100)]
 
 
+def fold_accents(text: str) -> str:
+    """Lower-case ASCII with Vietnamese accents removed: "Điện Biên" -> "dien bien". Every
+    name comparison of the portal (slugs, the borrower directory, column headers) uses it."""
+    text = text.replace("Đ", "D").replace("đ", "d")
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+
+
 def ascii_slug(name: str) -> str:
     """ "Phú Thọ" -> "phutho": the name without accents, spaces or punctuation."""
-    name = name.replace("Đ", "D").replace("đ", "d")
-    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    return "".join(ch for ch in plain.lower() if ch.isalnum())
+    return "".join(ch for ch in fold_accents(name) if ch.isalnum())
 
 
 class ProvinceQuerySet(models.QuerySet):

@@ -1,5 +1,3 @@
-import unicodedata
-
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -7,15 +5,13 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from provinces.organisation.dates import fmt_date
-from provinces.organisation.models import ClusterMembership, Province
+from provinces.organisation.models import ClusterMembership, Province, fold_accents
 
 
 def directory_key(name: str) -> str:
     """How the directory matches names: case, accents and spacing do not count, so
     "HTX Nông nghiệp Bản Lướt" and "htx  nong nghiep ban luot" are one entity."""
-    folded = name.replace("Đ", "D").replace("đ", "d")
-    plain = unicodedata.normalize("NFKD", folded).encode("ascii", "ignore").decode()
-    return " ".join(plain.lower().split())
+    return " ".join(fold_accents(name).split())
 
 
 class BorrowerKind(models.TextChoices):
