@@ -404,3 +404,6 @@ class Nomination(models.Model):
             raise ValidationError(
                 {field: f"{province.name} không phải thành viên của cụm năm {self.year}."}
             )
+
+
+from .report_settings import ReportSettings  # noqa: E402, F401 - the report's signed-document settings

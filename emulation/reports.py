@@ -19,8 +19,9 @@ from provinces.figures_spec import BY_CODE, INDICATORS, Indicator
 from provinces.models import Cluster, ClusterMembership, Province, YearlyFigures
 from provinces.selectors import PreviousYear, previous_years
 
-from .models import Attendee, ClusterTerm, Conference, Nomination, Recommendation
+from .models import Attendee, ClusterTerm, Conference, Nomination, Recommendation, ReportSettings
 from .nominations import nominations_for
+from .report_settings import Signature, signature_for
 
 
 @dataclass
@@ -80,6 +81,7 @@ class ClusterReport:
     next_term: ClusterTerm | None
     conference: Conference | None
     nominations: list[tuple[object, list[Nomination]]]
+    signature: Signature | None = None
     generated_on: object = field(default_factory=timezone.localdate)
 
     @property
@@ -114,9 +116,10 @@ class ClusterReport:
 
     @property
     def htx_new_per_province(self) -> Decimal | None:
-        if not self.totals or not self.member_count:
+        """New HTX per province with figures: a member without figures is not a zero."""
+        if not self.totals or not self.entered_count:
             return None
-        return Decimal(self.totals["htx_new"]) / self.member_count
+        return Decimal(self.totals["htx_new"]) / self.entered_count
 
     @property
     def comparisons(self) -> list[Comparison]:
@@ -139,14 +142,28 @@ class ClusterReport:
 
     @property
     def place(self) -> str:
-        """The place line of the document: the head alliance's province."""
-        if self.conference:
-            return self.conference.host.name
-        return self.term.head.name if self.term else ""
+        """The place line of the document: as the chair set it, else the conference's
+        host, else the head alliance's province; empty when none is known."""
+        return self.signature.place if self.signature else ""
 
     @property
     def document_date(self):
-        return self.conference.date if self.conference else self.generated_on
+        """The date the chair set, else the conference's; None (a blank to fill in by
+        hand) rather than the day the file happens to be printed."""
+        return self.signature.date if self.signature else None
+
+    @property
+    def sections(self) -> dict[str, str]:
+        """Roman section numbers, continuous whichever sections have something to say."""
+        numerals = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"]
+        keys = ["tht_htx", "communication", "training"] if self.totals else []
+        keys += ["provinces", "comparison", "conference", "awards", "terms"]
+        return dict(zip(keys, numerals, strict=False))
+
+    @property
+    def previous_year_has_data(self) -> bool:
+        """Whether any member (or a unit merged into one) has figures of last year."""
+        return any(line.previous for line in self.lines)
 
 
 def cluster_report(*, cluster: Cluster, year: int) -> ClusterReport:
@@ -200,6 +217,13 @@ def cluster_report(*, cluster: Cluster, year: int) -> ClusterReport:
         )
         .first()
     )
+    report_settings = ReportSettings.objects.filter(cluster=cluster, year=year).first()
+    term = terms.get(year)
+    signature = signature_for(
+        report_settings=report_settings,
+        conference=conference,
+        head=term.head if term else None,
+    )
     nominations = [
         (group.award_type, group.nominations)
         for group in nominations_for(cluster, year).groups
@@ -215,10 +239,11 @@ def cluster_report(*, cluster: Cluster, year: int) -> ClusterReport:
         compared_count=len(both),
         previous_partial=any(line.partial for line in both) or len(both) < len(entered),
         loans=loans,
-        term=terms.get(year),
+        term=term,
         next_term=terms.get(year + 1),
         conference=conference,
         nominations=nominations,
+        signature=signature,
     )
 
 
