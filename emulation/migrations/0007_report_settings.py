@@ -8,63 +8,272 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('emulation', '0006_nomination_rules'),
-        ('provinces', '0006_constraint_messages_keep_abbreviations'),
+        ("emulation", "0006_nomination_rules"),
+        ("provinces", "0006_constraint_messages_keep_abbreviations"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='HistoricalReportSettings',
+            name="HistoricalReportSettings",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(2000), django.core.validators.MaxValueValidator(2100)], verbose_name='năm')),
-                ('number', models.PositiveSmallIntegerField(blank=True, help_text='Số thứ tự văn bản trong năm của Cụm, ví dụ 5 → “Số: 05/BC-CTĐ”. Để trống: in “Số: …/BC-CTĐ” để điền tay.', null=True, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(9999)], verbose_name='số văn bản')),
-                ('symbol', models.CharField(default='BC-CTĐ', help_text='Ví dụ: BC-CTĐ.', max_length=40, verbose_name='ký hiệu')),
-                ('document_date', models.DateField(blank=True, help_text='Để trống: ngày họp hội nghị của Cụm.', null=True, verbose_name='ngày ban hành')),
-                ('place', models.CharField(blank=True, help_text='Để trống: tỉnh đăng cai hội nghị, hoặc tỉnh Cụm trưởng.', max_length=100, verbose_name='địa danh')),
-                ('signer_title', models.CharField(blank=True, help_text='Ví dụ: Chủ tịch. Để trống: theo biên bản hội nghị.', max_length=200, verbose_name='chức vụ người ký')),
-                ('signer_name', models.CharField(blank=True, help_text='Để trống: theo biên bản hội nghị.', max_length=200, verbose_name='họ tên người ký')),
-                ('recipients', models.TextField(blank=True, help_text='Mỗi dòng một nơi nhận. Để trống: danh sách mặc định.', verbose_name='nơi nhận')),
-                ('version', models.PositiveIntegerField(default=1, verbose_name='phiên bản')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('cluster', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='provinces.cluster', verbose_name='cụm')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('updated_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='người sửa')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "year",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(2000),
+                            django.core.validators.MaxValueValidator(2100),
+                        ],
+                        verbose_name="năm",
+                    ),
+                ),
+                (
+                    "number",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        help_text="Số thứ tự văn bản trong năm của Cụm, ví dụ 5 → “Số: 05/BC-CTĐ”. Để trống: in “Số: …/BC-CTĐ” để điền tay.",
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(9999),
+                        ],
+                        verbose_name="số văn bản",
+                    ),
+                ),
+                (
+                    "symbol",
+                    models.CharField(
+                        default="BC-CTĐ",
+                        help_text="Ví dụ: BC-CTĐ.",
+                        max_length=40,
+                        verbose_name="ký hiệu",
+                    ),
+                ),
+                (
+                    "document_date",
+                    models.DateField(
+                        blank=True,
+                        help_text="Để trống: ngày họp hội nghị của Cụm.",
+                        null=True,
+                        verbose_name="ngày ban hành",
+                    ),
+                ),
+                (
+                    "place",
+                    models.CharField(
+                        blank=True,
+                        help_text="Để trống: tỉnh đăng cai hội nghị, hoặc tỉnh Cụm trưởng.",
+                        max_length=100,
+                        verbose_name="địa danh",
+                    ),
+                ),
+                (
+                    "signer_title",
+                    models.CharField(
+                        blank=True,
+                        help_text="Ví dụ: Chủ tịch. Để trống: theo biên bản hội nghị.",
+                        max_length=200,
+                        verbose_name="chức vụ người ký",
+                    ),
+                ),
+                (
+                    "signer_name",
+                    models.CharField(
+                        blank=True,
+                        help_text="Để trống: theo biên bản hội nghị.",
+                        max_length=200,
+                        verbose_name="họ tên người ký",
+                    ),
+                ),
+                (
+                    "recipients",
+                    models.TextField(
+                        blank=True,
+                        help_text="Mỗi dòng một nơi nhận. Để trống: danh sách mặc định.",
+                        verbose_name="nơi nhận",
+                    ),
+                ),
+                ("version", models.PositiveIntegerField(default=1, verbose_name="phiên bản")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "cluster",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="provinces.cluster",
+                        verbose_name="cụm",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="người sửa",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'lịch sử thiết lập báo cáo',
-                'verbose_name_plural': 'historical thiết lập văn bản báo cáo năm',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "lịch sử thiết lập báo cáo",
+                "verbose_name_plural": "historical thiết lập văn bản báo cáo năm",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='ReportSettings',
+            name="ReportSettings",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(2000), django.core.validators.MaxValueValidator(2100)], verbose_name='năm')),
-                ('number', models.PositiveSmallIntegerField(blank=True, help_text='Số thứ tự văn bản trong năm của Cụm, ví dụ 5 → “Số: 05/BC-CTĐ”. Để trống: in “Số: …/BC-CTĐ” để điền tay.', null=True, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(9999)], verbose_name='số văn bản')),
-                ('symbol', models.CharField(default='BC-CTĐ', help_text='Ví dụ: BC-CTĐ.', max_length=40, verbose_name='ký hiệu')),
-                ('document_date', models.DateField(blank=True, help_text='Để trống: ngày họp hội nghị của Cụm.', null=True, verbose_name='ngày ban hành')),
-                ('place', models.CharField(blank=True, help_text='Để trống: tỉnh đăng cai hội nghị, hoặc tỉnh Cụm trưởng.', max_length=100, verbose_name='địa danh')),
-                ('signer_title', models.CharField(blank=True, help_text='Ví dụ: Chủ tịch. Để trống: theo biên bản hội nghị.', max_length=200, verbose_name='chức vụ người ký')),
-                ('signer_name', models.CharField(blank=True, help_text='Để trống: theo biên bản hội nghị.', max_length=200, verbose_name='họ tên người ký')),
-                ('recipients', models.TextField(blank=True, help_text='Mỗi dòng một nơi nhận. Để trống: danh sách mặc định.', verbose_name='nơi nhận')),
-                ('version', models.PositiveIntegerField(default=1, verbose_name='phiên bản')),
-                ('cluster', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='report_settings', to='provinces.cluster', verbose_name='cụm')),
-                ('updated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='người sửa')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "year",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(2000),
+                            django.core.validators.MaxValueValidator(2100),
+                        ],
+                        verbose_name="năm",
+                    ),
+                ),
+                (
+                    "number",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        help_text="Số thứ tự văn bản trong năm của Cụm, ví dụ 5 → “Số: 05/BC-CTĐ”. Để trống: in “Số: …/BC-CTĐ” để điền tay.",
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(9999),
+                        ],
+                        verbose_name="số văn bản",
+                    ),
+                ),
+                (
+                    "symbol",
+                    models.CharField(
+                        default="BC-CTĐ",
+                        help_text="Ví dụ: BC-CTĐ.",
+                        max_length=40,
+                        verbose_name="ký hiệu",
+                    ),
+                ),
+                (
+                    "document_date",
+                    models.DateField(
+                        blank=True,
+                        help_text="Để trống: ngày họp hội nghị của Cụm.",
+                        null=True,
+                        verbose_name="ngày ban hành",
+                    ),
+                ),
+                (
+                    "place",
+                    models.CharField(
+                        blank=True,
+                        help_text="Để trống: tỉnh đăng cai hội nghị, hoặc tỉnh Cụm trưởng.",
+                        max_length=100,
+                        verbose_name="địa danh",
+                    ),
+                ),
+                (
+                    "signer_title",
+                    models.CharField(
+                        blank=True,
+                        help_text="Ví dụ: Chủ tịch. Để trống: theo biên bản hội nghị.",
+                        max_length=200,
+                        verbose_name="chức vụ người ký",
+                    ),
+                ),
+                (
+                    "signer_name",
+                    models.CharField(
+                        blank=True,
+                        help_text="Để trống: theo biên bản hội nghị.",
+                        max_length=200,
+                        verbose_name="họ tên người ký",
+                    ),
+                ),
+                (
+                    "recipients",
+                    models.TextField(
+                        blank=True,
+                        help_text="Mỗi dòng một nơi nhận. Để trống: danh sách mặc định.",
+                        verbose_name="nơi nhận",
+                    ),
+                ),
+                ("version", models.PositiveIntegerField(default=1, verbose_name="phiên bản")),
+                (
+                    "cluster",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="report_settings",
+                        to="provinces.cluster",
+                        verbose_name="cụm",
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="người sửa",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'thiết lập văn bản báo cáo năm',
-                'verbose_name_plural': 'thiết lập văn bản báo cáo năm',
-                'constraints': [models.UniqueConstraint(fields=('cluster', 'year'), name='report_settings_one_per_cluster_year', violation_error_message='Cụm đã có thiết lập báo cáo cho năm này.'), models.UniqueConstraint(fields=('cluster', 'year', 'number', 'symbol'), name='report_settings_number_unique', violation_error_message='Số và ký hiệu này đã dùng.')],
+                "verbose_name": "thiết lập văn bản báo cáo năm",
+                "verbose_name_plural": "thiết lập văn bản báo cáo năm",
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("cluster", "year"),
+                        name="report_settings_one_per_cluster_year",
+                        violation_error_message="Cụm đã có thiết lập báo cáo cho năm này.",
+                    ),
+                    models.UniqueConstraint(
+                        fields=("cluster", "year", "number", "symbol"),
+                        name="report_settings_number_unique",
+                        violation_error_message="Số và ký hiệu này đã dùng.",
+                    ),
+                ],
             },
         ),
     ]
