@@ -13,7 +13,7 @@ from .forms import AttendeeFormSet, ConferenceForm, RecommendationFormSet, Rotat
 from .lookups import cluster_year_for
 from .models import ClusterTerm, Conference
 from .selectors import cluster_years
-from .services import RotationError, cluster_head_rotate
+from .services import RotationError, cluster_head_rotate, rotation_defaults
 
 
 @login_required
@@ -43,6 +43,9 @@ def home(request):
             "home_province": access.home_province(user),
             "is_admin": access.is_admin(user),
             "chair_years": [row["cy"].year for row in rows if row["is_chair"]],
+            "admin_clusters": sorted({(r["cy"].cluster.slug, r["cy"].cluster.name) for r in rows})
+            if access.is_admin(user)
+            else [],
         },
     )
 
@@ -67,6 +70,7 @@ def terms(request, cluster: str):
             "terms": term_list,
             "changes": changes,
             "can_rotate": access.can_rotate_cluster_head(request.user),
+            "next_year": (term_list[0].year + 1) if term_list else timezone.localdate().year,
         },
     )
 
@@ -84,7 +88,13 @@ def rotate(request, cluster: str):
     )
     members = cluster_members(cluster_obj, to_year)
     form = RotateForm(request.POST or None, initial={"to_year": to_year}, members=members)
-    if request.method == "POST" and form.is_valid():
+    defaults = rotation_defaults(cluster=cluster_obj, to_year=to_year, members=members)
+    form.fields["head"].empty_label = defaults.head_label
+    form.fields["vice"].empty_label = defaults.vice_label
+    if request.method == "POST" and defaults.blocked:
+        form.is_valid()
+        form.add_error(None, defaults.blocked)
+    elif request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             term = cluster_head_rotate(
@@ -113,6 +123,7 @@ def rotate(request, cluster: str):
             "members": members,
             "to_year": to_year,
             "latest": latest,
+            "defaults": defaults,
         },
     )
 
