@@ -70,9 +70,7 @@ def test_the_demo_year_is_approved_with_the_articles_conference_awards_and_flag(
     assert counts == {"emulation-flag": 3, "certificate-of-merit": 5}
 
 
-def test_cluster_report_pdf_shows_the_article_the_number_the_signer_and_recipients(
-    demo, tmp_path
-):
+def test_cluster_report_pdf_shows_the_article_the_number_the_signer_and_recipients(demo, tmp_path):
     target = tmp_path / "tay-bac-2023.pdf"
     call_command(
         "cluster_report",
