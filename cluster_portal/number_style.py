@@ -10,6 +10,7 @@ are the numbers of Vietnamese documents.
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 PERCENT_DECIMALS = 1
+PERCENT_SIGN = "\u00a0%"  # "69,6 %" with a space that never breaks the line
 # Excel shows the number as a number; LCID 042A (Vietnamese) makes LibreOffice and
 # Excel with a Vietnamese locale show 11.084 and 236,8.
 _EXCEL_LOCALE = "[$-42A]"
@@ -41,14 +42,14 @@ def format_number(value, decimals: int = 0) -> str:
 
 
 def format_percent(value, *, decimals: int = PERCENT_DECIMALS, signed: bool = False) -> str:
-    """69.64 → "69,6 %"; signed: "+12,5 %", "−3,0 %", "0,0 %"."""
+    """69.64 → "69,6 %"; signed: "+12,5 %", "−3,0 %", "0,0 %" (non-breaking space)."""
     rounded = round_half_up(value, decimals)
     if rounded is None:
         return ""
     if not signed:
-        return f"{format_number(rounded, decimals)} %"
+        return f"{format_number(rounded, decimals)}{PERCENT_SIGN}"
     sign = "+" if rounded > 0 else ("−" if rounded < 0 else "")
-    return f"{sign}{format_number(abs(rounded), decimals)} %"
+    return f"{sign}{format_number(abs(rounded), decimals)}{PERCENT_SIGN}"
 
 
 def excel_number_format(decimals: int = 0) -> str:

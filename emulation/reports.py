@@ -153,6 +153,23 @@ class ClusterReport:
         return self.signature.date if self.signature else None
 
     @property
+    def issuer_lines(self) -> list[str]:
+        """The cluster's name in capitals on balanced lines of about 30 characters, as the
+        issuing body is set in Phụ lục I (no single word left on a line of its own)."""
+        words = self.cluster.name.upper().split()
+        count = max(1, -(-len(" ".join(words)) // 30))
+        lines, start = [], 0
+        for index in range(count, 0, -1):
+            rest = " ".join(words[start:])
+            target = len(rest) / index
+            end = start + 1
+            while end < len(words) and len(" ".join(words[start : end + 1])) <= target + 3:
+                end += 1
+            lines.append(" ".join(words[start:end]) if index > 1 else rest)
+            start = end
+        return [line for line in lines if line]
+
+    @property
     def sections(self) -> dict[str, str]:
         """Roman section numbers, continuous whichever sections have something to say."""
         numerals = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"]

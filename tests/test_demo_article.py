@@ -53,7 +53,7 @@ def test_the_report_selector_gives_every_figure_of_the_article(demo):
     shown = {code: format_indicator(code, demo.totals[code]) for code in ARTICLE}
     assert shown == ARTICLE
     share = format_percent(demo.agri_share)
-    assert share == "69,6 %"  # "chiếm gần 70%"
+    assert share == "69,6\u00a0%"  # "chiếm gần 70%"
     assert format_number(demo.htx_new_per_province) == "52"  # "52 HTX/tỉnh/năm"
     assert demo.loans.cluster_all.count == LOANS["all"][0]
     assert format_number(demo.loans.cluster_all.amount) == LOANS["all"][1]

@@ -20,9 +20,9 @@ from tests.factories import make_figures
 def test_rounding_is_half_up_everywhere():
     assert round_half_up(Decimal("236.85"), 1) == Decimal("236.9")  # banker's would give 236,8
     assert format_number(Decimal("0.25"), 1) == "0,3"
-    assert format_percent(Decimal("12.25"), signed=True) == "+12,3 %"
-    assert format_percent(Decimal("-3"), signed=True) == "−3,0 %"
-    assert format_percent(Decimal("69.65")) == "69,7 %"
+    assert format_percent(Decimal("12.25"), signed=True) == "+12,3\u00a0%"
+    assert format_percent(Decimal("-3"), signed=True) == "−3,0\u00a0%"
+    assert format_percent(Decimal("69.65")) == "69,7\u00a0%"
 
 
 def test_fixed_decimals_and_vietnamese_separators():

@@ -102,7 +102,7 @@ def test_the_narrative_reads_like_the_article(known_year):
     assert "nâng tổng số THT của 7 tỉnh lên 10.000 THT" in html
     assert "thành lập mới 364 HTX (trung bình 52 HTX/tỉnh/năm)" in html
     assert "doanh thu bình quân THT ước đạt 244,9 triệu đồng/THT/năm" in html
-    assert "chiếm 69,0 %" in html  # one decimal, always
+    assert "chiếm 69,0\u00a0%" in html  # one decimal, always, never split from %
     assert "giải ngân cho 2 lượt dự án" in html and "1.751 triệu đồng" in html
     assert "BẢN DỰ THẢO" not in html
 

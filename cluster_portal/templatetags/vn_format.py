@@ -56,6 +56,12 @@ def vn_percent(value) -> str:
 
 
 @register.filter
+def vn_percent_plain(value) -> str:
+    """A share with one decimal, rounded half-up: "69,6 %"."""
+    return format_percent(value)
+
+
+@register.filter
 def vn_round(value, places=0) -> str:
     """A number with exactly `places` decimals, rounded half-up: 236,8; 1.637; 69,6."""
     return format_number(value, int(places))
