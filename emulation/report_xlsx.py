@@ -184,7 +184,7 @@ def _notes(report: ClusterReport) -> list[str]:
     if report.previous_totals:
         notes.append(
             f"So sánh trên {report.compared_count}/{report.member_count} tỉnh có số liệu cả "
-            f"hai năm; cột “Năm {report.year} (cùng các tỉnh)” chỉ cộng các tỉnh này."
+            f"hai năm; cột “Năm {report.year} (cùng các tỉnh so sánh)” chỉ cộng các tỉnh này."
         )
     elif not report.totals:
         notes.append(f"Chưa có số liệu năm {report.year} để so sánh với năm {previous_year}.")
