@@ -5,6 +5,8 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
+from cluster_portal.number_style import round_half_up
+
 from .figures_spec import (
     BY_CODE,
     CHANGE_WARNING_RATIO,
@@ -89,10 +91,11 @@ def figures_warnings(values: dict, previous: dict | None) -> list[FiguresWarning
                 continue
             change = (Decimal(now) - Decimal(before)) / abs(Decimal(before))
             if abs(change) > Decimal(str(CHANGE_WARNING_RATIO)):
+                percent = format_vn_number(round_half_up(change * 100, 1))
                 warnings.append(
                     FiguresWarning(
                         code,
-                        f"{_label(code)} thay đổi {format_vn_number(round(change * 100, 1))} % so "
+                        f"{_label(code)} thay đổi {percent} % so "
                         f"với năm trước ({format_vn_number(before)} → {format_vn_number(now)}).",
                     )
                 )
