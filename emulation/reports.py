@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Prefetch
-from django.utils import timezone
 
 from provinces.aggregation import combine
 from provinces.disbursements import DisbursementTotals, FundTotals, disbursement_totals
@@ -82,7 +81,6 @@ class ClusterReport:
     conference: Conference | None
     nominations: list[tuple[object, list[Nomination]]]
     signature: Signature | None = None
-    generated_on: object = field(default_factory=timezone.localdate)
 
     @property
     def members(self) -> list[Province]:
