@@ -33,6 +33,8 @@ class TestWhoMayOpenIt:
 
     def test_staff_of_a_member_get_403(self, client, make_staff):
         client.force_login(make_staff("Sơn La", 2023))
+        page = client.get(reverse("reports:page", args=["tay-bac", 2023]))
+        assert page.status_code == 200 and URL not in page.text  # no link to what is refused
         assert client.get(URL).status_code == 403
         assert client.post(URL, GOOD).status_code == 403
         assert not ReportSettings.objects.exists()
