@@ -187,3 +187,8 @@ def can_rotate_cluster_head(user: User) -> bool:
 
 def can_download_report(user: User, term: ClusterTerm | None, *, all_approved: bool) -> bool:
     return is_admin(user) or is_chair(user, term) or all_approved
+
+
+def can_edit_report_settings(user: User, term: ClusterTerm | None) -> bool:
+    """The report's number, date, signer and recipients: the chair of the year, admins."""
+    return is_admin(user) or is_chair(user, term)

@@ -9,6 +9,7 @@ from emulation.models import (
     Conference,
     Nomination,
     Recommendation,
+    ReportSettings,
     VoteRule,
 )
 
@@ -60,3 +61,19 @@ class NominationAdmin(OrganisationAccess, SimpleHistoryAdmin):
         "nominee_cooperative__province",
     ]
     autocomplete_fields = ["nominee_alliance", "nominee_cooperative"]
+
+
+@admin.register(ReportSettings)
+class ReportSettingsAdmin(OrganisationAccess, SimpleHistoryAdmin):
+    """Read here, with its history; edited on the portal's settings page, which checks the
+    version so that two people never silently overwrite each other."""
+
+    list_display = ["cluster", "year", "__str__", "signer_name", "version", "updated_by"]
+    list_filter = ["cluster", "year"]
+    list_select_related = ["cluster", "updated_by"]
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False

@@ -10,6 +10,7 @@ from emulation.models import (
     Nomination,
     NominationStatus,
     Recommendation,
+    ReportSettings,
 )
 from provinces.models import Cluster
 from provinces.organisation.selectors import province_for_code
@@ -62,6 +63,9 @@ def emulation_year_2023_seed() -> bool:
     """The XIIth conference, its recommendations and the nominations it endorsed. Does
     nothing when the 2023 conference is already recorded. Returns whether it recorded it."""
     cluster = Cluster.objects.get(slug="tay-bac")
+    # The document number is invented (the article gives none); date, place and signer
+    # default from the conference record below.
+    ReportSettings.objects.get_or_create(cluster=cluster, year=2023, defaults={"number": 5})
     if Conference.objects.filter(cluster=cluster, year=2023).exists():
         return False
     conference = Conference(

@@ -2,6 +2,7 @@
 
 from .conference.models import ROMAN, Attendee, Conference, Recommendation, roman_validator
 from .nominations.models import AwardQuota, AwardType, Nomination, NominationStatus, VoteRule
+from .reports.models import ReportSettings
 
 __all__ = [
     "ROMAN",
@@ -12,6 +13,7 @@ __all__ = [
     "Nomination",
     "NominationStatus",
     "Recommendation",
+    "ReportSettings",
     "VoteRule",
     "roman_validator",
 ]

@@ -114,6 +114,39 @@ def _demo_values(province: Province, year: int, *, merged_from: int = 1) -> dict
     }
 
 
+# The 2023 article's totals, split per province. THE SPLIT IS INVENTED: only the cluster
+# totals and weighted averages are the article's (784 new THT; 11.084 THT; 91.411 members;
+# ~70 % agricultural; 236,8 and 43,7 million per THT; 364 new HTX; 4.169 HTX; 215.203
+# members; 1.637 and 177 million per HTX; 78.282 workers earning 51,3 million; 26
+# bulletins, 65 TV reports, 134 articles, 1.371 posts; 56 courses, 4.752 participants).
+# Columns in the order of ARTICLE_2023_CODES; tests/test_demo_article.py checks the sums.
+ARTICLE_2023_CODES = (
+    "tht_new", "tht_total", "tht_members", "tht_agri", "tht_avg_revenue", "tht_avg_profit",
+    "htx_new", "htx_total", "htx_members", "htx_avg_revenue", "htx_avg_profit", "htx_workers",
+    "htx_avg_income", "bulletins", "tv_reports", "press_articles", "online_posts",
+    "training_courses", "training_participants",
+)  # fmt: skip
+# fmt: off
+ARTICLE_2023_SPLIT = {  # province code in 2023: its (invented) share of the article's year
+    "10": (112, 1520, 12410, 1098, "228.5", "41.2", 48, 612, 30850, "1585.0", "168.4", 11520, "50.6", 4, 10, 21, 205, 9, 760),  # noqa: E501
+    "11": (74, 980, 8215, 742, "196.4", "35.8", 37, 398, 18420, "1204.6", "121.7", 6840, "44.8", 3, 7, 15, 158, 6, 510),  # noqa: E501
+    "12": (58, 760, 6120, 561, "171.2", "30.5", 31, 287, 12960, "958.3", "96.2", 4910, "42.1", 3, 6, 12, 126, 5, 420),  # noqa: E501
+    "14": (146, 2110, 17630, 1502, "251.6", "47.6", 62, 812, 45210, "1712.4", "189.5", 15380, "52.4", 4, 11, 22, 231, 9, 790),  # noqa: E501
+    "15": (121, 1685, 13902, 1141, "240.3", "44.1", 55, 624, 32480, "1650.8", "181.3", 12150, "51.7", 4, 10, 20, 198, 8, 680),  # noqa: E501
+    "17": (128, 1894, 15487, 1290, "232.7", "42.9", 58, 603, 29930, "1590.2", "170.6", 11260, "50.9", 4, 9, 19, 187, 8, 672),  # noqa: E501
+    "25": (145, 2135, 17647, 1381, "270.9", "50.3", 73, 833, 45353, "2065.7", "226.8", 16222, "56.3", 4, 12, 25, 266, 11, 920),  # noqa: E501
+}
+# fmt: on
+
+
+def article_2023_values(code: str) -> dict:
+    """The (invented) 2023 figures of one Tây Bắc province, adding up to the article."""
+    return {
+        field: Decimal(value) if isinstance(value, str) else value
+        for field, value in zip(ARTICLE_2023_CODES, ARTICLE_2023_SPLIT[code], strict=True)
+    }
+
+
 def demo_figures_seed() -> int:
     """Invented figures for 2023 and 2024 (the seven Tây Bắc provinces) and 2025 (the eight
     members of the northern cluster), in every state. Records that exist are left alone.
@@ -143,7 +176,10 @@ def demo_figures_seed() -> int:
                 continue
             staff = staff_of.get(province.pk)
             merged_from = len(province.predecessors.all()) or 1
-            values = _demo_values(province, year, merged_from=merged_from)
+            if year == 2023 and province.code in ARTICLE_2023_SPLIT:
+                values = article_2023_values(province.code)
+            else:
+                values = _demo_values(province, year, merged_from=merged_from)
             figures = YearlyFigures(province=province, year=year, status=status, **values)
             figures.full_clean()
             if status != "draft" and figures_warnings(values, previous_values(figures)):

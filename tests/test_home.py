@@ -45,7 +45,18 @@ def test_admin_sees_every_cluster_and_the_admin_links(client, admin_user):
     client.force_login(admin_user)
     response = client.get(reverse("home"))
     assert {slug for _, slug in cluster_years_shown(response)} == {"tay-bac", "mien-nui-phia-bac-1"}
-    assert reverse("admin:provinces_clusterterm_changelist") in response.text
+    assert reverse("admin:provinces_clustermembership_changelist") in response.text
+    # Terms and rotation: the portal's own page, not the Django admin.
+    assert reverse("rotation:terms", args=["tay-bac"]) in response.text
+    assert reverse("admin:provinces_clusterterm_changelist") not in response.text
+
+
+def test_the_head_card_links_to_the_portal_terms_page(client, make_staff):
+    client.force_login(make_staff("Sơn La", 2023))
+    response = client.get(reverse("home"))
+    assert 'data-testid="terms-link"' in response.text
+    assert f'href="{reverse("rotation:terms", args=["tay-bac"])}"' in response.text
+    assert "/admin/" not in response.text
 
 
 def test_a_user_without_an_alliance_is_told_what_to_do(client, django_user_model):

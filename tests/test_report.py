@@ -106,7 +106,7 @@ def test_the_narrative_reads_like_the_article(known_year):
     assert "nâng tổng số THT của 7 tỉnh lên 10.000 THT" in html
     assert "thành lập mới 364 HTX (trung bình 52 HTX/tỉnh/năm)" in html
     assert "doanh thu bình quân THT ước đạt 244,9 triệu đồng/THT/năm" in html
-    assert "chiếm 69 %" in html
+    assert "chiếm 69,0\u00a0%" in html  # one decimal, always, never split from %
     assert "giải ngân cho 2 lượt dự án" in html and "1.751 triệu đồng" in html
     assert "BẢN DỰ THẢO" not in html
 
@@ -138,12 +138,13 @@ def test_the_excel_file_holds_numbers(known_year):
     workbook = load_workbook(io.BytesIO(render_report_xlsx(known_year)))
     assert workbook.sheetnames == ["Tổng hợp", "Theo tỉnh"]
     sheet = workbook["Theo tỉnh"]
-    assert sheet.freeze_panes == "B2"
+    assert sheet.freeze_panes == "B7"  # below the title block and the header row
     total_row = [row for row in sheet.iter_rows(values_only=True) if row[0] == "Toàn Cụm"][0]
-    header = [cell.value for cell in sheet[1]]
-    assert total_row[header.index("Tổng số THT (cuối năm)")] == 10000
-    assert isinstance(total_row[header.index("Doanh thu bình quân của THT")], float)
-    assert total_row[header.index("Doanh thu bình quân của THT")] == pytest.approx(244.9)
+    header = [cell.value for cell in sheet[6]]
+    assert total_row[header.index("Tổng số THT (cuối năm) (THT)")] == 10000
+    revenue = header.index("Doanh thu bình quân của THT (triệu đồng/THT/năm)")
+    assert isinstance(total_row[revenue], float)
+    assert total_row[revenue] == pytest.approx(244.9)
 
 
 def test_user_text_is_escaped_and_formulas_neutralised(tay_bac, known_year):

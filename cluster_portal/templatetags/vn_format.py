@@ -1,10 +1,12 @@
 """Vietnamese presentation helpers for templates and generated documents."""
 
 import datetime
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django import template
 from django.utils import timezone
+
+from cluster_portal.number_style import format_number, format_percent
 
 register = template.Library()
 
@@ -36,32 +38,30 @@ def year(value) -> str:
 
 @register.filter
 def vn_number(value) -> str:
-    """11084 -> "11.084", Decimal("1637.50") -> "1.637,5"; empty for None."""
-    from provinces.numbers import format_vn_number
-
+    """11084 -> "11.084", Decimal("1637.50") -> "1.637,5"; empty for None. For a figure of
+    the data dictionary use the `figure` filter of figures_format instead: it has fixed
+    decimals."""
     if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
         return "" if value is None else str(value)
-    return format_vn_number(value)
+    if isinstance(value, int):
+        return format_number(value, 0)
+    exponent = Decimal(str(value)).normalize().as_tuple().exponent
+    return format_number(value, max(0, -exponent) if isinstance(exponent, int) else 0)
 
 
 @register.filter
 def vn_percent(value) -> str:
-    """A signed percentage with one decimal: "+12,5 %", "−3 %"."""
-    from provinces.numbers import format_vn_number
-
-    if value is None:
-        return ""
-    rounded = round(value, 1)
-    sign = "+" if rounded > 0 else ("−" if rounded < 0 else "")
-    return f"{sign}{format_vn_number(abs(rounded))} %"
+    """A signed percentage with one decimal, rounded half-up: "+12,5 %", "−3,0 %"."""
+    return format_percent(value, signed=True)
 
 
 @register.filter
-def vn_round(value, places=1) -> str:
-    """A number rounded to `places` decimals, Vietnamese style: 236,8; 1.637; 69,6."""
-    from provinces.numbers import format_vn_number
+def vn_percent_plain(value) -> str:
+    """A share with one decimal, rounded half-up: "69,6 %"."""
+    return format_percent(value)
 
-    if value is None or value == "":
-        return ""
-    quantum = Decimal(1).scaleb(-int(places))
-    return format_vn_number(Decimal(str(value)).quantize(quantum, rounding=ROUND_HALF_UP))
+
+@register.filter
+def vn_round(value, places=0) -> str:
+    """A number with exactly `places` decimals, rounded half-up: 236,8; 1.637; 69,6."""
+    return format_number(value, int(places))

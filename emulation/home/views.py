@@ -33,5 +33,8 @@ def home(request):
             "home_province": access.home_province(user),
             "is_admin": access.is_admin(user),
             "chair_years": [row["cy"].year for row in rows if row["is_chair"]],
+            "admin_clusters": sorted({(r["cy"].cluster.slug, r["cy"].cluster.name) for r in rows})
+            if access.is_admin(user)
+            else [],
         },
     )

@@ -8,12 +8,14 @@ steps) and refuse with a `NominationError` whose message is shown to the user as
 
 import datetime
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from cluster_portal import access
+from cluster_portal.number_style import round_half_up
 from emulation.models import AwardQuota, AwardType, Nomination, NominationStatus, VoteRule
 from provinces.models import BorrowerKind, Cluster, ClusterMembership, Province
 from provinces.numbers import format_vn_number
@@ -59,7 +61,7 @@ def vote_passes(votes_for: int, votes_present: int, threshold_percent: int) -> b
 
 
 def _percent(votes_for: int, votes_present: int) -> str:
-    return format_vn_number(round(votes_for * 100 / votes_present, 1))
+    return format_vn_number(round_half_up(Decimal(votes_for * 100) / votes_present, 1))
 
 
 # Helpers ---------------------------------------------------------------------------------

@@ -6,7 +6,7 @@ from decimal import Decimal
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from provinces.numbers import format_vn_number
+from cluster_portal.number_style import format_number
 
 COLOURS = ("#a4161a", "#adb5bd")
 
@@ -17,8 +17,11 @@ class Series:
     values: list[Decimal | int | None]
 
 
-def bar_chart(*, title: str, categories: list[str], series: list[Series], unit: str) -> SafeString:
-    """Horizontal grouped bars, one group per category (province), labelled with values."""
+def bar_chart(
+    *, title: str, categories: list[str], series: list[Series], unit: str, decimals: int = 0
+) -> SafeString:
+    """Horizontal grouped bars, one group per category (province), labelled with values
+    written with `decimals` places (those of the indicator shown)."""
     label_width, bar_height, gap, width = 150, 14, 10, 640
     plot_width = width - label_width - 90
     group_height = bar_height * len(series) + gap
@@ -59,7 +62,7 @@ def bar_chart(*, title: str, categories: list[str], series: list[Series], unit: 
                 f'<rect x="{label_width}" y="{bar_y}" width="{length:.1f}" '
                 f'height="{bar_height - 2}" fill="{COLOURS[index % 2]}"/>'
                 f'<text x="{label_width + length + 4:.1f}" y="{bar_y + bar_height - 4}" '
-                f'class="chart-value" fill="#333">{escape(format_vn_number(value))}</text>'
+                f'class="chart-value" fill="#333">{escape(format_number(value, decimals))}</text>'
             )
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308 - every text above is escaped

@@ -11,15 +11,16 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Prefetch
-from django.utils import timezone
 
-from emulation.models import Attendee, Conference, Nomination, Recommendation
+from emulation.models import Attendee, Conference, Nomination, Recommendation, ReportSettings
 from emulation.nominations.services import nominations_for
 from provinces.figures.aggregation import combine, percent_change
 from provinces.figures.selectors import PreviousYear, previous_years
 from provinces.figures.spec import BY_CODE, INDICATORS, Indicator
 from provinces.models import Cluster, ClusterMembership, ClusterTerm, Province, YearlyFigures
 from provinces.register.services import DisbursementTotals, FundTotals, disbursement_totals
+
+from .services import Signature, signature_for
 
 
 @dataclass
@@ -77,7 +78,7 @@ class ClusterReport:
     next_term: ClusterTerm | None
     conference: Conference | None
     nominations: list[tuple[object, list[Nomination]]]
-    generated_on: object = field(default_factory=timezone.localdate)
+    signature: Signature | None = None
 
     @property
     def members(self) -> list[Province]:
@@ -111,9 +112,10 @@ class ClusterReport:
 
     @property
     def htx_new_per_province(self) -> Decimal | None:
-        if not self.totals or not self.member_count:
+        """New HTX per province with figures: a member without figures is not a zero."""
+        if not self.totals or not self.entered_count:
             return None
-        return Decimal(self.totals["htx_new"]) / self.member_count
+        return Decimal(self.totals["htx_new"]) / self.entered_count
 
     @property
     def comparisons(self) -> list[Comparison]:
@@ -136,14 +138,45 @@ class ClusterReport:
 
     @property
     def place(self) -> str:
-        """The place line of the document: the head alliance's province."""
-        if self.conference:
-            return self.conference.host.name
-        return self.term.head.name if self.term else ""
+        """The place line of the document: as the chair set it, else the conference's
+        host, else the head alliance's province; empty when none is known."""
+        return self.signature.place if self.signature else ""
 
     @property
     def document_date(self):
-        return self.conference.date if self.conference else self.generated_on
+        """The date the chair set, else the conference's; None (a blank to fill in by
+        hand) rather than the day the file happens to be printed."""
+        return self.signature.date if self.signature else None
+
+    @property
+    def issuer_lines(self) -> list[str]:
+        """The cluster's name in capitals on balanced lines of about 30 characters, as the
+        issuing body is set in Phụ lục I (no single word left on a line of its own)."""
+        words = self.cluster.name.upper().split()
+        count = max(1, -(-len(" ".join(words)) // 30))
+        lines, start = [], 0
+        for index in range(count, 0, -1):
+            rest = " ".join(words[start:])
+            target = len(rest) / index
+            end = start + 1
+            while end < len(words) and len(" ".join(words[start : end + 1])) <= target + 3:
+                end += 1
+            lines.append(" ".join(words[start:end]) if index > 1 else rest)
+            start = end
+        return [line for line in lines if line]
+
+    @property
+    def sections(self) -> dict[str, str]:
+        """Roman section numbers, continuous whichever sections have something to say."""
+        numerals = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"]
+        keys = ["tht_htx", "communication", "training"] if self.totals else []
+        keys += ["provinces", "comparison", "conference", "awards", "terms"]
+        return dict(zip(keys, numerals, strict=False))
+
+    @property
+    def previous_year_has_data(self) -> bool:
+        """Whether any member (or a unit merged into one) has figures of last year."""
+        return any(line.previous for line in self.lines)
 
 
 def cluster_report(*, cluster: Cluster, year: int) -> ClusterReport:
@@ -197,6 +230,13 @@ def cluster_report(*, cluster: Cluster, year: int) -> ClusterReport:
         )
         .first()
     )
+    report_settings = ReportSettings.objects.filter(cluster=cluster, year=year).first()
+    term = terms.get(year)
+    signature = signature_for(
+        report_settings=report_settings,
+        conference=conference,
+        head=term.head if term else None,
+    )
     nominations = [
         (group.award_type, group.nominations)
         for group in nominations_for(cluster, year).groups
@@ -212,10 +252,11 @@ def cluster_report(*, cluster: Cluster, year: int) -> ClusterReport:
         compared_count=len(both),
         previous_partial=any(line.partial for line in both) or len(both) < len(entered),
         loans=loans,
-        term=terms.get(year),
+        term=term,
         next_term=terms.get(year + 1),
         conference=conference,
         nominations=nominations,
+        signature=signature,
     )
 
 

@@ -1,7 +1,9 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 
 from cluster_portal import access
 from emulation.reports.render import (
@@ -11,6 +13,10 @@ from emulation.reports.render import (
 )
 from emulation.reports.selectors import ClusterReport, cluster_report
 from provinces.models import Cluster
+
+from .forms import ReportSettingsForm
+from .models import ReportSettings
+from .services import StaleReportSettingsError, report_settings_save, signature_for
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -42,7 +48,10 @@ def report_page(request, cluster: str, year: int):
         report,
         document=False,
         request=request,
-        extra={"can_download": _can_download(request.user, report)},
+        extra={
+            "can_download": _can_download(request.user, report),
+            "can_edit_settings": access.can_edit_report_settings(request.user, report.term),
+        },
     )
     return HttpResponse(html)
 
@@ -61,3 +70,53 @@ def report_xlsx(request, cluster: str, year: int):
     response = HttpResponse(render_report_xlsx(report), content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="{_filename(report, "xlsx")}"'
     return response
+
+
+@login_required
+def report_settings_edit(request, cluster: str, year: int):
+    """The chair sets the document's number, date, place, signer and recipients."""
+    report = _report_for(request, cluster, year)
+    if not access.can_edit_report_settings(request.user, report.term):
+        raise PermissionDenied
+    instance = report.signature.settings or ReportSettings(cluster=report.cluster, year=year)
+    defaults = signature_for(
+        report_settings=None,
+        conference=report.conference,
+        head=report.term.head if report.term else None,
+    )
+    form = ReportSettingsForm(
+        request.POST or None,
+        instance=instance,
+        defaults={
+            "place": defaults.place,
+            "signer_title": defaults.signer_title,
+            "signer_name": defaults.signer_name,
+            "recipients": "\n".join(defaults.recipients),
+        },
+    )
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                report_settings_save(
+                    report_settings=form.instance,
+                    by=request.user,
+                    seen_version=form.cleaned_data["seen_version"],
+                )
+            except StaleReportSettingsError as exc:
+                form.add_error(None, str(exc))
+                status = 409
+            except ValidationError as exc:
+                form.add_error(None, exc)
+                status = 400
+            else:
+                messages.success(request, _("Đã lưu thiết lập văn bản báo cáo."))
+                return redirect("reports:page", report.cluster.slug, year)
+        else:
+            status = 400
+    return render(
+        request,
+        "reports/report_settings.html",
+        {"report": report, "form": form, "defaults": defaults},
+        status=status,
+    )

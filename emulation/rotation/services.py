@@ -1,5 +1,7 @@
 """Writes of the emulation year: passing the cluster-head flag on."""
 
+from dataclasses import dataclass
+
 from django.db import transaction
 from django.db.models import Q
 
@@ -46,6 +48,69 @@ def default_vice(
     cyclic = members[start:] + members[:start]
     candidates = [p for p in cyclic if p.pk != head.pk]
     return min(candidates, key=lambda p: (last_served.get(p.pk, 0), candidates.index(p)))
+
+
+@dataclass
+class RotationDefaults:
+    """What the rotate form does when the admin picks nobody, in words that are true for
+    this cluster and year; `blocked` says why a rotation cannot succeed at all."""
+
+    head: Province | None
+    vice: Province | None
+    head_label: str
+    vice_label: str
+    blocked: str = ""
+
+
+def rotation_defaults(
+    *, cluster: Cluster, to_year: int, members: list[Province]
+) -> RotationDefaults:
+    if len(members) < 2:
+        elsewhere = _clusters_holding_successors(cluster, to_year) if not members else []
+        hint = (
+            f" Các tỉnh của cụm năm {to_year - 1} nay thuộc: "
+            + "; ".join(f"{c.name} (mã {c.slug})" for c in elsewhere)
+            + "."
+            if elsewhere
+            else ""
+        )
+        count = "không có thành viên nào" if not members else "chỉ có một thành viên"
+        return RotationDefaults(
+            None,
+            None,
+            "—",
+            "—",
+            blocked=f"Không thể trao cờ: {cluster.name} {count} năm {to_year}, cần ít nhất "
+            f"hai thành viên (cụm trưởng và cụm phó).{hint} Quản trị viên cần khai báo "
+            "thành viên cụm năm đó trước.",
+        )
+    previous = ClusterTerm.objects.filter(cluster=cluster, year=to_year - 1).first()
+    member_ids = {p.pk for p in members}
+    head = previous.vice if previous and previous.vice_id in member_ids else None
+    if head is not None:
+        head_label = f"Mặc định: {head.alliance_name} (cụm phó năm {to_year - 1})"
+    elif previous is None:
+        head_label = f"Chọn cụm trưởng (năm {to_year - 1} chưa có cụm trưởng, cụm phó)"
+    elif previous.vice is None:
+        head_label = f"Chọn cụm trưởng (năm {to_year - 1} không có cụm phó để nhận cờ)"
+    else:
+        head_label = (
+            f"Chọn cụm trưởng ({previous.vice.name}, cụm phó năm {to_year - 1}, không còn là "
+            f"thành viên năm {to_year})"
+        )
+    if head is not None:
+        vice = default_vice(cluster, to_year, head=head, members=members)
+        vice_label = (
+            f"Mặc định: {vice.alliance_name} (thành viên kế tiếp theo thứ tự luân phiên, "
+            "lâu nhất chưa làm cụm trưởng, cụm phó)"
+        )
+    else:
+        vice = None
+        vice_label = (
+            "Mặc định: thành viên kế tiếp cụm trưởng đã chọn theo thứ tự luân phiên, lâu "
+            "nhất chưa làm cụm trưởng, cụm phó"
+        )
+    return RotationDefaults(head, vice, head_label, vice_label)
 
 
 @transaction.atomic

@@ -9,7 +9,7 @@ from provinces.models import Cluster, ClusterTerm
 from provinces.organisation.selectors import cluster_members
 
 from .forms import RotateForm
-from .services import RotationError, cluster_head_rotate
+from .services import RotationError, cluster_head_rotate, rotation_defaults
 
 
 @login_required
@@ -32,6 +32,7 @@ def terms(request, cluster: str):
             "terms": term_list,
             "changes": changes,
             "can_rotate": access.can_rotate_cluster_head(request.user),
+            "next_year": (term_list[0].year + 1) if term_list else timezone.localdate().year,
         },
     )
 
@@ -49,7 +50,13 @@ def rotate(request, cluster: str):
     )
     members = cluster_members(cluster_obj, to_year)
     form = RotateForm(request.POST or None, initial={"to_year": to_year}, members=members)
-    if request.method == "POST" and form.is_valid():
+    defaults = rotation_defaults(cluster=cluster_obj, to_year=to_year, members=members)
+    form.fields["head"].empty_label = defaults.head_label
+    form.fields["vice"].empty_label = defaults.vice_label
+    if request.method == "POST" and defaults.blocked:
+        form.is_valid()
+        form.add_error(None, defaults.blocked)
+    elif request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             term = cluster_head_rotate(
@@ -78,5 +85,6 @@ def rotate(request, cluster: str):
             "members": members,
             "to_year": to_year,
             "latest": latest,
+            "defaults": defaults,
         },
     )

@@ -5,6 +5,7 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
+from cluster_portal.number_style import round_half_up
 from provinces.figures.aggregation import percent_change
 from provinces.figures.spec import (
     BY_CODE,
@@ -90,10 +91,11 @@ def figures_warnings(values: dict, previous: dict | None) -> list[FiguresWarning
             if change is None:
                 continue
             if abs(change) > Decimal(str(CHANGE_WARNING_RATIO)) * 100:
+                percent = format_vn_number(round_half_up(change, 1))
                 warnings.append(
                     FiguresWarning(
                         code,
-                        f"{_label(code)} thay đổi {format_vn_number(round(change, 1))} % so "
+                        f"{_label(code)} thay đổi {percent} % so "
                         f"với năm trước ({format_vn_number(before)} → {format_vn_number(now)}).",
                     )
                 )

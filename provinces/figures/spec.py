@@ -1,9 +1,14 @@
-"""The data dictionary of the yearly figures (design.md): codes, labels, units, sections.
+"""The data dictionary of the yearly figures (design.md): codes, labels, units, sections,
+and how many decimals each figure is shown with.
 
 Column codes are the contract for imports, exports and the API; labels are for people.
+Every output (pages, report, Excel number formats, charts) shows an indicator through
+`format_indicator`, so one figure looks the same everywhere.
 """
 
 from dataclasses import dataclass
+
+from cluster_portal.number_style import excel_number_format, format_number, round_half_up
 
 
 @dataclass(frozen=True)
@@ -13,6 +18,7 @@ class Indicator:
     unit: str
     section: str
     money: bool = False  # Decimal in million VND; otherwise a whole count
+    decimals: int = 0  # shown with this many decimals everywhere (as the 2023 article does)
     # An average is combined across units weighted by this count (design.md, aggregation
     # rules): never the plain mean of the units' averages.
     weighted_by: str | None = None
@@ -45,6 +51,7 @@ INDICATORS: tuple[Indicator, ...] = (
         "triệu đồng/THT/năm",
         "A",
         True,
+        decimals=1,
         weighted_by="tht_total",
     ),
     Indicator(
@@ -53,6 +60,7 @@ INDICATORS: tuple[Indicator, ...] = (
         "triệu đồng/THT/năm",
         "A",
         True,
+        decimals=1,
         weighted_by="tht_total",
     ),
     Indicator("htx_new", "Số HTX thành lập mới trong năm", "HTX", "B"),
@@ -64,6 +72,7 @@ INDICATORS: tuple[Indicator, ...] = (
         "triệu đồng/HTX/năm",
         "B",
         True,
+        decimals=0,
         weighted_by="htx_total",
     ),
     Indicator(
@@ -72,6 +81,7 @@ INDICATORS: tuple[Indicator, ...] = (
         "triệu đồng/HTX/năm",
         "B",
         True,
+        decimals=0,
         weighted_by="htx_total",
     ),
     Indicator("htx_workers", "Số lao động thường xuyên trong HTX", "người", "B"),
@@ -81,6 +91,7 @@ INDICATORS: tuple[Indicator, ...] = (
         "triệu đồng/người/năm",
         "B",
         True,
+        decimals=1,
         weighted_by="htx_workers",
     ),
     Indicator("bulletins", "Số bản tin Kinh tế tập thể phát hành", "số", "C"),
@@ -106,6 +117,30 @@ PROFIT_LE_REVENUE = (("tht_avg_profit", "tht_avg_revenue"), ("htx_avg_profit", "
 # Legal minimum members: a THT has at least 2, an HTX at least 5 (2023 Law on Cooperatives).
 MINIMUM_MEMBERS = (("tht_members", "tht_total", 2, "THT"), ("htx_members", "htx_total", 5, "HTX"))
 CHANGE_WARNING_RATIO = 0.5
+
+
+# Figures derived from the indicators, with their decimals: the agricultural share of THT
+# (per cent), new HTX per province, and the loans of the register (count; million VND).
+AGRI_SHARE_DECIMALS = 1
+PER_PROVINCE_DECIMALS = 0
+LOAN_AMOUNT_DECIMALS = 0
+
+
+def format_indicator(code: str, value) -> str:
+    """The one way a figure is written: "11.084", "236,8", "1.637"."""
+    return format_number(value, BY_CODE[code].decimals)
+
+
+def round_indicator(code: str, value):
+    """The figure as shown, as a number (for Excel cells and comparisons)."""
+    rounded = round_half_up(value, BY_CODE[code].decimals)
+    if rounded is None:
+        return None
+    return int(rounded) if BY_CODE[code].decimals == 0 else rounded
+
+
+def excel_format(code: str) -> str:
+    return excel_number_format(BY_CODE[code].decimals)
 
 
 def by_section() -> list[tuple[str, str, list[Indicator]]]:

@@ -67,3 +67,12 @@ def screenshot(page):
         return path
 
     return take
+
+
+@pytest.fixture
+def screenshot_dir():
+    """Where screenshots go: SCREENSHOT_DIR when set (outside the repository), else
+    test-artifacts/."""
+    path = Path(os.environ.get("SCREENSHOT_DIR") or ARTIFACTS)
+    path.mkdir(parents=True, exist_ok=True)
+    return path

@@ -1,0 +1,62 @@
+"""One number style for every output: pages, the report (HTML, PDF, Excel) and charts.
+
+Each figure is shown with a fixed number of decimals (the data dictionary,
+provinces.figures.spec, says how many for each indicator) and rounded half-up, as
+Vietnamese reports round (236,85 → 236,9; never the banker's 236,8). Thousands are
+grouped with dots and the decimal mark is a comma, whatever the active language: these
+are the numbers of Vietnamese documents.
+"""
+
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+PERCENT_DECIMALS = 1
+PERCENT_SIGN = "\u00a0%"  # "69,6 %" with a space that never breaks the line
+# Excel shows the number as a number; LCID 042A (Vietnamese) makes LibreOffice and
+# Excel with a Vietnamese locale show 11.084 and 236,8.
+_EXCEL_LOCALE = "[$-42A]"
+
+
+def round_half_up(value, decimals: int) -> Decimal | None:
+    """`value` rounded to `decimals` places, half away from zero. None stays None."""
+    if value is None or value == "":
+        return None
+    try:
+        number = value if isinstance(value, Decimal) else Decimal(str(value))
+        return number.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    except (InvalidOperation, ValueError, TypeError):
+        return None
+
+
+def format_number(value, decimals: int = 0) -> str:
+    """11084 → "11.084"; 236.8 with 1 decimal → "236,8"; 41 with 1 decimal → "41,0".
+    Empty for None or what is not a number."""
+    if isinstance(value, bool):
+        return ""
+    rounded = round_half_up(value, decimals)
+    if rounded is None:
+        return ""
+    if rounded == 0:
+        rounded = abs(rounded)  # no "-0,0"
+    text = f"{rounded:,.{decimals}f}"
+    return text.replace(",", "\u2009").replace(".", ",").replace("\u2009", ".")
+
+
+def format_percent(value, *, decimals: int = PERCENT_DECIMALS, signed: bool = False) -> str:
+    """69.64 → "69,6 %"; signed: "+12,5 %", "−3,0 %", "0,0 %" (non-breaking space)."""
+    rounded = round_half_up(value, decimals)
+    if rounded is None:
+        return ""
+    if not signed:
+        return f"{format_number(rounded, decimals)}{PERCENT_SIGN}"
+    sign = "+" if rounded > 0 else ("−" if rounded < 0 else "")
+    return f"{sign}{format_number(abs(rounded), decimals)}{PERCENT_SIGN}"
+
+
+def excel_number_format(decimals: int = 0) -> str:
+    """The Excel number format showing `decimals` places with thousands grouped."""
+    return _EXCEL_LOCALE + ("#,##0" if decimals == 0 else "#,##0." + "0" * decimals)
+
+
+def excel_percent_format(decimals: int = PERCENT_DECIMALS) -> str:
+    """For a cell holding a percentage as a number of percent (69.6, not 0.696)."""
+    return excel_number_format(decimals) + '" %"'

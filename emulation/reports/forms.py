@@ -1,0 +1,40 @@
+from django import forms
+
+from .models import ReportSettings
+
+
+class ReportSettingsForm(forms.ModelForm):
+    """The chair's settings of the report document; `seen_version` detects a concurrent
+    save (the second save is refused and what was typed stays in the form)."""
+
+    document_date = forms.DateField(
+        label="Ngày ban hành (dd/mm/yyyy)",
+        required=False,
+        input_formats=["%d/%m/%Y"],
+        widget=forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy"}),
+        error_messages={"invalid": "Ngày không hợp lệ: viết theo dạng ngày/tháng/năm."},
+        help_text="Để trống: ngày họp hội nghị của Cụm.",
+    )
+    seen_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = ReportSettings
+        fields = [
+            "number",
+            "symbol",
+            "document_date",
+            "place",
+            "signer_title",
+            "signer_name",
+            "recipients",
+        ]
+        widgets = {"recipients": forms.Textarea(attrs={"rows": 5})}
+
+    def __init__(self, *args, defaults=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["seen_version"].initial = self.instance.version if self.instance.pk else None
+        for name, text in (defaults or {}).items():
+            if text:
+                self.fields[name].widget.attrs["placeholder"] = text
+        for field in self.fields.values():
+            field.widget.attrs.setdefault("class", "form-control")

@@ -1,0 +1,123 @@
+"""What the chair sets on the annual report as a signed document (Nghị định 30/2020,
+Phụ lục I): its number, date and place, the signer and the recipients.
+
+Every field may be left empty: the report then takes its default from the conference
+record (date, place, the head alliance's chair as signer) and says so on the settings
+page; it never prints today's date in place of a date nobody chose.
+"""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from provinces.models import YEAR_VALIDATORS, Cluster
+
+DEFAULT_SYMBOL = "BC-CTĐ"
+DEFAULT_RECIPIENTS = (
+    "Liên minh HTX Việt Nam (để báo cáo);\n"
+    "Ban Thi đua - Khen thưởng Liên minh HTX Việt Nam;\n"
+    "Liên minh HTX các tỉnh trong Cụm;\n"
+    "Lưu: VT, Cụm trưởng."
+)
+
+
+class ReportSettings(models.Model):
+    """The chair's settings of one cluster-year's report. Two people may edit them: the
+    `version` is checked on save (see `report_settings_save`)."""
+
+    cluster = models.ForeignKey(
+        Cluster, verbose_name="cụm", on_delete=models.CASCADE, related_name="report_settings"
+    )
+    year = models.PositiveSmallIntegerField("năm", validators=YEAR_VALIDATORS)
+    number = models.PositiveSmallIntegerField(
+        "số văn bản",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(9999)],
+        help_text="Số thứ tự văn bản trong năm của Cụm, ví dụ 5 → “Số: 05/BC-CTĐ”. "
+        "Để trống: in “Số: …/BC-CTĐ” để điền tay.",
+    )
+    symbol = models.CharField(
+        "ký hiệu", max_length=40, default=DEFAULT_SYMBOL, help_text="Ví dụ: BC-CTĐ."
+    )
+    document_date = models.DateField(
+        "ngày ban hành",
+        null=True,
+        blank=True,
+        help_text="Để trống: ngày họp hội nghị của Cụm.",
+    )
+    place = models.CharField(
+        "địa danh",
+        max_length=100,
+        blank=True,
+        help_text="Để trống: tỉnh đăng cai hội nghị, hoặc tỉnh Cụm trưởng.",
+    )
+    signer_title = models.CharField(
+        "chức vụ người ký",
+        max_length=200,
+        blank=True,
+        help_text="Ví dụ: Chủ tịch. Để trống: theo biên bản hội nghị.",
+    )
+    signer_name = models.CharField(
+        "họ tên người ký",
+        max_length=200,
+        blank=True,
+        help_text="Để trống: theo biên bản hội nghị.",
+    )
+    recipients = models.TextField(
+        "nơi nhận", blank=True, help_text="Mỗi dòng một nơi nhận. Để trống: danh sách mặc định."
+    )
+    version = models.PositiveIntegerField("phiên bản", default=1)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="người sửa",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    history = HistoricalRecords(verbose_name="lịch sử thiết lập báo cáo")
+
+    class Meta:
+        verbose_name = "thiết lập văn bản báo cáo năm"
+        verbose_name_plural = "thiết lập văn bản báo cáo năm"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cluster", "year"],
+                name="report_settings_one_per_cluster_year",
+                violation_error_message="Cụm đã có thiết lập báo cáo cho năm này.",
+            ),
+            models.UniqueConstraint(
+                fields=["cluster", "year", "number", "symbol"],
+                name="report_settings_number_unique",
+                violation_error_message="Số và ký hiệu này đã dùng.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cluster.slug} {self.year}: {self.number_line}"
+
+    @property
+    def number_line(self) -> str:
+        number = f"{self.number:02d}" if self.number else "…"
+        return f"Số: {number}/{self.symbol or DEFAULT_SYMBOL}"
+
+    def clean(self) -> None:
+        if (
+            self.document_date
+            and self.year
+            and self.document_date.year
+            not in (
+                self.year,
+                self.year + 1,
+            )
+        ):
+            raise ValidationError(
+                {
+                    "document_date": f"Báo cáo năm {self.year} ban hành trong năm {self.year} "
+                    "hoặc năm sau."
+                }
+            )

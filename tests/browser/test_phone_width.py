@@ -1,0 +1,95 @@
+"""At 390 px (a phone) no page is wider than the screen: wide tables scroll inside their
+card, numbers are never broken, charts scale. Checked on the report, year, record and
+nominations pages of the demo's 2023, as its chair sees them."""
+
+import pytest
+
+from emulation.demo import emulation_year_2023_seed
+from provinces.demo import article_2023_values
+from provinces.models import FiguresStatus
+from tests.factories import make_figures
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PAGES = {
+    "report": "/reports/tay-bac/2023/",
+    "year": "/clusters/tay-bac/2023/figures/",
+    "record": "/figures/2023/25/",
+    "nominations": "/clusters/tay-bac/2023/nominations/",
+}
+WIDTHS = {"phone": 390, "desktop": 1366}
+
+
+@pytest.fixture
+def article_year(make_staff):
+    for code in ("10", "11", "12", "14", "15", "17", "25"):
+        make_figures(code, 2023, status=FiguresStatus.APPROVED, **article_2023_values(code))
+    emulation_year_2023_seed()
+    return make_staff("Phú Thọ", 2023, username="phutho")
+
+
+def open_as_chair(browser, live_server, width: int):
+    context = browser.new_context(viewport={"width": width, "height": 844}, locale="vi-VN")
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("Tên đăng nhập").fill("phutho")
+    page.get_by_label("Mật khẩu").fill("pw-for-tests")
+    page.locator("main").get_by_role("button", name="Đăng nhập").click()
+    page.wait_for_url(f"{live_server.url}/")
+    return context, page
+
+
+def overflow(page) -> dict:
+    return page.evaluate(
+        """() => ({
+            document: document.documentElement.scrollWidth,
+            viewport: window.innerWidth,
+            wider: [...document.querySelectorAll('body *')]
+                .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1
+                          && !e.closest('.table-responsive, .table-scroll'))
+                .slice(0, 5).map(e => e.tagName + '.' + e.className),
+        })"""
+    )
+
+
+def broken_numbers(page) -> list[str]:
+    """Numeric cells whose text wraps onto a second line."""
+    return page.evaluate(
+        """() => [...document.querySelectorAll('td.num, th.num, .report table.data td')]
+            .filter(c => /^[\\d.,·%+−\\s]+$/.test(c.innerText.trim()) && c.innerText.trim())
+            .filter(c => {
+                const range = document.createRange();
+                range.selectNodeContents(c);
+                const tops = new Set([...range.getClientRects()].map(r => Math.round(r.top)));
+                return tops.size > 1;
+            })
+            .map(c => c.innerText)"""
+    )
+
+
+@pytest.mark.parametrize("name", sorted(PAGES))
+def test_no_page_is_wider_than_a_phone(live_server, browser, article_year, name, screenshot_dir):
+    context, page = open_as_chair(browser, live_server, WIDTHS["phone"])
+    try:
+        page.goto(f"{live_server.url}{PAGES[name]}")
+        page.wait_for_load_state("networkidle")
+        page.screenshot(path=str(screenshot_dir / f"{name}-390.png"), full_page=True)
+        sizes = overflow(page)
+        assert sizes["document"] <= sizes["viewport"], sizes
+        assert broken_numbers(page) == []
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("name", sorted(PAGES))
+def test_desktop_pages_fit_too(live_server, browser, article_year, name, screenshot_dir):
+    context, page = open_as_chair(browser, live_server, WIDTHS["desktop"])
+    try:
+        page.goto(f"{live_server.url}{PAGES[name]}")
+        page.wait_for_load_state("networkidle")
+        page.screenshot(path=str(screenshot_dir / f"{name}-1366.png"), full_page=True)
+        sizes = overflow(page)
+        assert sizes["document"] <= sizes["viewport"], sizes
+    finally:
+        context.close()
