@@ -1,7 +1,6 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
-from cluster_portal.admin_access import OrganisationAccess
+from cluster_portal.admin_access import CheckedHistoryAdmin, OrganisationAccess
 from cluster_portal.locking import VersionedAdminMixin
 from emulation.models import (
     Attendee,
@@ -25,7 +24,7 @@ class RecommendationInline(OrganisationAccess, admin.TabularInline):
 
 
 @admin.register(Conference)
-class ConferenceAdmin(VersionedAdminMixin, OrganisationAccess, SimpleHistoryAdmin):
+class ConferenceAdmin(VersionedAdminMixin, OrganisationAccess, CheckedHistoryAdmin):
     list_display = ["cluster", "year", "ordinal", "date", "host"]
     list_filter = ["cluster"]
     list_select_related = ["cluster", "host"]
@@ -51,7 +50,7 @@ class VoteRuleAdmin(OrganisationAccess, admin.ModelAdmin):
 
 
 @admin.register(Nomination)
-class NominationAdmin(VersionedAdminMixin, OrganisationAccess, SimpleHistoryAdmin):
+class NominationAdmin(VersionedAdminMixin, OrganisationAccess, CheckedHistoryAdmin):
     list_display = ["year", "cluster", "award_type", "__str__", "status"]
     list_filter = ["cluster", "year", "award_type", "status"]
     list_select_related = [

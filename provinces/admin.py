@@ -2,9 +2,8 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import ValidationError
-from simple_history.admin import SimpleHistoryAdmin
 
-from cluster_portal.admin_access import OrganisationAccess
+from cluster_portal.admin_access import CheckedHistoryAdmin, OrganisationAccess
 from cluster_portal.locking import VersionedAdminMixin
 from provinces.figures.services import FiguresError, figures_save
 from provinces.figures.spec import by_section
@@ -20,7 +19,7 @@ from provinces.models import (
 )
 
 
-class HistoryOrganisationAdmin(OrganisationAccess, SimpleHistoryAdmin):
+class HistoryOrganisationAdmin(OrganisationAccess, CheckedHistoryAdmin):
     pass
 
 
@@ -135,7 +134,7 @@ class DisbursementAdmin(VersionedAdminMixin, HistoryOrganisationAdmin):
 
 
 @admin.register(ClusterTerm)
-class ClusterTermAdmin(VersionedAdminMixin, OrganisationAccess, SimpleHistoryAdmin):
+class ClusterTermAdmin(VersionedAdminMixin, OrganisationAccess, CheckedHistoryAdmin):
     list_display = ["cluster", "year", "head", "vice"]
     list_filter = ["cluster", "year"]
     list_select_related = ["cluster", "head", "vice"]

@@ -115,9 +115,7 @@ def text_of(response) -> str:
                 for value in row:
                     if isinstance(value, float) and value.is_integer():
                         value = int(value)
-                    if isinstance(value, int | float | Decimal):
-                        cells.append(str(value))
-                    elif value is not None:
+                    if isinstance(value, int | float | Decimal) or value is not None:
                         cells.append(str(value))
         return "\n".join(cells)
     return content.decode("utf-8", errors="replace")

@@ -22,7 +22,7 @@ def conference_save(
     recommendation rows (validated inline formsets: Django's own way of saving rows that
     are added, changed and deleted). All or nothing; `StaleRecordError` when someone saved
     in between, or when a "new" record already exists (a double-submitted create)."""
-    if conference.pk is None:
+    if conference.pk is None or seen_version is None:
         existing = Conference.objects.filter(
             cluster_id=conference.cluster_id, year=conference.year
         ).exists()

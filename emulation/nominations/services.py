@@ -129,7 +129,15 @@ def nomination_propose(
     The cooperative's province is `cooperative_province` when given (admins and the chair
     name it), otherwise the unit the proposer acts for that year. Whether `by` may propose
     for that province is the view's decision (`access.can_propose_nomination`).
+
+    A proposal repeated with the same `form_key` (the form submitted twice) returns the
+    nomination the first one made, marked `repeated`.
     """
+    if form_key is not None:
+        earlier = Nomination.objects.filter(form_key=form_key).first()
+        if earlier is not None:
+            earlier.repeated = True
+            return earlier
     cooperative_name = " ".join((cooperative_name or "").split())
     if alliance is not None and cooperative_name:
         raise NominationError(
