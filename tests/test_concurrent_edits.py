@@ -102,13 +102,15 @@ def test_add_loan_submitted_twice_makes_one_loan(son_la):
     assert Disbursement.objects.count() == 1
 
 
-def test_a_refused_loan_leaves_no_new_borrower(son_la):
-    """The borrower is added in the same transaction as the loan: a loan refused by the
-    model (a date the unit is not valid on) adds nothing to the directory."""
-    url = reverse("disbursements:add", args=[2024, "14"])
-    client, hidden = opened(son_la, url)
-    data = {**LOAN, **hidden, "borrower_name": "HTX Mới Tinh", "date": "05/06/2099"}
-    assert client.post(url, data).status_code == 400
+def test_a_refused_loan_leaves_no_new_borrower(make_staff):
+    """The borrower is added in the same transaction as the loan: a loan the service
+    refuses (a date Yên Bái no longer existed on) adds nothing to the directory."""
+    url = reverse("disbursements:add", args=[2024, "15"])
+    client, hidden = opened(make_staff("Yên Bái", 2024), url)
+    data = {**LOAN, **hidden, "borrower_name": "HTX Mới Tinh", "date": "01/08/2025"}
+    response = client.post(url, data)
+    assert response.status_code == 400
+    assert "không có hiệu lực vào ngày 01/08/2025" in response.text
     assert not Cooperative.objects.filter(name="HTX Mới Tinh").exists()
     assert not Disbursement.objects.exists()
 

@@ -124,3 +124,21 @@ def test_no_url_part_and_no_persona_gets_a_server_error(client, persona):
                     failures.append(f"{method.upper()} {url} -> {response.status_code}")
     assert tried > 2000  # every pattern, every part, both methods
     assert not failures, f"{len(failures)} server errors as {persona}:\n" + "\n".join(failures)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/figures/0/14/",
+        "/figures/10000/14/",
+        "/figures/99999999999999999999/14/",
+        "/figures/10000/",
+        "/disbursements/10000/14/",
+        "/reports/tay-bac/0/pdf/",
+        "/disbursements/loan/99999999999999999999/edit/",
+        "/nominations/99999999999999999999/vote/",
+    ],
+)
+def test_the_urls_that_were_server_errors_are_not_found(client, make_staff, url):
+    client.force_login(make_staff("Sơn La", 2024))
+    assert client.get(url).status_code == 404
