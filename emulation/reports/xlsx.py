@@ -295,7 +295,9 @@ def _provinces_sheet(workbook: Workbook, report: ClusterReport) -> None:
             [
                 safe_text(line.province.name),
                 line.province.code,
-                line.figures.get_status_display() if line.figures else "Chưa nhập",
+                line.figures.get_status_display()
+                if line.figures
+                else ("Chưa duyệt" if line.withheld else "Chưa nhập"),
                 *[round_indicator(i.code, values.get(i.code)) for i in INDICATORS],
                 *loans(line.loans_all, line.loans_htx_dev),
             ]
