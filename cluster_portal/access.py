@@ -188,3 +188,18 @@ def can_rotate_cluster_head(user: User) -> bool:
 
 def can_download_report(user: User, term: ClusterTerm | None, *, all_approved: bool) -> bool:
     return is_admin(user) or is_chair(user, term) or all_approved
+
+
+# The cluster's calendar and notices -------------------------------------------------------
+#
+# The chair of a year (and an admin) sets that year's deadlines; everyone in the cluster
+# reads them. A notice is read by its recipient only; every signed-in user keeps their own
+# notice preferences and e-mail address.
+
+
+def can_edit_deadlines(user: User, term: ClusterTerm | None) -> bool:
+    return is_admin(user) or is_chair(user, term)
+
+
+def can_read_notice(user: User, recipient_id: int) -> bool:
+    return user.is_authenticated and user.pk == recipient_id

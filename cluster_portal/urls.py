@@ -10,6 +10,8 @@ urlpatterns = [
     path("healthz/", healthz, name="healthz"),
     path("", include("provinces.urls")),
     path("", include("provinces.urls_disbursements")),
+    path("", include("provinces.calendar.urls")),
+    path("", include("provinces.notices.urls")),
     path("", include("emulation.urls")),
     path("", include("emulation.urls_reports")),
     path("", include("emulation.urls_nominations")),

@@ -596,3 +596,8 @@ class Disbursement(models.Model):
                 )
         if errors:
             raise ValidationError(errors)
+
+
+# Feature packages register their models here, so `provinces.models` names every model.
+from .calendar.models import Deadlines  # noqa: E402, F401
+from .notices.models import Notice, NoticePreference  # noqa: E402, F401
