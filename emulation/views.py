@@ -10,6 +10,8 @@ from provinces.models import Cluster
 from provinces.selectors import cluster_members
 
 from .forms import AttendeeFormSet, ConferenceForm, RecommendationFormSet, RotateForm
+from .home.selectors import overdue_count, reporting_tables, todos_for
+from .home.todos import snapshot
 from .lookups import cluster_year_for
 from .models import ClusterTerm, Conference
 from .selectors import cluster_years
@@ -34,10 +36,16 @@ def home(request):
         }
         for cy in visible
     ]
+    snap = snapshot()
+    todos = todos_for(user, snap)
     return render(
         request,
         "emulation/home.html",
         {
+            "todos": todos,
+            "overdue": overdue_count(todos, snap.now),
+            "now": snap.now,
+            "tables": reporting_tables(user, snap),
             "rows": rows,
             "current_year": current_year,
             "home_province": access.home_province(user),

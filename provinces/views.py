@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from cluster_portal import access
 
+from .calendar.selectors import deadlines_for
 from .disbursements import disbursement_totals
 from .figures_rules import figures_warnings
 from .figures_spec import BY_CODE, CODES, by_section
@@ -81,8 +82,12 @@ def figures_detail(request, year: int, code: str):
                 }
             )
     loans = disbursement_totals(provinces=[py.province], year=year)
+    deadlines = deadlines_for(py.cluster, year) if py.cluster else None
     context = {
         "py": py,
+        "deadlines": deadlines,
+        "is_late": bool(deadlines and figures)
+        and deadlines.is_late("figures_due", figures.submitted_at),
         "loans_all": loans.all_funds[py.province.pk],
         "loans_htx_dev": loans.htx_dev[py.province.pk],
         "can_view_register": access.can_view_register(user, py),
@@ -210,11 +215,16 @@ def cluster_year(request, cluster: str, year: int):
     user = request.user
     unit = access.unit_of(user, year)
     loans = disbursement_totals(provinces=overview.members, year=year)
+    deadlines = deadlines_for(cluster_obj, year)
     for row in overview.rows:
         row.loans_all = loans.all_funds[row.province.pk]
         row.loans_htx_dev = loans.htx_dev[row.province.pk]
+        row.late = bool(deadlines and row.figures) and deadlines.is_late(
+            "figures_due", row.figures.submitted_at
+        )
     context = {
         "overview": overview,
+        "deadlines": deadlines,
         "loans": loans,
         "is_chair": access.is_chair(user, overview.term),
         "own_unit": unit,

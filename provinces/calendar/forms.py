@@ -20,7 +20,11 @@ class DeadlinesForm(forms.ModelForm):
             field.input_formats = [DATE_FORMAT]
             field.widget = forms.DateInput(
                 format=DATE_FORMAT,
-                attrs={"placeholder": "dd/mm/yyyy", "class": "form-control", "inputmode": "numeric"},
+                attrs={
+                    "placeholder": "dd/mm/yyyy",
+                    "class": "form-control",
+                    "inputmode": "numeric",
+                },
             )
             field.error_messages["invalid"] = "Ngày không hợp lệ: viết theo dạng ngày/tháng/năm."
             field.help_text = "Để trống nếu năm nay không có hạn này."

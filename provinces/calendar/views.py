@@ -18,9 +18,7 @@ def deadlines(request, cluster: str, year: int):
     """A cluster-year's deadlines: every member reads them; the chair and admins set them."""
     cluster_obj = get_object_or_404(Cluster, slug=cluster)
     members = cluster_members(cluster_obj, year)
-    if not members or not access.can_view_cluster_year(
-        request.user, {m.pk for m in members}, year
-    ):
+    if not members or not access.can_view_cluster_year(request.user, {m.pk for m in members}, year):
         raise Http404
     term = cluster_obj.terms.select_related("head").filter(year=year).first()
     can_edit = access.can_edit_deadlines(request.user, term)

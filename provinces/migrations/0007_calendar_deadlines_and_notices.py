@@ -8,96 +8,313 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('provinces', '0006_constraint_messages_keep_abbreviations'),
+        ("provinces", "0006_constraint_messages_keep_abbreviations"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='HistoricalDeadlines',
+            name="HistoricalDeadlines",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(2000), django.core.validators.MaxValueValidator(2100)], verbose_name='năm')),
-                ('figures_due', models.DateField(blank=True, null=True, verbose_name='hạn nộp số liệu năm')),
-                ('self_scores_due', models.DateField(blank=True, null=True, verbose_name='hạn nộp bảng tự chấm điểm')),
-                ('cross_check_due', models.DateField(blank=True, null=True, verbose_name='hạn hoàn thành chấm chéo')),
-                ('achievement_reports_due', models.DateField(blank=True, null=True, verbose_name='hạn nộp báo cáo thành tích')),
-                ('conference_on', models.DateField(blank=True, null=True, verbose_name='ngày hội nghị')),
-                ('version', models.PositiveIntegerField(default=1, verbose_name='phiên bản')),
-                ('updated_at', models.DateTimeField(blank=True, editable=False, verbose_name='cập nhật lúc')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('cluster', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='provinces.cluster', verbose_name='cụm')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "year",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(2000),
+                            django.core.validators.MaxValueValidator(2100),
+                        ],
+                        verbose_name="năm",
+                    ),
+                ),
+                (
+                    "figures_due",
+                    models.DateField(blank=True, null=True, verbose_name="hạn nộp số liệu năm"),
+                ),
+                (
+                    "self_scores_due",
+                    models.DateField(
+                        blank=True, null=True, verbose_name="hạn nộp bảng tự chấm điểm"
+                    ),
+                ),
+                (
+                    "cross_check_due",
+                    models.DateField(
+                        blank=True, null=True, verbose_name="hạn hoàn thành chấm chéo"
+                    ),
+                ),
+                (
+                    "achievement_reports_due",
+                    models.DateField(
+                        blank=True, null=True, verbose_name="hạn nộp báo cáo thành tích"
+                    ),
+                ),
+                (
+                    "conference_on",
+                    models.DateField(blank=True, null=True, verbose_name="ngày hội nghị"),
+                ),
+                ("version", models.PositiveIntegerField(default=1, verbose_name="phiên bản")),
+                (
+                    "updated_at",
+                    models.DateTimeField(blank=True, editable=False, verbose_name="cập nhật lúc"),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "cluster",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="provinces.cluster",
+                        verbose_name="cụm",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'lịch sử hạn nộp',
-                'verbose_name_plural': 'historical hạn nộp của cụm theo năm',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "lịch sử hạn nộp",
+                "verbose_name_plural": "historical hạn nộp của cụm theo năm",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='Deadlines',
+            name="Deadlines",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(2000), django.core.validators.MaxValueValidator(2100)], verbose_name='năm')),
-                ('figures_due', models.DateField(blank=True, null=True, verbose_name='hạn nộp số liệu năm')),
-                ('self_scores_due', models.DateField(blank=True, null=True, verbose_name='hạn nộp bảng tự chấm điểm')),
-                ('cross_check_due', models.DateField(blank=True, null=True, verbose_name='hạn hoàn thành chấm chéo')),
-                ('achievement_reports_due', models.DateField(blank=True, null=True, verbose_name='hạn nộp báo cáo thành tích')),
-                ('conference_on', models.DateField(blank=True, null=True, verbose_name='ngày hội nghị')),
-                ('version', models.PositiveIntegerField(default=1, verbose_name='phiên bản')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='cập nhật lúc')),
-                ('cluster', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='deadlines', to='provinces.cluster', verbose_name='cụm')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "year",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(2000),
+                            django.core.validators.MaxValueValidator(2100),
+                        ],
+                        verbose_name="năm",
+                    ),
+                ),
+                (
+                    "figures_due",
+                    models.DateField(blank=True, null=True, verbose_name="hạn nộp số liệu năm"),
+                ),
+                (
+                    "self_scores_due",
+                    models.DateField(
+                        blank=True, null=True, verbose_name="hạn nộp bảng tự chấm điểm"
+                    ),
+                ),
+                (
+                    "cross_check_due",
+                    models.DateField(
+                        blank=True, null=True, verbose_name="hạn hoàn thành chấm chéo"
+                    ),
+                ),
+                (
+                    "achievement_reports_due",
+                    models.DateField(
+                        blank=True, null=True, verbose_name="hạn nộp báo cáo thành tích"
+                    ),
+                ),
+                (
+                    "conference_on",
+                    models.DateField(blank=True, null=True, verbose_name="ngày hội nghị"),
+                ),
+                ("version", models.PositiveIntegerField(default=1, verbose_name="phiên bản")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="cập nhật lúc")),
+                (
+                    "cluster",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="deadlines",
+                        to="provinces.cluster",
+                        verbose_name="cụm",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'hạn nộp của cụm theo năm',
-                'verbose_name_plural': 'hạn nộp của cụm theo năm',
-                'ordering': ['cluster', '-year'],
-                'constraints': [models.UniqueConstraint(fields=('cluster', 'year'), name='deadlines_one_per_cluster_year', violation_error_message='Cụm này đã có lịch hạn nộp cho năm đó.')],
+                "verbose_name": "hạn nộp của cụm theo năm",
+                "verbose_name_plural": "hạn nộp của cụm theo năm",
+                "ordering": ["cluster", "-year"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("cluster", "year"),
+                        name="deadlines_one_per_cluster_year",
+                        violation_error_message="Cụm này đã có lịch hạn nộp cho năm đó.",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Notice',
+            name="Notice",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.CharField(max_length=200, verbose_name='khóa sự kiện')),
-                ('kind', models.CharField(choices=[('figures_submitted', 'Số liệu chờ duyệt'), ('figures_returned', 'Số liệu bị trả lại'), ('figures_approved', 'Số liệu đã duyệt'), ('reminder', 'Nhắc hạn'), ('overdue', 'Quá hạn')], max_length=20, verbose_name='loại')),
-                ('subject', models.CharField(max_length=255, verbose_name='tiêu đề')),
-                ('body', models.TextField(verbose_name='nội dung')),
-                ('url', models.CharField(blank=True, max_length=300, verbose_name='đường dẫn')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='tạo lúc')),
-                ('read_at', models.DateTimeField(blank=True, null=True, verbose_name='đã đọc lúc')),
-                ('email_state', models.CharField(choices=[('pending', 'Chờ gửi ngay'), ('digest', 'Chờ thư tổng hợp'), ('sent', 'Đã gửi thư'), ('none', 'Không gửi thư')], default='pending', max_length=10, verbose_name='thư')),
-                ('emailed_at', models.DateTimeField(blank=True, null=True, verbose_name='gửi thư lúc')),
-                ('recipient', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='notices', to=settings.AUTH_USER_MODEL, verbose_name='người nhận')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key", models.CharField(max_length=200, verbose_name="khóa sự kiện")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("figures_submitted", "Số liệu chờ duyệt"),
+                            ("figures_returned", "Số liệu bị trả lại"),
+                            ("figures_approved", "Số liệu đã duyệt"),
+                            ("reminder", "Nhắc hạn"),
+                            ("overdue", "Quá hạn"),
+                        ],
+                        max_length=20,
+                        verbose_name="loại",
+                    ),
+                ),
+                ("subject", models.CharField(max_length=255, verbose_name="tiêu đề")),
+                ("body", models.TextField(verbose_name="nội dung")),
+                ("url", models.CharField(blank=True, max_length=300, verbose_name="đường dẫn")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="tạo lúc")),
+                ("read_at", models.DateTimeField(blank=True, null=True, verbose_name="đã đọc lúc")),
+                (
+                    "email_state",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Chờ gửi ngay"),
+                            ("digest", "Chờ thư tổng hợp"),
+                            ("sent", "Đã gửi thư"),
+                            ("none", "Không gửi thư"),
+                        ],
+                        default="pending",
+                        max_length=10,
+                        verbose_name="thư",
+                    ),
+                ),
+                (
+                    "emailed_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="gửi thư lúc"),
+                ),
+                (
+                    "recipient",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="notices",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="người nhận",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'thông báo',
-                'verbose_name_plural': 'thông báo',
-                'ordering': ['-created_at', '-pk'],
-                'indexes': [models.Index(fields=['recipient', 'read_at'], name='notice_recipient_unread')],
-                'constraints': [models.UniqueConstraint(fields=('recipient', 'key'), name='notice_once_per_recipient_key', violation_error_message='Thông báo này đã được gửi cho người này.'), models.CheckConstraint(condition=models.Q(('kind__in', ['figures_submitted', 'figures_returned', 'figures_approved', 'reminder', 'overdue'])), name='notice_kind_valid'), models.CheckConstraint(condition=models.Q(('email_state__in', ['pending', 'digest', 'sent', 'none'])), name='notice_email_state_valid')],
+                "verbose_name": "thông báo",
+                "verbose_name_plural": "thông báo",
+                "ordering": ["-created_at", "-pk"],
+                "indexes": [
+                    models.Index(fields=["recipient", "read_at"], name="notice_recipient_unread")
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("recipient", "key"),
+                        name="notice_once_per_recipient_key",
+                        violation_error_message="Thông báo này đã được gửi cho người này.",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            (
+                                "kind__in",
+                                [
+                                    "figures_submitted",
+                                    "figures_returned",
+                                    "figures_approved",
+                                    "reminder",
+                                    "overdue",
+                                ],
+                            )
+                        ),
+                        name="notice_kind_valid",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("email_state__in", ["pending", "digest", "sent", "none"])
+                        ),
+                        name="notice_email_state_valid",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='NoticePreference',
+            name="NoticePreference",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('delivery', models.CharField(choices=[('immediate', 'Gửi thư ngay khi có thông báo'), ('digest', 'Gộp thành một thư mỗi ngày')], default='immediate', max_length=10, verbose_name='cách nhận thư')),
-                ('mute_reminders', models.BooleanField(default=False, help_text='Không nhận thư và thông báo nhắc hạn; vẫn nhận thông báo trả lại, duyệt.', verbose_name='tắt nhắc hạn')),
-                ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='notice_preference', to=settings.AUTH_USER_MODEL, verbose_name='người dùng')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "delivery",
+                    models.CharField(
+                        choices=[
+                            ("immediate", "Gửi thư ngay khi có thông báo"),
+                            ("digest", "Gộp thành một thư mỗi ngày"),
+                        ],
+                        default="immediate",
+                        max_length=10,
+                        verbose_name="cách nhận thư",
+                    ),
+                ),
+                (
+                    "mute_reminders",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Không nhận thư và thông báo nhắc hạn; vẫn nhận thông báo trả lại, duyệt.",
+                        verbose_name="tắt nhắc hạn",
+                    ),
+                ),
+                (
+                    "user",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="notice_preference",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="người dùng",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'cách nhận thông báo',
-                'verbose_name_plural': 'cách nhận thông báo',
-                'constraints': [models.CheckConstraint(condition=models.Q(('delivery__in', ['immediate', 'digest'])), name='notice_pref_delivery_valid')],
+                "verbose_name": "cách nhận thông báo",
+                "verbose_name_plural": "cách nhận thông báo",
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("delivery__in", ["immediate", "digest"])),
+                        name="notice_pref_delivery_valid",
+                    )
+                ],
             },
         ),
     ]

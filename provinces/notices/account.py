@@ -6,8 +6,8 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
-from django.template.loader import render_to_string
 from django.core.validators import validate_email
+from django.template.loader import render_to_string
 from django.urls import reverse
 
 SALT = "cluster-portal.email-change"

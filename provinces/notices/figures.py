@@ -65,9 +65,11 @@ def figures_event_notify(*, figures_id: int, event: str, actor_id: int | None) -
     notices were recorded. Nobody who may not read the record is told."""
     if event not in EVENTS:
         raise ValueError(f"unknown figures event {event!r}")
-    figures = YearlyFigures.objects.select_related("province", "submitted_by").filter(
-        pk=figures_id
-    ).first()
+    figures = (
+        YearlyFigures.objects.select_related("province", "submitted_by")
+        .filter(pk=figures_id)
+        .first()
+    )
     if figures is None:
         return 0
     py = province_year(figures.province.code, figures.year)
@@ -90,4 +92,3 @@ def figures_event_notify(*, figures_id: int, event: str, actor_id: int | None) -
             created += 1
             notice_email_send(notice_id=notice.pk)
     return created
-

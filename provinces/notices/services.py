@@ -1,8 +1,10 @@
 """Writes on notices: create once, mark read, send by e-mail (at once or as a daily digest)."""
 
+import logging
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
@@ -10,6 +12,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from .models import Delivery, EmailState, Notice, NoticeKind, NoticePreference
+
+logger = logging.getLogger(__name__)
 
 REMINDER_KINDS = (NoticeKind.REMINDER, NoticeKind.OVERDUE)
 
@@ -91,7 +95,9 @@ def _send(*, to: AbstractBaseUser, subject: str, template: str, context: dict) -
         body=render_to_string(f"notices/email/{template}.txt", context),
         to=[to.email],
     )
-    message.attach_alternative(render_to_string(f"notices/email/{template}.html", context), "text/html")
+    message.attach_alternative(
+        render_to_string(f"notices/email/{template}.html", context), "text/html"
+    )
     message.send()
 
 
@@ -106,12 +112,16 @@ def notice_email_send(*, notice_id: int) -> bool:
     )
     if notice is None or not notice.recipient.email:
         return False
-    _send(
-        to=notice.recipient,
-        subject=notice.subject,
-        template="notice",
-        context={"notice": notice, "link": _absolute(notice.url)},
-    )
+    try:
+        _send(
+            to=notice.recipient,
+            subject=notice.subject,
+            template="notice",
+            context={"notice": notice, "link": _absolute(notice.url)},
+        )
+    except OSError:  # smtplib errors are OSErrors: the notice waits for the next daily run
+        logger.warning("notice_email_failed", extra={"notice": notice.pk}, exc_info=True)
+        return False
     notice.email_state, notice.emailed_at = EmailState.SENT, timezone.now()
     notice.save(update_fields=["email_state", "emailed_at"])
     return True
@@ -128,12 +138,16 @@ def digest_send(*, user: AbstractBaseUser) -> int:
     if not notices or not user.email:
         return 0
     items = [{"notice": n, "link": _absolute(n.url)} for n in notices]
-    _send(
-        to=user,
-        subject=f"{len(notices)} thông báo mới",
-        template="digest",
-        context={"items": items, "inbox": _absolute("/notices/")},
-    )
+    try:
+        _send(
+            to=user,
+            subject=f"{len(notices)} thông báo mới",
+            template="digest",
+            context={"items": items, "inbox": _absolute("/notices/")},
+        )
+    except OSError:
+        logger.warning("digest_email_failed", extra={"user": user.pk}, exc_info=True)
+        return 0
     Notice.objects.filter(pk__in=[n.pk for n in notices]).update(
         email_state=EmailState.SENT, emailed_at=timezone.now()
     )
@@ -142,11 +156,11 @@ def digest_send(*, user: AbstractBaseUser) -> int:
 
 def digests_send() -> tuple[int, int]:
     """Every waiting digest: (e-mails sent, notices they held)."""
-    from django.contrib.auth import get_user_model
-
-    users = get_user_model().objects.filter(
-        notices__email_state=EmailState.DIGEST, is_active=True
-    ).distinct()
+    users = (
+        get_user_model()
+        .objects.filter(notices__email_state=EmailState.DIGEST, is_active=True)
+        .distinct()
+    )
     mails = held = 0
     for user in users:
         count = digest_send(user=user)
