@@ -128,7 +128,6 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
-                "provinces.notices.context_processors.unread_notices",
             ],
         },
     },

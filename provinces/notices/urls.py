@@ -6,6 +6,7 @@ app_name = "notices"
 
 urlpatterns = [
     path("notices/", views.inbox, name="inbox"),
+    path("notices/unread.json", views.unread, name="unread"),
     path("notices/<int:pk>/read/", views.mark_read, name="read"),
     path("notices/read-all/", views.mark_all_read, name="read-all"),
     path("notices/preferences/", views.preferences, name="preferences"),

@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
@@ -15,10 +15,20 @@ from .services import notice_mark_read, notices_mark_all_read, preference_for, p
 
 
 @login_required
+def unread(request):
+    """The navbar's badge (static/js/notices.js): how many notices the user has not read."""
+    count = Notice.objects.filter(recipient=request.user).unread().count()
+    response = JsonResponse({"unread": count})
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
 def inbox(request):
     notices = Notice.objects.filter(recipient=request.user).order_by("-created_at", "-pk")
     page = Paginator(notices, 30).get_page(request.GET.get("page"))
-    return render(request, "notices/inbox.html", {"page": page})
+    unread_count = Notice.objects.filter(recipient=request.user).unread().count()
+    return render(request, "notices/inbox.html", {"page": page, "unread_count": unread_count})
 
 
 def _notice_for(request, pk: int) -> Notice:
