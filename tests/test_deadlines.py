@@ -13,6 +13,7 @@ from tests.factories import make_figures
 
 pytestmark = pytest.mark.django_db
 
+
 def make_staff_user():
     from django.contrib.auth import get_user_model
 
@@ -133,7 +134,10 @@ def test_a_stale_form_is_refused_and_keeps_what_was_typed(client, make_staff, ad
     assert 'value="20/01/2025"' in response.text
     # the form now carries the version it was refused against: saving again goes through
     assert response.context["form"].data["seen_version"] == 1
-    assert client.post(URL, {**FORM, "seen_version": "1", "figures_due": "20/01/2025"}).status_code == 302
+    assert (
+        client.post(URL, {**FORM, "seen_version": "1", "figures_due": "20/01/2025"}).status_code
+        == 302
+    )
     assert Deadlines.objects.get(cluster__slug="tay-bac", year=2024).version == 2
 
 
