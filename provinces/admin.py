@@ -131,3 +131,8 @@ class DisbursementAdmin(HistoryOrganisationAdmin):
     search_fields = ["borrower__name", "purpose"]
     autocomplete_fields = ["province", "borrower"]
     date_hierarchy = "date"
+
+
+# Feature packages' admins register themselves when imported.
+from .calendar import admin as calendar_admin  # noqa: E402, F401
+from .notices import admin as notices_admin  # noqa: E402, F401
