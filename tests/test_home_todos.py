@@ -252,3 +252,11 @@ def test_the_home_page_runs_a_fixed_number_of_queries(client, people, due_in_30_
     after = {who: home_queries(client, people[who]) for who in ("sonla", "chair", "admin")}
     assert after == before
     assert before["sonla"] <= 13
+
+
+def test_the_chair_is_not_told_twice_about_their_own_provinces_figures(client, people):
+    make_deadlines("tay-bac", 2024, figures_due=days_from_today(-3))
+    chair = todos(client, people["chair"])
+    assert ("figures_enter", "10") in chair  # as Lào Cai's staff
+    assert ("figures_overdue", "10") not in chair
+    assert ("figures_overdue", "14") in chair

@@ -23,11 +23,15 @@ def is_for(user, todo: Todo, term) -> bool:
     if todo.audience == ADMIN:
         return access.is_admin(user)
     if todo.audience == CHAIR:
+        if todo.kind == "figures_overdue" and _owns(user, todo):
+            return False  # the chair's own province: its staff to-do already says it
         return access.is_chair(user, term)
-    if todo.audience == STAFF and todo.owner is not None:
-        unit = access.unit_of(user, todo.year)
-        return unit is not None and unit.pk == todo.owner.pk
-    return False
+    return todo.audience == STAFF and _owns(user, todo)
+
+
+def _owns(user, todo: Todo) -> bool:
+    unit = access.unit_of(user, todo.year) if todo.owner is not None else None
+    return unit is not None and unit.pk == todo.owner.pk
 
 
 def todos_for(user, snap: Snapshot) -> list[Todo]:

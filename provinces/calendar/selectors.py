@@ -39,7 +39,7 @@ class Timeliness:
     LABELS = {
         ON_TIME: "đúng hạn",
         LATE: "nộp muộn",
-        MISSING: "chưa nộp, quá hạn",
+        MISSING: "quá hạn",
         PENDING: "chưa nộp",
     }
 
