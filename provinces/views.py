@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from cluster_portal import access
 
-from .calendar.selectors import deadlines_for
+from .calendar.selectors import deadlines_for, submitted_late
 from .disbursements import disbursement_totals
 from .figures_rules import figures_warnings
 from .figures_spec import BY_CODE, CODES, by_section
@@ -86,8 +86,7 @@ def figures_detail(request, year: int, code: str):
     context = {
         "py": py,
         "deadlines": deadlines,
-        "is_late": bool(deadlines and figures)
-        and deadlines.is_late("figures_due", figures.submitted_at),
+        "is_late": submitted_late(figures, deadlines),
         "loans_all": loans.all_funds[py.province.pk],
         "loans_htx_dev": loans.htx_dev[py.province.pk],
         "can_view_register": access.can_view_register(user, py),
@@ -219,9 +218,7 @@ def cluster_year(request, cluster: str, year: int):
     for row in overview.rows:
         row.loans_all = loans.all_funds[row.province.pk]
         row.loans_htx_dev = loans.htx_dev[row.province.pk]
-        row.late = bool(deadlines and row.figures) and deadlines.is_late(
-            "figures_due", row.figures.submitted_at
-        )
+        row.late = submitted_late(row.figures, deadlines)
     context = {
         "overview": overview,
         "deadlines": deadlines,

@@ -179,3 +179,14 @@ def test_the_year_page_and_the_record_page_mark_late_figures(client, admin_user)
     record = client.get(reverse("figures:detail", args=[2024, "14"])).text
     assert "nộp muộn (hạn 15/01/2025)" in record
     assert "nộp muộn" not in client.get(reverse("figures:detail", args=[2024, "11"])).text
+
+
+def test_a_returned_record_is_not_marked_late_until_it_comes_back(client, admin_user):
+    make_deadlines("tay-bac", 2024, figures_due=datetime.date(2025, 1, 15))
+    figures = make_figures("14", 2024, status=FiguresStatus.RETURNED)
+    figures.submitted_at, figures.submitted_by = at("2025-01-20"), make_staff_user()
+    figures.save()
+    client.force_login(admin_user)
+    page = client.get(reverse("figures:cluster-year", args=["tay-bac", 2024])).text
+    assert "nộp muộn" not in page.split('data-province="14"')[1].split("</tr>")[0]
+    assert "nộp muộn" not in client.get(reverse("figures:detail", args=[2024, "14"])).text

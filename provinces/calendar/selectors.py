@@ -59,6 +59,17 @@ def figures_timeliness(
     return Timeliness.MISSING if overdue else Timeliness.PENDING
 
 
+def submitted_late(figures: YearlyFigures | None, deadlines: Deadlines | None) -> bool:
+    """Submitted (or approved) after the end of the figures' due day. A returned record is
+    not "late" until it comes back: then its new submission time counts."""
+    return (
+        figures is not None
+        and figures.status in (FiguresStatus.SUBMITTED, FiguresStatus.APPROVED)
+        and deadlines is not None
+        and deadlines.is_late("figures_due", figures.submitted_at)
+    )
+
+
 @dataclass
 class ReportingRate:
     """Completeness and timeliness of a cluster-year's figures, like a reporting-rate table."""
