@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from provinces.calendar.models import end_of_day
 from provinces.calendar.selectors import deadlines_by_cluster_year
@@ -127,14 +128,15 @@ def figures_todos(snap: Snapshot) -> Iterable[Todo]:
             if status is None:
                 yield Todo(
                     kind="figures_enter",
-                    title=f"Nhập số liệu năm {cy.year} của {member.name}",
+                    title=_("Nhập số liệu năm %(year)s của %(name)s")
+                    % {"year": cy.year, "name": member.name},
                     url=reverse("figures:edit", args=[cy.year, member.code]),
                     **staff,
                 )
             elif status == FiguresStatus.RETURNED:
                 yield Todo(
                     kind="figures_fix",
-                    title=f"Sửa số liệu năm {cy.year} bị trả lại",
+                    title=_("Sửa số liệu năm %(year)s bị trả lại") % {"year": cy.year},
                     url=detail_url,
                     detail=record.status_reason,
                     **staff,
@@ -142,14 +144,15 @@ def figures_todos(snap: Snapshot) -> Iterable[Todo]:
             elif status == FiguresStatus.DRAFT:
                 yield Todo(
                     kind="figures_submit",
-                    title=f"Nộp số liệu năm {cy.year} (đang là bản nháp)",
+                    title=_("Nộp số liệu năm %(year)s (đang là bản nháp)") % {"year": cy.year},
                     url=detail_url,
                     **staff,
                 )
             elif status == FiguresStatus.SUBMITTED:
                 yield Todo(
                     kind="figures_approve",
-                    title=f"Duyệt số liệu năm {cy.year} của {member.name}",
+                    title=_("Duyệt số liệu năm %(year)s của %(name)s")
+                    % {"year": cy.year, "name": member.name},
                     url=detail_url,
                     audience=CHAIR,
                     **common,
@@ -159,7 +162,8 @@ def figures_todos(snap: Snapshot) -> Iterable[Todo]:
             ):
                 yield Todo(
                     kind="figures_overdue",
-                    title=f"{member.name} chưa nộp số liệu năm {cy.year} (quá hạn)",
+                    title=_("%(name)s chưa nộp số liệu năm %(year)s (quá hạn)")
+                    % {"year": cy.year, "name": member.name},
                     url=detail_url,
                     audience=CHAIR,
                     due=due,
@@ -183,7 +187,7 @@ def chair_calendar_todos(snap: Snapshot) -> Iterable[Todo]:
         if deadlines is None:
             yield Todo(
                 kind="deadlines_set",
-                title=f"Đặt lịch hạn nộp năm {cy.year} của cụm",
+                title=_("Đặt lịch hạn nộp năm %(year)s của cụm") % {"year": cy.year},
                 url=reverse("calendar:deadlines", args=[cy.cluster.slug, cy.year]),
                 obligation=f"deadlines:{cy.cluster.pk}:{cy.year}",
                 **common,
@@ -195,7 +199,7 @@ def chair_calendar_todos(snap: Snapshot) -> Iterable[Todo]:
         ):
             yield Todo(
                 kind="conference_record",
-                title=f"Ghi biên bản hội nghị năm {cy.year}",
+                title=_("Ghi biên bản hội nghị năm %(year)s") % {"year": cy.year},
                 url=reverse("emulation:conference-edit", args=[cy.cluster.slug, cy.year]),
                 obligation=f"conference:{cy.cluster.pk}:{cy.year}",
                 due=deadlines.conference_on,
@@ -209,6 +213,7 @@ def admin_todos(snap: Snapshot) -> Iterable[Todo]:
     for cy in snap.cluster_years:
         if cy.year not in (snap.today.year, snap.today.year + 1):
             continue
+        names = {"year": cy.year, "name": cy.cluster.name}
         common = {
             "cluster": cy.cluster,
             "year": cy.year,
@@ -221,10 +226,10 @@ def admin_todos(snap: Snapshot) -> Iterable[Todo]:
             yield Todo(
                 kind="flag_pass" if cy.year > snap.today.year else "term_missing",
                 title=(
-                    f"Trao cờ luân lưu: chọn cụm trưởng, cụm phó năm {cy.year} "
-                    f"của {cy.cluster.name}"
+                    _("Trao cờ luân lưu: chọn cụm trưởng, cụm phó năm %(year)s của %(name)s")
+                    % names
                     if cy.year > snap.today.year
-                    else f"{cy.cluster.name} chưa có cụm trưởng năm {cy.year}"
+                    else _("%(name)s chưa có cụm trưởng năm %(year)s") % names
                 ),
                 obligation=f"term:{cy.cluster.pk}:{cy.year}",
                 due=conference if cy.year > snap.today.year else datetime.date(cy.year, 1, 1),
@@ -233,7 +238,7 @@ def admin_todos(snap: Snapshot) -> Iterable[Todo]:
         elif cy.term.vice_id is None:
             yield Todo(
                 kind="vice_missing",
-                title=f"{cy.cluster.name} chưa có cụm phó năm {cy.year}",
+                title=_("%(name)s chưa có cụm phó năm %(year)s") % names,
                 obligation=f"vice:{cy.cluster.pk}:{cy.year}",
                 **common,
             )

@@ -3,6 +3,8 @@
 import datetime
 from dataclasses import dataclass
 
+from django.utils.translation import gettext_lazy as _
+
 from ..models import Cluster, FiguresStatus, YearlyFigures
 from .models import Deadlines
 
@@ -37,10 +39,10 @@ class Timeliness:
     PENDING = "pending"  # not submitted yet, deadline not passed (or none set)
 
     LABELS = {
-        ON_TIME: "đúng hạn",
-        LATE: "nộp muộn",
-        MISSING: "quá hạn",
-        PENDING: "chưa nộp",
+        ON_TIME: _("đúng hạn"),
+        LATE: _("nộp muộn"),
+        MISSING: _("quá hạn"),
+        PENDING: _("chưa nộp"),
     }
 
 
