@@ -156,3 +156,21 @@ def test_mail_that_failed_earlier_goes_out_on_the_next_run(year):
     assert "1 thư gửi ngay" in run("2025-01-01")
     notice.refresh_from_db()
     assert notice.email_state == EmailState.SENT
+
+
+def test_the_chair_is_reminded_of_the_conference_record_only_once_it_is_overdue(make_staff):
+    from emulation.models import ClusterTerm
+    from provinces.models import Cluster
+    from provinces.selectors import province_for_code
+
+    cluster = Cluster.objects.get(slug="mien-nui-phia-bac-1")
+    ClusterTerm.objects.get_or_create(
+        cluster=cluster, year=2026, defaults={"head": province_for_code("12", 2026)}
+    )
+    make_deadlines("mien-nui-phia-bac-1", 2026, conference_on=datetime.date(2026, 12, 4))
+    chair = make_staff("Lai Châu", 2026, username="laichau")
+    run("2026-11-27")
+    run("2026-12-03")
+    assert reminders(chair) == []
+    run("2026-12-05")
+    assert reminders(chair) == ["Quá hạn: Ghi biên bản hội nghị năm 2026"]

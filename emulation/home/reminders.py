@@ -26,6 +26,8 @@ def stage_of(todo: Todo, snap: Snapshot) -> str | None:
         return None
     if todo.is_overdue(snap.now):
         return OVERDUE
+    if not todo.remind_before:
+        return None
     days = todo.days_left(snap.today)
     if days <= 1:
         return D1

@@ -40,6 +40,7 @@ class Todo:
     owner: Province | None = None
     due: datetime.date | None = None
     deadline: str | None = None  # the Deadlines field this meets; reminders only for these
+    remind_before: bool = True  # False: only the overdue reminder (a date, not a task, is due)
     detail: str = ""
     overdue: bool = False  # filled in for the page by `mark`
     days: int | None = None
@@ -204,6 +205,7 @@ def chair_calendar_todos(snap: Snapshot) -> Iterable[Todo]:
                 obligation=f"conference:{cy.cluster.pk}:{cy.year}",
                 due=deadlines.conference_on,
                 deadline="conference_on",
+                remind_before=False,
                 **common,
             )
 

@@ -6,15 +6,20 @@
   if (!link || !window.fetch) {
     return;
   }
-  fetch(link.getAttribute("data-unread-url"), { credentials: "same-origin", headers: { Accept: "application/json" } })
+  fetch(link.getAttribute("data-unread-url"), {
+    credentials: "same-origin",
+    headers: { Accept: "application/json" },
+  })
     .then(function (response) { return response.ok ? response.json() : null; })
     .then(function (data) {
       if (!data || !data.unread) {
         return;
       }
-      var badge = link.querySelector("[data-testid=unread-count]");
-      badge.textContent = data.unread > 99 ? "99+" : String(data.unread);
-      badge.hidden = false;
+      var text = data.unread > 99 ? "99+" : String(data.unread);
+      document.querySelectorAll("[data-unread-badge]").forEach(function (badge) {
+        badge.textContent = text;
+        badge.hidden = false;
+      });
       link.setAttribute("aria-label", link.textContent.trim() + " (" + data.unread + " chưa đọc)");
     })
     .catch(function () { /* the link still leads to the inbox */ });
