@@ -287,3 +287,13 @@ def test_a_bad_or_taken_address_is_refused(client, people, email):
 def test_signing_salt_is_specific():
     with pytest.raises(signing.BadSignature):
         signing.loads(signing.dumps({"u": 1}), salt="cluster-portal.email-change")
+
+
+def test_a_year_without_a_chair_tells_the_admins(
+    people, make_staff, django_capture_on_commit_callbacks
+):
+    from emulation.models import ClusterTerm
+
+    ClusterTerm.objects.filter(cluster__slug="tay-bac", year=2024).delete()
+    submit(make_figures("14", 2024), people["staff"], django_capture_on_commit_callbacks)
+    assert [n.recipient for n in Notice.objects.all()] == [people["admin"]]

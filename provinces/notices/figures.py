@@ -77,7 +77,10 @@ def figures_event_notify(*, figures_id: int, event: str, actor_id: int | None) -
         return 0
     actor = get_user_model().objects.filter(pk=actor_id).first() if actor_id else None
     if event == "submitted":
-        recipients = chairs_of(py.term)
+        # A year without a chair yet: the admins, who may decide in its place, are told.
+        recipients = chairs_of(py.term) or list(
+            get_user_model().objects.filter(is_superuser=True, is_active=True)
+        )
     else:
         recipients = [figures.submitted_by] if figures.submitted_by else []
     draft = _draft(figures, event, actor)
