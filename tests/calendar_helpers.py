@@ -24,7 +24,8 @@ def days_from_today(days: int) -> datetime.date:
 
 
 def make_deadlines(slug: str, year: int, **dates) -> Deadlines:
+    """Saved without the model's checks: tests place the reference years' deadlines
+    relative to today's date, which may be years after the emulation year."""
     record = Deadlines(cluster=Cluster.objects.get(slug=slug), year=year, **dates)
-    record.full_clean()
     record.save()
     return record

@@ -190,3 +190,26 @@ def test_a_returned_record_is_not_marked_late_until_it_comes_back(client, admin_
     page = client.get(reverse("figures:cluster-year", args=["tay-bac", 2024])).text
     assert "nộp muộn" not in page.split('data-province="14"')[1].split("</tr>")[0]
     assert "nộp muộn" not in client.get(reverse("figures:detail", args=[2024, "14"])).text
+
+
+@pytest.mark.parametrize(
+    "changes, field, message",
+    [
+        ({"figures_due": "15/01/2023"}, "figures_due", "nằm ngoài năm thi đua 2024"),
+        ({"conference_on": "01/01/2026"}, "conference_on", "nằm ngoài năm thi đua 2024"),
+        (
+            {"self_scores_due": "28/02/2025", "cross_check_due": "27/02/2025"},
+            "cross_check_due",
+            "phải sau hạn nộp bảng tự chấm điểm",
+        ),
+    ],
+)
+def test_dates_outside_the_year_or_out_of_order_are_refused(
+    client, admin_user, changes, field, message
+):
+    client.force_login(admin_user)
+    response = client.post(URL, {**FORM, **changes})
+    assert response.status_code == 400
+    assert message in str(response.context["form"].errors[field])
+    assert f'id="id_{field}-error"' in response.text
+    assert not Deadlines.objects.exists()

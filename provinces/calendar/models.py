@@ -4,6 +4,7 @@ import datetime
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from simple_history.models import HistoricalRecords
@@ -65,6 +66,32 @@ class Deadlines(models.Model):
 
     def __str__(self) -> str:
         return f"Hạn nộp {self.year} — {self.cluster.name}"
+
+    def clean(self) -> None:
+        """Dates belong to the emulation year: from 1 January of the year to the end of the
+        next (figures come in early next year); cross-checking follows self-scoring."""
+        if self.year is None:
+            return
+        first, last = datetime.date(self.year, 1, 1), datetime.date(self.year + 1, 12, 31)
+        errors = {}
+        for name in DEADLINE_FIELDS:
+            day = getattr(self, name)
+            if day is not None and not first <= day <= last:
+                errors[name] = (
+                    f"Ngày {day:%d/%m/%Y} nằm ngoài năm thi đua {self.year}: chọn một ngày từ "
+                    f"{first:%d/%m/%Y} đến {last:%d/%m/%Y}."
+                )
+        if (
+            "cross_check_due" not in errors
+            and self.self_scores_due
+            and self.cross_check_due
+            and self.cross_check_due < self.self_scores_due
+        ):
+            errors["cross_check_due"] = (
+                "Hạn chấm chéo phải sau hạn nộp bảng tự chấm điểm: chấm chéo dựa trên bảng tự chấm."
+            )
+        if errors:
+            raise ValidationError(errors)
 
     def dates(self) -> list[tuple[str, str, datetime.date | None]]:
         """(field, label, date) in the order of the year, for pages and e-mails."""
