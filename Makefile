@@ -7,7 +7,7 @@ DEV_ENV := DEBUG=1
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint migrations-check pytest serve backup restore vendor messages clean
+.PHONY: run reminders test lint migrations-check pytest serve backup restore vendor messages clean
 
 $(VENV)/.installed-run: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,12 +19,19 @@ $(VENV)/.installed-test: $(VENV)/.installed-run
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $@
 
-## run: install, migrate, load the demo data and serve on http://127.0.0.1:8000 (SQLite)
+## run: install, migrate, load the demo data and serve on http://127.0.0.1:8000 (SQLite),
+## with the notice worker (db_worker) beside it; e-mails are printed on the console
 run: $(VENV)/.installed-run
 	$(DEV_ENV) $(BIN)/python manage.py migrate --noinput
 	$(DEV_ENV) $(BIN)/python manage.py seed_demo
 	@echo "Cổng thông tin: http://$(HOST):$(PORT)/  (tài khoản admin / demo, phutho / demo, …)"
+	$(DEV_ENV) $(BIN)/python manage.py db_worker --no-startup-delay & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(DEV_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+## reminders: send today's reminders and digests (production: the systemd timer in deploy/)
+reminders: $(VENV)/.installed-run
+	$(DEV_ENV) $(BIN)/python manage.py send_reminders
 
 ## test: lint, check that models and migrations agree, and run the whole pytest suite
 test: lint migrations-check pytest

@@ -208,3 +208,18 @@ def can_export_all_figures(user: User, term: ClusterTerm | None) -> bool:
 def can_edit_report_settings(user: User, term: ClusterTerm | None) -> bool:
     """The report's number, date, signer and recipients: the chair of the year, admins."""
     return reads_every_state(user, term)
+
+
+# The cluster's calendar and notices -------------------------------------------------------
+#
+# The chair of a year (and an admin) sets that year's deadlines; everyone in the cluster
+# reads them. A notice is read by its recipient only; every signed-in user keeps their own
+# notice preferences and e-mail address.
+
+
+def can_edit_deadlines(user: User, term: ClusterTerm | None) -> bool:
+    return reads_every_state(user, term)
+
+
+def can_read_notice(user: User, recipient_id: int) -> bool:
+    return user.is_authenticated and user.pk == recipient_id

@@ -13,6 +13,7 @@ import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
+from cluster_portal.email_config import email_settings
 from cluster_portal.logging import logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -90,6 +91,8 @@ INSTALLED_APPS = [
     "import_export",
     "axes",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
     "cluster_portal",
     "provinces",
     "emulation",
@@ -262,6 +265,25 @@ CLIENT_IP_HEADER = os.environ.get("CLIENT_IP_HEADER", "").strip()
 if CLIENT_IP_HEADER and not CLIENT_IP_HEADER.replace("-", "").isalnum():
     raise ImproperlyConfigured(f"CLIENT_IP_HEADER={CLIENT_IP_HEADER!r} is not a header name")
 TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", ["127.0.0.1", "::1"])
+
+# Notices that a user action triggers go on a queue kept in the database (works on SQLite
+# and PostgreSQL) and are sent by `manage.py db_worker` (deploy/cluster-portal-worker.service).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# E-mail: EMAIL_URL (smtp://user:password@host:587, smtp+ssl://…:465, console:, dummy:) or
+# the separate EMAIL_BACKEND / EMAIL_HOST / … variables. Development prints mail on the console.
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Cụm thi đua LMHTX <no-reply@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+_email = email_settings(os.environ, debug=DEBUG)
+EMAIL_BACKEND = _email["EMAIL_BACKEND"]
+EMAIL_HOST, EMAIL_PORT = _email["EMAIL_HOST"], _email["EMAIL_PORT"]
+EMAIL_HOST_USER, EMAIL_HOST_PASSWORD = _email["EMAIL_HOST_USER"], _email["EMAIL_HOST_PASSWORD"]
+EMAIL_USE_TLS, EMAIL_USE_SSL = _email["EMAIL_USE_TLS"], _email["EMAIL_USE_SSL"]
+EMAIL_TIMEOUT = 20
+# The address links in e-mails point at (no request to take it from in a background task).
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+if not SITE_URL.startswith(("http://", "https://")):
+    raise ImproperlyConfigured(f"SITE_URL={SITE_URL!r} must start with http:// or https://")
 
 # One key=value line per record on standard output (cluster_portal/logging.py); gunicorn's
 # access log uses the same formatter (deploy/gunicorn.conf.py).

@@ -10,6 +10,8 @@ urlpatterns = [
     path("healthz/", healthz, name="healthz"),
     path("", include("provinces.figures.urls")),
     path("", include("provinces.register.urls")),
+    path("", include("provinces.calendar.urls")),
+    path("", include("provinces.notices.urls")),
     path("", include("emulation.rotation.urls")),
     path("", include("emulation.conference.urls")),
     path("", include("emulation.reports.urls")),

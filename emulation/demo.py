@@ -12,7 +12,7 @@ from emulation.models import (
     Recommendation,
     ReportSettings,
 )
-from provinces.models import Cluster
+from provinces.models import Cluster, Deadlines
 from provinces.organisation.selectors import province_for_code
 from provinces.register.services import borrower_find_or_create
 
@@ -114,3 +114,37 @@ def emulation_year_2023_seed() -> bool:
         nomination.full_clean()
         nomination.save()
     return True
+
+
+# Demo calendar: figures due mid-November, the conference at the end of the month, as the
+# 2023 article's conference (30/11/2023) suggests.
+_DEMO_DEADLINES = {
+    ("tay-bac", 2023): {"figures_due": "2023-11-15", "conference_on": "2023-11-30"},
+    ("tay-bac", 2024): {"figures_due": "2025-01-15", "conference_on": "2024-11-28"},
+    ("mien-nui-phia-bac-1", 2025): {
+        "figures_due": "2026-01-15",
+        "self_scores_due": "2026-02-27",
+        "cross_check_due": "2026-03-13",
+        "achievement_reports_due": "2026-03-31",
+        "conference_on": "2025-12-05",
+    },
+}
+
+
+def demo_deadlines_seed() -> int:
+    """Deadlines for the demo cluster-years; existing ones are left alone."""
+    created = 0
+    for (slug, year), dates in _DEMO_DEADLINES.items():
+        cluster = Cluster.objects.filter(slug=slug).first()
+        if cluster is None or Deadlines.objects.filter(cluster=cluster, year=year).exists():
+            continue
+        record = Deadlines(
+            cluster=cluster,
+            year=year,
+            **{name: datetime.date.fromisoformat(day) for name, day in dates.items()},
+        )
+        record.full_clean()
+        record._change_reason = "Dữ liệu mẫu"
+        record.save()
+        created += 1
+    return created

@@ -139,3 +139,8 @@ class ClusterTermAdmin(VersionedAdminMixin, OrganisationAccess, CheckedHistoryAd
     list_filter = ["cluster", "year"]
     list_select_related = ["cluster", "head", "vice"]
     autocomplete_fields = ["head", "vice"]
+
+
+# Feature packages' admins register themselves when imported.
+from .calendar import admin as calendar_admin  # noqa: E402, F401
+from .notices import admin as notices_admin  # noqa: E402, F401

@@ -1,6 +1,8 @@
 """The app's models, defined in its feature packages and gathered here for Django."""
 
+from .calendar.models import Deadlines
 from .figures.models import FiguresQuerySet, FiguresStatus, YearlyFigures
+from .notices.models import Notice, NoticePreference
 from .organisation.models import (
     YEAR_VALIDATORS,
     Cluster,
@@ -31,6 +33,7 @@ __all__ = [
     "ClusterMembership",
     "ClusterTerm",
     "Cooperative",
+    "Deadlines",
     "CooperativeQuerySet",
     "Disbursement",
     "DisbursementQuerySet",
@@ -38,6 +41,8 @@ __all__ = [
     "FiguresStatus",
     "Fund",
     "MembershipQuerySet",
+    "Notice",
+    "NoticePreference",
     "Province",
     "ProvinceQuerySet",
     "StaffProfile",

@@ -81,8 +81,9 @@ def test_the_year_page_runs_a_fixed_number_of_queries(
     cluster = build_cluster(provinces)
     client.force_login(admin_user)
     # session, user, cluster, members, term, figures, previous figures, staff profile,
-    # disbursement predecessors and totals (2), and the session save in a savepoint (3)
-    with django_assert_max_num_queries(13):
+    # disbursement predecessors and totals (2), the session save in a savepoint (3), and
+    # the year's deadlines (late marking)
+    with django_assert_max_num_queries(14):
         response = client.get(reverse("figures:cluster-year", args=[cluster.slug, 2024]))
     assert response.text.count('data-province="') == provinces
 
@@ -94,6 +95,6 @@ def test_the_record_page_runs_a_fixed_number_of_queries(
     cluster = build_cluster(provinces, years=5)
     unit = cluster.memberships.order_by("province__name").first().province
     client.force_login(admin_user)
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(15):  # 14, and the year's deadlines (late marking)
         response = client.get(reverse("figures:detail", args=[2024, unit.code]))
     assert response.status_code == 200

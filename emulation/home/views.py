@@ -5,6 +5,9 @@ from django.utils import timezone
 from cluster_portal import access
 from provinces.organisation.selectors import cluster_years
 
+from .selectors import overdue_count, reporting_tables, todos_for
+from .todos import snapshot
+
 
 @login_required
 def home(request):
@@ -24,10 +27,16 @@ def home(request):
         }
         for cy in visible
     ]
+    snap = snapshot()
+    todos = todos_for(user, snap)
     return render(
         request,
         "home/home.html",
         {
+            "todos": todos,
+            "overdue": overdue_count(todos, snap.now),
+            "now": snap.now,
+            "tables": reporting_tables(user, snap),
             "rows": rows,
             "current_year": current_year,
             "home_province": access.home_province(user),

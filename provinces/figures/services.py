@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from provinces.figures.rules import figures_warnings
 from provinces.models import FiguresStatus, YearlyFigures
+from provinces.notices.tasks import figures_event_on_commit
 
 
 class FiguresError(Exception):
@@ -98,6 +99,7 @@ def figures_submit(*, figures: YearlyFigures, by, explanation: str = "") -> Year
     figures.warnings_explanation = explanation if warnings else ""
     figures.submitted_by, figures.submitted_at = by, timezone.now()
     figures.version += 1
+    figures_event_on_commit(figures=figures, event="submitted", by=by)
     return _save(figures, by=by, reason="Nộp số liệu")
 
 
@@ -110,6 +112,7 @@ def figures_return(*, figures: YearlyFigures, by, reason: str) -> YearlyFigures:
         raise FiguresError("Cần ghi lý do trả lại để tỉnh biết phải sửa gì.")
     figures.status, figures.status_reason = FiguresStatus.RETURNED, reason.strip()
     figures.version += 1
+    figures_event_on_commit(figures=figures, event="returned", by=by)
     return _save(figures, by=by, reason="Trả lại: " + reason.strip())
 
 
@@ -121,6 +124,7 @@ def figures_approve(*, figures: YearlyFigures, by) -> YearlyFigures:
     figures.status = FiguresStatus.APPROVED
     figures.approved_by, figures.approved_at = by, timezone.now()
     figures.version += 1
+    figures_event_on_commit(figures=figures, event="approved", by=by)
     return _save(figures, by=by, reason="Duyệt số liệu")
 
 

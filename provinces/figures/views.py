@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from cluster_portal import access
+from provinces.calendar.selectors import deadlines_for, submitted_late
 from provinces.figures.aggregation import percent_change
 from provinces.figures.forms import FiguresForm, ReasonForm, SubmitForm
 from provinces.figures.rules import figures_warnings
@@ -85,8 +86,11 @@ def figures_detail(request, year: int, code: str):
                 }
             )
     loans = disbursement_totals(provinces=[py.province], year=year)
+    deadlines = deadlines_for(py.cluster, year) if py.cluster else None
     context = {
         "py": py,
+        "deadlines": deadlines,
+        "is_late": submitted_late(figures, deadlines),
         "loans_all": loans.all_funds[py.province.pk],
         "loans_htx_dev": loans.htx_dev[py.province.pk],
         "can_view_register": access.can_view_register(user, py),
@@ -211,9 +215,11 @@ def cluster_year(request, cluster: str, year: int):
     unit = access.unit_of(user, year)
     loans = disbursement_totals(provinces=overview.members, year=year)
     member_ids = overview.member_ids
+    deadlines = deadlines_for(cluster_obj, year)
     for row in overview.rows:
         row.loans_all = loans.all_funds[row.province.pk]
         row.loans_htx_dev = loans.htx_dev[row.province.pk]
+        row.late = submitted_late(row.progress, deadlines)
         # The "Xem" link only where the record page would open.
         row.can_open = access.can_view_figures(
             user,
@@ -228,6 +234,7 @@ def cluster_year(request, cluster: str, year: int):
         )
     context = {
         "overview": overview,
+        "deadlines": deadlines,
         "loans": loans,
         "is_chair": access.is_chair(user, overview.term),
         "own_unit": unit,

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from emulation.demo import award_types_seed, emulation_year_2023_seed
+from emulation.demo import award_types_seed, demo_deadlines_seed, emulation_year_2023_seed
 from provinces.demo import (
     demo_figures_seed,
     demo_loans_seed,
@@ -38,6 +38,7 @@ class Command(BaseCommand):
             figures = demo_figures_seed()
             loans = demo_loans_seed()
             emulation_year_2023_seed()
+            demo_deadlines_seed()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Đã nạp dữ liệu mẫu: {len(usernames)} tài khoản ({', '.join(usernames)}), "

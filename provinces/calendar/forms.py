@@ -1,0 +1,30 @@
+from django import forms
+
+from .models import DEADLINE_FIELDS, Deadlines
+
+DATE_FORMAT = "%d/%m/%Y"
+
+
+class DeadlinesForm(forms.ModelForm):
+    seen_version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+    class Meta:
+        model = Deadlines
+        fields = list(DEADLINE_FIELDS)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["seen_version"].initial = self.instance.version
+        for name in DEADLINE_FIELDS:
+            field = self.fields[name]
+            field.input_formats = [DATE_FORMAT]
+            field.widget = forms.DateInput(
+                format=DATE_FORMAT,
+                attrs={
+                    "placeholder": "dd/mm/yyyy",
+                    "class": "form-control",
+                    "inputmode": "numeric",
+                },
+            )
+            field.error_messages["invalid"] = "Ngày không hợp lệ: viết theo dạng ngày/tháng/năm."
+            field.help_text = "Để trống nếu năm nay không có hạn này."

@@ -1,0 +1,64 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+
+from cluster_portal import access
+from provinces.models import Cluster
+from provinces.organisation.selectors import cluster_members
+
+from .forms import DeadlinesForm
+from .selectors import deadlines_or_defaults
+from .services import StaleDeadlinesError, deadlines_save
+
+
+@login_required
+def deadlines(request, cluster: str, year: int):
+    """A cluster-year's deadlines: every member reads them; the chair and admins set them."""
+    cluster_obj = get_object_or_404(Cluster, slug=cluster)
+    members = cluster_members(cluster_obj, year)
+    if not members or not access.can_view_cluster_year(request.user, {m.pk for m in members}, year):
+        raise Http404
+    term = cluster_obj.terms.select_related("head").filter(year=year).first()
+    can_edit = access.can_edit_deadlines(request.user, term)
+    if request.method == "POST" and not can_edit:
+        raise PermissionDenied
+    record, is_default = deadlines_or_defaults(cluster_obj, year)
+    form = DeadlinesForm(request.POST or None, instance=record) if can_edit else None
+    status = 200
+    if form is not None and request.method == "POST":
+        if form.is_valid():
+            try:
+                deadlines_save(
+                    deadlines=form.instance,
+                    by=request.user,
+                    seen_version=form.cleaned_data["seen_version"],
+                )
+            except StaleDeadlinesError as exc:
+                form.data = form.data.copy()
+                form.data["seen_version"] = exc.current_version
+                form.add_error(None, str(exc))
+                status = 409
+            else:
+                messages.success(request, f"Đã lưu lịch hạn nộp năm {year}.")
+                return redirect("calendar:deadlines", cluster_obj.slug, year)
+        else:
+            status = 400
+    history = []
+    if record.pk:
+        history = record.history.select_related("history_user").order_by("-history_id")[:20]
+    return render(
+        request,
+        "calendar/deadlines.html",
+        {
+            "cluster": cluster_obj,
+            "year": year,
+            "term": term,
+            "deadlines": record,
+            "is_default": is_default,
+            "form": form,
+            "history": history,
+        },
+        status=status,
+    )

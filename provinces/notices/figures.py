@@ -1,0 +1,97 @@
+"""Notices about yearly figures: submitted (to the chair of the year), returned and
+approved (to whoever submitted). Built in a background task after the action commits."""
+
+from django.contrib.auth import get_user_model
+
+from cluster_portal import access
+from provinces.figures.selectors import province_year
+from provinces.models import StaffProfile, YearlyFigures
+
+from .models import NoticeKind
+from .services import NoticeDraft, notice_create, notice_email_send
+
+EVENTS = ("submitted", "returned", "approved")
+
+
+def chairs_of(term) -> list:
+    """The active users who chair `term`'s cluster-year (staff of its head alliance, after
+    mergers): one query."""
+    if term is None:
+        return []
+    chairs = []
+    for profile in StaffProfile.objects.select_related(
+        "user", "province__successor__successor"
+    ).filter(user__is_active=True):
+        profile.user._home_province = profile.province
+        if access.is_chair(profile.user, term):
+            chairs.append(profile.user)
+    return chairs
+
+
+def _draft(figures: YearlyFigures, event: str, actor) -> NoticeDraft:
+    who = (actor.get_full_name() or actor.get_username()) if actor else "hệ thống"
+    name, year = figures.province.alliance_name, figures.year
+    key = f"figures:{figures.pk}:{event}:v{figures.version}"
+    url = figures.get_absolute_url()
+    if event == "submitted":
+        return NoticeDraft(
+            key=key,
+            kind=NoticeKind.FIGURES_SUBMITTED,
+            subject=f"{name} đã nộp số liệu năm {year}",
+            body=f"{who} đã nộp số liệu năm {year} của {name}. Số liệu chờ Cụm trưởng duyệt "
+            "hoặc trả lại.",
+            url=url,
+        )
+    if event == "returned":
+        return NoticeDraft(
+            key=key,
+            kind=NoticeKind.FIGURES_RETURNED,
+            subject=f"Số liệu năm {year} của {name} bị trả lại",
+            body=f"{who} đã trả lại số liệu năm {year} của {name} để sửa.\n"
+            f"Lý do: {figures.status_reason}",
+            url=url,
+        )
+    return NoticeDraft(
+        key=key,
+        kind=NoticeKind.FIGURES_APPROVED,
+        subject=f"Số liệu năm {year} của {name} đã được duyệt",
+        body=f"{who} đã duyệt số liệu năm {year} của {name}. Bản ghi đã được khóa.",
+        url=url,
+    )
+
+
+def figures_event_notify(*, figures_id: int, event: str, actor_id: int | None) -> int:
+    """Tell the people concerned about `event` on a figures record; returns how many new
+    notices were recorded. Nobody who may not read the record is told."""
+    if event not in EVENTS:
+        raise ValueError(f"unknown figures event {event!r}")
+    figures = (
+        YearlyFigures.objects.select_related("province", "submitted_by")
+        .filter(pk=figures_id)
+        .first()
+    )
+    if figures is None:
+        return 0
+    py = province_year(figures.province.code, figures.year)
+    if py is None or py.figures is None or py.figures.pk != figures.pk:
+        return 0
+    actor = get_user_model().objects.filter(pk=actor_id).first() if actor_id else None
+    if event == "submitted":
+        # A year without a chair yet: the admins, who may decide in its place, are told.
+        recipients = chairs_of(py.term) or list(
+            get_user_model().objects.filter(is_superuser=True, is_active=True)
+        )
+    else:
+        recipients = [figures.submitted_by] if figures.submitted_by else []
+    draft = _draft(figures, event, actor)
+    created = 0
+    for user in recipients:
+        if actor is not None and user.pk == actor.pk:
+            continue  # nobody is told about their own action
+        if not access.can_view_figures(user, py):
+            continue
+        notice = notice_create(recipient=user, draft=draft)
+        if notice is not None:
+            created += 1
+            notice_email_send(notice_id=notice.pk)
+    return created

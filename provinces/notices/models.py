@@ -1,0 +1,113 @@
+"""Notices: what the portal tells a person, in its inbox and by e-mail, each exactly once."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+
+class NoticeKind(models.TextChoices):
+    FIGURES_SUBMITTED = "figures_submitted", "Số liệu chờ duyệt"
+    FIGURES_RETURNED = "figures_returned", "Số liệu bị trả lại"
+    FIGURES_APPROVED = "figures_approved", "Số liệu đã duyệt"
+    REMINDER = "reminder", "Nhắc hạn"
+    OVERDUE = "overdue", "Quá hạn"
+
+
+class Delivery(models.TextChoices):
+    IMMEDIATE = "immediate", "Gửi thư ngay khi có thông báo"
+    DIGEST = "digest", "Gộp thành một thư mỗi ngày"
+
+
+class EmailState(models.TextChoices):
+    PENDING = "pending", "Chờ gửi ngay"
+    DIGEST = "digest", "Chờ thư tổng hợp"
+    SENT = "sent", "Đã gửi thư"
+    NONE = "none", "Không gửi thư"
+
+
+class NoticePreference(models.Model):
+    """How a user wants to be told. No row: immediate e-mail, reminders on."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name="người dùng",
+        on_delete=models.CASCADE,
+        related_name="notice_preference",
+    )
+    delivery = models.CharField(
+        "cách nhận thư", max_length=10, choices=Delivery.choices, default=Delivery.IMMEDIATE
+    )
+    mute_reminders = models.BooleanField(
+        "tắt nhắc hạn",
+        default=False,
+        help_text="Không nhận thư và thông báo nhắc hạn; vẫn nhận thông báo trả lại, duyệt.",
+    )
+
+    class Meta:
+        verbose_name = "cách nhận thông báo"
+        verbose_name_plural = "cách nhận thông báo"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(delivery__in=Delivery.values), name="notice_pref_delivery_valid"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user.get_username()}: {self.get_delivery_display()}"
+
+
+class NoticeQuerySet(models.QuerySet):
+    def unread(self) -> "NoticeQuerySet":
+        return self.filter(read_at__isnull=True)
+
+
+class Notice(models.Model):
+    """One thing told to one person. `key` names the event (figures 12 returned at version
+    5, the 7-day reminder of a deadline…): a second notice with the same key for the same
+    person is never created, so a rerun tells nobody twice."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="người nhận",
+        on_delete=models.CASCADE,
+        related_name="notices",
+    )
+    key = models.CharField("khóa sự kiện", max_length=200)
+    kind = models.CharField("loại", max_length=20, choices=NoticeKind.choices)
+    subject = models.CharField("tiêu đề", max_length=255)
+    body = models.TextField("nội dung")
+    url = models.CharField("đường dẫn", max_length=300, blank=True)
+    created_at = models.DateTimeField("tạo lúc", auto_now_add=True)
+    read_at = models.DateTimeField("đã đọc lúc", null=True, blank=True)
+    email_state = models.CharField(
+        "thư", max_length=10, choices=EmailState.choices, default=EmailState.PENDING
+    )
+    emailed_at = models.DateTimeField("gửi thư lúc", null=True, blank=True)
+
+    objects = NoticeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "thông báo"
+        verbose_name_plural = "thông báo"
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["recipient", "read_at"], name="notice_recipient_unread")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "key"],
+                name="notice_once_per_recipient_key",
+                violation_error_message="Thông báo này đã được gửi cho người này.",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=NoticeKind.values), name="notice_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(email_state__in=EmailState.values), name="notice_email_state_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.recipient.get_username()}: {self.subject}"
+
+    @property
+    def is_unread(self) -> bool:
+        return self.read_at is None

@@ -1,0 +1,15 @@
+from django.urls import path
+
+from . import views
+
+app_name = "notices"
+
+urlpatterns = [
+    path("notices/", views.inbox, name="inbox"),
+    path("notices/unread.json", views.unread, name="unread"),
+    path("notices/<int:pk>/read/", views.mark_read, name="read"),
+    path("notices/read-all/", views.mark_all_read, name="read-all"),
+    path("notices/preferences/", views.preferences, name="preferences"),
+    path("account/email/", views.email_change, name="email-change"),
+    path("account/email/confirm/<str:token>/", views.email_confirm, name="email-confirm"),
+]

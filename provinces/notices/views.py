@@ -1,0 +1,109 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from cluster_portal import access
+
+from .account import EmailChangeError, email_change_confirm, email_change_request
+from .forms import EmailChangeForm, PreferenceForm
+from .models import Notice
+from .services import notice_mark_read, notices_mark_all_read, preference_for, preference_save
+
+
+@login_required
+def unread(request):
+    """The navbar's badge (static/js/notices.js): how many notices the user has not read."""
+    count = Notice.objects.filter(recipient=request.user).unread().count()
+    response = JsonResponse({"unread": count})
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+def inbox(request):
+    notices = Notice.objects.filter(recipient=request.user).order_by("-created_at", "-pk")
+    page = Paginator(notices, 30).get_page(request.GET.get("page"))
+    unread_count = Notice.objects.filter(recipient=request.user).unread().count()
+    return render(request, "notices/inbox.html", {"page": page, "unread_count": unread_count})
+
+
+def _notice_for(request, pk: int) -> Notice:
+    notice = get_object_or_404(Notice, pk=pk)
+    if not access.can_read_notice(request.user, notice.recipient_id):
+        raise Http404
+    return notice
+
+
+@login_required
+@require_POST
+def mark_read(request, pk: int):
+    """Mark one notice read, then go where it points (or back to the inbox)."""
+    notice = notice_mark_read(notice=_notice_for(request, pk))
+    target = notice.url if request.POST.get("open") else ""
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return redirect(target)
+    return redirect("notices:inbox")
+
+
+@login_required
+@require_POST
+def mark_all_read(request):
+    count = notices_mark_all_read(user=request.user)
+    messages.success(request, f"Đã đánh dấu {count} thông báo là đã đọc.")
+    return redirect("notices:inbox")
+
+
+@login_required
+def preferences(request):
+    current = preference_for(request.user)
+    form = PreferenceForm(
+        request.POST or None,
+        initial={"delivery": current.delivery, "mute_reminders": current.mute_reminders},
+    )
+    email_form = EmailChangeForm(user=request.user)
+    if request.method == "POST" and form.is_valid():
+        preference_save(user=request.user, **form.cleaned_data)
+        messages.success(request, "Đã lưu cách nhận thông báo.")
+        return redirect("notices:preferences")
+    return render(
+        request,
+        "notices/preferences.html",
+        {"form": form, "email_form": email_form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_POST
+def email_change(request):
+    email_form = EmailChangeForm(request.POST, user=request.user)
+    if email_form.is_valid():
+        email_change_request(user=request.user, email=email_form.cleaned_data["email"])
+        messages.success(
+            request,
+            f"Đã gửi đường dẫn xác nhận tới {email_form.cleaned_data['email']}. Địa chỉ chỉ "
+            "được đổi khi bạn mở đường dẫn đó.",
+        )
+        return redirect("notices:preferences")
+    current = preference_for(request.user)
+    form = PreferenceForm(
+        initial={"delivery": current.delivery, "mute_reminders": current.mute_reminders}
+    )
+    return render(
+        request, "notices/preferences.html", {"form": form, "email_form": email_form}, status=400
+    )
+
+
+@login_required
+def email_confirm(request, token: str):
+    try:
+        email = email_change_confirm(user=request.user, token=token)
+    except EmailChangeError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"Địa chỉ thư điện tử của bạn nay là {email}.")
+    return redirect("notices:preferences")
