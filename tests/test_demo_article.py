@@ -46,7 +46,7 @@ LOANS = {"all": (135, "62.375"), "htx_dev": (120, "61.175")}
 def demo():
     with override_settings(DEBUG=True):
         call_command("seed_demo", stdout=io.StringIO())
-    return cluster_report(cluster=Cluster.objects.get(slug="tay-bac"), year=2023)
+    return cluster_report(cluster=Cluster.objects.get(slug="tay-bac"), year=2023, user=None)
 
 
 def test_the_report_selector_gives_every_figure_of_the_article(demo):
