@@ -62,6 +62,7 @@ def award_types_seed() -> None:
 def emulation_year_2023_seed() -> bool:
     """The XIIth conference, its recommendations and the nominations it endorsed. Does
     nothing when the 2023 conference is already recorded. Returns whether it recorded it."""
+    award_types_seed()
     cluster = Cluster.objects.get(slug="tay-bac")
     # The document number is invented (the article gives none); date, place and signer
     # default from the conference record below.

@@ -37,7 +37,7 @@ def test_a_year_without_members_disables_the_form_with_the_reason(client, admin_
     assert "Cụm thi đua" in response.text.split('data-testid="rotate-blocked"')[1]
     assert "<fieldset disabled>" in response.text
     posted = client.post(reverse("rotation:rotate", args=["tay-bac"]), {"to_year": 2026})
-    assert posted.status_code == 200 and "không có thành viên nào năm 2026" in posted.text
+    assert posted.status_code == 400 and "không có thành viên nào năm 2026" in posted.text
     assert not ClusterTerm.objects.filter(cluster__slug="tay-bac", year=2026).exists()
 
 

@@ -50,7 +50,7 @@ def rotate(request, cluster: str):
     members = cluster_members(cluster_obj, to_year)
     existing = ClusterTerm.objects.filter(cluster=cluster_obj, year=to_year).first()
     form = RotateForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         initial={"to_year": to_year, "seen_version": existing.version if existing else 0},
         members=members,
     )

@@ -1,13 +1,12 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
-from cluster_portal.admin_access import OrganisationAccess
+from cluster_portal.admin_access import CheckedHistoryAdmin, OrganisationAccess
 
 from .models import DEADLINE_FIELDS, Deadlines
 
 
 @admin.register(Deadlines)
-class DeadlinesAdmin(OrganisationAccess, SimpleHistoryAdmin):
+class DeadlinesAdmin(OrganisationAccess, CheckedHistoryAdmin):
     """Read here, with history; set on the cluster-year's deadlines page, which checks
     that nobody else changed them in the meantime."""
 

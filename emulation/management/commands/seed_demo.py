@@ -2,7 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from emulation.demo import award_types_seed, demo_deadlines_seed, emulation_year_2023_seed
+from emulation.demo import demo_deadlines_seed, emulation_year_2023_seed
 from provinces.demo import (
     demo_figures_seed,
     demo_loans_seed,
@@ -33,7 +33,6 @@ class Command(BaseCommand):
             raise CommandError("--password không được để trống.")
         with transaction.atomic():
             organisation_seed()
-            award_types_seed()
             usernames = demo_users_seed(password=password)
             figures = demo_figures_seed()
             loans = demo_loans_seed()
