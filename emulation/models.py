@@ -404,3 +404,40 @@ class Nomination(models.Model):
             raise ValidationError(
                 {field: f"{province.name} không phải thành viên của cụm năm {self.year}."}
             )
+
+
+# Emulation scoring (emulation/scoring/): the agreement, criteria, targets, sheets, scores.
+from .scoring.models import (  # noqa: E402
+    AgreementStatus,
+    Criterion,
+    CriterionKind,
+    EvidenceFile,
+    Score,
+    ScoreSheet,
+    ScoringAgreement,
+    SheetStatus,
+    Target,
+)
+
+__all__ = [
+    "AgreementStatus",
+    "Attendee",
+    "AwardQuota",
+    "AwardType",
+    "ClusterTerm",
+    "Conference",
+    "Criterion",
+    "CriterionKind",
+    "EvidenceFile",
+    "Nomination",
+    "NominationStatus",
+    "Recommendation",
+    "Score",
+    "ScoreSheet",
+    "ScoringAgreement",
+    "SheetStatus",
+    "Target",
+    "VoteRule",
+    "ROMAN",
+    "roman_validator",
+]
