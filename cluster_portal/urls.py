@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("emulation.urls")),
     path("", include("emulation.urls_reports")),
     path("", include("emulation.urls_nominations")),
+    path("", include("emulation.scoring.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -70,3 +70,6 @@ class NominationAdmin(OrganisationAccess, SimpleHistoryAdmin):
         "nominee_cooperative__province",
     ]
     autocomplete_fields = ["nominee_alliance", "nominee_cooperative"]
+
+
+from .scoring import admin as scoring_admin  # noqa: E402,F401 - registers the scoring admin

@@ -10,346 +10,1053 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('emulation', '0006_nomination_rules'),
-        ('provinces', '0006_constraint_messages_keep_abbreviations'),
+        ("emulation", "0006_nomination_rules"),
+        ("provinces", "0006_constraint_messages_keep_abbreviations"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Criterion',
+            name="Criterion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.CharField(max_length=12, verbose_name='số thứ tự')),
-                ('title', models.CharField(max_length=500, verbose_name='nội dung tiêu chí')),
-                ('kind', models.CharField(choices=[('group', 'Nhóm tiêu chí'), ('judged', 'Chấm theo đánh giá'), ('target', 'Theo chỉ tiêu giao'), ('band', 'Theo mức (khung điểm)'), ('bonus', 'Điểm thưởng'), ('penalty', 'Điểm trừ')], max_length=10, verbose_name='loại')),
-                ('max_points', models.DecimalField(decimal_places=1, max_digits=6, verbose_name='điểm tối đa')),
-                ('indicator', models.CharField(blank=True, max_length=40, verbose_name='chỉ tiêu số liệu')),
-                ('denominator', models.CharField(blank=True, max_length=40, verbose_name='mẫu số (tỷ lệ)')),
-                ('bands', models.JSONField(blank=True, default=list, verbose_name='khung điểm')),
-                ('order', models.PositiveIntegerField(default=0, verbose_name='thứ tự')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='children', to='emulation.criterion', verbose_name='thuộc nhóm')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.CharField(max_length=12, verbose_name="số thứ tự")),
+                ("title", models.CharField(max_length=500, verbose_name="nội dung tiêu chí")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("group", "Nhóm tiêu chí"),
+                            ("judged", "Chấm theo đánh giá"),
+                            ("target", "Theo chỉ tiêu giao"),
+                            ("band", "Theo mức (khung điểm)"),
+                            ("bonus", "Điểm thưởng"),
+                            ("penalty", "Điểm trừ"),
+                        ],
+                        max_length=10,
+                        verbose_name="loại",
+                    ),
+                ),
+                (
+                    "max_points",
+                    models.DecimalField(decimal_places=1, max_digits=6, verbose_name="điểm tối đa"),
+                ),
+                (
+                    "indicator",
+                    models.CharField(blank=True, max_length=40, verbose_name="chỉ tiêu số liệu"),
+                ),
+                (
+                    "denominator",
+                    models.CharField(blank=True, max_length=40, verbose_name="mẫu số (tỷ lệ)"),
+                ),
+                ("bands", models.JSONField(blank=True, default=list, verbose_name="khung điểm")),
+                ("order", models.PositiveIntegerField(default=0, verbose_name="thứ tự")),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="children",
+                        to="emulation.criterion",
+                        verbose_name="thuộc nhóm",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'tiêu chí chấm điểm',
-                'verbose_name_plural': 'tiêu chí chấm điểm',
-                'ordering': ['agreement', 'order', 'pk'],
+                "verbose_name": "tiêu chí chấm điểm",
+                "verbose_name_plural": "tiêu chí chấm điểm",
+                "ordering": ["agreement", "order", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalScoringAgreement',
+            name="HistoricalScoringAgreement",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(2000), django.core.validators.MaxValueValidator(2100)], verbose_name='năm')),
-                ('total_points', models.DecimalField(decimal_places=1, default=Decimal('100'), max_digits=6, verbose_name='tổng điểm tối đa (không kể điểm thưởng)')),
-                ('status', models.CharField(choices=[('draft', 'Dự thảo'), ('signed', 'Đã ký giao ước')], default='draft', max_length=10, verbose_name='trạng thái')),
-                ('signed_on', models.DateField(blank=True, null=True, verbose_name='ngày ký giao ước')),
-                ('tie_breaks', models.CharField(default='group1,bonus,vote', help_text='Các khóa cách nhau bởi dấu phẩy: group1 (điểm nhóm I), bonus (điểm thưởng), vote (số phiếu suy tôn tại hội nghị).', max_length=60, verbose_name='thứ tự xét khi bằng điểm')),
-                ('meeting_date', models.DateField(blank=True, null=True, verbose_name='ngày họp bình xét')),
-                ('meeting_present', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='số đại biểu có mặt')),
-                ('meeting_notes', models.TextField(blank=True, verbose_name='ghi chú biên bản')),
-                ('locked', models.BooleanField(default=False, verbose_name='đã khóa kết quả')),
-                ('reopen_reason', models.TextField(blank=True, verbose_name='lý do mở lại')),
-                ('version', models.PositiveIntegerField(default=1, verbose_name='phiên bản')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('cluster', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='provinces.cluster', verbose_name='cụm')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "year",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(2000),
+                            django.core.validators.MaxValueValidator(2100),
+                        ],
+                        verbose_name="năm",
+                    ),
+                ),
+                (
+                    "total_points",
+                    models.DecimalField(
+                        decimal_places=1,
+                        default=Decimal("100"),
+                        max_digits=6,
+                        verbose_name="tổng điểm tối đa (không kể điểm thưởng)",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("draft", "Dự thảo"), ("signed", "Đã ký giao ước")],
+                        default="draft",
+                        max_length=10,
+                        verbose_name="trạng thái",
+                    ),
+                ),
+                (
+                    "signed_on",
+                    models.DateField(blank=True, null=True, verbose_name="ngày ký giao ước"),
+                ),
+                (
+                    "tie_breaks",
+                    models.CharField(
+                        default="group1,bonus,vote",
+                        help_text="Các khóa cách nhau bởi dấu phẩy: group1 (điểm nhóm I), bonus (điểm thưởng), vote (số phiếu suy tôn tại hội nghị).",
+                        max_length=60,
+                        verbose_name="thứ tự xét khi bằng điểm",
+                    ),
+                ),
+                (
+                    "meeting_date",
+                    models.DateField(blank=True, null=True, verbose_name="ngày họp bình xét"),
+                ),
+                (
+                    "meeting_present",
+                    models.PositiveSmallIntegerField(
+                        blank=True, null=True, verbose_name="số đại biểu có mặt"
+                    ),
+                ),
+                ("meeting_notes", models.TextField(blank=True, verbose_name="ghi chú biên bản")),
+                ("locked", models.BooleanField(default=False, verbose_name="đã khóa kết quả")),
+                ("reopen_reason", models.TextField(blank=True, verbose_name="lý do mở lại")),
+                ("version", models.PositiveIntegerField(default=1, verbose_name="phiên bản")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "cluster",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="provinces.cluster",
+                        verbose_name="cụm",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'lịch sử giao ước thi đua',
-                'verbose_name_plural': 'historical giao ước thi đua (bảng chấm điểm)',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "lịch sử giao ước thi đua",
+                "verbose_name_plural": "historical giao ước thi đua (bảng chấm điểm)",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalTarget',
+            name="HistoricalTarget",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('value', models.DecimalField(decimal_places=2, max_digits=14, verbose_name='chỉ tiêu')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('criterion', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='emulation.criterion', verbose_name='tiêu chí')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('province', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='provinces.province', verbose_name='tỉnh')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "value",
+                    models.DecimalField(decimal_places=2, max_digits=14, verbose_name="chỉ tiêu"),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "criterion",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="emulation.criterion",
+                        verbose_name="tiêu chí",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "province",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="provinces.province",
+                        verbose_name="tỉnh",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'lịch sử chỉ tiêu',
-                'verbose_name_plural': 'historical chỉ tiêu giao',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "lịch sử chỉ tiêu",
+                "verbose_name_plural": "historical chỉ tiêu giao",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='Score',
+            name="Score",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('self_points', models.DecimalField(blank=True, decimal_places=1, max_digits=6, null=True, verbose_name='điểm tự chấm')),
-                ('justification', models.TextField(blank=True, verbose_name='giải trình')),
-                ('cluster_points', models.DecimalField(blank=True, decimal_places=1, max_digits=6, null=True, verbose_name='điểm Cụm chấm')),
-                ('cluster_reason', models.TextField(blank=True, verbose_name='lý do chênh lệch')),
-                ('response', models.CharField(blank=True, choices=[('', 'Chưa có ý kiến'), ('agree', 'Đồng ý'), ('contest', 'Không đồng ý')], default='', max_length=8, verbose_name='ý kiến của tỉnh')),
-                ('response_comment', models.TextField(blank=True, verbose_name='ý kiến giải trình của tỉnh')),
-                ('settled_points', models.DecimalField(blank=True, decimal_places=1, max_digits=6, null=True, verbose_name='điểm Cụm trưởng kết luận')),
-                ('settle_note', models.TextField(blank=True, verbose_name='kết luận')),
-                ('final_points', models.DecimalField(blank=True, decimal_places=1, max_digits=6, null=True, verbose_name='điểm chính thức')),
-                ('criterion', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='scores', to='emulation.criterion', verbose_name='tiêu chí')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "self_points",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=1,
+                        max_digits=6,
+                        null=True,
+                        verbose_name="điểm tự chấm",
+                    ),
+                ),
+                ("justification", models.TextField(blank=True, verbose_name="giải trình")),
+                (
+                    "cluster_points",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=1,
+                        max_digits=6,
+                        null=True,
+                        verbose_name="điểm Cụm chấm",
+                    ),
+                ),
+                ("cluster_reason", models.TextField(blank=True, verbose_name="lý do chênh lệch")),
+                (
+                    "response",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("", "Chưa có ý kiến"),
+                            ("agree", "Đồng ý"),
+                            ("contest", "Không đồng ý"),
+                        ],
+                        default="",
+                        max_length=8,
+                        verbose_name="ý kiến của tỉnh",
+                    ),
+                ),
+                (
+                    "response_comment",
+                    models.TextField(blank=True, verbose_name="ý kiến giải trình của tỉnh"),
+                ),
+                (
+                    "settled_points",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=1,
+                        max_digits=6,
+                        null=True,
+                        verbose_name="điểm Cụm trưởng kết luận",
+                    ),
+                ),
+                ("settle_note", models.TextField(blank=True, verbose_name="kết luận")),
+                (
+                    "final_points",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=1,
+                        max_digits=6,
+                        null=True,
+                        verbose_name="điểm chính thức",
+                    ),
+                ),
+                (
+                    "criterion",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="scores",
+                        to="emulation.criterion",
+                        verbose_name="tiêu chí",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'điểm theo tiêu chí',
-                'verbose_name_plural': 'điểm theo tiêu chí',
+                "verbose_name": "điểm theo tiêu chí",
+                "verbose_name_plural": "điểm theo tiêu chí",
             },
         ),
         migrations.CreateModel(
-            name='EvidenceFile',
+            name="EvidenceFile",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.FileField(max_length=200, upload_to=emulation.scoring.models.evidence_path, verbose_name='tệp')),
-                ('original_name', models.CharField(max_length=255, verbose_name='tên tệp')),
-                ('size', models.PositiveIntegerField(verbose_name='dung lượng (byte)')),
-                ('content_type', models.CharField(max_length=120, verbose_name='kiểu tệp')),
-                ('uploaded_at', models.DateTimeField(auto_now_add=True, verbose_name='tải lên lúc')),
-                ('uploaded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='người tải lên')),
-                ('score', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='evidence', to='emulation.score', verbose_name='điểm')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "file",
+                    models.FileField(
+                        max_length=200,
+                        upload_to=emulation.scoring.models.evidence_path,
+                        verbose_name="tệp",
+                    ),
+                ),
+                ("original_name", models.CharField(max_length=255, verbose_name="tên tệp")),
+                ("size", models.PositiveIntegerField(verbose_name="dung lượng (byte)")),
+                ("content_type", models.CharField(max_length=120, verbose_name="kiểu tệp")),
+                (
+                    "uploaded_at",
+                    models.DateTimeField(auto_now_add=True, verbose_name="tải lên lúc"),
+                ),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="người tải lên",
+                    ),
+                ),
+                (
+                    "score",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="evidence",
+                        to="emulation.score",
+                        verbose_name="điểm",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'tệp minh chứng',
-                'verbose_name_plural': 'tệp minh chứng',
-                'ordering': ['uploaded_at', 'pk'],
+                "verbose_name": "tệp minh chứng",
+                "verbose_name_plural": "tệp minh chứng",
+                "ordering": ["uploaded_at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='ScoreSheet',
+            name="ScoreSheet",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('draft', 'Bản nháp'), ('submitted', 'Đã nộp')], default='draft', max_length=10, verbose_name='trạng thái')),
-                ('submitted_at', models.DateTimeField(blank=True, null=True, verbose_name='thời điểm nộp')),
-                ('cross_checked_at', models.DateTimeField(blank=True, null=True, verbose_name='thời điểm chấm chéo')),
-                ('meeting_votes', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='số phiếu suy tôn tại hội nghị')),
-                ('version', models.PositiveIntegerField(default=1, verbose_name='phiên bản')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='cập nhật lúc')),
-                ('province', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='provinces.province', verbose_name='tỉnh')),
-                ('submitted_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='người nộp')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("draft", "Bản nháp"), ("submitted", "Đã nộp")],
+                        default="draft",
+                        max_length=10,
+                        verbose_name="trạng thái",
+                    ),
+                ),
+                (
+                    "submitted_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="thời điểm nộp"),
+                ),
+                (
+                    "cross_checked_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="thời điểm chấm chéo"),
+                ),
+                (
+                    "meeting_votes",
+                    models.PositiveSmallIntegerField(
+                        blank=True, null=True, verbose_name="số phiếu suy tôn tại hội nghị"
+                    ),
+                ),
+                ("version", models.PositiveIntegerField(default=1, verbose_name="phiên bản")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="cập nhật lúc")),
+                (
+                    "province",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="provinces.province",
+                        verbose_name="tỉnh",
+                    ),
+                ),
+                (
+                    "submitted_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="người nộp",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'bảng chấm điểm của tỉnh',
-                'verbose_name_plural': 'bảng chấm điểm của tỉnh',
+                "verbose_name": "bảng chấm điểm của tỉnh",
+                "verbose_name_plural": "bảng chấm điểm của tỉnh",
             },
         ),
         migrations.AddField(
-            model_name='score',
-            name='sheet',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='scores', to='emulation.scoresheet', verbose_name='bảng chấm'),
+            model_name="score",
+            name="sheet",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="scores",
+                to="emulation.scoresheet",
+                verbose_name="bảng chấm",
+            ),
         ),
         migrations.CreateModel(
-            name='HistoricalScore',
+            name="HistoricalScore",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('self_points', models.DecimalField(blank=True, decimal_places=1, max_digits=6, null=True, verbose_name='điểm tự chấm')),
-                ('justification', models.TextField(blank=True, verbose_name='giải trình')),
-                ('cluster_points', models.DecimalField(blank=True, decimal_places=1, max_digits=6, null=True, verbose_name='điểm Cụm chấm')),
-                ('cluster_reason', models.TextField(blank=True, verbose_name='lý do chênh lệch')),
-                ('response', models.CharField(blank=True, choices=[('', 'Chưa có ý kiến'), ('agree', 'Đồng ý'), ('contest', 'Không đồng ý')], default='', max_length=8, verbose_name='ý kiến của tỉnh')),
-                ('response_comment', models.TextField(blank=True, verbose_name='ý kiến giải trình của tỉnh')),
-                ('settled_points', models.DecimalField(blank=True, decimal_places=1, max_digits=6, null=True, verbose_name='điểm Cụm trưởng kết luận')),
-                ('settle_note', models.TextField(blank=True, verbose_name='kết luận')),
-                ('final_points', models.DecimalField(blank=True, decimal_places=1, max_digits=6, null=True, verbose_name='điểm chính thức')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('criterion', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='emulation.criterion', verbose_name='tiêu chí')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('sheet', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='emulation.scoresheet', verbose_name='bảng chấm')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "self_points",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=1,
+                        max_digits=6,
+                        null=True,
+                        verbose_name="điểm tự chấm",
+                    ),
+                ),
+                ("justification", models.TextField(blank=True, verbose_name="giải trình")),
+                (
+                    "cluster_points",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=1,
+                        max_digits=6,
+                        null=True,
+                        verbose_name="điểm Cụm chấm",
+                    ),
+                ),
+                ("cluster_reason", models.TextField(blank=True, verbose_name="lý do chênh lệch")),
+                (
+                    "response",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("", "Chưa có ý kiến"),
+                            ("agree", "Đồng ý"),
+                            ("contest", "Không đồng ý"),
+                        ],
+                        default="",
+                        max_length=8,
+                        verbose_name="ý kiến của tỉnh",
+                    ),
+                ),
+                (
+                    "response_comment",
+                    models.TextField(blank=True, verbose_name="ý kiến giải trình của tỉnh"),
+                ),
+                (
+                    "settled_points",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=1,
+                        max_digits=6,
+                        null=True,
+                        verbose_name="điểm Cụm trưởng kết luận",
+                    ),
+                ),
+                ("settle_note", models.TextField(blank=True, verbose_name="kết luận")),
+                (
+                    "final_points",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=1,
+                        max_digits=6,
+                        null=True,
+                        verbose_name="điểm chính thức",
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "criterion",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="emulation.criterion",
+                        verbose_name="tiêu chí",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "sheet",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="emulation.scoresheet",
+                        verbose_name="bảng chấm",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'lịch sử điểm',
-                'verbose_name_plural': 'historical điểm theo tiêu chí',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "lịch sử điểm",
+                "verbose_name_plural": "historical điểm theo tiêu chí",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='ScoringAgreement',
+            name="ScoringAgreement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(2000), django.core.validators.MaxValueValidator(2100)], verbose_name='năm')),
-                ('total_points', models.DecimalField(decimal_places=1, default=Decimal('100'), max_digits=6, verbose_name='tổng điểm tối đa (không kể điểm thưởng)')),
-                ('status', models.CharField(choices=[('draft', 'Dự thảo'), ('signed', 'Đã ký giao ước')], default='draft', max_length=10, verbose_name='trạng thái')),
-                ('signed_on', models.DateField(blank=True, null=True, verbose_name='ngày ký giao ước')),
-                ('tie_breaks', models.CharField(default='group1,bonus,vote', help_text='Các khóa cách nhau bởi dấu phẩy: group1 (điểm nhóm I), bonus (điểm thưởng), vote (số phiếu suy tôn tại hội nghị).', max_length=60, verbose_name='thứ tự xét khi bằng điểm')),
-                ('meeting_date', models.DateField(blank=True, null=True, verbose_name='ngày họp bình xét')),
-                ('meeting_present', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='số đại biểu có mặt')),
-                ('meeting_notes', models.TextField(blank=True, verbose_name='ghi chú biên bản')),
-                ('locked', models.BooleanField(default=False, verbose_name='đã khóa kết quả')),
-                ('reopen_reason', models.TextField(blank=True, verbose_name='lý do mở lại')),
-                ('version', models.PositiveIntegerField(default=1, verbose_name='phiên bản')),
-                ('cluster', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='scoring_agreements', to='provinces.cluster', verbose_name='cụm')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "year",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(2000),
+                            django.core.validators.MaxValueValidator(2100),
+                        ],
+                        verbose_name="năm",
+                    ),
+                ),
+                (
+                    "total_points",
+                    models.DecimalField(
+                        decimal_places=1,
+                        default=Decimal("100"),
+                        max_digits=6,
+                        verbose_name="tổng điểm tối đa (không kể điểm thưởng)",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("draft", "Dự thảo"), ("signed", "Đã ký giao ước")],
+                        default="draft",
+                        max_length=10,
+                        verbose_name="trạng thái",
+                    ),
+                ),
+                (
+                    "signed_on",
+                    models.DateField(blank=True, null=True, verbose_name="ngày ký giao ước"),
+                ),
+                (
+                    "tie_breaks",
+                    models.CharField(
+                        default="group1,bonus,vote",
+                        help_text="Các khóa cách nhau bởi dấu phẩy: group1 (điểm nhóm I), bonus (điểm thưởng), vote (số phiếu suy tôn tại hội nghị).",
+                        max_length=60,
+                        verbose_name="thứ tự xét khi bằng điểm",
+                    ),
+                ),
+                (
+                    "meeting_date",
+                    models.DateField(blank=True, null=True, verbose_name="ngày họp bình xét"),
+                ),
+                (
+                    "meeting_present",
+                    models.PositiveSmallIntegerField(
+                        blank=True, null=True, verbose_name="số đại biểu có mặt"
+                    ),
+                ),
+                ("meeting_notes", models.TextField(blank=True, verbose_name="ghi chú biên bản")),
+                ("locked", models.BooleanField(default=False, verbose_name="đã khóa kết quả")),
+                ("reopen_reason", models.TextField(blank=True, verbose_name="lý do mở lại")),
+                ("version", models.PositiveIntegerField(default=1, verbose_name="phiên bản")),
+                (
+                    "cluster",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="scoring_agreements",
+                        to="provinces.cluster",
+                        verbose_name="cụm",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'giao ước thi đua (bảng chấm điểm)',
-                'verbose_name_plural': 'giao ước thi đua (bảng chấm điểm)',
-                'ordering': ['cluster', '-year'],
+                "verbose_name": "giao ước thi đua (bảng chấm điểm)",
+                "verbose_name_plural": "giao ước thi đua (bảng chấm điểm)",
+                "ordering": ["cluster", "-year"],
             },
         ),
         migrations.AddField(
-            model_name='scoresheet',
-            name='agreement',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='sheets', to='emulation.scoringagreement', verbose_name='giao ước'),
+            model_name="scoresheet",
+            name="agreement",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="sheets",
+                to="emulation.scoringagreement",
+                verbose_name="giao ước",
+            ),
         ),
         migrations.CreateModel(
-            name='HistoricalScoreSheet',
+            name="HistoricalScoreSheet",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('status', models.CharField(choices=[('draft', 'Bản nháp'), ('submitted', 'Đã nộp')], default='draft', max_length=10, verbose_name='trạng thái')),
-                ('submitted_at', models.DateTimeField(blank=True, null=True, verbose_name='thời điểm nộp')),
-                ('cross_checked_at', models.DateTimeField(blank=True, null=True, verbose_name='thời điểm chấm chéo')),
-                ('meeting_votes', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='số phiếu suy tôn tại hội nghị')),
-                ('version', models.PositiveIntegerField(default=1, verbose_name='phiên bản')),
-                ('updated_at', models.DateTimeField(blank=True, editable=False, verbose_name='cập nhật lúc')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('province', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='provinces.province', verbose_name='tỉnh')),
-                ('submitted_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='người nộp')),
-                ('agreement', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='emulation.scoringagreement', verbose_name='giao ước')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("draft", "Bản nháp"), ("submitted", "Đã nộp")],
+                        default="draft",
+                        max_length=10,
+                        verbose_name="trạng thái",
+                    ),
+                ),
+                (
+                    "submitted_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="thời điểm nộp"),
+                ),
+                (
+                    "cross_checked_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="thời điểm chấm chéo"),
+                ),
+                (
+                    "meeting_votes",
+                    models.PositiveSmallIntegerField(
+                        blank=True, null=True, verbose_name="số phiếu suy tôn tại hội nghị"
+                    ),
+                ),
+                ("version", models.PositiveIntegerField(default=1, verbose_name="phiên bản")),
+                (
+                    "updated_at",
+                    models.DateTimeField(blank=True, editable=False, verbose_name="cập nhật lúc"),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "province",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="provinces.province",
+                        verbose_name="tỉnh",
+                    ),
+                ),
+                (
+                    "submitted_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="người nộp",
+                    ),
+                ),
+                (
+                    "agreement",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="emulation.scoringagreement",
+                        verbose_name="giao ước",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'lịch sử bảng tự chấm',
-                'verbose_name_plural': 'historical bảng chấm điểm của tỉnh',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "lịch sử bảng tự chấm",
+                "verbose_name_plural": "historical bảng chấm điểm của tỉnh",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalCriterion',
+            name="HistoricalCriterion",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('number', models.CharField(max_length=12, verbose_name='số thứ tự')),
-                ('title', models.CharField(max_length=500, verbose_name='nội dung tiêu chí')),
-                ('kind', models.CharField(choices=[('group', 'Nhóm tiêu chí'), ('judged', 'Chấm theo đánh giá'), ('target', 'Theo chỉ tiêu giao'), ('band', 'Theo mức (khung điểm)'), ('bonus', 'Điểm thưởng'), ('penalty', 'Điểm trừ')], max_length=10, verbose_name='loại')),
-                ('max_points', models.DecimalField(decimal_places=1, max_digits=6, verbose_name='điểm tối đa')),
-                ('indicator', models.CharField(blank=True, max_length=40, verbose_name='chỉ tiêu số liệu')),
-                ('denominator', models.CharField(blank=True, max_length=40, verbose_name='mẫu số (tỷ lệ)')),
-                ('bands', models.JSONField(blank=True, default=list, verbose_name='khung điểm')),
-                ('order', models.PositiveIntegerField(default=0, verbose_name='thứ tự')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('parent', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='emulation.criterion', verbose_name='thuộc nhóm')),
-                ('agreement', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='emulation.scoringagreement', verbose_name='giao ước')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.CharField(max_length=12, verbose_name="số thứ tự")),
+                ("title", models.CharField(max_length=500, verbose_name="nội dung tiêu chí")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("group", "Nhóm tiêu chí"),
+                            ("judged", "Chấm theo đánh giá"),
+                            ("target", "Theo chỉ tiêu giao"),
+                            ("band", "Theo mức (khung điểm)"),
+                            ("bonus", "Điểm thưởng"),
+                            ("penalty", "Điểm trừ"),
+                        ],
+                        max_length=10,
+                        verbose_name="loại",
+                    ),
+                ),
+                (
+                    "max_points",
+                    models.DecimalField(decimal_places=1, max_digits=6, verbose_name="điểm tối đa"),
+                ),
+                (
+                    "indicator",
+                    models.CharField(blank=True, max_length=40, verbose_name="chỉ tiêu số liệu"),
+                ),
+                (
+                    "denominator",
+                    models.CharField(blank=True, max_length=40, verbose_name="mẫu số (tỷ lệ)"),
+                ),
+                ("bands", models.JSONField(blank=True, default=list, verbose_name="khung điểm")),
+                ("order", models.PositiveIntegerField(default=0, verbose_name="thứ tự")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="emulation.criterion",
+                        verbose_name="thuộc nhóm",
+                    ),
+                ),
+                (
+                    "agreement",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="emulation.scoringagreement",
+                        verbose_name="giao ước",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'lịch sử tiêu chí',
-                'verbose_name_plural': 'historical tiêu chí chấm điểm',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "lịch sử tiêu chí",
+                "verbose_name_plural": "historical tiêu chí chấm điểm",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.AddField(
-            model_name='criterion',
-            name='agreement',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='criteria', to='emulation.scoringagreement', verbose_name='giao ước'),
+            model_name="criterion",
+            name="agreement",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="criteria",
+                to="emulation.scoringagreement",
+                verbose_name="giao ước",
+            ),
         ),
         migrations.CreateModel(
-            name='Target',
+            name="Target",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('value', models.DecimalField(decimal_places=2, max_digits=14, verbose_name='chỉ tiêu')),
-                ('criterion', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='targets', to='emulation.criterion', verbose_name='tiêu chí')),
-                ('province', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='provinces.province', verbose_name='tỉnh')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "value",
+                    models.DecimalField(decimal_places=2, max_digits=14, verbose_name="chỉ tiêu"),
+                ),
+                (
+                    "criterion",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="targets",
+                        to="emulation.criterion",
+                        verbose_name="tiêu chí",
+                    ),
+                ),
+                (
+                    "province",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="provinces.province",
+                        verbose_name="tỉnh",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'chỉ tiêu giao',
-                'verbose_name_plural': 'chỉ tiêu giao',
+                "verbose_name": "chỉ tiêu giao",
+                "verbose_name_plural": "chỉ tiêu giao",
             },
         ),
         migrations.AddConstraint(
-            model_name='score',
-            constraint=models.UniqueConstraint(fields=('sheet', 'criterion'), name='score_one_per_criterion', violation_error_message='Tiêu chí đã có điểm trong bảng này.'),
+            model_name="score",
+            constraint=models.UniqueConstraint(
+                fields=("sheet", "criterion"),
+                name="score_one_per_criterion",
+                violation_error_message="Tiêu chí đã có điểm trong bảng này.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='score',
-            constraint=models.CheckConstraint(condition=models.Q(('self_points__isnull', True), ('self_points__gte', 0), _connector='OR'), name='score_self_points_not_negative', violation_error_message='Điểm không được âm.'),
+            model_name="score",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("self_points__isnull", True), ("self_points__gte", 0), _connector="OR"
+                ),
+                name="score_self_points_not_negative",
+                violation_error_message="Điểm không được âm.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='score',
-            constraint=models.CheckConstraint(condition=models.Q(('cluster_points__isnull', True), ('cluster_points__gte', 0), _connector='OR'), name='score_cluster_points_not_negative', violation_error_message='Điểm không được âm.'),
+            model_name="score",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("cluster_points__isnull", True), ("cluster_points__gte", 0), _connector="OR"
+                ),
+                name="score_cluster_points_not_negative",
+                violation_error_message="Điểm không được âm.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='score',
-            constraint=models.CheckConstraint(condition=models.Q(('settled_points__isnull', True), ('settled_points__gte', 0), _connector='OR'), name='score_settled_points_not_negative', violation_error_message='Điểm không được âm.'),
+            model_name="score",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("settled_points__isnull", True), ("settled_points__gte", 0), _connector="OR"
+                ),
+                name="score_settled_points_not_negative",
+                violation_error_message="Điểm không được âm.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='score',
-            constraint=models.CheckConstraint(condition=models.Q(('final_points__isnull', True), ('final_points__gte', 0), _connector='OR'), name='score_final_points_not_negative', violation_error_message='Điểm không được âm.'),
+            model_name="score",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("final_points__isnull", True), ("final_points__gte", 0), _connector="OR"
+                ),
+                name="score_final_points_not_negative",
+                violation_error_message="Điểm không được âm.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='score',
-            constraint=models.CheckConstraint(condition=models.Q(('response__in', ['', 'agree', 'contest'])), name='score_response_valid'),
+            model_name="score",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("response__in", ["", "agree", "contest"])),
+                name="score_response_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='score',
-            constraint=models.CheckConstraint(condition=models.Q(('cluster_points__isnull', True), ('self_points__isnull', True), ('cluster_points', models.F('self_points')), models.Q(('cluster_reason', ''), _negated=True), _connector='OR'), name='score_difference_has_reason', violation_error_message='Điểm Cụm chấm khác điểm tự chấm: phải ghi lý do.'),
+            model_name="score",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("cluster_points__isnull", True),
+                    ("self_points__isnull", True),
+                    ("cluster_points", models.F("self_points")),
+                    models.Q(("cluster_reason", ""), _negated=True),
+                    _connector="OR",
+                ),
+                name="score_difference_has_reason",
+                violation_error_message="Điểm Cụm chấm khác điểm tự chấm: phải ghi lý do.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='scoringagreement',
-            constraint=models.UniqueConstraint(fields=('cluster', 'year'), name='scoring_agreement_one_per_cluster_year', violation_error_message='Cụm đã có giao ước thi đua của năm này.'),
+            model_name="scoringagreement",
+            constraint=models.UniqueConstraint(
+                fields=("cluster", "year"),
+                name="scoring_agreement_one_per_cluster_year",
+                violation_error_message="Cụm đã có giao ước thi đua của năm này.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='scoringagreement',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['draft', 'signed'])), name='scoring_agreement_status'),
+            model_name="scoringagreement",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("status__in", ["draft", "signed"])),
+                name="scoring_agreement_status",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='scoringagreement',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'signed'), _negated=True), ('signed_on__isnull', False), _connector='OR'), name='scoring_agreement_signed_has_date', violation_error_message='Giao ước đã ký phải có ngày ký.'),
+            model_name="scoringagreement",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("status", "signed"), _negated=True),
+                    ("signed_on__isnull", False),
+                    _connector="OR",
+                ),
+                name="scoring_agreement_signed_has_date",
+                violation_error_message="Giao ước đã ký phải có ngày ký.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='scoringagreement',
-            constraint=models.CheckConstraint(condition=models.Q(('locked', False), ('meeting_date__isnull', False), _connector='OR'), name='scoring_agreement_locked_after_meeting', violation_error_message='Chỉ khóa kết quả khi đã ghi cuộc họp bình xét.'),
+            model_name="scoringagreement",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("locked", False), ("meeting_date__isnull", False), _connector="OR"
+                ),
+                name="scoring_agreement_locked_after_meeting",
+                violation_error_message="Chỉ khóa kết quả khi đã ghi cuộc họp bình xét.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='scoringagreement',
-            constraint=models.CheckConstraint(condition=models.Q(('total_points__gt', 0)), name='scoring_agreement_total_positive', violation_error_message='Tổng điểm tối đa phải lớn hơn 0.'),
+            model_name="scoringagreement",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("total_points__gt", 0)),
+                name="scoring_agreement_total_positive",
+                violation_error_message="Tổng điểm tối đa phải lớn hơn 0.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='scoresheet',
-            constraint=models.UniqueConstraint(fields=('agreement', 'province'), name='score_sheet_one_per_member', violation_error_message='Tỉnh đã có bảng chấm điểm trong giao ước này.'),
+            model_name="scoresheet",
+            constraint=models.UniqueConstraint(
+                fields=("agreement", "province"),
+                name="score_sheet_one_per_member",
+                violation_error_message="Tỉnh đã có bảng chấm điểm trong giao ước này.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='scoresheet',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['draft', 'submitted'])), name='score_sheet_status_valid'),
+            model_name="scoresheet",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("status__in", ["draft", "submitted"])),
+                name="score_sheet_status_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='criterion',
-            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['group', 'judged', 'target', 'band', 'bonus', 'penalty'])), name='criterion_kind_valid'),
+            model_name="criterion",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("kind__in", ["group", "judged", "target", "band", "bonus", "penalty"])
+                ),
+                name="criterion_kind_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='criterion',
-            constraint=models.CheckConstraint(condition=models.Q(('max_points__gte', 0)), name='criterion_max_not_negative', violation_error_message='Điểm tối đa không được âm.'),
+            model_name="criterion",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("max_points__gte", 0)),
+                name="criterion_max_not_negative",
+                violation_error_message="Điểm tối đa không được âm.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='target',
-            constraint=models.UniqueConstraint(fields=('criterion', 'province'), name='target_one_per_member', violation_error_message='Tỉnh đã có chỉ tiêu cho tiêu chí này.'),
+            model_name="target",
+            constraint=models.UniqueConstraint(
+                fields=("criterion", "province"),
+                name="target_one_per_member",
+                violation_error_message="Tỉnh đã có chỉ tiêu cho tiêu chí này.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='target',
-            constraint=models.CheckConstraint(condition=models.Q(('value__gte', 0)), name='target_not_negative', violation_error_message='Chỉ tiêu không được âm.'),
+            model_name="target",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("value__gte", 0)),
+                name="target_not_negative",
+                violation_error_message="Chỉ tiêu không được âm.",
+            ),
         ),
     ]

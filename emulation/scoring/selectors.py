@@ -157,6 +157,33 @@ class ScoringYear:
     def result_recorded(self) -> bool:
         return bool(self.agreement and self.agreement.result_recorded)
 
+    def points(self, column: Column, criterion) -> Decimal | None:
+        """A member's points on any line: the final score of a leaf (negative for a
+        penalty), the sum of its leaves for a group."""
+        if not criterion.is_group:
+            cell = column.cells[criterion.pk]
+            if cell.final is None:
+                return None
+            return -cell.final if criterion.kind == CriterionKind.PENALTY else cell.final
+        leaves = self._leaves_under().get(criterion.pk, [])
+        return total_of((leaf.kind, column.cells[leaf.pk].final) for leaf in leaves)
+
+    def _leaves_under(self) -> dict:
+        if not hasattr(self, "_under"):
+            under: dict = {}
+            parents = {line.criterion.pk: line.criterion.parent_id for line in self.lines}
+            for leaf in self.leaves:
+                node = leaf.parent_id
+                while node is not None:
+                    under.setdefault(node, []).append(leaf)
+                    node = parents.get(node)
+            self._under = under
+        return self._under
+
+    @property
+    def ranked_columns(self) -> list[Column]:
+        return [standing.key for standing in self.ranking]
+
     @property
     def leader(self) -> Column | None:
         first = [s for s in self.ranking if s.rank == 1]
