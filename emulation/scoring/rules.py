@@ -92,13 +92,14 @@ def bands_text(bands: list) -> str:
     return "; ".join(parts)
 
 
-def band_points(bands: list, value: Decimal) -> tuple[Decimal, str] | None:
+def band_points(bands: list, value: Decimal, *, unit: str = "") -> tuple[Decimal, str] | None:
     """The points of the first band whose minimum `value` reaches, and its label; None
     when no band covers the value (validation prevents that on a signed sheet)."""
     for minimum, points in bands:
         if minimum is None or value >= Decimal(minimum):
-            label = "còn lại" if minimum is None else f"≥ {format_vn_number(Decimal(minimum))}"
-            return Decimal(points), label
+            if minimum is None:
+                return Decimal(points), "còn lại"
+            return Decimal(points), f"≥ {format_vn_number(Decimal(minimum))}{unit}"
     return None
 
 
@@ -152,7 +153,7 @@ def compute(criterion, values: dict | None, target: Decimal | None) -> Working:
             return Working(None, value=value, note="chưa có chỉ tiêu giao")
         # A zero target asked nothing: the undertaking is met whatever the value.
         ratio = HUNDRED if target == 0 else value * HUNDRED / target
-        found = band_points(criterion.bands, ratio)
+        found = band_points(criterion.bands, ratio, unit=" %")
         return Working(
             found[0] if found else None,
             value=value,
@@ -168,7 +169,7 @@ def compute(criterion, values: dict | None, target: Decimal | None) -> Working:
             return Working(None, value=value, note="mẫu số bằng 0: không tính được tỷ lệ")
         denominator = Decimal(denominator)
         ratio = measured = value * HUNDRED / denominator
-    found = band_points(criterion.bands, measured)
+    found = band_points(criterion.bands, measured, unit=" %" if criterion.denominator else "")
     return Working(
         found[0] if found else None,
         value=value,

@@ -94,9 +94,19 @@ class Column:
     def status_label(self) -> str:
         if self.sheet is None:
             return "Chưa chấm"
+        if self.sheet.agreement.locked:
+            return "Đã bình xét"
         if self.sheet.cross_checked_at:
             return "Đã chấm chéo"
         return self.sheet.get_status_display()
+
+    @property
+    def status_class(self) -> str:
+        if self.sheet is None:
+            return "none"
+        if self.sheet.agreement.locked:
+            return "closed"
+        return "checked" if self.sheet.cross_checked_at else self.sheet.status
 
     @property
     def differences(self) -> int:
