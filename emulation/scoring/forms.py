@@ -17,14 +17,17 @@ class PointsField(forms.CharField):
 
     def __init__(self, **kwargs):
         kwargs.setdefault("required", False)
-        kwargs.setdefault("max_length", 12)
-        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal"}))
+        kwargs.setdefault(
+            "widget", forms.TextInput(attrs={"inputmode": "decimal", "maxlength": 12})
+        )
         super().__init__(**kwargs)
 
     def to_python(self, value):
         text = (super().to_python(value) or "").strip().replace(" ", "")
         if not text:
             return None
+        if len(text) > 12:
+            raise forms.ValidationError("Điểm quá dài.")
         try:
             number = Decimal(text.replace(",", "."))
         except InvalidOperation:
