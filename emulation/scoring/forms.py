@@ -55,20 +55,24 @@ class SheetForm(forms.Form):
     def __init__(self, *args, leaves: list[Criterion], **kwargs):
         super().__init__(*args, **kwargs)
         self.leaves = leaves
-        text = {"widget": forms.Textarea(attrs={"rows": 2}), "required": False, "max_length": 2000}
+
+        def text(label: str) -> forms.CharField:
+            widget = forms.Textarea(attrs={"rows": 2, "placeholder": label})
+            return forms.CharField(label=label, widget=widget, required=False, max_length=2000)
+
         for c in leaves:
             self.fields[f"self-{c.pk}"] = PointsField(label=f"Tự chấm {c.number}")
-            self.fields[f"just-{c.pk}"] = forms.CharField(label="Giải trình", **text)
+            self.fields[f"just-{c.pk}"] = text("Giải trình, minh chứng")
             self.fields[f"cross-{c.pk}"] = PointsField(label=f"Cụm chấm {c.number}")
-            self.fields[f"reason-{c.pk}"] = forms.CharField(label="Lý do", **text)
+            self.fields[f"reason-{c.pk}"] = text("Lý do chênh lệch")
             self.fields[f"answer-{c.pk}"] = forms.ChoiceField(
                 label="Ý kiến",
                 required=False,
                 choices=[("", "—"), ("agree", "Đồng ý"), ("contest", "Không đồng ý")],
             )
-            self.fields[f"comment-{c.pk}"] = forms.CharField(label="Ý kiến", **text)
+            self.fields[f"comment-{c.pk}"] = text("Ý kiến của tỉnh")
             self.fields[f"settle-{c.pk}"] = PointsField(label=f"Kết luận {c.number}")
-            self.fields[f"note-{c.pk}"] = forms.CharField(label="Nội dung kết luận", **text)
+            self.fields[f"note-{c.pk}"] = text("Nội dung kết luận")
         _style(self)
 
     def entries(self, points: str, text: str, only: set[int] | None = None) -> dict:

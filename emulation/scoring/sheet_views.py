@@ -2,6 +2,8 @@
 with evidence, submit, cross-check, answer, settle). Evidence files are streamed only to
 those who may read the sheet; to anyone else the URL does not exist (404)."""
 
+from decimal import Decimal
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -50,9 +52,12 @@ def _initial(data: ScoringYear, column) -> dict:
                 f"note-{pk}": score.settle_note,
             }
         )
-    return {
-        k: (f"{v:f}".replace(".", ",") if hasattr(v, "as_tuple") else v) for k, v in initial.items()
-    }
+    return {k: _points_text(v) if isinstance(v, Decimal) else v for k, v in initial.items()}
+
+
+def _points_text(value: Decimal) -> str:
+    """25.0 → "25", 27.5 → "27,5": as a person types it."""
+    return f"{value.normalize():f}".replace(".", ",")
 
 
 def _rights(user, data: ScoringYear, province) -> dict:
