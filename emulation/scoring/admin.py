@@ -64,6 +64,13 @@ class ScoringAgreementAdmin(OrganisationAccess, SimpleHistoryAdmin):
         return False
 
 
+@admin.register(Criterion)
+class CriterionAdmin(ReadOnly, OrganisationAccess, SimpleHistoryAdmin):
+    list_display = ["agreement", "number", "title", "kind", "max_points"]
+    list_filter = ["agreement__cluster", "agreement__year", "kind"]
+    list_select_related = ["agreement__cluster"]
+
+
 @admin.register(Target)
 class TargetAdmin(ReadOnly, OrganisationAccess, SimpleHistoryAdmin):
     list_display = ["criterion", "province", "value"]
