@@ -82,6 +82,11 @@ def _render(request, data, *, editing=None, given=None, status=200, import_error
         "target_rows": target_rows,
         "import_errors": import_errors,
         "problems": data.problems if data.agreement else [],
+        "target_view": [
+            (c, [data.targets.get((c.pk, m.pk)) for m in data.members])
+            for c in data.leaves
+            if c.kind == CriterionKind.TARGET
+        ],
     }
     return render(request, "scoring/setup.html", context, status=status)
 
