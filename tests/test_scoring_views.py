@@ -3,6 +3,7 @@ reading another member's sheet, the member's own staff, the chair of the year (a
 vice-head), an admin; the evidence files, including a URL guessed by another member."""
 
 import datetime
+from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -461,3 +462,21 @@ def test_the_vice_head_cross_checks_too(personas):
     )
     assert data_for().column(unit("14").pk).cells[criterion].cluster_points == 28
     assert cross_check  # the helper is shared with the services tests
+
+
+def test_targets_are_typed_the_vietnamese_way(personas):
+    build_agreement(sign=False)
+    target = leaf(data_for(), "I.1")
+    url = reverse("scoring:setup", args=["tay-bac", YEAR])
+    members = data_for().members
+    fields = {f"t-{target.pk}-{m.pk}": "12.241" for m in members}
+    fields[f"t-{target.pk}-{members[0].pk}"] = "1.637,5"
+    assert personas("chair").post(url, {"action": "targets", **fields}).status_code == 302
+    targets = data_for().targets
+    assert targets[(target.pk, members[1].pk)] == 12241
+    assert targets[(target.pk, members[0].pk)] == Decimal("1637.5")
+    page = personas("chair").get(url).content.decode()
+    assert 'value="12.241"' in page
+    bad = {**fields, f"t-{target.pk}-{members[0].pk}": "-5"}
+    response = personas("chair").post(url, {"action": "targets", **bad})
+    assert response.status_code == 400 and "phải từ 0" in response.content.decode()

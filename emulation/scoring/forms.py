@@ -5,6 +5,8 @@ from decimal import Decimal, InvalidOperation
 
 from django import forms
 
+from provinces.numbers import NumberFormatError, format_vn_number, parse_vn_number
+
 from .models import Criterion, CriterionKind
 from .rules import BandsError, bands_text, indicator_choices, parse_bands
 
@@ -34,6 +36,31 @@ class PointsField(forms.CharField):
             raise forms.ValidationError(f"“{text}” không phải là số.") from None
         if not number.is_finite() or number < 0 or number > 9999:
             raise forms.ValidationError(f"“{text}” không phải là điểm hợp lệ.")
+        return number
+
+
+class TargetField(forms.CharField):
+    """A member's target, written the Vietnamese way: 12.241 or 1.637,5; blank clears it."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault(
+            "widget", forms.TextInput(attrs={"inputmode": "decimal", "maxlength": 20})
+        )
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        text = (super().to_python(value) or "").strip()
+        if not text:
+            return None
+        try:
+            number = parse_vn_number(text[:20])
+        except NumberFormatError as exc:
+            raise forms.ValidationError(str(exc)) from None
+        if number < 0 or number >= Decimal(10) ** 12:
+            raise forms.ValidationError(f"Chỉ tiêu “{text}” phải từ 0 đến dưới 1.000 tỷ.")
+        if number != number.quantize(Decimal("0.01")):
+            raise forms.ValidationError(f"Chỉ tiêu “{text}” có quá 2 chữ số thập phân.")
         return number
 
 
@@ -209,10 +236,10 @@ class TargetsForm(forms.Form):
         for c in criteria:
             for m in members:
                 name = f"t-{c.pk}-{m.pk}"
-                self.fields[name] = PointsField(label=f"{c.number} — {m.name}")
+                self.fields[name] = TargetField(label=f"{c.number} — {m.name}")
                 value = targets.get((c.pk, m.pk))
                 if value is not None:
-                    self.initial[name] = f"{value.normalize():f}".replace(".", ",")
+                    self.initial[name] = format_vn_number(value)
                 self.keys.append((name, c.pk, m.pk))
         _style(self)
 
