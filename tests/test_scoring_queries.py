@@ -107,8 +107,8 @@ def count(client, url) -> int:
 
 # session, user, cluster, members, term, agreement, criteria, targets, sheets, scores,
 # approved figures, loans (2), staff profile, and the session save (3 with its savepoint);
-# the sheet also resolves the province code and loads that sheet's evidence.
-EXPECTED = {"overview": 17, "sheet": 19}
+# the sheet also resolves the province code, loads that sheet's evidence and history.
+EXPECTED = {"overview": 17, "sheet": 20}
 
 
 @pytest.mark.parametrize("page", ["overview", "sheet"])

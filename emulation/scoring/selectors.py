@@ -327,3 +327,14 @@ def scoring_year(
         for item in EvidenceFile.objects.filter(score__sheet=sheets[evidence_for.pk]):
             data.evidence.setdefault(item.score_id, []).append(item)
     return data
+
+
+def sheet_history(sheet: ScoreSheet | None, *, limit: int = 30) -> list:
+    """The latest score changes of a sheet with who made them and why (one query)."""
+    if sheet is None:
+        return []
+    return list(
+        Score.history.filter(sheet_id=sheet.pk)
+        .select_related("history_user", "criterion")
+        .order_by("-history_date", "-history_id")[:limit]
+    )

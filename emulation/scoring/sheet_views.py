@@ -16,7 +16,7 @@ from cluster_portal import access
 
 from .forms import EvidenceForm, SheetForm
 from .models import EvidenceFile, Response
-from .selectors import ScoringYear, sheet_context
+from .selectors import ScoringYear, sheet_context, sheet_history
 from .services import ScoringError
 from .sheets import (
     evidence_add,
@@ -116,6 +116,7 @@ def _render(request, data, province, *, form=None, evidence_form=None, status=20
         "evidence_form": evidence_form,
         "rights": rights,
         "any_write": any(rights[k] for k in ("edit", "cross", "answer", "settle")),
+        "history": sheet_history(column.sheet),
     }
     return render(request, "scoring/sheet.html", context, status=status)
 
