@@ -480,3 +480,29 @@ def test_targets_are_typed_the_vietnamese_way(personas):
     bad = {**fields, f"t-{target.pk}-{members[0].pk}": "-5"}
     response = personas("chair").post(url, {"action": "targets", **bad})
     assert response.status_code == 400 and "phải từ 0" in response.content.decode()
+
+
+def test_two_editors_of_the_criteria_do_not_overwrite_each_other(personas):
+    build_agreement(sign=False)
+    url = reverse("scoring:setup", args=["tay-bac", YEAR])
+    data = data_for()
+    seen = data.agreement.version
+    criterion = leaf(data, "II.1")
+    fields = {
+        "action": "criterion",
+        "criterion": criterion.pk,
+        "group": criterion.parent_id,
+        "number": "1",
+        "kind": "judged",
+        "max_points": "40",
+    }
+    admin = personas("admin")
+    assert (
+        admin.post(url, {**fields, "title": "Bản của quản trị", "version": seen}).status_code == 302
+    )
+    chair = personas("chair")
+    response = chair.post(url, {**fields, "title": "Bản của Cụm trưởng", "version": seen})
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert "sau khi bạn mở trang" in page and 'value="Bản của Cụm trưởng"' in page
+    assert leaf(data_for(), "II.1").title == "Bản của quản trị"

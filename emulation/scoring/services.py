@@ -50,6 +50,33 @@ def _clean_save(obj, *, by, reason: str = ""):
 # The agreement ---------------------------------------------------------------------------
 
 
+class StaleAgreementError(ScoringError):
+    """Someone changed the criteria or targets after the editor loaded the page."""
+
+
+def _edit_agreement(
+    agreement: ScoringAgreement, *, seen_version: int | None, by, reason: str, save: bool = True
+) -> ScoringAgreement:
+    """Lock the agreement for an edit of its criteria or targets: refused once signed, or
+    when someone else changed it since the editor loaded it (`seen_version`; None for the
+    commands and the demo). The version moves on with every edit."""
+    current = ScoringAgreement.objects.select_for_update().get(pk=agreement.pk)
+    _require_draft(current)
+    if seen_version is not None and current.version != seen_version:
+        last = current.history.select_related("history_user").first()
+        who = last.history_user.get_username() if last and last.history_user else "người khác"
+        when = timezone.localtime(last.history_date).strftime("%H:%M %d/%m/%Y") if last else ""
+        raise StaleAgreementError(
+            f"Bảng tiêu chí đã được {who} sửa lúc {when}, sau khi bạn mở trang. Nội dung bạn vừa "
+            "nhập vẫn còn dưới đây: hãy đối chiếu với bản mới nhất rồi lưu lại."
+        )
+    if save:
+        current.version += 1
+        _clean_save(current, by=by, reason=reason)
+        agreement.version = current.version
+    return current
+
+
 def _require_draft(agreement: ScoringAgreement) -> None:
     if agreement.is_signed:
         raise ScoringError(
@@ -115,8 +142,10 @@ def agreement_copy_last_year(
 
 
 @transaction.atomic
-def criterion_save(*, criterion: Criterion, by) -> Criterion:
-    _require_draft(criterion.agreement)
+def criterion_save(*, criterion: Criterion, by, seen_version: int | None = None) -> Criterion:
+    _edit_agreement(
+        criterion.agreement, seen_version=seen_version, by=by, reason=f"Tiêu chí {criterion.number}"
+    )
     parent = criterion.parent
     if parent is not None:
         if parent.agreement_id != criterion.agreement_id:
@@ -134,18 +163,27 @@ def criterion_save(*, criterion: Criterion, by) -> Criterion:
 
 
 @transaction.atomic
-def criterion_delete(*, criterion: Criterion, by) -> None:
-    _require_draft(criterion.agreement)
+def criterion_delete(*, criterion: Criterion, by, seen_version: int | None = None) -> None:
+    _edit_agreement(
+        criterion.agreement,
+        seen_version=seen_version,
+        by=by,
+        reason=f"Xóa tiêu chí {criterion.number}",
+    )
     criterion._history_user = by
     criterion.delete()
 
 
 @transaction.atomic
 def targets_set(
-    *, agreement: ScoringAgreement, values: dict[tuple[int, int], Decimal | None], by
+    *,
+    agreement: ScoringAgreement,
+    values: dict[tuple[int, int], Decimal | None],
+    by,
+    seen_version: int | None = None,
 ) -> int:
     """Set or clear (None) the target of each (criterion id, province id)."""
-    _require_draft(agreement)
+    _edit_agreement(agreement, seen_version=seen_version, by=by, reason="Chỉ tiêu giao")
     existing = {
         (t.criterion_id, t.province_id): t
         for t in Target.objects.filter(criterion__agreement=agreement)
@@ -168,11 +206,16 @@ def targets_set(
 
 @transaction.atomic
 def criteria_replace(
-    *, agreement: ScoringAgreement, parsed: CriteriaParse, members: list[Province], by
+    *,
+    agreement: ScoringAgreement,
+    parsed: CriteriaParse,
+    members: list[Province],
+    by,
+    seen_version: int | None = None,
 ) -> int:
     """The import: replace the draft agreement's criteria and targets by the file's, all
     or nothing. Target columns name member province codes of that year."""
-    _require_draft(agreement)
+    _edit_agreement(agreement, seen_version=seen_version, by=by, reason="Nhập bảng tiêu chí")
     if parsed.errors:
         raise ScoringError("Tệp có lỗi: không nhập dòng nào.")
     by_code = {m.code: m for m in members}
@@ -208,10 +251,15 @@ def criteria_replace(
 
 @transaction.atomic
 def agreement_sign(
-    *, agreement: ScoringAgreement, data: ScoringYear, signed_on: datetime.date, by
+    *,
+    agreement: ScoringAgreement,
+    data: ScoringYear,
+    signed_on: datetime.date,
+    by,
+    seen_version: int | None = None,
 ) -> ScoringAgreement:
     """Mark the agreement signed: from then the criteria and targets do not change."""
-    _require_draft(agreement)
+    agreement = _edit_agreement(agreement, seen_version=seen_version, by=by, reason="", save=False)
     problems = data.problems
     if problems:
         raise ScoringError("Chưa thể ký giao ước: " + " ".join(problems))

@@ -33,6 +33,14 @@ def setup_url(data: ScoringYear) -> str:
     return reverse("scoring:setup", args=[data.cluster.slug, data.year])
 
 
+def _seen(request) -> int | None:
+    """The agreement version the page was loaded at (optimistic locking)."""
+    try:
+        return int(request.POST.get("version", ""))
+    except ValueError:
+        return None
+
+
 def _criterion(data: ScoringYear, raw) -> Criterion | None:
     try:
         pk = int(raw)
@@ -153,10 +161,10 @@ def _save_criterion(request, data):
     if not form.is_valid():
         return _render(request, data, editing=editing, given={"criterion": form}, status=400)
     try:
-        criterion_save(criterion=form.instance, by=request.user)
+        criterion_save(criterion=form.instance, by=request.user, seen_version=_seen(request))
     except ScoringError as exc:
         form.add_error(None, str(exc))
-        return _render(request, data, editing=editing, given={"criterion": form}, status=400)
+        return _render(request, data, editing=editing, given={"criterion": form}, status=409)
     messages.success(request, f"Đã lưu tiêu chí {form.instance.number}.")
     return redirect(setup_url(data))
 
@@ -165,7 +173,7 @@ def _delete(request, data):
     criterion = _criterion(data, request.POST.get("criterion"))
     if criterion is None:
         raise Http404
-    criterion_delete(criterion=criterion, by=request.user)
+    criterion_delete(criterion=criterion, by=request.user, seen_version=_seen(request))
     messages.success(request, f"Đã xóa tiêu chí {criterion.number} (và các tiêu chí con).")
     return redirect(setup_url(data))
 
@@ -179,7 +187,16 @@ def _targets(request, data):
     )
     if not form.is_valid() or data.agreement is None:
         return _render(request, data, given={"targets": form}, status=400)
-    changed = targets_set(agreement=data.agreement, values=form.values(), by=request.user)
+    try:
+        changed = targets_set(
+            agreement=data.agreement,
+            values=form.values(),
+            by=request.user,
+            seen_version=_seen(request),
+        )
+    except ScoringError as exc:
+        form.add_error(None, str(exc))
+        return _render(request, data, given={"targets": form}, status=409)
     messages.success(request, f"Đã lưu chỉ tiêu giao ({changed} thay đổi).")
     return redirect(setup_url(data))
 
@@ -203,7 +220,11 @@ def _import(request, data):
         cluster=data.cluster, year=data.year, by=request.user
     )
     count = criteria_replace(
-        agreement=agreement, parsed=parsed, members=data.members, by=request.user
+        agreement=agreement,
+        parsed=parsed,
+        members=data.members,
+        by=request.user,
+        seen_version=_seen(request) if data.agreement else None,
     )
     messages.success(request, f"Đã nhập {count} tiêu chí từ tệp {upload.name}.")
     return redirect(setup_url(data))
@@ -218,6 +239,7 @@ def _sign(request, data):
         data=data,
         signed_on=form.cleaned_data["signed_on"],
         by=request.user,
+        seen_version=_seen(request),
     )
     messages.success(request, "Đã ghi nhận giao ước thi đua đã ký; bảng tiêu chí được khóa.")
     return redirect(reverse("scoring:overview", args=[data.cluster.slug, data.year]))
