@@ -506,3 +506,16 @@ def test_two_editors_of_the_criteria_do_not_overwrite_each_other(personas):
     page = response.content.decode()
     assert "sau khi bạn mở trang" in page and 'value="Bản của Cụm trưởng"' in page
     assert leaf(data_for(), "II.1").title == "Bản của quản trị"
+
+
+def test_the_chair_starts_next_year_from_this_years_agreement(personas):
+    build_agreement(targets={"25": Decimal(44)})
+    url = reverse("scoring:setup", args=["tay-bac", 2024])
+    chair_2024 = personas("vice")  # Lào Cai heads the cluster in 2024
+    assert chair_2024.post(url, {"action": "copy"}).status_code == 302
+    data = data_for(year=2024)
+    assert len(data.criteria) == 9 and not data.agreement.is_signed
+    assert data.targets[(leaf(data, "I.1").pk, unit("25", 2024).pk)] == 44
+    response = chair_2024.post(url, {"action": "copy"})
+    assert response.status_code == 302  # refused with a message: the year has one already
+    assert data_for(year=2024).agreement.pk == data.agreement.pk
