@@ -55,3 +55,11 @@ def test_seeding_twice_adds_nothing(seeded):
     with override_settings(DEBUG=True):
         call_command("seed_demo", stdout=io.StringIO())
     assert (ScoringAgreement.objects.count(), Score.objects.count()) == before
+
+
+def test_the_articles_alliance_nominations_carry_score_and_rank(seeded):
+    data = data_for()
+    flag = data.cluster.nominations.get(
+        year=2023, award_type__code="emulation-flag", nominee_alliance__code="25"
+    )
+    assert flag.achievements.startswith("Xếp thứ 1/7 trong bảng chấm điểm thi đua năm 2023")

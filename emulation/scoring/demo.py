@@ -8,12 +8,20 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.contrib.auth import get_user_model
 
 from provinces.models import Cluster
+from provinces.numbers import format_vn_number
 from provinces.selectors import cluster_members
 
+from ..models import Nomination
 from .criteria_io import parse_criteria_rows
 from .models import ScoringAgreement
-from .selectors import scoring_year
-from .services import agreement_create, agreement_sign, criteria_replace, scoring_meeting_record
+from .selectors import approved_values, scoring_year
+from .services import (
+    agreement_create,
+    agreement_sign,
+    criteria_replace,
+    scoring_meeting_record,
+    targets_set,
+)
 from .sheets import sheet_answer, sheet_cross_check, sheet_self_save, sheet_settle, sheet_submit
 
 HEADER = ("number", "title", "kind", "max_points", "indicator", "denominator", "bands")
@@ -77,8 +85,6 @@ def _build(cluster: Cluster, year: int, by) -> ScoringAgreement:
 
 
 def _targets(agreement, data, factors: dict[str, Decimal], default: dict[str, int]):
-    from .selectors import approved_values
-    from .services import targets_set
 
     values = approved_values(data.members, data.year, loans=True)
     lines = [line.criterion for line in data.lines]
@@ -160,8 +166,26 @@ def scoring_demo_seed() -> bool:
         notes="Hội nghị thống nhất kết quả chấm điểm; suy tôn Liên minh HTX tỉnh Phú Thọ.",
         by=by,
     )
+    _carry_ranking_into_nominations(scoring_year(tay_bac, 2023))
     _northern_2025(by)
     return True
+
+
+def _carry_ranking_into_nominations(data) -> None:
+    """The article's alliance nominations (seeded with the conference) carry the score
+    and rank the meeting recorded, as proposals made from the ranking do."""
+    standings = {s.key.province.pk: s for s in data.ranking}
+    for nomination in Nomination.objects.filter(
+        cluster=data.cluster, year=data.year, nominee_alliance__isnull=False, achievements=""
+    ):
+        standing = standings.get(nomination.nominee_alliance_id)
+        if standing is not None:
+            nomination.achievements = (
+                f"Xếp thứ {standing.rank}/{len(standings)} trong bảng chấm điểm thi đua năm "
+                f"{data.year} của Cụm, tổng điểm {format_vn_number(standing.total)}/"
+                f"{format_vn_number(data.agreement.total_points)}."
+            )
+            nomination.save(update_fields=["achievements"])
 
 
 def _northern_2025(by) -> None:
