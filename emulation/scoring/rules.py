@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-from provinces.figures_spec import BY_CODE
+from provinces.figures_spec import BY_CODE, INDICATORS
 from provinces.numbers import format_vn_number
 
 from .models import COMPUTED_KINDS, CriterionKind
@@ -38,8 +38,6 @@ def is_known_indicator(code: str) -> bool:
 
 
 def indicator_choices() -> list[tuple[str, str]]:
-    from provinces.figures_spec import INDICATORS
-
     return [(i.code, f"{i.code} — {i.label}") for i in INDICATORS] + [
         (code, f"{code} — {label}") for code, (label, _) in EXTRA_INDICATORS.items()
     ]
