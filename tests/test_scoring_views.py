@@ -519,3 +519,55 @@ def test_the_chair_starts_next_year_from_this_years_agreement(personas):
     response = chair_2024.post(url, {"action": "copy"})
     assert response.status_code == 302  # refused with a message: the year has one already
     assert data_for(year=2024).agreement.pk == data.agreement.pk
+
+
+@pytest.mark.parametrize(
+    "path, data",
+    [
+        (
+            "setup",
+            {"action": "criterion", "number": "", "kind": "x", "max_points": "abc", "group": "999"},
+        ),
+        (
+            "setup",
+            {
+                "action": "criterion",
+                "number": "1",
+                "title": "T",
+                "kind": "target",
+                "max_points": "5",
+                "bands_text": "≥ x: 1",
+            },
+        ),
+        ("setup", {"action": "delete", "criterion": "abc"}),
+        ("setup", {"action": "targets", "t-1-1": "1e999"}),
+        ("setup", {"action": "sign", "signed_on": "2022-12-08"}),
+        ("setup", {"action": "import"}),
+        ("setup", {"action": "bogus"}),
+        ("meeting", {"meeting_date": "30/11/2023", "present": "-1", "votes-1": "-3"}),
+        ("propose", {"award_type": "abc", "provinces": ["x"]}),
+        ("reopen", {}),
+    ],
+)
+def test_bad_form_input_never_gives_a_500(personas, path, data):
+    build_agreement(sign=False)
+    response = personas("admin").post(reverse(f"scoring:{path}", args=["tay-bac", YEAR]), data)
+    assert response.status_code in (302, 400, 404, 409)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"action": "self", "version": "x", "self-1": "1" * 40},
+        {"action": "cross", "version": "1"},
+        {"action": "answer", "version": "1"},
+        {"action": "settle", "version": "1", "settle-1": "-1"},
+        {"action": "upload", "criterion": "abc"},
+        {"action": "delete-evidence", "evidence": "abc", "version": "x"},
+    ],
+)
+def test_bad_sheet_input_never_gives_a_500(personas, data):
+    build_agreement()
+    self_score("14", {"II.1": 30}, submit=False)
+    response = personas("admin").post(SON_LA, data)
+    assert response.status_code in (302, 400, 403, 404, 409)
