@@ -86,16 +86,17 @@ def _render_overview(request, data: ScoringYear, *, forms=None, status: int = 20
         forms["meeting"] = MeetingForm(members=data.members)
     if data.locked and access.can_reopen_scoring(user) and "reopen" not in forms:
         forms["reopen"] = ReasonForm()
+    quotas = []
     if data.locked and access.can_record_scoring_meeting(user, data.term):
         award_types = list(AwardType.objects.order_by("order", "name"))
-        quotas = {
+        by_type = {
             q.award_type_id: q.quota
             for q in AwardQuota.objects.filter(cluster=data.cluster, year=data.year)
         }
         forms.setdefault(
             "propose", ProposeFromRankingForm(award_types=award_types, ranking=data.ranking)
         )
-        forms["quotas"] = [(t, quotas.get(t.pk)) for t in award_types]
+        quotas = [(t, by_type.get(t.pk)) for t in award_types]
     context = {
         "data": data,
         "rows": rows,
@@ -104,6 +105,7 @@ def _render_overview(request, data: ScoringYear, *, forms=None, status: int = 20
         "can_set_up": access.can_set_up_scoring(user, data.term),
         "is_chair": access.is_chair(user, data.term),
         "forms": forms,
+        "quotas": quotas,
     }
     return render(request, "scoring/overview.html", context, status=status)
 
