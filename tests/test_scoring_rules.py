@@ -5,7 +5,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 
+from emulation.scoring.models import tie_breaks_validator
 from emulation.scoring.rules import (
     BandsError,
     Standing,
@@ -203,3 +205,14 @@ def test_the_tie_break_order_is_the_clusters_setting():
 def test_members_equal_on_every_key_share_a_rank():
     standings = [_standing("a", 90), _standing("b", 90), _standing("c", 80)]
     assert [s.rank for s in rank(standings, ["group1", "bonus", "vote"])] == [1, 1, 3]
+
+
+@pytest.mark.parametrize("value", ["group1,bonus,vote", "vote", "bonus, group1", ""])
+def test_tie_break_settings_name_known_keys(value):
+    tie_breaks_validator(value)
+
+
+@pytest.mark.parametrize("value", ["group2", "vote,vote", "bonus;vote"])
+def test_unknown_tie_break_keys_are_refused(value):
+    with pytest.raises(ValidationError, match="không hợp lệ"):
+        tie_breaks_validator(value)

@@ -11,6 +11,7 @@ from decimal import Decimal
 from pathlib import PurePath
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
@@ -29,6 +30,19 @@ class CriterionKind(models.TextChoices):
 
 COMPUTED_KINDS = (CriterionKind.TARGET, CriterionKind.BAND)
 ENTERED_KINDS = (CriterionKind.JUDGED, CriterionKind.BONUS, CriterionKind.PENALTY)
+
+
+TIE_BREAKS = {"group1": "điểm nhóm I", "bonus": "điểm thưởng", "vote": "số phiếu suy tôn"}
+
+
+def tie_breaks_validator(value: str) -> None:
+    keys = [key.strip() for key in (value or "").split(",") if key.strip()]
+    unknown = [key for key in keys if key not in TIE_BREAKS]
+    if unknown or len(set(keys)) != len(keys):
+        raise ValidationError(
+            f"“{value}” không hợp lệ: dùng các khóa {', '.join(TIE_BREAKS)}, mỗi khóa một lần, "
+            "cách nhau bởi dấu phẩy."
+        )
 
 
 class AgreementStatus(models.TextChoices):
@@ -58,6 +72,7 @@ class ScoringAgreement(models.Model):
         "thứ tự xét khi bằng điểm",
         max_length=60,
         default="group1,bonus,vote",
+        validators=[tie_breaks_validator],
         help_text="Các khóa cách nhau bởi dấu phẩy: group1 (điểm nhóm I), bonus (điểm "
         "thưởng), vote (số phiếu suy tôn tại hội nghị).",
     )

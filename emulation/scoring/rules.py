@@ -9,7 +9,7 @@ from decimal import Decimal, InvalidOperation
 from provinces.figures_spec import BY_CODE, INDICATORS
 from provinces.numbers import format_vn_number
 
-from .models import COMPUTED_KINDS, CriterionKind
+from .models import COMPUTED_KINDS, TIE_BREAKS, CriterionKind
 
 HUNDRED = Decimal(100)
 HALF = Decimal("0.5")
@@ -278,7 +278,6 @@ class Standing:
     groups: dict = field(default_factory=dict)
 
 
-TIE_BREAKS = {"group1": "điểm nhóm I", "bonus": "điểm thưởng", "vote": "số phiếu suy tôn"}
 
 
 def total_of(points_by_kind: Iterable[tuple[str, Decimal | None]]) -> Decimal:
