@@ -278,8 +278,6 @@ class Standing:
     groups: dict = field(default_factory=dict)
 
 
-
-
 def total_of(points_by_kind: Iterable[tuple[str, Decimal | None]]) -> Decimal:
     """Scored and bonus points added, penalty points subtracted; a missing score is 0."""
     total = Decimal(0)
