@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
+    from emulation.scoring.selectors import SheetContext
     from provinces.figures.selectors import ProvinceYear
     from provinces.models import ClusterTerm, Province
 
@@ -223,3 +224,84 @@ def can_edit_deadlines(user: User, term: ClusterTerm | None) -> bool:
 
 def can_read_notice(user: User, recipient_id: int) -> bool:
     return user.is_authenticated and user.pk == recipient_id
+
+
+# Emulation scoring ---------------------------------------------------------------------------
+#
+# The chair of the year (and an admin) builds and signs the agreement. A member's staff
+# self-score their own sheet while it is a draft; the chair and the vice-head cross-check
+# submitted sheets; the member answers; the chair settles and records the meeting, which
+# locks the scores; only an admin reopens them. Reading follows the figures rule: one's own
+# sheet in any state, the chair, vice-head and admins every sheet, other members once the
+# scoring meeting is recorded. An evidence file is readable exactly when its sheet is.
+
+
+def _is_vice(user: User, term: ClusterTerm | None) -> bool:
+    unit = unit_of(user, term.year) if term else None
+    return unit is not None and unit.pk == term.vice_id
+
+
+def can_set_up_scoring(user: User, term: ClusterTerm | None) -> bool:
+    return reads_every_state(user, term)
+
+
+def can_view_score_sheet(user: User, ctx: SheetContext) -> bool:
+    if reads_every_state(user, ctx.term) or _is_vice(user, ctx.term):
+        return True
+    if _acts_for(user, ctx.province, ctx.year):
+        return True
+    unit = unit_of(user, ctx.year)
+    recorded = ctx.agreement is not None and ctx.agreement.result_recorded
+    return recorded and unit is not None and unit.pk in ctx.member_ids
+
+
+def _open_for_scoring(ctx: SheetContext) -> bool:
+    return ctx.agreement is not None and ctx.agreement.is_signed and not ctx.agreement.locked
+
+
+def can_edit_score_sheet(user: User, ctx: SheetContext) -> bool:
+    """Self-scoring, evidence and submitting: the member's staff or an admin, on a draft."""
+    draft = ctx.sheet is None or not ctx.sheet.is_submitted
+    mine = is_admin(user) or _acts_for(user, ctx.province, ctx.year)
+    return mine and draft and _open_for_scoring(ctx)
+
+
+def can_cross_check_score_sheet(user: User, ctx: SheetContext) -> bool:
+    submitted = ctx.sheet is not None and ctx.sheet.is_submitted
+    checker = is_admin(user) or is_chair(user, ctx.term) or _is_vice(user, ctx.term)
+    return checker and submitted and _open_for_scoring(ctx)
+
+
+def can_answer_score_sheet(user: User, ctx: SheetContext) -> bool:
+    """The member agrees with or contests the cluster's scores."""
+    checked = ctx.sheet is not None and ctx.sheet.cross_checked_at is not None
+    mine = is_admin(user) or _acts_for(user, ctx.province, ctx.year)
+    return mine and checked and _open_for_scoring(ctx)
+
+
+def can_settle_score_sheet(user: User, ctx: SheetContext) -> bool:
+    checked = ctx.sheet is not None and ctx.sheet.cross_checked_at is not None
+    return (is_admin(user) or is_chair(user, ctx.term)) and checked and _open_for_scoring(ctx)
+
+
+def can_record_scoring_meeting(user: User, term: ClusterTerm | None) -> bool:
+    return is_admin(user) or is_chair(user, term)
+
+
+def can_reopen_scoring(user: User) -> bool:
+    return is_admin(user)
+
+
+def can_view_scoring_summary(user: User, ctx: SheetContext) -> bool:
+    """The summary of every member (page totals, PDF, Excel): whoever reads every sheet."""
+    if reads_every_state(user, ctx.term) or _is_vice(user, ctx.term):
+        return True
+    return ctx.agreement is not None and ctx.agreement.result_recorded
+
+
+def can_view_evidence_file(user: User, ctx: SheetContext) -> bool:
+    return can_view_score_sheet(user, ctx)
+
+
+def can_change_evidence_file(user: User, ctx: SheetContext) -> bool:
+    return can_edit_score_sheet(user, ctx)

@@ -77,3 +77,6 @@ class ReportSettingsAdmin(OrganisationAccess, CheckedHistoryAdmin):
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False
+
+
+from .scoring import admin as scoring_admin  # noqa: E402,F401 - registers the scoring admin

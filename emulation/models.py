@@ -3,8 +3,28 @@
 from .conference.models import ROMAN, Attendee, Conference, Recommendation, roman_validator
 from .nominations.models import AwardQuota, AwardType, Nomination, NominationStatus, VoteRule
 from .reports.models import ReportSettings
+from .scoring.models import (
+    AgreementStatus,
+    Criterion,
+    CriterionKind,
+    EvidenceFile,
+    Score,
+    ScoreSheet,
+    ScoringAgreement,
+    SheetStatus,
+    Target,
+)
 
 __all__ = [
+    "AgreementStatus",
+    "Criterion",
+    "CriterionKind",
+    "EvidenceFile",
+    "Score",
+    "ScoreSheet",
+    "ScoringAgreement",
+    "SheetStatus",
+    "Target",
     "ROMAN",
     "Attendee",
     "AwardQuota",

@@ -1,0 +1,63 @@
+"""The overview's bar chart: each member's total split by criteria group, as inline SVG
+(no script, no style attribute: the CSP allows neither)."""
+
+from decimal import Decimal
+
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from provinces.numbers import format_vn_number
+
+from .selectors import ScoringYear
+
+COLOURS = ("#a4161a", "#e07a1f", "#f4c430", "#2a9d8f", "#264653", "#6c757d", "#8e5572")
+
+
+def groups_chart(data: ScoringYear) -> SafeString:
+    """Horizontal stacked bars in ranking order; a group with negative points (penalty)
+    is left out of the bar and shown in the label."""
+    groups = data.top_groups
+    columns = data.ranked_columns
+    label_width, bar, gap, width = 130, 16, 8, 640
+    plot = width - label_width - 70
+    top = 30 + 16 * ((len(groups) + 2) // 3)
+    height = top + (bar + gap) * len(columns) + 6
+    scale = max((float(data.agreement.total_points) if data.agreement else 100), 1.0)
+    scale = max([scale, *[float(c.total) for c in columns]])
+    title = f"Tổng điểm thi đua năm {data.year} theo nhóm tiêu chí"
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="100%" '
+        f'role="img" aria-label="{escape(title)}" class="chart" data-testid="scoring-chart">',
+        f'<text x="0" y="14" font-size="13" font-weight="bold">{escape(title)}</text>',
+    ]
+    for index, group in enumerate(groups):
+        x, y = (index % 3) * 210, 26 + 16 * (index // 3)
+        parts.append(
+            f'<rect x="{x}" y="{y}" width="10" height="10" fill="{COLOURS[index % len(COLOURS)]}"/>'
+            f'<text x="{x + 14}" y="{y + 9}" font-size="11">'
+            f"{escape(group.number)}. {escape(group.title[:28])}</text>"
+        )
+    for row, column in enumerate(columns):
+        y = top + row * (bar + gap)
+        parts.append(
+            f'<text x="{label_width - 6}" y="{y + bar - 4}" font-size="12" text-anchor="end">'
+            f"{escape(column.province.name)}</text>"
+        )
+        x = float(label_width)
+        for index, group in enumerate(groups):
+            points = data.points(column, group) or Decimal(0)
+            if points <= 0:
+                continue
+            length = float(points) / scale * plot
+            parts.append(
+                f'<rect x="{x:.1f}" y="{y}" width="{length:.1f}" height="{bar}" '
+                f'fill="{COLOURS[index % len(COLOURS)]}"><title>{escape(group.number)}: '
+                f"{escape(format_vn_number(points))}</title></rect>"
+            )
+            x += length
+        parts.append(
+            f'<text x="{x + 4:.1f}" y="{y + bar - 4}" font-size="12">'
+            f"{escape(format_vn_number(column.total))}</text>"
+        )
+    parts.append("</svg>")
+    return mark_safe("".join(parts))  # noqa: S308 - every text above is escaped

@@ -1,0 +1,263 @@
+"""Forms of the scoring pages. Per-criterion forms build their fields from objects the
+page has loaded, so rendering adds no query; points accept "2,5" and "2.5"."""
+
+from decimal import Decimal, InvalidOperation
+
+from django import forms
+
+from provinces.numbers import NumberFormatError, format_vn_number, parse_vn_number
+
+from .models import Criterion, CriterionKind
+from .rules import BandsError, bands_text, indicator_choices, parse_bands
+
+DATE_FORMATS = ["%d/%m/%Y"]
+DATE_ERROR = {"invalid": "Ngày không hợp lệ: viết theo dạng ngày/tháng/năm."}
+
+
+class PointsField(forms.CharField):
+    """A score: blank, or a non-negative number with at most one decimal."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault(
+            "widget", forms.TextInput(attrs={"inputmode": "decimal", "maxlength": 12})
+        )
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        text = (super().to_python(value) or "").strip().replace(" ", "")
+        if not text:
+            return None
+        if len(text) > 12:
+            raise forms.ValidationError("Điểm quá dài.")
+        try:
+            number = Decimal(text.replace(",", "."))
+        except InvalidOperation:
+            raise forms.ValidationError(f"“{text}” không phải là số.") from None
+        if not number.is_finite() or number < 0 or number > 9999:
+            raise forms.ValidationError(f"“{text}” không phải là điểm hợp lệ.")
+        return number
+
+
+class TargetField(forms.CharField):
+    """A member's target, written the Vietnamese way: 12.241 or 1.637,5; blank clears it."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault(
+            "widget", forms.TextInput(attrs={"inputmode": "decimal", "maxlength": 20})
+        )
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        text = (super().to_python(value) or "").strip()
+        if not text:
+            return None
+        try:
+            number = parse_vn_number(text[:20])
+        except NumberFormatError as exc:
+            raise forms.ValidationError(str(exc)) from None
+        if number < 0 or number >= Decimal(10) ** 12:
+            raise forms.ValidationError(f"Chỉ tiêu “{text}” phải từ 0 đến dưới 1.000 tỷ.")
+        if number != number.quantize(Decimal("0.01")):
+            raise forms.ValidationError(f"Chỉ tiêu “{text}” có quá 2 chữ số thập phân.")
+        return number
+
+
+def _style(form: forms.Form) -> None:
+    for bound in form.visible_fields():
+        widget = bound.field.widget
+        if isinstance(widget, forms.CheckboxSelectMultiple | forms.RadioSelect):
+            continue
+        css = "form-select" if isinstance(widget, forms.Select) else "form-control"
+        widget.attrs.setdefault("class", css + " form-control-sm")
+
+
+class SheetForm(forms.Form):
+    """Every input of a member's sheet page: which ones an action reads depends on the
+    action (self-score, cross-check, answer, settle). Field names carry the criterion id."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, leaves: list[Criterion], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.leaves = leaves
+
+        def text(label: str) -> forms.CharField:
+            widget = forms.Textarea(attrs={"rows": 2, "placeholder": label})
+            return forms.CharField(label=label, widget=widget, required=False, max_length=2000)
+
+        for c in leaves:
+            self.fields[f"self-{c.pk}"] = PointsField(label=f"Tự chấm {c.number}")
+            self.fields[f"just-{c.pk}"] = text("Giải trình, minh chứng")
+            self.fields[f"cross-{c.pk}"] = PointsField(label=f"Cụm chấm {c.number}")
+            self.fields[f"reason-{c.pk}"] = text("Lý do chênh lệch")
+            self.fields[f"answer-{c.pk}"] = forms.ChoiceField(
+                label="Ý kiến",
+                required=False,
+                choices=[("", "—"), ("agree", "Đồng ý"), ("contest", "Không đồng ý")],
+            )
+            self.fields[f"comment-{c.pk}"] = text("Ý kiến của tỉnh")
+            self.fields[f"settle-{c.pk}"] = PointsField(label=f"Kết luận {c.number}")
+            self.fields[f"note-{c.pk}"] = text("Nội dung kết luận")
+        _style(self)
+
+    def entries(self, points: str, text: str, only: set[int] | None = None) -> dict:
+        data = self.cleaned_data
+        return {
+            c.pk: (data.get(f"{points}-{c.pk}"), data.get(f"{text}-{c.pk}") or "")
+            for c in self.leaves
+            if only is None or c.pk in only
+        }
+
+    def field(self, name: str, criterion: Criterion):
+        return self[f"{name}-{criterion.pk}"]
+
+
+class EvidenceForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    criterion = forms.TypedChoiceField(label="Minh chứng cho tiêu chí", coerce=int)
+    file = forms.FileField(
+        label="Tệp (PDF, ảnh, Word, Excel, PowerPoint; tối đa 5 MB)",
+        max_length=255,
+        error_messages={"required": "Chọn tệp minh chứng."},
+    )
+
+    def __init__(self, *args, leaves: list[Criterion], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["criterion"].choices = [(c.pk, f"{c.number}. {c.title}") for c in leaves]
+        _style(self)
+
+
+class MeetingForm(forms.Form):
+    meeting_date = forms.DateField(
+        label="Ngày họp bình xét", input_formats=DATE_FORMATS, error_messages=DATE_ERROR
+    )
+    present = forms.IntegerField(label="Số đại biểu có mặt", min_value=1, max_value=999)
+    notes = forms.CharField(
+        label="Ghi chú biên bản",
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, members: list, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.members = members
+        for m in members:
+            self.fields[f"votes-{m.pk}"] = forms.IntegerField(
+                label=f"Phiếu suy tôn: {m.name}", required=False, min_value=0, max_value=999
+            )
+        _style(self)
+
+    def votes(self) -> dict[int, int | None]:
+        return {m.pk: self.cleaned_data.get(f"votes-{m.pk}") for m in self.members}
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label="Lý do mở lại", max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class ProposeFromRankingForm(forms.Form):
+    award_type = forms.TypedChoiceField(label="Hình thức khen thưởng", coerce=int)
+    provinces = forms.TypedMultipleChoiceField(
+        label="Đề nghị", coerce=int, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, award_types: list, ranking: list, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["award_type"].choices = [(t.pk, t.name) for t in award_types]
+        self.fields["provinces"].choices = [
+            (s.key.province.pk, f"{s.rank}. {s.key.province.alliance_name}") for s in ranking
+        ]
+        _style(self)
+
+
+class CriterionForm(forms.ModelForm):
+    group = forms.TypedChoiceField(label="Thuộc nhóm", coerce=int, required=False, empty_value=None)
+    bands_text = forms.CharField(
+        label="Khung điểm",
+        required=False,
+        max_length=500,
+        help_text="Ví dụ: ≥ 100: 15; ≥ 80: 10; còn lại: 5 (với chỉ tiêu giao: % hoàn thành).",
+    )
+
+    class Meta:
+        model = Criterion
+        fields = ["number", "title", "kind", "max_points", "indicator", "denominator"]
+
+    def __init__(self, *args, groups: list[Criterion], **kwargs):
+        super().__init__(*args, **kwargs)
+        # The choices are the groups the page loaded: validating them adds no query.
+        self._groups = {g.pk: g for g in groups if g.pk != self.instance.pk}
+        self.fields["group"].choices = [("", "— Cấp cao nhất —")] + [
+            (g.pk, f"{g.number}. {g.title}") for g in self._groups.values()
+        ]
+        choices = [("", "—"), *indicator_choices()]
+        self.fields["indicator"] = forms.ChoiceField(
+            label="Chỉ tiêu số liệu", choices=choices, required=False
+        )
+        self.fields["denominator"] = forms.ChoiceField(
+            label="Mẫu số (tính tỷ lệ %)", choices=choices, required=False
+        )
+        if self.instance.pk:
+            self.initial["bands_text"] = bands_text(self.instance.bands)
+            self.initial["group"] = self.instance.parent_id
+        _style(self)
+
+    def clean(self):
+        data = super().clean()
+        self.instance.parent = self._groups.get(data.get("group"))
+        kind = data.get("kind")
+        try:
+            bands = parse_bands(data.get("bands_text") or "")
+        except BandsError as exc:
+            self.add_error("bands_text", str(exc))
+            bands = []
+        if kind in (CriterionKind.TARGET, CriterionKind.BAND):
+            if not data.get("indicator"):
+                self.add_error("indicator", "Chọn chỉ tiêu số liệu của tiêu chí tính từ số liệu.")
+            if not bands and "bands_text" not in self.errors:
+                self.add_error("bands_text", "Ghi khung điểm.")
+        else:
+            data["indicator"], bands = "", []
+        if kind != CriterionKind.BAND:
+            data["denominator"] = ""
+        self.instance.bands = bands
+        return data
+
+
+class TargetsForm(forms.Form):
+    def __init__(self, *args, criteria: list, members: list, targets: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.keys = []
+        for c in criteria:
+            for m in members:
+                name = f"t-{c.pk}-{m.pk}"
+                self.fields[name] = TargetField(label=f"{c.number} — {m.name}")
+                value = targets.get((c.pk, m.pk))
+                if value is not None:
+                    self.initial[name] = format_vn_number(value)
+                self.keys.append((name, c.pk, m.pk))
+        _style(self)
+
+    def values(self) -> dict:
+        return {(c, m): self.cleaned_data.get(name) for name, c, m in self.keys}
+
+
+class SignForm(forms.Form):
+    signed_on = forms.DateField(
+        label="Ngày ký giao ước", input_formats=DATE_FORMATS, error_messages=DATE_ERROR
+    )
+
+
+class NewAgreementForm(forms.Form):
+    total_points = forms.DecimalField(
+        label="Tổng điểm tối đa", min_value=1, max_value=1000, decimal_places=1, initial=100
+    )
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label="Tệp bảng tiêu chí (.xlsx hoặc .csv)", max_length=255)

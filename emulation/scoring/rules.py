@@ -1,0 +1,305 @@
+"""The scoring rules, as pure functions over plain values (no queries): bands, computed
+criteria, the validation of a criteria tree, totals and the ranking with tie-breaks."""
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from provinces.figures.spec import BY_CODE, INDICATORS
+from provinces.numbers import format_vn_number
+
+from .models import COMPUTED_KINDS, TIE_BREAKS, CriterionKind
+
+HUNDRED = Decimal(100)
+HALF = Decimal("0.5")
+
+# What a computed criterion may read: the data dictionary, and the loan register.
+EXTRA_INDICATORS = {
+    "loans_count": ("Số lượt dự án được giải ngân (các quỹ)", "lượt"),
+    "loans_amount": ("Số tiền giải ngân (các quỹ)", "triệu đồng"),
+}
+
+
+def indicator_label(code: str) -> str:
+    if code in BY_CODE:
+        return BY_CODE[code].label
+    return EXTRA_INDICATORS.get(code, (code, ""))[0]
+
+
+def indicator_unit(code: str) -> str:
+    if code in BY_CODE:
+        return BY_CODE[code].unit
+    return EXTRA_INDICATORS.get(code, ("", ""))[1]
+
+
+def is_known_indicator(code: str) -> bool:
+    return code in BY_CODE or code in EXTRA_INDICATORS
+
+
+def indicator_choices() -> list[tuple[str, str]]:
+    return [(i.code, f"{i.code} — {i.label}") for i in INDICATORS] + [
+        (code, f"{code} — {label}") for code, (label, _) in EXTRA_INDICATORS.items()
+    ]
+
+
+# Bands ---------------------------------------------------------------------------------
+
+_BAND = re.compile(
+    r"^\s*(?:(?:≥|>=)\s*(?P<min>-?[\d.,]+)\s*%?|(?P<other>còn lại|khác|\*))"
+    r"\s*:\s*(?P<pts>[\d.,]+)\s*$",
+    re.I,
+)
+
+
+class BandsError(ValueError):
+    """Bands text that cannot be read; the message is Vietnamese."""
+
+
+def _decimal(text: str) -> Decimal:
+    try:
+        return Decimal(text.strip().replace(",", "."))
+    except InvalidOperation:
+        raise BandsError(f"“{text}” không phải là số.") from None
+
+
+def parse_bands(text: str) -> list[list]:
+    """ "≥ 100: 15; ≥ 80: 10; còn lại: 5" → [["100", "15"], ["80", "10"], [None, "5"]],
+    highest minimum first."""
+    bands = []
+    for part in [p for p in re.split(r"[;\n]", text or "") if p.strip()]:
+        match = _BAND.match(part)
+        if not match:
+            raise BandsError(
+                f"Không đọc được mức “{part.strip()}”: viết dạng “≥ 80: 10” hoặc “còn lại: 5”, "
+                "các mức cách nhau bởi dấu chấm phẩy."
+            )
+        minimum = None if match["other"] else str(_decimal(match["min"]))
+        bands.append([minimum, str(_decimal(match["pts"]))])
+    bands.sort(
+        key=lambda b: Decimal(b[0]) if b[0] is not None else Decimal("-Infinity"), reverse=True
+    )
+    return bands
+
+
+def bands_text(bands: list) -> str:
+    parts = []
+    for minimum, points in bands or []:
+        head = "còn lại" if minimum is None else f"≥ {format_vn_number(Decimal(minimum))}"
+        parts.append(f"{head}: {format_vn_number(Decimal(points))}")
+    return "; ".join(parts)
+
+
+def band_points(bands: list, value: Decimal, *, unit: str = "") -> tuple[Decimal, str] | None:
+    """The points of the first band whose minimum `value` reaches, and its label; None
+    when no band covers the value (validation prevents that on a signed sheet)."""
+    for minimum, points in bands:
+        if minimum is None or value >= Decimal(minimum):
+            if minimum is None:
+                return Decimal(points), "còn lại"
+            return Decimal(points), f"≥ {format_vn_number(Decimal(minimum))}{unit}"
+    return None
+
+
+def bands_problems(bands: list, max_points: Decimal, *, percent: bool) -> list[str]:
+    problems = []
+    if not bands:
+        return ["chưa có khung điểm"]
+    for _minimum, points in bands:
+        if Decimal(points) > max_points:
+            problems.append(
+                f"mức {format_vn_number(Decimal(points))} điểm vượt điểm tối đa "
+                f"{format_vn_number(max_points)}"
+            )
+    lowest = bands[-1][0]
+    if lowest is not None and Decimal(lowest) > 0:
+        unit = " %" if percent else ""
+        problems.append(
+            f"các mức không phủ mọi giá trị: giá trị dưới {format_vn_number(Decimal(lowest))}"
+            f"{unit} chưa có điểm (thêm mức “còn lại”)"
+        )
+    return problems
+
+
+# Computed criteria -----------------------------------------------------------------------
+
+
+@dataclass
+class Working:
+    """How a computed score was reached, to show next to it."""
+
+    points: Decimal | None
+    value: Decimal | None = None
+    denominator: Decimal | None = None
+    target: Decimal | None = None
+    ratio: Decimal | None = None  # attainment or share, in %
+    band: str = ""
+    note: str = ""
+
+
+def compute(criterion, values: dict | None, target: Decimal | None) -> Working:
+    """The score of a target or band criterion from a member's approved values (a dict
+    of indicator codes; None when the member has no approved figures)."""
+    if values is None:
+        return Working(None, note="chưa có số liệu được duyệt")
+    value = values.get(criterion.indicator)
+    if value is None:
+        return Working(None, note=f"thiếu số liệu {criterion.indicator}")
+    value = Decimal(value)
+    if criterion.kind == CriterionKind.TARGET:
+        if target is None:
+            return Working(None, value=value, note="chưa có chỉ tiêu giao")
+        # A zero target asked nothing: the undertaking is met whatever the value.
+        ratio = HUNDRED if target == 0 else value * HUNDRED / target
+        found = band_points(criterion.bands, ratio, unit=" %")
+        return Working(
+            found[0] if found else None,
+            value=value,
+            target=target,
+            ratio=ratio,
+            band=found[1] if found else "",
+            note="" if target else "chỉ tiêu bằng 0: coi như hoàn thành",
+        )
+    measured, denominator, ratio = value, None, None
+    if criterion.denominator:
+        denominator = values.get(criterion.denominator)
+        if not denominator:
+            return Working(None, value=value, note="mẫu số bằng 0: không tính được tỷ lệ")
+        denominator = Decimal(denominator)
+        ratio = measured = value * HUNDRED / denominator
+    found = band_points(criterion.bands, measured, unit=" %" if criterion.denominator else "")
+    return Working(
+        found[0] if found else None,
+        value=value,
+        denominator=denominator,
+        ratio=ratio,
+        band=found[1] if found else "",
+    )
+
+
+def points_problem(points: Decimal, max_points: Decimal) -> str | None:
+    """A score given by a person: 0 … max in steps of 0,5."""
+    if points < 0:
+        return "Điểm không được âm."
+    if points > max_points:
+        return f"Điểm {format_vn_number(points)} vượt điểm tối đa {format_vn_number(max_points)}."
+    if (points / HALF) % 1:
+        return f"Điểm {format_vn_number(points)} không hợp lệ: chấm theo bước 0,5 điểm."
+    return None
+
+
+# The tree ------------------------------------------------------------------------------
+
+
+def tree_problems(
+    criteria: list, total: Decimal, member_ids: Iterable[int], targets: dict
+) -> list[str]:
+    """Why a sheet cannot be signed: leaf maxima (bonus and penalty aside) must add up to
+    the declared total, each group to its children, computed criteria need an indicator
+    and bands covering every value, and every member a target on every target criterion.
+    `targets` maps (criterion id, province id) to a value."""
+    problems = []
+    children: dict = {}
+    for c in criteria:
+        children.setdefault(c.parent_id, []).append(c)
+    scored = [
+        c
+        for c in criteria
+        if c.kind not in (CriterionKind.GROUP, CriterionKind.BONUS, CriterionKind.PENALTY)
+    ]
+    if not criteria:
+        return ["Bảng chấm điểm chưa có tiêu chí nào."]
+    leaf_sum = sum((c.max_points for c in scored), Decimal(0))
+    if leaf_sum != total:
+        problems.append(
+            f"Tổng điểm tối đa của các tiêu chí là {format_vn_number(leaf_sum)}, khác tổng "
+            f"điểm đã công bố {format_vn_number(total)}."
+        )
+    for c in criteria:
+        own = children.get(c.pk, [])
+        if c.is_group:
+            inner = sum(
+                (
+                    x.max_points
+                    for x in _leaves(c, children)
+                    if x.kind not in (CriterionKind.BONUS, CriterionKind.PENALTY)
+                ),
+                Decimal(0),
+            )
+            if not own:
+                problems.append(f"Nhóm {c.number} chưa có tiêu chí nào.")
+            elif inner != c.max_points and any(
+                x.kind not in (CriterionKind.BONUS, CriterionKind.PENALTY) for x in own
+            ):
+                problems.append(
+                    f"Nhóm {c.number}: điểm tối đa {format_vn_number(c.max_points)} khác tổng "
+                    f"các tiêu chí con {format_vn_number(inner)}."
+                )
+            continue
+        if own:
+            problems.append(f"Tiêu chí {c.number} có tiêu chí con: đổi loại thành “nhóm”.")
+        if c.kind in COMPUTED_KINDS:
+            if not is_known_indicator(c.indicator):
+                problems.append(f"Tiêu chí {c.number}: chưa chọn chỉ tiêu số liệu hợp lệ.")
+            if c.denominator and not is_known_indicator(c.denominator):
+                problems.append(f"Tiêu chí {c.number}: mẫu số “{c.denominator}” không có.")
+            percent = c.kind == CriterionKind.TARGET or bool(c.denominator)
+            for problem in bands_problems(c.bands, c.max_points, percent=percent):
+                problems.append(f"Tiêu chí {c.number}: {problem}.")
+        if c.kind == CriterionKind.TARGET:
+            missing = [m for m in member_ids if (c.pk, m) not in targets]
+            if missing:
+                problems.append(
+                    f"Tiêu chí {c.number}: còn {len(missing)} tỉnh chưa được giao chỉ tiêu."
+                )
+    return problems
+
+
+def _leaves(node, children: dict) -> list:
+    out = []
+    for child in children.get(node.pk, []):
+        out.extend(_leaves(child, children) if child.is_group else [child])
+    return out
+
+
+# Totals and ranking --------------------------------------------------------------------
+
+
+@dataclass
+class Standing:
+    """A member's place: total and the tie-break values, then its rank."""
+
+    key: object  # the province (or anything identifying the row)
+    total: Decimal
+    group1: Decimal = Decimal(0)
+    bonus: Decimal = Decimal(0)
+    vote: int = 0
+    rank: int = 0
+    groups: dict = field(default_factory=dict)
+
+
+def total_of(points_by_kind: Iterable[tuple[str, Decimal | None]]) -> Decimal:
+    """Scored and bonus points added, penalty points subtracted; a missing score is 0."""
+    total = Decimal(0)
+    for kind, points in points_by_kind:
+        if points is None:
+            continue
+        total += -points if kind == CriterionKind.PENALTY else points
+    return total
+
+
+def rank(standings: list[Standing], tie_breaks: list[str]) -> list[Standing]:
+    """Highest total first, then the tie-breaks in the cluster's order; members equal on
+    every key share a rank (1, 1, 3)."""
+    keys = [k for k in tie_breaks if k in TIE_BREAKS]
+
+    def sort_key(s: Standing) -> tuple:
+        return (s.total, *[getattr(s, k) for k in keys])
+
+    ordered = sorted(standings, key=sort_key, reverse=True)
+    previous = None
+    for position, standing in enumerate(ordered, start=1):
+        current = sort_key(standing)
+        standing.rank = previous[1] if previous and previous[0] == current else position
+        previous = (current, standing.rank)
+    return ordered

@@ -1,0 +1,339 @@
+"""Reads behind the scoring pages and outputs: the whole cluster-year in a fixed number
+of queries whatever the number of members and criteria."""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from provinces.models import Cluster, ClusterTerm, FiguresStatus, Province, YearlyFigures
+from provinces.organisation.selectors import cluster_members
+from provinces.register.services import disbursement_totals
+
+from .models import (
+    CriterionKind,
+    EvidenceFile,
+    Score,
+    ScoreSheet,
+    ScoringAgreement,
+    Target,
+)
+from .rules import Standing, Working, compute, rank, total_of, tree_problems
+
+LOAN_CODES = ("loans_count", "loans_amount")
+
+
+@dataclass
+class Cell:
+    """One member's score on one leaf criterion, with every step's value."""
+
+    criterion: object
+    score: Score | None
+    working: Working | None
+    locked: bool = False
+
+    @property
+    def self_points(self) -> Decimal | None:
+        if self.score is not None and self.score.self_points is not None:
+            return self.score.self_points
+        return self.working.points if self.working else None
+
+    @property
+    def is_override(self) -> bool:
+        return (
+            self.working is not None
+            and self.score is not None
+            and self.score.self_points is not None
+        )
+
+    @property
+    def cluster_points(self) -> Decimal | None:
+        return self.score.cluster_points if self.score else None
+
+    @property
+    def differs(self) -> bool:
+        return self.cluster_points is not None and self.cluster_points != self.self_points
+
+    @property
+    def agreed(self) -> Decimal | None:
+        if self.score is not None and self.score.settled_points is not None:
+            return self.score.settled_points
+        if self.cluster_points is not None:
+            return self.cluster_points
+        return self.self_points
+
+    @property
+    def final(self) -> Decimal | None:
+        if self.locked and self.score is not None and self.score.final_points is not None:
+            return self.score.final_points
+        return self.agreed
+
+    @property
+    def contested(self) -> bool:
+        return self.score is not None and self.score.response == "contest"
+
+
+@dataclass
+class Column:
+    """A member in the cluster-year: its sheet, its cells by criterion id, its totals."""
+
+    province: Province
+    sheet: ScoreSheet | None
+    cells: dict = field(default_factory=dict)
+    group_totals: dict = field(default_factory=dict)  # top-level criterion id -> points
+    standing: Standing | None = None
+
+    @property
+    def total(self) -> Decimal:
+        return self.standing.total if self.standing else Decimal(0)
+
+    @property
+    def self_total(self) -> Decimal:
+        return total_of((c.criterion.kind, c.self_points) for c in self.cells.values())
+
+    @property
+    def status_label(self) -> str:
+        if self.sheet is None:
+            return "Chưa chấm"
+        if self.sheet.agreement.locked:
+            return "Đã bình xét"
+        if self.sheet.cross_checked_at:
+            return "Đã chấm chéo"
+        return self.sheet.get_status_display()
+
+    @property
+    def status_class(self) -> str:
+        if self.sheet is None:
+            return "none"
+        if self.sheet.agreement.locked:
+            return "closed"
+        return "checked" if self.sheet.cross_checked_at else self.sheet.status
+
+    @property
+    def differences(self) -> int:
+        return sum(1 for c in self.cells.values() if c.differs)
+
+
+@dataclass
+class Line:
+    criterion: object
+    depth: int
+
+
+@dataclass
+class ScoringYear:
+    cluster: Cluster
+    year: int
+    term: ClusterTerm | None
+    members: list[Province]
+    agreement: ScoringAgreement | None
+    lines: list[Line] = field(default_factory=list)
+    columns: list[Column] = field(default_factory=list)
+    targets: dict = field(default_factory=dict)  # (criterion id, province id) -> Decimal
+    ranking: list[Standing] = field(default_factory=list)
+    evidence: dict = field(default_factory=dict)  # score id -> [EvidenceFile]
+
+    @property
+    def member_ids(self) -> set[int]:
+        return {m.pk for m in self.members}
+
+    @property
+    def leaves(self) -> list:
+        return [line.criterion for line in self.lines if not line.criterion.is_group]
+
+    @property
+    def top_groups(self) -> list:
+        return [line.criterion for line in self.lines if line.depth == 0]
+
+    @property
+    def criteria(self) -> list:
+        return [line.criterion for line in self.lines]
+
+    def column(self, province_id: int) -> Column | None:
+        return next((c for c in self.columns if c.province.pk == province_id), None)
+
+    @property
+    def problems(self) -> list[str]:
+        if self.agreement is None:
+            return ["Chưa có giao ước thi đua."]
+        return tree_problems(
+            self.criteria, self.agreement.total_points, self.member_ids, self.targets
+        )
+
+    @property
+    def locked(self) -> bool:
+        return bool(self.agreement and self.agreement.locked)
+
+    @property
+    def result_recorded(self) -> bool:
+        return bool(self.agreement and self.agreement.result_recorded)
+
+    def points(self, column: Column, criterion) -> Decimal | None:
+        """A member's points on any line: the final score of a leaf (negative for a
+        penalty), the sum of its leaves for a group."""
+        if not criterion.is_group:
+            cell = column.cells[criterion.pk]
+            if cell.final is None:
+                return None
+            return -cell.final if criterion.kind == CriterionKind.PENALTY else cell.final
+        leaves = self._leaves_under().get(criterion.pk, [])
+        return total_of((leaf.kind, column.cells[leaf.pk].final) for leaf in leaves)
+
+    def _leaves_under(self) -> dict:
+        if not hasattr(self, "_under"):
+            under: dict = {}
+            parents = {line.criterion.pk: line.criterion.parent_id for line in self.lines}
+            for leaf in self.leaves:
+                node = leaf.parent_id
+                while node is not None:
+                    under.setdefault(node, []).append(leaf)
+                    node = parents.get(node)
+            self._under = under
+        return self._under
+
+    @property
+    def ranked_columns(self) -> list[Column]:
+        return [standing.key for standing in self.ranking]
+
+    @property
+    def leader(self) -> Column | None:
+        first = [s for s in self.ranking if s.rank == 1]
+        return first[0].key if len(first) == 1 else None
+
+
+@dataclass
+class SheetContext:
+    """What access decisions about one member's sheet need."""
+
+    province: Province
+    year: int
+    member_ids: set[int]
+    term: ClusterTerm | None
+    agreement: ScoringAgreement | None
+    sheet: ScoreSheet | None
+
+
+def sheet_context(data: ScoringYear, province: Province) -> SheetContext:
+    column = data.column(province.pk)
+    return SheetContext(
+        province=province,
+        year=data.year,
+        member_ids=data.member_ids,
+        term=data.term,
+        agreement=data.agreement,
+        sheet=column.sheet if column else None,
+    )
+
+
+def _ordered_lines(criteria: list) -> list[Line]:
+    children: dict = {}
+    for c in sorted(criteria, key=lambda c: (c.order, c.pk)):
+        children.setdefault(c.parent_id, []).append(c)
+    lines: list[Line] = []
+
+    def walk(parent_id, depth):
+        for c in children.get(parent_id, []):
+            lines.append(Line(c, depth))
+            walk(c.pk, depth + 1)
+
+    walk(None, 0)
+    return lines
+
+
+def approved_values(members: list[Province], year: int, *, loans: bool) -> dict[int, dict]:
+    """The approved figures of each member (by province id) with, when asked, its loans
+    from the register; a member without approved figures is absent."""
+    values = {
+        f.province_id: f.values()
+        for f in YearlyFigures.objects.filter(
+            province__in=members, year=year, status=FiguresStatus.APPROVED
+        )
+    }
+    if loans and values:
+        totals = disbursement_totals(provinces=members, year=year)
+        for province_id, row in values.items():
+            row["loans_count"] = totals.all_funds[province_id].count
+            row["loans_amount"] = totals.all_funds[province_id].amount
+    return values
+
+
+def scoring_year(
+    cluster: Cluster, year: int, *, evidence_for: Province | None = None
+) -> ScoringYear:
+    """The agreement, criteria, targets, every member's sheet and scores, the computed
+    values and the ranking. At most ten queries, one more with the evidence of a sheet."""
+    members = cluster_members(cluster, year)
+    term = ClusterTerm.objects.with_alliances().filter(cluster=cluster, year=year).first()
+    agreement = ScoringAgreement.objects.filter(cluster=cluster, year=year).first()
+    data = ScoringYear(cluster=cluster, year=year, term=term, members=members, agreement=agreement)
+    if agreement is None:
+        data.columns = [Column(province=m, sheet=None) for m in members]
+        return data
+    agreement.cluster = cluster
+    criteria = list(agreement.criteria.all())
+    data.lines = _ordered_lines(criteria)
+    data.targets = {
+        (t.criterion_id, t.province_id): t.value
+        for t in Target.objects.filter(criterion__agreement=agreement)
+    }
+    sheets = {s.province_id: s for s in agreement.sheets.all()}
+    scores = {
+        (s.sheet_id, s.criterion_id): s for s in Score.objects.filter(sheet__agreement=agreement)
+    }
+    leaves = data.leaves
+    uses_loans = any(c.indicator in LOAN_CODES or c.denominator in LOAN_CODES for c in leaves)
+    computed_any = any(c.is_computed for c in leaves)
+    values = approved_values(members, year, loans=uses_loans) if computed_any else {}
+    top_of = {}
+    for line in data.lines:
+        c = line.criterion
+        top_of[c.pk] = c.pk if c.parent_id is None else top_of[c.parent_id]
+    group1 = data.top_groups[0].pk if data.top_groups else None
+    standings = []
+    for member in members:
+        sheet = sheets.get(member.pk)
+        if sheet is not None:
+            sheet.province = member
+            sheet.agreement = agreement
+        column = Column(province=member, sheet=sheet)
+        for c in leaves:
+            score = scores.get((sheet.pk, c.pk)) if sheet else None
+            working = (
+                compute(c, values.get(member.pk), data.targets.get((c.pk, member.pk)))
+                if c.is_computed
+                else None
+            )
+            column.cells[c.pk] = Cell(c, score, working, locked=agreement.locked)
+        for top in data.top_groups:
+            column.group_totals[top.pk] = total_of(
+                (cell.criterion.kind, cell.final)
+                for cell in column.cells.values()
+                if top_of[cell.criterion.pk] == top.pk
+            )
+        column.standing = Standing(
+            key=column,
+            total=total_of((cell.criterion.kind, cell.final) for cell in column.cells.values()),
+            group1=column.group_totals.get(group1, Decimal(0)),
+            bonus=total_of(
+                (CriterionKind.BONUS, cell.final)
+                for cell in column.cells.values()
+                if cell.criterion.kind == CriterionKind.BONUS
+            ),
+            vote=(sheet.meeting_votes or 0) if sheet else 0,
+        )
+        standings.append(column.standing)
+        data.columns.append(column)
+    data.ranking = rank(standings, agreement.tie_break_keys)
+    if evidence_for is not None and evidence_for.pk in sheets:
+        for item in EvidenceFile.objects.filter(score__sheet=sheets[evidence_for.pk]):
+            data.evidence.setdefault(item.score_id, []).append(item)
+    return data
+
+
+def sheet_history(sheet: ScoreSheet | None, *, limit: int = 30) -> list:
+    """The latest score changes of a sheet with who made them and why (one query)."""
+    if sheet is None:
+        return []
+    return list(
+        Score.history.filter(sheet_id=sheet.pk)
+        .select_related("history_user", "criterion")
+        .order_by("-history_date", "-history_id")[:limit]
+    )

@@ -1,0 +1,420 @@
+"""Writes of emulation scoring: each a keyword-only function in a transaction that
+refuses with a `ScoringError` (Vietnamese message shown as is). Access is the views'
+decision (`cluster_portal.access`); these enforce the domain rules and the states."""
+
+import datetime
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from emulation.models import AwardQuota, AwardType, Nomination, NominationStatus
+from emulation.nominations.services import (
+    NominationError,
+    nomination_propose,
+    nomination_vote_record,
+)
+from provinces.models import Cluster, Province
+from provinces.numbers import format_vn_number
+from provinces.organisation.dates import fmt_date
+
+from .criteria_io import CriteriaParse
+from .models import (
+    AgreementStatus,
+    Criterion,
+    CriterionKind,
+    Score,
+    ScoringAgreement,
+    Target,
+)
+from .selectors import ScoringYear
+
+
+class ScoringError(Exception):
+    """A step refused for a reason the user can act on; the message is Vietnamese."""
+
+
+class StaleSheetError(ScoringError):
+    """Someone saved the sheet after the editor loaded it."""
+
+
+def _clean_save(obj, *, by, reason: str = ""):
+    try:
+        obj.full_clean()
+    except ValidationError as exc:
+        raise ScoringError(" ".join(exc.messages)) from None
+    obj._history_user = by
+    if reason:
+        obj._change_reason = reason
+    obj.save()
+    return obj
+
+
+# The agreement ---------------------------------------------------------------------------
+
+
+class StaleAgreementError(ScoringError):
+    """Someone changed the criteria or targets after the editor loaded the page."""
+
+
+def _edit_agreement(
+    agreement: ScoringAgreement, *, seen_version: int | None, by, reason: str, save: bool = True
+) -> ScoringAgreement:
+    """Lock the agreement for an edit of its criteria or targets: refused once signed, or
+    when someone else changed it since the editor loaded it (`seen_version`; None for the
+    commands and the demo). The version moves on with every edit."""
+    current = ScoringAgreement.objects.select_for_update().get(pk=agreement.pk)
+    _require_draft(current)
+    if seen_version is not None and current.version != seen_version:
+        last = current.history.select_related("history_user").first()
+        who = last.history_user.get_username() if last and last.history_user else "người khác"
+        when = timezone.localtime(last.history_date).strftime("%H:%M %d/%m/%Y") if last else ""
+        raise StaleAgreementError(
+            f"Bảng tiêu chí đã được {who} sửa lúc {when}, sau khi bạn mở trang. Nội dung bạn vừa "
+            "nhập vẫn còn dưới đây: hãy đối chiếu với bản mới nhất rồi lưu lại."
+        )
+    if save:
+        current.version += 1
+        _clean_save(current, by=by, reason=reason)
+        agreement.version = current.version
+    return current
+
+
+def _require_draft(agreement: ScoringAgreement) -> None:
+    if agreement.is_signed:
+        raise ScoringError(
+            f"Giao ước thi đua năm {agreement.year} đã ký ngày {fmt_date(agreement.signed_on)}: "
+            "không sửa được bảng tiêu chí và chỉ tiêu."
+        )
+
+
+@transaction.atomic
+def agreement_create(
+    *, cluster: Cluster, year: int, by, total_points: Decimal = Decimal(100)
+) -> ScoringAgreement:
+    if ScoringAgreement.objects.filter(cluster=cluster, year=year).exists():
+        raise ScoringError(f"{cluster.name} đã có giao ước thi đua năm {year}.")
+    return _clean_save(
+        ScoringAgreement(cluster=cluster, year=year, total_points=total_points), by=by
+    )
+
+
+@transaction.atomic
+def agreement_copy_last_year(
+    *, cluster: Cluster, year: int, members: list[Province], by
+) -> ScoringAgreement:
+    """A new draft agreement with the criteria, bands and targets of the latest earlier
+    agreement of the cluster; a target carries over to the unit a member became."""
+    source = (
+        ScoringAgreement.objects.filter(cluster=cluster, year__lt=year).order_by("-year").first()
+    )
+    if source is None:
+        raise ScoringError(f"{cluster.name} chưa có giao ước của năm nào trước năm {year}.")
+    agreement = agreement_create(
+        cluster=cluster, year=year, by=by, total_points=source.total_points
+    )
+    member_ids = {m.pk for m in members}
+    new_ids: dict[int, Criterion] = {}
+    for old in source.criteria.order_by("order", "pk"):
+        new_ids[old.pk] = _clean_save(
+            Criterion(
+                agreement=agreement,
+                parent=new_ids.get(old.parent_id),
+                number=old.number,
+                title=old.title,
+                kind=old.kind,
+                max_points=old.max_points,
+                indicator=old.indicator,
+                denominator=old.denominator,
+                bands=old.bands,
+                order=old.order,
+            ),
+            by=by,
+        )
+    for target in Target.objects.filter(criterion__agreement=source).select_related(
+        "province__successor__successor"
+    ):
+        unit = target.province.unit_in(year)
+        if unit is not None and unit.pk in member_ids and target.criterion_id in new_ids:
+            Target.objects.get_or_create(
+                criterion=new_ids[target.criterion_id],
+                province=unit,
+                defaults={"value": target.value},
+            )
+    return agreement
+
+
+@transaction.atomic
+def criterion_save(*, criterion: Criterion, by, seen_version: int | None = None) -> Criterion:
+    _edit_agreement(
+        criterion.agreement, seen_version=seen_version, by=by, reason=f"Tiêu chí {criterion.number}"
+    )
+    parent = criterion.parent
+    if parent is not None:
+        if parent.agreement_id != criterion.agreement_id:
+            raise ScoringError("Nhóm cấp trên phải thuộc cùng giao ước.")
+        if parent.kind != CriterionKind.GROUP:
+            raise ScoringError(f"{parent.number} không phải là nhóm tiêu chí.")
+        if criterion.pk and parent.pk == criterion.pk:
+            raise ScoringError("Một tiêu chí không thể thuộc chính nó.")
+    if criterion.max_points is not None and criterion.max_points * 2 % 1:
+        raise ScoringError("Điểm tối đa phải theo bước 0,5.")
+    if not criterion.order:
+        last = criterion.agreement.criteria.order_by("-order").first()
+        criterion.order = (last.order if last else 0) + 10
+    return _clean_save(criterion, by=by)
+
+
+@transaction.atomic
+def criterion_delete(*, criterion: Criterion, by, seen_version: int | None = None) -> None:
+    _edit_agreement(
+        criterion.agreement,
+        seen_version=seen_version,
+        by=by,
+        reason=f"Xóa tiêu chí {criterion.number}",
+    )
+    criterion._history_user = by
+    criterion.delete()
+
+
+@transaction.atomic
+def targets_set(
+    *,
+    agreement: ScoringAgreement,
+    values: dict[tuple[int, int], Decimal | None],
+    by,
+    seen_version: int | None = None,
+) -> int:
+    """Set or clear (None) the target of each (criterion id, province id)."""
+    _edit_agreement(agreement, seen_version=seen_version, by=by, reason="Chỉ tiêu giao")
+    existing = {
+        (t.criterion_id, t.province_id): t
+        for t in Target.objects.filter(criterion__agreement=agreement)
+    }
+    changed = 0
+    for key, value in values.items():
+        target = existing.get(key)
+        if value is None:
+            if target is not None:
+                target._history_user = by
+                target.delete()
+                changed += 1
+        elif target is None or target.value != value:
+            target = target or Target(criterion_id=key[0], province_id=key[1])
+            target.value = value
+            _clean_save(target, by=by)
+            changed += 1
+    return changed
+
+
+@transaction.atomic
+def criteria_replace(
+    *,
+    agreement: ScoringAgreement,
+    parsed: CriteriaParse,
+    members: list[Province],
+    by,
+    seen_version: int | None = None,
+) -> int:
+    """The import: replace the draft agreement's criteria and targets by the file's, all
+    or nothing. Target columns name member province codes of that year."""
+    _edit_agreement(agreement, seen_version=seen_version, by=by, reason="Nhập bảng tiêu chí")
+    if parsed.errors:
+        raise ScoringError("Tệp có lỗi: không nhập dòng nào.")
+    by_code = {m.code: m for m in members}
+    unknown = [code for code in parsed.target_codes if code not in by_code]
+    if unknown:
+        raise ScoringError(
+            f"Cột chỉ tiêu của tỉnh {', '.join(unknown)}: không phải thành viên của cụm năm "
+            f"{agreement.year} (các mã: {', '.join(sorted(by_code))})."
+        )
+    agreement.criteria.all().delete()
+    saved: dict[int, Criterion] = {}
+    for position, spec in enumerate(parsed.specs, start=1):
+        criterion = _clean_save(
+            Criterion(
+                agreement=agreement,
+                parent=saved.get(spec.parent_row),
+                number=spec.number,
+                title=spec.title,
+                kind=spec.kind,
+                max_points=spec.max_points,
+                indicator=spec.indicator,
+                denominator=spec.denominator,
+                bands=spec.bands,
+                order=position * 10,
+            ),
+            by=by,
+        )
+        saved[spec.row] = criterion
+        for code, value in spec.targets.items():
+            _clean_save(Target(criterion=criterion, province=by_code[code], value=value), by=by)
+    return len(saved)
+
+
+@transaction.atomic
+def agreement_sign(
+    *,
+    agreement: ScoringAgreement,
+    data: ScoringYear,
+    signed_on: datetime.date,
+    by,
+    seen_version: int | None = None,
+) -> ScoringAgreement:
+    """Mark the agreement signed: from then the criteria and targets do not change."""
+    agreement = _edit_agreement(agreement, seen_version=seen_version, by=by, reason="", save=False)
+    problems = data.problems
+    if problems:
+        raise ScoringError("Chưa thể ký giao ước: " + " ".join(problems))
+    if signed_on > timezone.localdate():
+        raise ScoringError(f"Ngày ký {fmt_date(signed_on)} chưa đến.")
+    agreement.status = AgreementStatus.SIGNED
+    agreement.signed_on = signed_on
+    agreement.version += 1
+    return _clean_save(agreement, by=by, reason="Ký giao ước")
+
+
+# The result ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def scoring_meeting_record(
+    *,
+    data: ScoringYear,
+    meeting_date: datetime.date,
+    present: int,
+    votes: dict[int, int | None],
+    notes: str = "",
+    by,
+) -> ScoringAgreement:
+    """The scoring meeting (bình xét): every member's agreed scores become final and
+    lock; the votes (by province id) break ties where the cluster's rules say so."""
+    agreement = data.agreement
+    if agreement is None or not agreement.is_signed:
+        raise ScoringError("Giao ước thi đua chưa ký.")
+    agreement = ScoringAgreement.objects.select_for_update().get(pk=agreement.pk)
+    if agreement.locked:
+        raise ScoringError("Kết quả đã được ghi và khóa.")
+    not_submitted = [
+        c.province.name for c in data.columns if c.sheet is None or not c.sheet.is_submitted
+    ]
+    if not_submitted:
+        raise ScoringError("Chưa nộp bảng tự chấm: " + ", ".join(not_submitted) + ".")
+    unsettled = [
+        f"{c.province.name} ({cell.criterion.number})"
+        for c in data.columns
+        for cell in c.cells.values()
+        if cell.contested and cell.score.settled_points is None
+    ]
+    if unsettled:
+        raise ScoringError(
+            "Còn điểm tỉnh không đồng ý mà Cụm trưởng chưa kết luận: " + ", ".join(unsettled) + "."
+        )
+    if meeting_date > timezone.localdate():
+        raise ScoringError(f"Ngày họp {fmt_date(meeting_date)} chưa đến.")
+    if not present or present <= 0:
+        raise ScoringError("Số đại biểu có mặt phải lớn hơn 0.")
+    for column in data.columns:
+        vote = votes.get(column.province.pk)
+        if vote is not None and not 0 <= vote <= present:
+            raise ScoringError(
+                f"Số phiếu của {column.province.name} ({vote}) phải từ 0 đến số đại biểu có mặt "
+                f"({present})."
+            )
+        sheet = column.sheet
+        existing = {s.criterion_id: s for s in sheet.scores.all()}
+        for cell in column.cells.values():
+            score = existing.get(cell.criterion.pk) or Score(sheet=sheet, criterion=cell.criterion)
+            final = cell.agreed if cell.agreed is not None else Decimal(0)
+            if score.pk and score.final_points == final:
+                continue
+            score.final_points = final
+            _clean_save(score, by=by, reason="Điểm chính thức tại cuộc họp bình xét")
+        sheet.meeting_votes = vote
+        sheet.version += 1
+        _clean_save(sheet, by=by, reason="Ghi kết quả bình xét")
+    agreement.meeting_date = meeting_date
+    agreement.meeting_present = present
+    agreement.meeting_notes = (notes or "").strip()
+    agreement.locked = True
+    agreement.reopen_reason = ""
+    agreement.version += 1
+    return _clean_save(agreement, by=by, reason="Ghi cuộc họp bình xét, khóa điểm")
+
+
+@transaction.atomic
+def scoring_reopen(*, agreement: ScoringAgreement, reason: str, by) -> ScoringAgreement:
+    """An admin unlocks the scores of a cluster-year, with the reason."""
+    agreement = ScoringAgreement.objects.select_for_update().get(pk=agreement.pk)
+    if not agreement.locked:
+        raise ScoringError("Kết quả chấm điểm chưa khóa.")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ScoringError("Ghi lý do mở lại kết quả chấm điểm.")
+    agreement.locked = False
+    agreement.reopen_reason = reason
+    agreement.version += 1
+    return _clean_save(agreement, by=by, reason=f"Mở lại: {reason}")
+
+
+@transaction.atomic
+def ranking_propose(
+    *, data: ScoringYear, award_type: AwardType, provinces: list[Province], by
+) -> list[Nomination]:
+    """Propose members from the recorded ranking for an award, within its quota, each
+    nomination carrying its score and rank (and the meeting's vote when recorded)."""
+    if not data.locked:
+        raise ScoringError("Chỉ đề nghị khen thưởng từ kết quả đã ghi tại cuộc họp bình xét.")
+    if not provinces:
+        raise ScoringError("Chọn ít nhất một tỉnh để đề nghị.")
+    columns = {c.province.pk: c for c in data.columns}
+    quota = (
+        AwardQuota.objects.select_for_update()
+        .filter(cluster=data.cluster, year=data.year, award_type=award_type)
+        .first()
+    )
+    if quota is not None:
+        used = (
+            Nomination.objects.filter(cluster=data.cluster, year=data.year, award_type=award_type)
+            .exclude(status=NominationStatus.NOT_GRANTED)
+            .count()
+        )
+        if used + len(provinces) > quota.quota:
+            raise ScoringError(
+                f"Vượt chỉ tiêu {award_type.name}: tối đa {quota.quota}, đã có {used} đề nghị, "
+                f"không thể đề nghị thêm {len(provinces)}."
+            )
+    agreement, count = data.agreement, len(data.columns)
+    created = []
+    for province in provinces:
+        column = columns.get(province.pk)
+        if column is None:
+            raise ScoringError(f"{province.name} không có trong bảng xếp hạng năm {data.year}.")
+        standing = column.standing
+        text = (
+            f"Xếp thứ {standing.rank}/{count} trong bảng chấm điểm thi đua năm {data.year} của "
+            f"Cụm, tổng điểm {format_vn_number(standing.total)}/"
+            f"{format_vn_number(agreement.total_points)}."
+        )
+        try:
+            nomination = nomination_propose(
+                cluster=data.cluster,
+                year=data.year,
+                award_type=award_type,
+                by=by,
+                alliance=province,
+                achievements=text,
+            )
+            votes = column.sheet.meeting_votes if column.sheet else None
+            if votes is not None and agreement.meeting_present:
+                nomination = nomination_vote_record(
+                    nomination=nomination,
+                    votes_for=votes,
+                    votes_present=agreement.meeting_present,
+                    by=by,
+                )
+        except NominationError as exc:
+            raise ScoringError(str(exc)) from None
+        created.append(nomination)
+    return created

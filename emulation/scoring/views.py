@@ -1,0 +1,217 @@
+"""The scoring pages of a cluster-year: the overview with the ranking and the chair's
+result steps, and the summary downloads. A member's sheet is in `sheet_views.py`, the
+criteria setup in `setup_views.py`. Access is decided in `cluster_portal.access`."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST, require_safe
+
+from cluster_portal import access
+from emulation.models import AwardQuota, AwardType
+from provinces.models import Cluster, Province
+from provinces.organisation.selectors import province_for_code
+
+from .chart import groups_chart
+from .forms import MeetingForm, ProposeFromRankingForm, ReasonForm
+from .render import XLSX, render_summary_pdf, render_summary_xlsx
+from .selectors import ScoringYear, SheetContext, scoring_year, sheet_context
+from .services import ScoringError, ranking_propose, scoring_meeting_record, scoring_reopen
+
+YEARS = range(1990, 2101)
+
+
+def scoring_year_for(
+    request, cluster: str, year: int, *, evidence_for: Province | None = None
+) -> ScoringYear:
+    """The cluster-year; 404 unless the user is in the cluster that year (or an admin)."""
+    if year not in YEARS:
+        raise Http404
+    data = scoring_year(get_object_or_404(Cluster, slug=cluster), year, evidence_for=evidence_for)
+    if not data.members or not access.can_view_cluster_year(request.user, data.member_ids, year):
+        raise Http404
+    return data
+
+
+def member_for(request, cluster: str, year: int, code: str) -> tuple[ScoringYear, Province]:
+    """A member's sheet context; 404 for a code that is no member that year, and for a
+    sheet the user may not read."""
+    if year not in YEARS or len(code) != 2 or not code.isdigit():
+        raise Http404
+    province = province_for_code(code, year)
+    if province is None:
+        raise Http404
+    data = scoring_year_for(request, cluster, year, evidence_for=province)
+    if province.pk not in data.member_ids:
+        raise Http404
+    if not access.can_view_score_sheet(request.user, sheet_context(data, province)):
+        raise Http404
+    return data, province
+
+
+def summary_context(data: ScoringYear) -> SheetContext:
+    return sheet_context(data, data.members[0])
+
+
+def overview_url(data: ScoringYear) -> str:
+    return reverse("scoring:overview", args=[data.cluster.slug, data.year])
+
+
+def _render_overview(request, data: ScoringYear, *, forms=None, status: int = 200):
+    user = request.user
+    summary = access.can_view_scoring_summary(user, summary_context(data))
+    rows = []
+    for column in data.columns:
+        ctx = sheet_context(data, column.province)
+        readable = access.can_view_score_sheet(user, ctx)
+        rows.append(
+            {
+                "column": column,
+                "readable": readable,
+                "own": access.can_edit_score_sheet(user, ctx) or (readable and not summary),
+            }
+        )
+    forms = forms or {}
+    agreement = data.agreement
+    can_meet = (
+        agreement is not None
+        and agreement.is_signed
+        and not agreement.locked
+        and access.can_record_scoring_meeting(user, data.term)
+    )
+    if can_meet and "meeting" not in forms:
+        forms["meeting"] = MeetingForm(members=data.members)
+    if data.locked and access.can_reopen_scoring(user) and "reopen" not in forms:
+        forms["reopen"] = ReasonForm()
+    quotas = []
+    if data.locked and access.can_record_scoring_meeting(user, data.term):
+        award_types = list(AwardType.objects.order_by("order", "name"))
+        by_type = {
+            q.award_type_id: q.quota
+            for q in AwardQuota.objects.filter(cluster=data.cluster, year=data.year)
+        }
+        forms.setdefault(
+            "propose", ProposeFromRankingForm(award_types=award_types, ranking=data.ranking)
+        )
+        quotas = [(t, by_type.get(t.pk)) for t in award_types]
+    context = {
+        "data": data,
+        "rows": rows,
+        "summary": summary,
+        "chart": groups_chart(data) if summary and data.lines else "",
+        "can_set_up": access.can_set_up_scoring(user, data.term),
+        "is_chair": access.is_chair(user, data.term),
+        "forms": forms,
+        "quotas": quotas,
+    }
+    return render(request, "scoring/overview.html", context, status=status)
+
+
+@login_required
+@require_safe
+def overview(request, cluster: str, year: int):
+    return _render_overview(request, scoring_year_for(request, cluster, year))
+
+
+@login_required
+@require_POST
+def meeting(request, cluster: str, year: int):
+    data = scoring_year_for(request, cluster, year)
+    if not access.can_record_scoring_meeting(request.user, data.term):
+        raise PermissionDenied
+    form = MeetingForm(request.POST, members=data.members)
+    if form.is_valid():
+        try:
+            scoring_meeting_record(
+                data=data,
+                meeting_date=form.cleaned_data["meeting_date"],
+                present=form.cleaned_data["present"],
+                votes=form.votes(),
+                notes=form.cleaned_data["notes"],
+                by=request.user,
+            )
+        except ScoringError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "Đã ghi kết quả cuộc họp bình xét; điểm đã được khóa.")
+            return redirect(overview_url(data))
+    return _render_overview(request, data, forms={"meeting": form}, status=400)
+
+
+@login_required
+@require_POST
+def reopen(request, cluster: str, year: int):
+    data = scoring_year_for(request, cluster, year)
+    if not access.can_reopen_scoring(request.user):
+        raise PermissionDenied
+    form = ReasonForm(request.POST)
+    if form.is_valid() and data.agreement is not None:
+        try:
+            scoring_reopen(
+                agreement=data.agreement, reason=form.cleaned_data["reason"], by=request.user
+            )
+        except ScoringError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "Đã mở lại kết quả chấm điểm.")
+            return redirect(overview_url(data))
+    return _render_overview(request, data, forms={"reopen": form}, status=400)
+
+
+@login_required
+@require_POST
+def propose(request, cluster: str, year: int):
+    data = scoring_year_for(request, cluster, year)
+    if not access.can_record_scoring_meeting(request.user, data.term):
+        raise PermissionDenied
+    award_types = list(AwardType.objects.order_by("order", "name"))
+    form = ProposeFromRankingForm(request.POST, award_types=award_types, ranking=data.ranking)
+    if form.is_valid():
+        award = next(t for t in award_types if t.pk == form.cleaned_data["award_type"])
+        chosen = set(form.cleaned_data["provinces"])
+        provinces = [m for m in data.members if m.pk in chosen]
+        try:
+            created = ranking_propose(
+                data=data, award_type=award, provinces=provinces, by=request.user
+            )
+        except ScoringError as exc:
+            form.add_error(None, str(exc))
+        else:
+            names = ", ".join(n.nominee_name for n in created)
+            messages.success(request, f"Đã đề nghị {award.name}: {names}.")
+            return redirect(reverse("nominations:list", args=[data.cluster.slug, data.year]))
+    return _render_overview(request, data, forms={"propose": form}, status=400)
+
+
+def _download(request, cluster: str, year: int) -> ScoringYear:
+    data = scoring_year_for(request, cluster, year)
+    if data.agreement is None or not data.lines:
+        raise Http404
+    if not access.can_view_scoring_summary(request.user, summary_context(data)):
+        raise PermissionDenied
+    return data
+
+
+def _attachment(content: bytes, content_type: str, name: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@login_required
+@require_safe
+def summary_pdf(request, cluster: str, year: int):
+    data = _download(request, cluster, year)
+    name = f"cham-diem-{data.cluster.slug}-{data.year}.pdf"
+    return _attachment(render_summary_pdf(data), "application/pdf", name)
+
+
+@login_required
+@require_safe
+def summary_xlsx(request, cluster: str, year: int):
+    data = _download(request, cluster, year)
+    name = f"cham-diem-{data.cluster.slug}-{data.year}.xlsx"
+    return _attachment(render_summary_xlsx(data), XLSX, name)

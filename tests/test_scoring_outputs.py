@@ -1,0 +1,189 @@
+"""The scoring summary as Excel and PDF (opened and read back), the two commands, and
+the annual report's ranking section."""
+
+import datetime
+import io
+from decimal import Decimal
+
+import openpyxl
+import pytest
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+from pypdf import PdfReader
+
+from emulation.models import Criterion, ScoringAgreement
+from emulation.scoring.render import render_summary_pdf, render_summary_xlsx
+from emulation.scoring.services import scoring_meeting_record
+from provinces.models import FiguresStatus
+from tests.factories import make_figures
+from tests.scoring_helpers import (
+    TAY_BAC_2023,
+    build_agreement,
+    cross_check,
+    data_for,
+    self_score,
+)
+
+pytestmark = pytest.mark.django_db
+
+POINTS = {
+    "10": {"II.1": 30, "III.1": 2},
+    "11": {"II.1": 25, "IV.1": 2},
+    "12": {"II.1": 20},
+    "14": {"II.1": 35, "III.1": 5, "IV.1": 1},
+    "15": {"II.1": 27.5},
+    "17": {"II.1": 18},
+    "25": {"II.1": 40, "III.1": 5},
+}
+
+
+@pytest.fixture
+def scored():
+    build_agreement(targets={"25": Decimal(40), "14": Decimal(60)})
+    make_figures("25", 2023, status=FiguresStatus.APPROVED, htx_new=45, tht_agri=1200)
+    make_figures("14", 2023, status=FiguresStatus.APPROVED, htx_new=48, tht_agri=1000)
+    for code in TAY_BAC_2023:
+        self_score(code, POINTS[code])
+    cross_check("14", {"II.1": (30, "Chưa đủ minh chứng.")})
+    scoring_meeting_record(
+        data=data_for(), meeting_date=datetime.date(2023, 11, 30), present=7, votes={}, by=None
+    )
+    return data_for()
+
+
+def read_back(content: bytes) -> tuple[list[str], dict, dict, dict]:
+    """The member names, each leaf row's points by member, the totals and the ranks."""
+    sheet = openpyxl.load_workbook(io.BytesIO(content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][0] == "Bảng tổng hợp kết quả chấm điểm thi đua năm 2023"
+    header_at = next(i for i, row in enumerate(rows) if row[0] == "STT")
+    names = list(rows[header_at][4:])
+    leaves, totals, ranks = {}, {}, {}
+    for row in rows[header_at + 1 :]:
+        if row[1] == "Tổng điểm":
+            totals = dict(zip(names, row[4:], strict=True))
+        elif row[1] == "Xếp hạng":
+            ranks = dict(zip(names, row[4:], strict=True))
+        elif row[2] != "Nhóm tiêu chí":
+            leaves[row[1].strip()] = dict(zip(names, row[4:], strict=True))
+    return names, leaves, totals, ranks
+
+
+def test_the_excel_summary_reads_back_as_numbers(scored):
+    names, leaves, totals, ranks = read_back(render_summary_xlsx(scored))
+    assert names == ["Điện Biên", "Hòa Bình", "Lai Châu", "Lào Cai", "Phú Thọ", "Sơn La", "Yên Bái"]
+    for name in names:
+        assert totals[name] == pytest.approx(sum(row[name] or 0 for row in leaves.values()))
+    # Phú Thọ: 45/40 → 40; 1200/1600 = 75 % → 20; judged 40; bonus 5.
+    assert totals["Phú Thọ"] == 105
+    # Sơn La: 48/60 = 80 % → 30; 62,5 % → 15; cluster 30 instead of 35; bonus 5; penalty −1.
+    assert totals["Sơn La"] == 79
+    assert leaves["Báo cáo chậm"]["Sơn La"] == -1
+    ordered = sorted(names, key=lambda n: -totals[n])
+    assert [ranks[n] for n in ordered] == sorted(ranks.values())
+    assert ranks["Phú Thọ"] == 1
+
+
+def test_the_pdf_summary_is_an_nd30_document_with_the_numbers(scored):
+    text = "".join(
+        page.extract_text() for page in PdfReader(io.BytesIO(render_summary_pdf(scored))).pages
+    )
+    assert "LIÊN MINH HTX VIỆT NAM" in text and "Độc lập - Tự do - Hạnh phúc" in text
+    assert "Kết quả chấm điểm thi đua năm 2023" in text
+    assert "Tổng điểm" in text and "Xếp hạng" in text and "105" in text
+    assert "ngày 30 tháng 11 năm 2023" in text
+
+
+def test_the_scoring_sheet_command_writes_both_formats(scored, tmp_path):
+    for fmt in ("pdf", "xlsx"):
+        target = tmp_path / f"bang.{fmt}"
+        call_command("scoring_sheet", cluster="tay-bac", year=2023, format=fmt, output=str(target))
+        assert target.stat().st_size > 1000
+    assert read_back((tmp_path / "bang.xlsx").read_bytes())[2]["Phú Thọ"] == 105
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"cluster": "nowhere", "year": 2023}, "Không có cụm"),
+        ({"cluster": "tay-bac", "year": 2022}, "chưa có bảng chấm điểm"),
+    ],
+)
+def test_the_scoring_sheet_command_explains_bad_input(tmp_path, kwargs, message):
+    with pytest.raises(CommandError, match=message):
+        call_command("scoring_sheet", format="pdf", output=str(tmp_path / "x.pdf"), **kwargs)
+
+
+CSV = """number,title,kind,max_points,indicator,denominator,bands,target:25,target:14
+I,Phát triển,group,60,,,,,
+1,HTX mới,target,40,htx_new,,"≥100: 40; ≥80: 30; còn lại: 10",40,60
+2,THT nông nghiệp,band,20,tht_agri,tht_total,"≥70: 20; còn lại: 5",,
+II,Phối hợp,group,40,,,,,
+1,Tham gia,judged,"40",,,,,
+"""
+
+
+def test_import_criteria_reads_the_tree_and_targets(tmp_path):
+    path = tmp_path / "tieu-chi.csv"
+    path.write_text(CSV, encoding="utf-8")
+    out = io.StringIO()
+    call_command("import_criteria", str(path), cluster="tay-bac", year=2023, stdout=out)
+    data = data_for()
+    assert [c.number for c in data.criteria] == ["I", "1", "2", "II", "1"]
+    assert data.criteria[1].parent_id == data.criteria[0].pk
+    assert data.targets[(data.criteria[1].pk, data.members[4].pk)] == 40  # Phú Thọ
+    assert "Đã nhập: 5 tiêu chí" in out.getvalue()
+    assert "5 tỉnh chưa được giao chỉ tiêu" in out.getvalue()  # shown, not blocking
+
+
+def test_import_criteria_dry_run_writes_nothing(tmp_path):
+    path = tmp_path / "tieu-chi.csv"
+    path.write_text(CSV, encoding="utf-8")
+    call_command(
+        "import_criteria",
+        str(path),
+        cluster="tay-bac",
+        year=2023,
+        dry_run=True,
+        stdout=io.StringIO(),
+    )
+    assert not Criterion.objects.exists() and not ScoringAgreement.objects.exists()
+
+
+def test_import_criteria_is_all_or_nothing_with_row_errors(tmp_path):
+    path = tmp_path / "tieu-chi.csv"
+    bad = CSV.replace("1,Tham gia,judged", "1,Tham gia,judgd").replace("≥80: 30", "80 30")
+    path.write_text(bad, encoding="utf-8")
+    err = io.StringIO()
+    with pytest.raises(CommandError, match="2 dòng lỗi"):
+        call_command("import_criteria", str(path), cluster="tay-bac", year=2023, stderr=err)
+    assert "Dòng 3:" in err.getvalue() and "Dòng 6:" in err.getvalue()
+    assert not Criterion.objects.exists()
+
+
+def test_import_criteria_refuses_unknown_members_and_signed_agreements(tmp_path):
+    path = tmp_path / "tieu-chi.csv"
+    path.write_text(CSV.replace("target:14", "target:04"), encoding="utf-8")
+    with pytest.raises(CommandError, match="không phải thành viên"):
+        call_command(
+            "import_criteria", str(path), cluster="tay-bac", year=2023, stdout=io.StringIO()
+        )
+    assert not Criterion.objects.exists()
+    build_agreement()
+    path.write_text(CSV, encoding="utf-8")
+    with pytest.raises(CommandError, match="đã ký"):
+        call_command("import_criteria", str(path), cluster="tay-bac", year=2023)
+
+
+def test_the_annual_report_shows_the_ranking_once_recorded(client, admin_user, scored):
+    client.force_login(admin_user)
+    page = client.get(reverse("reports:page", args=["tay-bac", 2023])).content.decode()
+    assert "Kết quả chấm điểm, xếp hạng thi đua" in page
+    assert "Liên minh HTX tỉnh Phú Thọ dẫn đầu phong trào thi đua" in page
+
+
+def test_the_annual_report_says_when_scoring_is_not_finished(client, admin_user):
+    build_agreement()
+    client.force_login(admin_user)
+    page = client.get(reverse("reports:page", args=["tay-bac", 2023])).content.decode()
+    assert "Chưa ghi kết quả cuộc họp bình xét" in page
