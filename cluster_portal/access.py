@@ -268,7 +268,7 @@ def can_edit_score_sheet(user: User, ctx: SheetContext) -> bool:
 
 def can_cross_check_score_sheet(user: User, ctx: SheetContext) -> bool:
     submitted = ctx.sheet is not None and ctx.sheet.is_submitted
-    checker = is_admin(user) or is_chair(user, ctx.term) or _is_vice(user, ctx.term)
+    checker = reads_every_state(user, ctx.term) or _is_vice(user, ctx.term)
     return checker and submitted and _open_for_scoring(ctx)
 
 
@@ -281,11 +281,11 @@ def can_answer_score_sheet(user: User, ctx: SheetContext) -> bool:
 
 def can_settle_score_sheet(user: User, ctx: SheetContext) -> bool:
     checked = ctx.sheet is not None and ctx.sheet.cross_checked_at is not None
-    return (is_admin(user) or is_chair(user, ctx.term)) and checked and _open_for_scoring(ctx)
+    return reads_every_state(user, ctx.term) and checked and _open_for_scoring(ctx)
 
 
 def can_record_scoring_meeting(user: User, term: ClusterTerm | None) -> bool:
-    return is_admin(user) or is_chair(user, term)
+    return reads_every_state(user, term)
 
 
 def can_reopen_scoring(user: User) -> bool:
