@@ -10,7 +10,6 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from emulation.models import (
-    ClusterTerm,
     Criterion,
     EvidenceFile,
     Score,
@@ -19,7 +18,14 @@ from emulation.models import (
     Target,
 )
 from emulation.scoring.rules import parse_bands
-from provinces.models import Cluster, ClusterMembership, FiguresStatus, Province, StaffProfile
+from provinces.models import (
+    Cluster,
+    ClusterMembership,
+    ClusterTerm,
+    FiguresStatus,
+    Province,
+    StaffProfile,
+)
 from tests.factories import make_figures, make_loan
 
 pytestmark = pytest.mark.django_db
