@@ -55,8 +55,16 @@ def is_chair(user: User, term: ClusterTerm | None) -> bool:
     return unit is not None and unit.pk == term.head_id
 
 
+def reads_every_state(user: User, term: ClusterTerm | None) -> bool:
+    """The chair of a cluster-year and admins: they read (and decide on) the records of
+    every member of that cluster-year in every state, marked as such."""
+    return is_admin(user) or is_chair(user, term)
+
+
 def can_view_cluster_year(user: User, member_ids: set[int], year: int) -> bool:
-    """Admins see every cluster; staff see the clusters their unit belongs to that year."""
+    """Admins see every cluster; staff see the clusters their unit belongs to that year.
+    Every page of a cluster-year asks this, through
+    `provinces.organisation.lookups.cluster_year_for` (views) or directly (lists)."""
     if is_admin(user):
         return True
     unit = unit_of(user, year)
@@ -85,7 +93,12 @@ def _acts_for(user: User, province: Province, year: int) -> bool:
 
 
 def can_view_figures(user: User, py: ProvinceYear) -> bool:
-    if is_admin(user) or _acts_for(user, py.province, py.year) or is_chair(user, py.term):
+    """The read rule for a yearly record, on every path (pages, report in every format,
+    charts, previous-year comparisons, exports, API): staff read their own unit's record
+    in any state and the approved records of the other members of the record's
+    cluster-year; the chair of that year and admins read every state. Callers reading
+    many records go through `provinces.figures.selectors.readable_figures`."""
+    if reads_every_state(user, py.term) or _acts_for(user, py.province, py.year):
         return True
     unit = unit_of(user, py.year)
     approved = py.figures is not None and py.figures.is_locked
@@ -105,7 +118,7 @@ def can_submit_figures(user: User, py: ProvinceYear) -> bool:
 def can_decide_figures(user: User, py: ProvinceYear) -> bool:
     """Return or approve: the chair of that year, or an admin."""
     submitted = py.figures is not None and py.figures.is_submitted
-    return submitted and (is_admin(user) or is_chair(user, py.term))
+    return submitted and reads_every_state(user, py.term)
 
 
 def can_reopen_figures(user: User, py: ProvinceYear) -> bool:
@@ -114,14 +127,14 @@ def can_reopen_figures(user: User, py: ProvinceYear) -> bool:
 
 
 def can_see_figures_history(user: User, py: ProvinceYear) -> bool:
-    return is_admin(user) or is_chair(user, py.term)
+    return reads_every_state(user, py.term)
 
 
 def can_import_figures_for(
     user: User, province: Province, year: int, term: ClusterTerm | None
 ) -> bool:
     """Staff upload rows for their own province; the chair and admins for every member."""
-    return is_admin(user) or is_chair(user, term) or _acts_for(user, province, year)
+    return reads_every_state(user, term) or _acts_for(user, province, year)
 
 
 # Fund disbursement register --------------------------------------------------------------
@@ -131,9 +144,7 @@ def can_import_figures_for(
 
 
 def can_view_register(user: User, py: ProvinceYear) -> bool:
-    if is_admin(user) or _acts_for(user, py.province, py.year):
-        return True
-    return is_chair(user, py.term)
+    return reads_every_state(user, py.term) or _acts_for(user, py.province, py.year)
 
 
 def can_edit_register(user: User, py: ProvinceYear) -> bool:
@@ -150,7 +161,7 @@ def can_import_disbursements_for(
 ) -> bool:
     """Staff import their own unit's loans; the chair of that year any member's of the
     chair's cluster; admins every province's."""
-    return is_admin(user) or _acts_for(user, unit, year) or is_chair(user, term)
+    return reads_every_state(user, term) or _acts_for(user, unit, year)
 
 
 # Emulation year: conference record and award nominations ----------------------------------
@@ -161,18 +172,18 @@ def can_import_disbursements_for(
 
 
 def can_edit_conference(user: User, term: ClusterTerm | None) -> bool:
-    return is_admin(user) or is_chair(user, term)
+    return reads_every_state(user, term)
 
 
 def can_propose_nomination(
     user: User, province: Province, year: int, term: ClusterTerm | None
 ) -> bool:
     """Staff propose nominees of their own province; the chair and admins for any member."""
-    return is_admin(user) or is_chair(user, term) or _acts_for(user, province, year)
+    return reads_every_state(user, term) or _acts_for(user, province, year)
 
 
 def can_manage_nominations(user: User, term: ClusterTerm | None) -> bool:
-    return is_admin(user) or is_chair(user, term)
+    return reads_every_state(user, term)
 
 
 def can_rotate_cluster_head(user: User) -> bool:
@@ -186,4 +197,9 @@ def can_rotate_cluster_head(user: User) -> bool:
 
 
 def can_download_report(user: User, term: ClusterTerm | None, *, all_approved: bool) -> bool:
-    return is_admin(user) or is_chair(user, term) or all_approved
+    return reads_every_state(user, term) or all_approved
+
+
+def can_export_all_figures(user: User, term: ClusterTerm | None) -> bool:
+    """Whether the year page says the export holds every member's record in every state."""
+    return reads_every_state(user, term)

@@ -62,7 +62,7 @@ def known_year(tay_bac):
         )
     make_loan("14", "2023-03-01", "500")
     make_loan("25", "2023-04-01", "1250.5", fund="other")
-    return cluster_report(cluster=tay_bac, year=2023)
+    return cluster_report(cluster=tay_bac, year=2023, user=None)
 
 
 def test_counts_are_summed(known_year):
@@ -113,7 +113,7 @@ def test_the_narrative_reads_like_the_article(known_year):
 
 def test_unapproved_figures_make_a_draft(tay_bac):
     make_figures("14", 2023, status=FiguresStatus.SUBMITTED)
-    report = cluster_report(cluster=tay_bac, year=2023)
+    report = cluster_report(cluster=tay_bac, year=2023, user=None)
     assert report.is_draft and report.approved_count == 0 and len(report.missing) == 6
     assert "BẢN DỰ THẢO" in render_report_html(report)
 
@@ -157,7 +157,7 @@ def test_user_text_is_escaped_and_formulas_neutralised(tay_bac, known_year):
     Nomination.objects.create(
         cluster=tay_bac, year=2023, award_type=AwardType.objects.first(), nominee_cooperative=coop
     )
-    html = render_report_html(cluster_report(cluster=tay_bac, year=2023))
+    html = render_report_html(cluster_report(cluster=tay_bac, year=2023, user=None))
     assert "<script>x</script>" not in html and "&lt;script&gt;x&lt;/script&gt;" in html
 
 
@@ -173,12 +173,12 @@ def test_weasyprint_may_fetch_only_static_files():
 
 def test_the_report_runs_a_fixed_number_of_queries(tay_bac):
     with CaptureQueriesContext(connection) as seven:
-        cluster_report(cluster=tay_bac, year=2023)
+        cluster_report(cluster=tay_bac, year=2023, user=None)
     from tests.test_cluster_year import build_cluster
 
     big = build_cluster(34, years=20)
     with CaptureQueriesContext(connection) as many:
-        report = cluster_report(cluster=big, year=2024)
+        report = cluster_report(cluster=big, year=2024, user=None)
     assert len(report.lines) == 34
     assert len(many) == len(seven)
 

@@ -8,7 +8,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
@@ -28,7 +28,6 @@ from emulation.nominations.services import (
 )
 from provinces.models import BorrowerKind, Cluster, ClusterTerm, Province
 from provinces.organisation.lookups import cluster_year_for
-from provinces.organisation.selectors import cluster_members
 
 # Forms -----------------------------------------------------------------------------------
 #
@@ -140,11 +139,7 @@ def _nomination_for(request, pk: int, *, allowed: Callable) -> Nomination:
         ),
         pk=pk,
     )
-    year = nomination.year
-    members = cluster_members(nomination.cluster, year)
-    if not access.can_view_cluster_year(request.user, {m.pk for m in members}, year):
-        raise Http404
-    term = ClusterTerm.objects.filter(cluster_id=nomination.cluster_id, year=year).first()
+    _, _, term = cluster_year_for(request, nomination.cluster, nomination.year)
     if not allowed(request.user, nomination, term):
         raise PermissionDenied
     return nomination

@@ -183,7 +183,9 @@ def render_report_xlsx(report: ClusterReport) -> bytes:
             [
                 safe_text(line.province.name),
                 line.province.code,
-                line.figures.get_status_display() if line.figures else "Chưa nhập",
+                line.figures.get_status_display()
+                if line.figures
+                else ("Chưa duyệt" if line.withheld else "Chưa nhập"),
                 *[
                     float(values[c]) if c in values and BY_MONEY[c] else values.get(c)
                     for c in codes

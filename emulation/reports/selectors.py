@@ -3,8 +3,12 @@
 Totals follow design.md's aggregation rules (provinces.figures.aggregation.combine): counts are
 summed, averages weighted. A merged province is compared with its predecessors' figures
 of the previous year combined, and the comparison is marked partial when one of them
-reported nothing. The figures of every member are used whatever their state; the report
-says it is a draft unless all members' figures are approved.
+reported nothing. Which figures it uses is the read rule of
+`provinces.figures.selectors.readable_figures` for the reader: the chair of the year and
+admins see every member's figures whatever their state (marked when not approved); other
+staff see their own and the approved ones, and the report names the members whose figures
+are withheld until approved. It says it is a draft unless all members' figures are
+approved.
 """
 
 from dataclasses import dataclass, field
@@ -16,7 +20,7 @@ from django.utils import timezone
 from emulation.models import Attendee, Conference, Nomination, Recommendation
 from emulation.nominations.services import nominations_for
 from provinces.figures.aggregation import combine, percent_change
-from provinces.figures.selectors import PreviousYear, previous_years
+from provinces.figures.selectors import PreviousYear, previous_years, readable_figures
 from provinces.figures.spec import BY_CODE, INDICATORS, Indicator
 from provinces.models import Cluster, ClusterMembership, ClusterTerm, Province, YearlyFigures
 from provinces.register.services import DisbursementTotals, FundTotals, disbursement_totals
@@ -29,6 +33,7 @@ class ProvinceLine:
     comparison: PreviousYear
     loans_all: FundTotals = field(default_factory=FundTotals)
     loans_htx_dev: FundTotals = field(default_factory=FundTotals)
+    withheld: bool = False  # a record exists but the reader may not read it yet
 
     @property
     def values(self) -> dict | None:
@@ -101,7 +106,16 @@ class ClusterReport:
 
     @property
     def missing(self) -> list[Province]:
-        return [line.province for line in self.lines if not line.figures]
+        return [line.province for line in self.lines if not line.figures and not line.withheld]
+
+    @property
+    def withheld(self) -> list[Province]:
+        """Members whose figures exist but are not approved yet, so not shown to this reader."""
+        return [line.province for line in self.lines if line.withheld]
+
+    @property
+    def previous_withheld(self) -> list[Province]:
+        return [unit for line in self.lines for unit in line.comparison.withheld]
 
     @property
     def agri_share(self) -> Decimal | None:
@@ -146,8 +160,9 @@ class ClusterReport:
         return self.conference.date if self.conference else self.generated_on
 
 
-def cluster_report(*, cluster: Cluster, year: int) -> ClusterReport:
-    """Everything the annual report of `cluster` for `year` shows, in a fixed number of
+def cluster_report(*, cluster: Cluster, year: int, user) -> ClusterReport:
+    """Everything the annual report of `cluster` for `year` shows to `user` (None: the
+    system, e.g. the `cluster_report` command, reads every state), in a fixed number of
     queries whatever the number of provinces and years."""
     members = sorted(
         (
@@ -158,36 +173,44 @@ def cluster_report(*, cluster: Cluster, year: int) -> ClusterReport:
         ),
         key=lambda p: p.sort_key,
     )
-    figures = {
-        f.province_id: f for f in YearlyFigures.objects.filter(province__in=members, year=year)
-    }
-    # What each member compares with: itself a year earlier, or the units merged into it.
-    previous = previous_years(members, year)
-    loans = disbursement_totals(provinces=members, year=year)
-    lines = []
-    for member in members:
-        record = figures.get(member.pk)
-        if record is not None:
-            record.province = member
-        lines.append(
-            ProvinceLine(
-                province=member,
-                figures=record,
-                comparison=previous[member.pk],
-                loans_all=loans.all_funds[member.pk],
-                loans_htx_dev=loans.htx_dev[member.pk],
-            )
-        )
-
-    entered = [line.values for line in lines if line.figures]
-    # Year-over-year compares like with like: the members with figures in both years.
-    both = [line for line in lines if line.figures and line.previous]
+    by_id = {member.pk: member for member in members}
     terms = {
         t.year: t
         for t in ClusterTerm.objects.with_alliances().filter(
             cluster=cluster, year__in=[year, year + 1]
         )
     }
+    records = list(YearlyFigures.objects.filter(province__in=members, year=year))
+    for record in records:
+        record.province = by_id[record.province_id]
+    figures = readable_figures(
+        user,
+        records=records,
+        year=year,
+        cluster=cluster,
+        term=terms.get(year),
+        member_ids=set(by_id),
+    )
+    withheld = {province.pk for province in figures.withheld}
+    # What each member compares with: itself a year earlier, or the units merged into it.
+    previous = previous_years(members, year, user=user)
+    loans = disbursement_totals(provinces=members, year=year)
+    lines = []
+    for member in members:
+        lines.append(
+            ProvinceLine(
+                province=member,
+                figures=figures.get(member.pk),
+                comparison=previous[member.pk],
+                loans_all=loans.all_funds[member.pk],
+                loans_htx_dev=loans.htx_dev[member.pk],
+                withheld=member.pk in withheld,
+            )
+        )
+
+    entered = [line.values for line in lines if line.figures]
+    # Year-over-year compares like with like: the members with figures in both years.
+    both = [line for line in lines if line.figures and line.previous]
     conference = (
         Conference.objects.filter(cluster=cluster, year=year)
         .select_related("host")

@@ -1,7 +1,6 @@
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404
+from django.http import HttpResponse
 
 from cluster_portal import access
 from emulation.reports.render import (
@@ -10,7 +9,7 @@ from emulation.reports.render import (
     render_report_xlsx,
 )
 from emulation.reports.selectors import ClusterReport, cluster_report
-from provinces.models import Cluster
+from provinces.organisation.lookups import cluster_year_for
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -18,10 +17,8 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def _report_for(request, cluster: str, year: int, *, download: bool = False) -> ClusterReport:
     """404 unless the user is in the cluster that year; 403 for a download they may not
     make yet."""
-    report = cluster_report(cluster=get_object_or_404(Cluster, slug=cluster), year=year)
-    member_ids = {p.pk for p in report.members}
-    if not member_ids or not access.can_view_cluster_year(request.user, member_ids, year):
-        raise Http404
+    cluster_obj, _, _ = cluster_year_for(request, cluster, year)
+    report = cluster_report(cluster=cluster_obj, year=year, user=request.user)
     if download and not _can_download(request.user, report):
         raise PermissionDenied
     return report

@@ -1,7 +1,16 @@
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.db.models import Subquery
+
+from cluster_portal import access
 from provinces.organisation.models import Cluster, ClusterMembership, ClusterTerm, Province
-from provinces.organisation.selectors import cluster_members, province_for_code, term_for
+from provinces.organisation.selectors import (
+    cluster_members,
+    merged_into,
+    province_for_code,
+    term_for,
+)
 
 from .aggregation import combine
 from .models import FiguresStatus, YearlyFigures
@@ -45,46 +54,153 @@ def province_year(code: str, year: int) -> ProvinceYear | None:
     return py
 
 
+# The read rule on every path --------------------------------------------------------------
+#
+# Every read of yearly figures that shows values (pages, the report in every format, its
+# charts, previous-year comparisons, exports) goes through `readable_figures`: the decision
+# itself is `access.can_view_figures`, asked here with each record's own cluster-year.
+
+
+@dataclass
+class ReadableFigures:
+    """Records of one year a user may read, by province id, and the units whose record
+    exists but is withheld from this user (not yet approved)."""
+
+    records: dict[int, YearlyFigures] = field(default_factory=dict)
+    withheld: list[Province] = field(default_factory=list)
+
+    def get(self, province_id: int) -> YearlyFigures | None:
+        return self.records.get(province_id)
+
+
+@dataclass
+class _Context:
+    cluster: Cluster | None
+    term: ClusterTerm | None
+    member_ids: set[int]
+
+
+def _cluster_years_of(province_ids: set[int], year: int) -> dict[int, _Context]:
+    """The cluster-year each province belonged to in `year`: two queries."""
+    clusters_of_them = (
+        ClusterMembership.objects.in_year(year)
+        .filter(province_id__in=province_ids)
+        .values("cluster_id")
+    )
+    memberships = (
+        ClusterMembership.objects.in_year(year)
+        .filter(cluster_id__in=Subquery(clusters_of_them))
+        .select_related("cluster")
+    )
+    members: dict[int, set[int]] = {}
+    cluster_of: dict[int, Cluster] = {}
+    for membership in memberships:
+        members.setdefault(membership.cluster_id, set()).add(membership.province_id)
+        cluster_of[membership.province_id] = membership.cluster
+    terms = {
+        term.cluster_id: term
+        for term in ClusterTerm.objects.filter(year=year, cluster_id__in=Subquery(clusters_of_them))
+    }
+    contexts = {}
+    for province_id in province_ids:
+        cluster = cluster_of.get(province_id)
+        contexts[province_id] = _Context(
+            cluster=cluster,
+            term=terms.get(cluster.pk) if cluster else None,
+            member_ids=members.get(cluster.pk, set()) if cluster else set(),
+        )
+    return contexts
+
+
+def readable_figures(
+    user,
+    *,
+    records: Iterable[YearlyFigures],
+    year: int,
+    cluster: Cluster | None = None,
+    term: ClusterTerm | None = None,
+    member_ids: set[int] | None = None,
+) -> ReadableFigures:
+    """The records of `year` that `user` may read (`access.can_view_figures`), and the
+    units whose record is withheld. `user=None` is the system itself (commands), which
+    reads everything. Give `cluster`, `term` and `member_ids` when every record belongs to
+    that one cluster-year (no query); otherwise each record's cluster-year is looked up
+    (two queries), so a predecessor's record is judged in its own cluster-year."""
+    records = list(records)
+    result = ReadableFigures()
+    if user is None or access.is_admin(user):
+        result.records = {record.province_id: record for record in records}
+        return result
+    if member_ids is not None:
+        context = _Context(cluster=cluster, term=term, member_ids=member_ids)
+        contexts = {record.province_id: context for record in records}
+    else:
+        contexts = _cluster_years_of({record.province_id for record in records}, year)
+    for record in records:
+        context = contexts[record.province_id]
+        py = ProvinceYear(
+            province=record.province,
+            year=year,
+            cluster=context.cluster,
+            term=context.term,
+            member_ids=context.member_ids,
+            figures=record,
+        )
+        if access.can_view_figures(user, py):
+            result.records[record.province_id] = record
+        else:
+            result.withheld.append(record.province)
+    result.withheld.sort(key=lambda p: p.sort_key)
+    return result
+
+
 @dataclass
 class PreviousYear:
     """What a province-year compares with: the same unit a year earlier or, for a unit
     formed by a merger, its predecessors combined. `partial` when a predecessor has no
-    figures for that year (the comparison would understate)."""
+    figures for that year, or its figures are withheld from the reader (the comparison
+    would understate). `unapproved`: units whose not-yet-approved figures are included
+    (only for those who read every state), to be marked."""
 
     values: dict | None
     units: list[Province]
     merged: bool = False
     partial: bool = False
     missing: list[Province] = field(default_factory=list)
+    withheld: list[Province] = field(default_factory=list)
+    unapproved: list[Province] = field(default_factory=list)
 
 
-def previous_years(provinces: list[Province], year: int) -> dict[int, PreviousYear]:
-    """What each province's figures of `year` compare with, by province id. At most two
-    queries whatever the number of provinces."""
-    predecessors: dict[int, list[Province]] = {}
+def previous_years(provinces: list[Province], year: int, *, user) -> dict[int, PreviousYear]:
+    """What each province's figures of `year` compare with, by province id, limited to
+    the records of `year - 1` that `user` may read (each judged in its own cluster-year;
+    `user=None`: everything, for commands). At most four queries whatever the number of
+    provinces."""
     formed_since = [p for p in provinces if not p.is_valid_in(year - 1)]
-    if formed_since:  # only units formed by a merger need their predecessors looked up
-        for unit in Province.objects.filter(successor__in=formed_since).valid_in(year - 1):
-            predecessors.setdefault(unit.successor_id, []).append(unit)
+    # Only units formed by a merger need their predecessors looked up.
+    predecessors = merged_into(formed_since, year) if formed_since else {}
     compared = {
         province.pk: (
-            [province]
-            if province.is_valid_in(year - 1)
-            else sorted(predecessors.get(province.pk, []), key=lambda p: p.sort_key)
+            [province] if province.is_valid_in(year - 1) else predecessors.get(province.pk, [])
         )
         for province in provinces
     }
-    found = {
-        f.province_id: f.values()
-        for f in YearlyFigures.objects.filter(
-            province__in=[u for units in compared.values() for u in units], year=year - 1
-        )
-    }
+    units_by_id = {u.pk: u for units in compared.values() for u in units}
+    records = list(YearlyFigures.objects.filter(province__in=list(units_by_id), year=year - 1))
+    for record in records:
+        record.province = units_by_id[record.province_id]
+    readable = readable_figures(user, records=records, year=year - 1)
+    found = {pid: record.values() for pid, record in readable.records.items()}
+    withheld_ids = {unit.pk for unit in readable.withheld}
     result = {}
     for province in provinces:
         units = compared[province.pk]
         present = [found[u.pk] for u in units if u.pk in found]
-        missing = [u for u in units if u.pk not in found]
+        missing = [u for u in units if u.pk not in found and u.pk not in withheld_ids]
+        withheld = [u for u in units if u.pk in withheld_ids]
+        unapproved = [
+            u for u in units if u.pk in readable.records and not readable.records[u.pk].is_locked
+        ]
         merged = units != [province]
         if not present:
             values = None
@@ -96,21 +212,32 @@ def previous_years(provinces: list[Province], year: int) -> dict[int, PreviousYe
             values=values,
             units=units,
             merged=merged,
-            partial=bool(present) and bool(missing),
+            partial=bool(present) and bool(missing or withheld),
             missing=missing,
+            withheld=withheld,
+            unapproved=unapproved,
         )
     return result
 
 
-def previous_year(province: Province, year: int) -> PreviousYear:
-    return previous_years([province], year)[province.pk]
+def previous_year(province: Province, year: int, *, user) -> PreviousYear:
+    return previous_years([province], year, user=user)[province.pk]
 
 
 @dataclass
 class FiguresRow:
+    """One member on the year page. `figures`: the record when the reader may read it;
+    `progress`: the record whatever its state, for the workflow columns only (status,
+    who submitted, when): never show its values."""
+
     province: Province
     figures: YearlyFigures | None
+    progress: YearlyFigures | None = None
     warnings: list = field(default_factory=list)
+
+    @property
+    def withheld(self) -> bool:
+        return self.progress is not None and self.figures is None
 
 
 @dataclass
@@ -131,7 +258,7 @@ class ClusterFiguresYear:
         return {row.province.pk for row in self.rows}
 
     def _count(self, *statuses: str) -> int:
-        return sum(1 for row in self.rows if row.figures and row.figures.status in statuses)
+        return sum(1 for row in self.rows if row.progress and row.progress.status in statuses)
 
     @property
     def submitted_count(self) -> int:
@@ -146,25 +273,40 @@ class ClusterFiguresYear:
         return len(self.rows)
 
 
-def cluster_figures_year(cluster: Cluster, year: int) -> ClusterFiguresYear:
-    """Four queries whatever the number of members."""
-    members = cluster_members(cluster, year)
-    term = term_for(cluster, year)
-    figures = {
-        f.province_id: f
-        for f in YearlyFigures.objects.filter(province__in=members, year=year).select_related(
+def cluster_figures_year(
+    cluster: Cluster, year: int, *, user, members: list[Province] | None = None, term=None
+) -> ClusterFiguresYear:
+    """Four queries whatever the number of members (two when the caller already has the
+    members and term). Warnings only for the records `user` may read."""
+    if members is None:
+        members = cluster_members(cluster, year)
+        term = term_for(cluster, year)
+    by_id = {p.pk: p for p in members}
+    records = list(
+        YearlyFigures.objects.filter(province__in=members, year=year).select_related(
             "submitted_by", "approved_by"
         )
-    }
+    )
+    for record in records:
+        record.province = by_id[record.province_id]
+    progress = {record.province_id: record for record in records}
+    readable = readable_figures(
+        user, records=records, year=year, cluster=cluster, term=term, member_ids=set(by_id)
+    )
     previous = {
         f.province_id: f.values()
-        for f in YearlyFigures.objects.filter(province__in=members, year=year - 1)
+        for f in YearlyFigures.objects.filter(province__in=list(readable.records), year=year - 1)
     }
     rows = []
     for province in members:
-        record = figures.get(province.pk)
-        if record is not None:
-            record.province = province
+        record = readable.get(province.pk)
         warnings = figures_warnings(record.values(), previous.get(province.pk)) if record else []
-        rows.append(FiguresRow(province=province, figures=record, warnings=warnings))
+        rows.append(
+            FiguresRow(
+                province=province,
+                figures=record,
+                progress=progress.get(province.pk),
+                warnings=warnings,
+            )
+        )
     return ClusterFiguresYear(cluster=cluster, year=year, term=term, rows=rows)

@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from cluster_portal import access
@@ -27,7 +27,8 @@ from provinces.figures.services import (
     figures_submit,
 )
 from provinces.figures.spec import BY_CODE, CODES, by_section
-from provinces.models import Cluster, YearlyFigures
+from provinces.models import YearlyFigures
+from provinces.organisation.lookups import cluster_year_for
 from provinces.register.services import disbursement_totals
 
 
@@ -52,7 +53,7 @@ def _display_name(user) -> str:
 def figures_detail(request, year: int, code: str):
     py = _province_year_for(request, year, code)
     user = request.user
-    previous = previous_year(py.province, year)
+    previous = previous_year(py.province, year, user=user)
     figures = py.figures
     sections = []
     for _, title, indicators in by_section():
@@ -204,18 +205,27 @@ def figures_reopen_view(request, year: int, code: str):
 
 @login_required
 def cluster_year(request, cluster: str, year: int):
-    cluster_obj = get_object_or_404(Cluster, slug=cluster)
-    overview = cluster_figures_year(cluster_obj, year)
-    if not overview.members or not access.can_view_cluster_year(
-        request.user, overview.member_ids, year
-    ):
-        raise Http404
+    cluster_obj, members, term = cluster_year_for(request, cluster, year)
     user = request.user
+    overview = cluster_figures_year(cluster_obj, year, user=user, members=members, term=term)
     unit = access.unit_of(user, year)
     loans = disbursement_totals(provinces=overview.members, year=year)
+    member_ids = overview.member_ids
     for row in overview.rows:
         row.loans_all = loans.all_funds[row.province.pk]
         row.loans_htx_dev = loans.htx_dev[row.province.pk]
+        # The "Xem" link only where the record page would open.
+        row.can_open = access.can_view_figures(
+            user,
+            ProvinceYear(
+                province=row.province,
+                year=year,
+                cluster=cluster_obj,
+                term=term,
+                member_ids=member_ids,
+                figures=row.progress,
+            ),
+        )
     context = {
         "overview": overview,
         "loans": loans,
@@ -225,7 +235,7 @@ def cluster_year(request, cluster: str, year: int):
             access.can_import_figures_for(user, row.province, year, overview.term)
             for row in overview.rows
         ),
-        "can_export_all": access.is_admin(user) or access.is_chair(user, overview.term),
+        "can_export_all": access.can_export_all_figures(user, overview.term),
     }
     return render(request, "figures/cluster_year.html", context)
 

@@ -2,6 +2,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Q
 
+from .dates import year_end
 from .models import Cluster, ClusterMembership, ClusterTerm, Province
 
 
@@ -40,13 +41,23 @@ def term_for(cluster: Cluster, year: int) -> ClusterTerm | None:
 
 
 def merged_into(provinces: list[Province], year: int) -> dict[int, list[Province]]:
-    """The units that merged into each of `provinces` during `year` (valid at its start,
-    closed before its end), by successor id: their year counts for the successor. One
-    query whatever the number of provinces."""
+    """The units that merged into each of `provinces` during `year` (valid when it began,
+    i.e. on 31 December of the year before, and closed before its end), by successor id,
+    in display order: their year counts for the successor, and their figures of the year
+    before are what the successor compares with. One query whatever the number of
+    provinces. The one home of this rule: the register, the loan totals and the
+    previous-year comparison all ask it."""
     merged: dict[int, list[Province]] = {}
-    for unit in Province.objects.filter(successor__in=provinces).valid_on_some_day_of(year):
+    units = Province.objects.filter(
+        Q(valid_from__isnull=True) | Q(valid_from__lte=year_end(year)),
+        successor__in=provinces,
+        valid_to__gte=year_end(year - 1),
+    )
+    for unit in units:
         if not unit.is_valid_in(year):
             merged.setdefault(unit.successor_id, []).append(unit)
+    for units_of in merged.values():
+        units_of.sort(key=lambda p: p.sort_key)
     return merged
 
 

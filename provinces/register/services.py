@@ -8,6 +8,7 @@ from django.db import transaction
 from django.db.models import Count, Sum
 
 from provinces.models import Cooperative, Disbursement, Fund, Province
+from provinces.organisation.selectors import merged_into
 
 
 def borrower_find_or_create(
@@ -70,8 +71,9 @@ def disbursement_totals(*, provinces: list[Province], year: int) -> Disbursement
     """Two queries whatever the number of provinces and loans."""
     member_ids = {p.pk for p in provinces}
     counted_for = {p.pk: p.pk for p in provinces}
-    for predecessor in Province.objects.filter(successor__in=provinces).valid_on_some_day_of(year):
-        counted_for.setdefault(predecessor.pk, predecessor.successor_id)
+    for successor_id, predecessors in merged_into(provinces, year).items():
+        for predecessor in predecessors:
+            counted_for.setdefault(predecessor.pk, successor_id)
     rows = (
         Disbursement.objects.in_year(year)
         .filter(province__in=counted_for)

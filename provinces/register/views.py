@@ -8,7 +8,8 @@ from django.urls import reverse
 
 from cluster_portal import access
 from provinces.figures.selectors import ProvinceYear, province_year
-from provinces.models import Disbursement, Fund, Province
+from provinces.models import Disbursement, Fund
+from provinces.organisation.selectors import merged_into
 from provinces.register.forms import DisbursementForm
 from provinces.register.services import (
     borrower_find_or_create,
@@ -32,8 +33,7 @@ def _register_for(request, year: int, code: str, *, write: bool = False) -> Prov
 def _register_units(py: ProvinceYear) -> list:
     """The province, and the units that merged into it during that year: their loans of
     the year appear in its register (each still recorded against its own unit)."""
-    predecessors = Province.objects.filter(successor=py.province).valid_on_some_day_of(py.year)
-    return [py.province, *predecessors]
+    return [py.province, *merged_into([py.province], py.year).get(py.province.pk, [])]
 
 
 def _register_url(year: int, code: str) -> str:

@@ -33,7 +33,7 @@ class Command(BaseCommand):
         except Cluster.DoesNotExist:
             slugs = ", ".join(Cluster.objects.values_list("slug", flat=True))
             raise CommandError(f"Không có cụm “{cluster}”. Các cụm: {slugs}.") from None
-        report = cluster_report(cluster=cluster_obj, year=year)
+        report = cluster_report(cluster=cluster_obj, year=year, user=None)
         if not report.members:
             raise CommandError(f"{cluster_obj.name} không có thành viên nào năm {year}.")
         target = Path(output)
