@@ -2,6 +2,7 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from cluster_portal.admin_access import OrganisationAccess
+from emulation.api import admin as api_admin  # noqa: F401  (registers ApiToken)
 from emulation.models import (
     Attendee,
     AwardQuota,

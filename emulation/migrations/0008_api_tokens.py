@@ -7,31 +7,72 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('emulation', '0007_cluster_term_moved_to_provinces'),
+        ("emulation", "0007_cluster_term_moved_to_provinces"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ApiToken',
+            name="ApiToken",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, verbose_name='tên')),
-                ('token_hash', models.CharField(editable=False, max_length=64, unique=True, verbose_name='mã băm SHA-256')),
-                ('prefix', models.CharField(editable=False, max_length=12, verbose_name='đầu mã (để nhận biết)')),
-                ('created', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='tạo lúc')),
-                ('expires', models.DateTimeField(verbose_name='hết hạn lúc')),
-                ('last_used', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='dùng lần cuối')),
-                ('revoked_at', models.DateTimeField(blank=True, null=True, verbose_name='thu hồi lúc')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='api_tokens', to=settings.AUTH_USER_MODEL, verbose_name='người dùng')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="tên")),
+                (
+                    "token_hash",
+                    models.CharField(
+                        editable=False, max_length=64, unique=True, verbose_name="mã băm SHA-256"
+                    ),
+                ),
+                (
+                    "prefix",
+                    models.CharField(
+                        editable=False, max_length=12, verbose_name="đầu mã (để nhận biết)"
+                    ),
+                ),
+                (
+                    "created",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="tạo lúc"
+                    ),
+                ),
+                ("expires", models.DateTimeField(verbose_name="hết hạn lúc")),
+                (
+                    "last_used",
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="dùng lần cuối"
+                    ),
+                ),
+                (
+                    "revoked_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="thu hồi lúc"),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="api_tokens",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="người dùng",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'mã truy cập API',
-                'verbose_name_plural': 'mã truy cập API',
-                'ordering': ['-created'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('expires__gt', models.F('created'))), name='api_token_expires_after_created', violation_error_message='Ngày hết hạn phải sau ngày tạo.')],
+                "verbose_name": "mã truy cập API",
+                "verbose_name_plural": "mã truy cập API",
+                "ordering": ["-created"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("expires__gt", models.F("created"))),
+                        name="api_token_expires_after_created",
+                        violation_error_message="Ngày hết hạn phải sau ngày tạo.",
+                    )
+                ],
             },
         ),
     ]
