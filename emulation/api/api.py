@@ -17,6 +17,7 @@ from . import figures, loans, organisation
 from .docs import VendoredSwagger
 from .security import TokenAuth, TokenRateThrottle
 
+
 class Renderer(JSONRenderer):
     json_dumps_params = {"ensure_ascii": False}  # Vietnamese stays readable
 
