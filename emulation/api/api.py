@@ -6,7 +6,6 @@ pages' access rules (cluster_portal.access) decide everything; requests are limi
 token (security.TokenRateThrottle).
 """
 
-from csp.decorators import csp_update
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from ninja import NinjaAPI
@@ -36,8 +35,6 @@ api = NinjaAPI(
     docs=VendoredSwagger(),
     docs_url="/docs",
     openapi_url="/openapi.json",
-    # Swagger UI sets style attributes from its script; scripts stay 'self' only.
-    docs_decorator=csp_update({"style-src": ["'unsafe-inline'"]}),
 )
 
 
