@@ -12,7 +12,7 @@ from typing import Annotated
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpResponse
-from ninja import Path, Query, Router
+from ninja import Path, Query, Router, Status
 from ninja.errors import HttpError
 
 from cluster_portal import access
@@ -105,10 +105,13 @@ def figures_detail(request, year: Year, code: Code):
 
 def _stale(version: int | None, current: YearlyFigures) -> tuple[int, dict]:
     sent = "không gửi phiên bản" if version is None else f"phiên bản {version}"
-    return 409, {
-        "detail": f"Bản ghi đã thay đổi ({sent}, hiện là phiên bản {current.version}): "
-        "hãy đọc lại bản mới nhất, đối chiếu rồi gửi lại với phiên bản đó."
-    }
+    return Status(
+        409,
+        {
+            "detail": f"Bản ghi đã thay đổi ({sent}, hiện là phiên bản {current.version}): "
+            "hãy đọc lại bản mới nhất, đối chiếu rồi gửi lại với phiên bản đó."
+        },
+    )
 
 
 def _errors(exc: ValidationError) -> dict[str, list[str]]:
@@ -133,7 +136,8 @@ def figures_write(request, year: Year, code: Code, payload: FiguresWrite, dry_ru
         if current is None or old[c] != new[c]
     ]
     if current is not None and not changes:
-        return 200, {"dry_run": dry_run, "changed": False, "record": figures_out(current)}
+        unchanged = {"dry_run": dry_run, "changed": False, "record": figures_out(current)}
+        return Status(200, unchanged)
     if current is not None and payload.version != current.version:
         return _stale(payload.version, current)
     old_version = current.version if current else None
@@ -161,17 +165,20 @@ def figures_write(request, year: Year, code: Code, payload: FiguresWrite, dry_ru
             if dry_run:
                 transaction.set_rollback(True)
     except ValidationError as exc:
-        return 422, {
-            "dry_run": dry_run,
-            "changed": False,
-            "changes": changes,
-            "errors": _errors(exc),
-        }
+        return Status(
+            422,
+            {
+                "dry_run": dry_run,
+                "changed": False,
+                "changes": changes,
+                "errors": _errors(exc),
+            },
+        )
     except StaleFiguresError:
         return _stale(payload.version, YearlyFigures.objects.get(pk=figures.pk))
     except FiguresError as exc:
-        return 409, {"detail": str(exc)}
-    return (201 if current is None else 200), result
+        return Status(409, {"detail": str(exc)})
+    return Status(201 if current is None else 200, result)
 
 
 @router.post(
@@ -208,10 +215,13 @@ def figures_submit_api(
                 transaction.set_rollback(True)
     except FiguresError as exc:
         warnings = figures_warnings(current.values(), previous_values(current))
-        return 422, {
-            "dry_run": dry_run,
-            "changed": False,
-            "errors": {"__all__": [str(exc)]},
-            "warnings": [w.message for w in warnings],
-        }
-    return 200, result
+        return Status(
+            422,
+            {
+                "dry_run": dry_run,
+                "changed": False,
+                "errors": {"__all__": [str(exc)]},
+                "warnings": [w.message for w in warnings],
+            },
+        )
+    return Status(200, result)

@@ -3,7 +3,7 @@ the Excel import's all-or-nothing rules (loan_rows.loans_import)."""
 
 from typing import Annotated
 
-from ninja import Path, Query, Router
+from ninja import Path, Query, Router, Status
 
 from provinces.register.selectors import register_loans
 from provinces.register.services import disbursement_totals
@@ -64,4 +64,4 @@ def loans_bulk_import(request, payload: LoansImport, dry_run: Annotated[bool, Qu
         "new_borrowers": [b.name for b in report.new_borrowers],
         "errors": [{"row": e.row, "column": e.column, "message": e.message} for e in report.errors],
     }
-    return (200 if report.ok else 422), result
+    return Status(200 if report.ok else 422, result)
