@@ -9,7 +9,7 @@ from provinces.register.selectors import register_loans
 from provinces.register.services import disbursement_totals
 
 from .loan_rows import loans_import
-from .lookups import ref, register_for
+from .lookups import fund_totals, ref, register_for
 from .schemas import LoansImport, LoansImportResult, LoansOut
 
 router = Router(tags=["Sổ giải ngân"])
@@ -27,8 +27,8 @@ def loans(request, year: Year, code: str):
     return {
         "province": ref(py.province),
         "year": year,
-        "all_funds": vars(totals.all_funds[py.province.pk]),
-        "htx_dev": vars(totals.htx_dev[py.province.pk]),
+        "all_funds": fund_totals(totals.all_funds[py.province.pk]),
+        "htx_dev": fund_totals(totals.htx_dev[py.province.pk]),
         "loans": [
             {
                 "province": loan.province.code,

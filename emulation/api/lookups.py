@@ -3,6 +3,7 @@ decision is a function of cluster_portal.access (404 when the user may not see i
 when they may see it but not do what they asked), as on the pages."""
 
 from collections.abc import Callable
+from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -36,3 +37,13 @@ def ref(province) -> dict:
 
 def cluster_ref(cluster) -> dict:
     return {"slug": cluster.slug, "name": cluster.name}
+
+
+def money(value) -> Decimal | None:
+    """Million VND with the two decimals the records keep (sums and weighted averages
+    come back from the database or `combine` with any number)."""
+    return None if value is None else Decimal(value).quantize(Decimal("0.01"))
+
+
+def fund_totals(totals) -> dict:
+    return {"count": totals.count, "amount": money(totals.amount)}

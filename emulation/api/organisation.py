@@ -12,7 +12,7 @@ from provinces.models import Province
 from provinces.organisation.lookups import cluster_year_for
 from provinces.organisation.selectors import cluster_years
 
-from .lookups import cluster_ref, ref
+from .lookups import cluster_ref, fund_totals, money, ref
 from .schemas import ClusterYearOut, ProvinceOut, ReportTotalsOut
 
 router = Router(tags=["Tổ chức theo thời gian"])
@@ -71,10 +71,6 @@ def cluster_year(request, slug: str, year: Year):
     return _cluster_year_out(cluster, year, members, term)
 
 
-def _money(value) -> Decimal | None:
-    return None if value is None else Decimal(value).quantize(Decimal("0.01"))
-
-
 @router.get("/clusters/{slug}/{year}/report", response=ReportTotalsOut)
 def report_totals(request, slug: str, year: Year):
     """The annual report's totals, from the same selector as the report (only the
@@ -84,7 +80,7 @@ def report_totals(request, slug: str, year: Year):
     totals = report.totals
     if totals is not None:
         totals = {
-            code: _money(value) if isinstance(value, Decimal) else value
+            code: money(value) if isinstance(value, Decimal) else value
             for code, value in totals.items()
         }
     return {
@@ -97,8 +93,8 @@ def report_totals(request, slug: str, year: Year):
         "withheld": [ref(p) for p in report.withheld],
         "missing": [ref(p) for p in report.missing],
         "totals": totals,
-        "agri_share_percent": _money(report.agri_share),
-        "htx_new_per_province": _money(report.htx_new_per_province),
-        "loans_all_funds": vars(report.loans.cluster_all),
-        "loans_htx_dev": vars(report.loans.cluster_htx_dev),
+        "agri_share_percent": money(report.agri_share),
+        "htx_new_per_province": money(report.htx_new_per_province),
+        "loans_all_funds": fund_totals(report.loans.cluster_all),
+        "loans_htx_dev": fund_totals(report.loans.cluster_htx_dev),
     }
