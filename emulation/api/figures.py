@@ -7,12 +7,10 @@ back, so it answers exactly what the write would change, or the errors of the on
 validation path (figures rules and the model's full_clean), and changes nothing.
 """
 
-from typing import Annotated
-
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpResponse
-from ninja import Path, Query, Router, Status
+from ninja import Router, Status
 from ninja.errors import HttpError
 
 from cluster_portal import access
@@ -31,16 +29,21 @@ from provinces.models import YearlyFigures
 from provinces.organisation.lookups import cluster_year_for
 
 from .lookups import cluster_ref, figures_for, ref
-from .schemas import ClusterFiguresOut, FiguresOut, FiguresWrite, Problem, SubmitWrite, WriteResult
+from .schemas import (
+    ClusterFiguresOut,
+    Code,
+    DryRun,
+    FiguresOut,
+    FiguresWrite,
+    Problem,
+    SubmitWrite,
+    WriteResult,
+    Year,
+)
 
 router = Router(tags=["Số liệu năm"])
 
-Year = Annotated[int, Path(ge=1990, le=2999, description="the year, e.g. 2023")]
-Code = Annotated[
-    str, Path(description="province code, resolved for that year (15 in 2023: Yên Bái)")
-]
 CSV = {"schema": {"type": "string"}}
-DryRun = Annotated[bool, Query(description="check and answer, change nothing")]
 
 
 def figures_out(record: YearlyFigures) -> dict:

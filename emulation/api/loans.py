@@ -1,24 +1,20 @@
 """The fund-disbursement register: a province's loans of a year, and the bulk import with
 the Excel import's all-or-nothing rules (loan_rows.loans_import)."""
 
-from typing import Annotated
-
-from ninja import Path, Query, Router, Status
+from ninja import Router, Status
 
 from provinces.register.selectors import register_loans
 from provinces.register.services import disbursement_totals
 
 from .loan_rows import loans_import
 from .lookups import fund_totals, ref, register_for
-from .schemas import LoansImport, LoansImportResult, LoansOut
+from .schemas import Code, DryRun, LoansImport, LoansImportResult, LoansOut, Year
 
 router = Router(tags=["Sổ giải ngân"])
 
-Year = Annotated[int, Path(ge=1990, le=2999, description="the year, e.g. 2023")]
-
 
 @router.get("/loans/{year}/{code}", response=LoansOut)
-def loans(request, year: Year, code: str):
+def loans(request, year: Year, code: Code):
     """A province's register of the year (loans of units merged into it that year
     included), with the totals the report counts. Its own staff, the chair of the year
     and admins read it."""
@@ -46,7 +42,7 @@ def loans(request, year: Year, code: str):
 
 
 @router.post("/loans/import", response={200: LoansImportResult, 422: LoansImportResult})
-def loans_bulk_import(request, payload: LoansImport, dry_run: Annotated[bool, Query()] = False):
+def loans_bulk_import(request, payload: LoansImport, dry_run: DryRun = False):
     """Add loans to the registers, all or nothing, by the rules of the Excel import:
     each row's province code means the unit valid on the loan date; staff import their
     own unit's loans, the chair of the year any member's, admins every province's; a

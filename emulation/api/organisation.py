@@ -4,7 +4,7 @@ and the annual report's totals."""
 from decimal import Decimal
 from typing import Annotated
 
-from ninja import Path, Query, Router
+from ninja import Query, Router
 
 from cluster_portal import access
 from emulation.reports.selectors import cluster_report
@@ -13,11 +13,10 @@ from provinces.organisation.lookups import cluster_year_for
 from provinces.organisation.selectors import cluster_years
 
 from .lookups import cluster_ref, fund_totals, money, ref
-from .schemas import ClusterYearOut, ProvinceOut, ReportTotalsOut
+from .schemas import ClusterYearOut, ProvinceOut, ReportTotalsOut, Year
 
 router = Router(tags=["Tổ chức theo thời gian"])
 
-Year = Annotated[int, Path(ge=1990, le=2999, description="the year, e.g. 2023")]
 YearQuery = Annotated[int | None, Query(ge=1990, le=2999)]
 
 

@@ -8,11 +8,18 @@ float ever touches it; a number is accepted on input.
 
 import datetime
 from decimal import Decimal
+from typing import Annotated
 
-from ninja import Field, Schema
+from ninja import Field, Path, Query, Schema
 from pydantic import create_model
 
 from provinces.figures.spec import BY_CODE, CODES
+
+# Parameters shared by the endpoints. A year outside these bounds is refused (422) before
+# anything reads it.
+Year = Annotated[int, Path(ge=1990, le=2999, description="the year, e.g. 2023")]
+Code = Annotated[str, Path(description="province code, resolved by year (15 in 2023: Yên Bái)")]
+DryRun = Annotated[bool, Query(description="check and answer, change nothing")]
 
 
 class ProvinceRef(Schema):
