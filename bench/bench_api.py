@@ -21,7 +21,7 @@ import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from load_test import LUA, ROOT, free_port, manage  # noqa: E402  (the same stack)
+from load_test import LUA, ROOT, free_port, manage, session_for  # noqa: E402  (the same stack)
 
 PYTHON = sys.executable
 ENDPOINTS = (
@@ -36,6 +36,7 @@ ENDPOINTS = (
 )
 LOADED = (
     ("minimal Django view /healthz/", "/healthz/"),
+    ("page: one record /figures/2023/10/", "/figures/2023/10/"),
     ("API: one record (JSON)", "/api/v1/figures/2023/10"),
     ("API: cluster-year figures (JSON)", "/api/v1/clusters/tay-bac/2023/figures"),
     ("API: cluster-year figures (CSV)", "/api/v1/clusters/tay-bac/2023/figures.csv"),
@@ -56,13 +57,16 @@ print(json.dumps(counts))
 """
 
 
-def wrk(url: str, *, seconds: int, connections: int, token: str | None) -> dict:
+def wrk(url: str, *, seconds: int, connections: int, token: str, cookie: str) -> dict:
+    """The API with the token, pages with the session of the token's user."""
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
         script.write(LUA)
     command = ["wrk", f"-t{min(4, connections)}", f"-c{connections}", f"-d{seconds}s"]
     command += ["--timeout", "10s", "-s", script.name]
-    if token:
+    if "/api/" in url:
         command += ["-H", f"Authorization: Bearer {token}"]
+    else:
+        command += ["-H", f"Cookie: sessionid={cookie}"]
     output = subprocess.run([*command, url], capture_output=True, text=True, check=True).stdout
     os.unlink(script.name)
     result = json.loads(output.strip().splitlines()[-1])
@@ -95,6 +99,7 @@ def main() -> None:
     manage(env, "seed_demo", "--force")
     manage(env, "collectstatic", "--noinput")
     token = manage(env, "api_token", "--user", "laocai", "--name", "bench").strip().splitlines()[-1]
+    cookie = session_for(env, "laocai")
 
     counts = json.loads(
         manage(env, "shell", "-c", COUNT_QUERIES.format(token=token, paths=ENDPOINTS))
@@ -111,6 +116,8 @@ def main() -> None:
         [str(Path(PYTHON).parent / "gunicorn"), "--config", "deploy/gunicorn.conf.py"],
         cwd=ROOT,
         env={**env, "PORT": str(port), "WEB_CONCURRENCY": str(options.workers), "ACCESS_LOG": "0"},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -121,7 +128,7 @@ def main() -> None:
             except OSError:
                 time.sleep(0.2)
         for _, path in LOADED:  # warm every worker up, unmeasured
-            wrk(base + path, seconds=3, connections=12, token=token)
+            wrk(base + path, seconds=3, connections=12, token=token, cookie=cookie)
         print(
             f"\nsaturation - gunicorn {options.workers} workers x 4 threads, PostgreSQL 15, "
             f"{options.connections} connections, {options.seconds} s per endpoint"
@@ -131,7 +138,11 @@ def main() -> None:
         baseline = None
         for label, path in LOADED:
             result = wrk(
-                base + path, seconds=options.seconds, connections=options.connections, token=token
+                base + path,
+                seconds=options.seconds,
+                connections=options.connections,
+                token=token,
+                cookie=cookie,
             )
             baseline = baseline or result["rps"]
             print(
