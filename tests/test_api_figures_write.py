@@ -234,3 +234,16 @@ def test_a_write_through_the_api_and_through_the_form_give_the_same_record_and_h
     by_api = _state()
     assert by_api == by_form
     assert by_api[0]["status"] == "submitted" and len(by_api[1]) == 3
+
+
+@pytest.mark.parametrize("value", ["NaN", "Infinity", "1e400", "12.345", "-0.5"])
+def test_odd_money_values_are_refused_without_a_500(client, token, value):
+    response = put(client, token, body(tht_avg_revenue=value))
+    assert response.status_code == 422
+    assert not YearlyFigures.objects.exists()
+
+
+@pytest.mark.parametrize("path", ["/figures/99999/14", "/figures/2024/%2E%2E", "/figures/0/14"])
+def test_odd_paths_are_refused_without_a_500(client, token, path):
+    response = client.get(API + path, headers=bearer(token))
+    assert response.status_code in (404, 422)

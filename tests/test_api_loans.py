@@ -109,3 +109,27 @@ def test_an_empty_or_oversized_batch_is_refused(client, token):
     assert send(client, token, []).status_code == 422
     assert send(client, token, [row()] * 5001).status_code == 422
     assert counts() == (0, 0, 0, 0)
+
+
+@pytest.mark.parametrize("amount", ["NaN", "Infinity", "-Infinity", "1e400", "-5", "0.001"])
+def test_odd_amounts_are_refused_without_a_500(client, token, amount):
+    response = send(client, token, [row(amount=amount)])
+    assert response.status_code == 422
+    assert counts() == (0, 0, 0, 0)
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"term_months": -3},
+        {"purpose": "x" * 600},
+        {"borrower": "x" * 300},
+        {"province": "999"},
+        {"borrower_type": "HTXX"},
+        {"date": "2024-02-30"},
+    ],
+)
+def test_bad_cells_are_refused_without_a_500(client, token, changes):
+    response = send(client, token, [row(**changes)])
+    assert response.status_code == 422
+    assert counts() == (0, 0, 0, 0)

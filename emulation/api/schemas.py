@@ -146,7 +146,8 @@ class LoanIn(Schema):
     date: datetime.date
     borrower: str
     borrower_type: str = Field(..., description="HTX | THT")
-    amount: Decimal
+    # Only absurd magnitudes are refused here; every rule is the import's.
+    amount: Decimal = Field(..., gt=-(10**13), lt=10**13, description="million VND, > 0")
     purpose: str = ""
     term_months: int | None = None
 
