@@ -1,5 +1,9 @@
 from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from simple_history.admin import SimpleHistoryAdmin
 
 from . import access
 
@@ -37,3 +41,26 @@ class OrganisationAccess:
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return access.can_manage_organisation(request.user)
+
+
+class CheckedHistoryAdmin(SimpleHistoryAdmin):
+    """django-simple-history's history pages with the object id checked first: an id
+    that is not a number is a 404 rather than a ValueError (500) in the query."""
+
+    def _check_object_id(self, object_id: str) -> None:
+        try:
+            value = self.model._meta.pk.to_python(unquote(object_id))
+        except ValidationError:
+            raise Http404 from None
+        if isinstance(value, int) and not 0 < value < 2**63:
+            raise Http404
+
+    def history_view(self, request, object_id, extra_context=None):
+        self._check_object_id(object_id)
+        return super().history_view(request, object_id, extra_context=extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        self._check_object_id(object_id)
+        if not str(version_id).isdigit() or len(str(version_id)) > 18:
+            raise Http404
+        return super().history_form_view(request, object_id, version_id, extra_context)

@@ -1,7 +1,7 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
-from cluster_portal.admin_access import OrganisationAccess
+from cluster_portal.admin_access import CheckedHistoryAdmin, OrganisationAccess
+from cluster_portal.locking import VersionedAdminMixin
 from emulation.api import admin as api_admin  # noqa: F401  (registers ApiToken)
 from emulation.models import (
     Attendee,
@@ -25,7 +25,7 @@ class RecommendationInline(OrganisationAccess, admin.TabularInline):
 
 
 @admin.register(Conference)
-class ConferenceAdmin(OrganisationAccess, SimpleHistoryAdmin):
+class ConferenceAdmin(VersionedAdminMixin, OrganisationAccess, CheckedHistoryAdmin):
     list_display = ["cluster", "year", "ordinal", "date", "host"]
     list_filter = ["cluster"]
     list_select_related = ["cluster", "host"]
@@ -51,7 +51,7 @@ class VoteRuleAdmin(OrganisationAccess, admin.ModelAdmin):
 
 
 @admin.register(Nomination)
-class NominationAdmin(OrganisationAccess, SimpleHistoryAdmin):
+class NominationAdmin(VersionedAdminMixin, OrganisationAccess, CheckedHistoryAdmin):
     list_display = ["year", "cluster", "award_type", "__str__", "status"]
     list_filter = ["cluster", "year", "award_type", "status"]
     list_select_related = [

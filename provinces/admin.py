@@ -2,9 +2,9 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import ValidationError
-from simple_history.admin import SimpleHistoryAdmin
 
-from cluster_portal.admin_access import OrganisationAccess
+from cluster_portal.admin_access import CheckedHistoryAdmin, OrganisationAccess
+from cluster_portal.locking import VersionedAdminMixin
 from provinces.figures.services import FiguresError, figures_save
 from provinces.figures.spec import by_section
 from provinces.models import (
@@ -19,7 +19,7 @@ from provinces.models import (
 )
 
 
-class HistoryOrganisationAdmin(OrganisationAccess, SimpleHistoryAdmin):
+class HistoryOrganisationAdmin(OrganisationAccess, CheckedHistoryAdmin):
     pass
 
 
@@ -115,7 +115,7 @@ class YearlyFiguresAdmin(HistoryOrganisationAdmin):
 
 
 @admin.register(Cooperative)
-class CooperativeAdmin(HistoryOrganisationAdmin):
+class CooperativeAdmin(VersionedAdminMixin, HistoryOrganisationAdmin):
     list_display = ["name", "kind", "province", "registration_number", "is_active"]
     list_filter = ["kind", "is_active"]
     list_select_related = ["province"]
@@ -124,7 +124,7 @@ class CooperativeAdmin(HistoryOrganisationAdmin):
 
 
 @admin.register(Disbursement)
-class DisbursementAdmin(HistoryOrganisationAdmin):
+class DisbursementAdmin(VersionedAdminMixin, HistoryOrganisationAdmin):
     list_display = ["date", "province", "fund", "borrower", "amount"]
     list_filter = ["fund", "date"]
     list_select_related = ["province", "borrower"]
@@ -134,7 +134,7 @@ class DisbursementAdmin(HistoryOrganisationAdmin):
 
 
 @admin.register(ClusterTerm)
-class ClusterTermAdmin(OrganisationAccess, SimpleHistoryAdmin):
+class ClusterTermAdmin(VersionedAdminMixin, OrganisationAccess, CheckedHistoryAdmin):
     list_display = ["cluster", "year", "head", "vice"]
     list_filter = ["cluster", "year"]
     list_select_related = ["cluster", "head", "vice"]

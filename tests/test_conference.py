@@ -85,7 +85,7 @@ def test_the_chair_records_the_conference_with_attendees_and_recommendations(cli
 def test_bad_input_is_refused_and_nothing_saved(client, make_staff, changes, message):
     client.force_login(make_staff("Phú Thọ", 2023))
     response = client.post(EDIT, form_data(**changes))
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert message in response.text
     assert not Conference.objects.exists()
 

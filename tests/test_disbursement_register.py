@@ -84,7 +84,7 @@ def test_staff_add_a_loan_typed_the_vietnamese_way(client, personas):
 def test_bad_input_is_refused_with_a_message_and_nothing_saved(client, personas, changes, message):
     client.force_login(personas["own"])
     response = client.post(ADD, {**GOOD, **changes})
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert message in response.text
     assert not Disbursement.objects.exists() and not Cooperative.objects.exists()
 
@@ -94,7 +94,10 @@ def test_edit_and_delete_with_confirmation(client, personas):
     client.force_login(personas["own"])
     edit = reverse("disbursements:edit", args=[loan.pk])
     assert 'value="HTX Bình Minh"' in client.get(edit).text
-    client.post(edit, {**GOOD, "borrower_name": "HTX Bình Minh", "amount": "150,5"})
+    client.post(
+        edit,
+        {**GOOD, "borrower_name": "HTX Bình Minh", "amount": "150,5", "seen_version": loan.version},
+    )
     loan.refresh_from_db()
     assert loan.amount == Decimal("150.5")
     delete = reverse("disbursements:delete", args=[loan.pk])

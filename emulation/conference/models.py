@@ -32,6 +32,7 @@ class Conference(models.Model):
     topics = models.TextField("nội dung thảo luận", blank=True)
     agreement_signed = models.BooleanField("đã ký giao ước thi đua năm sau", default=False)
 
+    version = models.PositiveIntegerField("phiên bản", default=1, editable=False)
     history = HistoricalRecords(verbose_name="lịch sử hội nghị")
 
     class Meta:

@@ -1,15 +1,16 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.shortcuts import redirect, render
 
 from cluster_portal import access
+from cluster_portal.locking import StaleRecordError
 from provinces.organisation.lookups import cluster_year_for
 from provinces.organisation.selectors import term_for
 
 from .forms import AttendeeFormSet, ConferenceForm, RecommendationFormSet
 from .models import Conference
+from .services import conference_save
 
 
 @login_required
@@ -48,21 +49,24 @@ def conference_edit(request, cluster: str, year: int):
     form = ConferenceForm(data, instance=record, members=members)
     attendees = AttendeeFormSet(data, instance=record, prefix="attendees")
     recommendations = RecommendationFormSet(data, instance=record, prefix="recommendations")
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and attendees.is_valid()
-        and recommendations.is_valid()
-    ):
-        with transaction.atomic():
-            saved = form.save(commit=False)
-            saved._history_user = request.user
-            saved.save()
-            attendees.instance = recommendations.instance = saved
-            attendees.save()
-            recommendations.save()
-        messages.success(request, "Đã lưu biên bản hội nghị.")
-        return redirect("conference:detail", cluster_obj.slug, year)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid() and attendees.is_valid() and recommendations.is_valid():
+            try:
+                conference_save(
+                    conference=form.instance,
+                    attendees=attendees,
+                    recommendations=recommendations,
+                    by=request.user,
+                    seen_version=form.cleaned_data["seen_version"],
+                )
+            except StaleRecordError as exc:
+                form.add_error(None, str(exc))
+                status = 409
+            else:
+                messages.success(request, "Đã lưu biên bản hội nghị.")
+                return redirect("conference:detail", cluster_obj.slug, year)
     return render(
         request,
         "conference/conference_edit.html",
@@ -73,4 +77,5 @@ def conference_edit(request, cluster: str, year: int):
             "attendees": attendees,
             "recommendations": recommendations,
         },
+        status=status,
     )

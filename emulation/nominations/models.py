@@ -127,6 +127,10 @@ class Nomination(models.Model):
         related_name="+",
     )
 
+    version = models.PositiveIntegerField("phiên bản", default=1, editable=False)
+    form_key = models.UUIDField(
+        "khóa biểu mẫu", null=True, blank=True, unique=True, editable=False
+    )  # the create form that made it: a second submission finds this record
     history = HistoricalRecords(verbose_name="lịch sử đề nghị khen thưởng")
 
     class Meta:

@@ -7,13 +7,15 @@ steps) and refuse with a `NominationError` whose message is shown to the user as
 """
 
 import datetime
+import uuid
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from cluster_portal import access
+from cluster_portal.locking import STALE_HINT
 from emulation.models import AwardQuota, AwardType, Nomination, NominationStatus, VoteRule
 from provinces.models import BorrowerKind, Cluster, ClusterMembership, Province
 from provinces.numbers import format_vn_number
@@ -65,12 +67,20 @@ def _percent(votes_for: int, votes_present: int) -> str:
 # Helpers ---------------------------------------------------------------------------------
 
 
-def _lock(nomination: Nomination) -> None:
+def _lock(nomination: Nomination, seen_version: int | None = None) -> None:
     """Re-read what the steps change, under a row lock, so two clicks cannot both move
-    the same nomination (PostgreSQL; SQLite serialises writes anyway)."""
+    the same nomination (PostgreSQL; SQLite serialises writes anyway). With
+    `seen_version` (the page's forms carry it), a step taken on a stale page is refused
+    (optimistic locking): nothing the other person recorded is overwritten."""
     nomination.refresh_from_db(
-        fields=_MUTABLE_FIELDS, from_queryset=Nomination.objects.select_for_update()
+        fields=[*_MUTABLE_FIELDS, "version"],
+        from_queryset=Nomination.objects.select_for_update(),
     )
+    if seen_version is not None and seen_version != nomination.version:
+        raise NominationError(
+            f"Đề nghị khen thưởng {nomination.nominee_name} đã được người khác cập nhật sau "
+            f"khi bạn mở trang. {STALE_HINT}"
+        )
 
 
 def _require_status(nomination: Nomination, expected: str, action: str) -> None:
@@ -91,6 +101,7 @@ def _save(nomination: Nomination, *, by) -> Nomination:
     except ValidationError as exc:
         raise NominationError(_messages(exc)) from None
     nomination._history_user = by
+    nomination.version = (nomination.version or 0) + 1 if nomination.pk else 1
     nomination.save()
     return nomination
 
@@ -110,6 +121,7 @@ def nomination_propose(
     cooperative_kind: str = BorrowerKind.HTX,
     cooperative_province: Province | None = None,
     achievements: str = "",
+    form_key: uuid.UUID | None = None,
 ) -> Nomination:
     """Propose one nominee: a member alliance, or a cooperative looked up by name (case,
     accents and spacing aside) in a member province's directory and added to it if new.
@@ -117,7 +129,15 @@ def nomination_propose(
     The cooperative's province is `cooperative_province` when given (admins and the chair
     name it), otherwise the unit the proposer acts for that year. Whether `by` may propose
     for that province is the view's decision (`access.can_propose_nomination`).
+
+    A proposal repeated with the same `form_key` (the form submitted twice) returns the
+    nomination the first one made, marked `repeated`.
     """
+    if form_key is not None:
+        earlier = Nomination.objects.filter(form_key=form_key).first()
+        if earlier is not None:
+            earlier.repeated = True
+            return earlier
     cooperative_name = " ".join((cooperative_name or "").split())
     if alliance is not None and cooperative_name:
         raise NominationError(
@@ -138,6 +158,7 @@ def nomination_propose(
         award_type=award_type,
         achievements=achievements.strip(),
         proposed_by=by if getattr(by, "is_authenticated", False) else None,
+        form_key=form_key,
     )
     if alliance is not None:
         if alliance.pk not in member_ids:
@@ -169,15 +190,31 @@ def nomination_propose(
         raise NominationError(
             f"{nominee} đã được đề nghị {award_type.name} của {cluster.name} năm {year}."
         )
-    return _save(nomination, by=by)
+    try:
+        with transaction.atomic():
+            return _save(nomination, by=by)
+    except IntegrityError:
+        # The same form, or the same nominee, saved by another request at this moment.
+        earlier = form_key and Nomination.objects.filter(form_key=form_key).first()
+        if not earlier:
+            raise NominationError(
+                f"{nominee} vừa được đề nghị {award_type.name} của {cluster.name} năm {year}."
+            ) from None
+        earlier.repeated = True
+        return earlier
 
 
 @transaction.atomic
 def nomination_vote_record(
-    *, nomination: Nomination, votes_for: int, votes_present: int, by
+    *,
+    nomination: Nomination,
+    votes_for: int,
+    votes_present: int,
+    by,
+    seen_version: int | None = None,
 ) -> Nomination:
     """The conference's vote on a proposed nominee; it can be corrected until endorsed."""
-    _lock(nomination)
+    _lock(nomination, seen_version)
     _require_status(nomination, NominationStatus.PROPOSED, "ghi kết quả biểu quyết")
     if votes_present is None or votes_present <= 0:
         raise NominationError("Số đại biểu có mặt phải lớn hơn 0.")
@@ -194,10 +231,12 @@ def nomination_vote_record(
 
 
 @transaction.atomic
-def nomination_endorse(*, nomination: Nomination, by) -> Nomination:
+def nomination_endorse(
+    *, nomination: Nomination, by, seen_version: int | None = None
+) -> Nomination:
     """The conference endorses the nominee: the vote must pass the cluster-year's
     threshold and the award type's quota must have room."""
-    _lock(nomination)
+    _lock(nomination, seen_version)
     _require_status(nomination, NominationStatus.PROPOSED, "thống nhất đề nghị")
     if nomination.votes_for is None or not nomination.votes_present:
         raise NominationError(
@@ -243,8 +282,8 @@ def nomination_endorse(*, nomination: Nomination, by) -> Nomination:
 
 
 @transaction.atomic
-def nomination_submit(*, nomination: Nomination, by) -> Nomination:
-    _lock(nomination)
+def nomination_submit(*, nomination: Nomination, by, seen_version: int | None = None) -> Nomination:
+    _lock(nomination, seen_version)
     _require_status(nomination, NominationStatus.ENDORSED, "trình Liên minh HTX Việt Nam")
     nomination.status = NominationStatus.SUBMITTED
     return _save(nomination, by=by)
@@ -259,10 +298,11 @@ def nomination_decide(
     decision_number: str = "",
     decision_date: datetime.date | None = None,
     reason: str = "",
+    seen_version: int | None = None,
 ) -> Nomination:
     """Record the VCA's answer: granted with its decision number and date, or not
     granted with the reason."""
-    _lock(nomination)
+    _lock(nomination, seen_version)
     _require_status(nomination, NominationStatus.SUBMITTED, "ghi kết quả khen thưởng")
     decision_number = (decision_number or "").strip()
     reason = (reason or "").strip()
@@ -286,9 +326,9 @@ def nomination_decide(
 
 
 @transaction.atomic
-def nomination_withdraw(*, nomination: Nomination, by) -> None:
+def nomination_withdraw(*, nomination: Nomination, by, seen_version: int | None = None) -> None:
     """Take back a nomination the conference has not endorsed; its history stays."""
-    _lock(nomination)
+    _lock(nomination, seen_version)
     _require_status(nomination, NominationStatus.PROPOSED, "rút đề nghị")
     nomination._history_user = by
     nomination.delete()

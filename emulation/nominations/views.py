@@ -2,6 +2,7 @@
 steps (vote, endorse, submit, decide). Rules live in `emulation.nominations.services`, access in
 `cluster_portal.access`."""
 
+import uuid
 from collections.abc import Callable
 
 from django import forms
@@ -14,6 +15,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
 from cluster_portal import access
+from cluster_portal.locking import FormKeyField, SeenVersionField
 from emulation.models import AwardType, Nomination, NominationStatus
 from emulation.nominations.services import (
     NominationError,
@@ -64,9 +66,12 @@ class ProposeForm(forms.Form):
     achievements = forms.CharField(
         label="Thành tích", max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
     )
+    form_key = FormKeyField()
 
     def __init__(self, *args, award_types: list[AwardType], provinces: list[Province], **kwargs):
         super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial["form_key"] = uuid.uuid4()
         self._award_types = {t.pk: t for t in award_types}
         self._provinces = {p.pk: p for p in provinces}
         self.fields["award_type"].choices = [(t.pk, t.name) for t in award_types]
@@ -92,12 +97,19 @@ class ProposeForm(forms.Form):
         return data
 
 
-class VoteForm(forms.Form):
+class StepForm(forms.Form):
+    """Every step carries the version of the nomination the page showed (optimistic
+    locking: a step taken on a stale page is refused)."""
+
+    seen_version = SeenVersionField()
+
+
+class VoteForm(StepForm):
     votes_for = forms.IntegerField(label="Số phiếu tán thành", min_value=0, max_value=9999)
     votes_present = forms.IntegerField(label="Số đại biểu có mặt", min_value=1, max_value=9999)
 
 
-class DecideForm(forms.Form):
+class DecideForm(StepForm):
     OUTCOMES = [("granted", "Được khen thưởng"), ("not_granted", "Không được khen thưởng")]
 
     outcome = forms.ChoiceField(label="Kết quả", choices=OUTCOMES, widget=forms.RadioSelect)
@@ -245,14 +257,18 @@ def nomination_propose_view(request, cluster: str, year: int):
                     cooperative_kind=data["cooperative_kind"],
                     cooperative_province=None if data["alliance"] else province,
                     achievements=data["achievements"],
+                    form_key=data["form_key"],
                 )
             except NominationError as exc:
                 form.add_error(None, str(exc))
             else:
-                messages.success(
-                    request,
-                    f"Đã đề xuất {nomination.nominee_name} cho {nomination.award_type.name}.",
-                )
+                if getattr(nomination, "repeated", False):
+                    messages.info(request, "Biểu mẫu này đã được gửi trước đó: đề nghị đã có.")
+                else:
+                    messages.success(
+                        request,
+                        f"Đã đề xuất {nomination.nominee_name} cho {nomination.award_type.name}.",
+                    )
                 return redirect(_list_url(nomination))
     return _render_list(request, cluster_obj, year, members, term, form=form, status=400)
 
@@ -267,16 +283,14 @@ def _step(
 ):
     """Take one step on a nomination and go back to the list with what happened."""
     nomination = _nomination_for(request, pk, allowed=allowed)
-    data = {}
-    if form_class is not None:
-        form = form_class(request.POST)
-        if not form.is_valid():
-            for name, errors in form.errors.items():
-                label = form.fields[name].label if name in form.fields else ""
-                for error in errors:
-                    messages.error(request, f"{label}: {error}" if label else error)
-            return redirect(_list_url(nomination))
-        data = form.cleaned_data
+    form = (form_class or StepForm)(request.POST)
+    if not form.is_valid():
+        for name, errors in form.errors.items():
+            label = form.fields[name].label if name in form.fields else ""
+            for error in errors:
+                messages.error(request, f"{label}: {error}" if label else error)
+        return redirect(_list_url(nomination))
+    data = form.cleaned_data
     url = _list_url(nomination)
     try:
         done = run(nomination, data)
@@ -296,6 +310,7 @@ def nomination_vote_view(request, pk: int):
             votes_for=data["votes_for"],
             votes_present=data["votes_present"],
             by=request.user,
+            seen_version=data["seen_version"],
         )
         return (
             f"Đã ghi kết quả biểu quyết cho {nomination.nominee_name}: "
@@ -309,7 +324,9 @@ def nomination_vote_view(request, pk: int):
 @require_POST
 def nomination_endorse_view(request, pk: int):
     def run(nomination, data):
-        nomination_endorse(nomination=nomination, by=request.user)
+        nomination_endorse(
+            nomination=nomination, by=request.user, seen_version=data["seen_version"]
+        )
         return f"Hội nghị đã thống nhất đề nghị {nomination.nominee_name}."
 
     return _step(request, pk, run=run)
@@ -319,7 +336,7 @@ def nomination_endorse_view(request, pk: int):
 @require_POST
 def nomination_submit_view(request, pk: int):
     def run(nomination, data):
-        nomination_submit(nomination=nomination, by=request.user)
+        nomination_submit(nomination=nomination, by=request.user, seen_version=data["seen_version"])
         return f"Đã trình Liên minh HTX Việt Nam đề nghị khen thưởng {nomination.nominee_name}."
 
     return _step(request, pk, run=run)
@@ -337,6 +354,7 @@ def nomination_decide_view(request, pk: int):
             decision_number=data["decision_number"],
             decision_date=data["decision_date"],
             reason=data["reason"],
+            seen_version=data["seen_version"],
         )
         if granted:
             return f"{nomination.nominee_name} được khen thưởng: đã ghi số và ngày quyết định."
@@ -350,7 +368,9 @@ def nomination_decide_view(request, pk: int):
 def nomination_withdraw_view(request, pk: int):
     def run(nomination, data):
         name = nomination.nominee_name
-        nomination_withdraw(nomination=nomination, by=request.user)
+        nomination_withdraw(
+            nomination=nomination, by=request.user, seen_version=data["seen_version"]
+        )
         return f"Đã rút đề nghị khen thưởng {name}."
 
     return _step(request, pk, run=run, allowed=_may_withdraw)

@@ -118,6 +118,12 @@ class ClusterReport:
         return [unit for line in self.lines for unit in line.comparison.withheld]
 
     @property
+    def previous_unapproved(self) -> list[Province]:
+        """Units whose not-yet-approved figures of the year before are compared with (only
+        for the chair and admins, who read every state): the report marks them."""
+        return [unit for line in self.lines for unit in line.comparison.unapproved]
+
+    @property
     def agri_share(self) -> Decimal | None:
         if not self.totals or not self.totals["tht_total"]:
             return None

@@ -1,10 +1,28 @@
 from django import forms
 
+from cluster_portal.converters import FIRST_YEAR, LAST_YEAR
+from cluster_portal.locking import SeenVersionField
 from provinces.models import Province
+
+YEAR_ERRORS = {
+    "invalid": "Năm không hợp lệ: nhập một năm, ví dụ 2025.",
+    "min_value": f"Năm phải từ {FIRST_YEAR} đến {LAST_YEAR}.",
+    "max_value": f"Năm phải từ {FIRST_YEAR} đến {LAST_YEAR}.",
+}
+
+
+class YearPickForm(forms.Form):
+    """?to_year= of the rotate page: which year's members to show."""
+
+    to_year = forms.IntegerField(
+        required=False, min_value=FIRST_YEAR, max_value=LAST_YEAR, error_messages=YEAR_ERRORS
+    )
 
 
 class RotateForm(forms.Form):
-    to_year = forms.IntegerField(label="Năm nhận cờ", min_value=2000, max_value=2100)
+    to_year = forms.IntegerField(
+        label="Năm nhận cờ", min_value=FIRST_YEAR, max_value=LAST_YEAR, error_messages=YEAR_ERRORS
+    )
     head = forms.ModelChoiceField(
         label="Cụm trưởng",
         queryset=Province.objects.none(),
@@ -20,6 +38,8 @@ class RotateForm(forms.Form):
     replace = forms.BooleanField(
         label="Thay thế nhiệm kỳ đã có (nhiệm kỳ cũ vẫn lưu trong lịch sử)", required=False
     )
+    # The version of the year's existing term the admin saw (optimistic locking).
+    seen_version = SeenVersionField()
 
     def __init__(self, *args, members=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -57,10 +57,13 @@ def cluster_head_rotate(
     head: Province | None = None,
     replace: bool = False,
     by=None,
+    seen_version: int | None = None,
 ) -> ClusterTerm:
     """Pass the flag to `to_year`: by default this year's vice-head becomes the head, and
     the vice-head is the one given or the next in rotation order. The chair's rights move
-    with the term at once, since they are derived from it."""
+    with the term at once, since they are derived from it. Replacing a term is refused
+    when it changed after the admin saw it at `seen_version` (optimistic locking; the
+    command, which shows nothing first, passes None)."""
     members = _members_in_rotation_order(cluster, to_year)
     if not members:
         elsewhere = _clusters_holding_successors(cluster, to_year)
@@ -69,11 +72,16 @@ def cluster_head_rotate(
             names = "; ".join(f"{c.name} (mã {c.slug})" for c in elsewhere)
             hint = f" Các tỉnh của cụm năm {to_year - 1} nay thuộc: {names}."
         raise RotationError(f"{cluster.name} không có thành viên nào năm {to_year}.{hint}")
-    existing = ClusterTerm.objects.filter(cluster=cluster, year=to_year).first()
+    existing = ClusterTerm.objects.select_for_update().filter(cluster=cluster, year=to_year).first()
     if existing and not replace:
         raise RotationError(
             f"Năm {to_year} đã có cụm trưởng ({existing.head.alliance_name}). Dùng --replace "
             "(hoặc ô “Thay thế”) để thay: nhiệm kỳ cũ vẫn được lưu trong lịch sử."
+        )
+    if existing and seen_version is not None and existing.version != seen_version:
+        raise RotationError(
+            f"Nhiệm kỳ năm {to_year} vừa được người khác thay đổi sau khi bạn mở trang "
+            f"(hiện: cụm trưởng {existing.head.alliance_name}). Hãy xem lại rồi làm lại."
         )
     if head is None:
         previous = ClusterTerm.objects.filter(cluster=cluster, year=to_year - 1).first()
@@ -101,6 +109,7 @@ def cluster_head_rotate(
         raise RotationError("Cụm trưởng và cụm phó phải là hai Liên minh HTX khác nhau.")
     term = existing or ClusterTerm(cluster=cluster, year=to_year)
     term.head, term.vice = head, vice
+    term.version = existing.version + 1 if existing else 1
     term.full_clean(validate_unique=existing is None)
     term._history_user = by
     term._change_reason = "Thay thế nhiệm kỳ" if existing else "Luân chuyển cờ"

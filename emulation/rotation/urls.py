@@ -1,5 +1,7 @@
 from django.urls import path
 
+from cluster_portal import converters  # noqa: F401 - registers <year:>, <code:>, <pk:>
+
 from . import views
 
 app_name = "rotation"

@@ -8,7 +8,7 @@ from cluster_portal import access
 from provinces.models import Cluster, ClusterTerm
 from provinces.organisation.selectors import cluster_members
 
-from .forms import RotateForm
+from .forms import RotateForm, YearPickForm
 from .services import RotationError, cluster_head_rotate
 
 
@@ -42,13 +42,17 @@ def rotate(request, cluster: str):
         raise PermissionDenied
     cluster_obj = get_object_or_404(Cluster, slug=cluster)
     latest = ClusterTerm.objects.filter(cluster=cluster_obj).order_by("-year").first()
-    to_year = int(
-        request.POST.get("to_year")
-        or request.GET.get("to_year")
-        or (latest.year + 1 if latest else timezone.localdate().year)
-    )
+    # Query-string (and posted) years go through a form: "abc" or 10000 is a form error.
+    pick = YearPickForm(request.POST if request.method == "POST" else request.GET)
+    picked = pick.cleaned_data.get("to_year") if pick.is_valid() else None
+    to_year = picked or (latest.year + 1 if latest else timezone.localdate().year)
     members = cluster_members(cluster_obj, to_year)
-    form = RotateForm(request.POST or None, initial={"to_year": to_year}, members=members)
+    existing = ClusterTerm.objects.filter(cluster=cluster_obj, year=to_year).first()
+    form = RotateForm(
+        request.POST or None,
+        initial={"to_year": to_year, "seen_version": existing.version if existing else 0},
+        members=members,
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -59,6 +63,8 @@ def rotate(request, cluster: str):
                 vice=data["vice"],
                 replace=data["replace"],
                 by=request.user,
+                # The page sends 0 when it showed no term for that year.
+                seen_version=data["seen_version"],
             )
         except RotationError as exc:
             form.add_error(None, str(exc))
@@ -78,5 +84,7 @@ def rotate(request, cluster: str):
             "members": members,
             "to_year": to_year,
             "latest": latest,
+            "pick": pick,
         },
+        status=400 if pick.errors or (request.method == "POST" and form.errors) else 200,
     )

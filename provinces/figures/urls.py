@@ -1,5 +1,6 @@
 from django.urls import path
 
+from cluster_portal import converters  # noqa: F401 - registers <year:>, <code:>, <pk:>
 from provinces import views_io
 
 from . import views
@@ -7,26 +8,26 @@ from . import views
 app_name = "figures"
 
 urlpatterns = [
-    path("figures/<int:year>/", views.year_redirect, name="year-redirect"),
-    path("figures/<int:year>/<str:code>/", views.figures_detail, name="detail"),
-    path("figures/<int:year>/<str:code>/edit/", views.figures_edit, name="edit"),
-    path("figures/<int:year>/<str:code>/submit/", views.figures_submit_view, name="submit"),
-    path("figures/<int:year>/<str:code>/return/", views.figures_return_view, name="return"),
-    path("figures/<int:year>/<str:code>/approve/", views.figures_approve_view, name="approve"),
-    path("figures/<int:year>/<str:code>/reopen/", views.figures_reopen_view, name="reopen"),
-    path("clusters/<slug:cluster>/<int:year>/figures/", views.cluster_year, name="cluster-year"),
+    path("figures/<year:year>/", views.year_redirect, name="year-redirect"),
+    path("figures/<year:year>/<code:code>/", views.figures_detail, name="detail"),
+    path("figures/<year:year>/<code:code>/edit/", views.figures_edit, name="edit"),
+    path("figures/<year:year>/<code:code>/submit/", views.figures_submit_view, name="submit"),
+    path("figures/<year:year>/<code:code>/return/", views.figures_return_view, name="return"),
+    path("figures/<year:year>/<code:code>/approve/", views.figures_approve_view, name="approve"),
+    path("figures/<year:year>/<code:code>/reopen/", views.figures_reopen_view, name="reopen"),
+    path("clusters/<slug:cluster>/<year:year>/figures/", views.cluster_year, name="cluster-year"),
     path(
-        "clusters/<slug:cluster>/<int:year>/figures/template.xlsx",
+        "clusters/<slug:cluster>/<year:year>/figures/template.xlsx",
         views_io.figures_template,
         name="template",
     ),
     path(
-        "clusters/<slug:cluster>/<int:year>/figures/export.<str:fmt>",
+        "clusters/<slug:cluster>/<year:year>/figures/export.<str:fmt>",
         views_io.figures_export_view,
         name="export",
     ),
     path(
-        "clusters/<slug:cluster>/<int:year>/figures/import/",
+        "clusters/<slug:cluster>/<year:year>/figures/import/",
         views_io.figures_import_view,
         name="import",
     ),

@@ -339,6 +339,7 @@ class ClusterTerm(models.Model):
         related_name="vice_terms",
     )
 
+    version = models.PositiveIntegerField("phiên bản", default=1, editable=False)
     # The model moved here from `emulation` (the organisation owns who heads a cluster);
     # its tables kept their names so no row had to move.
     history = HistoricalRecords(

@@ -37,6 +37,7 @@ class Cooperative(models.Model):
     registration_number = models.CharField("số đăng ký", max_length=50, blank=True)
     is_active = models.BooleanField("còn hoạt động", default=True)
 
+    version = models.PositiveIntegerField("phiên bản", default=1, editable=False)
     history = HistoricalRecords(verbose_name="lịch sử danh bạ")
     objects = CooperativeQuerySet.as_manager()
 
@@ -88,6 +89,10 @@ class Disbursement(models.Model):
     purpose = models.CharField("mục đích vay", max_length=500, blank=True)
     term_months = models.PositiveSmallIntegerField("thời hạn (tháng)", null=True, blank=True)
 
+    version = models.PositiveIntegerField("phiên bản", default=1, editable=False)
+    form_key = models.UUIDField(
+        "khóa biểu mẫu", null=True, blank=True, unique=True, editable=False
+    )  # the create form that made it: a second submission finds this record
     history = HistoricalRecords(verbose_name="lịch sử giải ngân")
     objects = DisbursementQuerySet.as_manager()
 

@@ -1,12 +1,14 @@
 """The fund-disbursement register: writes (services) and the yearly totals (selector)."""
 
+import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count, Sum
 
+from cluster_portal.locking import version_claim
 from provinces.models import Cooperative, Disbursement, Fund, Province
 from provinces.organisation.selectors import merged_into
 
@@ -30,11 +32,57 @@ def borrower_find_or_create(
 
 
 @transaction.atomic
-def disbursement_save(*, disbursement: Disbursement, by) -> Disbursement:
+def disbursement_save(
+    *, disbursement: Disbursement, by, seen_version: int | None = None
+) -> Disbursement:
+    """Save one loan. An existing loan is saved only if it still is at `seen_version`
+    (optimistic locking: `StaleRecordError` otherwise)."""
+    version_claim(disbursement, seen_version=seen_version)
     disbursement.full_clean()
     disbursement._history_user = by
     disbursement.save()
     return disbursement
+
+
+@dataclass
+class LoanRecorded:
+    disbursement: Disbursement
+    borrower_created: bool = False
+    repeated: bool = False  # the same create form was submitted before: nothing new saved
+
+
+def disbursement_record(
+    *,
+    disbursement: Disbursement,
+    borrower_name: str,
+    borrower_kind: str,
+    by,
+    seen_version: int | None = None,
+    form_key: uuid.UUID | None = None,
+) -> LoanRecorded:
+    """One "add loan" or "edit loan" action, all or nothing: the borrower is found in (or
+    added to) the directory and the loan saved in one transaction, so a loan refused (an
+    invalid date, a stale edit) leaves no new borrower behind. A create repeated with the
+    same `form_key` (double submission) returns the loan the first one made."""
+    if disbursement.pk is None and form_key is not None:
+        earlier = Disbursement.objects.filter(form_key=form_key).first()
+        if earlier is not None:
+            return LoanRecorded(earlier, repeated=True)
+        disbursement.form_key = form_key
+    try:
+        with transaction.atomic():
+            borrower, created = borrower_find_or_create(
+                province=disbursement.province, name=borrower_name, kind=borrower_kind, by=by
+            )
+            disbursement.borrower = borrower
+            disbursement_save(disbursement=disbursement, by=by, seen_version=seen_version)
+    except IntegrityError:
+        # Two submissions of one form at the same moment: the other one made the loan.
+        earlier = form_key and Disbursement.objects.filter(form_key=form_key).first()
+        if not earlier:
+            raise
+        return LoanRecorded(earlier, repeated=True)
+    return LoanRecorded(disbursement, borrower_created=created)
 
 
 @transaction.atomic

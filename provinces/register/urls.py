@@ -1,5 +1,6 @@
 from django.urls import path
 
+from cluster_portal import converters  # noqa: F401 - registers <year:>, <code:>, <pk:>
 from provinces import views_disbursement_import
 
 from . import views as views_disbursements
@@ -8,13 +9,13 @@ app_name = "disbursements"
 
 urlpatterns = [
     path(
-        "disbursements/<int:year>/<str:code>/",
+        "disbursements/<year:year>/<code:code>/",
         views_disbursements.register,
         name="register",
     ),
-    path("disbursements/<int:year>/<str:code>/add/", views_disbursements.loan_add, name="add"),
-    path("disbursements/loan/<int:pk>/edit/", views_disbursements.loan_edit, name="edit"),
-    path("disbursements/loan/<int:pk>/delete/", views_disbursements.loan_delete, name="delete"),
+    path("disbursements/<year:year>/<code:code>/add/", views_disbursements.loan_add, name="add"),
+    path("disbursements/loan/<pk:pk>/edit/", views_disbursements.loan_edit, name="edit"),
+    path("disbursements/loan/<pk:pk>/delete/", views_disbursements.loan_delete, name="delete"),
     path(
         "disbursements/import/",
         views_disbursement_import.disbursement_import_view,

@@ -7,14 +7,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from cluster_portal import access
+from cluster_portal.locking import StaleRecordError
 from provinces.figures.selectors import ProvinceYear, province_year
 from provinces.models import Disbursement, Fund
 from provinces.register.forms import DisbursementForm
 from provinces.register.selectors import register_loans, register_units
 from provinces.register.services import (
-    borrower_find_or_create,
     disbursement_delete,
-    disbursement_save,
+    disbursement_record,
     disbursement_totals,
 )
 
@@ -56,40 +56,53 @@ def register(request, year: int, code: str):
     )
 
 
-def _save_form(request, py: ProvinceYear, form: DisbursementForm) -> bool:
+def _save_form(request, py: ProvinceYear, form: DisbursementForm) -> Disbursement | None:
+    """Validate and save the loan through the service (one transaction); the saved loan,
+    or None with the errors on the form and everything typed kept."""
     if not form.is_valid():
-        return False
+        return None
     data = form.cleaned_data
     loan = form.instance
     loan.province = py.province
     try:
-        borrower, created = borrower_find_or_create(
-            province=py.province,
-            name=data["borrower_name"],
-            kind=data["borrower_kind"],
+        recorded = disbursement_record(
+            disbursement=loan,
+            borrower_name=data["borrower_name"],
+            borrower_kind=data["borrower_kind"],
             by=request.user,
+            seen_version=data.get("seen_version"),
+            form_key=data.get("form_key"),
         )
-        loan.borrower = borrower
-        disbursement_save(disbursement=loan, by=request.user)
+    except StaleRecordError as exc:
+        form.add_error(None, str(exc))
+        form.stale = True
+        return None
     except ValidationError as exc:
         for field, errors in exc.message_dict.items():
             target = "borrower_name" if field in {"borrower", "name"} else field
             for error in errors:
                 form.add_error(target if target in form.fields else None, error)
-        return False
-    if created:
-        messages.info(request, f"Đã thêm “{borrower.name}” vào danh bạ HTX, THT của tỉnh.")
-    return True
+        return None
+    if recorded.repeated:
+        messages.info(request, "Biểu mẫu này đã được gửi trước đó: khoản giải ngân đã có.")
+    elif recorded.borrower_created:
+        messages.info(
+            request, f"Đã thêm “{recorded.disbursement.borrower.name}” vào danh bạ HTX, THT."
+        )
+    return recorded.disbursement
 
 
 @login_required
 def loan_add(request, year: int, code: str):
     py = _register_for(request, year, code, write=True)
     form = DisbursementForm(request.POST or None)
-    if request.method == "POST" and _save_form(request, py, form):
+    if request.method == "POST" and (loan := _save_form(request, py, form)):
         messages.success(request, "Đã thêm khoản giải ngân.")
-        return redirect(_register_url(form.instance.date.year, code))
-    return render(request, "register/disbursement_form.html", {"py": py, "form": form})
+        return redirect(_register_url(loan.date.year, code))
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request, "register/disbursement_form.html", {"py": py, "form": form}, status=status
+    )
 
 
 def _loan_for(request, pk: int) -> tuple[Disbursement, ProvinceYear]:
@@ -104,11 +117,17 @@ def _loan_for(request, pk: int) -> tuple[Disbursement, ProvinceYear]:
 def loan_edit(request, pk: int):
     loan, py = _loan_for(request, pk)
     form = DisbursementForm(request.POST or None, instance=loan)
-    if request.method == "POST" and _save_form(request, py, form):
+    if request.method == "POST" and (saved := _save_form(request, py, form)):
         messages.success(request, "Đã lưu khoản giải ngân.")
-        return redirect(_register_url(loan.date.year, py.province.code))
+        return redirect(_register_url(saved.date.year, py.province.code))
+    status = 200
+    if request.method == "POST":
+        status = 409 if getattr(form, "stale", False) else 400
     return render(
-        request, "register/disbursement_form.html", {"py": py, "form": form, "loan": loan}
+        request,
+        "register/disbursement_form.html",
+        {"py": py, "form": form, "loan": loan},
+        status=status,
     )
 
 

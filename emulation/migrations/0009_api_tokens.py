@@ -8,7 +8,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("emulation", "0007_cluster_term_moved_to_provinces"),
+        ("emulation", "0008_optimistic_locking_and_form_keys"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -1,0 +1,47 @@
+"""Writes of the conference record: the record, its attendees and its recommendations in
+one transaction, with optimistic locking (a second, stale save is refused)."""
+
+from django.db import IntegrityError, transaction
+from django.forms import BaseInlineFormSet
+
+from cluster_portal.locking import STALE_HINT, StaleRecordError, version_claim
+
+from .models import Conference
+
+
+@transaction.atomic
+def conference_save(
+    *,
+    conference: Conference,
+    attendees: BaseInlineFormSet,
+    recommendations: BaseInlineFormSet,
+    by,
+    seen_version: int | None,
+) -> Conference:
+    """Save the record loaded at `seen_version` (None: a new record) with its attendee and
+    recommendation rows (validated inline formsets: Django's own way of saving rows that
+    are added, changed and deleted). All or nothing; `StaleRecordError` when someone saved
+    in between, or when a "new" record already exists (a double-submitted create)."""
+    if conference.pk is None or seen_version is None:
+        existing = Conference.objects.filter(
+            cluster_id=conference.cluster_id, year=conference.year
+        ).exists()
+        if existing:
+            raise StaleRecordError(
+                f"Biên bản hội nghị năm {conference.year} vừa được lưu (có thể do biểu mẫu "
+                f"được gửi hai lần, hoặc người khác vừa tạo). {STALE_HINT}"
+            )
+    version_claim(conference, seen_version=seen_version)
+    conference.full_clean()
+    conference._history_user = by
+    try:
+        with transaction.atomic():
+            conference.save()
+    except IntegrityError:
+        raise StaleRecordError(
+            f"Biên bản hội nghị năm {conference.year} vừa được người khác tạo. {STALE_HINT}"
+        ) from None
+    attendees.instance = recommendations.instance = conference
+    attendees.save()
+    recommendations.save()
+    return conference
