@@ -1,10 +1,11 @@
+from django import forms
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import ValidationError
 
 from cluster_portal.admin_access import CheckedHistoryAdmin, OrganisationAccess
-from cluster_portal.locking import VersionedAdminMixin
+from cluster_portal.locking import SeenVersionField, VersionedAdminMixin, stale_message
 from provinces.figures.services import FiguresError, figures_save
 from provinces.figures.spec import by_section
 from provinces.models import (
@@ -74,10 +75,32 @@ class PortalUserAdmin(OrganisationAccess, UserAdmin):
         return profile.province.name if profile else "—"
 
 
+class YearlyFiguresAdminForm(forms.ModelForm):
+    """Carries the version the admin loaded: figures_save refuses a stale save, and the
+    form says so before that (a form error rather than an exception)."""
+
+    seen_version = SeenVersionField()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and not self.is_bound:
+            self.initial["seen_version"] = self.instance.version
+
+    def clean(self):
+        data = super().clean()
+        if self.instance.pk:
+            current = YearlyFigures.objects.get(pk=self.instance.pk)
+            if data.get("seen_version") != current.version:
+                raise ValidationError(stale_message(current))
+        return data
+
+
 @admin.register(YearlyFigures)
 class YearlyFiguresAdmin(HistoryOrganisationAdmin):
     """Admins correct figures here with the same rules as the web form; the life cycle
     (submit, return, approve, reopen) is driven from the record's page in the portal."""
+
+    form = YearlyFiguresAdminForm
 
     list_display = ["province", "year", "status", "version", "updated_at"]
     list_filter = ["year", "status"]
@@ -100,7 +123,7 @@ class YearlyFiguresAdmin(HistoryOrganisationAdmin):
             (title, {"fields": [i.code for i in indicators]})
             for _, title, indicators in by_section()
         ],
-        ("Trạng thái", {"fields": readonly_fields}),
+        ("Trạng thái", {"fields": [*readonly_fields, "seen_version"]}),
     ]
 
     def has_change_permission(self, request, obj=None) -> bool:
@@ -109,7 +132,8 @@ class YearlyFiguresAdmin(HistoryOrganisationAdmin):
 
     def save_model(self, request, obj, form, change) -> None:
         try:
-            figures_save(figures=obj, by=request.user, seen_version=obj.version if change else None)
+            seen = form.cleaned_data.get("seen_version") if change else None
+            figures_save(figures=obj, by=request.user, seen_version=seen)
         except FiguresError as exc:
             raise ValidationError(str(exc)) from exc
 

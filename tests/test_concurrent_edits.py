@@ -276,3 +276,20 @@ def test_a_vote_recorded_on_a_stale_page_is_refused(chair_2023, admin_user):
     assert "đã được người khác cập nhật" in response.text
     nomination.refresh_from_db()
     assert (nomination.votes_for, nomination.votes_present) == (6, 7)
+
+
+def test_a_stale_figures_edit_in_the_admin_is_refused(admin_user, django_user_model):
+    from tests.factories import GOOD_VALUES, make_figures
+
+    other_admin = django_user_model.objects.create_superuser("root2", password="pw-for-tests")
+    figures = make_figures("14", 2024)
+    url = reverse("admin:provinces_yearlyfigures_change", args=[figures.pk])
+    first, first_hidden = opened(admin_user, url)
+    second, second_hidden = opened(other_admin, url)
+    base = {"province": figures.province_id, "year": 2024, **GOOD_VALUES}
+    assert first.post(url, {**base, **first_hidden, "htx_new": 51}).status_code == 302
+    stale = second.post(url, {**base, **second_hidden, "htx_new": 52})
+    assert stale.status_code == 200
+    assert "sau khi bạn mở biểu mẫu" in stale.text
+    figures.refresh_from_db()
+    assert figures.htx_new == 51

@@ -252,7 +252,9 @@ def test_the_chair_records_the_vote_and_endorses(client, chair):
     nomination = proposal("10", by=chair)
     client.force_login(chair)
     response = client.post(
-        step("vote", nomination), {"votes_for": "6", "votes_present": "7"}, follow=True
+        step("vote", nomination),
+        {"seen_version": nomination.version, "votes_for": "6", "votes_present": "7"},
+        follow=True,
     )
     assert "Đã ghi kết quả biểu quyết" in response.text
     response = client.post(step("endorse", nomination), follow=True)
@@ -271,7 +273,10 @@ def test_the_chair_of_another_year_cannot_manage(client, chair, laocai):
     nomination = voted("10", by=chair)
     client.force_login(laocai)
     assert (
-        client.post(step("vote", nomination), {"votes_for": 1, "votes_present": 7}).status_code
+        client.post(
+            step("vote", nomination),
+            {"seen_version": nomination.version, "votes_for": 1, "votes_present": 7},
+        ).status_code
         == 403
     )
     for name in ("endorse", "submit", "decide"):
@@ -283,7 +288,10 @@ def test_the_chair_of_another_year_cannot_manage(client, chair, laocai):
 def test_the_chair_of_2024_manages_2024(client, laocai):
     nomination = proposal("12", by=laocai, year=2024)
     client.force_login(laocai)
-    client.post(step("vote", nomination), {"votes_for": 5, "votes_present": 7})
+    client.post(
+        step("vote", nomination),
+        {"seen_version": nomination.version, "votes_for": 5, "votes_present": 7},
+    )
     client.post(step("endorse", nomination))
     nomination.refresh_from_db()
     assert nomination.status == "endorsed"
@@ -298,7 +306,10 @@ def test_outsiders_do_not_see_a_nomination(client, chair, caobang):
 def test_admins_take_every_step(client, chair, admin_user):
     nomination = proposal("10", by=chair)
     client.force_login(admin_user)
-    client.post(step("vote", nomination), {"votes_for": 7, "votes_present": 7})
+    client.post(
+        step("vote", nomination),
+        {"seen_version": nomination.version, "votes_for": 7, "votes_present": 7},
+    )
     client.post(step("endorse", nomination))
     client.post(step("submit", nomination))
     client.post(
@@ -317,7 +328,9 @@ def test_a_refused_step_comes_back_with_the_reason(client, chair):
     response = client.post(step("endorse", nomination), follow=True)
     assert "Chưa đạt tỷ lệ biểu quyết: 4/8" in response.text
     response = client.post(
-        step("vote", nomination), {"votes_for": 9, "votes_present": 8}, follow=True
+        step("vote", nomination),
+        {"seen_version": nomination.version, "votes_for": 9, "votes_present": 8},
+        follow=True,
     )
     assert "không được lớn hơn số đại biểu có mặt" in response.text
     response = client.post(step("submit", nomination), follow=True)

@@ -105,6 +105,11 @@ class StepForm(forms.Form):
 
 
 class VoteForm(StepForm):
+    # A vote can be corrected until endorsed: the version seen is required here.
+    seen_version = SeenVersionField(
+        required=True,
+        error_messages={"required": "Trang đã cũ: hãy tải lại trang rồi ghi kết quả biểu quyết."},
+    )
     votes_for = forms.IntegerField(label="Số phiếu tán thành", min_value=0, max_value=9999)
     votes_present = forms.IntegerField(label="Số đại biểu có mặt", min_value=1, max_value=9999)
 

@@ -128,6 +128,8 @@ def readable_figures(
     (two queries), so a predecessor's record is judged in its own cluster-year."""
     records = list(records)
     result = ReadableFigures()
+    if not records:
+        return result
     if user is None or access.is_admin(user):
         result.records = {record.province_id: record for record in records}
         return result

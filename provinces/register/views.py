@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from cluster_portal import access
+from cluster_portal.converters import FIRST_YEAR
 from cluster_portal.locking import StaleRecordError
 from provinces.figures.selectors import ProvinceYear, province_year
 from provinces.models import Disbursement, Fund
@@ -41,6 +42,16 @@ def register(request, year: int, code: str):
     loans = register_loans(py, fund=fund)
     page = Paginator(loans, PAGE_SIZE).get_page(request.GET.get("page"))
     totals = disbursement_totals(provinces=[py.province], year=year)
+    # "← previous year" only when that register opens for this user: a year the portal
+    # holds, the same unit then, and the user's own (or an admin); no query.
+    before = ProvinceYear(province=py.province, year=year - 1)
+    previous_url = (
+        _register_url(year - 1, code)
+        if year - 1 >= FIRST_YEAR
+        and py.province.is_valid_in(year - 1)
+        and access.can_view_register(request.user, before)
+        else None
+    )
     return render(
         request,
         "register/disbursement_register.html",
@@ -52,6 +63,7 @@ def register(request, year: int, code: str):
             "all_funds": totals.all_funds[py.province.pk],
             "htx_dev": totals.htx_dev[py.province.pk],
             "can_edit": access.can_edit_register(request.user, py),
+            "previous_url": previous_url,
         },
     )
 
