@@ -71,6 +71,9 @@ vendor:
 	for style in 400Regular 400Regular_Italic 700Bold 700Bold_Italic; do \
 	  cp node_modules/@expo-google-fonts/noto-serif/$$style/NotoSerif_$$style.ttf static/vendor/noto-serif/; done
 	cp node_modules/@expo-google-fonts/noto-serif/LICENSE_FONT static/vendor/noto-serif/OFL.txt
+	mkdir -p static/vendor/swagger-ui
+	cp node_modules/swagger-ui-dist/swagger-ui-bundle.js node_modules/swagger-ui-dist/swagger-ui.css* \
+	   node_modules/swagger-ui-dist/LICENSE static/vendor/swagger-ui/
 
 ## messages: refresh the English translation catalogue (needs gettext)
 messages: $(VENV)/.installed-run

@@ -6,6 +6,7 @@ a message naming the variable, rather than being silently replaced by a default.
 """
 
 import os
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -252,6 +253,12 @@ CONTENT_SECURITY_POLICY = {
         "form-action": [SELF],
     }
 }
+
+# The API (emulation/api): requests per token, "N/s", "N/m" or "N/h", counted in the
+# default cache (per process with the default local-memory cache).
+API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "300/m").strip()
+if not re.fullmatch(r"[1-9]\d*/(s|m|h)", API_RATE_LIMIT):
+    raise ImproperlyConfigured(f"API_RATE_LIMIT={API_RATE_LIMIT!r} is not like 300/m")
 
 # Login lockout (django-axes): five wrong passwords for one username from one address lock
 # that pair for 15 minutes; a colleague behind the same office router is not affected.

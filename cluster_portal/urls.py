@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from emulation.api.api import api
 from emulation.home.views import home
 
 from .views import healthz
@@ -17,6 +18,8 @@ urlpatterns = [
     path("", include("emulation.reports.urls")),
     path("", include("emulation.nominations.urls")),
     path("", include("emulation.scoring.urls")),
+    path("", include("emulation.api.urls")),
+    path("api/v1/", api.urls),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -2,6 +2,7 @@ from django.contrib import admin
 
 from cluster_portal.admin_access import CheckedHistoryAdmin, OrganisationAccess
 from cluster_portal.locking import VersionedAdminMixin
+from emulation.api import admin as api_admin  # noqa: F401  (registers ApiToken)
 from emulation.models import (
     Attendee,
     AwardQuota,

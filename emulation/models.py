@@ -1,5 +1,6 @@
 """The app's models, defined in its feature packages and gathered here for Django."""
 
+from .api.models import ApiToken
 from .conference.models import ROMAN, Attendee, Conference, Recommendation, roman_validator
 from .nominations.models import AwardQuota, AwardType, Nomination, NominationStatus, VoteRule
 from .reports.models import ReportSettings
@@ -26,6 +27,7 @@ __all__ = [
     "SheetStatus",
     "Target",
     "ROMAN",
+    "ApiToken",
     "Attendee",
     "AwardQuota",
     "AwardType",

@@ -29,15 +29,19 @@ def _locked_current(figures: YearlyFigures) -> YearlyFigures:
     return YearlyFigures.objects.select_for_update().select_related("province").get(pk=figures.pk)
 
 
-def _save(figures: YearlyFigures, *, by, reason: str) -> YearlyFigures:
+def _save(figures: YearlyFigures, *, by, reason: str, channel: str = "") -> YearlyFigures:
+    """`channel` names the way the change came in when it is not the web page (e.g.
+    "API: <token name>"); the history keeps it with the reason."""
     figures._history_user = by
-    figures._change_reason = reason
+    figures._change_reason = f"{channel} — {reason}" if channel else reason
     figures.save()
     return figures
 
 
 @transaction.atomic
-def figures_save(*, figures: YearlyFigures, by, seen_version: int | None) -> YearlyFigures:
+def figures_save(
+    *, figures: YearlyFigures, by, seen_version: int | None, channel: str = ""
+) -> YearlyFigures:
     """Create a record, or update one the editor loaded at `seen_version`.
 
     A record changed by someone else in the meantime is refused (optimistic locking), as
@@ -72,11 +76,14 @@ def figures_save(*, figures: YearlyFigures, by, seen_version: int | None) -> Yea
         figures.status = FiguresStatus.DRAFT
         figures.version = 1
     figures.full_clean()
-    return _save(figures, by=by, reason="Cập nhật số liệu" if figures.version > 1 else "Tạo mới")
+    reason = "Cập nhật số liệu" if figures.version > 1 else "Tạo mới"
+    return _save(figures, by=by, reason=reason, channel=channel)
 
 
 @transaction.atomic
-def figures_submit(*, figures: YearlyFigures, by, explanation: str = "") -> YearlyFigures:
+def figures_submit(
+    *, figures: YearlyFigures, by, explanation: str = "", channel: str = ""
+) -> YearlyFigures:
     figures = _locked_current(figures)
     if not figures.is_editable:
         raise FiguresError(
@@ -100,7 +107,7 @@ def figures_submit(*, figures: YearlyFigures, by, explanation: str = "") -> Year
     figures.submitted_by, figures.submitted_at = by, timezone.now()
     figures.version += 1
     figures_event_on_commit(figures=figures, event="submitted", by=by)
-    return _save(figures, by=by, reason="Nộp số liệu")
+    return _save(figures, by=by, reason="Nộp số liệu", channel=channel)
 
 
 @transaction.atomic

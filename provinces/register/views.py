@@ -11,8 +11,8 @@ from cluster_portal.converters import FIRST_YEAR
 from cluster_portal.locking import StaleRecordError
 from provinces.figures.selectors import ProvinceYear, province_year
 from provinces.models import Disbursement, Fund
-from provinces.organisation.selectors import merged_into
 from provinces.register.forms import DisbursementForm
+from provinces.register.selectors import register_loans, register_units
 from provinces.register.services import (
     disbursement_delete,
     disbursement_record,
@@ -31,12 +31,6 @@ def _register_for(request, year: int, code: str, *, write: bool = False) -> Prov
     return py
 
 
-def _register_units(py: ProvinceYear) -> list:
-    """The province, and the units that merged into it during that year: their loans of
-    the year appear in its register (each still recorded against its own unit)."""
-    return [py.province, *merged_into([py.province], py.year).get(py.province.pk, [])]
-
-
 def _register_url(year: int, code: str) -> str:
     return reverse("disbursements:register", args=[year, code])
 
@@ -45,14 +39,7 @@ def _register_url(year: int, code: str) -> str:
 def register(request, year: int, code: str):
     py = _register_for(request, year, code)
     fund = request.GET.get("fund", "")
-    loans = (
-        Disbursement.objects.in_year(year)
-        .filter(province__in=_register_units(py))
-        .select_related("borrower", "province")
-        .order_by("-date", "-pk")
-    )
-    if fund in Fund.values:
-        loans = loans.filter(fund=fund)
+    loans = register_loans(py, fund=fund)
     page = Paginator(loans, PAGE_SIZE).get_page(request.GET.get("page"))
     totals = disbursement_totals(provinces=[py.province], year=year)
     # "← previous year" only when that register opens for this user: a year the portal
@@ -133,7 +120,7 @@ def loan_add(request, year: int, code: str):
 def _loan_for(request, pk: int) -> tuple[Disbursement, ProvinceYear]:
     loan = get_object_or_404(Disbursement.objects.select_related("province", "borrower"), pk=pk)
     py = _register_for(request, loan.date.year, loan.province.code, write=True)
-    if loan.province_id not in {unit.pk for unit in _register_units(py)}:
+    if loan.province_id not in {unit.pk for unit in register_units(py)}:
         raise Http404  # the code means an unrelated unit at the end of that year
     return loan, py
 

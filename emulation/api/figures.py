@@ -1,0 +1,230 @@
+"""Yearly figures: a cluster-year's records (JSON, CSV), one record, and its writes.
+
+Reads go through the pages' read rule (readable_figures / access.can_view_figures);
+writes through provinces.figures.services, in the history as "API: <token name>".
+A write with `dry_run=true` runs the real service inside a transaction that is rolled
+back, so it answers exactly what the write would change, or the errors of the one
+validation path (figures rules and the model's full_clean), and changes nothing.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import HttpResponse
+from ninja import Router, Status
+from ninja.errors import HttpError
+
+from cluster_portal import access
+from provinces.figures.rules import figures_warnings
+from provinces.figures.selectors import cluster_figures_year
+from provinces.figures.services import (
+    FiguresError,
+    StaleFiguresError,
+    figures_save,
+    figures_submit,
+    previous_values,
+)
+from provinces.figures.spec import CODES
+from provinces.figures_io import figures_csv
+from provinces.models import YearlyFigures
+from provinces.organisation.lookups import cluster_year_for
+
+from .lookups import cluster_ref, figures_for, ref
+from .schemas import (
+    ClusterFiguresOut,
+    Code,
+    DryRun,
+    FiguresOut,
+    FiguresWrite,
+    Problem,
+    SubmitWrite,
+    WriteResult,
+    Year,
+)
+
+router = Router(tags=["Số liệu năm"])
+
+CSV = {"schema": {"type": "string"}}
+
+
+def figures_out(record: YearlyFigures) -> dict:
+    return {
+        "province": ref(record.province),
+        "year": record.year,
+        "status": record.status,
+        "version": record.version,
+        "values": record.values(),
+        "updated_at": record.updated_at,
+    }
+
+
+@router.get("/clusters/{slug}/{year}/figures", response=ClusterFiguresOut)
+def cluster_figures(request, slug: str, year: Year):
+    """Every member's record of the cluster-year: values where you may read them (your
+    own in any state, the others once approved; the chair and admins everything), the
+    status alone where they are `withheld`."""
+    cluster, members, term = cluster_year_for(request, slug, year)
+    overview = cluster_figures_year(cluster, year, user=request.user, members=members, term=term)
+    rows = []
+    for row in overview.rows:
+        record, progress = row.figures, row.progress
+        rows.append(
+            {
+                "province": ref(row.province),
+                "status": progress.status if progress else None,
+                "withheld": row.withheld,
+                "version": record.version if record else None,
+                "values": record.values() if record else None,
+            }
+        )
+    return {"cluster": cluster_ref(cluster), "year": year, "members": rows}
+
+
+@router.get(
+    "/clusters/{slug}/{year}/figures.csv",
+    openapi_extra={
+        "responses": {
+            200: {"description": "CSV", "content": {"text/csv": {"schema": {"type": "string"}}}}
+        }
+    },
+)
+def cluster_figures_csv(request, slug: str, year: Year):
+    """The same records as CSV (UTF-8, the column codes of the Excel import): the export
+    of the year page, limited by the same read rule."""
+    cluster, _, _ = cluster_year_for(request, slug, year)
+    data = figures_csv(year=year, cluster=cluster, user=request.user, bom=False)
+    response = HttpResponse(data, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="so-lieu-{cluster.slug}-{year}.csv"'
+    return response
+
+
+@router.get("/figures/{year}/{code}", response=FiguresOut)
+def figures_detail(request, year: Year, code: Code):
+    """One province's record of a year (404 when there is none you may read)."""
+    py = figures_for(request, year, code)
+    if py.figures is None:
+        raise HttpError(404, "Tỉnh chưa có số liệu năm này.")
+    return figures_out(py.figures)
+
+
+def _stale(version: int | None, current: YearlyFigures) -> tuple[int, dict]:
+    sent = "không gửi phiên bản" if version is None else f"phiên bản {version}"
+    return Status(
+        409,
+        {
+            "detail": f"Bản ghi đã thay đổi ({sent}, hiện là phiên bản {current.version}): "
+            "hãy đọc lại bản mới nhất, đối chiếu rồi gửi lại với phiên bản đó."
+        },
+    )
+
+
+def _errors(exc: ValidationError) -> dict[str, list[str]]:
+    return exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+
+
+@router.put(
+    "/figures/{year}/{code}",
+    response={200: WriteResult, 201: WriteResult, 409: Problem, 422: WriteResult},
+)
+def figures_write(request, year: Year, code: Code, payload: FiguresWrite, dry_run: DryRun = False):
+    """Create the year's record (`version` null) or update a draft or returned one
+    (`version` as read). Sending what is already stored changes nothing (no new
+    version, no history row): a re-send is safe. A stale version is refused with 409."""
+    py = figures_for(request, year, code, allowed=access.can_edit_figures)
+    current = py.figures
+    new = payload.values.model_dump()
+    old = current.values() if current else {}
+    changes = [
+        {"field": c, "old": old.get(c), "new": new[c]}
+        for c in CODES
+        if current is None or old[c] != new[c]
+    ]
+    if current is not None and not changes:
+        unchanged = {"dry_run": dry_run, "changed": False, "record": figures_out(current)}
+        return Status(200, unchanged)
+    if current is not None and payload.version != current.version:
+        return _stale(payload.version, current)
+    old_version = current.version if current else None
+    figures = current or YearlyFigures(province=py.province, year=year)
+    for c, value in new.items():
+        setattr(figures, c, value)
+    try:
+        with transaction.atomic():
+            saved = figures_save(
+                figures=figures,
+                by=request.user,
+                seen_version=payload.version if current else None,
+                channel=request.api_token.history_reason,
+            )
+            if current is not None:
+                changes.append({"field": "version", "old": old_version, "new": saved.version})
+            warnings = figures_warnings(saved.values(), previous_values(saved))
+            result = {
+                "dry_run": dry_run,
+                "changed": True,
+                "changes": changes,
+                "warnings": [w.message for w in warnings],
+                "record": figures_out(saved),
+            }
+            if dry_run:
+                transaction.set_rollback(True)
+    except ValidationError as exc:
+        return Status(
+            422,
+            {
+                "dry_run": dry_run,
+                "changed": False,
+                "changes": changes,
+                "errors": _errors(exc),
+            },
+        )
+    except StaleFiguresError:
+        return _stale(payload.version, YearlyFigures.objects.get(pk=figures.pk))
+    except FiguresError as exc:
+        return Status(409, {"detail": str(exc)})
+    return Status(201 if current is None else 200, result)
+
+
+@router.post(
+    "/figures/{year}/{code}/submit",
+    response={200: WriteResult, 409: Problem, 422: WriteResult},
+)
+def figures_submit_api(
+    request, year: Year, code: Code, payload: SubmitWrite, dry_run: DryRun = False
+):
+    """Submit a draft or returned record to the chair: the same checks as the page's
+    button (rule errors block; warnings need an `explanation`)."""
+    py = figures_for(request, year, code, allowed=access.can_submit_figures)
+    current = py.figures
+    if payload.version != current.version:
+        return _stale(payload.version, current)
+    try:
+        with transaction.atomic():
+            saved = figures_submit(
+                figures=current,
+                by=request.user,
+                explanation=payload.explanation,
+                channel=request.api_token.history_reason,
+            )
+            result = {
+                "dry_run": dry_run,
+                "changed": True,
+                "changes": [
+                    {"field": "status", "old": current.status, "new": saved.status},
+                    {"field": "version", "old": current.version, "new": saved.version},
+                ],
+                "record": figures_out(saved),
+            }
+            if dry_run:
+                transaction.set_rollback(True)
+    except FiguresError as exc:
+        warnings = figures_warnings(current.values(), previous_values(current))
+        return Status(
+            422,
+            {
+                "dry_run": dry_run,
+                "changed": False,
+                "errors": {"__all__": [str(exc)]},
+                "warnings": [w.message for w in warnings],
+            },
+        )
+    return Status(200, result)

@@ -1,0 +1,99 @@
+"""Read endpoints: provinces over time, clusters with their members and terms per year,
+and the annual report's totals."""
+
+from decimal import Decimal
+from typing import Annotated
+
+from ninja import Query, Router
+
+from cluster_portal import access
+from emulation.reports.selectors import cluster_report
+from provinces.models import Province
+from provinces.organisation.lookups import cluster_year_for
+from provinces.organisation.selectors import cluster_years
+
+from .lookups import cluster_ref, fund_totals, money, ref
+from .schemas import ClusterYearOut, ProvinceOut, ReportTotalsOut, Year
+
+router = Router(tags=["Tổ chức theo thời gian"])
+
+YearQuery = Annotated[int | None, Query(ge=1990, le=2999)]
+
+
+def _province_out(province: Province) -> dict:
+    return {
+        **ref(province),
+        "valid_from": province.valid_from,
+        "valid_to": province.valid_to,
+        "successor": ref(province.successor) if province.successor else None,
+        "predecessors": [ref(p) for p in province.predecessors.all()],
+    }
+
+
+@router.get("/provinces", response=list[ProvinceOut])
+def provinces(request, year: YearQuery = None, code: str | None = None):
+    """Every provincial unit with its validity and its successor; with `year`, the units
+    valid on 31 December of that year; with `code`, the units that carried that code
+    (with both: the one unit the code means that year, e.g. 15 in 2023 is Yên Bái)."""
+    units = Province.objects.select_related("successor").prefetch_related("predecessors")
+    if year is not None:
+        units = units.valid_in(year)
+    if code is not None:
+        units = units.filter(code=code)
+    return [_province_out(p) for p in sorted(units, key=lambda p: (p.code, p.valid_from or 0))]
+
+
+def _cluster_year_out(cluster, year: int, members, term) -> dict:
+    return {
+        "cluster": cluster_ref(cluster),
+        "year": year,
+        "members": [ref(m) for m in members],
+        "head": ref(term.head) if term else None,
+        "vice": ref(term.vice) if term and term.vice else None,
+    }
+
+
+@router.get("/clusters", response=list[ClusterYearOut])
+def clusters(request, year: Annotated[int, Query(ge=1990, le=2999)]):
+    """The clusters of `year` you may see (your own; an admin every one), with that
+    year's members, head and vice-head."""
+    return [
+        _cluster_year_out(cy.cluster, year, cy.members, cy.term)
+        for cy in cluster_years(first=year, last=year)
+        if access.can_view_cluster_year(request.user, cy.member_ids, year)
+    ]
+
+
+@router.get("/clusters/{slug}/{year}", response=ClusterYearOut)
+def cluster_year(request, slug: str, year: Year):
+    cluster, members, term = cluster_year_for(request, slug, year)
+    return _cluster_year_out(cluster, year, members, term)
+
+
+@router.get("/clusters/{slug}/{year}/report", response=ReportTotalsOut)
+def report_totals(request, slug: str, year: Year):
+    """The annual report's totals, from the same selector as the report (only the
+    figures you may read are counted; `withheld` names the others)."""
+    cluster, _, _ = cluster_year_for(request, slug, year)
+    report = cluster_report(cluster=cluster, year=year, user=request.user)
+    totals = report.totals
+    if totals is not None:
+        totals = {
+            code: money(value) if isinstance(value, Decimal) else value
+            for code, value in totals.items()
+        }
+    return {
+        "cluster": cluster_ref(cluster),
+        "year": year,
+        "draft": report.is_draft,
+        "member_count": report.member_count,
+        "entered_count": report.entered_count,
+        "approved_count": report.approved_count,
+        "withheld": [ref(p) for p in report.withheld],
+        "missing": [ref(p) for p in report.missing],
+        "totals": totals,
+        "agri_share_percent": money(report.agri_share),
+        "htx_new_per_province": money(report.htx_new_per_province),
+        "loans_all_funds": fund_totals(report.loans.cluster_all),
+        "loans_htx_dev": fund_totals(report.loans.cluster_htx_dev),
+    }

@@ -1,0 +1,189 @@
+"""The shapes the API reads and writes (pydantic, through django-ninja): the OpenAPI schema
+is generated from these classes, so documentation and validation cannot drift apart.
+
+Indicator codes are those of the data dictionary (provinces/figures/spec.py). Counts are
+integers; money (million VND) is a decimal, written as a JSON string ("236.80") so that no
+float ever touches it; a number is accepted on input.
+"""
+
+import datetime
+from decimal import Decimal
+from typing import Annotated
+
+from ninja import Field, Path, Query, Schema
+from pydantic import create_model
+
+from provinces.figures.spec import BY_CODE, CODES
+
+# Parameters shared by the endpoints. A year outside these bounds is refused (422) before
+# anything reads it.
+Year = Annotated[int, Path(ge=1990, le=2999, description="the year, e.g. 2023")]
+Code = Annotated[str, Path(description="province code, resolved by year (15 in 2023: Yên Bái)")]
+DryRun = Annotated[bool, Query(description="check and answer, change nothing")]
+
+
+class ProvinceRef(Schema):
+    code: str
+    name: str
+    slug: str
+
+
+class ProvinceOut(ProvinceRef):
+    valid_from: datetime.date | None = Field(None, description="null: before the data begins")
+    valid_to: datetime.date | None = Field(None, description="null: still valid")
+    successor: ProvinceRef | None = Field(None, description="the unit it merged into")
+    predecessors: list[ProvinceRef] = Field(default_factory=list)
+
+
+class ClusterRef(Schema):
+    slug: str
+    name: str
+
+
+class ClusterYearOut(Schema):
+    cluster: ClusterRef
+    year: int
+    members: list[ProvinceRef]
+    head: ProvinceRef | None = Field(None, description="cụm trưởng of that year")
+    vice: ProvinceRef | None = Field(None, description="cụm phó of that year")
+
+
+FiguresValues = create_model(
+    "FiguresValues",
+    __base__=Schema,
+    __doc__="Every indicator of the data dictionary, by code.",
+    **{
+        code: (
+            Decimal if BY_CODE[code].money else int,
+            Field(..., description=f"{BY_CODE[code].label} ({BY_CODE[code].unit})"),
+        )
+        for code in CODES
+    },
+)
+
+
+class FiguresOut(Schema):
+    province: ProvinceRef
+    year: int
+    status: str = Field(..., description="draft | submitted | returned | approved")
+    version: int = Field(..., description="send it back when writing (optimistic lock)")
+    values: FiguresValues
+    updated_at: datetime.datetime
+
+
+class MemberFigures(Schema):
+    province: ProvinceRef
+    status: str | None = Field(None, description="null: nothing entered yet")
+    withheld: bool = Field(False, description="entered, but not yet readable by you")
+    version: int | None = None
+    values: FiguresValues | None = None
+
+
+class ClusterFiguresOut(Schema):
+    cluster: ClusterRef
+    year: int
+    members: list[MemberFigures]
+
+
+class FiguresWrite(Schema):
+    version: int | None = Field(
+        None, description="the version you read; null to create the year's first record"
+    )
+    values: FiguresValues
+
+
+class SubmitWrite(Schema):
+    version: int
+    explanation: str = Field("", max_length=4000, description="needed when there are warnings")
+
+
+class Change(Schema):
+    field: str
+    old: Decimal | int | str | None
+    new: Decimal | int | str | None
+
+
+class WriteResult(Schema):
+    dry_run: bool
+    changed: bool = Field(..., description="false: nothing (would have) changed")
+    changes: list[Change] = Field(default_factory=list)
+    errors: dict[str, list[str]] = Field(default_factory=dict)
+    warnings: list[str] = Field(default_factory=list)
+    record: FiguresOut | None = None
+
+
+class Problem(Schema):
+    detail: str
+
+
+class FundTotalsOut(Schema):
+    count: int
+    amount: Decimal
+
+
+class LoanOut(Schema):
+    province: str = Field(..., description="code of the unit the loan is recorded against")
+    fund: str
+    date: datetime.date
+    borrower: str
+    borrower_type: str
+    amount: Decimal
+    purpose: str
+    term_months: int | None
+
+
+class LoansOut(Schema):
+    province: ProvinceRef
+    year: int
+    all_funds: FundTotalsOut
+    htx_dev: FundTotalsOut
+    loans: list[LoanOut]
+
+
+class LoanIn(Schema):
+    province: str = Field(..., description="code of the unit valid on the loan date")
+    fund: str = Field(..., description="htx_dev | other")
+    date: datetime.date
+    borrower: str
+    borrower_type: str = Field(..., description="HTX | THT")
+    # Only absurd magnitudes are refused here; every rule is the import's.
+    amount: Decimal = Field(..., gt=-(10**13), lt=10**13, description="million VND, > 0")
+    purpose: str = ""
+    term_months: int | None = None
+
+
+class LoansImport(Schema):
+    rows: list[LoanIn] = Field(..., min_length=1, max_length=5000)
+
+
+class RowProblem(Schema):
+    row: int | None = Field(None, description="1 = the first row sent")
+    column: str
+    message: str
+
+
+class LoansImportResult(Schema):
+    dry_run: bool
+    saved: bool
+    count: int
+    total_amount: Decimal
+    new_borrowers: list[str]
+    errors: list[RowProblem]
+
+
+class ReportTotalsOut(Schema):
+    cluster: ClusterRef
+    year: int
+    draft: bool = Field(..., description="true until every member's figures are approved")
+    member_count: int
+    entered_count: int
+    approved_count: int
+    withheld: list[ProvinceRef]
+    missing: list[ProvinceRef]
+    totals: dict[str, Decimal | int | None] | None = Field(
+        None, description="by indicator code, aggregated by the design's rules (weighted averages)"
+    )
+    agri_share_percent: Decimal | None
+    htx_new_per_province: Decimal | None
+    loans_all_funds: FundTotalsOut
+    loans_htx_dev: FundTotalsOut

@@ -1,0 +1,153 @@
+"""API tokens: stored hashed, shown once, expiring, revocable, made on a page of one's own
+or with `manage.py api_token`, seen and revoked by admins in the admin."""
+
+import datetime
+import hashlib
+import io
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+from django.utils import timezone
+
+from emulation.api.models import ApiToken
+from emulation.api.tokens import api_token_authenticate
+from tests.api_support import API, bearer, token_for
+
+pytestmark = pytest.mark.django_db
+
+PAGE = reverse("api:tokens")
+
+
+@pytest.fixture
+def staff(make_staff):
+    return make_staff("Sơn La", 2024)
+
+
+def test_only_the_hash_and_a_prefix_are_stored(staff):
+    raw = token_for(staff)
+    token = ApiToken.objects.get()
+    assert token.token_hash == hashlib.sha256(raw.encode()).hexdigest()
+    assert raw.startswith(token.prefix) and len(token.prefix) < 12
+    assert raw not in str(list(ApiToken.objects.values()))
+
+
+def test_a_token_acts_as_its_user_and_records_its_last_use(client, staff):
+    raw = token_for(staff)
+    response = client.get(f"{API}/clusters?year=2024", headers=bearer(raw))
+    assert [c["cluster"]["slug"] for c in response.json()] == ["tay-bac"]
+    assert ApiToken.objects.get().last_used is not None
+
+
+def test_expired_revoked_and_inactive_users_tokens_are_refused(staff):
+    raw = token_for(staff)
+    assert api_token_authenticate(raw) is not None
+    ApiToken.objects.update(
+        created=timezone.now() - datetime.timedelta(days=2),
+        expires=timezone.now() - datetime.timedelta(seconds=1),
+    )
+    assert api_token_authenticate(raw) is None
+    ApiToken.objects.update(expires=timezone.now() + datetime.timedelta(days=1))
+    staff.is_active = False
+    staff.save()
+    assert api_token_authenticate(raw) is None
+    assert api_token_authenticate("cpt_" + "x" * 200) is None
+    assert api_token_authenticate("not even the prefix") is None
+
+
+def test_the_page_needs_a_login(client):
+    response = client.get(PAGE)
+    assert response.status_code == 302 and "/accounts/login/" in response.url
+
+
+def test_a_user_makes_a_token_and_sees_it_once(client, staff):
+    client.force_login(staff)
+    made = client.post(PAGE, {"name": "Phần mềm Sở", "days": "30"})
+    assert made.status_code == 200
+    raw = made.context["new_token"]
+    assert raw in made.text
+    assert "no-cache" in made["Cache-Control"] or "no-store" in made["Cache-Control"]
+    token = ApiToken.objects.get()
+    assert (token.user, token.name) == (staff, "Phần mềm Sở")
+    assert (token.expires - token.created).days == 30
+    listed = client.get(PAGE)
+    assert "Phần mềm Sở" in listed.text and token.prefix in listed.text
+    assert raw not in listed.text
+
+
+def test_bad_input_is_explained_and_nothing_is_made(client, staff):
+    client.force_login(staff)
+    response = client.post(PAGE, {"name": "", "days": "9999"})
+    assert response.status_code == 400
+    assert "Hãy đặt tên" in response.text and "tối đa 366 ngày" in response.text
+    assert not ApiToken.objects.exists()
+
+
+def test_a_user_revokes_their_own_token_only(client, staff, make_staff):
+    mine = token_for(staff, name="của tôi")
+    theirs = token_for(make_staff("Điện Biên", 2024), name="của người khác")
+    client.force_login(staff)
+    other_pk = ApiToken.objects.get(name="của người khác").pk
+    assert client.post(reverse("api:revoke", args=[other_pk])).status_code == 404
+    assert api_token_authenticate(theirs) is not None
+    my_pk = ApiToken.objects.get(name="của tôi").pk
+    assert client.get(reverse("api:revoke", args=[my_pk])).status_code == 405
+    response = client.post(reverse("api:revoke", args=[my_pk]))
+    assert response.status_code == 302
+    assert api_token_authenticate(mine) is None
+    assert client.get(f"{API}/provinces", headers=bearer(mine)).status_code == 401
+    assert "Đã thu hồi" in client.get(PAGE).text
+    assert "của người khác" not in client.get(PAGE).text
+
+
+def test_the_command_prints_a_new_token_once(staff):
+    out, err = io.StringIO(), io.StringIO()
+    call_command("api_token", user=staff.username, name="Dòng lệnh", days=7, stdout=out, stderr=err)
+    raw = out.getvalue().strip()
+    assert api_token_authenticate(raw).name == "Dòng lệnh"
+    assert "không được hiển thị lần nữa" in err.getvalue()
+    assert raw not in err.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"user": "khong-co-ai"}, "Không có người dùng"),
+        ({"days": 0}, "Thời hạn phải từ 1 đến 366 ngày"),
+        ({"days": 1000}, "Thời hạn phải từ 1 đến 366 ngày"),
+    ],
+)
+def test_the_command_refuses_bad_input_and_makes_nothing(staff, options, message):
+    with pytest.raises(CommandError, match=message):
+        call_command("api_token", **{"user": staff.username, **options}, stdout=io.StringIO())
+    assert not ApiToken.objects.exists()
+
+
+def test_admins_list_and_revoke_tokens_in_the_admin(client, admin_user, staff):
+    raw = token_for(staff, name="Phần mềm Sở")
+    changelist = reverse("admin:emulation_apitoken_changelist")
+    client.force_login(staff)
+    assert client.get(changelist).status_code == 302  # not an admin: sent to the login
+    client.force_login(admin_user)
+    assert "Phần mềm Sở" in client.get(changelist).text
+    response = client.post(
+        changelist,
+        {"action": "revoke", "_selected_action": [ApiToken.objects.get().pk]},
+    )
+    assert response.status_code == 302
+    assert api_token_authenticate(raw) is None
+    assert client.get(reverse("admin:emulation_apitoken_add")).status_code == 403
+
+
+def test_writes_with_a_token_need_no_csrf_cookie(make_staff):
+    from django.test import Client
+
+    raw = token_for(make_staff("Sơn La", 2024))
+    client = Client(enforce_csrf_checks=True)
+    response = client.post(
+        f"{API}/loans/import?dry_run=true",
+        data='{"rows": []}',
+        content_type="application/json",
+        headers=bearer(raw),
+    )
+    assert response.status_code == 422  # validated, not refused by the CSRF check (403)
