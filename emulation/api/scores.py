@@ -1,17 +1,92 @@
-"""Scores and rankings: NOT MOUNTED YET.
+"""Scores and rankings of a cluster-year's emulation scoring.
 
-The scoring feature (emulation/scoring/, branch `scoring`) was being built while the API
-was. MERGE NOTE for the lead: once it is merged, fill in the endpoint below with its
-selector and its read rule (design.md: other members' scores are readable once the
-scoring meeting is recorded; the chair and admins always), then mount it in api.py with
-`api.add_router("", scores.router)` and add its personas to tests/test_api_access.py.
+The read rule is the pages' (access.can_view_score_sheet): a member's own sheet in any
+state; the chair, the vice-head and admins every sheet; the other members' once the
+scoring meeting is recorded. A sheet the reader may not read is listed with its status
+alone (`withheld`); the ranking is given once the meeting is recorded, or to those who
+read every sheet.
 """
 
-from ninja import Router
+from decimal import Decimal
+
+from ninja import Field, Router, Schema
+
+from cluster_portal import access
+from emulation.scoring.selectors import scoring_year, sheet_context
+from provinces.organisation.lookups import cluster_year_for
+
+from .lookups import cluster_ref, ref
+from .schemas import ClusterRef, ProvinceRef, Year
 
 router = Router(tags=["Chấm điểm, xếp hạng"])
 
-# @router.get("/clusters/{slug}/{year}/scores", response=ScoresOut)
-# def scores(request, slug: str, year: Year):
-#     cluster, members, term = cluster_year_for(request, slug, year)
-#     ... emulation.scoring.selectors ... access.can_view_scores(...) ...
+
+class CriterionScore(Schema):
+    number: str = Field(description="Vietnamese numbering of the criterion, e.g. I.2")
+    name: str
+    kind: str
+    max_points: Decimal
+    self_points: Decimal | None = Field(None, description="the member's self-score")
+    cluster_points: Decimal | None = Field(None, description="the cluster's cross-check")
+    final_points: Decimal | None = Field(None, description="the agreed score")
+
+
+class MemberScores(Schema):
+    province: ProvinceRef
+    status: str = Field(description="the sheet's state, in Vietnamese")
+    withheld: bool = Field(description="true: you may not read this sheet yet")
+    total: Decimal | None = None
+    rank: int | None = None
+    criteria: list[CriterionScore] = Field(default_factory=list)
+
+
+class ScoresOut(Schema):
+    cluster: ClusterRef
+    year: int
+    agreement_signed: bool
+    result_recorded: bool
+    total_points: Decimal | None = Field(None, description="the declared total of the sheet")
+    members: list[MemberScores]
+
+
+@router.get("/clusters/{slug}/{year}/scores", response=ScoresOut)
+def scores(request, slug: str, year: Year):
+    """Each member's scores per criterion and its total and rank, as far as you may read
+    them (see the read rule above)."""
+    cluster, _, _ = cluster_year_for(request, slug, year)
+    data = scoring_year(cluster, year)
+    agreement = data.agreement
+    show_rank = data.result_recorded or access.reads_every_state(request.user, data.term)
+    members = []
+    for column in data.columns:
+        readable = access.can_view_score_sheet(request.user, sheet_context(data, column.province))
+        entry = {
+            "province": ref(column.province),
+            "status": column.status_label,
+            "withheld": not readable,
+        }
+        if readable and agreement is not None:
+            entry["total"] = column.total
+            entry["rank"] = column.standing.rank if show_rank and column.standing else None
+            entry["criteria"] = [
+                {
+                    "number": leaf.number,
+                    "name": leaf.title,
+                    "kind": leaf.kind,
+                    "max_points": leaf.max_points,
+                    "self_points": cell.self_points,
+                    "cluster_points": cell.cluster_points,
+                    "final_points": cell.final,
+                }
+                for leaf in data.leaves
+                for cell in [column.cells[leaf.pk]]
+            ]
+        members.append(entry)
+    return {
+        "cluster": cluster_ref(cluster),
+        "year": year,
+        "agreement_signed": bool(agreement and agreement.is_signed),
+        "result_recorded": data.result_recorded,
+        "total_points": agreement.total_points if agreement else None,
+        "members": members,
+    }
