@@ -10,88 +10,17 @@ moves through its states) and the home page, the overdue list and the reminders 
 
 import datetime
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from emulation.models import Conference
-from provinces.calendar.models import end_of_day
-from provinces.calendar.selectors import deadlines_by_cluster_year
-from provinces.models import Cluster, ClusterTerm, Deadlines, FiguresStatus, Province, YearlyFigures
-from provinces.organisation.selectors import ClusterYear, cluster_years
+from emulation.scoring.todos import scoring_todos
+from provinces.models import ClusterTerm, FiguresStatus, YearlyFigures
 
-STAFF, CHAIR, ADMIN = "staff", "chair", "admin"
-# How many years back figures are still chased when no deadline says otherwise.
-FIGURES_YEARS_BACK = 2
+from .obligations import ADMIN, CHAIR, STAFF, Snapshot, Todo, snapshot
 
-
-@dataclass
-class Todo:
-    kind: str  # figures_enter, figures_fix, figures_submit, figures_approve, …
-    audience: str  # STAFF (the owner's staff), CHAIR (the chair of the year), ADMIN
-    title: str
-    url: str
-    cluster: Cluster
-    year: int
-    obligation: str  # same key while the obligation is open: reminders are keyed on it
-    owner: Province | None = None
-    due: datetime.date | None = None
-    deadline: str | None = None  # the Deadlines field this meets; reminders only for these
-    remind_before: bool = True  # False: only the overdue reminder (a date, not a task, is due)
-    detail: str = ""
-    overdue: bool = False  # filled in for the page by `mark`
-    days: int | None = None
-
-    def mark(self, now: datetime.datetime) -> "Todo":
-        self.overdue = self.is_overdue(now)
-        self.days = self.days_left(timezone.localdate(now))
-        return self
-
-    def is_overdue(self, now: datetime.datetime) -> bool:
-        return self.due is not None and now >= end_of_day(self.due)
-
-    def days_left(self, today: datetime.date) -> int | None:
-        return (self.due - today).days if self.due else None
-
-
-@dataclass
-class Snapshot:
-    """The cluster-years in play around `today`, with their deadlines: what every provider
-    reads, loaded once (four queries)."""
-
-    now: datetime.datetime
-    cluster_years: list[ClusterYear]
-    deadlines: dict[tuple[int, int], Deadlines]
-    figures_years: set[int] = field(default_factory=set)
-    cache: dict = field(default_factory=dict)  # what one provider loaded, for the others
-
-    @property
-    def today(self) -> datetime.date:
-        return timezone.localdate(self.now)
-
-    def deadlines_of(self, cy: ClusterYear) -> Deadlines | None:
-        return self.deadlines.get((cy.cluster.pk, cy.year))
-
-    def chased(self) -> list[ClusterYear]:
-        """The cluster-years whose figures are still chased."""
-        return [cy for cy in self.cluster_years if cy.year in self.figures_years]
-
-
-def snapshot(*, now: datetime.datetime | None = None) -> Snapshot:
-    now = now or timezone.now()
-    today = timezone.localdate(now)
-    years = cluster_years(first=today.year - 10, last=today.year + 1)
-    deadlines = deadlines_by_cluster_year(
-        {cy.cluster.pk for cy in years}, {cy.year for cy in years}
-    )
-    figures_years = set(range(today.year - FIGURES_YEARS_BACK, today.year + 1))
-    # A deadline that was set keeps its year chased: what is overdue stays until done.
-    figures_years |= {
-        year for (_, year), d in deadlines.items() if d.figures_due and year <= today.year
-    }
-    return Snapshot(now=now, cluster_years=years, deadlines=deadlines, figures_years=figures_years)
+__all__ = ["ADMIN", "CHAIR", "STAFF", "PROVIDERS", "Snapshot", "Todo", "all_todos", "snapshot"]
 
 
 def figures_by_member(snap: Snapshot) -> dict[tuple[int, int], YearlyFigures]:
@@ -247,6 +176,7 @@ def admin_todos(snap: Snapshot) -> Iterable[Todo]:
 
 PROVIDERS: list[Callable[[Snapshot], Iterable[Todo]]] = [
     figures_todos,
+    scoring_todos,
     chair_calendar_todos,
     admin_todos,
 ]

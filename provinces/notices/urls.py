@@ -1,5 +1,7 @@
 from django.urls import path
 
+from cluster_portal import converters  # noqa: F401 - registers <year:>, <code:>, <pk:>
+
 from . import views
 
 app_name = "notices"
@@ -7,7 +9,7 @@ app_name = "notices"
 urlpatterns = [
     path("notices/", views.inbox, name="inbox"),
     path("notices/unread.json", views.unread, name="unread"),
-    path("notices/<int:pk>/read/", views.mark_read, name="read"),
+    path("notices/<pk:pk>/read/", views.mark_read, name="read"),
     path("notices/read-all/", views.mark_all_read, name="read-all"),
     path("notices/preferences/", views.preferences, name="preferences"),
     path("account/email/", views.email_change, name="email-change"),
