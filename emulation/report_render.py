@@ -12,7 +12,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from provinces.figures_io import safe_text
+from provinces.spreadsheets.writing import safe_text
 from provinces.figures_spec import INDICATORS
 
 from .charts import Series, bar_chart

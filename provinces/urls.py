@@ -1,6 +1,7 @@
 from django.urls import path
 
-from . import views, views_io
+from . import views
+from .figures import excel_views
 
 app_name = "figures"
 
@@ -15,17 +16,17 @@ urlpatterns = [
     path("clusters/<slug:cluster>/<int:year>/figures/", views.cluster_year, name="cluster-year"),
     path(
         "clusters/<slug:cluster>/<int:year>/figures/template.xlsx",
-        views_io.figures_template,
+        excel_views.figures_template,
         name="template",
     ),
     path(
         "clusters/<slug:cluster>/<int:year>/figures/export.<str:fmt>",
-        views_io.figures_export_view,
+        excel_views.figures_export_view,
         name="export",
     ),
     path(
         "clusters/<slug:cluster>/<int:year>/figures/import/",
-        views_io.figures_import_view,
+        excel_views.figures_import_view,
         name="import",
     ),
 ]

@@ -1,6 +1,7 @@
 from django.urls import path
 
-from . import views_disbursement_import, views_disbursements
+from . import views_disbursements
+from .register import excel_views
 
 app_name = "disbursements"
 
@@ -15,7 +16,7 @@ urlpatterns = [
     path("disbursements/loan/<int:pk>/delete/", views_disbursements.loan_delete, name="delete"),
     path(
         "disbursements/import/",
-        views_disbursement_import.disbursement_import_view,
+        excel_views.disbursement_import_view,
         name="import",
     ),
 ]

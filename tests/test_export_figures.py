@@ -10,14 +10,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from openpyxl.utils import get_column_letter
 
-from provinces.figures_io import (
-    COLUMN_LABELS,
-    COLUMNS,
-    INFO_COLUMNS,
-    figures_csv,
-    figures_import,
-    figures_workbook,
-)
+from provinces.figures.excel import COLUMN_LABELS, COLUMNS, INFO_COLUMNS, figures_import
+from provinces.figures.excel_export import figures_csv, figures_workbook
 from provinces.figures_spec import CODES
 from provinces.models import Cluster, FiguresStatus, Province, YearlyFigures
 from tests.factories import make_figures
