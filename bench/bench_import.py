@@ -274,10 +274,30 @@ def main() -> None:
 
                 n = len(pairs)
                 results = [
-                    measure(f"figures {n}: preview, new", args.runs, no_figures, figures(new, dry_run=True)),
-                    measure(f"figures {n}: confirm, new", args.runs, no_figures, figures(new, dry_run=False)),
-                    measure(f"figures {n}: preview, changed", args.runs, filled, figures(changed, dry_run=True)),
-                    measure(f"figures {n}: confirm, changed", args.runs, filled, figures(changed, dry_run=False)),
+                    measure(
+                        f"figures {n}: preview, new",
+                        args.runs,
+                        no_figures,
+                        figures(new, dry_run=True),
+                    ),
+                    measure(
+                        f"figures {n}: confirm, new",
+                        args.runs,
+                        no_figures,
+                        figures(new, dry_run=False),
+                    ),
+                    measure(
+                        f"figures {n}: preview, changed",
+                        args.runs,
+                        filled,
+                        figures(changed, dry_run=True),
+                    ),
+                    measure(
+                        f"figures {n}: confirm, changed",
+                        args.runs,
+                        filled,
+                        figures(changed, dry_run=False),
+                    ),
                 ]
                 worst = max(
                     results[0]["median"] + results[1]["median"],
@@ -288,8 +308,12 @@ def main() -> None:
             if args.only != "figures":
                 data = loans_file(provinces, rows)
                 results = [
-                    measure(f"loans {rows}: preview", args.runs, no_loans, loans(data, dry_run=True)),
-                    measure(f"loans {rows}: confirm", args.runs, no_loans, loans(data, dry_run=False)),
+                    measure(
+                        f"loans {rows}: preview", args.runs, no_loans, loans(data, dry_run=True)
+                    ),
+                    measure(
+                        f"loans {rows}: confirm", args.runs, no_loans, loans(data, dry_run=False)
+                    ),
                 ]
                 total = results[0]["median"] + results[1]["median"]
                 print(f"| loans {rows}: preview + confirm | {total:7.3f} | | |", flush=True)

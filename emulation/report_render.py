@@ -12,8 +12,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from provinces.spreadsheets.writing import safe_text
 from provinces.figures_spec import INDICATORS
+from provinces.spreadsheets.writing import safe_text
 
 from .charts import Series, bar_chart
 from .reports import ClusterReport

@@ -8,8 +8,8 @@ from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from provinces.register.excel import DISBURSEMENTS_UPLOAD_MAX_BYTES
 from provinces.models import ClusterMembership, Cooperative, Disbursement
+from provinces.register.excel import DISBURSEMENTS_UPLOAD_MAX_BYTES
 from tests.test_import_disbursements import SON_LA_ROW, SON_LA_ROW_2, counts, csv_file
 
 pytestmark = pytest.mark.django_db

@@ -12,9 +12,9 @@ from django.urls import reverse
 
 from provinces.figures.excel import FIGURES_UPLOAD_MAX_BYTES
 from provinces.figures.excel_views import PENDING_SESSION_KEY
-from provinces.spreadsheets.writing import XLSX_CONTENT_TYPE
 from provinces.models import FiguresStatus, YearlyFigures
 from provinces.services import figures_submit
+from provinces.spreadsheets.writing import XLSX_CONTENT_TYPE
 from tests.factories import make_figures
 from tests.test_import_figures import db_state, row, xlsx_file
 

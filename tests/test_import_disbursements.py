@@ -19,8 +19,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from provinces.register.excel import DISBURSEMENTS_UPLOAD_MAX_BYTES, disbursements_import
 from provinces.models import Cooperative, Disbursement
+from provinces.register.excel import DISBURSEMENTS_UPLOAD_MAX_BYTES, disbursements_import
 from provinces.selectors import province_for_code
 
 pytestmark = pytest.mark.django_db

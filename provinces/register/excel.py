@@ -25,7 +25,7 @@ from .excel_resource import DisbursementResource
 DISBURSEMENTS_UPLOAD_MAX_BYTES = UPLOAD_MAX_BYTES
 # A province's register holds tens to hundreds of loans a year; a cluster's several years
 # of history fit many times over.
-DISBURSEMENTS_IMPORT_MAX_ROWS = 20_000
+DISBURSEMENTS_IMPORT_MAX_ROWS = 10_000
 
 COLUMNS = ("province", "fund", "date", "borrower", "borrower_type", "amount", "purpose")
 OPTIONAL_COLUMNS = ("term_months",)

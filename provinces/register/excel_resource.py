@@ -284,9 +284,7 @@ class DisbursementResource(BulkHistoryResource):
             else:
                 cluster_id = self.cluster_of.get((unit.pk, year))
                 term = self.terms.get((cluster_id, year))
-                self.allowed[key] = access.can_import_disbursements_for(
-                    self.user, unit, year, term
-                )
+                self.allowed[key] = access.can_import_disbursements_for(self.user, unit, year, term)
         return self.allowed[key]
 
     def _name(self, value: object) -> str:
@@ -349,9 +347,7 @@ class DisbursementResource(BulkHistoryResource):
         # restate clean() (amount > 0, a known fund); the database enforces them on write.
         exclude = set(errors) | {"province", "borrower"}
         try:
-            instance.full_clean(
-                exclude=exclude, validate_unique=False, validate_constraints=False
-            )
+            instance.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
         except ValidationError as exc:
             errors = exc.update_error_dict(errors)
         if errors:
@@ -379,4 +375,3 @@ class DisbursementResource(BulkHistoryResource):
             bulk_create_with_history(
                 new, Cooperative, default_user=self.user, default_change_reason=CHANGE_REASON
             )
-

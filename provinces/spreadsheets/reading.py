@@ -115,7 +115,11 @@ def check_upload_size(size: int) -> None:
 def check_filename(filename: str) -> None:
     name = (filename or "").lower()
     if not name.endswith(ACCEPTED_EXTENSIONS):
-        hint = " Tệp .xls cũ: hãy mở bằng Excel rồi lưu lại dạng .xlsx." if name.endswith(".xls") else ""
+        hint = (
+            " Tệp .xls cũ: hãy mở bằng Excel rồi lưu lại dạng .xlsx."
+            if name.endswith(".xls")
+            else ""
+        )
         raise FileProblem("Chỉ nhận tệp Excel .xlsx hoặc tệp .csv." + hint)
 
 
@@ -137,8 +141,28 @@ def header_key(value: object) -> str:
 # Raw rows ---------------------------------------------------------------------------------
 
 
-def _xlsx_rows(data: bytes, limit: int) -> Iterator[tuple]:
-    """The first sheet's rows as tuples of at most MAX_COLUMNS + 1 values, streamed."""
+def _sheet_cells(sheet) -> Iterator[tuple[int, list[dict]]]:
+    """(row number, the cells the sheet's XML holds for that row): what openpyxl's
+    read-only worksheet parses before padding rows to the declared dimension. These are
+    the calls ReadOnlyWorksheet._cells_by_row makes (openpyxl < 4, pinned in pyproject);
+    reading them directly means a cell far to the right is seen, not padded up to."""
+    from openpyxl.worksheet._reader import WorkSheetParser
+
+    book = sheet.parent
+    with sheet._get_source() as source:
+        parser = WorkSheetParser(
+            source,
+            sheet._shared_strings,
+            data_only=True,
+            epoch=book.epoch,
+            date_formats=book._date_formats,
+            timedelta_formats=book._timedelta_formats,
+        )
+        yield from parser.parse()
+
+
+def _xlsx_rows(data: bytes, limit: int) -> Iterator[tuple[int, tuple]]:
+    """The first sheet's non-blank rows as (row number, values), streamed."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             infos = archive.infolist()
@@ -158,19 +182,21 @@ def _xlsx_rows(data: bytes, limit: int) -> Iterator[tuple]:
     try:
         if not workbook.worksheets:
             return
-        sheet = workbook.worksheets[0]
-        sheet.reset_dimensions()  # the declared <dimension> is not to be trusted
-        rows = sheet.iter_rows(max_col=MAX_COLUMNS + 1, values_only=True)
-        for number, row in enumerate(rows, start=1):
-            if number > limit:
-                if any(not is_blank(v) for v in row):
-                    raise FileProblem("__rows__")
+        for number, cells in _sheet_cells(workbook.worksheets[0]):
+            values = {}
+            for cell in cells:
+                if is_blank(cell["value"]):
+                    continue
+                if cell["column"] > MAX_COLUMNS:
+                    raise FileProblem(_too_wide(f"{get_column_letter(cell['column'])}{number}"))
+                values[cell["column"]] = cell["value"]
+            if not values:
                 if number > limit + BLANK_ROWS_SLACK:
                     raise FileProblem("__rows__")
                 continue
-            if not is_blank(row[-1] if len(row) > MAX_COLUMNS else None):
-                raise FileProblem(_too_wide(f"{get_column_letter(MAX_COLUMNS + 1)}{number}"))
-            yield row[:MAX_COLUMNS]
+            if number > limit:
+                raise FileProblem("__rows__")
+            yield number, tuple(values.get(i) for i in range(1, max(values) + 1))
     except FileProblem:
         raise
     except Exception:
@@ -180,7 +206,7 @@ def _xlsx_rows(data: bytes, limit: int) -> Iterator[tuple]:
         workbook.close()
 
 
-def _csv_rows(data: bytes, limit: int) -> Iterator[list[str]]:
+def _csv_rows(data: bytes, limit: int) -> Iterator[tuple[int, list[str]]]:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -200,7 +226,8 @@ def _csv_rows(data: bytes, limit: int) -> Iterator[list[str]]:
                 raise FileProblem("__rows__")
             if len(row) > MAX_COLUMNS and any(v.strip() for v in row[MAX_COLUMNS:]):
                 raise FileProblem(_too_wide(f"{get_column_letter(MAX_COLUMNS + 1)}{number}"))
-            yield row
+            if any(v.strip() for v in row):
+                yield number, row
     except csv.Error:
         logger.info("unreadable .csv upload", exc_info=True)
         raise FileProblem(
@@ -233,8 +260,9 @@ def read_table(*, data: bytes, filename: str, layout: Layout) -> Table:
 
 
 def _table(raw: Iterator, layout: Layout, *, is_csv: bool) -> Table:
-    header = next(raw, None)
-    if header is None or all(is_blank(v) for v in header):
+    first = next(raw, None)
+    number, header = first if first is not None else (0, ())
+    if number != 1 or all(is_blank(v) for v in header):
         raise FileProblem(
             "Tệp rỗng hoặc dòng đầu tiên trống: dòng 1 phải là mã cột "
             f"({', '.join(layout.columns[:4])}, …)."
@@ -253,7 +281,7 @@ def _table(raw: Iterator, layout: Layout, *, is_csv: bool) -> Table:
         raise FileProblem(f"Cột xuất hiện hơn một lần: {', '.join(repeated)}.")
     index = {h: i for i, h in enumerate(headers) if h in layout.known}
     table = Table(letters={h: get_column_letter(i + 1) for h, i in index.items()})
-    for number, values in enumerate(raw, start=2):
+    for number, values in raw:
         if all(is_blank(v) for v in values):
             continue
         if is_csv and len(values) != len(header):
