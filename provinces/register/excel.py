@@ -121,10 +121,6 @@ class DisbursementImporter(Importer):
     def preview(self, report, result, resource, rows) -> None:
         for number, row_result in zip(rows, result.rows, strict=True):
             loan, facts = row_result.instance, resource.facts[number]
-            if report.dry_run:  # written and rolled back: forget the ids given meanwhile
-                loan.pk = None
-                if facts.borrower_is_new:
-                    loan.borrower.pk = None
             report.rows.append(
                 ImportRow(
                     row=number,

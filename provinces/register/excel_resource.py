@@ -8,10 +8,11 @@ How the library's parts are used:
   loan already in the register is flagged in the preview as a possible duplicate);
 - `full_clean()` applies the model's rules (Disbursement.clean), with the cluster
   membership of the loan's year preloaded so that no row costs a query;
-- the Result keeps each row's instance, which the preview shows;
+- the Result keeps each row's instance, which the preview shows (no diff: a row only
+  adds a loan, so there is no original to compare with);
 - `use_bulk`: the loans, and the borrowers new to the directory before them, are written
-  with bulk_create and their history with django-simple-history's bulk helper. In a dry
-  run they are written and rolled back, as the library designs it.
+  with bulk_create and their history with django-simple-history's bulk helper (a dry
+  run writes nothing: see BulkHistoryResource).
 
 A province code means the unit valid ON THE LOAN DATE (15 dated 01/03/2025 is Yên Bái,
 dated 01/09/2025 the merged Lào Cai); the borrower is looked up by name in that unit's
@@ -127,20 +128,25 @@ class _Units:
     def __init__(self):
         self.all = list(Province.objects.all())
         self.by_pk = {p.pk: p for p in self.all}
+        self.by_code: dict[str, list[Province]] = defaultdict(list)
+        self.predecessors: dict[int, list[int]] = defaultdict(list)
         for unit in self.all:
             unit.successor = self.by_pk.get(unit.successor_id)
+            self.by_code[unit.code].append(unit)
+            if unit.successor_id:
+                self.predecessors[unit.successor_id].append(unit.pk)
 
     def on(self, code: str, day: datetime.date) -> Province | None:
         """As Province.objects.valid_on(day).filter(code=code), without a query per row."""
-        return next((p for p in self.all if p.code == code and p.is_valid_on(day)), None)
+        return next((p for p in self.by_code.get(code, ()) if p.is_valid_on(day)), None)
 
     def with_code(self, code: str) -> list[Province]:
-        return [p for p in self.all if p.code == code]
+        return list(self.by_code.get(code, ()))
 
     def directory_of(self, province: Province) -> list[int]:
         """The directories a province's borrowers are looked up in: its own first, then
         its predecessors' (as `borrower_find_or_create`)."""
-        return [province.pk, *(p.pk for p in self.all if p.successor_id == province.pk)]
+        return [province.pk, *self.predecessors.get(province.pk, ())]
 
 
 @dataclass
@@ -176,7 +182,9 @@ class DisbursementResource(BulkHistoryResource):
         import_id_fields = ()
         instance_loader_class = LoansAreAdded
         clean_model_instances = True
-        skip_html_diff = True  # the preview shows each new loan, not an HTML diff
+        # A row only ever adds a loan: there is no original to compare it with, and the
+        # preview shows the new loan itself (the Result's instance).
+        skip_diff = True
         store_instance = True
         use_transactions = True
         use_bulk = True

@@ -178,7 +178,12 @@ def _saving_error(exc: BaseException, *, whole_file: bool = False) -> str:
 class BulkHistoryResource(resources.ModelResource):
     """A resource that writes in bulk (`use_bulk`: a few queries per file, not per row)
     and still records who changed what: django-simple-history's bulk helpers write the
-    history rows that `save()` would have written."""
+    history rows that `save()` would have written.
+
+    A dry run (the preview) writes nothing. django-import-export would write the batch and
+    roll it back; for 10,000 loans that doubles the preview's time for no new check: every
+    row has been through the model's rules by then, and the constraints the database
+    would check restate those rules. The confirmation writes, all or nothing."""
 
     change_reason: ClassVar[str] = "Nhập từ tệp Excel/CSV"
 
@@ -189,7 +194,8 @@ class BulkHistoryResource(resources.ModelResource):
     def bulk_create(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
         from simple_history.utils import bulk_create_with_history
 
-        if not self.create_instances or not (using_transactions or not dry_run):
+        if not self.create_instances or dry_run:
+            self.create_instances.clear()
             return
         try:
             self.before_bulk_create(self.create_instances)
@@ -211,7 +217,8 @@ class BulkHistoryResource(resources.ModelResource):
     def bulk_update(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
         from simple_history.utils import bulk_update_with_history
 
-        if not self.update_instances or not (using_transactions or not dry_run):
+        if not self.update_instances or dry_run:
+            self.update_instances.clear()
             return
         try:
             bulk_update_with_history(
