@@ -168,3 +168,9 @@ def test_the_confirmation_checks_everything_again(client, staff, var_dir):
     assert "Sơn La không là thành viên cụm thi đua nào năm 2024." in response.text
     assert not Disbursement.objects.exists() and not Cooperative.objects.exists()
     assert stashed(var_dir) == []
+
+
+def test_the_admin_list_of_the_register_links_to_the_import(admin_client):
+    response = admin_client.get(reverse("admin:provinces_disbursement_changelist"))
+    assert response.status_code == 200
+    assert f'href="{URL}"' in response.text
