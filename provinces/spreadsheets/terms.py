@@ -2,8 +2,9 @@
 
 TODO(lead): ClusterTerm is moving from emulation into provinces (the organisation).
 Until then this is the one place the upload code reaches it, through the app registry,
-so that nothing in provinces imports emulation. After the move, replace the two
-functions below with the organisation selectors (term_for) and delete this module.
+so that nothing in provinces imports emulation. After the move, replace the
+functions below with the organisation's selectors (term_for, cluster_year_for) and
+delete this module.
 """
 
 from __future__ import annotations
