@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from provinces.figures.spec import CODES
 from provinces.models import FiguresStatus, YearlyFigures
-from provinces.numbers import format_vn_number
+from provinces.spreadsheets.numbers import format_vn_number
 from tests.api_support import API, bearer, token_for
 from tests.factories import GOOD_VALUES, make_figures
 

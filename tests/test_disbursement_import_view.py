@@ -8,8 +8,8 @@ from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from provinces.disbursement_io import DISBURSEMENTS_UPLOAD_MAX_BYTES
 from provinces.models import ClusterMembership, Cooperative, Disbursement
+from provinces.register.excel import DISBURSEMENTS_UPLOAD_MAX_BYTES
 from tests.test_import_disbursements import SON_LA_ROW, SON_LA_ROW_2, counts, csv_file
 
 pytestmark = pytest.mark.django_db
@@ -20,7 +20,13 @@ PHU_THO_ROW = ["25", "htx_dev", "05/06/2024", "HTX Chè Long Cốc", "HTX", "100
 
 @pytest.fixture(autouse=True)
 def var_dir(settings, tmp_path):
-    settings.VAR_DIR = tmp_path
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "uploads": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tmp_path},
+        },
+    }
     return tmp_path
 
 
@@ -36,7 +42,7 @@ def upload(client, data: bytes, name: str = "so-giai-ngan.csv"):
 
 
 def stashed(var_dir) -> list:
-    return sorted((var_dir / "uploads").glob("*.upload"))
+    return sorted((var_dir / "held-uploads").glob("*.upload"))
 
 
 def test_it_requires_login(client):
@@ -131,7 +137,7 @@ def test_a_bad_file_shows_every_error_and_saves_nothing(client, staff, var_dir):
     assert "Không có khoản giải ngân nào được lưu." in text
     assert 'name="confirm"' not in text
     assert counts() == before
-    assert not (var_dir / "uploads").exists() or stashed(var_dir) == []
+    assert not (var_dir / "held-uploads").exists() or stashed(var_dir) == []
 
 
 def test_staff_cannot_import_another_provinces_rows(client, staff):
@@ -162,3 +168,9 @@ def test_the_confirmation_checks_everything_again(client, staff, var_dir):
     assert "Sơn La không là thành viên cụm thi đua nào năm 2024." in response.text
     assert not Disbursement.objects.exists() and not Cooperative.objects.exists()
     assert stashed(var_dir) == []
+
+
+def test_the_admin_list_of_the_register_links_to_the_import(admin_client):
+    response = admin_client.get(reverse("admin:provinces_disbursement_changelist"))
+    assert response.status_code == 200
+    assert f'href="{URL}"' in response.text

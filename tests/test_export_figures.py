@@ -10,15 +10,9 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from openpyxl.utils import get_column_letter
 
+from provinces.figures.excel import COLUMN_LABELS, COLUMNS, INFO_COLUMNS, figures_import
+from provinces.figures.excel_export import figures_csv, figures_workbook
 from provinces.figures.spec import CODES
-from provinces.figures_io import (
-    COLUMN_LABELS,
-    COLUMNS,
-    INFO_COLUMNS,
-    figures_csv,
-    figures_import,
-    figures_workbook,
-)
 from provinces.models import Cluster, FiguresStatus, Province, YearlyFigures
 from tests.factories import make_figures
 from tests.test_import_figures import db_state

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from provinces.figures.spec import CODES
 from provinces.models import YearlyFigures
-from provinces.numbers import format_vn_number
+from provinces.spreadsheets.numbers import format_vn_number
 from tests.factories import GOOD_VALUES, make_figures
 
 pytestmark = pytest.mark.django_db

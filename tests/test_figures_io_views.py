@@ -10,10 +10,11 @@ from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from provinces.figures.excel import FIGURES_UPLOAD_MAX_BYTES
+from provinces.figures.excel_views import PENDING_SESSION_KEY
 from provinces.figures.services import figures_submit
-from provinces.figures_io import FIGURES_UPLOAD_MAX_BYTES, XLSX_CONTENT_TYPE
 from provinces.models import FiguresStatus, YearlyFigures
-from provinces.views_io import PENDING_SESSION_KEY
+from provinces.spreadsheets.writing import XLSX_CONTENT_TYPE
 from tests.factories import make_figures
 from tests.test_import_figures import db_state, row, xlsx_file
 
@@ -30,8 +31,14 @@ def export_url(fmt: str) -> str:
 
 @pytest.fixture(autouse=True)
 def uploads(settings, tmp_path):
-    settings.VAR_DIR = tmp_path
-    return tmp_path / "uploads"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "uploads": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tmp_path},
+        },
+    }
+    return tmp_path / "held-uploads"
 
 
 @pytest.fixture
@@ -159,7 +166,7 @@ def test_an_upload_shows_a_preview_and_saves_nothing(client, son_la, uploads):
     assert 'data-testid="confirm-import"' in content
     assert db_state() == before
     assert len(list(uploads.iterdir())) == 1
-    assert client.session[PENDING_SESSION_KEY]["year"] == 2024
+    assert client.session[PENDING_SESSION_KEY]["scope"]["year"] == 2024
 
 
 def test_confirming_imports_the_previewed_file(client, son_la, uploads):
@@ -310,7 +317,7 @@ def test_a_new_upload_replaces_the_waiting_one(client, son_la, uploads):
     first = token_of(upload(client, xlsx_file([row("14")])))
     second = token_of(upload(client, xlsx_file([row("14", htx_new=1)])))
     assert first != second
-    assert [p.name for p in uploads.iterdir()] == [f"{second}.upload"]
+    assert [p.name.split("-")[1] for p in uploads.iterdir()] == [f"{second}.upload"]
     assert confirm(client, first).url == IMPORT_URL
     assert confirm(client, second).url == YEAR_URL
     assert YearlyFigures.objects.get(province__code="14", year=2024).htx_new == 1

@@ -3,7 +3,7 @@ from decimal import Decimal
 import pytest
 from django.utils import translation
 
-from provinces.numbers import NumberFormatError, format_vn_number, parse_vn_number
+from provinces.spreadsheets.numbers import NumberFormatError, format_vn_number, parse_vn_number
 
 
 @pytest.mark.parametrize(
@@ -42,3 +42,9 @@ def test_it_formats_without_trailing_zeros():
         assert format_vn_number(Decimal("177.00")) == "177"
         assert format_vn_number(11084) == "11.084"
         assert format_vn_number(Decimal("-43.70")) == "-43,7"
+
+
+@pytest.mark.parametrize("text", ["９４８", "9٥0", "٩٤٨", "1.２５0", "1,５"])
+def test_only_ascii_digits_are_digits(text):
+    with pytest.raises(NumberFormatError, match="chữ số không phải 0–9"):
+        parse_vn_number(text)

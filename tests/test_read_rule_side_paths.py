@@ -19,7 +19,7 @@ import pytest
 from django.urls import reverse
 
 from provinces.models import FiguresStatus
-from provinces.numbers import format_vn_number
+from provinces.spreadsheets.numbers import format_vn_number
 from tests.factories import make_figures
 
 pytestmark = pytest.mark.django_db

@@ -14,6 +14,7 @@ from ninja import Router, Status
 from ninja.errors import HttpError
 
 from cluster_portal import access
+from provinces.figures.excel_export import figures_csv
 from provinces.figures.rules import figures_warnings
 from provinces.figures.selectors import cluster_figures_year
 from provinces.figures.services import (
@@ -24,7 +25,6 @@ from provinces.figures.services import (
     previous_values,
 )
 from provinces.figures.spec import CODES
-from provinces.figures_io import figures_csv
 from provinces.models import YearlyFigures
 from provinces.organisation.lookups import cluster_year_for
 

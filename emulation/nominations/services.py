@@ -20,9 +20,9 @@ from cluster_portal.locking import STALE_HINT
 from cluster_portal.number_style import round_half_up
 from emulation.models import AwardQuota, AwardType, Nomination, NominationStatus, VoteRule
 from provinces.models import BorrowerKind, Cluster, ClusterMembership, Province
-from provinces.numbers import format_vn_number
 from provinces.organisation.dates import fmt_date
 from provinces.register.services import borrower_find_or_create
+from provinces.spreadsheets.numbers import format_vn_number
 
 DEFAULT_THRESHOLD_PERCENT = 50
 

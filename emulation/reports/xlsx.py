@@ -30,7 +30,7 @@ from provinces.figures.spec import (
     excel_format,
     round_indicator,
 )
-from provinces.figures_io import safe_text
+from provinces.spreadsheets.writing import safe_text
 
 SUMMARY_SHEET = "Tổng hợp"
 PROVINCES_SHEET = "Theo tỉnh"

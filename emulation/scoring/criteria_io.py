@@ -24,6 +24,8 @@ from .models import COMPUTED_KINDS, CriterionKind
 from .rules import BandsError, is_known_indicator, parse_bands
 
 COLUMNS = ("number", "title", "kind", "max_points", "indicator", "denominator", "bands")
+# A scoring sheet has tens of criteria; a few hundred rows is already far more.
+MAX_ROWS = 500
 REQUIRED = ("number", "title", "kind", "max_points")
 TARGET_PREFIX = "target:"
 NUMBER = re.compile(r"^\d+(\.\d+)*$")

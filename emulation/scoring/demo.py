@@ -9,8 +9,8 @@ from django.contrib.auth import get_user_model
 
 from emulation.models import Nomination
 from provinces.models import Cluster
-from provinces.numbers import format_vn_number
 from provinces.organisation.selectors import cluster_members
+from provinces.spreadsheets.numbers import format_vn_number
 
 from .criteria_io import parse_criteria_rows
 from .models import ScoringAgreement

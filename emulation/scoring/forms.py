@@ -5,7 +5,7 @@ from decimal import Decimal, InvalidOperation
 
 from django import forms
 
-from provinces.numbers import NumberFormatError, format_vn_number, parse_vn_number
+from provinces.spreadsheets.numbers import NumberFormatError, format_vn_number, parse_vn_number
 
 from .models import Criterion, CriterionKind
 from .rules import BandsError, bands_text, indicator_choices, parse_bands

@@ -13,7 +13,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from emulation.reports.render import render_pdf
-from provinces.figures_io import safe_text
+from provinces.spreadsheets.writing import safe_text
 
 from .selectors import ScoringYear
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from provinces.figures.spec import BY_CODE, INDICATORS
-from provinces.numbers import format_vn_number
+from provinces.spreadsheets.numbers import format_vn_number
 
 from .models import COMPUTED_KINDS, TIE_BREAKS, CriterionKind
 

@@ -16,8 +16,8 @@ from emulation.nominations.services import (
     nomination_vote_record,
 )
 from provinces.models import Cluster, Province
-from provinces.numbers import format_vn_number
 from provinces.organisation.dates import fmt_date
+from provinces.spreadsheets.numbers import format_vn_number
 
 from .criteria_io import CriteriaParse
 from .models import (

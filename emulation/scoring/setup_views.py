@@ -10,9 +10,9 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from cluster_portal import access
-from provinces.uploads import FileProblem, upload_rows
+from provinces.spreadsheets.reading import FileProblem, read_rows
 
-from .criteria_io import parse_criteria_rows
+from .criteria_io import MAX_ROWS, parse_criteria_rows
 from .forms import CriterionForm, ImportForm, NewAgreementForm, SignForm, TargetsForm
 from .models import Criterion, CriterionKind
 from .selectors import ScoringYear
@@ -207,7 +207,7 @@ def _import(request, data):
         return _render(request, data, given={"import": form}, status=400)
     upload = form.cleaned_data["file"]
     try:
-        rows = upload_rows(data=upload.read(), filename=upload.name)
+        rows = read_rows(data=upload.read(), filename=upload.name, max_rows=MAX_ROWS)
     except FileProblem as exc:
         form.add_error("file", str(exc))
         return _render(request, data, given={"import": form}, status=400)

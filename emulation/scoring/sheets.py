@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from provinces.models import Province
-from provinces.numbers import format_vn_number
+from provinces.spreadsheets.numbers import format_vn_number
 
 from .models import (
     EVIDENCE_EXTENSIONS,

@@ -5,7 +5,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
 from provinces.figures.spec import BY_CODE, CODES, by_section
 from provinces.models import YearlyFigures
-from provinces.numbers import NumberFormatError, format_vn_number, parse_vn_number
+from provinces.spreadsheets.numbers import NumberFormatError, format_vn_number, parse_vn_number
 
 
 class VietnameseNumberField(forms.Field):

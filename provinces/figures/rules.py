@@ -17,7 +17,7 @@ from provinces.figures.spec import (
     PART_OF_WHOLE,
     PROFIT_LE_REVENUE,
 )
-from provinces.numbers import format_vn_number
+from provinces.spreadsheets.numbers import format_vn_number
 
 
 def _label(code: str) -> str:

@@ -1,9 +1,8 @@
 from django.urls import path
 
 from cluster_portal import converters  # noqa: F401 - registers <year:>, <code:>, <pk:>
-from provinces import views_io
 
-from . import views
+from . import excel_views, views
 
 app_name = "figures"
 
@@ -18,17 +17,17 @@ urlpatterns = [
     path("clusters/<slug:cluster>/<year:year>/figures/", views.cluster_year, name="cluster-year"),
     path(
         "clusters/<slug:cluster>/<year:year>/figures/template.xlsx",
-        views_io.figures_template,
+        excel_views.figures_template,
         name="template",
     ),
     path(
         "clusters/<slug:cluster>/<year:year>/figures/export.<str:fmt>",
-        views_io.figures_export_view,
+        excel_views.figures_export_view,
         name="export",
     ),
     path(
         "clusters/<slug:cluster>/<year:year>/figures/import/",
-        views_io.figures_import_view,
+        excel_views.figures_import_view,
         name="import",
     ),
 ]

@@ -40,6 +40,13 @@ def term_for(cluster: Cluster, year: int) -> ClusterTerm | None:
     return ClusterTerm.objects.with_alliances().filter(cluster=cluster, year=year).first()
 
 
+def terms_of(years) -> dict[tuple[int, int], ClusterTerm]:
+    """(cluster id, year) -> the term of that cluster-year, with its cluster, head and vice,
+    for every cluster and the given years: one query."""
+    terms = ClusterTerm.objects.with_alliances().filter(year__in=set(years))
+    return {(t.cluster_id, t.year): t for t in terms}
+
+
 def merged_into(provinces: list[Province], year: int) -> dict[int, list[Province]]:
     """The units that merged into each of `provinces` during `year` (valid when it began,
     i.e. on 31 December of the year before, and closed before its end), by successor id,

@@ -1,8 +1,8 @@
 from django.urls import path
 
 from cluster_portal import converters  # noqa: F401 - registers <year:>, <code:>, <pk:>
-from provinces import views_disbursement_import
 
+from . import excel_views
 from . import views as views_disbursements
 
 app_name = "disbursements"
@@ -18,7 +18,7 @@ urlpatterns = [
     path("disbursements/loan/<pk:pk>/delete/", views_disbursements.loan_delete, name="delete"),
     path(
         "disbursements/import/",
-        views_disbursement_import.disbursement_import_view,
+        excel_views.disbursement_import_view,
         name="import",
     ),
 ]

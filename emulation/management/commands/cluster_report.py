@@ -9,7 +9,7 @@ from emulation.reports.render import (
 )
 from emulation.reports.selectors import cluster_report
 from provinces.models import Cluster
-from provinces.numbers import format_vn_number
+from provinces.spreadsheets.numbers import format_vn_number
 
 RENDERERS = {
     "pdf": render_report_pdf,

@@ -3,11 +3,11 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from emulation.scoring.criteria_io import parse_criteria_rows
+from emulation.scoring.criteria_io import MAX_ROWS, parse_criteria_rows
 from emulation.scoring.selectors import scoring_year
 from emulation.scoring.services import ScoringError, agreement_create, criteria_replace
 from provinces.models import Cluster
-from provinces.uploads import FileProblem, upload_rows
+from provinces.spreadsheets.reading import FileProblem, read_rows
 
 
 class Command(BaseCommand):
@@ -39,7 +39,7 @@ class Command(BaseCommand):
         if data.agreement is not None and data.agreement.is_signed:
             raise CommandError(f"Giao ước năm {year} đã ký: không thay bảng tiêu chí được nữa.")
         try:
-            rows = upload_rows(data=path.read_bytes(), filename=path.name)
+            rows = read_rows(data=path.read_bytes(), filename=path.name, max_rows=MAX_ROWS)
         except FileProblem as exc:
             raise CommandError(str(exc)) from None
         parsed = parse_criteria_rows(rows)

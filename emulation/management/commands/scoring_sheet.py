@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from emulation.scoring.render import render_summary_pdf, render_summary_xlsx
 from emulation.scoring.selectors import scoring_year
 from provinces.models import Cluster
-from provinces.numbers import format_vn_number
+from provinces.spreadsheets.numbers import format_vn_number
 
 RENDERERS = {"pdf": render_summary_pdf, "xlsx": render_summary_xlsx}
 

@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from provinces.figures_io import figures_csv, figures_workbook
+from provinces.figures.excel_export import figures_csv, figures_workbook
 from provinces.models import YEAR_VALIDATORS, Cluster
 
 

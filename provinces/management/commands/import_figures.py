@@ -1,9 +1,7 @@
-from pathlib import Path
+from django.core.management.base import BaseCommand
 
-from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand, CommandError
-
-from provinces.figures_io import FIGURES_UPLOAD_MAX_BYTES, figures_import
+from provinces.figures.excel import figures_import
+from provinces.spreadsheets.command import add_arguments, run_command_import
 
 
 class Command(BaseCommand):
@@ -13,41 +11,12 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("file", help="tệp .xlsx hoặc .csv (UTF-8)")
-        parser.add_argument(
-            "--dry-run", action="store_true", help="chỉ kiểm tra và báo cáo, không lưu gì"
-        )
-        parser.add_argument(
-            "--user",
-            help="tên đăng nhập của người nhập: ghi vào lịch sử và áp dụng quyền của người đó "
-            "(bỏ trống: nhập với quyền hệ thống)",
-        )
+        add_arguments(parser)
 
-    def handle(self, *args, file: str, dry_run: bool, user: str | None, **options):
-        path = Path(file)
-        if not path.is_file():
-            raise CommandError(f"Không tìm thấy tệp {file}.")
-        if path.stat().st_size > FIGURES_UPLOAD_MAX_BYTES:
-            raise CommandError(
-                f"Tệp {file} lớn hơn {FIGURES_UPLOAD_MAX_BYTES // (1024 * 1024)} MB: không nhập."
-            )
-        importer = None
-        if user:
-            importer = get_user_model().objects.filter(username=user, is_active=True).first()
-            if importer is None:
-                raise CommandError(f"Không có người dùng “{user}” (hoặc tài khoản đã bị khóa).")
-        report = figures_import(
-            data=path.read_bytes(), filename=path.name, user=importer, dry_run=dry_run
+    def handle(self, *args, file: str, dry_run: bool, username: str | None, **options):
+        report = run_command_import(
+            self, figures_import, file=file, dry_run=dry_run, username=username
         )
-        if not report.ok:
-            for error in report.errors:
-                where = "Cả tệp" if error.row is None else f"Dòng {error.row}"
-                if error.column:
-                    where += f", cột {error.column}"
-                self.stderr.write(f"{where}: {error.message}")
-            raise CommandError(
-                f"Không nhập gì: tệp {path.name} có {len(report.errors)} lỗi (liệt kê ở trên)."
-            )
         if options["verbosity"] >= 2:
             for row in report.rows:
                 self.stdout.write(

@@ -3,6 +3,9 @@
 One parser serves the web forms and the imports, so that "1.250" means one thousand two
 hundred fifty wherever it is typed. A single dot followed by other than three digits
 ("236.8") is read as a decimal point, as people often type it that way.
+
+Only the ASCII digits 0-9 are digits: a full-width "９４８" or an Arabic-Indic "9٥0" (which
+Python's regular expressions and `str.isdigit()` accept) is not a number here.
 """
 
 import re
@@ -10,8 +13,8 @@ from decimal import Decimal, InvalidOperation
 
 from django.utils import formats
 
-_PLAIN = re.compile(r"^\d+$")
-_GROUPED = re.compile(r"^\d{1,3}(\.\d{3})+$")
+_PLAIN = re.compile(r"^[0-9]+\Z")
+_GROUPED = re.compile(r"^[0-9]{1,3}(\.[0-9]{3})+\Z")
 
 
 class NumberFormatError(ValueError):
@@ -51,7 +54,17 @@ def parse_vn_number(text: str, *, integer: bool = False) -> Decimal | int:
 
 
 def _bad(raw: str) -> str:
+    if any(ch.isdigit() and not ("0" <= ch <= "9") for ch in raw):
+        return (
+            f"“{raw}” không phải là số: có chữ số không phải 0–9 (chữ số toàn khổ hoặc "
+            "Ả Rập), hãy gõ lại bằng bàn phím thường."
+        )
     return f"“{raw}” không phải là số (viết kiểu Việt Nam: 11.084 hoặc 1.637,5)."
+
+
+def is_ascii_digits(text: str) -> bool:
+    """ "2024" yes; "２０２４", "٢٠٢٤" or "" no (unlike str.isdigit())."""
+    return bool(_PLAIN.match(text))
 
 
 def format_vn_number(value: Decimal | int | float | None) -> str:

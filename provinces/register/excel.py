@@ -1,0 +1,167 @@
+"""The fund-disbursement register from Excel (.xlsx) or CSV: the importer behind the web
+page and `import_disbursements`, through the one upload pipeline
+(provinces.spreadsheets.pipeline); the rows are checked and written by
+`DisbursementResource` (excel_resource.py).
+
+Columns are the contract: `province`, `fund`, `date` (dd/mm/yyyy), `borrower`,
+`borrower_type` (HTX|THT), `amount` (million VND), `purpose`, and optionally
+`term_months`. All or nothing: a single bad row and no loan is kept. A dry run writes
+nothing either: borrowers new to the directory are reported, not created.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+from provinces.models import Cooperative, Fund, Province
+from provinces.spreadsheets.numbers import format_vn_number
+from provinces.spreadsheets.pipeline import Importer, UploadReport, run_import, run_import_rows
+from provinces.spreadsheets.reading import UPLOAD_MAX_BYTES, Layout
+
+from .excel_resource import DisbursementResource
+
+DISBURSEMENTS_UPLOAD_MAX_BYTES = UPLOAD_MAX_BYTES
+# A province's register holds tens to hundreds of loans a year; a cluster's several years
+# of history fit many times over.
+DISBURSEMENTS_IMPORT_MAX_ROWS = 10_000
+
+COLUMNS = ("province", "fund", "date", "borrower", "borrower_type", "amount", "purpose")
+OPTIONAL_COLUMNS = ("term_months",)
+
+COLUMN_LABELS = {
+    "province": "Mã tỉnh",
+    "fund": "Quỹ",
+    "date": "Ngày giải ngân",
+    "borrower": "Đơn vị vay",
+    "borrower_type": "Loại hình",
+    "amount": "Số tiền (triệu đồng)",
+    "purpose": "Mục đích vay",
+    "term_months": "Thời hạn (tháng)",
+}
+
+# What the web page explains about each column.
+COLUMN_HELP = {
+    "province": "mã tỉnh 2 chữ số của đơn vị có hiệu lực vào ngày giải ngân, ví dụ 14",
+    "fund": "htx_dev (Quỹ hỗ trợ phát triển HTX) hoặc other (Quỹ khác)",
+    "date": "ngày/tháng/năm, ví dụ 05/06/2025, hoặc ô kiểu ngày của Excel",
+    "borrower": "tên HTX/THT (tối đa 255 ký tự); tên chưa có trong danh bạ sẽ được thêm",
+    "borrower_type": "HTX hoặc THT",
+    "amount": "triệu đồng, lớn hơn 0; viết kiểu Việt Nam: 1.250 hoặc 1.637,5",
+    "purpose": "có thể để trống",
+    "term_months": "cột không bắt buộc; số tháng",
+}
+
+
+@dataclass
+class ImportRow:
+    """A checked row: what will be (or was) saved."""
+
+    row: int
+    province: Province
+    fund: str
+    date: datetime.date
+    borrower: Cooperative
+    borrower_is_new: bool
+    amount: Decimal
+    purpose: str
+    term_months: int | None
+    possible_duplicate: bool = False  # the same loan is already in the register
+
+    @property
+    def fund_label(self) -> str:
+        return Fund(self.fund).label
+
+
+@dataclass
+class DisbursementImportReport(UploadReport):
+    @property
+    def new_borrowers(self) -> list[Cooperative]:
+        """Directory entries the import adds (once each, however many rows name them)."""
+        seen, found = set(), []
+        for row in self.rows:
+            if row.borrower_is_new and id(row.borrower) not in seen:
+                seen.add(id(row.borrower))
+                found.append(row.borrower)
+        return found
+
+    @property
+    def total_amount(self) -> Decimal:
+        return sum((row.amount for row in self.rows), Decimal(0))
+
+    @property
+    def possible_duplicates(self) -> list[ImportRow]:
+        return [row for row in self.rows if row.possible_duplicate]
+
+    def summary(self) -> str:
+        text = (
+            f"{format_vn_number(len(self.rows))} khoản giải ngân, tổng "
+            f"{format_vn_number(self.total_amount)} triệu đồng"
+        )
+        new = len(self.new_borrowers)
+        if self.saved:
+            added = f"; đã thêm {format_vn_number(new)} đơn vị vay mới vào danh bạ" if new else ""
+            return f"Đã nhập {text}{added}."
+        added = f"; sẽ thêm {format_vn_number(new)} đơn vị vay mới vào danh bạ" if new else ""
+        return f"Chạy thử, chưa lưu gì: {text}{added}."
+
+
+class DisbursementImporter(Importer):
+    layout = Layout(
+        columns=COLUMNS, optional=OPTIONAL_COLUMNS, max_rows=DISBURSEMENTS_IMPORT_MAX_ROWS
+    )
+    column_labels = COLUMN_LABELS
+    report_class = DisbursementImportReport
+    no_rows_message = "Tệp không có khoản giải ngân nào (chỉ có dòng tiêu đề)."
+
+    def resource(self, *, user, row_numbers, dry_run, **options) -> DisbursementResource:
+        return DisbursementResource(user=user, row_numbers=row_numbers, **options)
+
+    def preview(self, report, result, resource, rows) -> None:
+        for number, row_result in zip(rows, result.rows, strict=True):
+            loan, facts = row_result.instance, resource.facts[number]
+            report.rows.append(
+                ImportRow(
+                    row=number,
+                    province=loan.province,
+                    fund=loan.fund,
+                    date=loan.date,
+                    borrower=loan.borrower,
+                    borrower_is_new=facts.borrower_is_new,
+                    amount=loan.amount,
+                    purpose=loan.purpose,
+                    term_months=loan.term_months,
+                    possible_duplicate=facts.possible_duplicate,
+                )
+            )
+
+
+def disbursements_import(
+    *, data: bytes, filename: str, user, dry_run: bool
+) -> DisbursementImportReport:
+    """Import an .xlsx or .csv of loans into the register, all or nothing.
+
+    `user` is the person importing (access rules apply per row, and history records
+    them); None only for the command line without --user. With `dry_run` everything is
+    checked and nothing is kept, not even the new directory entries.
+    """
+    return run_import(
+        DisbursementImporter(), data=data, filename=filename, user=user, dry_run=dry_run
+    )
+
+
+def disbursements_import_rows(
+    *, rows: list[dict], source: str, user, dry_run: bool, change_reason: str = ""
+) -> DisbursementImportReport:
+    """The same import for rows that arrive as cells keyed by the column codes (the API):
+    the same checks, the same all-or-nothing save, errors by row (1 = the first row);
+    `change_reason` names the change in the history."""
+    return run_import_rows(
+        DisbursementImporter(),
+        rows=rows,
+        source=source,
+        user=user,
+        dry_run=dry_run,
+        change_reason=change_reason,
+    )

@@ -1,0 +1,59 @@
+"""Upload a register file, see what it would do, confirm (the upload pipeline's web flow,
+provinces.spreadsheets.web)."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from cluster_portal import access
+from provinces.spreadsheets.web import UploadFlow
+
+from .excel import COLUMN_HELP, COLUMN_LABELS, COLUMNS, OPTIONAL_COLUMNS, disbursements_import
+
+SESSION_KEY = "disbursement_import"
+
+
+class DisbursementUpload(UploadFlow):
+    session_key = SESSION_KEY
+    run = staticmethod(disbursements_import)
+
+    def render(self, context: dict, status: int = 200):
+        report = context.get("report")
+        count = len(report.rows) if report is not None else 0
+        context = {
+            "columns": [
+                {
+                    "code": code,
+                    "label": COLUMN_LABELS[code],
+                    "help": COLUMN_HELP[code],
+                    "required": code in COLUMNS,
+                }
+                for code in (*COLUMNS, *OPTIONAL_COLUMNS)
+            ],
+            "max_mb": self.max_mb,
+            "nothing_saved": _("Không có khoản giải ngân nào được lưu."),
+            "rows_template": "register/_import_rows.html",
+            "confirm_label": ngettext(
+                "Xác nhận nhập %(count)d khoản giải ngân",
+                "Xác nhận nhập %(count)d khoản giải ngân",
+                count,
+            )
+            % {"count": count},
+            **context,
+        }
+        return render(self.request, "register/import.html", context, status=status)
+
+    def saved(self, report):
+        first = report.rows[0]
+        # The register of the year lists the loans of units merged into it that year.
+        unit = first.province.unit_in(first.date.year) or first.province
+        return redirect("disbursements:register", first.date.year, unit.code)
+
+
+@login_required
+def disbursement_import_view(request):
+    if not access.can_open_disbursement_import(request.user):
+        raise PermissionDenied
+    return DisbursementUpload(request).handle()

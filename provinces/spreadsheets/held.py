@@ -1,0 +1,111 @@
+"""Uploads held between the preview and the confirmation of an import.
+
+The bytes go to the storage named "uploads" in settings.STORAGES (the default storage
+when there is none) under `held-uploads/<created>-<token>.upload`, a name made of the
+time and a random token only (no user input in the path). Production points that storage
+at something every app server shares, so a confirmation reaching another server than the
+preview still finds the file. The session keeps the token, the file name, a SHA-256 of
+the bytes and whatever the importer needs to check on confirmation; a confirmation must
+present this session's token, and the bytes must still be the previewed ones. Files
+expire after a day: an expired file is refused, and abandoned ones are deleted whenever
+someone uploads.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+import secrets
+import time
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import Storage, default_storage, storages
+from django.core.files.storage.handler import InvalidStorageError
+
+logger = logging.getLogger(__name__)
+
+MAX_AGE = 24 * 60 * 60  # seconds
+FOLDER = "held-uploads"
+_NAME = re.compile(r"^(\d{10})-([0-9a-f]{32})\.upload$")
+
+
+def held_storage() -> Storage:
+    try:
+        return storages["uploads"]
+    except InvalidStorageError:
+        return default_storage
+
+
+def _name(created: int, token: str) -> str:
+    return f"{FOLDER}/{created:010d}-{token}.upload"
+
+
+def _sweep(storage: Storage, now: float) -> None:
+    """Delete what was held for more than a day (any session's)."""
+    try:
+        _, files = storage.listdir(FOLDER)
+    except (OSError, NotImplementedError):
+        return
+    for name in files:
+        match = _NAME.match(name)
+        if match and int(match.group(1)) < now - MAX_AGE:
+            try:
+                storage.delete(f"{FOLDER}/{name}")
+            except OSError:
+                logger.warning("could not delete expired upload %s", name, exc_info=True)
+
+
+def hold_upload(request, *, key: str, data: bytes, filename: str, **facts) -> str:
+    """Keep `data` for this session under `key` (replacing what it held); the token."""
+    release_upload(request, key=key)
+    storage = held_storage()
+    now = time.time()
+    _sweep(storage, now)
+    token, created = secrets.token_hex(16), int(now)
+    saved = storage.save(_name(created, token), ContentFile(data))
+    request.session[key] = {
+        "token": token,
+        "name": saved,
+        "created": created,
+        "filename": filename,
+        "sha256": hashlib.sha256(data).hexdigest(),
+        **facts,
+    }
+    return token
+
+
+def held_upload(request, *, key: str, token: str) -> tuple[dict, bytes] | None:
+    """What this session holds under `key` and its bytes, if `token` is its token, the
+    file has not expired and the bytes are unchanged; None otherwise."""
+    held = request.session.get(key)
+    if not isinstance(held, dict) or not secrets.compare_digest(
+        str(token), str(held.get("token", ""))
+    ):
+        return None
+    created = held.get("created")
+    if not isinstance(created, int) or created < time.time() - MAX_AGE:
+        return None
+    name = _name(created, held["token"])
+    if held.get("name") != name:
+        return None
+    try:
+        with held_storage().open(name, "rb") as file:
+            data = file.read()
+    except (OSError, ValueError):
+        return None
+    if hashlib.sha256(data).hexdigest() != held.get("sha256"):
+        return None
+    return held, data
+
+
+def release_upload(request, *, key: str) -> None:
+    held = request.session.pop(key, None)
+    if not isinstance(held, dict) or not isinstance(held.get("created"), int):
+        return
+    if not _NAME.match(f"{held['created']:010d}-{held.get('token', '')}.upload"):
+        return
+    try:
+        held_storage().delete(_name(held["created"], held["token"]))
+    except OSError:
+        logger.warning("could not delete a held upload", exc_info=True)

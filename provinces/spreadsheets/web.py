@@ -1,0 +1,141 @@
+"""The upload pipeline on a web page: upload -> preview (a dry run, nothing saved) ->
+confirm (the real import, everything checked again) or cancel.
+
+Between preview and confirmation the bytes are held through Django's storage API
+(`held.py`) under a random token kept in the session; a confirmation must present that
+token, for the same scope (say, the cluster-year of the page), within a day. Each import
+page is an `UploadFlow` subclass naming its importer, template and what it checks again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import ClassVar
+
+from django import forms
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from .held import held_upload, hold_upload, release_upload
+from .pipeline import UploadReport
+from .reading import UPLOAD_MAX_BYTES, FileProblem, check_filename, check_upload_size
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("Tệp Excel (.xlsx) hoặc CSV (.csv, UTF-8)"),
+        allow_empty_file=True,  # the pipeline names an empty file like every other problem
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
+        error_messages={
+            "required": gettext_lazy("Chưa chọn tệp. Hãy chọn tệp .xlsx hoặc .csv để tải lên."),
+            "invalid": gettext_lazy("Chưa chọn tệp. Hãy chọn tệp .xlsx hoặc .csv để tải lên."),
+        },
+    )
+
+
+class UploadFlow:
+    """One import page. Subclasses set `session_key` and implement `run`, `render` and
+    `saved`; `scope` is held with the file and must match on confirmation."""
+
+    session_key: ClassVar[str]
+    max_mb: ClassVar[int] = UPLOAD_MAX_BYTES // (1024 * 1024)
+
+    def __init__(self, request, *, scope: dict | None = None):
+        self.request = request
+        self.scope = scope or {}
+
+    # What a page says -------------------------------------------------------------------
+
+    run: Callable[..., UploadReport]  # the feature's import service
+
+    def options(self) -> dict:
+        """Keyword arguments of `run` for preview and confirmation."""
+        return {}
+
+    def facts(self, report: UploadReport) -> dict:
+        """What the preview saw that the confirmation must check again (JSON-friendly)."""
+        return {}
+
+    def confirm_options(self, held: dict) -> dict:
+        return {}
+
+    def worth_confirming(self, report: UploadReport) -> bool:
+        return bool(report.rows)
+
+    def render(self, context: dict, status: int = 200) -> HttpResponse:
+        raise NotImplementedError
+
+    def saved(self, report: UploadReport) -> HttpResponse:
+        raise NotImplementedError
+
+    # The flow ---------------------------------------------------------------------------
+
+    def handle(self) -> HttpResponse:
+        request = self.request
+        if request.method == "POST" and "confirm" in request.POST:
+            return self._confirm()
+        if request.method == "POST" and "cancel" in request.POST:
+            release_upload(request, key=self.session_key)
+            messages.info(request, _("Đã hủy: không nhập gì."))
+            return redirect(request.path)
+        if request.method != "POST":
+            return self.render({"form": UploadForm()})
+        form = UploadForm(request.POST, request.FILES)
+        if not form.is_valid():
+            return self.render({"form": form}, status=400)
+        upload = form.cleaned_data["file"]
+        try:
+            check_filename(upload.name)
+            check_upload_size(upload.size)  # before reading it into memory
+        except FileProblem as exc:
+            report = UploadReport.refused(filename=upload.name, dry_run=True, message=str(exc))
+            return self.render({"form": form, "report": report}, status=400)
+        data = upload.read()
+        report = self.run(
+            data=data, filename=upload.name, user=request.user, dry_run=True, **self.options()
+        )
+        if not report.ok:
+            return self.render({"form": form, "report": report}, status=400)
+        context = {"form": UploadForm(), "report": report}
+        if self.worth_confirming(report):
+            context["token"] = hold_upload(
+                request,
+                key=self.session_key,
+                data=data,
+                filename=upload.name,
+                scope=self.scope,
+                **self.facts(report),
+            )
+        return self.render(context)
+
+    def _confirm(self) -> HttpResponse:
+        request = self.request
+        held = held_upload(request, key=self.session_key, token=request.POST.get("token", ""))
+        if held is None or held[0].get("scope") != self.scope:
+            messages.error(
+                request,
+                _(
+                    "Không tìm thấy tệp đang chờ xác nhận (đã nhập, đã hủy hoặc đã hết hạn). "
+                    "Hãy tải tệp lên lại."
+                ),
+            )
+            return redirect(request.path)
+        facts, data = held
+        report = self.run(
+            data=data,
+            filename=facts["filename"],
+            user=request.user,
+            dry_run=False,
+            **self.options(),
+            **self.confirm_options(facts),
+        )
+        release_upload(request, key=self.session_key)
+        if report.saved:
+            messages.success(request, report.summary())
+            return self.saved(report)
+        # Checked again at confirmation: the data changed since the preview.
+        context = {"form": UploadForm(), "report": report, "confirm_failed": True}
+        return self.render(context, status=409)
