@@ -4,9 +4,8 @@ Scores, sheets and evidence are read-only here: they change through the portal's
 which check the states, the steps of 0,5 and the reasons, and keep the history."""
 
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
-from cluster_portal.admin_access import OrganisationAccess
+from cluster_portal.admin_access import CheckedHistoryAdmin, OrganisationAccess
 
 from .models import Criterion, EvidenceFile, Score, ScoreSheet, ScoringAgreement, Target
 
@@ -31,7 +30,7 @@ class CriterionInline(ReadOnly, OrganisationAccess, admin.TabularInline):
 
 
 @admin.register(ScoringAgreement)
-class ScoringAgreementAdmin(OrganisationAccess, SimpleHistoryAdmin):
+class ScoringAgreementAdmin(OrganisationAccess, CheckedHistoryAdmin):
     list_display = ["cluster", "year", "status", "signed_on", "meeting_date", "locked"]
     list_filter = ["cluster", "year", "status", "locked"]
     list_select_related = ["cluster"]
@@ -65,28 +64,28 @@ class ScoringAgreementAdmin(OrganisationAccess, SimpleHistoryAdmin):
 
 
 @admin.register(Criterion)
-class CriterionAdmin(ReadOnly, OrganisationAccess, SimpleHistoryAdmin):
+class CriterionAdmin(ReadOnly, OrganisationAccess, CheckedHistoryAdmin):
     list_display = ["agreement", "number", "title", "kind", "max_points"]
     list_filter = ["agreement__cluster", "agreement__year", "kind"]
     list_select_related = ["agreement__cluster"]
 
 
 @admin.register(Target)
-class TargetAdmin(ReadOnly, OrganisationAccess, SimpleHistoryAdmin):
+class TargetAdmin(ReadOnly, OrganisationAccess, CheckedHistoryAdmin):
     list_display = ["criterion", "province", "value"]
     list_filter = ["criterion__agreement__cluster", "criterion__agreement__year"]
     list_select_related = ["criterion", "province"]
 
 
 @admin.register(ScoreSheet)
-class ScoreSheetAdmin(ReadOnly, OrganisationAccess, SimpleHistoryAdmin):
+class ScoreSheetAdmin(ReadOnly, OrganisationAccess, CheckedHistoryAdmin):
     list_display = ["agreement", "province", "status", "submitted_at", "cross_checked_at"]
     list_filter = ["agreement__cluster", "agreement__year", "status"]
     list_select_related = ["agreement__cluster", "province"]
 
 
 @admin.register(Score)
-class ScoreAdmin(ReadOnly, OrganisationAccess, SimpleHistoryAdmin):
+class ScoreAdmin(ReadOnly, OrganisationAccess, CheckedHistoryAdmin):
     list_display = ["sheet", "criterion", "self_points", "cluster_points", "final_points"]
     list_filter = ["sheet__agreement__cluster", "sheet__agreement__year"]
     list_select_related = ["sheet__agreement__cluster", "sheet__province", "criterion"]
