@@ -21,7 +21,8 @@ READS = {
     "/clusters/{slug}/2024": 5,  # token, profile, cluster, members, term
     "/clusters/{slug}/2024/figures": 7,  # ... records, previous year's (warnings)
     "/clusters/{slug}/2024/figures.csv": 11,  # the export's own lookups + the read rule
-    "/clusters/{slug}/2024/report": 18,  # the report selector (figures, loans, conference…)
+    "/clusters/{slug}/2024/report": 19,  # the report selector (figures, loans, conference,
+    # the document settings…)
     "/figures/2024/{code}": 7,  # token, profile, unit, membership, members, term, record
     "/loans/2024/{code}": 11,  # ... merged units, totals (2), the loans
 }

@@ -43,9 +43,11 @@ def organisation(transactional_db):
     """Browser tests run against a live server, so in real transactions: the tables are
     emptied after each test, and the reference data loaded by the migrations comes back
     here (the loader is idempotent)."""
+    from emulation.demo import award_types_seed
     from provinces.demo import organisation_seed
 
     organisation_seed()
+    award_types_seed()
 
 
 @pytest.fixture
