@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
+    from emulation.dossiers.selectors import NomineeContext
     from provinces.figures.selectors import ProvinceYear
     from provinces.models import ClusterTerm, Province
 
@@ -187,3 +188,32 @@ def can_rotate_cluster_head(user: User) -> bool:
 
 def can_download_report(user: User, term: ClusterTerm | None, *, all_approved: bool) -> bool:
     return is_admin(user) or is_chair(user, term) or all_approved
+
+
+# Award dossiers ----------------------------------------------------------------------------
+#
+# A nominee's achievement report is written and submitted by the staff of the nominee's
+# province (for a cooperative, the province of its directory entry, followed through a
+# merger); the chair of the year and admins read every report and may return a submitted
+# one. The dossier itself (page and download) is the chair's and the admins'.
+
+
+def can_view_achievement_report(user: User, ctx: NomineeContext) -> bool:
+    if is_admin(user) or is_chair(user, ctx.term):
+        return True
+    return ctx.province is not None and _acts_for(user, ctx.province, ctx.year)
+
+
+def can_edit_achievement_report(user: User, ctx: NomineeContext) -> bool:
+    """Write and submit: the nominee's province staff (or an admin) while it is a draft."""
+    mine = is_admin(user) or (ctx.province is not None and _acts_for(user, ctx.province, ctx.year))
+    return mine and ctx.in_dossier and (ctx.report is None or ctx.report.is_editable)
+
+
+def can_return_achievement_report(user: User, ctx: NomineeContext) -> bool:
+    submitted = ctx.report is not None and ctx.report.is_submitted
+    return submitted and (is_admin(user) or is_chair(user, ctx.term))
+
+
+def can_build_dossier(user: User, term: ClusterTerm | None) -> bool:
+    return is_admin(user) or is_chair(user, term)

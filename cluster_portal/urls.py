@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("emulation.conference.urls")),
     path("", include("emulation.reports.urls")),
     path("", include("emulation.nominations.urls")),
+    path("", include("emulation.dossiers.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

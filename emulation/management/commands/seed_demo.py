@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from emulation.demo import award_types_seed, emulation_year_2023_seed
+from emulation.dossiers.demo import achievement_reports_demo_seed
 from provinces.demo import (
     demo_figures_seed,
     demo_loans_seed,
@@ -38,6 +39,7 @@ class Command(BaseCommand):
             figures = demo_figures_seed()
             loans = demo_loans_seed()
             emulation_year_2023_seed()
+            achievement_reports_demo_seed()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Đã nạp dữ liệu mẫu: {len(usernames)} tài khoản ({', '.join(usernames)}), "

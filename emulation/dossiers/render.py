@@ -1,0 +1,115 @@
+"""The dossier's files: each document as .docx (python-docx) and as .pdf through the
+annual report's WeasyPrint path (`emulation.reports.render.render_pdf`: its static-only
+fetcher, embedded serif font and NĐ 30 stylesheet), both from the same content, and the
+zip that holds them all."""
+
+import io
+import multiprocessing
+import os
+import zipfile
+from concurrent.futures import ProcessPoolExecutor
+
+from django.template.loader import render_to_string
+from django.utils import translation
+
+from emulation.reports.render import render_pdf
+
+from .content import MOTTO, Document, Heading, Table, cluster_file_name
+from .documents import dossier_documents
+from .docx_builder import render_docx
+from .selectors import Dossier
+
+PDF_WORKERS = 2
+
+
+class DossierIncompleteError(Exception):
+    """The dossier still misses something; `missing` lists what, in Vietnamese."""
+
+    def __init__(self, missing: list[str]):
+        self.missing = missing
+        super().__init__(
+            "Hồ sơ khen thưởng chưa đủ, chưa thể tải về. Còn thiếu:\n"
+            + "\n".join(f"- {text}" for text in missing)
+        )
+
+
+def document_blocks(document: Document) -> list[dict]:
+    """The blocks as the template walks them, widths in per cent."""
+    prepared = []
+    for block in document.blocks:
+        if isinstance(block, Table):
+            total = sum(block.widths)
+            prepared.append(
+                {
+                    "kind": "table",
+                    "item": block,
+                    "widths": [f"{w * 100 / total:.2f}" for w in block.widths],  # not localised
+                    "rows": [
+                        {
+                            "bold": row.bold,
+                            "cells": [
+                                (text, block.align_of(i)) for i, text in enumerate(row.cells)
+                            ],
+                        }
+                        for row in block.rows
+                    ],
+                }
+            )
+        elif isinstance(block, Heading):
+            prepared.append({"kind": "heading", "item": block})
+        else:
+            prepared.append({"kind": "para", "item": block})
+    return prepared
+
+
+def render_document_html(document: Document) -> str:
+    with translation.override("vi"):
+        return render_to_string(
+            "dossiers/document.html",
+            {
+                "doc": document,
+                "motto": MOTTO,
+                "blocks": document_blocks(document),
+                "two_signers": len(document.signers) > 1,
+            },
+        )
+
+
+def render_document_pdf(document: Document) -> bytes:
+    return render_pdf(render_document_html(document))
+
+
+def _pdfs(pages: list[str]) -> list[bytes]:
+    """WeasyPrint is CPU-bound pure Python: with more than two documents, lay them out in
+    two forked processes (the HTML is ready; the workers touch no database)."""
+    workers = min(PDF_WORKERS, os.cpu_count() or 1)
+    if workers < 2 or len(pages) < 3:
+        return [render_pdf(html) for html in pages]
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        return list(pool.map(render_pdf, pages))
+
+
+def dossier_files(dossier: Dossier, *, require_complete: bool = True) -> list[tuple[str, bytes]]:
+    """(file name, content) of every document, .docx then .pdf, in dossier order."""
+    if require_complete and not dossier.is_complete:
+        raise DossierIncompleteError([item.text for item in dossier.missing])
+    documents = dossier_documents(dossier)
+    pdfs = _pdfs([render_document_html(document) for document in documents])
+    files = []
+    for document, pdf in zip(documents, pdfs, strict=True):
+        files.append((f"{document.filename}.docx", render_docx(document)))
+        files.append((f"{document.filename}.pdf", pdf))
+    return files
+
+
+def zip_name(dossier: Dossier) -> str:
+    return f"Ho-so-khen-thuong-{cluster_file_name(dossier.cluster)}-{dossier.year}.zip"
+
+
+def dossier_zip(dossier: Dossier) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, content in dossier_files(dossier):
+            archive.writestr(name, content)
+    return buffer.getvalue()
