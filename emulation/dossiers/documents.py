@@ -120,7 +120,7 @@ def submission_letter(dossier: Dossier) -> Document:
                     "Biểu quyết (tán thành/có mặt)",
                 ],
                 rows,
-                widths=[0.6, 5.2, 1.7, 1.4, 1.3, 2.2],
+                widths=[0.9, 5.2, 1.7, 1.4, 1.3, 2.2],
                 align="cllccc",
             )
         )
@@ -235,7 +235,7 @@ def meeting_minutes(dossier: Dossier) -> Document:
         Table(
             ["TT", "Tập thể", "Hình thức", "Tán thành/có mặt", "Tỷ lệ", "Ngưỡng"],
             rows,
-            widths=[0.6, 5.6, 1.8, 1.6, 1.2, 1.8],
+            widths=[0.9, 5.6, 1.8, 1.6, 1.2, 1.8],
             align="cllccc",
         )
     )

@@ -124,6 +124,17 @@ def _run(paragraph, text: str, *, size=None, bold=False, italic=False):
     return run
 
 
+def _widths(table, widths) -> None:
+    """Fixed column widths: Word and LibreOffice read the grid, python-docx writes the
+    cells; set both, and switch autofit off so that neither is recomputed."""
+    table.autofit = False
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = width
+    for row in table.rows:
+        for cell, width in zip(row.cells, widths, strict=True):
+            cell.width = width
+
+
 def _no_borders(table) -> None:
     borders = OxmlElement("w:tblBorders")
     for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
@@ -161,8 +172,8 @@ def _line(cell, text: str, *, bold=False, italic=False, size=13, first=False, al
 def _header(docx, document: Document, width_cm: float) -> None:
     table = docx.add_table(rows=1, cols=2)
     _no_borders(table)
+    _widths(table, [Cm(width_cm * 0.42), Cm(width_cm * 0.58)])
     left, right = table.rows[0].cells
-    left.width, right.width = Cm(width_cm * 0.42), Cm(width_cm * 0.58)
     for index, text in enumerate(document.issuer):
         last = index == len(document.issuer) - 1
         _line(left, text, bold=last, first=index == 0)
@@ -187,7 +198,6 @@ def _table(docx, block: Table, width_cm: float, grid) -> None:
     header._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
     for index, text in enumerate(block.headers):
         cell = header.cells[index]
-        cell.width = widths[index]
         paragraph = cell.paragraphs[0]
         _set_style(paragraph, "TableText")
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -200,11 +210,11 @@ def _table(docx, block: Table, width_cm: float, grid) -> None:
         cells = table.add_row().cells
         for index, text in enumerate(row.cells):
             cell = cells[index]
-            cell.width = widths[index]
             paragraph = cell.paragraphs[0]
             _set_style(paragraph, "TableText")
             paragraph.alignment = ALIGN[block.align_of(index)]
             _run(paragraph, text, size=size, bold=row.bold)
+    _widths(table, widths)
     _styled(docx, "TableText")
 
 
@@ -212,8 +222,8 @@ def _signature(docx, document: Document, width_cm: float) -> None:
     two = len(document.signers) > 1
     table = docx.add_table(rows=2 if two and document.recipients else 1, cols=2)
     _no_borders(table)
+    _widths(table, [Cm(width_cm * 0.45), Cm(width_cm * 0.55)])
     first = table.rows[0].cells
-    first[0].width, first[1].width = Cm(width_cm * 0.45), Cm(width_cm * 0.55)
     signers = document.signers if two else [None, *document.signers]
     for cell, signer in zip(first, signers, strict=False):
         if signer is None:
