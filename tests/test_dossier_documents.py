@@ -161,7 +161,8 @@ class DemoDossierTests(TestCase):
                 self.assertTrue(Mm(low - 0.1) <= margin <= Mm(high + 0.1), name)
             self.assertEqual(document.styles["Normal"].font.name, "Times New Roman")
             used = {p.style.name for p in document.paragraphs}
-            self.assertTrue(used & {"Heading 1", "Heading 2"}, name)
+            if not name.startswith("Bang-tong-hop"):  # the summary is one table
+                self.assertTrue(used & {"Heading 1", "Heading 2"}, name)
             self.assertIn("Title", used, name)
             self.assertTrue(any(t.style.name == "Table Grid" for t in document.tables), name)
         summary = open_docx(io.BytesIO(self.files["Bang-tong-hop-diem-Cum-Tay-Bac-2023.docx"]))
