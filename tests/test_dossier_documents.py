@@ -89,7 +89,9 @@ class DemoDossierTests(TestCase):
             for name in NOMINEES:
                 self.assertIn(name, text)
             self.assertLess(flag, text.index("1 Liên minh HTX tỉnh Phú Thọ Phú Thọ 96 1 7/7"))
-            self.assertGreater(text.index("1 Liên minh HTX tỉnh Lai Châu Lai Châu 84,5 6 7/7"), merit)
+            self.assertGreater(
+                text.index("1 Liên minh HTX tỉnh Lai Châu Lai Châu 84,5 6 7/7"), merit
+            )
             self.assertEqual(text.count("7/7"), len(NOMINEES))
 
     def test_the_minutes_record_date_place_presence_ranking_and_votes(self):
@@ -192,7 +194,9 @@ class IncompleteDossierTests(TestCase):
         self.assertEqual(texts, ["HTX NN Hảo Anh (tỉnh Lào Cai): chưa có báo cáo thành tích."])
         with self.assertRaises(DossierIncompleteError) as refused:
             dossier_files(dossier)
-        self.assertIn("HTX NN Hảo Anh (tỉnh Lào Cai): chưa có báo cáo thành tích.", str(refused.exception))
+        self.assertIn(
+            "HTX NN Hảo Anh (tỉnh Lào Cai): chưa có báo cáo thành tích.", str(refused.exception)
+        )
 
     def test_without_a_recorded_scoring_meeting_it_says_so(self):
         with patch_scoring(lambda cluster, year: None):
@@ -225,5 +229,3 @@ class IncompleteDossierTests(TestCase):
             [m.text for m in dossier.missing],
             ["Chưa có đề nghị khen thưởng nào được hội nghị thống nhất đề nghị."],
         )
-
-
