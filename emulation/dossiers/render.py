@@ -79,7 +79,7 @@ def render_document_pdf(document: Document) -> bytes:
     return render_pdf(render_document_html(document))
 
 
-def _pdfs(pages: list[str]) -> list[bytes]:
+def render_pdfs(pages: list[str]) -> list[bytes]:
     """WeasyPrint is CPU-bound pure Python: with more than two documents, lay them out in
     two forked processes (the HTML is ready; the workers touch no database)."""
     workers = min(PDF_WORKERS, os.cpu_count() or 1)
@@ -95,7 +95,7 @@ def dossier_files(dossier: Dossier, *, require_complete: bool = True) -> list[tu
     if require_complete and not dossier.is_complete:
         raise DossierIncompleteError([item.text for item in dossier.missing])
     documents = dossier_documents(dossier)
-    pdfs = _pdfs([render_document_html(document) for document in documents])
+    pdfs = render_pdfs([render_document_html(document) for document in documents])
     files = []
     for document, pdf in zip(documents, pdfs, strict=True):
         files.append((f"{document.filename}.docx", render_docx(document)))

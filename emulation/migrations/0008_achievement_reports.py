@@ -7,66 +7,223 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('emulation', '0007_cluster_term_moved_to_provinces'),
+        ("emulation", "0007_cluster_term_moved_to_provinces"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='HistoricalAchievementReport',
+            name="HistoricalAchievementReport",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('summary', models.TextField(blank=True, help_text='Đặc điểm, chức năng nhiệm vụ, tổ chức bộ máy (vài câu).', verbose_name='sơ lược đặc điểm, tình hình')),
-                ('achievements', models.TextField(blank=True, verbose_name='thành tích đạt được')),
-                ('measures', models.TextField(blank=True, verbose_name='các biện pháp, giải pháp đã thực hiện')),
-                ('awards_received', models.TextField(blank=True, verbose_name='các hình thức khen thưởng đã được ghi nhận')),
-                ('signer_name', models.CharField(blank=True, max_length=120, verbose_name='họ và tên người ký')),
-                ('signer_title', models.CharField(blank=True, help_text='Ví dụ: Chủ tịch, Giám đốc.', max_length=120, verbose_name='chức vụ người ký')),
-                ('status', models.CharField(choices=[('draft', 'Bản nháp'), ('submitted', 'Đã nộp')], default='draft', max_length=10, verbose_name='trạng thái')),
-                ('status_reason', models.TextField(blank=True, verbose_name='lý do trả lại')),
-                ('submitted_at', models.DateTimeField(blank=True, null=True, verbose_name='thời điểm nộp')),
-                ('version', models.PositiveIntegerField(default=1, verbose_name='phiên bản')),
-                ('updated_at', models.DateTimeField(blank=True, editable=False, verbose_name='cập nhật lúc')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('nomination', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='emulation.nomination', verbose_name='đề nghị khen thưởng')),
-                ('submitted_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='người nộp')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "summary",
+                    models.TextField(
+                        blank=True,
+                        help_text="Đặc điểm, chức năng nhiệm vụ, tổ chức bộ máy (vài câu).",
+                        verbose_name="sơ lược đặc điểm, tình hình",
+                    ),
+                ),
+                ("achievements", models.TextField(blank=True, verbose_name="thành tích đạt được")),
+                (
+                    "measures",
+                    models.TextField(
+                        blank=True, verbose_name="các biện pháp, giải pháp đã thực hiện"
+                    ),
+                ),
+                (
+                    "awards_received",
+                    models.TextField(
+                        blank=True, verbose_name="các hình thức khen thưởng đã được ghi nhận"
+                    ),
+                ),
+                (
+                    "signer_name",
+                    models.CharField(blank=True, max_length=120, verbose_name="họ và tên người ký"),
+                ),
+                (
+                    "signer_title",
+                    models.CharField(
+                        blank=True,
+                        help_text="Ví dụ: Chủ tịch, Giám đốc.",
+                        max_length=120,
+                        verbose_name="chức vụ người ký",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("draft", "Bản nháp"), ("submitted", "Đã nộp")],
+                        default="draft",
+                        max_length=10,
+                        verbose_name="trạng thái",
+                    ),
+                ),
+                ("status_reason", models.TextField(blank=True, verbose_name="lý do trả lại")),
+                (
+                    "submitted_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="thời điểm nộp"),
+                ),
+                ("version", models.PositiveIntegerField(default=1, verbose_name="phiên bản")),
+                (
+                    "updated_at",
+                    models.DateTimeField(blank=True, editable=False, verbose_name="cập nhật lúc"),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "nomination",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="emulation.nomination",
+                        verbose_name="đề nghị khen thưởng",
+                    ),
+                ),
+                (
+                    "submitted_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="người nộp",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'lịch sử báo cáo thành tích',
-                'verbose_name_plural': 'historical báo cáo thành tích',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "lịch sử báo cáo thành tích",
+                "verbose_name_plural": "historical báo cáo thành tích",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='AchievementReport',
+            name="AchievementReport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('summary', models.TextField(blank=True, help_text='Đặc điểm, chức năng nhiệm vụ, tổ chức bộ máy (vài câu).', verbose_name='sơ lược đặc điểm, tình hình')),
-                ('achievements', models.TextField(blank=True, verbose_name='thành tích đạt được')),
-                ('measures', models.TextField(blank=True, verbose_name='các biện pháp, giải pháp đã thực hiện')),
-                ('awards_received', models.TextField(blank=True, verbose_name='các hình thức khen thưởng đã được ghi nhận')),
-                ('signer_name', models.CharField(blank=True, max_length=120, verbose_name='họ và tên người ký')),
-                ('signer_title', models.CharField(blank=True, help_text='Ví dụ: Chủ tịch, Giám đốc.', max_length=120, verbose_name='chức vụ người ký')),
-                ('status', models.CharField(choices=[('draft', 'Bản nháp'), ('submitted', 'Đã nộp')], default='draft', max_length=10, verbose_name='trạng thái')),
-                ('status_reason', models.TextField(blank=True, verbose_name='lý do trả lại')),
-                ('submitted_at', models.DateTimeField(blank=True, null=True, verbose_name='thời điểm nộp')),
-                ('version', models.PositiveIntegerField(default=1, verbose_name='phiên bản')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='cập nhật lúc')),
-                ('nomination', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='achievement_report', to='emulation.nomination', verbose_name='đề nghị khen thưởng')),
-                ('submitted_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='người nộp')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "summary",
+                    models.TextField(
+                        blank=True,
+                        help_text="Đặc điểm, chức năng nhiệm vụ, tổ chức bộ máy (vài câu).",
+                        verbose_name="sơ lược đặc điểm, tình hình",
+                    ),
+                ),
+                ("achievements", models.TextField(blank=True, verbose_name="thành tích đạt được")),
+                (
+                    "measures",
+                    models.TextField(
+                        blank=True, verbose_name="các biện pháp, giải pháp đã thực hiện"
+                    ),
+                ),
+                (
+                    "awards_received",
+                    models.TextField(
+                        blank=True, verbose_name="các hình thức khen thưởng đã được ghi nhận"
+                    ),
+                ),
+                (
+                    "signer_name",
+                    models.CharField(blank=True, max_length=120, verbose_name="họ và tên người ký"),
+                ),
+                (
+                    "signer_title",
+                    models.CharField(
+                        blank=True,
+                        help_text="Ví dụ: Chủ tịch, Giám đốc.",
+                        max_length=120,
+                        verbose_name="chức vụ người ký",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("draft", "Bản nháp"), ("submitted", "Đã nộp")],
+                        default="draft",
+                        max_length=10,
+                        verbose_name="trạng thái",
+                    ),
+                ),
+                ("status_reason", models.TextField(blank=True, verbose_name="lý do trả lại")),
+                (
+                    "submitted_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="thời điểm nộp"),
+                ),
+                ("version", models.PositiveIntegerField(default=1, verbose_name="phiên bản")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="cập nhật lúc")),
+                (
+                    "nomination",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="achievement_report",
+                        to="emulation.nomination",
+                        verbose_name="đề nghị khen thưởng",
+                    ),
+                ),
+                (
+                    "submitted_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="người nộp",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'báo cáo thành tích',
-                'verbose_name_plural': 'báo cáo thành tích',
-                'constraints': [models.CheckConstraint(condition=models.Q(('status__in', ['draft', 'submitted'])), name='achievement_report_status'), models.CheckConstraint(condition=models.Q(('status', 'draft'), models.Q(('achievements', ''), _negated=True), _connector='OR'), name='achievement_report_submitted_has_text', violation_error_message='Báo cáo đã nộp phải có nội dung thành tích.')],
+                "verbose_name": "báo cáo thành tích",
+                "verbose_name_plural": "báo cáo thành tích",
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("status__in", ["draft", "submitted"])),
+                        name="achievement_report_status",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("status", "draft"),
+                            models.Q(("achievements", ""), _negated=True),
+                            _connector="OR",
+                        ),
+                        name="achievement_report_submitted_has_text",
+                        violation_error_message="Báo cáo đã nộp phải có nội dung thành tích.",
+                    ),
+                ],
             },
         ),
     ]
