@@ -60,6 +60,7 @@ def main() -> int:
     call_command("migrate", verbosity=0)
     call_command("seed_demo", verbosity=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
 
+    from emulation.dossiers import render
     from emulation.dossiers.documents import dossier_documents
     from emulation.dossiers.docx_builder import render_docx
     from emulation.dossiers.render import dossier_zip, render_document_html, render_pdfs
