@@ -84,10 +84,11 @@ def achievement_report(dossier: Dossier, nominee: Nominee) -> Document:
         registration = (
             f", số đăng ký {coop.registration_number}" if coop.registration_number else ""
         )
+        kind = coop.get_kind_display()
         state = "đang hoạt động" if coop.is_active else "đã ngừng hoạt động"
         blocks.append(
             Para(
-                f"{coop.name}: {coop.get_kind_display().lower()}{registration}, thuộc danh bạ "
+                f"{coop.name}: {kind[:1].lower() + kind[1:]}{registration}, thuộc danh bạ "
                 f"HTX, THT của tỉnh {coop.province.name}, {state}."
             )
         )

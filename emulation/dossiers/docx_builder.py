@@ -280,6 +280,8 @@ def render_docx(document: Document) -> bytes:
                 paragraph.paragraph_format.first_line_indent = Cm(1)
             run = paragraph.add_run(block.text)
             run.bold, run.italic = block.bold or None, block.italic or None
+    if docx.paragraphs:  # the last lines travel with the signature to a new page
+        docx.paragraphs[-1].paragraph_format.keep_with_next = True
     _signature(docx, document, width_cm)
     buffer = io.BytesIO()
     docx.save(buffer)
