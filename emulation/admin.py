@@ -60,3 +60,5 @@ class NominationAdmin(OrganisationAccess, SimpleHistoryAdmin):
         "nominee_cooperative__province",
     ]
     autocomplete_fields = ["nominee_alliance", "nominee_cooperative"]
+
+from emulation.dossiers import admin as dossiers_admin  # noqa: E402, F401  (registers its models)
