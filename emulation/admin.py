@@ -61,4 +61,5 @@ class NominationAdmin(OrganisationAccess, SimpleHistoryAdmin):
     ]
     autocomplete_fields = ["nominee_alliance", "nominee_cooperative"]
 
+
 from emulation.dossiers import admin as dossiers_admin  # noqa: E402, F401  (registers its models)

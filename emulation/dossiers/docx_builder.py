@@ -186,7 +186,7 @@ def _header(docx, document: Document, width_cm: float) -> None:
     paragraph.paragraph_format.space_before = Pt(6)
 
 
-def _table(docx, block: Table, width_cm: float, grid) -> None:
+def _table(docx, block: Table, width_cm: float, grid, *, last: bool = False) -> None:
     table = docx.add_table(rows=1, cols=len(block.headers))
     table.style = grid
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -215,6 +215,10 @@ def _table(docx, block: Table, width_cm: float, grid) -> None:
             paragraph.alignment = ALIGN[block.align_of(index)]
             _run(paragraph, text, size=size, bold=row.bold)
     _widths(table, widths)
+    if last:  # the last rows of a closing table go to the next page with the signature
+        for row in table.rows[-2:]:
+            for cell in row.cells:
+                cell.paragraphs[0].paragraph_format.keep_with_next = True
     _styled(docx, "TableText")
 
 
@@ -223,6 +227,8 @@ def _signature(docx, document: Document, width_cm: float) -> None:
     table = docx.add_table(rows=2 if two and document.recipients else 1, cols=2)
     _no_borders(table)
     _widths(table, [Cm(width_cm * 0.45), Cm(width_cm * 0.55)])
+    for row in table.rows:  # a signer block never breaks across two pages
+        row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
     first = table.rows[0].cells
     signers = document.signers if two else [None, *document.signers]
     for cell, signer in zip(first, signers, strict=False):
@@ -272,7 +278,7 @@ def render_docx(document: Document) -> bytes:
         if isinstance(block, Heading):
             _styled(docx, f"Heading{block.level}").add_run(block.text)
         elif isinstance(block, Table):
-            _table(docx, block, width_cm, grid)
+            _table(docx, block, width_cm, grid, last=block is document.blocks[-1])
         elif isinstance(block, Para):
             paragraph = _styled(docx)
             paragraph.alignment = ALIGN[block.align]
