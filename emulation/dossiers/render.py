@@ -1,25 +1,20 @@
 """The dossier's files: each document as .docx (python-docx) and as .pdf through the
-annual report's WeasyPrint path (`emulation.reports.render.render_pdf`: its static-only
-fetcher, embedded serif font and NĐ 30 stylesheet), both from the same content, and the
-zip that holds them all."""
+annual report's WeasyPrint path (`emulation.reports.render`: its static-only fetcher,
+embedded serif font and NĐ 30 stylesheet, loaded once for the whole dossier), both
+from the same content, and the zip that holds them all."""
 
 import io
-import multiprocessing
-import os
 import zipfile
-from concurrent.futures import ProcessPoolExecutor
 
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from emulation.reports.render import render_pdf
+from emulation.reports.render import PdfBatch
 
 from .content import MOTTO, Document, Heading, Table, cluster_file_name
 from .documents import dossier_documents
 from .docx_builder import render_docx
 from .selectors import Dossier
-
-PDF_WORKERS = 2
 
 
 class DossierIncompleteError(Exception):
@@ -62,7 +57,7 @@ def document_blocks(document: Document) -> list[dict]:
     return prepared
 
 
-def render_document_html(document: Document) -> str:
+def render_document_html(document: Document, *, linked_css: bool = True) -> str:
     with translation.override("vi"):
         return render_to_string(
             "dossiers/document.html",
@@ -71,23 +66,23 @@ def render_document_html(document: Document) -> str:
                 "motto": MOTTO,
                 "blocks": document_blocks(document),
                 "two_signers": len(document.signers) > 1,
+                "linked_css": linked_css,
             },
         )
 
 
+STYLESHEETS = ("css/report.css", "css/dossier.css")
+
+
 def render_document_pdf(document: Document) -> bytes:
-    return render_pdf(render_document_html(document))
+    return render_pdfs([render_document_html(document, linked_css=False)])[0]
 
 
 def render_pdfs(pages: list[str]) -> list[bytes]:
-    """WeasyPrint is CPU-bound pure Python: with more than two documents, lay them out in
-    two forked processes (the HTML is ready; the workers touch no database)."""
-    workers = min(PDF_WORKERS, os.cpu_count() or 1)
-    if workers < 2 or len(pages) < 3:
-        return [render_pdf(html) for html in pages]
-    context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        return list(pool.map(render_pdf, pages))
+    """The PDFs of documents rendered with `linked_css=False`, through the report's
+    WeasyPrint path with the stylesheets and fonts loaded once for all of them."""
+    batch = PdfBatch(*STYLESHEETS)
+    return [batch.render(html) for html in pages]
 
 
 def dossier_files(dossier: Dossier, *, require_complete: bool = True) -> list[tuple[str, bytes]]:
@@ -95,7 +90,7 @@ def dossier_files(dossier: Dossier, *, require_complete: bool = True) -> list[tu
     if require_complete and not dossier.is_complete:
         raise DossierIncompleteError([item.text for item in dossier.missing])
     documents = dossier_documents(dossier)
-    pdfs = render_pdfs([render_document_html(document) for document in documents])
+    pdfs = render_pdfs([render_document_html(document, linked_css=False) for document in documents])
     files = []
     for document, pdf in zip(documents, pdfs, strict=True):
         files.append((f"{document.filename}.docx", render_docx(document)))
