@@ -126,7 +126,8 @@ class DemoDossierTests(TestCase):
             self.assertIn("BÁO CÁO THÀNH TÍCH", text)
             self.assertIn("/BC-LMHTX", text)
             self.assertIn("Đề nghị tặng Cờ thi đua", text)
-            self.assertIn("96/100 điểm, xếp thứ 1/7", text)
+            self.assertIn("đạt 96 điểm (thang điểm 100", text)
+            self.assertIn("xếp thứ 1/7 Liên minh HTX tỉnh thành viên", text)
             self.assertIn(f"Tổng số HTX (cuối năm) HTX {format_vn_number(figures.htx_total)}", text)
             self.assertIn(f"{format_vn_number(loans.count)} /", text)
             self.assertIn("Tham mưu cho Tỉnh ủy", text)  # the province's own text

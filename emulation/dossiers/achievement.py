@@ -103,9 +103,11 @@ def achievement_report(dossier: Dossier, nominee: Nominee) -> Document:
         if nominee.result is not None and dossier.scoring is not None:
             blocks.append(
                 Para(
-                    f"Kết quả chấm điểm thi đua năm {year} của Cụm: {points(nominee.result.total)}"
-                    f"/{points(dossier.scoring.total_points)} điểm, xếp thứ {nominee.result.rank}"
-                    f"/{len(dossier.scoring.members)} Liên minh HTX tỉnh thành viên."
+                    f"Kết quả chấm điểm thi đua năm {year} của Cụm: đạt "
+                    f"{points(nominee.result.total)} điểm (thang điểm "
+                    f"{points(dossier.scoring.total_points)}, cộng điểm thưởng, trừ điểm trừ), "
+                    f"xếp thứ {nominee.result.rank}/{len(dossier.scoring.members)} Liên minh HTX "
+                    "tỉnh thành viên."
                 )
             )
         if nominee.figures is not None:

@@ -176,7 +176,7 @@ def _header(docx, document: Document, width_cm: float) -> None:
     left, right = table.rows[0].cells
     for index, text in enumerate(document.issuer):
         last = index == len(document.issuer) - 1
-        _line(left, text, bold=last, first=index == 0)
+        _line(left, text, bold=last, first=index == 0, size=12)
     _rule(left, indent_cm=width_cm * 0.42 / 3)
     _line(left, document.number_line, size=13)
     _line(right, MOTTO[0], bold=True, size=12, first=True)
