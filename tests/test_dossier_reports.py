@@ -116,6 +116,14 @@ class ReportFormAccessTests(TestCase):
         self.assertContains(response, "Nội dung của tôi.", status_code=409)
         report.refresh_from_db()
         self.assertEqual(report.achievements, "Sửa của người khác.")
+        # Having seen the latest version, saving again is a knowing overwrite.
+        self.assertContains(
+            response, f'name="seen_version" value="{report.version}"', status_code=409
+        )
+        again = self.post_as("laichau", achievements="Nội dung của tôi.")
+        self.assertRedirects(again, self.url)
+        report.refresh_from_db()
+        self.assertEqual(report.achievements, "Nội dung của tôi.")
 
     def test_bad_input_never_fails(self):
         response = self.post_as("laichau", achievements="x" * 20000, seen_version="abc")

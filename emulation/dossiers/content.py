@@ -50,6 +50,7 @@ class Table:
     widths: list[float]  # relative column widths
     align: str = ""  # one letter per column: l, c, r (default: l then r)
     font_size: float = 11
+    name: str = ""  # a CSS class for the PDF's column widths (Word uses `widths`)
 
     def align_of(self, index: int) -> str:
         if index < len(self.align):

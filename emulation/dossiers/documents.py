@@ -122,6 +122,7 @@ def submission_letter(dossier: Dossier) -> Document:
                 rows,
                 widths=[0.9, 5.2, 1.7, 1.4, 1.3, 2.2],
                 align="cllccc",
+                name="t-nominees",
             )
         )
     scored = f" (tối đa {points(total)} điểm, chưa kể điểm thưởng)" if total else ""

@@ -29,16 +29,15 @@ class DossierIncompleteError(Exception):
 
 
 def document_blocks(document: Document) -> list[dict]:
-    """The blocks as the template walks them, widths in per cent."""
+    """The blocks as the template walks them. Column widths are Word's business: the
+    PDF's tables size themselves (no inline style: the Content-Security-Policy)."""
     prepared = []
     for block in document.blocks:
         if isinstance(block, Table):
-            total = sum(block.widths)
             prepared.append(
                 {
                     "kind": "table",
                     "item": block,
-                    "widths": [f"{w * 100 / total:.2f}" for w in block.widths],  # not localised
                     "rows": [
                         {
                             "bold": row.bold,

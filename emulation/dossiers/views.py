@@ -110,8 +110,14 @@ def report_edit(request, pk: int):
         else:
             messages.success(request, "Đã lưu báo cáo thành tích.")
     except StaleReportError as exc:
-        form.add_error(None, str(exc))
+        # Keep what was typed; the page shows the latest saved report beside it, and the
+        # next save, made knowingly, is checked against that version.
         ctx = nominee_context(pk)
+        data = request.POST.copy()
+        data["seen_version"] = ctx.report.version
+        form = AchievementReportForm(data, instance=ctx.report)
+        form.is_valid()
+        form.add_error(None, str(exc))
         return _render_report(request, ctx, form, status=409)
     except DossierError as exc:
         # Saved, but not submitted: show the reason next to what was kept.
