@@ -134,6 +134,14 @@ class ReportFormAccessTests(TestCase):
 
     def test_the_list_shows_own_reports_only(self):
         url = reverse("dossiers:reports", args=["tay-bac", 2023])
+        self.client.logout()
+        self.assertRedirects(self.client.get(url), f"{reverse('login')}?next={url}")
+        self.client.force_login(self.users["sonla"])
+        response = self.client.get(url)
+        self.assertContains(response, "HTX dịch vụ nông nghiệp Mường Tấc")
+        self.assertNotContains(response, "Liên minh HTX tỉnh Lai Châu")
+        self.client.force_login(self.users["admin"])
+        self.assertContains(self.client.get(url), "HTX NN Hảo Anh")
         self.client.force_login(self.users["laichau"])
         response = self.client.get(url)
         self.assertContains(response, "Liên minh HTX tỉnh Lai Châu")
