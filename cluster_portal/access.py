@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
+    from emulation.dossiers.selectors import NomineeContext
     from emulation.scoring.selectors import SheetContext
     from provinces.figures.selectors import ProvinceYear
     from provinces.models import ClusterTerm, Province
@@ -305,3 +306,32 @@ def can_view_evidence_file(user: User, ctx: SheetContext) -> bool:
 
 def can_change_evidence_file(user: User, ctx: SheetContext) -> bool:
     return can_edit_score_sheet(user, ctx)
+
+
+# Award dossiers ----------------------------------------------------------------------------
+#
+# A nominee's achievement report is written and submitted by the staff of the nominee's
+# province (for a cooperative, the province of its directory entry, followed through a
+# merger); the chair of the year and admins read every report and may return a submitted
+# one. The dossier itself (page and download) is the chair's and the admins'.
+
+
+def can_view_achievement_report(user: User, ctx: NomineeContext) -> bool:
+    if reads_every_state(user, ctx.term):
+        return True
+    return ctx.province is not None and _acts_for(user, ctx.province, ctx.year)
+
+
+def can_edit_achievement_report(user: User, ctx: NomineeContext) -> bool:
+    """Write and submit: the nominee's province staff (or an admin) while it is a draft."""
+    mine = is_admin(user) or (ctx.province is not None and _acts_for(user, ctx.province, ctx.year))
+    return mine and ctx.in_dossier and (ctx.report is None or ctx.report.is_editable)
+
+
+def can_return_achievement_report(user: User, ctx: NomineeContext) -> bool:
+    submitted = ctx.report is not None and ctx.report.is_submitted
+    return submitted and reads_every_state(user, ctx.term)
+
+
+def can_build_dossier(user: User, term: ClusterTerm | None) -> bool:
+    return reads_every_state(user, term)

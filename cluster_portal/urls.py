@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("emulation.scoring.urls")),
     path("", include("emulation.api.urls")),
     path("api/v1/", api.urls),
+    path("", include("emulation.dossiers.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -80,4 +80,6 @@ class ReportSettingsAdmin(OrganisationAccess, CheckedHistoryAdmin):
         return False
 
 
+from emulation.dossiers import admin as dossiers_admin  # noqa: E402, F401  (registers its models)
+
 from .scoring import admin as scoring_admin  # noqa: E402,F401 - registers the scoring admin

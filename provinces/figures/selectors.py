@@ -173,10 +173,13 @@ class PreviousYear:
     unapproved: list[Province] = field(default_factory=list)
 
 
-def previous_years(provinces: list[Province], year: int, *, user) -> dict[int, PreviousYear]:
+def previous_years(
+    provinces: list[Province], year: int, *, user, approved_only: bool = False
+) -> dict[int, PreviousYear]:
     """What each province's figures of `year` compare with, by province id, limited to
     the records of `year - 1` that `user` may read (each judged in its own cluster-year;
-    `user=None`: everything, for commands). At most four queries whatever the number of
+    `user=None`: everything, for commands), or only approved ones (`approved_only`, for
+    documents sent outside the cluster). At most four queries whatever the number of
     provinces."""
     formed_since = [p for p in provinces if not p.is_valid_in(year - 1)]
     # Only units formed by a merger need their predecessors looked up.
@@ -188,7 +191,10 @@ def previous_years(provinces: list[Province], year: int, *, user) -> dict[int, P
         for province in provinces
     }
     units_by_id = {u.pk: u for units in compared.values() for u in units}
-    records = list(YearlyFigures.objects.filter(province__in=list(units_by_id), year=year - 1))
+    records = YearlyFigures.objects.filter(province__in=list(units_by_id), year=year - 1)
+    if approved_only:
+        records = records.filter(status=FiguresStatus.APPROVED)
+    records = list(records)
     for record in records:
         record.province = units_by_id[record.province_id]
     readable = readable_figures(user, records=records, year=year - 1)

@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from emulation.demo import demo_deadlines_seed, emulation_year_2023_seed
+from emulation.dossiers.demo import achievement_reports_demo_seed
 from emulation.scoring.demo import scoring_demo_seed
 from provinces.demo import (
     demo_figures_seed,
@@ -40,6 +41,7 @@ class Command(BaseCommand):
             emulation_year_2023_seed()
             demo_deadlines_seed()
             scoring_demo_seed()
+            achievement_reports_demo_seed()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Đã nạp dữ liệu mẫu: {len(usernames)} tài khoản ({', '.join(usernames)}), "

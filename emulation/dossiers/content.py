@@ -1,0 +1,165 @@
+"""The dossier's documents as plain data: one content source that the Word builder
+(`docx_builder.py`) and the HTML → PDF path (`render.py`) both lay out, so that the .docx
+and the .pdf of a document always say the same thing.
+
+The layout follows Nghị định 30/2020/NĐ-CP: issuing body top-left with a short rule and
+the number-and-symbol line below it, the national motto top-right with the place and
+date below it, the kind of document and its subject centred, the body, then the signer
+block and "Nơi nhận".
+"""
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from cluster_portal.templatetags.vn_format import nd30_date
+from provinces.models import Cluster, fold_accents
+from provinces.spreadsheets.numbers import format_vn_number
+
+MOTTO = ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc")
+VCA = "LIÊN MINH HTX VIỆT NAM"
+# The number is left blank for the clerk who registers the outgoing document.
+NUMBER_BLANK = "\u00a0" * 6
+
+
+@dataclass
+class Heading:
+    text: str
+    level: int = 1  # 1: "I. ...", bold; 2: "1. ...", bold italic
+
+
+@dataclass
+class Para:
+    text: str
+    indent: bool = True  # first-line indent of body text
+    bold: bool = False
+    italic: bool = False
+    align: str = "justify"  # justify | center | left
+
+
+@dataclass
+class Row:
+    cells: list[str]
+    bold: bool = False
+
+
+@dataclass
+class Table:
+    headers: list[str]
+    rows: list[Row]
+    widths: list[float]  # relative column widths
+    align: str = ""  # one letter per column: l, c, r (default: l then r)
+    font_size: float = 11
+    name: str = ""  # a CSS class for the PDF's column widths (Word uses `widths`)
+
+    def align_of(self, index: int) -> str:
+        if index < len(self.align):
+            return self.align[index]
+        return "l" if index == 0 else "r"
+
+
+@dataclass
+class Signer:
+    capacity: list[str]  # "TM. CỤM THI ĐUA", "CỤM TRƯỞNG"…, printed bold
+    name: str = ""
+
+
+@dataclass
+class Document:
+    filename: str  # without extension, ASCII, no spaces
+    issuer: list[str]  # the last line is the issuing body itself, bold, with a short rule
+    number_line: str
+    place_date: str
+    kind: str  # TỜ TRÌNH, BIÊN BẢN, BÁO CÁO…
+    subject: str
+    blocks: list = field(default_factory=list)
+    signers: list[Signer] = field(default_factory=list)  # the last one signs on the right
+    recipients: list[str] = field(default_factory=list)
+    salutation: str = ""  # "Kính gửi: …"
+    landscape: bool = False
+    draft_note: str = ""  # shown on top when the dossier is not complete
+
+    @property
+    def text(self) -> str:
+        """Every word of the document, for tests and search."""
+        parts = [*self.issuer, self.number_line, *MOTTO, self.place_date, self.kind]
+        parts += [self.subject, self.salutation]
+        for block in self.blocks:
+            if isinstance(block, Table):
+                parts += block.headers
+                parts += [cell for row in block.rows for cell in row.cells]
+            else:
+                parts.append(block.text)
+        for signer in self.signers:
+            parts += [*signer.capacity, signer.name]
+        return "\n".join(parts + self.recipients)
+
+
+# Words and numbers --------------------------------------------------------------------
+
+
+def place_date(place: str, day: datetime.date) -> str:
+    return (
+        f"{place}, {nd30_date(day)}" if place else nd30_date(day)[:1].upper() + nd30_date(day)[1:]
+    )
+
+
+def number_line(symbol: str) -> str:
+    return f"Số: {NUMBER_BLANK}/{symbol}"
+
+
+def points(value: Decimal | None) -> str:
+    """Scores with at most one decimal: 95; 87,5; a penalty with a true minus: −1."""
+    if value is None:
+        return ""
+    rounded = Decimal(value).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    return ("−" if rounded < 0 else "") + format_vn_number(abs(rounded))
+
+
+def money(value) -> str:
+    if value is None:
+        return ""
+    return format_vn_number(Decimal(value).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+
+
+def count(value) -> str:
+    return "" if value is None else format_vn_number(value)
+
+
+def percent(value: Decimal | None, *, signed: bool = False) -> str:
+    if value is None:
+        return ""
+    rounded = Decimal(value).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    sign = "+" if signed and rounded > 0 else ("−" if rounded < 0 else "")
+    return f"{sign}{format_vn_number(abs(rounded))} %"
+
+
+def two_digits(n: int) -> str:
+    """Counts in administrative prose: "03 tập thể"."""
+    return f"{n:02d}"
+
+
+def ascii_name(text: str) -> str:
+    """ "HTX DVNN và điện năng Vĩnh Lại" -> "HTX-DVNN-va-dien-nang-Vinh-Lai": a file name
+    without accents or spaces, the capitals of the original kept."""
+    folded = []
+    for ch in text:
+        plain = fold_accents(ch)
+        folded.append(plain.upper() if ch.isupper() and plain else plain)
+    words = "".join(c if c.isalnum() else " " for c in "".join(folded)).split()
+    return "-".join(words)
+
+
+def cluster_file_name(cluster: Cluster) -> str:
+    """tay-bac -> "Cum-Tay-Bac"."""
+    return "Cum-" + "-".join(part.capitalize() for part in cluster.slug.split("-"))
+
+
+def cluster_symbol(cluster: Cluster) -> str:
+    """The cluster's part of a document symbol: tay-bac -> "CTĐTB"."""
+    parts = cluster.slug.split("-")
+    return "CTĐ" + "".join(p.upper() if p.isdigit() else p[:1].upper() for p in parts)
+
+
+def cluster_issuer(cluster: Cluster) -> list[str]:
+    return [VCA, cluster.name.upper()]

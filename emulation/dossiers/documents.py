@@ -1,0 +1,343 @@
+"""The four kinds of document of an award dossier, built from a `Dossier` as plain
+content (`content.py`): the submission letter, the minutes of the scoring meeting, the
+scoring summary and one achievement report per nominee."""
+
+from .achievement import achievement_report
+from .content import (
+    Document,
+    Heading,
+    Para,
+    Row,
+    Signer,
+    Table,
+    ascii_name,
+    cluster_file_name,
+    cluster_issuer,
+    cluster_symbol,
+    count,
+    number_line,
+    percent,
+    place_date,
+    points,
+    two_digits,
+)
+from .selectors import Dossier, Nominee
+
+DRAFT_NOTE = "BẢN DỰ THẢO — hồ sơ chưa đủ, chưa gửi Liên minh HTX Việt Nam"
+RECIPIENTS = ["- Như trên;", "- Liên minh HTX các tỉnh trong Cụm;", "- Lưu: VT, Cụm trưởng."]
+
+
+def _head_signer(dossier: Dossier, capacity: str = "CỤM TRƯỞNG") -> Signer:
+    lines = ["TM. CỤM THI ĐUA", capacity]
+    if dossier.head is not None:
+        lines.append(f"CHỦ TỊCH {dossier.head.alliance_name.upper()}")
+    return Signer(lines, dossier.head_signer)
+
+
+def _chair_of_meeting(dossier: Dossier) -> Signer:
+    lines = ["CHỦ TRÌ HỘI NGHỊ"]
+    if dossier.head is not None:
+        lines.append(f"CỤM TRƯỞNG – CHỦ TỊCH {dossier.head.alliance_name.upper()}")
+    return Signer(lines, dossier.head_signer)
+
+
+def short_award(award) -> str:
+    """ "Cờ thi đua của Ban Chấp hành …" -> "Cờ thi đua"."""
+    return award.name.split(" của ")[0]
+
+
+def _common(dossier: Dossier, **kwargs) -> Document:
+    return Document(
+        issuer=cluster_issuer(dossier.cluster),
+        place_date=place_date(dossier.place, dossier.document_date),
+        draft_note="" if dossier.is_complete else DRAFT_NOTE,
+        **kwargs,
+    )
+
+
+def _votes(nominee: Nominee) -> str:
+    n = nominee.nomination
+    return f"{n.votes_for}/{n.votes_present}" if n.votes_present else ""
+
+
+def _score(nominee: Nominee) -> tuple[str, str]:
+    result = nominee.result
+    if result is None:
+        return "—", "—"
+    return points(result.total), str(result.rank or "")
+
+
+def _ordered(nominees: list[Nominee]) -> list[Nominee]:
+    """Ranked alliances first by rank, then cooperatives in the order proposed."""
+    return sorted(nominees, key=lambda n: (n.result is None, n.result.rank if n.result else 0))
+
+
+def _award_phrase(dossier: Dossier) -> str:
+    return " và ".join(award.name for award, _ in dossier.groups) or "khen thưởng"
+
+
+def submission_letter(dossier: Dossier) -> Document:
+    year, cluster = dossier.year, dossier.cluster
+    total = dossier.scoring.total_points if dossier.scoring else None
+    blocks: list = [
+        Para(
+            "Căn cứ Luật Thi đua, khen thưởng và các văn bản hướng dẫn thi hành; căn cứ Quy chế "
+            f"hoạt động và giao ước thi đua năm {year} của {cluster.name};"
+        ),
+    ]
+    if dossier.meeting_date:
+        blocks.append(
+            Para(
+                f"Căn cứ kết quả chấm điểm và biên bản họp bình xét thi đua năm {year} "
+                f"họp ngày {dossier.meeting_date:%d/%m/%Y} tại {dossier.meeting_place},"
+            )
+        )
+    blocks.append(
+        Para(
+            f"{cluster.name} kính trình Liên minh HTX Việt Nam xem xét, khen thưởng cho các "
+            f"tập thể có thành tích xuất sắc trong phong trào thi đua năm {year}, cụ thể:"
+        )
+    )
+    for index, (award, nominees) in enumerate(dossier.groups, start=1):
+        blocks.append(
+            Heading(f"{index}. {award.name} cho {two_digits(len(nominees))} tập thể:", level=2)
+        )
+        rows = []
+        for order, nominee in enumerate(_ordered(nominees), start=1):
+            score, rank = _score(nominee)
+            province = nominee.province.name if nominee.province else ""
+            rows.append(
+                Row([str(order), nominee.short_name, province, score, rank, _votes(nominee)])
+            )
+        blocks.append(
+            Table(
+                [
+                    "TT",
+                    "Tên tập thể",
+                    "Tỉnh",
+                    "Tổng điểm",
+                    "Xếp hạng",
+                    "Biểu quyết (tán thành/có mặt)",
+                ],
+                rows,
+                widths=[0.9, 5.2, 1.7, 1.4, 1.3, 2.2],
+                align="cllccc",
+                name="t-nominees",
+            )
+        )
+    scored = f" (tối đa {points(total)} điểm, chưa kể điểm thưởng)" if total else ""
+    blocks += [
+        Para(
+            f"Tổng điểm và xếp hạng theo bảng chấm điểm thi đua năm {year} của Cụm{scored}, "
+            "áp dụng cho Liên minh HTX các tỉnh thành viên; HTX được Cụm bình xét theo báo "
+            "cáo thành tích của tỉnh.",
+            italic=True,
+        ),
+        Para(
+            f"Hồ sơ kèm theo: biên bản họp bình xét, bảng tổng hợp kết quả chấm điểm thi đua "
+            f"năm {year} và {two_digits(len(dossier.nominees))} báo cáo thành tích của các tập thể."
+        ),
+        Para(f"{cluster.name} kính trình Liên minh HTX Việt Nam xem xét, quyết định./."),
+    ]
+    return _common(
+        dossier,
+        filename=f"To-trinh-{cluster_file_name(cluster)}-{year}",
+        number_line=number_line(f"TTr-{cluster_symbol(cluster)}"),
+        kind="TỜ TRÌNH",
+        subject=f"Về việc đề nghị tặng {_award_phrase(dossier)} năm {year}",
+        salutation="Kính gửi: Liên minh Hợp tác xã Việt Nam.",
+        blocks=blocks,
+        signers=[_head_signer(dossier)],
+        recipients=RECIPIENTS,
+    )
+
+
+def meeting_minutes(dossier: Dossier) -> Document:
+    year, cluster, scoring = dossier.year, dossier.cluster, dossier.scoring
+    day = dossier.meeting_date
+    present = scoring.present if scoring and scoring.present else None
+    blocks: list = [
+        Heading("I. THỜI GIAN, ĐỊA ĐIỂM"),
+        Para(f"Thời gian: {day:%d/%m/%Y}." if day else "Thời gian: chưa ghi."),
+        Para(f"Địa điểm: {dossier.meeting_place or 'chưa ghi'}."),
+        Heading("II. THÀNH PHẦN THAM DỰ"),
+        Para(
+            f"Chủ trì: {dossier.head.alliance_name} (Cụm trưởng năm {year})."
+            if dossier.head
+            else "Chủ trì: chưa xác định Cụm trưởng."
+        ),
+        Para(
+            f"Có mặt: {count(present)}/{count(len(dossier.members))} Liên minh HTX tỉnh thành "
+            "viên của Cụm."
+            if present
+            else "Có mặt: chưa ghi."
+        ),
+    ]
+    for attendee in dossier.attendees:
+        who = attendee.name if attendee.name.startswith("Các") else f"Đồng chí {attendee.name}"
+        blocks.append(Para(f"- {who} – {attendee.title}, {attendee.organisation};"))
+    blocks += [
+        Heading("III. NỘI DUNG"),
+        Heading("1. Kết quả chấm điểm và xếp hạng thi đua", level=2),
+    ]
+    if scoring:
+        rows = [
+            Row(
+                [
+                    str(m.rank or ""),
+                    m.province.alliance_name,
+                    points(m.total),
+                    "" if m.votes is None else str(m.votes),
+                ]
+            )
+            for m in scoring.ranking
+        ]
+        blocks.append(
+            Table(
+                ["Xếp hạng", "Liên minh HTX tỉnh", "Tổng điểm thống nhất", "Số phiếu suy tôn"],
+                rows,
+                widths=[1.3, 6, 2.2, 2.2],
+                align="clcc",
+            )
+        )
+        blocks.append(
+            Para(
+                "Hội nghị thống nhất điểm và xếp hạng như trên; chi tiết theo từng tiêu chí tại "
+                f"Bảng tổng hợp kết quả chấm điểm thi đua năm {year} kèm theo."
+            )
+        )
+        if scoring.notes:
+            blocks.append(Para(scoring.notes))
+    else:
+        blocks.append(Para("Chưa có kết quả chấm điểm."))
+    threshold = dossier.threshold_percent
+    blocks += [
+        Heading("2. Kết quả biểu quyết đề nghị khen thưởng", level=2),
+        Para(f"Tập thể được đề nghị khi số phiếu tán thành trên {threshold} % số đại biểu có mặt."),
+    ]
+    rows = []
+    for order, nominee in enumerate(dossier.nominees, start=1):
+        n = nominee.nomination
+        share = percent(n.votes_for * 100 / n.votes_present) if n.votes_present else ""
+        passed = nominee.vote_passed(threshold)
+        rows.append(
+            Row(
+                [
+                    str(order),
+                    nominee.name,
+                    short_award(n.award_type),
+                    _votes(nominee),
+                    share,
+                    f"Đạt (> {threshold} %)" if passed else "Không đạt",
+                ]
+            )
+        )
+    blocks.append(
+        Table(
+            ["TT", "Tập thể", "Hình thức", "Tán thành/có mặt", "Tỷ lệ", "Ngưỡng"],
+            rows,
+            widths=[0.9, 5.6, 1.8, 1.6, 1.2, 1.8],
+            align="cllccc",
+        )
+    )
+    blocks += [
+        Heading("IV. KẾT LUẬN"),
+        Para(
+            f"Hội nghị thống nhất đề nghị Liên minh HTX Việt Nam khen thưởng "
+            f"{two_digits(len(dossier.nominees))} tập thể nêu trên. Biên bản được lập thành 02 "
+            "bản, đã đọc lại cho các đại biểu dự họp cùng nghe và thống nhất./."
+        ),
+    ]
+    return _common(
+        dossier,
+        filename=f"Bien-ban-hop-binh-xet-{cluster_file_name(cluster)}-{year}",
+        number_line=number_line(f"BB-{cluster_symbol(cluster)}"),
+        kind="BIÊN BẢN",
+        subject=f"Họp bình xét thi đua năm {year} của {cluster.name}",
+        blocks=blocks,
+        signers=[Signer(["THƯ KÝ"]), _chair_of_meeting(dossier)],
+        recipients=["- Liên minh HTX Việt Nam;", "- Các thành viên Cụm;", "- Lưu: Cụm trưởng."],
+    )
+
+
+def scoring_summary(dossier: Dossier) -> Document:
+    year, cluster, scoring = dossier.year, dossier.cluster, dossier.scoring
+    blocks: list = []
+    if scoring is None:
+        blocks.append(Para("Chưa có bảng chấm điểm thi đua của năm."))
+    else:
+        names = [m.province.name for m in scoring.members]
+        rows = []
+        for row in scoring.rows:
+            maximum = ("−" if row.is_penalty else "") + points(row.max_points)
+            title = ("\u00a0\u00a0" * row.depth) + row.title
+            rows.append(
+                Row(
+                    [row.number, title, maximum, *[points(p) for p in row.points]],
+                    bold=row.is_group,
+                )
+            )
+        rows.append(
+            Row(
+                [
+                    "",
+                    "Tổng điểm",
+                    points(scoring.total_points),
+                    *[points(m.total) for m in scoring.members],
+                ],
+                bold=True,
+            )  # noqa: E501
+        )
+        rows.append(
+            Row(["", "Xếp hạng", "", *[str(m.rank or "") for m in scoring.members]], bold=True)
+        )
+        blocks += [
+            Para(
+                f"Theo giao ước thi đua năm {year}"
+                + (f" ký ngày {scoring.signed_on:%d/%m/%Y}" if scoring.signed_on else "")
+                + f"; tổng điểm tối đa {points(scoring.total_points)} điểm (chưa kể điểm "
+                "thưởng); điểm trừ ghi số âm."
+                + (
+                    " Kết quả thống nhất tại cuộc họp bình xét ngày "
+                    f"{scoring.meeting_date:%d/%m/%Y}."
+                    if scoring.meeting_date
+                    else " Kết quả tạm tính: chưa họp bình xét."
+                ),
+                indent=False,
+                italic=True,
+            ),
+            Table(
+                ["TT", "Nội dung tiêu chí", "Điểm tối đa", *names],
+                rows,
+                widths=[0.8, 6.5, 1.3, *[1.35] * len(names)],
+                align="llr",
+                font_size=9,
+            ),
+        ]
+    return _common(
+        dossier,
+        filename=f"Bang-tong-hop-diem-{cluster_file_name(cluster)}-{year}",
+        number_line=number_line(f"BTH-{cluster_symbol(cluster)}"),
+        kind="BẢNG TỔNG HỢP",
+        subject=f"Kết quả chấm điểm thi đua năm {year} của {cluster.name}",
+        blocks=blocks,
+        signers=[_head_signer(dossier)],
+        recipients=[
+            "- Liên minh HTX Việt Nam;",
+            "- Liên minh HTX các tỉnh trong Cụm;",
+            "- Lưu: Cụm trưởng.",
+        ],  # noqa: E501
+        landscape=True,
+    )
+
+
+def dossier_documents(dossier: Dossier) -> list[Document]:
+    documents = [submission_letter(dossier), meeting_minutes(dossier), scoring_summary(dossier)]
+    seen: set[str] = set()
+    for nominee in dossier.nominees:
+        document = achievement_report(dossier, nominee)
+        if document.filename in seen:  # one nominee proposed for two awards
+            document.filename += "-" + ascii_name(nominee.nomination.award_type.code)
+        seen.add(document.filename)
+        documents.append(document)
+    return documents

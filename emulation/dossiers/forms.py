@@ -1,0 +1,41 @@
+from django import forms
+
+from emulation.models import AchievementReport
+
+from .services import TEXT_FIELDS
+
+LIMITS = {"summary": 3000, "achievements": 12000, "measures": 8000, "awards_received": 4000}
+
+
+class AchievementReportForm(forms.ModelForm):
+    seen_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = AchievementReport
+        fields = list(TEXT_FIELDS)
+        widgets = {
+            name: forms.Textarea(attrs={"rows": 6 if name == "achievements" else 4})
+            for name in LIMITS
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, limit in LIMITS.items():
+            self.fields[name].max_length = limit
+            self.fields[name].validators.append(forms.fields.validators.MaxLengthValidator(limit))
+            self.fields[name].help_text = f"Mỗi đoạn một dòng; tối đa {limit:,} ký tự.".replace(
+                ",", "."
+            )
+        for field in self.fields.values():
+            field.widget.attrs.setdefault("class", "form-control")
+        if self.instance.pk and not self.is_bound:
+            self.initial["seen_version"] = self.instance.version
+
+
+class ReturnForm(forms.Form):
+    reason = forms.CharField(
+        label="Lý do trả lại",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
+        error_messages={"required": "Cần ghi lý do trả lại."},
+    )

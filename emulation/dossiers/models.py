@@ -1,0 +1,78 @@
+"""The achievement report (báo cáo thành tích) of one nominee: what its province writes
+for the award dossier. The numbers (figures, score, loans, directory entry) are not
+stored here: the dossier reads them from where they live when it is built."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+from emulation.nominations.models import Nomination
+
+
+class ReportStatus(models.TextChoices):
+    DRAFT = "draft", "Bản nháp"
+    SUBMITTED = "submitted", "Đã nộp"
+
+
+class AchievementReport(models.Model):
+    nomination = models.OneToOneField(
+        Nomination,
+        verbose_name="đề nghị khen thưởng",
+        on_delete=models.CASCADE,
+        related_name="achievement_report",
+    )
+    summary = models.TextField(
+        "sơ lược đặc điểm, tình hình",
+        blank=True,
+        help_text="Đặc điểm, chức năng nhiệm vụ, tổ chức bộ máy (vài câu).",
+    )
+    achievements = models.TextField("thành tích đạt được", blank=True)
+    measures = models.TextField("các biện pháp, giải pháp đã thực hiện", blank=True)
+    awards_received = models.TextField("các hình thức khen thưởng đã được ghi nhận", blank=True)
+    signer_name = models.CharField("họ và tên người ký", max_length=120, blank=True)
+    signer_title = models.CharField(
+        "chức vụ người ký", max_length=120, blank=True, help_text="Ví dụ: Chủ tịch, Giám đốc."
+    )
+    status = models.CharField(
+        "trạng thái", max_length=10, choices=ReportStatus.choices, default=ReportStatus.DRAFT
+    )
+    status_reason = models.TextField("lý do trả lại", blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="người nộp",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    submitted_at = models.DateTimeField("thời điểm nộp", null=True, blank=True)
+    version = models.PositiveIntegerField("phiên bản", default=1)
+    updated_at = models.DateTimeField("cập nhật lúc", auto_now=True)
+
+    history = HistoricalRecords(verbose_name="lịch sử báo cáo thành tích")
+
+    class Meta:
+        verbose_name = "báo cáo thành tích"
+        verbose_name_plural = "báo cáo thành tích"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=ReportStatus.values), name="achievement_report_status"
+            ),
+            models.CheckConstraint(
+                condition=Q(status=ReportStatus.DRAFT) | ~Q(achievements=""),
+                name="achievement_report_submitted_has_text",
+                violation_error_message="Báo cáo đã nộp phải có nội dung thành tích.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Báo cáo thành tích — {self.nomination.nominee_name}"
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.status == ReportStatus.SUBMITTED
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status == ReportStatus.DRAFT

@@ -1,0 +1,350 @@
+"""Reads behind the dossier: everything its documents show, and what is still missing.
+
+`dossier_for` runs a fixed number of queries whatever the number of members and
+nominees; the documents are built from the `Dossier` it returns and nothing else.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Sum
+from django.shortcuts import get_object_or_404
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+
+from emulation.models import (
+    AchievementReport,
+    Attendee,
+    AwardType,
+    Conference,
+    Nomination,
+)
+from emulation.nominations.services import (
+    COUNTED_AGAINST_QUOTA,
+    threshold_percent_for,
+    vote_passes,
+)
+from provinces.figures.selectors import previous_years
+from provinces.models import (
+    Cluster,
+    ClusterTerm,
+    Disbursement,
+    FiguresStatus,
+    Province,
+    YearlyFigures,
+)
+from provinces.organisation.selectors import cluster_members, term_for
+from provinces.register.services import FundTotals, disbursement_totals
+
+from .scoring_result import MemberResult, ScoringResult, scoring_result
+
+# Nominees whose dossier goes to the VCA: endorsed by the conference (and later steps).
+IN_DOSSIER = tuple(COUNTED_AGAINST_QUOTA)
+
+
+def writer_unit(nomination: Nomination) -> Province | None:
+    """The unit that writes a nominee's report in the nomination's year: the alliance
+    itself, or the province of the cooperative's directory entry after any merger."""
+    province = nomination.nominee_province
+    if province is None:
+        return None
+    return province.unit_in(nomination.year) or province
+
+
+@dataclass
+class NomineeContext:
+    """What access decisions about one nominee's achievement report need."""
+
+    nomination: Nomination
+    year: int
+    term: ClusterTerm | None
+    province: Province | None
+    report: AchievementReport | None
+
+    @property
+    def in_dossier(self) -> bool:
+        return self.nomination.status in IN_DOSSIER
+
+
+def nominee_context(pk: int) -> NomineeContext:
+    """404 for an unknown nomination. Three queries."""
+    nomination = get_object_or_404(
+        Nomination.objects.select_related(
+            "cluster",
+            "award_type",
+            "nominee_alliance__successor",
+            "nominee_cooperative__province__successor",
+        ),
+        pk=pk,
+    )
+    report = AchievementReport.objects.filter(nomination=nomination).first()
+    if report is not None:
+        report.nomination = nomination
+    return NomineeContext(
+        nomination=nomination,
+        year=nomination.year,
+        term=term_for(nomination.cluster, nomination.year),
+        province=writer_unit(nomination),
+        report=report,
+    )
+
+
+@dataclass
+class Nominee:
+    nomination: Nomination
+    report: AchievementReport | None
+    province: Province | None  # the unit writing the report
+    result: MemberResult | None = None  # an alliance's score and rank
+    figures: YearlyFigures | None = None  # an alliance's approved figures of the year
+    previous: dict | None = None  # ... and of the year before (or its predecessors')
+    loans_all: FundTotals = field(default_factory=FundTotals)
+    loans_htx_dev: FundTotals = field(default_factory=FundTotals)
+
+    @property
+    def name(self) -> str:
+        return self.nomination.nominee_name
+
+    @property
+    def short_name(self) -> str:
+        """The name without its province, for tables that have a province column."""
+        if self.is_alliance:
+            return self.name
+        return self.nomination.nominee_cooperative.name
+
+    @property
+    def is_alliance(self) -> bool:
+        return self.nomination.nominee_alliance_id is not None
+
+    @property
+    def cooperative(self):
+        return self.nomination.nominee_cooperative
+
+    @property
+    def report_ready(self) -> bool:
+        return self.report is not None and self.report.is_submitted
+
+    def vote_passed(self, threshold: int) -> bool:
+        n = self.nomination
+        return bool(n.votes_present) and vote_passes(n.votes_for or 0, n.votes_present, threshold)
+
+
+@dataclass
+class Missing:
+    text: str
+    url: str | None = None
+    link_text: str = ""
+
+
+@dataclass
+class Dossier:
+    cluster: Cluster
+    year: int
+    term: ClusterTerm | None
+    members: list[Province]
+    conference: Conference | None
+    scoring: ScoringResult | None
+    threshold_percent: int
+    groups: list[tuple[AwardType, list[Nominee]]]
+    generated_on: datetime.date = field(default_factory=timezone.localdate)
+    missing: list[Missing] = field(default_factory=list)
+
+    @property
+    def nominees(self) -> list[Nominee]:
+        return [nominee for _, nominees in self.groups for nominee in nominees]
+
+    @property
+    def is_complete(self) -> bool:
+        return not self.missing
+
+    @property
+    def head(self) -> Province | None:
+        return self.term.head if self.term else None
+
+    @property
+    def place(self) -> str:
+        """The place line: where the head alliance sits (its province's name)."""
+        if self.head is not None:
+            return self.head.name
+        return self.conference.host.name if self.conference else ""
+
+    @property
+    def meeting_place(self) -> str:
+        if self.scoring and self.scoring.place:
+            return self.scoring.place
+        return self.conference.venue if self.conference else ""
+
+    @property
+    def meeting_date(self) -> datetime.date | None:
+        if self.scoring and self.scoring.meeting_date:
+            return self.scoring.meeting_date
+        return self.conference.date if self.conference else None
+
+    @property
+    def document_date(self) -> datetime.date:
+        return self.meeting_date or self.generated_on
+
+    @property
+    def attendees(self) -> list[Attendee]:
+        return list(self.conference.attendees.all()) if self.conference else []
+
+    @property
+    def head_signer(self) -> str:
+        """The chair's name, when the conference lists someone of the head alliance."""
+        if self.head is None:
+            return ""
+        for attendee in self.attendees:
+            if attendee.organisation.strip().lower() == self.head.alliance_name.lower():
+                return attendee.name
+        return ""
+
+
+def _url(name: str, *args) -> str | None:
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:  # a page of a feature not installed in this build
+        return None
+
+
+def _missing(dossier: Dossier) -> list[Missing]:
+    slug, year = dossier.cluster.slug, dossier.year
+    found: list[Missing] = []
+    if dossier.term is None:
+        found.append(
+            Missing(
+                f"Chưa xác định Cụm trưởng năm {year}: tờ trình không có người ký.",
+                _url("rotation:terms", slug),
+                "Cụm trưởng, cụm phó",
+            )
+        )
+    scoring_url = _url("scoring:overview", slug, year)
+    if dossier.scoring is None:
+        found.append(
+            Missing(f"Chưa có bảng chấm điểm thi đua năm {year}.", scoring_url, "Chấm điểm")
+        )
+    elif not dossier.scoring.recorded:
+        found.append(
+            Missing(
+                "Chưa ghi kết quả cuộc họp bình xét (ngày họp, số đại biểu, điểm thống nhất).",
+                scoring_url,
+                "Ghi kết quả bình xét",
+            )
+        )
+    if not dossier.meeting_place:
+        found.append(
+            Missing(
+                "Chưa có địa điểm họp bình xét: ghi hội nghị của năm.",
+                _url("conference:edit", slug, year),
+                "Hội nghị",
+            )
+        )
+    nominations_url = _url("nominations:list", slug, year)
+    if not dossier.nominees:
+        found.append(
+            Missing(
+                "Chưa có đề nghị khen thưởng nào được hội nghị thống nhất đề nghị.",
+                nominations_url,
+                "Đề nghị khen thưởng",
+            )
+        )
+    for nominee in dossier.nominees:
+        nomination = nominee.nomination
+        name = nominee.name
+        if not nomination.votes_present:
+            found.append(
+                Missing(
+                    f"{name}: chưa ghi kết quả biểu quyết.", nominations_url, "Đề nghị khen thưởng"
+                )
+            )
+        report_url = _url("dossiers:report", nomination.pk)
+        if nominee.report is None or not nominee.report.achievements.strip():
+            found.append(
+                Missing(f"{name}: chưa có báo cáo thành tích.", report_url, "Viết báo cáo")
+            )
+        elif not nominee.report.is_submitted:
+            found.append(
+                Missing(
+                    f"{name}: báo cáo thành tích chưa được tỉnh nộp.", report_url, "Xem báo cáo"
+                )
+            )
+        if nominee.is_alliance:
+            code = nomination.nominee_alliance.code
+            if nominee.figures is None:
+                found.append(
+                    Missing(
+                        f"{name}: số liệu năm {year} chưa được duyệt.",
+                        _url("figures:detail", year, code),
+                        "Số liệu",
+                    )
+                )
+            if dossier.scoring is not None and nominee.result is None:
+                found.append(Missing(f"{name}: không có trong bảng chấm điểm.", scoring_url))
+    return found
+
+
+def dossier_for(cluster: Cluster, year: int) -> Dossier:
+    members = cluster_members(cluster, year)
+    term = term_for(cluster, year)
+    conference = (
+        Conference.objects.filter(cluster=cluster, year=year)
+        .select_related("host")
+        .prefetch_related("attendees")
+        .first()
+    )
+    scoring = scoring_result(cluster, year)
+    nominations = list(
+        Nomination.objects.filter(cluster=cluster, year=year, status__in=IN_DOSSIER)
+        .select_related(
+            "award_type",
+            "achievement_report",
+            "nominee_alliance__successor",
+            "nominee_cooperative__province__successor",
+        )
+        .order_by("award_type__order", "award_type__name", "pk")
+    )
+    alliances = [n.nominee_alliance for n in nominations if n.nominee_alliance_id]
+    approved = {
+        f.province_id: f
+        for f in YearlyFigures.objects.filter(
+            province__in=alliances, year=year, status=FiguresStatus.APPROVED
+        )
+    }
+    previous = previous_years(alliances, year, user=None, approved_only=True) if alliances else {}
+    loans = disbursement_totals(provinces=alliances, year=year) if alliances else None
+    cooperative_ids = [n.nominee_cooperative_id for n in nominations if n.nominee_cooperative_id]
+    cooperative_loans = {
+        row["borrower"]: FundTotals(row["count"], row["amount"])
+        for row in Disbursement.objects.in_year(year)
+        .filter(borrower__in=cooperative_ids)
+        .values("borrower")
+        .annotate(count=Count("pk"), amount=Sum("amount"))
+        .order_by()
+    }
+    groups: dict[int, tuple[AwardType, list[Nominee]]] = {}
+    for nomination in nominations:
+        nomination.cluster = cluster
+        report = getattr(nomination, "achievement_report", None)
+        nominee = Nominee(nomination=nomination, report=report, province=writer_unit(nomination))
+        if nomination.nominee_alliance_id:
+            pid = nomination.nominee_alliance_id
+            nominee.result = scoring.for_province(pid) if scoring else None
+            nominee.figures = approved.get(pid)
+            nominee.previous = previous[pid].values if pid in previous else None
+            nominee.loans_all = loans.all_funds[pid]
+            nominee.loans_htx_dev = loans.htx_dev[pid]
+        else:
+            nominee.loans_all = cooperative_loans.get(
+                nomination.nominee_cooperative_id, FundTotals()
+            )
+        groups.setdefault(nomination.award_type_id, (nomination.award_type, []))[1].append(nominee)
+    dossier = Dossier(
+        cluster=cluster,
+        year=year,
+        term=term,
+        members=members,
+        conference=conference,
+        scoring=scoring,
+        threshold_percent=threshold_percent_for(cluster_id=cluster.pk, year=year),
+        groups=list(groups.values()),
+    )
+    dossier.missing = _missing(dossier)
+    return dossier

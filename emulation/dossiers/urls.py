@@ -1,0 +1,17 @@
+from django.urls import path
+
+from cluster_portal import converters  # noqa: F401 - registers <year:>, <code:>, <pk:>
+
+from . import views
+
+app_name = "dossiers"
+
+BASE = "clusters/<slug:cluster>/<year:year>/"
+
+urlpatterns = [
+    path(f"{BASE}dossier/", views.dossier_page, name="page"),
+    path(f"{BASE}dossier/download/", views.dossier_download, name="download"),
+    path(f"{BASE}achievement-reports/", views.report_list, name="reports"),
+    path("achievement-reports/<pk:pk>/", views.report_edit, name="report"),
+    path("achievement-reports/<pk:pk>/return/", views.report_return, name="return"),
+]

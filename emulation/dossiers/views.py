@@ -1,0 +1,213 @@
+"""Award dossier pages: a nominee's achievement report (its province writes and submits
+it; the chair may return it), the list of reports of a cluster-year, and the chair's
+dossier page with its download. Rules live in `services.py`, reads in `selectors.py`,
+access in `cluster_portal.access`."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from cluster_portal import access
+from provinces.organisation.lookups import cluster_year_for
+
+from .achievement import achievement_report
+from .content import MOTTO
+from .documents import dossier_documents
+from .forms import AchievementReportForm, ReturnForm
+from .render import DossierIncompleteError, document_blocks, dossier_zip, zip_name
+from .selectors import NomineeContext, dossier_for, nominee_context
+from .services import (
+    TEXT_FIELDS,
+    DossierError,
+    StaleReportError,
+    achievement_report_return,
+    achievement_report_save,
+    achievement_report_submit,
+)
+
+ZIP = "application/zip"
+
+
+# Access ----------------------------------------------------------------------------------
+
+
+def _nominee_for(request, pk: int) -> NomineeContext:
+    """404 unless the user may read this nominee's report."""
+    ctx = nominee_context(pk)
+    if not access.can_view_achievement_report(request.user, ctx):
+        raise Http404
+    return ctx
+
+
+def _dossier_for(request, cluster: str, year: int):
+    """404 unless the user is in the cluster that year; 403 unless chair or admin."""
+    cluster_obj, _members, term = cluster_year_for(request, cluster, year)
+    if not access.can_build_dossier(request.user, term):
+        raise PermissionDenied
+    return dossier_for(cluster_obj, year)
+
+
+# Achievement reports ---------------------------------------------------------------------
+
+
+def _preview(ctx: NomineeContext):
+    """The report as it will appear in the dossier, built by the dossier's own code."""
+    dossier = dossier_for(ctx.nomination.cluster, ctx.year)
+    nominee = next((n for n in dossier.nominees if n.nomination.pk == ctx.nomination.pk), None)
+    if nominee is None:
+        return None
+    document = achievement_report(dossier, nominee)
+    return {"doc": document, "motto": MOTTO, "blocks": document_blocks(document)}
+
+
+def _render_report(request, ctx: NomineeContext, form, *, status: int = 200):
+    user = request.user
+    report = ctx.report
+    history = list(report.history.select_related("history_user")[:8]) if report else []
+    return render(
+        request,
+        "dossiers/report_form.html",
+        {
+            "ctx": ctx,
+            "nomination": ctx.nomination,
+            "report": report,
+            "form": form,
+            "can_edit": access.can_edit_achievement_report(user, ctx),
+            "can_return": access.can_return_achievement_report(user, ctx),
+            "can_build": access.can_build_dossier(user, ctx.term),
+            "return_form": ReturnForm(),
+            "history": history,
+            "preview": _preview(ctx),
+        },
+        status=status,
+    )
+
+
+@login_required
+def report_edit(request, pk: int):
+    ctx = _nominee_for(request, pk)
+    if request.method != "POST":
+        return _render_report(request, ctx, AchievementReportForm(instance=ctx.report))
+    if not access.can_edit_achievement_report(request.user, ctx):
+        raise PermissionDenied
+    form = AchievementReportForm(request.POST, instance=ctx.report)
+    if not form.is_valid():
+        return _render_report(request, ctx, form, status=400)
+    texts = {name: form.cleaned_data[name] for name in TEXT_FIELDS}
+    try:
+        report = achievement_report_save(
+            nomination=ctx.nomination,
+            by=request.user,
+            seen_version=form.cleaned_data["seen_version"],
+            **texts,
+        )
+        if request.POST.get("action") == "submit":
+            achievement_report_submit(report=report, by=request.user)
+            messages.success(request, "Đã nộp báo cáo thành tích.")
+        else:
+            messages.success(request, "Đã lưu báo cáo thành tích.")
+    except StaleReportError as exc:
+        # Keep what was typed; the page shows the latest saved report beside it, and the
+        # next save, made knowingly, is checked against that version.
+        ctx = nominee_context(pk)
+        data = request.POST.copy()
+        data["seen_version"] = ctx.report.version
+        form = AchievementReportForm(data, instance=ctx.report)
+        form.is_valid()
+        form.add_error(None, str(exc))
+        return _render_report(request, ctx, form, status=409)
+    except DossierError as exc:
+        # Saved, but not submitted: show the reason next to what was kept.
+        messages.error(request, str(exc))
+    return redirect("dossiers:report", pk)
+
+
+@login_required
+@require_POST
+def report_return(request, pk: int):
+    ctx = _nominee_for(request, pk)
+    if not access.can_return_achievement_report(request.user, ctx):
+        raise PermissionDenied
+    form = ReturnForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(form.errors.get("reason", ["Cần ghi lý do."])))
+        return redirect("dossiers:report", pk)
+    try:
+        achievement_report_return(
+            report=ctx.report, by=request.user, reason=form.cleaned_data["reason"]
+        )
+        messages.success(request, "Đã trả lại báo cáo để tỉnh sửa.")
+    except DossierError as exc:
+        messages.error(request, str(exc))
+    return redirect("dossiers:report", pk)
+
+
+@login_required
+def report_list(request, cluster: str, year: int):
+    """The nominees of a cluster-year whose reports the user may read."""
+    cluster_obj, _members, term = cluster_year_for(request, cluster, year)
+    dossier = dossier_for(cluster_obj, year)
+    rows = []
+    for nominee in dossier.nominees:
+        ctx = NomineeContext(
+            nomination=nominee.nomination,
+            year=year,
+            term=term,
+            province=nominee.province,
+            report=nominee.report,
+        )
+        if access.can_view_achievement_report(request.user, ctx):
+            rows.append(
+                {
+                    "nominee": nominee,
+                    "can_edit": access.can_edit_achievement_report(request.user, ctx),
+                }
+            )
+    return render(
+        request,
+        "dossiers/report_list.html",
+        {
+            "cluster": cluster_obj,
+            "year": year,
+            "rows": rows,
+            "can_build": access.can_build_dossier(request.user, term),
+        },
+    )
+
+
+# The dossier -----------------------------------------------------------------------------
+
+
+def _render_dossier(request, dossier, *, refused: bool = False, status: int = 200):
+    documents = dossier_documents(dossier)
+    return render(
+        request,
+        "dossiers/dossier.html",
+        {
+            "dossier": dossier,
+            "documents": documents,
+            "zip_name": zip_name(dossier),
+            "refused": refused,
+        },
+        status=status,
+    )
+
+
+@login_required
+def dossier_page(request, cluster: str, year: int):
+    return _render_dossier(request, _dossier_for(request, cluster, year))
+
+
+@login_required
+def dossier_download(request, cluster: str, year: int):
+    dossier = _dossier_for(request, cluster, year)
+    try:
+        content = dossier_zip(dossier)
+    except DossierIncompleteError:
+        return _render_dossier(request, dossier, refused=True, status=409)
+    response = HttpResponse(content, content_type=ZIP)
+    response["Content-Disposition"] = f'attachment; filename="{zip_name(dossier)}"'
+    return response

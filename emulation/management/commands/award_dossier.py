@@ -1,0 +1,41 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from emulation.dossiers.render import DossierIncompleteError, dossier_zip
+from emulation.dossiers.selectors import dossier_for
+from provinces.models import Cluster
+
+
+class Command(BaseCommand):
+    help = (
+        "Tạo hồ sơ đề nghị khen thưởng của một cụm trong một năm (tờ trình, biên bản họp "
+        "bình xét, bảng tổng hợp điểm, báo cáo thành tích; mỗi văn bản .docx và .pdf) thành "
+        "một tệp .zip. Từ chối, không tạo tệp, khi hồ sơ còn thiếu."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--cluster", required=True, help="mã cụm, ví dụ tay-bac")
+        parser.add_argument("--year", required=True, type=int)
+        parser.add_argument("-o", "--output", required=True, help="tệp .zip sẽ tạo")
+
+    def handle(self, *args, cluster: str, year: int, output: str, **options):
+        found = Cluster.objects.filter(slug=cluster).first()
+        if found is None:
+            slugs = ", ".join(Cluster.objects.order_by("slug").values_list("slug", flat=True))
+            raise CommandError(f"Không có cụm “{cluster}”. Các cụm: {slugs}.")
+        if not 2000 <= year <= 2100:
+            raise CommandError(f"Năm {year} không hợp lệ.")
+        path = Path(output)
+        if path.suffix.lower() != ".zip":
+            raise CommandError(f"Tệp ra phải có đuôi .zip: {output}")
+        if not path.parent.exists():
+            raise CommandError(f"Không có thư mục {path.parent}.")
+        try:
+            content = dossier_zip(dossier_for(found, year))
+        except DossierIncompleteError as exc:
+            raise CommandError(str(exc)) from None
+        path.write_bytes(content)
+        self.stdout.write(
+            self.style.SUCCESS(f"Đã tạo hồ sơ khen thưởng {path} ({len(content):,} byte).")
+        )
