@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from emulation.dossiers.todos import achievement_report_todos
 from emulation.models import Conference
 from emulation.scoring.todos import scoring_todos
 from provinces.models import ClusterTerm, FiguresStatus, YearlyFigures
@@ -177,6 +178,7 @@ def admin_todos(snap: Snapshot) -> Iterable[Todo]:
 PROVIDERS: list[Callable[[Snapshot], Iterable[Todo]]] = [
     figures_todos,
     scoring_todos,
+    achievement_report_todos,
     chair_calendar_todos,
     admin_todos,
 ]
