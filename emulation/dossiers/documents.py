@@ -236,7 +236,7 @@ def meeting_minutes(dossier: Dossier) -> Document:
         Table(
             ["TT", "Tập thể", "Hình thức", "Tán thành/có mặt", "Tỷ lệ", "Ngưỡng"],
             rows,
-            widths=[0.9, 5.6, 1.8, 1.6, 1.2, 1.8],
+            widths=[0.9, 5.0, 1.7, 1.8, 1.2, 2.4],
             align="cllccc",
         )
     )
