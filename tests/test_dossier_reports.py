@@ -97,6 +97,13 @@ class ReportFormAccessTests(TestCase):
         self.client.force_login(self.users["sonla"])
         self.assertEqual(self.client.post(return_url, {"reason": "x"}).status_code, 404)
 
+    def test_a_nominee_the_conference_has_not_endorsed_has_no_report_to_write(self):
+        Nomination.objects.filter(pk=self.nomination.pk).update(status="proposed")
+        response = self.get_as("laichau")
+        self.assertContains(response, "chưa được hội nghị thống nhất đề nghị")
+        self.assertNotContains(response, 'data-testid="report-form"')
+        self.assertEqual(self.post_as("laichau").status_code, 403)
+
     def test_admin_reads_and_edits(self):
         self.assertContains(self.get_as("admin"), 'data-testid="report-form"')
         self.assertRedirects(self.post_as("admin"), self.url)

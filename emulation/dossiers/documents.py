@@ -57,7 +57,7 @@ def _common(dossier: Dossier, **kwargs) -> Document:
 
 def _votes(nominee: Nominee) -> str:
     n = nominee.nomination
-    return f"{n.votes_for}/{n.votes_present}" if n.votes_present else ""
+    return f"{n.votes_for or 0}/{n.votes_present}" if n.votes_present else ""
 
 
 def _score(nominee: Nominee) -> tuple[str, str]:
@@ -218,7 +218,7 @@ def meeting_minutes(dossier: Dossier) -> Document:
     rows = []
     for order, nominee in enumerate(dossier.nominees, start=1):
         n = nominee.nomination
-        share = percent(n.votes_for * 100 / n.votes_present) if n.votes_present else ""
+        share = percent((n.votes_for or 0) * 100 / n.votes_present) if n.votes_present else ""
         passed = nominee.vote_passed(threshold)
         rows.append(
             Row(
@@ -236,7 +236,7 @@ def meeting_minutes(dossier: Dossier) -> Document:
         Table(
             ["TT", "Tập thể", "Hình thức", "Tán thành/có mặt", "Tỷ lệ", "Ngưỡng"],
             rows,
-            widths=[0.9, 5.6, 1.8, 1.6, 1.2, 1.8],
+            widths=[0.9, 5.0, 1.7, 1.8, 1.2, 2.4],
             align="cllccc",
         )
     )
