@@ -101,8 +101,23 @@ def test_a_rolled_back_action_tells_nobody(people, django_capture_on_commit_call
     assert not Notice.objects.exists()
 
 
+# The worker closes the database connections it used, as a long-running process should: in
+# real transactions that is harmless (the next query reconnects), inside a test's
+# wrapping transaction it would close the test's own connection (PostgreSQL).
+@pytest.fixture
+def reference_data_after_a_flush(transactional_db):
+    """Transactional tests run after the others and each empties the tables, the reference
+    data of the migrations included: load it again (the loaders are idempotent)."""
+    from emulation.demo import award_types_seed
+    from provinces.demo import organisation_seed
+
+    organisation_seed()
+    award_types_seed()
+
+
+@pytest.mark.django_db(transaction=True)
 def test_the_action_enqueues_on_the_database_queue(
-    people, settings, django_capture_on_commit_callbacks
+    reference_data_after_a_flush, people, settings, django_capture_on_commit_callbacks
 ):
     from django_tasks_db.models import DBTaskResult
 
