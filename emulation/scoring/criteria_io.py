@@ -10,6 +10,7 @@ pipeline can call it like any other parser. Columns (first row, any order, case 
 - kind: group | judged | target | band | bonus | penalty;
 - max_points: 0 … with one decimal ("2,5" or "2.5");
 - indicator / denominator: codes of the data dictionary (or loans_count, loans_amount);
+  a penalty row may name late_reports: one point per report sent after the deadline;
 - bands: "≥ 100: 15; ≥ 80: 10; còn lại: 5";
 - target:25, target:10 …: the target of that member (province code) on a target row.
 """
@@ -21,7 +22,7 @@ from decimal import Decimal, InvalidOperation
 from emulation.models import ROMAN
 
 from .models import COMPUTED_KINDS, CriterionKind
-from .rules import BandsError, is_known_indicator, parse_bands
+from .rules import LATE_REPORTS, BandsError, is_known_indicator, parse_bands
 
 COLUMNS = ("number", "title", "kind", "max_points", "indicator", "denominator", "bands")
 # A scoring sheet has tens of criteria; a few hundred rows is already far more.
@@ -142,6 +143,11 @@ def parse_criteria_rows(rows: list) -> CriteriaParse:
                 problems.append(str(exc).rstrip("."))
             if not bands and not any("khung" in p for p in problems):
                 problems.append("chưa có khung điểm")
+        if kind == CriterionKind.PENALTY and indicator and indicator != LATE_REPORTS:
+            problems.append(
+                f"tiêu chí trừ điểm chỉ đọc được “{LATE_REPORTS}” (báo cáo nộp muộn), không đọc "
+                f"“{indicator}”"
+            )
         targets = {}
         for code, column in target_columns.items():
             raw = _text(cells[column]) if column < len(cells) else ""
@@ -174,7 +180,9 @@ def parse_criteria_rows(rows: list) -> CriteriaParse:
             title=title,
             kind=kind,
             max_points=max_points,
-            indicator=indicator if kind in COMPUTED_KINDS else "",
+            indicator=indicator
+            if kind in COMPUTED_KINDS or (kind == CriterionKind.PENALTY and indicator)
+            else "",
             denominator=denominator if kind == CriterionKind.BAND else "",
             bands=bands,
             targets=targets,

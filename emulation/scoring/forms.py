@@ -8,7 +8,7 @@ from django import forms
 from provinces.spreadsheets.numbers import NumberFormatError, format_vn_number, parse_vn_number
 
 from .models import Criterion, CriterionKind
-from .rules import BandsError, bands_text, indicator_choices, parse_bands
+from .rules import LATE_REPORTS, BandsError, bands_text, indicator_choices, parse_bands
 
 DATE_FORMATS = ["%d/%m/%Y"]
 DATE_ERROR = {"invalid": "Ngày không hợp lệ: viết theo dạng ngày/tháng/năm."}
@@ -221,6 +221,13 @@ class CriterionForm(forms.ModelForm):
                 self.add_error("indicator", "Chọn chỉ tiêu số liệu của tiêu chí tính từ số liệu.")
             if not bands and "bands_text" not in self.errors:
                 self.add_error("bands_text", "Ghi khung điểm.")
+        elif kind == CriterionKind.PENALTY and data.get("indicator") in ("", LATE_REPORTS):
+            bands = []  # fed by the late reports when it names them, else scored by hand
+        elif kind == CriterionKind.PENALTY:
+            self.add_error(
+                "indicator",
+                f"Tiêu chí trừ điểm chỉ đọc được “{LATE_REPORTS}” (báo cáo nộp muộn).",
+            )
         else:
             data["indicator"], bands = "", []
         if kind != CriterionKind.BAND:

@@ -21,16 +21,24 @@ EXTRA_INDICATORS = {
 }
 
 
+# What a penalty criterion may read instead of a person's score: the member's reports of
+# the year sent after the cluster's deadline (its yearly figures, by the calendar's rule).
+LATE_REPORTS = "late_reports"
+PENALTY_INDICATORS = {
+    LATE_REPORTS: ("Số báo cáo nộp muộn so với hạn của Cụm (chỉ cho loại penalty)", "báo cáo"),
+}
+
+
 def indicator_label(code: str) -> str:
     if code in BY_CODE:
         return BY_CODE[code].label
-    return EXTRA_INDICATORS.get(code, (code, ""))[0]
+    return {**EXTRA_INDICATORS, **PENALTY_INDICATORS}.get(code, (code, ""))[0]
 
 
 def indicator_unit(code: str) -> str:
     if code in BY_CODE:
         return BY_CODE[code].unit
-    return EXTRA_INDICATORS.get(code, ("", ""))[1]
+    return {**EXTRA_INDICATORS, **PENALTY_INDICATORS}.get(code, ("", ""))[1]
 
 
 def is_known_indicator(code: str) -> bool:
@@ -38,8 +46,9 @@ def is_known_indicator(code: str) -> bool:
 
 
 def indicator_choices() -> list[tuple[str, str]]:
+    extra = {**EXTRA_INDICATORS, **PENALTY_INDICATORS}
     return [(i.code, f"{i.code} — {i.label}") for i in INDICATORS] + [
-        (code, f"{code} — {label}") for code, (label, _) in EXTRA_INDICATORS.items()
+        (code, f"{code} — {label}") for code, (label, _) in extra.items()
     ]
 
 
@@ -135,6 +144,14 @@ class Working:
     ratio: Decimal | None = None  # attainment or share, in %
     band: str = ""
     note: str = ""
+
+
+def late_penalty(criterion, *, late: list[str]) -> Working:
+    """A penalty fed by the calendar: one point per late report (`late` names them),
+    capped at the criterion's maximum; a person may still override it with a reason."""
+    count = Decimal(len(late))
+    note = "; ".join(late) if late else "không có báo cáo nộp muộn"
+    return Working(min(count, criterion.max_points), value=count, note=note)
 
 
 def compute(criterion, values: dict | None, target: Decimal | None) -> Working:

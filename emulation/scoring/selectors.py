@@ -4,7 +4,9 @@ of queries whatever the number of members and criteria."""
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from provinces.calendar.selectors import deadlines_for, submitted_late
 from provinces.models import Cluster, ClusterTerm, FiguresStatus, Province, YearlyFigures
+from provinces.organisation.dates import fmt_date
 from provinces.organisation.selectors import cluster_members
 from provinces.register.services import disbursement_totals
 
@@ -16,7 +18,16 @@ from .models import (
     ScoringAgreement,
     Target,
 )
-from .rules import Standing, Working, compute, rank, total_of, tree_problems
+from .rules import (
+    LATE_REPORTS,
+    Standing,
+    Working,
+    compute,
+    late_penalty,
+    rank,
+    total_of,
+    tree_problems,
+)
 
 LOAN_CODES = ("loans_count", "loans_amount")
 
@@ -255,6 +266,22 @@ def approved_values(members: list[Province], year: int, *, loans: bool) -> dict[
     return values
 
 
+def late_reports(members: list[Province], cluster: Cluster, year: int) -> dict[int, list[str]]:
+    """The reports each member sent after the cluster-year's deadline, named for the
+    working shown (today: the yearly figures, by the calendar's rule). Two queries."""
+    deadlines = deadlines_for(cluster, year)
+    late: dict[int, list[str]] = {m.pk: [] for m in members}
+    if deadlines is None or deadlines.figures_due is None:
+        return late
+    for record in YearlyFigures.objects.filter(province__in=members, year=year):
+        if submitted_late(record, deadlines):
+            late[record.province_id].append(
+                f"số liệu năm {year} nộp ngày {fmt_date(record.submitted_at.date())}, "
+                f"hạn {fmt_date(deadlines.figures_due)}"
+            )
+    return late
+
+
 def scoring_year(
     cluster: Cluster, year: int, *, evidence_for: Province | None = None
 ) -> ScoringYear:
@@ -282,6 +309,10 @@ def scoring_year(
     uses_loans = any(c.indicator in LOAN_CODES or c.denominator in LOAN_CODES for c in leaves)
     computed_any = any(c.is_computed for c in leaves)
     values = approved_values(members, year, loans=uses_loans) if computed_any else {}
+    fed_by_calendar = any(
+        c.kind == CriterionKind.PENALTY and c.indicator == LATE_REPORTS for c in leaves
+    )
+    late = late_reports(members, cluster, year) if fed_by_calendar else {}
     top_of = {}
     for line in data.lines:
         c = line.criterion
@@ -296,11 +327,12 @@ def scoring_year(
         column = Column(province=member, sheet=sheet)
         for c in leaves:
             score = scores.get((sheet.pk, c.pk)) if sheet else None
-            working = (
-                compute(c, values.get(member.pk), data.targets.get((c.pk, member.pk)))
-                if c.is_computed
-                else None
-            )
+            if c.is_computed:
+                working = compute(c, values.get(member.pk), data.targets.get((c.pk, member.pk)))
+            elif c.kind == CriterionKind.PENALTY and c.indicator == LATE_REPORTS:
+                working = late_penalty(c, late=late.get(member.pk, []))
+            else:
+                working = None
             column.cells[c.pk] = Cell(c, score, working, locked=agreement.locked)
         for top in data.top_groups:
             column.group_totals[top.pk] = total_of(
