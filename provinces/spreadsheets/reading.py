@@ -24,6 +24,8 @@ from typing import NamedTuple
 
 import openpyxl
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._reader import WorkSheetParser
+from openpyxl.xml.constants import SHEET_MAIN_NS
 
 from .cells import is_blank
 from .numbers import format_vn_number
@@ -138,7 +140,32 @@ def header_key(value: object) -> str:
     return " ".join(unicodedata.normalize("NFC", str(value)).split()).casefold()
 
 
+_INLINE_STRING = f"{{{SHEET_MAIN_NS}}}is"
+_RUN = f"{{{SHEET_MAIN_NS}}}r"
+_TEXT = f"{{{SHEET_MAIN_NS}}}t"
+_VALUE = f"{{{SHEET_MAIN_NS}}}v"
+
 # Raw rows ---------------------------------------------------------------------------------
+
+
+class _PlainTextParser(WorkSheetParser):
+    """openpyxl's sheet parser, reading an inline string (the cells openpyxl itself writes,
+    in the templates the portal hands out) as its plain text: the upload needs no rich-text
+    objects, and building them was a third of the time spent reading a 10,000-row file."""
+
+    def parse_cell(self, element):
+        if element.get("t") == "inlineStr":
+            inline = element.find(_INLINE_STRING)
+            parts = [] if inline is None else [inline.findtext(_TEXT) or ""]
+            if inline is not None:
+                parts += [run.findtext(_TEXT) or "" for run in inline.findall(_RUN)]
+            element.set("t", "str")
+            for child in list(element):
+                element.remove(child)
+            value = element.makeelement(_VALUE, {})
+            value.text = "".join(parts)
+            element.append(value)
+        return super().parse_cell(element)
 
 
 def _sheet_cells(sheet) -> Iterator[tuple[int, list[dict]]]:
@@ -146,11 +173,9 @@ def _sheet_cells(sheet) -> Iterator[tuple[int, list[dict]]]:
     read-only worksheet parses before padding rows to the declared dimension. These are
     the calls ReadOnlyWorksheet._cells_by_row makes (openpyxl < 4, pinned in pyproject);
     reading them directly means a cell far to the right is seen, not padded up to."""
-    from openpyxl.worksheet._reader import WorkSheetParser
-
     book = sheet.parent
     with sheet._get_source() as source:
-        parser = WorkSheetParser(
+        parser = _PlainTextParser(
             source,
             sheet._shared_strings,
             data_only=True,
