@@ -67,3 +67,19 @@ def test_the_self_scores_deadline_marks_the_to_do_overdue(people):
     todo = next(t for t in scoring_todos(snap) if t.owner.code == "14")
     assert todo.deadline == "self_scores_due"
     assert todo.is_overdue(snap.now)
+
+
+def test_the_scoring_overview_shows_the_scoring_deadlines(client, people):
+    build_agreement(year=YEAR)
+    make_deadlines(
+        "tay-bac",
+        YEAR,
+        self_scores_due=days_from_today(10),
+        cross_check_due=days_from_today(20),
+    )
+    client.force_login(people["sonla"])
+    response = client.get(reverse("scoring:overview", args=["tay-bac", YEAR]))
+    shown = response.content.decode()
+    assert 'data-testid="scoring-deadlines"' in shown
+    assert days_from_today(10).strftime("%d/%m/%Y") in shown
+    assert days_from_today(20).strftime("%d/%m/%Y") in shown

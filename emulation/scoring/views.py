@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from cluster_portal import access
 from emulation.models import AwardQuota, AwardType
+from provinces.calendar.selectors import deadlines_for
 from provinces.models import Cluster, Province
 from provinces.organisation.selectors import province_for_code
 
@@ -106,6 +107,7 @@ def _render_overview(request, data: ScoringYear, *, forms=None, status: int = 20
         "is_chair": access.is_chair(user, data.term),
         "forms": forms,
         "quotas": quotas,
+        "deadlines": deadlines_for(data.cluster, data.year),
     }
     return render(request, "scoring/overview.html", context, status=status)
 
