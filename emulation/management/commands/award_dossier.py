@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from emulation.dossiers.render import DossierIncompleteError, dossier_zip
 from emulation.dossiers.selectors import dossier_for
-from provinces.models import Cluster
+from emulation.management.arguments import cluster_argument
 
 
 class Command(BaseCommand):
@@ -20,10 +20,7 @@ class Command(BaseCommand):
         parser.add_argument("-o", "--output", required=True, help="tệp .zip sẽ tạo")
 
     def handle(self, *args, cluster: str, year: int, output: str, **options):
-        found = Cluster.objects.filter(slug=cluster).first()
-        if found is None:
-            slugs = ", ".join(Cluster.objects.order_by("slug").values_list("slug", flat=True))
-            raise CommandError(f"Không có cụm “{cluster}”. Các cụm: {slugs}.")
+        found = cluster_argument(cluster)
         if not 2000 <= year <= 2100:
             raise CommandError(f"Năm {year} không hợp lệ.")
         path = Path(output)

@@ -1,14 +1,12 @@
-from pathlib import Path
-
 from django.core.management.base import BaseCommand, CommandError
 
+from emulation.management.arguments import cluster_argument, output_path
 from emulation.reports.render import (
     render_report_html,
     render_report_pdf,
     render_report_xlsx,
 )
 from emulation.reports.selectors import cluster_report
-from provinces.models import Cluster
 from provinces.spreadsheets.numbers import format_vn_number
 
 RENDERERS = {
@@ -28,17 +26,11 @@ class Command(BaseCommand):
         parser.add_argument("-o", "--output", required=True, help="tệp kết quả")
 
     def handle(self, *args, cluster, year, format, output, **options):
-        try:
-            cluster_obj = Cluster.objects.get(slug=cluster)
-        except Cluster.DoesNotExist:
-            slugs = ", ".join(Cluster.objects.values_list("slug", flat=True))
-            raise CommandError(f"Không có cụm “{cluster}”. Các cụm: {slugs}.") from None
+        cluster_obj = cluster_argument(cluster)
         report = cluster_report(cluster=cluster_obj, year=year, user=None)
         if not report.members:
             raise CommandError(f"{cluster_obj.name} không có thành viên nào năm {year}.")
-        target = Path(output)
-        if not target.parent.is_dir():
-            raise CommandError(f"Thư mục {target.parent} không tồn tại.")
+        target = output_path(output)
         data = RENDERERS[format](report)
         target.write_bytes(data)
         state = "bản dự thảo" if report.is_draft else "số liệu đã duyệt"

@@ -3,10 +3,10 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from emulation.management.arguments import cluster_argument
 from emulation.scoring.criteria_io import MAX_ROWS, parse_criteria_rows
 from emulation.scoring.selectors import scoring_year
 from emulation.scoring.services import ScoringError, agreement_create, criteria_replace
-from provinces.models import Cluster
 from provinces.spreadsheets.reading import FileProblem, read_rows
 
 
@@ -26,11 +26,7 @@ class Command(BaseCommand):
         path = Path(file)
         if not path.is_file():
             raise CommandError(f"Không có tệp {path}.")
-        try:
-            cluster_obj = Cluster.objects.get(slug=cluster)
-        except Cluster.DoesNotExist:
-            slugs = ", ".join(Cluster.objects.values_list("slug", flat=True))
-            raise CommandError(f"Không có cụm “{cluster}”. Các cụm: {slugs}.") from None
+        cluster_obj = cluster_argument(cluster)
         if not 2000 <= year <= 2100:
             raise CommandError(f"Năm {year} không hợp lệ.")
         data = scoring_year(cluster_obj, year)

@@ -1,8 +1,8 @@
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
+from emulation.management.arguments import cluster_argument
 from emulation.rotation.services import RotationError, cluster_head_rotate
-from provinces.models import Cluster
 from provinces.organisation.selectors import province_for_code
 
 
@@ -25,11 +25,7 @@ class Command(BaseCommand):
         parser.add_argument("--user", help="tên đăng nhập ghi vào lịch sử")
 
     def handle(self, *args, cluster, to_year, vice, head, replace, user, **options):
-        try:
-            cluster_obj = Cluster.objects.get(slug=cluster)
-        except Cluster.DoesNotExist:
-            slugs = ", ".join(Cluster.objects.values_list("slug", flat=True))
-            raise CommandError(f"Không có cụm “{cluster}”. Các cụm: {slugs}.") from None
+        cluster_obj = cluster_argument(cluster)
         by = None
         if user:
             by = get_user_model().objects.filter(username=user).first()
