@@ -174,3 +174,58 @@ def test_the_admin_list_of_the_register_links_to_the_import(admin_client):
     response = admin_client.get(reverse("admin:provinces_disbursement_changelist"))
     assert response.status_code == 200
     assert f'href="{URL}"' in response.text
+
+
+def test_a_long_file_is_previewed_by_province_with_its_first_rows(client, admin_user, var_dir):
+    from provinces.register.excel import PREVIEW_ROWS
+
+    client.force_login(admin_user)
+    earlier = upload(client, csv_file(PHU_THO_ROW))
+    client.post(URL, {"token": earlier.context["token"], "confirm": "1"})
+    son_la = [["14", "htx_dev", "05/06/2024", f"HTX Bản {i}", "HTX", "10", ""] for i in range(120)]
+    rows = [*son_la, PHU_THO_ROW, ["25", "other", "06/06/2024", "HTX Mới", "HTX", "2,5", ""]]
+    response = upload(client, csv_file(*rows))
+    assert response.status_code == 200
+    report = response.context["report"]
+    shown = [row.row for row in report.shown_rows]
+    # The first rows, then the possible duplicate far down the file (row 122).
+    assert shown == [*range(2, 2 + PREVIEW_ROWS), 122]
+    html = response.text
+    assert html.count("<tr data-row=") == PREVIEW_ROWS + 1
+    assert "có thể trùng" in html
+    assert "21 dòng còn lại đều hợp lệ" in html  # 122 rows - 101 shown
+    totals = html.split('data-testid="preview-by-province"', 1)[1].split("</table>", 1)[0]
+    son_la_line = totals.split('data-province="14"', 1)[1].split("</tr>", 1)[0]
+    phu_tho_line = totals.split('data-province="25"', 1)[1].split("</tr>", 1)[0]
+    cells = [c.split(">", 1)[1].split("<", 1)[0] for c in son_la_line.split('class="num"')[1:]]
+    assert cells == ["120", "1.200", "120"]  # loans, million VND, new borrowers
+    cells = [c.split(">", 1)[1].split("<", 1)[0] for c in phu_tho_line.split('class="num"')[1:]]
+    assert cells == ["2", "102,5", "1"]
+    assert "Xác nhận nhập 122 khoản giải ngân" in html
+
+
+def test_the_confirmation_checks_the_held_rows_without_reading_the_file(
+    client, staff, var_dir, monkeypatch
+):
+    from provinces.spreadsheets import pipeline
+
+    preview = upload(client, csv_file(SON_LA_ROW, SON_LA_ROW_2))
+    [held] = stashed(var_dir)
+    assert b"HTX Ch\xc3\xa8 T\xc3\xa0 X\xc3\xb9a" in held.read_bytes()  # the rows, as read
+
+    def no_second_reading(**kwargs):
+        raise AssertionError("the confirmation read the file again")
+
+    monkeypatch.setattr(pipeline, "read_table", no_second_reading)
+    response = client.post(URL, {"token": preview.context["token"], "confirm": "1"})
+    assert response.status_code == 302
+    assert Disbursement.objects.count() == 2
+
+
+def test_a_damaged_held_table_is_refused_on_confirmation(client, staff, var_dir):
+    preview = upload(client, csv_file(SON_LA_ROW))
+    [held] = stashed(var_dir)
+    held.write_bytes(b"not the held table")
+    response = client.post(URL, {"token": preview.context["token"], "confirm": "1"}, follow=True)
+    assert "Không tìm thấy tệp đang chờ xác nhận" in response.text
+    assert not Disbursement.objects.exists()

@@ -1,13 +1,16 @@
 """Uploads held between preview and confirmation go through Django's storage API (the
 "uploads" storage), belong to one session and expire after a day."""
 
+import datetime
 import time
+from decimal import Decimal
 
 import pytest
 from django.core.files.storage import InMemoryStorage, storages
 from django.test import RequestFactory
 
 from provinces.spreadsheets import held
+from provinces.spreadsheets.reading import Table
 
 pytestmark = pytest.mark.django_db
 
@@ -77,3 +80,34 @@ def test_release_deletes_the_file(memory_storage):
     held.hold_upload(request, key="k", data=b"abc", filename="a.csv")
     held.release_upload(request, key="k")
     assert memory_storage.listdir(held.FOLDER)[1] == [] and "k" not in request.session
+
+
+# The held table -----------------------------------------------------------------------------
+
+
+def test_a_held_table_keeps_every_cell_and_its_type():
+    cells = {
+        "text": "HTX Chè Tà Xùa",
+        "count": 12,
+        "amount": 1637.5,
+        "flag": True,
+        "blank": None,
+        "moment": datetime.datetime(2024, 6, 5, 8, 30),
+        "day": datetime.date(2024, 6, 5),
+        "time": datetime.time(8, 30),
+        "span": datetime.timedelta(hours=36),
+        "exact": Decimal("43.90"),
+        "date": "một chữ “date” cũng chỉ là văn bản",  # a column named like a tag
+    }
+    table = Table(rows=[(2, cells), (7, {"text": "=1+1"})], letters={"text": "A", "count": "B"})
+    back = held.table_from_bytes(held.table_bytes(table))
+    assert back.rows == table.rows and back.letters == table.letters
+    for column, value in cells.items():
+        assert type(back.rows[0][1][column]) is type(value), column
+
+
+@pytest.mark.parametrize(
+    "data", [b"", b"not json", b'{"rows": [[2, {"a": {"nope": 1}}]], "letters": {}}', b"[1]"]
+)
+def test_a_damaged_held_table_is_not_one(data):
+    assert held.table_from_bytes(data) is None

@@ -430,3 +430,40 @@ def test_the_command_exits_non_zero_with_a_readable_message(tmp_path):
     assert result.returncode == 1
     assert "Tệp rỗng" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(("day", "refused"), [("06/06/2026", False), ("07/06/2026", True)])
+def test_the_future_starts_after_today_in_vietnam_not_in_utc(monkeypatch, day, refused):
+    # 20:00 UTC on 5 June is 03:00 on 6 June in Hà Nội: 6 June is today, 7 June is not yet.
+    evening = datetime.datetime(2026, 6, 5, 20, tzinfo=datetime.UTC)
+    monkeypatch.setattr(timezone, "now", lambda: evening)
+    report = run(csv_file(["14", "htx_dev", day, "HTX A", "HTX", "100", ""]), dry_run=True)
+    assert report.ok is not refused
+    if refused:
+        assert [(e.column, e.message) for e in report.errors] == [
+            ("date", "Ngày giải ngân 07/06/2026 chưa đến.")
+        ]
+
+
+def test_the_garbage_collector_pauses_during_an_import_and_resumes(monkeypatch):
+    import gc
+
+    from provinces.register import excel_resource
+
+    seen = []
+    before_import = excel_resource.DisbursementResource.before_import
+
+    def watching(self, dataset, **kwargs):
+        seen.append(gc.isenabled())
+        return before_import(self, dataset, **kwargs)
+
+    monkeypatch.setattr(excel_resource.DisbursementResource, "before_import", watching)
+    assert gc.isenabled()
+    assert run(csv_file(SON_LA_ROW)).saved
+    assert seen == [False] and gc.isenabled()
+    gc.disable()  # a process that turned it off keeps it off
+    try:
+        assert run(csv_file(SON_LA_ROW_2), dry_run=True).ok
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

@@ -231,6 +231,55 @@ def test_a_date_in_a_number_cell_is_an_error_naming_the_cell():
     assert error.message == "“05/06/2024” là ngày tháng, không phải số."
 
 
+# XML attacks inside the sheet ----------------------------------------------------------------
+
+
+def with_sheet_prologue(kind: Kind, prologue: str, cell: str) -> bytes:
+    """A good .xlsx whose sheet XML starts with `prologue` (a DTD) and whose first data
+    cell (the province code, as openpyxl writes it: an inline string) holds `cell`."""
+    good = xlsx(kind, kind.good)
+    source, target = io.BytesIO(good), io.BytesIO()
+    with zipfile.ZipFile(source) as zin, zipfile.ZipFile(target, "w") as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                xml = data.decode()
+                good_cell = re.search(r'<c r="A2" t="inlineStr"><is><t>[^<]*</t>', xml)[0]
+                bad_cell = good_cell.replace(">14<", f">{cell}<")
+                data = (prologue + xml.replace(good_cell, bad_cell, 1)).encode()
+            zout.writestr(item, data)
+    return target.getvalue()
+
+
+@KINDS
+def test_entity_expansion_in_the_sheet_is_refused_within_100_mb(kind):
+    """The "billion laughs": ten levels of ten references would be 10^10 characters."""
+    levels = ['<!ENTITY l0 "lol">'] + [
+        f'<!ENTITY l{n} "{f"&l{n - 1};" * 10}">' for n in range(1, 11)
+    ]
+    data = with_sheet_prologue(kind, f"<!DOCTYPE worksheet [{''.join(levels)}]>", "&l10;")
+    tracemalloc.start()
+    try:
+        report = refused(kind, data, "cuoi.xlsx")
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 100 * 1024 * 1024, f"peak {peak / 2**20:.0f} MiB"
+    [error] = report.errors
+    assert error.message.startswith("Tệp không phải là tệp Excel .xlsx hợp lệ")
+
+
+@KINDS
+def test_an_external_entity_in_the_sheet_is_never_read(kind, tmp_path):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("BI-MAT-CUA-MAY-CHU")
+    data = with_sheet_prologue(
+        kind, f'<!DOCTYPE worksheet [<!ENTITY x SYSTEM "file://{secret}">]>', "&x;"
+    )
+    report = refused(kind, data, "ngoai.xlsx")
+    assert all("BI-MAT" not in error.message for error in report.errors)
+
+
 # Python's text never reaches the user ----------------------------------------------------
 
 

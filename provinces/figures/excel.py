@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from provinces.figures.spec import BY_CODE, CODES
 from provinces.models import Cluster, Province
 from provinces.spreadsheets.pipeline import Importer, UploadReport, run_import
-from provinces.spreadsheets.reading import UPLOAD_MAX_BYTES, Layout, header_key
+from provinces.spreadsheets.reading import UPLOAD_MAX_BYTES, Layout, Table, header_key
 
 from .excel_resource import ID_COLUMNS, FiguresResource, version_key
 
@@ -159,7 +159,7 @@ class FiguresImporter(Importer):
 
 def figures_import(
     *,
-    data: bytes,
+    data: bytes | Table,
     filename: str,
     user: AbstractBaseUser | None,
     dry_run: bool,
@@ -167,7 +167,8 @@ def figures_import(
     year: int | None = None,
     expected_versions: dict[str, int | None] | None = None,
 ) -> ImportReport:
-    """Import an .xlsx or .csv of yearly figures, all or nothing.
+    """Import an .xlsx or .csv of yearly figures, all or nothing. `data` is the file, or
+    the table its preview read (`report.table`).
 
     `user` is the person importing (access rules apply, and history records them); None
     only for the command line without --user. `cluster` and `year` restrict the rows to

@@ -18,7 +18,7 @@ from decimal import Decimal
 from provinces.models import Cooperative, Fund, Province
 from provinces.spreadsheets.numbers import format_vn_number
 from provinces.spreadsheets.pipeline import Importer, UploadReport, run_import, run_import_rows
-from provinces.spreadsheets.reading import UPLOAD_MAX_BYTES, Layout
+from provinces.spreadsheets.reading import UPLOAD_MAX_BYTES, Layout, Table
 
 from .excel_resource import DisbursementResource
 
@@ -26,6 +26,9 @@ DISBURSEMENTS_UPLOAD_MAX_BYTES = UPLOAD_MAX_BYTES
 # A province's register holds tens to hundreds of loans a year; a cluster's several years
 # of history fit many times over.
 DISBURSEMENTS_IMPORT_MAX_ROWS = 10_000
+# The preview lists this many rows, then the possible duplicates after them; the totals by
+# province cover every row. 10,000 rows in full made a 4.5 MB page.
+PREVIEW_ROWS = 100
 
 COLUMNS = ("province", "fund", "date", "borrower", "borrower_type", "amount", "purpose")
 OPTIONAL_COLUMNS = ("term_months",)
@@ -75,6 +78,16 @@ class ImportRow:
 
 
 @dataclass
+class ProvinceTotal:
+    """What a file adds to one unit's register."""
+
+    province: Province
+    loans: int = 0
+    amount: Decimal = Decimal(0)
+    new_borrowers: int = 0
+
+
+@dataclass
 class DisbursementImportReport(UploadReport):
     @property
     def new_borrowers(self) -> list[Cooperative]:
@@ -93,6 +106,31 @@ class DisbursementImportReport(UploadReport):
     @property
     def possible_duplicates(self) -> list[ImportRow]:
         return [row for row in self.rows if row.possible_duplicate]
+
+    @property
+    def by_province(self) -> list[ProvinceTotal]:
+        """Loans, amount and new directory entries per unit, in the order of the file."""
+        totals: dict[int, ProvinceTotal] = {}
+        counted: set[int] = set()
+        for row in self.rows:
+            total = totals.setdefault(row.province.pk, ProvinceTotal(row.province))
+            total.loans += 1
+            total.amount += row.amount
+            if row.borrower_is_new and id(row.borrower) not in counted:
+                counted.add(id(row.borrower))
+                total.new_borrowers += 1
+        return list(totals.values())
+
+    @property
+    def shown_rows(self) -> list[ImportRow]:
+        """The rows the preview lists: the first PREVIEW_ROWS, then every possible
+        duplicate after them (the rows someone must look at)."""
+        later = [row for row in self.rows[PREVIEW_ROWS:] if row.possible_duplicate]
+        return self.rows[:PREVIEW_ROWS] + later
+
+    @property
+    def unshown_rows(self) -> int:
+        return len(self.rows) - len(self.shown_rows)
 
     def summary(self) -> str:
         text = (
@@ -138,9 +176,10 @@ class DisbursementImporter(Importer):
 
 
 def disbursements_import(
-    *, data: bytes, filename: str, user, dry_run: bool
+    *, data: bytes | Table, filename: str, user, dry_run: bool
 ) -> DisbursementImportReport:
-    """Import an .xlsx or .csv of loans into the register, all or nothing.
+    """Import an .xlsx or .csv of loans into the register, all or nothing. `data` is the
+    file, or the table its preview read (`report.table`).
 
     `user` is the person importing (access rules apply per row, and history records
     them); None only for the command line without --user. With `dry_run` everything is

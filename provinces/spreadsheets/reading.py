@@ -15,16 +15,18 @@ from __future__ import annotations
 import csv
 import io
 import logging
+import pyexpat
 import unicodedata
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import NamedTuple
+from xml.etree import ElementTree
 
 import openpyxl
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet._reader import WorkSheetParser
+from openpyxl.worksheet._reader import ROW_TAG, WorkSheetParser
 from openpyxl.xml.constants import SHEET_MAIN_NS
 
 from .cells import is_blank
@@ -143,29 +145,46 @@ def header_key(value: object) -> str:
 _INLINE_STRING = f"{{{SHEET_MAIN_NS}}}is"
 _RUN = f"{{{SHEET_MAIN_NS}}}r"
 _TEXT = f"{{{SHEET_MAIN_NS}}}t"
-_VALUE = f"{{{SHEET_MAIN_NS}}}v"
 
 # Raw rows ---------------------------------------------------------------------------------
 
 
+# The sheet's rows are parsed with the standard library's C parser, which reads a
+# 10,000-row sheet a third faster than the defusedxml pure-Python parser openpyxl uses.
+# It is as safe here: `load_workbook` has already read the sheet's prologue with
+# defusedxml (looking for the declared dimension), which refuses any entity declaration;
+# ElementTree never fetches external entities or DTDs; and expat 2.4.1 and later bound
+# entity expansion itself. With an older expat, openpyxl's own parser is kept.
+_EXPAT_IS_SAFE = pyexpat.version_info >= (2, 4, 1)
+
+
 class _PlainTextParser(WorkSheetParser):
-    """openpyxl's sheet parser, reading an inline string (the cells openpyxl itself writes,
-    in the templates the portal hands out) as its plain text: the upload needs no rich-text
-    objects, and building them was a third of the time spent reading a 10,000-row file."""
+    """openpyxl's sheet parser, reading only the rows, and an inline string (the cells
+    openpyxl itself writes, in the templates the portal hands out) as its plain text: the
+    upload needs no rich-text objects, and building them was a third of the time spent
+    reading a 10,000-row file."""
+
+    def parse(self):
+        if not _EXPAT_IS_SAFE:
+            yield from super().parse()
+            return
+        for _, element in ElementTree.iterparse(self.source):  # noqa: S314 (see above)
+            if element.tag == ROW_TAG:
+                row = self.parse_row(element)
+                element.clear()
+                yield row
 
     def parse_cell(self, element):
-        if element.get("t") == "inlineStr":
-            inline = element.find(_INLINE_STRING)
-            parts = [] if inline is None else [inline.findtext(_TEXT) or ""]
-            if inline is not None:
-                parts += [run.findtext(_TEXT) or "" for run in inline.findall(_RUN)]
-            element.set("t", "str")
-            for child in list(element):
-                element.remove(child)
-            value = element.makeelement(_VALUE, {})
-            value.text = "".join(parts)
-            element.append(value)
-        return super().parse_cell(element)
+        if element.get("t") != "inlineStr":
+            return super().parse_cell(element)
+        del element.attrib["t"]  # read as an empty cell: its place and style ...
+        cell = super().parse_cell(element)
+        inline = element.find(_INLINE_STRING)
+        if inline is not None:  # ... then its text, as openpyxl's Text.content joins it
+            parts = [inline.findtext(_TEXT) or ""]
+            parts += [run.findtext(_TEXT) or "" for run in inline.findall(_RUN)]
+            cell["value"], cell["data_type"] = "".join(parts), "s"
+        return cell
 
 
 def _sheet_cells(sheet) -> Iterator[tuple[int, list[dict]]]:

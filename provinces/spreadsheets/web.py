@@ -1,9 +1,10 @@
 """The upload pipeline on a web page: upload -> preview (a dry run, nothing saved) ->
 confirm (the real import, everything checked again) or cancel.
 
-Between preview and confirmation the bytes are held through Django's storage API
-(`held.py`) under a random token kept in the session; a confirmation must present that
-token, for the same scope (say, the cluster-year of the page), within a day. Each import
+Between preview and confirmation the table the preview read is held through Django's
+storage API (`held.py`) under a random token kept in the session; a confirmation must
+present that token, for the same scope (say, the cluster-year of the page), within a day,
+and its rows are checked again against the database as it is then. Each import
 page is an `UploadFlow` subclass naming its importer, template and what it checks again.
 """
 
@@ -19,8 +20,8 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .held import held_upload, hold_upload, release_upload
-from .pipeline import UploadReport
+from .held import held_upload, hold_upload, release_upload, table_bytes, table_from_bytes
+from .pipeline import UploadReport, collector_paused
 from .reading import UPLOAD_MAX_BYTES, FileProblem, check_filename, check_upload_size
 
 
@@ -74,6 +75,10 @@ class UploadFlow:
     # The flow ---------------------------------------------------------------------------
 
     def handle(self) -> HttpResponse:
+        with collector_paused():  # the import, and the page that shows its thousands of rows
+            return self._handle()
+
+    def _handle(self) -> HttpResponse:
         request = self.request
         if request.method == "POST" and "confirm" in request.POST:
             return self._confirm()
@@ -104,7 +109,7 @@ class UploadFlow:
             context["token"] = hold_upload(
                 request,
                 key=self.session_key,
-                data=data,
+                data=table_bytes(report.table),
                 filename=upload.name,
                 scope=self.scope,
                 **self.facts(report),
@@ -114,7 +119,8 @@ class UploadFlow:
     def _confirm(self) -> HttpResponse:
         request = self.request
         held = held_upload(request, key=self.session_key, token=request.POST.get("token", ""))
-        if held is None or held[0].get("scope") != self.scope:
+        table = table_from_bytes(held[1]) if held is not None else None
+        if table is None or held[0].get("scope") != self.scope:
             messages.error(
                 request,
                 _(
@@ -123,9 +129,9 @@ class UploadFlow:
                 ),
             )
             return redirect(request.path)
-        facts, data = held
+        facts = held[0]
         report = self.run(
-            data=data,
+            data=table,
             filename=facts["filename"],
             user=request.user,
             dry_run=False,
