@@ -193,6 +193,7 @@ def test_a_long_file_is_previewed_by_province_with_its_first_rows(client, admin_
     html = response.text
     assert html.count("<tr data-row=") == PREVIEW_ROWS + 1
     assert "có thể trùng" in html
+    assert html.count('data-testid="preview-more"') == 1
     assert "21 dòng còn lại đều hợp lệ" in html  # 122 rows - 101 shown
     totals = html.split('data-testid="preview-by-province"', 1)[1].split("</table>", 1)[0]
     son_la_line = totals.split('data-province="14"', 1)[1].split("</tr>", 1)[0]

@@ -93,3 +93,31 @@ def test_desktop_pages_fit_too(live_server, browser, article_year, name, screens
         assert sizes["document"] <= sizes["viewport"], sizes
     finally:
         context.close()
+
+
+def test_the_loan_import_preview_fits_a_phone(live_server, browser, article_year, tmp_path):
+    """The preview of a long file: totals by province, the first rows, the confirm button."""
+    lines = ["province,fund,date,borrower,borrower_type,amount,purpose"]
+    lines += [
+        f'{"25" if i % 3 else "14"},htx_dev,05/06/2023,HTX Thử nghiệm số {i},HTX,"1.250,5",'
+        "Mua máy sấy nông sản"
+        for i in range(130)
+    ]
+    upload = tmp_path / "so-giai-ngan.csv"
+    upload.write_text("\n".join(lines), encoding="utf-8")
+    context, page = open_as_chair(browser, live_server, WIDTHS["phone"])
+    try:
+        page.goto(f"{live_server.url}/disbursements/import/")
+        page.locator("input[type=file]").set_input_files(str(upload))
+        page.get_by_role("button", name="Kiểm tra và xem trước").click()
+        totals = page.get_by_test_id("preview-by-province")
+        totals.wait_for()
+        assert totals.locator("tfoot").inner_text().split() == ["Cộng", "130", "162.565", "130"]
+        # The totals fit their card: nothing of them is scrolled out of sight.
+        assert totals.evaluate("t => t.parentElement.scrollWidth <= t.parentElement.clientWidth")
+        sizes = overflow(page)
+        assert sizes["document"] <= sizes["viewport"], sizes
+        assert broken_numbers(page) == []
+        assert page.get_by_test_id("confirm-import").is_visible()
+    finally:
+        context.close()
