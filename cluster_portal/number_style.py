@@ -41,6 +41,23 @@ def format_number(value, decimals: int = 0) -> str:
     return text.replace(",", "\u2009").replace(".", ",").replace("\u2009", ".")
 
 
+def format_exact(value) -> str:
+    """Every decimal the value has and none added: 11084 → "11.084", Decimal("1637.50") →
+    "1.637,5", 0.25 → "0,25". For counts, amounts people typed and messages quoting them;
+    a figure of the data dictionary is shown with its own decimals (`format_number`).
+    Empty for None or what is not a number."""
+    if value is None or isinstance(value, bool):
+        return ""
+    try:
+        number = value if isinstance(value, Decimal) else Decimal(str(value))
+    except (InvalidOperation, ValueError, TypeError):
+        return ""
+    if not number.is_finite():
+        return ""
+    exponent = number.normalize().as_tuple().exponent
+    return format_number(number, max(0, -exponent))
+
+
 def format_percent(value, *, decimals: int = PERCENT_DECIMALS, signed: bool = False) -> str:
     """69.64 → "69,6 %"; signed: "+12,5 %", "−3,0 %", "0,0 %" (non-breaking space)."""
     rounded = round_half_up(value, decimals)

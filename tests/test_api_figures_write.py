@@ -8,9 +8,9 @@ import pytest
 from django.db import transaction
 from django.urls import reverse
 
+from cluster_portal.number_style import format_exact
 from provinces.figures.spec import CODES
 from provinces.models import FiguresStatus, YearlyFigures
-from provinces.spreadsheets.numbers import format_vn_number
 from tests.api_support import API, bearer, token_for
 from tests.factories import GOOD_VALUES, make_figures
 
@@ -193,7 +193,7 @@ def test_bad_json_and_wrong_types_are_refused_without_a_500(client, token):
 
 
 def _typed(values: dict) -> dict:
-    return {code: format_vn_number(value) for code, value in values.items()}
+    return {code: format_exact(value) for code, value in values.items()}
 
 
 def _state() -> tuple:

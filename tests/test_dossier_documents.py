@@ -9,12 +9,12 @@ from django.test import TestCase
 from docx import Document as open_docx
 from docx.shared import Mm
 
+from cluster_portal.number_style import format_exact
 from emulation.dossiers.render import DossierIncompleteError, dossier_files, dossier_zip
 from emulation.dossiers.selectors import dossier_for
 from emulation.models import AchievementReport, Nomination
 from provinces.models import Cluster, YearlyFigures
 from provinces.organisation.selectors import province_for_code
-from provinces.spreadsheets.numbers import format_vn_number
 from tests.dossier_helpers import YEAR, docx_text, patch_scoring, pdf_text, seed_demo_year
 
 NOMINEES = [
@@ -128,8 +128,8 @@ class DemoDossierTests(TestCase):
             self.assertIn("Đề nghị tặng Cờ thi đua", text)
             self.assertIn("đạt 96 điểm (thang điểm 100", text)
             self.assertIn("xếp thứ 1/7 Liên minh HTX tỉnh thành viên", text)
-            self.assertIn(f"Tổng số HTX (cuối năm) HTX {format_vn_number(figures.htx_total)}", text)
-            self.assertIn(f"{format_vn_number(loans.count)} /", text)
+            self.assertIn(f"Tổng số HTX (cuối năm) HTX {format_exact(figures.htx_total)}", text)
+            self.assertIn(f"{format_exact(loans.count)} /", text)
             self.assertIn("Tham mưu cho Tỉnh ủy", text)  # the province's own text
             self.assertIn("CHỦ TỊCH", text)
             self.assertIn(SIGNER, text)

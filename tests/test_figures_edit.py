@@ -3,9 +3,9 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from cluster_portal.number_style import format_exact
 from provinces.figures.spec import CODES
 from provinces.models import YearlyFigures
-from provinces.spreadsheets.numbers import format_vn_number
 from tests.factories import GOOD_VALUES, make_figures
 
 pytestmark = pytest.mark.django_db
@@ -17,7 +17,7 @@ def typed(**changes) -> dict:
     """The form as a person fills it in: Vietnamese-formatted text."""
     values = {**GOOD_VALUES, **changes}
     return {
-        code: value if isinstance(value, str) else format_vn_number(value)
+        code: value if isinstance(value, str) else format_exact(value)
         for code, value in values.items()
     }
 

@@ -3,7 +3,8 @@ from decimal import Decimal
 import pytest
 from django.utils import translation
 
-from provinces.spreadsheets.numbers import NumberFormatError, format_vn_number, parse_vn_number
+from cluster_portal.number_style import format_exact
+from provinces.spreadsheets.numbers import NumberFormatError, parse_vn_number
 
 
 @pytest.mark.parametrize(
@@ -36,12 +37,17 @@ def test_integers_must_be_whole():
         parse_vn_number("12,5", integer=True)
 
 
-def test_it_formats_without_trailing_zeros():
-    with translation.override("vi"):
-        assert format_vn_number(Decimal("1637.50")) == "1.637,5"
-        assert format_vn_number(Decimal("177.00")) == "177"
-        assert format_vn_number(11084) == "11.084"
-        assert format_vn_number(Decimal("-43.70")) == "-43,7"
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_it_formats_without_trailing_zeros_in_either_language(language):
+    # Vietnamese documents and messages: the English page keeps the Vietnamese figures.
+    with translation.override(language):
+        assert format_exact(Decimal("1637.50")) == "1.637,5"
+        assert format_exact(Decimal("177.00")) == "177"
+        assert format_exact(11084) == "11.084"
+        assert format_exact(Decimal("-43.70")) == "-43,7"
+        assert format_exact(0.25) == "0,25"
+        assert format_exact(Decimal("1E+3")) == "1.000"
+    assert [format_exact(v) for v in (None, True, "abc", float("nan"))] == ["", "", "", ""]
 
 
 @pytest.mark.parametrize("text", ["９４８", "9٥0", "٩٤٨", "1.２５0", "1,５"])

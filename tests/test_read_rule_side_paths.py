@@ -18,8 +18,8 @@ import pypdf
 import pytest
 from django.urls import reverse
 
+from cluster_portal.number_style import format_exact
 from provinces.models import FiguresStatus
-from provinces.spreadsheets.numbers import format_vn_number
 from tests.factories import make_figures
 
 pytestmark = pytest.mark.django_db
@@ -122,7 +122,7 @@ def text_of(response) -> str:
 
 
 def spellings(number: int) -> list[str]:
-    return [str(number), format_vn_number(number)]
+    return [str(number), format_exact(number)]
 
 
 def forbidden_for(persona: str) -> list[int]:
@@ -164,7 +164,7 @@ def test_the_chair_and_admins_see_every_state_marked(planted, login, persona):
     client = login(persona)
     page = client.get(reverse("reports:page", args=["tay-bac", 2024])).text
     for _, value in PLANTED_2024.values():
-        assert format_vn_number(value) in page
+        assert format_exact(value) in page
     assert "(bản nháp)" in page and "(đã nộp)" in page
 
 
@@ -174,7 +174,7 @@ def test_a_draft_report_names_the_members_whose_figures_are_withheld(planted, lo
     for name in ("Lai Châu", "Yên Bái", "Lào Cai", "Hòa Bình"):
         assert name in note
     assert "Sơn La" not in note  # its own draft is shown to it
-    assert format_vn_number(911111) in page
+    assert format_exact(911111) in page
 
 
 def test_the_previous_year_of_a_merged_unit_names_what_is_withheld(planted, login):

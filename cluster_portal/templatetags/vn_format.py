@@ -6,7 +6,7 @@ from decimal import Decimal
 from django import template
 from django.utils import timezone
 
-from cluster_portal.number_style import format_number, format_percent
+from cluster_portal.number_style import format_exact, format_number, format_percent
 
 register = template.Library()
 
@@ -38,15 +38,12 @@ def year(value) -> str:
 
 @register.filter
 def vn_number(value) -> str:
-    """11084 -> "11.084", Decimal("1637.50") -> "1.637,5"; empty for None. For a figure of
-    the data dictionary use the `figure` filter of figures_format instead: it has fixed
-    decimals."""
+    """11084 -> "11.084", Decimal("1637.50") -> "1.637,5"; empty for None (number_style.
+    format_exact). For a figure of the data dictionary use the `figure` filter of
+    figures_format instead: it has fixed decimals."""
     if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
         return "" if value is None else str(value)
-    if isinstance(value, int):
-        return format_number(value, 0)
-    exponent = Decimal(str(value)).normalize().as_tuple().exponent
-    return format_number(value, max(0, -exponent) if isinstance(exponent, int) else 0)
+    return format_exact(value)
 
 
 @register.filter

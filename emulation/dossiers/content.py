@@ -12,9 +12,9 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from cluster_portal.number_style import format_exact
 from cluster_portal.templatetags.vn_format import nd30_date
 from provinces.models import Cluster, fold_accents
-from provinces.spreadsheets.numbers import format_vn_number
 
 MOTTO = ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc")
 VCA = "LIÊN MINH HTX VIỆT NAM"
@@ -113,17 +113,17 @@ def points(value: Decimal | None) -> str:
     if value is None:
         return ""
     rounded = Decimal(value).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
-    return ("−" if rounded < 0 else "") + format_vn_number(abs(rounded))
+    return ("−" if rounded < 0 else "") + format_exact(abs(rounded))
 
 
 def money(value) -> str:
     if value is None:
         return ""
-    return format_vn_number(Decimal(value).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+    return format_exact(Decimal(value).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
 
 
 def count(value) -> str:
-    return "" if value is None else format_vn_number(value)
+    return "" if value is None else format_exact(value)
 
 
 def percent(value: Decimal | None, *, signed: bool = False) -> str:
@@ -131,7 +131,7 @@ def percent(value: Decimal | None, *, signed: bool = False) -> str:
         return ""
     rounded = Decimal(value).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
     sign = "+" if signed and rounded > 0 else ("−" if rounded < 0 else "")
-    return f"{sign}{format_vn_number(abs(rounded))} %"
+    return f"{sign}{format_exact(abs(rounded))} %"
 
 
 def two_digits(n: int) -> str:

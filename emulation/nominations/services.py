@@ -17,12 +17,11 @@ from django.utils import timezone
 
 from cluster_portal import access
 from cluster_portal.locking import STALE_HINT
-from cluster_portal.number_style import round_half_up
+from cluster_portal.number_style import format_exact, round_half_up
 from emulation.models import AwardQuota, AwardType, Nomination, NominationStatus, VoteRule
 from provinces.models import BorrowerKind, Cluster, ClusterMembership, Province
 from provinces.organisation.dates import fmt_date
 from provinces.register.services import borrower_find_or_create
-from provinces.spreadsheets.numbers import format_vn_number
 
 DEFAULT_THRESHOLD_PERCENT = 50
 
@@ -63,7 +62,7 @@ def vote_passes(votes_for: int, votes_present: int, threshold_percent: int) -> b
 
 
 def _percent(votes_for: int, votes_present: int) -> str:
-    return format_vn_number(round_half_up(Decimal(votes_for * 100) / votes_present, 1))
+    return format_exact(round_half_up(Decimal(votes_for * 100) / votes_present, 1))
 
 
 # Helpers ---------------------------------------------------------------------------------

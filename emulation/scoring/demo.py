@@ -7,10 +7,10 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.contrib.auth import get_user_model
 
+from cluster_portal.number_style import format_exact
 from emulation.models import Nomination
 from provinces.models import Cluster
 from provinces.organisation.selectors import cluster_members
-from provinces.spreadsheets.numbers import format_vn_number
 
 from .criteria_io import parse_criteria_rows
 from .models import ScoringAgreement
@@ -182,8 +182,8 @@ def _carry_ranking_into_nominations(data) -> None:
         if standing is not None:
             nomination.achievements = (
                 f"Xếp thứ {standing.rank}/{len(standings)} trong bảng chấm điểm thi đua năm "
-                f"{data.year} của Cụm, tổng điểm {format_vn_number(standing.total)}/"
-                f"{format_vn_number(data.agreement.total_points)}."
+                f"{data.year} của Cụm, tổng điểm {format_exact(standing.total)}/"
+                f"{format_exact(data.agreement.total_points)}."
             )
             nomination.save(update_fields=["achievements"])
 

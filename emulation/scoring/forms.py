@@ -5,7 +5,8 @@ from decimal import Decimal, InvalidOperation
 
 from django import forms
 
-from provinces.spreadsheets.numbers import NumberFormatError, format_vn_number, parse_vn_number
+from cluster_portal.number_style import format_exact
+from provinces.spreadsheets.numbers import NumberFormatError, parse_vn_number
 
 from .models import Criterion, CriterionKind
 from .rules import LATE_REPORTS, BandsError, bands_text, indicator_choices, parse_bands
@@ -246,7 +247,7 @@ class TargetsForm(forms.Form):
                 self.fields[name] = TargetField(label=f"{c.number} — {m.name}")
                 value = targets.get((c.pk, m.pk))
                 if value is not None:
-                    self.initial[name] = format_vn_number(value)
+                    self.initial[name] = format_exact(value)
                 self.keys.append((name, c.pk, m.pk))
         _style(self)
 

@@ -6,8 +6,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+from cluster_portal.number_style import format_exact
 from provinces.figures.spec import BY_CODE, INDICATORS
-from provinces.spreadsheets.numbers import format_vn_number
 
 from .models import COMPUTED_KINDS, TIE_BREAKS, CriterionKind
 
@@ -94,8 +94,8 @@ def parse_bands(text: str) -> list[list]:
 def bands_text(bands: list) -> str:
     parts = []
     for minimum, points in bands or []:
-        head = "còn lại" if minimum is None else f"≥ {format_vn_number(Decimal(minimum))}"
-        parts.append(f"{head}: {format_vn_number(Decimal(points))}")
+        head = "còn lại" if minimum is None else f"≥ {format_exact(Decimal(minimum))}"
+        parts.append(f"{head}: {format_exact(Decimal(points))}")
     return "; ".join(parts)
 
 
@@ -106,7 +106,7 @@ def band_points(bands: list, value: Decimal, *, unit: str = "") -> tuple[Decimal
         if minimum is None or value >= Decimal(minimum):
             if minimum is None:
                 return Decimal(points), "còn lại"
-            return Decimal(points), f"≥ {format_vn_number(Decimal(minimum))}{unit}"
+            return Decimal(points), f"≥ {format_exact(Decimal(minimum))}{unit}"
     return None
 
 
@@ -117,14 +117,14 @@ def bands_problems(bands: list, max_points: Decimal, *, percent: bool) -> list[s
     for _minimum, points in bands:
         if Decimal(points) > max_points:
             problems.append(
-                f"mức {format_vn_number(Decimal(points))} điểm vượt điểm tối đa "
-                f"{format_vn_number(max_points)}"
+                f"mức {format_exact(Decimal(points))} điểm vượt điểm tối đa "
+                f"{format_exact(max_points)}"
             )
     lowest = bands[-1][0]
     if lowest is not None and Decimal(lowest) > 0:
         unit = " %" if percent else ""
         problems.append(
-            f"các mức không phủ mọi giá trị: giá trị dưới {format_vn_number(Decimal(lowest))}"
+            f"các mức không phủ mọi giá trị: giá trị dưới {format_exact(Decimal(lowest))}"
             f"{unit} chưa có điểm (thêm mức “còn lại”)"
         )
     return problems
@@ -199,9 +199,9 @@ def points_problem(points: Decimal, max_points: Decimal) -> str | None:
     if points < 0:
         return "Điểm không được âm."
     if points > max_points:
-        return f"Điểm {format_vn_number(points)} vượt điểm tối đa {format_vn_number(max_points)}."
+        return f"Điểm {format_exact(points)} vượt điểm tối đa {format_exact(max_points)}."
     if (points / HALF) % 1:
-        return f"Điểm {format_vn_number(points)} không hợp lệ: chấm theo bước 0,5 điểm."
+        return f"Điểm {format_exact(points)} không hợp lệ: chấm theo bước 0,5 điểm."
     return None
 
 
@@ -229,8 +229,8 @@ def tree_problems(
     leaf_sum = sum((c.max_points for c in scored), Decimal(0))
     if leaf_sum != total:
         problems.append(
-            f"Tổng điểm tối đa của các tiêu chí là {format_vn_number(leaf_sum)}, khác tổng "
-            f"điểm đã công bố {format_vn_number(total)}."
+            f"Tổng điểm tối đa của các tiêu chí là {format_exact(leaf_sum)}, khác tổng "
+            f"điểm đã công bố {format_exact(total)}."
         )
     for c in criteria:
         own = children.get(c.pk, [])
@@ -249,8 +249,8 @@ def tree_problems(
                 x.kind not in (CriterionKind.BONUS, CriterionKind.PENALTY) for x in own
             ):
                 problems.append(
-                    f"Nhóm {c.number}: điểm tối đa {format_vn_number(c.max_points)} khác tổng "
-                    f"các tiêu chí con {format_vn_number(inner)}."
+                    f"Nhóm {c.number}: điểm tối đa {format_exact(c.max_points)} khác tổng "
+                    f"các tiêu chí con {format_exact(inner)}."
                 )
             continue
         if own:

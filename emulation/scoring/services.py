@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from cluster_portal.number_style import format_exact
 from emulation.models import AwardQuota, AwardType, Nomination, NominationStatus
 from emulation.nominations.services import (
     NominationError,
@@ -17,7 +18,6 @@ from emulation.nominations.services import (
 )
 from provinces.models import Cluster, Province
 from provinces.organisation.dates import fmt_date
-from provinces.spreadsheets.numbers import format_vn_number
 
 from .criteria_io import CriteriaParse
 from .models import (
@@ -394,8 +394,8 @@ def ranking_propose(
         standing = column.standing
         text = (
             f"Xếp thứ {standing.rank}/{count} trong bảng chấm điểm thi đua năm {data.year} của "
-            f"Cụm, tổng điểm {format_vn_number(standing.total)}/"
-            f"{format_vn_number(agreement.total_points)}."
+            f"Cụm, tổng điểm {format_exact(standing.total)}/"
+            f"{format_exact(agreement.total_points)}."
         )
         try:
             nomination = nomination_propose(

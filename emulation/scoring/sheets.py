@@ -12,8 +12,8 @@ from pathlib import PurePath
 from django.db import transaction
 from django.utils import timezone
 
+from cluster_portal.number_style import format_exact
 from provinces.models import Province
-from provinces.spreadsheets.numbers import format_vn_number
 
 from .models import (
     EVIDENCE_EXTENSIONS,
@@ -149,8 +149,8 @@ def sheet_cross_check(
             _check_points(criterion, points)
             if points != own and not reason:
                 raise ScoringError(
-                    f"Tiêu chí {criterion.number}: Cụm chấm {format_vn_number(points)} khác điểm "
-                    f"tự chấm {format_vn_number(own) if own is not None else '(chưa có)'}: "
+                    f"Tiêu chí {criterion.number}: Cụm chấm {format_exact(points)} khác điểm "
+                    f"tự chấm {format_exact(own) if own is not None else '(chưa có)'}: "
                     "ghi lý do."
                 )
         score = scores.get(criterion_id) or Score(sheet=sheet, criterion=criterion)
@@ -251,7 +251,7 @@ def evidence_problem(name: str, size: int, head: bytes) -> str | None:
             "(DOC, DOCX, XLS, XLSX, PPT, PPTX, ODT, ODS)."
         )
     if size > EVIDENCE_MAX_BYTES:
-        mb = format_vn_number(Decimal(EVIDENCE_MAX_BYTES // (1024 * 1024)))
+        mb = format_exact(Decimal(EVIDENCE_MAX_BYTES // (1024 * 1024)))
         return f"Tệp “{name}” vượt giới hạn {mb} MB."
     if size == 0:
         return f"Tệp “{name}” rỗng."

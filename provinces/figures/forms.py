@@ -3,9 +3,10 @@ from decimal import Decimal
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
+from cluster_portal.number_style import format_exact
 from provinces.figures.spec import BY_CODE, CODES, by_section
 from provinces.models import YearlyFigures
-from provinces.spreadsheets.numbers import NumberFormatError, format_vn_number, parse_vn_number
+from provinces.spreadsheets.numbers import NumberFormatError, parse_vn_number
 
 
 class VietnameseNumberField(forms.Field):
@@ -39,7 +40,7 @@ class VietnameseNumberField(forms.Field):
         return number
 
     def prepare_value(self, value):
-        return format_vn_number(value) if isinstance(value, int | Decimal) else value
+        return format_exact(value) if isinstance(value, int | Decimal) else value
 
 
 class FiguresForm(forms.ModelForm):

@@ -5,7 +5,7 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from cluster_portal.number_style import round_half_up
+from cluster_portal.number_style import format_exact, round_half_up
 from provinces.figures.aggregation import percent_change
 from provinces.figures.spec import (
     BY_CODE,
@@ -17,7 +17,6 @@ from provinces.figures.spec import (
     PART_OF_WHOLE,
     PROFIT_LE_REVENUE,
 )
-from provinces.spreadsheets.numbers import format_vn_number
 
 
 def _label(code: str) -> str:
@@ -40,14 +39,14 @@ def figures_errors(values: dict, *, province, year: int | None, today: datetime.
         if value is None or BY_CODE[code].may_be_negative:
             continue
         if value < 0:
-            add(code, f"{_label(code)} không được âm (đã nhập {format_vn_number(value)}).")
+            add(code, f"{_label(code)} không được âm (đã nhập {format_exact(value)}).")
     for part, whole in PART_OF_WHOLE + PROFIT_LE_REVENUE:
         part_value, whole_value = values.get(part), values.get(whole)
         if part_value is not None and whole_value is not None and part_value > whole_value:
             add(
                 part,
-                f"{_label(part)} ({format_vn_number(part_value)}) không được lớn hơn "
-                f"{BY_CODE[whole].label_in_sentence} ({format_vn_number(whole_value)}).",
+                f"{_label(part)} ({format_exact(part_value)}) không được lớn hơn "
+                f"{BY_CODE[whole].label_in_sentence} ({format_exact(whole_value)}).",
             )
     if year is not None:
         if year > today.year:
@@ -78,10 +77,10 @@ def figures_warnings(values: dict, previous: dict | None) -> list[FiguresWarning
             warnings.append(
                 FiguresWarning(
                     members,
-                    f"{_label(members)} ({format_vn_number(values[members])}) thấp hơn mức tối "
+                    f"{_label(members)} ({format_exact(values[members])}) thấp hơn mức tối "
                     f"thiểu theo luật: {minimum} thành viên mỗi {kind} × "
-                    f"{format_vn_number(values[total])} {kind} = "
-                    f"{format_vn_number(minimum * values[total])}.",
+                    f"{format_exact(values[total])} {kind} = "
+                    f"{format_exact(minimum * values[total])}.",
                 )
             )
     if previous:
@@ -91,12 +90,12 @@ def figures_warnings(values: dict, previous: dict | None) -> list[FiguresWarning
             if change is None:
                 continue
             if abs(change) > Decimal(str(CHANGE_WARNING_RATIO)) * 100:
-                percent = format_vn_number(round_half_up(change, 1))
+                percent = format_exact(round_half_up(change, 1))
                 warnings.append(
                     FiguresWarning(
                         code,
                         f"{_label(code)} thay đổi {percent} % so "
-                        f"với năm trước ({format_vn_number(before)} → {format_vn_number(now)}).",
+                        f"với năm trước ({format_exact(before)} → {format_exact(now)}).",
                     )
                 )
     if all(values[code] == 0 for code in CODES):

@@ -15,8 +15,8 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
+from cluster_portal.number_style import format_exact
 from provinces.models import Cooperative, Fund, Province
-from provinces.spreadsheets.numbers import format_vn_number
 from provinces.spreadsheets.pipeline import Importer, UploadReport, run_import, run_import_rows
 from provinces.spreadsheets.reading import UPLOAD_MAX_BYTES, Layout, Table
 
@@ -134,14 +134,14 @@ class DisbursementImportReport(UploadReport):
 
     def summary(self) -> str:
         text = (
-            f"{format_vn_number(len(self.rows))} khoản giải ngân, tổng "
-            f"{format_vn_number(self.total_amount)} triệu đồng"
+            f"{format_exact(len(self.rows))} khoản giải ngân, tổng "
+            f"{format_exact(self.total_amount)} triệu đồng"
         )
         new = len(self.new_borrowers)
         if self.saved:
-            added = f"; đã thêm {format_vn_number(new)} đơn vị vay mới vào danh bạ" if new else ""
+            added = f"; đã thêm {format_exact(new)} đơn vị vay mới vào danh bạ" if new else ""
             return f"Đã nhập {text}{added}."
-        added = f"; sẽ thêm {format_vn_number(new)} đơn vị vay mới vào danh bạ" if new else ""
+        added = f"; sẽ thêm {format_exact(new)} đơn vị vay mới vào danh bạ" if new else ""
         return f"Chạy thử, chưa lưu gì: {text}{added}."
 
 

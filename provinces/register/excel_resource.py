@@ -31,6 +31,7 @@ from import_export import fields, widgets
 from import_export.instance_loaders import BaseInstanceLoader
 
 from cluster_portal import access
+from cluster_portal.number_style import format_exact
 from provinces.models import (
     BorrowerKind,
     ClusterMembership,
@@ -43,7 +44,6 @@ from provinces.models import (
 from provinces.organisation.dates import fmt_date
 from provinces.organisation.selectors import terms_of
 from provinces.spreadsheets import cells
-from provinces.spreadsheets.numbers import format_vn_number
 from provinces.spreadsheets.pipeline import BulkHistoryResource
 
 CHANGE_REASON = "Nhập sổ giải ngân từ tệp Excel/CSV"
@@ -302,8 +302,7 @@ class DisbursementResource(BulkHistoryResource):
             self.errors["borrower"] = "Chưa nhập tên đơn vị vay."
         elif len(name) > limit:
             self.errors["borrower"] = (
-                f"Tên đơn vị vay dài {format_vn_number(len(name))} ký tự, quá giới hạn "
-                f"{limit} ký tự."
+                f"Tên đơn vị vay dài {format_exact(len(name))} ký tự, quá giới hạn {limit} ký tự."
             )
             return ""
         return name

@@ -13,7 +13,9 @@ import math
 import re
 from decimal import Decimal, InvalidOperation
 
-from .numbers import NumberFormatError, format_vn_number, is_ascii_digits, parse_vn_number
+from cluster_portal.number_style import format_exact
+
+from .numbers import NumberFormatError, is_ascii_digits, parse_vn_number
 
 # The bounds of the web forms: PostgreSQL integers, Decimal(14, 2).
 MAX_COUNT = 2_000_000_000
@@ -27,7 +29,7 @@ def shown(value: object) -> str:
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
     if isinstance(value, int | float | Decimal):
-        return format_vn_number(value)
+        return format_exact(value)
     if isinstance(value, datetime.datetime | datetime.date):
         return value.strftime("%d/%m/%Y")
     return str(value)
@@ -74,12 +76,12 @@ def number(value: object, *, integer: bool) -> int | Decimal:
         if result != result.to_integral_value():
             raise ValueError(f"“{shown(value)}” phải là số nguyên.")
         if abs(result) > MAX_COUNT:
-            raise ValueError(f"Số {format_vn_number(result)} quá lớn.")
+            raise ValueError(f"Số {format_exact(result)} quá lớn.")
         return int(result)
     if result != result.quantize(Decimal("0.01")):
         raise ValueError(f"“{shown(value)}”: nhập tối đa 2 chữ số sau dấu phẩy.")
     if abs(result) >= MAX_MONEY:
-        raise ValueError(f"Số {format_vn_number(result)} quá lớn.")
+        raise ValueError(f"Số {format_exact(result)} quá lớn.")
     return result
 
 

@@ -10,7 +10,8 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.management.base import CommandError
 
-from .numbers import format_vn_number
+from cluster_portal.number_style import format_exact
+
 from .pipeline import UploadReport
 from .reading import FileProblem, check_upload_size
 
@@ -52,7 +53,7 @@ def run_command_import(
         for error in report.errors:
             command.stderr.write(str(error) if error.row is not None else f"Cả tệp: {error}")
         raise CommandError(
-            f"Không nhập gì: tệp {path.name} có {format_vn_number(len(report.errors))} lỗi "
+            f"Không nhập gì: tệp {path.name} có {format_exact(len(report.errors))} lỗi "
             "(liệt kê ở trên). Không có thay đổi nào được lưu."
         )
     return report

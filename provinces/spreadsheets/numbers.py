@@ -11,8 +11,6 @@ Python's regular expressions and `str.isdigit()` accept) is not a number here.
 import re
 from decimal import Decimal, InvalidOperation
 
-from django.utils import formats
-
 _PLAIN = re.compile(r"^[0-9]+\Z")
 _GROUPED = re.compile(r"^[0-9]{1,3}(\.[0-9]{3})+\Z")
 
@@ -65,16 +63,3 @@ def _bad(raw: str) -> str:
 def is_ascii_digits(text: str) -> bool:
     """ "2024" yes; "２０２４", "٢٠٢٤" or "" no (unlike str.isdigit())."""
     return bool(_PLAIN.match(text))
-
-
-def format_vn_number(value: Decimal | int | float | None) -> str:
-    """11084 -> "11.084"; Decimal("1637.50") -> "1.637,5" (no trailing zeros)."""
-    if value is None:
-        return ""
-    if isinstance(value, float):
-        value = Decimal(str(value))
-    if isinstance(value, Decimal):
-        value = (
-            value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize()
-        )
-    return formats.number_format(value, use_l10n=True, force_grouping=True)

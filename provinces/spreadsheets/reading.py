@@ -29,8 +29,9 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._reader import ROW_TAG, WorkSheetParser
 from openpyxl.xml.constants import SHEET_MAIN_NS
 
+from cluster_portal.number_style import format_exact
+
 from .cells import is_blank
-from .numbers import format_vn_number
 
 logger = logging.getLogger(__name__)
 
@@ -104,7 +105,7 @@ class Table:
 
 
 def _mb(limit: int | Decimal) -> str:
-    return format_vn_number(round(Decimal(limit) / (1024 * 1024), 1))
+    return format_exact(round(Decimal(limit) / (1024 * 1024), 1))
 
 
 def check_upload_size(size: int) -> None:
@@ -128,7 +129,7 @@ def check_filename(filename: str) -> None:
 
 
 def too_many_rows(limit: int) -> str:
-    return f"Tệp có hơn {format_vn_number(limit)} dòng số liệu: hãy tách thành nhiều tệp."
+    return f"Tệp có hơn {format_exact(limit)} dòng số liệu: hãy tách thành nhiều tệp."
 
 
 def _too_wide(cell: str) -> str:
@@ -275,7 +276,7 @@ def _csv_rows(data: bytes, limit: int) -> Iterator[tuple[int, list[str]]]:
     except csv.Error:
         logger.info("unreadable .csv upload", exc_info=True)
         raise FileProblem(
-            f"Tệp CSV bị lỗi định dạng ở dòng {format_vn_number(reader.line_num)} (thường là "
+            f"Tệp CSV bị lỗi định dạng ở dòng {format_exact(reader.line_num)} (thường là "
             "dấu ngoặc kép chưa đóng). Hãy mở bằng Excel và lưu lại dạng “CSV UTF-8”."
         ) from None
 

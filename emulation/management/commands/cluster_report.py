@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from cluster_portal.number_style import format_exact
 from emulation.management.arguments import cluster_argument, output_path
 from emulation.reports.render import (
     render_report_html,
@@ -7,7 +8,6 @@ from emulation.reports.render import (
     render_report_xlsx,
 )
 from emulation.reports.selectors import cluster_report
-from provinces.spreadsheets.numbers import format_vn_number
 
 RENDERERS = {
     "pdf": render_report_pdf,
@@ -35,5 +35,5 @@ class Command(BaseCommand):
         target.write_bytes(data)
         state = "bản dự thảo" if report.is_draft else "số liệu đã duyệt"
         self.stdout.write(
-            self.style.SUCCESS(f"Đã ghi {target} ({format_vn_number(len(data))} byte, {state}).")
+            self.style.SUCCESS(f"Đã ghi {target} ({format_exact(len(data))} byte, {state}).")
         )

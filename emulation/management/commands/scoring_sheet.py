@@ -1,9 +1,9 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from cluster_portal.number_style import format_exact
 from emulation.management.arguments import cluster_argument, output_path
 from emulation.scoring.render import render_summary_pdf, render_summary_xlsx
 from emulation.scoring.selectors import scoring_year
-from provinces.spreadsheets.numbers import format_vn_number
 
 RENDERERS = {"pdf": render_summary_pdf, "xlsx": render_summary_xlsx}
 
@@ -29,5 +29,5 @@ class Command(BaseCommand):
         target.write_bytes(content)
         state = "kết quả chính thức" if data.locked else "kết quả tạm tính"
         self.stdout.write(
-            self.style.SUCCESS(f"Đã ghi {target} ({format_vn_number(len(content))} byte, {state}).")
+            self.style.SUCCESS(f"Đã ghi {target} ({format_exact(len(content))} byte, {state}).")
         )

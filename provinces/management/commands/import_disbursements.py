@@ -1,9 +1,9 @@
 from django.core.management.base import BaseCommand
 
+from cluster_portal.number_style import format_exact
 from provinces.organisation.dates import fmt_date
 from provinces.register.excel import disbursements_import
 from provinces.spreadsheets.command import add_arguments, run_command_import
-from provinces.spreadsheets.numbers import format_vn_number
 
 
 class Command(BaseCommand):
@@ -25,7 +25,7 @@ class Command(BaseCommand):
                 new = " (mới)" if row.borrower_is_new else ""
                 self.stdout.write(
                     f"Dòng {row.row}: {row.province.name}, {row.fund}, {fmt_date(row.date)}, "
-                    f"{row.borrower.name}{new}, {format_vn_number(row.amount)} triệu đồng"
+                    f"{row.borrower.name}{new}, {format_exact(row.amount)} triệu đồng"
                 )
         for borrower in report.new_borrowers:
             self.stdout.write(
