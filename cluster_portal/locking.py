@@ -1,6 +1,6 @@
 """Optimistic locking for records two people can edit (loans, cooperatives, the
-conference record, nominations, cluster terms; yearly figures have their own in
-provinces.figures.services).
+conference record, nominations, cluster terms, a cluster-year's deadlines and report
+settings; yearly figures have their own in provinces.figures.services).
 
 Each such model has a `version` field. A form carries the version its editor loaded
 (`seen_version`); the service, inside its transaction, locks the row, compares, and
@@ -11,14 +11,20 @@ was typed), or moves the version on. Nothing is silently overwritten.
 from __future__ import annotations
 
 from django import forms
-from django.db import models
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 STALE_HINT = "Số bạn vừa nhập vẫn còn dưới đây: hãy mở lại bản mới nhất, đối chiếu rồi lưu lại."
 
 
 class StaleRecordError(Exception):
-    """Someone else saved the record after the editor loaded it (message in Vietnamese)."""
+    """Someone else saved the record after the editor loaded it (message in Vietnamese).
+    `current_version` is the version stored now (None: the record is gone), so that a page
+    showing both may let the editor save again once they have compared."""
+
+    def __init__(self, message: str, *, current_version: int | None = None):
+        super().__init__(message)
+        self.current_version = current_version
 
 
 def stale_message(current: models.Model) -> str:
@@ -34,20 +40,54 @@ def stale_message(current: models.Model) -> str:
     return f"Bản ghi đã được {who} lưu{when}, sau khi bạn mở biểu mẫu. {STALE_HINT}"
 
 
-def version_claim(record: models.Model, *, seen_version: int | None) -> None:
+def version_claim(
+    record: models.Model, *, seen_version: int | None, key: dict | None = None
+) -> None:
     """Within the caller's transaction: lock the stored row, refuse if its version is not
-    `seen_version`, and set the record's next version. New records start at 1."""
-    if record.pk is None:
+    `seen_version`, and set the record's next version. New records start at 1.
+
+    `key` is for a record found by what it is about rather than by its id (a cluster-year's
+    deadlines, its report settings): the stored row is the one matching `key`, which
+    another editor may have created after this form was opened; `seen_version` None or 0
+    then means the editor saw none. Save such a record with `claimed_save`."""
+    rows = type(record)._default_manager.select_for_update()
+    if key is not None:
+        current = rows.filter(**key).first()
+        if current is None:
+            if seen_version:
+                raise StaleRecordError(_deleted(), current_version=None)
+            record.pk, record.version = None, 1
+            return
+        record.pk = current.pk
+        seen_version = seen_version or 0
+    elif record.pk is None:
         record.version = 1
         return
-    current = type(record)._default_manager.select_for_update().filter(pk=record.pk).first()
-    if current is None:
-        raise StaleRecordError(
-            f"Bản ghi đã bị người khác xóa sau khi bạn mở biểu mẫu. {STALE_HINT}"
-        )
+    else:
+        current = rows.filter(pk=record.pk).first()
+        if current is None:
+            raise StaleRecordError(_deleted(), current_version=None)
     if seen_version is None or current.version != seen_version:
-        raise StaleRecordError(stale_message(current))
+        raise StaleRecordError(stale_message(current), current_version=current.version)
     record.version = current.version + 1
+
+
+def claimed_save(record: models.Model, **save_options) -> None:
+    """Save a record whose version was claimed by `key`. Two editors creating the same
+    record at the same moment both find none to lock; the second insert then fails on the
+    unique constraint, and that is a stale save too (the caller's transaction stays
+    usable)."""
+    try:
+        with transaction.atomic():
+            record.save(**save_options)
+    except IntegrityError:
+        raise StaleRecordError(
+            f"Người khác vừa tạo bản ghi này cùng lúc với bạn. {STALE_HINT}", current_version=1
+        ) from None
+
+
+def _deleted() -> str:
+    return f"Bản ghi đã bị người khác xóa sau khi bạn mở biểu mẫu. {STALE_HINT}"
 
 
 class SeenVersionField(forms.IntegerField):

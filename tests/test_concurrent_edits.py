@@ -293,3 +293,61 @@ def test_a_stale_figures_edit_in_the_admin_is_refused(admin_user, django_user_mo
     assert "sau khi bạn mở biểu mẫu" in stale.text
     figures.refresh_from_db()
     assert figures.htx_new == 51
+
+
+# Records found by their cluster-year (deadlines, report settings) -------------------------
+
+
+def test_two_chairs_opening_the_empty_deadlines_form_save_once(make_staff, admin_user):
+    from provinces.calendar.models import Deadlines
+
+    url = reverse("calendar:deadlines", args=["tay-bac", 2024])
+    chair, seen = opened(make_staff("Lào Cai", 2024), url)
+    admin, seen_too = opened(admin_user, url)
+    assert seen["seen_version"] == seen_too["seen_version"] == "0"  # neither saw a record
+    dates = {
+        "figures_due": "15/01/2025",
+        "self_scores_due": "",
+        "cross_check_due": "",
+        "achievement_reports_due": "",
+        "conference_on": "28/11/2024",
+    }
+    assert chair.post(url, {**seen, **dates}).status_code == 302
+    refused = admin.post(url, {**seen_too, **dates, "figures_due": "20/01/2025"})
+    assert refused.status_code == 409
+    assert "laocai" in refused.text and 'value="20/01/2025"' in refused.text
+    saved = Deadlines.objects.get(cluster__slug="tay-bac", year=2024)
+    assert saved.figures_due.day == 15 and saved.version == 1
+
+
+def test_report_settings_saved_without_the_version_seen_are_refused(admin_user):
+    from emulation.models import ReportSettings
+
+    url = reverse("reports:settings", args=["tay-bac", 2023])
+    first, _ = opened(admin_user, url)
+    form = {
+        "number": "5",
+        "symbol": "BC-CTĐ",
+        "document_date": "30/11/2023",
+        "place": "Phú Thọ",
+        "signer_title": "Chủ tịch",
+        "signer_name": "Nguyễn Quốc Dũng",
+        "recipients": "Lưu: VT.",
+    }
+    assert first.post(url, {**form, "seen_version": ""}).status_code == 302
+    # A form that lost its hidden version (or a crafted request) no longer overwrites.
+    response = first.post(url, {**form, "number": "9", "seen_version": ""})
+    assert response.status_code == 409
+    assert ReportSettings.objects.get().number == 5
+
+
+def test_a_record_created_by_someone_else_at_the_same_moment_is_a_stale_save():
+    """Both editors found no row to lock; the second insert meets the unique constraint."""
+    from cluster_portal.locking import StaleRecordError, claimed_save
+    from provinces.calendar.models import Deadlines
+
+    cluster = Cluster.objects.get(slug="tay-bac")
+    Deadlines.objects.create(cluster=cluster, year=2024)
+    with pytest.raises(StaleRecordError, match="vừa tạo bản ghi này cùng lúc"):
+        claimed_save(Deadlines(cluster=cluster, year=2024))
+    assert Deadlines.objects.count() == 1

@@ -130,7 +130,7 @@ def test_a_stale_form_is_refused_and_keeps_what_was_typed(client, make_staff, ad
     assert client.post(URL, FORM).status_code == 302  # version 1
     response = client.post(URL, {**FORM, "figures_due": "20/01/2025"})  # saw version 0
     assert response.status_code == 409
-    assert "sau khi bạn mở trang" in response.text
+    assert "sau khi bạn mở biểu mẫu" in response.text
     assert 'value="20/01/2025"' in response.text
     # the form now carries the version it was refused against: saving again goes through
     assert response.context["form"].data["seen_version"] == 1

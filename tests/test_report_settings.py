@@ -69,7 +69,7 @@ def test_a_second_save_on_an_old_version_is_refused_and_keeps_what_was_typed(cli
         URL, {**GOOD, "signer_name": "Người sửa sau", "seen_version": str(settings.version)}
     )
     assert response.status_code == 409
-    assert "vừa được người khác lưu" in response.text
+    assert "sau khi bạn mở biểu mẫu" in response.text
     assert 'value="Người sửa sau"' in response.text
     assert ReportSettings.objects.get().number == 6
 

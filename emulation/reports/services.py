@@ -5,36 +5,23 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
+from cluster_portal.locking import claimed_save, version_claim
+
 from .models import DEFAULT_RECIPIENTS, DEFAULT_SYMBOL, ReportSettings
-
-
-class StaleReportSettingsError(Exception):
-    """Someone saved the settings after this form was opened; the message is Vietnamese."""
 
 
 @transaction.atomic
 def report_settings_save(
     *, report_settings: ReportSettings, by, seen_version: int | None
 ) -> ReportSettings:
-    """Save the chair's settings, refusing when someone else saved them in between."""
-    if report_settings.pk is not None:
-        current = (
-            ReportSettings.objects.select_for_update()
-            .filter(pk=report_settings.pk)
-            .values_list("version", flat=True)
-            .first()
-        )
-        if current is not None and seen_version is not None and current != seen_version:
-            raise StaleReportSettingsError(
-                "Thiết lập vừa được người khác lưu (phiên bản "
-                f"{current}, bạn mở phiên bản {seen_version}). Nội dung bạn nhập vẫn còn "
-                "trong ô; hãy mở lại trang ở thẻ khác để xem thay đổi rồi lưu lại."
-            )
-        report_settings.version = (current or report_settings.version) + 1
+    """Save the chair's settings, refusing when someone else saved them in between
+    (cluster_portal.locking.StaleRecordError)."""
+    key = {"cluster_id": report_settings.cluster_id, "year": report_settings.year}
+    version_claim(report_settings, seen_version=seen_version, key=key)
     report_settings.updated_by = by
     report_settings.full_clean()
     report_settings._history_user = by
-    report_settings.save()
+    claimed_save(report_settings)
     return report_settings
 
 

@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from cluster_portal import access
+from cluster_portal.locking import StaleRecordError
 from emulation.reports.render import (
     render_report_html,
     render_report_pdf,
@@ -16,7 +17,7 @@ from provinces.organisation.lookups import cluster_year_for
 
 from .forms import ReportSettingsForm
 from .models import ReportSettings
-from .services import StaleReportSettingsError, report_settings_save, signature_for
+from .services import report_settings_save, signature_for
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -101,7 +102,7 @@ def report_settings_edit(request, cluster: str, year: int):
                     by=request.user,
                     seen_version=form.cleaned_data["seen_version"],
                 )
-            except StaleReportSettingsError as exc:
+            except StaleRecordError as exc:
                 form.add_error(None, str(exc))
                 status = 409
             except ValidationError as exc:

@@ -5,12 +5,13 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
 from cluster_portal import access
+from cluster_portal.locking import StaleRecordError
 from provinces.models import Cluster
 from provinces.organisation.selectors import cluster_members
 
 from .forms import DeadlinesForm
 from .selectors import deadlines_or_defaults
-from .services import StaleDeadlinesError, deadlines_save
+from .services import deadlines_save
 
 
 @login_required
@@ -35,9 +36,10 @@ def deadlines(request, cluster: str, year: int):
                     by=request.user,
                     seen_version=form.cleaned_data["seen_version"],
                 )
-            except StaleDeadlinesError as exc:
+            except StaleRecordError as exc:
+                # The page shows what is saved now: the editor compares and saves again.
                 form.data = form.data.copy()
-                form.data["seen_version"] = exc.current_version
+                form.data["seen_version"] = exc.current_version or 0
                 form.add_error(None, str(exc))
                 status = 409
             else:
