@@ -14,6 +14,7 @@ from provinces.organisation.selectors import cluster_members
 
 from .criteria_io import parse_criteria_rows
 from .models import ScoringAgreement
+from .rules import LATE_REPORTS
 from .selectors import approved_values, scoring_year
 from .services import (
     agreement_create,
@@ -67,20 +68,25 @@ CROSS_CHECKS = [
 VOTES = {"25": 7, "10": 1}
 
 
-def _rows():
-    return [HEADER, *CRITERIA]
+def _rows(*, late_reports: bool):
+    """The criteria; with `late_reports` the penalty is computed from the cluster's
+    calendar (one point per report sent after its deadline) instead of typed."""
+    rows = [HEADER, *CRITERIA]
+    if late_reports:
+        number, title, kind, points, *_ = rows[-1]
+        rows[-1] = (number, title, kind, points, LATE_REPORTS, "", "")
+    return rows
 
 
 def _user():
     return get_user_model().objects.filter(is_superuser=True).first()
 
 
-def _build(cluster: Cluster, year: int, by) -> ScoringAgreement:
+def _build(cluster: Cluster, year: int, by, *, late_reports: bool = False) -> ScoringAgreement:
     agreement = agreement_create(cluster=cluster, year=year, by=by)
     members = cluster_members(cluster, year)
-    criteria_replace(
-        agreement=agreement, parsed=parse_criteria_rows(_rows()), members=members, by=by
-    )
+    parsed = parse_criteria_rows(_rows(late_reports=late_reports))
+    criteria_replace(agreement=agreement, parsed=parsed, members=members, by=by)
     return agreement
 
 
@@ -192,7 +198,9 @@ def _northern_2025(by) -> None:
     cluster = Cluster.objects.get(slug="mien-nui-phia-bac-1")
     if ScoringAgreement.objects.filter(cluster=cluster, year=2025).exists():
         return
-    agreement = _build(cluster, 2025, by)
+    # 2023's penalty was a 6-month report sent outside the portal; in 2025 the portal
+    # knows when each member's figures came in.
+    agreement = _build(cluster, 2025, by, late_reports=True)
     data = scoring_year(cluster, 2025)
     defaults = {"htx_new": 45, "tht_new": 90, "loans_amount": 6000, "training_courses": 7}
     _targets(agreement, data, {}, defaults)
