@@ -261,8 +261,18 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# One cache that every app-server process shares: the database (table portal_cache,
+# made by a migration, emulation 0013). The API's per-token rate limit counts in it, so
+# three gunicorn workers allow a token API_RATE_LIMIT requests, not three times as many.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "portal_cache",
+    }
+}
+
 # The API (emulation/api): requests per token, "N/s", "N/m" or "N/h", counted in the
-# default cache (per process with the default local-memory cache).
+# shared cache above.
 API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "300/m").strip()
 if not re.fullmatch(r"[1-9]\d*/(s|m|h)", API_RATE_LIMIT):
     raise ImproperlyConfigured(f"API_RATE_LIMIT={API_RATE_LIMIT!r} is not like 300/m")

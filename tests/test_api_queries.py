@@ -14,17 +14,19 @@ from tests.test_cluster_year import build_cluster
 
 pytestmark = pytest.mark.django_db
 
-# endpoint -> queries with a member's staff token (the token and its user are one query)
+# endpoint -> queries with a member's staff token (the token and its user are one query),
+# each with the rate limit's 6 in the shared cache (read the count; write it: the cache's
+# size, a savepoint, the row, the update, the release)
 READS = {
-    "/provinces?year=2024": 3,  # token, units, their predecessors
-    "/clusters?year=2024": 4,  # token, staff profile, memberships, terms
-    "/clusters/{slug}/2024": 5,  # token, profile, cluster, members, term
-    "/clusters/{slug}/2024/figures": 7,  # ... records, previous year's (warnings)
-    "/clusters/{slug}/2024/figures.csv": 11,  # the export's own lookups + the read rule
-    "/clusters/{slug}/2024/report": 19,  # the report selector (figures, loans, conference,
+    "/provinces?year=2024": 9,  # token, units, their predecessors
+    "/clusters?year=2024": 10,  # token, staff profile, memberships, terms
+    "/clusters/{slug}/2024": 11,  # token, profile, cluster, members, term
+    "/clusters/{slug}/2024/figures": 13,  # ... records, previous year's (warnings)
+    "/clusters/{slug}/2024/figures.csv": 17,  # the export's own lookups + the read rule
+    "/clusters/{slug}/2024/report": 25,  # the report selector (figures, loans, conference,
     # the document settings…)
-    "/figures/2024/{code}": 7,  # token, profile, unit, membership, members, term, record
-    "/loans/2024/{code}": 11,  # ... merged units, totals (2), the loans
+    "/figures/2024/{code}": 13,  # token, profile, unit, membership, members, term, record
+    "/loans/2024/{code}": 17,  # ... merged units, totals (2), the loans
 }
 
 

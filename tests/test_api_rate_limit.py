@@ -65,3 +65,21 @@ def test_a_malformed_limit_stops_start_up(tmp_path):
     )
     assert result.returncode != 0
     assert "API_RATE_LIMIT" in result.stderr
+
+
+def test_the_count_is_shared_by_every_app_server_process(client, settings, make_staff):
+    """Another gunicorn worker opens its own cache connection: it sees the same count."""
+    from django.core.cache.backends.db import DatabaseCache
+
+    from emulation.api.security import TokenRateThrottle
+
+    settings.API_RATE_LIMIT = "2/m"
+    from emulation.api.models import ApiToken
+
+    token = token_for(make_staff("Sơn La", 2024))
+    url = f"{API}/provinces?year=2024"
+    assert [client.get(url, headers=bearer(token)).status_code for _ in range(2)] == [200, 200]
+    other_worker = DatabaseCache(settings.CACHES["default"]["LOCATION"], {})
+    pk = ApiToken.objects.get().pk
+    key = TokenRateThrottle.cache_format % {"scope": "api-token", "ident": pk}
+    assert len(other_worker.get(key)) == 2

@@ -25,7 +25,8 @@ class TokenAuth(HttpBearer):
 
 class TokenRateThrottle(SimpleRateThrottle):
     """At most settings.API_RATE_LIMIT requests per token (e.g. "600/m"), counted in the
-    default cache; a request over the limit gets 429 with Retry-After (ninja).
+    default cache, which every app-server process shares (the database: settings.CACHES);
+    a request over the limit gets 429 with Retry-After (ninja).
 
     The rate is read on every request so that it follows the settings (and tests)."""
 
