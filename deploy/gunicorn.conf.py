@@ -35,9 +35,9 @@ keepalive = 5
 # Building a PDF report takes a few seconds; a stuck worker is replaced after a minute.
 timeout = 60
 graceful_timeout = 30
-# Recycle workers now and then, so that memory held by a large report is given back.
-# Recycle workers now and then (a leak stays bounded) but rarely enough that a busy
-# portal does not pay a worker's start-up every few seconds.
+# Recycle workers now and then (memory held by a large report is given back, a leak stays
+# bounded), but rarely enough that a busy portal does not pay a worker's start-up every few
+# seconds.
 max_requests = 20000
 max_requests_jitter = 2000
 # Import Django once in the master: workers start (and restart) in milliseconds.
@@ -55,3 +55,5 @@ errorlog = "-"
 logconfig_dict = logging_config(
     level=(os.environ.get("LOG_LEVEL") or "INFO").strip().upper(), time_zone="Asia/Ho_Chi_Minh"
 )
+if accesslog is None:  # ACCESS_LOG=0 (the load benchmarks): no line per request
+    logconfig_dict["loggers"]["gunicorn.access"]["level"] = "WARNING"
