@@ -324,16 +324,9 @@ def test_report_settings_saved_without_the_version_seen_are_refused(admin_user):
     from emulation.models import ReportSettings
 
     url = reverse("reports:settings", args=["tay-bac", 2023])
+    from tests.test_report_settings import GOOD as form
+
     first, _ = opened(admin_user, url)
-    form = {
-        "number": "5",
-        "symbol": "BC-CTĐ",
-        "document_date": "30/11/2023",
-        "place": "Phú Thọ",
-        "signer_title": "Chủ tịch",
-        "signer_name": "Nguyễn Quốc Dũng",
-        "recipients": "Lưu: VT.",
-    }
     assert first.post(url, {**form, "seen_version": ""}).status_code == 302
     # A form that lost its hidden version (or a crafted request) no longer overwrites.
     response = first.post(url, {**form, "number": "9", "seen_version": ""})

@@ -86,6 +86,18 @@ def xlsx(kind: Kind, *rows: list) -> bytes:
     return out.getvalue()
 
 
+def edited_sheet(workbook: bytes, edit: Callable[[str], str]) -> bytes:
+    """The workbook with its first sheet's XML rewritten by `edit`."""
+    source, target = io.BytesIO(workbook), io.BytesIO()
+    with zipfile.ZipFile(source) as zin, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = edit(data.decode()).encode()
+            zout.writestr(item, data)
+    return target.getvalue()
+
+
 def crafted_wide_xlsx(kind: Kind, rows: int = 20_000, far_cell: str | None = None) -> bytes:
     """A small .xlsx whose sheet declares <dimension ref="A1:XFD20001">: 16,384 columns by
     20,001 rows, though each row holds one cell. Built by editing the zip."""
@@ -97,18 +109,13 @@ def crafted_wide_xlsx(kind: Kind, rows: int = 20_000, far_cell: str | None = Non
     body = "".join(f'<row r="{n}"><c r="A{n}"><v>14</v></c></row>' for n in range(2, rows + 2))
     if far_cell:
         body = f'<row r="2"><c r="{far_cell}"><v>1</v></c></row>' + body.split("</row>", 1)[1]
-    source, target = io.BytesIO(out.getvalue()), io.BytesIO()
-    with zipfile.ZipFile(source) as zin, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as zout:
-        for item in zin.infolist():
-            data = zin.read(item.filename)
-            if item.filename == "xl/worksheets/sheet1.xml":
-                xml = data.decode()
-                xml = re.sub(r'<dimension ref="[^"]*"\s*/>', "", xml)
-                xml = xml.replace("<sheetViews>", '<dimension ref="A1:XFD20001"/><sheetViews>', 1)
-                xml = xml.replace("</sheetData>", body + "</sheetData>", 1)
-                data = xml.encode()
-            zout.writestr(item, data)
-    return target.getvalue()
+
+    def wide(xml: str) -> str:
+        xml = re.sub(r'<dimension ref="[^"]*"\s*/>', "", xml)
+        xml = xml.replace("<sheetViews>", '<dimension ref="A1:XFD20001"/><sheetViews>', 1)
+        return xml.replace("</sheetData>", body + "</sheetData>", 1)
+
+    return edited_sheet(out.getvalue(), wide)
 
 
 def refused(kind: Kind, data: bytes, filename: str):
@@ -116,6 +123,18 @@ def refused(kind: Kind, data: bytes, filename: str):
     report = kind.run(data=data, filename=filename, user=None, dry_run=False)
     assert not report.ok and not report.saved
     assert kind.state() == before
+    return report
+
+
+def refused_within_100_mb(kind: Kind, data: bytes, filename: str):
+    """`refused`, under a memory probe: the Python memory it takes stays under 100 MB."""
+    tracemalloc.start()
+    try:
+        report = refused(kind, data, filename)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 100 * 1024 * 1024, f"peak {peak / 2**20:.0f} MiB"
     return report
 
 
@@ -129,13 +148,7 @@ def test_the_crafted_wide_xlsx_is_refused_within_100_mb(kind):
     assert b'<dimension ref="A1:XFD20001"/>' in zipfile.ZipFile(io.BytesIO(data)).read(
         "xl/worksheets/sheet1.xml"
     )
-    tracemalloc.start()
-    try:
-        report = refused(kind, data, "rong.xlsx")
-        peak = tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()
-    assert peak < 100 * 1024 * 1024, f"peak {peak / 2**20:.0f} MiB"
+    report = refused_within_100_mb(kind, data, "rong.xlsx")
     [error] = report.errors
     assert error.row is None
     assert re.search(
@@ -237,18 +250,12 @@ def test_a_date_in_a_number_cell_is_an_error_naming_the_cell():
 def with_sheet_prologue(kind: Kind, prologue: str, cell: str) -> bytes:
     """A good .xlsx whose sheet XML starts with `prologue` (a DTD) and whose first data
     cell (the province code, as openpyxl writes it: an inline string) holds `cell`."""
-    good = xlsx(kind, kind.good)
-    source, target = io.BytesIO(good), io.BytesIO()
-    with zipfile.ZipFile(source) as zin, zipfile.ZipFile(target, "w") as zout:
-        for item in zin.infolist():
-            data = zin.read(item.filename)
-            if item.filename == "xl/worksheets/sheet1.xml":
-                xml = data.decode()
-                good_cell = re.search(r'<c r="A2" t="inlineStr"><is><t>[^<]*</t>', xml)[0]
-                bad_cell = good_cell.replace(">14<", f">{cell}<")
-                data = (prologue + xml.replace(good_cell, bad_cell, 1)).encode()
-            zout.writestr(item, data)
-    return target.getvalue()
+
+    def planted(xml: str) -> str:
+        good_cell = re.search(r'<c r="A2" t="inlineStr"><is><t>[^<]*</t>', xml)[0]
+        return prologue + xml.replace(good_cell, good_cell.replace(">14<", f">{cell}<"), 1)
+
+    return edited_sheet(xlsx(kind, kind.good), planted)
 
 
 @KINDS
@@ -258,13 +265,7 @@ def test_entity_expansion_in_the_sheet_is_refused_within_100_mb(kind):
         f'<!ENTITY l{n} "{f"&l{n - 1};" * 10}">' for n in range(1, 11)
     ]
     data = with_sheet_prologue(kind, f"<!DOCTYPE worksheet [{''.join(levels)}]>", "&l10;")
-    tracemalloc.start()
-    try:
-        report = refused(kind, data, "cuoi.xlsx")
-        peak = tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()
-    assert peak < 100 * 1024 * 1024, f"peak {peak / 2**20:.0f} MiB"
+    report = refused_within_100_mb(kind, data, "cuoi.xlsx")
     [error] = report.errors
     assert error.message.startswith("Tệp không phải là tệp Excel .xlsx hợp lệ")
 
@@ -285,15 +286,8 @@ def test_an_external_entity_in_the_sheet_is_never_read(kind, tmp_path):
 
 @KINDS
 def test_a_damaged_xlsx_gets_a_vietnamese_message(kind):
-    good = xlsx(kind, kind.good)
-    source, target = io.BytesIO(good), io.BytesIO()
-    with zipfile.ZipFile(source) as zin, zipfile.ZipFile(target, "w") as zout:
-        for item in zin.infolist():
-            data = zin.read(item.filename)
-            if item.filename == "xl/worksheets/sheet1.xml":
-                data = data[: len(data) // 2]  # cut in the middle of the XML
-            zout.writestr(item, data)
-    report = refused(kind, target.getvalue(), "hong.xlsx")
+    cut = edited_sheet(xlsx(kind, kind.good), lambda xml: xml[: len(xml) // 2])  # mid-XML
+    report = refused(kind, cut, "hong.xlsx")
     [error] = report.errors
     assert error.message.startswith("Tệp không phải là tệp Excel .xlsx hợp lệ")
 
