@@ -230,3 +230,21 @@ def test_a_damaged_held_table_is_refused_on_confirmation(client, staff, var_dir)
     response = client.post(URL, {"token": preview.context["token"], "confirm": "1"}, follow=True)
     assert "Không tìm thấy tệp đang chờ xác nhận" in response.text
     assert not Disbursement.objects.exists()
+
+
+def test_a_file_wrong_on_every_row_lists_the_first_errors_and_counts_them_all(client, staff):
+    from provinces.spreadsheets.pipeline import ERRORS_SHOWN
+
+    bad = [["14", "htx_dev", "05/06/2024", f"HTX {i}", "HTX", "-5", ""] for i in range(250)]
+    bad[100][1] = "quy_xyz"  # one more error, in another column
+    response = upload(client, csv_file(*bad))
+    assert response.status_code == 400
+    html = response.text
+    errors = html.split('data-testid="import-errors"', 1)[1].split("</table>", 1)[0]
+    assert errors.count("<tr>") == 1 + ERRORS_SHOWN  # the header and the first errors
+    summary = errors.split('data-testid="errors-by-column"', 1)[1].split("</ul>", 1)[0]
+    assert "<code>fund</code>" in summary and "<code>amount</code>" in summary
+    assert "250 lỗi" in summary and "1 lỗi" in summary
+    assert "đầu tiên ở dòng 102: Quỹ “quy_xyz” không hợp lệ" in summary
+    assert "Tệp so-giai-ngan.csv có 251 lỗi" in html
+    assert not Disbursement.objects.exists()

@@ -45,6 +45,18 @@ NOT_SAVED = "Lỗi khi lưu dòng này. Không có gì được lưu; hãy thử
 NOT_IMPORTED = "Lỗi khi nhập tệp. Không có gì được lưu; hãy thử lại hoặc báo quản trị viên."
 
 
+# An error table longer than this is cut, with the count of every error by column above it.
+ERRORS_SHOWN = 200
+
+
+@dataclass
+class ColumnErrors:
+    column: str
+    column_label: str
+    count: int
+    first: RowError
+
+
 @dataclass
 class UploadReport:
     """What an upload did or would do: the rows (importer-specific preview objects) or the
@@ -61,6 +73,23 @@ class UploadReport:
     @property
     def ok(self) -> bool:
         return not self.errors
+
+    @property
+    def shown_errors(self) -> list[RowError]:
+        """The errors a page lists: the first ERRORS_SHOWN (a file wrong on every one of
+        its 10,000 rows made a 3 MB page); `errors_by_column` counts them all."""
+        return self.errors[:ERRORS_SHOWN]
+
+    @property
+    def errors_by_column(self) -> list[ColumnErrors]:
+        """How many errors each column has (the whole row or file: column ""), with the
+        first: a column wrong all the way down shows as one line. Columns in file order."""
+        found: dict[str, ColumnErrors] = {}
+        for error in self.errors:
+            if error.column not in found:
+                found[error.column] = ColumnErrors(error.column, error.column_label, 0, error)
+            found[error.column].count += 1
+        return list(found.values())
 
     @classmethod
     def refused(cls, *, filename: str, dry_run: bool, message: str) -> UploadReport:
