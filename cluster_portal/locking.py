@@ -113,10 +113,8 @@ class FormKeyField(forms.UUIDField):
         super().__init__(**kwargs)
 
 
-class VersionedModelForm(forms.ModelForm):
-    """A model form that carries the version loaded and refuses a stale save as a form
-    error. The row stays locked (select_for_update) until the caller's transaction ends,
-    so wrap the save in the same transaction (the admin's change view does)."""
+class SeenVersionModelForm(forms.ModelForm):
+    """A model form that carries the version of the record it was opened on."""
 
     seen_version = SeenVersionField()
 
@@ -124,6 +122,12 @@ class VersionedModelForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk and not self.is_bound:
             self.initial["seen_version"] = self.instance.version
+
+
+class VersionedModelForm(SeenVersionModelForm):
+    """A model form that carries the version loaded and refuses a stale save as a form
+    error. The row stays locked (select_for_update) until the caller's transaction ends,
+    so wrap the save in the same transaction (the admin's change view does)."""
 
     def clean(self):
         data = super().clean()

@@ -1,11 +1,10 @@
-from django import forms
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import ValidationError
 
 from cluster_portal.admin_access import CheckedHistoryAdmin, OrganisationAccess
-from cluster_portal.locking import SeenVersionField, VersionedAdminMixin, stale_message
+from cluster_portal.locking import SeenVersionModelForm, VersionedAdminMixin, stale_message
 from provinces.figures.services import FiguresError, figures_save
 from provinces.figures.spec import by_section
 from provinces.models import (
@@ -75,16 +74,9 @@ class PortalUserAdmin(OrganisationAccess, UserAdmin):
         return profile.province.name if profile else "—"
 
 
-class YearlyFiguresAdminForm(forms.ModelForm):
+class YearlyFiguresAdminForm(SeenVersionModelForm):
     """Carries the version the admin loaded: figures_save refuses a stale save, and the
     form says so before that (a form error rather than an exception)."""
-
-    seen_version = SeenVersionField()
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if self.instance.pk and not self.is_bound:
-            self.initial["seen_version"] = self.instance.version
 
     def clean(self):
         data = super().clean()

@@ -1,15 +1,13 @@
 from django import forms
 
 from cluster_portal.forms import ModelErrorsAboveFormMixin
-from cluster_portal.locking import SeenVersionField
+from cluster_portal.locking import SeenVersionModelForm
 from provinces.models import Province
 
 from .models import Attendee, Conference, Recommendation
 
 
-class ConferenceForm(ModelErrorsAboveFormMixin, forms.ModelForm):
-    seen_version = SeenVersionField()
-
+class ConferenceForm(ModelErrorsAboveFormMixin, SeenVersionModelForm):
     date = forms.DateField(
         label="Ngày họp (dd/mm/yyyy)",
         input_formats=["%d/%m/%Y"],
@@ -25,8 +23,6 @@ class ConferenceForm(ModelErrorsAboveFormMixin, forms.ModelForm):
     def __init__(self, *args, members=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["host"].queryset = Province.objects.filter(pk__in=[m.pk for m in members])
-        if self.instance.pk and not self.is_bound:
-            self.initial["seen_version"] = self.instance.version
         for name, field in self.fields.items():
             css = "form-check-input" if name == "agreement_signed" else "form-control"
             field.widget.attrs.setdefault("class", css)

@@ -1,9 +1,11 @@
 from django import forms
 
+from cluster_portal.locking import SeenVersionModelForm
+
 from .models import ReportSettings
 
 
-class ReportSettingsForm(forms.ModelForm):
+class ReportSettingsForm(SeenVersionModelForm):
     """The chair's settings of the report document; `seen_version` detects a concurrent
     save (the second save is refused and what was typed stays in the form)."""
 
@@ -15,7 +17,6 @@ class ReportSettingsForm(forms.ModelForm):
         error_messages={"invalid": "Ngày không hợp lệ: viết theo dạng ngày/tháng/năm."},
         help_text="Để trống: ngày họp hội nghị của Cụm.",
     )
-    seen_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = ReportSettings
@@ -32,7 +33,6 @@ class ReportSettingsForm(forms.ModelForm):
 
     def __init__(self, *args, defaults=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["seen_version"].initial = self.instance.version if self.instance.pk else None
         for name, text in (defaults or {}).items():
             if text:
                 self.fields[name].widget.attrs["placeholder"] = text

@@ -1,12 +1,15 @@
 from django import forms
 
+from cluster_portal.locking import SeenVersionField
+
 from .models import DEADLINE_FIELDS, Deadlines
 
 DATE_FORMAT = "%d/%m/%Y"
 
 
 class DeadlinesForm(forms.ModelForm):
-    seen_version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    # 0 for deadlines not saved yet (the year's defaults): version_claim's key= case.
+    seen_version = SeenVersionField(required=True)
 
     class Meta:
         model = Deadlines

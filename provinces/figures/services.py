@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from cluster_portal.locking import stale_message
 from provinces.figures.rules import figures_warnings
 from provinces.models import FiguresStatus, YearlyFigures
 from provinces.notices.tasks import figures_event_on_commit
@@ -50,13 +51,7 @@ def figures_save(
     if figures.pk:
         current = _locked_current(figures)
         if current.version != seen_version:
-            last = current.history.select_related("history_user").first()
-            who = last.history_user.get_username() if last and last.history_user else "người khác"
-            when = timezone.localtime(current.updated_at).strftime("%H:%M %d/%m/%Y")
-            raise StaleFiguresError(
-                f"Bản ghi đã được {who} lưu lúc {when}, sau khi bạn mở biểu mẫu. Số bạn vừa nhập "
-                "vẫn còn dưới đây: hãy đối chiếu với bản mới nhất rồi lưu lại."
-            )
+            raise StaleFiguresError(stale_message(current))
         if not current.is_editable:
             raise FiguresError(
                 f"Số liệu đang ở trạng thái “{current.get_status_display()}”, không thể sửa."

@@ -3,16 +3,15 @@ import uuid
 from django import forms
 
 from cluster_portal.forms import ModelErrorsAboveFormMixin
-from cluster_portal.locking import FormKeyField, SeenVersionField
+from cluster_portal.locking import FormKeyField, SeenVersionModelForm
 from provinces.figures.forms import VietnameseNumberField
 from provinces.models import BorrowerKind, Disbursement
 
 
-class DisbursementForm(ModelErrorsAboveFormMixin, forms.ModelForm):
+class DisbursementForm(ModelErrorsAboveFormMixin, SeenVersionModelForm):
     """One loan; the borrower is typed by name and found in (or added to) the directory.
     An edit carries the version loaded, a new loan a key of the form shown."""
 
-    seen_version = SeenVersionField()
     form_key = FormKeyField()
 
     borrower_name = forms.CharField(
@@ -59,6 +58,5 @@ class DisbursementForm(ModelErrorsAboveFormMixin, forms.ModelForm):
         if self.instance.pk and not self.is_bound:
             self.initial["borrower_name"] = self.instance.borrower.name
             self.initial["borrower_kind"] = self.instance.borrower.kind
-            self.initial["seen_version"] = self.instance.version
         elif not self.is_bound:
             self.initial["form_key"] = uuid.uuid4()
