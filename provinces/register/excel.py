@@ -111,14 +111,12 @@ class DisbursementImportReport(UploadReport):
     def by_province(self) -> list[ProvinceTotal]:
         """Loans, amount and new directory entries per unit, in the order of the file."""
         totals: dict[int, ProvinceTotal] = {}
-        counted: set[int] = set()
         for row in self.rows:
             total = totals.setdefault(row.province.pk, ProvinceTotal(row.province))
             total.loans += 1
             total.amount += row.amount
-            if row.borrower_is_new and id(row.borrower) not in counted:
-                counted.add(id(row.borrower))
-                total.new_borrowers += 1
+        for borrower in self.new_borrowers:  # added to the directory of its loan's unit
+            totals[borrower.province.pk].new_borrowers += 1
         return list(totals.values())
 
     @property
