@@ -137,8 +137,8 @@ _pauses_lock = threading.Lock()
 def collector_paused() -> Iterator[None]:
     """Python's cyclic garbage collector paused while an import runs. An upload builds
     hundreds of thousands of objects that live until it ends (cells, rows, instances,
-    history rows), and the collector walked them again and again: 1.3 s of a 10,000-loan
-    preview and confirmation (3.3 s without it). Reference counting still frees whatever
+    history rows), and the collector walked them again and again: 1.4 s of the 5.3 s a
+    10,000-loan preview and confirmation took with it. Reference counting still frees whatever
     is dropped at once; the collector resumes when the last import running in the
     process ends."""
     global _pauses, _collector_was_enabled
