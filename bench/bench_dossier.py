@@ -62,7 +62,7 @@ def main() -> int:
     from emulation.dossiers.docx_builder import render_docx
     from emulation.dossiers.render import dossier_zip, render_document_html, render_pdfs
     from emulation.dossiers.selectors import dossier_for
-    from provinces.models import Cluster
+    from provinces.organisation.models import Cluster
 
     cluster = Cluster.objects.get(slug="tay-bac")
     dossier = dossier_for(cluster, 2023)

@@ -85,7 +85,8 @@ def importers():
 
 
 def synthetic_cluster():
-    from provinces.models import Cluster, ClusterMembership, ClusterTerm, Cooperative, Province
+    from provinces.organisation.models import Cluster, ClusterMembership, ClusterTerm, Province
+    from provinces.register.models import Cooperative
 
     cluster = Cluster.objects.create(
         slug="bench", name="Cụm đo hiệu năng", from_year=FIRST_YEAR, to_year=LAST_YEAR
@@ -287,7 +288,8 @@ def main() -> None:
         setup_django(var_dir, debug=args.debug, postgres=args.postgres)
         from django.contrib.auth import get_user_model
 
-        from provinces.models import Cooperative, Disbursement, YearlyFigures
+        from provinces.figures.models import YearlyFigures
+        from provinces.register.models import Cooperative, Disbursement
 
         figures_import, disbursements_import, columns, labels = importers()
         provinces = synthetic_cluster()

@@ -37,16 +37,9 @@ def synthetic_cluster(provinces: int = 34, years: int = 20):
     import datetime
     from decimal import Decimal
 
-    from provinces.models import (
-        Cluster,
-        ClusterMembership,
-        ClusterTerm,
-        Cooperative,
-        Disbursement,
-        FiguresStatus,
-        Province,
-        YearlyFigures,
-    )
+    from provinces.figures.models import FiguresStatus, YearlyFigures
+    from provinces.organisation.models import Cluster, ClusterMembership, ClusterTerm, Province
+    from provinces.register.models import Cooperative, Disbursement
     from tests.factories import GOOD_VALUES
 
     first = 2025 - years
@@ -130,7 +123,7 @@ def main() -> None:
     runs = parser.parse_args().runs
     call_command("migrate", verbosity=0)
     call_command("seed_demo", verbosity=0)
-    from provinces.models import Cluster
+    from provinces.organisation.models import Cluster
 
     print(f"median of {runs} runs; budget: total < 3 s and ratio < 1.5")
     bench(Cluster.objects.get(slug="tay-bac"), 2023, runs)

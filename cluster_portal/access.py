@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from emulation.dossiers.selectors import NomineeContext
     from emulation.scoring.selectors import SheetContext
     from provinces.figures.selectors import ProvinceYear
-    from provinces.models import ClusterTerm, Province
+    from provinces.organisation.models import ClusterTerm, Province
 
     User = AbstractBaseUser | AnonymousUser
 
@@ -32,7 +32,7 @@ def home_province(user: User) -> Province | None:
     if not user.is_authenticated or not user.is_active:
         return None
     if not hasattr(user, "_home_province"):
-        from provinces.models import StaffProfile
+        from provinces.organisation.models import StaffProfile
 
         profile = (
             StaffProfile.objects.select_related("province__successor__successor")

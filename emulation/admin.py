@@ -3,16 +3,9 @@ from django.contrib import admin
 from cluster_portal.admin_access import CheckedHistoryAdmin, OrganisationAccess
 from cluster_portal.locking import VersionedAdminMixin
 from emulation.api import admin as api_admin  # noqa: F401  (registers ApiToken)
-from emulation.models import (
-    Attendee,
-    AwardQuota,
-    AwardType,
-    Conference,
-    Nomination,
-    Recommendation,
-    ReportSettings,
-    VoteRule,
-)
+from emulation.conference.models import Attendee, Conference, Recommendation
+from emulation.nominations.models import AwardQuota, AwardType, Nomination, VoteRule
+from emulation.reports.models import ReportSettings
 
 
 class AttendeeInline(OrganisationAccess, admin.TabularInline):

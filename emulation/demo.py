@@ -2,17 +2,11 @@
 
 import datetime
 
-from emulation.models import (
-    Attendee,
-    AwardQuota,
-    AwardType,
-    Conference,
-    Nomination,
-    NominationStatus,
-    Recommendation,
-    ReportSettings,
-)
-from provinces.models import Cluster, Deadlines
+from emulation.conference.models import Attendee, Conference, Recommendation
+from emulation.nominations.models import AwardQuota, AwardType, Nomination, NominationStatus
+from emulation.reports.models import ReportSettings
+from provinces.calendar.models import Deadlines
+from provinces.organisation.models import Cluster
 from provinces.organisation.selectors import province_for_code
 from provinces.register.services import borrower_find_or_create
 

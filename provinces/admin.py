@@ -5,18 +5,17 @@ from django.core.exceptions import ValidationError
 
 from cluster_portal.admin_access import CheckedHistoryAdmin, OrganisationAccess
 from cluster_portal.locking import SeenVersionModelForm, VersionedAdminMixin, stale_message
+from provinces.figures.models import YearlyFigures
 from provinces.figures.services import FiguresError, figures_save
 from provinces.figures.spec import by_section
-from provinces.models import (
+from provinces.organisation.models import (
     Cluster,
     ClusterMembership,
     ClusterTerm,
-    Cooperative,
-    Disbursement,
     Province,
     StaffProfile,
-    YearlyFigures,
 )
+from provinces.register.models import Cooperative, Disbursement
 
 
 class HistoryOrganisationAdmin(OrganisationAccess, CheckedHistoryAdmin):

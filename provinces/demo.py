@@ -9,20 +9,18 @@ from django.db.models import F
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
+from provinces.figures.models import YearlyFigures
 from provinces.figures.rules import figures_warnings
 from provinces.figures.services import previous_values
-from provinces.models import (
+from provinces.organisation.models import (
     Cluster,
     ClusterMembership,
     ClusterTerm,
-    Cooperative,
-    Disbursement,
-    Fund,
     Province,
     StaffProfile,
-    YearlyFigures,
 )
 from provinces.organisation.reference import load_clusters, load_provinces, load_terms
+from provinces.register.models import Cooperative, Disbursement, Fund
 
 
 def organisation_seed() -> None:

@@ -15,6 +15,7 @@ from ninja.errors import HttpError
 
 from cluster_portal import access
 from provinces.figures.excel_export import figures_csv
+from provinces.figures.models import YearlyFigures
 from provinces.figures.rules import figures_warnings
 from provinces.figures.selectors import cluster_figures_year
 from provinces.figures.services import (
@@ -25,7 +26,6 @@ from provinces.figures.services import (
     previous_values,
 )
 from provinces.figures.spec import CODES
-from provinces.models import YearlyFigures
 from provinces.organisation.lookups import cluster_year_for
 
 from .lookups import cluster_ref, figures_for, ref

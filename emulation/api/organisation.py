@@ -8,8 +8,8 @@ from ninja import Query, Router
 
 from cluster_portal import access
 from emulation.reports.selectors import cluster_report
-from provinces.models import Province
 from provinces.organisation.lookups import cluster_year_for
+from provinces.organisation.models import Province
 from provinces.organisation.selectors import cluster_years
 
 from .lookups import cluster_ref, fund_totals, money, ref

@@ -2,7 +2,7 @@ from django import forms
 
 from cluster_portal.forms import ModelErrorsAboveFormMixin
 from cluster_portal.locking import SeenVersionModelForm
-from provinces.models import Province
+from provinces.organisation.models import Province
 
 from .models import Attendee, Conference, Recommendation
 

@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from simple_history.models import HistoricalRecords
 
-from provinces.models import YEAR_VALIDATORS, Cluster, ClusterMembership, Province
+from provinces.organisation.models import YEAR_VALIDATORS, Cluster, ClusterMembership, Province
 
 ROMAN = re.compile(r"^M{0,3}(CM|CD|D?C{0,3})(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})$")
 

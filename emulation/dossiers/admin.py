@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from cluster_portal.admin_access import CheckedHistoryAdmin, OrganisationAccess
-from emulation.models import AchievementReport
+from emulation.dossiers.models import AchievementReport
 
 
 @admin.register(AchievementReport)

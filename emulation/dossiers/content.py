@@ -14,7 +14,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from cluster_portal.number_style import format_exact
 from cluster_portal.templatetags.vn_format import nd30_date
-from provinces.models import Cluster, fold_accents
+from provinces.organisation.models import Cluster, fold_accents
 
 MOTTO = ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc")
 VCA = "LIÊN MINH HTX VIỆT NAM"

@@ -8,8 +8,9 @@ import datetime
 
 from django.contrib.auth import get_user_model
 
-from emulation.models import AchievementReport, Nomination
-from provinces.models import Cluster
+from emulation.dossiers.models import AchievementReport
+from emulation.nominations.models import Nomination
+from provinces.organisation.models import Cluster
 
 from .selectors import IN_DOSSIER
 from .services import achievement_report_save, achievement_report_submit

@@ -1,6 +1,6 @@
 from django import forms
 
-from emulation.models import AchievementReport
+from emulation.dossiers.models import AchievementReport
 
 from .services import TEXT_FIELDS
 

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from emulation.scoring.render import summary_rows
 from emulation.scoring.selectors import scoring_year
-from provinces.models import Cluster, Province
+from provinces.organisation.models import Cluster, Province
 
 
 @dataclass

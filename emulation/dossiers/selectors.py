@@ -12,28 +12,19 @@ from django.shortcuts import get_object_or_404
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from emulation.models import (
-    AchievementReport,
-    Attendee,
-    AwardType,
-    Conference,
-    Nomination,
-)
+from emulation.conference.models import Attendee, Conference
+from emulation.dossiers.models import AchievementReport
+from emulation.nominations.models import AwardType, Nomination
 from emulation.nominations.services import (
     COUNTED_AGAINST_QUOTA,
     threshold_percent_for,
     vote_passes,
 )
+from provinces.figures.models import FiguresStatus, YearlyFigures
 from provinces.figures.selectors import previous_years
-from provinces.models import (
-    Cluster,
-    ClusterTerm,
-    Disbursement,
-    FiguresStatus,
-    Province,
-    YearlyFigures,
-)
+from provinces.organisation.models import Cluster, ClusterTerm, Province
 from provinces.organisation.selectors import cluster_members, term_for
+from provinces.register.models import Disbursement
 from provinces.register.services import FundTotals, disbursement_totals
 
 from .scoring_result import MemberResult, ScoringResult, scoring_result

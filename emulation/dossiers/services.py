@@ -6,7 +6,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from emulation.models import AchievementReport, Nomination, ReportStatus
+from emulation.dossiers.models import AchievementReport, ReportStatus
+from emulation.nominations.models import Nomination
 
 TEXT_FIELDS = (
     "summary",

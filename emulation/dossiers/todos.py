@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from emulation.home.obligations import STAFF, Snapshot, Todo
-from emulation.models import Nomination
+from emulation.nominations.models import Nomination
 
 from .selectors import IN_DOSSIER
 

@@ -10,9 +10,9 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
-from provinces.calendar.models import end_of_day
+from provinces.calendar.models import Deadlines, end_of_day
 from provinces.calendar.selectors import deadlines_by_cluster_year
-from provinces.models import Cluster, Deadlines, Province
+from provinces.organisation.models import Cluster, Province
 from provinces.organisation.selectors import ClusterYear, cluster_years
 
 STAFF, CHAIR, ADMIN = "staff", "chair", "admin"

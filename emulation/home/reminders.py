@@ -9,9 +9,9 @@ from django.contrib.auth import get_user_model
 
 from cluster_portal import access
 from provinces.figures.selectors import ProvinceYear
-from provinces.models import StaffProfile
 from provinces.notices.models import Notice, NoticeKind
 from provinces.notices.services import NoticeDraft, notice_create, notice_email_send, wants
+from provinces.organisation.models import StaffProfile
 
 from .todos import ADMIN, CHAIR, STAFF, Snapshot, Todo, all_todos, figures_by_member
 

@@ -5,13 +5,15 @@ import datetime
 from dataclasses import dataclass, field
 
 from cluster_portal import access
+from provinces.calendar.models import Deadlines
 from provinces.calendar.selectors import (
     ReportingRate,
     Timeliness,
     figures_timeliness,
     reporting_rate,
 )
-from provinces.models import Deadlines, Province, YearlyFigures
+from provinces.figures.models import YearlyFigures
+from provinces.organisation.models import Province
 from provinces.organisation.selectors import ClusterYear
 
 from .todos import ADMIN, CHAIR, STAFF, Snapshot, Todo, all_todos, figures_by_member, urgency

@@ -14,10 +14,11 @@ from collections.abc import Callable, Iterable
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from emulation.conference.models import Conference
 from emulation.dossiers.todos import achievement_report_todos
-from emulation.models import Conference
 from emulation.scoring.todos import scoring_todos
-from provinces.models import ClusterTerm, FiguresStatus, YearlyFigures
+from provinces.figures.models import FiguresStatus, YearlyFigures
+from provinces.organisation.models import ClusterTerm
 
 from .obligations import ADMIN, CHAIR, STAFF, Snapshot, Todo, snapshot
 

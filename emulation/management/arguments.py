@@ -4,7 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import CommandError
 
-from provinces.models import Cluster
+from provinces.organisation.models import Cluster
 
 
 def cluster_argument(slug: str) -> Cluster:

@@ -5,7 +5,8 @@ from django.db import models
 from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
-from provinces.models import YEAR_VALIDATORS, Cluster, ClusterMembership, Cooperative, Province
+from provinces.organisation.models import YEAR_VALIDATORS, Cluster, ClusterMembership, Province
+from provinces.register.models import Cooperative
 
 
 class AwardType(models.Model):

@@ -18,9 +18,16 @@ from django.utils import timezone
 from cluster_portal import access
 from cluster_portal.locking import STALE_HINT
 from cluster_portal.number_style import format_exact, round_half_up
-from emulation.models import AwardQuota, AwardType, Nomination, NominationStatus, VoteRule
-from provinces.models import BorrowerKind, Cluster, ClusterMembership, Province
+from emulation.nominations.models import (
+    AwardQuota,
+    AwardType,
+    Nomination,
+    NominationStatus,
+    VoteRule,
+)
 from provinces.organisation.dates import fmt_date
+from provinces.organisation.models import Cluster, ClusterMembership, Province
+from provinces.register.models import BorrowerKind
 from provinces.register.services import borrower_find_or_create
 
 DEFAULT_THRESHOLD_PERCENT = 50

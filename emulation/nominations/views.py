@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from cluster_portal import access
 from cluster_portal.locking import FormKeyField, SeenVersionField
-from emulation.models import AwardType, Nomination, NominationStatus
+from emulation.nominations.models import AwardType, Nomination, NominationStatus
 from emulation.nominations.services import (
     NominationError,
     nomination_decide,
@@ -28,8 +28,9 @@ from emulation.nominations.services import (
     nominations_for,
     vote_passes,
 )
-from provinces.models import BorrowerKind, Cluster, ClusterTerm, Province
 from provinces.organisation.lookups import cluster_year_for
+from provinces.organisation.models import Cluster, ClusterTerm, Province
+from provinces.register.models import BorrowerKind
 
 # Forms -----------------------------------------------------------------------------------
 #

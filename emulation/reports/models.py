@@ -12,7 +12,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from simple_history.models import HistoricalRecords
 
-from provinces.models import YEAR_VALIDATORS, Cluster
+from provinces.organisation.models import YEAR_VALIDATORS, Cluster
 
 DEFAULT_SYMBOL = "BC-CTĐ"
 DEFAULT_RECIPIENTS = (

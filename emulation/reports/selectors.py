@@ -16,12 +16,15 @@ from decimal import Decimal
 
 from django.db.models import Prefetch
 
-from emulation.models import Attendee, Conference, Nomination, Recommendation, ReportSettings
+from emulation.conference.models import Attendee, Conference, Recommendation
+from emulation.nominations.models import Nomination
 from emulation.nominations.services import nominations_for
+from emulation.reports.models import ReportSettings
 from provinces.figures.aggregation import combine, percent_change
+from provinces.figures.models import YearlyFigures
 from provinces.figures.selectors import PreviousYear, previous_years, readable_figures
 from provinces.figures.spec import BY_CODE, INDICATORS, Indicator
-from provinces.models import Cluster, ClusterMembership, ClusterTerm, Province, YearlyFigures
+from provinces.organisation.models import Cluster, ClusterMembership, ClusterTerm, Province
 from provinces.register.services import DisbursementTotals, FundTotals, disbursement_totals
 
 from .services import Signature, signature_for

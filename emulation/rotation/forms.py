@@ -2,7 +2,7 @@ from django import forms
 
 from cluster_portal.converters import FIRST_YEAR, LAST_YEAR
 from cluster_portal.locking import SeenVersionField
-from provinces.models import Province
+from provinces.organisation.models import Province
 
 YEAR_ERRORS = {
     "invalid": "Năm không hợp lệ: nhập một năm, ví dụ 2025.",

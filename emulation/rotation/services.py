@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.db.models import Q
 
-from provinces.models import Cluster, ClusterMembership, ClusterTerm, Province
+from provinces.organisation.models import Cluster, ClusterMembership, ClusterTerm, Province
 
 
 class RotationError(Exception):

@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from cluster_portal import access
-from provinces.models import Cluster, ClusterTerm
+from provinces.organisation.models import Cluster, ClusterTerm
 from provinces.organisation.selectors import cluster_members
 
 from .forms import RotateForm, YearPickForm

@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-from emulation.models import ROMAN
+from emulation.conference.models import ROMAN
 
 from .models import COMPUTED_KINDS, CriterionKind
 from .rules import LATE_REPORTS, BandsError, is_known_indicator, parse_bands

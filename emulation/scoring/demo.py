@@ -8,8 +8,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.contrib.auth import get_user_model
 
 from cluster_portal.number_style import format_exact
-from emulation.models import Nomination
-from provinces.models import Cluster
+from emulation.nominations.models import Nomination
+from provinces.organisation.models import Cluster
 from provinces.organisation.selectors import cluster_members
 
 from .criteria_io import parse_criteria_rows

@@ -16,7 +16,7 @@ from django.db import models
 from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
-from provinces.models import YEAR_VALIDATORS, Cluster, Province
+from provinces.organisation.models import YEAR_VALIDATORS, Cluster, Province
 
 
 class CriterionKind(models.TextChoices):

@@ -5,8 +5,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from provinces.calendar.selectors import deadlines_for, submitted_late
-from provinces.models import Cluster, ClusterTerm, FiguresStatus, Province, YearlyFigures
+from provinces.figures.models import FiguresStatus, YearlyFigures
 from provinces.organisation.dates import fmt_date
+from provinces.organisation.models import Cluster, ClusterTerm, Province
 from provinces.organisation.selectors import cluster_members
 from provinces.register.services import disbursement_totals
 

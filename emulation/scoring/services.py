@@ -10,14 +10,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from cluster_portal.number_style import format_exact
-from emulation.models import AwardQuota, AwardType, Nomination, NominationStatus
+from emulation.nominations.models import AwardQuota, AwardType, Nomination, NominationStatus
 from emulation.nominations.services import (
     NominationError,
     nomination_propose,
     nomination_vote_record,
 )
-from provinces.models import Cluster, Province
 from provinces.organisation.dates import fmt_date
+from provinces.organisation.models import Cluster, Province
 
 from .criteria_io import CriteriaParse
 from .models import (

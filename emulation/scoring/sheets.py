@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from cluster_portal.number_style import format_exact
-from provinces.models import Province
+from provinces.organisation.models import Province
 
 from .models import (
     EVIDENCE_EXTENSIONS,

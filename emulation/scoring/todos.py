@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from emulation.home.obligations import CHAIR, STAFF, Snapshot, Todo
-from emulation.models import ScoreSheet, ScoringAgreement, SheetStatus
+from emulation.scoring.models import ScoreSheet, ScoringAgreement, SheetStatus
 
 
 def _open_agreements(snap: Snapshot) -> dict[tuple[int, int], ScoringAgreement]:

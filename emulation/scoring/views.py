@@ -11,9 +11,9 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
 from cluster_portal import access
-from emulation.models import AwardQuota, AwardType
+from emulation.nominations.models import AwardQuota, AwardType
 from provinces.calendar.selectors import deadlines_for
-from provinces.models import Cluster, Province
+from provinces.organisation.models import Cluster, Province
 from provinces.organisation.selectors import province_for_code
 
 from .chart import groups_chart

@@ -5,7 +5,8 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
-from provinces.models import Cluster, FiguresStatus, YearlyFigures
+from provinces.figures.models import FiguresStatus, YearlyFigures
+from provinces.organisation.models import Cluster
 
 from .models import Deadlines
 

@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from cluster_portal import access
 from cluster_portal.locking import StaleRecordError
-from provinces.models import Cluster
+from provinces.organisation.models import Cluster
 from provinces.organisation.selectors import cluster_members
 
 from .forms import DeadlinesForm

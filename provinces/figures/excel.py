@@ -17,7 +17,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from provinces.figures.spec import BY_CODE, CODES
-from provinces.models import Cluster, Province
+from provinces.organisation.models import Cluster, Province
 from provinces.spreadsheets.pipeline import Importer, UploadReport, run_import
 from provinces.spreadsheets.reading import UPLOAD_MAX_BYTES, Layout, Table, header_key
 

@@ -15,9 +15,10 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from cluster_portal import access
+from provinces.figures.models import YearlyFigures
 from provinces.figures.selectors import readable_figures
 from provinces.figures.spec import BY_CODE, CODES
-from provinces.models import Cluster, ClusterMembership, Province, YearlyFigures
+from provinces.organisation.models import Cluster, ClusterMembership, Province
 from provinces.organisation.selectors import cluster_members, terms_of
 from provinces.spreadsheets.writing import csv_value, safe_text
 

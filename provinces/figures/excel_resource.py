@@ -24,9 +24,10 @@ from import_export import fields, widgets
 from import_export.instance_loaders import BaseInstanceLoader
 
 from cluster_portal import access
+from provinces.figures.models import FiguresStatus, YearlyFigures
 from provinces.figures.selectors import ProvinceYear
 from provinces.figures.spec import BY_CODE, CODES
-from provinces.models import Cluster, ClusterMembership, FiguresStatus, Province, YearlyFigures
+from provinces.organisation.models import Cluster, ClusterMembership, Province
 from provinces.organisation.selectors import terms_of
 from provinces.spreadsheets import cells
 from provinces.spreadsheets.pipeline import BulkHistoryResource

@@ -11,8 +11,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from cluster_portal import access
-from provinces.models import Cluster, Province
 from provinces.organisation.lookups import cluster_year_for
+from provinces.organisation.models import Cluster, Province
 from provinces.spreadsheets.web import UploadFlow
 from provinces.spreadsheets.writing import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE
 

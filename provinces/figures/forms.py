@@ -4,8 +4,8 @@ from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
 from cluster_portal.number_style import format_exact
+from provinces.figures.models import YearlyFigures
 from provinces.figures.spec import BY_CODE, CODES, by_section
-from provinces.models import YearlyFigures
 from provinces.spreadsheets.numbers import NumberFormatError, parse_vn_number
 
 

@@ -5,8 +5,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from cluster_portal.locking import stale_message
+from provinces.figures.models import FiguresStatus, YearlyFigures
 from provinces.figures.rules import figures_warnings
-from provinces.models import FiguresStatus, YearlyFigures
 from provinces.notices.tasks import figures_event_on_commit
 
 

@@ -11,6 +11,7 @@ from cluster_portal import access
 from provinces.calendar.selectors import deadlines_for, submitted_late
 from provinces.figures.aggregation import percent_change
 from provinces.figures.forms import FiguresForm, ReasonForm, SubmitForm
+from provinces.figures.models import YearlyFigures
 from provinces.figures.rules import figures_warnings
 from provinces.figures.selectors import (
     ProvinceYear,
@@ -28,7 +29,6 @@ from provinces.figures.services import (
     figures_submit,
 )
 from provinces.figures.spec import BY_CODE, CODES, by_section
-from provinces.models import YearlyFigures
 from provinces.organisation.lookups import cluster_year_for
 from provinces.register.services import disbursement_totals
 

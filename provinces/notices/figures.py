@@ -4,8 +4,9 @@ approved (to whoever submitted). Built in a background task after the action com
 from django.contrib.auth import get_user_model
 
 from cluster_portal import access
+from provinces.figures.models import YearlyFigures
 from provinces.figures.selectors import province_year
-from provinces.models import StaffProfile, YearlyFigures
+from provinces.organisation.models import StaffProfile
 
 from .models import NoticeKind
 from .services import NoticeDraft, notice_create, notice_email_send

@@ -5,7 +5,7 @@ so there is no broker to run; `manage.py db_worker` works through it)."""
 from django.db import transaction
 from django_tasks import task
 
-from provinces.models import YearlyFigures
+from provinces.figures.models import YearlyFigures
 
 from .figures import figures_event_notify
 

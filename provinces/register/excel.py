@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from cluster_portal.number_style import format_exact
-from provinces.models import Cooperative, Fund, Province
+from provinces.organisation.models import Province
+from provinces.register.models import Cooperative, Fund
 from provinces.spreadsheets.pipeline import Importer, UploadReport, run_import, run_import_rows
 from provinces.spreadsheets.reading import UPLOAD_MAX_BYTES, Layout, Table
 

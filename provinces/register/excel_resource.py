@@ -32,17 +32,10 @@ from import_export.instance_loaders import BaseInstanceLoader
 
 from cluster_portal import access
 from cluster_portal.number_style import format_exact
-from provinces.models import (
-    BorrowerKind,
-    ClusterMembership,
-    Cooperative,
-    Disbursement,
-    Fund,
-    Province,
-    directory_key,
-)
 from provinces.organisation.dates import fmt_date
+from provinces.organisation.models import ClusterMembership, Province
 from provinces.organisation.selectors import terms_of
+from provinces.register.models import BorrowerKind, Cooperative, Disbursement, Fund, directory_key
 from provinces.spreadsheets import cells
 from provinces.spreadsheets.pipeline import BulkHistoryResource
 

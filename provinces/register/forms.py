@@ -5,7 +5,7 @@ from django import forms
 from cluster_portal.forms import ModelErrorsAboveFormMixin
 from cluster_portal.locking import FormKeyField, SeenVersionModelForm
 from provinces.figures.forms import VietnameseNumberField
-from provinces.models import BorrowerKind, Disbursement
+from provinces.register.models import BorrowerKind, Disbursement
 
 
 class DisbursementForm(ModelErrorsAboveFormMixin, SeenVersionModelForm):

@@ -1,8 +1,9 @@
 """Reads of the fund-disbursement register (the page and the API)."""
 
 from provinces.figures.selectors import ProvinceYear
-from provinces.models import Disbursement, Fund, Province
+from provinces.organisation.models import Province
 from provinces.organisation.selectors import merged_into
+from provinces.register.models import Disbursement, Fund
 
 
 def register_units(py: ProvinceYear) -> list[Province]:

@@ -9,8 +9,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Sum
 
 from cluster_portal.locking import version_claim
-from provinces.models import Cooperative, Disbursement, Fund, Province
+from provinces.organisation.models import Province
 from provinces.organisation.selectors import merged_into
+from provinces.register.models import Cooperative, Disbursement, Fund
 
 
 def borrower_find_or_create(

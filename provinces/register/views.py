@@ -10,8 +10,8 @@ from cluster_portal import access
 from cluster_portal.converters import FIRST_YEAR
 from cluster_portal.locking import StaleRecordError
 from provinces.figures.selectors import ProvinceYear, province_year
-from provinces.models import Disbursement, Fund
 from provinces.register.forms import DisbursementForm
+from provinces.register.models import Disbursement, Fund
 from provinces.register.selectors import register_loans, register_units
 from provinces.register.services import (
     disbursement_delete,

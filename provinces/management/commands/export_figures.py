@@ -3,7 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from provinces.figures.excel_export import figures_csv, figures_workbook
-from provinces.models import YEAR_VALIDATORS, Cluster
+from provinces.organisation.models import YEAR_VALIDATORS, Cluster
 
 
 class Command(BaseCommand):
