@@ -1,4 +1,7 @@
-"""The app's models, defined in its feature packages and gathered here for Django."""
+"""The app's models, defined in its feature packages and gathered here only so that
+Django finds them. Code imports a model from its feature package
+(`from emulation.scoring.models import …`), never from here: the import
+contracts in pyproject.toml (`lint-imports`) refuse it."""
 
 from .api.models import ApiToken
 from .conference.models import ROMAN, Attendee, Conference, Recommendation, roman_validator

@@ -1,4 +1,7 @@
-"""The app's models, defined in its feature packages and gathered here for Django."""
+"""The app's models, defined in its feature packages and gathered here only so that
+Django finds them. Code imports a model from its feature package
+(`from provinces.figures.models import …`), never from here: the import
+contracts in pyproject.toml (`lint-imports`) refuse it."""
 
 from .calendar.models import Deadlines
 from .figures.models import FiguresQuerySet, FiguresStatus, YearlyFigures

@@ -73,10 +73,6 @@ def render_document_html(document: Document, *, linked_css: bool = True) -> str:
 STYLESHEETS = ("css/report.css", "css/dossier.css")
 
 
-def render_document_pdf(document: Document) -> bytes:
-    return render_pdfs([render_document_html(document, linked_css=False)])[0]
-
-
 def render_pdfs(pages: list[str]) -> list[bytes]:
     """The PDFs of documents rendered with `linked_css=False`, through the report's
     WeasyPrint path with the stylesheets and fonts loaded once for all of them."""

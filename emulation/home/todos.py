@@ -18,7 +18,6 @@ from emulation.conference.models import Conference
 from emulation.dossiers.todos import achievement_report_todos
 from emulation.scoring.todos import scoring_todos
 from provinces.figures.models import FiguresStatus, YearlyFigures
-from provinces.organisation.models import ClusterTerm
 
 from .obligations import ADMIN, CHAIR, STAFF, Snapshot, Todo, snapshot
 
@@ -194,7 +193,3 @@ def urgency(todo: Todo, now: datetime.datetime) -> tuple:
     year first among equals (a year long gone is the more pressing)."""
     overdue = todo.is_overdue(now)
     return (0 if overdue else 1, todo.due or datetime.date.max, todo.year, todo.title)
-
-
-def terms_by_cluster_year(snap: Snapshot) -> dict[tuple[int, int], ClusterTerm | None]:
-    return {(cy.cluster.pk, cy.year): cy.term for cy in snap.cluster_years}

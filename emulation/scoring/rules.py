@@ -29,18 +29,6 @@ PENALTY_INDICATORS = {
 }
 
 
-def indicator_label(code: str) -> str:
-    if code in BY_CODE:
-        return BY_CODE[code].label
-    return {**EXTRA_INDICATORS, **PENALTY_INDICATORS}.get(code, (code, ""))[0]
-
-
-def indicator_unit(code: str) -> str:
-    if code in BY_CODE:
-        return BY_CODE[code].unit
-    return {**EXTRA_INDICATORS, **PENALTY_INDICATORS}.get(code, ("", ""))[1]
-
-
 def is_known_indicator(code: str) -> bool:
     return code in BY_CODE or code in EXTRA_INDICATORS
 

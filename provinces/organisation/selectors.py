@@ -11,20 +11,6 @@ def province_for_code(code: str, year: int) -> Province | None:
     return Province.objects.resolve(code, year)
 
 
-class ProvinceCodes:
-    """Code -> unit for any year, in memory after one query: for an upload of many rows,
-    each naming a province by its code. The rule is `Province.is_valid_in`, the same as
-    `Province.objects.resolve` applies in the database (the unit valid on 31 December)."""
-
-    def __init__(self) -> None:
-        self._by_code: dict[str, list[Province]] = {}
-        for province in Province.objects.select_related("successor"):
-            self._by_code.setdefault(province.code, []).append(province)
-
-    def resolve(self, code: str, year: int) -> Province | None:
-        return next((p for p in self._by_code.get(code, ()) if p.is_valid_in(year)), None)
-
-
 def cluster_members(cluster: Cluster | str, year: int) -> list[Province]:
     """The member alliances of a cluster (object or slug) in `year`, by name."""
     memberships = ClusterMembership.objects.in_year(year).select_related("province")
