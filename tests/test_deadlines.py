@@ -6,7 +6,8 @@ import pytest
 from django.urls import reverse
 
 from provinces.calendar.models import end_of_day
-from provinces.calendar.selectors import Timeliness, deadlines_or_defaults, figures_timeliness
+from provinces.calendar.selectors import deadlines_or_defaults
+from provinces.figures.timeliness import Timeliness, figures_timeliness
 from provinces.models import Cluster, Deadlines, FiguresStatus
 from tests.calendar_helpers import at, make_deadlines
 from tests.factories import make_figures

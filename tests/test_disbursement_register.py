@@ -141,8 +141,8 @@ def test_the_register_runs_a_fixed_number_of_queries(
 ):
     add_loans(loans)
     client.force_login(personas["own"])
-    # session and user; the province, its cluster, members, term and figures; the staff
+    # session and user; the province, its cluster, members and term; the staff
     # profile; predecessors; the page count and rows; the year's totals (2); session save (3)
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(15):
         response = client.get(REGISTER)
     assert response.context["all_funds"].count == loans

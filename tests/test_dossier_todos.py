@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from emulation.dossiers.todos import achievement_report_todos
-from emulation.home.obligations import snapshot
 from emulation.models import AchievementReport, Nomination
+from provinces.calendar.obligations import snapshot
 from provinces.models import Cluster, Deadlines
 from tests.dossier_helpers import seed_demo_year
 

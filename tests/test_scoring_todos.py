@@ -5,8 +5,8 @@ scoring meeting is recorded; the self-scores deadline drives the overdue marking
 import pytest
 from django.urls import reverse
 
-from emulation.home.obligations import snapshot
 from emulation.scoring.todos import scoring_todos
+from provinces.calendar.obligations import snapshot
 from tests.calendar_helpers import days_from_today, make_deadlines
 from tests.scoring_helpers import build_agreement, cross_check, self_score
 

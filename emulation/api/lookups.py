@@ -9,7 +9,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from cluster_portal import access
-from provinces.figures.selectors import ProvinceYear, province_year
+from provinces.figures.selectors import province_year
+from provinces.organisation.selectors import ProvinceYear
 
 
 def province_year_for(

@@ -8,8 +8,8 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from emulation.home.obligations import STAFF, Snapshot, Todo
 from emulation.nominations.models import Nomination
+from provinces.calendar.obligations import STAFF, Snapshot, Todo
 
 from .selectors import IN_DOSSIER
 

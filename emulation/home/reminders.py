@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model
 
 from cluster_portal import access
-from provinces.figures.selectors import ProvinceYear
 from provinces.notices.models import Notice, NoticeKind
 from provinces.notices.services import NoticeDraft, notice_create, notice_email_send, wants
 from provinces.organisation.models import StaffProfile
+from provinces.organisation.selectors import ProvinceYear
 
 from .todos import ADMIN, CHAIR, STAFF, Snapshot, Todo, all_todos, figures_by_member
 

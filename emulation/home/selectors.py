@@ -6,13 +6,13 @@ from dataclasses import dataclass, field
 
 from cluster_portal import access
 from provinces.calendar.models import Deadlines
-from provinces.calendar.selectors import (
+from provinces.figures.models import YearlyFigures
+from provinces.figures.timeliness import (
     ReportingRate,
     Timeliness,
     figures_timeliness,
     reporting_rate,
 )
-from provinces.figures.models import YearlyFigures
 from provinces.organisation.models import Province
 from provinces.organisation.selectors import ClusterYear
 

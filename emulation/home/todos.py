@@ -17,9 +17,8 @@ from django.utils.translation import gettext as _
 from emulation.conference.models import Conference
 from emulation.dossiers.todos import achievement_report_todos
 from emulation.scoring.todos import scoring_todos
+from provinces.calendar.obligations import ADMIN, CHAIR, STAFF, Snapshot, Todo, snapshot
 from provinces.figures.models import FiguresStatus, YearlyFigures
-
-from .obligations import ADMIN, CHAIR, STAFF, Snapshot, Todo, snapshot
 
 __all__ = ["ADMIN", "CHAIR", "STAFF", "PROVIDERS", "Snapshot", "Todo", "all_todos", "snapshot"]
 

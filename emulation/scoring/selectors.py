@@ -4,8 +4,9 @@ of queries whatever the number of members and criteria."""
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from provinces.calendar.selectors import deadlines_for, submitted_late
+from provinces.calendar.selectors import deadlines_for
 from provinces.figures.models import FiguresStatus, YearlyFigures
+from provinces.figures.timeliness import submitted_late
 from provinces.organisation.dates import fmt_date
 from provinces.organisation.models import Cluster, ClusterTerm, Province
 from provinces.organisation.selectors import cluster_members

@@ -8,8 +8,8 @@ from collections.abc import Iterable
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from emulation.home.obligations import CHAIR, STAFF, Snapshot, Todo
 from emulation.scoring.models import ScoreSheet, ScoringAgreement, SheetStatus
+from provinces.calendar.obligations import CHAIR, STAFF, Snapshot, Todo
 
 
 def _open_agreements(snap: Snapshot) -> dict[tuple[int, int], ScoringAgreement]:

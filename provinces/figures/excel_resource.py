@@ -25,10 +25,9 @@ from import_export.instance_loaders import BaseInstanceLoader
 
 from cluster_portal import access
 from provinces.figures.models import FiguresStatus, YearlyFigures
-from provinces.figures.selectors import ProvinceYear
 from provinces.figures.spec import BY_CODE, CODES
 from provinces.organisation.models import Cluster, ClusterMembership, Province
-from provinces.organisation.selectors import terms_of
+from provinces.organisation.selectors import ProvinceYear, terms_of
 from provinces.spreadsheets import cells
 from provinces.spreadsheets.pipeline import BulkHistoryResource
 

@@ -6,9 +6,10 @@ from django.db.models import Subquery
 from cluster_portal import access
 from provinces.organisation.models import Cluster, ClusterMembership, ClusterTerm, Province
 from provinces.organisation.selectors import (
+    ProvinceYear,
     cluster_members,
     merged_into,
-    province_for_code,
+    province_in_year,
     term_for,
 )
 
@@ -17,40 +18,15 @@ from .models import FiguresStatus, YearlyFigures
 from .rules import figures_warnings
 
 
-@dataclass
-class ProvinceYear:
-    """A province as it stood in one year: its cluster, that year's term, the cluster's
-    members, and its figures (None when nothing was entered yet)."""
-
-    province: Province
-    year: int
-    cluster: Cluster | None = None
-    term: ClusterTerm | None = None
-    member_ids: set[int] = field(default_factory=set)
-    figures: YearlyFigures | None = None
-
-
 def province_year(code: str, year: int) -> ProvinceYear | None:
     """Everything a figures page needs about code `code` in `year`, in a fixed number of
     queries; None when the code means no unit that year."""
-    province = province_for_code(code, year)
-    if province is None:
+    py = province_in_year(code, year)
+    if py is None:
         return None
-    py = ProvinceYear(province=province, year=year)
-    membership = (
-        ClusterMembership.objects.in_year(year).filter(province=province).select_related("cluster")
-    ).first()
-    if membership is not None:
-        py.cluster = membership.cluster
-        py.member_ids = set(
-            ClusterMembership.objects.in_year(year)
-            .filter(cluster=membership.cluster)
-            .values_list("province_id", flat=True)
-        )
-        py.term = ClusterTerm.objects.filter(cluster=membership.cluster, year=year).first()
-    py.figures = YearlyFigures.objects.filter(province=province, year=year).first()
+    py.figures = YearlyFigures.objects.filter(province=py.province, year=year).first()
     if py.figures is not None:
-        py.figures.province = province
+        py.figures.province = py.province
     return py
 
 

@@ -7,7 +7,7 @@ from django.utils import timezone
 from cluster_portal.locking import stale_message
 from provinces.figures.models import FiguresStatus, YearlyFigures
 from provinces.figures.rules import figures_warnings
-from provinces.notices.tasks import figures_event_on_commit
+from provinces.figures.signals import figures_event_on_commit
 
 
 class FiguresError(Exception):

@@ -8,13 +8,12 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from cluster_portal import access
-from provinces.calendar.selectors import deadlines_for, submitted_late
+from provinces.calendar.selectors import deadlines_for
 from provinces.figures.aggregation import percent_change
 from provinces.figures.forms import FiguresForm, ReasonForm, SubmitForm
 from provinces.figures.models import YearlyFigures
 from provinces.figures.rules import figures_warnings
 from provinces.figures.selectors import (
-    ProvinceYear,
     cluster_figures_year,
     previous_year,
     province_year,
@@ -29,7 +28,9 @@ from provinces.figures.services import (
     figures_submit,
 )
 from provinces.figures.spec import BY_CODE, CODES, by_section
+from provinces.figures.timeliness import submitted_late
 from provinces.organisation.lookups import cluster_year_for
+from provinces.organisation.selectors import ProvinceYear
 from provinces.register.services import disbursement_totals
 
 

@@ -1,4 +1,5 @@
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import Q
 
@@ -9,6 +10,43 @@ from .models import Cluster, ClusterMembership, ClusterTerm, Province
 def province_for_code(code: str, year: int) -> Province | None:
     """Which unit province code `code` means in `year`: the unit valid on 31 December."""
     return Province.objects.resolve(code, year)
+
+
+@dataclass
+class ProvinceYear:
+    """A province as it stood in one year: its cluster, that year's term, the cluster's
+    members, and its figures (None when nothing was entered yet, or not loaded). Every
+    per-province page and the access rules read it, so it lives on this floor; the
+    figures are loaded by `provinces.figures.selectors.province_year`."""
+
+    province: Province
+    year: int
+    cluster: Cluster | None = None
+    term: ClusterTerm | None = None
+    member_ids: set[int] = field(default_factory=set)
+    figures: Any = None  # the YearlyFigures of the year (provinces.figures), when loaded
+
+
+def province_in_year(code: str, year: int) -> ProvinceYear | None:
+    """Code `code` in `year` with its cluster, term and the cluster's members, without its
+    figures (three queries more than the code lookup at most); None when the code means
+    no unit that year."""
+    province = province_for_code(code, year)
+    if province is None:
+        return None
+    py = ProvinceYear(province=province, year=year)
+    membership = (
+        ClusterMembership.objects.in_year(year).filter(province=province).select_related("cluster")
+    ).first()
+    if membership is not None:
+        py.cluster = membership.cluster
+        py.member_ids = set(
+            ClusterMembership.objects.in_year(year)
+            .filter(cluster=membership.cluster)
+            .values_list("province_id", flat=True)
+        )
+        py.term = ClusterTerm.objects.filter(cluster=membership.cluster, year=year).first()
+    return py
 
 
 def cluster_members(cluster: Cluster | str, year: int) -> list[Province]:

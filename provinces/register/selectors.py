@@ -1,8 +1,7 @@
 """Reads of the fund-disbursement register (the page and the API)."""
 
-from provinces.figures.selectors import ProvinceYear
 from provinces.organisation.models import Province
-from provinces.organisation.selectors import merged_into
+from provinces.organisation.selectors import ProvinceYear, merged_into
 from provinces.register.models import Disbursement, Fund
 
 

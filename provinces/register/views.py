@@ -9,7 +9,7 @@ from django.urls import reverse
 from cluster_portal import access
 from cluster_portal.converters import FIRST_YEAR
 from cluster_portal.locking import StaleRecordError
-from provinces.figures.selectors import ProvinceYear, province_year
+from provinces.organisation.selectors import ProvinceYear, province_in_year
 from provinces.register.forms import DisbursementForm
 from provinces.register.models import Disbursement, Fund
 from provinces.register.selectors import register_loans, register_units
@@ -23,7 +23,7 @@ PAGE_SIZE = 50
 
 
 def _register_for(request, year: int, code: str, *, write: bool = False) -> ProvinceYear:
-    py = province_year(code, year)
+    py = province_in_year(code, year)
     if py is None or not access.can_view_register(request.user, py):
         raise Http404
     if write and not access.can_edit_register(request.user, py):

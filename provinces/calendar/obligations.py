@@ -1,8 +1,12 @@
-"""What an obligation on the home page is (`Todo`) and what every provider reads (`Snapshot`).
+"""What an obligation is (`Todo`: something owed by a date of the cluster's calendar) and
+what every provider of obligations reads (`Snapshot`: the cluster-years in play with their
+deadlines).
 
-The providers live with their features (emulation/home/todos.py for figures and the
-calendar, emulation/scoring/todos.py for scoring) and are listed in
-`emulation.home.todos.PROVIDERS`.
+It sits here, on the floor below every user, because the providers live with their
+features (figures and the calendar in emulation/home/todos.py, scoring in
+emulation/scoring/todos.py, achievement reports in emulation/dossiers/todos.py) and the
+home page and the reminders collect them (`emulation.home.todos.PROVIDERS`): the features
+import this module, never the home page.
 """
 
 import datetime
