@@ -33,12 +33,14 @@ run: $(VENV)/.installed-run
 reminders: $(VENV)/.installed-run
 	$(DEV_ENV) $(BIN)/python manage.py send_reminders
 
-## test: lint, check that models and migrations agree, and run the whole pytest suite
+## test: lint (ruff, and the import contracts of pyproject.toml), check that models and
+## migrations agree, and run the whole pytest suite
 test: lint migrations-check pytest
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 
 migrations-check: $(VENV)/.installed-test
 	$(DEV_ENV) $(BIN)/python manage.py makemigrations --check --dry-run

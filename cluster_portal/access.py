@@ -10,17 +10,58 @@ Views and the admin call these functions and nothing else to decide access.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
-    from emulation.dossiers.selectors import NomineeContext
-    from emulation.scoring.selectors import SheetContext
-    from provinces.figures.selectors import ProvinceYear
-    from provinces.organisation.models import ClusterTerm, Province
-
     User = AbstractBaseUser | AnonymousUser
+
+    # What the rules read of the apps' objects, described here by what is read:
+    # cluster_portal imports no app (the import contracts in pyproject.toml).
+
+    class Province(Protocol):
+        """provinces.organisation.models.Province"""
+
+        pk: int
+
+        def unit_in(self, year: int) -> Province | None: ...
+
+    class ClusterTerm(Protocol):
+        """provinces.organisation.models.ClusterTerm: a cluster's head and vice-head."""
+
+        year: int
+        head_id: int
+        vice_id: int | None
+
+    class ProvinceYear(Protocol):
+        """provinces.organisation.selectors.ProvinceYear"""
+
+        province: Province
+        year: int
+        cluster: Any
+        term: ClusterTerm | None
+        member_ids: set[int]
+        figures: Any  # YearlyFigures: pk, is_locked, is_editable, is_submitted
+
+    class SheetContext(Protocol):
+        """emulation.scoring.selectors.SheetContext"""
+
+        province: Province
+        year: int
+        term: ClusterTerm | None
+        member_ids: set[int]
+        agreement: Any  # ScoringAgreement: is_signed, locked, result_recorded
+        sheet: Any  # ScoreSheet: is_submitted, cross_checked_at
+
+    class NomineeContext(Protocol):
+        """emulation.dossiers.selectors.NomineeContext"""
+
+        province: Province | None
+        year: int
+        term: ClusterTerm | None
+        in_dossier: bool
+        report: Any  # AchievementReport: is_editable, is_submitted
 
 
 def is_admin(user: User) -> bool:
@@ -32,13 +73,15 @@ def home_province(user: User) -> Province | None:
     if not user.is_authenticated or not user.is_active:
         return None
     if not hasattr(user, "_home_province"):
-        from provinces.organisation.models import StaffProfile
-
-        profile = (
-            StaffProfile.objects.select_related("province__successor__successor")
-            .filter(user=user)
+        # The profile through the user's own relation (`staff_profile`, declared by
+        # provinces.organisation): one query, and no import of an app.
+        with_profile = (
+            type(user)
+            ._default_manager.select_related("staff_profile__province__successor__successor")
+            .filter(pk=user.pk)
             .first()
         )
+        profile = getattr(with_profile, "staff_profile", None)
         user._home_province = profile.province if profile else None
     return user._home_province
 

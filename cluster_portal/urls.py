@@ -1,13 +1,10 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from emulation.api.api import api
-from emulation.home.views import home
-
 from .views import healthz
 
 urlpatterns = [
-    path("", home, name="home"),
+    path("", include("emulation.home.urls")),
     path("healthz/", healthz, name="healthz"),
     path("", include("provinces.figures.urls")),
     path("", include("provinces.register.urls")),
@@ -19,7 +16,7 @@ urlpatterns = [
     path("", include("emulation.nominations.urls")),
     path("", include("emulation.scoring.urls")),
     path("", include("emulation.api.urls")),
-    path("api/v1/", api.urls),
+    path("api/v1/", include("emulation.api.v1_urls", namespace="api-v1")),
     path("", include("emulation.dossiers.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
