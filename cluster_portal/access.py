@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Protocol
 
+from django.contrib.auth import get_user_model
+
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
@@ -76,7 +78,7 @@ def home_province(user: User) -> Province | None:
         # The profile through the user's own relation (`staff_profile`, declared by
         # provinces.organisation): one query, and no import of an app.
         with_profile = (
-            type(user)
+            get_user_model()
             ._default_manager.select_related("staff_profile__province__successor__successor")
             .filter(pk=user.pk)
             .first()
