@@ -234,6 +234,12 @@ def sheet_context(data: ScoringYear, province: Province) -> SheetContext:
     )
 
 
+def summary_sheet_context(data: ScoringYear) -> SheetContext:
+    """The context of the cluster-year's summary (totals and ranking of every member):
+    what `access.can_view_scoring_summary` decides on, the same for pages, files and API."""
+    return sheet_context(data, data.members[0])
+
+
 def _ordered_lines(criteria: list) -> list[Line]:
     children: dict = {}
     for c in sorted(criteria, key=lambda c: (c.order, c.pk)):

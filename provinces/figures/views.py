@@ -2,7 +2,6 @@ from collections.abc import Callable
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -11,13 +10,9 @@ from cluster_portal import access
 from provinces.calendar.selectors import deadlines_for, submitted_late
 from provinces.figures.aggregation import percent_change
 from provinces.figures.forms import FiguresForm, ReasonForm, SubmitForm
+from provinces.figures.lookups import get_figures_for_user
 from provinces.figures.rules import figures_warnings
-from provinces.figures.selectors import (
-    ProvinceYear,
-    cluster_figures_year,
-    previous_year,
-    province_year,
-)
+from provinces.figures.selectors import ProvinceYear, cluster_figures_year, previous_year
 from provinces.figures.services import (
     FiguresError,
     StaleFiguresError,
@@ -33,26 +28,13 @@ from provinces.organisation.lookups import cluster_year_for
 from provinces.register.services import disbursement_totals
 
 
-def _province_year_for(
-    request, year: int, code: str, *, allowed: Callable | None = None
-) -> ProvinceYear:
-    """404 when the user may not see this province-year; 403 when they may see it but
-    not do what they asked."""
-    py = province_year(code, year)
-    if py is None or not access.can_view_figures(request.user, py):
-        raise Http404
-    if allowed is not None and not allowed(request.user, py):
-        raise PermissionDenied
-    return py
-
-
 def _display_name(user) -> str:
     return (user.get_full_name() or user.get_username()) if user else "hệ thống"
 
 
 @login_required
 def figures_detail(request, year: int, code: str):
-    py = _province_year_for(request, year, code)
+    py = get_figures_for_user(request, year, code)
     user = request.user
     previous = previous_year(py.province, year, user=user)
     figures = py.figures
@@ -114,7 +96,7 @@ def figures_detail(request, year: int, code: str):
 
 @login_required
 def figures_edit(request, year: int, code: str):
-    py = _province_year_for(request, year, code, allowed=access.can_edit_figures)
+    py = get_figures_for_user(request, year, code, allowed=access.can_edit_figures)
     figures = py.figures or YearlyFigures(province=py.province, year=year)
     form = FiguresForm(request.POST or None, instance=figures)
     status = 200
@@ -147,7 +129,7 @@ def figures_edit(request, year: int, code: str):
 
 
 def _action(request, year: int, code: str, *, allowed: Callable, run: Callable, form_class=None):
-    py = _province_year_for(request, year, code, allowed=allowed)
+    py = get_figures_for_user(request, year, code, allowed=allowed)
     form = form_class(request.POST) if form_class else None
     if form is not None and not form.is_valid():
         for errors in form.errors.values():
