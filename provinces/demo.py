@@ -10,7 +10,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from provinces.figures.rules import figures_warnings
-from provinces.figures.services import previous_values
+from provinces.figures.selectors import previous_values
 from provinces.models import (
     Cluster,
     ClusterMembership,

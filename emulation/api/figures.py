@@ -17,13 +17,12 @@ from cluster_portal import access
 from provinces.figures.excel_export import figures_csv
 from provinces.figures.lookups import get_figures_for_user
 from provinces.figures.rules import figures_warnings
-from provinces.figures.selectors import cluster_figures_year
+from provinces.figures.selectors import cluster_figures_year, previous_values
 from provinces.figures.services import (
     FiguresError,
     StaleFiguresError,
     figures_save,
     figures_submit,
-    previous_values,
 )
 from provinces.figures.spec import CODES
 from provinces.models import YearlyFigures

@@ -4,8 +4,7 @@ the Excel import's all-or-nothing rules (loan_rows.loans_import)."""
 from ninja import Router, Status
 
 from provinces.register.lookups import get_register_for_user
-from provinces.register.selectors import register_loans
-from provinces.register.services import disbursement_totals
+from provinces.register.selectors import disbursement_totals, register_loans
 
 from .loan_rows import loans_import
 from .lookups import fund_totals, ref

@@ -11,7 +11,8 @@ from cluster_portal import access
 from provinces.figures.selectors import ProvinceYear
 from provinces.models import StaffProfile
 from provinces.notices.models import Notice, NoticeKind
-from provinces.notices.services import NoticeDraft, notice_create, notice_email_send, wants
+from provinces.notices.selectors import wants
+from provinces.notices.services import NoticeDraft, notice_create, notice_email_send
 
 from .todos import ADMIN, CHAIR, STAFF, Snapshot, Todo, all_todos, figures_by_member
 

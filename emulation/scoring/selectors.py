@@ -8,7 +8,7 @@ from provinces.calendar.selectors import deadlines_for, submitted_late
 from provinces.models import Cluster, ClusterTerm, FiguresStatus, Province, YearlyFigures
 from provinces.organisation.dates import fmt_date
 from provinces.organisation.selectors import cluster_members
-from provinces.register.services import disbursement_totals
+from provinces.register.selectors import disbursement_totals
 
 from .models import (
     CriterionKind,

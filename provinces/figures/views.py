@@ -25,7 +25,7 @@ from provinces.figures.services import (
 from provinces.figures.spec import BY_CODE, CODES, by_section
 from provinces.models import YearlyFigures
 from provinces.organisation.lookups import cluster_year_for
-from provinces.register.services import disbursement_totals
+from provinces.register.selectors import disbursement_totals
 
 
 def _display_name(user) -> str:

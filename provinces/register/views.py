@@ -13,12 +13,8 @@ from provinces.figures.selectors import ProvinceYear
 from provinces.models import Disbursement, Fund
 from provinces.register.forms import DisbursementForm
 from provinces.register.lookups import get_register_for_user
-from provinces.register.selectors import register_loans, register_units
-from provinces.register.services import (
-    disbursement_delete,
-    disbursement_record,
-    disbursement_totals,
-)
+from provinces.register.selectors import disbursement_totals, register_loans, register_units
+from provinces.register.services import disbursement_delete, disbursement_record
 
 PAGE_SIZE = 50
 
