@@ -20,12 +20,14 @@ from emulation.models import AwardType, Nomination, NominationStatus
 from emulation.nominations.selectors import nominee_unit
 from emulation.nominations.services import nomination_propose
 from emulation.reports.selectors import cluster_report
+from emulation.scoring.services import agreement_copy_last_year
 from provinces.figures.selectors import ProvinceYear, previous_year
-from provinces.models import Cluster, FiguresStatus, Province
+from provinces.models import Cluster, ClusterMembership, FiguresStatus, Province
 from provinces.organisation.selectors import counts_as, merged_into, province_for_code
 from provinces.register.selectors import disbursement_totals, register_loans
 from provinces.register.services import borrower_find_or_create
 from tests.factories import make_figures, make_loan
+from tests.scoring_helpers import build_agreement, data_for, leaf
 
 pytestmark = pytest.mark.django_db
 
@@ -192,3 +194,25 @@ def test_the_achievement_report_to_do_is_the_successors(make_staff, yen_bai_coop
     wanted = f"achievement_report:{nomination.pk}"
     assert any(t.obligation == wanted for t in todos_for(make_staff("Lào Cai", 2025), snap))
     assert not any(t.obligation == wanted for t in todos_for(make_staff("Sơn La", 2025), snap))
+
+
+# Scoring: last year's targets carry over to the unit a member became -------------------
+
+
+def test_copying_last_years_agreement_gives_a_merged_members_target_to_its_successor():
+    # A small merger built for the test: Cụm số 1 also held Hà Giang (02, merged into the
+    # new Tuyên Quang on 1 July 2025) and Cao Bằng in 2024.
+    cluster = cum_so_1()
+    ha_giang = province_for_code("02", 2024)
+    for unit in (ha_giang, province_for_code("04", 2024)):
+        ClusterMembership.objects.create(
+            cluster=cluster, province=unit, from_year=2024, to_year=2024
+        )
+    build_agreement(slug=cluster.slug, year=2024, targets={"02": 33, "04": 44}, sign=False)
+    members = data_for(slug=cluster.slug, year=2025).members
+    agreement_copy_last_year(cluster=cluster, year=2025, members=members, by=None)
+    data = data_for(slug=cluster.slug, year=2025)
+    target = leaf(data, "I.1").pk
+    assert counts_as(ha_giang, 2025) == province_for_code("08", 2025)
+    assert data.targets[(target, province_for_code("08", 2025).pk)] == 33
+    assert data.targets[(target, province_for_code("04", 2025).pk)] == 44
