@@ -66,7 +66,8 @@ def reads_every_state(user: User, term: ClusterTerm | None) -> bool:
 def can_view_cluster_year(user: User, member_ids: set[int], year: int) -> bool:
     """Admins see every cluster; staff see the clusters their unit belongs to that year.
     Every page of a cluster-year asks this, through
-    `provinces.organisation.lookups.cluster_year_for` (views) or directly (lists)."""
+    `provinces.organisation.lookups.check_cluster_year` (views and API, through
+    `cluster_year_for`) or directly (lists)."""
     if is_admin(user):
         return True
     unit = unit_of(user, year)
