@@ -111,7 +111,8 @@ def reads_every_state(user: User, term: ClusterTerm | None) -> bool:
 def can_view_cluster_year(user: User, member_ids: set[int], year: int) -> bool:
     """Admins see every cluster; staff see the clusters their unit belongs to that year.
     Every page of a cluster-year asks this, through
-    `provinces.organisation.lookups.cluster_year_for` (views) or directly (lists)."""
+    `provinces.organisation.lookups.check_cluster_year` (views and API, through
+    `cluster_year_for`) or directly (lists)."""
     if is_admin(user):
         return True
     unit = unit_of(user, year)
@@ -287,14 +288,18 @@ def _is_vice(user: User, term: ClusterTerm | None) -> bool:
     return unit is not None and unit.pk == term.vice_id
 
 
+def reads_every_score(user: User, term: ClusterTerm | None) -> bool:
+    """The chair, the vice-head of the year and admins: they cross-check, so they read
+    every member's sheet, the totals and the ranking before the scoring meeting."""
+    return reads_every_state(user, term) or _is_vice(user, term)
+
+
 def can_set_up_scoring(user: User, term: ClusterTerm | None) -> bool:
     return reads_every_state(user, term)
 
 
 def can_view_score_sheet(user: User, ctx: SheetContext) -> bool:
-    if reads_every_state(user, ctx.term) or _is_vice(user, ctx.term):
-        return True
-    if _acts_for(user, ctx.province, ctx.year):
+    if reads_every_score(user, ctx.term) or _acts_for(user, ctx.province, ctx.year):
         return True
     unit = unit_of(user, ctx.year)
     recorded = ctx.agreement is not None and ctx.agreement.result_recorded
@@ -314,8 +319,7 @@ def can_edit_score_sheet(user: User, ctx: SheetContext) -> bool:
 
 def can_cross_check_score_sheet(user: User, ctx: SheetContext) -> bool:
     submitted = ctx.sheet is not None and ctx.sheet.is_submitted
-    checker = reads_every_state(user, ctx.term) or _is_vice(user, ctx.term)
-    return checker and submitted and _open_for_scoring(ctx)
+    return reads_every_score(user, ctx.term) and submitted and _open_for_scoring(ctx)
 
 
 def can_answer_score_sheet(user: User, ctx: SheetContext) -> bool:
@@ -339,8 +343,10 @@ def can_reopen_scoring(user: User) -> bool:
 
 
 def can_view_scoring_summary(user: User, ctx: SheetContext) -> bool:
-    """The summary of every member (page totals, PDF, Excel): whoever reads every sheet."""
-    if reads_every_state(user, ctx.term) or _is_vice(user, ctx.term):
+    """The summary of every member, with the totals and the ranking, on every path (the
+    overview page, a member's sheet, the PDF and Excel files, the API): whoever reads
+    every sheet, and every member once the scoring meeting is recorded."""
+    if reads_every_score(user, ctx.term):
         return True
     return ctx.agreement is not None and ctx.agreement.result_recorded
 

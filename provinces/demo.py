@@ -11,7 +11,7 @@ from simple_history.utils import bulk_create_with_history
 
 from provinces.figures.models import YearlyFigures
 from provinces.figures.rules import figures_warnings
-from provinces.figures.services import previous_values
+from provinces.figures.selectors import previous_values
 from provinces.organisation.models import (
     Cluster,
     ClusterMembership,

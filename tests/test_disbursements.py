@@ -6,7 +6,8 @@ from django.core.exceptions import ValidationError
 
 from provinces.models import Cooperative, Disbursement, directory_key
 from provinces.organisation.selectors import cluster_members, province_for_code
-from provinces.register.services import borrower_find_or_create, disbursement_totals
+from provinces.register.selectors import disbursement_totals
+from provinces.register.services import borrower_find_or_create
 from tests.factories import make_loan
 
 pytestmark = pytest.mark.django_db

@@ -5,6 +5,7 @@ import datetime
 import pytest
 
 from emulation.models import AwardQuota, AwardType, Nomination, NominationStatus, VoteRule
+from emulation.nominations.selectors import nominations_for
 from emulation.nominations.services import (
     NominationError,
     nomination_decide,
@@ -13,7 +14,6 @@ from emulation.nominations.services import (
     nomination_submit,
     nomination_vote_record,
     nomination_withdraw,
-    nominations_for,
 )
 from provinces.models import Cluster, Cooperative
 from provinces.organisation.selectors import province_for_code

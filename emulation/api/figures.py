@@ -15,20 +15,20 @@ from ninja.errors import HttpError
 
 from cluster_portal import access
 from provinces.figures.excel_export import figures_csv
+from provinces.figures.lookups import get_figures_for_user
 from provinces.figures.models import YearlyFigures
 from provinces.figures.rules import figures_warnings
-from provinces.figures.selectors import cluster_figures_year
+from provinces.figures.selectors import cluster_figures_year, previous_values
 from provinces.figures.services import (
     FiguresError,
     StaleFiguresError,
     figures_save,
     figures_submit,
-    previous_values,
 )
 from provinces.figures.spec import CODES
 from provinces.organisation.lookups import cluster_year_for
 
-from .lookups import cluster_ref, figures_for, ref
+from .lookups import cluster_ref, ref
 from .schemas import (
     ClusterFiguresOut,
     Code,
@@ -100,7 +100,7 @@ def cluster_figures_csv(request, slug: str, year: Year):
 @router.get("/figures/{year}/{code}", response=FiguresOut)
 def figures_detail(request, year: Year, code: Code):
     """One province's record of a year (404 when there is none you may read)."""
-    py = figures_for(request, year, code)
+    py = get_figures_for_user(request, year, code)
     if py.figures is None:
         raise HttpError(404, "Tỉnh chưa có số liệu năm này.")
     return figures_out(py.figures)
@@ -129,7 +129,7 @@ def figures_write(request, year: Year, code: Code, payload: FiguresWrite, dry_ru
     """Create the year's record (`version` null) or update a draft or returned one
     (`version` as read). Sending what is already stored changes nothing (no new
     version, no history row): a re-send is safe. A stale version is refused with 409."""
-    py = figures_for(request, year, code, allowed=access.can_edit_figures)
+    py = get_figures_for_user(request, year, code, allowed=access.can_edit_figures)
     current = py.figures
     new = payload.values.model_dump()
     old = current.values() if current else {}
@@ -193,7 +193,7 @@ def figures_submit_api(
 ):
     """Submit a draft or returned record to the chair: the same checks as the page's
     button (rule errors block; warnings need an `explanation`)."""
-    py = figures_for(request, year, code, allowed=access.can_submit_figures)
+    py = get_figures_for_user(request, year, code, allowed=access.can_submit_figures)
     current = py.figures
     if payload.version != current.version:
         return _stale(payload.version, current)

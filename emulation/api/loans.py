@@ -3,11 +3,11 @@ the Excel import's all-or-nothing rules (loan_rows.loans_import)."""
 
 from ninja import Router, Status
 
-from provinces.register.selectors import register_loans
-from provinces.register.services import disbursement_totals
+from provinces.register.lookups import get_register_for_user
+from provinces.register.selectors import disbursement_totals, register_loans
 
 from .loan_rows import loans_import
-from .lookups import fund_totals, ref, register_for
+from .lookups import fund_totals, ref
 from .schemas import Code, DryRun, LoansImport, LoansImportResult, LoansOut, Year
 
 router = Router(tags=["Sổ giải ngân"])
@@ -18,7 +18,7 @@ def loans(request, year: Year, code: Code):
     """A province's register of the year (loans of units merged into it that year
     included), with the totals the report counts. Its own staff, the chair of the year
     and admins read it."""
-    py = register_for(request, year, code)
+    py = get_register_for_user(request, year, code)
     totals = disbursement_totals(provinces=[py.province], year=year)
     return {
         "province": ref(py.province),

@@ -3,8 +3,9 @@
 The read rule is the pages' (access.can_view_score_sheet): a member's own sheet in any
 state; the chair, the vice-head and admins every sheet; the other members' once the
 scoring meeting is recorded. A sheet the reader may not read is listed with its status
-alone (`withheld`); the ranking is given once the meeting is recorded, or to those who
-read every sheet.
+alone (`withheld`); the ranking follows the pages' summary rule
+(access.can_view_scoring_summary): once the meeting is recorded, or to those who read
+every sheet (the chair, the vice-head of the year, admins).
 """
 
 from decimal import Decimal
@@ -12,7 +13,7 @@ from decimal import Decimal
 from ninja import Field, Router, Schema
 
 from cluster_portal import access
-from emulation.scoring.selectors import scoring_year, sheet_context
+from emulation.scoring.selectors import scoring_year, sheet_context, summary_sheet_context
 from provinces.organisation.lookups import cluster_year_for
 
 from .lookups import cluster_ref, ref
@@ -56,7 +57,7 @@ def scores(request, slug: str, year: Year):
     cluster, _, _ = cluster_year_for(request, slug, year)
     data = scoring_year(cluster, year)
     agreement = data.agreement
-    show_rank = data.result_recorded or access.reads_every_state(request.user, data.term)
+    show_rank = access.can_view_scoring_summary(request.user, summary_sheet_context(data))
     members = []
     for column in data.columns:
         readable = access.can_view_score_sheet(request.user, sheet_context(data, column.province))

@@ -15,8 +15,9 @@ from django.utils import timezone
 from emulation.conference.models import Attendee, Conference
 from emulation.dossiers.models import AchievementReport
 from emulation.nominations.models import AwardType, Nomination
-from emulation.nominations.services import (
+from emulation.nominations.selectors import (
     COUNTED_AGAINST_QUOTA,
+    nominee_unit,
     threshold_percent_for,
     vote_passes,
 )
@@ -25,21 +26,12 @@ from provinces.figures.selectors import previous_years
 from provinces.organisation.models import Cluster, ClusterTerm, Province
 from provinces.organisation.selectors import cluster_members, term_for
 from provinces.register.models import Disbursement
-from provinces.register.services import FundTotals, disbursement_totals
+from provinces.register.selectors import FundTotals, disbursement_totals
 
 from .scoring_result import MemberResult, ScoringResult, scoring_result
 
 # Nominees whose dossier goes to the VCA: endorsed by the conference (and later steps).
 IN_DOSSIER = tuple(COUNTED_AGAINST_QUOTA)
-
-
-def writer_unit(nomination: Nomination) -> Province | None:
-    """The unit that writes a nominee's report in the nomination's year: the alliance
-    itself, or the province of the cooperative's directory entry after any merger."""
-    province = nomination.nominee_province
-    if province is None:
-        return None
-    return province.unit_in(nomination.year) or province
 
 
 @dataclass
@@ -75,7 +67,7 @@ def nominee_context(pk: int) -> NomineeContext:
         nomination=nomination,
         year=nomination.year,
         term=term_for(nomination.cluster, nomination.year),
-        province=writer_unit(nomination),
+        province=nominee_unit(nomination),
         report=report,
     )
 
@@ -314,7 +306,7 @@ def dossier_for(cluster: Cluster, year: int) -> Dossier:
     for nomination in nominations:
         nomination.cluster = cluster
         report = getattr(nomination, "achievement_report", None)
-        nominee = Nominee(nomination=nomination, report=report, province=writer_unit(nomination))
+        nominee = Nominee(nomination=nomination, report=report, province=nominee_unit(nomination))
         if nomination.nominee_alliance_id:
             pid = nomination.nominee_alliance_id
             nominee.result = scoring.for_province(pid) if scoring else None

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from emulation.nominations.models import Nomination
+from emulation.nominations.selectors import nominee_unit
 from provinces.calendar.obligations import STAFF, Snapshot, Todo
 
 from .selectors import IN_DOSSIER
@@ -34,7 +35,6 @@ def achievement_report_todos(snap: Snapshot) -> Iterable[Todo]:
                 continue
         except ObjectDoesNotExist:
             pass
-        home = nomination.nominee_alliance or nomination.nominee_cooperative.province
         deadlines = snap.deadlines_of(cy)
         yield Todo(
             kind="achievement_report",
@@ -43,7 +43,7 @@ def achievement_report_todos(snap: Snapshot) -> Iterable[Todo]:
             url=reverse("dossiers:report", args=[nomination.pk]),
             cluster=cy.cluster,
             year=cy.year,
-            owner=home.unit_in(cy.year),
+            owner=nominee_unit(nomination),
             obligation=f"achievement_report:{nomination.pk}",
             due=deadlines.achievement_reports_due if deadlines else None,
             deadline="achievement_reports_due",

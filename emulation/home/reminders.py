@@ -9,7 +9,8 @@ from django.contrib.auth import get_user_model
 
 from cluster_portal import access
 from provinces.notices.models import Notice, NoticeKind
-from provinces.notices.services import NoticeDraft, notice_create, notice_email_send, wants
+from provinces.notices.selectors import wants
+from provinces.notices.services import NoticeDraft, notice_create, notice_email_send
 from provinces.organisation.models import StaffProfile
 from provinces.organisation.selectors import ProvinceYear
 

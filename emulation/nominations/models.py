@@ -6,6 +6,7 @@ from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
 from provinces.organisation.models import YEAR_VALIDATORS, Cluster, ClusterMembership, Province
+from provinces.organisation.selectors import counts_as
 from provinces.register.models import Cooperative
 
 
@@ -217,11 +218,12 @@ class Nomination(models.Model):
         if province is None:
             return
         members = ClusterMembership.objects.in_year(self.year).filter(cluster_id=self.cluster_id)
-        # A cooperative recorded under a unit that merged counts for its successor; an
-        # alliance must itself be a member that year.
+        # A cooperative recorded under a unit that merged counts for the unit it merged
+        # into (`counts_as`, the one home of that rule); an alliance must itself be a
+        # member that year.
         candidates = [province.pk]
         if self.nominee_cooperative_id:
-            candidates.append(province.successor_id)
+            candidates.append(counts_as(province, self.year).pk)
         if not members.filter(province_id__in=candidates).exists():
             field = "nominee_alliance" if self.nominee_alliance_id else "nominee_cooperative"
             raise ValidationError(

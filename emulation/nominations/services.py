@@ -1,5 +1,6 @@
 """Award nominations of a cluster-year: the writes that move a nomination along
-(proposed → endorsed → submitted → granted / not granted) and the read behind the page.
+(proposed → endorsed → submitted → granted / not granted). The reads (the vote rule, the
+quota count, the page's list) are in `selectors.py`.
 
 Access is decided by the views through `cluster_portal.access`; these functions enforce
 the domain rules (membership, duplicates, the vote threshold, the quota, the order of the
@@ -8,7 +9,6 @@ steps) and refuse with a `NominationError` whose message is shown to the user as
 
 import datetime
 import uuid
-from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -18,27 +18,13 @@ from django.utils import timezone
 from cluster_portal import access
 from cluster_portal.locking import STALE_HINT
 from cluster_portal.number_style import format_exact, round_half_up
-from emulation.nominations.models import (
-    AwardQuota,
-    AwardType,
-    Nomination,
-    NominationStatus,
-    VoteRule,
-)
+from emulation.nominations.models import AwardQuota, AwardType, Nomination, NominationStatus
 from provinces.organisation.dates import fmt_date
 from provinces.organisation.models import Cluster, ClusterMembership, Province
 from provinces.register.models import BorrowerKind
 from provinces.register.services import borrower_find_or_create
 
-DEFAULT_THRESHOLD_PERCENT = 50
-
-# What uses up a quota: a nominee the conference endorsed stays counted on its way to the
-# VCA and after it is granted; one the VCA turned down frees the place again.
-COUNTED_AGAINST_QUOTA = (
-    NominationStatus.ENDORSED,
-    NominationStatus.SUBMITTED,
-    NominationStatus.GRANTED,
-)
+from .selectors import COUNTED_AGAINST_QUOTA, threshold_percent_for, vote_passes
 
 _MUTABLE_FIELDS = [
     "status",
@@ -52,20 +38,6 @@ _MUTABLE_FIELDS = [
 
 class NominationError(Exception):
     """A step refused for a reason the user can act on; the message is Vietnamese."""
-
-
-# Rules -----------------------------------------------------------------------------------
-
-
-def threshold_percent_for(*, cluster_id: int, year: int) -> int:
-    rule = VoteRule.objects.filter(cluster_id=cluster_id, year=year).first()
-    return rule.threshold_percent if rule else DEFAULT_THRESHOLD_PERCENT
-
-
-def vote_passes(votes_for: int, votes_present: int, threshold_percent: int) -> bool:
-    """Strictly more than `threshold_percent` % of those present: with the default 50,
-    4 of 8 is not enough and 5 of 8 is. Integer arithmetic, so no rounding at the edge."""
-    return votes_present > 0 and votes_for * 100 > threshold_percent * votes_present
 
 
 def _percent(votes_for: int, votes_present: int) -> str:
@@ -340,62 +312,3 @@ def nomination_withdraw(*, nomination: Nomination, by, seen_version: int | None 
     _require_status(nomination, NominationStatus.PROPOSED, "rút đề nghị")
     nomination._history_user = by
     nomination.delete()
-
-
-# Selector --------------------------------------------------------------------------------
-
-
-@dataclass
-class AwardGroup:
-    award_type: AwardType
-    quota: int | None = None
-    nominations: list[Nomination] = field(default_factory=list)
-
-    @property
-    def counted(self) -> int:
-        """Nominees using up the quota: endorsed, submitted or granted."""
-        return sum(1 for n in self.nominations if n.status in COUNTED_AGAINST_QUOTA)
-
-    @property
-    def is_full(self) -> bool:
-        return self.quota is not None and self.counted >= self.quota
-
-
-@dataclass
-class NominationsYear:
-    cluster: Cluster
-    year: int
-    threshold_percent: int
-    groups: list[AwardGroup]
-
-    @property
-    def total(self) -> int:
-        return sum(len(group.nominations) for group in self.groups)
-
-
-def nominations_for(cluster: Cluster, year: int) -> NominationsYear:
-    """Every award type (in its order) with the cluster-year's nominations and quota.
-    Four queries whatever the number of nominations, types and provinces."""
-    groups = {t.pk: AwardGroup(award_type=t) for t in AwardType.objects.order_by("order", "name")}
-    for quota in AwardQuota.objects.filter(cluster=cluster, year=year):
-        if quota.award_type_id in groups:
-            groups[quota.award_type_id].quota = quota.quota
-    nominations = (
-        Nomination.objects.filter(cluster=cluster, year=year)
-        .select_related(
-            "award_type",
-            "nominee_alliance",
-            "nominee_cooperative__province__successor",
-            "proposed_by",
-        )
-        .order_by("award_type__order", "pk")
-    )
-    for nomination in nominations:
-        nomination.cluster = cluster
-        groups[nomination.award_type_id].nominations.append(nomination)
-    return NominationsYear(
-        cluster=cluster,
-        year=year,
-        threshold_percent=threshold_percent_for(cluster_id=cluster.pk, year=year),
-        groups=list(groups.values()),
-    )

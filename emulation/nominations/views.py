@@ -1,6 +1,6 @@
 """Award nominations of a cluster-year: the list with its propose form, and the chair's
-steps (vote, endorse, submit, decide). Rules live in `emulation.nominations.services`, access in
-`cluster_portal.access`."""
+steps (vote, endorse, submit, decide). Rules live in `emulation.nominations.services` and
+`selectors`, access in `cluster_portal.access`."""
 
 import uuid
 from collections.abc import Callable
@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST, require_safe
 from cluster_portal import access
 from cluster_portal.locking import FormKeyField, SeenVersionField
 from emulation.nominations.models import AwardType, Nomination, NominationStatus
+from emulation.nominations.selectors import nominations_for, nominee_unit, vote_passes
 from emulation.nominations.services import (
     NominationError,
     nomination_decide,
@@ -25,8 +26,6 @@ from emulation.nominations.services import (
     nomination_submit,
     nomination_vote_record,
     nomination_withdraw,
-    nominations_for,
-    vote_passes,
 )
 from provinces.organisation.lookups import cluster_year_for
 from provinces.organisation.models import Cluster, ClusterTerm, Province
@@ -138,13 +137,6 @@ class DecideForm(StepForm):
 # Access ----------------------------------------------------------------------------------
 
 
-def _nominee_unit(nomination: Nomination) -> Province:
-    """The member a nominee belongs to that year (a cooperative recorded under a unit
-    that merged counts for its successor)."""
-    province = nomination.nominee_province
-    return province.unit_in(nomination.year) or province
-
-
 def _nomination_for(request, pk: int, *, allowed: Callable) -> Nomination:
     """404 when the user may not see the nomination's cluster-year; 403 when they may see
     it but not take this step."""
@@ -168,7 +160,7 @@ def _manages(user, nomination: Nomination, term: ClusterTerm | None) -> bool:
 
 
 def _may_withdraw(user, nomination: Nomination, term: ClusterTerm | None) -> bool:
-    return access.can_propose_nomination(user, _nominee_unit(nomination), nomination.year, term)
+    return access.can_propose_nomination(user, nominee_unit(nomination), nomination.year, term)
 
 
 def _list_url(nomination: Nomination) -> str:

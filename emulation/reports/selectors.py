@@ -11,6 +11,7 @@ are withheld until approved. It says it is a draft unless all members' figures a
 approved.
 """
 
+import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -18,16 +19,68 @@ from django.db.models import Prefetch
 
 from emulation.conference.models import Attendee, Conference, Recommendation
 from emulation.nominations.models import Nomination
-from emulation.nominations.services import nominations_for
+from emulation.nominations.selectors import nominations_for
 from emulation.reports.models import ReportSettings
 from provinces.figures.aggregation import combine, percent_change
 from provinces.figures.models import YearlyFigures
 from provinces.figures.selectors import PreviousYear, previous_years, readable_figures
 from provinces.figures.spec import BY_CODE, INDICATORS, Indicator
 from provinces.organisation.models import Cluster, ClusterMembership, ClusterTerm, Province
-from provinces.register.services import DisbursementTotals, FundTotals, disbursement_totals
+from provinces.register.selectors import DisbursementTotals, FundTotals, disbursement_totals
 
-from .services import Signature, signature_for
+from .models import DEFAULT_RECIPIENTS, DEFAULT_SYMBOL
+
+# The signed document ---------------------------------------------------------------------
+
+
+@dataclass
+class Signature:
+    """What the document prints, each item with where it came from."""
+
+    number_line: str
+    place: str
+    date: datetime.date | None
+    signer_title: str
+    signer_name: str
+    recipients: list[str]
+    settings: ReportSettings | None
+
+
+def _chair_of(conference, head) -> tuple[str, str]:
+    """The head alliance's leader as the conference record names them: (title, name).
+    "UV BCH Liên minh HTX Việt Nam, Chủ tịch" gives the title "Chủ tịch"."""
+    if conference is None or head is None:
+        return "", ""
+    for attendee in conference.attendees.all():
+        if head.name and attendee.organisation.endswith(head.name):
+            title = attendee.title.replace("–", ",").split(",")[-1].strip()
+            return title, attendee.name
+    return "", ""
+
+
+def signature_for(*, report_settings, conference, head) -> Signature:
+    chosen = report_settings or ReportSettings(symbol=DEFAULT_SYMBOL)
+    title, name = _chair_of(conference, head)
+    place = (
+        chosen.place or (conference.host.name if conference else "") or (head.name if head else "")
+    )
+    recipients = [
+        line.strip().lstrip("-").strip()
+        for line in (chosen.recipients or DEFAULT_RECIPIENTS).splitlines()
+        if line.strip()
+    ]
+    return Signature(
+        number_line=chosen.number_line,
+        place=place,
+        date=chosen.document_date or (conference.date if conference else None),
+        signer_title=chosen.signer_title or title,
+        signer_name=chosen.signer_name or name,
+        recipients=recipients,
+        settings=report_settings,
+    )
+
+
+# The report --------------------------------------------------------------------------------
 
 
 @dataclass

@@ -17,7 +17,8 @@ from provinces.organisation.lookups import cluster_year_for
 
 from .forms import ReportSettingsForm
 from .models import ReportSettings
-from .services import report_settings_save, signature_for
+from .selectors import signature_for
+from .services import report_settings_save
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

@@ -9,7 +9,8 @@ from provinces.organisation.models import Cluster, ClusterTerm
 from provinces.organisation.selectors import cluster_members
 
 from .forms import RotateForm, YearPickForm
-from .services import RotationError, cluster_head_rotate, rotation_defaults
+from .selectors import rotation_defaults
+from .services import RotationError, cluster_head_rotate
 
 
 @login_required

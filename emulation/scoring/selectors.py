@@ -10,7 +10,7 @@ from provinces.figures.timeliness import submitted_late
 from provinces.organisation.dates import fmt_date
 from provinces.organisation.models import Cluster, ClusterTerm, Province
 from provinces.organisation.selectors import cluster_members
-from provinces.register.services import disbursement_totals
+from provinces.register.selectors import disbursement_totals
 
 from .models import (
     CriterionKind,
@@ -234,6 +234,12 @@ def sheet_context(data: ScoringYear, province: Province) -> SheetContext:
         agreement=data.agreement,
         sheet=column.sheet if column else None,
     )
+
+
+def summary_sheet_context(data: ScoringYear) -> SheetContext:
+    """The context of the cluster-year's summary (totals and ranking of every member):
+    what `access.can_view_scoring_summary` decides on, the same for pages, files and API."""
+    return sheet_context(data, data.members[0])
 
 
 def _ordered_lines(criteria: list) -> list[Line]:

@@ -18,6 +18,7 @@ from emulation.nominations.services import (
 )
 from provinces.organisation.dates import fmt_date
 from provinces.organisation.models import Cluster, Province
+from provinces.organisation.selectors import counts_as
 
 from .criteria_io import CriteriaParse
 from .models import (
@@ -135,8 +136,8 @@ def agreement_copy_last_year(
     for target in Target.objects.filter(criterion__agreement=source).select_related(
         "province__successor__successor"
     ):
-        unit = target.province.unit_in(year)
-        if unit is not None and unit.pk in member_ids and target.criterion_id in new_ids:
+        unit = counts_as(target.province, year)
+        if unit.pk in member_ids and target.criterion_id in new_ids:
             Target.objects.get_or_create(
                 criterion=new_ids[target.criterion_id],
                 province=unit,

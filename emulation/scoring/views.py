@@ -13,13 +13,14 @@ from django.views.decorators.http import require_POST, require_safe
 from cluster_portal import access
 from emulation.nominations.models import AwardQuota, AwardType
 from provinces.calendar.selectors import deadlines_for
+from provinces.organisation.lookups import check_cluster_year
 from provinces.organisation.models import Cluster, Province
 from provinces.organisation.selectors import province_for_code
 
 from .chart import groups_chart
 from .forms import MeetingForm, ProposeFromRankingForm, ReasonForm
 from .render import XLSX, render_summary_pdf, render_summary_xlsx
-from .selectors import ScoringYear, SheetContext, scoring_year, sheet_context
+from .selectors import ScoringYear, scoring_year, sheet_context, summary_sheet_context
 from .services import ScoringError, ranking_propose, scoring_meeting_record, scoring_reopen
 
 YEARS = range(1990, 2101)
@@ -32,8 +33,7 @@ def scoring_year_for(
     if year not in YEARS:
         raise Http404
     data = scoring_year(get_object_or_404(Cluster, slug=cluster), year, evidence_for=evidence_for)
-    if not data.members or not access.can_view_cluster_year(request.user, data.member_ids, year):
-        raise Http404
+    check_cluster_year(request, data.member_ids, year)
     return data
 
 
@@ -53,17 +53,13 @@ def member_for(request, cluster: str, year: int, code: str) -> tuple[ScoringYear
     return data, province
 
 
-def summary_context(data: ScoringYear) -> SheetContext:
-    return sheet_context(data, data.members[0])
-
-
 def overview_url(data: ScoringYear) -> str:
     return reverse("scoring:overview", args=[data.cluster.slug, data.year])
 
 
 def _render_overview(request, data: ScoringYear, *, forms=None, status: int = 200):
     user = request.user
-    summary = access.can_view_scoring_summary(user, summary_context(data))
+    summary = access.can_view_scoring_summary(user, summary_sheet_context(data))
     rows = []
     for column in data.columns:
         ctx = sheet_context(data, column.province)
@@ -192,7 +188,7 @@ def _download(request, cluster: str, year: int) -> ScoringYear:
     data = scoring_year_for(request, cluster, year)
     if data.agreement is None or not data.lines:
         raise Http404
-    if not access.can_view_scoring_summary(request.user, summary_context(data)):
+    if not access.can_view_scoring_summary(request.user, summary_sheet_context(data)):
         raise PermissionDenied
     return data
 

@@ -1,13 +1,11 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 
 from cluster_portal import access
 from cluster_portal.locking import StaleRecordError
-from provinces.organisation.models import Cluster
-from provinces.organisation.selectors import cluster_members
+from provinces.organisation.lookups import cluster_year_for
 
 from .forms import DeadlinesForm
 from .selectors import deadlines_or_defaults
@@ -17,11 +15,7 @@ from .services import deadlines_save
 @login_required
 def deadlines(request, cluster: str, year: int):
     """A cluster-year's deadlines: every member reads them; the chair and admins set them."""
-    cluster_obj = get_object_or_404(Cluster, slug=cluster)
-    members = cluster_members(cluster_obj, year)
-    if not members or not access.can_view_cluster_year(request.user, {m.pk for m in members}, year):
-        raise Http404
-    term = cluster_obj.terms.select_related("head").filter(year=year).first()
+    cluster_obj, _members, term = cluster_year_for(request, cluster, year)
     can_edit = access.can_edit_deadlines(request.user, term)
     if request.method == "POST" and not can_edit:
         raise PermissionDenied

@@ -30,6 +30,14 @@ def province_year(code: str, year: int) -> ProvinceYear | None:
     return py
 
 
+def previous_values(figures: YearlyFigures) -> dict | None:
+    """The same unit's figures of the year before, for comparison and warnings."""
+    previous = YearlyFigures.objects.filter(
+        province_id=figures.province_id, year=figures.year - 1
+    ).first()
+    return previous.values() if previous else None
+
+
 # The read rule on every path --------------------------------------------------------------
 #
 # Every read of yearly figures that shows values (pages, the report in every format, its

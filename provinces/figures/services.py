@@ -7,6 +7,7 @@ from django.utils import timezone
 from cluster_portal.locking import stale_message
 from provinces.figures.models import FiguresStatus, YearlyFigures
 from provinces.figures.rules import figures_warnings
+from provinces.figures.selectors import previous_values
 from provinces.figures.signals import figures_event_on_commit
 
 
@@ -16,14 +17,6 @@ class FiguresError(Exception):
 
 class StaleFiguresError(FiguresError):
     """Someone else saved the record after the editor loaded it."""
-
-
-def previous_values(figures: YearlyFigures) -> dict | None:
-    """The same unit's figures of the year before, for comparison and warnings."""
-    previous = YearlyFigures.objects.filter(
-        province_id=figures.province_id, year=figures.year - 1
-    ).first()
-    return previous.values() if previous else None
 
 
 def _locked_current(figures: YearlyFigures) -> YearlyFigures:

@@ -2,7 +2,6 @@ from collections.abc import Callable
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -11,13 +10,10 @@ from cluster_portal import access
 from provinces.calendar.selectors import deadlines_for
 from provinces.figures.aggregation import percent_change
 from provinces.figures.forms import FiguresForm, ReasonForm, SubmitForm
+from provinces.figures.lookups import get_figures_for_user
 from provinces.figures.models import YearlyFigures
 from provinces.figures.rules import figures_warnings
-from provinces.figures.selectors import (
-    cluster_figures_year,
-    previous_year,
-    province_year,
-)
+from provinces.figures.selectors import cluster_figures_year, previous_year
 from provinces.figures.services import (
     FiguresError,
     StaleFiguresError,
@@ -31,20 +27,7 @@ from provinces.figures.spec import BY_CODE, CODES, by_section
 from provinces.figures.timeliness import submitted_late
 from provinces.organisation.lookups import cluster_year_for
 from provinces.organisation.selectors import ProvinceYear
-from provinces.register.services import disbursement_totals
-
-
-def _province_year_for(
-    request, year: int, code: str, *, allowed: Callable | None = None
-) -> ProvinceYear:
-    """404 when the user may not see this province-year; 403 when they may see it but
-    not do what they asked."""
-    py = province_year(code, year)
-    if py is None or not access.can_view_figures(request.user, py):
-        raise Http404
-    if allowed is not None and not allowed(request.user, py):
-        raise PermissionDenied
-    return py
+from provinces.register.selectors import disbursement_totals
 
 
 def _display_name(user) -> str:
@@ -53,7 +36,7 @@ def _display_name(user) -> str:
 
 @login_required
 def figures_detail(request, year: int, code: str):
-    py = _province_year_for(request, year, code)
+    py = get_figures_for_user(request, year, code)
     user = request.user
     previous = previous_year(py.province, year, user=user)
     figures = py.figures
@@ -115,7 +98,7 @@ def figures_detail(request, year: int, code: str):
 
 @login_required
 def figures_edit(request, year: int, code: str):
-    py = _province_year_for(request, year, code, allowed=access.can_edit_figures)
+    py = get_figures_for_user(request, year, code, allowed=access.can_edit_figures)
     figures = py.figures or YearlyFigures(province=py.province, year=year)
     form = FiguresForm(request.POST or None, instance=figures)
     status = 200
@@ -148,7 +131,7 @@ def figures_edit(request, year: int, code: str):
 
 
 def _action(request, year: int, code: str, *, allowed: Callable, run: Callable, form_class=None):
-    py = _province_year_for(request, year, code, allowed=allowed)
+    py = get_figures_for_user(request, year, code, allowed=allowed)
     form = form_class(request.POST) if form_class else None
     if form is not None and not form.is_valid():
         for errors in form.errors.values():

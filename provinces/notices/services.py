@@ -11,11 +11,10 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from .models import Delivery, EmailState, Notice, NoticeKind, NoticePreference
+from .models import Delivery, EmailState, Notice, NoticePreference
+from .selectors import preference_for, wants
 
 logger = logging.getLogger(__name__)
-
-REMINDER_KINDS = (NoticeKind.REMINDER, NoticeKind.OVERDUE)
 
 
 @dataclass(frozen=True)
@@ -27,19 +26,6 @@ class NoticeDraft:
     subject: str
     body: str
     url: str = ""
-
-
-def preference_for(user: AbstractBaseUser) -> NoticePreference:
-    """The user's choices, or the defaults (not saved) when they never chose."""
-    try:
-        return user.notice_preference
-    except NoticePreference.DoesNotExist:
-        return NoticePreference(user=user)
-
-
-def wants(user: AbstractBaseUser, draft: NoticeDraft) -> bool:
-    """A muted user gets no reminders; every other notice is always recorded."""
-    return not (draft.kind in REMINDER_KINDS and preference_for(user).mute_reminders)
 
 
 def notice_create(*, recipient: AbstractBaseUser, draft: NoticeDraft) -> Notice | None:

@@ -11,7 +11,8 @@ from cluster_portal import access
 from .account import EmailChangeError, email_change_confirm, email_change_request
 from .forms import EmailChangeForm, PreferenceForm
 from .models import Notice
-from .services import notice_mark_read, notices_mark_all_read, preference_for, preference_save
+from .selectors import preference_for
+from .services import notice_mark_read, notices_mark_all_read, preference_save
 
 
 @login_required

@@ -7,6 +7,15 @@ from .models import Cluster, ClusterTerm, Province
 from .selectors import cluster_members, term_for
 
 
+def check_cluster_year(request, member_ids: set[int], year: int) -> None:
+    """404 unless the user may see the cluster-year of these members (an empty one is
+    nobody's). The one place a page or the API turns "may see this cluster-year"
+    (`access.can_view_cluster_year`) into an answer; `cluster_year_for` and the scoring
+    pages, which read the members themselves, both call it."""
+    if not member_ids or not access.can_view_cluster_year(request.user, member_ids, year):
+        raise Http404
+
+
 def cluster_year_for(
     request, cluster: str | Cluster, year: int
 ) -> tuple[Cluster, list[Province], ClusterTerm | None]:
@@ -16,6 +25,5 @@ def cluster_year_for(
         cluster if isinstance(cluster, Cluster) else get_object_or_404(Cluster, slug=cluster)
     )
     members = cluster_members(cluster_obj, year)
-    if not members or not access.can_view_cluster_year(request.user, {m.pk for m in members}, year):
-        raise Http404
+    check_cluster_year(request, {m.pk for m in members}, year)
     return cluster_obj, members, term_for(cluster_obj, year)

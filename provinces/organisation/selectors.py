@@ -71,13 +71,30 @@ def terms_of(years) -> dict[tuple[int, int], ClusterTerm]:
     return {(t.cluster_id, t.year): t for t in terms}
 
 
+# The unit a merged member counts as ------------------------------------------------------
+#
+# After a merger (1 July 2025: Yên Bái into Lào Cai, Hòa Bình and Vĩnh Phúc into Phú Thọ…)
+# what a closed unit did that year, and what is recorded under it later (a cooperative of
+# its directory, a target of last year's agreement), counts for the unit it merged into.
+# Two questions, one rule, asked here and nowhere else: forward, `counts_as` (the member a
+# unit counts as in a year); backward, `merged_into` (the units counting as each of some
+# members in a year). The walk itself is `Province.unit_in`.
+
+
+def counts_as(province: Province, year: int) -> Province:
+    """The unit `province` counts as in `year`: the unit it had merged into by the end of
+    that year (following successors), or itself when it still stood then, or when it
+    ended with no successor. Reads `province.successor` (select_related it for many)."""
+    return province.unit_in(year) or province
+
+
 def merged_into(provinces: list[Province], year: int) -> dict[int, list[Province]]:
     """The units that merged into each of `provinces` during `year` (valid when it began,
     i.e. on 31 December of the year before, and closed before its end), by successor id,
-    in display order: their year counts for the successor, and their figures of the year
-    before are what the successor compares with. One query whatever the number of
-    provinces. The one home of this rule: the register, the loan totals and the
-    previous-year comparison all ask it."""
+    in display order: their year counts for the successor (`counts_as` is the same rule
+    read forward), and their figures of the year before are what the successor compares
+    with. One query whatever the number of provinces. The register, the loan totals and
+    the previous-year comparison all ask it."""
     merged: dict[int, list[Province]] = {}
     units = Province.objects.filter(
         Q(valid_from__isnull=True) | Q(valid_from__lte=year_end(year)),

@@ -34,7 +34,7 @@ from cluster_portal import access
 from cluster_portal.number_style import format_exact
 from provinces.organisation.dates import fmt_date
 from provinces.organisation.models import ClusterMembership, Province
-from provinces.organisation.selectors import terms_of
+from provinces.organisation.selectors import counts_as, terms_of
 from provinces.register.models import BorrowerKind, Cooperative, Disbursement, Fund, directory_key
 from provinces.spreadsheets import cells
 from provinces.spreadsheets.pipeline import BulkHistoryResource
@@ -272,20 +272,18 @@ class DisbursementResource(BulkHistoryResource):
         return province
 
     def _may_import(self, province: Province, year: int) -> bool:
-        """A loan counts, for access, as the loan of the unit its province had become at
-        the end of the year: staff of the merged Lào Cai keep the loans Yên Bái made
-        earlier that year. The decision itself lives in cluster_portal.access."""
+        """A loan counts, for access, as the loan of the unit its province counts as that
+        year (`counts_as`: the unit it had become at the end of the year): staff of the
+        merged Lào Cai keep the loans Yên Bái made earlier that year. The decision itself
+        lives in cluster_portal.access."""
         if self.user is None:  # the command line without --user
             return True
         key = (province.pk, year)
         if key not in self.allowed:
-            unit = province.unit_in(year)
-            if unit is None:
-                self.allowed[key] = access.is_admin(self.user)
-            else:
-                cluster_id = self.cluster_of.get((unit.pk, year))
-                term = self.terms.get((cluster_id, year))
-                self.allowed[key] = access.can_import_disbursements_for(self.user, unit, year, term)
+            unit = counts_as(province, year)
+            cluster_id = self.cluster_of.get((unit.pk, year))
+            term = self.terms.get((cluster_id, year))
+            self.allowed[key] = access.can_import_disbursements_for(self.user, unit, year, term)
         return self.allowed[key]
 
     def _name(self, value: object) -> str:

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from cluster_portal import access
+from provinces.organisation.selectors import counts_as
 from provinces.spreadsheets.web import UploadFlow
 
 from .excel import COLUMN_HELP, COLUMN_LABELS, COLUMNS, OPTIONAL_COLUMNS, disbursements_import
@@ -48,7 +49,7 @@ class DisbursementUpload(UploadFlow):
     def saved(self, report):
         first = report.rows[0]
         # The register of the year lists the loans of units merged into it that year.
-        unit = first.province.unit_in(first.date.year) or first.province
+        unit = counts_as(first.province, first.date.year)
         return redirect("disbursements:register", first.date.year, unit.code)
 
 

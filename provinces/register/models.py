@@ -8,6 +8,7 @@ from simple_history.models import HistoricalRecords
 
 from provinces.organisation.dates import fmt_date
 from provinces.organisation.models import ClusterMembership, Province, fold_accents
+from provinces.organisation.selectors import counts_as
 
 
 @functools.lru_cache(maxsize=4096)
@@ -150,11 +151,12 @@ class Disbursement(models.Model):
             raise ValidationError(errors)
 
     def _in_a_cluster(self) -> bool:
-        """Whether the loan's unit (or, for a unit that merged during the year, its
-        successor) is a member of a cluster in the loan's year. An importer checking
-        thousands of loans sets `preloaded_members` (the year's member ids, read once) so
-        that this rule costs no query per loan."""
-        units = {self.province_id, self.province.successor_id} - {None}
+        """Whether the unit the loan's province counts as in the loan's year (itself, or
+        for a unit that merged during the year the unit it merged into: `counts_as`) is a
+        member of a cluster that year. An importer checking thousands of loans sets
+        `preloaded_members` (the year's member ids, read once) so that this rule costs no
+        query per loan."""
+        units = {self.province_id, counts_as(self.province, self.date.year).pk}
         preloaded = getattr(self, "preloaded_members", None)
         if preloaded is not None:
             return bool(units & preloaded)

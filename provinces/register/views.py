@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -9,26 +9,14 @@ from django.urls import reverse
 from cluster_portal import access
 from cluster_portal.converters import FIRST_YEAR
 from cluster_portal.locking import StaleRecordError
-from provinces.organisation.selectors import ProvinceYear, province_in_year
+from provinces.organisation.selectors import ProvinceYear
 from provinces.register.forms import DisbursementForm
+from provinces.register.lookups import get_register_for_user
 from provinces.register.models import Disbursement, Fund
-from provinces.register.selectors import register_loans, register_units
-from provinces.register.services import (
-    disbursement_delete,
-    disbursement_record,
-    disbursement_totals,
-)
+from provinces.register.selectors import disbursement_totals, register_loans, register_units
+from provinces.register.services import disbursement_delete, disbursement_record
 
 PAGE_SIZE = 50
-
-
-def _register_for(request, year: int, code: str, *, write: bool = False) -> ProvinceYear:
-    py = province_in_year(code, year)
-    if py is None or not access.can_view_register(request.user, py):
-        raise Http404
-    if write and not access.can_edit_register(request.user, py):
-        raise PermissionDenied
-    return py
 
 
 def _register_url(year: int, code: str) -> str:
@@ -37,7 +25,7 @@ def _register_url(year: int, code: str) -> str:
 
 @login_required
 def register(request, year: int, code: str):
-    py = _register_for(request, year, code)
+    py = get_register_for_user(request, year, code)
     fund = request.GET.get("fund", "")
     loans = register_loans(py, fund=fund)
     page = Paginator(loans, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -106,7 +94,7 @@ def _save_form(request, py: ProvinceYear, form: DisbursementForm) -> Disbursemen
 
 @login_required
 def loan_add(request, year: int, code: str):
-    py = _register_for(request, year, code, write=True)
+    py = get_register_for_user(request, year, code, write=True)
     form = DisbursementForm(request.POST or None)
     if request.method == "POST" and (loan := _save_form(request, py, form)):
         messages.success(request, "Đã thêm khoản giải ngân.")
@@ -119,7 +107,7 @@ def loan_add(request, year: int, code: str):
 
 def _loan_for(request, pk: int) -> tuple[Disbursement, ProvinceYear]:
     loan = get_object_or_404(Disbursement.objects.select_related("province", "borrower"), pk=pk)
-    py = _register_for(request, loan.date.year, loan.province.code, write=True)
+    py = get_register_for_user(request, loan.date.year, loan.province.code, write=True)
     if loan.province_id not in {unit.pk for unit in register_units(py)}:
         raise Http404  # the code means an unrelated unit at the end of that year
     return loan, py

@@ -1,0 +1,111 @@
+"""Reads of award nominations: the vote rule of a cluster-year, what uses up a quota, the
+unit a nominee belongs to (after a merger), and the page's list of a cluster-year. The
+writes that move a nomination along are in `services.py`."""
+
+from dataclasses import dataclass, field
+
+from emulation.nominations.models import (
+    AwardQuota,
+    AwardType,
+    Nomination,
+    NominationStatus,
+    VoteRule,
+)
+from provinces.organisation.models import Cluster, Province
+from provinces.organisation.selectors import counts_as
+
+DEFAULT_THRESHOLD_PERCENT = 50
+
+# What uses up a quota: a nominee the conference endorsed stays counted on its way to the
+# VCA and after it is granted; one the VCA turned down frees the place again.
+COUNTED_AGAINST_QUOTA = (
+    NominationStatus.ENDORSED,
+    NominationStatus.SUBMITTED,
+    NominationStatus.GRANTED,
+)
+
+
+# Rules -----------------------------------------------------------------------------------
+
+
+def threshold_percent_for(*, cluster_id: int, year: int) -> int:
+    rule = VoteRule.objects.filter(cluster_id=cluster_id, year=year).first()
+    return rule.threshold_percent if rule else DEFAULT_THRESHOLD_PERCENT
+
+
+def vote_passes(votes_for: int, votes_present: int, threshold_percent: int) -> bool:
+    """Strictly more than `threshold_percent` % of those present: with the default 50,
+    4 of 8 is not enough and 5 of 8 is. Integer arithmetic, so no rounding at the edge."""
+    return votes_present > 0 and votes_for * 100 > threshold_percent * votes_present
+
+
+# The unit a nominee belongs to -----------------------------------------------------------
+
+
+def nominee_unit(nomination: Nomination) -> Province | None:
+    """The member a nominee belongs to in the nomination's year, which writes its
+    achievement report and owns the to-do: the alliance itself, or the unit the province
+    of the cooperative's directory entry counts as (`counts_as`: a cooperative recorded
+    under Yên Bái counts for the merged Lào Cai from 2025). Reads the province's
+    successor: select_related `nominee_cooperative__province__successor` for many."""
+    province = nomination.nominee_province
+    return None if province is None else counts_as(province, nomination.year)
+
+
+# The page's read -------------------------------------------------------------------------
+
+
+@dataclass
+class AwardGroup:
+    award_type: AwardType
+    quota: int | None = None
+    nominations: list[Nomination] = field(default_factory=list)
+
+    @property
+    def counted(self) -> int:
+        """Nominees using up the quota: endorsed, submitted or granted."""
+        return sum(1 for n in self.nominations if n.status in COUNTED_AGAINST_QUOTA)
+
+    @property
+    def is_full(self) -> bool:
+        return self.quota is not None and self.counted >= self.quota
+
+
+@dataclass
+class NominationsYear:
+    cluster: Cluster
+    year: int
+    threshold_percent: int
+    groups: list[AwardGroup]
+
+    @property
+    def total(self) -> int:
+        return sum(len(group.nominations) for group in self.groups)
+
+
+def nominations_for(cluster: Cluster, year: int) -> NominationsYear:
+    """Every award type (in its order) with the cluster-year's nominations and quota.
+    Four queries whatever the number of nominations, types and provinces."""
+    groups = {t.pk: AwardGroup(award_type=t) for t in AwardType.objects.order_by("order", "name")}
+    for quota in AwardQuota.objects.filter(cluster=cluster, year=year):
+        if quota.award_type_id in groups:
+            groups[quota.award_type_id].quota = quota.quota
+    nominations = (
+        Nomination.objects.filter(cluster=cluster, year=year)
+        .select_related(
+            "award_type",
+            "nominee_alliance",
+            "nominee_cooperative__province__successor",
+            "proposed_by",
+        )
+        .order_by("award_type__order", "pk")
+    )
+    for nomination in nominations:
+        nomination.cluster = cluster
+        groups[nomination.award_type_id].nominations.append(nomination)
+    return NominationsYear(
+        cluster=cluster,
+        year=year,
+        threshold_percent=threshold_percent_for(cluster_id=cluster.pk, year=year),
+        groups=list(groups.values()),
+    )
