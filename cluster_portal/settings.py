@@ -103,6 +103,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "cluster_portal.middleware.SessionRefreshMiddleware",
     "cluster_portal.middleware.ChosenLanguageMiddleware",
     "cluster_portal.hardening.RequestBodyLimitMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -166,7 +167,14 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": VAR_DIR / "portal.sqlite3",
-            "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": 20},
+            # WAL: readers never wait for the writer, and a commit appends to the log
+            # instead of syncing the whole file (synchronous=NORMAL is durable across a
+            # crash of the application; only a power loss may lose the last commits).
+            "OPTIONS": {
+                "transaction_mode": "IMMEDIATE",
+                "timeout": 20,
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            },
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -187,9 +195,18 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Sessions end after a period of inactivity (the cookie is renewed on every request).
+# Sessions end after SESSION_COOKIE_AGE seconds of inactivity. A page view only reads the
+# session: it is written when it changes, or when SESSION_REFRESH_INTERVAL seconds have
+# passed since it was last written (cluster_portal.middleware.SessionRefreshMiddleware),
+# which renews the cookie and the expiry as long as the user is active.
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 60 * 60)
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_REFRESH_INTERVAL = env_int("SESSION_REFRESH_INTERVAL", 300)
+if not 0 <= SESSION_REFRESH_INTERVAL < SESSION_COOKIE_AGE:
+    raise ImproperlyConfigured(
+        f"SESSION_REFRESH_INTERVAL={SESSION_REFRESH_INTERVAL} must be at least 0 and less "
+        f"than SESSION_COOKIE_AGE={SESSION_COOKIE_AGE}"
+    )
 
 # Vietnamese first; English through the language switch. Our own format module carries
 # the Vietnamese number and date conventions that Django's `vi` locale lacks.
@@ -261,21 +278,34 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-# One cache that every app-server process shares: the database (table portal_cache,
-# made by a migration, emulation 0013). The API's per-token rate limit counts in it, so
-# three gunicorn workers allow a token API_RATE_LIMIT requests, not three times as many.
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-        "LOCATION": "portal_cache",
+# One cache that every app-server process shares: Redis when REDIS_URL is set (e.g.
+# redis://127.0.0.1:6379/0), else the database (table portal_cache, made by a migration,
+# emulation 0013).
+REDIS_URL = os.environ.get("REDIS_URL", "").strip()
+if REDIS_URL:
+    if not re.fullmatch(r"rediss?://\S+|unix://\S+", REDIS_URL):
+        raise ImproperlyConfigured(f"REDIS_URL={REDIS_URL!r} is not like redis://host:6379/0")
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+        }
     }
-}
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "portal_cache",
+        }
+    }
 
-# The API (emulation/api): requests per token, "N/s", "N/m" or "N/h", counted in the
-# shared cache above.
+# The API (emulation/api): requests per token in each window of the clock, "N/s", "N/m"
+# or "N/h". Counted with one atomic operation every process shares: Redis's INCR when
+# REDIS_URL is set, else one upsert in the database (emulation.api.security).
 API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "300/m").strip()
 if not re.fullmatch(r"[1-9]\d*/(s|m|h)", API_RATE_LIMIT):
     raise ImproperlyConfigured(f"API_RATE_LIMIT={API_RATE_LIMIT!r} is not like 300/m")
+RATE_LIMIT_IN_CACHE = bool(REDIS_URL)
 
 # Login lockout (django-axes): five wrong passwords for one username from one address lock
 # that pair for 15 minutes; a colleague behind the same office router is not affected.

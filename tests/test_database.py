@@ -13,3 +13,30 @@ def test_the_suite_runs_on_the_database_it_was_given():
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
         assert cursor.fetchone()[0] == 1
+
+
+def test_the_sqlite_file_runs_in_wal_with_normal_sync_and_a_busy_timeout(tmp_path):
+    """Readers never wait for a writer and a commit does not sync the whole file: the
+    setting behind the year page's throughput on SQLite (bench/README.md)."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    probe = (
+        "import django; django.setup(); from django.db import connection as c;"
+        "cur = c.cursor();"
+        "print([cur.execute(f'PRAGMA {p}').fetchone()[0] for p in"
+        " ('journal_mode', 'synchronous', 'busy_timeout')])"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env.update(DEBUG="1", VAR_DIR=str(tmp_path), DJANGO_SETTINGS_MODULE="cluster_portal.settings")
+    result = subprocess.run(
+        [sys.executable, "-c", probe],
+        cwd=Path(__file__).resolve().parent.parent,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "['wal', 1, 20000]"

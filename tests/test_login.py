@@ -32,5 +32,6 @@ def test_logout_is_a_post(client, make_staff):
 
 
 def test_sessions_expire_after_inactivity(settings):
-    assert settings.SESSION_SAVE_EVERY_REQUEST is True
     assert settings.SESSION_COOKIE_AGE <= 60 * 60
+    assert "cluster_portal.middleware.SessionRefreshMiddleware" in settings.MIDDLEWARE
+    assert 0 < settings.SESSION_REFRESH_INTERVAL < settings.SESSION_COOKIE_AGE

@@ -75,3 +75,18 @@ class ApiToken(models.Model):
     def history_reason(self) -> str:
         """How writes made with this token are named in the audit history."""
         return f"API: {self.name}"
+
+
+class RateCount(models.Model):
+    """Requests counted per key (a token) and fixed window of the rate limit, where no
+    shared atomic cache is configured (no REDIS_URL): one upsert per request
+    (security.count_request). Rows of past windows are removed as new windows start."""
+
+    key = models.CharField(max_length=64)
+    window = models.BigIntegerField()
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["key", "window"], name="ratecount_one_per_window")
+        ]

@@ -1,11 +1,18 @@
 """Who is calling and how often: bearer-token authentication and the per-token rate limit,
-both the django-ninja way (an `HttpBearer` and a `SimpleRateThrottle`)."""
+both the django-ninja way (an `HttpBearer` and a `BaseThrottle`)."""
+
+import time
 
 from django.conf import settings
+from django.core.cache import cache
+from django.db import connection, transaction
 from ninja.security import HttpBearer
-from ninja.throttling import SimpleRateThrottle
+from ninja.throttling import BaseThrottle
 
+from .models import RateCount
 from .tokens import api_token_authenticate
+
+PERIODS = {"s": 1, "m": 60, "h": 3600}
 
 
 class TokenAuth(HttpBearer):
@@ -23,25 +30,63 @@ class TokenAuth(HttpBearer):
         return api_token
 
 
-class TokenRateThrottle(SimpleRateThrottle):
-    """At most settings.API_RATE_LIMIT requests per token (e.g. "600/m"), counted in the
-    default cache, which every app-server process shares (the database: settings.CACHES);
-    a request over the limit gets 429 with Retry-After (ninja).
+class TokenRateThrottle(BaseThrottle):
+    """At most settings.API_RATE_LIMIT requests per token (e.g. "300/m") in each window of
+    the clock (each minute for "/m"), a request over the limit answered 429 with
+    Retry-After (ninja) saying when the window ends.
 
-    The rate is read on every request so that it follows the settings (and tests)."""
+    The count is one atomic operation that every app-server process shares
+    (`count_request`), so parallel clients on several workers never get more than the limit
+    through. The rate is read on every request so that it follows the settings (and
+    tests)."""
 
-    scope = "api-token"
-
-    def __init__(self) -> None:
-        super().__init__(rate=settings.API_RATE_LIMIT)
+    timer = staticmethod(time.time)
 
     def allow_request(self, request) -> bool:
-        self.rate = settings.API_RATE_LIMIT
-        self.num_requests, self.duration = self.parse_rate(self.rate)
-        return super().allow_request(request)
-
-    def get_cache_key(self, request) -> str | None:
         token = getattr(request, "auth", None)
         if token is None:  # unauthenticated requests are refused before this
-            return None
-        return self.cache_format % {"scope": self.scope, "ident": token.pk}
+            return True
+        limit, period = parse_rate(settings.API_RATE_LIMIT)
+        window = int(self.timer() // period)
+        return count_request(f"api-token:{token.pk}", window, period) <= limit
+
+    def wait(self) -> float:
+        _, period = parse_rate(settings.API_RATE_LIMIT)
+        return period - self.timer() % period
+
+
+def parse_rate(rate: str) -> tuple[int, int]:
+    """ "300/m" → (300, 60); the settings check the shape at start-up."""
+    count, unit = rate.split("/")
+    return int(count), PERIODS[unit]
+
+
+def count_request(key: str, window: int, period: int) -> int:
+    """Count one request of `key` in `window` and return the window's count so far.
+
+    With REDIS_URL the default cache is Redis, whose INCR is atomic and writes no database
+    row; without it, one upsert (INSERT … ON CONFLICT DO UPDATE … RETURNING, SQLite 3.35+
+    and PostgreSQL) in the portal's database, which every process shares."""
+    if settings.RATE_LIMIT_IN_CACHE:
+        cache_key = f"rate:{key}:{window}"
+        cache.add(cache_key, 0, timeout=period + 1)
+        try:
+            return cache.incr(cache_key)
+        except ValueError:  # expired between the two calls: the window is over
+            cache.add(cache_key, 1, timeout=period + 1)
+            return 1
+    qn = connection.ops.quote_name
+    table, key_, window_, count_ = (
+        qn(name) for name in (RateCount._meta.db_table, "key", "window", "count")
+    )
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} ({key_}, {window_}, {count_}) VALUES (%s, %s, 1) "  # noqa: S608
+            f"ON CONFLICT ({key_}, {window_}) DO UPDATE SET {count_} = {table}.{count_} + 1 "
+            f"RETURNING {count_}",
+            [key, window],
+        )
+        (count,) = cursor.fetchone()
+        if count == 1:  # the first request of a window: forget the windows before it
+            RateCount.objects.filter(key=key, window__lt=window).delete()
+    return count
