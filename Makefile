@@ -55,11 +55,13 @@ pytest: $(VENV)/.installed-test
 serve: $(VENV)/.installed-run
 	HOST=$(HOST) PORT=$(PORT) BIN=$(BIN) bin/serve
 
-## backup: a timestamped copy of the configured database in backups/ (SQLite, or pg_dump -Fc)
+## backup: one timestamped archive in backups/: the configured database (SQLite, or
+## pg_dump -Fc) and every stored file (evidence, held imports; folders or the bucket)
 backup: $(VENV)/.installed-run
 	$(BIN)/python bin/dbbackup.py backup
 
-## restore: make restore FILE=backups/portal-….sqlite3 [FORCE=1]: put a backup back, then migrate
+## restore: make restore FILE=backups/portal-….tar.gz [FORCE=1]: put the database and the
+## stored files back, then migrate
 restore: $(VENV)/.installed-run
 	@if [ -z "$(FILE)" ]; then \
 	    echo "make restore FILE=backups/<file> [FORCE=1]: say which backup to restore" >&2; exit 2; fi

@@ -16,6 +16,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from cluster_portal.email_config import email_settings
 from cluster_portal.logging import logging_config
+from cluster_portal.storage_config import storage_settings
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -223,26 +224,14 @@ STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 WHITENOISE_USE_FINDERS = DEBUG
-# Uploaded evidence files (scoring): stored through the storage API, never served directly;
-# the portal streams them to readers it has checked (emulation/scoring/views.py).
-MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "var" / "media"))
-STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    # Uploads held between an import's preview and its confirmation
-    # (provinces.spreadsheets.held). With more than one app server, point this at storage
-    # they all share (a shared volume, or an S3-compatible backend).
-    "uploads": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": VAR_DIR / "uploads"},
-    },
-    "staticfiles": {
-        "BACKEND": (
-            "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if DEBUG
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
-        )
-    },
-}
+# Stored files (cluster_portal/storage_config.py): scoring evidence in the default storage,
+# uploads held between an import's preview and its confirmation in "uploads"
+# (provinces.spreadsheets.held); folders under VAR_DIR, or one S3-compatible bucket when
+# AWS_STORAGE_BUCKET_NAME is set (more than one app server). Neither is ever served by URL:
+# the portal streams evidence files to readers it has checked (emulation/scoring).
+_storage = storage_settings(os.environ, var_dir=VAR_DIR, debug=DEBUG)
+MEDIA_ROOT = _storage["MEDIA_ROOT"]
+STORAGES = _storage["STORAGES"]
 
 # Uploads are bounded: a request body over the limit, files included, is refused with 413
 # before anything reads it (cluster_portal.hardening.RequestBodyLimitMiddleware; nginx's

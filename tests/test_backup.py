@@ -1,7 +1,9 @@
-"""make backup / make restore (bin/dbbackup.py) on SQLite: the demo survives the round trip.
+"""make backup / make restore (bin/dbbackup.py) on SQLite: the demo survives the round trip,
+with its stored files: an evidence file of a score sheet and an import held between its
+preview and its confirmation.
 
 Each step runs in a subprocess with its own VAR_DIR, as an administrator would run it.
-The seeded database and its backup are made once for the module (about 8 s).
+The seeded database and its backup are made once for the module (about 10 s).
 """
 
 import hashlib
@@ -9,7 +11,9 @@ import os
 import sqlite3
 import subprocess
 import sys
+import tarfile
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 from django.apps import apps
@@ -65,28 +69,160 @@ def value(database: Path, sql: str):
         connection.close()
 
 
+# Lạng Sơn's staff attaches an evidence file to its open 2025 sheet and previews a loans
+# upload (held for the confirmation under a token of its session).
+STORE_FILES = """
+from django.contrib.auth import get_user_model
+from django.contrib.sessions.backends.db import SessionStore
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import RequestFactory
+from emulation.scoring.sheets import evidence_add
+from provinces.spreadsheets.held import hold_upload
+from tests.scoring_helpers import data_for, unit
+data = data_for("mien-nui-phia-bac-1", 2025)
+item = evidence_add(
+    data=data, province=unit("20", 2025), criterion_id=data.leaves[0].pk,
+    upload=SimpleUploadedFile("quyet-dinh.pdf", "%PDF-1.4 Quyết định khen thưởng".encode()),
+    seen_version=None, by=get_user_model().objects.get(username="langson"),
+)
+request = RequestFactory().post("/")
+request.session = SessionStore()
+token = hold_upload(request, key="loans", data=b'{"rows": []}', filename="so-giai-ngan.xlsx")
+request.session.save()
+print(item.pk, request.session.session_key, token)
+"""
+# What the restored portal reads back: the evidence file's bytes through its model, the
+# held upload through its session and token.
+READ_FILES = """
+from django.contrib.sessions.backends.db import SessionStore
+from django.test import RequestFactory
+from emulation.models import EvidenceFile
+from provinces.spreadsheets.held import held_upload
+pk, session_key, token = {facts!r}
+with EvidenceFile.objects.get(pk=pk).file.open("rb") as handle:
+    print(handle.read().decode())
+request = RequestFactory().post("/")
+request.session = SessionStore(session_key)
+held = held_upload(request, key="loans", token=token)
+print(held and (held[0]["filename"], held[1].decode()))
+"""
+EVIDENCE = "%PDF-1.4 Quyết định khen thưởng"
+HELD = str(("so-giai-ngan.xlsx", '{"rows": []}'))
+
+
+def stored(var_dir: Path) -> list[str]:
+    return sorted(str(path.relative_to(var_dir)) for path in var_dir.rglob("*") if path.is_file())
+
+
+def read_back(var_dir: Path, facts: list[str]) -> list[str]:
+    script = READ_FILES.format(facts=facts)
+    return ok(run("manage.py", "shell", "-v0", "-c", script, var_dir=var_dir)).stdout.splitlines()
+
+
+class Demo(NamedTuple):
+    database: Path
+    backup: Path
+    facts: list[str]  # the evidence file's id, the held upload's session key and token
+
+
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):
-    """The demo seeded into a temporary SQLite database, and `make backup`'s copy of it."""
+    """The demo seeded into a temporary SQLite database with two stored files, and
+    `make backup`'s archive of it; the facts to find the files again."""
     base = tmp_path_factory.mktemp("backup")
     source = base / "source"
     ok(run("manage.py", "migrate", "--noinput", var_dir=source))
     ok(run("manage.py", "seed_demo", var_dir=source))
+    facts = ok(run("manage.py", "shell", "-v0", "-c", STORE_FILES, var_dir=source)).stdout.split()
     backups = base / "backups"
     result = ok(run("bin/dbbackup.py", "backup", var_dir=source, backup_dir=backups))
     (backup,) = backups.iterdir()
-    assert str(backup) in result.stdout
-    return source / "portal.sqlite3", backup
+    assert str(backup) in result.stdout and "2 tệp lưu trữ" in result.stdout
+    return Demo(source / "portal.sqlite3", backup, facts)
 
 
 def test_the_backup_is_a_timestamped_file_only_its_owner_can_read(demo):
-    _, backup = demo
-    assert backup.name.startswith("portal-") and backup.suffix == ".sqlite3"
+    _, backup, _ = demo
+    assert backup.name.startswith("portal-") and backup.name.endswith(".tar.gz")
     assert backup.stat().st_mode & 0o077 == 0
 
 
+def test_the_backup_holds_the_database_and_every_stored_file(demo):
+    source, backup, _ = demo
+    with tarfile.open(backup) as archive:
+        names = sorted(archive.getnames())
+    var_dir = source.parent
+    assert stored(var_dir) == [
+        "media/" + names[1].removeprefix("files/default/"),
+        "portal.sqlite3",
+        "uploads/" + names[2].removeprefix("files/uploads/"),
+    ]
+    assert names[0] == "database.sqlite3"
+    assert names[1].startswith("files/default/scoring/evidence/")
+    assert names[2].startswith("files/uploads/held-uploads/")
+
+
+def test_a_restore_brings_back_the_evidence_file_and_the_held_upload(demo, tmp_path):
+    source, backup, _ = demo
+    assert read_back(source.parent, demo.facts) == [EVIDENCE, HELD]
+    ok(run("bin/dbbackup.py", "restore", str(backup), var_dir=tmp_path))
+    assert stored(tmp_path) == stored(source.parent)
+    assert read_back(tmp_path, demo.facts) == [EVIDENCE, HELD]
+
+
+def test_a_forced_restore_replaces_the_stored_files(demo, tmp_path):
+    _, backup, _ = demo
+    ok(run("bin/dbbackup.py", "restore", str(backup), var_dir=tmp_path))
+    evidence = next((tmp_path / "media").rglob("*.pdf"))
+    evidence.write_bytes(b"%PDF-1.4 changed")
+    stray = tmp_path / "media" / "scoring" / "evidence" / "stray.pdf"
+    stray.write_bytes(b"%PDF-1.4 not in the backup")
+
+    ok(run("bin/dbbackup.py", "restore", str(backup), "--force", var_dir=tmp_path))
+    assert not stray.exists()
+    assert read_back(tmp_path, demo.facts) == [EVIDENCE, HELD]
+
+
+def test_a_restore_refuses_stored_files_unless_forced(demo, tmp_path):
+    _, backup, _ = demo
+    stray = tmp_path / "uploads" / "held-uploads" / "0000000000-stray.upload"
+    stray.parent.mkdir(parents=True)
+    stray.write_bytes(b"{}")
+    refused = run("bin/dbbackup.py", "restore", str(backup), var_dir=tmp_path)
+    assert refused.returncode != 0
+    assert "1 stored files" in refused.stderr and "FORCE=1" in refused.stderr
+    assert stray.exists() and not (tmp_path / "portal.sqlite3").exists()
+
+
+def test_a_bare_database_copy_still_restores_and_leaves_the_files(demo, tmp_path):
+    source, _, _ = demo
+    bare = tmp_path / "portal-20261127-023000.sqlite3"
+    with sqlite3.connect(source) as live, sqlite3.connect(bare) as copy:
+        live.backup(copy)
+    kept = tmp_path / "var" / "media" / "kept.pdf"
+    kept.parent.mkdir(parents=True)
+    kept.write_bytes(b"%PDF-1.4 kept")
+    ok(run("bin/dbbackup.py", "restore", str(bare), var_dir=tmp_path / "var"))
+    assert snapshot(tmp_path / "var" / "portal.sqlite3") == snapshot(source)
+    assert kept.read_bytes() == b"%PDF-1.4 kept"
+
+
+def test_an_archive_holding_anything_else_is_refused(demo, tmp_path):
+    _, backup, _ = demo
+    forged = tmp_path / "forged.tar.gz"
+    with tarfile.open(backup) as archive, tarfile.open(forged, "w:gz") as out:
+        for member in archive.getmembers():
+            out.addfile(member, archive.extractfile(member))
+        info = tarfile.TarInfo("files/default/../../escaped.txt")
+        out.addfile(info)
+    refused = run("bin/dbbackup.py", "restore", str(forged), var_dir=tmp_path / "var")
+    assert refused.returncode != 0 and "escaped.txt" in refused.stderr
+    assert not (tmp_path / "escaped.txt").exists()
+    assert not (tmp_path / "var" / "portal.sqlite3").exists()
+
+
 def test_a_restore_into_a_new_database_loses_nothing(demo, tmp_path):
-    source, backup = demo
+    source, backup, _ = demo
     ok(run("bin/dbbackup.py", "restore", str(backup), var_dir=tmp_path))
     restored = tmp_path / "portal.sqlite3"
 
@@ -109,7 +245,7 @@ def test_a_restore_into_a_new_database_loses_nothing(demo, tmp_path):
 
 
 def test_a_restore_into_a_freshly_migrated_database_replaces_the_reference_data(demo, tmp_path):
-    source, backup = demo
+    source, backup, _ = demo
     ok(run("manage.py", "migrate", "--noinput", var_dir=tmp_path))
     result = ok(run("bin/dbbackup.py", "restore", str(backup), var_dir=tmp_path))
     assert "No migrations to apply" in result.stdout
@@ -117,7 +253,7 @@ def test_a_restore_into_a_freshly_migrated_database_replaces_the_reference_data(
 
 
 def test_a_restore_refuses_a_database_that_holds_data_unless_forced(demo, tmp_path):
-    source, backup = demo
+    source, backup, _ = demo
     ok(run("bin/dbbackup.py", "restore", str(backup), var_dir=tmp_path))
     restored = tmp_path / "portal.sqlite3"
     with sqlite3.connect(restored) as connection:
@@ -140,7 +276,7 @@ def test_a_restore_needs_a_backup_file(tmp_path):
     not_a_backup = tmp_path / "notes.txt"
     not_a_backup.write_text("hello")
     refused = run("bin/dbbackup.py", "restore", str(not_a_backup), var_dir=tmp_path)
-    assert refused.returncode != 0 and "neither an SQLite database" in refused.stderr
+    assert refused.returncode != 0 and "neither a portal backup" in refused.stderr
     assert not (tmp_path / "portal.sqlite3").exists()
 
 
