@@ -90,3 +90,6 @@ class RateCount(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["key", "window"], name="ratecount_one_per_window")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.key} @ {self.window}: {self.count}"
