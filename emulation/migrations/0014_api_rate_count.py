@@ -4,22 +4,30 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('emulation', '0013_shared_cache_table'),
+        ("emulation", "0013_shared_cache_table"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='RateCount',
+            name="RateCount",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.CharField(max_length=64)),
-                ('window', models.BigIntegerField()),
-                ('count', models.PositiveIntegerField(default=0)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key", models.CharField(max_length=64)),
+                ("window", models.BigIntegerField()),
+                ("count", models.PositiveIntegerField(default=0)),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('key', 'window'), name='ratecount_one_per_window')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("key", "window"), name="ratecount_one_per_window"
+                    )
+                ],
             },
         ),
     ]
