@@ -6,7 +6,7 @@ from decimal import Decimal, InvalidOperation
 from django import forms
 
 from cluster_portal.number_style import format_exact
-from provinces.spreadsheets.numbers import NumberFormatError, parse_vn_number
+from cluster_portal.numbers import NumberFormatError, parse_vn_number
 
 from .models import Criterion, CriterionKind
 from .rules import LATE_REPORTS, BandsError, bands_text, indicator_choices, parse_bands

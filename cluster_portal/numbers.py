@@ -1,8 +1,10 @@
 """Numbers as Vietnamese people type them: 11.084 (thousands), 1.637,5 (decimal comma).
 
-One parser serves the web forms and the imports, so that "1.250" means one thousand two
-hundred fifty wherever it is typed. A single dot followed by other than three digits
-("236.8") is read as a decimal point, as people often type it that way.
+The one number reader, the other direction of `number_style`: it serves every web form
+(`VietnameseNumberField`, scoring's points and targets), the scoring bands text and every
+file cell, so that "1.250" means one thousand two hundred fifty wherever it is typed.
+A single dot followed by other than three digits ("236.8") is read as a decimal point, as
+people often type it that way.
 
 Only the ASCII digits 0-9 are digits: a full-width "９４８" or an Arabic-Indic "9٥0" (which
 Python's regular expressions and `str.isdigit()` accept) is not a number here.
@@ -10,6 +12,11 @@ Python's regular expressions and `str.isdigit()` accept) is not a number here.
 
 import re
 from decimal import Decimal, InvalidOperation
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from .number_style import format_exact
 
 _PLAIN = re.compile(r"^[0-9]+\Z")
 _GROUPED = re.compile(r"^[0-9]{1,3}(\.[0-9]{3})+\Z")
@@ -63,3 +70,37 @@ def _bad(raw: str) -> str:
 def is_ascii_digits(text: str) -> bool:
     """ "2024" yes; "２０２４", "٢٠٢٤" or "" no (unlike str.isdigit())."""
     return bool(_PLAIN.match(text))
+
+
+class VietnameseNumberField(forms.Field):
+    """A number typed the Vietnamese way ("11.084", "1.637,5"), shown the same way."""
+
+    def __init__(self, *, integer: bool, decimal_places: int = 2, max_digits: int = 14, **kwargs):
+        self.integer, self.decimal_places, self.max_digits = integer, decimal_places, max_digits
+        attrs = {"inputmode": "numeric" if integer else "decimal", "autocomplete": "off"}
+        kwargs.setdefault("widget", forms.TextInput(attrs=attrs))
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, int | Decimal):
+            return value
+        try:
+            number = parse_vn_number(value, integer=self.integer)
+        except NumberFormatError as exc:
+            raise ValidationError(str(exc), code="invalid") from None
+        if not self.integer:
+            exponent = number.as_tuple().exponent
+            if isinstance(exponent, int) and -exponent > self.decimal_places:
+                raise ValidationError(
+                    f"Nhập tối đa {self.decimal_places} chữ số sau dấu phẩy.", code="decimal_places"
+                )
+            if abs(number) >= Decimal(10) ** (self.max_digits - self.decimal_places):
+                raise ValidationError("Số quá lớn.", code="max_digits")
+        elif abs(number) > 2_000_000_000:
+            raise ValidationError("Số quá lớn.", code="max_value")
+        return number
+
+    def prepare_value(self, value):
+        return format_exact(value) if isinstance(value, int | Decimal) else value
