@@ -73,10 +73,21 @@ def is_ascii_digits(text: str) -> bool:
 
 
 class VietnameseNumberField(forms.Field):
-    """A number typed the Vietnamese way ("11.084", "1.637,5"), shown the same way."""
+    """A number typed the Vietnamese way ("11.084", "1.637,5"), shown the same way; every
+    numeric input of the portal (Django's IntegerField would take "２７" or "2_5")."""
 
-    def __init__(self, *, integer: bool, decimal_places: int = 2, max_digits: int = 14, **kwargs):
+    def __init__(
+        self,
+        *,
+        integer: bool,
+        decimal_places: int = 2,
+        max_digits: int = 14,
+        min_value=None,
+        max_value=None,
+        **kwargs,
+    ):
         self.integer, self.decimal_places, self.max_digits = integer, decimal_places, max_digits
+        self.min_value, self.max_value = min_value, max_value
         attrs = {"inputmode": "numeric" if integer else "decimal", "autocomplete": "off"}
         kwargs.setdefault("widget", forms.TextInput(attrs=attrs))
         super().__init__(**kwargs)
@@ -100,6 +111,15 @@ class VietnameseNumberField(forms.Field):
                 raise ValidationError("Số quá lớn.", code="max_digits")
         elif abs(number) > 2_000_000_000:
             raise ValidationError("Số quá lớn.", code="max_value")
+        low, high = self.min_value, self.max_value
+        if (low is not None and number < low) or (high is not None and number > high):
+            if high is None:
+                message = f"Nhập số từ {format_exact(low)} trở lên."
+            elif low is None:
+                message = f"Nhập số không quá {format_exact(high)}."
+            else:
+                message = f"Nhập số từ {format_exact(low)} đến {format_exact(high)}."
+            raise ValidationError(message, code="out_of_range")
         return number
 
     def prepare_value(self, value):

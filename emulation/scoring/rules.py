@@ -4,9 +4,10 @@ criteria, the validation of a criteria tree, totals and the ranking with tie-bre
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from cluster_portal.number_style import format_exact
+from cluster_portal.numbers import NumberFormatError, parse_vn_number
 from provinces.figures.spec import BY_CODE, INDICATORS
 
 from .models import COMPUTED_KINDS, TIE_BREAKS, CriterionKind
@@ -54,9 +55,12 @@ def indicator_choices() -> list[tuple[str, str]]:
 
 # Bands ---------------------------------------------------------------------------------
 
+# A band is "≥ minimum: points" or "còn lại: points"; both numbers are read by the
+# portal's one number reader, so "≥ 12.858" is 12 858 and "≥ 99,5" is 99,5, the text
+# `bands_text` writes reads back the same, and "≥ １００" or "4e1" are refused.
 _BAND = re.compile(
-    r"^\s*(?:(?:≥|>=)\s*(?P<min>-?[\d.,]+)\s*%?|(?P<other>còn lại|khác|\*))"
-    r"\s*:\s*(?P<pts>[\d.,]+)\s*$",
+    r"^\s*(?:(?:≥|>=)\s*(?P<min>[^:%]+?)\s*%?|(?P<other>còn lại|khác|\*))"
+    r"\s*:\s*(?P<pts>.+?)\s*$",
     re.I,
 )
 
@@ -65,11 +69,13 @@ class BandsError(ValueError):
     """Bands text that cannot be read; the message is Vietnamese."""
 
 
-def _decimal(text: str) -> Decimal:
+def _decimal(text: str, part: str) -> str:
+    """The number as stored in a band: "12858", "99.5"; else the reader's own message."""
     try:
-        return Decimal(text.strip().replace(",", "."))
-    except InvalidOperation:
-        raise BandsError(f"“{text}” không phải là số.") from None
+        number = parse_vn_number(text)
+    except NumberFormatError as exc:
+        raise BandsError(f"Không đọc được mức “{part}”: {exc}") from None
+    return format(number.normalize(), "f")
 
 
 def parse_bands(text: str) -> list[list]:
@@ -83,8 +89,11 @@ def parse_bands(text: str) -> list[list]:
                 f"Không đọc được mức “{part.strip()}”: viết dạng “≥ 80: 10” hoặc “còn lại: 5”, "
                 "các mức cách nhau bởi dấu chấm phẩy."
             )
-        minimum = None if match["other"] else str(_decimal(match["min"]))
-        bands.append([minimum, str(_decimal(match["pts"]))])
+        minimum = None if match["other"] else _decimal(match["min"], part.strip())
+        points = _decimal(match["pts"], part.strip())
+        if Decimal(points) < 0:
+            raise BandsError(f"Điểm của mức “{part.strip()}” không được âm.")
+        bands.append([minimum, points])
     bands.sort(
         key=lambda b: Decimal(b[0]) if b[0] is not None else Decimal("-Infinity"), reverse=True
     )
