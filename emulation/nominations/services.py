@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from cluster_portal import access
 from cluster_portal.locking import STALE_HINT
-from cluster_portal.number_style import format_exact, round_half_up
+from cluster_portal.number_style import format_percent
 from emulation.models import AwardQuota, AwardType, Nomination, NominationStatus, VoteRule
 from provinces.models import BorrowerKind, Cluster, ClusterMembership, Province
 from provinces.organisation.dates import fmt_date
@@ -59,10 +59,6 @@ def vote_passes(votes_for: int, votes_present: int, threshold_percent: int) -> b
     """Strictly more than `threshold_percent` % of those present: with the default 50,
     4 of 8 is not enough and 5 of 8 is. Integer arithmetic, so no rounding at the edge."""
     return votes_present > 0 and votes_for * 100 > threshold_percent * votes_present
-
-
-def _percent(votes_for: int, votes_present: int) -> str:
-    return format_exact(round_half_up(Decimal(votes_for * 100) / votes_present, 1))
 
 
 # Helpers ---------------------------------------------------------------------------------
@@ -249,7 +245,8 @@ def nomination_endorse(
     if not vote_passes(votes_for, present, threshold):
         raise NominationError(
             f"Chưa đạt tỷ lệ biểu quyết: {votes_for}/{present} đại biểu có mặt tán thành "
-            f"({_percent(votes_for, present)} %), cần trên {threshold} % số đại biểu có mặt."
+            f"({format_percent(Decimal(votes_for * 100) / present)}), cần trên "
+            f"{format_percent(threshold, decimals=0)} số đại biểu có mặt."
         )
     # Lock the quota row so that two endorsements of the same type cannot both take the
     # last place.

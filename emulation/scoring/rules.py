@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from cluster_portal.number_style import format_exact
+from cluster_portal.number_style import PERCENT_SIGN, format_exact
 from cluster_portal.numbers import NumberFormatError, parse_vn_number
 from provinces.figures.spec import BY_CODE, INDICATORS
 
@@ -131,7 +131,7 @@ def bands_problems(bands: list, max_points: Decimal, *, percent: bool) -> list[s
             )
     lowest = bands[-1][0]
     if lowest is not None and Decimal(lowest) > 0:
-        unit = " %" if percent else ""
+        unit = PERCENT_SIGN if percent else ""
         problems.append(
             f"các mức không phủ mọi giá trị: giá trị dưới {format_exact(Decimal(lowest))}"
             f"{unit} chưa có điểm (thêm mức “còn lại”)"
@@ -177,7 +177,7 @@ def compute(criterion, values: dict | None, target: Decimal | None) -> Working:
             return Working(None, value=value, note="chưa có chỉ tiêu giao")
         # A zero target asked nothing: the undertaking is met whatever the value.
         ratio = HUNDRED if target == 0 else value * HUNDRED / target
-        found = band_points(criterion.bands, ratio, unit=" %")
+        found = band_points(criterion.bands, ratio, unit=PERCENT_SIGN)
         return Working(
             found[0] if found else None,
             value=value,
@@ -193,7 +193,9 @@ def compute(criterion, values: dict | None, target: Decimal | None) -> Working:
             return Working(None, value=value, note="mẫu số bằng 0: không tính được tỷ lệ")
         denominator = Decimal(denominator)
         ratio = measured = value * HUNDRED / denominator
-    found = band_points(criterion.bands, measured, unit=" %" if criterion.denominator else "")
+    found = band_points(
+        criterion.bands, measured, unit=PERCENT_SIGN if criterion.denominator else ""
+    )
     return Working(
         found[0] if found else None,
         value=value,
