@@ -1,14 +1,15 @@
-"""One record, one number, in every output: the demo 2023 Tây Bắc year, Phú Thọ's average
-HTX revenue set to 1.637,5 (shown with the data dictionary's 0 decimals: 1.638) and its
-agreed score, read back from the report (HTML, PDF, Excel), the achievement report (Word,
-PDF), the scoring summary (HTML, PDF, Excel), the dossier's summary (Word, PDF) and the
-figures export, as a reader opens them (python-docx, pypdf, openpyxl)."""
+"""One record, one number, in every output: the demo 2023 Tây Bắc year (`seed_demo`),
+Phú Thọ's average HTX revenue set to 1.637,5 (shown with the data dictionary's 0 decimals:
+1.638) and its agreed score, read back from the report (HTML, PDF, Excel), the achievement
+report (Word, PDF), the scoring summary (HTML, PDF, Excel), the dossier's summary (Word,
+PDF) and the figures export, as a reader opens them (python-docx, pypdf, openpyxl)."""
 
 import io
 import re
 from decimal import Decimal
 
-from django.test import TestCase
+from django.core.management import call_command
+from django.test import TestCase, override_settings
 from openpyxl import load_workbook
 
 from cluster_portal.number_style import (
@@ -27,7 +28,7 @@ from provinces.figures.excel_export import figures_workbook
 from provinces.figures.spec import BY_CODE, INDICATORS, excel_format, format_indicator
 from provinces.models import Cluster, YearlyFigures
 from provinces.organisation.selectors import province_for_code
-from tests.dossier_helpers import YEAR, docx_text, pdf_text, seed_demo_year
+from tests.dossier_helpers import YEAR, docx_text, pdf_text
 from tests.scoring_helpers import data_for
 
 CODE = "htx_avg_revenue"
@@ -50,7 +51,8 @@ def row_of(sheet, first: str, header_text: str) -> tuple[list, list]:
 class OneRecordOneNumberTests(TestCase):
     @classmethod
     def setUpTestData(cls):
-        seed_demo_year()
+        with override_settings(DEBUG=True):
+            call_command("seed_demo", stdout=io.StringIO())  # the scoring meeting included
         cls.cluster = Cluster.objects.get(slug="tay-bac")
         cls.phu_tho = province_for_code("25", YEAR)
         YearlyFigures.objects.filter(province=cls.phu_tho, year=YEAR).update(
