@@ -47,7 +47,7 @@ IMPORT = "/disbursements/import/"
 CSRF = "s3check" + "x" * 25  # an unmasked CSRF secret of 32 characters, as the cookie
 PDF = "%PDF-1.4\n% Quyết định khen thưởng, Lạng Sơn 2025\n%%EOF\n".encode()
 FACTS = f"""
-from emulation.models import EvidenceFile
+from emulation.scoring.models import EvidenceFile
 from tests.scoring_helpers import data_for, unit
 data = data_for({CLUSTER!r}, {YEAR})
 sheet = data.column(unit({CODE!r}, {YEAR}).pk).sheet

@@ -10,6 +10,10 @@ are the numbers of Vietnamese documents.
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 PERCENT_DECIMALS = 1
+# Scores are kept with one decimal (steps of 0,5) and shown exactly to that precision:
+# 95, 87,5 (never 95,0 nor 20.0); a penalty or a negative total with a true minus: −1.
+POINTS_DECIMALS = 1
+MINUS = "\u2212"
 PERCENT_SIGN = "\u00a0%"  # "69,6 %" with a space that never breaks the line
 # Excel shows the number as a number; LCID 042A (Vietnamese) makes LibreOffice and
 # Excel with a Vietnamese locale show 11.084 and 236,8.
@@ -69,6 +73,16 @@ def format_percent(value, *, decimals: int = PERCENT_DECIMALS, signed: bool = Fa
     return f"{sign}{format_number(abs(rounded), decimals)}{PERCENT_SIGN}"
 
 
+def format_points(value) -> str:
+    """A score: rounded half-up to POINTS_DECIMALS, without a trailing zero decimal:
+    95 → "95", 87.50 → "87,5", −1 → "−1". Empty for None or what is not a number."""
+    rounded = round_half_up(value, POINTS_DECIMALS)
+    if rounded is None or isinstance(value, bool):
+        return ""
+    text = format_exact(abs(rounded))
+    return MINUS + text if rounded < 0 else text
+
+
 def excel_number_format(decimals: int = 0) -> str:
     """The Excel number format showing `decimals` places with thousands grouped."""
     return _EXCEL_LOCALE + ("#,##0" if decimals == 0 else "#,##0." + "0" * decimals)
@@ -77,3 +91,12 @@ def excel_number_format(decimals: int = 0) -> str:
 def excel_percent_format(decimals: int = PERCENT_DECIMALS) -> str:
     """For a cell holding a percentage as a number of percent (69.6, not 0.696)."""
     return excel_number_format(decimals) + '" %"'
+
+
+def excel_points_format(value) -> str:
+    """The Excel format of a score cell, showing what `format_points` writes: "95",
+    "87,5", "−1" (one format per cell, as Excel cannot drop a zero decimal by itself)."""
+    rounded = round_half_up(value, POINTS_DECIMALS)
+    decimals = 0 if rounded is None or rounded == rounded.to_integral_value() else 1
+    shown = excel_number_format(decimals)
+    return f'{shown};"{MINUS}"{shown[len(_EXCEL_LOCALE) :]}'

@@ -12,7 +12,7 @@ from openpyxl.utils import get_column_letter
 
 from provinces.figures.excel import COLUMN_LABELS, COLUMNS, INFO_COLUMNS, figures_import
 from provinces.figures.excel_export import figures_csv, figures_workbook
-from provinces.figures.spec import CODES
+from provinces.figures.spec import CODES, excel_format
 from provinces.models import Cluster, FiguresStatus, Province, YearlyFigures
 from tests.factories import make_figures
 from tests.test_import_figures import db_state
@@ -64,9 +64,10 @@ def test_workbook_has_codes_then_labels_then_numeric_cells(tay_bac):
     assert (cells["province"].value, cells["province"].data_type) == ("14", "s")
     assert cells["year"].value == 2024
     assert (cells["htx_members"].value, cells["htx_members"].data_type) == (11084, "n")
-    assert cells["htx_members"].number_format == "#,##0"
+    # The data dictionary's decimals, through number_style: 11.084 and 1.638 as the report.
+    assert cells["htx_members"].number_format == excel_format("htx_members")
     assert (cells["htx_avg_revenue"].value, cells["htx_avg_revenue"].data_type) == (1637.5, "n")
-    assert cells["htx_avg_revenue"].number_format == "#,##0.00"
+    assert cells["htx_avg_revenue"].number_format == excel_format("htx_avg_revenue")
     assert cells["province_name"].value == "Sơn La"
     assert cells["status"].value == "Bản nháp"
     assert sheet.freeze_panes == "C3"

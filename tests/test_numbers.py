@@ -4,7 +4,7 @@ import pytest
 from django.utils import translation
 
 from cluster_portal.number_style import format_exact
-from provinces.spreadsheets.numbers import NumberFormatError, parse_vn_number
+from cluster_portal.numbers import NumberFormatError, parse_vn_number
 
 
 @pytest.mark.parametrize(

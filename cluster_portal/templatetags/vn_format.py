@@ -6,7 +6,7 @@ from decimal import Decimal
 from django import template
 from django.utils import timezone
 
-from cluster_portal.number_style import format_exact, format_number, format_percent
+from cluster_portal.number_style import format_exact, format_number, format_percent, format_points
 
 register = template.Library()
 
@@ -44,6 +44,12 @@ def vn_number(value) -> str:
     if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
         return "" if value is None else str(value)
     return format_exact(value)
+
+
+@register.filter
+def vn_points(value) -> str:
+    """A score as every output writes it (number_style.format_points): 95; 87,5; −1."""
+    return format_points(value)
 
 
 @register.filter

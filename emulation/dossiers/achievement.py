@@ -5,8 +5,14 @@ province wrote."""
 
 from django.utils import timezone
 
+from cluster_portal.number_style import (
+    format_exact,
+    format_number,
+    format_percent,
+    format_points,
+)
 from provinces.figures.aggregation import percent_change
-from provinces.figures.spec import INDICATORS
+from provinces.figures.spec import INDICATORS, LOAN_AMOUNT_DECIMALS, format_indicator
 
 from .content import (
     Document,
@@ -16,12 +22,8 @@ from .content import (
     Signer,
     Table,
     ascii_name,
-    count,
-    money,
     number_line,
-    percent,
     place_date,
-    points,
 )
 from .selectors import Dossier, Nominee
 
@@ -31,20 +33,26 @@ def _paragraphs(text: str, empty: str) -> list[Para]:
     return [Para(line) for line in lines] or [Para(empty, italic=True)]
 
 
+def _loan_amount(amount) -> str:
+    """Loan amounts as the annual report writes them (million VND, LOAN_AMOUNT_DECIMALS)."""
+    return format_number(amount, LOAN_AMOUNT_DECIMALS)
+
+
 def _figures_table(nominee: Nominee, year: int) -> Table:
     """The year's approved figures, with the year before when the portal has it."""
     values = nominee.figures.values()
     previous = nominee.previous
     rows = []
     for indicator in INDICATORS:
-        fmt = money if indicator.money else count
-        now = values.get(indicator.code)
+        code = indicator.code
+        now = values.get(code)
         if previous is None:
-            rows.append(Row([indicator.label, indicator.unit, fmt(now)]))
+            rows.append(Row([indicator.label, indicator.unit, format_indicator(code, now)]))
             continue
-        before = previous.get(indicator.code)
-        change = percent(percent_change(now, before), signed=True)
-        rows.append(Row([indicator.label, indicator.unit, fmt(before), fmt(now), change]))
+        before = previous.get(code)
+        change = format_percent(percent_change(now, before), signed=True)
+        shown = [format_indicator(code, before), format_indicator(code, now), change]
+        rows.append(Row([indicator.label, indicator.unit, *shown]))
     for label, unit, totals in (
         (
             "Giải ngân các Quỹ do Liên minh HTX tỉnh quản lý",
@@ -53,7 +61,7 @@ def _figures_table(nominee: Nominee, year: int) -> Table:
         ),  # noqa: E501
         ("Riêng Quỹ hỗ trợ phát triển HTX", "dự án / triệu đồng", nominee.loans_htx_dev),
     ):
-        loans = f"{count(totals.count)} / {money(totals.amount)}"
+        loans = f"{format_exact(totals.count)} / {_loan_amount(totals.amount)}"
         rows.append(Row([label, unit, loans] if previous is None else [label, unit, "", loans, ""]))
     if previous is None:
         return Table(
@@ -104,8 +112,9 @@ def achievement_report(dossier: Dossier, nominee: Nominee) -> Document:
             blocks.append(
                 Para(
                     f"Kết quả chấm điểm thi đua năm {year} của Cụm: đạt "
-                    f"{points(nominee.result.total)} điểm (thang điểm "
-                    f"{points(dossier.scoring.total_points)}, cộng điểm thưởng, trừ điểm trừ), "
+                    f"{format_points(nominee.result.total)} điểm (thang điểm "
+                    f"{format_points(dossier.scoring.total_points)}, cộng điểm thưởng, trừ điểm "
+                    "trừ), "
                     f"xếp thứ {nominee.result.rank}/{len(dossier.scoring.members)} Liên minh HTX "
                     "tỉnh thành viên."
                 )
@@ -124,8 +133,9 @@ def achievement_report(dossier: Dossier, nominee: Nominee) -> Document:
         loans = nominee.loans_all
         blocks.append(
             Para(
-                f"Trong năm {year}, đơn vị được vay {count(loans.count)} lượt với tổng số tiền "
-                f"{money(loans.amount)} triệu đồng từ các Quỹ do Liên minh HTX tỉnh quản lý."
+                f"Trong năm {year}, đơn vị được vay {format_exact(loans.count)} lượt với tổng số "
+                f"tiền {_loan_amount(loans.amount)} triệu đồng từ các Quỹ do Liên minh HTX tỉnh "
+                "quản lý."
                 if loans.count
                 else f"Trong năm {year}, đơn vị không vay vốn từ các Quỹ do Liên minh HTX tỉnh "
                 "quản lý."

@@ -6,13 +6,15 @@ The layout follows Nghị định 30/2020/NĐ-CP: issuing body top-left with a s
 the number-and-symbol line below it, the national motto top-right with the place and
 date below it, the kind of document and its subject centred, the body, then the signer
 block and "Nơi nhận".
+
+Numbers are written by `cluster_portal.number_style`, as on every page and in every other
+document: scores with `format_points`, figures with their data-dictionary decimals
+(`format_indicator`), percentages with `format_percent`.
 """
 
 import datetime
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
 
-from cluster_portal.number_style import format_exact
 from cluster_portal.templatetags.vn_format import nd30_date
 from provinces.organisation.models import Cluster, fold_accents
 
@@ -95,7 +97,7 @@ class Document:
         return "\n".join(parts + self.recipients)
 
 
-# Words and numbers --------------------------------------------------------------------
+# Words --------------------------------------------------------------------------------
 
 
 def place_date(place: str, day: datetime.date) -> str:
@@ -106,32 +108,6 @@ def place_date(place: str, day: datetime.date) -> str:
 
 def number_line(symbol: str) -> str:
     return f"Số: {NUMBER_BLANK}/{symbol}"
-
-
-def points(value: Decimal | None) -> str:
-    """Scores with at most one decimal: 95; 87,5; a penalty with a true minus: −1."""
-    if value is None:
-        return ""
-    rounded = Decimal(value).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
-    return ("−" if rounded < 0 else "") + format_exact(abs(rounded))
-
-
-def money(value) -> str:
-    if value is None:
-        return ""
-    return format_exact(Decimal(value).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
-
-
-def count(value) -> str:
-    return "" if value is None else format_exact(value)
-
-
-def percent(value: Decimal | None, *, signed: bool = False) -> str:
-    if value is None:
-        return ""
-    rounded = Decimal(value).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
-    sign = "+" if signed and rounded > 0 else ("−" if rounded < 0 else "")
-    return f"{sign}{format_exact(abs(rounded))} %"
 
 
 def two_digits(n: int) -> str:

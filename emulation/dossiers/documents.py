@@ -2,6 +2,8 @@
 content (`content.py`): the submission letter, the minutes of the scoring meeting, the
 scoring summary and one achievement report per nominee."""
 
+from cluster_portal.number_style import format_exact, format_percent, format_points
+
 from .achievement import achievement_report
 from .content import (
     Document,
@@ -14,11 +16,8 @@ from .content import (
     cluster_file_name,
     cluster_issuer,
     cluster_symbol,
-    count,
     number_line,
-    percent,
     place_date,
-    points,
     two_digits,
 )
 from .selectors import Dossier, Nominee
@@ -64,7 +63,7 @@ def _score(nominee: Nominee) -> tuple[str, str]:
     result = nominee.result
     if result is None:
         return "—", "—"
-    return points(result.total), str(result.rank or "")
+    return format_points(result.total), str(result.rank or "")
 
 
 def _ordered(nominees: list[Nominee]) -> list[Nominee]:
@@ -125,7 +124,7 @@ def submission_letter(dossier: Dossier) -> Document:
                 name="t-nominees",
             )
         )
-    scored = f" (tối đa {points(total)} điểm, chưa kể điểm thưởng)" if total else ""
+    scored = f" (tối đa {format_points(total)} điểm, chưa kể điểm thưởng)" if total else ""
     blocks += [
         Para(
             f"Tổng điểm và xếp hạng theo bảng chấm điểm thi đua năm {year} của Cụm{scored}, "
@@ -167,8 +166,8 @@ def meeting_minutes(dossier: Dossier) -> Document:
             else "Chủ trì: chưa xác định Cụm trưởng."
         ),
         Para(
-            f"Có mặt: {count(present)}/{count(len(dossier.members))} Liên minh HTX tỉnh thành "
-            "viên của Cụm."
+            f"Có mặt: {format_exact(present)}/{format_exact(len(dossier.members))} Liên minh "
+            "HTX tỉnh thành viên của Cụm."
             if present
             else "Có mặt: chưa ghi."
         ),
@@ -186,7 +185,7 @@ def meeting_minutes(dossier: Dossier) -> Document:
                 [
                     str(m.rank or ""),
                     m.province.alliance_name,
-                    points(m.total),
+                    format_points(m.total),
                     "" if m.votes is None else str(m.votes),
                 ]
             )
@@ -218,7 +217,8 @@ def meeting_minutes(dossier: Dossier) -> Document:
     rows = []
     for order, nominee in enumerate(dossier.nominees, start=1):
         n = nominee.nomination
-        share = percent((n.votes_for or 0) * 100 / n.votes_present) if n.votes_present else ""
+        votes_for, present = n.votes_for or 0, n.votes_present
+        share = format_percent(votes_for * 100 / present) if present else ""
         passed = nominee.vote_passed(threshold)
         rows.append(
             Row(
@@ -269,11 +269,11 @@ def scoring_summary(dossier: Dossier) -> Document:
         names = [m.province.name for m in scoring.members]
         rows = []
         for row in scoring.rows:
-            maximum = ("−" if row.is_penalty else "") + points(row.max_points)
+            maximum = ("−" if row.is_penalty else "") + format_points(row.max_points)
             title = ("\u00a0\u00a0" * row.depth) + row.title
             rows.append(
                 Row(
-                    [row.number, title, maximum, *[points(p) for p in row.points]],
+                    [row.number, title, maximum, *[format_points(p) for p in row.points]],
                     bold=row.is_group,
                 )
             )
@@ -282,8 +282,8 @@ def scoring_summary(dossier: Dossier) -> Document:
                 [
                     "",
                     "Tổng điểm",
-                    points(scoring.total_points),
-                    *[points(m.total) for m in scoring.members],
+                    format_points(scoring.total_points),
+                    *[format_points(m.total) for m in scoring.members],
                 ],
                 bold=True,
             )  # noqa: E501
@@ -295,7 +295,7 @@ def scoring_summary(dossier: Dossier) -> Document:
             Para(
                 f"Theo giao ước thi đua năm {year}"
                 + (f" ký ngày {scoring.signed_on:%d/%m/%Y}" if scoring.signed_on else "")
-                + f"; tổng điểm tối đa {points(scoring.total_points)} điểm (chưa kể điểm "
+                + f"; tổng điểm tối đa {format_points(scoring.total_points)} điểm (chưa kể điểm "
                 "thưởng); điểm trừ ghi số âm."
                 + (
                     " Kết quả thống nhất tại cuộc họp bình xét ngày "

@@ -17,8 +17,13 @@ from django.utils import timezone
 
 from cluster_portal import access
 from cluster_portal.locking import STALE_HINT
-from cluster_portal.number_style import format_exact, round_half_up
-from emulation.nominations.models import AwardQuota, AwardType, Nomination, NominationStatus
+from cluster_portal.number_style import format_exact, format_percent, round_half_up
+from emulation.nominations.models import (
+    AwardQuota,
+    AwardType,
+    Nomination,
+    NominationStatus,
+)
 from provinces.organisation.dates import fmt_date
 from provinces.organisation.models import Cluster, ClusterMembership, Province
 from provinces.register.models import BorrowerKind
@@ -228,7 +233,8 @@ def nomination_endorse(
     if not vote_passes(votes_for, present, threshold):
         raise NominationError(
             f"Chưa đạt tỷ lệ biểu quyết: {votes_for}/{present} đại biểu có mặt tán thành "
-            f"({_percent(votes_for, present)} %), cần trên {threshold} % số đại biểu có mặt."
+            f"({format_percent(Decimal(votes_for * 100) / present)}), cần trên "
+            f"{format_percent(threshold, decimals=0)} số đại biểu có mặt."
         )
     # Lock the quota row so that two endorsements of the same type cannot both take the
     # last place.

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from cluster_portal import access
 from cluster_portal.locking import FormKeyField, SeenVersionField
+from cluster_portal.numbers import VietnameseNumberField
 from emulation.nominations.models import AwardType, Nomination, NominationStatus
 from emulation.nominations.selectors import nominations_for, nominee_unit, vote_passes
 from emulation.nominations.services import (
@@ -110,8 +111,12 @@ class VoteForm(StepForm):
         required=True,
         error_messages={"required": "Trang đã cũ: hãy tải lại trang rồi ghi kết quả biểu quyết."},
     )
-    votes_for = forms.IntegerField(label="Số phiếu tán thành", min_value=0, max_value=9999)
-    votes_present = forms.IntegerField(label="Số đại biểu có mặt", min_value=1, max_value=9999)
+    votes_for = VietnameseNumberField(
+        integer=True, label="Số phiếu tán thành", min_value=0, max_value=9999
+    )
+    votes_present = VietnameseNumberField(
+        integer=True, label="Số đại biểu có mặt", min_value=1, max_value=9999
+    )
 
 
 class DecideForm(StepForm):

@@ -6,7 +6,7 @@ from decimal import Decimal
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from cluster_portal.number_style import format_exact
+from cluster_portal.number_style import format_points
 
 from .selectors import ScoringYear
 
@@ -52,12 +52,12 @@ def groups_chart(data: ScoringYear) -> SafeString:
             parts.append(
                 f'<rect x="{x:.1f}" y="{y}" width="{length:.1f}" height="{bar}" '
                 f'fill="{COLOURS[index % len(COLOURS)]}"><title>{escape(group.number)}: '
-                f"{escape(format_exact(points))}</title></rect>"
+                f"{escape(format_points(points))}</title></rect>"
             )
             x += length
         parts.append(
             f'<text x="{x + 4:.1f}" y="{y + bar - 4}" font-size="12">'
-            f"{escape(format_exact(column.total))}</text>"
+            f"{escape(format_points(column.total))}</text>"
         )
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308 - every text above is escaped

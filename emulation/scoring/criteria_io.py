@@ -8,18 +8,24 @@ pipeline can call it like any other parser. Columns (first row, any order, case 
 - number: Vietnamese numbering; a Roman numeral (I, II…) opens a top-level group, "1"
   a criterion under the last group, "1.1" one under the last "1", and so on;
 - kind: group | judged | target | band | bonus | penalty;
-- max_points: 0 … with one decimal ("2,5" or "2.5");
+- max_points: 0 … in steps of 0,5 ("2,5" or "2.5");
 - indicator / denominator: codes of the data dictionary (or loans_count, loans_amount);
   a penalty row may name late_reports: one point per report sent after the deadline;
 - bands: "≥ 100: 15; ≥ 80: 10; còn lại: 5";
 - target:25, target:10 …: the target of that member (province code) on a target row.
+
+Every number cell is read by the portal's cell reader (provinces.spreadsheets.cells, the
+one number reader behind it): Excel numbers as they are, text the Vietnamese way
+("12.000" is twelve thousand, "2,5" two and a half); a bad cell names its row and column.
 """
 
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
+from cluster_portal.number_style import format_exact
 from emulation.conference.models import ROMAN
+from provinces.spreadsheets import cells as cell_reader
 
 from .models import COMPUTED_KINDS, CriterionKind
 from .rules import LATE_REPORTS, BandsError, is_known_indicator, parse_bands
@@ -62,16 +68,14 @@ def _text(value) -> str:
     return " ".join(str(value).split())
 
 
-def _number(value, *, what: str) -> Decimal:
-    text = _text(value).replace(" ", "")
-    if "," in text and "." in text:
-        raise ValueError(f"{what} “{text}” không rõ dấu thập phân: dùng dấu phẩy, ví dụ 2,5.")
+def _number(value, *, column: str) -> Decimal:
+    """A non-negative number cell, or ValueError naming the column."""
     try:
-        number = Decimal(text.replace(",", "."))
-    except InvalidOperation:
-        raise ValueError(f"{what} “{text}” không phải là số.") from None
-    if not number.is_finite() or number < 0:
-        raise ValueError(f"{what} “{text}” phải là số không âm.")
+        number = cell_reader.number(value, integer=False)
+    except ValueError as exc:
+        raise ValueError(f"cột {column}: {str(exc).rstrip('.')}") from None
+    if number < 0:
+        raise ValueError(f"cột {column}: “{cell_reader.shown(value)}” phải là số không âm")
     return number
 
 
@@ -124,9 +128,11 @@ def parse_criteria_rows(rows: list) -> CriteriaParse:
         if kind not in CriterionKind.values:
             problems.append(f"loại “{kind}” không có (chọn: {', '.join(CriterionKind.values)})")
         try:
-            max_points = _number(cells[index["max_points"]], what="Điểm tối đa")
+            max_points = _number(cells[index["max_points"]], column="max_points")
             if max_points * 2 % 1:
-                raise ValueError(f"Điểm tối đa {max_points} phải theo bước 0,5.")
+                raise ValueError(
+                    f"cột max_points: điểm tối đa {format_exact(max_points)} phải theo bước 0,5"
+                )
         except ValueError as exc:
             problems.append(str(exc).rstrip("."))
             max_points = Decimal(0)
@@ -150,14 +156,14 @@ def parse_criteria_rows(rows: list) -> CriteriaParse:
             )
         targets = {}
         for code, column in target_columns.items():
-            raw = _text(cells[column]) if column < len(cells) else ""
-            if not raw:
+            raw = cells[column] if column < len(cells) else None
+            if not _text(raw):
                 continue
             if kind != CriterionKind.TARGET:
                 problems.append(f"chỉ tiêu của tỉnh {code} chỉ ghi ở dòng loại target")
                 continue
             try:
-                targets[code] = _number(raw, what=f"Chỉ tiêu của tỉnh {code}")
+                targets[code] = _number(raw, column=f"{TARGET_PREFIX}{code}")
             except ValueError as exc:
                 problems.append(str(exc).rstrip("."))
         parent = None

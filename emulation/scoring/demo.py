@@ -7,7 +7,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.contrib.auth import get_user_model
 
-from cluster_portal.number_style import format_exact
+from cluster_portal.number_style import format_points
 from emulation.nominations.models import Nomination
 from provinces.organisation.models import Cluster
 from provinces.organisation.selectors import cluster_members
@@ -188,8 +188,8 @@ def _carry_ranking_into_nominations(data) -> None:
         if standing is not None:
             nomination.achievements = (
                 f"Xếp thứ {standing.rank}/{len(standings)} trong bảng chấm điểm thi đua năm "
-                f"{data.year} của Cụm, tổng điểm {format_exact(standing.total)}/"
-                f"{format_exact(data.agreement.total_points)}."
+                f"{data.year} của Cụm, tổng điểm {format_points(standing.total)}/"
+                f"{format_points(data.agreement.total_points)}."
             )
             nomination.save(update_fields=["achievements"])
 

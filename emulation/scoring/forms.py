@@ -1,12 +1,13 @@
 """Forms of the scoring pages. Per-criterion forms build their fields from objects the
-page has loaded, so rendering adds no query; points accept "2,5" and "2.5"."""
+page has loaded, so rendering adds no query; points and targets are read by the portal's
+one number reader (cluster_portal.numbers): "2,5" and "2.5" are 2,5, "12.858" is 12 858."""
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django import forms
 
 from cluster_portal.number_style import format_exact
-from provinces.spreadsheets.numbers import NumberFormatError, parse_vn_number
+from cluster_portal.numbers import NumberFormatError, VietnameseNumberField, parse_vn_number
 
 from .models import Criterion, CriterionKind
 from .rules import LATE_REPORTS, BandsError, bands_text, indicator_choices, parse_bands
@@ -32,10 +33,10 @@ class PointsField(forms.CharField):
         if len(text) > 12:
             raise forms.ValidationError("Điểm quá dài.")
         try:
-            number = Decimal(text.replace(",", "."))
-        except InvalidOperation:
-            raise forms.ValidationError(f"“{text}” không phải là số.") from None
-        if not number.is_finite() or number < 0 or number > 9999:
+            number = parse_vn_number(text)
+        except NumberFormatError as exc:
+            raise forms.ValidationError(str(exc)) from None
+        if number < 0 or number > 9999:
             raise forms.ValidationError(f"“{text}” không phải là điểm hợp lệ.")
         return number
 
@@ -134,7 +135,9 @@ class MeetingForm(forms.Form):
     meeting_date = forms.DateField(
         label="Ngày họp bình xét", input_formats=DATE_FORMATS, error_messages=DATE_ERROR
     )
-    present = forms.IntegerField(label="Số đại biểu có mặt", min_value=1, max_value=999)
+    present = VietnameseNumberField(
+        integer=True, label="Số đại biểu có mặt", min_value=1, max_value=999
+    )
     notes = forms.CharField(
         label="Ghi chú biên bản",
         required=False,
@@ -146,8 +149,12 @@ class MeetingForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.members = members
         for m in members:
-            self.fields[f"votes-{m.pk}"] = forms.IntegerField(
-                label=f"Phiếu suy tôn: {m.name}", required=False, min_value=0, max_value=999
+            self.fields[f"votes-{m.pk}"] = VietnameseNumberField(
+                integer=True,
+                label=f"Phiếu suy tôn: {m.name}",
+                required=False,
+                min_value=0,
+                max_value=999,
             )
         _style(self)
 
@@ -262,8 +269,13 @@ class SignForm(forms.Form):
 
 
 class NewAgreementForm(forms.Form):
-    total_points = forms.DecimalField(
-        label="Tổng điểm tối đa", min_value=1, max_value=1000, decimal_places=1, initial=100
+    total_points = VietnameseNumberField(
+        integer=False,
+        label="Tổng điểm tối đa",
+        min_value=1,
+        max_value=1000,
+        decimal_places=1,
+        initial=100,
     )
 
 

@@ -1,7 +1,8 @@
 """The scoring summary ("Bảng tổng hợp kết quả chấm điểm thi đua năm Y"): one row per
 criterion, one column per member headed by the province's name, then "Tổng điểm" and
 "Xếp hạng". PDF through the annual report's WeasyPrint path (same fetcher, font and NĐ 30
-layout); Excel with numbers. A penalty is shown as a negative number, so that a
+layout); Excel with numbers, each cell's format showing what the PDF writes
+(number_style: 95; 87,5; −1). A penalty is shown as a negative number, so that a
 member's total is the sum of its leaf rows."""
 
 import io
@@ -12,6 +13,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from cluster_portal.number_style import excel_points_format
 from emulation.reports.render import render_pdf
 from provinces.spreadsheets.writing import safe_text
 
@@ -19,7 +21,6 @@ from .selectors import ScoringYear
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 TITLE = "Bảng tổng hợp kết quả chấm điểm thi đua năm {year}"
-POINTS_FORMAT = "0.0"
 
 
 def summary_rows(data: ScoringYear) -> list[dict]:
@@ -108,7 +109,7 @@ def render_summary_xlsx(data: ScoringYear) -> bytes:
     for row in sheet.iter_rows(min_row=header_row + 1, min_col=4):
         for cell in row:
             if isinstance(cell.value, float):
-                cell.number_format = POINTS_FORMAT
+                cell.number_format = excel_points_format(cell.value)
     sheet.column_dimensions["A"].width = 6
     sheet.column_dimensions["B"].width = 52
     sheet.column_dimensions["C"].width = 16

@@ -4,9 +4,10 @@ criteria, the validation of a criteria tree, totals and the ranking with tie-bre
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
-from cluster_portal.number_style import format_exact
+from cluster_portal.number_style import PERCENT_SIGN, format_exact
+from cluster_portal.numbers import NumberFormatError, parse_vn_number
 from provinces.figures.spec import BY_CODE, INDICATORS
 
 from .models import COMPUTED_KINDS, TIE_BREAKS, CriterionKind
@@ -42,9 +43,12 @@ def indicator_choices() -> list[tuple[str, str]]:
 
 # Bands ---------------------------------------------------------------------------------
 
+# A band is "≥ minimum: points" or "còn lại: points"; both numbers are read by the
+# portal's one number reader, so "≥ 12.858" is 12 858 and "≥ 99,5" is 99,5, the text
+# `bands_text` writes reads back the same, and "≥ １００" or "4e1" are refused.
 _BAND = re.compile(
-    r"^\s*(?:(?:≥|>=)\s*(?P<min>-?[\d.,]+)\s*%?|(?P<other>còn lại|khác|\*))"
-    r"\s*:\s*(?P<pts>[\d.,]+)\s*$",
+    r"^\s*(?:(?:≥|>=)\s*(?P<min>[^:%]+?)\s*%?|(?P<other>còn lại|khác|\*))"
+    r"\s*:\s*(?P<pts>.+?)\s*$",
     re.I,
 )
 
@@ -53,11 +57,13 @@ class BandsError(ValueError):
     """Bands text that cannot be read; the message is Vietnamese."""
 
 
-def _decimal(text: str) -> Decimal:
+def _decimal(text: str, part: str) -> str:
+    """The number as stored in a band: "12858", "99.5"; else the reader's own message."""
     try:
-        return Decimal(text.strip().replace(",", "."))
-    except InvalidOperation:
-        raise BandsError(f"“{text}” không phải là số.") from None
+        number = parse_vn_number(text)
+    except NumberFormatError as exc:
+        raise BandsError(f"Không đọc được mức “{part}”: {exc}") from None
+    return format(number.normalize(), "f")
 
 
 def parse_bands(text: str) -> list[list]:
@@ -71,8 +77,11 @@ def parse_bands(text: str) -> list[list]:
                 f"Không đọc được mức “{part.strip()}”: viết dạng “≥ 80: 10” hoặc “còn lại: 5”, "
                 "các mức cách nhau bởi dấu chấm phẩy."
             )
-        minimum = None if match["other"] else str(_decimal(match["min"]))
-        bands.append([minimum, str(_decimal(match["pts"]))])
+        minimum = None if match["other"] else _decimal(match["min"], part.strip())
+        points = _decimal(match["pts"], part.strip())
+        if Decimal(points) < 0:
+            raise BandsError(f"Điểm của mức “{part.strip()}” không được âm.")
+        bands.append([minimum, points])
     bands.sort(
         key=lambda b: Decimal(b[0]) if b[0] is not None else Decimal("-Infinity"), reverse=True
     )
@@ -110,7 +119,7 @@ def bands_problems(bands: list, max_points: Decimal, *, percent: bool) -> list[s
             )
     lowest = bands[-1][0]
     if lowest is not None and Decimal(lowest) > 0:
-        unit = " %" if percent else ""
+        unit = PERCENT_SIGN if percent else ""
         problems.append(
             f"các mức không phủ mọi giá trị: giá trị dưới {format_exact(Decimal(lowest))}"
             f"{unit} chưa có điểm (thêm mức “còn lại”)"
@@ -156,7 +165,7 @@ def compute(criterion, values: dict | None, target: Decimal | None) -> Working:
             return Working(None, value=value, note="chưa có chỉ tiêu giao")
         # A zero target asked nothing: the undertaking is met whatever the value.
         ratio = HUNDRED if target == 0 else value * HUNDRED / target
-        found = band_points(criterion.bands, ratio, unit=" %")
+        found = band_points(criterion.bands, ratio, unit=PERCENT_SIGN)
         return Working(
             found[0] if found else None,
             value=value,
@@ -172,7 +181,9 @@ def compute(criterion, values: dict | None, target: Decimal | None) -> Working:
             return Working(None, value=value, note="mẫu số bằng 0: không tính được tỷ lệ")
         denominator = Decimal(denominator)
         ratio = measured = value * HUNDRED / denominator
-    found = band_points(criterion.bands, measured, unit=" %" if criterion.denominator else "")
+    found = band_points(
+        criterion.bands, measured, unit=PERCENT_SIGN if criterion.denominator else ""
+    )
     return Working(
         found[0] if found else None,
         value=value,

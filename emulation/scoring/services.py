@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from cluster_portal.number_style import format_exact
+from cluster_portal.number_style import format_points
 from emulation.nominations.models import AwardQuota, AwardType, Nomination, NominationStatus
 from emulation.nominations.services import (
     NominationError,
@@ -395,8 +395,8 @@ def ranking_propose(
         standing = column.standing
         text = (
             f"Xếp thứ {standing.rank}/{count} trong bảng chấm điểm thi đua năm {data.year} của "
-            f"Cụm, tổng điểm {format_exact(standing.total)}/"
-            f"{format_exact(agreement.total_points)}."
+            f"Cụm, tổng điểm {format_points(standing.total)}/"
+            f"{format_points(agreement.total_points)}."
         )
         try:
             nomination = nomination_propose(

@@ -1,8 +1,12 @@
-"""The annual report's ranking section, from the scoring of the cluster-year."""
+"""The annual report's ranking section, from the scoring of the cluster-year; the value
+a computed criterion read, written as the data dictionary says."""
 
 from django import template
 
+from cluster_portal.number_style import format_number
+from emulation.scoring.rules import bands_text
 from emulation.scoring.selectors import scoring_year
+from provinces.figures.spec import BY_CODE, LOAN_AMOUNT_DECIMALS, format_indicator
 
 register = template.Library()
 
@@ -13,3 +17,18 @@ def scoring_ranking(cluster, year: int) -> dict:
     before that the report says the scoring is not finished."""
     data = scoring_year(cluster, year)
     return {"data": data, "recorded": data.result_recorded and bool(data.lines)}
+
+
+@register.filter
+def indicator_value(value, code: str) -> str:
+    """`{{ w.value|indicator_value:c.indicator }}`: a figure with its dictionary decimals
+    (1.637; 51,3); the register's loans as the report writes them; a ratio's parts too."""
+    if code in BY_CODE:
+        return format_indicator(code, value)
+    return format_number(value, LOAN_AMOUNT_DECIMALS)
+
+
+@register.filter
+def bands_as_text(bands) -> str:
+    """A criterion's bands as they are typed: "≥ 12.858: 10; còn lại: 2"."""
+    return bands_text(bands)

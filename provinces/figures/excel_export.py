@@ -17,7 +17,7 @@ from openpyxl.utils import get_column_letter
 from cluster_portal import access
 from provinces.figures.models import YearlyFigures
 from provinces.figures.selectors import readable_figures
-from provinces.figures.spec import BY_CODE, CODES
+from provinces.figures.spec import BY_CODE, CODES, excel_format
 from provinces.organisation.models import Cluster, ClusterMembership, Province
 from provinces.organisation.selectors import cluster_members, terms_of
 from provinces.spreadsheets.writing import csv_value, safe_text
@@ -137,7 +137,7 @@ def figures_workbook(
     for index, header in enumerate(headers, start=1):
         letter = get_column_letter(index)
         if header in BY_CODE:
-            number_format = "#,##0.00" if BY_CODE[header].money else "#,##0"
+            number_format = excel_format(header)  # the data dictionary's decimals
             for (cell,) in sheet.iter_rows(min_row=3, min_col=index, max_col=index):
                 cell.number_format = number_format
             width = 16

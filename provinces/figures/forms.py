@@ -1,46 +1,9 @@
-from decimal import Decimal
-
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
-from cluster_portal.number_style import format_exact
+from cluster_portal.numbers import VietnameseNumberField
 from provinces.figures.models import YearlyFigures
 from provinces.figures.spec import BY_CODE, CODES, by_section
-from provinces.spreadsheets.numbers import NumberFormatError, parse_vn_number
-
-
-class VietnameseNumberField(forms.Field):
-    """A number typed the Vietnamese way ("11.084", "1.637,5"), shown the same way."""
-
-    def __init__(self, *, integer: bool, decimal_places: int = 2, max_digits: int = 14, **kwargs):
-        self.integer, self.decimal_places, self.max_digits = integer, decimal_places, max_digits
-        attrs = {"inputmode": "numeric" if integer else "decimal", "autocomplete": "off"}
-        kwargs.setdefault("widget", forms.TextInput(attrs=attrs))
-        super().__init__(**kwargs)
-
-    def to_python(self, value):
-        if value in self.empty_values:
-            return None
-        if isinstance(value, int | Decimal):
-            return value
-        try:
-            number = parse_vn_number(value, integer=self.integer)
-        except NumberFormatError as exc:
-            raise ValidationError(str(exc), code="invalid") from None
-        if not self.integer:
-            exponent = number.as_tuple().exponent
-            if isinstance(exponent, int) and -exponent > self.decimal_places:
-                raise ValidationError(
-                    f"Nhập tối đa {self.decimal_places} chữ số sau dấu phẩy.", code="decimal_places"
-                )
-            if abs(number) >= Decimal(10) ** (self.max_digits - self.decimal_places):
-                raise ValidationError("Số quá lớn.", code="max_digits")
-        elif abs(number) > 2_000_000_000:
-            raise ValidationError("Số quá lớn.", code="max_value")
-        return number
-
-    def prepare_value(self, value):
-        return format_exact(value) if isinstance(value, int | Decimal) else value
 
 
 class FiguresForm(forms.ModelForm):

@@ -5,7 +5,7 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from cluster_portal.number_style import format_exact, round_half_up
+from cluster_portal.number_style import format_exact, format_percent
 from provinces.figures.aggregation import percent_change
 from provinces.figures.spec import (
     BY_CODE,
@@ -90,11 +90,10 @@ def figures_warnings(values: dict, previous: dict | None) -> list[FiguresWarning
             if change is None:
                 continue
             if abs(change) > Decimal(str(CHANGE_WARNING_RATIO)) * 100:
-                percent = format_exact(round_half_up(change, 1))
                 warnings.append(
                     FiguresWarning(
                         code,
-                        f"{_label(code)} thay đổi {percent} % so "
+                        f"{_label(code)} thay đổi {format_percent(change)} so "
                         f"với năm trước ({format_exact(before)} → {format_exact(now)}).",
                     )
                 )

@@ -4,7 +4,7 @@ from django import forms
 
 from cluster_portal.forms import ModelErrorsAboveFormMixin
 from cluster_portal.locking import FormKeyField, SeenVersionModelForm
-from provinces.figures.forms import VietnameseNumberField
+from cluster_portal.numbers import VietnameseNumberField
 from provinces.register.models import BorrowerKind, Disbursement
 
 

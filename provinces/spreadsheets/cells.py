@@ -14,8 +14,7 @@ import re
 from decimal import Decimal, InvalidOperation
 
 from cluster_portal.number_style import format_exact
-
-from .numbers import NumberFormatError, is_ascii_digits, parse_vn_number
+from cluster_portal.numbers import NumberFormatError, is_ascii_digits, parse_vn_number
 
 # The bounds of the web forms: PostgreSQL integers, Decimal(14, 2).
 MAX_COUNT = 2_000_000_000
