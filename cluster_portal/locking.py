@@ -86,6 +86,25 @@ def version_claim(
     return current
 
 
+def locked_at_version(
+    record: models.Model,
+    *,
+    seen_version: int | None,
+    stale: type[StaleRecordError] = StaleRecordError,
+    queryset: models.QuerySet | None = None,
+) -> models.Model:
+    """Within the caller's transaction: the stored row of `record`, locked, if it is still
+    at `seen_version`; a missing version or a gone row is stale too. `queryset` adds what
+    the caller reads with the row (select_related)."""
+    rows = queryset if queryset is not None else type(record)._default_manager.all()
+    current = rows.select_for_update().filter(pk=record.pk).first()
+    if current is None:
+        raise stale(_deleted(), current_version=None)
+    if seen_version is None or current.version != seen_version:
+        raise stale(stale_message(current), current_version=current.version)
+    return current
+
+
 def version_lock(
     record: models.Model,
     *,
@@ -94,18 +113,10 @@ def version_lock(
     queryset: models.QuerySet | None = None,
 ) -> models.Model:
     """A life-cycle action (submit, return, approve, reopen, sign, lock, a nomination's
-    step...) within the caller's transaction: the stored row of `record`, locked, if it
-    is still at `seen_version` (a missing version or a gone row is stale too), with its
-    version moved on by one. The caller checks the state, changes it and saves the row
-    returned (with `_history_user` and `_change_reason` for its history), then may
-    `version_follow` the caller's copy. `queryset` adds what the action reads with the
-    row (select_related)."""
-    rows = queryset if queryset is not None else type(record)._default_manager.all()
-    current = rows.select_for_update().filter(pk=record.pk).first()
-    if current is None:
-        raise stale(_deleted(), current_version=None)
-    if seen_version is None or current.version != seen_version:
-        raise stale(stale_message(current), current_version=current.version)
+    step...): `locked_at_version`, with the version moved on by one. The caller checks
+    the state, changes it and saves the row returned (with `_history_user` and
+    `_change_reason` for its history), then may `version_follow` the caller's copy."""
+    current = locked_at_version(record, seen_version=seen_version, stale=stale, queryset=queryset)
     current.version += 1
     return current
 

@@ -413,6 +413,7 @@ def ranking_propose(
                     votes_for=votes,
                     votes_present=agreement.meeting_present,
                     by=by,
+                    seen_version=nomination.version,  # the one just proposed
                 )
         except NominationError as exc:
             raise ScoringError(str(exc)) from None
