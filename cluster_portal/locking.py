@@ -152,6 +152,15 @@ def _deleted() -> str:
     return f"Bản ghi đã bị người khác xóa sau khi bạn mở biểu mẫu. {STALE_HINT}"
 
 
+def posted_version(request, name: str = "version") -> int | None:
+    """The version a page's button posted (a hidden field); None when missing or not a
+    number, which the services refuse as stale."""
+    try:
+        return int(request.POST.get(name, ""))
+    except ValueError:
+        return None
+
+
 class SeenVersionField(forms.IntegerField):
     """The version the editor loaded, carried through the form as a hidden field."""
 

@@ -273,7 +273,7 @@ def test_a_vote_recorded_on_a_stale_page_is_refused(chair_2023, admin_user):
     response = second.post(
         url, {"votes_for": 2, "votes_present": 7, "seen_version": seen}, follow=True
     )
-    assert "đã được người khác cập nhật" in response.text
+    assert "sau khi bạn mở biểu mẫu" in response.text
     nomination.refresh_from_db()
     assert (nomination.votes_for, nomination.votes_present) == (6, 7)
 
