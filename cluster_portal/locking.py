@@ -185,14 +185,15 @@ class FormKeyField(forms.UUIDField):
 
 
 class SeenVersionModelForm(forms.ModelForm):
-    """A model form that carries the version of the record it was opened on."""
+    """A model form that carries the version of the record it was opened on (0 when it
+    showed none: a record found by its key may be created by someone else meanwhile)."""
 
     seen_version = SeenVersionField()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if self.instance.pk and not self.is_bound:
-            self.initial["seen_version"] = self.instance.version
+        if not self.is_bound:
+            self.initial["seen_version"] = self.instance.version if self.instance.pk else 0
 
 
 class VersionedModelForm(SeenVersionModelForm):

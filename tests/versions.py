@@ -13,3 +13,11 @@ def sheet_version(data, province) -> int:
 
     sheet = ScoreSheet.objects.filter(agreement=data.agreement, province=province).first()
     return sheet.version if sheet else 0
+
+
+def term_version(cluster, year: int) -> int:
+    """The rotation page's version of a cluster's term for a year: 0 when there is none."""
+    from provinces.models import ClusterTerm
+
+    term = ClusterTerm.objects.filter(cluster=cluster, year=year).first()
+    return term.version if term else 0
