@@ -8,7 +8,7 @@ from decimal import Decimal
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Sum
 
-from cluster_portal.locking import version_claim
+from cluster_portal.locking import locked_at_version, version_claim
 from provinces.models import Cooperative, Disbursement, Fund, Province
 from provinces.organisation.selectors import merged_into
 
@@ -86,9 +86,11 @@ def disbursement_record(
 
 
 @transaction.atomic
-def disbursement_delete(*, disbursement: Disbursement, by) -> None:
-    disbursement._history_user = by
-    disbursement.delete()
+def disbursement_delete(*, disbursement: Disbursement, by, seen_version: int | None) -> None:
+    """Delete the loan the user saw at `seen_version` (`StaleRecordError` otherwise)."""
+    current = locked_at_version(disbursement, seen_version=seen_version)
+    current._history_user = by
+    current.delete()
 
 
 @dataclass
