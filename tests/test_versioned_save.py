@@ -21,10 +21,10 @@ from emulation.models import (
     Nomination,
     ReportSettings,
     ScoreSheet,
-    ScoringAgreement,
 )
 from emulation.nominations.services import nomination_propose
 from emulation.scoring.demo import HEADER
+from emulation.scoring.services import scoring_meeting_record
 from provinces.calendar.models import Deadlines
 from provinces.figures.excel import figures_import
 from provinces.figures.spec import CODES
@@ -69,10 +69,10 @@ def admin_form(client: Client, url: str) -> dict:
         if isinstance(value, datetime.date):
             value = value.strftime("%d/%m/%Y")
         data[field.name] = value
-    for name, formset in ((f.prefix, f) for f in client.get(url).context["inline_admin_formsets"]):
-        management = formset.formset.management_form
-        for field in management:
-            data[f"{name}-{field.name}"] = field.value()
+    for inline in client.get(url).context["inline_admin_formsets"]:
+        formset = inline.formset
+        for field in formset.management_form:
+            data[f"{formset.prefix}-{field.name}"] = field.value()
     return data
 
 
@@ -268,16 +268,14 @@ def agreement_setup(action: str, sign: bool = False, **extra) -> Callable[[Clien
         url = reverse("scoring:setup", args=["tay-bac", 2023])
         data = {"action": action, **extra}
         if action == "criterion":
-            target = leaf(data_for(), "I.1")
+            criterion = leaf(data_for(), "II.1")
             data.update(
-                criterion=target.pk,
-                group=target.parent_id,
-                number=target.number,
+                criterion=criterion.pk,
+                group=criterion.parent_id,
+                number="1",
                 title="Đổi tên",
-                kind=target.kind,
-                max_points=str(target.max_points).replace(".", ","),
-                indicator=target.indicator,
-                bands_text=target.bands_text if hasattr(target, "bands_text") else "",
+                kind="judged",
+                max_points="40",
             )
         if action == "delete":
             data["criterion"] = leaf(data_for(), "I.1").pk
@@ -302,9 +300,8 @@ def agreement_setup(action: str, sign: bool = False, **extra) -> Callable[[Clien
 
 def all_submitted():
     build_agreement()
-    for code in ("10", "11", "12", "14", "15", "25", "30"):
-        if code in {m.code for m in data_for().members}:
-            self_score(code, {"II.1": 20})
+    for member in data_for().members:
+        self_score(member.code, {"II.1": 20})
 
 
 def scoring_meeting(admin: Client) -> Case:
@@ -317,8 +314,15 @@ def scoring_meeting(admin: Client) -> Case:
 
 def scoring_reopen(admin: Client) -> Case:
     all_submitted()
-    agreement = data_for().agreement
-    ScoringAgreement.objects.filter(pk=agreement.pk).update(locked=True)
+    data = data_for()
+    agreement = scoring_meeting_record(
+        data=data,
+        meeting_date=datetime.date(2023, 11, 30),
+        present=7,
+        votes={},
+        by=None,
+        seen_version=data.agreement.version,
+    )
     url = reverse("scoring:reopen", args=["tay-bac", 2023])
     return Case(agreement, lambda seen: admin.post(url, send({"reason": "Sai"}, seen, "version")))
 
