@@ -1,11 +1,18 @@
-"""Optimistic locking for records two people can edit (loans, cooperatives, the
-conference record, nominations, cluster terms, a cluster-year's deadlines and report
-settings; yearly figures have their own in provinces.figures.services).
+"""Optimistic locking, the one home for every record two people can edit and every
+life-cycle action on one (yearly figures, loans, cooperatives, the conference record,
+nominations, cluster terms, the scoring agreement and score sheets, achievement reports,
+a cluster-year's deadlines and report settings).
 
-Each such model has a `version` field. A form carries the version its editor loaded
-(`seen_version`); the service, inside its transaction, locks the row, compares, and
-refuses a stale save with `StaleRecordError` (the view shows the message and keeps what
-was typed), or moves the version on. Nothing is silently overwritten.
+Each such model has a `version` field. A page (form or life-cycle button), the admin, the
+upload confirm and the API carry the version the user loaded (`seen_version`); the
+service, inside its transaction, locks the row (select_for_update), compares, and refuses
+a stale write with `StaleRecordError` (or a feature's subclass of it; the view shows the
+message and keeps what was typed), or moves the version on by one. A missing version is
+stale: nothing is written on a guess. Nothing is silently overwritten.
+
+- `version_claim`: an edit (the record carries the new values; its version is set next).
+- `version_lock`: a life-cycle action (returns the locked row, its version moved on; the
+  caller changes its state and saves it, simple-history recording who and why).
 """
 
 from __future__ import annotations
@@ -41,35 +48,90 @@ def stale_message(current: models.Model) -> str:
 
 
 def version_claim(
-    record: models.Model, *, seen_version: int | None, key: dict | None = None
-) -> None:
+    record: models.Model,
+    *,
+    seen_version: int | None,
+    key: dict | None = None,
+    stale: type[StaleRecordError] = StaleRecordError,
+) -> models.Model | None:
     """Within the caller's transaction: lock the stored row, refuse if its version is not
-    `seen_version`, and set the record's next version. New records start at 1.
+    `seen_version` (None, nothing sent, is refused too), and set the record's next
+    version. New records start at 1. Returns the stored row as it was (None: new record).
 
     `key` is for a record found by what it is about rather than by its id (a cluster-year's
-    deadlines, its report settings): the stored row is the one matching `key`, which
-    another editor may have created after this form was opened; `seen_version` None or 0
-    then means the editor saw none. Save such a record with `claimed_save`."""
+    deadlines, its report settings, a member's score sheet): the stored row is the one
+    matching `key`, which another editor may have created after this form was opened;
+    `seen_version` 0 then means the editor saw none. Save such a record with
+    `claimed_save`. `stale` is the error raised (a feature's subclass of StaleRecordError)."""
     rows = type(record)._default_manager.select_for_update()
     if key is not None:
         current = rows.filter(**key).first()
         if current is None:
-            if seen_version:
-                raise StaleRecordError(_deleted(), current_version=None)
+            if seen_version != 0:
+                message = _deleted() if seen_version else stale_none()
+                raise stale(message, current_version=None)
             record.pk, record.version = None, 1
-            return
+            return None
         record.pk = current.pk
-        seen_version = seen_version or 0
     elif record.pk is None:
         record.version = 1
-        return
+        return None
     else:
         current = rows.filter(pk=record.pk).first()
         if current is None:
-            raise StaleRecordError(_deleted(), current_version=None)
+            raise stale(_deleted(), current_version=None)
     if seen_version is None or current.version != seen_version:
-        raise StaleRecordError(stale_message(current), current_version=current.version)
+        raise stale(stale_message(current), current_version=current.version)
     record.version = current.version + 1
+    return current
+
+
+def locked_at_version(
+    record: models.Model,
+    *,
+    seen_version: int | None,
+    stale: type[StaleRecordError] = StaleRecordError,
+    queryset: models.QuerySet | None = None,
+) -> models.Model:
+    """Within the caller's transaction: the stored row of `record`, locked, if it is still
+    at `seen_version`; a missing version or a gone row is stale too. `queryset` adds what
+    the caller reads with the row (select_related)."""
+    rows = queryset if queryset is not None else type(record)._default_manager.all()
+    current = rows.select_for_update().filter(pk=record.pk).first()
+    if current is None:
+        raise stale(_deleted(), current_version=None)
+    if seen_version is None or current.version != seen_version:
+        raise stale(stale_message(current), current_version=current.version)
+    return current
+
+
+def version_lock(
+    record: models.Model,
+    *,
+    seen_version: int | None,
+    stale: type[StaleRecordError] = StaleRecordError,
+    queryset: models.QuerySet | None = None,
+) -> models.Model:
+    """A life-cycle action (submit, return, approve, reopen, sign, lock, a nomination's
+    step...): `locked_at_version`, with the version moved on by one. The caller checks
+    the state, changes it and saves the row returned (with `_history_user` and
+    `_change_reason` for its history), then may `version_follow` the caller's copy."""
+    current = locked_at_version(record, seen_version=seen_version, stale=stale, queryset=queryset)
+    current.version += 1
+    return current
+
+
+def version_follow(record: models.Model, saved: models.Model) -> models.Model:
+    """After a life-cycle action saved `saved`: the caller's copy takes its version (and
+    stays otherwise as it was), so that a caller holding it can take the next step."""
+    if record is not saved:
+        record.version = saved.version
+    return saved
+
+
+def stale_none() -> str:
+    """The refusal of a write that did not say which version it was made on."""
+    return f"Không rõ bạn đã mở phiên bản nào của bản ghi, nên chưa lưu gì. {STALE_HINT}"
 
 
 def claimed_save(record: models.Model, **save_options) -> None:
@@ -88,6 +150,15 @@ def claimed_save(record: models.Model, **save_options) -> None:
 
 def _deleted() -> str:
     return f"Bản ghi đã bị người khác xóa sau khi bạn mở biểu mẫu. {STALE_HINT}"
+
+
+def posted_version(request, name: str = "version") -> int | None:
+    """The version a page's button posted (a hidden field); None when missing or not a
+    number, which the services refuse as stale."""
+    try:
+        return int(request.POST.get(name, ""))
+    except ValueError:
+        return None
 
 
 class SeenVersionField(forms.IntegerField):
@@ -114,14 +185,15 @@ class FormKeyField(forms.UUIDField):
 
 
 class SeenVersionModelForm(forms.ModelForm):
-    """A model form that carries the version of the record it was opened on."""
+    """A model form that carries the version of the record it was opened on (0 when it
+    showed none: a record found by its key may be created by someone else meanwhile)."""
 
     seen_version = SeenVersionField()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if self.instance.pk and not self.is_bound:
-            self.initial["seen_version"] = self.instance.version
+        if not self.is_bound:
+            self.initial["seen_version"] = self.instance.version if self.instance.pk else 0
 
 
 class VersionedModelForm(SeenVersionModelForm):

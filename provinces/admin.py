@@ -4,7 +4,10 @@ from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import ValidationError
 
 from cluster_portal.admin_access import CheckedHistoryAdmin, OrganisationAccess
-from cluster_portal.locking import SeenVersionModelForm, VersionedAdminMixin, stale_message
+from cluster_portal.locking import (
+    VersionedAdminMixin,
+    VersionedModelForm,
+)
 from provinces.figures.models import YearlyFigures
 from provinces.figures.services import FiguresError, figures_save
 from provinces.figures.spec import by_section
@@ -73,21 +76,14 @@ class PortalUserAdmin(OrganisationAccess, UserAdmin):
         return profile.province.name if profile else "—"
 
 
-class YearlyFiguresAdminForm(SeenVersionModelForm):
-    """Carries the version the admin loaded: figures_save refuses a stale save, and the
-    form says so before that (a form error rather than an exception)."""
-
-    def clean(self):
-        data = super().clean()
-        if self.instance.pk:
-            current = YearlyFigures.objects.get(pk=self.instance.pk)
-            if data.get("seen_version") != current.version:
-                raise ValidationError(stale_message(current))
-        return data
+class YearlyFiguresAdminForm(VersionedModelForm):
+    """Carries the version the admin loaded: the row is locked and compared while the form
+    is cleaned (a form error rather than an exception), and figures_save checks it again
+    in the same transaction."""
 
 
 @admin.register(YearlyFigures)
-class YearlyFiguresAdmin(HistoryOrganisationAdmin):
+class YearlyFiguresAdmin(VersionedAdminMixin, HistoryOrganisationAdmin):
     """Admins correct figures here with the same rules as the web form; the life cycle
     (submit, return, approve, reopen) is driven from the record's page in the portal."""
 

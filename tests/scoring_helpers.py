@@ -14,6 +14,7 @@ from emulation.scoring.services import (
 )
 from emulation.scoring.sheets import sheet_cross_check, sheet_self_save, sheet_submit
 from provinces.models import Cluster, Province
+from tests.versions import sheet_version, shown_version
 
 HEADER = ("number", "title", "kind", "max_points", "indicator", "denominator", "bands")
 SMALL = [
@@ -72,16 +73,28 @@ def build_agreement(
     members = scoring_year(c, year).members
     parsed = parse_criteria_rows([HEADER, *(rows or SMALL)])
     assert not parsed.errors, parsed.errors
-    criteria_replace(agreement=agreement, parsed=parsed, members=members, by=by)
+    criteria_replace(
+        agreement=agreement,
+        seen_version=shown_version(agreement),
+        parsed=parsed,
+        members=members,
+        by=by,
+    )
     data = scoring_year(c, year)
     values = {}
     for criterion in data.leaves:
         if criterion.kind == "target":
             for m in data.members:
                 values[(criterion.pk, m.pk)] = (targets or {}).get(m.code, target)
-    targets_set(agreement=agreement, values=values, by=by)
+    targets_set(agreement=agreement, seen_version=shown_version(agreement), values=values, by=by)
     if sign:
-        agreement_sign(agreement=agreement, data=scoring_year(c, year), signed_on=SIGNED_ON, by=by)
+        agreement_sign(
+            agreement=agreement,
+            seen_version=shown_version(agreement),
+            data=scoring_year(c, year),
+            signed_on=SIGNED_ON,
+            by=by,
+        )
     agreement.refresh_from_db()
     return agreement
 
@@ -95,7 +108,13 @@ def self_score(code: str, points: dict, *, submit: bool = True, by=None, slug="t
         for path, p in points.items()
     }
     entries = {c.pk: value for c, value in entries.items()}
-    sheet = sheet_self_save(data=data, province=province, entries=entries, seen_version=None, by=by)
+    sheet = sheet_self_save(
+        data=data,
+        province=province,
+        entries=entries,
+        seen_version=sheet_version(data, province),
+        by=by,
+    )
     if submit:
         sheet = sheet_submit(
             data=data_for(slug, year), province=province, seen_version=sheet.version, by=by

@@ -222,7 +222,8 @@ def test_a_write_through_the_api_and_through_the_form_give_the_same_record_and_h
         edit = reverse("figures:edit", args=[2024, "14"])
         assert client.post(edit, _typed(first)).status_code == 302
         assert client.post(edit, {**_typed(second), "seen_version": 1}).status_code == 302
-        submitted = client.post(reverse("figures:submit", args=[2024, "14"]), {"explanation": ""})
+        submit_url = reverse("figures:submit", args=[2024, "14"])
+        submitted = client.post(submit_url, {"explanation": "", "seen_version": 2})
         assert submitted.status_code == 302
         by_form = _state()
         client.logout()

@@ -52,7 +52,7 @@ def test_access_matrix(client, personas, persona, view, add, edit, delete):
     assert client.get(ADD).status_code == add
     assert client.get(reverse("disbursements:edit", args=[loan.pk])).status_code == edit
     assert client.get(reverse("disbursements:delete", args=[loan.pk])).status_code == delete
-    client.post(reverse("disbursements:delete", args=[loan.pk]))
+    client.post(reverse("disbursements:delete", args=[loan.pk]), {"seen_version": loan.version})
     assert Disbursement.objects.filter(pk=loan.pk).exists() == (delete != 200)
 
 
@@ -103,7 +103,7 @@ def test_edit_and_delete_with_confirmation(client, personas):
     delete = reverse("disbursements:delete", args=[loan.pk])
     assert "Xóa khoản giải ngân?" in client.get(delete).text
     assert Disbursement.objects.filter(pk=loan.pk).exists()
-    client.post(delete)
+    client.post(delete, {"seen_version": loan.version})
     assert not Disbursement.objects.filter(pk=loan.pk).exists()
 
 

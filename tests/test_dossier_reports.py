@@ -14,6 +14,7 @@ from emulation.dossiers.services import (
 )
 from emulation.models import AchievementReport, Nomination
 from tests.dossier_helpers import seed_demo_year
+from tests.versions import shown_version
 
 User = get_user_model()
 
@@ -81,9 +82,14 @@ class ReportFormAccessTests(TestCase):
         self.assertNotContains(response, 'data-testid="report-form"')
         self.assertEqual(self.post_as("phutho").status_code, 403)
         AchievementReport.objects.filter(nomination=self.nomination).update(status="submitted")
-        self.assertContains(self.get_as("phutho"), 'data-testid="return-form"')
+        page = self.get_as("phutho")
+        self.assertContains(page, 'data-testid="return-form"')
+        report_version = AchievementReport.objects.get(nomination=self.nomination).version
+        self.assertContains(page, f'name="seen_version" value="{report_version}"', count=1)
         return_url = reverse("dossiers:return", args=[self.nomination.pk])
-        response = self.client.post(return_url, {"reason": "Bổ sung số liệu quỹ."})
+        response = self.client.post(
+            return_url, {"reason": "Bổ sung số liệu quỹ.", "seen_version": report_version}
+        )
         self.assertRedirects(response, self.url)
         report = AchievementReport.objects.get(nomination=self.nomination)
         self.assertFalse(report.is_submitted)
@@ -176,7 +182,7 @@ class ReportServiceTests(TestCase):
         )
 
     def test_two_editors_never_silently_overwrite_each_other(self):
-        first = self.save(None, achievements="Bản đầu.")
+        first = self.save(0, achievements="Bản đầu.")
         self.assertEqual(first.version, 1)
         second = self.save(1, achievements="Bản thứ hai.")
         self.assertEqual(second.version, 2)
@@ -187,10 +193,17 @@ class ReportServiceTests(TestCase):
         self.assertEqual(second.achievements, "Bản thứ hai.")
 
     def test_every_change_is_kept_with_who_and_why(self):
-        report = self.save(None, achievements="A", measures="B", signer_title="Giám đốc")
+        report = self.save(0, achievements="A", measures="B", signer_title="Giám đốc")
         self.save(report.version, achievements="A2")
-        report = achievement_report_submit(report=report, by=self.staff)
-        achievement_report_return(report=report, by=self.chair, reason="Thiếu giải pháp.")
+        report = achievement_report_submit(
+            report=report, seen_version=shown_version(report), by=self.staff
+        )
+        achievement_report_return(
+            report=report,
+            seen_version=shown_version(report),
+            by=self.chair,
+            reason="Thiếu giải pháp.",
+        )
         history = list(report.history.order_by("history_date"))
         self.assertEqual(
             [h.history_change_reason for h in history],
@@ -203,17 +216,25 @@ class ReportServiceTests(TestCase):
         self.assertEqual(history[1].achievements, "A2")
 
     def test_submit_needs_the_texts_and_freezes_the_report(self):
-        report = self.save(None, achievements="A")
+        report = self.save(0, achievements="A")
         with self.assertRaises(DossierError) as refused:
-            achievement_report_submit(report=report, by=self.staff)
+            achievement_report_submit(
+                report=report, seen_version=shown_version(report), by=self.staff
+            )
         self.assertIn("các biện pháp, giải pháp đã thực hiện", str(refused.exception))
         report = self.save(report.version, measures="B", signer_title="Giám đốc")
-        report = achievement_report_submit(report=report, by=self.staff)
+        report = achievement_report_submit(
+            report=report, seen_version=shown_version(report), by=self.staff
+        )
         with self.assertRaises(DossierError):
             self.save(report.version, achievements="Sửa sau khi nộp")
 
     def test_return_needs_a_reason(self):
-        report = self.save(None, achievements="A", measures="B", signer_title="Giám đốc")
-        report = achievement_report_submit(report=report, by=self.staff)
+        report = self.save(0, achievements="A", measures="B", signer_title="Giám đốc")
+        report = achievement_report_submit(
+            report=report, seen_version=shown_version(report), by=self.staff
+        )
         with self.assertRaises(DossierError):
-            achievement_report_return(report=report, by=self.chair, reason="  ")
+            achievement_report_return(
+                report=report, seen_version=shown_version(report), by=self.chair, reason="  "
+            )

@@ -291,7 +291,9 @@ def test_confirm_revalidates_a_record_submitted_since_the_preview(client, son_la
     client.force_login(son_la)
     token = token_of(upload(client, xlsx_file([row("14", htx_new=60)])))
     figures = YearlyFigures.objects.get(province__code="14", year=2024)
-    figures_submit(figures=figures, by=son_la, explanation="đã kiểm tra")
+    figures_submit(
+        figures=figures, seen_version=figures.version, by=son_la, explanation="đã kiểm tra"
+    )
     before = db_state()
     response = confirm(client, token)
     assert response.status_code == 409

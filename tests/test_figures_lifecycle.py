@@ -37,17 +37,19 @@ def test_a_record_goes_draft_submitted_approved(staff, chair):
         seen_version=None,
     )
     assert (figures.status, figures.version) == (FiguresStatus.DRAFT, 1)
-    figures = figures_submit(figures=figures, by=staff)
+    figures = figures_submit(figures=figures, seen_version=figures.version, by=staff)
     assert figures.status == FiguresStatus.SUBMITTED and figures.submitted_by == staff
-    figures = figures_approve(figures=figures, by=chair)
+    figures = figures_approve(figures=figures, seen_version=figures.version, by=chair)
     assert reload(figures).status == FiguresStatus.APPROVED
     assert reload(figures).approved_by == chair
 
 
 def test_every_change_is_kept_with_who_and_why(staff, chair):
     figures = make_figures("14", 2024)
-    figures_submit(figures=figures, by=staff)
-    figures_return(figures=figures, by=chair, reason="Thiếu số thành viên")
+    figures_submit(figures=figures, seen_version=figures.version, by=staff)
+    figures_return(
+        figures=figures, seen_version=figures.version, by=chair, reason="Thiếu số thành viên"
+    )
     history = list(reload(figures).history.order_by("history_id"))
     assert [h.status for h in history] == ["draft", "submitted", "returned"]
     assert history[-1].history_user == chair
@@ -57,8 +59,10 @@ def test_every_change_is_kept_with_who_and_why(staff, chair):
 def test_returning_needs_a_reason_and_makes_it_editable(staff, chair):
     figures = make_figures("14", 2024, status=FiguresStatus.SUBMITTED)
     with pytest.raises(FiguresError, match="lý do"):
-        figures_return(figures=figures, by=chair, reason="  ")
-    figures_return(figures=figures, by=chair, reason="Kiểm tra lại doanh thu")
+        figures_return(figures=figures, seen_version=figures.version, by=chair, reason="  ")
+    figures_return(
+        figures=figures, seen_version=figures.version, by=chair, reason="Kiểm tra lại doanh thu"
+    )
     figures = reload(figures)
     assert figures.status == FiguresStatus.RETURNED and figures.is_editable
     assert figures.status_reason == "Kiểm tra lại doanh thu"
@@ -75,8 +79,10 @@ def test_approved_figures_are_locked(staff):
 def test_reopening_needs_a_reason(admin_user):
     figures = make_figures("14", 2024, status=FiguresStatus.APPROVED)
     with pytest.raises(FiguresError, match="lý do"):
-        figures_reopen(figures=figures, by=admin_user, reason="")
-    figures_reopen(figures=figures, by=admin_user, reason="Sai số lao động")
+        figures_reopen(figures=figures, seen_version=figures.version, by=admin_user, reason="")
+    figures_reopen(
+        figures=figures, seen_version=figures.version, by=admin_user, reason="Sai số lao động"
+    )
     assert reload(figures).status == FiguresStatus.RETURNED
 
 
@@ -94,10 +100,14 @@ def test_reopening_needs_a_reason(admin_user):
 def test_transitions_out_of_order_are_refused(status, action, staff):
     figures = make_figures("14", 2024, status=status)
     run = {
-        "submit": lambda: figures_submit(figures=figures, by=staff),
-        "approve": lambda: figures_approve(figures=figures, by=staff),
-        "return": lambda: figures_return(figures=figures, by=staff, reason="x"),
-        "reopen": lambda: figures_reopen(figures=figures, by=staff, reason="x"),
+        "submit": lambda: figures_submit(figures=figures, seen_version=figures.version, by=staff),
+        "approve": lambda: figures_approve(figures=figures, seen_version=figures.version, by=staff),
+        "return": lambda: figures_return(
+            figures=figures, seen_version=figures.version, by=staff, reason="x"
+        ),
+        "reopen": lambda: figures_reopen(
+            figures=figures, seen_version=figures.version, by=staff, reason="x"
+        ),
     }[action]
     with pytest.raises(FiguresError):
         run()
@@ -107,9 +117,14 @@ def test_transitions_out_of_order_are_refused(status, action, staff):
 def test_warnings_need_an_explanation_before_submission(staff):
     figures = make_figures("14", 2024, htx_members=100)  # far below 5 per HTX
     with pytest.raises(FiguresError, match="giải trình"):
-        figures_submit(figures=figures, by=staff, explanation="   ")
+        figures_submit(figures=figures, seen_version=figures.version, by=staff, explanation="   ")
     assert reload(figures).status == FiguresStatus.DRAFT
-    figures_submit(figures=figures, by=staff, explanation="Nhiều HTX giải thể trong năm.")
+    figures_submit(
+        figures=figures,
+        seen_version=figures.version,
+        by=staff,
+        explanation="Nhiều HTX giải thể trong năm.",
+    )
     assert reload(figures).warnings_explanation == "Nhiều HTX giải thể trong năm."
 
 

@@ -63,21 +63,26 @@ def test_the_figures_to_do_follows_the_record_until_it_is_done(
     figures = make_figures("14", 2024)
     assert ("figures_submit", "14") in todos(client, people["sonla"])
     with django_capture_on_commit_callbacks(execute=False):
-        figures = figures_submit(figures=figures, by=people["sonla"])
+        figures = figures_submit(figures=figures, seen_version=figures.version, by=people["sonla"])
     assert todos(client, people["sonla"], kind_prefix="figures") == []
     assert ("figures_approve", "14") in todos(client, people["chair"])
     assert ("figures_approve", "14") not in todos(client, people["dienbien"])
 
     with django_capture_on_commit_callbacks(execute=False):
-        figures = figures_return(figures=figures, by=people["chair"], reason="Thiếu số HTX mới")
+        figures = figures_return(
+            figures=figures,
+            seen_version=figures.version,
+            by=people["chair"],
+            reason="Thiếu số HTX mới",
+        )
     assert ("figures_fix", "14") in todos(client, people["sonla"])
     page = client.get(reverse("home")).text
     assert "Thiếu số HTX mới" in page and "/figures/2024/14/" in page
     assert ("figures_approve", "14") not in todos(client, people["chair"])
 
     with django_capture_on_commit_callbacks(execute=False):
-        figures = figures_submit(figures=figures, by=people["sonla"])
-        figures_approve(figures=figures, by=people["chair"])
+        figures = figures_submit(figures=figures, seen_version=figures.version, by=people["sonla"])
+        figures_approve(figures=figures, seen_version=figures.version, by=people["chair"])
     assert todos(client, people["sonla"], kind_prefix="figures") == []
     assert ("figures_approve", "14") not in todos(client, people["chair"])
 

@@ -41,6 +41,17 @@ def step(name: str, nomination: Nomination) -> str:
     return reverse(f"nominations:{name}", args=[nomination.pk])
 
 
+def post_step(client, name: str, nomination: Nomination, data: dict | None = None, **kwargs):
+    """Take a step as the page does: with the version the page shows now."""
+    shown = Nomination.objects.filter(pk=nomination.pk).values_list("version", flat=True)
+    data = {"seen_version": shown.first() or "", **(data or {})}
+    return client.post(step(name, nomination), data, **kwargs)
+
+
+def endorsed(nomination: Nomination, *, by) -> Nomination:
+    return nomination_endorse(nomination=nomination, by=by, seen_version=nomination.version)
+
+
 def proposal(code: str, *, by, award: AwardType | None = None, year: int = YEAR) -> Nomination:
     return nomination_propose(
         cluster=Cluster.objects.get(slug="tay-bac"),
@@ -55,7 +66,11 @@ def proposal(code: str, *, by, award: AwardType | None = None, year: int = YEAR)
 def voted(code: str, *, by, votes=(7, 7)) -> Nomination:
     nomination = proposal(code, by=by)
     return nomination_vote_record(
-        nomination=nomination, votes_for=votes[0], votes_present=votes[1], by=by
+        nomination=nomination,
+        seen_version=nomination.version,
+        votes_for=votes[0],
+        votes_present=votes[1],
+        by=by,
     )
 
 
@@ -114,7 +129,7 @@ def test_it_groups_by_award_with_counts_against_the_quota(client, chair, laocai)
     AwardQuota.objects.create(
         cluster=Cluster.objects.get(slug="tay-bac"), year=YEAR, award_type=flag(), quota=3
     )
-    nomination_endorse(nomination=voted("10", by=chair), by=chair)
+    endorsed(voted("10", by=chair), by=chair)
     proposal("25", by=chair)
     proposal("11", by=chair, award=merit())
     client.force_login(laocai)
@@ -129,11 +144,13 @@ def test_it_groups_by_award_with_counts_against_the_quota(client, chair, laocai)
 
 
 def test_a_granted_nomination_shows_its_decision(client, chair):
-    nomination = nomination_endorse(nomination=voted("10", by=chair), by=chair)
-    nomination_submit(nomination=nomination, by=chair)
+    nomination = endorsed(voted("10", by=chair), by=chair)
+    nomination_submit(nomination=nomination, seen_version=nomination.version, by=chair)
     client.force_login(chair)
-    client.post(
-        step("decide", nomination),
+    post_step(
+        client,
+        "decide",
+        nomination,
         {"outcome": "granted", "decision_number": "123/QĐ-LMHTXVN", "decision_date": "15/01/2024"},
     )
     response = client.get(LIST)
@@ -251,13 +268,15 @@ def test_proposing_needs_the_csrf_token(laocai):
 def test_the_chair_records_the_vote_and_endorses(client, chair):
     nomination = proposal("10", by=chair)
     client.force_login(chair)
-    response = client.post(
-        step("vote", nomination),
-        {"seen_version": nomination.version, "votes_for": "6", "votes_present": "7"},
+    response = post_step(
+        client,
+        "vote",
+        nomination,
+        {"votes_for": "6", "votes_present": "7"},
         follow=True,
     )
     assert "Đã ghi kết quả biểu quyết" in response.text
-    response = client.post(step("endorse", nomination), follow=True)
+    response = post_step(client, "endorse", nomination, follow=True)
     assert "Hội nghị đã thống nhất đề nghị" in response.text
     nomination.refresh_from_db()
     assert (nomination.status, nomination.votes_for, nomination.votes_present) == (
@@ -273,14 +292,16 @@ def test_the_chair_of_another_year_cannot_manage(client, chair, laocai):
     nomination = voted("10", by=chair)
     client.force_login(laocai)
     assert (
-        client.post(
-            step("vote", nomination),
-            {"seen_version": nomination.version, "votes_for": 1, "votes_present": 7},
+        post_step(
+            client,
+            "vote",
+            nomination,
+            {"votes_for": 1, "votes_present": 7},
         ).status_code
         == 403
     )
     for name in ("endorse", "submit", "decide"):
-        assert client.post(step(name, nomination)).status_code == 403
+        assert post_step(client, name, nomination).status_code == 403
     nomination.refresh_from_db()
     assert (nomination.status, nomination.votes_for) == ("proposed", 7)
 
@@ -288,11 +309,13 @@ def test_the_chair_of_another_year_cannot_manage(client, chair, laocai):
 def test_the_chair_of_2024_manages_2024(client, laocai):
     nomination = proposal("12", by=laocai, year=2024)
     client.force_login(laocai)
-    client.post(
-        step("vote", nomination),
-        {"seen_version": nomination.version, "votes_for": 5, "votes_present": 7},
+    post_step(
+        client,
+        "vote",
+        nomination,
+        {"votes_for": 5, "votes_present": 7},
     )
-    client.post(step("endorse", nomination))
+    post_step(client, "endorse", nomination)
     nomination.refresh_from_db()
     assert nomination.status == "endorsed"
 
@@ -300,20 +323,24 @@ def test_the_chair_of_2024_manages_2024(client, laocai):
 def test_outsiders_do_not_see_a_nomination(client, chair, caobang):
     nomination = voted("10", by=chair)
     client.force_login(caobang)
-    assert client.post(step("endorse", nomination)).status_code == 404
+    assert post_step(client, "endorse", nomination).status_code == 404
 
 
 def test_admins_take_every_step(client, chair, admin_user):
     nomination = proposal("10", by=chair)
     client.force_login(admin_user)
-    client.post(
-        step("vote", nomination),
-        {"seen_version": nomination.version, "votes_for": 7, "votes_present": 7},
+    post_step(
+        client,
+        "vote",
+        nomination,
+        {"votes_for": 7, "votes_present": 7},
     )
-    client.post(step("endorse", nomination))
-    client.post(step("submit", nomination))
-    client.post(
-        step("decide", nomination),
+    post_step(client, "endorse", nomination)
+    post_step(client, "submit", nomination)
+    post_step(
+        client,
+        "decide",
+        nomination,
         {"outcome": "granted", "decision_number": "45/QĐ", "decision_date": "05/02/2024"},
     )
     nomination.refresh_from_db()
@@ -325,15 +352,17 @@ def test_admins_take_every_step(client, chair, admin_user):
 def test_a_refused_step_comes_back_with_the_reason(client, chair):
     nomination = voted("10", by=chair, votes=(4, 8))
     client.force_login(chair)
-    response = client.post(step("endorse", nomination), follow=True)
+    response = post_step(client, "endorse", nomination, follow=True)
     assert "Chưa đạt tỷ lệ biểu quyết: 4/8" in response.text
-    response = client.post(
-        step("vote", nomination),
-        {"seen_version": nomination.version, "votes_for": 9, "votes_present": 8},
+    response = post_step(
+        client,
+        "vote",
+        nomination,
+        {"votes_for": 9, "votes_present": 8},
         follow=True,
     )
     assert "không được lớn hơn số đại biểu có mặt" in response.text
-    response = client.post(step("submit", nomination), follow=True)
+    response = post_step(client, "submit", nomination, follow=True)
     assert "Không thể trình Liên minh HTX Việt Nam" in response.text
     nomination.refresh_from_db()
     assert (nomination.status, nomination.votes_for) == ("proposed", 4)
@@ -343,10 +372,10 @@ def test_endorsing_beyond_the_quota_is_refused_with_a_message(client, chair):
     AwardQuota.objects.create(
         cluster=Cluster.objects.get(slug="tay-bac"), year=YEAR, award_type=flag(), quota=1
     )
-    nomination_endorse(nomination=voted("10", by=chair), by=chair)
+    endorsed(voted("10", by=chair), by=chair)
     second = voted("11", by=chair)
     client.force_login(chair)
-    response = client.post(step("endorse", second), follow=True)
+    response = post_step(client, "endorse", second, follow=True)
     assert "Đã đủ chỉ tiêu" in response.text and "tối đa 1" in response.text
 
 
@@ -366,20 +395,20 @@ def test_endorsing_beyond_the_quota_is_refused_with_a_message(client, chair):
     ],
 )
 def test_a_decision_needs_its_details(client, chair, data, message):
-    nomination = nomination_endorse(nomination=voted("10", by=chair), by=chair)
-    nomination_submit(nomination=nomination, by=chair)
+    nomination = endorsed(voted("10", by=chair), by=chair)
+    nomination_submit(nomination=nomination, seen_version=nomination.version, by=chair)
     client.force_login(chair)
-    response = client.post(step("decide", nomination), data, follow=True)
+    response = post_step(client, "decide", nomination, data, follow=True)
     assert message in response.text
     nomination.refresh_from_db()
     assert nomination.status == "submitted"
 
 
 def test_not_granted_is_recorded_with_its_reason(client, chair):
-    nomination = nomination_endorse(nomination=voted("10", by=chair), by=chair)
-    nomination_submit(nomination=nomination, by=chair)
+    nomination = endorsed(voted("10", by=chair), by=chair)
+    nomination_submit(nomination=nomination, seen_version=nomination.version, by=chair)
     client.force_login(chair)
-    client.post(step("decide", nomination), {"outcome": "not_granted", "reason": "Hết chỉ tiêu."})
+    post_step(client, "decide", nomination, {"outcome": "not_granted", "reason": "Hết chỉ tiêu."})
     nomination.refresh_from_db()
     assert (nomination.status, nomination.not_granted_reason) == ("not_granted", "Hết chỉ tiêu.")
     assert "Hết chỉ tiêu." in client.get(LIST).text
@@ -399,16 +428,16 @@ def test_staff_withdraw_their_own_proposal_but_not_anothers(client, chair, laoca
     own = proposal("10", by=laocai)
     other = proposal("14", by=chair)
     client.force_login(laocai)
-    assert client.post(step("withdraw", other)).status_code == 403
-    response = client.post(step("withdraw", own), follow=True)
+    assert post_step(client, "withdraw", other).status_code == 403
+    response = post_step(client, "withdraw", own, follow=True)
     assert "Đã rút đề nghị" in response.text
     assert list(Nomination.objects.all()) == [other]
 
 
 def test_an_endorsed_nomination_is_not_withdrawn(client, chair):
-    nomination = nomination_endorse(nomination=voted("10", by=chair), by=chair)
+    nomination = endorsed(voted("10", by=chair), by=chair)
     client.force_login(chair)
-    response = client.post(step("withdraw", nomination), follow=True)
+    response = post_step(client, "withdraw", nomination, follow=True)
     assert "Không thể rút đề nghị" in response.text
     assert Nomination.objects.filter(pk=nomination.pk).exists()
 

@@ -53,8 +53,14 @@ def propose_alliance(code: str, *, by, award: AwardType | None = None, year: int
 
 def endorsed(code: str, *, by, award: AwardType | None = None, votes=(7, 7)) -> Nomination:
     nomination = propose_alliance(code, by=by, award=award)
-    nomination_vote_record(nomination=nomination, votes_for=votes[0], votes_present=votes[1], by=by)
-    return nomination_endorse(nomination=nomination, by=by)
+    nomination_vote_record(
+        nomination=nomination,
+        seen_version=nomination.version,
+        votes_for=votes[0],
+        votes_present=votes[1],
+        by=by,
+    )
+    return nomination_endorse(nomination=nomination, seen_version=nomination.version, by=by)
 
 
 @pytest.fixture
@@ -176,8 +182,20 @@ def test_the_same_cooperative_twice_is_refused(chair):
 
 def test_the_vote_is_recorded_and_can_be_corrected_before_endorsement(chair):
     nomination = propose_alliance("10", by=chair)
-    nomination_vote_record(nomination=nomination, votes_for=5, votes_present=7, by=chair)
-    nomination_vote_record(nomination=nomination, votes_for=6, votes_present=7, by=chair)
+    nomination_vote_record(
+        nomination=nomination,
+        seen_version=nomination.version,
+        votes_for=5,
+        votes_present=7,
+        by=chair,
+    )
+    nomination_vote_record(
+        nomination=nomination,
+        seen_version=nomination.version,
+        votes_for=6,
+        votes_present=7,
+        by=chair,
+    )
     nomination.refresh_from_db()
     assert (nomination.votes_for, nomination.votes_present) == (6, 7)
 
@@ -185,7 +203,13 @@ def test_the_vote_is_recorded_and_can_be_corrected_before_endorsement(chair):
 def test_more_votes_for_than_present_is_refused(chair):
     nomination = propose_alliance("10", by=chair)
     with pytest.raises(NominationError, match=r"\(8\) không được lớn hơn số đại biểu có mặt \(7\)"):
-        nomination_vote_record(nomination=nomination, votes_for=8, votes_present=7, by=chair)
+        nomination_vote_record(
+            nomination=nomination,
+            seen_version=nomination.version,
+            votes_for=8,
+            votes_present=7,
+            by=chair,
+        )
     nomination.refresh_from_db()
     assert nomination.votes_for is None
 
@@ -195,14 +219,24 @@ def test_a_vote_needs_someone_present_and_no_negative_count(chair, votes_for, vo
     nomination = propose_alliance("10", by=chair)
     with pytest.raises(NominationError):
         nomination_vote_record(
-            nomination=nomination, votes_for=votes_for, votes_present=votes_present, by=chair
+            nomination=nomination,
+            seen_version=nomination.version,
+            votes_for=votes_for,
+            votes_present=votes_present,
+            by=chair,
         )
 
 
 def test_the_vote_cannot_change_once_endorsed(chair):
     nomination = endorsed("10", by=chair)
     with pytest.raises(NominationError, match="đang ở trạng thái “Hội nghị thống nhất đề nghị”"):
-        nomination_vote_record(nomination=nomination, votes_for=1, votes_present=7, by=chair)
+        nomination_vote_record(
+            nomination=nomination,
+            seen_version=nomination.version,
+            votes_for=1,
+            votes_present=7,
+            by=chair,
+        )
 
 
 # Endorsing: threshold and quota ---------------------------------------------------------
@@ -211,14 +245,20 @@ def test_the_vote_cannot_change_once_endorsed(chair):
 def test_endorsing_needs_a_recorded_vote(chair):
     nomination = propose_alliance("10", by=chair)
     with pytest.raises(NominationError, match="Chưa ghi kết quả biểu quyết"):
-        nomination_endorse(nomination=nomination, by=chair)
+        nomination_endorse(nomination=nomination, seen_version=nomination.version, by=chair)
 
 
 def test_exactly_half_is_not_more_than_half(chair):
     nomination = propose_alliance("10", by=chair)
-    nomination_vote_record(nomination=nomination, votes_for=4, votes_present=8, by=chair)
+    nomination_vote_record(
+        nomination=nomination,
+        seen_version=nomination.version,
+        votes_for=4,
+        votes_present=8,
+        by=chair,
+    )
     with pytest.raises(NominationError) as refused:
-        nomination_endorse(nomination=nomination, by=chair)
+        nomination_endorse(nomination=nomination, seen_version=nomination.version, by=chair)
     assert "4/8" in str(refused.value)
     assert "(50 %)" in str(refused.value)
     assert "cần trên 50 %" in str(refused.value)
@@ -228,8 +268,14 @@ def test_exactly_half_is_not_more_than_half(chair):
 
 def test_more_than_half_is_endorsed(chair):
     nomination = propose_alliance("10", by=chair)
-    nomination_vote_record(nomination=nomination, votes_for=5, votes_present=8, by=chair)
-    nomination_endorse(nomination=nomination, by=chair)
+    nomination_vote_record(
+        nomination=nomination,
+        seen_version=nomination.version,
+        votes_for=5,
+        votes_present=8,
+        by=chair,
+    )
+    nomination_endorse(nomination=nomination, seen_version=nomination.version, by=chair)
     nomination.refresh_from_db()
     assert nomination.status == NominationStatus.ENDORSED
 
@@ -237,15 +283,39 @@ def test_more_than_half_is_endorsed(chair):
 def test_the_threshold_is_a_setting_of_the_cluster_year(chair):
     VoteRule.objects.create(cluster=tay_bac(), year=YEAR, threshold_percent=75)
     nomination = propose_alliance("10", by=chair)
-    nomination_vote_record(nomination=nomination, votes_for=3, votes_present=4, by=chair)
+    nomination_vote_record(
+        nomination=nomination,
+        seen_version=nomination.version,
+        votes_for=3,
+        votes_present=4,
+        by=chair,
+    )
     with pytest.raises(NominationError, match=r"3/4 .*\(75 %\), cần trên 75 %"):
-        nomination_endorse(nomination=nomination, by=chair)
-    nomination_vote_record(nomination=nomination, votes_for=7, votes_present=9, by=chair)
-    assert nomination_endorse(nomination=nomination, by=chair).status == "endorsed"
+        nomination_endorse(nomination=nomination, seen_version=nomination.version, by=chair)
+    nomination_vote_record(
+        nomination=nomination,
+        seen_version=nomination.version,
+        votes_for=7,
+        votes_present=9,
+        by=chair,
+    )
+    assert (
+        nomination_endorse(nomination=nomination, seen_version=nomination.version, by=chair).status
+        == "endorsed"
+    )
     # The rule of another year does not apply.
     other_year = propose_alliance("11", by=chair, year=2024)
-    nomination_vote_record(nomination=other_year, votes_for=3, votes_present=4, by=chair)
-    assert nomination_endorse(nomination=other_year, by=chair).status == "endorsed"
+    nomination_vote_record(
+        nomination=other_year,
+        seen_version=other_year.version,
+        votes_for=3,
+        votes_present=4,
+        by=chair,
+    )
+    assert (
+        nomination_endorse(nomination=other_year, seen_version=other_year.version, by=chair).status
+        == "endorsed"
+    )
 
 
 def test_endorsing_beyond_the_quota_is_refused(chair):
@@ -253,9 +323,11 @@ def test_endorsing_beyond_the_quota_is_refused(chair):
     endorsed("10", by=chair)
     endorsed("11", by=chair)
     third = propose_alliance("12", by=chair)
-    nomination_vote_record(nomination=third, votes_for=7, votes_present=7, by=chair)
+    nomination_vote_record(
+        nomination=third, seen_version=third.version, votes_for=7, votes_present=7, by=chair
+    )
     with pytest.raises(NominationError, match="tối đa 2, đã thống nhất đề nghị 2"):
-        nomination_endorse(nomination=third, by=chair)
+        nomination_endorse(nomination=third, seen_version=third.version, by=chair)
     # The quota is per award type: certificates of merit have no limit here.
     for code in ("10", "11", "12"):
         endorsed(code, by=chair, award=merit())
@@ -264,17 +336,24 @@ def test_endorsing_beyond_the_quota_is_refused(chair):
 def test_a_nominee_the_vca_turned_down_frees_its_place(chair):
     AwardQuota.objects.create(cluster=tay_bac(), year=YEAR, award_type=flag(), quota=1)
     first = endorsed("10", by=chair)
-    nomination_submit(nomination=first, by=chair)
-    nomination_decide(nomination=first, by=chair, granted=False, reason="Chưa đủ tiêu chuẩn.")
+    nomination_submit(nomination=first, seen_version=first.version, by=chair)
+    nomination_decide(
+        nomination=first,
+        seen_version=first.version,
+        by=chair,
+        granted=False,
+        reason="Chưa đủ tiêu chuẩn.",
+    )
     assert endorsed("11", by=chair).status == "endorsed"
 
 
 def test_submitted_and_granted_nominees_use_up_the_quota(chair):
     AwardQuota.objects.create(cluster=tay_bac(), year=YEAR, award_type=flag(), quota=1)
     first = endorsed("10", by=chair)
-    nomination_submit(nomination=first, by=chair)
+    nomination_submit(nomination=first, seen_version=first.version, by=chair)
     nomination_decide(
         nomination=first,
+        seen_version=first.version,
         by=chair,
         granted=True,
         decision_number="123/QĐ-LMHTXVN",
@@ -290,22 +369,43 @@ def test_submitted_and_granted_nominees_use_up_the_quota(chair):
 def test_steps_out_of_order_are_refused(chair):
     nomination = propose_alliance("10", by=chair)
     with pytest.raises(NominationError, match="chỉ trình Liên minh HTX Việt Nam được khi"):
-        nomination_submit(nomination=nomination, by=chair)
+        nomination_submit(nomination=nomination, seen_version=nomination.version, by=chair)
     with pytest.raises(NominationError, match="ghi kết quả khen thưởng"):
-        nomination_decide(nomination=nomination, by=chair, granted=False, reason="x")
-    nomination_vote_record(nomination=nomination, votes_for=7, votes_present=7, by=chair)
-    nomination_endorse(nomination=nomination, by=chair)
+        nomination_decide(
+            nomination=nomination,
+            seen_version=nomination.version,
+            by=chair,
+            granted=False,
+            reason="x",
+        )
+    nomination_vote_record(
+        nomination=nomination,
+        seen_version=nomination.version,
+        votes_for=7,
+        votes_present=7,
+        by=chair,
+    )
+    nomination_endorse(nomination=nomination, seen_version=nomination.version, by=chair)
     with pytest.raises(NominationError, match="thống nhất đề nghị"):
-        nomination_endorse(nomination=nomination, by=chair)
+        nomination_endorse(nomination=nomination, seen_version=nomination.version, by=chair)
     with pytest.raises(NominationError, match="ghi kết quả khen thưởng"):
-        nomination_decide(nomination=nomination, by=chair, granted=False, reason="x")
-    nomination_submit(nomination=nomination, by=chair)
+        nomination_decide(
+            nomination=nomination,
+            seen_version=nomination.version,
+            by=chair,
+            granted=False,
+            reason="x",
+        )
+    nomination_submit(nomination=nomination, seen_version=nomination.version, by=chair)
     with pytest.raises(NominationError):
-        nomination_submit(nomination=nomination, by=chair)
-    nomination_decide(nomination=nomination, by=chair, granted=False, reason="x")
+        nomination_submit(nomination=nomination, seen_version=nomination.version, by=chair)
+    nomination_decide(
+        nomination=nomination, seen_version=nomination.version, by=chair, granted=False, reason="x"
+    )
     with pytest.raises(NominationError):
         nomination_decide(
             nomination=nomination,
+            seen_version=nomination.version,
             by=chair,
             granted=True,
             decision_number="1",
@@ -316,15 +416,15 @@ def test_steps_out_of_order_are_refused(chair):
 def test_a_stale_copy_cannot_take_a_step_twice(chair):
     nomination = endorsed("10", by=chair)
     stale = Nomination.objects.get(pk=nomination.pk)
-    nomination_submit(nomination=nomination, by=chair)
+    nomination_submit(nomination=nomination, seen_version=nomination.version, by=chair)
     with pytest.raises(NominationError):
-        nomination_submit(nomination=stale, by=chair)
+        nomination_submit(nomination=stale, seen_version=stale.version, by=chair)
 
 
 @pytest.fixture
 def submitted(chair):
     nomination = endorsed("10", by=chair)
-    return nomination_submit(nomination=nomination, by=chair)
+    return nomination_submit(nomination=nomination, seen_version=nomination.version, by=chair)
 
 
 @pytest.mark.parametrize(
@@ -334,7 +434,12 @@ def submitted(chair):
 def test_granted_needs_a_decision_number_and_date(chair, submitted, number, date):
     with pytest.raises(NominationError, match="số quyết định và ngày quyết định"):
         nomination_decide(
-            nomination=submitted, by=chair, granted=True, decision_number=number, decision_date=date
+            nomination=submitted,
+            seen_version=submitted.version,
+            by=chair,
+            granted=True,
+            decision_number=number,
+            decision_date=date,
         )
     submitted.refresh_from_db()
     assert submitted.status == NominationStatus.SUBMITTED
@@ -344,6 +449,7 @@ def test_a_decision_dated_in_the_future_is_refused(chair, submitted):
     with pytest.raises(NominationError, match="chưa đến"):
         nomination_decide(
             nomination=submitted,
+            seen_version=submitted.version,
             by=chair,
             granted=True,
             decision_number="9/QĐ",
@@ -353,8 +459,20 @@ def test_a_decision_dated_in_the_future_is_refused(chair, submitted):
 
 def test_not_granted_needs_a_reason(chair, submitted):
     with pytest.raises(NominationError, match="ghi rõ lý do"):
-        nomination_decide(nomination=submitted, by=chair, granted=False, reason="  ")
-    nomination_decide(nomination=submitted, by=chair, granted=False, reason="Hết chỉ tiêu.")
+        nomination_decide(
+            nomination=submitted,
+            seen_version=submitted.version,
+            by=chair,
+            granted=False,
+            reason="  ",
+        )
+    nomination_decide(
+        nomination=submitted,
+        seen_version=submitted.version,
+        by=chair,
+        granted=False,
+        reason="Hết chỉ tiêu.",
+    )
     submitted.refresh_from_db()
     assert submitted.status == NominationStatus.NOT_GRANTED
     assert submitted.not_granted_reason == "Hết chỉ tiêu."
@@ -362,11 +480,18 @@ def test_not_granted_needs_a_reason(chair, submitted):
 
 def test_the_happy_path_to_granted_keeps_every_step(chair, admin_user):
     nomination = propose_alliance("10", by=chair)
-    nomination_vote_record(nomination=nomination, votes_for=6, votes_present=7, by=chair)
-    nomination_endorse(nomination=nomination, by=chair)
-    nomination_submit(nomination=nomination, by=chair)
+    nomination_vote_record(
+        nomination=nomination,
+        seen_version=nomination.version,
+        votes_for=6,
+        votes_present=7,
+        by=chair,
+    )
+    nomination_endorse(nomination=nomination, seen_version=nomination.version, by=chair)
+    nomination_submit(nomination=nomination, seen_version=nomination.version, by=chair)
     nomination_decide(
         nomination=nomination,
+        seen_version=nomination.version,
         by=admin_user,
         granted=True,
         decision_number="123/QĐ-LMHTXVN",
@@ -389,7 +514,7 @@ def test_the_happy_path_to_granted_keeps_every_step(chair, admin_user):
 def test_a_proposed_nomination_can_be_withdrawn_and_its_history_stays(chair):
     nomination = propose_alliance("10", by=chair)
     pk = nomination.pk
-    nomination_withdraw(nomination=nomination, by=chair)
+    nomination_withdraw(nomination=nomination, seen_version=nomination.version, by=chair)
     assert not Nomination.objects.filter(pk=pk).exists()
     last = Nomination.history.filter(id=pk).order_by("history_id").last()
     assert (last.history_type, last.history_user) == ("-", chair)
@@ -398,7 +523,7 @@ def test_a_proposed_nomination_can_be_withdrawn_and_its_history_stays(chair):
 def test_an_endorsed_nomination_cannot_be_withdrawn(chair):
     nomination = endorsed("10", by=chair)
     with pytest.raises(NominationError, match="rút đề nghị"):
-        nomination_withdraw(nomination=nomination, by=chair)
+        nomination_withdraw(nomination=nomination, seen_version=nomination.version, by=chair)
 
 
 # The page's read --------------------------------------------------------------------------

@@ -33,7 +33,7 @@ def people(make_staff, admin_user):
 
 def submit(figures, by, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        return figures_submit(figures=figures, by=by)
+        return figures_submit(figures=figures, seen_version=figures.version, by=by)
 
 
 def test_submitting_tells_the_chair_of_the_year_only(people, django_capture_on_commit_callbacks):
@@ -54,7 +54,12 @@ def test_a_returned_record_tells_its_submitter_with_the_reason(
     figures = submit(make_figures("14", 2024), people["staff"], django_capture_on_commit_callbacks)
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        figures_return(figures=figures, by=people["chair"], reason="Kiểm tra số thành viên HTX")
+        figures_return(
+            figures=figures,
+            seen_version=figures.version,
+            by=people["chair"],
+            reason="Kiểm tra số thành viên HTX",
+        )
     notice = Notice.objects.get(recipient=people["staff"])
     assert notice.kind == NoticeKind.FIGURES_RETURNED
     assert "Lý do: Kiểm tra số thành viên HTX" in notice.body
@@ -69,7 +74,7 @@ def test_a_returned_record_tells_its_submitter_with_the_reason(
 def test_an_approved_record_tells_its_submitter(people, django_capture_on_commit_callbacks):
     figures = submit(make_figures("14", 2024), people["staff"], django_capture_on_commit_callbacks)
     with django_capture_on_commit_callbacks(execute=True):
-        figures_approve(figures=figures, by=people["chair"])
+        figures_approve(figures=figures, seen_version=figures.version, by=people["chair"])
     assert Notice.objects.get(recipient=people["staff"]).kind == NoticeKind.FIGURES_APPROVED
 
 
@@ -83,7 +88,9 @@ def test_no_notice_reaches_someone_who_may_not_read_the_record(
         province=people["other"].staff_profile.province
     )
     with django_capture_on_commit_callbacks(execute=True):
-        figures_return(figures=figures, by=people["chair"], reason="Sai số liệu")
+        figures_return(
+            figures=figures, seen_version=figures.version, by=people["chair"], reason="Sai số liệu"
+        )
     assert not Notice.objects.filter(recipient=people["staff"]).exists()
 
 
@@ -96,7 +103,7 @@ def test_nobody_is_told_of_their_own_action(people, django_capture_on_commit_cal
 def test_a_rolled_back_action_tells_nobody(people, django_capture_on_commit_callbacks):
     figures = make_figures("14", 2024)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        figures_submit(figures=figures, by=people["staff"])
+        figures_submit(figures=figures, seen_version=figures.version, by=people["staff"])
     assert len(callbacks) == 1  # queued for after the commit, not sent inside the action
     assert not Notice.objects.exists()
 
@@ -155,7 +162,9 @@ def test_muted_reminders_still_let_returns_through(people, django_capture_on_com
     assert notice_create(recipient=people["staff"], draft=reminder) is None
     figures = submit(make_figures("14", 2024), people["staff"], django_capture_on_commit_callbacks)
     with django_capture_on_commit_callbacks(execute=True):
-        figures_return(figures=figures, by=people["chair"], reason="Sai")
+        figures_return(
+            figures=figures, seen_version=figures.version, by=people["chair"], reason="Sai"
+        )
     assert Notice.objects.get(recipient=people["staff"]).kind == NoticeKind.FIGURES_RETURNED
 
 

@@ -18,7 +18,7 @@ GOOD = {
     "signer_title": "Chủ tịch",
     "signer_name": "Nguyễn Quốc Dũng",
     "recipients": "Liên minh HTX Việt Nam;\nLưu: VT.",
-    "seen_version": "",
+    "seen_version": "0",  # the page shows 0 before the settings are first saved
 }
 
 

@@ -6,6 +6,7 @@ from cluster_portal import access
 from emulation.rotation.services import RotationError, cluster_head_rotate
 from provinces.models import Cluster, ClusterTerm
 from provinces.organisation.selectors import province_for_code
+from tests.versions import term_version
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +30,12 @@ def test_chair_rights_move_with_the_term_at_once(tay_bac, make_staff):
     lao_cai, phu_tho = make_staff("Lào Cai", 2023), make_staff("Phú Thọ", 2023)
     ClusterTerm.objects.filter(cluster=tay_bac, year=2024).delete()
     assert not access.is_chair(lao_cai, ClusterTerm.objects.filter(year=2024).first())
-    cluster_head_rotate(cluster=tay_bac, to_year=2024, vice=province_for_code("12", 2024))
+    cluster_head_rotate(
+        cluster=tay_bac,
+        to_year=2024,
+        seen_version=term_version(tay_bac, 2024),
+        vice=province_for_code("12", 2024),
+    )
     assert access.is_chair(lao_cai, term(2024))
     assert access.is_chair(phu_tho, term(2023)) and not access.is_chair(phu_tho, term(2024))
 
@@ -45,7 +51,12 @@ def test_rotating_tay_bac_into_2025_points_to_the_northern_cluster():
 
 def test_an_existing_term_needs_replace_and_the_old_one_stays_in_history(tay_bac, admin_user):
     with pytest.raises(RotationError, match="--replace"):
-        cluster_head_rotate(cluster=tay_bac, to_year=2024, vice=province_for_code("14", 2024))
+        cluster_head_rotate(
+            cluster=tay_bac,
+            to_year=2024,
+            seen_version=term_version(tay_bac, 2024),
+            vice=province_for_code("14", 2024),
+        )
     assert term(2024).vice.name == "Lai Châu"
     cluster_head_rotate(
         cluster=tay_bac,
@@ -53,6 +64,7 @@ def test_an_existing_term_needs_replace_and_the_old_one_stays_in_history(tay_bac
         vice=province_for_code("14", 2024),
         replace=True,
         by=admin_user,
+        seen_version=term_version(tay_bac, 2024),
     )
     assert term(2024).vice.name == "Sơn La"
     versions = [
@@ -65,29 +77,53 @@ def test_an_existing_term_needs_replace_and_the_old_one_stays_in_history(tay_bac
 def test_head_and_vice_cannot_be_the_same(tay_bac):
     ClusterTerm.objects.filter(cluster=tay_bac, year=2024).delete()
     with pytest.raises(RotationError, match="hai Liên minh HTX khác nhau"):
-        cluster_head_rotate(cluster=tay_bac, to_year=2024, vice=province_for_code("10", 2024))
+        cluster_head_rotate(
+            cluster=tay_bac,
+            to_year=2024,
+            seen_version=term_version(tay_bac, 2024),
+            vice=province_for_code("10", 2024),
+        )
 
 
 def test_a_non_member_cannot_be_vice(tay_bac):
     ClusterTerm.objects.filter(cluster=tay_bac, year=2024).delete()
     with pytest.raises(RotationError, match="không phải thành viên của cụm năm 2024"):
-        cluster_head_rotate(cluster=tay_bac, to_year=2024, vice=province_for_code("04", 2024))
+        cluster_head_rotate(
+            cluster=tay_bac,
+            to_year=2024,
+            seen_version=term_version(tay_bac, 2024),
+            vice=province_for_code("04", 2024),
+        )
 
 
 def test_after_a_merger_the_admin_must_choose():
     northern = Cluster.objects.get(slug="mien-nui-phia-bac-1")
     with pytest.raises(RotationError, match="không có cụm phó"):
-        cluster_head_rotate(cluster=northern, to_year=2026)
+        cluster_head_rotate(
+            cluster=northern, to_year=2026, seen_version=term_version(northern, 2026)
+        )
     old_lao_cai = province_for_code("10", 2024)
     with pytest.raises(RotationError, match="đã sáp nhập vào"):
-        cluster_head_rotate(cluster=northern, to_year=2026, head=old_lao_cai)
-    new = cluster_head_rotate(cluster=northern, to_year=2026, head=province_for_code("12", 2026))
+        cluster_head_rotate(
+            cluster=northern,
+            to_year=2026,
+            seen_version=term_version(northern, 2026),
+            head=old_lao_cai,
+        )
+    new = cluster_head_rotate(
+        cluster=northern,
+        to_year=2026,
+        seen_version=term_version(northern, 2026),
+        head=province_for_code("12", 2026),
+    )
     assert new.head.name == "Lai Châu" and new.vice is not None and new.vice.pk != new.head.pk
 
 
 def test_the_default_vice_is_the_next_who_waited_longest(tay_bac):
     ClusterTerm.objects.filter(cluster=tay_bac, year=2024).delete()
-    new = cluster_head_rotate(cluster=tay_bac, to_year=2024)
+    new = cluster_head_rotate(
+        cluster=tay_bac, to_year=2024, seen_version=term_version(tay_bac, 2024)
+    )
     assert new.head.name == "Lào Cai"  # the vice-head of 2023
     assert new.vice.name not in {"Lào Cai", "Phú Thọ"}  # Phú Thọ served in 2023
 
@@ -114,12 +150,12 @@ class TestRotatePage:
         client.force_login(admin_user)
         response = client.post(self.url(), {"to_year": 2025})
         assert "mien-nui-phia-bac-1" in response.text
-        response = client.post(
-            self.url(), {"to_year": 2024, "vice": province_for_code("14", 2024).pk}
-        )
+        shown = term_version(tay_bac, 2024)  # what the page for 2024 shows
+        son_la = province_for_code("14", 2024).pk
+        response = client.post(self.url(), {"to_year": 2024, "vice": son_la, "seen_version": shown})
         assert "--replace" in response.text
         response = client.post(
-            self.url(), {"to_year": 2024, "vice": province_for_code("14", 2024).pk, "replace": "on"}
+            self.url(), {"to_year": 2024, "vice": son_la, "replace": "on", "seen_version": shown}
         )
         assert response.status_code == 302
         assert term(2024).vice.name == "Sơn La"

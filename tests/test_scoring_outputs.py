@@ -45,8 +45,14 @@ def scored():
     for code in TAY_BAC_2023:
         self_score(code, POINTS[code])
     cross_check("14", {"II.1": (30, "Chưa đủ minh chứng.")})
+    data = data_for()
     scoring_meeting_record(
-        data=data_for(), meeting_date=datetime.date(2023, 11, 30), present=7, votes={}, by=None
+        data=data,
+        meeting_date=datetime.date(2023, 11, 30),
+        present=7,
+        votes={},
+        by=None,
+        seen_version=data.agreement.version,
     )
     return data_for()
 

@@ -45,6 +45,7 @@ from tests.scoring_helpers import (
     self_score,
     unit,
 )
+from tests.versions import sheet_version, shown_version
 
 pytestmark = pytest.mark.django_db
 D = Decimal
@@ -66,6 +67,7 @@ def record(votes=None, by=None):
         present=7,
         votes={unit(c).pk: v for c, v in (votes or {}).items()},
         by=by,
+        seen_version=data.agreement.version,
     )
 
 
@@ -75,16 +77,33 @@ def record(votes=None, by=None):
 def test_signing_refuses_a_sheet_that_does_not_add_up():
     agreement = build_agreement(total=D(90), sign=False)
     with pytest.raises(ScoringError, match="khác tổng điểm đã công bố 90"):
-        agreement_sign(agreement=agreement, data=data_for(), signed_on=SIGNED_ON, by=None)
+        agreement_sign(
+            agreement=agreement,
+            seen_version=shown_version(agreement),
+            data=data_for(),
+            signed_on=SIGNED_ON,
+            by=None,
+        )
 
 
 def test_signing_refuses_missing_targets():
     agreement = build_agreement(sign=False)
     data = data_for()
     target = leaf(data, "I.1")
-    targets_set(agreement=agreement, values={(target.pk, unit("14").pk): None}, by=None)
+    targets_set(
+        agreement=agreement,
+        seen_version=shown_version(agreement),
+        values={(target.pk, unit("14").pk): None},
+        by=None,
+    )
     with pytest.raises(ScoringError, match="1 tỉnh chưa được giao chỉ tiêu"):
-        agreement_sign(agreement=agreement, data=data_for(), signed_on=SIGNED_ON, by=None)
+        agreement_sign(
+            agreement=agreement,
+            seen_version=shown_version(agreement),
+            data=data_for(),
+            signed_on=SIGNED_ON,
+            by=None,
+        )
 
 
 def test_a_signed_agreement_keeps_its_date_and_its_criteria_are_locked():
@@ -93,7 +112,9 @@ def test_a_signed_agreement_keeps_its_date_and_its_criteria_are_locked():
     criterion = Criterion.objects.filter(agreement=agreement).first()
     criterion.title = "Đổi"
     with pytest.raises(ScoringError, match="đã ký ngày 08/12/2022"):
-        criterion_save(criterion=criterion, by=None)
+        criterion_save(
+            criterion=criterion, seen_version=shown_version(criterion.agreement), by=None
+        )
 
 
 def test_copying_last_year_brings_criteria_bands_and_targets(admin_user):
@@ -132,7 +153,13 @@ def test_overriding_a_computed_score_needs_a_reason():
     data = data_for()
     entries = {leaf(data, "I.1").pk: (D(35), "")}
     with pytest.raises(ScoringError, match="lý do sửa điểm tính từ số liệu"):
-        sheet_self_save(data=data, province=unit("14"), entries=entries, seen_version=None, by=None)
+        sheet_self_save(
+            data=data,
+            province=unit("14"),
+            entries=entries,
+            seen_version=sheet_version(data, unit("14")),
+            by=None,
+        )
 
 
 @pytest.mark.parametrize(
@@ -148,7 +175,13 @@ def test_scores_beyond_their_limits_are_refused(path, points, message):
     data = data_for()
     entries = {leaf(data, path).pk: (D(points), "Giải trình")}
     with pytest.raises(ScoringError, match=message):
-        sheet_self_save(data=data, province=unit("14"), entries=entries, seen_version=None, by=None)
+        sheet_self_save(
+            data=data,
+            province=unit("14"),
+            entries=entries,
+            seen_version=sheet_version(data, unit("14")),
+            by=None,
+        )
 
 
 def test_bonus_adds_and_penalty_subtracts_up_to_their_maximum():
@@ -186,7 +219,7 @@ def test_two_editors_do_not_overwrite_each_other(admin_user):
     sheet_self_save(
         data=data, province=unit("14"), entries=entries, seen_version=sheet.version, by=None
     )
-    with pytest.raises(StaleSheetError, match="sau khi bạn mở trang"):
+    with pytest.raises(StaleSheetError, match="sau khi bạn mở biểu mẫu"):
         sheet_self_save(
             data=data_for(),
             province=unit("14"),
@@ -317,8 +350,15 @@ def test_an_admin_reopens_with_a_reason_and_the_chair_records_again(admin_user):
     all_submitted()
     record()
     with pytest.raises(ScoringError, match="Ghi lý do"):
-        scoring_reopen(agreement=agreement, reason=" ", by=admin_user)
-    scoring_reopen(agreement=agreement, reason="Sai điểm của Sơn La.", by=admin_user)
+        scoring_reopen(
+            agreement=agreement, seen_version=shown_version(agreement), reason=" ", by=admin_user
+        )
+    scoring_reopen(
+        agreement=agreement,
+        seen_version=shown_version(agreement),
+        reason="Sai điểm của Sơn La.",
+        by=admin_user,
+    )
     agreement.refresh_from_db()
     assert not agreement.locked and agreement.reopen_reason == "Sai điểm của Sơn La."
     cross_check("14", {"II.1": (10, "Điều chỉnh theo biên bản.")})

@@ -73,8 +73,14 @@ def record_meeting():
     for code in TAY_BAC_2023:
         if code != "14":
             self_score(code, {"II.1": 20})
+    data = data_for()
     scoring_meeting_record(
-        data=data_for(), meeting_date=datetime.date(2023, 11, 30), present=7, votes={}, by=None
+        data=data,
+        meeting_date=datetime.date(2023, 11, 30),
+        present=7,
+        votes={},
+        by=None,
+        seen_version=data.agreement.version,
     )
 
 
@@ -310,7 +316,13 @@ def test_the_chair_records_the_meeting_and_proposes_the_leader(personas):
     assert personas("own").post(meeting, {}).status_code == 403
     chair = personas("chair")
     response = chair.post(
-        meeting, {"meeting_date": "30/11/2023", "present": "7", f"votes-{unit('25').pk}": "7"}
+        meeting,
+        {
+            "meeting_date": "30/11/2023",
+            "present": "7",
+            f"votes-{unit('25').pk}": "7",
+            "version": data_for().agreement.version,
+        },
     )
     assert response.status_code == 302
     assert data_for().locked
@@ -334,11 +346,22 @@ def test_only_an_admin_reopens(personas):
     for code in TAY_BAC_2023:
         self_score(code, {"II.1": 20})
     record_meeting_url = reverse("scoring:reopen", args=["tay-bac", YEAR])
+    data = data_for()
     scoring_meeting_record(
-        data=data_for(), meeting_date=datetime.date(2023, 11, 30), present=7, votes={}, by=None
+        data=data,
+        meeting_date=datetime.date(2023, 11, 30),
+        present=7,
+        votes={},
+        by=None,
+        seen_version=data.agreement.version,
     )
     assert personas("chair").post(record_meeting_url, {"reason": "x"}).status_code == 403
-    assert personas("admin").post(record_meeting_url, {"reason": "Sai số."}).status_code == 302
+    assert (
+        personas("admin")
+        .post(record_meeting_url, {"reason": "Sai số.", "version": data_for().agreement.version})
+        .status_code
+        == 302
+    )
     assert not data_for().locked
 
 
@@ -360,6 +383,7 @@ def test_the_chair_builds_and_signs_an_agreement_on_the_setup_page(personas):
         url,
         {
             "action": "criterion",
+            "version": data_for().agreement.version,
             "number": "I",
             "title": "Nhóm",
             "kind": "group",
@@ -372,6 +396,7 @@ def test_the_chair_builds_and_signs_an_agreement_on_the_setup_page(personas):
         url,
         {
             "action": "criterion",
+            "version": data_for().agreement.version,
             "group": group.pk,
             "number": "1",
             "title": "HTX mới",
@@ -385,12 +410,19 @@ def test_the_chair_builds_and_signs_an_agreement_on_the_setup_page(personas):
     target = data_for().leaves[0]
     page = chair.get(url).content.decode()
     assert "không phủ mọi giá trị" in page and "7 tỉnh chưa được giao chỉ tiêu" in page
-    assert chair.post(url, {"action": "sign", "signed_on": "08/12/2022"}).status_code == 302
+    assert (
+        chair.post(
+            url,
+            {"action": "sign", "signed_on": "08/12/2022", "version": data_for().agreement.version},
+        ).status_code
+        == 302
+    )
     assert not data_for().agreement.is_signed  # refused, with the message
     chair.post(
         url,
         {
             "action": "criterion",
+            "version": data_for().agreement.version,
             "criterion": target.pk,
             "group": group.pk,
             "number": "1",
@@ -402,9 +434,16 @@ def test_the_chair_builds_and_signs_an_agreement_on_the_setup_page(personas):
         },
     )
     chair.post(
-        url, {"action": "targets", **{f"t-{target.pk}-{m.pk}": "12" for m in data_for().members}}
+        url,
+        {
+            "action": "targets",
+            "version": data_for().agreement.version,
+            **{f"t-{target.pk}-{m.pk}": "12" for m in data_for().members},
+        },
     )
-    chair.post(url, {"action": "sign", "signed_on": "08/12/2022"})
+    chair.post(
+        url, {"action": "sign", "signed_on": "08/12/2022", "version": data_for().agreement.version}
+    )
     agreement = data_for().agreement
     assert agreement.is_signed and agreement.signed_on == datetime.date(2022, 12, 8)
 
@@ -471,14 +510,21 @@ def test_targets_are_typed_the_vietnamese_way(personas):
     members = data_for().members
     fields = {f"t-{target.pk}-{m.pk}": "12.241" for m in members}
     fields[f"t-{target.pk}-{members[0].pk}"] = "1.637,5"
-    assert personas("chair").post(url, {"action": "targets", **fields}).status_code == 302
+    assert (
+        personas("chair")
+        .post(url, {"action": "targets", "version": data_for().agreement.version, **fields})
+        .status_code
+        == 302
+    )
     targets = data_for().targets
     assert targets[(target.pk, members[1].pk)] == 12241
     assert targets[(target.pk, members[0].pk)] == Decimal("1637.5")
     page = personas("chair").get(url).content.decode()
     assert 'value="12.241"' in page
     bad = {**fields, f"t-{target.pk}-{members[0].pk}": "-5"}
-    response = personas("chair").post(url, {"action": "targets", **bad})
+    response = personas("chair").post(
+        url, {"action": "targets", "version": data_for().agreement.version, **bad}
+    )
     assert response.status_code == 400 and "phải từ 0" in response.content.decode()
 
 
@@ -504,7 +550,7 @@ def test_two_editors_of_the_criteria_do_not_overwrite_each_other(personas):
     response = chair.post(url, {**fields, "title": "Bản của Cụm trưởng", "version": seen})
     assert response.status_code == 409
     page = response.content.decode()
-    assert "sau khi bạn mở trang" in page and 'value="Bản của Cụm trưởng"' in page
+    assert "sau khi bạn mở biểu mẫu" in page and 'value="Bản của Cụm trưởng"' in page
     assert leaf(data_for(), "II.1").title == "Bản của quản trị"
 
 

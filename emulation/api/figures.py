@@ -141,8 +141,6 @@ def figures_write(request, year: Year, code: Code, payload: FiguresWrite, dry_ru
     if current is not None and not changes:
         unchanged = {"dry_run": dry_run, "changed": False, "record": figures_out(current)}
         return Status(200, unchanged)
-    if current is not None and payload.version != current.version:
-        return _stale(payload.version, current)
     old_version = current.version if current else None
     figures = current or YearlyFigures(province=py.province, year=year)
     for c, value in new.items():
@@ -195,13 +193,12 @@ def figures_submit_api(
     button (rule errors block; warnings need an `explanation`)."""
     py = get_figures_for_user(request, year, code, allowed=access.can_submit_figures)
     current = py.figures
-    if payload.version != current.version:
-        return _stale(payload.version, current)
     try:
         with transaction.atomic():
             saved = figures_submit(
                 figures=current,
                 by=request.user,
+                seen_version=payload.version,
                 explanation=payload.explanation,
                 channel=request.api_token.history_reason,
             )
@@ -210,12 +207,14 @@ def figures_submit_api(
                 "changed": True,
                 "changes": [
                     {"field": "status", "old": current.status, "new": saved.status},
-                    {"field": "version", "old": current.version, "new": saved.version},
+                    {"field": "version", "old": payload.version, "new": saved.version},
                 ],
                 "record": figures_out(saved),
             }
             if dry_run:
                 transaction.set_rollback(True)
+    except StaleFiguresError:
+        return _stale(payload.version, YearlyFigures.objects.get(pk=current.pk))
     except FiguresError as exc:
         warnings = figures_warnings(current.values(), previous_values(current))
         return Status(

@@ -87,13 +87,14 @@ class ClusterFiguresOut(Schema):
 
 class FiguresWrite(Schema):
     version: int | None = Field(
-        None, description="the version you read; null to create the year's first record"
+        ...,
+        description="required: the version you read; null to create the year's first record",
     )
     values: FiguresValues
 
 
 class SubmitWrite(Schema):
-    version: int
+    version: int = Field(..., description="required: the version you read")
     explanation: str = Field("", max_length=4000, description="needed when there are warnings")
 
 

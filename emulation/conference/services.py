@@ -18,11 +18,11 @@ def conference_save(
     by,
     seen_version: int | None,
 ) -> Conference:
-    """Save the record loaded at `seen_version` (None: a new record) with its attendee and
+    """Save the record loaded at `seen_version` (0: a new record) with its attendee and
     recommendation rows (validated inline formsets: Django's own way of saving rows that
     are added, changed and deleted). All or nothing; `StaleRecordError` when someone saved
     in between, or when a "new" record already exists (a double-submitted create)."""
-    if conference.pk is None or seen_version is None:
+    if conference.pk is None or not seen_version:
         existing = Conference.objects.filter(
             cluster_id=conference.cluster_id, year=conference.year
         ).exists()

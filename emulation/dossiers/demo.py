@@ -75,9 +75,12 @@ def achievement_reports_demo_seed() -> int:
         code = nomination.nominee_province.code
         texts["signer_name"] = SIGNERS.get((code, alliance), "")
         report = achievement_report_save(
-            nomination=nomination, by=admin, seen_version=None, **texts
+            nomination=nomination,
+            by=admin,
+            seen_version=0,
+            **texts,  # none yet
         )
-        achievement_report_submit(report=report, by=admin)
+        achievement_report_submit(report=report, by=admin, seen_version=report.version)
         # The demo year is 2023: date the submission a few days after the conference.
         AchievementReport.objects.filter(pk=report.pk).update(submitted_at=SUBMITTED_AT)
         written += 1

@@ -1,5 +1,6 @@
 from django import forms
 
+from cluster_portal.locking import SeenVersionField, SeenVersionModelForm
 from emulation.dossiers.models import AchievementReport
 
 from .services import TEXT_FIELDS
@@ -7,9 +8,7 @@ from .services import TEXT_FIELDS
 LIMITS = {"summary": 3000, "achievements": 12000, "measures": 8000, "awards_received": 4000}
 
 
-class AchievementReportForm(forms.ModelForm):
-    seen_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-
+class AchievementReportForm(SeenVersionModelForm):
     class Meta:
         model = AchievementReport
         fields = list(TEXT_FIELDS)
@@ -28,11 +27,10 @@ class AchievementReportForm(forms.ModelForm):
             )
         for field in self.fields.values():
             field.widget.attrs.setdefault("class", "form-control")
-        if self.instance.pk and not self.is_bound:
-            self.initial["seen_version"] = self.instance.version
 
 
 class ReturnForm(forms.Form):
+    seen_version = SeenVersionField()  # the report's version the page showed
     reason = forms.CharField(
         label="Lý do trả lại",
         max_length=2000,

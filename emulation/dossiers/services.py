@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from cluster_portal.locking import StaleRecordError, version_claim, version_follow, version_lock
 from emulation.dossiers.models import AchievementReport, ReportStatus
 from emulation.nominations.models import Nomination
 
@@ -23,8 +24,8 @@ class DossierError(Exception):
     """A step refused for a reason the user can act on; the message is Vietnamese."""
 
 
-class StaleReportError(DossierError):
-    """Someone else saved the report after the editor opened it."""
+class StaleReportError(DossierError, StaleRecordError):
+    """Someone else saved the report after the editor opened it (or no version was sent)."""
 
 
 def _save(report: AchievementReport, *, by, reason: str) -> AchievementReport:
@@ -38,8 +39,9 @@ def _save(report: AchievementReport, *, by, reason: str) -> AchievementReport:
     return report
 
 
-def _locked(report: AchievementReport) -> AchievementReport:
-    return AchievementReport.objects.select_for_update().get(pk=report.pk)
+def _locked(report: AchievementReport, seen_version: int | None) -> AchievementReport:
+    """A life-cycle step's report: locked, at the version the page showed, moved on."""
+    return version_lock(report, seen_version=seen_version, stale=StaleReportError)
 
 
 @transaction.atomic
@@ -52,22 +54,14 @@ def achievement_report_save(
     unknown = set(texts) - set(TEXT_FIELDS)
     if unknown:
         raise TypeError(f"unknown fields: {sorted(unknown)}")
-    current = AchievementReport.objects.select_for_update().filter(nomination=nomination).first()
-    if current is None:
-        report = AchievementReport(nomination=nomination, version=1)
-    else:
-        if current.version != seen_version:
-            last = current.history.select_related("history_user").first()
-            who = last.history_user.get_username() if last and last.history_user else "người khác"
-            when = timezone.localtime(current.updated_at).strftime("%H:%M %d/%m/%Y")
-            raise StaleReportError(
-                f"Báo cáo đã được {who} lưu lúc {when}, sau khi bạn mở biểu mẫu. Nội dung bạn "
-                "vừa nhập vẫn còn dưới đây: hãy đối chiếu với bản mới nhất rồi lưu lại."
-            )
+    report = AchievementReport(nomination=nomination)
+    # Found by its nomination: the page shows version 0 while there is no report yet.
+    key = {"nomination": nomination}
+    current = version_claim(report, seen_version=seen_version, key=key, stale=StaleReportError)
+    if current is not None:
         if not current.is_editable:
             raise DossierError("Báo cáo đã nộp, không thể sửa. Cụm trưởng có thể trả lại để sửa.")
-        report = current
-        report.version += 1
+        current.version, report = report.version, current
     for name, value in texts.items():
         setattr(report, name, (value or "").strip())
     report.nomination = nomination
@@ -75,8 +69,10 @@ def achievement_report_save(
 
 
 @transaction.atomic
-def achievement_report_submit(*, report: AchievementReport, by) -> AchievementReport:
-    report = _locked(report)
+def achievement_report_submit(
+    *, report: AchievementReport, by, seen_version: int | None
+) -> AchievementReport:
+    record, report = report, _locked(report, seen_version)
     if not report.is_editable:
         raise DossierError("Báo cáo đã được nộp.")
     empty = [
@@ -89,18 +85,18 @@ def achievement_report_submit(*, report: AchievementReport, by) -> AchievementRe
     report.status = ReportStatus.SUBMITTED
     report.status_reason = ""
     report.submitted_by, report.submitted_at = by, timezone.now()
-    report.version += 1
-    return _save(report, by=by, reason="Nộp báo cáo")
+    return version_follow(record, _save(report, by=by, reason="Nộp báo cáo"))
 
 
 @transaction.atomic
-def achievement_report_return(*, report: AchievementReport, by, reason: str) -> AchievementReport:
-    report = _locked(report)
+def achievement_report_return(
+    *, report: AchievementReport, by, reason: str, seen_version: int | None
+) -> AchievementReport:
+    record, report = report, _locked(report, seen_version)
     if not report.is_submitted:
         raise DossierError("Chỉ trả lại được báo cáo đã nộp.")
     reason = (reason or "").strip()
     if not reason:
         raise DossierError("Cần ghi lý do trả lại để tỉnh biết phải sửa gì.")
     report.status, report.status_reason = ReportStatus.DRAFT, reason
-    report.version += 1
-    return _save(report, by=by, reason="Trả lại: " + reason)
+    return version_follow(record, _save(report, by=by, reason="Trả lại: " + reason))

@@ -105,7 +105,8 @@ def report_edit(request, pk: int):
             **texts,
         )
         if request.POST.get("action") == "submit":
-            achievement_report_submit(report=report, by=request.user)
+            # The version just saved: a save by someone else in between is refused.
+            achievement_report_submit(report=report, by=request.user, seen_version=report.version)
             messages.success(request, "Đã nộp báo cáo thành tích.")
         else:
             messages.success(request, "Đã lưu báo cáo thành tích.")
@@ -137,7 +138,10 @@ def report_return(request, pk: int):
         return redirect("dossiers:report", pk)
     try:
         achievement_report_return(
-            report=ctx.report, by=request.user, reason=form.cleaned_data["reason"]
+            report=ctx.report,
+            by=request.user,
+            reason=form.cleaned_data["reason"],
+            seen_version=form.cleaned_data["seen_version"],
         )
         messages.success(request, "Đã trả lại báo cáo để tỉnh sửa.")
     except DossierError as exc:

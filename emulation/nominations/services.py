@@ -16,7 +16,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from cluster_portal import access
-from cluster_portal.locking import STALE_HINT
+from cluster_portal.locking import StaleRecordError, locked_at_version
 from cluster_portal.number_style import format_exact, format_percent, round_half_up
 from emulation.nominations.models import (
     AwardQuota,
@@ -45,6 +45,10 @@ class NominationError(Exception):
     """A step refused for a reason the user can act on; the message is Vietnamese."""
 
 
+class StaleNominationError(NominationError, StaleRecordError):
+    """Someone else moved the nomination on after the page was opened (or no version)."""
+
+
 def _percent(votes_for: int, votes_present: int) -> str:
     return format_exact(round_half_up(Decimal(votes_for * 100) / votes_present, 1))
 
@@ -52,20 +56,14 @@ def _percent(votes_for: int, votes_present: int) -> str:
 # Helpers ---------------------------------------------------------------------------------
 
 
-def _lock(nomination: Nomination, seen_version: int | None = None) -> None:
+def _lock(nomination: Nomination, seen_version: int | None) -> None:
     """Re-read what the steps change, under a row lock, so two clicks cannot both move
-    the same nomination (PostgreSQL; SQLite serialises writes anyway). With
-    `seen_version` (the page's forms carry it), a step taken on a stale page is refused
-    (optimistic locking): nothing the other person recorded is overwritten."""
-    nomination.refresh_from_db(
-        fields=[*_MUTABLE_FIELDS, "version"],
-        from_queryset=Nomination.objects.select_for_update(),
-    )
-    if seen_version is not None and seen_version != nomination.version:
-        raise NominationError(
-            f"Đề nghị khen thưởng {nomination.nominee_name} đã được người khác cập nhật sau "
-            f"khi bạn mở trang. {STALE_HINT}"
-        )
+    the same nomination, and refuse a step taken on a stale page or without the version
+    the page showed (optimistic locking, cluster_portal.locking): nothing the other person
+    recorded is overwritten. The version moves on when the step is saved (`_save`)."""
+    current = locked_at_version(nomination, seen_version=seen_version, stale=StaleNominationError)
+    for name in [*_MUTABLE_FIELDS, "version"]:
+        setattr(nomination, name, getattr(current, name))
 
 
 def _require_status(nomination: Nomination, expected: str, action: str) -> None:
@@ -86,7 +84,7 @@ def _save(nomination: Nomination, *, by) -> Nomination:
     except ValidationError as exc:
         raise NominationError(_messages(exc)) from None
     nomination._history_user = by
-    nomination.version = (nomination.version or 0) + 1 if nomination.pk else 1
+    nomination.version = nomination.version + 1 if nomination.pk else 1
     nomination.save()
     return nomination
 
@@ -196,7 +194,7 @@ def nomination_vote_record(
     votes_for: int,
     votes_present: int,
     by,
-    seen_version: int | None = None,
+    seen_version: int | None,
 ) -> Nomination:
     """The conference's vote on a proposed nominee; it can be corrected until endorsed."""
     _lock(nomination, seen_version)
@@ -216,9 +214,7 @@ def nomination_vote_record(
 
 
 @transaction.atomic
-def nomination_endorse(
-    *, nomination: Nomination, by, seen_version: int | None = None
-) -> Nomination:
+def nomination_endorse(*, nomination: Nomination, by, seen_version: int | None) -> Nomination:
     """The conference endorses the nominee: the vote must pass the cluster-year's
     threshold and the award type's quota must have room."""
     _lock(nomination, seen_version)
@@ -268,7 +264,7 @@ def nomination_endorse(
 
 
 @transaction.atomic
-def nomination_submit(*, nomination: Nomination, by, seen_version: int | None = None) -> Nomination:
+def nomination_submit(*, nomination: Nomination, by, seen_version: int | None) -> Nomination:
     _lock(nomination, seen_version)
     _require_status(nomination, NominationStatus.ENDORSED, "trình Liên minh HTX Việt Nam")
     nomination.status = NominationStatus.SUBMITTED
@@ -284,7 +280,7 @@ def nomination_decide(
     decision_number: str = "",
     decision_date: datetime.date | None = None,
     reason: str = "",
-    seen_version: int | None = None,
+    seen_version: int | None,
 ) -> Nomination:
     """Record the VCA's answer: granted with its decision number and date, or not
     granted with the reason."""
@@ -312,7 +308,7 @@ def nomination_decide(
 
 
 @transaction.atomic
-def nomination_withdraw(*, nomination: Nomination, by, seen_version: int | None = None) -> None:
+def nomination_withdraw(*, nomination: Nomination, by, seen_version: int | None) -> None:
     """Take back a nomination the conference has not endorsed; its history stays."""
     _lock(nomination, seen_version)
     _require_status(nomination, NominationStatus.PROPOSED, "rút đề nghị")

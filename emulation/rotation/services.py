@@ -3,6 +3,7 @@ would do by default (and why it cannot) is read in `selectors.py`."""
 
 from django.db import transaction
 
+from cluster_portal.locking import StaleRecordError, version_claim
 from provinces.organisation.models import Cluster, ClusterTerm, Province
 from provinces.organisation.selectors import counts_as
 
@@ -11,6 +12,10 @@ from .selectors import clusters_holding_successors, default_vice, members_in_rot
 
 class RotationError(Exception):
     """A rotation refused for a reason the admin can act on; the message is Vietnamese."""
+
+
+class StaleRotationError(RotationError, StaleRecordError):
+    """The year's term changed after the admin saw it (or no version was sent)."""
 
 
 @transaction.atomic
@@ -22,13 +27,13 @@ def cluster_head_rotate(
     head: Province | None = None,
     replace: bool = False,
     by=None,
-    seen_version: int | None = None,
+    seen_version: int | None,
 ) -> ClusterTerm:
     """Pass the flag to `to_year`: by default this year's vice-head becomes the head, and
     the vice-head is the one given or the next in rotation order. The chair's rights move
     with the term at once, since they are derived from it. Replacing a term is refused
-    when it changed after the admin saw it at `seen_version` (optimistic locking; the
-    command, which shows nothing first, passes None)."""
+    when it changed after the admin saw it at `seen_version` (0: no term for that year;
+    optimistic locking, a missing version is stale; the command passes what it read)."""
     members = members_in_rotation_order(cluster, to_year)
     if not members:
         elsewhere = clusters_holding_successors(cluster, to_year)
@@ -43,11 +48,10 @@ def cluster_head_rotate(
             f"Năm {to_year} đã có cụm trưởng ({existing.head.alliance_name}). Dùng --replace "
             "(hoặc ô “Thay thế”) để thay: nhiệm kỳ cũ vẫn được lưu trong lịch sử."
         )
-    if existing and seen_version is not None and existing.version != seen_version:
-        raise RotationError(
-            f"Nhiệm kỳ năm {to_year} vừa được người khác thay đổi sau khi bạn mở trang "
-            f"(hiện: cụm trưởng {existing.head.alliance_name}). Hãy xem lại rồi làm lại."
-        )
+    term = existing or ClusterTerm(cluster=cluster, year=to_year)
+    # The year's term as the admin saw it (0: none): cluster_portal.locking.
+    key = {"cluster": cluster, "year": to_year}
+    version_claim(term, seen_version=seen_version, key=key, stale=StaleRotationError)
     if head is None:
         previous = ClusterTerm.objects.filter(cluster=cluster, year=to_year - 1).first()
         if previous is None or previous.vice is None:
@@ -72,9 +76,7 @@ def cluster_head_rotate(
         vice = default_vice(cluster, to_year, head=head, members=members)
     if vice.pk == head.pk:
         raise RotationError("Cụm trưởng và cụm phó phải là hai Liên minh HTX khác nhau.")
-    term = existing or ClusterTerm(cluster=cluster, year=to_year)
     term.head, term.vice = head, vice
-    term.version = existing.version + 1 if existing else 1
     term.full_clean(validate_unique=existing is None)
     term._history_user = by
     term._change_reason = "Thay thế nhiệm kỳ" if existing else "Luân chuyển cờ"

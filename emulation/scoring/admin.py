@@ -6,6 +6,7 @@ which check the states, the steps of 0,5 and the reasons, and keep the history."
 from django.contrib import admin
 
 from cluster_portal.admin_access import CheckedHistoryAdmin, OrganisationAccess
+from cluster_portal.locking import VersionedAdminMixin
 
 from .models import Criterion, EvidenceFile, Score, ScoreSheet, ScoringAgreement, Target
 
@@ -30,7 +31,7 @@ class CriterionInline(ReadOnly, OrganisationAccess, admin.TabularInline):
 
 
 @admin.register(ScoringAgreement)
-class ScoringAgreementAdmin(OrganisationAccess, CheckedHistoryAdmin):
+class ScoringAgreementAdmin(VersionedAdminMixin, OrganisationAccess, CheckedHistoryAdmin):
     list_display = ["cluster", "year", "status", "signed_on", "meeting_date", "locked"]
     list_filter = ["cluster", "year", "status", "locked"]
     list_select_related = ["cluster"]
@@ -46,6 +47,7 @@ class ScoringAgreementAdmin(OrganisationAccess, CheckedHistoryAdmin):
         "meeting_notes",
         "locked",
         "reopen_reason",
+        "seen_version",
     ]
     readonly_fields = [
         "cluster",

@@ -86,7 +86,9 @@ def _build(cluster: Cluster, year: int, by, *, late_reports: bool = False) -> Sc
     agreement = agreement_create(cluster=cluster, year=year, by=by)
     members = cluster_members(cluster, year)
     parsed = parse_criteria_rows(_rows(late_reports=late_reports))
-    criteria_replace(agreement=agreement, parsed=parsed, members=members, by=by)
+    criteria_replace(
+        agreement=agreement, parsed=parsed, members=members, by=by, seen_version=agreement.version
+    )
     return agreement
 
 
@@ -104,7 +106,7 @@ def _targets(agreement, data, factors: dict[str, Decimal], default: dict[str, in
             else:
                 target = Decimal(default[code])
             wanted[(lines[line].pk, member.pk)] = target
-    targets_set(agreement=agreement, values=wanted, by=_user())
+    targets_set(agreement=agreement, values=wanted, by=_user(), seen_version=agreement.version)
 
 
 def scoring_demo_seed() -> bool:
@@ -117,7 +119,13 @@ def scoring_demo_seed() -> bool:
     data = scoring_year(tay_bac, 2023)
     _targets(agreement, data, {code: f for code, (f, _) in TAY_BAC_2023.items()}, {})
     data = scoring_year(tay_bac, 2023)
-    agreement_sign(agreement=agreement, data=data, signed_on=datetime.date(2022, 12, 8), by=by)
+    agreement_sign(
+        agreement=agreement,
+        data=data,
+        signed_on=datetime.date(2022, 12, 8),
+        by=by,
+        seen_version=agreement.version,
+    )
     lines = [line.criterion for line in data.lines]
     by_code = {m.code: m for m in data.members}
     for code, (_, given) in TAY_BAC_2023.items():
@@ -130,7 +138,7 @@ def scoring_demo_seed() -> bool:
         }
         province = by_code[code]
         data = scoring_year(tay_bac, 2023)
-        sheet_self_save(data=data, province=province, entries=entries, seen_version=None, by=by)
+        sheet_self_save(data=data, province=province, entries=entries, seen_version=0, by=by)
         data = scoring_year(tay_bac, 2023)
         version = data.column(province.pk).sheet.version
         sheet_submit(data=data, province=province, seen_version=version, by=by)
@@ -171,6 +179,7 @@ def scoring_demo_seed() -> bool:
         votes={by_code[c].pk: v for c, v in VOTES.items()},
         notes="Hội nghị thống nhất kết quả chấm điểm; suy tôn Liên minh HTX tỉnh Phú Thọ.",
         by=by,
+        seen_version=data.agreement.version,
     )
     _carry_ranking_into_nominations(scoring_year(tay_bac, 2023))
     _northern_2025(by)
@@ -205,7 +214,13 @@ def _northern_2025(by) -> None:
     defaults = {"htx_new": 45, "tht_new": 90, "loans_amount": 6000, "training_courses": 7}
     _targets(agreement, data, {}, defaults)
     data = scoring_year(cluster, 2025)
-    agreement_sign(agreement=agreement, data=data, signed_on=datetime.date(2024, 12, 12), by=by)
+    agreement_sign(
+        agreement=agreement,
+        data=data,
+        signed_on=datetime.date(2024, 12, 12),
+        by=by,
+        seen_version=agreement.version,
+    )
     lines = [line.criterion for line in data.lines]
     for index, member in enumerate(data.members[:5]):
         entries = {
@@ -214,7 +229,7 @@ def _northern_2025(by) -> None:
             lines[11].pk: (Decimal(5), "Dự đủ các cuộc giao ban."),
         }
         data = scoring_year(cluster, 2025)
-        sheet_self_save(data=data, province=member, entries=entries, seen_version=None, by=by)
+        sheet_self_save(data=data, province=member, entries=entries, seen_version=0, by=by)
         if index < 3:
             data = scoring_year(cluster, 2025)
             version = data.column(member.pk).sheet.version

@@ -9,6 +9,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from cluster_portal.locking import (
+    StaleRecordError,
+    locked_at_version,
+    version_follow,
+    version_lock,
+)
 from cluster_portal.number_style import format_points
 from emulation.nominations.models import AwardQuota, AwardType, Nomination, NominationStatus
 from emulation.nominations.services import (
@@ -36,7 +42,7 @@ class ScoringError(Exception):
     """A step refused for a reason the user can act on; the message is Vietnamese."""
 
 
-class StaleSheetError(ScoringError):
+class StaleSheetError(ScoringError, StaleRecordError):
     """Someone saved the sheet after the editor loaded it."""
 
 
@@ -55,26 +61,19 @@ def _clean_save(obj, *, by, reason: str = ""):
 # The agreement ---------------------------------------------------------------------------
 
 
-class StaleAgreementError(ScoringError):
+class StaleAgreementError(ScoringError, StaleRecordError):
     """Someone changed the criteria or targets after the editor loaded the page."""
 
 
 def _edit_agreement(
     agreement: ScoringAgreement, *, seen_version: int | None, by, reason: str, save: bool = True
 ) -> ScoringAgreement:
-    """Lock the agreement for an edit of its criteria or targets: refused once signed, or
-    when someone else changed it since the editor loaded it (`seen_version`; None for the
-    commands and the demo). The version moves on with every edit."""
-    current = ScoringAgreement.objects.select_for_update().get(pk=agreement.pk)
+    """Lock the agreement for an edit of its criteria or targets: refused when someone
+    else changed it since the editor loaded it (`seen_version`, required: the commands and
+    the demo pass the version they read), or once signed. The version moves on with every
+    edit."""
+    current = locked_at_version(agreement, seen_version=seen_version, stale=StaleAgreementError)
     _require_draft(current)
-    if seen_version is not None and current.version != seen_version:
-        last = current.history.select_related("history_user").first()
-        who = last.history_user.get_username() if last and last.history_user else "người khác"
-        when = timezone.localtime(last.history_date).strftime("%H:%M %d/%m/%Y") if last else ""
-        raise StaleAgreementError(
-            f"Bảng tiêu chí đã được {who} sửa lúc {when}, sau khi bạn mở trang. Nội dung bạn vừa "
-            "nhập vẫn còn dưới đây: hãy đối chiếu với bản mới nhất rồi lưu lại."
-        )
     if save:
         current.version += 1
         _clean_save(current, by=by, reason=reason)
@@ -147,7 +146,7 @@ def agreement_copy_last_year(
 
 
 @transaction.atomic
-def criterion_save(*, criterion: Criterion, by, seen_version: int | None = None) -> Criterion:
+def criterion_save(*, criterion: Criterion, by, seen_version: int | None) -> Criterion:
     _edit_agreement(
         criterion.agreement, seen_version=seen_version, by=by, reason=f"Tiêu chí {criterion.number}"
     )
@@ -168,7 +167,7 @@ def criterion_save(*, criterion: Criterion, by, seen_version: int | None = None)
 
 
 @transaction.atomic
-def criterion_delete(*, criterion: Criterion, by, seen_version: int | None = None) -> None:
+def criterion_delete(*, criterion: Criterion, by, seen_version: int | None) -> None:
     _edit_agreement(
         criterion.agreement,
         seen_version=seen_version,
@@ -185,7 +184,7 @@ def targets_set(
     agreement: ScoringAgreement,
     values: dict[tuple[int, int], Decimal | None],
     by,
-    seen_version: int | None = None,
+    seen_version: int | None,
 ) -> int:
     """Set or clear (None) the target of each (criterion id, province id)."""
     _edit_agreement(agreement, seen_version=seen_version, by=by, reason="Chỉ tiêu giao")
@@ -216,7 +215,7 @@ def criteria_replace(
     parsed: CriteriaParse,
     members: list[Province],
     by,
-    seen_version: int | None = None,
+    seen_version: int | None,
 ) -> int:
     """The import: replace the draft agreement's criteria and targets by the file's, all
     or nothing. Target columns name member province codes of that year."""
@@ -261,9 +260,10 @@ def agreement_sign(
     data: ScoringYear,
     signed_on: datetime.date,
     by,
-    seen_version: int | None = None,
+    seen_version: int | None,
 ) -> ScoringAgreement:
     """Mark the agreement signed: from then the criteria and targets do not change."""
+    record = agreement
     agreement = _edit_agreement(agreement, seen_version=seen_version, by=by, reason="", save=False)
     problems = data.problems
     if problems:
@@ -273,7 +273,7 @@ def agreement_sign(
     agreement.status = AgreementStatus.SIGNED
     agreement.signed_on = signed_on
     agreement.version += 1
-    return _clean_save(agreement, by=by, reason="Ký giao ước")
+    return version_follow(record, _clean_save(agreement, by=by, reason="Ký giao ước"))
 
 
 # The result ------------------------------------------------------------------------------
@@ -288,13 +288,15 @@ def scoring_meeting_record(
     votes: dict[int, int | None],
     notes: str = "",
     by,
+    seen_version: int | None,
 ) -> ScoringAgreement:
     """The scoring meeting (bình xét): every member's agreed scores become final and
-    lock; the votes (by province id) break ties where the cluster's rules say so."""
-    agreement = data.agreement
-    if agreement is None or not agreement.is_signed:
+    lock; the votes (by province id) break ties where the cluster's rules say so. The
+    agreement must still be at `seen_version` (the page's)."""
+    record = data.agreement
+    if record is None or not record.is_signed:
         raise ScoringError("Giao ước thi đua chưa ký.")
-    agreement = ScoringAgreement.objects.select_for_update().get(pk=agreement.pk)
+    agreement = version_lock(record, seen_version=seen_version, stale=StaleAgreementError)
     if agreement.locked:
         raise ScoringError("Kết quả đã được ghi và khóa.")
     not_submitted = [
@@ -340,14 +342,17 @@ def scoring_meeting_record(
     agreement.meeting_notes = (notes or "").strip()
     agreement.locked = True
     agreement.reopen_reason = ""
-    agreement.version += 1
-    return _clean_save(agreement, by=by, reason="Ghi cuộc họp bình xét, khóa điểm")
+    saved = _clean_save(agreement, by=by, reason="Ghi cuộc họp bình xét, khóa điểm")
+    return version_follow(record, saved)
 
 
 @transaction.atomic
-def scoring_reopen(*, agreement: ScoringAgreement, reason: str, by) -> ScoringAgreement:
+def scoring_reopen(
+    *, agreement: ScoringAgreement, reason: str, by, seen_version: int | None
+) -> ScoringAgreement:
     """An admin unlocks the scores of a cluster-year, with the reason."""
-    agreement = ScoringAgreement.objects.select_for_update().get(pk=agreement.pk)
+    record = agreement
+    agreement = version_lock(record, seen_version=seen_version, stale=StaleAgreementError)
     if not agreement.locked:
         raise ScoringError("Kết quả chấm điểm chưa khóa.")
     reason = (reason or "").strip()
@@ -355,8 +360,7 @@ def scoring_reopen(*, agreement: ScoringAgreement, reason: str, by) -> ScoringAg
         raise ScoringError("Ghi lý do mở lại kết quả chấm điểm.")
     agreement.locked = False
     agreement.reopen_reason = reason
-    agreement.version += 1
-    return _clean_save(agreement, by=by, reason=f"Mở lại: {reason}")
+    return version_follow(record, _clean_save(agreement, by=by, reason=f"Mở lại: {reason}"))
 
 
 @transaction.atomic
@@ -414,6 +418,7 @@ def ranking_propose(
                     votes_for=votes,
                     votes_present=agreement.meeting_present,
                     by=by,
+                    seen_version=nomination.version,  # the one just proposed
                 )
         except NominationError as exc:
             raise ScoringError(str(exc)) from None

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from cluster_portal import access
+from cluster_portal.locking import posted_version
 from provinces.spreadsheets.reading import FileProblem, read_rows
 
 from .criteria_io import MAX_ROWS, parse_criteria_rows
@@ -35,10 +36,7 @@ def setup_url(data: ScoringYear) -> str:
 
 def _seen(request) -> int | None:
     """The agreement version the page was loaded at (optimistic locking)."""
-    try:
-        return int(request.POST.get("version", ""))
-    except ValueError:
-        return None
+    return posted_version(request)
 
 
 def _criterion(data: ScoringYear, raw) -> Criterion | None:
@@ -224,7 +222,7 @@ def _import(request, data):
         parsed=parsed,
         members=data.members,
         by=request.user,
-        seen_version=_seen(request) if data.agreement else None,
+        seen_version=_seen(request) if data.agreement else agreement.version,
     )
     messages.success(request, f"Đã nhập {count} tiêu chí từ tệp {upload.name}.")
     return redirect(setup_url(data))

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_safe
 
 from cluster_portal import access
+from cluster_portal.locking import posted_version
 
 from .forms import EvidenceForm, SheetForm
 from .models import EvidenceFile, Response
@@ -204,10 +205,7 @@ def _evidence_post(request, data: ScoringYear, province, action: str):
         raise PermissionDenied
     if action == "delete-evidence":
         item = _evidence_item(data, province, request.POST.get("evidence", ""))
-        try:
-            version = int(request.POST.get("version", ""))
-        except ValueError:
-            version = None
+        version = posted_version(request)
         try:
             evidence_delete(data=data, item=item, seen_version=version, by=request.user)
         except ScoringError as exc:

@@ -12,6 +12,7 @@ from pathlib import PurePath
 from django.db import transaction
 from django.utils import timezone
 
+from cluster_portal.locking import locked_at_version, stale_none
 from cluster_portal.number_style import format_exact
 from provinces.organisation.models import Province
 
@@ -34,8 +35,9 @@ Entries = dict[int, tuple[Decimal | None, str]]
 
 
 def _sheet_for_write(data: ScoringYear, province: Province, *, by, seen_version: int | None):
-    """The member's sheet locked for update (created on the first save), its version
-    checked and bumped."""
+    """The member's sheet locked for update (created on the first save, the page then
+    showing version 0), its version checked (cluster_portal.locking: a missing version is
+    stale); `_bump` moves it on when saved."""
     agreement = data.agreement
     if agreement is None or not agreement.is_signed:
         raise ScoringError("Giao ước thi đua chưa ký: chưa chấm điểm được.")
@@ -47,18 +49,14 @@ def _sheet_for_write(data: ScoringYear, province: Province, *, by, seen_version:
         .first()
     )
     if sheet is None:
-        if seen_version not in (None, 0):
-            raise StaleSheetError("Bảng chấm điểm đã bị xóa sau khi bạn mở trang.")
+        if seen_version is None:
+            raise StaleSheetError(stale_none(), current_version=None)
+        if seen_version != 0:
+            raise StaleSheetError(
+                "Bảng chấm điểm đã bị xóa sau khi bạn mở trang.", current_version=None
+            )
         return _clean_save(ScoreSheet(agreement=agreement, province=province), by=by)
-    if seen_version is not None and sheet.version != seen_version:
-        last = sheet.history.select_related("history_user").first()
-        who = last.history_user.get_username() if last and last.history_user else "người khác"
-        when = timezone.localtime(sheet.updated_at).strftime("%H:%M %d/%m/%Y")
-        raise StaleSheetError(
-            f"Bảng chấm điểm đã được {who} lưu lúc {when}, sau khi bạn mở trang. Điểm bạn vừa "
-            "nhập vẫn còn dưới đây: hãy đối chiếu với bản mới nhất rồi lưu lại."
-        )
-    return sheet
+    return locked_at_version(sheet, seen_version=seen_version, stale=StaleSheetError)
 
 
 def _bump(sheet: ScoreSheet, *, by, reason: str) -> ScoreSheet:

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
 from cluster_portal import access
+from cluster_portal.locking import posted_version
 from emulation.nominations.models import AwardQuota, AwardType
 from provinces.calendar.selectors import deadlines_for
 from provinces.organisation.lookups import check_cluster_year
@@ -130,6 +131,7 @@ def meeting(request, cluster: str, year: int):
                 votes=form.votes(),
                 notes=form.cleaned_data["notes"],
                 by=request.user,
+                seen_version=posted_version(request),
             )
         except ScoringError as exc:
             form.add_error(None, str(exc))
@@ -149,7 +151,10 @@ def reopen(request, cluster: str, year: int):
     if form.is_valid() and data.agreement is not None:
         try:
             scoring_reopen(
-                agreement=data.agreement, reason=form.cleaned_data["reason"], by=request.user
+                agreement=data.agreement,
+                reason=form.cleaned_data["reason"],
+                by=request.user,
+                seen_version=posted_version(request),
             )
         except ScoringError as exc:
             form.add_error(None, str(exc))

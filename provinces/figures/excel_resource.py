@@ -274,7 +274,8 @@ class FiguresResource(BulkHistoryResource):
             return
         key = version_key(state.province.pk, state.year)
         version = None if new else instance.version
-        if key in self.expected_versions and self.expected_versions[key] != version:
+        # A row the preview did not see (no version held for it) is refused like a stale one.
+        if key not in self.expected_versions or self.expected_versions[key] != version:
             state.errors[NON_FIELD_ERRORS] = (
                 f"Số liệu năm {state.year} của {state.province.name} đã được thay đổi sau khi "
                 "bạn xem trước: hãy tải tệp lên lại để xem trước bản mới nhất."

@@ -1,6 +1,7 @@
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
+from cluster_portal.locking import SeenVersionField
 from cluster_portal.numbers import VietnameseNumberField
 from provinces.figures.models import YearlyFigures
 from provinces.figures.spec import BY_CODE, CODES, by_section
@@ -50,7 +51,13 @@ class FiguresForm(forms.ModelForm):
         super()._update_errors(errors)
 
 
-class ReasonForm(forms.Form):
+class ActionForm(forms.Form):
+    """A life-cycle button: it carries the version of the record the page showed."""
+
+    seen_version = SeenVersionField()
+
+
+class ReasonForm(ActionForm):
     reason = forms.CharField(
         label="Lý do",
         max_length=2000,
@@ -59,7 +66,7 @@ class ReasonForm(forms.Form):
     )
 
 
-class SubmitForm(forms.Form):
+class SubmitForm(ActionForm):
     explanation = forms.CharField(
         label="Giải trình các cảnh báo",
         max_length=4000,

@@ -4,7 +4,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from cluster_portal.locking import stale_message
+from cluster_portal.locking import (
+    StaleRecordError,
+    version_claim,
+    version_follow,
+    version_lock,
+)
 from provinces.figures.models import FiguresStatus, YearlyFigures
 from provinces.figures.rules import figures_warnings
 from provinces.figures.selectors import previous_values
@@ -15,12 +20,14 @@ class FiguresError(Exception):
     """An action refused for a reason the user can act on; the message is Vietnamese."""
 
 
-class StaleFiguresError(FiguresError):
-    """Someone else saved the record after the editor loaded it."""
+class StaleFiguresError(FiguresError, StaleRecordError):
+    """Someone else saved the record after the editor loaded it (or no version was sent)."""
 
 
-def _locked_current(figures: YearlyFigures) -> YearlyFigures:
-    return YearlyFigures.objects.select_for_update().select_related("province").get(pk=figures.pk)
+def _locked_current(figures: YearlyFigures, seen_version: int | None) -> YearlyFigures:
+    """A life-cycle action's record: locked, at the version the user saw, moved on."""
+    rows = YearlyFigures.objects.select_related("province")
+    return version_lock(figures, seen_version=seen_version, stale=StaleFiguresError, queryset=rows)
 
 
 def _save(figures: YearlyFigures, *, by, reason: str, channel: str = "") -> YearlyFigures:
@@ -41,10 +48,8 @@ def figures_save(
     A record changed by someone else in the meantime is refused (optimistic locking), as
     is one that is no longer editable; the caller keeps what the user typed.
     """
-    if figures.pk:
-        current = _locked_current(figures)
-        if current.version != seen_version:
-            raise StaleFiguresError(stale_message(current))
+    current = version_claim(figures, seen_version=seen_version, stale=StaleFiguresError)
+    if current is not None:
         if not current.is_editable:
             raise FiguresError(
                 f"Số liệu đang ở trạng thái “{current.get_status_display()}”, không thể sửa."
@@ -59,10 +64,8 @@ def figures_save(
             "approved_at",
         ):
             setattr(figures, field, getattr(current, field))
-        figures.version = current.version + 1
     else:
         figures.status = FiguresStatus.DRAFT
-        figures.version = 1
     figures.full_clean()
     reason = "Cập nhật số liệu" if figures.version > 1 else "Tạo mới"
     return _save(figures, by=by, reason=reason, channel=channel)
@@ -70,9 +73,14 @@ def figures_save(
 
 @transaction.atomic
 def figures_submit(
-    *, figures: YearlyFigures, by, explanation: str = "", channel: str = ""
+    *,
+    figures: YearlyFigures,
+    by,
+    seen_version: int | None,
+    explanation: str = "",
+    channel: str = "",
 ) -> YearlyFigures:
-    figures = _locked_current(figures)
+    record, figures = figures, _locked_current(figures, seen_version)
     if not figures.is_editable:
         raise FiguresError(
             f"Chỉ nộp được số liệu đang là bản nháp hoặc bị trả lại "
@@ -93,44 +101,44 @@ def figures_submit(
     figures.status = FiguresStatus.SUBMITTED
     figures.warnings_explanation = explanation if warnings else ""
     figures.submitted_by, figures.submitted_at = by, timezone.now()
-    figures.version += 1
     figures_event_on_commit(figures=figures, event="submitted", by=by)
-    return _save(figures, by=by, reason="Nộp số liệu", channel=channel)
+    return version_follow(record, _save(figures, by=by, reason="Nộp số liệu", channel=channel))
 
 
 @transaction.atomic
-def figures_return(*, figures: YearlyFigures, by, reason: str) -> YearlyFigures:
-    figures = _locked_current(figures)
+def figures_return(
+    *, figures: YearlyFigures, by, seen_version: int | None, reason: str
+) -> YearlyFigures:
+    record, figures = figures, _locked_current(figures, seen_version)
     if figures.status != FiguresStatus.SUBMITTED:
         raise FiguresError("Chỉ trả lại được số liệu đã nộp và chưa duyệt.")
     if not reason.strip():
         raise FiguresError("Cần ghi lý do trả lại để tỉnh biết phải sửa gì.")
     figures.status, figures.status_reason = FiguresStatus.RETURNED, reason.strip()
-    figures.version += 1
     figures_event_on_commit(figures=figures, event="returned", by=by)
-    return _save(figures, by=by, reason="Trả lại: " + reason.strip())
+    return version_follow(record, _save(figures, by=by, reason="Trả lại: " + reason.strip()))
 
 
 @transaction.atomic
-def figures_approve(*, figures: YearlyFigures, by) -> YearlyFigures:
-    figures = _locked_current(figures)
+def figures_approve(*, figures: YearlyFigures, by, seen_version: int | None) -> YearlyFigures:
+    record, figures = figures, _locked_current(figures, seen_version)
     if figures.status != FiguresStatus.SUBMITTED:
         raise FiguresError("Chỉ duyệt được số liệu đã nộp.")
     figures.status = FiguresStatus.APPROVED
     figures.approved_by, figures.approved_at = by, timezone.now()
-    figures.version += 1
     figures_event_on_commit(figures=figures, event="approved", by=by)
-    return _save(figures, by=by, reason="Duyệt số liệu")
+    return version_follow(record, _save(figures, by=by, reason="Duyệt số liệu"))
 
 
 @transaction.atomic
-def figures_reopen(*, figures: YearlyFigures, by, reason: str) -> YearlyFigures:
-    figures = _locked_current(figures)
+def figures_reopen(
+    *, figures: YearlyFigures, by, seen_version: int | None, reason: str
+) -> YearlyFigures:
+    record, figures = figures, _locked_current(figures, seen_version)
     if figures.status != FiguresStatus.APPROVED:
         raise FiguresError("Chỉ mở khóa được số liệu đã duyệt.")
     if not reason.strip():
         raise FiguresError("Cần ghi lý do mở khóa số liệu đã duyệt.")
     figures.status, figures.status_reason = FiguresStatus.RETURNED, reason.strip()
     figures.approved_by = figures.approved_at = None
-    figures.version += 1
-    return _save(figures, by=by, reason="Mở khóa: " + reason.strip())
+    return version_follow(record, _save(figures, by=by, reason="Mở khóa: " + reason.strip()))

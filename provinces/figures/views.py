@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 from cluster_portal import access
 from provinces.calendar.selectors import deadlines_for
 from provinces.figures.aggregation import percent_change
-from provinces.figures.forms import FiguresForm, ReasonForm, SubmitForm
+from provinces.figures.forms import ActionForm, FiguresForm, ReasonForm, SubmitForm
 from provinces.figures.lookups import get_figures_for_user
 from provinces.figures.models import YearlyFigures
 from provinces.figures.rules import figures_warnings
@@ -130,16 +130,19 @@ def figures_edit(request, year: int, code: str):
     )
 
 
-def _action(request, year: int, code: str, *, allowed: Callable, run: Callable, form_class=None):
+def _action(
+    request, year: int, code: str, *, allowed: Callable, run: Callable, form_class=ActionForm
+):
+    """A life-cycle button: the action runs on the version the page showed."""
     py = get_figures_for_user(request, year, code, allowed=allowed)
-    form = form_class(request.POST) if form_class else None
-    if form is not None and not form.is_valid():
+    form = form_class(request.POST)
+    if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
                 messages.error(request, error)
         return redirect(py.figures)
     try:
-        run(py.figures, form.cleaned_data if form else {})
+        run(py.figures, form.cleaned_data)
     except FiguresError as exc:
         messages.error(request, str(exc))
     return redirect(py.figures)
@@ -149,7 +152,12 @@ def _action(request, year: int, code: str, *, allowed: Callable, run: Callable, 
 @require_POST
 def figures_submit_view(request, year: int, code: str):
     def run(figures, data):
-        figures_submit(figures=figures, by=request.user, explanation=data["explanation"])
+        figures_submit(
+            figures=figures,
+            by=request.user,
+            seen_version=data["seen_version"],
+            explanation=data["explanation"],
+        )
         messages.success(request, "Đã nộp số liệu cho Cụm trưởng.")
 
     return _action(
@@ -161,7 +169,12 @@ def figures_submit_view(request, year: int, code: str):
 @require_POST
 def figures_return_view(request, year: int, code: str):
     def run(figures, data):
-        figures_return(figures=figures, by=request.user, reason=data["reason"])
+        figures_return(
+            figures=figures,
+            by=request.user,
+            seen_version=data["seen_version"],
+            reason=data["reason"],
+        )
         messages.success(request, "Đã trả lại số liệu để tỉnh sửa.")
 
     return _action(
@@ -173,7 +186,7 @@ def figures_return_view(request, year: int, code: str):
 @require_POST
 def figures_approve_view(request, year: int, code: str):
     def run(figures, data):
-        figures_approve(figures=figures, by=request.user)
+        figures_approve(figures=figures, by=request.user, seen_version=data["seen_version"])
         messages.success(request, "Đã duyệt số liệu: bản ghi được khóa.")
 
     return _action(request, year, code, allowed=access.can_decide_figures, run=run)
@@ -183,7 +196,12 @@ def figures_approve_view(request, year: int, code: str):
 @require_POST
 def figures_reopen_view(request, year: int, code: str):
     def run(figures, data):
-        figures_reopen(figures=figures, by=request.user, reason=data["reason"])
+        figures_reopen(
+            figures=figures,
+            by=request.user,
+            seen_version=data["seen_version"],
+            reason=data["reason"],
+        )
         messages.success(request, "Đã mở khóa số liệu: tỉnh có thể sửa lại.")
 
     return _action(

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
 
-from cluster_portal.locking import version_claim
+from cluster_portal.locking import locked_at_version, version_claim
 from provinces.organisation.models import Province
 from provinces.register.models import Cooperative, Disbursement
 
@@ -83,6 +83,10 @@ def disbursement_record(
 
 
 @transaction.atomic
-def disbursement_delete(*, disbursement: Disbursement, by) -> None:
-    disbursement._history_user = by
-    disbursement.delete()
+def disbursement_delete(*, disbursement: Disbursement, by, seen_version: int | None) -> None:
+    """Delete the loan the user saw at `seen_version` (`StaleRecordError` otherwise)."""
+    current = locked_at_version(disbursement, seen_version=seen_version)
+    current._history_user = by
+    current.delete()
+
+

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from cluster_portal import access
 from cluster_portal.converters import FIRST_YEAR
-from cluster_portal.locking import StaleRecordError
+from cluster_portal.locking import StaleRecordError, posted_version
 from provinces.organisation.selectors import ProvinceYear
 from provinces.register.forms import DisbursementForm
 from provinces.register.lookups import get_register_for_user
@@ -134,8 +134,22 @@ def loan_edit(request, pk: int):
 @login_required
 def loan_delete(request, pk: int):
     loan, py = _loan_for(request, pk)
+    status = 200
     if request.method == "POST":
-        disbursement_delete(disbursement=loan, by=request.user)
-        messages.success(request, "Đã xóa khoản giải ngân.")
-        return redirect(_register_url(loan.date.year, py.province.code))
-    return render(request, "register/disbursement_confirm_delete.html", {"py": py, "loan": loan})
+        try:
+            disbursement_delete(
+                disbursement=loan,
+                by=request.user,
+                seen_version=posted_version(request, "seen_version"),
+            )
+        except StaleRecordError as exc:
+            messages.error(request, str(exc))
+            if exc.current_version is None:  # someone else deleted it
+                return redirect(_register_url(loan.date.year, py.province.code))
+            loan.refresh_from_db()  # the page shows what is stored now, with its version
+            status = 409
+        else:
+            messages.success(request, "Đã xóa khoản giải ngân.")
+            return redirect(_register_url(loan.date.year, py.province.code))
+    context = {"py": py, "loan": loan}
+    return render(request, "register/disbursement_confirm_delete.html", context, status=status)

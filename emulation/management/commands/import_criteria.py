@@ -49,7 +49,11 @@ class Command(BaseCommand):
                     cluster=cluster_obj, year=year, by=None
                 )
                 count = criteria_replace(
-                    agreement=agreement, parsed=parsed, members=data.members, by=None
+                    agreement=agreement,
+                    parsed=parsed,
+                    members=data.members,
+                    by=None,
+                    seen_version=agreement.version,  # the command shows nothing first
                 )
                 problems = scoring_year(cluster_obj, year).problems
                 if dry_run:

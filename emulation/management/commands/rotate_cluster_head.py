@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from emulation.management.arguments import cluster_argument
 from emulation.rotation.services import RotationError, cluster_head_rotate
+from provinces.organisation.models import ClusterTerm
 from provinces.organisation.selectors import province_for_code
 
 
@@ -38,8 +39,15 @@ class Command(BaseCommand):
                 if units[role] is None:
                     raise CommandError(f"Mã tỉnh {code} không ứng với tỉnh nào năm {to_year}.")
         try:
+            # The command shows nothing first: it acts on the term as it reads it now.
+            shown = ClusterTerm.objects.filter(cluster=cluster_obj, year=to_year).first()
             term = cluster_head_rotate(
-                cluster=cluster_obj, to_year=to_year, replace=replace, by=by, **units
+                cluster=cluster_obj,
+                to_year=to_year,
+                replace=replace,
+                by=by,
+                seen_version=shown.version if shown else 0,
+                **units,
             )
         except RotationError as exc:
             raise CommandError(str(exc)) from None
