@@ -156,6 +156,15 @@ def test_the_command_exits_non_zero_on_each_crafted_upload(crafted, tmp_path):
         assert EXPECTED[crafted.name] in err.getvalue()
 
 
+def test_the_criteria_command_checks_the_size_before_reading_the_file(tmp_path, monkeypatch):
+    path = tmp_path / "tieu-chi.xlsx"
+    with path.open("wb") as sparse:
+        sparse.truncate(6 * MB)
+    monkeypatch.setattr(type(path), "read_bytes", lambda self: pytest.fail("read whole"))
+    with pytest.raises(CommandError, match="vượt giới hạn 5 MB"):
+        call_command("import_criteria", str(path), cluster="tay-bac", year=YEAR, dry_run=True)
+
+
 # Each bound on its own ---------------------------------------------------------------------
 
 
