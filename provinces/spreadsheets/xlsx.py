@@ -357,7 +357,7 @@ def _rows(chunks: Iterator[bytes], book: _Book, limit: int) -> Iterator[tuple[in
             tag = element.tag
             if root is None:
                 root = element
-            elif tag == _CELL:
+            elif tag == _CELL and row is not None:
                 cells += 1
                 if cells > ROW_MAX_CELLS:
                     raise FileProblem(_row_too_wide(number, None))
