@@ -1,10 +1,9 @@
 """Reading an uploaded .xlsx or .csv, bounded and strict, for every importer.
 
-Bounded: the file size is checked before anything reads it, an .xlsx is refused when it
-would inflate beyond a limit, and the sheet is streamed (openpyxl `read_only=True`) with
-its declared `<dimension>` ignored: a sheet that declares `A1:XFD20001` would otherwise
-make openpyxl pad every row to 16,384 cells. Reading stops at the row and column limits
-and refuses the file with a message. Strict: a CSV row with more or fewer fields than the
+Bounded: the file size is checked before anything reads it, and an .xlsx is read within
+the bounds of `xlsx` (every part capped before it is parsed, the sheet streamed with its
+rows and cells counted as they are read). Reading stops at the row and column limits and
+refuses the file with a message. Strict: a CSV row with more or fewer fields than the
 header is an error naming the row (an unquoted `43,9` would otherwise shift every later
 column), and so is an .xlsx value outside the header's columns. Python's exception text
 never reaches the user: problems are logged and reported in Vietnamese.
@@ -15,45 +14,22 @@ from __future__ import annotations
 import csv
 import io
 import logging
-import pyexpat
 import unicodedata
-import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import NamedTuple
-from xml.etree import ElementTree
 
-import openpyxl
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet._reader import ROW_TAG, WorkSheetParser
-from openpyxl.xml.constants import SHEET_MAIN_NS
 
 from cluster_portal.number_style import format_exact
 
 from .cells import is_blank
+from .xlsx import BLANK_ROWS_SLACK, MAX_COLUMNS, FileProblem, mb, too_wide, xlsx_rows
 
 logger = logging.getLogger(__name__)
 
 UPLOAD_MAX_BYTES = 5 * 1024 * 1024
-# An .xlsx is a zip: refuse archives that would inflate beyond this before parsing them.
-UNZIPPED_MAX_BYTES = 50 * 1024 * 1024
-# openpyxl keeps the shared strings in memory: bound them on their own.
-SHARED_STRINGS_MAX_BYTES = 8 * 1024 * 1024
-# No importer has more than a few dozen columns.
-MAX_COLUMNS = 64
-# Blank rows between data rows are skipped, but not without end.
-BLANK_ROWS_SLACK = 1_000
 ACCEPTED_EXTENSIONS = (".xlsx", ".csv")
-
-NOT_EXCEL = (
-    "Tệp không phải là tệp Excel .xlsx hợp lệ (có thể là tệp khác bị đổi đuôi). "
-    "Hãy mở bằng Excel và lưu lại dạng “Excel Workbook (.xlsx)”, hoặc dùng tệp mẫu."
-)
-
-
-class FileProblem(Exception):
-    """The file as a whole cannot be read; the message is Vietnamese."""
 
 
 class RowError(NamedTuple):
@@ -104,15 +80,11 @@ class Table:
         return f"{self.letters.get(column, '')}{row}"
 
 
-def _mb(limit: int | Decimal) -> str:
-    return format_exact(round(Decimal(limit) / (1024 * 1024), 1))
-
-
 def check_upload_size(size: int) -> None:
     """Before reading an upload into memory: FileProblem when it is over the limit."""
     if size > UPLOAD_MAX_BYTES:
         raise FileProblem(
-            f"Tệp nặng {_mb(size)} MB, vượt giới hạn {_mb(UPLOAD_MAX_BYTES)} MB. Hãy bỏ bớt "
+            f"Tệp nặng {mb(size)} MB, vượt giới hạn {mb(UPLOAD_MAX_BYTES)} MB. Hãy bỏ bớt "
             "các trang tính, hình ảnh hoặc tách thành nhiều tệp."
         )
 
@@ -132,123 +104,11 @@ def too_many_rows(limit: int) -> str:
     return f"Tệp có hơn {format_exact(limit)} dòng số liệu: hãy tách thành nhiều tệp."
 
 
-def _too_wide(cell: str) -> str:
-    return (
-        f"Tệp có dữ liệu ở ô {cell}, ngoài giới hạn {MAX_COLUMNS} cột: hãy chỉ giữ lại các "
-        "cột của tệp mẫu."
-    )
-
-
 def header_key(value: object) -> str:
     return " ".join(unicodedata.normalize("NFC", str(value)).split()).casefold()
 
 
-_INLINE_STRING = f"{{{SHEET_MAIN_NS}}}is"
-_RUN = f"{{{SHEET_MAIN_NS}}}r"
-_TEXT = f"{{{SHEET_MAIN_NS}}}t"
-
 # Raw rows ---------------------------------------------------------------------------------
-
-
-# The sheet's rows are parsed with the standard library's C parser, which reads a
-# 10,000-row sheet a third faster than the defusedxml pure-Python parser openpyxl uses.
-# It is as safe here: `load_workbook` has already read the sheet's prologue with
-# defusedxml (looking for the declared dimension), which refuses any entity declaration;
-# ElementTree never fetches external entities or DTDs; and expat 2.4.1 and later bound
-# entity expansion itself. With an older expat, openpyxl's own parser is kept.
-_EXPAT_IS_SAFE = pyexpat.version_info >= (2, 4, 1)
-
-
-class _PlainTextParser(WorkSheetParser):
-    """openpyxl's sheet parser, reading only the rows, and an inline string (the cells
-    openpyxl itself writes, in the templates the portal hands out) as its plain text: the
-    upload needs no rich-text objects, and building them was a third of the time spent
-    reading a 10,000-row file."""
-
-    def parse(self):
-        if not _EXPAT_IS_SAFE:
-            yield from super().parse()
-            return
-        for _, element in ElementTree.iterparse(self.source):  # noqa: S314 (see above)
-            if element.tag == ROW_TAG:
-                row = self.parse_row(element)
-                element.clear()
-                yield row
-
-    def parse_cell(self, element):
-        if element.get("t") != "inlineStr":
-            return super().parse_cell(element)
-        del element.attrib["t"]  # read as an empty cell: its place and style ...
-        cell = super().parse_cell(element)
-        inline = element.find(_INLINE_STRING)
-        if inline is not None:  # ... then its text, as openpyxl's Text.content joins it
-            parts = [inline.findtext(_TEXT) or ""]
-            parts += [run.findtext(_TEXT) or "" for run in inline.findall(_RUN)]
-            cell["value"], cell["data_type"] = "".join(parts), "s"
-        return cell
-
-
-def _sheet_cells(sheet) -> Iterator[tuple[int, list[dict]]]:
-    """(row number, the cells the sheet's XML holds for that row): what openpyxl's
-    read-only worksheet parses before padding rows to the declared dimension. These are
-    the calls ReadOnlyWorksheet._cells_by_row makes (openpyxl < 4, pinned in pyproject);
-    reading them directly means a cell far to the right is seen, not padded up to."""
-    book = sheet.parent
-    with sheet._get_source() as source:
-        parser = _PlainTextParser(
-            source,
-            sheet._shared_strings,
-            data_only=True,
-            epoch=book.epoch,
-            date_formats=book._date_formats,
-            timedelta_formats=book._timedelta_formats,
-        )
-        yield from parser.parse()
-
-
-def _xlsx_rows(data: bytes, limit: int) -> Iterator[tuple[int, tuple]]:
-    """The first sheet's non-blank rows as (row number, values), streamed."""
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            infos = archive.infolist()
-    except (zipfile.BadZipFile, ValueError, OSError):
-        raise FileProblem(NOT_EXCEL) from None
-    shared = sum(i.file_size for i in infos if i.filename.lower().endswith("sharedstrings.xml"))
-    if sum(i.file_size for i in infos) > UNZIPPED_MAX_BYTES or shared > SHARED_STRINGS_MAX_BYTES:
-        raise FileProblem(
-            f"Tệp Excel khi giải nén vượt {_mb(UNZIPPED_MAX_BYTES)} MB: không xử lý. Hãy chỉ "
-            "giữ lại trang số liệu theo tệp mẫu."
-        )
-    try:
-        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many kinds of errors on a damaged file
-        logger.info("unreadable .xlsx upload", exc_info=True)
-        raise FileProblem(NOT_EXCEL) from None
-    try:
-        if not workbook.worksheets:
-            return
-        for number, cells in _sheet_cells(workbook.worksheets[0]):
-            values = {}
-            for cell in cells:
-                if is_blank(cell["value"]):
-                    continue
-                if cell["column"] > MAX_COLUMNS:
-                    raise FileProblem(_too_wide(f"{get_column_letter(cell['column'])}{number}"))
-                values[cell["column"]] = cell["value"]
-            if not values:
-                if number > limit + BLANK_ROWS_SLACK:
-                    raise FileProblem("__rows__")
-                continue
-            if number > limit:
-                raise FileProblem("__rows__")
-            yield number, tuple(values.get(i) for i in range(1, max(values) + 1))
-    except FileProblem:
-        raise
-    except Exception:
-        logger.info("unreadable .xlsx upload", exc_info=True)
-        raise FileProblem(NOT_EXCEL) from None
-    finally:
-        workbook.close()
 
 
 def _csv_rows(data: bytes, limit: int) -> Iterator[tuple[int, list[str]]]:
@@ -270,7 +130,7 @@ def _csv_rows(data: bytes, limit: int) -> Iterator[tuple[int, list[str]]]:
             if number > limit + BLANK_ROWS_SLACK or (number > limit and any(row)):
                 raise FileProblem("__rows__")
             if len(row) > MAX_COLUMNS and any(v.strip() for v in row[MAX_COLUMNS:]):
-                raise FileProblem(_too_wide(f"{get_column_letter(MAX_COLUMNS + 1)}{number}"))
+                raise FileProblem(too_wide(f"{get_column_letter(MAX_COLUMNS + 1)}{number}"))
             if any(v.strip() for v in row):
                 yield number, row
     except csv.Error:
@@ -295,7 +155,7 @@ def read_table(*, data: bytes, filename: str, layout: Layout) -> Table:
     is_csv = filename.lower().endswith(".csv")
     # Room for the header, a label row and blank rows between the data.
     limit = layout.max_rows + 2
-    raw = _csv_rows(data, limit) if is_csv else _xlsx_rows(data, limit)
+    raw = _csv_rows(data, limit) if is_csv else xlsx_rows(data, limit)
     try:
         return _table(raw, layout, is_csv=is_csv)
     except FileProblem as exc:
@@ -314,7 +174,7 @@ def read_rows(*, data: bytes, filename: str, max_rows: int) -> list[list]:
     if not data.strip():
         raise FileProblem("Tệp rỗng: không có dòng nào.")
     is_csv = filename.lower().endswith(".csv")
-    raw = _csv_rows(data, max_rows + 1) if is_csv else _xlsx_rows(data, max_rows + 1)
+    raw = _csv_rows(data, max_rows + 1) if is_csv else xlsx_rows(data, max_rows + 1)
     rows: list[list] = []
     try:
         for number, values in raw:

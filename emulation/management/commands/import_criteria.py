@@ -7,7 +7,7 @@ from emulation.management.arguments import cluster_argument
 from emulation.scoring.criteria_io import MAX_ROWS, parse_criteria_rows
 from emulation.scoring.selectors import scoring_year
 from emulation.scoring.services import ScoringError, agreement_create, criteria_replace
-from provinces.spreadsheets.reading import FileProblem, read_rows
+from provinces.spreadsheets.reading import FileProblem, check_upload_size, read_rows
 
 
 class Command(BaseCommand):
@@ -35,6 +35,7 @@ class Command(BaseCommand):
         if data.agreement is not None and data.agreement.is_signed:
             raise CommandError(f"Giao ước năm {year} đã ký: không thay bảng tiêu chí được nữa.")
         try:
+            check_upload_size(path.stat().st_size)  # before reading it into memory
             rows = read_rows(data=path.read_bytes(), filename=path.name, max_rows=MAX_ROWS)
         except FileProblem as exc:
             raise CommandError(str(exc)) from None
