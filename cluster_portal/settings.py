@@ -268,7 +268,16 @@ CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "portal_cache",
-    }
+    },
+    # Generated documents (report, scoring summary, dossier) under a stamp of what they are
+    # made of (cluster_portal/documents.py): files of up to a few MB, kept as files that
+    # the workers of this machine share, a week at most; past 500 entries a third of them go.
+    "documents": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": VAR_DIR / "cache" / "documents",
+        "TIMEOUT": 7 * 24 * 60 * 60,
+        "OPTIONS": {"MAX_ENTRIES": 500},
+    },
 }
 
 # The API (emulation/api): requests per token, "N/s", "N/m" or "N/h", counted in the

@@ -6,11 +6,13 @@ access in `cluster_portal.access`."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import conditional_page, require_POST, require_safe
 
 from cluster_portal import access
+from cluster_portal.documents import document_key, document_response
+from provinces.models import Cluster
 from provinces.organisation.lookups import cluster_year_for
 
 from .achievement import achievement_report
@@ -42,12 +44,16 @@ def _nominee_for(request, pk: int) -> NomineeContext:
     return ctx
 
 
-def _dossier_for(request, cluster: str, year: int):
+def _dossier_cluster_for(request, cluster: str, year: int) -> Cluster:
     """404 unless the user is in the cluster that year; 403 unless chair or admin."""
     cluster_obj, _members, term = cluster_year_for(request, cluster, year)
     if not access.can_build_dossier(request.user, term):
         raise PermissionDenied
-    return dossier_for(cluster_obj, year)
+    return cluster_obj
+
+
+def _dossier_for(request, cluster: str, year: int):
+    return dossier_for(_dossier_cluster_for(request, cluster, year), year)
 
 
 # Achievement reports ---------------------------------------------------------------------
@@ -189,7 +195,7 @@ def _render_dossier(request, dossier, *, refused: bool = False, status: int = 20
         {
             "dossier": dossier,
             "documents": documents,
-            "zip_name": zip_name(dossier),
+            "zip_name": zip_name(dossier.cluster, dossier.year),
             "refused": refused,
         },
         status=status,
@@ -202,12 +208,20 @@ def dossier_page(request, cluster: str, year: int):
 
 
 @login_required
+@require_safe
+@conditional_page
 def dossier_download(request, cluster: str, year: int):
-    dossier = _dossier_for(request, cluster, year)
+    """The zip from the document cache (cluster_portal.documents); built, and refused with
+    the list of what is missing, only when the cache does not hold it."""
+    key = document_key(request, name="dossier.zip", parts=(cluster, year))
+    cluster_obj = _dossier_cluster_for(request, cluster, year)
     try:
-        content = dossier_zip(dossier)
+        return document_response(
+            request,
+            key=key,
+            filename=zip_name(cluster_obj, year),
+            content_type=ZIP,
+            build=lambda: dossier_zip(dossier_for(cluster_obj, year)),
+        )
     except DossierIncompleteError:
-        return _render_dossier(request, dossier, refused=True, status=409)
-    response = HttpResponse(content, content_type=ZIP)
-    response["Content-Disposition"] = f'attachment; filename="{zip_name(dossier)}"'
-    return response
+        return _render_dossier(request, dossier_for(cluster_obj, year), refused=True, status=409)

@@ -21,7 +21,14 @@ from emulation.nominations.services import nominations_for
 from provinces.figures.aggregation import combine, percent_change
 from provinces.figures.selectors import PreviousYear, previous_years, readable_figures
 from provinces.figures.spec import BY_CODE, INDICATORS, Indicator
-from provinces.models import Cluster, ClusterMembership, ClusterTerm, Province, YearlyFigures
+from provinces.models import (
+    Cluster,
+    ClusterMembership,
+    ClusterTerm,
+    FiguresStatus,
+    Province,
+    YearlyFigures,
+)
 from provinces.register.services import DisbursementTotals, FundTotals, disbursement_totals
 
 from .services import Signature, signature_for
@@ -197,6 +204,15 @@ class ClusterReport:
     def previous_year_has_data(self) -> bool:
         """Whether any member (or a unit merged into one) has figures of last year."""
         return any(line.previous for line in self.lines)
+
+
+def all_figures_approved(members: list[Province], year: int) -> bool:
+    """Whether every member's record of `year` is approved (the report is no draft), in
+    one count: what `ClusterReport.is_draft` says, without building the report."""
+    approved = YearlyFigures.objects.filter(
+        province__in=members, year=year, status=FiguresStatus.APPROVED
+    ).count()
+    return approved == len(members)
 
 
 def cluster_report(*, cluster: Cluster, year: int, user) -> ClusterReport:
