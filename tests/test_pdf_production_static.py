@@ -5,6 +5,9 @@ text. Before the shared URL fetcher read the storage, `{% static %}`'s hashed na
 looked for in the source folders and the PDFs came out in WeasyPrint's default font."""
 
 import io
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -70,3 +73,26 @@ def test_pdfs_keep_their_fonts_and_text_with_the_production_static_storage(reque
     production = render_all()
     for kind in development:
         assert fonts_and_text(production[kind]) == fonts_and_text(development[kind]), kind
+
+
+GUNICORN_MASTER = """
+import runpy, sys, types
+config = runpy.run_path("deploy/gunicorn.conf.py")
+assert config["preload_app"] and "weasyprint" not in sys.modules
+config["on_starting"](types.SimpleNamespace(cfg=types.SimpleNamespace(preload_app=False)))
+print("weasyprint" in sys.modules, "weasyprint.text.fonts" in sys.modules)
+"""
+
+
+def test_the_gunicorn_master_imports_weasyprint_before_forking_workers():
+    root = Path(__file__).resolve().parent.parent
+    run = subprocess.run(
+        [sys.executable, "-c", GUNICORN_MASTER],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.split() == ["True", "True"]
