@@ -28,6 +28,7 @@ from __future__ import annotations
 import hashlib
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import cache
 from importlib import metadata
 
@@ -111,21 +112,34 @@ def document_key(request, *, name: str, parts: tuple) -> str:
     return hashlib.sha256(repr(stamp).encode()).hexdigest()[:40]
 
 
+@dataclass(frozen=True)
+class Document:
+    filename: str
+    content_type: str
+    content: bytes
+
+
 def document_response(
-    request, *, key: str, filename: str, content_type: str, build: Callable[[], bytes]
+    request, *, name: str, parts: tuple, make: Callable[[], Document]
 ) -> HttpResponse:
-    """The document of `key` from the cache, or built by `build` and kept; with ETag and
+    """Document `name` from the cache, or made by `make` and kept; with ETag and
     Last-Modified, for the view's `conditional_page` to answer a revalidation with 304.
-    Take the key before reading anything the document shows (a write committing in
-    between then only files a fresh document under a stale key), and check access before
-    calling this: the cache never decides who may read."""
+
+    `make` checks access (raising Http404 or PermissionDenied) before it reads anything
+    else. A cached entry was made after that same check passed for a reader of the same
+    class (`access.reader_class`) on the same data (every record the check reads has
+    history), so the check would pass again: a hit skips it, a miss always runs it.
+    The key is taken before `make` reads anything: a write committing in between only
+    files a fresh document under a stale key, which nobody asks for again."""
+    key = document_key(request, name=name, parts=parts)
     documents = caches[CACHE]
     entry = documents.get(key)
     if entry is None:
-        entry = {"content": build(), "built": int(time.time())}
+        entry = {"document": make(), "built": int(time.time())}
         documents.set(key, entry)
-    response = HttpResponse(entry["content"], content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    document = entry["document"]
+    response = HttpResponse(document.content, content_type=document.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{document.filename}"'
     response["ETag"] = quote_etag(key)
     response["Last-Modified"] = http_date(entry["built"])
     # Kept by the browser, but asked again each time (the answer is 304 while it holds);

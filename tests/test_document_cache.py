@@ -220,3 +220,15 @@ class TestTheReadRule:
         colleague = make_staff("Sơn La", 2023, username="sonla2")
         assert get(client, colleague, REPORT["pdf"]).content == own.content  # the same rule
         assert renders.calls == 2
+
+    def test_a_reader_who_loses_the_right_is_refused_their_cached_copy(
+        self, client, make_staff, known_year, renders
+    ):
+        staff = make_staff("Sơn La", 2023)
+        cached = get(client, staff, REPORT["pdf"])
+        assert cached.status_code == 200
+        record = YearlyFigures.objects.get(province__code="14", year=2023)
+        record.status = FiguresStatus.SUBMITTED  # reopened: the report is a draft again
+        record.save()
+        assert get(client, staff, REPORT["pdf"]).status_code == 403
+        assert get(client, staff, REPORT["pdf"], if_none_match=cached["ETag"]).status_code == 403

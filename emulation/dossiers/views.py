@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import conditional_page, require_POST, require_safe
 
 from cluster_portal import access
-from cluster_portal.documents import document_key, document_response
+from cluster_portal.documents import Document, document_response
 from provinces.models import Cluster
 from provinces.organisation.lookups import cluster_year_for
 
@@ -211,17 +211,23 @@ def dossier_page(request, cluster: str, year: int):
 @require_safe
 @conditional_page
 def dossier_download(request, cluster: str, year: int):
-    """The zip from the document cache (cluster_portal.documents); built, and refused with
-    the list of what is missing, only when the cache does not hold it."""
-    key = document_key(request, name="dossier.zip", parts=(cluster, year))
-    cluster_obj = _dossier_cluster_for(request, cluster, year)
+    """The zip through the document cache (cluster_portal.documents): the access check and
+    the build run only when the cache does not hold it for this kind of reader and this
+    state of the data; an incomplete dossier is refused with the list of what is missing."""
+    refused = []
+
+    def checked_and_made() -> Document:
+        cluster_obj = _dossier_cluster_for(request, cluster, year)
+        dossier = dossier_for(cluster_obj, year)
+        try:
+            return Document(zip_name(cluster_obj, year), ZIP, dossier_zip(dossier))
+        except DossierIncompleteError:
+            refused.append(dossier)
+            raise
+
     try:
         return document_response(
-            request,
-            key=key,
-            filename=zip_name(cluster_obj, year),
-            content_type=ZIP,
-            build=lambda: dossier_zip(dossier_for(cluster_obj, year)),
+            request, name="dossier.zip", parts=(cluster, year), make=checked_and_made
         )
     except DossierIncompleteError:
-        return _render_dossier(request, dossier_for(cluster_obj, year), refused=True, status=409)
+        return _render_dossier(request, refused[0], refused=True, status=409)

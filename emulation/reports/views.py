@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import conditional_page, require_safe
 
 from cluster_portal import access
-from cluster_portal.documents import document_key, document_response
+from cluster_portal.documents import Document, document_response
 from cluster_portal.locking import StaleRecordError
 from emulation.reports.render import (
     render_report_html,
@@ -52,21 +52,23 @@ def report_page(request, cluster: str, year: int):
     return HttpResponse(html)
 
 
-def _download(request, cluster: str, year: int, *, name: str, extension: str, make):
-    """A report file from the document cache (cluster_portal.documents), after the same
-    access check as before, made without building the report (404 outside the cluster,
-    403 until the user may download)."""
-    key = document_key(request, name=name, parts=(cluster, year))
-    cluster_obj, members, term = cluster_year_for(request, cluster, year)
-    all_approved = all_figures_approved(members, year)
-    if not access.can_download_report(request.user, term, all_approved=all_approved):
-        raise PermissionDenied
+def _download(request, cluster: str, year: int, *, extension: str, make):
+    """A report file through the document cache (cluster_portal.documents): made, after
+    the access check (404 outside the cluster, 403 until the user may download), only
+    when the cache does not hold it for this kind of reader and this state of the data."""
+
+    def checked_and_made() -> Document:
+        cluster_obj, members, term = cluster_year_for(request, cluster, year)
+        all_approved = all_figures_approved(members, year)
+        if not access.can_download_report(request.user, term, all_approved=all_approved):
+            raise PermissionDenied
+        report = cluster_report(cluster=cluster_obj, year=year, user=request.user)
+        return Document(
+            f"bao-cao-{cluster_obj.slug}-{year}.{extension}", CONTENT_TYPES[extension], make(report)
+        )
+
     return document_response(
-        request,
-        key=key,
-        filename=f"bao-cao-{cluster_obj.slug}-{year}.{extension}",
-        content_type=CONTENT_TYPES[extension],
-        build=lambda: make(cluster_report(cluster=cluster_obj, year=year, user=request.user)),
+        request, name=f"report.{extension}", parts=(cluster, year), make=checked_and_made
     )
 
 
@@ -74,18 +76,14 @@ def _download(request, cluster: str, year: int, *, name: str, extension: str, ma
 @require_safe
 @conditional_page
 def report_pdf(request, cluster: str, year: int):
-    return _download(
-        request, cluster, year, name="report.pdf", extension="pdf", make=render_report_pdf
-    )
+    return _download(request, cluster, year, extension="pdf", make=render_report_pdf)
 
 
 @login_required
 @require_safe
 @conditional_page
 def report_xlsx(request, cluster: str, year: int):
-    return _download(
-        request, cluster, year, name="report.xlsx", extension="xlsx", make=render_report_xlsx
-    )
+    return _download(request, cluster, year, extension="xlsx", make=render_report_xlsx)
 
 
 @login_required

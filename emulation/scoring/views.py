@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.views.decorators.http import conditional_page, require_POST, require_safe
 
 from cluster_portal import access
-from cluster_portal.documents import document_key, document_response
+from cluster_portal.documents import Document, document_response
 from emulation.models import AwardQuota, AwardType
 from provinces.calendar.selectors import deadlines_for
 from provinces.models import Cluster, Province
@@ -213,14 +213,18 @@ def summary_xlsx(request, cluster: str, year: int):
 
 
 def _summary_file(request, cluster: str, year: int, extension: str, make):
-    """The summary from the document cache (cluster_portal.documents), after the access
-    check; the selector's result is only rendered when the cache does not hold it."""
-    key = document_key(request, name=f"scoring-summary.{extension}", parts=(cluster, year))
-    data = _download(request, cluster, year)
+    """The summary through the document cache (cluster_portal.documents): the selector,
+    the access check and the render run only when the cache does not hold it for this
+    kind of reader and this state of the data."""
+
+    def checked_and_made() -> Document:
+        data = _download(request, cluster, year)
+        return Document(
+            f"cham-diem-{data.cluster.slug}-{data.year}.{extension}",
+            "application/pdf" if extension == "pdf" else XLSX,
+            make(data),
+        )
+
     return document_response(
-        request,
-        key=key,
-        filename=f"cham-diem-{data.cluster.slug}-{data.year}.{extension}",
-        content_type="application/pdf" if extension == "pdf" else XLSX,
-        build=lambda: make(data),
+        request, name=f"scoring-summary.{extension}", parts=(cluster, year), make=checked_and_made
     )
