@@ -5,7 +5,9 @@
    hook removed): wall time and the worker's CPU time, each on an empty document cache,
    beside the same PDF made again by the same worker (cache emptied in between);
 2. a repeat download of the annual report's PDF (served from the document cache), and a
-   revalidation of it (If-None-Match: 304), beside /healthz/, with wrk on 3 workers.
+   revalidation of it (If-None-Match: 304), beside /healthz/ and beside the inbox, a
+   small page that, like the download, loads and saves the session (SESSION_SAVE_EVERY_
+   REQUEST: a write per signed-in request), with wrk on 3 workers.
 
 Run (wrk installed; SQLite by default, or PostgreSQL under bin/with-postgres):
     .venv/bin/python bench/bench_pdf_cache.py [--seconds 10] [--connections 8] [--port 8200]
@@ -67,7 +69,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--workers", type=int, default=3)
-    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--runs", type=int, default=2)
     parser.add_argument("--port", type=int, default=8200)
     options = parser.parse_args()
     var_dir = tempfile.mkdtemp(prefix="bench-pdf-cache-")
@@ -96,6 +98,7 @@ def main() -> None:
                 runs = {}
                 for label, url, extra in (
                     ("/healthz/", "/healthz/", {}),
+                    ("inbox (signed in)", "/notices/", headers),
                     ("report PDF, repeat", REPORT, headers),
                     ("report PDF, If-None-Match", REPORT, {**headers, "If-None-Match": etag}),
                 ):
