@@ -6,13 +6,17 @@ The stamp is taken before the document's data is read, and holds:
 - the data: per table with history (django-simple-history, which records every write of
   the services, imports, API and admin), its number of history rows and its latest history
   date, plus the admin's log (the award types and other tables the admin alone edits).
-  One query, on indexed columns. A change anywhere changes it: coarser than per document,
+  One query (the maxima use the history_date index, the counts read each history table's
+  smallest index: milliseconds at this portal's size). A change anywhere changes it:
+  coarser than per document,
   but nothing that alters a document can leave it unchanged, and a write still open in
   another transaction changes the count when it commits. A stamp read before a write
   that commits during the render only files the fresh document under an old stamp, which
   nobody asks for again;
 - who reads it (`access.reader_class`): documents differ by reader (withheld records), so
-  a document built for one reader is only served to readers the read rule treats alike;
+  a document built for one reader is only served to readers the read rule treats alike,
+  and only after the same access check passed for such a reader on the same data
+  (`document_response`);
 - the code version: the portal's source, templates, stylesheets, fonts and translations,
   the versions of the libraries that write the files, the static storage in use;
 - the language and today's date (a draft scoring summary is dated today).
