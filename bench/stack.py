@@ -106,19 +106,30 @@ def fetch(url: str, headers: dict | None = None) -> int:
 
 
 @contextmanager
-def gunicorn(env: dict, *, workers: int, quiet: bool = False) -> Iterator[str]:
+def gunicorn(
+    env: dict,
+    *,
+    workers: int,
+    quiet: bool = False,
+    port: int | None = None,
+    config: str = "deploy/gunicorn.conf.py",
+    pids: list | None = None,
+) -> Iterator[str]:
     """gunicorn serving the portal as `make serve` does, without the access log; the base
-    URL once /healthz/ answers."""
-    port = free_port()
+    URL once /healthz/ answers. `port`: a fixed one (else a free one); `pids`: gets the
+    master's process id."""
+    port = port or free_port()
     output = subprocess.DEVNULL if quiet else None
     server = subprocess.Popen(
-        [str(Path(PYTHON).parent / "gunicorn"), "--config", "deploy/gunicorn.conf.py"],
+        [str(Path(PYTHON).parent / "gunicorn"), "--config", config],
         cwd=ROOT,
         env={**env, "PORT": str(port), "WEB_CONCURRENCY": str(workers), "ACCESS_LOG": "0"},
         stdout=output,
         stderr=output,
     )
     base = f"http://127.0.0.1:{port}"
+    if pids is not None:
+        pids.append(server.pid)
     try:
         for _ in range(150):
             if fetch(f"{base}/healthz/") == 200:

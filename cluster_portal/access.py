@@ -88,6 +88,17 @@ def home_province(user: User) -> Province | None:
     return user._home_province
 
 
+def reader_class(user: User) -> str:
+    """Who `user` is to the read rules of this module: admin, staff of one alliance, or
+    neither. Every read decision here depends on nothing else, so two users of the same
+    class read the same things, and a generated document may be shared between them
+    (`cluster_portal.documents`)."""
+    if is_admin(user):
+        return "admin"
+    province = home_province(user)
+    return f"staff:{province.pk}" if province else "none"
+
+
 def unit_of(user: User, year: int) -> Province | None:
     """The provincial unit a user acts for in `year`, following mergers forward."""
     province = home_province(user)

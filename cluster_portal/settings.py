@@ -288,6 +288,16 @@ else:
         }
     }
 
+# Generated documents (report, scoring summary, dossier) under a stamp of what they are
+# made of (cluster_portal/documents.py): files of up to a few MB, kept as files that the
+# workers of this machine share, a week at most; past 500 entries a third of them go.
+CACHES["documents"] = {
+    "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+    "LOCATION": VAR_DIR / "cache" / "documents",
+    "TIMEOUT": 7 * 24 * 60 * 60,
+    "OPTIONS": {"MAX_ENTRIES": 500},
+}
+
 # The API (emulation/api): requests per token in each window of the clock, "N/s", "N/m"
 # or "N/h". Counted with one atomic operation every process shares: Redis's INCR when
 # REDIS_URL is set, else one upsert in the database (emulation.api.security).

@@ -42,6 +42,22 @@ max_requests = 20000
 max_requests_jitter = 2000
 # Import Django once in the master: workers start (and restart) in milliseconds.
 preload_app = True
+
+
+def on_starting(server):
+    """WeasyPrint too (with Pango, HarfBuzz and fontconfig through cffi): the portal imports
+    it only when a PDF is made, so without this every worker paid the import on its first
+    PDF, and again after each recycle (bench/bench_pdf_cache.py measures it). Likewise the
+    code version of the document cache (cluster_portal/documents.py)."""
+    import weasyprint  # noqa: F401
+    import weasyprint.text.fonts  # noqa: F401
+
+    if server.cfg.preload_app:  # Django is loaded: hash the sources once, for every worker
+        from cluster_portal.documents import code_version
+
+        code_version()
+
+
 # X-Forwarded-Proto is believed from nginx on this machine only (gunicorn's default).
 forwarded_allow_ips = "127.0.0.1,::1"
 

@@ -1,3 +1,5 @@
+import uuid
+
 import pytest
 from django.contrib.auth import get_user_model
 
@@ -30,3 +32,16 @@ def admin_user(db):
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def documents_cache_per_test(settings):
+    """Each test its own empty cache of generated documents: two tests' databases can
+    reach the same stamp with different contents, which one server's database cannot."""
+    settings.CACHES = {
+        **settings.CACHES,
+        "documents": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": f"documents-{uuid.uuid4()}",
+        },
+    }

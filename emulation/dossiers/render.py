@@ -10,6 +10,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from emulation.reports.render import PdfBatch
+from provinces.organisation.models import Cluster
 
 from .content import MOTTO, Document, Heading, Table, cluster_file_name
 from .documents import dossier_documents
@@ -93,8 +94,8 @@ def dossier_files(dossier: Dossier, *, require_complete: bool = True) -> list[tu
     return files
 
 
-def zip_name(dossier: Dossier) -> str:
-    return f"Ho-so-khen-thuong-{cluster_file_name(dossier.cluster)}-{dossier.year}.zip"
+def zip_name(cluster: Cluster, year: int) -> str:
+    return f"Ho-so-khen-thuong-{cluster_file_name(cluster)}-{year}.zip"
 
 
 def dossier_zip(dossier: Dossier) -> bytes:

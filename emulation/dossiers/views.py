@@ -6,12 +6,14 @@ access in `cluster_portal.access`."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import conditional_page, require_POST, require_safe
 
 from cluster_portal import access
+from cluster_portal.documents import Document, document_response
 from provinces.organisation.lookups import cluster_year_for
+from provinces.organisation.models import Cluster
 
 from .achievement import achievement_report
 from .content import MOTTO
@@ -42,12 +44,16 @@ def _nominee_for(request, pk: int) -> NomineeContext:
     return ctx
 
 
-def _dossier_for(request, cluster: str, year: int):
+def _dossier_cluster_for(request, cluster: str, year: int) -> Cluster:
     """404 unless the user is in the cluster that year; 403 unless chair or admin."""
     cluster_obj, _members, term = cluster_year_for(request, cluster, year)
     if not access.can_build_dossier(request.user, term):
         raise PermissionDenied
-    return dossier_for(cluster_obj, year)
+    return cluster_obj
+
+
+def _dossier_for(request, cluster: str, year: int):
+    return dossier_for(_dossier_cluster_for(request, cluster, year), year)
 
 
 # Achievement reports ---------------------------------------------------------------------
@@ -193,7 +199,7 @@ def _render_dossier(request, dossier, *, refused: bool = False, status: int = 20
         {
             "dossier": dossier,
             "documents": documents,
-            "zip_name": zip_name(dossier),
+            "zip_name": zip_name(dossier.cluster, dossier.year),
             "refused": refused,
         },
         status=status,
@@ -206,12 +212,26 @@ def dossier_page(request, cluster: str, year: int):
 
 
 @login_required
+@require_safe
+@conditional_page
 def dossier_download(request, cluster: str, year: int):
-    dossier = _dossier_for(request, cluster, year)
+    """The zip through the document cache (cluster_portal.documents): the access check and
+    the build run only when the cache does not hold it for this kind of reader and this
+    state of the data; an incomplete dossier is refused with the list of what is missing."""
+    refused = []
+
+    def checked_and_made() -> Document:
+        cluster_obj = _dossier_cluster_for(request, cluster, year)
+        dossier = dossier_for(cluster_obj, year)
+        try:
+            return Document(zip_name(cluster_obj, year), ZIP, dossier_zip(dossier))
+        except DossierIncompleteError:
+            refused.append(dossier)
+            raise
+
     try:
-        content = dossier_zip(dossier)
+        return document_response(
+            request, name="dossier.zip", parts=(cluster, year), make=checked_and_made
+        )
     except DossierIncompleteError:
-        return _render_dossier(request, dossier, refused=True, status=409)
-    response = HttpResponse(content, content_type=ZIP)
-    response["Content-Disposition"] = f'attachment; filename="{zip_name(dossier)}"'
-    return response
+        return _render_dossier(request, refused[0], refused=True, status=409)

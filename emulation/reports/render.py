@@ -5,6 +5,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.contrib.staticfiles.storage import staticfiles_storage
 from django.template.loader import render_to_string
 from django.utils import translation
 
@@ -68,23 +69,38 @@ def render_report_html(
         return render_to_string(template, context, request=request)
 
 
+def static_file_bytes(relative: str) -> bytes | None:
+    """A static file by the name a page links it under: the source folders (the finders)
+    first, then the static storage, which alone knows the hashed names `{% static %}`
+    writes in production (`css/report.1a2b3c.css`, and the fonts its url()s name after
+    collectstatic rewrote them)."""
+    found = finders.find(relative)
+    if found:
+        return Path(found).read_bytes()
+    if staticfiles_storage.exists(relative):
+        with staticfiles_storage.open(relative) as file:
+            return file.read()
+    return None
+
+
 def _static_fetcher():
-    """A WeasyPrint URL fetcher that reads the portal's own static files and nothing
-    else: no network, no file outside the static folders."""
+    """The one WeasyPrint URL fetcher of every PDF the portal makes (report, scoring
+    summary, dossier documents): it reads the portal's own static files and nothing else,
+    no network, no file outside the static folders and the static storage."""
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
     class StaticOnlyFetcher(URLFetcher):
         def fetch(self, url, headers=None):
             if not url.startswith(STATIC_PREFIX):
                 raise ValueError(f"refusing {url!r}: the report may only use static files")
-            relative = url[len(STATIC_PREFIX) :].split("?")[0]
-            if ".." in Path(relative).parts:
+            relative = url[len(STATIC_PREFIX) :].split("?")[0].split("#")[0]
+            if relative.startswith("/") or ".." in Path(relative).parts:
                 raise ValueError(f"refusing {url!r}")
-            found = finders.find(relative)
-            if not found:
+            content = static_file_bytes(relative)
+            if content is None:
                 raise ValueError(f"no static file {relative!r}")
-            mime = mimetypes.guess_type(found)[0] or "application/octet-stream"
-            return URLFetcherResponse(url, Path(found).read_bytes(), {"Content-Type": mime})
+            mime = mimetypes.guess_type(relative)[0] or "application/octet-stream"
+            return URLFetcherResponse(url, content, {"Content-Type": mime})
 
     return StaticOnlyFetcher()
 

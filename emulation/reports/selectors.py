@@ -22,7 +22,7 @@ from emulation.nominations.models import Nomination
 from emulation.nominations.selectors import nominations_for
 from emulation.reports.models import ReportSettings
 from provinces.figures.aggregation import combine, percent_change
-from provinces.figures.models import YearlyFigures
+from provinces.figures.models import FiguresStatus, YearlyFigures
 from provinces.figures.selectors import PreviousYear, previous_years, readable_figures
 from provinces.figures.spec import BY_CODE, INDICATORS, Indicator
 from provinces.organisation.models import Cluster, ClusterMembership, ClusterTerm, Province
@@ -253,6 +253,15 @@ class ClusterReport:
     def previous_year_has_data(self) -> bool:
         """Whether any member (or a unit merged into one) has figures of last year."""
         return any(line.previous for line in self.lines)
+
+
+def all_figures_approved(members: list[Province], year: int) -> bool:
+    """Whether every member's record of `year` is approved (the report is no draft), in
+    one count: what `ClusterReport.is_draft` says, without building the report."""
+    approved = YearlyFigures.objects.filter(
+        province__in=members, year=year, status=FiguresStatus.APPROVED
+    ).count()
+    return approved == len(members)
 
 
 def cluster_report(*, cluster: Cluster, year: int, user) -> ClusterReport:

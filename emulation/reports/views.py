@@ -4,15 +4,17 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import conditional_page, require_safe
 
 from cluster_portal import access
+from cluster_portal.documents import Document, document_response
 from cluster_portal.locking import StaleRecordError
 from emulation.reports.render import (
     render_report_html,
     render_report_pdf,
     render_report_xlsx,
 )
-from emulation.reports.selectors import ClusterReport, cluster_report
+from emulation.reports.selectors import ClusterReport, all_figures_approved, cluster_report
 from provinces.organisation.lookups import cluster_year_for
 
 from .forms import ReportSettingsForm
@@ -20,25 +22,20 @@ from .models import ReportSettings
 from .selectors import signature_for
 from .services import report_settings_save
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CONTENT_TYPES = {
+    "pdf": "application/pdf",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
 
 
-def _report_for(request, cluster: str, year: int, *, download: bool = False) -> ClusterReport:
-    """404 unless the user is in the cluster that year; 403 for a download they may not
-    make yet."""
+def _report_for(request, cluster: str, year: int) -> ClusterReport:
+    """404 unless the user is in the cluster that year."""
     cluster_obj, _, _ = cluster_year_for(request, cluster, year)
-    report = cluster_report(cluster=cluster_obj, year=year, user=request.user)
-    if download and not _can_download(request.user, report):
-        raise PermissionDenied
-    return report
+    return cluster_report(cluster=cluster_obj, year=year, user=request.user)
 
 
 def _can_download(user, report: ClusterReport) -> bool:
     return access.can_download_report(user, report.term, all_approved=not report.is_draft)
-
-
-def _filename(report: ClusterReport, extension: str) -> str:
-    return f"bao-cao-{report.cluster.slug}-{report.year}.{extension}"
 
 
 @login_required
@@ -56,20 +53,38 @@ def report_page(request, cluster: str, year: int):
     return HttpResponse(html)
 
 
+def _download(request, cluster: str, year: int, *, extension: str, make):
+    """A report file through the document cache (cluster_portal.documents): made, after
+    the access check (404 outside the cluster, 403 until the user may download), only
+    when the cache does not hold it for this kind of reader and this state of the data."""
+
+    def checked_and_made() -> Document:
+        cluster_obj, members, term = cluster_year_for(request, cluster, year)
+        all_approved = all_figures_approved(members, year)
+        if not access.can_download_report(request.user, term, all_approved=all_approved):
+            raise PermissionDenied
+        report = cluster_report(cluster=cluster_obj, year=year, user=request.user)
+        return Document(
+            f"bao-cao-{cluster_obj.slug}-{year}.{extension}", CONTENT_TYPES[extension], make(report)
+        )
+
+    return document_response(
+        request, name=f"report.{extension}", parts=(cluster, year), make=checked_and_made
+    )
+
+
 @login_required
+@require_safe
+@conditional_page
 def report_pdf(request, cluster: str, year: int):
-    report = _report_for(request, cluster, year, download=True)
-    response = HttpResponse(render_report_pdf(report), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{_filename(report, "pdf")}"'
-    return response
+    return _download(request, cluster, year, extension="pdf", make=render_report_pdf)
 
 
 @login_required
+@require_safe
+@conditional_page
 def report_xlsx(request, cluster: str, year: int):
-    report = _report_for(request, cluster, year, download=True)
-    response = HttpResponse(render_report_xlsx(report), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{_filename(report, "xlsx")}"'
-    return response
+    return _download(request, cluster, year, extension="xlsx", make=render_report_xlsx)
 
 
 @login_required

@@ -5,12 +5,13 @@ criteria setup in `setup_views.py`. Access is decided in `cluster_portal.access`
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import conditional_page, require_POST, require_safe
 
 from cluster_portal import access
+from cluster_portal.documents import Document, document_response
 from cluster_portal.locking import posted_version
 from emulation.nominations.models import AwardQuota, AwardType
 from provinces.calendar.selectors import deadlines_for
@@ -198,23 +199,33 @@ def _download(request, cluster: str, year: int) -> ScoringYear:
     return data
 
 
-def _attachment(content: bytes, content_type: str, name: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
-
-
 @login_required
 @require_safe
+@conditional_page
 def summary_pdf(request, cluster: str, year: int):
-    data = _download(request, cluster, year)
-    name = f"cham-diem-{data.cluster.slug}-{data.year}.pdf"
-    return _attachment(render_summary_pdf(data), "application/pdf", name)
+    return _summary_file(request, cluster, year, "pdf", render_summary_pdf)
 
 
 @login_required
 @require_safe
+@conditional_page
 def summary_xlsx(request, cluster: str, year: int):
-    data = _download(request, cluster, year)
-    name = f"cham-diem-{data.cluster.slug}-{data.year}.xlsx"
-    return _attachment(render_summary_xlsx(data), XLSX, name)
+    return _summary_file(request, cluster, year, "xlsx", render_summary_xlsx)
+
+
+def _summary_file(request, cluster: str, year: int, extension: str, make):
+    """The summary through the document cache (cluster_portal.documents): the selector,
+    the access check and the render run only when the cache does not hold it for this
+    kind of reader and this state of the data."""
+
+    def checked_and_made() -> Document:
+        data = _download(request, cluster, year)
+        return Document(
+            f"cham-diem-{data.cluster.slug}-{data.year}.{extension}",
+            "application/pdf" if extension == "pdf" else XLSX,
+            make(data),
+        )
+
+    return document_response(
+        request, name=f"scoring-summary.{extension}", parts=(cluster, year), make=checked_and_made
+    )

@@ -88,5 +88,3 @@ def disbursement_delete(*, disbursement: Disbursement, by, seen_version: int | N
     current = locked_at_version(disbursement, seen_version=seen_version)
     current._history_user = by
     current.delete()
-
-

@@ -1,0 +1,234 @@
+"""Generated documents kept under a stamp of what they are made of
+(cluster_portal/documents.py): a repeat download is served from the cache with ETag and
+Last-Modified, a revalidation gets 304, every change that alters a document gives it a
+new stamp, and the read rule still decides who gets what. The renderers are replaced by
+counting fakes that show what the reader's data holds; the real files are tested in
+test_report.py, test_scoring_outputs.py and test_dossier_page.py."""
+
+import datetime
+import itertools
+from decimal import Decimal
+from unittest import mock
+
+import pytest
+from django.contrib.admin.models import CHANGE, LogEntry
+from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
+from django.urls import reverse
+
+from cluster_portal.documents import code_version, data_stamp
+from emulation.models import AchievementReport, AwardType, ReportSettings
+from provinces.figures.services import figures_approve
+from provinces.models import FiguresStatus, YearlyFigures
+from tests import test_report
+from tests.dossier_helpers import patch_scoring, seed_demo_year
+from tests.factories import make_figures
+from tests.scoring_helpers import build_agreement, self_score
+
+pytestmark = pytest.mark.django_db
+known_year, tay_bac = test_report.known_year, test_report.tay_bac  # the report's fixtures
+
+REPORT = {kind: reverse(f"reports:{kind}", args=["tay-bac", 2023]) for kind in ("pdf", "xlsx")}
+SUMMARY = reverse("scoring:pdf", args=["tay-bac", 2023])
+DOSSIER = reverse("dossiers:download", args=["tay-bac", 2023])
+
+
+class Renders:
+    """A fake renderer: each call a new body naming what the reader's report holds."""
+
+    def __init__(self):
+        self.count = itertools.count(1)
+        self.calls = 0
+
+    def report(self, report):
+        self.calls += 1
+        seen = [
+            (line.province.code, line.figures is not None, bool(line.previous))
+            for line in report.lines
+        ]
+        return f"{next(self.count)} {seen}".encode()
+
+    def any(self, *_args):
+        self.calls += 1
+        return f"{next(self.count)}".encode()
+
+
+@pytest.fixture
+def renders():
+    fake = Renders()
+    with (
+        mock.patch("emulation.reports.views.render_report_pdf", fake.report),
+        mock.patch("emulation.reports.views.render_report_xlsx", fake.report),
+        mock.patch("emulation.scoring.views.render_summary_pdf", fake.any),
+        mock.patch("emulation.dossiers.views.dossier_zip", fake.any),
+    ):
+        yield fake
+
+
+@pytest.fixture
+def chair(make_staff):
+    return make_staff("Phú Thọ", 2023)
+
+
+def get(client, user, url, **headers):
+    client.force_login(user)
+    return client.get(url, headers=headers)
+
+
+def test_a_repeat_download_is_served_from_the_cache(client, chair, known_year, renders):
+    first = get(client, chair, REPORT["pdf"])
+    again = get(client, chair, REPORT["pdf"])
+    assert first.status_code == again.status_code == 200
+    assert renders.calls == 1 and again.content == first.content
+    assert again["ETag"] == first["ETag"] and again["Last-Modified"] == first["Last-Modified"]
+    assert again["Cache-Control"] == "private, no-cache"
+    assert "bao-cao-tay-bac-2023.pdf" in again["Content-Disposition"]
+
+
+def test_a_revalidation_gets_304(client, chair, known_year, renders):
+    first = get(client, chair, REPORT["pdf"])
+    same = get(client, chair, REPORT["pdf"], if_none_match=first["ETag"])
+    assert same.status_code == 304 and same.content == b""
+    since = get(client, chair, REPORT["pdf"], if_modified_since=first["Last-Modified"])
+    assert since.status_code == 304
+    other = get(client, chair, REPORT["pdf"], if_none_match='"not-this-one"')
+    assert other.status_code == 200 and other.content == first.content
+    assert renders.calls == 1
+
+
+def edit_a_figure():
+    record = YearlyFigures.objects.get(province__code="14", year=2023)
+    record.htx_new += 1
+    record.save()
+
+
+def change_the_settings():
+    ReportSettings.objects.create(cluster_id=tay_bac_pk(), year=2023, number=7)
+
+
+def tay_bac_pk():
+    from provinces.models import Cluster
+
+    return Cluster.objects.get(slug="tay-bac").pk
+
+
+def admin_renames_an_award():
+    # No history of its own: the admin's log says it changed.
+    award = AwardType.objects.first() or AwardType.objects.create(code="x", name="Bằng khen")
+    award.name += " (sửa)"
+    award.save()
+    LogEntry.objects.create(
+        user=get_user_model().objects.create_superuser("editor", password="x"),
+        content_type=ContentType.objects.get_for_model(AwardType),
+        object_id=str(award.pk),
+        object_repr=award.name,
+        action_flag=CHANGE,
+    )
+
+
+@pytest.mark.parametrize("kind", ["pdf", "xlsx"])
+@pytest.mark.parametrize("change", [edit_a_figure, change_the_settings, admin_renames_an_award])
+def test_a_change_to_the_report_gives_a_new_stamp(client, chair, known_year, renders, kind, change):
+    before = get(client, chair, REPORT[kind])
+    change()
+    after = get(client, chair, REPORT[kind], if_none_match=before["ETag"])
+    assert after.status_code == 200 and after["ETag"] != before["ETag"]
+    assert renders.calls == 2
+
+
+def test_an_approval_gives_a_new_stamp(client, chair, tay_bac, renders):
+    for code in ("10", "11", "12", "14", "15", "17"):
+        make_figures(code, 2023, status=FiguresStatus.APPROVED)
+    last = make_figures("25", 2023, status=FiguresStatus.SUBMITTED)
+    before = get(client, chair, REPORT["pdf"])
+    figures_approve(figures=last, by=chair)
+    after = get(client, chair, REPORT["pdf"])
+    assert after["ETag"] != before["ETag"] and renders.calls == 2
+
+
+def test_a_new_day_or_new_code_gives_a_new_stamp(client, chair, known_year, renders):
+    before = get(client, chair, REPORT["pdf"])
+    with mock.patch("django.utils.timezone.localdate", return_value=datetime.date(2031, 1, 1)):
+        assert get(client, chair, REPORT["pdf"])["ETag"] != before["ETag"]
+    with mock.patch("cluster_portal.documents.code_version", return_value="another release"):
+        assert get(client, chair, REPORT["pdf"])["ETag"] != before["ETag"]
+    assert renders.calls == 3
+
+
+def test_the_stamp_follows_history_and_the_code():
+    assert data_stamp() == data_stamp() and len(code_version()) == 64
+    before = data_stamp()
+    make_figures("14", 2023)
+    assert data_stamp() != before
+
+
+def test_a_score_change_gives_the_summary_a_new_stamp(client, chair, renders):
+    build_agreement(targets={"25": Decimal(40), "14": Decimal(60)})
+    self_score("25", {"II.1": 30}, submit=False)
+    before = get(client, chair, SUMMARY)
+    assert get(client, chair, SUMMARY, if_none_match=before["ETag"]).status_code == 304
+    self_score("25", {"II.1": 35}, submit=False)
+    after = get(client, chair, SUMMARY, if_none_match=before["ETag"])
+    assert after.status_code == 200 and after["ETag"] != before["ETag"]
+    assert renders.calls == 2
+
+
+def test_an_achievement_report_edit_gives_the_dossier_a_new_stamp(client, renders):
+    seed_demo_year()
+    chair = get_user_model().objects.get(username="phutho")
+    with patch_scoring():
+        before = get(client, chair, DOSSIER)
+        assert before.status_code == 200 and renders.calls == 1
+        assert get(client, chair, DOSSIER).content == before.content
+        report = AchievementReport.objects.first()
+        report.achievements += " Thêm một thành tích."
+        report.save()
+        after = get(client, chair, DOSSIER)
+    assert after["ETag"] != before["ETag"] and renders.calls == 2
+
+
+class TestTheReadRule:
+    def test_a_cached_document_never_reaches_a_reader_who_may_not_have_it(
+        self,
+        client,
+        chair,
+        make_staff,
+        tay_bac,
+        renders,
+    ):
+        make_figures("14", 2023, status=FiguresStatus.SUBMITTED)
+        cached = get(client, chair, REPORT["pdf"])
+        assert cached.status_code == 200
+        staff = make_staff("Sơn La", 2023)
+        assert get(client, staff, REPORT["pdf"]).status_code == 403
+        assert get(client, staff, REPORT["pdf"], if_none_match=cached["ETag"]).status_code == 403
+        outsider = make_staff("Cao Bằng", 2023)
+        assert get(client, outsider, REPORT["pdf"], if_none_match=cached["ETag"]).status_code == 404
+        assert renders.calls == 1
+
+    def test_readers_who_see_different_things_get_their_own_document(
+        self, client, admin_user, make_staff, known_year, renders
+    ):
+        # Lào Cai's 2022 record is a draft: the admin compares with it, Sơn La may not.
+        make_figures("10", 2022, status=FiguresStatus.DRAFT)
+        admin = get(client, admin_user, REPORT["pdf"])
+        staff = make_staff("Sơn La", 2023)
+        own = get(client, staff, REPORT["pdf"])
+        assert own["ETag"] != admin["ETag"] and renders.calls == 2
+        assert b"('10', True, True)" in admin.content
+        assert b"('10', True, False)" in own.content
+        colleague = make_staff("Sơn La", 2023, username="sonla2")
+        assert get(client, colleague, REPORT["pdf"]).content == own.content  # the same rule
+        assert renders.calls == 2
+
+    def test_a_reader_who_loses_the_right_is_refused_their_cached_copy(
+        self, client, make_staff, known_year, renders
+    ):
+        staff = make_staff("Sơn La", 2023)
+        cached = get(client, staff, REPORT["pdf"])
+        assert cached.status_code == 200
+        record = YearlyFigures.objects.get(province__code="14", year=2023)
+        record.status = FiguresStatus.SUBMITTED  # reopened: the report is a draft again
+        record.save()
+        assert get(client, staff, REPORT["pdf"]).status_code == 403
+        assert get(client, staff, REPORT["pdf"], if_none_match=cached["ETag"]).status_code == 403
