@@ -293,9 +293,9 @@ def restore_database(connection, file: Path, *, kind: str, force: bool, files_to
     stored = sum(len(stored_names(s)) for s in stored_storages().values()) if files_too else 0
     if (users or history or stored) and not force:
         fail(
-            f"the database holds data ({users} user accounts, {history} history "
-            f"records) and the storage {stored} stored files that the restore would "
-            "replace. Back it up first (make backup), then restore with FORCE=1 (--force)."
+            f"the portal holds data ({users} user accounts, {history} history records, "
+            f"{stored} stored files) that the restore would replace. Back it up first "
+            "(make backup), then restore with FORCE=1 (--force)."
         )
     connections.close_all()
 

@@ -27,13 +27,9 @@ S3 = "storages.backends.s3.S3Storage"
 # The storages that hold what people upload (not staticfiles, which collectstatic makes):
 # what `make backup` copies.
 STORED_FILES = ("default", "uploads")
-_S3_VARIABLES = (
-    "AWS_S3_ENDPOINT_URL",
-    "AWS_S3_REGION_NAME",
-    "AWS_S3_ADDRESSING_STYLE",
-    "AWS_ACCESS_KEY_ID",
-    "AWS_SECRET_ACCESS_KEY",
-)
+# Meaningless without a bucket, hence refused without one. The keys are not among them:
+# other tools on the machine (an off-site copy of the backups) may use them.
+_S3_VARIABLES = ("AWS_S3_ENDPOINT_URL", "AWS_S3_REGION_NAME", "AWS_S3_ADDRESSING_STYLE")
 
 
 def _s3_options(env: Mapping[str, str], bucket: str) -> dict:

@@ -9,6 +9,7 @@ S3 server: what one server stores, the other serves.
 
 import importlib.util
 import io
+import os
 import tarfile
 from pathlib import Path
 
@@ -28,6 +29,7 @@ from tests.test_import_disbursements import SON_LA_ROW, SON_LA_ROW_2, csv_file
 from tests.test_scoring_views import PDF, upload
 
 ROOT = Path(__file__).resolve().parent.parent
+ORIGINAL_KEY = os.environ.get("AWS_ACCESS_KEY_ID")
 S3_ENV = {
     "AWS_STORAGE_BUCKET_NAME": "portal-files",
     "AWS_S3_REGION_NAME": "us-east-1",
@@ -37,7 +39,8 @@ S3_ENV = {
 
 
 def test_stored_files_live_under_var_dir_by_default(tmp_path):
-    configured = storage_settings({}, var_dir=tmp_path, debug=False)
+    keys_for_other_tools = {"AWS_ACCESS_KEY_ID": "k", "AWS_SECRET_ACCESS_KEY": "s"}
+    configured = storage_settings(keys_for_other_tools, var_dir=tmp_path, debug=False)
     assert configured["MEDIA_ROOT"] == tmp_path / "media"
     stores = configured["STORAGES"]
     assert stores["default"] == {"BACKEND": "django.core.files.storage.FileSystemStorage"}
@@ -73,9 +76,7 @@ def test_a_malformed_storage_variable_stops_start_up_naming_it(env, named, tmp_p
         storage_settings(env, var_dir=tmp_path, debug=False)
 
 
-def use_bucket(settings, monkeypatch, tmp_path, name: str):
-    for key, value in S3_ENV.items():
-        monkeypatch.setenv(key, value)
+def use_bucket(settings, tmp_path, name: str):
     settings.STORAGES = storage_settings(
         {**S3_ENV, "AWS_STORAGE_BUCKET_NAME": name}, var_dir=tmp_path, debug=True
     )["STORAGES"]
@@ -84,16 +85,26 @@ def use_bucket(settings, monkeypatch, tmp_path, name: str):
 @pytest.fixture
 def s3(settings, monkeypatch, tmp_path):
     """Both storages in the bucket portal-files of moto's in-process S3; its client."""
+    # The keys django-storages reads, set before moto saves the environment and undone
+    # after it restores it: nothing leaks into later tests' subprocesses.
+    for key, value in S3_ENV.items():
+        monkeypatch.setenv(key, value)
     with mock_aws():
         client = boto3.client("s3", region_name="us-east-1")
         client.create_bucket(Bucket="portal-files")
-        use_bucket(settings, monkeypatch, tmp_path, "portal-files")
+        use_bucket(settings, tmp_path, "portal-files")
         yield client
 
 
 def keys(client, bucket: str = "portal-files") -> list[str]:
     listed = client.list_objects_v2(Bucket=bucket).get("Contents", [])
     return sorted(item["Key"] for item in listed)
+
+
+def test_nothing_of_the_bucket_is_left_in_the_environment():
+    # Runs after the bucket tests (pytest-django puts database tests first): a leaked key
+    # would reach every later subprocess.
+    assert os.environ.get("AWS_ACCESS_KEY_ID") in (None, ORIGINAL_KEY)
 
 
 @pytest.mark.django_db
@@ -147,7 +158,7 @@ def load_backup_script():
 
 @pytest.mark.django_db
 def test_a_backup_copies_the_bucket_and_a_restore_puts_it_back(
-    s3, client, make_staff, settings, monkeypatch, tmp_path
+    s3, client, make_staff, settings, tmp_path
 ):
     dbbackup = load_backup_script()
     build_agreement()
@@ -164,7 +175,7 @@ def test_a_backup_copies_the_bucket_and_a_restore_puts_it_back(
     # Another bucket, holding a stray file the restore removes.
     s3.create_bucket(Bucket="portal-files-2")
     s3.put_object(Bucket="portal-files-2", Key="media/scoring/evidence/stray.pdf", Body=b"x")
-    use_bucket(settings, monkeypatch, tmp_path, "portal-files-2")
+    use_bucket(settings, tmp_path, "portal-files-2")
     archive_bytes.seek(0)
     with tarfile.open(fileobj=archive_bytes, mode="r:gz") as archive:
         _, files = dbbackup.archive_contents(archive)
