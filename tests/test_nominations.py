@@ -260,7 +260,7 @@ def test_exactly_half_is_not_more_than_half(chair):
     with pytest.raises(NominationError) as refused:
         nomination_endorse(nomination=nomination, seen_version=nomination.version, by=chair)
     assert "4/8" in str(refused.value)
-    assert "(50 %)" in str(refused.value)
+    assert "(50,0\u00a0%)" in str(refused.value)  # number_style.format_percent
     assert "cần trên 50 %" in str(refused.value)
     nomination.refresh_from_db()
     assert nomination.status == NominationStatus.PROPOSED
@@ -290,7 +290,7 @@ def test_the_threshold_is_a_setting_of_the_cluster_year(chair):
         votes_present=4,
         by=chair,
     )
-    with pytest.raises(NominationError, match=r"3/4 .*\(75 %\), cần trên 75 %"):
+    with pytest.raises(NominationError, match=r"3/4 .*\(75,0\u00a0%\), cần trên 75 %"):
         nomination_endorse(nomination=nomination, seen_version=nomination.version, by=chair)
     nomination_vote_record(
         nomination=nomination,

@@ -63,9 +63,9 @@ def test_unreadable_bands_are_refused_with_the_part_named(text):
 @pytest.mark.parametrize(
     "value, goal, points, band",
     [
-        (10, 10, 15, "≥ 100 %"),  # exactly 100 %
-        (12, 10, 15, "≥ 100 %"),
-        (8, 10, 10, "≥ 80 %"),  # exactly 80 %
+        (10, 10, 15, "≥ 100\u00a0%"),  # exactly 100 %; number_style's PERCENT_SIGN
+        (12, 10, 15, "≥ 100\u00a0%"),
+        (8, 10, 10, "≥ 80\u00a0%"),  # exactly 80 %
         (799, 1000, 5, "còn lại"),  # just under 80 %
         (0, 10, 5, "còn lại"),
     ],

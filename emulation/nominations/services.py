@@ -229,8 +229,8 @@ def nomination_endorse(*, nomination: Nomination, by, seen_version: int | None) 
     if not vote_passes(votes_for, present, threshold):
         raise NominationError(
             f"Chưa đạt tỷ lệ biểu quyết: {votes_for}/{present} đại biểu có mặt tán thành "
-            f"({format_percent(Decimal(votes_for * 100) / present)}), cần trên "
-            f"{format_percent(threshold, decimals=0)} số đại biểu có mặt."
+            f"({format_percent(Decimal(votes_for * 100) / present)}), cần trên {threshold} % "
+            "số đại biểu có mặt."
         )
     # Lock the quota row so that two endorsements of the same type cannot both take the
     # last place.
