@@ -10,10 +10,10 @@ loans that was half a second of the confirmation). It goes to the storage named
 server the bucket every server shares (AWS_STORAGE_BUCKET_NAME,
 cluster_portal/storage_config.py), so a confirmation reaching another server than the
 preview still finds it; `make backup` copies it. The session keeps the token, the file
-name, a SHA-256 of the held bytes and whatever
-the importer needs to check on confirmation; a confirmation must present this session's
-token, and the bytes must still be the held ones. Held tables expire after a day: an
-expired one is refused, and abandoned ones are deleted whenever someone uploads.
+name, a SHA-256 of the held bytes and whatever the importer needs to check on
+confirmation; a confirmation must present this session's token, and the bytes must still
+be the held ones. Held tables expire after a day: an expired one is refused, and
+abandoned ones are deleted whenever someone uploads.
 """
 
 from __future__ import annotations
