@@ -2,7 +2,7 @@ from django.contrib import admin, messages
 
 from cluster_portal.admin_access import OrganisationAccess
 
-from .models import ApiToken
+from .models import ApiToken, RateCount
 from .tokens import api_token_revoke
 
 
@@ -26,3 +26,19 @@ class ApiTokenAdmin(OrganisationAccess, admin.ModelAdmin):
         for token in queryset.filter(revoked_at__isnull=True):
             api_token_revoke(token=token)
         messages.success(request, "Đã thu hồi.")
+
+
+@admin.register(RateCount)
+class RateCountAdmin(OrganisationAccess, admin.ModelAdmin):
+    """The rate limit's counts (without REDIS_URL): read-only; deleting a row gives its
+    token a fresh window at once."""
+
+    list_display = ["key", "window", "count"]
+    search_fields = ["key"]
+    readonly_fields = ["key", "window", "count"]
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False

@@ -82,11 +82,13 @@ class RateCount(models.Model):
     shared atomic cache is configured (no REDIS_URL): one upsert per request
     (security.count_request). Rows of past windows are removed as new windows start."""
 
-    key = models.CharField(max_length=64)
-    window = models.BigIntegerField()
-    count = models.PositiveIntegerField(default=0)
+    key = models.CharField("đối tượng đếm", max_length=64)
+    window = models.BigIntegerField("khung thời gian (số thứ tự)")
+    count = models.PositiveIntegerField("số yêu cầu", default=0)
 
     class Meta:
+        verbose_name = "lượt gọi API (giới hạn tần suất)"
+        verbose_name_plural = "lượt gọi API (giới hạn tần suất)"
         constraints = [
             models.UniqueConstraint(fields=["key", "window"], name="ratecount_one_per_window")
         ]
