@@ -184,7 +184,8 @@ def test_actions(client, personas, persona, action):
     start, after, expected = ACTIONS[action]
     figures = make_figures("14", 2024, status=start)
     response = as_persona(client, personas, persona).post(
-        url(action), {"reason": "Lý do kiểm tra", "explanation": ""}
+        url(action),
+        {"reason": "Lý do kiểm tra", "explanation": "", "seen_version": figures.version},
     )
     assert response.status_code == expected[persona]
     succeeded = persona not in {"anonymous"} and expected[persona] == 302
