@@ -58,6 +58,13 @@ def test_an_exception_no_longer_needed_fails_until_removed(tmp_path, capsys):
     assert "app: 100.0 % reaches the default floor 90 %" in capsys.readouterr().err
 
 
+def test_the_calibration_line_lists_the_packages_under_the_default(tmp_path, capsys):
+    root, config, data_file = project(tmp_path)
+    args = ["--root", str(root), "--config", str(config), "--data-file", str(data_file)]
+    assert coverage_floor.main([*args, "--print-exceptions"]) == 0
+    assert capsys.readouterr().out.splitlines()[-1] == 'exceptions = {"app/feature" = 80}'
+
+
 def test_missing_coverage_data_is_an_error_not_a_pass(tmp_path):
     root, config, _ = project(tmp_path)
     assert run(root, config, tmp_path / "absent") == 2
