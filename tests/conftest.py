@@ -4,6 +4,7 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from provinces.models import Province, StaffProfile
+from tests.demo_data import DEMO
 
 
 @pytest.fixture
@@ -45,3 +46,17 @@ def documents_cache_per_test(settings):
             "LOCATION": f"documents-{uuid.uuid4()}",
         },
     }
+@pytest.fixture(scope="session")
+def demo_snapshot(django_db_setup, django_db_blocker):
+    """The demo (`seed_demo`) recorded once per test process on the clean database."""
+    with django_db_blocker.unblock():
+        if DEMO.tables is None:
+            DEMO.build()
+    return DEMO
+
+
+@pytest.fixture
+def demo_data(demo_snapshot, db):
+    """The demo data (`seed_demo`, password "demo") in this test's database, copied from
+    the snapshot rather than seeded again; the test's rollback removes it."""
+    demo_snapshot.restore()

@@ -17,6 +17,7 @@ from emulation.dossiers.demo import achievement_reports_demo_seed
 from emulation.dossiers.scoring_result import MemberResult, ScoringResult, SummaryRow
 from provinces.demo import demo_figures_seed, demo_loans_seed, demo_users_seed
 from provinces.organisation.selectors import cluster_members
+from tests.demo_data import PASSWORD, Snapshot
 
 YEAR = 2023
 # Agreed totals of the scoring meeting by province code; Phú Thọ first.
@@ -58,12 +59,24 @@ def patch_scoring(result=recorded_scoring):
     return mock.patch.object(selectors, "scoring_result", result)
 
 
-def seed_demo_year(password: str = "demo") -> None:
+def _seed_demo_year(password: str = PASSWORD) -> None:
     demo_users_seed(password=password)
     demo_figures_seed()
     demo_loans_seed()
     emulation_year_2023_seed()
     achievement_reports_demo_seed()
+
+
+DEMO_YEAR = Snapshot("demo-year", _seed_demo_year, offset=2_000_000)
+
+
+def seed_demo_year(password: str = PASSWORD) -> None:
+    """The demo's users, figures, loans, 2023 conference and achievement reports (no
+    scoring, no deadlines), copied from a snapshot built once per test process."""
+    if password != PASSWORD:
+        _seed_demo_year(password)
+    else:
+        DEMO_YEAR.restore()
 
 
 def docx_text(content: bytes) -> str:

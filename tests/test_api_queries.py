@@ -15,18 +15,17 @@ from tests.test_cluster_year import build_cluster
 pytestmark = pytest.mark.django_db
 
 # endpoint -> queries with a member's staff token (the token and its user are one query),
-# each with the rate limit's 6 in the shared cache (read the count; write it: the cache's
-# size, a savepoint, the row, the update, the release)
+# each with the rate limit's one upsert (emulation.api.security.count_request).
 READS = {
-    "/provinces?year=2024": 9,  # token, units, their predecessors
-    "/clusters?year=2024": 10,  # token, staff profile, memberships, terms
-    "/clusters/{slug}/2024": 11,  # token, profile, cluster, members, term
-    "/clusters/{slug}/2024/figures": 13,  # ... records, previous year's (warnings)
-    "/clusters/{slug}/2024/figures.csv": 17,  # the export's own lookups + the read rule
-    "/clusters/{slug}/2024/report": 25,  # the report selector (figures, loans, conference,
+    "/provinces?year=2024": 6,  # token, units, their predecessors
+    "/clusters?year=2024": 7,  # token, staff profile, memberships, terms
+    "/clusters/{slug}/2024": 8,  # token, profile, cluster, members, term
+    "/clusters/{slug}/2024/figures": 10,  # ... records, previous year's (warnings)
+    "/clusters/{slug}/2024/figures.csv": 14,  # the export's own lookups + the read rule
+    "/clusters/{slug}/2024/report": 22,  # the report selector (figures, loans, conference,
     # the document settings…)
-    "/figures/2024/{code}": 13,  # token, profile, unit, membership, members, term, record
-    "/loans/2024/{code}": 17,  # ... merged units, totals (2), the loans
+    "/figures/2024/{code}": 10,  # token, profile, unit, membership, members, term, record
+    "/loans/2024/{code}": 14,  # ... merged units, totals (2), the loans
 }
 
 

@@ -5,11 +5,7 @@ vice-head and admins every sheet); once it is recorded every member reads every 
 and the ranking.
 """
 
-import io
-
 import pytest
-from django.core.management import call_command
-from django.test import override_settings
 
 from emulation.api.tokens import api_token_create
 from tests.api_support import API, PERSONAS, bearer, persona_tokens, token_for
@@ -66,9 +62,7 @@ def test_staff_do_not_see_a_rank_before_the_meeting(client, tokens, son_la_draft
     assert _son_la(chair)["rank"] is not None
 
 
-def test_a_recorded_result_is_read_by_every_member_with_the_ranking(client, make_staff):
-    with override_settings(DEBUG=True):
-        call_command("seed_demo", stdout=io.StringIO())
+def test_a_recorded_result_is_read_by_every_member_with_the_ranking(client, demo_data, make_staff):
     token = token_for(make_staff("Điện Biên", 2023))
     data = client.get(f"{API}/clusters/tay-bac/2023/scores", headers=bearer(token)).json()
     assert data["result_recorded"] is True

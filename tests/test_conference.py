@@ -91,9 +91,8 @@ def test_bad_input_is_refused_and_nothing_saved(client, make_staff, changes, mes
 
 
 @override_settings(DEBUG=True)
-def test_seed_demo_records_the_2023_conference_as_the_article_tells_it():
-    call_command("seed_demo")
-    call_command("seed_demo")
+def test_seed_demo_records_the_2023_conference_as_the_article_tells_it(demo_data):
+    call_command("seed_demo")  # a second time: nothing doubles
     conference = Conference.objects.get(cluster__slug="tay-bac", year=2023)
     assert (conference.ordinal, conference.date.isoformat(), conference.host.name) == (
         "XII",

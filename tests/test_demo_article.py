@@ -7,7 +7,6 @@ import re
 
 import pytest
 from django.core.management import call_command
-from django.test import override_settings
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
@@ -43,9 +42,7 @@ LOANS = {"all": (135, "62.375"), "htx_dev": (120, "61.175")}
 
 
 @pytest.fixture
-def demo():
-    with override_settings(DEBUG=True):
-        call_command("seed_demo", stdout=io.StringIO())
+def demo(demo_data):
     return cluster_report(cluster=Cluster.objects.get(slug="tay-bac"), year=2023, user=None)
 
 

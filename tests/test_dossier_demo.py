@@ -16,9 +16,7 @@ pytestmark = pytest.mark.django_db
 # The recorded result comes from the scoring package's own demo.
 
 
-@override_settings(DEBUG=True)
-def test_the_tay_bac_2023_dossier_is_complete_after_seed_demo():
-    call_command("seed_demo")
+def test_the_tay_bac_2023_dossier_is_complete_after_seed_demo(demo_data):
     dossier = dossier_for(Cluster.objects.get(slug="tay-bac"), 2023)
     assert [m.text for m in dossier.missing] == []
     assert dossier.scoring.recorded
@@ -35,8 +33,7 @@ def test_the_tay_bac_2023_dossier_is_complete_after_seed_demo():
 
 
 @override_settings(DEBUG=True)
-def test_seeding_twice_writes_each_report_once():
-    call_command("seed_demo")
+def test_seeding_twice_writes_each_report_once(demo_data):
     call_command("seed_demo")
     assert AchievementReport.objects.filter(nomination__year=2023).count() == 8
     assert not AchievementReport.objects.filter(status="draft").exists()

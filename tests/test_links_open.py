@@ -8,8 +8,6 @@ from collections import deque
 import pytest
 from django.contrib.auth import get_user_model
 
-from tests.test_url_walk import _seed
-
 pytestmark = pytest.mark.django_db
 
 HREF = re.compile(r'href="(/[^"#?]*)"')
@@ -19,8 +17,7 @@ PERSONAS = ["dienbien", "sonla", "laocai", "caobang", "admin"]
 
 
 @pytest.mark.parametrize("username", PERSONAS)
-def test_every_link_a_persona_is_offered_opens(client, username):
-    _seed()
+def test_every_link_a_persona_is_offered_opens(client, demo_data, username):
     client.force_login(get_user_model().objects.get(username=username))
     seen, queue, broken = {"/"}, deque(["/"]), []
     while queue and len(seen) < 120:

@@ -94,12 +94,7 @@ def test_bad_input_is_refused_with_a_message_not_an_error_page(client, admin_use
     assert not ReportSettings.objects.exists()
 
 
-def test_the_page_shows_the_conference_defaults(client, admin_user):
-    from django.core.management import call_command
-    from django.test import override_settings
-
-    with override_settings(DEBUG=True):
-        call_command("seed_demo", verbosity=0)
+def test_the_page_shows_the_conference_defaults(client, demo_data, admin_user):
     client.force_login(admin_user)
     text = client.get(URL).text
     assert "Nguyễn Quốc Dũng" in text and "Chủ tịch" in text

@@ -14,9 +14,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def seeded():
-    with override_settings(DEBUG=True):
-        call_command("seed_demo", stdout=io.StringIO())
+def seeded(demo_data):
+    pass
 
 
 def test_tay_bac_2023_is_scored_and_ranked_with_phu_tho_first(seeded):

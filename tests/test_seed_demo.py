@@ -30,8 +30,7 @@ def test_it_creates_admin_and_one_staff_user_per_member_province():
 
 
 @override_settings(DEBUG=True)
-def test_it_is_idempotent():
-    call_command("seed_demo")
+def test_it_is_idempotent(demo_data):
     first = counts()
     call_command("seed_demo")
     assert counts() == first
@@ -52,18 +51,15 @@ def test_force_overrides_the_refusal():
     assert get_user_model().objects.filter(username="admin").exists()
 
 
-@override_settings(DEBUG=True)
-def test_demo_staff_follow_the_merger():
-    call_command("seed_demo")
+def test_demo_staff_follow_the_merger(demo_data):
     yen_bai = get_user_model().objects.get(username="yenbai").staff_profile.province
     assert yen_bai.name == "Yên Bái" and yen_bai.unit_in(2025).name == "Lào Cai"
 
 
 @override_settings(DEBUG=True)
-def test_it_adds_demo_figures_in_every_state_once():
+def test_it_adds_demo_figures_in_every_state_once(demo_data):
     from provinces.models import YearlyFigures
 
-    call_command("seed_demo")
     by_year = {y: YearlyFigures.objects.filter(year=y).count() for y in (2023, 2024, 2025)}
     assert by_year == {2023: 7, 2024: 7, 2025: 7}  # one 2025 member has entered nothing yet
     assert set(YearlyFigures.objects.values_list("status", flat=True)) == {

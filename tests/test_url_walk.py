@@ -3,21 +3,28 @@ each persona, by GET and by POST: never a server error.
 
 The patterns come from the resolver itself (recursively), so a URL added later is walked
 too. Each argument in turn takes the values below while the others keep a valid value
-(the demo data: Tây Bắc 2024, Sơn La, a loan, a nomination), so that the bad part is the
-one tested, past the checks of the parts before it.
+(the demo data: Tây Bắc 2024, Sơn La, a loan, a nomination, in the admin an object of the
+model at hand), so that the bad part is the one tested, past the checks of the parts
+before it.
+
+The walk is parametrised over what differs: the persona (whose access decides how far a
+request gets) and the area of the site (so that the parts run side by side on the test
+workers). A path that no pattern matches never reaches a view: that answer is the same
+for every persona, so those paths are walked once, in their own test.
 """
 
 import re
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 import pytest
+from django.apps import apps
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
-from django.test import override_settings
-from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls import Resolver404, URLPattern, URLResolver, get_resolver, resolve
+from django.utils.http import urlsafe_base64_encode
 
 from emulation.models import Nomination
-from provinces.models import Disbursement
+from provinces.models import Disbursement, YearlyFigures
+from tests.demo_data import DEMO
 
 pytestmark = pytest.mark.django_db
 
@@ -29,6 +36,8 @@ PERSONAS = {
     "chair_of_the_year": "laocai",  # head of Tây Bắc in 2024
     "admin": "admin",
 }
+# The site by area; the last two take whatever the others do not (a new URL lands there).
+AREAS = ["admin/emulation", "admin/provinces", "admin", "clusters", "api", "pages"]
 GROUP = re.compile(r"\(\?P<(?P<name>\w+)>")
 ROUTE_PART = re.compile(r"<(?:(?P<converter>\w+):)?(?P<name>\w+)>")
 
@@ -65,6 +74,7 @@ def every_pattern(resolver=None, prefix: str = ""):
 
 
 def valid_values() -> dict[str, str]:
+    admin = get_user_model().objects.get(username="admin")
     return {
         "year": "2024",
         "code": "14",
@@ -73,7 +83,7 @@ def valid_values() -> dict[str, str]:
         "pk": str(Disbursement.objects.filter(date__year=2024, province__code="14").first().pk),
         "object_id": "1",
         "app_label": "provinces",
-        "uidb64": "MQ",
+        "uidb64": urlsafe_base64_encode(str(admin.pk).encode()),
         "token": "set-password",
         "url": "provinces/",
         "content_type_id": "1",
@@ -97,33 +107,101 @@ def urls_to_try(template: str, valid: dict[str, str]) -> list[str]:
     return urls
 
 
-@override_settings(DEBUG=True)
+def area_of(template: str) -> str:
+    first, _, rest = template.partition("/")
+    if first == "admin":
+        app = rest.partition("/")[0]
+        return f"admin/{app}" if f"admin/{app}" in AREAS else "admin"
+    return first if first in AREAS else "pages"
+
+
+def admin_object(template: str, valid: dict[str, str]) -> dict[str, str]:
+    """In `admin/<app>/<model>/<object_id>/…`, a valid object_id is a row of that model."""
+    parts = template.split("/")
+    if parts[0] == "admin" and len(parts) > 3 and parts[3] == "<object_id>":
+        try:
+            model = apps.get_model(parts[1], parts[2])
+        except LookupError:
+            return valid
+        pk = model._base_manager.order_by("pk").values_list("pk", flat=True).first()
+        if pk is not None:
+            return {**valid, "object_id": str(pk)}
+    return valid
+
+
+def resolves(url: str) -> bool:
+    try:
+        resolve(unquote(url))
+    except Resolver404:
+        return False
+    return True
+
+
 def _seed() -> None:
-    call_command("seed_demo", password="pw-for-tests")
+    """The demo data in this test's database (prefer the `demo_data` fixture)."""
+    DEMO.restore()
 
 
-@pytest.mark.parametrize("persona", list(PERSONAS))
-def test_no_url_part_and_no_persona_gets_a_server_error(client, persona):
-    _seed()
+def _walk(client, persona: str, urls) -> tuple[list[str], int]:
     username = PERSONAS[persona]
     user = get_user_model().objects.get(username=username) if username else None
-    valid = valid_values()
-    nomination_pk = str(Nomination.objects.values_list("pk", flat=True).first())
     client.raise_request_exception = False
     failures, tried = [], 0
+    for url in urls:
+        for method in ("get", "post"):
+            if user is not None and "_auth_user_id" not in client.session:
+                client.force_login(user)  # again after a logout URL
+            response = getattr(client, method)(url)
+            tried += 1
+            if response.status_code >= 500:
+                failures.append(f"{method.upper()} {url} -> {response.status_code}")
+    return failures, tried
+
+
+def every_url(area: str | None = None) -> list[str]:
+    valid = valid_values()
+    nomination_pk = str(Nomination.objects.values_list("pk", flat=True).first())
+    urls = []
     for template in every_pattern():
-        for url in urls_to_try(template, valid):
+        if area is not None and area_of(template) != area:
+            continue
+        for url in urls_to_try(template, admin_object(template, valid)):
             if url.startswith("/nominations/") and f"/{valid['pk']}/" in url:
                 url = url.replace(f"/{valid['pk']}/", f"/{nomination_pk}/", 1)
-            for method in ("get", "post"):
-                if user is not None and "_auth_user_id" not in client.session:
-                    client.force_login(user)  # again after a logout URL
-                response = getattr(client, method)(url)
-                tried += 1
-                if response.status_code >= 500:
-                    failures.append(f"{method.upper()} {url} -> {response.status_code}")
-    assert tried > 2000  # every pattern, every part, both methods
-    assert not failures, f"{len(failures)} server errors as {persona}:\n" + "\n".join(failures)
+            urls.append(url)
+    return urls
+
+
+@pytest.mark.parametrize("area", AREAS)
+@pytest.mark.parametrize("persona", list(PERSONAS))
+def test_no_url_part_and_no_persona_gets_a_server_error(client, demo_data, persona, area):
+    urls = [url for url in every_url(area) if resolves(url)]
+    failures, tried = _walk(client, persona, urls)
+    assert tried >= 20  # every area has patterns, each tried with good and bad parts
+    assert not failures, f"{len(failures)} server errors as {persona} in {area}:\n" + "\n".join(
+        failures
+    )
+
+
+@pytest.mark.parametrize("persona", ["anonymous", "own_province"])
+def test_a_path_no_pattern_matches_is_not_found(client, demo_data, persona):
+    urls = [url for url in every_url() if not resolves(url)]
+    failures, tried = _walk(client, persona, urls)
+    assert tried > 500
+    assert not failures, "\n".join(failures)
+    assert client.get(urls[0]).status_code == 404
+
+
+def test_the_walk_covers_every_pattern_and_part(demo_data):
+    templates = list(every_pattern())
+    assert len(templates) > 250
+    assert {area_of(template) for template in templates} == set(AREAS)
+    urls = every_url()
+    assert len(urls) > 1500 and sum(map(resolves, urls)) > 1000
+    # The admin's change pages open a real object of each model, the demo's included.
+    assert "/admin/provinces/yearlyfigures/1/change/" not in urls
+    figures = YearlyFigures.objects.order_by("pk").first()
+    assert f"/admin/provinces/yearlyfigures/{figures.pk}/change/" in urls
 
 
 @pytest.mark.parametrize(
