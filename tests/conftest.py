@@ -46,6 +46,8 @@ def documents_cache_per_test(settings):
             "LOCATION": f"documents-{uuid.uuid4()}",
         },
     }
+
+
 @pytest.fixture(scope="session")
 def demo_snapshot(django_db_setup, django_db_blocker):
     """The demo (`seed_demo`) recorded once per test process on the clean database."""

@@ -25,7 +25,7 @@ READS = {
     "/clusters/{slug}/2024/report": 22,  # the report selector (figures, loans, conference,
     # the document settings…)
     "/figures/2024/{code}": 10,  # token, profile, unit, membership, members, term, record
-    "/loans/2024/{code}": 14,  # ... merged units, totals (2), the loans
+    "/loans/2024/{code}": 13,  # ... merged units, totals (2), the loans (no figures)
 }
 
 
