@@ -43,8 +43,10 @@ def scored():
 
 
 def record_meeting():
+    data = data_for(year=YEAR)
     scoring_meeting_record(
-        data=data_for(year=YEAR),
+        data=data,
+        seen_version=data.agreement.version,
         meeting_date=datetime.date(YEAR, 11, 30),
         present=7,
         votes={},

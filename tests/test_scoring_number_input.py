@@ -27,6 +27,12 @@ SON_LA = reverse("scoring:sheet", args=["tay-bac", YEAR, "14"])
 BAD = ["２７,5", "4e1", "2_5", "１００"]
 
 
+def shown() -> int:
+    """The agreement's version as the setup page shows it (0 before there is one)."""
+    agreement = data_for().agreement
+    return agreement.version if agreement else 0
+
+
 def usual(text: str) -> str:
     """The reader's own message for `text` (what the figures forms and imports say)."""
     with pytest.raises(NumberFormatError) as caught:
@@ -67,11 +73,12 @@ def test_the_sheet_page_reads_points_the_vietnamese_way(own):
 
 
 def _group_and_band(chair, bands: str):
-    chair.post(SETUP, {"action": "new", "total_points": "100"})
+    chair.post(SETUP, {"action": "new", "version": shown(), "total_points": "100"})
     chair.post(
         SETUP,
         {
             "action": "criterion",
+            "version": shown(),
             "number": "I",
             "title": "Nhóm",
             "kind": "group",
@@ -83,6 +90,7 @@ def _group_and_band(chair, bands: str):
         SETUP,
         {
             "action": "criterion",
+            "version": shown(),
             "group": group.pk,
             "number": "1",
             "title": "Thành viên HTX",
@@ -133,7 +141,11 @@ def criteria_csv(target: str, max_points: str = "10") -> bytes:
 def test_the_criteria_upload_refuses_a_cell_naming_its_row_and_column(chair, typed):
     response = chair.post(
         SETUP,
-        {"action": "import", "file": SimpleUploadedFile("tieu-chi.csv", criteria_csv(typed))},
+        {
+            "action": "import",
+            "version": shown(),
+            "file": SimpleUploadedFile("tieu-chi.csv", criteria_csv(typed)),
+        },
     )
     assert response.status_code == 400
     page = response.content.decode()
@@ -155,7 +167,11 @@ def test_the_import_command_refuses_a_cell_naming_its_row_and_column(tmp_path, t
 def test_a_target_of_12_000_imports_as_twelve_thousand(chair, tmp_path):
     response = chair.post(
         SETUP,
-        {"action": "import", "file": SimpleUploadedFile("tieu-chi.csv", criteria_csv("12.000"))},
+        {
+            "action": "import",
+            "version": shown(),
+            "file": SimpleUploadedFile("tieu-chi.csv", criteria_csv("12.000")),
+        },
     )
     assert response.status_code == 302
     data = data_for()
@@ -170,11 +186,13 @@ def test_a_target_of_12_000_imports_as_twelve_thousand(chair, tmp_path):
 
 @pytest.mark.parametrize("typed", BAD)
 def test_the_meeting_and_the_new_agreement_refuse_what_the_reader_refuses(chair, typed):
-    response = chair.post(SETUP, {"action": "new", "total_points": typed})
+    response = chair.post(SETUP, {"action": "new", "version": shown(), "total_points": typed})
     assert response.status_code == 400 and usual(typed) in response.content.decode()
     assert not ScoringAgreement.objects.exists()
     build_agreement()
     meeting = reverse("scoring:meeting", args=["tay-bac", YEAR])
-    response = chair.post(meeting, {"meeting_date": "30/11/2023", "present": typed})
+    response = chair.post(
+        meeting, {"meeting_date": "30/11/2023", "present": typed, "version": shown()}
+    )
     assert response.status_code == 400 and usual(typed) in response.content.decode()
     assert not data_for().locked
