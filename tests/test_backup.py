@@ -79,11 +79,13 @@ from django.test import RequestFactory
 from emulation.scoring.sheets import evidence_add
 from provinces.spreadsheets.held import hold_upload
 from tests.scoring_helpers import data_for, unit
+from tests.versions import sheet_version
 data = data_for("mien-nui-phia-bac-1", 2025)
 item = evidence_add(
     data=data, province=unit("20", 2025), criterion_id=data.leaves[0].pk,
     upload=SimpleUploadedFile("quyet-dinh.pdf", "%PDF-1.4 Quyết định khen thưởng".encode()),
-    seen_version=None, by=get_user_model().objects.get(username="langson"),
+    seen_version=sheet_version(data, unit("20", 2025)),
+    by=get_user_model().objects.get(username="langson"),
 )
 request = RequestFactory().post("/")
 request.session = SessionStore()
@@ -111,7 +113,13 @@ HELD = str(("so-giai-ngan.xlsx", '{"rows": []}'))
 
 
 def stored(var_dir: Path) -> list[str]:
-    return sorted(str(path.relative_to(var_dir)) for path in var_dir.rglob("*") if path.is_file())
+    """The files under VAR_DIR, less SQLite's write-ahead log and its index (WAL mode):
+    they are the database's, which the backup copies through SQLite's backup API."""
+    return sorted(
+        str(path.relative_to(var_dir))
+        for path in var_dir.rglob("*")
+        if path.is_file() and not path.name.endswith(("-wal", "-shm"))
+    )
 
 
 def read_back(var_dir: Path, facts: list[str]) -> list[str]:

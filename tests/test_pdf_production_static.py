@@ -14,7 +14,7 @@ from django.core.management import call_command
 from pypdf import PdfReader
 
 from emulation.dossiers.documents import dossier_documents
-from emulation.dossiers.render import render_document_pdf
+from emulation.dossiers.render import render_document_html, render_pdfs
 from emulation.dossiers.selectors import dossier_for
 from emulation.reports.render import render_report_pdf
 from emulation.reports.selectors import cluster_report
@@ -45,7 +45,7 @@ def render_all() -> dict[str, bytes]:
     return {
         "report": render_report_pdf(cluster_report(cluster=cluster, year=YEAR, user=None)),
         "summary": render_summary_pdf(data_for()),
-        "dossier": render_document_pdf(document),
+        "dossier": render_pdfs([render_document_html(document)])[0],
     }
 
 
