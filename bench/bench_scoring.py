@@ -71,7 +71,9 @@ def large_rows() -> list[tuple]:
             kind, indicator, denominator, bands = (
                 computed[(g + i) % 4] if i % 4 == 0 else ("judged", "", "", "")
             )
-            rows.append((str(i + 1), f"Tiêu chí {g + 1}.{i + 1}", kind, "2", indicator, denominator, bands))  # noqa: E501
+            rows.append(
+                (str(i + 1), f"Tiêu chí {g + 1}.{i + 1}", kind, "2", indicator, denominator, bands)
+            )  # noqa: E501
     rows.append(("VII", "Điểm thưởng", "group", "4", "", "", ""))
     rows += [(str(i + 1), f"Thưởng {i + 1}", "bonus", "1", "", "", "") for i in range(4)]
     rows.append(("VIII", "Điểm trừ", "group", "0", "", "", ""))
