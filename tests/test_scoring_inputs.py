@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from emulation.models import Criterion
-from emulation.scoring.forms import PlainInput, SheetForm
+from emulation.scoring.forms import EvidenceForm, PlainInput, SheetForm
 
 NAMES = ("self", "just", "cross", "reason", "answer", "comment", "settle", "note")
 LEAVES = [Criterion(pk=7, number="1"), Criterion(pk=12, number="2")]
@@ -60,3 +60,11 @@ def test_plain_input_reads_like_the_bound_field():
     assert plain.id_for_label == "id_just-7"
     assert plain.label == "Giải trình, minh chứng"
     assert list(plain.errors) == []
+
+
+@pytest.mark.parametrize("posted", [None, {"criterion": "12"}, {"criterion": "99"}])
+def test_the_evidence_criterion_select_matches_django(posted):
+    leaves = [Criterion(pk=7, number="1", title="Có <b>"), Criterion(pk=12, number="2", title="B")]
+    form = EvidenceForm(posted, leaves=leaves)
+    form.is_valid()
+    assert PlainInput(form["criterion"]).__html__() == str(form["criterion"])
