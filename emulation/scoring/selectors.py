@@ -330,8 +330,10 @@ def scoring_year(
     criteria = list(agreement.criteria.all())
     data.lines = _ordered_lines(criteria)
     data.targets = {
-        (t.criterion_id, t.province_id): t.value
-        for t in Target.objects.filter(criterion__agreement=agreement)
+        (criterion_id, province_id): value
+        for criterion_id, province_id, value in Target.objects.filter(
+            criterion__agreement=agreement
+        ).values_list("criterion_id", "province_id", "value")
     }
     sheets = {s.province_id: s for s in agreement.sheets.all()}
     scores = {
