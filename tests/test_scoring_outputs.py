@@ -193,3 +193,28 @@ def test_the_annual_report_says_when_scoring_is_not_finished(client, admin_user)
     client.force_login(admin_user)
     page = client.get(reverse("reports:page", args=["tay-bac", 2023])).content.decode()
     assert "Chưa ghi kết quả cuộc họp bình xét" in page
+
+
+def test_the_annual_report_builds_no_scoring_year_before_the_meeting(
+    client, admin_user, monkeypatch
+):
+    """Not finished: the ranking section reads the agreement alone (one query), not the
+    whole scoring year; once the meeting is recorded it builds it to print the ranking."""
+    from emulation.templatetags import scoring_report
+
+    built = []
+    real = scoring_report.scoring_year
+    monkeypatch.setattr(
+        scoring_report, "scoring_year", lambda *args, **kw: built.append(args) or real(*args)
+    )
+    build_agreement()
+    client.force_login(admin_user)
+    page = client.get(reverse("reports:page", args=["tay-bac", 2023])).content.decode()
+    assert "Chưa ghi kết quả cuộc họp bình xét chấm điểm thi đua năm 2023" in page
+    assert built == []
+    ScoringAgreement.objects.filter(cluster__slug="tay-bac", year=2023).update(
+        meeting_date=datetime.date(2023, 12, 20)
+    )
+    page = client.get(reverse("reports:page", args=["tay-bac", 2023])).content.decode()
+    assert len(built) == 1
+    assert "Cuộc họp bình xét ngày 20/12/2023" in page

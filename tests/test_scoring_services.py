@@ -425,3 +425,62 @@ def test_submit_is_refused_twice():
     with pytest.raises(ScoringError, match="đã nộp"):
         sheet_submit(data=data_for(), province=unit("14"), seen_version=sheet.version, by=None)
     assert ScoringAgreement.objects.count() == 1
+
+
+NESTED = [
+    ("I", "Nhóm lớn", "group", "60", "", "", ""),
+    ("1", "Nhóm con", "group", "40", "", "", ""),
+    ("1.1", "Tiêu chí a", "judged", "30", "", "", ""),
+    ("1.2", "Tiêu chí b", "judged", "10", "", "", ""),
+    ("2", "Tiêu chí c", "judged", "20", "", "", ""),
+    ("II", "Phối hợp", "group", "40", "", "", ""),
+    ("1", "Tiêu chí d", "judged", "40", "", "", ""),
+    ("III", "Thưởng", "group", "5", "", "", ""),
+    ("1", "Tiêu chí e", "bonus", "5", "", "", ""),
+    ("IV", "Trừ", "group", "0", "", "", ""),
+    ("1", "Tiêu chí f", "penalty", "3", "", "", ""),
+]  # fmt: skip
+
+
+def test_totals_add_up_nested_groups_in_one_pass():
+    """Every line's points come from one pass over the tree: a nested group is the sum of
+    its leaves, a top group of its groups and leaves, a penalty subtracts, an unscored
+    leaf is blank but counts 0."""
+    build_agreement(rows=NESTED)
+    data = data_for()
+    by_title = {line.criterion.title: line.criterion for line in data.lines}
+    points = {"Tiêu chí a": "27.5", "Tiêu chí c": "15", "Tiêu chí e": "2", "Tiêu chí f": "1"}
+    sheet_self_save(
+        data=data,
+        province=unit("14"),
+        entries={by_title[t].pk: (Decimal(p), "Có.") for t, p in points.items()},
+        seen_version=0,
+        by=None,
+    )
+    data = data_for()
+    column = data.column(unit("14").pk)
+    shown = {title: data.points(column, c) for title, c in by_title.items()}
+    assert shown == {
+        "Nhóm lớn": Decimal("42.5"),
+        "Nhóm con": Decimal("27.5"),
+        "Tiêu chí a": Decimal("27.5"),
+        "Tiêu chí b": None,
+        "Tiêu chí c": Decimal(15),
+        "Phối hợp": Decimal(0),
+        "Tiêu chí d": None,
+        "Thưởng": Decimal(2),
+        "Tiêu chí e": Decimal(2),
+        "Trừ": Decimal(-1),
+        "Tiêu chí f": Decimal(-1),
+    }
+    assert column.group_totals == {
+        by_title["Nhóm lớn"].pk: Decimal("42.5"),
+        by_title["Phối hợp"].pk: Decimal(0),
+        by_title["Thưởng"].pk: Decimal(2),
+        by_title["Trừ"].pk: Decimal(-1),
+    }
+    assert (column.total, column.standing.group1, column.standing.bonus) == (
+        Decimal("43.5"),
+        Decimal("42.5"),
+        Decimal(2),
+    )

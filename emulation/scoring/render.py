@@ -9,11 +9,12 @@ import io
 
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.html import format_html_join
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from cluster_portal.number_style import excel_points_format
+from cluster_portal.number_style import excel_points_format, format_points
 from emulation.reports.render import render_pdf
 from provinces.spreadsheets.writing import safe_text
 
@@ -24,15 +25,23 @@ TITLE = "Bảng tổng hợp kết quả chấm điểm thi đua năm {year}"
 
 
 def summary_rows(data: ScoringYear) -> list[dict]:
-    """The table both outputs show: per line its points per member, in member order."""
+    """The table both outputs show: per line its points per member, in member order, and
+    for the PDF those points' cells already written (one string per line, not a template
+    loop per cell: a 34-member summary of 80 criteria has about 3,000 of them)."""
     rows = []
     for line in data.lines:
         c = line.criterion
+        points = [data.points(column, c) for column in data.columns]
         rows.append(
             {
                 "criterion": c,
                 "depth": line.depth,
-                "points": [data.points(column, c) for column in data.columns],
+                "points": points,
+                "cells_html": format_html_join(
+                    "",
+                    "<td>{}</td>",
+                    ((format_points(p) if p is not None else "",) for p in points),
+                ),
             }
         )
     return rows

@@ -3,6 +3,7 @@ of queries whatever the number of members and criteria."""
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import NamedTuple
 
 from provinces.calendar.selectors import deadlines_for
 from provinces.figures.models import FiguresStatus, YearlyFigures
@@ -15,6 +16,7 @@ from provinces.register.selectors import disbursement_totals
 from .models import (
     CriterionKind,
     EvidenceFile,
+    Response,
     Score,
     ScoreSheet,
     ScoringAgreement,
@@ -34,54 +36,85 @@ from .rules import (
 LOAN_CODES = ("loans_count", "loans_amount")
 
 
-@dataclass
+SCORE_FIELDS = (
+    "pk",
+    "sheet_id",
+    "criterion_id",
+    "self_points",
+    "justification",
+    "cluster_points",
+    "cluster_reason",
+    "response",
+    "response_comment",
+    "settled_points",
+    "settle_note",
+    "final_points",
+)
+RESPONSE_LABELS = dict(Response.choices)
+
+
+class ScoreValues(NamedTuple):
+    """A stored score as the pages read it: plain values (one tuple per row, no model
+    instance); the services write through `Score` itself."""
+
+    pk: int
+    sheet_id: int
+    criterion_id: int
+    self_points: Decimal | None
+    justification: str
+    cluster_points: Decimal | None
+    cluster_reason: str
+    response: str
+    response_comment: str
+    settled_points: Decimal | None
+    settle_note: str
+    final_points: Decimal | None
+
+    def get_response_display(self) -> str:
+        return RESPONSE_LABELS.get(self.response, self.response)
+
+
 class Cell:
-    """One member's score on one leaf criterion, with every step's value."""
+    """One member's score on one leaf criterion, with every step's value, worked out once
+    when the cell is made (the pages read each value many times)."""
 
-    criterion: object
-    score: Score | None
-    working: Working | None
-    locked: bool = False
+    __slots__ = (
+        "criterion",
+        "score",
+        "working",
+        "locked",
+        "self_points",
+        "is_override",
+        "cluster_points",
+        "differs",
+        "agreed",
+        "final",
+        "contested",
+    )
 
-    @property
-    def self_points(self) -> Decimal | None:
-        if self.score is not None and self.score.self_points is not None:
-            return self.score.self_points
-        return self.working.points if self.working else None
-
-    @property
-    def is_override(self) -> bool:
-        return (
-            self.working is not None
-            and self.score is not None
-            and self.score.self_points is not None
-        )
-
-    @property
-    def cluster_points(self) -> Decimal | None:
-        return self.score.cluster_points if self.score else None
-
-    @property
-    def differs(self) -> bool:
-        return self.cluster_points is not None and self.cluster_points != self.self_points
-
-    @property
-    def agreed(self) -> Decimal | None:
-        if self.score is not None and self.score.settled_points is not None:
-            return self.score.settled_points
-        if self.cluster_points is not None:
-            return self.cluster_points
-        return self.self_points
-
-    @property
-    def final(self) -> Decimal | None:
-        if self.locked and self.score is not None and self.score.final_points is not None:
-            return self.score.final_points
-        return self.agreed
-
-    @property
-    def contested(self) -> bool:
-        return self.score is not None and self.score.response == "contest"
+    def __init__(
+        self, criterion, score: ScoreValues | None, working: Working | None, *, locked=False
+    ):
+        self.criterion = criterion
+        self.score = score
+        self.working = working
+        self.locked = locked
+        own = score.self_points if score is not None else None
+        self.is_override = working is not None and own is not None
+        self.self_points = own if own is not None else (working.points if working else None)
+        self.cluster_points = score.cluster_points if score is not None else None
+        self.differs = self.cluster_points is not None and self.cluster_points != self.self_points
+        if score is not None and score.settled_points is not None:
+            self.agreed = score.settled_points
+        elif self.cluster_points is not None:
+            self.agreed = self.cluster_points
+        else:
+            self.agreed = self.self_points
+        if locked and score is not None and score.final_points is not None:
+            self.final = score.final_points
+        else:
+            self.final = self.agreed
+        self.contested = score is not None and score.response == Response.CONTEST
 
 
 @dataclass
@@ -92,6 +125,7 @@ class Column:
     sheet: ScoreSheet | None
     cells: dict = field(default_factory=dict)
     group_totals: dict = field(default_factory=dict)  # top-level criterion id -> points
+    line_points: dict = field(default_factory=dict)  # criterion id -> ScoringYear.points
     standing: Standing | None = None
 
     @property
@@ -181,26 +215,8 @@ class ScoringYear:
 
     def points(self, column: Column, criterion) -> Decimal | None:
         """A member's points on any line: the final score of a leaf (negative for a
-        penalty), the sum of its leaves for a group."""
-        if not criterion.is_group:
-            cell = column.cells[criterion.pk]
-            if cell.final is None:
-                return None
-            return -cell.final if criterion.kind == CriterionKind.PENALTY else cell.final
-        leaves = self._leaves_under().get(criterion.pk, [])
-        return total_of((leaf.kind, column.cells[leaf.pk].final) for leaf in leaves)
-
-    def _leaves_under(self) -> dict:
-        if not hasattr(self, "_under"):
-            under: dict = {}
-            parents = {line.criterion.pk: line.criterion.parent_id for line in self.lines}
-            for leaf in self.leaves:
-                node = leaf.parent_id
-                while node is not None:
-                    under.setdefault(node, []).append(leaf)
-                    node = parents.get(node)
-            self._under = under
-        return self._under
+        penalty), the sum of its leaves for a group (worked out once, in `scoring_year`)."""
+        return column.line_points[criterion.pk]
 
     @property
     def ranked_columns(self) -> list[Column]:
@@ -290,6 +306,14 @@ def late_reports(members: list[Province], cluster: Cluster, year: int) -> dict[i
     return late
 
 
+def recorded_with_criteria(cluster: Cluster, year: int) -> bool:
+    """Is the cluster-year's scoring meeting recorded on an agreement with criteria (what
+    the annual report's ranking needs before it asks for the scoring year)? One query."""
+    return ScoringAgreement.objects.filter(
+        cluster=cluster, year=year, meeting_date__isnull=False, criteria__isnull=False
+    ).exists()
+
+
 def scoring_year(
     cluster: Cluster, year: int, *, evidence_for: Province | None = None
 ) -> ScoringYear:
@@ -306,12 +330,18 @@ def scoring_year(
     criteria = list(agreement.criteria.all())
     data.lines = _ordered_lines(criteria)
     data.targets = {
-        (t.criterion_id, t.province_id): t.value
-        for t in Target.objects.filter(criterion__agreement=agreement)
+        (criterion_id, province_id): value
+        for criterion_id, province_id, value in Target.objects.filter(
+            criterion__agreement=agreement
+        ).values_list("criterion_id", "province_id", "value")
     }
     sheets = {s.province_id: s for s in agreement.sheets.all()}
     scores = {
-        (s.sheet_id, s.criterion_id): s for s in Score.objects.filter(sheet__agreement=agreement)
+        (row.sheet_id, row.criterion_id): row
+        for row in map(
+            ScoreValues._make,
+            Score.objects.filter(sheet__agreement=agreement).values_list(*SCORE_FIELDS),
+        )
     }
     leaves = data.leaves
     uses_loans = any(c.indicator in LOAN_CODES or c.denominator in LOAN_CODES for c in leaves)
@@ -321,11 +351,14 @@ def scoring_year(
         c.kind == CriterionKind.PENALTY and c.indicator == LATE_REPORTS for c in leaves
     )
     late = late_reports(members, cluster, year) if fed_by_calendar else {}
-    top_of = {}
-    for line in data.lines:
-        c = line.criterion
-        top_of[c.pk] = c.pk if c.parent_id is None else top_of[c.parent_id]
-    group1 = data.top_groups[0].pk if data.top_groups else None
+    parents = [(line.criterion.pk, line.criterion.parent_id) for line in data.lines]
+    parents.reverse()  # children before their group: one pass adds every line up
+    tops = [c.pk for c in data.top_groups]
+    bonus_ids = [c.pk for c in leaves if c.kind == CriterionKind.BONUS]
+    penalty_ids = {c.pk for c in leaves if c.kind == CriterionKind.PENALTY}
+    group_ids = [line.criterion.pk for line in data.lines if line.criterion.is_group]
+    group1 = tops[0] if tops else None
+    zero = Decimal(0)
     standings = []
     for member in members:
         sheet = sheets.get(member.pk)
@@ -333,6 +366,8 @@ def scoring_year(
             sheet.province = member
             sheet.agreement = agreement
         column = Column(province=member, sheet=sheet)
+        cells = column.cells
+        points = column.line_points
         for c in leaves:
             score = scores.get((sheet.pk, c.pk)) if sheet else None
             if c.is_computed:
@@ -341,22 +376,21 @@ def scoring_year(
                 working = late_penalty(c, late=late.get(member.pk, []))
             else:
                 working = None
-            column.cells[c.pk] = Cell(c, score, working, locked=agreement.locked)
-        for top in data.top_groups:
-            column.group_totals[top.pk] = total_of(
-                (cell.criterion.kind, cell.final)
-                for cell in column.cells.values()
-                if top_of[cell.criterion.pk] == top.pk
-            )
+            cell = cells[c.pk] = Cell(c, score, working, locked=agreement.locked)
+            final = cell.final
+            points[c.pk] = None if final is None else (-final if c.pk in penalty_ids else final)
+        for pk in group_ids:
+            points[pk] = zero
+        for pk, parent_id in parents:
+            if parent_id is not None and points[pk] is not None:
+                points[parent_id] += points[pk]
+        for pk in tops:
+            column.group_totals[pk] = zero + (points[pk] or zero)
         column.standing = Standing(
             key=column,
-            total=total_of((cell.criterion.kind, cell.final) for cell in column.cells.values()),
-            group1=column.group_totals.get(group1, Decimal(0)),
-            bonus=total_of(
-                (CriterionKind.BONUS, cell.final)
-                for cell in column.cells.values()
-                if cell.criterion.kind == CriterionKind.BONUS
-            ),
+            total=sum((column.group_totals[pk] for pk in tops), zero),
+            group1=column.group_totals.get(group1, zero),
+            bonus=sum((cells[pk].final for pk in bonus_ids if cells[pk].final is not None), zero),
             vote=(sheet.meeting_votes or 0) if sheet else 0,
         )
         standings.append(column.standing)

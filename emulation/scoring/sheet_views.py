@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from cluster_portal import access
 from cluster_portal.locking import posted_version
 
-from .forms import EvidenceForm, SheetForm
+from .forms import EvidenceForm, PlainInput, SheetForm
 from .models import EvidenceFile, Response
 from .selectors import ScoringYear, sheet_context, sheet_history
 from .services import ScoringError
@@ -115,6 +115,7 @@ def _render(request, data, province, *, form=None, evidence_form=None, status=20
         "rows": rows,
         "form": form,
         "evidence_form": evidence_form,
+        "evidence_criterion": PlainInput(evidence_form["criterion"]) if evidence_form else "",
         "rights": rights,
         "any_write": any(rights[k] for k in ("edit", "cross", "answer", "settle")),
         "history": sheet_history(column.sheet),

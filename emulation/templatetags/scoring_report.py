@@ -5,7 +5,7 @@ from django import template
 
 from cluster_portal.number_style import format_number
 from emulation.scoring.rules import bands_text
-from emulation.scoring.selectors import scoring_year
+from emulation.scoring.selectors import recorded_with_criteria, scoring_year
 from provinces.figures.spec import BY_CODE, LOAN_AMOUNT_DECIMALS, format_indicator
 
 register = template.Library()
@@ -14,7 +14,10 @@ register = template.Library()
 @register.inclusion_tag("scoring/report_ranking.html")
 def scoring_ranking(cluster, year: int) -> dict:
     """Shown once the scoring meeting is recorded (the rule for reading others' scores);
-    before that the report says the scoring is not finished."""
+    before that the report says the scoring is not finished, read from the agreement alone
+    (one query): the scoring year is built only when its ranking is printed."""
+    if not recorded_with_criteria(cluster, year):
+        return {"data": {"year": year}, "recorded": False}
     data = scoring_year(cluster, year)
     return {"data": data, "recorded": data.result_recorded and bool(data.lines)}
 
