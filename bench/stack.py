@@ -114,10 +114,11 @@ def gunicorn(
     port: int | None = None,
     config: str = "deploy/gunicorn.conf.py",
     pids: list | None = None,
+    wait_seconds: float = 30,
 ) -> Iterator[str]:
     """gunicorn serving the portal as `make serve` does, without the access log; the base
-    URL once /healthz/ answers. `port`: a fixed one (else a free one); `pids`: gets the
-    master's process id."""
+    URL once /healthz/ answers (or `wait_seconds` have passed). `port`: a fixed one (else a
+    free one); `pids`: gets the master's process id."""
     port = port or free_port()
     output = subprocess.DEVNULL if quiet else None
     server = subprocess.Popen(
@@ -131,7 +132,7 @@ def gunicorn(
     if pids is not None:
         pids.append(server.pid)
     try:
-        for _ in range(150):
+        for _ in range(int(wait_seconds / 0.2)):
             if fetch(f"{base}/healthz/") == 200:
                 break
             time.sleep(0.2)

@@ -29,7 +29,6 @@ import sys
 import tarfile
 import tempfile
 import time
-from contextlib import contextmanager
 from pathlib import Path
 
 import boto3
@@ -38,7 +37,7 @@ import requests
 from moto.server import ThreadedMotoServer
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from stack import PYTHON, ROOT, fetch, manage, production_env, session_for  # noqa: E402
+from stack import PYTHON, ROOT, gunicorn, manage, production_env, session_for  # noqa: E402
 
 BUCKET = "portal-files"
 CLUSTER, YEAR, CODE = "mien-nui-phia-bac-1", 2025, "20"
@@ -64,23 +63,9 @@ def step(text: str, started: float, ok: bool) -> bool:
     return ok
 
 
-@contextmanager
-def gunicorn(env: dict, port: int):
-    server = subprocess.Popen(
-        [str(Path(PYTHON).parent / "gunicorn"), "--config", "deploy/gunicorn.conf.py"],
-        cwd=ROOT,
-        env={**env, "PORT": str(port), "WEB_CONCURRENCY": "2", "ACCESS_LOG": "0"},
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(300):
-            if fetch(f"{base}/healthz/") == 200:
-                break
-            time.sleep(0.2)
-        yield base
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
+def serve(env: dict, port: int):
+    """One of the two app servers: 2 workers on a fixed port, a minute to start."""
+    return gunicorn(env, workers=2, port=port, wait_seconds=60)
 
 
 def loans_xlsx() -> bytes:
@@ -241,7 +226,7 @@ def main() -> None:
         with production_env("two-servers", **s3_env) as env:
             step("migrated, demo seeded, static files collected", started, True)
             started = time.monotonic()
-            with gunicorn(env, args.port + 1) as a, gunicorn(env, args.port + 2) as b:
+            with serve(env, args.port + 1) as a, serve(env, args.port + 2) as b:
                 step(f"two gunicorn servers up: A {a}, B {b}", started, True)
                 passed = run_checks(env, a, b, s3)
     finally:
