@@ -4,7 +4,7 @@ rotation cannot succeed."""
 import pytest
 from django.urls import reverse
 
-from provinces.models import Cluster, ClusterTerm
+from provinces.models import Cluster, ClusterMembership, ClusterTerm, Province
 
 pytestmark = pytest.mark.django_db
 
@@ -53,3 +53,20 @@ def test_staff_see_the_terms_page_without_the_rotate_button(client, make_staff):
     text = client.get(reverse("rotation:terms", args=["tay-bac"])).text
     assert 'data-testid="pass-flag"' not in text
     assert Cluster.objects.filter(slug="tay-bac").exists()
+
+
+def test_a_member_with_a_key_past_999_can_be_picked(client, admin_user):
+    # Keys go past 999 (on PostgreSQL after a few reloads of the reference data): the
+    # page must send 1234 back, not the grouped "1.234" the form refuses as no choice.
+    client.force_login(admin_user)
+    unit = Province.objects.create(pk=1234, code="99", name="Thử Nghiệm")
+    cluster = Cluster.objects.get(slug="mien-nui-phia-bac-1")
+    ClusterMembership.objects.create(cluster=cluster, province=unit, from_year=2026)
+    text = rotate_page(client, cluster.slug, 2026).text
+    assert '<option value="1234">Liên minh HTX tỉnh Thử Nghiệm</option>' in text
+    posted = client.post(
+        reverse("rotation:rotate", args=[cluster.slug]),
+        {"to_year": 2026, "head": "1234", "seen_version": 0},
+    )
+    assert posted.status_code == 302, posted.text
+    assert ClusterTerm.objects.get(cluster=cluster, year=2026).head == unit

@@ -1,6 +1,5 @@
 """The three journeys of the portal, each from the login page, in Chromium."""
 
-import os
 from decimal import Decimal
 
 import pytest
@@ -85,13 +84,6 @@ def test_chair_returns_one_approves_another_and_downloads_the_report(
     screenshot("journey-chair-2-report")
 
 
-@pytest.mark.xfail(
-    os.environ.get("DATABASE_URL", "").startswith("postgres"),
-    reason="In the whole PostgreSQL run (not alone, not on SQLite) the second rotation is "
-    "answered 400 with a field error since the merges of 2 December 2026: under study, "
-    "see the session note",
-    strict=False,
-)
 def test_admin_rotates_the_flag_and_the_new_heads_staff_become_chair(
     live_server, page, browser, make_staff, admin_user, screenshot
 ):
