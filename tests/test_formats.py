@@ -1,11 +1,15 @@
 import datetime
+import re
 from decimal import Decimal
+from pathlib import Path
 
 from django import forms
 from django.template import Context, Template
 from django.utils import formats, translation
 
 from cluster_portal.templatetags.vn_format import nd30_date
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_vietnamese_numbers_group_thousands_with_dots_and_use_a_decimal_comma():
@@ -64,3 +68,17 @@ def test_year_filter_never_groups_digits():
     with translation.override("vi"):
         rendered = Template("{% load vn_format %}{{ y|year }}").render(Context({"y": 2023}))
     assert rendered == "2023"
+
+
+def test_templates_send_keys_and_versions_back_without_grouping():
+    # USE_THOUSAND_SEPARATOR renders a bare {{ x.pk }} as "1.234": a form then refuses it
+    # (the rotate form did, once PostgreSQL's keys passed 999) and an anchor misses its row.
+    bare = re.compile(r"{{\s*([\w.]+\.(?:pk|id|version))\s*}}")
+    found = [
+        f"{path.relative_to(ROOT)}: {expr}"
+        for path in sorted(ROOT.glob("**/templates/**/*.html"))
+        if ".venv" not in path.parts and "node_modules" not in path.parts
+        for expr in bare.findall(path.read_text(encoding="utf-8"))
+        if "form." not in expr  # a bound field renders its widget, never grouped
+    ]
+    assert not found, "use |unlocalize ({% load l10n %}): " + "; ".join(found)
