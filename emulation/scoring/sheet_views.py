@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from cluster_portal import access
 from cluster_portal.locking import posted_version
+from cluster_portal.numbers import parse_id
 
 from .forms import EvidenceForm, PlainInput, SheetForm
 from .models import EvidenceFile, Response
@@ -234,10 +235,9 @@ def _evidence_post(request, data: ScoringYear, province, action: str):
 
 
 def _evidence_item(data: ScoringYear, province, pk) -> EvidenceFile:
-    try:
-        pk = int(pk)
-    except (TypeError, ValueError):
-        raise Http404 from None
+    pk = parse_id(pk)
+    if pk is None:
+        raise Http404
     item = (
         EvidenceFile.objects.filter(
             pk=pk, score__sheet__agreement=data.agreement, score__sheet__province=province
