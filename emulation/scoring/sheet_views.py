@@ -27,7 +27,6 @@ from .sheets import (
     sheet_cross_check,
     sheet_self_save,
     sheet_settle,
-    sheet_submit,
 )
 from .views import member_for
 
@@ -153,16 +152,17 @@ def sheet(request, cluster: str, year: int, code: str):
     user = request.user
     try:
         if action in ("self", "submit"):
-            saved = sheet_self_save(
+            # Saving and submitting is one versioned save: a refused submit saves nothing.
+            sheet_self_save(
                 data=data,
                 province=province,
                 entries=form.entries("self", "just"),
                 seen_version=version,
                 by=user,
+                submit=action == "submit",
             )
             done = "Đã lưu điểm tự chấm."
             if action == "submit":
-                sheet_submit(data=data, province=province, seen_version=saved.version, by=user)
                 done = "Đã nộp bảng tự chấm cho Cụm trưởng."
         elif action == "cross":
             sheet_cross_check(
