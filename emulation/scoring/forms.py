@@ -35,13 +35,13 @@ class PointsField(forms.CharField):
         super().__init__(**kwargs)
 
     def to_python(self, value):
-        text = (super().to_python(value) or "").strip().replace(" ", "")
+        text = (super().to_python(value) or "").strip()
         if not text:
             return None
-        if len(text) > 12:
+        if len(text.replace(" ", "")) > 12:
             raise forms.ValidationError("Điểm quá dài.")
         try:
-            number = parse_vn_number(text)
+            number = parse_vn_number(text)  # quoted as typed in its message
         except NumberFormatError as exc:
             raise forms.ValidationError(str(exc)) from None
         if number < 0 or number > 9999:
