@@ -6,23 +6,27 @@ changes; the version the page showed succeeds and moves the version on by one.""
 import datetime
 import json
 from collections.abc import Callable
+from decimal import Decimal
 
 import pytest
 from django.db.models import F
 from django.test import Client
 from django.urls import reverse
 
-from emulation.models import Conference, ReportSettings
+from emulation.models import AchievementReport, Conference, ReportSettings, Score, ScoreSheet
+from emulation.scoring.services import ScoringError, scoring_meeting_record
+from emulation.scoring.sheets import sheet_cross_check
 from provinces.calendar.models import Deadlines
 from provinces.figures.excel import figures_import
 from provinces.figures.spec import CODES
 from provinces.models import Cluster, ClusterTerm, FiguresStatus, YearlyFigures
 from tests.api_support import API, bearer, token_for
 from tests.factories import GOOD_VALUES, make_figures, make_loan
-from tests.scoring_helpers import build_agreement, unit
+from tests.scoring_helpers import build_agreement, data_for, leaf, unit
 from tests.test_conference import form_data as conference_form
 from tests.versioned_emulation import (
     agreement_setup,
+    all_submitted,
     evidence_step,
     nomination,
     nomination_step,
@@ -304,3 +308,54 @@ def test_every_versioned_write_needs_the_version_it_was_made_on(admin, name, sen
         assert after is not None and after["version"] == version + 1, (
             f"{name}: the right version did not move the version by one"
         )
+
+
+# A save and a submit are one step: a refused submit saves nothing ---------------------------
+
+
+def test_a_sheet_that_cannot_be_submitted_is_not_saved_either(admin):
+    build_agreement()
+    bonus = leaf(data_for(), "III.1").pk  # II.1, a judged criterion, left blank
+    url = reverse("scoring:sheet", args=["tay-bac", 2023, "14"])
+    typed = {f"self-{bonus}": "2", f"just-{bonus}": "Sáng kiến"}
+    response = admin.post(url, {"action": "submit", "version": 0, **typed})
+    assert response.status_code == 409
+    assert "Chấm đủ rồi mới nộp" in response.text and 'value="2"' in response.text
+    assert not ScoreSheet.objects.exists() and not Score.objects.exists()
+
+
+def test_a_report_that_cannot_be_submitted_is_not_saved_either(admin):
+    report = report_save_and_submit(admin).record
+    url = reverse("dossiers:report", args=[report.nomination_id])
+    data = {"achievements": "Mới", "measures": "", "signer_title": "Giám đốc"}
+    response = admin.post(url, {**data, "action": "submit", "seen_version": report.version})
+    assert response.status_code == 409
+    assert "Chưa thể nộp" in response.text and "Mới" in response.text
+    stored = AchievementReport.objects.get(pk=report.pk)
+    assert (stored.achievements, stored.version, stored.status) == ("A", report.version, "draft")
+
+
+def test_a_sheet_write_after_the_meeting_locked_the_scores_is_refused():
+    """The page was loaded before the meeting was recorded: the agreement's state is read
+    again under its row lock, so the locked scores do not change."""
+    all_submitted()
+    loaded = data_for()
+    record_meeting = scoring_meeting_record(
+        data=data_for(),
+        meeting_date=datetime.date(2023, 11, 30),
+        present=7,
+        votes={},
+        by=None,
+        seen_version=loaded.agreement.version,
+    )
+    assert record_meeting.locked and not loaded.agreement.locked
+    sheet = ScoreSheet.objects.get(province=unit("14"))
+    with pytest.raises(ScoringError, match="đã khóa"):
+        sheet_cross_check(
+            data=loaded,
+            province=unit("14"),
+            entries={leaf(loaded, "II.1").pk: (Decimal(10), "Thiếu")},
+            seen_version=sheet.version,
+            by=None,
+        )
+    assert not Score.objects.filter(cluster_points__isnull=False).exists()
