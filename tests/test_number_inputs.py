@@ -17,11 +17,12 @@ from cluster_portal.numbers import NumberFormatError, parse_id, parse_vn_number,
 from emulation.api.forms import TokenForm
 from emulation.api.models import ApiToken
 from emulation.conference.forms import AttendeeFormSet, RecommendationFormSet
-from emulation.models import Conference
+from emulation.models import AwardQuota, AwardType, Conference
 from emulation.reports.forms import ReportSettingsForm
 from emulation.rotation.forms import RotateForm, YearPickForm
 from emulation.scoring.forms import CriterionForm, EvidenceForm, SheetForm
 from provinces.figures.forms import ActionForm, FiguresForm
+from provinces.models import Cluster
 from provinces.register.forms import DisbursementForm
 from tests.api_support import API, bearer, token_for
 from tests.factories import GOOD_VALUES, make_figures
@@ -175,3 +176,21 @@ def test_posted_ids_and_versions_are_ascii_digits_only():
         assert posted_version(post("/", {"version": text})) is None
         assert parse_id(text) is None
     assert parse_id("12") == 12
+
+
+@pytest.mark.parametrize("sample", SAMPLES)
+def test_the_admin_reads_numbers_and_record_ids_with_the_one_reader(client, admin_user, sample):
+    client.force_login(admin_user)
+    add = reverse("admin:emulation_awardquota_add")
+    award = AwardType.objects.order_by("pk").first()
+    data = {"cluster": Cluster.objects.get(slug="tay-bac").pk, "award_type": award.pk}
+    response = client.post(add, {**data, "year": "2024", "quota": sample})
+    assert response.status_code == 200 and usual(sample) in response.text
+    response = client.post(add, {**data, "year": sample, "quota": "1"})
+    assert response.status_code == 200 and usual(sample) in response.text
+    assert not AwardQuota.objects.exists()
+    assert client.post(add, {**data, "year": "2024", "quota": "1"}).status_code == 302
+    change = "admin:emulation_awardtype_change"
+    assert client.get(reverse(change, args=[award.pk])).status_code == 200
+    full_width = str(award.pk).translate({ord(d): 0xFF10 + int(d) for d in "0123456789"})
+    assert client.get(reverse(change, args=[full_width])).status_code == 302  # "not found"
