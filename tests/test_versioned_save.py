@@ -30,6 +30,7 @@ from tests.versioned_emulation import (
     evidence_step,
     nomination,
     nomination_step,
+    ranking_propose_page,
     report_page,
     report_return,
     report_save_and_submit,
@@ -260,6 +261,7 @@ CASES: dict[str, Callable[[Client], Case]] = {
     "agreement: sign": agreement_setup("sign", signed_on="08/12/2022"),
     "agreement: meeting record (lock)": scoring_meeting,
     "agreement: reopen": scoring_reopen,
+    "agreement: proposals from the ranking": ranking_propose_page,
     "agreement: admin": in_admin(
         "emulation_scoringagreement", lambda: build_agreement(sign=False), meeting_notes="Mới"
     ),
@@ -305,9 +307,10 @@ def test_every_versioned_write_needs_the_version_it_was_made_on(admin, name, sen
     elif case.deletes:
         assert after is None, f"{name}: the right version did not delete"
     else:
-        assert after is not None and after["version"] == version + 1, (
-            f"{name}: the right version did not move the version by one"
+        assert after is not None and after["version"] == version + case.moves, (
+            f"{name}: the right version did not move the version by {case.moves}"
         )
+        assert after != before, f"{name}: the right version wrote nothing"
 
 
 # A save and a submit are one step: a refused submit saves nothing ---------------------------

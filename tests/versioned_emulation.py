@@ -97,10 +97,10 @@ def scoring_meeting(admin: Client) -> Case:
     return Case(agreement, lambda seen: admin.post(url, send(data, seen, "version")))
 
 
-def scoring_reopen(admin: Client) -> Case:
+def recorded():
     all_submitted()
     data = data_for()
-    agreement = scoring_meeting_record(
+    return scoring_meeting_record(
         data=data,
         meeting_date=datetime.date(2023, 11, 30),
         present=7,
@@ -108,8 +108,27 @@ def scoring_reopen(admin: Client) -> Case:
         by=None,
         seen_version=data.agreement.version,
     )
+
+
+def scoring_reopen(admin: Client) -> Case:
+    agreement = recorded()
     url = reverse("scoring:reopen", args=["tay-bac", 2023])
     return Case(agreement, lambda seen: admin.post(url, send({"reason": "Sai"}, seen, "version")))
+
+
+def ranking_propose_page(admin: Client) -> Case:
+    """Proposals from the recorded ranking: made on the agreement the page showed, which
+    they do not change (its version stays)."""
+    agreement = recorded()
+    url = reverse("scoring:propose", args=["tay-bac", 2023])
+    flag = AwardType.objects.get(code="emulation-flag")
+    data = {"award_type": flag.pk, "provinces": [unit("25").pk]}
+    return Case(
+        agreement,
+        lambda seen: admin.post(url, send(data, seen, "version")),
+        moves=0,
+        also=lambda: list(Nomination.objects.values_list("pk", flat=True)),
+    )
 
 
 def sheet_step(action: str) -> Callable[[Client], Case]:

@@ -35,6 +35,7 @@ class Case:
     record: object  # the model instance whose stored row the write changes
     act: Callable[[int | None], object]  # the write, sent with this version (None: none)
     deletes: bool = False
+    moves: int = 1  # how far the right version moves the version (0: the record is only read)
     # What else the write changes (scores, evidence files, nominations): unchanged on refusal.
     also: Callable[[], object] | None = None
 
