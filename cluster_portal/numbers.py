@@ -239,7 +239,17 @@ def vn_formfield(db_field, **kwargs):
         if isinstance(db_field, models.DecimalField):
             kwargs.pop("widget", None)
             return db_field.formfield(form_class=VietnameseDecimalField, **kwargs)
+        if isinstance(db_field, models.IntegerField) and _is_year(db_field.name):
+            from .converters import FIRST_YEAR, LAST_YEAR
+
+            kwargs.pop("widget", None)
+            bounds = {"min_value": FIRST_YEAR, "max_value": LAST_YEAR}
+            return db_field.formfield(form_class=YearField, **{**kwargs, **bounds})
         if isinstance(db_field, models.IntegerField):
             kwargs.pop("widget", None)
             return db_field.formfield(form_class=VietnameseIntegerField, **kwargs)
     return db_field.formfield(**kwargs)
+
+
+def _is_year(name: str) -> bool:
+    return name == "year" or name.endswith("_year")
