@@ -226,8 +226,9 @@ def as_argument(field: forms.Field):
 
 
 def year_argument(text: str) -> int:
-    """`--year`, `--to-year` of the commands: a year as the pages read it."""
-    return as_argument(YearField())(text)
+    """`--year`, `--to-year` of the commands: a year written as the pages read it (its
+    range is each command's own check, with its own message)."""
+    return as_argument(YearField(min_value=None, max_value=None))(text)
 
 
 def vn_formfield(db_field, **kwargs):
