@@ -21,6 +21,8 @@ from django import forms
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
+from .numbers import VietnameseIntegerField, is_ascii_digits
+
 STALE_HINT = "Số bạn vừa nhập vẫn còn dưới đây: hãy mở lại bản mới nhất, đối chiếu rồi lưu lại."
 
 
@@ -153,24 +155,25 @@ def _deleted() -> str:
 
 
 def posted_version(request, name: str = "version") -> int | None:
-    """The version a page's button posted (a hidden field); None when missing or not a
-    number, which the services refuse as stale."""
-    try:
-        return int(request.POST.get(name, ""))
-    except ValueError:
-        return None
+    """The version a page's button posted (a hidden field); None when missing or not
+    ASCII digits ("２", "2_0" are no version), which the services refuse as stale."""
+    text = request.POST.get(name, "").strip()
+    return int(text) if is_ascii_digits(text) and len(text) <= 10 else None
 
 
-class SeenVersionField(forms.IntegerField):
-    """The version the editor loaded, carried through the form as a hidden field."""
-
-    widget = forms.HiddenInput
+class SeenVersionField(VietnameseIntegerField):
+    """The version the editor loaded, carried through the form as a hidden field and read
+    by the one number reader (cluster_portal.numbers)."""
 
     def __init__(self, **kwargs):
         kwargs.setdefault("required", False)
         kwargs.setdefault("min_value", 0)
         kwargs.setdefault("max_value", 2_000_000_000)
+        kwargs.setdefault("widget", forms.HiddenInput)
         super().__init__(**kwargs)
+
+    def prepare_value(self, value):
+        return str(value) if isinstance(value, int) else value
 
 
 class FormKeyField(forms.UUIDField):

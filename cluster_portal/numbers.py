@@ -7,9 +7,14 @@ A single dot followed by other than three digits ("236.8") is read as a decimal 
 people often type it that way.
 
 Only the ASCII digits 0-9 are digits: a full-width "９４８" or an Arabic-Indic "9٥0" (which
-Python's regular expressions and `str.isdigit()` accept) is not a number here.
+Python's regular expressions and `str.isdigit()` accept) is not a number here, nor "2_025"
+or "4e1" (which `int()` and `Decimal()` take). Every numeric input goes through here: the
+form fields below (integers, years, the version a page carries), `as_argument` for the
+commands' options, and `parse_plain_number` for the API, whose JSON strings and query
+parameters write numbers as machines do ("236.80").
 """
 
+import argparse
 import re
 from decimal import Decimal, InvalidOperation
 
@@ -20,6 +25,7 @@ from .number_style import format_exact
 
 _PLAIN = re.compile(r"^[0-9]+\Z")
 _GROUPED = re.compile(r"^[0-9]{1,3}(\.[0-9]{3})+\Z")
+_MACHINE = re.compile(r"^[+-]?[0-9]+(\.[0-9]+)?\Z")
 
 
 class NumberFormatError(ValueError):
@@ -67,6 +73,37 @@ def _bad(raw: str) -> str:
     return f"“{raw}” không phải là số (viết kiểu Việt Nam: 11.084 hoặc 1.637,5)."
 
 
+def parse_year(text) -> int:
+    """A year as typed: ASCII digits only ("2025"); "２０２５", "2_025", "2.025" are refused."""
+    raw = str(text).strip()
+    if is_ascii_digits(raw):
+        return int(raw)
+    parse_vn_number(raw, integer=True)  # the usual message for what is no number at all
+    raise NumberFormatError(f"“{raw}” không phải là một năm: viết bốn chữ số, ví dụ 2025.")
+
+
+def parse_plain_number(text, *, integer: bool = False) -> Decimal | int:
+    """A number as a machine writes it (the API): ASCII digits, an optional sign and, for a
+    decimal, a decimal point ("236.80"); no grouping, exponent, "_" or other digits."""
+    raw = str(text)
+    value = raw.strip()
+    if not _MACHINE.match(value):
+        raise NumberFormatError(_bad(raw))
+    if integer:
+        if "." in value:
+            raise NumberFormatError(f"“{raw}” phải là số nguyên.")
+        return int(value)
+    return Decimal(value)
+
+
+def parse_id(text) -> int | None:
+    """A record id a page posted ("12"); None for anything else ("１２", "1_2", "", None)."""
+    if isinstance(text, int) and not isinstance(text, bool):
+        return text
+    value = str(text if text is not None else "").strip()
+    return int(value) if is_ascii_digits(value) and len(value) <= 18 else None
+
+
 def is_ascii_digits(text: str) -> bool:
     """ "2024" yes; "２０２４", "٢٠٢٤" or "" no (unlike str.isdigit())."""
     return bool(_PLAIN.match(text))
@@ -95,12 +132,13 @@ class VietnameseNumberField(forms.Field):
     def to_python(self, value):
         if value in self.empty_values:
             return None
-        if isinstance(value, int | Decimal):
-            return value
-        try:
-            number = parse_vn_number(value, integer=self.integer)
-        except NumberFormatError as exc:
-            raise ValidationError(str(exc), code="invalid") from None
+        if isinstance(value, int | Decimal) and not isinstance(value, bool):
+            number = value  # a value given by code (a command's option, a test) is checked too
+        else:
+            try:
+                number = parse_vn_number(value, integer=self.integer)
+            except NumberFormatError as exc:
+                raise ValidationError(str(exc), code="invalid") from None
         if not self.integer:
             exponent = number.as_tuple().exponent
             if isinstance(exponent, int) and -exponent > self.decimal_places:
@@ -113,7 +151,9 @@ class VietnameseNumberField(forms.Field):
             raise ValidationError("Số quá lớn.", code="max_value")
         low, high = self.min_value, self.max_value
         if (low is not None and number < low) or (high is not None and number > high):
-            if high is None:
+            if "out_of_range" in self.error_messages:
+                message = self.error_messages["out_of_range"]
+            elif high is None:
                 message = f"Nhập số từ {format_exact(low)} trở lên."
             elif low is None:
                 message = f"Nhập số không quá {format_exact(high)}."
@@ -124,3 +164,93 @@ class VietnameseNumberField(forms.Field):
 
     def prepare_value(self, value):
         return format_exact(value) if isinstance(value, int | Decimal) else value
+
+
+class VietnameseIntegerField(VietnameseNumberField):
+    """A whole number typed the Vietnamese way ("11.084"); `error_messages["out_of_range"]`
+    may say the bounds in the input's own words."""
+
+    def __init__(self, **kwargs):
+        for unused in ("max_digits", "decimal_places"):  # given by model fields' formfield()
+            kwargs.pop(unused, None)
+        super().__init__(integer=True, **kwargs)
+
+
+class VietnameseDecimalField(VietnameseNumberField):
+    """A decimal typed the Vietnamese way ("1.637,5"), for model decimal fields."""
+
+    def __init__(self, **kwargs):
+        super().__init__(integer=False, **kwargs)
+
+
+class YearField(VietnameseIntegerField):
+    """A year: four ASCII digits within the years the portal holds."""
+
+    def __init__(self, **kwargs):
+        from .converters import FIRST_YEAR, LAST_YEAR
+
+        kwargs.setdefault("min_value", FIRST_YEAR)
+        kwargs.setdefault("max_value", LAST_YEAR)
+        low, high = kwargs["min_value"], kwargs["max_value"]
+        messages = {
+            "out_of_range": f"Năm phải từ {low} đến {high}.",
+            **kwargs.pop("error_messages", {}),
+        }
+        super().__init__(error_messages=messages, **kwargs)
+        self.widget.attrs.setdefault("maxlength", 4)
+
+    def to_python(self, value):
+        if isinstance(value, str) and value.strip():
+            try:
+                parse_year(value)
+            except NumberFormatError as exc:
+                raise ValidationError(str(exc), code="invalid") from None
+        return super().to_python(value)
+
+    def prepare_value(self, value):
+        return str(value) if isinstance(value, int) else value
+
+
+def as_argument(field: forms.Field):
+    """A command option's `type=`: the option's text read by the form field of the same
+    input, so that `--year ２０２５` is refused as the page refuses it."""
+
+    def read(text: str):
+        try:
+            return field.clean(text)
+        except ValidationError as exc:
+            raise argparse.ArgumentTypeError(" ".join(exc.messages)) from None
+
+    read.__name__ = "số"
+    return read
+
+
+def year_argument(text: str) -> int:
+    """`--year`, `--to-year` of the commands: a year written as the pages read it (its
+    range is each command's own check, with its own message)."""
+    return as_argument(YearField(min_value=None, max_value=None))(text)
+
+
+def vn_formfield(db_field, **kwargs):
+    """A ModelForm's `formfield_callback`: the model's integer and decimal fields read
+    through the one reader (Django's own would take "２７" or "2_5")."""
+    from django.db import models
+
+    if not db_field.choices and not db_field.primary_key:
+        if isinstance(db_field, models.DecimalField):
+            kwargs.pop("widget", None)
+            return db_field.formfield(form_class=VietnameseDecimalField, **kwargs)
+        if isinstance(db_field, models.IntegerField) and _is_year(db_field.name):
+            from .converters import FIRST_YEAR, LAST_YEAR
+
+            kwargs.pop("widget", None)
+            bounds = {"min_value": FIRST_YEAR, "max_value": LAST_YEAR}
+            return db_field.formfield(form_class=YearField, **{**kwargs, **bounds})
+        if isinstance(db_field, models.IntegerField):
+            kwargs.pop("widget", None)
+            return db_field.formfield(form_class=VietnameseIntegerField, **kwargs)
+    return db_field.formfield(**kwargs)
+
+
+def _is_year(name: str) -> bool:
+    return name == "year" or name.endswith("_year")

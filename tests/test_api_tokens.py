@@ -79,7 +79,7 @@ def test_bad_input_is_explained_and_nothing_is_made(client, staff):
     client.force_login(staff)
     response = client.post(PAGE, {"name": "", "days": "9999"})
     assert response.status_code == 400
-    assert "Hãy đặt tên" in response.text and "tối đa 366 ngày" in response.text
+    assert "Hãy đặt tên" in response.text and "từ 1 đến 366 ngày" in response.text
     assert not ApiToken.objects.exists()
 
 

@@ -379,6 +379,11 @@ def test_a_tie_is_broken_by_the_meetings_vote():
 # Proposals from the ranking --------------------------------------------------------------
 
 
+def shown() -> int:
+    """The agreement's version as the overview page shows it."""
+    return data_for().agreement.version
+
+
 def flag() -> AwardType:
     return AwardType.objects.get(code="emulation-flag")
 
@@ -387,8 +392,13 @@ def test_the_leader_is_proposed_carrying_score_rank_and_vote(admin_user):
     build_agreement()
     all_submitted()
     record(votes={"25": 6})
+    data = data_for()
     created = ranking_propose(
-        data=data_for(), award_type=flag(), provinces=[unit("25")], by=admin_user
+        data=data,
+        award_type=flag(),
+        provinces=[unit("25")],
+        by=admin_user,
+        seen_version=data.agreement.version,
     )
     nomination = Nomination.objects.get(pk=created[0].pk)
     assert nomination.nominee_alliance == unit("25")
@@ -405,18 +415,40 @@ def test_proposals_stay_within_the_award_quota(admin_user):
     AwardQuota.objects.create(cluster=cluster(), year=2023, award_type=flag(), quota=1)
     with pytest.raises(ScoringError, match="Vượt chỉ tiêu .*tối đa 1, đã có 0"):
         ranking_propose(
-            data=data_for(), award_type=flag(), provinces=[unit("25"), unit("17")], by=admin_user
+            data=data_for(),
+            award_type=flag(),
+            provinces=[unit("25"), unit("17")],
+            by=admin_user,
+            seen_version=shown(),
         )
     assert not Nomination.objects.exists()
-    ranking_propose(data=data_for(), award_type=flag(), provinces=[unit("25")], by=admin_user)
+    ranking_propose(
+        data=data_for(),
+        award_type=flag(),
+        provinces=[unit("25")],
+        by=admin_user,
+        seen_version=shown(),
+    )
     with pytest.raises(ScoringError, match="tối đa 1, đã có 1"):
-        ranking_propose(data=data_for(), award_type=flag(), provinces=[unit("17")], by=admin_user)
+        ranking_propose(
+            data=data_for(),
+            award_type=flag(),
+            provinces=[unit("17")],
+            by=admin_user,
+            seen_version=shown(),
+        )
 
 
 def test_proposals_wait_for_the_recorded_result(admin_user):
     build_agreement()
     with pytest.raises(ScoringError, match="cuộc họp bình xét"):
-        ranking_propose(data=data_for(), award_type=flag(), provinces=[unit("25")], by=admin_user)
+        ranking_propose(
+            data=data_for(),
+            award_type=flag(),
+            provinces=[unit("25")],
+            by=admin_user,
+            seen_version=shown(),
+        )
 
 
 def test_submit_is_refused_twice():

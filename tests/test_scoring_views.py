@@ -328,7 +328,8 @@ def test_the_chair_records_the_meeting_and_proposes_the_leader(personas):
     assert data_for().locked
     propose = reverse("scoring:propose", args=["tay-bac", YEAR])
     flag = Nomination._meta.get_field("award_type").related_model.objects.get(code="emulation-flag")
-    response = chair.post(propose, {"award_type": flag.pk, "provinces": [unit("25").pk]})
+    chosen = {"award_type": flag.pk, "provinces": [unit("25").pk]}
+    response = chair.post(propose, {**chosen, "version": data_for().agreement.version})
     assert response.status_code == 302
     nomination = Nomination.objects.get()
     assert nomination.votes_for == 7 and "Xếp thứ 1/7" in nomination.achievements

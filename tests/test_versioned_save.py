@@ -4,54 +4,43 @@ stale version is refused and nothing changes; a missing version is refused and n
 changes; the version the page showed succeeds and moves the version on by one."""
 
 import datetime
-import io
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
+from decimal import Decimal
 
 import pytest
 from django.db.models import F
 from django.test import Client
 from django.urls import reverse
 
-from emulation.models import (
-    AchievementReport,
-    AwardType,
-    Conference,
-    Nomination,
-    ReportSettings,
-    ScoreSheet,
-)
-from emulation.nominations.services import nomination_propose
-from emulation.scoring.demo import HEADER
-from emulation.scoring.services import scoring_meeting_record
+from emulation.models import AchievementReport, Conference, ReportSettings, Score, ScoreSheet
+from emulation.scoring.services import ScoringError, scoring_meeting_record
+from emulation.scoring.sheets import sheet_cross_check
 from provinces.calendar.models import Deadlines
 from provinces.figures.excel import figures_import
 from provinces.figures.spec import CODES
-from provinces.models import (
-    Cluster,
-    ClusterTerm,
-    FiguresStatus,
-    YearlyFigures,
-)
+from provinces.models import Cluster, ClusterTerm, FiguresStatus, YearlyFigures
 from tests.api_support import API, bearer, token_for
 from tests.factories import GOOD_VALUES, make_figures, make_loan
-from tests.scoring_helpers import build_agreement, data_for, leaf, self_score, unit
+from tests.scoring_helpers import build_agreement, data_for, leaf, unit
 from tests.test_conference import form_data as conference_form
+from tests.versioned_emulation import (
+    agreement_setup,
+    all_submitted,
+    evidence_step,
+    nomination,
+    nomination_step,
+    ranking_propose_page,
+    report_page,
+    report_return,
+    report_save_and_submit,
+    scoring_meeting,
+    scoring_reopen,
+    sheet_step,
+)
+from tests.versions import Case, send, snapshot
 
 pytestmark = pytest.mark.django_db
-
-
-@dataclass
-class Case:
-    record: object  # the model instance whose stored row the write changes
-    act: Callable[[int | None], object]  # the write, sent with this version (None: none)
-    deletes: bool = False
-
-
-def send(data: dict, seen: int | None, name: str = "seen_version") -> dict:
-    """The posted form: with the version, or without it (a form that lost its field)."""
-    return {**data, name: seen} if seen is not None else dict(data)
 
 
 def admin_form(client: Client, url: str) -> dict:
@@ -74,13 +63,6 @@ def admin_form(client: Client, url: str) -> dict:
         for field in formset.management_form:
             data[f"{formset.prefix}-{field.name}"] = field.value()
     return data
-
-
-def snapshot(record) -> dict | None:
-    row = type(record)._default_manager.filter(pk=record.pk).values().first()
-    if row is not None and hasattr(record, "history"):
-        row["history rows"] = record.history.count()
-    return row
 
 
 # The records and actions -------------------------------------------------------------------
@@ -238,136 +220,6 @@ def report_settings_page(admin: Client) -> Case:
     return Case(record, lambda seen: admin.post(url, send(data, seen)))
 
 
-def nomination(status: str = "proposed", **values) -> Nomination:
-    record = nomination_propose(
-        cluster=Cluster.objects.get(slug="tay-bac"),
-        year=2023,
-        award_type=AwardType.objects.get(code="emulation-flag"),
-        by=None,
-        alliance=unit("10"),
-        achievements="Dẫn đầu phong trào.",
-    )
-    Nomination.objects.filter(pk=record.pk).update(status=status, **values)
-    return record
-
-
-def nomination_step(step: str, status: str, data=None, **values) -> Callable[[Client], Case]:
-    def build(admin: Client) -> Case:
-        record = nomination(status, **values)
-        url = reverse(f"nominations:{step}", args=[record.pk])
-        return Case(
-            record, lambda seen: admin.post(url, send(data or {}, seen)), step == "withdraw"
-        )
-
-    return build
-
-
-def agreement_setup(action: str, sign: bool = False, **extra) -> Callable[[Client], Case]:
-    def build(admin: Client) -> Case:
-        agreement = build_agreement(sign=sign)
-        url = reverse("scoring:setup", args=["tay-bac", 2023])
-        data = {"action": action, **extra}
-        if action == "criterion":
-            criterion = leaf(data_for(), "II.1")
-            data.update(
-                criterion=criterion.pk,
-                group=criterion.parent_id,
-                number="1",
-                title="Đổi tên",
-                kind="judged",
-                max_points="40",
-            )
-        if action == "delete":
-            data["criterion"] = leaf(data_for(), "I.1").pk
-        if action == "targets":
-            target = leaf(data_for(), "I.1")
-            data.update({f"t-{target.pk}-{m.pk}": "15" for m in data_for().members})
-        if action == "import":
-            rows = [HEADER, ("I", "Nhóm", "group", "100", "", "", "")]
-            rows.append(("1", "Một", "judged", "100", "", "", ""))
-            text = "\n".join(",".join(r) for r in rows).encode()
-
-            def act(seen):
-                upload = io.BytesIO(text)
-                upload.name = "tieu-chi.csv"
-                return admin.post(url, send({**data, "file": upload}, seen, "version"))
-
-            return Case(agreement, act)
-        return Case(agreement, lambda seen: admin.post(url, send(data, seen, "version")))
-
-    return build
-
-
-def all_submitted():
-    build_agreement()
-    for member in data_for().members:
-        self_score(member.code, {"II.1": 20})
-
-
-def scoring_meeting(admin: Client) -> Case:
-    all_submitted()
-    agreement = data_for().agreement
-    url = reverse("scoring:meeting", args=["tay-bac", 2023])
-    data = {"meeting_date": "30/11/2023", "present": "7"}
-    return Case(agreement, lambda seen: admin.post(url, send(data, seen, "version")))
-
-
-def scoring_reopen(admin: Client) -> Case:
-    all_submitted()
-    data = data_for()
-    agreement = scoring_meeting_record(
-        data=data,
-        meeting_date=datetime.date(2023, 11, 30),
-        present=7,
-        votes={},
-        by=None,
-        seen_version=data.agreement.version,
-    )
-    url = reverse("scoring:reopen", args=["tay-bac", 2023])
-    return Case(agreement, lambda seen: admin.post(url, send({"reason": "Sai"}, seen, "version")))
-
-
-def sheet_step(action: str, submitted: bool) -> Callable[[Client], Case]:
-    def build(admin: Client) -> Case:
-        build_agreement()
-        self_score("14", {"II.1": 20}, submit=submitted)
-        sheet = ScoreSheet.objects.get(province=unit("14"))
-        criterion = leaf(data_for(), "II.1").pk
-        url = reverse("scoring:sheet", args=["tay-bac", 2023, "14"])
-        fields = {
-            "self": {f"self-{criterion}": "25", f"just-{criterion}": "Có"},
-            "cross": {f"cross-{criterion}": "18", f"reason-{criterion}": "Thiếu"},
-        }[action]
-        data = {"action": action, **fields}
-        return Case(sheet, lambda seen: admin.post(url, send(data, seen, "version")))
-
-    return build
-
-
-def achievement_report(status: str = "draft") -> AchievementReport:
-    record = nomination("endorsed")
-    return AchievementReport.objects.create(
-        nomination=record,
-        achievements="A",
-        measures="B",
-        signer_title="Giám đốc",
-        status=status,
-    )
-
-
-def report_page(admin: Client) -> Case:
-    report = achievement_report()
-    url = reverse("dossiers:report", args=[report.nomination_id])
-    data = {"achievements": "A2", "measures": "B", "signer_title": "Giám đốc", "action": "save"}
-    return Case(report, lambda seen: admin.post(url, send(data, seen)))
-
-
-def report_return(admin: Client) -> Case:
-    report = achievement_report("submitted")
-    url = reverse("dossiers:return", args=[report.nomination_id])
-    return Case(report, lambda seen: admin.post(url, send({"reason": "Thiếu"}, seen)))
-
-
 CASES: dict[str, Callable[[Client], Case]] = {
     "figures: edit page": figures_edit,
     "figures: submit page": figures_page("submit", FiguresStatus.DRAFT),
@@ -409,14 +261,26 @@ CASES: dict[str, Callable[[Client], Case]] = {
     "agreement: sign": agreement_setup("sign", signed_on="08/12/2022"),
     "agreement: meeting record (lock)": scoring_meeting,
     "agreement: reopen": scoring_reopen,
+    "agreement: proposals from the ranking": ranking_propose_page,
     "agreement: admin": in_admin(
         "emulation_scoringagreement", lambda: build_agreement(sign=False), meeting_notes="Mới"
     ),
-    "score sheet: self-score": sheet_step("self", submitted=False),
-    "score sheet: cross-check": sheet_step("cross", submitted=True),
+    "score sheet: self-score": sheet_step("self"),
+    "score sheet: save and submit": sheet_step("submit"),
+    "score sheet: cross-check": sheet_step("cross"),
+    "score sheet: answer": sheet_step("answer"),
+    "score sheet: settle": sheet_step("settle"),
+    "score sheet: add evidence": evidence_step("upload"),
+    "score sheet: delete evidence": evidence_step("delete"),
     "achievement report: page": report_page,
+    "achievement report: save and submit": report_save_and_submit,
     "achievement report: return": report_return,
 }
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path  # evidence files
 
 
 @pytest.fixture
@@ -434,15 +298,67 @@ def test_every_versioned_write_needs_the_version_it_was_made_on(admin, name, sen
     model = type(case.record)
     # Someone saved the record once since it was made: the version is at least 2.
     model._default_manager.filter(pk=case.record.pk).update(version=F("version") + 1)
-    before = snapshot(case.record)
+    before = snapshot(case)
     version = before["version"]
     case.act({"stale": version - 1, "missing": None, "seen": version}[sent])
-    after = snapshot(case.record)
+    after = snapshot(case)
     if sent != "seen":
         assert after == before, f"{name}: a {sent} version changed the record"
     elif case.deletes:
         assert after is None, f"{name}: the right version did not delete"
     else:
-        assert after is not None and after["version"] == version + 1, (
-            f"{name}: the right version did not move the version by one"
+        assert after is not None and after["version"] == version + case.moves, (
+            f"{name}: the right version did not move the version by {case.moves}"
         )
+        assert after != before, f"{name}: the right version wrote nothing"
+
+
+# A save and a submit are one step: a refused submit saves nothing ---------------------------
+
+
+def test_a_sheet_that_cannot_be_submitted_is_not_saved_either(admin):
+    build_agreement()
+    bonus = leaf(data_for(), "III.1").pk  # II.1, a judged criterion, left blank
+    url = reverse("scoring:sheet", args=["tay-bac", 2023, "14"])
+    typed = {f"self-{bonus}": "2", f"just-{bonus}": "Sáng kiến"}
+    response = admin.post(url, {"action": "submit", "version": 0, **typed})
+    assert response.status_code == 409
+    assert "Chấm đủ rồi mới nộp" in response.text and 'value="2"' in response.text
+    assert not ScoreSheet.objects.exists() and not Score.objects.exists()
+
+
+def test_a_report_that_cannot_be_submitted_is_not_saved_either(admin):
+    report = report_save_and_submit(admin).record
+    url = reverse("dossiers:report", args=[report.nomination_id])
+    data = {"achievements": "Mới", "measures": "", "signer_title": "Giám đốc"}
+    response = admin.post(url, {**data, "action": "submit", "seen_version": report.version})
+    assert response.status_code == 409
+    assert "Chưa thể nộp" in response.text and "Mới" in response.text
+    stored = AchievementReport.objects.get(pk=report.pk)
+    assert (stored.achievements, stored.version, stored.status) == ("A", report.version, "draft")
+
+
+def test_a_sheet_write_after_the_meeting_locked_the_scores_is_refused():
+    """The page was loaded before the meeting was recorded: the agreement's state is read
+    again under its row lock, so the locked scores do not change."""
+    all_submitted()
+    loaded = data_for()
+    record_meeting = scoring_meeting_record(
+        data=data_for(),
+        meeting_date=datetime.date(2023, 11, 30),
+        present=7,
+        votes={},
+        by=None,
+        seen_version=loaded.agreement.version,
+    )
+    assert record_meeting.locked and not loaded.agreement.locked
+    sheet = ScoreSheet.objects.get(province=unit("14"))
+    with pytest.raises(ScoringError, match="đã khóa"):
+        sheet_cross_check(
+            data=loaded,
+            province=unit("14"),
+            entries={leaf(loaded, "II.1").pk: (Decimal(10), "Thiếu")},
+            seen_version=sheet.version,
+            by=None,
+        )
+    assert not Score.objects.filter(cluster_points__isnull=False).exists()

@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from cluster_portal.numbers import VietnameseIntegerField
+
 from .tokens import DEFAULT_DAYS, MAX_DAYS
 
 
@@ -10,15 +12,13 @@ class TokenForm(forms.Form):
         max_length=100,
         error_messages={"required": _("Hãy đặt tên cho mã truy cập.")},
     )
-    days = forms.IntegerField(
+    days = VietnameseIntegerField(
         label=_("Thời hạn (ngày)"),
         min_value=1,
         max_value=MAX_DAYS,
         initial=DEFAULT_DAYS,
         error_messages={
             "required": _("Hãy nhập thời hạn (số ngày)."),
-            "invalid": _("Thời hạn là một số nguyên (số ngày)."),
-            "min_value": _("Thời hạn ít nhất 1 ngày."),
-            "max_value": _("Thời hạn tối đa %(limit_value)s ngày."),
+            "out_of_range": _("Thời hạn phải từ 1 đến %(max)s ngày.") % {"max": MAX_DAYS},
         },
     )

@@ -13,11 +13,11 @@ from provinces.organisation.models import Province
 from provinces.organisation.selectors import cluster_years
 
 from .lookups import cluster_ref, fund_totals, money, ref
-from .schemas import ClusterYearOut, ProvinceOut, ReportTotalsOut, Year
+from .schemas import ClusterYearOut, Int, ProvinceOut, ReportTotalsOut, Year
 
 router = Router(tags=["Tổ chức theo thời gian"])
 
-YearQuery = Annotated[int | None, Query(ge=1990, le=2999)]
+YearQuery = Annotated[Int | None, Query(ge=1990, le=2999)]
 
 
 def _province_out(province: Province) -> dict:
@@ -54,7 +54,7 @@ def _cluster_year_out(cluster, year: int, members, term) -> dict:
 
 
 @router.get("/clusters", response=list[ClusterYearOut])
-def clusters(request, year: Annotated[int, Query(ge=1990, le=2999)]):
+def clusters(request, year: Annotated[Int, Query(ge=1990, le=2999)]):
     """The clusters of `year` you may see (your own; an admin every one), with that
     year's members, head and vice-head."""
     return [

@@ -11,13 +11,34 @@ from decimal import Decimal
 from typing import Annotated
 
 from ninja import Field, Path, Query, Schema
-from pydantic import create_model
+from pydantic import BeforeValidator, create_model
 
+from cluster_portal.numbers import NumberFormatError, parse_plain_number
 from provinces.figures.spec import BY_CODE, CODES
+
+
+def _plain(integer: bool) -> BeforeValidator:
+    """A number sent as text (a path or query parameter, a JSON string) is read by the
+    portal's reader for machines: "２０２５", "2_025" or "4e1" is refused with 422 and the
+    portal's usual message (pydantic alone would take "2_025", Decimal "２７" or "4e1")."""
+
+    def read(value):
+        if isinstance(value, str):
+            try:
+                return parse_plain_number(value, integer=integer)
+            except NumberFormatError as exc:
+                raise ValueError(str(exc)) from None
+        return value
+
+    return BeforeValidator(read)
+
+
+Int = Annotated[int, _plain(True)]
+Number = Annotated[Decimal, _plain(False)]
 
 # Parameters shared by the endpoints. A year outside these bounds is refused (422) before
 # anything reads it.
-Year = Annotated[int, Path(ge=1990, le=2999, description="the year, e.g. 2023")]
+Year = Annotated[Int, Path(ge=1990, le=2999, description="the year, e.g. 2023")]
 Code = Annotated[str, Path(description="province code, resolved by year (15 in 2023: Yên Bái)")]
 DryRun = Annotated[bool, Query(description="check and answer, change nothing")]
 
@@ -54,7 +75,7 @@ FiguresValues = create_model(
     __doc__="Every indicator of the data dictionary, by code.",
     **{
         code: (
-            Decimal if BY_CODE[code].money else int,
+            Number if BY_CODE[code].money else Int,
             Field(..., description=f"{BY_CODE[code].label} ({BY_CODE[code].unit})"),
         )
         for code in CODES
@@ -86,7 +107,7 @@ class ClusterFiguresOut(Schema):
 
 
 class FiguresWrite(Schema):
-    version: int | None = Field(
+    version: Int | None = Field(
         ...,
         description="required: the version you read; null to create the year's first record",
     )
@@ -94,7 +115,7 @@ class FiguresWrite(Schema):
 
 
 class SubmitWrite(Schema):
-    version: int = Field(..., description="required: the version you read")
+    version: Int = Field(..., description="required: the version you read")
     explanation: str = Field("", max_length=4000, description="needed when there are warnings")
 
 
@@ -148,9 +169,9 @@ class LoanIn(Schema):
     borrower: str
     borrower_type: str = Field(..., description="HTX | THT")
     # Only absurd magnitudes are refused here; every rule is the import's.
-    amount: Decimal = Field(..., gt=-(10**13), lt=10**13, description="million VND, > 0")
+    amount: Number = Field(..., gt=-(10**13), lt=10**13, description="million VND, > 0")
     purpose: str = ""
-    term_months: int | None = None
+    term_months: Int | None = None
 
 
 class LoansImport(Schema):

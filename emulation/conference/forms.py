@@ -2,6 +2,7 @@ from django import forms
 
 from cluster_portal.forms import ModelErrorsAboveFormMixin
 from cluster_portal.locking import SeenVersionModelForm
+from cluster_portal.numbers import vn_formfield
 from provinces.organisation.models import Province
 
 from .models import Attendee, Conference, Recommendation
@@ -29,6 +30,9 @@ class ConferenceForm(ModelErrorsAboveFormMixin, SeenVersionModelForm):
 
 
 class _StyledInlineForm(forms.ModelForm):
+    class Meta:
+        formfield_callback = vn_formfield  # "thứ tự" read by the one number reader
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for name, field in self.fields.items():

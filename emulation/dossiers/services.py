@@ -46,11 +46,12 @@ def _locked(report: AchievementReport, seen_version: int | None) -> AchievementR
 
 @transaction.atomic
 def achievement_report_save(
-    *, nomination: Nomination, by, seen_version: int | None, **texts: str
+    *, nomination: Nomination, by, seen_version: int | None, submit: bool = False, **texts: str
 ) -> AchievementReport:
     """Create the nominee's report or update the one the editor opened at `seen_version`.
     A report saved by someone else in the meantime, or already submitted, is refused and
-    the caller keeps what was typed."""
+    the caller keeps what was typed. With `submit` the report is submitted in the same save
+    (one version step; a report that cannot be submitted yet is not saved either)."""
     unknown = set(texts) - set(TEXT_FIELDS)
     if unknown:
         raise TypeError(f"unknown fields: {sorted(unknown)}")
@@ -65,16 +66,13 @@ def achievement_report_save(
     for name, value in texts.items():
         setattr(report, name, (value or "").strip())
     report.nomination = nomination
+    if submit:
+        return _save(_submitted(report, by=by), by=by, reason="Lưu và nộp báo cáo")
     return _save(report, by=by, reason="Tạo mới" if report.version == 1 else "Cập nhật")
 
 
-@transaction.atomic
-def achievement_report_submit(
-    *, report: AchievementReport, by, seen_version: int | None
-) -> AchievementReport:
-    record, report = report, _locked(report, seen_version)
-    if not report.is_editable:
-        raise DossierError("Báo cáo đã được nộp.")
+def _submitted(report: AchievementReport, *, by) -> AchievementReport:
+    """The report marked submitted, refused while a required text is empty."""
     empty = [
         AchievementReport._meta.get_field(name).verbose_name
         for name in ("achievements", "measures", "signer_title")
@@ -85,7 +83,17 @@ def achievement_report_submit(
     report.status = ReportStatus.SUBMITTED
     report.status_reason = ""
     report.submitted_by, report.submitted_at = by, timezone.now()
-    return version_follow(record, _save(report, by=by, reason="Nộp báo cáo"))
+    return report
+
+
+@transaction.atomic
+def achievement_report_submit(
+    *, report: AchievementReport, by, seen_version: int | None
+) -> AchievementReport:
+    record, report = report, _locked(report, seen_version)
+    if not report.is_editable:
+        raise DossierError("Báo cáo đã được nộp.")
+    return version_follow(record, _save(_submitted(report, by=by), by=by, reason="Nộp báo cáo"))
 
 
 @transaction.atomic

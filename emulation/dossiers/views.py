@@ -27,7 +27,6 @@ from .services import (
     StaleReportError,
     achievement_report_return,
     achievement_report_save,
-    achievement_report_submit,
 )
 
 ZIP = "application/zip"
@@ -103,19 +102,16 @@ def report_edit(request, pk: int):
     if not form.is_valid():
         return _render_report(request, ctx, form, status=400)
     texts = {name: form.cleaned_data[name] for name in TEXT_FIELDS}
+    submit = request.POST.get("action") == "submit"
     try:
-        report = achievement_report_save(
+        # Save and submit is one versioned save: a refused submit saves nothing.
+        achievement_report_save(
             nomination=ctx.nomination,
             by=request.user,
             seen_version=form.cleaned_data["seen_version"],
+            submit=submit,
             **texts,
         )
-        if request.POST.get("action") == "submit":
-            # The version just saved: a save by someone else in between is refused.
-            achievement_report_submit(report=report, by=request.user, seen_version=report.version)
-            messages.success(request, "Đã nộp báo cáo thành tích.")
-        else:
-            messages.success(request, "Đã lưu báo cáo thành tích.")
     except StaleReportError as exc:
         # Keep what was typed; the page shows the latest saved report beside it, and the
         # next save, made knowingly, is checked against that version.
@@ -127,8 +123,13 @@ def report_edit(request, pk: int):
         form.add_error(None, str(exc))
         return _render_report(request, ctx, form, status=409)
     except DossierError as exc:
-        # Saved, but not submitted: show the reason next to what was kept.
-        messages.error(request, str(exc))
+        # Nothing saved: the reason is shown next to what was typed, kept in the form.
+        form.add_error(None, str(exc))
+        return _render_report(request, ctx, form, status=409)
+    if submit:
+        messages.success(request, "Đã nộp báo cáo thành tích.")
+    else:
+        messages.success(request, "Đã lưu báo cáo thành tích.")
     return redirect("dossiers:report", pk)
 
 

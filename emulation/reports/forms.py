@@ -1,6 +1,7 @@
 from django import forms
 
 from cluster_portal.locking import SeenVersionModelForm
+from cluster_portal.numbers import vn_formfield
 
 from .models import ReportSettings
 
@@ -30,6 +31,7 @@ class ReportSettingsForm(SeenVersionModelForm):
             "recipients",
         ]
         widgets = {"recipients": forms.Textarea(attrs={"rows": 5})}
+        formfield_callback = vn_formfield
 
     def __init__(self, *args, defaults=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -1,28 +1,18 @@
 from django import forms
 
-from cluster_portal.converters import FIRST_YEAR, LAST_YEAR
 from cluster_portal.locking import SeenVersionField
+from cluster_portal.numbers import YearField
 from provinces.organisation.models import Province
-
-YEAR_ERRORS = {
-    "invalid": "Năm không hợp lệ: nhập một năm, ví dụ 2025.",
-    "min_value": f"Năm phải từ {FIRST_YEAR} đến {LAST_YEAR}.",
-    "max_value": f"Năm phải từ {FIRST_YEAR} đến {LAST_YEAR}.",
-}
 
 
 class YearPickForm(forms.Form):
     """?to_year= of the rotate page: which year's members to show."""
 
-    to_year = forms.IntegerField(
-        required=False, min_value=FIRST_YEAR, max_value=LAST_YEAR, error_messages=YEAR_ERRORS
-    )
+    to_year = YearField(required=False)
 
 
 class RotateForm(forms.Form):
-    to_year = forms.IntegerField(
-        label="Năm nhận cờ", min_value=FIRST_YEAR, max_value=LAST_YEAR, error_messages=YEAR_ERRORS
-    )
+    to_year = YearField(label="Năm nhận cờ")
     head = forms.ModelChoiceField(
         label="Cụm trưởng",
         queryset=Province.objects.none(),

@@ -8,8 +8,14 @@ from django import forms
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
+from cluster_portal.locking import SeenVersionField
 from cluster_portal.number_style import format_exact
-from cluster_portal.numbers import NumberFormatError, VietnameseNumberField, parse_vn_number
+from cluster_portal.numbers import (
+    NumberFormatError,
+    VietnameseNumberField,
+    parse_vn_number,
+    vn_formfield,
+)
 
 from .models import Criterion, CriterionKind
 from .rules import LATE_REPORTS, BandsError, bands_text, indicator_choices, parse_bands
@@ -29,13 +35,13 @@ class PointsField(forms.CharField):
         super().__init__(**kwargs)
 
     def to_python(self, value):
-        text = (super().to_python(value) or "").strip().replace(" ", "")
+        text = (super().to_python(value) or "").strip()
         if not text:
             return None
-        if len(text) > 12:
+        if len(text.replace(" ", "")) > 12:
             raise forms.ValidationError("Điểm quá dài.")
         try:
-            number = parse_vn_number(text)
+            number = parse_vn_number(text)  # quoted as typed in its message
         except NumberFormatError as exc:
             raise forms.ValidationError(str(exc)) from None
         if number < 0 or number > 9999:
@@ -81,7 +87,7 @@ class SheetForm(forms.Form):
     """Every input of a member's sheet page: which ones an action reads depends on the
     action (self-score, cross-check, answer, settle). Field names carry the criterion id."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = SeenVersionField()
 
     def __init__(self, *args, leaves: list[Criterion], **kwargs):
         super().__init__(*args, **kwargs)
@@ -188,7 +194,7 @@ def _options(choices, value: list[str]):
 
 
 class EvidenceForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = SeenVersionField()
     criterion = forms.TypedChoiceField(label="Minh chứng cho tiêu chí", coerce=int)
     file = forms.FileField(
         label="Tệp (PDF, ảnh, Word, Excel, PowerPoint; tối đa 5 MB)",
@@ -266,6 +272,7 @@ class CriterionForm(forms.ModelForm):
     class Meta:
         model = Criterion
         fields = ["number", "title", "kind", "max_points", "indicator", "denominator"]
+        formfield_callback = vn_formfield
 
     def __init__(self, *args, groups: list[Criterion], **kwargs):
         super().__init__(*args, **kwargs)

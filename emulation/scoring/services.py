@@ -365,11 +365,22 @@ def scoring_reopen(
 
 @transaction.atomic
 def ranking_propose(
-    *, data: ScoringYear, award_type: AwardType, provinces: list[Province], by
+    *,
+    data: ScoringYear,
+    award_type: AwardType,
+    provinces: list[Province],
+    by,
+    seen_version: int | None,
 ) -> list[Nomination]:
     """Propose members from the recorded ranking for an award, within its quota, each
-    nomination carrying its score and rank (and the meeting's vote when recorded)."""
-    if not data.locked:
+    nomination carrying its score and rank (and the meeting's vote when recorded). The
+    agreement must still be at `seen_version` (the page's ranking), locked meanwhile: a
+    result reopened or recorded again since is refused. The agreement itself does not
+    change, so its version does not move."""
+    if data.agreement is None:
+        raise ScoringError("Chỉ đề nghị khen thưởng từ kết quả đã ghi tại cuộc họp bình xét.")
+    stored = locked_at_version(data.agreement, seen_version=seen_version, stale=StaleAgreementError)
+    if not stored.locked:
         raise ScoringError("Chỉ đề nghị khen thưởng từ kết quả đã ghi tại cuộc họp bình xét.")
     if not provinces:
         raise ScoringError("Chọn ít nhất một tỉnh để đề nghị.")

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods
 
 from cluster_portal import access
 from cluster_portal.locking import posted_version
+from cluster_portal.numbers import parse_id
 from provinces.spreadsheets.reading import FileProblem, read_rows
 
 from .criteria_io import MAX_ROWS, parse_criteria_rows
@@ -40,10 +41,7 @@ def _seen(request) -> int | None:
 
 
 def _criterion(data: ScoringYear, raw) -> Criterion | None:
-    try:
-        pk = int(raw)
-    except (TypeError, ValueError):
-        return None
+    pk = parse_id(raw)
     return next((c for c in data.criteria if c.pk == pk), None)
 
 

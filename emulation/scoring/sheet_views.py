@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from cluster_portal import access
 from cluster_portal.locking import posted_version
+from cluster_portal.numbers import parse_id
 
 from .forms import EvidenceForm, PlainInput, SheetForm
 from .models import EvidenceFile, Response
@@ -26,7 +27,6 @@ from .sheets import (
     sheet_cross_check,
     sheet_self_save,
     sheet_settle,
-    sheet_submit,
 )
 from .views import member_for
 
@@ -152,16 +152,17 @@ def sheet(request, cluster: str, year: int, code: str):
     user = request.user
     try:
         if action in ("self", "submit"):
-            saved = sheet_self_save(
+            # Saving and submitting is one versioned save: a refused submit saves nothing.
+            sheet_self_save(
                 data=data,
                 province=province,
                 entries=form.entries("self", "just"),
                 seen_version=version,
                 by=user,
+                submit=action == "submit",
             )
             done = "Đã lưu điểm tự chấm."
             if action == "submit":
-                sheet_submit(data=data, province=province, seen_version=saved.version, by=user)
                 done = "Đã nộp bảng tự chấm cho Cụm trưởng."
         elif action == "cross":
             sheet_cross_check(
@@ -234,10 +235,9 @@ def _evidence_post(request, data: ScoringYear, province, action: str):
 
 
 def _evidence_item(data: ScoringYear, province, pk) -> EvidenceFile:
-    try:
-        pk = int(pk)
-    except (TypeError, ValueError):
-        raise Http404 from None
+    pk = parse_id(pk)
+    if pk is None:
+        raise Http404
     item = (
         EvidenceFile.objects.filter(
             pk=pk, score__sheet__agreement=data.agreement, score__sheet__province=province

@@ -24,6 +24,7 @@ from .models import (
     Response,
     Score,
     ScoreSheet,
+    ScoringAgreement,
     SheetStatus,
 )
 from .rules import points_problem
@@ -37,8 +38,11 @@ Entries = dict[int, tuple[Decimal | None, str]]
 def _sheet_for_write(data: ScoringYear, province: Province, *, by, seen_version: int | None):
     """The member's sheet locked for update (created on the first save, the page then
     showing version 0), its version checked (cluster_portal.locking: a missing version is
-    stale); `_bump` moves it on when saved."""
+    stale); `_bump` moves it on when saved. The agreement is read again under its row
+    lock: a scoring meeting recorded since the page was loaded has locked the scores."""
     agreement = data.agreement
+    if agreement is not None:
+        agreement = ScoringAgreement.objects.select_for_update().filter(pk=agreement.pk).first()
     if agreement is None or not agreement.is_signed:
         raise ScoringError("Giao ước thi đua chưa ký: chưa chấm điểm được.")
     if agreement.locked:
@@ -80,14 +84,29 @@ def _check_points(criterion, points: Decimal) -> None:
 
 @transaction.atomic
 def sheet_self_save(
-    *, data: ScoringYear, province: Province, entries: Entries, seen_version: int | None, by
+    *,
+    data: ScoringYear,
+    province: Province,
+    entries: Entries,
+    seen_version: int | None,
+    by,
+    submit: bool = False,
 ) -> ScoreSheet:
     """The member's own scores with their justification. For a computed criterion a
     score is an override of the computed one and needs a reason; blank keeps the
-    computed score."""
+    computed score. With `submit` the sheet is submitted in the same save (one version
+    step; a refused submit saves nothing)."""
     sheet = _sheet_for_write(data, province, by=by, seen_version=seen_version)
     if sheet.is_submitted:
         raise ScoringError("Bảng đã nộp: không sửa điểm tự chấm được nữa.")
+    _self_scores(sheet, data, entries, by=by)
+    if submit:
+        _mark_submitted(sheet, data, by=by)
+        return _bump(sheet, by=by, reason="Lưu điểm tự chấm và nộp bảng")
+    return _bump(sheet, by=by, reason="Lưu điểm tự chấm")
+
+
+def _self_scores(sheet: ScoreSheet, data: ScoringYear, entries: Entries, *, by) -> None:
     leaves, scores = _leaves(data), _scores(sheet)
     for criterion_id, (points, text) in entries.items():
         criterion = leaves.get(criterion_id)
@@ -104,7 +123,6 @@ def sheet_self_save(
             continue
         score.self_points, score.justification = points, text
         _clean_save(score, by=by, reason="Tự chấm điểm")
-    return _bump(sheet, by=by, reason="Lưu điểm tự chấm")
 
 
 @transaction.atomic
@@ -112,6 +130,12 @@ def sheet_submit(*, data: ScoringYear, province: Province, seen_version: int | N
     sheet = _sheet_for_write(data, province, by=by, seen_version=seen_version)
     if sheet.is_submitted:
         raise ScoringError("Bảng chấm điểm đã nộp.")
+    _mark_submitted(sheet, data, by=by)
+    return _bump(sheet, by=by, reason="Nộp bảng tự chấm")
+
+
+def _mark_submitted(sheet: ScoreSheet, data: ScoringYear, *, by) -> None:
+    """Every judged criterion self-scored, or the submit is refused."""
     scored = {cid for cid, s in _scores(sheet).items() if s.self_points is not None}
     missing = [
         c.number for c in data.leaves if c.kind == CriterionKind.JUDGED and c.pk not in scored
@@ -123,7 +147,6 @@ def sheet_submit(*, data: ScoringYear, province: Province, seen_version: int | N
     sheet.status = SheetStatus.SUBMITTED
     sheet.submitted_by = by if getattr(by, "is_authenticated", False) else None
     sheet.submitted_at = timezone.now()
-    return _bump(sheet, by=by, reason="Nộp bảng tự chấm")
 
 
 @transaction.atomic

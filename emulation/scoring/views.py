@@ -179,7 +179,11 @@ def propose(request, cluster: str, year: int):
         provinces = [m for m in data.members if m.pk in chosen]
         try:
             created = ranking_propose(
-                data=data, award_type=award, provinces=provinces, by=request.user
+                data=data,
+                award_type=award,
+                provinces=provinces,
+                by=request.user,
+                seen_version=posted_version(request),
             )
         except ScoringError as exc:
             form.add_error(None, str(exc))

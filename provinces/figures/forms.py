@@ -10,7 +10,7 @@ from provinces.figures.spec import BY_CODE, CODES, by_section
 class FiguresForm(forms.ModelForm):
     """The yearly figures, every rule from the model's validation (figures_rules)."""
 
-    seen_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    seen_version = SeenVersionField()
 
     class Meta:
         model = YearlyFigures

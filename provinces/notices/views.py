@@ -7,6 +7,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from cluster_portal import access
+from cluster_portal.numbers import parse_id
 
 from .account import EmailChangeError, email_change_confirm, email_change_request
 from .forms import EmailChangeForm, PreferenceForm
@@ -27,7 +28,7 @@ def unread(request):
 @login_required
 def inbox(request):
     notices = Notice.objects.filter(recipient=request.user).order_by("-created_at", "-pk")
-    page = Paginator(notices, 30).get_page(request.GET.get("page"))
+    page = Paginator(notices, 30).get_page(parse_id(request.GET.get("page")) or 1)
     unread_count = Notice.objects.filter(recipient=request.user).unread().count()
     return render(request, "notices/inbox.html", {"page": page, "unread_count": unread_count})
 

@@ -4,7 +4,7 @@ from django import forms
 
 from cluster_portal.forms import ModelErrorsAboveFormMixin
 from cluster_portal.locking import FormKeyField, SeenVersionModelForm
-from cluster_portal.numbers import VietnameseNumberField
+from cluster_portal.numbers import VietnameseNumberField, vn_formfield
 from provinces.register.models import BorrowerKind, Disbursement
 
 
@@ -41,6 +41,7 @@ class DisbursementForm(ModelErrorsAboveFormMixin, SeenVersionModelForm):
     class Meta:
         model = Disbursement
         fields = ["fund", "date", "amount", "purpose", "term_months"]
+        formfield_callback = vn_formfield
         widgets = {"purpose": forms.Textarea(attrs={"rows": 2})}
 
     field_order = [

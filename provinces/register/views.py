@@ -9,6 +9,7 @@ from django.urls import reverse
 from cluster_portal import access
 from cluster_portal.converters import FIRST_YEAR
 from cluster_portal.locking import StaleRecordError, posted_version
+from cluster_portal.numbers import parse_id
 from provinces.organisation.selectors import ProvinceYear
 from provinces.register.forms import DisbursementForm
 from provinces.register.lookups import get_register_for_user
@@ -28,7 +29,7 @@ def register(request, year: int, code: str):
     py = get_register_for_user(request, year, code)
     fund = request.GET.get("fund", "")
     loans = register_loans(py, fund=fund)
-    page = Paginator(loans, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(loans, PAGE_SIZE).get_page(parse_id(request.GET.get("page")) or 1)
     totals = disbursement_totals(provinces=[py.province], year=year)
     # "← previous year" only when that register opens for this user: a year the portal
     # holds, the same unit then, and the user's own (or an admin); no query.

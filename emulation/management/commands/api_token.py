@@ -4,7 +4,16 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from cluster_portal.numbers import VietnameseIntegerField, as_argument
 from emulation.api.tokens import DEFAULT_DAYS, MAX_DAYS, api_token_create
+
+DAYS = as_argument(
+    VietnameseIntegerField(
+        min_value=1,
+        max_value=MAX_DAYS,
+        error_messages={"out_of_range": f"Thời hạn phải từ 1 đến {MAX_DAYS} ngày."},
+    )
+)
 
 
 class Command(BaseCommand):
@@ -17,7 +26,7 @@ class Command(BaseCommand):
         parser.add_argument("--user", required=True, help="tên đăng nhập của người dùng")
         parser.add_argument("--name", default="", help="tên để nhận biết mã")
         parser.add_argument(
-            "--days", type=int, default=DEFAULT_DAYS, help=f"thời hạn, 1–{MAX_DAYS} ngày"
+            "--days", type=DAYS, default=DEFAULT_DAYS, help=f"thời hạn, 1–{MAX_DAYS} ngày"
         )
 
     def handle(self, *args, user, name, days, **options):

@@ -2,6 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from cluster_portal.numbers import year_argument
 from emulation.dossiers.render import DossierIncompleteError, dossier_zip
 from emulation.dossiers.selectors import dossier_for
 from emulation.management.arguments import cluster_argument
@@ -16,7 +17,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--cluster", required=True, help="mã cụm, ví dụ tay-bac")
-        parser.add_argument("--year", required=True, type=int)
+        parser.add_argument("--year", required=True, type=year_argument)
         parser.add_argument("-o", "--output", required=True, help="tệp .zip sẽ tạo")
 
     def handle(self, *args, cluster: str, year: int, output: str, **options):

@@ -3,6 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from cluster_portal.numbers import year_argument
 from emulation.management.arguments import cluster_argument
 from emulation.scoring.criteria_io import MAX_ROWS, parse_criteria_rows
 from emulation.scoring.selectors import scoring_year
@@ -19,7 +20,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("file", help="tệp .xlsx hoặc .csv")
         parser.add_argument("--cluster", required=True, help="mã cụm, ví dụ tay-bac")
-        parser.add_argument("--year", required=True, type=int)
+        parser.add_argument("--year", required=True, type=year_argument)
         parser.add_argument("--dry-run", action="store_true", help="chỉ kiểm tra, không ghi")
 
     def handle(self, *args, file, cluster, year, dry_run, **options):

@@ -1,6 +1,7 @@
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
+from cluster_portal.numbers import year_argument
 from emulation.management.arguments import cluster_argument
 from emulation.rotation.services import RotationError, cluster_head_rotate
 from provinces.organisation.models import ClusterTerm
@@ -15,7 +16,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--cluster", required=True, help="mã cụm, ví dụ tay-bac")
-        parser.add_argument("--to-year", required=True, type=int, help="năm nhận cờ")
+        parser.add_argument("--to-year", required=True, type=year_argument, help="năm nhận cờ")
         parser.add_argument("--vice", help="mã tỉnh của cụm phó năm đó")
         parser.add_argument(
             "--head", help="mã tỉnh của cụm trưởng (khi năm trước không có cụm phó)"

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from cluster_portal.number_style import format_exact
+from cluster_portal.numbers import year_argument
 from emulation.management.arguments import cluster_argument, output_path
 from emulation.scoring.render import render_summary_pdf, render_summary_xlsx
 from emulation.scoring.selectors import scoring_year
@@ -13,7 +14,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--cluster", required=True, help="mã cụm, ví dụ tay-bac")
-        parser.add_argument("--year", required=True, type=int)
+        parser.add_argument("--year", required=True, type=year_argument)
         parser.add_argument("--format", required=True, choices=sorted(RENDERERS))
         parser.add_argument("-o", "--output", required=True, help="tệp kết quả")
 

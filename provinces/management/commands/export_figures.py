@@ -2,6 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from cluster_portal.numbers import year_argument
 from provinces.figures.excel_export import figures_csv, figures_workbook
 from provinces.organisation.models import YEAR_VALIDATORS, Cluster
 
@@ -13,7 +14,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--year", type=int, required=True, help="năm số liệu")
+        parser.add_argument("--year", type=year_argument, required=True, help="năm số liệu")
         parser.add_argument("-o", "--output", help="tệp .xlsx hoặc .csv cần ghi")
         parser.add_argument("--cluster", help="mã cụm (ví dụ tay-bac); bỏ trống: mọi cụm")
 
