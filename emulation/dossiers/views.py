@@ -29,6 +29,7 @@ from .services import (
     achievement_report_save,
     achievement_report_submit,
 )
+from .sources import dossier_sources
 
 ZIP = "application/zip"
 
@@ -215,13 +216,14 @@ def dossier_page(request, cluster: str, year: int):
 @require_safe
 @conditional_page
 def dossier_download(request, cluster: str, year: int):
-    """The zip through the document cache (cluster_portal.documents): the access check and
-    the build run only when the cache does not hold it for this kind of reader and this
-    state of the data; an incomplete dossier is refused with the list of what is missing."""
+    """The zip through the document cache (cluster_portal.documents): the access check on
+    every request, the build only when the cache does not hold it for this kind of reader
+    and this state of what it is made of; an incomplete dossier is refused with the list
+    of what is missing."""
+    cluster_obj = _dossier_cluster_for(request, cluster, year)
     refused = []
 
-    def checked_and_made() -> Document:
-        cluster_obj = _dossier_cluster_for(request, cluster, year)
+    def made() -> Document:
         dossier = dossier_for(cluster_obj, year)
         try:
             return Document(zip_name(cluster_obj, year), ZIP, dossier_zip(dossier))
@@ -231,7 +233,11 @@ def dossier_download(request, cluster: str, year: int):
 
     try:
         return document_response(
-            request, name="dossier.zip", parts=(cluster, year), make=checked_and_made
+            request,
+            name="dossier.zip",
+            parts=(cluster_obj.pk, year),
+            sources=dossier_sources(cluster_obj, year),
+            make=made,
         )
     except DossierIncompleteError:
         return _render_dossier(request, refused[0], refused=True, status=409)

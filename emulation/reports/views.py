@@ -21,6 +21,7 @@ from .forms import ReportSettingsForm
 from .models import ReportSettings
 from .selectors import signature_for
 from .services import report_settings_save
+from .sources import report_sources
 
 CONTENT_TYPES = {
     "pdf": "application/pdf",
@@ -54,22 +55,27 @@ def report_page(request, cluster: str, year: int):
 
 
 def _download(request, cluster: str, year: int, *, extension: str, make):
-    """A report file through the document cache (cluster_portal.documents): made, after
-    the access check (404 outside the cluster, 403 until the user may download), only
-    when the cache does not hold it for this kind of reader and this state of the data."""
+    """A report file through the document cache (cluster_portal.documents): the access
+    check on every request (404 outside the cluster, 403 until the user may download: a
+    few rows, not the report), the report built and rendered only when the cache does not
+    hold it for this kind of reader and this state of what it is made of."""
+    cluster_obj, members, term = cluster_year_for(request, cluster, year)
+    all_approved = all_figures_approved(members, year)
+    if not access.can_download_report(request.user, term, all_approved=all_approved):
+        raise PermissionDenied
 
-    def checked_and_made() -> Document:
-        cluster_obj, members, term = cluster_year_for(request, cluster, year)
-        all_approved = all_figures_approved(members, year)
-        if not access.can_download_report(request.user, term, all_approved=all_approved):
-            raise PermissionDenied
+    def made() -> Document:
         report = cluster_report(cluster=cluster_obj, year=year, user=request.user)
         return Document(
             f"bao-cao-{cluster_obj.slug}-{year}.{extension}", CONTENT_TYPES[extension], make(report)
         )
 
     return document_response(
-        request, name=f"report.{extension}", parts=(cluster, year), make=checked_and_made
+        request,
+        name=f"report.{extension}",
+        parts=(cluster_obj.pk, year),
+        sources=report_sources(cluster_obj, year),
+        make=made,
     )
 
 
