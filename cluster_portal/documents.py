@@ -22,8 +22,10 @@ The stamp is taken before the document's data is read, and holds:
   the versions of the libraries that write the files, the static storage in use;
 - the language and today's date (a draft scoring summary is dated today).
 
-The view runs its access check before `document_response`, hit or miss: a check that
-reads the few rows it decides on, never the document.
+A hit is a handful of queries: the session, the user, the reader's profile, the stamp
+(its statement compiled once per process), then the file. The access check runs on a miss
+only (`document_response`): the sources of each document hold every record its check
+reads, so the check passed for this reader's class on this very state of them.
 
 The files live in the cache named `documents` (settings: a file-based cache under
 VAR_DIR, not the database cache: a dossier zip is megabytes, which the database cache
@@ -95,9 +97,9 @@ def admin_log(*models) -> QuerySet:
     return LogEntry.objects.filter(content_type__in=types)
 
 
-def data_stamp(sources: Iterable[QuerySet]) -> tuple:
-    """For each source, its number of rows and largest id, in one query (a UNION ALL of
-    one aggregate per source, each on the source's own index)."""
+def stamp_statement(sources: Iterable[QuerySet]) -> tuple[str, list]:
+    """One statement for `sources`: a UNION ALL of one aggregate per source (its number of
+    rows and its largest id, each on the source's own indexes), and its parameters."""
     parts, params = [], []
     for number, source in enumerate(sources):
         pk = source.model._meta.pk.column
@@ -106,20 +108,40 @@ def data_stamp(sources: Iterable[QuerySet]) -> tuple:
             f"SELECT {number}, COUNT(*), MAX(s{number}.{pk}) FROM ({sql}) s{number}"  # noqa: S608
         )
         params.extend(source_params)
+    return " UNION ALL ".join(parts), params
+
+
+# Compiling a document's sources costs the ORM several milliseconds, more than running the
+# statement: each process compiles a document's statement once. Its sources depend on the
+# document's name and parts only (`document_response`), a few hundred a year.
+STATEMENTS_KEPT = 2000
+_statements: dict[tuple, tuple[str, list]] = {}
+
+
+def data_stamp(sources: Iterable[QuerySet], *, key: tuple | None = None) -> tuple:
+    """For each source, its number of rows and largest id, in one query; `key`: what
+    decides the sources, to compile their statement once per process."""
+    statement = _statements.get(key) if key is not None else None
+    if statement is None:
+        statement = stamp_statement(sources() if callable(sources) else sources)
+        if key is not None:
+            if len(_statements) >= STATEMENTS_KEPT:
+                _statements.clear()
+            _statements[key] = statement
     with connection.cursor() as cursor:
-        cursor.execute(" UNION ALL ".join(parts), params)
+        cursor.execute(*statement)
         rows = cursor.fetchall()
     return tuple(sorted(rows))
 
 
-def document_key(request, *, name: str, parts: tuple, sources: Iterable[QuerySet]) -> str:
-    """The stamp of document `name` (`parts`: which one) made of `sources`, as
+def document_key(request, *, name: str, parts: tuple, sources: Callable) -> str:
+    """The stamp of document `name` (`parts`: which one) made of `sources()`, as
     `request.user` may read it."""
     stamp = (
         name,
         parts,
         access.reader_class(request.user),
-        data_stamp(sources),
+        data_stamp(sources, key=(connection.alias, name, parts)),
         code_version(),
         translation.get_language(),
         timezone.localdate().isoformat(),
@@ -139,15 +161,21 @@ def document_response(
     *,
     name: str,
     parts: tuple,
-    sources: Iterable[QuerySet],
+    sources: Callable[[], list[QuerySet]],
     make: Callable[[], Document],
 ) -> HttpResponse:
     """Document `name` from the cache, or made by `make` and kept; with ETag and
     Last-Modified, for the view's `conditional_page` to answer a revalidation with 304.
+    `sources()`: what it is made of, querysets that depend on `name` and `parts` only
+    (the URL's cluster slug and year: their statement is compiled once per process).
 
-    The caller has checked access (hit or miss). The key is taken before `make` reads
-    anything: a write committing in between only files a fresh document under a stale
-    key, which nobody asks for again."""
+    `make` checks access (raising Http404 or PermissionDenied) before it reads anything
+    else. A cached entry was made after that same check passed for a reader of the same
+    class (`access.reader_class`) on the same state of the sources, which hold every
+    record the check reads (membership, terms, provinces and their mergers, the figures'
+    states, the agreement): the check would pass again, so a hit skips it; a miss always
+    runs it. The key is taken before `make` reads anything: a write committing in between
+    only files a fresh document under a stale key, which nobody asks for again."""
     key = document_key(request, name=name, parts=parts, sources=sources)
     documents = caches[CACHE]
     entry = documents.get(key)

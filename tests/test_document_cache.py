@@ -169,7 +169,7 @@ def test_the_code_version_is_read_once():
 
 
 def report_stamp():
-    return data_stamp(report_sources(Cluster.objects.get(slug="tay-bac"), 2023))
+    return data_stamp(report_sources("tay-bac", 2023))
 
 
 def a_loan(code="14", year=2023):

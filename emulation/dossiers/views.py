@@ -216,14 +216,13 @@ def dossier_page(request, cluster: str, year: int):
 @require_safe
 @conditional_page
 def dossier_download(request, cluster: str, year: int):
-    """The zip through the document cache (cluster_portal.documents): the access check on
-    every request, the build only when the cache does not hold it for this kind of reader
-    and this state of what it is made of; an incomplete dossier is refused with the list
-    of what is missing."""
-    cluster_obj = _dossier_cluster_for(request, cluster, year)
+    """The zip through the document cache (cluster_portal.documents): the access check and
+    the build run only when the cache does not hold it for this kind of reader and this
+    state of the data; an incomplete dossier is refused with the list of what is missing."""
     refused = []
 
-    def made() -> Document:
+    def checked_and_made() -> Document:
+        cluster_obj = _dossier_cluster_for(request, cluster, year)
         dossier = dossier_for(cluster_obj, year)
         try:
             return Document(zip_name(cluster_obj, year), ZIP, dossier_zip(dossier))
@@ -235,9 +234,9 @@ def dossier_download(request, cluster: str, year: int):
         return document_response(
             request,
             name="dossier.zip",
-            parts=(cluster_obj.pk, year),
-            sources=dossier_sources(cluster_obj, year),
-            make=made,
+            parts=(cluster, year),
+            sources=lambda: dossier_sources(cluster, year),
+            make=checked_and_made,
         )
     except DossierIncompleteError:
         return _render_dossier(request, refused[0], refused=True, status=409)

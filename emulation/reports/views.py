@@ -55,16 +55,15 @@ def report_page(request, cluster: str, year: int):
 
 
 def _download(request, cluster: str, year: int, *, extension: str, make):
-    """A report file through the document cache (cluster_portal.documents): the access
-    check on every request (404 outside the cluster, 403 until the user may download: a
-    few rows, not the report), the report built and rendered only when the cache does not
-    hold it for this kind of reader and this state of what it is made of."""
-    cluster_obj, members, term = cluster_year_for(request, cluster, year)
-    all_approved = all_figures_approved(members, year)
-    if not access.can_download_report(request.user, term, all_approved=all_approved):
-        raise PermissionDenied
+    """A report file through the document cache (cluster_portal.documents): made, after
+    the access check (404 outside the cluster, 403 until the user may download), only
+    when the cache does not hold it for this kind of reader and this state of the data."""
 
-    def made() -> Document:
+    def checked_and_made() -> Document:
+        cluster_obj, members, term = cluster_year_for(request, cluster, year)
+        all_approved = all_figures_approved(members, year)
+        if not access.can_download_report(request.user, term, all_approved=all_approved):
+            raise PermissionDenied
         report = cluster_report(cluster=cluster_obj, year=year, user=request.user)
         return Document(
             f"bao-cao-{cluster_obj.slug}-{year}.{extension}", CONTENT_TYPES[extension], make(report)
@@ -73,9 +72,9 @@ def _download(request, cluster: str, year: int, *, extension: str, make):
     return document_response(
         request,
         name=f"report.{extension}",
-        parts=(cluster_obj.pk, year),
-        sources=report_sources(cluster_obj, year),
-        make=made,
+        parts=(cluster, year),
+        sources=lambda: report_sources(cluster, year),
+        make=checked_and_made,
     )
 
 

@@ -15,21 +15,14 @@ from cluster_portal.documents import Document, document_response
 from cluster_portal.locking import posted_version
 from emulation.nominations.models import AwardQuota, AwardType
 from provinces.calendar.selectors import deadlines_for
-from provinces.organisation.lookups import check_cluster_year, cluster_year_for
+from provinces.organisation.lookups import check_cluster_year
 from provinces.organisation.models import Cluster, Province
 from provinces.organisation.selectors import province_for_code
 
 from .chart import groups_chart
 from .forms import MeetingForm, ProposeFromRankingForm, ReasonForm
-from .models import ScoringAgreement
 from .render import XLSX, render_summary_pdf, render_summary_xlsx
-from .selectors import (
-    ScoringYear,
-    SheetContext,
-    scoring_year,
-    sheet_context,
-    summary_sheet_context,
-)
+from .selectors import ScoringYear, scoring_year, sheet_context, summary_sheet_context
 from .services import ScoringError, ranking_propose, scoring_meeting_record, scoring_reopen
 from .sources import scoring_sources
 
@@ -222,28 +215,11 @@ def summary_xlsx(request, cluster: str, year: int):
 
 
 def _summary_file(request, cluster: str, year: int, extension: str, make):
-    """The summary through the document cache (cluster_portal.documents): the access check
-    on every request, on the few rows it decides on (the scoring year is not built for
-    it); the selector and the render only when the cache does not hold the file for this
-    kind of reader and this state of what it is made of."""
-    if year not in YEARS:
-        raise Http404
-    cluster_obj, members, term = cluster_year_for(request, cluster, year)
-    agreement = ScoringAgreement.objects.filter(cluster=cluster_obj, year=year).first()
-    if agreement is None or not agreement.criteria.exists():
-        raise Http404
-    summary = SheetContext(
-        province=members[0],
-        year=year,
-        member_ids={m.pk for m in members},
-        term=term,
-        agreement=agreement,
-        sheet=None,
-    )
-    if not access.can_view_scoring_summary(request.user, summary):
-        raise PermissionDenied
+    """The summary through the document cache (cluster_portal.documents): the selector,
+    the access check and the render run only when the cache does not hold it for this
+    kind of reader and this state of the data."""
 
-    def made() -> Document:
+    def checked_and_made() -> Document:
         data = _download(request, cluster, year)
         return Document(
             f"cham-diem-{data.cluster.slug}-{data.year}.{extension}",
@@ -254,7 +230,7 @@ def _summary_file(request, cluster: str, year: int, extension: str, make):
     return document_response(
         request,
         name=f"scoring-summary.{extension}",
-        parts=(cluster_obj.pk, year),
-        sources=scoring_sources(cluster_obj, year),
-        make=made,
+        parts=(cluster, year),
+        sources=lambda: scoring_sources(cluster, year),
+        make=checked_and_made,
     )
