@@ -18,9 +18,11 @@ from django.urls import reverse
 
 from cluster_portal.documents import code_version, data_stamp
 from emulation.conference.models import Conference
+from emulation.dossiers.sources import dossier_sources
 from emulation.models import AchievementReport, AwardType, ReportSettings
 from emulation.nominations.models import Nomination
 from emulation.reports.sources import report_sources
+from emulation.scoring.sources import scoring_sources
 from provinces.figures.services import figures_approve
 from provinces.models import Disbursement, FiguresStatus, YearlyFigures
 from provinces.organisation.models import Cluster, ClusterMembership, ClusterTerm
@@ -275,6 +277,22 @@ def test_a_change_elsewhere_leaves_the_report_stamp(dong_bac, change):
     before = report_stamp()
     change()
     assert report_stamp() == before
+
+
+def test_the_summary_and_the_dossier_follow_their_own_cluster_year(dong_bac):
+    def stamps():
+        return [
+            data_stamp(sources("tay-bac", 2023)) for sources in (scoring_sources, dossier_sources)
+        ]
+
+    before = stamps()
+    make_figures("04", 2023)
+    make_loan("04", "2023-05-01", "10")
+    make_figures("14", 2021)
+    assert stamps() == before
+    make_loan("14", "2023-06-01", "5")
+    after = stamps()
+    assert after[0] != before[0] and after[1] != before[1]
 
 
 def test_a_change_in_another_cluster_keeps_the_cached_report(client, chair, dong_bac, renders):
