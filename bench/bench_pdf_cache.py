@@ -6,18 +6,23 @@
    beside the same PDF made again by the same worker (cache emptied in between);
 2. a repeat download of the annual report's PDF (served from the document cache), and a
    revalidation of it (If-None-Match: 304), beside /healthz/ and beside the inbox, a
-   small page that, like the download, loads and saves the session (SESSION_SAVE_EVERY_
-   REQUEST: a write per signed-in request), with wrk on 3 workers.
+   small signed-in page, with wrk on 3 workers, in one run;
+3. the same requests in one process (Django's test client, production settings, the
+   same database): CPU milliseconds per request (`time.process_time`, the honest figure
+   on a shared machine) and SQL queries, a cache hit beside /healthz/.
 
 Run (wrk installed; SQLite by default, or PostgreSQL under bin/with-postgres):
     .venv/bin/python bench/bench_pdf_cache.py [--seconds 10] [--connections 8] [--port 8200]
+        [--skip-first-pdf]
     bin/with-postgres .venv/bin/python bench/bench_pdf_cache.py
 """
 
 import argparse
+import json
 import os
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -25,7 +30,16 @@ import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from stack import COLUMNS, ROOT, gunicorn, production_env, session_for, table_row, wrk  # noqa: E402
+from stack import (  # noqa: E402
+    COLUMNS,
+    PYTHON,
+    ROOT,
+    gunicorn,
+    production_env,
+    session_for,
+    table_row,
+    wrk,
+)
 
 REPORT = "/reports/tay-bac/2023/pdf/"
 WITHOUT_HOOK = f"""import runpy
@@ -64,6 +78,63 @@ def first_pdf(env: dict, headers: dict, *, config: str, port: int, runs: int) ->
     }
 
 
+IN_PROCESS = (
+    ("/healthz/", "/healthz/", False, False),
+    ("inbox (signed in)", "/notices/", True, False),
+    ("report PDF, repeat", REPORT, True, False),
+    ("report PDF, If-None-Match", REPORT, True, True),
+)
+
+
+def in_process(runs: int, requests: int) -> None:
+    """In the child (`--in-process`, the stack's environment): CPU ms per request, the best
+    of `runs` rounds of `requests`, and the queries of one, printed as JSON."""
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cluster_portal.settings")
+    import django
+
+    django.setup()
+    from django.db import connection
+    from django.test import Client
+
+    signed_in, anonymous = Client(), Client()
+    signed_in.cookies["sessionid"] = os.environ["BENCH_SESSION"]
+    etag = signed_in.get(REPORT)["ETag"]  # made and cached (or read) once
+    result = {}
+    for label, url, session, conditional in IN_PROCESS:
+        client = signed_in if session else anonymous
+        headers = {"if_none_match": etag} if conditional else {}
+        queries = []
+
+        def count(execute, sql, params, many, context, queries=queries):
+            queries.append(sql)
+            return execute(sql, params, many, context)
+
+        client.get(url, headers=headers)
+        with connection.execute_wrapper(count):
+            status = client.get(url, headers=headers).status_code
+        best = []
+        for _ in range(runs):
+            start = time.process_time()
+            for _ in range(requests):
+                client.get(url, headers=headers)
+            best.append((time.process_time() - start) / requests * 1000)
+        result[label] = {"ms": min(best), "queries": len(queries), "status": status}
+    print(json.dumps(result))
+
+
+def cpu_per_request(env: dict, session: str) -> dict:
+    output = subprocess.run(
+        [PYTHON, __file__, "--in-process"],
+        cwd=ROOT,
+        env={**env, "BENCH_SESSION": session},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(output.stdout.strip().splitlines()[-1])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=10)
@@ -71,19 +142,29 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--runs", type=int, default=2)
     parser.add_argument("--port", type=int, default=8200)
+    parser.add_argument("--skip-first-pdf", action="store_true")
+    parser.add_argument("--in-process", action="store_true", help=argparse.SUPPRESS)
     options = parser.parse_args()
+    if options.in_process:
+        in_process(runs=3, requests=300)
+        return
     var_dir = tempfile.mkdtemp(prefix="bench-pdf-cache-")
     engine = "PostgreSQL" if os.environ.get("DATABASE_URL") else "SQLite"
     try:
         with production_env("bench-pdf-cache", VAR_DIR=var_dir) as env:
-            headers = {"Cookie": f"sessionid={session_for(env, 'laocai')}"}
+            session = session_for(env, "laocai")
+            headers = {"Cookie": f"sessionid={session}"}
             without = Path(var_dir) / "gunicorn-without-hook.conf.py"
             without.write_text(WITHOUT_HOOK)
             print(f"{engine}; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
             print("\nThe first PDF of a fresh worker (report, empty cache), median of runs:")
             for label, config in (
-                ("WeasyPrint imported by the worker", str(without)),
-                ("WeasyPrint imported in the master", "deploy/gunicorn.conf.py"),
+                ()
+                if options.skip_first_pdf
+                else (
+                    ("WeasyPrint imported by the worker", str(without)),
+                    ("WeasyPrint imported in the master", "deploy/gunicorn.conf.py"),
+                )
             ):
                 t = first_pdf(env, headers, config=config, port=options.port, runs=options.runs)
                 print(
@@ -117,6 +198,16 @@ def main() -> None:
             baseline = runs["/healthz/"]["rps"]
             for label, result in runs.items():
                 print(table_row(label, result, baseline, width))
+            print(f"load average {os.getloadavg()[0]:.1f}")
+            cpu = cpu_per_request(env, session)
+            print("\nIn one process (test client): CPU ms per request, best of 3 x 300")
+            for label, figure in cpu.items():
+                ratio = cpu["/healthz/"]["ms"] / figure["ms"]
+                print(
+                    f"  {label:{width}}{figure['ms']:7.2f} ms  {figure['queries']:2d} queries"
+                    f"  HTTP {figure['status']}  healthz/this {ratio:.2f}"
+                )
+            print(f"load average {os.getloadavg()[0]:.1f}")
     finally:
         shutil.rmtree(var_dir, ignore_errors=True)
 

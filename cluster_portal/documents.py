@@ -3,23 +3,29 @@ dossier) kept under a stamp of what they are made of, so that a repeat download 
 cache read, not a new WeasyPrint render, and a browser's conditional request gets 304.
 
 The stamp is taken before the document's data is read, and holds:
-- the data: per table with history (django-simple-history, which records every write of
-  the services, imports, API and admin), its number of history rows and its latest history
-  date, plus the admin's log (the award types and other tables the admin alone edits).
-  One query (the maxima use the history_date index, the counts read each history table's
-  smallest index: milliseconds at this portal's size). A change anywhere changes it:
-  coarser than per document,
-  but nothing that alters a document can leave it unchanged, and a write still open in
-  another transaction changes the count when it commits. A stamp read before a write
-  that commits during the render only files the fresh document under an old stamp, which
-  nobody asks for again;
-- who reads it (`access.reader_class`): documents differ by reader (withheld records), so
-  a document built for one reader is only served to readers the read rule treats alike,
-  and only after the same access check passed for such a reader on the same data
-  (`document_response`);
+- the data, per document: the view lists its sources, one history queryset per kind of
+  record the document reads, filtered to the cluster-year (`history_of`), and the admin's
+  log for the few tables only the admin edits, which keep no history (`admin_log`). Of
+  each: the number of history rows and the largest history id, all in one query
+  (`data_stamp`). The history (django-simple-history) records every write of the
+  services, imports, API and admin, a deletion too, and is only ever appended to: a write
+  that changes what the document reads adds a row to its sources; a write elsewhere (another
+  cluster, another year) adds none. `history_of` counts every history row of each record
+  that was ever in the filter, so a record moved out of it (a loan re-dated into another
+  year) changes the stamp too. A write still open in another transaction changes the count
+  when it commits; a stamp read before a write that commits during the render only files
+  the fresh document under an old stamp, which nobody asks for again;
+- who reads it (`access.reader_class`): documents differ by reader (the chair's preview
+  shows records still in review, marked; a member's staff see approved records and their
+  own), so a document is only shared between readers the read rules treat alike;
 - the code version: the portal's source, templates, stylesheets, fonts and translations,
   the versions of the libraries that write the files, the static storage in use;
 - the language and today's date (a draft scoring summary is dated today).
+
+A hit is a handful of queries: the session, the user, the reader's profile, the stamp
+(its statement compiled once per process), then the file. The access check runs on a miss
+only (`document_response`): the sources of each document hold every record its check
+reads, so the check passed for this reader's class on this very state of them.
 
 The files live in the cache named `documents` (settings: a file-based cache under
 VAR_DIR, not the database cache: a dossier zip is megabytes, which the database cache
@@ -31,20 +37,20 @@ from __future__ import annotations
 
 import hashlib
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache
 from importlib import metadata
 
-from django.apps import apps
 from django.conf import settings
 from django.contrib.admin.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.core.cache import caches
 from django.db import connection
+from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.utils import timezone, translation
 from django.utils.http import http_date, quote_etag
-from simple_history.models import HistoricalChanges
 
 from cluster_portal import access
 
@@ -76,39 +82,66 @@ def code_version() -> str:
     return digest.hexdigest()
 
 
-@cache
-def _stamp_sql() -> str:
-    """One statement of scalar subqueries (the ORM would take a query per table). Only
-    the models' own table names go in, quoted by the database backend."""
-    quote = connection.ops.quote_name
-    tables = [
-        (quote(model._meta.db_table), "history_date")
-        for model in apps.get_models()
-        if issubclass(model, HistoricalChanges)
-    ]
-    tables.append((quote(LogEntry._meta.db_table), "action_time"))
-    parts = []
-    for table, when in tables:
-        parts.append(f"(SELECT COUNT(*) FROM {table})")  # noqa: S608
-        parts.append(f"(SELECT MAX({when}) FROM {table})")  # noqa: S608
-    return "SELECT " + ", ".join(parts)
+def history_of(model, *args, **filters) -> QuerySet:
+    """The history rows of every record of `model` that was ever in `filters` (its history
+    rows that match them): what a document reads of `model`, and whatever was moved out."""
+    history = model.history.model
+    key = model._meta.pk.attname
+    ever_in = history.objects.filter(*args, **filters).values(key)
+    return history.objects.filter(**{f"{key}__in": ever_in})
 
 
-def data_stamp() -> str:
-    """The state of every record a document may show, in one query."""
+def admin_log(*models) -> QuerySet:
+    """The admin's log of `models`: tables the admin alone edits, which keep no history."""
+    types = [ContentType.objects.get_for_model(model) for model in models]  # cached
+    return LogEntry.objects.filter(content_type__in=types)
+
+
+def stamp_statement(sources: Iterable[QuerySet]) -> tuple[str, list]:
+    """One statement for `sources`: a UNION ALL of one aggregate per source (its number of
+    rows and its largest id, each on the source's own indexes), and its parameters."""
+    parts, params = [], []
+    for number, source in enumerate(sources):
+        pk = source.model._meta.pk.column
+        sql, source_params = source.order_by().values_list(pk).query.sql_with_params()
+        parts.append(
+            f"SELECT {number}, COUNT(*), MAX(s{number}.{pk}) FROM ({sql}) s{number}"  # noqa: S608
+        )
+        params.extend(source_params)
+    return " UNION ALL ".join(parts), params
+
+
+# Compiling a document's sources costs the ORM several milliseconds, more than running the
+# statement: each process compiles a document's statement once. Its sources depend on the
+# document's name and parts only (`document_response`), a few hundred a year.
+STATEMENTS_KEPT = 2000
+_statements: dict[tuple, tuple[str, list]] = {}
+
+
+def data_stamp(sources: Iterable[QuerySet], *, key: tuple | None = None) -> tuple:
+    """For each source, its number of rows and largest id, in one query; `key`: what
+    decides the sources, to compile their statement once per process."""
+    statement = _statements.get(key) if key is not None else None
+    if statement is None:
+        statement = stamp_statement(sources() if callable(sources) else sources)
+        if key is not None:
+            if len(_statements) >= STATEMENTS_KEPT:
+                _statements.clear()
+            _statements[key] = statement
     with connection.cursor() as cursor:
-        cursor.execute(_stamp_sql())
-        row = cursor.fetchone()
-    return hashlib.sha256(repr(row).encode()).hexdigest()
+        cursor.execute(*statement)
+        rows = cursor.fetchall()
+    return tuple(sorted(rows))
 
 
-def document_key(request, *, name: str, parts: tuple) -> str:
-    """The stamp of document `name` (`parts`: which one) as `request.user` may read it."""
+def document_key(request, *, name: str, parts: tuple, sources: Callable) -> str:
+    """The stamp of document `name` (`parts`: which one) made of `sources()`, as
+    `request.user` may read it."""
     stamp = (
         name,
         parts,
         access.reader_class(request.user),
-        data_stamp(),
+        data_stamp(sources, key=(connection.alias, name, parts)),
         code_version(),
         translation.get_language(),
         timezone.localdate().isoformat(),
@@ -124,18 +157,26 @@ class Document:
 
 
 def document_response(
-    request, *, name: str, parts: tuple, make: Callable[[], Document]
+    request,
+    *,
+    name: str,
+    parts: tuple,
+    sources: Callable[[], list[QuerySet]],
+    make: Callable[[], Document],
 ) -> HttpResponse:
     """Document `name` from the cache, or made by `make` and kept; with ETag and
     Last-Modified, for the view's `conditional_page` to answer a revalidation with 304.
+    `sources()`: what it is made of, querysets that depend on `name` and `parts` only
+    (the URL's cluster slug and year: their statement is compiled once per process).
 
     `make` checks access (raising Http404 or PermissionDenied) before it reads anything
     else. A cached entry was made after that same check passed for a reader of the same
-    class (`access.reader_class`) on the same data (every record the check reads has
-    history), so the check would pass again: a hit skips it, a miss always runs it.
-    The key is taken before `make` reads anything: a write committing in between only
-    files a fresh document under a stale key, which nobody asks for again."""
-    key = document_key(request, name=name, parts=parts)
+    class (`access.reader_class`) on the same state of the sources, which hold every
+    record the check reads (membership, terms, provinces and their mergers, the figures'
+    states, the agreement): the check would pass again, so a hit skips it; a miss always
+    runs it. The key is taken before `make` reads anything: a write committing in between
+    only files a fresh document under a stale key, which nobody asks for again."""
+    key = document_key(request, name=name, parts=parts, sources=sources)
     documents = caches[CACHE]
     entry = documents.get(key)
     if entry is None:

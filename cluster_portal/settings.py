@@ -201,6 +201,8 @@ LOGOUT_REDIRECT_URL = "login"
 # passed since it was last written (cluster_portal.middleware.SessionRefreshMiddleware),
 # which renews the cookie and the expiry as long as the user is active.
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 60 * 60)
+# Django's database sessions, read by one precompiled statement (cluster_portal/sessions.py).
+SESSION_ENGINE = "cluster_portal.sessions"
 SESSION_SAVE_EVERY_REQUEST = False
 SESSION_REFRESH_INTERVAL = env_int("SESSION_REFRESH_INTERVAL", 300)
 if not 0 <= SESSION_REFRESH_INTERVAL < SESSION_COOKIE_AGE:

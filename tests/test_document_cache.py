@@ -17,12 +17,19 @@ from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 
 from cluster_portal.documents import code_version, data_stamp
+from emulation.conference.models import Conference
+from emulation.dossiers.sources import dossier_sources
 from emulation.models import AchievementReport, AwardType, ReportSettings
+from emulation.nominations.models import Nomination
+from emulation.reports.sources import report_sources
+from emulation.scoring.sources import scoring_sources
 from provinces.figures.services import figures_approve
-from provinces.models import FiguresStatus, YearlyFigures
+from provinces.models import Disbursement, FiguresStatus, YearlyFigures
+from provinces.organisation.models import Cluster, ClusterMembership, ClusterTerm
+from provinces.organisation.selectors import province_for_code
 from tests import test_report
 from tests.dossier_helpers import patch_scoring, seed_demo_year
-from tests.factories import make_figures
+from tests.factories import make_figures, make_loan
 from tests.scoring_helpers import build_agreement, self_score
 
 pytestmark = pytest.mark.django_db
@@ -155,11 +162,157 @@ def test_a_new_day_or_new_code_gives_a_new_stamp(client, chair, known_year, rend
     assert renders.calls == 3
 
 
-def test_the_stamp_follows_history_and_the_code():
-    assert data_stamp() == data_stamp() and len(code_version()) == 64
-    before = data_stamp()
-    make_figures("14", 2023)
-    assert data_stamp() != before
+def test_the_code_version_is_read_once():
+    assert code_version() == code_version() and len(code_version()) == 64
+
+
+# The report's stamp, per input: what the report reads changes it, the same kind of record
+# in another cluster or year does not.
+
+
+def report_stamp():
+    return data_stamp(report_sources("tay-bac", 2023))
+
+
+def a_loan(code="14", year=2023):
+    return Disbursement.objects.filter(province__code=code, date__year=year).first()
+
+
+def redate(loan, day):
+    loan.date = datetime.date.fromisoformat(day)
+    loan.save()
+
+
+def rename(code, year=2023):
+    province = province_for_code(code, year)
+    province.name += " (mới)"
+    province.save()
+
+
+def conference(year):
+    host = province_for_code("25", year)
+    Conference.objects.create(
+        cluster_id=tay_bac_pk(),
+        year=year,
+        ordinal="XII",
+        date=f"{year}-12-01",
+        venue="Việt Trì",
+        host=host,
+    )
+
+
+def nominate(slug):
+    cluster = Cluster.objects.get(slug=slug)
+    award = AwardType.objects.first() or AwardType.objects.create(code="bk", name="Bằng khen")
+    alliance = cluster.memberships.in_year(2023).first().province
+    Nomination.objects.create(
+        cluster=cluster, year=2023, award_type=award, nominee_alliance=alliance
+    )
+
+
+def vice_of_2023(slug):
+    term = ClusterTerm.objects.get(cluster__slug=slug, year=2023)
+    term.vice = next(
+        m.province
+        for m in term.cluster.memberships.in_year(2023).select_related("province")
+        if m.province_id not in (term.head_id, term.vice_id)
+    )
+    term.save()
+
+
+def leave(code, **years):
+    membership = ClusterMembership.objects.get(cluster__slug="tay-bac", province__code=code)
+    for field, value in years.items():
+        setattr(membership, field, value)
+    membership.save()
+
+
+@pytest.fixture
+def dong_bac(known_year):
+    """Another cluster in 2023, with Cao Bằng (04) in it."""
+    cluster = Cluster.objects.create(slug="dong-bac", name="Cụm Đông Bắc", from_year=2020)
+    ClusterMembership.objects.create(
+        cluster=cluster, province=province_for_code("04", 2023), from_year=2023, to_year=2024
+    )
+    return cluster
+
+
+CHANGES = {
+    "a member's figures": edit_a_figure,
+    "a member's figures of last year": lambda: make_figures("10", 2022),
+    "a new loan": lambda: make_loan("14", "2023-05-01", "10"),
+    "a deleted loan": lambda: a_loan().delete(),
+    "a loan moved to another year": lambda: redate(a_loan(), "2024-01-05"),
+    "a member renamed": lambda: rename("14"),
+    "the term's vice-head": lambda: vice_of_2023("tay-bac"),
+    "a membership ended": lambda: leave("14", from_year=2024),
+    "the conference": lambda: conference(2023),
+    "a nomination": lambda: nominate("tay-bac"),
+    "the report's settings": change_the_settings,
+    "an award type (the admin's log)": admin_renames_an_award,
+}
+ELSEWHERE = {
+    "figures of another cluster": lambda: make_figures("04", 2023),
+    "a member's figures of another year": lambda: make_figures("14", 2021),
+    "a loan in another cluster": lambda: make_loan("04", "2023-05-01", "10"),
+    "a member's loan of another year": lambda: make_loan("14", "2024-05-01", "10"),
+    "a province of another cluster renamed": lambda: rename("04"),
+    "the conference of another year": lambda: conference(2022),
+    "the settings of another year": lambda: ReportSettings.objects.create(
+        cluster_id=tay_bac_pk(), year=2022, number=3
+    ),
+}
+
+
+@pytest.mark.parametrize("change", CHANGES.values(), ids=CHANGES.keys())
+def test_what_the_report_reads_changes_its_stamp(known_year, change):
+    before = report_stamp()
+    assert report_stamp() == before
+    change()
+    assert report_stamp() != before
+
+
+@pytest.mark.parametrize("change", ELSEWHERE.values(), ids=ELSEWHERE.keys())
+def test_a_change_elsewhere_leaves_the_report_stamp(dong_bac, change):
+    before = report_stamp()
+    change()
+    assert report_stamp() == before
+
+
+def test_the_summary_and_the_dossier_follow_their_own_cluster_year(dong_bac):
+    def stamps():
+        return [
+            data_stamp(sources("tay-bac", 2023)) for sources in (scoring_sources, dossier_sources)
+        ]
+
+    before = stamps()
+    make_figures("04", 2023)
+    make_loan("04", "2023-05-01", "10")
+    make_figures("14", 2021)
+    assert stamps() == before
+    make_loan("14", "2023-06-01", "5")
+    after = stamps()
+    assert after[0] != before[0] and after[1] != before[1]
+
+
+def test_a_change_in_another_cluster_keeps_the_cached_report(client, chair, dong_bac, renders):
+    first = get(client, chair, REPORT["pdf"])
+    make_figures("04", 2023, status=FiguresStatus.APPROVED)
+    make_loan("04", "2023-05-01", "10")
+    assert get(client, chair, REPORT["pdf"], if_none_match=first["ETag"]).status_code == 304
+    assert renders.calls == 1
+
+
+def test_a_hit_reads_a_few_rows_and_builds_nothing(
+    client, chair, known_year, renders, django_assert_max_num_queries
+):
+    get(client, chair, REPORT["pdf"])
+    with (
+        mock.patch("emulation.reports.views.cluster_report") as report,
+        django_assert_max_num_queries(8),  # session, user, cluster-year, access, stamp
+    ):
+        assert client.get(REPORT["pdf"]).status_code == 200
+    assert not report.called
 
 
 def test_a_score_change_gives_the_summary_a_new_stamp(client, chair, renders):

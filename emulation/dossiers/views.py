@@ -28,6 +28,7 @@ from .services import (
     achievement_report_return,
     achievement_report_save,
 )
+from .sources import dossier_sources
 
 ZIP = "application/zip"
 
@@ -232,7 +233,11 @@ def dossier_download(request, cluster: str, year: int):
 
     try:
         return document_response(
-            request, name="dossier.zip", parts=(cluster, year), make=checked_and_made
+            request,
+            name="dossier.zip",
+            parts=(cluster, year),
+            sources=lambda: dossier_sources(cluster, year),
+            make=checked_and_made,
         )
     except DossierIncompleteError:
         return _render_dossier(request, refused[0], refused=True, status=409)

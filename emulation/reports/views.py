@@ -21,6 +21,7 @@ from .forms import ReportSettingsForm
 from .models import ReportSettings
 from .selectors import signature_for
 from .services import report_settings_save
+from .sources import report_sources
 
 CONTENT_TYPES = {
     "pdf": "application/pdf",
@@ -69,7 +70,11 @@ def _download(request, cluster: str, year: int, *, extension: str, make):
         )
 
     return document_response(
-        request, name=f"report.{extension}", parts=(cluster, year), make=checked_and_made
+        request,
+        name=f"report.{extension}",
+        parts=(cluster, year),
+        sources=lambda: report_sources(cluster, year),
+        make=checked_and_made,
     )
 
 

@@ -24,6 +24,7 @@ from .forms import MeetingForm, ProposeFromRankingForm, ReasonForm
 from .render import XLSX, render_summary_pdf, render_summary_xlsx
 from .selectors import ScoringYear, scoring_year, sheet_context, summary_sheet_context
 from .services import ScoringError, ranking_propose, scoring_meeting_record, scoring_reopen
+from .sources import scoring_sources
 
 YEARS = range(1990, 2101)
 
@@ -231,5 +232,9 @@ def _summary_file(request, cluster: str, year: int, extension: str, make):
         )
 
     return document_response(
-        request, name=f"scoring-summary.{extension}", parts=(cluster, year), make=checked_and_made
+        request,
+        name=f"scoring-summary.{extension}",
+        parts=(cluster, year),
+        sources=lambda: scoring_sources(cluster, year),
+        make=checked_and_made,
     )
