@@ -176,6 +176,7 @@ def previous_years(
     }
     units_by_id = {u.pk: u for units in compared.values() for u in units}
     records = YearlyFigures.objects.filter(province__in=list(units_by_id), year=year - 1)
+    records = records.order_by()  # read by province: no ordering (the model's joins it)
     if approved_only:
         records = records.filter(status=FiguresStatus.APPROVED)
     records = list(records)
@@ -275,9 +276,9 @@ def cluster_figures_year(
         term = term_for(cluster, year)
     by_id = {p.pk: p for p in members}
     records = list(
-        YearlyFigures.objects.filter(province__in=members, year=year).select_related(
-            "submitted_by", "approved_by"
-        )
+        YearlyFigures.objects.filter(province__in=members, year=year)
+        .select_related("submitted_by", "approved_by")
+        .order_by()  # read by province: no ordering (the model's joins the province)
     )
     for record in records:
         record.province = by_id[record.province_id]
@@ -287,7 +288,9 @@ def cluster_figures_year(
     )
     previous = {
         f.province_id: f.values()
-        for f in YearlyFigures.objects.filter(province__in=list(readable.records), year=year - 1)
+        for f in YearlyFigures.objects.filter(
+            province__in=list(readable.records), year=year - 1
+        ).order_by()
     }
     rows = []
     for province in members:

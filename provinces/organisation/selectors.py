@@ -51,7 +51,12 @@ def province_in_year(code: str, year: int) -> ProvinceYear | None:
 
 def cluster_members(cluster: Cluster | str, year: int) -> list[Province]:
     """The member alliances of a cluster (object or slug) in `year`, by name."""
-    memberships = ClusterMembership.objects.in_year(year).select_related("province")
+    # The model's ordering within one cluster, without the join its cluster ordering costs.
+    memberships = (
+        ClusterMembership.objects.in_year(year)
+        .select_related("province")
+        .order_by("from_year", "province__name")
+    )
     if isinstance(cluster, Cluster):
         memberships = memberships.filter(cluster=cluster)
     else:
@@ -61,7 +66,10 @@ def cluster_members(cluster: Cluster | str, year: int) -> list[Province]:
 
 def term_for(cluster: Cluster, year: int) -> ClusterTerm | None:
     """The head and vice-head of a cluster in `year`, if the flag was passed that year."""
-    return ClusterTerm.objects.with_alliances().filter(cluster=cluster, year=year).first()
+    # One term per cluster-year: no ordering (the model's joins the cluster to sort).
+    return (
+        ClusterTerm.objects.with_alliances().filter(cluster=cluster, year=year).order_by().first()
+    )
 
 
 def terms_of(years) -> dict[tuple[int, int], ClusterTerm]:
