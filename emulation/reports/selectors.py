@@ -19,7 +19,7 @@ from django.db.models import Prefetch
 
 from emulation.conference.models import Attendee, Conference, Recommendation
 from emulation.nominations.models import Nomination
-from emulation.nominations.selectors import nominations_for
+from emulation.nominations.selectors import nominations_by_award
 from emulation.reports.models import ReportSettings
 from provinces.figures.aggregation import combine, percent_change
 from provinces.figures.models import FiguresStatus, YearlyFigures
@@ -141,6 +141,9 @@ class ClusterReport:
     conference: Conference | None
     nominations: list[tuple[object, list[Nomination]]]
     signature: Signature | None = None
+    # The members' approved records of the year (readable by every reader of the report):
+    # what the scoring's computed criteria read, kept for its ranking section.
+    approved_records: list[YearlyFigures] = field(default_factory=list, repr=False)
 
     @property
     def members(self) -> list[Province]:
@@ -329,11 +332,7 @@ def cluster_report(
         conference=conference,
         head=term.head if term else None,
     )
-    nominations = [
-        (group.award_type, group.nominations)
-        for group in nominations_for(cluster, year).groups
-        if group.nominations
-    ]
+    nominations = nominations_by_award(cluster, year)
     return ClusterReport(
         cluster=cluster,
         year=year,
@@ -349,6 +348,7 @@ def cluster_report(
         conference=conference,
         nominations=nominations,
         signature=signature,
+        approved_records=[r for r in records if r.status == FiguresStatus.APPROVED],
     )
 
 

@@ -274,17 +274,22 @@ def _ordered_lines(criteria: list) -> list[Line]:
 
 
 def approved_values(
-    members: list[Province], year: int, *, loans: bool, totals: DisbursementTotals | None = None
+    members: list[Province],
+    year: int,
+    *,
+    loans: bool,
+    totals: DisbursementTotals | None = None,
+    approved: list[YearlyFigures] | None = None,
 ) -> dict[int, dict]:
     """The approved figures of each member (by province id) with, when asked, its loans
-    from the register (`totals`: the members' loan totals of the year, when the caller
-    has them already); a member without approved figures is absent."""
-    values = {
-        f.province_id: f.values()
-        for f in YearlyFigures.objects.filter(
+    from the register; a member without approved figures is absent. When the caller has
+    read them already: `approved`, the members' approved records of the year, and
+    `totals`, their loan totals of the year."""
+    if approved is None:
+        approved = YearlyFigures.objects.filter(
             province__in=members, year=year, status=FiguresStatus.APPROVED
         ).order_by()
-    }
+    values = {f.province_id: f.values() for f in approved}
     if loans and values:
         totals = totals or disbursement_totals(provinces=members, year=year)
         for province_id, row in values.items():
@@ -325,11 +330,13 @@ def scoring_year(
     members: list[Province] | None = None,
     term: ClusterTerm | None = None,
     loans: DisbursementTotals | None = None,
+    approved: list[YearlyFigures] | None = None,
 ) -> ScoringYear:
     """The agreement, criteria, targets, every member's sheet and scores, the computed
     values and the ranking. At most ten queries, one more with the evidence of a sheet;
     two fewer when the caller has the members (by name) and term already (the annual
-    report), two more fewer with the members' loan totals of the year (`loans`)."""
+    report), and fewer again with the members' loan totals and approved records of the
+    year (`loans`, `approved`)."""
     if members is None:
         members = cluster_members(cluster, year)
         term = term_for(cluster, year)
@@ -359,7 +366,11 @@ def scoring_year(
     leaves = data.leaves
     uses_loans = any(c.indicator in LOAN_CODES or c.denominator in LOAN_CODES for c in leaves)
     computed_any = any(c.is_computed for c in leaves)
-    values = approved_values(members, year, loans=uses_loans, totals=loans) if computed_any else {}
+    values = (
+        approved_values(members, year, loans=uses_loans, totals=loans, approved=approved)
+        if computed_any
+        else {}
+    )
     fed_by_calendar = any(
         c.kind == CriterionKind.PENALTY and c.indicator == LATE_REPORTS for c in leaves
     )
