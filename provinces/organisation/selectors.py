@@ -49,19 +49,33 @@ def province_in_year(code: str, year: int) -> ProvinceYear | None:
     return py
 
 
-def cluster_members(cluster: Cluster | str, year: int) -> list[Province]:
-    """The member alliances of a cluster (object or slug) in `year`, by name."""
+def _memberships(year: int, *related: str):
     # The model's ordering within one cluster, without the join its cluster ordering costs.
-    memberships = (
+    return (
         ClusterMembership.objects.in_year(year)
-        .select_related("province")
+        .select_related("province", *related)
         .order_by("from_year", "province__name")
     )
+
+
+def cluster_members(cluster: Cluster | str, year: int) -> list[Province]:
+    """The member alliances of a cluster (object or slug) in `year`, by name."""
+    memberships = _memberships(year)
     if isinstance(cluster, Cluster):
         memberships = memberships.filter(cluster=cluster)
     else:
         memberships = memberships.filter(cluster__slug=cluster)
     return sorted((m.province for m in memberships), key=lambda p: p.sort_key)
+
+
+def cluster_with_members(slug: str, year: int) -> tuple[Cluster | None, list[Province]]:
+    """The cluster of `slug` with its members in `year` (as `cluster_members`), in one
+    query; (None, []) when it has none that year, or there is no such cluster."""
+    memberships = list(_memberships(year, "cluster").filter(cluster__slug=slug))
+    if not memberships:
+        return None, []
+    members = sorted((m.province for m in memberships), key=lambda p: p.sort_key)
+    return memberships[0].cluster, members
 
 
 def term_for(cluster: Cluster, year: int) -> ClusterTerm | None:
