@@ -49,7 +49,8 @@ def _counter(queries: list):
 
 def in_process(env: dict, session: str, runs: int, profile: str | None) -> dict:
     """CPU ms per request (median) and SQL queries of each page, through the test client
-    in this process, with the environment of the gunicorn run."""
+    in this process, with the environment of the gunicorn run. The pages take turns, so
+    a change of the machine's load weighs on all of them alike."""
     os.environ.update(env)
     os.environ["DJANGO_SETTINGS_MODULE"] = "cluster_portal.settings"
     sys.path.insert(0, str(ROOT))
@@ -59,37 +60,38 @@ def in_process(env: dict, session: str, runs: int, profile: str | None) -> dict:
     from django.db import connection
     from django.test import Client
 
-    client = Client()
+    anonymous, signed_in = Client(), Client()
+    signed_in.cookies["sessionid"] = session
+    clients = {name: anonymous if name == "healthz" else signed_in for name in PAGES}
     results = {}
     for name, (path, _) in PAGES.items():
-        if name == "healthz":
-            client.cookies.pop("sessionid", None)
-        else:
-            client.cookies["sessionid"] = session
-        response = client.get(path)
+        response = clients[name].get(path)  # warm-up
         assert response.status_code == 200, (path, response.status_code)
         queries = []  # counted by a wrapper: request_started empties connection.queries
         with connection.execute_wrapper(_counter(queries)):
-            client.get(path)
-        if profile == name:
-            import cProfile
-            import pstats
+            clients[name].get(path)
+        results[name] = [[], len(queries), len(response.content)]
+    if profile:
+        import cProfile
+        import pstats
 
-            profiler = cProfile.Profile()
-            profiler.enable()
-            for _ in range(runs):
-                client.get(path)
-            profiler.disable()
-            pstats.Stats(profiler).sort_stats("cumulative").print_stats(60)
-            pstats.Stats(profiler).sort_stats("tottime").print_stats(40)
-            continue
-        times = []
+        profiler = cProfile.Profile()
+        profiler.enable()
         for _ in range(runs):
+            clients[profile].get(PAGES[profile][0])
+        profiler.disable()
+        pstats.Stats(profiler).sort_stats("cumulative").print_stats(60)
+        pstats.Stats(profiler).sort_stats("tottime").print_stats(40)
+        return {}
+    for _ in range(runs):
+        for name, (path, _) in PAGES.items():
             start = time.process_time()
-            client.get(path)
-            times.append(time.process_time() - start)
-        results[name] = (statistics.median(times) * 1000, len(queries), len(response.content))
-    return results
+            clients[name].get(path)
+            results[name][0].append(time.process_time() - start)
+    return {
+        name: (statistics.median(times) * 1000, queries, size)
+        for name, (times, queries, size) in results.items()
+    }
 
 
 def main() -> int:
