@@ -80,10 +80,17 @@ def cluster_with_members(slug: str, year: int) -> tuple[Cluster | None, list[Pro
 
 def term_for(cluster: Cluster, year: int) -> ClusterTerm | None:
     """The head and vice-head of a cluster in `year`, if the flag was passed that year."""
-    # One term per cluster-year: no ordering (the model's joins the cluster to sort).
-    return (
-        ClusterTerm.objects.with_alliances().filter(cluster=cluster, year=year).order_by().first()
+    # One term per cluster-year: no ordering (the model's joins the cluster to sort), and
+    # no join of the cluster the caller holds.
+    term = (
+        ClusterTerm.objects.select_related("head", "vice")
+        .filter(cluster=cluster, year=year)
+        .order_by()
+        .first()
     )
+    if term is not None:
+        term.cluster = cluster
+    return term
 
 
 def terms_of(years) -> dict[tuple[int, int], ClusterTerm]:
