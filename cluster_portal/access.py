@@ -77,14 +77,15 @@ def home_province(user: User) -> Province | None:
         return None
     if not hasattr(user, "_home_province"):
         # The profile through the user's own relation (`staff_profile`, declared by
-        # provinces.organisation): one query, and no import of an app.
-        with_profile = (
-            get_user_model()
-            ._default_manager.select_related("staff_profile__province__successor__successor")
-            .filter(pk=user.pk)
+        # provinces.organisation): one query, and no import of an app. The profile's
+        # table alone (the user is loaded already): no auth_user columns to select.
+        relation = get_user_model()._meta.get_field("staff_profile")
+        profile = (
+            relation.related_model._default_manager.select_related("province__successor__successor")
+            .filter(**{relation.field.name: user.pk})
+            .order_by()
             .first()
         )
-        profile = getattr(with_profile, "staff_profile", None)
         user._home_province = profile.province if profile else None
     return user._home_province
 

@@ -19,11 +19,11 @@ pytestmark = pytest.mark.django_db
 READS = {
     "/provinces?year=2024": 6,  # token, units, their predecessors
     "/clusters?year=2024": 7,  # token, staff profile, memberships, terms
-    "/clusters/{slug}/2024": 8,  # token, profile, cluster, members, term
-    "/clusters/{slug}/2024/figures": 10,  # ... records, previous year's (warnings)
-    "/clusters/{slug}/2024/figures.csv": 14,  # the export's own lookups + the read rule
-    "/clusters/{slug}/2024/report": 22,  # the report selector (figures, loans, conference,
-    # the document settings…)
+    "/clusters/{slug}/2024": 7,  # token, profile, the cluster with its members, term
+    "/clusters/{slug}/2024/figures": 8,  # ... the records of the year and the year before
+    "/clusters/{slug}/2024/figures.csv": 13,  # the export's own lookups + the read rule
+    "/clusters/{slug}/2024/report": 18,  # the report selector (figures, loans, conference,
+    # the document settings, the nominations…)
     "/figures/2024/{code}": 10,  # token, profile, unit, membership, members, term, record
     "/loans/2024/{code}": 13,  # ... merged units, totals (2), the loans (no figures)
 }

@@ -5,7 +5,7 @@ achievement-reports deadline. One query whatever the number of clusters and year
 from collections.abc import Iterable
 
 from django.core.exceptions import ObjectDoesNotExist
-from django.urls import reverse
+from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 
 from emulation.nominations.models import Nomination
@@ -40,7 +40,7 @@ def achievement_report_todos(snap: Snapshot) -> Iterable[Todo]:
             kind="achievement_report",
             audience=STAFF,
             title=_("Viết và nộp báo cáo thành tích: %(name)s") % {"name": nomination.nominee_name},
-            url=reverse("dossiers:report", args=[nomination.pk]),
+            url=reverse_lazy("dossiers:report", args=[nomination.pk]),  # only if written
             cluster=cy.cluster,
             year=cy.year,
             owner=nominee_unit(nomination),

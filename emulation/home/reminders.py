@@ -54,7 +54,7 @@ def _draft(todo: Todo, stage: str, today: datetime.date) -> NoticeDraft:
         kind=NoticeKind.OVERDUE if stage == OVERDUE else NoticeKind.REMINDER,
         subject=subject,
         body=body,
-        url=todo.url,
+        url=str(todo.url),  # reversed now (the providers' links are lazy)
     )
 
 

@@ -11,7 +11,7 @@ moves through its states) and the home page, the overdue list and the reminders 
 import datetime
 from collections.abc import Callable, Iterable
 
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext as _
 
 from emulation.conference.models import Conference
@@ -46,7 +46,8 @@ def figures_todos(snap: Snapshot) -> Iterable[Todo]:
         for member in cy.members:
             record = figures.get((member.pk, cy.year))
             status = record.status if record else None
-            detail_url = reverse("figures:detail", args=[cy.year, member.code])
+            # Lazy: the to-dos are made for everyone, and most are somebody else's.
+            detail_url = reverse_lazy("figures:detail", args=[cy.year, member.code])
             common = {
                 "cluster": cy.cluster,
                 "year": cy.year,
@@ -59,7 +60,7 @@ def figures_todos(snap: Snapshot) -> Iterable[Todo]:
                     kind="figures_enter",
                     title=_("Nhập số liệu năm %(year)s của %(name)s")
                     % {"year": cy.year, "name": member.name},
-                    url=reverse("figures:edit", args=[cy.year, member.code]),
+                    url=reverse_lazy("figures:edit", args=[cy.year, member.code]),
                     **staff,
                 )
             elif status == FiguresStatus.RETURNED:

@@ -13,11 +13,15 @@ from .todos import snapshot
 def home(request):
     """The user's cluster, year by year: members, head and vice-head, and the user's role."""
     user = request.user
-    current_year = timezone.localdate().year
+    now = timezone.now()
+    current_year = timezone.localdate(now).year
+    # Every cluster-year to the next one, read once: the page lists those up to this year,
+    # the to-dos read the last ten and the next.
+    every_year = cluster_years(last=current_year + 1)
     visible = [
         cy
-        for cy in cluster_years(last=current_year)
-        if access.can_view_cluster_year(user, cy.member_ids, cy.year)
+        for cy in every_year
+        if cy.year <= current_year and access.can_view_cluster_year(user, cy.member_ids, cy.year)
     ]
     rows = [
         {
@@ -27,7 +31,7 @@ def home(request):
         }
         for cy in visible
     ]
-    snap = snapshot()
+    snap = snapshot(now=now, every_year=every_year)
     todos = todos_for(user, snap)
     return render(
         request,

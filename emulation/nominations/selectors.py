@@ -109,3 +109,25 @@ def nominations_for(cluster: Cluster, year: int) -> NominationsYear:
         threshold_percent=threshold_percent_for(cluster_id=cluster.pk, year=year),
         groups=list(groups.values()),
     )
+
+
+def nominations_by_award(cluster: Cluster, year: int) -> list[tuple[AwardType, list]]:
+    """The cluster-year's nominations by award type, the types in their order (as
+    `nominations_for` lists them), only the types nominated for: the annual report's
+    section, without the quotas and the vote rule. One query."""
+    nominations = (
+        Nomination.objects.filter(cluster=cluster, year=year)
+        .select_related(
+            "award_type",
+            "nominee_alliance",
+            "nominee_cooperative__province",
+        )
+        .order_by("award_type__order", "award_type__name", "award_type_id", "pk")
+    )
+    groups: dict[int, tuple[AwardType, list]] = {}
+    for nomination in nominations:
+        nomination.cluster = cluster
+        groups.setdefault(nomination.award_type_id, (nomination.award_type, []))[1].append(
+            nomination
+        )
+    return list(groups.values())

@@ -19,13 +19,14 @@ from django.db.models import Prefetch
 
 from emulation.conference.models import Attendee, Conference, Recommendation
 from emulation.nominations.models import Nomination
-from emulation.nominations.selectors import nominations_for
+from emulation.nominations.selectors import nominations_by_award
 from emulation.reports.models import ReportSettings
 from provinces.figures.aggregation import combine, percent_change
 from provinces.figures.models import FiguresStatus, YearlyFigures
 from provinces.figures.selectors import PreviousYear, previous_years, readable_figures
 from provinces.figures.spec import BY_CODE, INDICATORS, Indicator
-from provinces.organisation.models import Cluster, ClusterMembership, ClusterTerm, Province
+from provinces.organisation.models import Cluster, ClusterTerm, Province
+from provinces.organisation.selectors import cluster_members
 from provinces.register.selectors import DisbursementTotals, FundTotals, disbursement_totals
 
 from .models import DEFAULT_RECIPIENTS, DEFAULT_SYMBOL
@@ -140,6 +141,9 @@ class ClusterReport:
     conference: Conference | None
     nominations: list[tuple[object, list[Nomination]]]
     signature: Signature | None = None
+    # The members' approved records of the year (readable by every reader of the report):
+    # what the scoring's computed criteria read, kept for its ranking section.
+    approved_records: list[YearlyFigures] = field(default_factory=list, repr=False)
 
     @property
     def members(self) -> list[Province]:
@@ -264,19 +268,15 @@ def all_figures_approved(members: list[Province], year: int) -> bool:
     return approved == len(members)
 
 
-def cluster_report(*, cluster: Cluster, year: int, user) -> ClusterReport:
+def cluster_report(
+    *, cluster: Cluster, year: int, user, members: list[Province] | None = None
+) -> ClusterReport:
     """Everything the annual report of `cluster` for `year` shows to `user` (None: the
     system, e.g. the `cluster_report` command, reads every state), in a fixed number of
-    queries whatever the number of provinces and years."""
-    members = sorted(
-        (
-            m.province
-            for m in ClusterMembership.objects.in_year(year)
-            .filter(cluster=cluster)
-            .select_related("province")
-        ),
-        key=lambda p: p.sort_key,
-    )
+    queries whatever the number of provinces and years. `members`: the cluster's members
+    that year by name (`cluster_members`), when the caller has them already."""
+    if members is None:
+        members = cluster_members(cluster, year)
     by_id = {member.pk: member for member in members}
     terms = {
         t.year: t
@@ -284,7 +284,7 @@ def cluster_report(*, cluster: Cluster, year: int, user) -> ClusterReport:
             cluster=cluster, year__in=[year, year + 1]
         )
     }
-    records = list(YearlyFigures.objects.filter(province__in=members, year=year))
+    records = list(YearlyFigures.objects.filter(province__in=members, year=year).order_by())
     for record in records:
         record.province = by_id[record.province_id]
     figures = readable_figures(
@@ -322,6 +322,7 @@ def cluster_report(*, cluster: Cluster, year: int, user) -> ClusterReport:
             Prefetch("attendees", queryset=Attendee.objects.all()),
             Prefetch("recommendations", queryset=Recommendation.objects.all()),
         )
+        .order_by()  # one per cluster-year
         .first()
     )
     report_settings = ReportSettings.objects.filter(cluster=cluster, year=year).first()
@@ -331,11 +332,7 @@ def cluster_report(*, cluster: Cluster, year: int, user) -> ClusterReport:
         conference=conference,
         head=term.head if term else None,
     )
-    nominations = [
-        (group.award_type, group.nominations)
-        for group in nominations_for(cluster, year).groups
-        if group.nominations
-    ]
+    nominations = nominations_by_award(cluster, year)
     return ClusterReport(
         cluster=cluster,
         year=year,
@@ -351,6 +348,7 @@ def cluster_report(*, cluster: Cluster, year: int, user) -> ClusterReport:
         conference=conference,
         nominations=nominations,
         signature=signature,
+        approved_records=[r for r in records if r.status == FiguresStatus.APPROVED],
     )
 
 

@@ -31,8 +31,8 @@ CONTENT_TYPES = {
 
 def _report_for(request, cluster: str, year: int) -> ClusterReport:
     """404 unless the user is in the cluster that year."""
-    cluster_obj, _, _ = cluster_year_for(request, cluster, year)
-    return cluster_report(cluster=cluster_obj, year=year, user=request.user)
+    cluster_obj, members, _ = cluster_year_for(request, cluster, year)
+    return cluster_report(cluster=cluster_obj, year=year, user=request.user, members=members)
 
 
 def _can_download(user, report: ClusterReport) -> bool:

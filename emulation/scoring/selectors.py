@@ -10,8 +10,8 @@ from provinces.figures.models import FiguresStatus, YearlyFigures
 from provinces.figures.timeliness import submitted_late
 from provinces.organisation.dates import fmt_date
 from provinces.organisation.models import Cluster, ClusterTerm, Province
-from provinces.organisation.selectors import cluster_members
-from provinces.register.selectors import disbursement_totals
+from provinces.organisation.selectors import cluster_members, term_for
+from provinces.register.selectors import DisbursementTotals, disbursement_totals
 
 from .models import (
     CriterionKind,
@@ -273,17 +273,25 @@ def _ordered_lines(criteria: list) -> list[Line]:
     return lines
 
 
-def approved_values(members: list[Province], year: int, *, loans: bool) -> dict[int, dict]:
+def approved_values(
+    members: list[Province],
+    year: int,
+    *,
+    loans: bool,
+    totals: DisbursementTotals | None = None,
+    approved: list[YearlyFigures] | None = None,
+) -> dict[int, dict]:
     """The approved figures of each member (by province id) with, when asked, its loans
-    from the register; a member without approved figures is absent."""
-    values = {
-        f.province_id: f.values()
-        for f in YearlyFigures.objects.filter(
+    from the register; a member without approved figures is absent. When the caller has
+    read them already: `approved`, the members' approved records of the year, and
+    `totals`, their loan totals of the year."""
+    if approved is None:
+        approved = YearlyFigures.objects.filter(
             province__in=members, year=year, status=FiguresStatus.APPROVED
-        )
-    }
+        ).order_by()
+    values = {f.province_id: f.values() for f in approved}
     if loans and values:
-        totals = disbursement_totals(provinces=members, year=year)
+        totals = totals or disbursement_totals(provinces=members, year=year)
         for province_id, row in values.items():
             row["loans_count"] = totals.all_funds[province_id].count
             row["loans_amount"] = totals.all_funds[province_id].amount
@@ -315,19 +323,31 @@ def recorded_with_criteria(cluster: Cluster, year: int) -> bool:
 
 
 def scoring_year(
-    cluster: Cluster, year: int, *, evidence_for: Province | None = None
+    cluster: Cluster,
+    year: int,
+    *,
+    evidence_for: Province | None = None,
+    members: list[Province] | None = None,
+    term: ClusterTerm | None = None,
+    loans: DisbursementTotals | None = None,
+    approved: list[YearlyFigures] | None = None,
 ) -> ScoringYear:
     """The agreement, criteria, targets, every member's sheet and scores, the computed
-    values and the ranking. At most ten queries, one more with the evidence of a sheet."""
-    members = cluster_members(cluster, year)
-    term = ClusterTerm.objects.with_alliances().filter(cluster=cluster, year=year).first()
-    agreement = ScoringAgreement.objects.filter(cluster=cluster, year=year).first()
+    values and the ranking. At most ten queries, one more with the evidence of a sheet;
+    two fewer when the caller has the members (by name) and term already (the annual
+    report), and fewer again with the members' loan totals and approved records of the
+    year (`loans`, `approved`)."""
+    if members is None:
+        members = cluster_members(cluster, year)
+        term = term_for(cluster, year)
+    # One per cluster-year: no ordering (the model's joins the cluster to sort).
+    agreement = ScoringAgreement.objects.filter(cluster=cluster, year=year).order_by().first()
     data = ScoringYear(cluster=cluster, year=year, term=term, members=members, agreement=agreement)
     if agreement is None:
         data.columns = [Column(province=m, sheet=None) for m in members]
         return data
     agreement.cluster = cluster
-    criteria = list(agreement.criteria.all())
+    criteria = list(agreement.criteria.order_by())  # _ordered_lines sorts them
     data.lines = _ordered_lines(criteria)
     data.targets = {
         (criterion_id, province_id): value
@@ -346,7 +366,11 @@ def scoring_year(
     leaves = data.leaves
     uses_loans = any(c.indicator in LOAN_CODES or c.denominator in LOAN_CODES for c in leaves)
     computed_any = any(c.is_computed for c in leaves)
-    values = approved_values(members, year, loans=uses_loans) if computed_any else {}
+    values = (
+        approved_values(members, year, loans=uses_loans, totals=loans, approved=approved)
+        if computed_any
+        else {}
+    )
     fed_by_calendar = any(
         c.kind == CriterionKind.PENALTY and c.indicator == LATE_REPORTS for c in leaves
     )

@@ -5,7 +5,7 @@ whatever the number of clusters, members and years."""
 
 from collections.abc import Iterable
 
-from django.urls import reverse
+from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 
 from emulation.scoring.models import ScoreSheet, ScoringAgreement, SheetStatus
@@ -38,7 +38,8 @@ def scoring_todos(snap: Snapshot) -> Iterable[Todo]:
         deadlines = snap.deadlines_of(cy)
         for member in cy.members:
             sheet = sheets.get((agreement.pk, member.pk))
-            url = reverse("scoring:sheet", args=[cy.cluster.slug, cy.year, member.code])
+            # Lazy: reversed only for the to-dos a page or a reminder writes.
+            url = reverse_lazy("scoring:sheet", args=[cy.cluster.slug, cy.year, member.code])
             common = {"cluster": cy.cluster, "year": cy.year, "owner": member, "url": url}
             if sheet is None or sheet.status != SheetStatus.SUBMITTED:
                 yield Todo(

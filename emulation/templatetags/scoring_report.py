@@ -12,13 +12,25 @@ register = template.Library()
 
 
 @register.inclusion_tag("scoring/report_ranking.html")
-def scoring_ranking(cluster, year: int) -> dict:
+def scoring_ranking(cluster, year: int, report=None) -> dict:
     """Shown once the scoring meeting is recorded (the rule for reading others' scores);
     before that the report says the scoring is not finished, read from the agreement alone
-    (one query): the scoring year is built only when its ranking is printed."""
+    (one query): the scoring year is built only when its ranking is printed. `report`:
+    the annual report it is printed in, whose members, term, loan totals and approved
+    records of the year the scoring year reuses instead of reading them again."""
     if not recorded_with_criteria(cluster, year):
         return {"data": {"year": year}, "recorded": False}
-    data = scoring_year(cluster, year)
+    if report is None:
+        data = scoring_year(cluster, year)
+    else:
+        data = scoring_year(
+            cluster,
+            year,
+            members=report.members,
+            term=report.term,
+            loans=report.loans,
+            approved=report.approved_records,
+        )
     return {"data": data, "recorded": data.result_recorded and bool(data.lines)}
 
 

@@ -29,7 +29,7 @@ class Todo:
     kind: str  # figures_enter, figures_fix, figures_submit, figures_approve, …
     audience: str  # STAFF (the owner's staff), CHAIR (the chair of the year), ADMIN
     title: str
-    url: str
+    url: str  # or a lazy one (reverse_lazy): most to-dos are never written
     cluster: Cluster
     year: int
     obligation: str  # same key while the obligation is open: reminders are keyed on it
@@ -76,10 +76,17 @@ class Snapshot:
         return [cy for cy in self.cluster_years if cy.year in self.figures_years]
 
 
-def snapshot(*, now: datetime.datetime | None = None) -> Snapshot:
+def snapshot(
+    *, now: datetime.datetime | None = None, every_year: list[ClusterYear] | None = None
+) -> Snapshot:
+    """`every_year`: `cluster_years(last=<next year>)` when the caller has read it (the home
+    page lists them too), of which the snapshot keeps the last ten years and the next."""
     now = now or timezone.now()
     today = timezone.localdate(now)
-    years = cluster_years(first=today.year - 10, last=today.year + 1)
+    if every_year is None:
+        years = cluster_years(first=today.year - 10, last=today.year + 1)
+    else:
+        years = [cy for cy in every_year if today.year - 10 <= cy.year <= today.year + 1]
     deadlines = deadlines_by_cluster_year(
         {cy.cluster.pk for cy in years}, {cy.year for cy in years}
     )

@@ -7,7 +7,8 @@ from .models import Deadlines
 
 
 def deadlines_for(cluster: Cluster, year: int) -> Deadlines | None:
-    return Deadlines.objects.filter(cluster=cluster, year=year).first()
+    # One row per cluster-year: no ordering (the model's joins the cluster to sort).
+    return Deadlines.objects.filter(cluster=cluster, year=year).order_by().first()
 
 
 def deadlines_or_defaults(cluster: Cluster, year: int) -> tuple[Deadlines, bool]:

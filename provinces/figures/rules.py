@@ -18,6 +18,9 @@ from provinces.figures.spec import (
     PROFIT_LE_REVENUE,
 )
 
+# A change larger than this, in per cent of the year before, asks for an explanation.
+_CHANGE_LIMIT_PERCENT = Decimal(str(CHANGE_WARNING_RATIO)) * 100
+
 
 def _label(code: str) -> str:
     return BY_CODE[code].label
@@ -89,7 +92,7 @@ def figures_warnings(values: dict, previous: dict | None) -> list[FiguresWarning
             change = percent_change(now, before)
             if change is None:
                 continue
-            if abs(change) > Decimal(str(CHANGE_WARNING_RATIO)) * 100:
+            if abs(change) > _CHANGE_LIMIT_PERCENT:
                 warnings.append(
                     FiguresWarning(
                         code,

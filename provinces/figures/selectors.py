@@ -176,6 +176,7 @@ def previous_years(
     }
     units_by_id = {u.pk: u for units in compared.values() for u in units}
     records = YearlyFigures.objects.filter(province__in=list(units_by_id), year=year - 1)
+    records = records.order_by()  # read by province: no ordering (the model's joins it)
     if approved_only:
         records = records.filter(status=FiguresStatus.APPROVED)
     records = list(records)
@@ -268,27 +269,29 @@ class ClusterFiguresYear:
 def cluster_figures_year(
     cluster: Cluster, year: int, *, user, members: list[Province] | None = None, term=None
 ) -> ClusterFiguresYear:
-    """Four queries whatever the number of members (two when the caller already has the
-    members and term). Warnings only for the records `user` may read."""
+    """Three queries whatever the number of members (one when the caller already has the
+    members and term). Warnings only for the records `user` may read, against the same
+    member's record of the year before."""
     if members is None:
         members = cluster_members(cluster, year)
         term = term_for(cluster, year)
     by_id = {p.pk: p for p in members}
-    records = list(
-        YearlyFigures.objects.filter(province__in=members, year=year).select_related(
-            "submitted_by", "approved_by"
-        )
-    )
-    for record in records:
-        record.province = by_id[record.province_id]
+    records, before = [], {}
+    for record in (
+        YearlyFigures.objects.filter(province__in=members, year__in=[year - 1, year])
+        .select_related("submitted_by", "approved_by")
+        .order_by()  # read by province: no ordering (the model's joins the province)
+    ):
+        if record.year == year:
+            record.province = by_id[record.province_id]
+            records.append(record)
+        else:
+            before[record.province_id] = record
     progress = {record.province_id: record for record in records}
     readable = readable_figures(
         user, records=records, year=year, cluster=cluster, term=term, member_ids=set(by_id)
     )
-    previous = {
-        f.province_id: f.values()
-        for f in YearlyFigures.objects.filter(province__in=list(readable.records), year=year - 1)
-    }
+    previous = {pk: before[pk].values() for pk in readable.records if pk in before}
     rows = []
     for province in members:
         record = readable.get(province.pk)

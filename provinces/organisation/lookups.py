@@ -1,10 +1,9 @@
 from django.http import Http404
-from django.shortcuts import get_object_or_404
 
 from cluster_portal import access
 
 from .models import Cluster, ClusterTerm, Province
-from .selectors import cluster_members, term_for
+from .selectors import cluster_members, cluster_with_members, term_for
 
 
 def check_cluster_year(request, member_ids: set[int], year: int) -> None:
@@ -21,9 +20,9 @@ def cluster_year_for(
 ) -> tuple[Cluster, list[Province], ClusterTerm | None]:
     """The cluster (by slug, or the object), its members and term that year; 404 unless
     the user may see it. Every view of a cluster-year decides "may see" here."""
-    cluster_obj = (
-        cluster if isinstance(cluster, Cluster) else get_object_or_404(Cluster, slug=cluster)
-    )
-    members = cluster_members(cluster_obj, year)
+    if isinstance(cluster, Cluster):
+        cluster_obj, members = cluster, cluster_members(cluster, year)
+    else:  # one query for both; a cluster without members that year is a 404 anyway
+        cluster_obj, members = cluster_with_members(cluster, year)
     check_cluster_year(request, {m.pk for m in members}, year)
     return cluster_obj, members, term_for(cluster_obj, year)

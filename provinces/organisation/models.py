@@ -1,4 +1,5 @@
 import datetime
+import functools
 import unicodedata
 
 from django.conf import settings
@@ -20,6 +21,7 @@ def fold_accents(text: str) -> str:
     return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
 
 
+@functools.lru_cache(maxsize=4096)  # pure; every sort of provinces by name calls it
 def ascii_slug(name: str) -> str:
     """ "Phú Thọ" -> "phutho": the name without accents, spaces or punctuation."""
     return "".join(ch for ch in fold_accents(name) if ch.isalnum())

@@ -49,9 +49,18 @@ def province_in_year(code: str, year: int) -> ProvinceYear | None:
     return py
 
 
+def _memberships(year: int, *related: str):
+    # The model's ordering within one cluster, without the join its cluster ordering costs.
+    return (
+        ClusterMembership.objects.in_year(year)
+        .select_related("province", *related)
+        .order_by("from_year", "province__name")
+    )
+
+
 def cluster_members(cluster: Cluster | str, year: int) -> list[Province]:
     """The member alliances of a cluster (object or slug) in `year`, by name."""
-    memberships = ClusterMembership.objects.in_year(year).select_related("province")
+    memberships = _memberships(year)
     if isinstance(cluster, Cluster):
         memberships = memberships.filter(cluster=cluster)
     else:
@@ -59,9 +68,29 @@ def cluster_members(cluster: Cluster | str, year: int) -> list[Province]:
     return sorted((m.province for m in memberships), key=lambda p: p.sort_key)
 
 
+def cluster_with_members(slug: str, year: int) -> tuple[Cluster | None, list[Province]]:
+    """The cluster of `slug` with its members in `year` (as `cluster_members`), in one
+    query; (None, []) when it has none that year, or there is no such cluster."""
+    memberships = list(_memberships(year, "cluster").filter(cluster__slug=slug))
+    if not memberships:
+        return None, []
+    members = sorted((m.province for m in memberships), key=lambda p: p.sort_key)
+    return memberships[0].cluster, members
+
+
 def term_for(cluster: Cluster, year: int) -> ClusterTerm | None:
     """The head and vice-head of a cluster in `year`, if the flag was passed that year."""
-    return ClusterTerm.objects.with_alliances().filter(cluster=cluster, year=year).first()
+    # One term per cluster-year: no ordering (the model's joins the cluster to sort), and
+    # no join of the cluster the caller holds.
+    term = (
+        ClusterTerm.objects.select_related("head", "vice")
+        .filter(cluster=cluster, year=year)
+        .order_by()
+        .first()
+    )
+    if term is not None:
+        term.cluster = cluster
+    return term
 
 
 def terms_of(years) -> dict[tuple[int, int], ClusterTerm]:
