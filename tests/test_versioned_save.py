@@ -24,7 +24,6 @@ from emulation.models import (
 )
 from emulation.nominations.services import nomination_propose
 from emulation.scoring.demo import HEADER
-from emulation.scoring.services import scoring_meeting_record
 from provinces.calendar.models import Deadlines
 from provinces.figures.excel import figures_import
 from provinces.figures.spec import CODES
@@ -36,7 +35,7 @@ from provinces.models import (
 )
 from tests.api_support import API, bearer, token_for
 from tests.factories import GOOD_VALUES, make_figures, make_loan
-from tests.scoring_helpers import build_agreement, data_for, leaf, self_score, unit
+from tests.scoring_helpers import build_agreement, data_for, leaf, meeting_record, self_score, unit
 from tests.test_conference import form_data as conference_form
 
 pytestmark = pytest.mark.django_db
@@ -314,15 +313,7 @@ def scoring_meeting(admin: Client) -> Case:
 
 def scoring_reopen(admin: Client) -> Case:
     all_submitted()
-    data = data_for()
-    agreement = scoring_meeting_record(
-        data=data,
-        meeting_date=datetime.date(2023, 11, 30),
-        present=7,
-        votes={},
-        by=None,
-        seen_version=data.agreement.version,
-    )
+    agreement = meeting_record()
     url = reverse("scoring:reopen", args=["tay-bac", 2023])
     return Case(agreement, lambda seen: admin.post(url, send({"reason": "Sai"}, seen, "version")))
 
