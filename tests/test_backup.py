@@ -69,13 +69,9 @@ def value(database: Path, sql: str):
         connection.close()
 
 
-# The demo seeded (`seed_demo`); then Lạng Sơn's staff attaches an evidence file to its
-# open 2025 sheet and previews a loans upload (held for the confirmation under a token of
-# its session). One process: a Django start-up less.
-SEED_AND_STORE_FILES = """
-import io
-from django.core.management import call_command
-call_command("seed_demo", stdout=io.StringIO())
+# Lạng Sơn's staff attaches an evidence file to its open 2025 sheet and previews a loans
+# upload (held for the confirmation under a token of its session).
+STORE_FILES = """
 from django.contrib.auth import get_user_model
 from django.contrib.sessions.backends.db import SessionStore
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -135,7 +131,6 @@ class Demo(NamedTuple):
     database: Path
     backup: Path
     facts: list[str]  # the evidence file's id, the held upload's session key and token
-    migrated: Path  # a copy of the database as `migrate` left it, before the seed
 
 
 @pytest.fixture(scope="module")
@@ -145,26 +140,23 @@ def demo(tmp_path_factory):
     base = tmp_path_factory.mktemp("backup")
     source = base / "source"
     ok(run("manage.py", "migrate", "--noinput", var_dir=source))
-    migrated = base / "migrated.sqlite3"
-    with sqlite3.connect(source / "portal.sqlite3") as live, sqlite3.connect(migrated) as copy:
-        live.backup(copy)
-    script = SEED_AND_STORE_FILES
-    facts = ok(run("manage.py", "shell", "-v0", "-c", script, var_dir=source)).stdout.split()
+    ok(run("manage.py", "seed_demo", var_dir=source))
+    facts = ok(run("manage.py", "shell", "-v0", "-c", STORE_FILES, var_dir=source)).stdout.split()
     backups = base / "backups"
     result = ok(run("bin/dbbackup.py", "backup", var_dir=source, backup_dir=backups))
     (backup,) = backups.iterdir()
     assert str(backup) in result.stdout and "2 tệp lưu trữ" in result.stdout
-    return Demo(source / "portal.sqlite3", backup, facts, migrated)
+    return Demo(source / "portal.sqlite3", backup, facts)
 
 
 def test_the_backup_is_a_timestamped_file_only_its_owner_can_read(demo):
-    _, backup, _, _ = demo
+    _, backup, _ = demo
     assert backup.name.startswith("portal-") and backup.name.endswith(".tar.gz")
     assert backup.stat().st_mode & 0o077 == 0
 
 
 def test_the_backup_holds_the_database_and_every_stored_file(demo):
-    source, backup, _, _ = demo
+    source, backup, _ = demo
     with tarfile.open(backup) as archive:
         names = sorted(archive.getnames())
     var_dir = source.parent
@@ -179,7 +171,7 @@ def test_the_backup_holds_the_database_and_every_stored_file(demo):
 
 
 def test_a_restore_brings_back_the_evidence_file_and_the_held_upload(demo, tmp_path):
-    source, backup, _, _ = demo
+    source, backup, _ = demo
     assert read_back(source.parent, demo.facts) == [EVIDENCE, HELD]
     ok(run("bin/dbbackup.py", "restore", str(backup), var_dir=tmp_path))
     assert stored(tmp_path) == stored(source.parent)
@@ -187,7 +179,7 @@ def test_a_restore_brings_back_the_evidence_file_and_the_held_upload(demo, tmp_p
 
 
 def test_a_forced_restore_replaces_the_stored_files(demo, tmp_path):
-    _, backup, _, _ = demo
+    _, backup, _ = demo
     ok(run("bin/dbbackup.py", "restore", str(backup), var_dir=tmp_path))
     evidence = next((tmp_path / "media").rglob("*.pdf"))
     evidence.write_bytes(b"%PDF-1.4 changed")
@@ -200,7 +192,7 @@ def test_a_forced_restore_replaces_the_stored_files(demo, tmp_path):
 
 
 def test_a_restore_refuses_stored_files_unless_forced(demo, tmp_path):
-    _, backup, _, _ = demo
+    _, backup, _ = demo
     stray = tmp_path / "uploads" / "held-uploads" / "0000000000-stray.upload"
     stray.parent.mkdir(parents=True)
     stray.write_bytes(b"{}")
@@ -211,7 +203,7 @@ def test_a_restore_refuses_stored_files_unless_forced(demo, tmp_path):
 
 
 def test_a_bare_database_copy_still_restores_and_leaves_the_files(demo, tmp_path):
-    source, _, _, _ = demo
+    source, _, _ = demo
     bare = tmp_path / "portal-20261127-023000.sqlite3"
     with sqlite3.connect(source) as live, sqlite3.connect(bare) as copy:
         live.backup(copy)
@@ -224,7 +216,7 @@ def test_a_bare_database_copy_still_restores_and_leaves_the_files(demo, tmp_path
 
 
 def test_an_archive_holding_anything_else_is_refused(demo, tmp_path):
-    _, backup, _, _ = demo
+    _, backup, _ = demo
     forged = tmp_path / "forged.tar.gz"
     with tarfile.open(backup) as archive, tarfile.open(forged, "w:gz") as out:
         for member in archive.getmembers():
@@ -238,7 +230,7 @@ def test_an_archive_holding_anything_else_is_refused(demo, tmp_path):
 
 
 def test_a_restore_into_a_new_database_loses_nothing(demo, tmp_path):
-    source, backup, _, _ = demo
+    source, backup, _ = demo
     ok(run("bin/dbbackup.py", "restore", str(backup), var_dir=tmp_path))
     restored = tmp_path / "portal.sqlite3"
 
@@ -261,18 +253,15 @@ def test_a_restore_into_a_new_database_loses_nothing(demo, tmp_path):
 
 
 def test_a_restore_into_a_freshly_migrated_database_replaces_the_reference_data(demo, tmp_path):
-    source, backup, _, migrated = demo
-    # The module's database as `migrate` left it (a `migrate` here costs 5 s of CPU).
-    with sqlite3.connect(migrated) as fresh, sqlite3.connect(tmp_path / "portal.sqlite3") as copy:
-        fresh.backup(copy)
-    assert value(tmp_path / "portal.sqlite3", "SELECT COUNT(*) FROM auth_user") == [(0,)]
+    source, backup, _ = demo
+    ok(run("manage.py", "migrate", "--noinput", var_dir=tmp_path))
     result = ok(run("bin/dbbackup.py", "restore", str(backup), var_dir=tmp_path))
     assert "No migrations to apply" in result.stdout
     assert snapshot(tmp_path / "portal.sqlite3") == snapshot(source)
 
 
 def test_a_restore_refuses_a_database_that_holds_data_unless_forced(demo, tmp_path):
-    source, backup, _, _ = demo
+    source, backup, _ = demo
     ok(run("bin/dbbackup.py", "restore", str(backup), var_dir=tmp_path))
     restored = tmp_path / "portal.sqlite3"
     with sqlite3.connect(restored) as connection:
