@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model
 
 from provinces.models import Province, StaffProfile
 from tests.demo_data import DEMO
+from tests.pdf_memo import reused_pdfs
 
 
 @pytest.fixture
@@ -62,3 +63,11 @@ def demo_data(demo_snapshot, db):
     """The demo data (`seed_demo`, password "demo") in this test's database, copied from
     the snapshot rather than seeded again; the test's rollback removes it."""
     demo_snapshot.restore()
+
+
+@pytest.fixture
+def pdf_memo():
+    """WeasyPrint runs once per test process for each distinct page (tests/pdf_memo.py):
+    for tests about access and downloads, not about the PDF path itself."""
+    with reused_pdfs():
+        yield

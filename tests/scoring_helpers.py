@@ -10,6 +10,7 @@ from emulation.scoring.services import (
     agreement_create,
     agreement_sign,
     criteria_replace,
+    scoring_meeting_record,
     targets_set,
 )
 from emulation.scoring.sheets import sheet_cross_check, sheet_self_save, sheet_submit
@@ -134,6 +135,22 @@ def cross_check(code: str, points: dict, *, by=None, slug="tay-bac", year=YEAR):
         entries=entries,
         seen_version=data.column(province.pk).sheet.version,
         by=by,
+    )
+
+
+def meeting_record(
+    *, slug="tay-bac", year=YEAR, votes=None, present=7, by=None, meeting_date=None
+) -> ScoringAgreement:
+    """Record the scoring meeting of the cluster-year (30 November, all seven present),
+    at the agreement's version as read now; `votes` by province code."""
+    data = data_for(slug, year)
+    return scoring_meeting_record(
+        data=data,
+        meeting_date=meeting_date or datetime.date(year, 11, 30),
+        present=present,
+        votes={unit(code, year).pk: v for code, v in (votes or {}).items()},
+        by=by,
+        seen_version=data.agreement.version,
     )
 
 

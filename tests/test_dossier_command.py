@@ -9,7 +9,8 @@ from django.core.management import CommandError, call_command
 from emulation.models import AchievementReport
 from tests.dossier_helpers import patch_scoring, seed_demo_year
 
-pytestmark = pytest.mark.django_db
+# The dossier's PDFs rendered once per test process (tests/pdf_memo.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pdf_memo")]
 
 
 @pytest.fixture

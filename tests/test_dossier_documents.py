@@ -16,6 +16,7 @@ from emulation.models import AchievementReport, Nomination
 from provinces.models import Cluster, YearlyFigures
 from provinces.organisation.selectors import province_for_code
 from tests.dossier_helpers import YEAR, docx_text, patch_scoring, pdf_text, seed_demo_year
+from tests.pdf_memo import reused_pdfs
 
 NOMINEES = [
     "Liên minh HTX tỉnh Phú Thọ",
@@ -39,7 +40,7 @@ class DemoDossierTests(TestCase):
     def setUpTestData(cls):
         seed_demo_year()
         cls.cluster = Cluster.objects.get(slug="tay-bac")
-        with patch_scoring():
+        with patch_scoring(), reused_pdfs():  # the PDFs once per process (tests/pdf_memo.py)
             cls.dossier = dossier_for(cls.cluster, YEAR)
             cls.files = dict(dossier_files(cls.dossier))
         cls.texts = {
@@ -173,7 +174,7 @@ class DemoDossierTests(TestCase):
         self.assertGreater(summary.sections[0].page_width, summary.sections[0].page_height)
 
     def test_the_zip_holds_every_file(self):
-        with patch_scoring():
+        with patch_scoring(), reused_pdfs():
             content = dossier_zip(dossier_for(self.cluster, YEAR))
         names = zipfile.ZipFile(io.BytesIO(content)).namelist()
         self.assertEqual(sorted(names), sorted(self.files))

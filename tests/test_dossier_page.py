@@ -4,6 +4,7 @@ of what is missing, the zip, and a query count that does not grow with the nomin
 import io
 import zipfile
 
+import pytest
 from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test import TestCase
@@ -18,6 +19,7 @@ PAGE = reverse("dossiers:page", args=["tay-bac", 2023])
 DOWNLOAD = reverse("dossiers:download", args=["tay-bac", 2023])
 
 
+@pytest.mark.usefixtures("pdf_memo")  # the dossier's PDFs once per process (tests/pdf_memo.py)
 class DossierPageTests(TestCase):
     @classmethod
     def setUpTestData(cls):

@@ -8,7 +8,8 @@ from collections import deque
 import pytest
 from django.contrib.auth import get_user_model
 
-pytestmark = pytest.mark.django_db
+# A persona's download renders its PDF once per test process (tests/pdf_memo.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pdf_memo")]
 
 HREF = re.compile(r'href="(/[^"#?]*)"')
 SKIP = ("/admin/", "/accounts/", "/i18n/", "/static/")

@@ -11,11 +11,10 @@ from emulation.nominations.services import (
     nomination_endorse,
     nomination_propose,
     nomination_submit,
-    nomination_vote_record,
 )
 from provinces.models import Cluster
 from provinces.organisation.selectors import province_for_code
-from tests.test_nominations import add_nominations
+from tests.test_nominations import add_nominations, vote
 
 pytestmark = pytest.mark.django_db
 
@@ -65,13 +64,7 @@ def proposal(code: str, *, by, award: AwardType | None = None, year: int = YEAR)
 
 def voted(code: str, *, by, votes=(7, 7)) -> Nomination:
     nomination = proposal(code, by=by)
-    return nomination_vote_record(
-        nomination=nomination,
-        seen_version=nomination.version,
-        votes_for=votes[0],
-        votes_present=votes[1],
-        by=by,
-    )
+    return vote(nomination, votes[0], votes[1], by=by)
 
 
 def alliance_post(code: str, **extra) -> dict:

@@ -51,15 +51,20 @@ def propose_alliance(code: str, *, by, award: AwardType | None = None, year: int
     )
 
 
-def endorsed(code: str, *, by, award: AwardType | None = None, votes=(7, 7)) -> Nomination:
-    nomination = propose_alliance(code, by=by, award=award)
-    nomination_vote_record(
+def vote(nomination: Nomination, votes_for: int, votes_present: int, *, by) -> Nomination:
+    """Record the meeting's vote on `nomination`, at the version the caller holds."""
+    return nomination_vote_record(
         nomination=nomination,
         seen_version=nomination.version,
-        votes_for=votes[0],
-        votes_present=votes[1],
+        votes_for=votes_for,
+        votes_present=votes_present,
         by=by,
     )
+
+
+def endorsed(code: str, *, by, award: AwardType | None = None, votes=(7, 7)) -> Nomination:
+    nomination = propose_alliance(code, by=by, award=award)
+    vote(nomination, votes[0], votes[1], by=by)
     return nomination_endorse(nomination=nomination, seen_version=nomination.version, by=by)
 
 
@@ -182,20 +187,8 @@ def test_the_same_cooperative_twice_is_refused(chair):
 
 def test_the_vote_is_recorded_and_can_be_corrected_before_endorsement(chair):
     nomination = propose_alliance("10", by=chair)
-    nomination_vote_record(
-        nomination=nomination,
-        seen_version=nomination.version,
-        votes_for=5,
-        votes_present=7,
-        by=chair,
-    )
-    nomination_vote_record(
-        nomination=nomination,
-        seen_version=nomination.version,
-        votes_for=6,
-        votes_present=7,
-        by=chair,
-    )
+    vote(nomination, 5, 7, by=chair)
+    vote(nomination, 6, 7, by=chair)
     nomination.refresh_from_db()
     assert (nomination.votes_for, nomination.votes_present) == (6, 7)
 
@@ -203,13 +196,7 @@ def test_the_vote_is_recorded_and_can_be_corrected_before_endorsement(chair):
 def test_more_votes_for_than_present_is_refused(chair):
     nomination = propose_alliance("10", by=chair)
     with pytest.raises(NominationError, match=r"\(8\) không được lớn hơn số đại biểu có mặt \(7\)"):
-        nomination_vote_record(
-            nomination=nomination,
-            seen_version=nomination.version,
-            votes_for=8,
-            votes_present=7,
-            by=chair,
-        )
+        vote(nomination, 8, 7, by=chair)
     nomination.refresh_from_db()
     assert nomination.votes_for is None
 
@@ -218,25 +205,13 @@ def test_more_votes_for_than_present_is_refused(chair):
 def test_a_vote_needs_someone_present_and_no_negative_count(chair, votes_for, votes_present):
     nomination = propose_alliance("10", by=chair)
     with pytest.raises(NominationError):
-        nomination_vote_record(
-            nomination=nomination,
-            seen_version=nomination.version,
-            votes_for=votes_for,
-            votes_present=votes_present,
-            by=chair,
-        )
+        vote(nomination, votes_for, votes_present, by=chair)
 
 
 def test_the_vote_cannot_change_once_endorsed(chair):
     nomination = endorsed("10", by=chair)
     with pytest.raises(NominationError, match="đang ở trạng thái “Hội nghị thống nhất đề nghị”"):
-        nomination_vote_record(
-            nomination=nomination,
-            seen_version=nomination.version,
-            votes_for=1,
-            votes_present=7,
-            by=chair,
-        )
+        vote(nomination, 1, 7, by=chair)
 
 
 # Endorsing: threshold and quota ---------------------------------------------------------
@@ -250,13 +225,7 @@ def test_endorsing_needs_a_recorded_vote(chair):
 
 def test_exactly_half_is_not_more_than_half(chair):
     nomination = propose_alliance("10", by=chair)
-    nomination_vote_record(
-        nomination=nomination,
-        seen_version=nomination.version,
-        votes_for=4,
-        votes_present=8,
-        by=chair,
-    )
+    vote(nomination, 4, 8, by=chair)
     with pytest.raises(NominationError) as refused:
         nomination_endorse(nomination=nomination, seen_version=nomination.version, by=chair)
     assert "4/8" in str(refused.value)
@@ -268,13 +237,7 @@ def test_exactly_half_is_not_more_than_half(chair):
 
 def test_more_than_half_is_endorsed(chair):
     nomination = propose_alliance("10", by=chair)
-    nomination_vote_record(
-        nomination=nomination,
-        seen_version=nomination.version,
-        votes_for=5,
-        votes_present=8,
-        by=chair,
-    )
+    vote(nomination, 5, 8, by=chair)
     nomination_endorse(nomination=nomination, seen_version=nomination.version, by=chair)
     nomination.refresh_from_db()
     assert nomination.status == NominationStatus.ENDORSED
@@ -283,35 +246,17 @@ def test_more_than_half_is_endorsed(chair):
 def test_the_threshold_is_a_setting_of_the_cluster_year(chair):
     VoteRule.objects.create(cluster=tay_bac(), year=YEAR, threshold_percent=75)
     nomination = propose_alliance("10", by=chair)
-    nomination_vote_record(
-        nomination=nomination,
-        seen_version=nomination.version,
-        votes_for=3,
-        votes_present=4,
-        by=chair,
-    )
+    vote(nomination, 3, 4, by=chair)
     with pytest.raises(NominationError, match=r"3/4 .*\(75,0\u00a0%\), cần trên 75 %"):
         nomination_endorse(nomination=nomination, seen_version=nomination.version, by=chair)
-    nomination_vote_record(
-        nomination=nomination,
-        seen_version=nomination.version,
-        votes_for=7,
-        votes_present=9,
-        by=chair,
-    )
+    vote(nomination, 7, 9, by=chair)
     assert (
         nomination_endorse(nomination=nomination, seen_version=nomination.version, by=chair).status
         == "endorsed"
     )
     # The rule of another year does not apply.
     other_year = propose_alliance("11", by=chair, year=2024)
-    nomination_vote_record(
-        nomination=other_year,
-        seen_version=other_year.version,
-        votes_for=3,
-        votes_present=4,
-        by=chair,
-    )
+    vote(other_year, 3, 4, by=chair)
     assert (
         nomination_endorse(nomination=other_year, seen_version=other_year.version, by=chair).status
         == "endorsed"
@@ -323,9 +268,7 @@ def test_endorsing_beyond_the_quota_is_refused(chair):
     endorsed("10", by=chair)
     endorsed("11", by=chair)
     third = propose_alliance("12", by=chair)
-    nomination_vote_record(
-        nomination=third, seen_version=third.version, votes_for=7, votes_present=7, by=chair
-    )
+    vote(third, 7, 7, by=chair)
     with pytest.raises(NominationError, match="tối đa 2, đã thống nhất đề nghị 2"):
         nomination_endorse(nomination=third, seen_version=third.version, by=chair)
     # The quota is per award type: certificates of merit have no limit here.
@@ -378,13 +321,7 @@ def test_steps_out_of_order_are_refused(chair):
             granted=False,
             reason="x",
         )
-    nomination_vote_record(
-        nomination=nomination,
-        seen_version=nomination.version,
-        votes_for=7,
-        votes_present=7,
-        by=chair,
-    )
+    vote(nomination, 7, 7, by=chair)
     nomination_endorse(nomination=nomination, seen_version=nomination.version, by=chair)
     with pytest.raises(NominationError, match="thống nhất đề nghị"):
         nomination_endorse(nomination=nomination, seen_version=nomination.version, by=chair)
@@ -480,13 +417,7 @@ def test_not_granted_needs_a_reason(chair, submitted):
 
 def test_the_happy_path_to_granted_keeps_every_step(chair, admin_user):
     nomination = propose_alliance("10", by=chair)
-    nomination_vote_record(
-        nomination=nomination,
-        seen_version=nomination.version,
-        votes_for=6,
-        votes_present=7,
-        by=chair,
-    )
+    vote(nomination, 6, 7, by=chair)
     nomination_endorse(nomination=nomination, seen_version=nomination.version, by=chair)
     nomination_submit(nomination=nomination, seen_version=nomination.version, by=chair)
     nomination_decide(

@@ -7,7 +7,6 @@ the scoring meeting the chair, the vice-head and admins see the provisional rank
 after it every member sees the final one.
 """
 
-import datetime
 import io
 import re
 
@@ -15,9 +14,14 @@ import openpyxl
 import pytest
 from django.urls import reverse
 
-from emulation.scoring.services import scoring_meeting_record
 from tests.api_support import API, bearer, token_for
-from tests.scoring_helpers import TAY_BAC_2023, build_agreement, data_for, self_score
+from tests.scoring_helpers import (
+    TAY_BAC_2023,
+    build_agreement,
+    data_for,
+    meeting_record,
+    self_score,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -43,15 +47,7 @@ def scored():
 
 
 def record_meeting():
-    data = data_for(year=YEAR)
-    scoring_meeting_record(
-        data=data,
-        seen_version=data.agreement.version,
-        meeting_date=datetime.date(YEAR, 11, 30),
-        present=7,
-        votes={},
-        by=None,
-    )
+    meeting_record(year=YEAR)
 
 
 def page_ranks(client, user) -> dict[str, int | None] | None:

@@ -13,7 +13,6 @@ from pypdf import PdfReader
 
 from emulation.models import Criterion, ScoringAgreement
 from emulation.scoring.render import render_summary_pdf, render_summary_xlsx
-from emulation.scoring.services import scoring_meeting_record
 from provinces.models import FiguresStatus
 from tests.factories import make_figures
 from tests.scoring_helpers import (
@@ -21,6 +20,7 @@ from tests.scoring_helpers import (
     build_agreement,
     cross_check,
     data_for,
+    meeting_record,
     self_score,
 )
 
@@ -45,15 +45,7 @@ def scored():
     for code in TAY_BAC_2023:
         self_score(code, POINTS[code])
     cross_check("14", {"II.1": (30, "Chưa đủ minh chứng.")})
-    data = data_for()
-    scoring_meeting_record(
-        data=data,
-        meeting_date=datetime.date(2023, 11, 30),
-        present=7,
-        votes={},
-        by=None,
-        seen_version=data.agreement.version,
-    )
+    meeting_record()
     return data_for()
 
 

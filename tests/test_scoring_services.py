@@ -1,7 +1,6 @@
 """The life of a cluster-year's scoring through the services: agreement, self-scores,
 cross-check, answer, settlement, the meeting that locks, reopening, proposals."""
 
-import datetime
 from decimal import Decimal
 
 import pytest
@@ -21,7 +20,6 @@ from emulation.scoring.services import (
     agreement_sign,
     criterion_save,
     ranking_propose,
-    scoring_meeting_record,
     scoring_reopen,
     targets_set,
 )
@@ -42,6 +40,7 @@ from tests.scoring_helpers import (
     cross_check,
     data_for,
     leaf,
+    meeting_record,
     self_score,
     unit,
 )
@@ -49,7 +48,6 @@ from tests.versions import sheet_version, shown_version
 
 pytestmark = pytest.mark.django_db
 D = Decimal
-MEETING = datetime.date(2023, 11, 30)
 
 
 def all_submitted(points: dict | None = None):
@@ -57,18 +55,6 @@ def all_submitted(points: dict | None = None):
     for index, code in enumerate(TAY_BAC_2023):
         given = (points or {}).get(code, {"II.1": 20 + index})
         self_score(code, given)
-
-
-def record(votes=None, by=None):
-    data = data_for()
-    return scoring_meeting_record(
-        data=data,
-        meeting_date=MEETING,
-        present=7,
-        votes={unit(c).pk: v for c, v in (votes or {}).items()},
-        by=by,
-        seen_version=data.agreement.version,
-    )
 
 
 # The agreement -----------------------------------------------------------------------------
@@ -303,7 +289,7 @@ def test_the_meeting_needs_every_sheet_submitted():
     build_agreement()
     self_score("14", {"II.1": 30})
     with pytest.raises(ScoringError, match="Chưa nộp bảng tự chấm: Điện Biên"):
-        record()
+        meeting_record()
 
 
 def test_the_meeting_needs_contested_scores_settled():
@@ -319,14 +305,14 @@ def test_the_meeting_needs_contested_scores_settled():
         by=None,
     )
     with pytest.raises(ScoringError, match=r"chưa kết luận: Sơn La \(1\)"):
-        record()
+        meeting_record()
 
 
 def test_recording_the_meeting_freezes_final_scores_and_locks():
     build_agreement()
     all_submitted()
     cross_check("14", {"II.1": (20, "Thiếu minh chứng.")})
-    record(votes={"25": 7})
+    meeting_record(votes={"25": 7})
     data = data_for()
     assert data.locked and data.result_recorded
     son_la = data.column(unit("14").pk)
@@ -342,13 +328,13 @@ def test_votes_cannot_exceed_those_present():
     build_agreement()
     all_submitted()
     with pytest.raises(ScoringError, match="từ 0 đến số đại biểu có mặt"):
-        record(votes={"25": 8})
+        meeting_record(votes={"25": 8})
 
 
 def test_an_admin_reopens_with_a_reason_and_the_chair_records_again(admin_user):
     agreement = build_agreement()
     all_submitted()
-    record()
+    meeting_record()
     with pytest.raises(ScoringError, match="Ghi lý do"):
         scoring_reopen(
             agreement=agreement, seen_version=shown_version(agreement), reason=" ", by=admin_user
@@ -362,7 +348,7 @@ def test_an_admin_reopens_with_a_reason_and_the_chair_records_again(admin_user):
     agreement.refresh_from_db()
     assert not agreement.locked and agreement.reopen_reason == "Sai điểm của Sơn La."
     cross_check("14", {"II.1": (10, "Điều chỉnh theo biên bản.")})
-    record()
+    meeting_record()
     assert data_for().column(unit("14").pk).total == 10
 
 
@@ -370,7 +356,7 @@ def test_a_tie_is_broken_by_the_meetings_vote():
     build_agreement()
     points = {code: {"II.1": 30} for code in TAY_BAC_2023}
     all_submitted(points)
-    record(votes={"11": 5, "25": 2})
+    meeting_record(votes={"11": 5, "25": 2})
     ranking = data_for().ranking
     assert [s.key.province.code for s in ranking[:2]] == ["11", "25"]
     assert [s.rank for s in ranking] == [1, 2, 3, 3, 3, 3, 3]
@@ -391,7 +377,7 @@ def flag() -> AwardType:
 def test_the_leader_is_proposed_carrying_score_rank_and_vote(admin_user):
     build_agreement()
     all_submitted()
-    record(votes={"25": 6})
+    meeting_record(votes={"25": 6})
     data = data_for()
     created = ranking_propose(
         data=data,
@@ -411,7 +397,7 @@ def test_the_leader_is_proposed_carrying_score_rank_and_vote(admin_user):
 def test_proposals_stay_within_the_award_quota(admin_user):
     build_agreement()
     all_submitted()
-    record()
+    meeting_record()
     AwardQuota.objects.create(cluster=cluster(), year=2023, award_type=flag(), quota=1)
     with pytest.raises(ScoringError, match="Vượt chỉ tiêu .*tối đa 1, đã có 0"):
         ranking_propose(

@@ -10,13 +10,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from emulation.models import EvidenceFile, Nomination
-from emulation.scoring.services import scoring_meeting_record
 from tests.scoring_helpers import (
     TAY_BAC_2023,
     build_agreement,
     cross_check,
     data_for,
     leaf,
+    meeting_record,
     self_score,
     unit,
 )
@@ -73,15 +73,7 @@ def record_meeting():
     for code in TAY_BAC_2023:
         if code != "14":
             self_score(code, {"II.1": 20})
-    data = data_for()
-    scoring_meeting_record(
-        data=data,
-        meeting_date=datetime.date(2023, 11, 30),
-        present=7,
-        votes={},
-        by=None,
-        seen_version=data.agreement.version,
-    )
+    meeting_record()
 
 
 @pytest.mark.parametrize(
@@ -347,15 +339,7 @@ def test_only_an_admin_reopens(personas):
     for code in TAY_BAC_2023:
         self_score(code, {"II.1": 20})
     record_meeting_url = reverse("scoring:reopen", args=["tay-bac", YEAR])
-    data = data_for()
-    scoring_meeting_record(
-        data=data,
-        meeting_date=datetime.date(2023, 11, 30),
-        present=7,
-        votes={},
-        by=None,
-        seen_version=data.agreement.version,
-    )
+    meeting_record()
     assert personas("chair").post(record_meeting_url, {"reason": "x"}).status_code == 403
     assert (
         personas("admin")

@@ -26,7 +26,8 @@ from emulation.models import Nomination
 from provinces.models import Disbursement, YearlyFigures
 from tests.demo_data import DEMO
 
-pytestmark = pytest.mark.django_db
+# A persona's download renders its PDF once per test process (tests/pdf_memo.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pdf_memo")]
 
 BAD_VALUES = ["0", "1", "10000", "9" * 20, "-1", "abc", "Sơn-La-ờ"]
 PERSONAS = {

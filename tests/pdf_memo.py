@@ -1,0 +1,58 @@
+"""WeasyPrint run once per test process for each distinct page.
+
+A PDF is a function of its HTML and of the static files the renderer reads (stylesheets,
+fonts). Tests that download a document already rendered in this process from the same
+HTML (the award dossier asked for again by another test, the URL walk's personas each
+downloading the same report) get the bytes of that first render. The HTML is still made
+every time, by the same views, selectors and templates, so an error there still fails the
+test; only the WeasyPrint step of an identical page is skipped. The renderers' own checks
+(STATIC_URL) still run. Tests of the PDF path itself (test_report.py,
+test_pdf_production_static.py, test_scoring_outputs.py) do not use this.
+"""
+
+from contextlib import ExitStack, contextmanager
+from unittest import mock
+
+from django.conf import settings
+
+from emulation.dossiers import render as dossier_render
+from emulation.reports import render as report_render
+from emulation.scoring import render as scoring_render
+
+_PDFS: dict[tuple[str, str], bytes] = {}
+_render_pdf = report_render.render_pdf
+_render_pdfs = dossier_render.render_pdfs
+
+
+def _kept(kind: str, pages: list[str], render) -> list[bytes]:
+    if settings.STATIC_URL != "/static/":
+        return render(pages)  # the renderer refuses: let it say so
+    missing = list(dict.fromkeys(html for html in pages if (kind, html) not in _PDFS))
+    if missing:
+        _PDFS.update(
+            ((kind, html), pdf) for html, pdf in zip(missing, render(missing), strict=True)
+        )
+    return [_PDFS[(kind, html)] for html in pages]
+
+
+def render_pdf(html: str) -> bytes:
+    (pdf,) = _kept("page", [html], lambda pages: [_render_pdf(pages[0])])
+    return pdf
+
+
+def render_pdfs(pages: list[str]) -> list[bytes]:
+    return _kept("dossier", pages, _render_pdfs)
+
+
+def rendered() -> int:
+    """How many distinct pages this process has rendered through the memo."""
+    return len(_PDFS)
+
+
+@contextmanager
+def reused_pdfs():
+    with ExitStack() as stack:
+        stack.enter_context(mock.patch.object(report_render, "render_pdf", render_pdf))
+        stack.enter_context(mock.patch.object(scoring_render, "render_pdf", render_pdf))
+        stack.enter_context(mock.patch.object(dossier_render, "render_pdfs", render_pdfs))
+        yield
