@@ -40,7 +40,7 @@ def summary_rows(data: ScoringYear) -> list[dict]:
 # The PDF's page: A4 landscape less the margins of scoring-print.css (20 + 15 mm), in CSS
 # pixels (96 to the inch), and the fixed columns' widths there (TT, name, maximum).
 PAGE_WIDTH_PX = 262 / 25.4 * 96
-NORMAL = {"font_px": 8 * 4 / 3, "fixed_px": (8 + 75 + 16) / 25.4 * 96, "pad_px": 5, "most": 90}
+NORMAL = {"font_px": 8 * 4 / 3, "fixed_px": (8 + 75 + 20) / 25.4 * 96, "pad_px": 5, "most": 90}
 WIDE = {"font_px": 6.5 * 4 / 3, "fixed_px": (6 + 42 + 9) / 25.4 * 96, "pad_px": 3, "most": 90}
 # Advances of Noto Serif (the "Report Serif" of report.css), thousandths of an em:
 # regular and bold. Digits and U+2007 (figure space) share a width, so do the comma and
