@@ -68,8 +68,8 @@ def _indent(width_em: float, bold: bool) -> str:
 def member_grid(data: ScoringYear, rows: list[dict]) -> dict | None:
     """The member columns of the PDF written as one line of text per criterion, each
     member's points at a tab stop one column apart (`tab-size` in whole pixels), right
-    aligned by figure and punctuation spaces, the column rules drawn by a repeating
-    gradient. WeasyPrint lays a summary of 34 members × 80 criteria out three times
+    aligned by figure and punctuation spaces, the column rules a gradient tile repeated
+    once per column. WeasyPrint lays a summary of 34 members × 80 criteria out three times
     faster than with a cell per member (about 3,000 cells, each its own box and text
     layout). None when a member's column is too narrow for its widest points, and the
     members get a cell each."""
