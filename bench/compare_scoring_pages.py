@@ -8,7 +8,8 @@ Dump: a fresh SQLite database, `migrate`, `seed_demo`, then as the demo's admin 
 Phú Thọ's staff the overview, every member's sheet (with its inputs where the reader may
 write) and the summary PDF's text (pypdf) of every scored cluster-year, and the annual
 report's PDF text; CSRF tokens masked. Compare (the history's times masked, they are the
-seeding's): prints each page that differs and exits non-zero when any does.
+seeding's; a PDF's text word by word): prints each page that differs and exits non-zero
+when any does.
 """
 
 import argparse
@@ -26,6 +27,9 @@ YEARS = [("tay-bac", 2023), ("mien-nui-phia-bac-1", 2025)]
 CSRF = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]+"')
 # The history's times are those of the seeding run: the minutes differ between two dumps.
 WHEN = re.compile(r"\d\d/\d\d/\d{4} \d\d:\d\d")
+# A PDF's text is compared word by word: the summary pads its points with figure,
+# punctuation and hair spaces (render.member_grid), which pypdf gives back.
+SPACES = re.compile(r"[\s\u2007\u2008\u200a]+")
 
 
 def dump(out: Path) -> None:
@@ -84,7 +88,10 @@ def dump(out: Path) -> None:
 
 def compare(before: Path, after: Path) -> int:
     a, b = (
-        {k: WHEN.sub("…", v) for k, v in json.loads(path.read_text()).items()}
+        {
+            k: SPACES.sub(" ", v) if k.endswith("pdf/") else WHEN.sub("…", v)
+            for k, v in json.loads(path.read_text()).items()
+        }
         for path in (before, after)
     )
     differ = sorted(k for k in a.keys() | b.keys() if a.get(k) != b.get(k))

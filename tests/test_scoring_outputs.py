@@ -12,7 +12,15 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from emulation.models import Criterion, ScoringAgreement
-from emulation.scoring.render import render_summary_pdf, render_summary_xlsx
+from emulation.scoring.render import (
+    PAGE_WIDTH_PX,
+    WIDE,
+    member_grid,
+    render_summary_html,
+    render_summary_pdf,
+    render_summary_xlsx,
+    summary_rows,
+)
 from provinces.models import FiguresStatus
 from tests.factories import make_figures
 from tests.scoring_helpers import (
@@ -210,3 +218,51 @@ def test_the_annual_report_builds_no_scoring_year_before_the_meeting(
     page = client.get(reverse("reports:page", args=["tay-bac", 2023])).content.decode()
     assert len(built) == 1
     assert "Cuộc họp bình xét ngày 20/12/2023" in page
+
+
+def fake_grid(points: list, members: int | None = None, *, group: bool = False):
+    from types import SimpleNamespace
+
+    members = members or len(points)
+    data = SimpleNamespace(columns=[None] * members)
+    rows = [{"criterion": SimpleNamespace(is_group=group), "points": points}]
+    return member_grid(data, rows)
+
+
+def test_the_member_grid_pads_every_points_to_the_same_advance():
+    points = [Decimal(2), Decimal("1.5"), None, Decimal("-10.5"), Decimal(0)]
+    grid = fake_grid(points)
+    cells = grid["lines"][0].split("\t")
+    assert [c.lstrip("\u2007\u2008\u200a") for c in cells] == ["2", "1,5", "", "−10,5", "0"]
+    # Digits and U+2007 share a width, the comma and U+2008 theirs: the same glyphs each.
+    widths = {
+        (len(c) - c.count(",") - c.count("\u2008"), c.count(",") + c.count("\u2008")) for c in cells
+    }
+    assert len({c.count("\u200a") for c in cells}) == 1 and len(widths) == 1
+
+
+def test_the_member_grid_fits_34_members_on_the_landscape_page():
+    grid = fake_grid([Decimal("76.5")] * 34)
+    assert grid["wide"] and grid["pitch"] * 34 + WIDE["fixed_px"] <= PAGE_WIDTH_PX
+
+
+def test_members_get_a_cell_each_when_their_column_is_too_narrow():
+    assert fake_grid([Decimal("144.5")] * 200) is None
+    assert fake_grid([Decimal("1")] * 3) is not None
+
+
+def test_the_pdf_summary_writes_the_members_points_of_a_criterion_on_one_line(scored):
+    html = render_summary_html(scored)
+    assert html.count('<td class="members"') == len(scored.lines)
+    assert f'style="width: {member_grid(scored, summary_rows(scored))["pitch"]}px"' in html
+    text = "".join(
+        page.extract_text() for page in PdfReader(io.BytesIO(render_summary_pdf(scored))).pages
+    )
+    assert "27,5" in text  # a member's self-score on II.1
+
+
+def test_without_the_grid_each_member_has_its_cell(scored, monkeypatch):
+    monkeypatch.setattr("emulation.scoring.render.member_grid", lambda data, rows: None)
+    html = render_summary_html(scored)
+    assert 'class="members"' not in html and "tab-size" not in html
+    assert html.count("<td>") >= len(scored.lines) * len(scored.columns)
