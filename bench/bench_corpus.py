@@ -1,5 +1,5 @@
 """Benchmark of the crafted uploads (tests/crafted_uploads.py): what each costs a worker
-to read and refuse, beside a small valid loan file. Run from the project root:
+to read and refuse, beside a small valid disbursement file. Run from the project root:
 
     .venv/bin/python bench/bench_corpus.py [--no-tracemalloc] [--only NAME ...]
 
@@ -10,7 +10,7 @@ one file's memory cannot hide another's: it prints the CPU time of the child
 loaded machine), the wall time, the growth of the child's resident memory (ru_maxrss)
 and, in a second child, the peak Python memory (tracemalloc; --no-tracemalloc skips it,
 for code that would take gigabytes). Budget: under 100 MB and under 1 s CPU beyond the
-small valid file. The 10,000-loan upload is bench/bench_import.py's.
+small valid file. The 10,000-disbursement upload is bench/bench_import.py's.
 """
 
 import argparse
@@ -42,8 +42,8 @@ def run_upload(kind: str, data: bytes, filename: str) -> tuple[bool, str]:
         except FileProblem as exc:
             return False, str(exc)
         return not parsed.errors, parsed.errors[0][1] if parsed.errors else ""
+    from provinces.disbursements.excel import disbursements_import
     from provinces.figures.excel import figures_import
-    from provinces.register.excel import disbursements_import
 
     service = figures_import if kind == "figures" else disbursements_import
     report = service(data=data, filename=filename, user=None, dry_run=True)
@@ -97,11 +97,21 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory(prefix="bench-corpus-") as var_dir:
         setup_django(var_dir, debug=False)
-        from tests.crafted_uploads import CORPUS, LOAN_HEADER, LOAN_ROW, package, row_xml
+        from tests.crafted_uploads import (
+            CORPUS,
+            DISBURSEMENT_HEADER,
+            DISBURSEMENT_ROW,
+            package,
+            row_xml,
+        )
 
         synthetic_cluster()
-        valid = package([row_xml(1, LOAN_HEADER), *(row_xml(n, LOAN_ROW) for n in range(2, 12))])
-        files = [("hop-le-10-khoan-vay", "loans", valid, "a valid file of 10 loans")]
+        valid = package(
+            [row_xml(1, DISBURSEMENT_HEADER), *(row_xml(n, DISBURSEMENT_ROW) for n in range(2, 12))]
+        )
+        files = [
+            ("hop-le-10-khoan-vay", "disbursements", valid, "a valid file of 10 disbursements")
+        ]
         files += [
             (c.name, c.kind, c.build(), c.finding)
             for c in CORPUS

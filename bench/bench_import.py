@@ -1,13 +1,13 @@
-"""Benchmark of both uploads (yearly figures and the loan register) through the upload
+"""Benchmark of both uploads (yearly figures and the disbursement register) through the upload
 pipeline: the preview (dry run) and the confirmation (the real import), at 1,000 and
-10,000 rows, as the services run them and, for the loans, as a person does it on the web
+10,000 rows, as the services run them and, for the disbursements, as a person does it on the web
 page (upload -> preview page -> confirm -> redirect), in production settings.
 
 Budgets (design.md, "Budgets"): a figures upload of 1,000 rows under 5 s including the
-preview; 10,000 loan rows under 5 s including the preview, with queries that do not grow
+preview; 10,000 disbursement rows under 5 s including the preview, with queries that do not grow
 per row. Run from the project root:
 
-    .venv/bin/python bench/bench_import.py [--rows 1000 10000] [--runs 3] [--only loans]
+    .venv/bin/python bench/bench_import.py [--rows 1000 10000] [--runs 3] [--only disbursements]
     bin/with-postgres .venv/bin/python bench/bench_import.py --postgres
 
 It builds a throwaway SQLite database in a temporary directory (VAR_DIR, STATIC_ROOT),
@@ -40,7 +40,7 @@ ROOT = Path(__file__).resolve().parent.parent
 BUDGET_SECONDS = 5.0
 FIRST_CODE, FIRST_YEAR, LAST_YEAR = 30, 2005, 2024
 CODES_AVAILABLE = 70
-LOAN_YEAR = 2024
+DISBURSEMENT_YEAR = 2024
 DIRECTORY_SIZE = 200
 
 
@@ -76,8 +76,8 @@ def importers():
     """The two import services and the figures column layout: the pipeline's entry points,
     or the modules before the pipeline (so the same script measures both)."""
     try:
+        from provinces.disbursements.excel import disbursements_import
         from provinces.figures.excel import COLUMN_LABELS, COLUMNS, figures_import
-        from provinces.register.excel import disbursements_import
     except ImportError:
         from provinces.disbursement_io import disbursements_import
         from provinces.figures_io import COLUMN_LABELS, COLUMNS, figures_import
@@ -85,8 +85,8 @@ def importers():
 
 
 def synthetic_cluster():
+    from provinces.disbursements.models import Cooperative
     from provinces.organisation.models import Cluster, ClusterMembership, ClusterTerm, Province
-    from provinces.register.models import Cooperative
 
     cluster = Cluster.objects.create(
         slug="bench", name="Cụm đo hiệu năng", from_year=FIRST_YEAR, to_year=LAST_YEAR
@@ -164,12 +164,12 @@ def figures_file(pairs, columns, labels, *, bump: int = 0) -> bytes:
     return _xlsx(list(columns), rows())
 
 
-def loans_file(provinces, rows: int) -> bytes:
-    """Loans of 2024: three in four to a cooperative of the directory, one in four to a
+def disbursements_file(provinces, rows: int) -> bytes:
+    """Disbursements of 2024: three in four to a cooperative of the directory, one in four to a
     new borrower; dates as Excel dates and as dd/mm/yyyy text, amounts as numbers and text."""
 
     def lines():
-        start = datetime.date(LOAN_YEAR, 1, 1)
+        start = datetime.date(DISBURSEMENT_YEAR, 1, 1)
         for i in range(rows):
             province = provinces[i % DIRECTORY_SIZE % len(provinces)]
             borrower = f"HTX Bản Thử {i % DIRECTORY_SIZE}" if i % 4 else f"HTX Mới {i}"
@@ -277,7 +277,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rows", type=int, nargs="+", default=[1000, 10000])
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--only", choices=["figures", "loans"])
+    parser.add_argument("--only", choices=["figures", "disbursements"])
     parser.add_argument("--debug", action="store_true", help="DEBUG on (query logging)")
     parser.add_argument(
         "--postgres", action="store_true", help="the empty database of DATABASE_URL instead"
@@ -288,8 +288,8 @@ def main() -> None:
         setup_django(var_dir, debug=args.debug, postgres=args.postgres)
         from django.contrib.auth import get_user_model
 
+        from provinces.disbursements.models import Cooperative, Disbursement
         from provinces.figures.models import YearlyFigures
-        from provinces.register.models import Cooperative, Disbursement
 
         figures_import, disbursements_import, columns, labels = importers()
         provinces = synthetic_cluster()
@@ -307,7 +307,7 @@ def main() -> None:
                 data=data, filename="bench.xlsx", user=admin, dry_run=dry_run
             )
 
-        def loans(data: bytes, *, dry_run: bool):
+        def disbursements(data: bytes, *, dry_run: bool):
             return lambda: disbursements_import(
                 data=data, filename="bench.xlsx", user=admin, dry_run=dry_run
             )
@@ -316,14 +316,14 @@ def main() -> None:
             YearlyFigures.history.all().delete()
             YearlyFigures.objects.all().delete()
 
-        def no_loans():
+        def no_disbursements():
             Disbursement.history.all().delete()
             Disbursement.objects.all().delete()
             Cooperative.history.exclude(id__in=directory).delete()
             Cooperative.objects.exclude(pk__in=directory).delete()
 
         for rows in args.rows:
-            if args.only != "loans":
+            if args.only != "disbursements":
                 pairs = figures_pairs(provinces, rows)
                 new, changed = (
                     figures_file(pairs, columns, labels),
@@ -368,7 +368,7 @@ def main() -> None:
                 if n <= 1000 and worst >= BUDGET_SECONDS:
                     over.append(f"figures {n}: {worst:.2f} s")
             if args.only != "figures":
-                data = loans_file(provinces, rows)
+                data = disbursements_file(provinces, rows)
                 # The confirmation checks the table the preview read, as the web page does.
                 table = disbursements_import(
                     data=data, filename="bench.xlsx", user=admin, dry_run=True
@@ -376,16 +376,27 @@ def main() -> None:
                 page = WebFlow(admin, data)
                 results = [
                     measure(
-                        f"loans {rows}: preview", args.runs, no_loans, loans(data, dry_run=True)
-                    ),
-                    measure(
-                        f"loans {rows}: confirm", args.runs, no_loans, loans(table, dry_run=False)
-                    ),
-                    measure(f"loans {rows}: web, preview page", args.runs, no_loans, page.preview),
-                    measure(
-                        f"loans {rows}: web, confirm",
+                        f"disbursements {rows}: preview",
                         args.runs,
-                        lambda page=page: (no_loans(), page.preview()),
+                        no_disbursements,
+                        disbursements(data, dry_run=True),
+                    ),
+                    measure(
+                        f"disbursements {rows}: confirm",
+                        args.runs,
+                        no_disbursements,
+                        disbursements(table, dry_run=False),
+                    ),
+                    measure(
+                        f"disbursements {rows}: web, preview page",
+                        args.runs,
+                        no_disbursements,
+                        page.preview,
+                    ),
+                    measure(
+                        f"disbursements {rows}: web, confirm",
+                        args.runs,
+                        lambda page=page: (no_disbursements(), page.preview()),
                         page.confirm,
                     ),
                 ]
@@ -395,9 +406,9 @@ def main() -> None:
                 ):
                     total = first["median"] + second["median"]
                     cpu = first["cpu"] + second["cpu"]
-                    print(f"| loans {rows}: {label} | {total:7.3f} | {cpu:7.3f} | | |")
+                    print(f"| disbursements {rows}: {label} | {total:7.3f} | {cpu:7.3f} | | |")
                     if total >= BUDGET_SECONDS:
-                        over.append(f"loans {rows}, {label}: {total:.2f} s")
+                        over.append(f"disbursements {rows}, {label}: {total:.2f} s")
         if over:
             print(f"OVER the {BUDGET_SECONDS:.0f} s budget: {', '.join(over)}")
             sys.exit(1)

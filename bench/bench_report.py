@@ -3,7 +3,7 @@
 Run:  DEBUG=1 .venv/bin/python bench/bench_report.py [--runs 5]
 
 Uses a throwaway SQLite database (migrated and seeded with the demo data) and adds a
-synthetic cluster of 34 provinces with 20 years of figures and loans. Prints medians;
+synthetic cluster of 34 provinces with 20 years of figures and disbursements. Prints medians;
 the ratio (our PDF path / WeasyPrint alone on the same HTML) is what we track, as the
 machines are shared and noisy.
 """
@@ -37,9 +37,9 @@ def synthetic_cluster(provinces: int = 34, years: int = 20):
     import datetime
     from decimal import Decimal
 
+    from provinces.disbursements.models import Cooperative, Disbursement
     from provinces.figures.models import FiguresStatus, YearlyFigures
     from provinces.organisation.models import Cluster, ClusterMembership, ClusterTerm, Province
-    from provinces.register.models import Cooperative, Disbursement
     from tests.factories import GOOD_VALUES
 
     first = 2025 - years

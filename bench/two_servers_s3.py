@@ -10,7 +10,7 @@ demo's open 2025 score sheet of Lạng Sơn (cluster mien-nui-phia-bac-1):
 
 1. Lạng Sơn's staff uploads an evidence file through server A; server B streams it back
    to them, byte for byte, and answers 404 to Sơn La's staff (the read rule).
-2. Lạng Sơn's staff previews a loans upload (.xlsx) on server A; the preview's held table
+2. Lạng Sơn's staff previews a disbursements upload (.xlsx) on server A; the preview's held table
    is in the bucket; the confirmation on server B imports it.
 3. ``make backup`` with the same environment writes an archive holding the database and
    the bucket's files.
@@ -55,7 +55,7 @@ print(data.leaves[0].pk, sheet.version if sheet else 0)
 LATEST_EVIDENCE = (
     "from emulation.models import EvidenceFile; print(EvidenceFile.objects.latest('pk').pk)"
 )
-LOANS = "from provinces.models import Disbursement; print(Disbursement.objects.count())"
+DISBURSEMENTS = "from provinces.models import Disbursement; print(Disbursement.objects.count())"
 
 
 def step(text: str, started: float, ok: bool) -> bool:
@@ -68,7 +68,7 @@ def serve(env: dict, port: int):
     return gunicorn(env, workers=2, port=port, wait_seconds=60)
 
 
-def loans_xlsx() -> bytes:
+def disbursements_xlsx() -> bytes:
     book = openpyxl.Workbook()
     sheet = book.active
     sheet.append(["province", "fund", "date", "borrower", "borrower_type", "amount", "purpose"])
@@ -131,11 +131,11 @@ def run_checks(env: dict, a: str, b: str, s3) -> bool:
         )
     )
 
-    before = int(manage(env, "shell", "-v0", "-c", LOANS))
+    before = int(manage(env, "shell", "-v0", "-c", DISBURSEMENTS))
     started = time.monotonic()
     preview = requests.post(
         a + IMPORT,
-        files={"file": ("so-giai-ngan.xlsx", loans_xlsx())},
+        files={"file": ("so-giai-ngan.xlsx", disbursements_xlsx())},
         cookies=own,
         headers={"X-CSRFToken": CSRF},
         timeout=60,
@@ -144,7 +144,8 @@ def run_checks(env: dict, a: str, b: str, s3) -> bool:
     token = preview.text.split('name="token" value="', 1)[-1].split('"', 1)[0]
     results.append(
         step(
-            f"A {a}: loans .xlsx previewed ({preview.status_code}), held in the bucket as {held}",
+            f"A {a}: disbursements .xlsx previewed ({preview.status_code}), held in the bucket as "
+            f"{held}",
             started,
             preview.status_code == 200 and len(held) == 1 and len(token) == 32,
         )
@@ -158,11 +159,11 @@ def run_checks(env: dict, a: str, b: str, s3) -> bool:
         allow_redirects=False,
         timeout=60,
     )
-    after = int(manage(env, "shell", "-v0", "-c", LOANS))
+    after = int(manage(env, "shell", "-v0", "-c", DISBURSEMENTS))
     results.append(
         step(
             f"B {b}: confirmed ({confirmed.status_code} → {confirmed.headers.get('Location')}), "
-            f"loans {before} → {after}, held files left: {bucket_keys(s3, 'uploads/')}",
+            f"disbursements {before} → {after}, held files left: {bucket_keys(s3, 'uploads/')}",
             started,
             confirmed.status_code == 302 and after == before + 2,
         )

@@ -227,11 +227,11 @@ def can_import_figures_for(
 # member's register; admins may also correct any of them.
 
 
-def can_view_register(user: User, py: ProvinceYear) -> bool:
+def can_view_disbursements(user: User, py: ProvinceYear) -> bool:
     return reads_every_state(user, py.term) or _acts_for(user, py.province, py.year)
 
 
-def can_edit_register(user: User, py: ProvinceYear) -> bool:
+def can_edit_disbursements(user: User, py: ProvinceYear) -> bool:
     return py.cluster is not None and (is_admin(user) or _acts_for(user, py.province, py.year))
 
 
@@ -243,7 +243,7 @@ def can_open_disbursement_import(user: User) -> bool:
 def can_import_disbursements_for(
     user: User, unit: Province, year: int, term: ClusterTerm | None
 ) -> bool:
-    """Staff import their own unit's loans; the chair of that year any member's of the
+    """Staff import their own unit's disbursements; the chair of that year any member's of the
     chair's cluster; admins every province's."""
     return reads_every_state(user, term) or _acts_for(user, unit, year)
 

@@ -11,7 +11,7 @@ The stamp is taken before the document's data is read, and holds:
   services, imports, API and admin, a deletion too, and is only ever appended to: a write
   that changes what the document reads adds a row to its sources; a write elsewhere (another
   cluster, another year) adds none. `history_of` counts every history row of each record
-  that was ever in the filter, so a record moved out of it (a loan re-dated into another
+  that was ever in the filter, so a record moved out of it (a disbursement re-dated into another
   year) changes the stamp too. A write still open in another transaction changes the count
   when it commits; a stamp read before a write that commits during the render only files
   the fresh document under an old stamp, which nobody asks for again;

@@ -1,5 +1,5 @@
 """Optimistic locking, the one home for every record two people can edit and every
-life-cycle action on one (yearly figures, loans, cooperatives, the conference record,
+life-cycle action on one (yearly figures, disbursements, cooperatives, the conference record,
 nominations, cluster terms, the scoring agreement and score sheets, achievement reports,
 a cluster-year's deadlines and report settings).
 

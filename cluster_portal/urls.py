@@ -7,7 +7,7 @@ urlpatterns = [
     path("", include("emulation.home.urls")),
     path("healthz/", healthz, name="healthz"),
     path("", include("provinces.figures.urls")),
-    path("", include("provinces.register.urls")),
+    path("", include("provinces.disbursements.urls")),
     path("", include("provinces.calendar.urls")),
     path("", include("provinces.notices.urls")),
     path("", include("emulation.rotation.urls")),

@@ -6,9 +6,9 @@ from emulation.conference.models import Attendee, Conference, Recommendation
 from emulation.nominations.models import AwardQuota, AwardType, Nomination, NominationStatus
 from emulation.reports.models import ReportSettings
 from provinces.calendar.models import Deadlines
+from provinces.disbursements.services import borrower_find_or_create
 from provinces.organisation.models import Cluster
 from provinces.organisation.selectors import province_for_code
-from provinces.register.services import borrower_find_or_create
 
 from .nominations.reference import load_award_types
 

@@ -8,6 +8,7 @@ from cluster_portal.locking import (
     VersionedAdminMixin,
     VersionedModelForm,
 )
+from provinces.disbursements.models import Cooperative, Disbursement
 from provinces.figures.models import YearlyFigures
 from provinces.figures.services import FiguresError, figures_save
 from provinces.figures.spec import by_section
@@ -18,7 +19,6 @@ from provinces.organisation.models import (
     Province,
     StaffProfile,
 )
-from provinces.register.models import Cooperative, Disbursement
 
 
 class HistoryOrganisationAdmin(OrganisationAccess, CheckedHistoryAdmin):

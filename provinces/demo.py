@@ -9,6 +9,7 @@ from django.db.models import F
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
+from provinces.disbursements.models import Cooperative, Disbursement, Fund
 from provinces.figures.models import YearlyFigures
 from provinces.figures.rules import figures_warnings
 from provinces.figures.selectors import previous_values
@@ -20,7 +21,6 @@ from provinces.organisation.models import (
     StaffProfile,
 )
 from provinces.organisation.reference import load_clusters, load_provinces, load_terms
-from provinces.register.models import Cooperative, Disbursement, Fund
 
 
 def organisation_seed() -> None:
@@ -254,17 +254,18 @@ def _spread(total: int, parts: int, base: int) -> list[Decimal]:
     return amounts
 
 
-_DEMO_LOANS = {  # year: (htx_dev loans, htx_dev total, other loans, other total)
+# year: (htx_dev disbursements, htx_dev total, other disbursements, other total)
+_DEMO_DISBURSEMENTS = {
     2023: (120, 61175, 15, 1200),
     2024: (112, 58400, 14, 1150),
     2025: (96, 52300, 12, 980),
 }
 
 
-def demo_loans_seed() -> int:
-    """The demo disbursement register. Years that already have loans are left alone."""
+def demo_disbursements_seed() -> int:
+    """The demo disbursement register. Years that already have disbursements are left alone."""
     created = 0
-    for year, (dev_count, dev_total, other_count, other_total) in _DEMO_LOANS.items():
+    for year, (dev_count, dev_total, other_count, other_total) in _DEMO_DISBURSEMENTS.items():
         if Disbursement.objects.in_year(year).exists():
             continue
         members = sorted(
@@ -278,11 +279,11 @@ def demo_loans_seed() -> int:
         plan = [(Fund.HTX_DEV, a) for a in _spread(dev_total, dev_count, 480)]
         plan += [(Fund.OTHER, a) for a in _spread(other_total, other_count, 75)]
         first_month = 7 if year == 2025 else 1  # merged units exist from 1 July 2025
-        loans = []
+        disbursements = []
         for index, (fund, amount) in enumerate(plan):
             province = members[index % len(members)]
             directory = directories[province.pk]
-            loan = Disbursement(
+            disbursement = Disbursement(
                 province=province,
                 fund=fund,
                 date=datetime.date(year, first_month + index % (12 - first_month), 1 + index % 27),
@@ -291,8 +292,8 @@ def demo_loans_seed() -> int:
                 purpose=_PURPOSES[index % len(_PURPOSES)],
                 term_months=(12, 24, 36)[index % 3],
             )
-            loan.full_clean()
-            loans.append(loan)
-        bulk_create_with_history(loans, Disbursement)
-        created += len(loans)
+            disbursement.full_clean()
+            disbursements.append(disbursement)
+        bulk_create_with_history(disbursements, Disbursement)
+        created += len(disbursements)
     return created

@@ -4,6 +4,15 @@ Django finds them. Code imports a model from its feature package
 contracts in pyproject.toml (`lint-imports`) refuse it."""
 
 from .calendar.models import Deadlines
+from .disbursements.models import (
+    BorrowerKind,
+    Cooperative,
+    CooperativeQuerySet,
+    Disbursement,
+    DisbursementQuerySet,
+    Fund,
+    directory_key,
+)
 from .figures.models import FiguresQuerySet, FiguresStatus, YearlyFigures
 from .notices.models import Notice, NoticePreference
 from .organisation.models import (
@@ -18,15 +27,6 @@ from .organisation.models import (
     TermQuerySet,
     ascii_slug,
     fold_accents,
-)
-from .register.models import (
-    BorrowerKind,
-    Cooperative,
-    CooperativeQuerySet,
-    Disbursement,
-    DisbursementQuerySet,
-    Fund,
-    directory_key,
 )
 
 __all__ = [

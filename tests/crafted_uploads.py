@@ -16,8 +16,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-LOAN_HEADER = ("province", "fund", "date", "borrower", "borrower_type", "amount", "purpose")
-LOAN_ROW = ("14", "htx_dev", "05/06/2024", "HTX Chè Tà Xùa", "HTX", "1.250", "Mua máy sao chè")
+DISBURSEMENT_HEADER = ("province", "fund", "date", "borrower", "borrower_type", "amount", "purpose")
+DISBURSEMENT_ROW = (
+    "14",
+    "htx_dev",
+    "05/06/2024",
+    "HTX Chè Tà Xùa",
+    "HTX",
+    "1.250",
+    "Mua máy sao chè",
+)
 CRITERIA_HEADER = ("number", "title", "kind", "max_points")
 CRITERIA_ROW = ("I", "Công tác tổ chức", "group", "10")
 
@@ -155,7 +163,7 @@ def styles_xml(entries: int, xf: str) -> Iterator[str]:
 
 @dataclass(frozen=True)
 class Crafted:
-    """One crafted upload: which import it targets ("loans", "figures", "criteria"), the
+    """One crafted upload: which import it targets ("disbursements", "figures", "criteria"), the
     reviewer's finding it reproduces, and how to build it."""
 
     name: str
@@ -181,10 +189,10 @@ def _no_dimension_numbers() -> bytes:
     return package([row_xml(1, figures_header()), *rows], dimension=None)
 
 
-def _padded_loans() -> bytes:
+def _padded_disbursements() -> bytes:
     padding = "<c/>" * 20_000
-    rows = (row_xml(n, LOAN_ROW, tail=padding) for n in range(2, 602))
-    return package([row_xml(1, LOAN_HEADER), *rows], dimension=None)
+    rows = (row_xml(n, DISBURSEMENT_ROW, tail=padding) for n in range(2, 602))
+    return package([row_xml(1, DISBURSEMENT_HEADER), *rows], dimension=None)
 
 
 def _same_row_number(header, row, rows: int) -> Callable[[], bytes]:
@@ -197,16 +205,16 @@ def _same_row_number(header, row, rows: int) -> Callable[[], bytes]:
 
 def _styles(xf: str) -> Callable[[], bytes]:
     def build() -> bytes:
-        rows = [row_xml(1, LOAN_HEADER), row_xml(2, LOAN_ROW)]
+        rows = [row_xml(1, DISBURSEMENT_HEADER), row_xml(2, DISBURSEMENT_ROW)]
         return package(rows, styles=styles_xml(600_000, xf))
 
     return build
 
 
 def _shared_strings_elsewhere() -> bytes:
-    """A good loan row whose texts are shared strings, in a part named xl/texts.xml
+    """A good disbursement row whose texts are shared strings, in a part named xl/texts.xml
     (declared in [Content_Types].xml), padded with a million more strings: 30 MB."""
-    values = [*LOAN_HEADER, *LOAN_ROW]
+    values = [*DISBURSEMENT_HEADER, *DISBURSEMENT_ROW]
     head = "".join(f"<si><t>{escape(v)}</t></si>" for v in values)
     strings = _chain(
         f'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="{MAIN}">' + head,
@@ -230,15 +238,15 @@ def _shared_strings_elsewhere() -> bytes:
 CORPUS = [
     Crafted(
         "mot-dong-12-trieu-o-trong",
-        "loans",
+        "disbursements",
         "one row of 12 M empty cells: +2.9 GB, told 'not a valid .xlsx'",
-        lambda: _empty_cells_row(LOAN_HEADER, 12_000_000),
+        lambda: _empty_cells_row(DISBURSEMENT_HEADER, 12_000_000),
     ),
     Crafted(
         "mot-dong-1-trieu-o-trong",
-        "loans",
+        "disbursements",
         "one row of 1 M empty cells: +307 MB, accepted",
-        lambda: _empty_cells_row(LOAN_HEADER, 1_000_000),
+        lambda: _empty_cells_row(DISBURSEMENT_HEADER, 1_000_000),
     ),
     Crafted(
         "mot-dong-2-trieu-o-so-lieu",
@@ -248,13 +256,13 @@ CORPUS = [
     ),
     Crafted(
         "styles-600-nghin-muc",
-        "loans",
+        "disbursements",
         "styles.xml of 600,000 entries: +1 GB",
         _styles('<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'),
     ),
     Crafted(
         "styles-600-nghin-muc-gon",
-        "loans",
+        "disbursements",
         "styles.xml of 600,000 entries, 3 MB unzipped (under a size cap alone)",
         _styles("<xf/>"),
     ),
@@ -266,15 +274,16 @@ CORPUS = [
     ),
     Crafted(
         "600-khoan-vay-20000-o-trong",
-        "loans",
-        "600 loan rows padded with 20,000 empty cells: 45 s (web), 86 s (command), accepted",
-        _padded_loans,
+        "disbursements",
+        "600 disbursement rows padded with 20,000 empty cells: 45 s (web), 86 s (command), "
+        "accepted",
+        _padded_disbursements,
     ),
     Crafted(
         "cung-so-dong-khoan-vay",
-        "loans",
-        "100,000 loan rows all numbered 2: past the row limit, +140 to +359 MB",
-        _same_row_number(LOAN_HEADER, LOAN_ROW, 100_000),
+        "disbursements",
+        "100,000 disbursement rows all numbered 2: past the row limit, +140 to +359 MB",
+        _same_row_number(DISBURSEMENT_HEADER, DISBURSEMENT_ROW, 100_000),
     ),
     Crafted(
         "cung-so-dong-tieu-chi",
@@ -284,7 +293,7 @@ CORPUS = [
     ),
     Crafted(
         "chuoi-chung-ten-khac",
-        "loans",
+        "disbursements",
         "30 MB of shared strings in xl/texts.xml: past the 8 MB cap, +286 MB, accepted",
         _shared_strings_elsewhere,
     ),

@@ -1,5 +1,5 @@
 """Shared set-up for the award dossier tests: the 2023 Tây Bắc year as the demo seeds it
-(figures, loans, conference, the article's nominations, achievement reports) and its
+(figures, disbursements, conference, the article's nominations, achievement reports) and its
 recorded scoring result."""
 
 import datetime
@@ -15,7 +15,7 @@ from emulation.demo import emulation_year_2023_seed
 from emulation.dossiers import selectors
 from emulation.dossiers.demo import achievement_reports_demo_seed
 from emulation.dossiers.scoring_result import MemberResult, ScoringResult, SummaryRow
-from provinces.demo import demo_figures_seed, demo_loans_seed, demo_users_seed
+from provinces.demo import demo_disbursements_seed, demo_figures_seed, demo_users_seed
 from provinces.organisation.selectors import cluster_members
 from tests.demo_data import PASSWORD, Snapshot
 
@@ -62,7 +62,7 @@ def patch_scoring(result=recorded_scoring):
 def _seed_demo_year(password: str = PASSWORD) -> None:
     demo_users_seed(password=password)
     demo_figures_seed()
-    demo_loans_seed()
+    demo_disbursements_seed()
     emulation_year_2023_seed()
     achievement_reports_demo_seed()
 
@@ -71,7 +71,7 @@ DEMO_YEAR = Snapshot("demo-year", _seed_demo_year, offset=2_000_000)
 
 
 def seed_demo_year(password: str = PASSWORD) -> None:
-    """The demo's users, figures, loans, 2023 conference and achievement reports (no
+    """The demo's users, figures, disbursements, 2023 conference and achievement reports (no
     scoring, no deadlines), copied from a snapshot built once per test process."""
     if password != PASSWORD:
         _seed_demo_year(password)

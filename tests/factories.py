@@ -42,21 +42,21 @@ def make_figures(
     return figures
 
 
-def make_loan(
+def make_disbursement(
     code: str, date, amount, fund: str = "htx_dev", borrower: str = "HTX Bình Minh", kind="HTX"
 ):
-    """A loan in the register, its borrower found in or added to the directory."""
+    """A disbursement in the register, its borrower found in or added to the directory."""
     import datetime as _dt
 
+    from provinces.disbursements.services import borrower_find_or_create
     from provinces.models import Disbursement, Province
-    from provinces.register.services import borrower_find_or_create
 
     day = _dt.date.fromisoformat(date) if isinstance(date, str) else date
     province = Province.objects.valid_on(day).get(code=code)
     cooperative, _ = borrower_find_or_create(province=province, name=borrower, kind=kind)
-    loan = Disbursement(
+    disbursement = Disbursement(
         province=province, fund=fund, date=day, borrower=cooperative, amount=Decimal(amount)
     )
-    loan.full_clean()
-    loan.save()
-    return loan
+    disbursement.full_clean()
+    disbursement.save()
+    return disbursement

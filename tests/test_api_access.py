@@ -11,7 +11,7 @@ import pytest
 
 from provinces.models import Disbursement, FiguresStatus, YearlyFigures
 from tests.api_support import API, PERSONAS, bearer, persona_tokens
-from tests.factories import GOOD_VALUES, make_figures, make_loan
+from tests.factories import GOOD_VALUES, make_disbursement, make_figures
 from tests.test_cluster_year import build_cluster
 
 pytestmark = pytest.mark.django_db
@@ -57,7 +57,7 @@ READS = {
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_reads(client, tokens, persona, path):
     make_figures("14", 2024, status=D)
-    make_loan("14", "2024-03-05", "120")
+    make_disbursement("14", "2024-03-05", "120")
     response = call(client, tokens, persona, "get", path)
     assert response.status_code == READS[path][persona], response.content
 
@@ -143,7 +143,7 @@ def test_submit(client, tokens, persona):
     assert record.is_submitted is (response.status_code == 200)
 
 
-LOAN = {
+DISBURSEMENT = {
     "province": "14",
     "fund": "htx_dev",
     "date": "2024-04-02",
@@ -155,11 +155,11 @@ LOAN = {
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
-def test_loans_import(client, tokens, persona):
-    # Staff import their own unit's loans, the chair of the year any member's, admins all:
+def test_disbursements_import(client, tokens, persona):
+    # Staff import their own unit's disbursements, the chair of the year any member's, admins all:
     # a row the user may not import is an error of that row, and nothing is saved.
     expected = expect({"other": 422, "own": 200, "chair": 200, "admin": 200})
-    response = call(client, tokens, persona, "post", "/loans/import", {"rows": [LOAN]})
+    response = call(client, tokens, persona, "post", "/loans/import", {"rows": [DISBURSEMENT]})
     assert response.status_code == expected[persona], response.content
     saved = Disbursement.objects.filter(province__code="14", date="2024-04-02").count()
     assert saved == (1 if response.status_code == 200 else 0)

@@ -1,5 +1,5 @@
 """Every endpoint runs a fixed number of SQL queries whatever the number of provinces
-(a synthetic cluster of 5 and of 40 members, each with figures and loans)."""
+(a synthetic cluster of 5 and of 40 members, each with figures and disbursements)."""
 
 import json
 
@@ -22,10 +22,10 @@ READS = {
     "/clusters/{slug}/2024": 7,  # token, profile, the cluster with its members, term
     "/clusters/{slug}/2024/figures": 8,  # ... the records of the year and the year before
     "/clusters/{slug}/2024/figures.csv": 13,  # the export's own lookups + the read rule
-    "/clusters/{slug}/2024/report": 18,  # the report selector (figures, loans, conference,
+    "/clusters/{slug}/2024/report": 18,  # the report selector (figures, disbursements, conference,
     # the document settings, the nominations…)
     "/figures/2024/{code}": 10,  # token, profile, unit, membership, members, term, record
-    "/loans/2024/{code}": 13,  # ... merged units, totals (2), the loans (no figures)
+    "/loans/2024/{code}": 13,  # ... merged units, totals (2), the disbursements (no figures)
 }
 
 

@@ -69,7 +69,7 @@ def value(database: Path, sql: str):
         connection.close()
 
 
-# Lạng Sơn's staff attaches an evidence file to its open 2025 sheet and previews a loans
+# Lạng Sơn's staff attaches an evidence file to its open 2025 sheet and previews a disbursements
 # upload (held for the confirmation under a token of its session).
 STORE_FILES = """
 from django.contrib.auth import get_user_model
@@ -89,7 +89,9 @@ item = evidence_add(
 )
 request = RequestFactory().post("/")
 request.session = SessionStore()
-token = hold_upload(request, key="loans", data=b'{"rows": []}', filename="so-giai-ngan.xlsx")
+token = hold_upload(
+    request, key="disbursements", data=b'{"rows": []}', filename="so-giai-ngan.xlsx"
+)
 request.session.save()
 print(item.pk, request.session.session_key, token)
 """
@@ -105,7 +107,7 @@ with EvidenceFile.objects.get(pk=pk).file.open("rb") as handle:
     print(handle.read().decode())
 request = RequestFactory().post("/")
 request.session = SessionStore(session_key)
-held = held_upload(request, key="loans", token=token)
+held = held_upload(request, key="disbursements", token=token)
 print(held and (held[0]["filename"], held[1].decode()))
 """
 EVIDENCE = "%PDF-1.4 Quyết định khen thưởng"

@@ -12,12 +12,12 @@ from django.urls import reverse
 from emulation.models import AwardType, Conference, Nomination
 from provinces.models import Cluster, ClusterTerm, Cooperative, Disbursement
 from provinces.organisation.selectors import province_for_code
-from tests.factories import make_loan
+from tests.factories import make_disbursement
 from tests.test_conference import form_data as conference_data
 
 pytestmark = pytest.mark.django_db
 
-LOAN = {
+DISBURSEMENT = {
     "fund": "htx_dev",
     "date": "01/05/2024",
     "borrower_name": "HTX Bình Minh",
@@ -56,45 +56,46 @@ def son_la_2(make_staff):
     return make_staff("Sơn La", 2024, username="sonla2")
 
 
-# Loans ----------------------------------------------------------------------------------
+# Disbursements --------------------------------------------------------------------------
 
 
-def test_a_stale_loan_edit_is_refused_and_nothing_is_lost(son_la, son_la_2):
-    loan = make_loan("14", "2024-05-01", "361")
-    url = reverse("disbursements:edit", args=[loan.pk])
+def test_a_stale_disbursement_edit_is_refused_and_nothing_is_lost(son_la, son_la_2):
+    disbursement = make_disbursement("14", "2024-05-01", "361")
+    url = reverse("disbursements:edit", args=[disbursement.pk])
     first, first_hidden = opened(son_la, url)
     second, second_hidden = opened(son_la_2, url)
-    saved = first.post(url, {**LOAN, **first_hidden, "amount": "111"})
+    saved = first.post(url, {**DISBURSEMENT, **first_hidden, "amount": "111"})
     assert saved.status_code == 302
-    stale = second.post(url, {**LOAN, **second_hidden, "purpose": "Mua giống chè mới"})
+    stale = second.post(url, {**DISBURSEMENT, **second_hidden, "purpose": "Mua giống chè mới"})
     assert stale.status_code == 409
     assert "sau khi bạn mở biểu mẫu" in stale.text
     assert "Mua giống chè mới" in stale.text  # what was typed is still in the form
-    loan.refresh_from_db()
-    assert loan.amount == 111 and loan.purpose == "Mua máy sấy chè"  # the first save stands
-    assert loan.history.count() == 2  # created, then the first save: nothing else
+    disbursement.refresh_from_db()
+    # the first save stands
+    assert disbursement.amount == 111 and disbursement.purpose == "Mua máy sấy chè"
+    assert disbursement.history.count() == 2  # created, then the first save: nothing else
 
 
-def test_a_loan_edit_moving_the_date_outside_the_unit_is_a_form_error(make_staff):
+def test_a_disbursement_edit_moving_the_date_outside_the_unit_is_a_form_error(make_staff):
     """Was a 500: 'DisbursementForm' has no field named 'province'."""
     user = make_staff("Yên Bái", 2024)
-    loan = make_loan("15", "2024-05-01", "100", borrower="HTX Yên Bình")
-    url = reverse("disbursements:edit", args=[loan.pk])
+    disbursement = make_disbursement("15", "2024-05-01", "100", borrower="HTX Yên Bình")
+    url = reverse("disbursements:edit", args=[disbursement.pk])
     client, hidden = opened(user, url)
     response = client.post(
-        url, {**LOAN, **hidden, "borrower_name": "HTX Yên Bình", "date": "01/08/2025"}
+        url, {**DISBURSEMENT, **hidden, "borrower_name": "HTX Yên Bình", "date": "01/08/2025"}
     )
     assert response.status_code == 400
     assert "không có hiệu lực vào ngày 01/08/2025" in response.text
-    loan.refresh_from_db()
-    assert loan.date.year == 2024
+    disbursement.refresh_from_db()
+    assert disbursement.date.year == 2024
 
 
-def test_add_loan_submitted_twice_makes_one_loan(son_la):
+def test_add_disbursement_submitted_twice_makes_one_disbursement(son_la):
     url = reverse("disbursements:add", args=[2024, "14"])
     client, hidden = opened(son_la, url)
     assert hidden["form_key"]
-    data = {**LOAN, **hidden}
+    data = {**DISBURSEMENT, **hidden}
     assert client.post(url, data).status_code == 302
     again = client.post(url, data, follow=True)
     assert again.status_code == 200
@@ -102,12 +103,12 @@ def test_add_loan_submitted_twice_makes_one_loan(son_la):
     assert Disbursement.objects.count() == 1
 
 
-def test_a_refused_loan_leaves_no_new_borrower(make_staff):
-    """The borrower is added in the same transaction as the loan: a loan the service
+def test_a_refused_disbursement_leaves_no_new_borrower(make_staff):
+    """The borrower is added in the same transaction as the disbursement: a disbursement the service
     refuses (a date Yên Bái no longer existed on) adds nothing to the directory."""
     url = reverse("disbursements:add", args=[2024, "15"])
     client, hidden = opened(make_staff("Yên Bái", 2024), url)
-    data = {**LOAN, **hidden, "borrower_name": "HTX Mới Tinh", "date": "01/08/2025"}
+    data = {**DISBURSEMENT, **hidden, "borrower_name": "HTX Mới Tinh", "date": "01/08/2025"}
     response = client.post(url, data)
     assert response.status_code == 400
     assert "không có hiệu lực vào ngày 01/08/2025" in response.text
@@ -120,8 +121,8 @@ def test_a_refused_loan_leaves_no_new_borrower(make_staff):
 
 def test_a_stale_cooperative_edit_in_the_admin_is_refused(admin_user, django_user_model):
     other_admin = django_user_model.objects.create_superuser("root2", password="pw-for-tests")
-    loan = make_loan("14", "2024-05-01", "100", borrower="HTX Bình Minh")
-    cooperative = loan.borrower
+    disbursement = make_disbursement("14", "2024-05-01", "100", borrower="HTX Bình Minh")
+    cooperative = disbursement.borrower
     url = reverse("admin:provinces_cooperative_change", args=[cooperative.pk])
     first, first_hidden = opened(admin_user, url)
     second, second_hidden = opened(other_admin, url)

@@ -38,7 +38,7 @@ ARTICLE = {
     "training_courses": "56",
     "training_participants": "4.752",
 }
-LOANS = {"all": (135, "62.375"), "htx_dev": (120, "61.175")}
+DISBURSEMENTS = {"all": (135, "62.375"), "htx_dev": (120, "61.175")}
 
 
 @pytest.fixture
@@ -52,10 +52,10 @@ def test_the_report_selector_gives_every_figure_of_the_article(demo):
     share = format_percent(demo.agri_share)
     assert share == "69,6\u00a0%"  # "chiếm gần 70%"
     assert format_number(demo.htx_new_per_province) == "52"  # "52 HTX/tỉnh/năm"
-    assert demo.loans.cluster_all.count == LOANS["all"][0]
-    assert format_number(demo.loans.cluster_all.amount) == LOANS["all"][1]
-    assert demo.loans.cluster_htx_dev.count == LOANS["htx_dev"][0]
-    assert format_number(demo.loans.cluster_htx_dev.amount) == LOANS["htx_dev"][1]
+    assert demo.disbursements.cluster_all.count == DISBURSEMENTS["all"][0]
+    assert format_number(demo.disbursements.cluster_all.amount) == DISBURSEMENTS["all"][1]
+    assert demo.disbursements.cluster_htx_dev.count == DISBURSEMENTS["htx_dev"][0]
+    assert format_number(demo.disbursements.cluster_htx_dev.amount) == DISBURSEMENTS["htx_dev"][1]
 
 
 def test_the_demo_year_is_approved_with_the_articles_conference_awards_and_flag(demo):

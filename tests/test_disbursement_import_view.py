@@ -8,8 +8,8 @@ from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from provinces.disbursements.excel import DISBURSEMENTS_UPLOAD_MAX_BYTES
 from provinces.models import ClusterMembership, Cooperative, Disbursement
-from provinces.register.excel import DISBURSEMENTS_UPLOAD_MAX_BYTES
 from tests.test_import_disbursements import SON_LA_ROW, SON_LA_ROW_2, counts, csv_file
 
 pytestmark = pytest.mark.django_db
@@ -93,11 +93,11 @@ def test_confirming_imports_the_file_and_redirects(client, staff, var_dir):
     preview = upload(client, csv_file(SON_LA_ROW, SON_LA_ROW_2))
     token = preview.context["token"]
     response = client.post(URL, {"token": token, "confirm": "1"}, follow=True)
-    assert response.redirect_chain[0] == (reverse("disbursements:register", args=[2024, "14"]), 302)
+    assert response.redirect_chain[0] == (reverse("disbursements:list", args=[2024, "14"]), 302)
     assert "Đã nhập 2 khoản giải ngân, tổng 1.750,5 triệu đồng" in response.text
-    loans = Disbursement.objects.order_by("date")
-    assert [loan.amount for loan in loans] == [1250, 500.5]
-    assert all(loan.history.get().history_user == staff for loan in loans)
+    disbursements = Disbursement.objects.order_by("date")
+    assert [disbursement.amount for disbursement in disbursements] == [1250, 500.5]
+    assert all(disbursement.history.get().history_user == staff for disbursement in disbursements)
     assert stashed(var_dir) == []
 
     # The same confirmation again imports nothing more.
@@ -170,14 +170,14 @@ def test_the_confirmation_checks_everything_again(client, staff, var_dir):
     assert stashed(var_dir) == []
 
 
-def test_the_admin_list_of_the_register_links_to_the_import(admin_client):
+def test_the_disbursements_admin_list_links_to_the_import(admin_client):
     response = admin_client.get(reverse("admin:provinces_disbursement_changelist"))
     assert response.status_code == 200
     assert f'href="{URL}"' in response.text
 
 
 def test_a_long_file_is_previewed_by_province_with_its_first_rows(client, admin_user, var_dir):
-    from provinces.register.excel import PREVIEW_ROWS
+    from provinces.disbursements.excel import PREVIEW_ROWS
 
     client.force_login(admin_user)
     earlier = upload(client, csv_file(PHU_THO_ROW))
@@ -199,7 +199,7 @@ def test_a_long_file_is_previewed_by_province_with_its_first_rows(client, admin_
     son_la_line = totals.split('data-province="14"', 1)[1].split("</tr>", 1)[0]
     phu_tho_line = totals.split('data-province="25"', 1)[1].split("</tr>", 1)[0]
     cells = [c.split(">", 1)[1].split("<", 1)[0] for c in son_la_line.split('class="num"')[1:]]
-    assert cells == ["120", "1.200", "120"]  # loans, million VND, new borrowers
+    assert cells == ["120", "1.200", "120"]  # disbursements, million VND, new borrowers
     cells = [c.split(">", 1)[1].split("<", 1)[0] for c in phu_tho_line.split('class="num"')[1:]]
     assert cells == ["2", "102,5", "1"]
     assert "Xác nhận nhập 122 khoản giải ngân" in html

@@ -4,19 +4,19 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
+from provinces.disbursements.selectors import disbursement_totals
+from provinces.disbursements.services import borrower_find_or_create
 from provinces.models import Cooperative, Disbursement, directory_key
 from provinces.organisation.selectors import cluster_members, province_for_code
-from provinces.register.selectors import disbursement_totals
-from provinces.register.services import borrower_find_or_create
-from tests.factories import make_loan
+from tests.factories import make_disbursement
 
 pytestmark = pytest.mark.django_db
 
 
 def test_totals_per_fund_province_and_cluster():
-    make_loan("14", "2023-03-01", "500")
-    make_loan("14", "2023-04-01", "250,5".replace(",", "."), fund="other")
-    make_loan("25", "2023-05-01", "1000")
+    make_disbursement("14", "2023-03-01", "500")
+    make_disbursement("14", "2023-04-01", "250,5".replace(",", "."), fund="other")
+    make_disbursement("25", "2023-05-01", "1000")
     totals = disbursement_totals(provinces=cluster_members("tay-bac", 2023), year=2023)
     son_la, phu_tho = province_for_code("14", 2023), province_for_code("25", 2023)
     assert (totals.all_funds[son_la.pk].count, totals.all_funds[son_la.pk].amount) == (
@@ -32,9 +32,9 @@ def test_totals_per_fund_province_and_cluster():
     assert totals.all_funds[phu_tho.pk].count == 1
 
 
-def test_a_loan_counts_in_its_own_year_only():
-    make_loan("14", "2023-12-31", "100")
-    make_loan("14", "2024-01-01", "200")
+def test_a_disbursement_counts_in_its_own_year_only():
+    make_disbursement("14", "2023-12-31", "100")
+    make_disbursement("14", "2024-01-01", "200")
     assert (
         disbursement_totals(
             provinces=cluster_members("tay-bac", 2023), year=2023
@@ -49,25 +49,25 @@ def test_a_loan_counts_in_its_own_year_only():
     )
 
 
-def test_a_merged_provinces_loan_belongs_to_the_unit_valid_on_its_date():
-    march = make_loan("15", "2025-03-01", "300", borrower="HTX Suối Giàng")
-    september = make_loan("15", "2025-09-01", "400", borrower="HTX Suối Giàng")
+def test_a_merged_provinces_disbursement_belongs_to_the_unit_valid_on_its_date():
+    march = make_disbursement("15", "2025-03-01", "300", borrower="HTX Suối Giàng")
+    september = make_disbursement("15", "2025-09-01", "400", borrower="HTX Suối Giàng")
     assert march.province.name == "Yên Bái"
     assert september.province.name == "Lào Cai" and september.province.valid_from.year == 2025
     # The directory entry made for Yên Bái serves the merged Lào Cai too.
     assert september.borrower == march.borrower
-    # In 2025 the merged Lào Cai carries its predecessors' loans of the year.
+    # In 2025 the merged Lào Cai carries its predecessors' disbursements of the year.
     totals = disbursement_totals(provinces=cluster_members("mien-nui-phia-bac-1", 2025), year=2025)
     assert totals.all_funds[september.province.pk].amount == 700
     assert totals.cluster_all.count == 2
 
 
-def test_a_loan_recorded_against_a_unit_not_valid_on_its_date_is_refused():
+def test_a_disbursement_recorded_against_a_unit_not_valid_on_its_date_is_refused():
     yen_bai = province_for_code("15", 2024)
     borrower = Cooperative.objects.create(
         province=yen_bai, name="HTX A", name_key="htx a", kind="HTX"
     )
-    loan = Disbursement(
+    disbursement = Disbursement(
         province=yen_bai,
         fund="htx_dev",
         date=datetime.date(2025, 9, 1),
@@ -75,7 +75,7 @@ def test_a_loan_recorded_against_a_unit_not_valid_on_its_date_is_refused():
         amount=1,
     )
     with pytest.raises(ValidationError, match="không có hiệu lực vào ngày 01/09/2025"):
-        loan.full_clean()
+        disbursement.full_clean()
 
 
 def test_a_province_outside_every_cluster_that_year_is_refused():
@@ -83,7 +83,7 @@ def test_a_province_outside_every_cluster_that_year_is_refused():
     borrower = Cooperative.objects.create(
         province=cao_bang, name="HTX B", name_key="htx b", kind="HTX"
     )
-    loan = Disbursement(
+    disbursement = Disbursement(
         province=cao_bang,
         fund="htx_dev",
         date=datetime.date(2023, 5, 1),
@@ -91,7 +91,7 @@ def test_a_province_outside_every_cluster_that_year_is_refused():
         amount=1,
     )
     with pytest.raises(ValidationError, match="không là thành viên cụm thi đua nào năm 2023"):
-        loan.full_clean()
+        disbursement.full_clean()
 
 
 @pytest.mark.parametrize(
@@ -103,7 +103,7 @@ def test_a_province_outside_every_cluster_that_year_is_refused():
         ({"date": datetime.date(2099, 1, 1)}, "date"),
     ],
 )
-def test_bad_loans_are_refused(changes, field):
+def test_bad_disbursements_are_refused(changes, field):
     son_la = province_for_code("14", 2024)
     borrower = Cooperative.objects.create(
         province=son_la, name="HTX C", name_key="htx c", kind="HTX"
@@ -115,9 +115,9 @@ def test_bad_loans_are_refused(changes, field):
         "borrower": borrower,
         "amount": 10,
     }
-    loan = Disbursement(**{**values, **changes})
+    disbursement = Disbursement(**{**values, **changes})
     with pytest.raises(ValidationError) as caught:
-        loan.full_clean()
+        disbursement.full_clean()
     assert field in caught.value.message_dict
 
 
@@ -143,11 +143,13 @@ def test_the_directory_refuses_two_entries_with_one_name():
         duplicate.full_clean()
 
 
-def test_history_keeps_every_change_of_a_loan():
-    loan = make_loan("14", "2024-05-01", "100")
-    loan.amount = Decimal("120")
-    loan.save()
-    assert [h.amount for h in Disbursement.history.filter(id=loan.pk).order_by("history_id")] == [
+def test_history_keeps_every_change_of_a_disbursement():
+    disbursement = make_disbursement("14", "2024-05-01", "100")
+    disbursement.amount = Decimal("120")
+    disbursement.save()
+    assert [
+        h.amount for h in Disbursement.history.filter(id=disbursement.pk).order_by("history_id")
+    ] == [
         100,
         120,
     ]

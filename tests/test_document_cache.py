@@ -29,7 +29,7 @@ from provinces.organisation.models import Cluster, ClusterMembership, ClusterTer
 from provinces.organisation.selectors import province_for_code
 from tests import test_report
 from tests.dossier_helpers import patch_scoring, seed_demo_year
-from tests.factories import make_figures, make_loan
+from tests.factories import make_disbursement, make_figures
 from tests.scoring_helpers import build_agreement, self_score
 
 pytestmark = pytest.mark.django_db
@@ -174,13 +174,13 @@ def report_stamp():
     return data_stamp(report_sources("tay-bac", 2023))
 
 
-def a_loan(code="14", year=2023):
+def a_disbursement(code="14", year=2023):
     return Disbursement.objects.filter(province__code=code, date__year=year).first()
 
 
-def redate(loan, day):
-    loan.date = datetime.date.fromisoformat(day)
-    loan.save()
+def redate(disbursement, day):
+    disbursement.date = datetime.date.fromisoformat(day)
+    disbursement.save()
 
 
 def rename(code, year=2023):
@@ -240,9 +240,9 @@ def dong_bac(known_year):
 CHANGES = {
     "a member's figures": edit_a_figure,
     "a member's figures of last year": lambda: make_figures("10", 2022),
-    "a new loan": lambda: make_loan("14", "2023-05-01", "10"),
-    "a deleted loan": lambda: a_loan().delete(),
-    "a loan moved to another year": lambda: redate(a_loan(), "2024-01-05"),
+    "a new disbursement": lambda: make_disbursement("14", "2023-05-01", "10"),
+    "a deleted disbursement": lambda: a_disbursement().delete(),
+    "a disbursement moved to another year": lambda: redate(a_disbursement(), "2024-01-05"),
     "a member renamed": lambda: rename("14"),
     "the term's vice-head": lambda: vice_of_2023("tay-bac"),
     "a membership ended": lambda: leave("14", from_year=2024),
@@ -254,8 +254,8 @@ CHANGES = {
 ELSEWHERE = {
     "figures of another cluster": lambda: make_figures("04", 2023),
     "a member's figures of another year": lambda: make_figures("14", 2021),
-    "a loan in another cluster": lambda: make_loan("04", "2023-05-01", "10"),
-    "a member's loan of another year": lambda: make_loan("14", "2024-05-01", "10"),
+    "a disbursement in another cluster": lambda: make_disbursement("04", "2023-05-01", "10"),
+    "a member's disbursement of another year": lambda: make_disbursement("14", "2024-05-01", "10"),
     "a province of another cluster renamed": lambda: rename("04"),
     "the conference of another year": lambda: conference(2022),
     "the settings of another year": lambda: ReportSettings.objects.create(
@@ -287,10 +287,10 @@ def test_the_summary_and_the_dossier_follow_their_own_cluster_year(dong_bac):
 
     before = stamps()
     make_figures("04", 2023)
-    make_loan("04", "2023-05-01", "10")
+    make_disbursement("04", "2023-05-01", "10")
     make_figures("14", 2021)
     assert stamps() == before
-    make_loan("14", "2023-06-01", "5")
+    make_disbursement("14", "2023-06-01", "5")
     after = stamps()
     assert after[0] != before[0] and after[1] != before[1]
 
@@ -298,7 +298,7 @@ def test_the_summary_and_the_dossier_follow_their_own_cluster_year(dong_bac):
 def test_a_change_in_another_cluster_keeps_the_cached_report(client, chair, dong_bac, renders):
     first = get(client, chair, REPORT["pdf"])
     make_figures("04", 2023, status=FiguresStatus.APPROVED)
-    make_loan("04", "2023-05-01", "10")
+    make_disbursement("04", "2023-05-01", "10")
     assert get(client, chair, REPORT["pdf"], if_none_match=first["ETag"]).status_code == 304
     assert renders.calls == 1
 

@@ -120,9 +120,9 @@ class DemoDossierTests(TestCase):
             self.assertIn("Tổng điểm 100 80 85 84,5 91,5 96 88 90", text)
             self.assertIn("Xếp hạng 7 5 6 2 1 4 3", text)
 
-    def test_an_alliance_report_is_filled_from_its_approved_figures_score_and_loans(self):
+    def test_an_alliance_report_is_filled_from_its_approved_figures_score_and_disbursements(self):
         figures = YearlyFigures.objects.get(province=province_for_code("25", YEAR), year=YEAR)
-        loans = self.dossier.nominees[0].loans_all
+        disbursements = self.dossier.nominees[0].disbursements_all
         for text in self.both("Bao-cao-thanh-tich-Lien-minh-HTX-tinh-Phu-Tho-2023"):
             self.assertIn("BÁO CÁO THÀNH TÍCH", text)
             self.assertIn("/BC-LMHTX", text)
@@ -130,7 +130,7 @@ class DemoDossierTests(TestCase):
             self.assertIn("đạt 96 điểm (thang điểm 100", text)
             self.assertIn("xếp thứ 1/7 Liên minh HTX tỉnh thành viên", text)
             self.assertIn(f"Tổng số HTX (cuối năm) HTX {format_exact(figures.htx_total)}", text)
-            self.assertIn(f"{format_exact(loans.count)} /", text)
+            self.assertIn(f"{format_exact(disbursements.count)} /", text)
             self.assertIn("Tham mưu cho Tỉnh ủy", text)  # the province's own text
             self.assertIn("CHỦ TỊCH", text)
             self.assertIn(SIGNER, text)

@@ -19,9 +19,9 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
+from provinces.disbursements.excel import DISBURSEMENTS_UPLOAD_MAX_BYTES, disbursements_import
 from provinces.models import Cooperative, Disbursement
 from provinces.organisation.selectors import province_for_code
-from provinces.register.excel import DISBURSEMENTS_UPLOAD_MAX_BYTES, disbursements_import
 
 pytestmark = pytest.mark.django_db
 
@@ -103,14 +103,14 @@ def test_an_xlsx_with_real_date_and_number_cells_is_imported():
     )
     report = run(data, filename="so.xlsx")
     assert report.saved, report.errors
-    loan = Disbursement.objects.get()
-    assert loan.province.name == "Cao Bằng"
-    assert (loan.date, loan.amount, loan.term_months) == (
+    disbursement = Disbursement.objects.get()
+    assert disbursement.province.name == "Cao Bằng"
+    assert (disbursement.date, disbursement.amount, disbursement.term_months) == (
         datetime.date(2025, 8, 1),
         Decimal("300.5"),
         24,
     )
-    assert loan.fund == "htx_dev"
+    assert disbursement.fund == "htx_dev"
 
 
 def test_a_borrower_is_found_in_the_directory_whatever_the_case_and_accents():
@@ -125,18 +125,18 @@ def test_a_borrower_is_found_in_the_directory_whatever_the_case_and_accents():
     assert Disbursement.objects.get().borrower == existing
 
 
-def test_a_merged_provinces_loan_belongs_to_the_unit_valid_on_its_date():
+def test_a_merged_provinces_disbursement_belongs_to_the_unit_valid_on_its_date():
     march = ["15", "htx_dev", "01/03/2025", "HTX Suối Giàng", "HTX", "300", ""]
     september = ["15", "htx_dev", "01/09/2025", "HTX Suối Giàng", "HTX", "400", ""]
     report = run(csv_file(march, september))
     assert report.saved, report.errors
-    loan_march, loan_september = Disbursement.objects.order_by("date")
-    assert loan_march.province.name == "Yên Bái"
-    assert loan_september.province.name == "Lào Cai"
-    assert loan_september.province.valid_from == datetime.date(2025, 7, 1)
-    # One new directory entry (Yên Bái's), which the merged Lào Cai's loan finds too.
+    disbursement_march, disbursement_september = Disbursement.objects.order_by("date")
+    assert disbursement_march.province.name == "Yên Bái"
+    assert disbursement_september.province.name == "Lào Cai"
+    assert disbursement_september.province.valid_from == datetime.date(2025, 7, 1)
+    # One new directory entry (Yên Bái's), which the merged Lào Cai's disbursement finds too.
     assert Cooperative.objects.count() == 1
-    assert loan_march.borrower == loan_september.borrower
+    assert disbursement_march.borrower == disbursement_september.borrower
     assert len(report.new_borrowers) == 1
 
 
@@ -151,10 +151,10 @@ def test_a_dry_run_checks_everything_and_changes_nothing():
     assert report.summary().startswith("Chạy thử, chưa lưu gì: 2 khoản giải ngân")
 
 
-def test_the_same_loan_twice_is_flagged_as_a_possible_duplicate():
+def test_the_same_disbursement_twice_is_flagged_as_a_possible_duplicate():
     assert run(csv_file(SON_LA_ROW)).saved
     again = run(csv_file(SON_LA_ROW, SON_LA_ROW_2), dry_run=True)
-    assert again.ok  # a warning only: two identical loans can be real
+    assert again.ok  # a warning only: two identical disbursements can be real
     assert [row.possible_duplicate for row in again.rows] == [True, False]
 
 
@@ -321,9 +321,9 @@ def test_staff_import_their_own_province_with_their_name_in_the_history(make_sta
     son_la = make_staff("Sơn La", 2024)
     report = run(csv_file(SON_LA_ROW), user=son_la)
     assert report.saved
-    loan = Disbursement.objects.get()
-    assert loan.history.get().history_user == son_la
-    assert loan.borrower.history.get().history_user == son_la
+    disbursement = Disbursement.objects.get()
+    assert disbursement.history.get().history_user == son_la
+    assert disbursement.borrower.history.get().history_user == son_la
 
 
 def test_staff_cannot_import_another_provinces_rows(make_staff):
@@ -345,7 +345,9 @@ def test_the_chair_of_the_year_and_admins_import_any_members_rows(make_staff, ad
     assert run(csv_file(SON_LA_ROW, PHU_THO_ROW, row_2023), user=admin_user).saved
 
 
-def test_staff_of_a_merged_province_import_their_predecessors_loans_of_that_year(make_staff):
+def test_staff_of_a_merged_province_import_their_predecessors_disbursements_of_that_year(
+    make_staff,
+):
     lao_cai = make_staff("Lào Cai", 2025)  # the merged Lào Cai (code 15 from 01/07/2025)
     march_2024 = ["15", "htx_dev", "01/03/2024", "HTX Suối Giàng", "HTX", "300", ""]
     assert not run(csv_file(march_2024), user=lao_cai, dry_run=True).ok  # Yên Bái's own year
@@ -448,7 +450,7 @@ def test_the_future_starts_after_today_in_vietnam_not_in_utc(monkeypatch, day, r
 def test_the_garbage_collector_pauses_during_an_import_and_resumes(monkeypatch):
     import gc
 
-    from provinces.register import excel_resource
+    from provinces.disbursements import excel_resource
 
     seen = []
     before_import = excel_resource.DisbursementResource.before_import

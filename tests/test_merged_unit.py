@@ -21,12 +21,12 @@ from emulation.nominations.services import nomination_propose
 from emulation.reports.selectors import cluster_report
 from emulation.scoring.services import agreement_copy_last_year
 from provinces.calendar.obligations import snapshot
+from provinces.disbursements.selectors import disbursement_totals, province_disbursements
+from provinces.disbursements.services import borrower_find_or_create
 from provinces.figures.selectors import previous_year
 from provinces.models import Cluster, ClusterMembership, FiguresStatus, Province
 from provinces.organisation.selectors import ProvinceYear, counts_as, merged_into, province_for_code
-from provinces.register.selectors import disbursement_totals, register_loans
-from provinces.register.services import borrower_find_or_create
-from tests.factories import make_figures, make_loan
+from tests.factories import make_disbursement, make_figures
 from tests.scoring_helpers import build_agreement, data_for, leaf
 
 pytestmark = pytest.mark.django_db
@@ -89,27 +89,32 @@ def test_a_merged_unit_compares_with_its_predecessors_combined():
 # The register ----------------------------------------------------------------------------
 
 
-def test_a_loan_of_a_merged_unit_before_the_merger_is_in_a_cluster_through_its_successor():
-    # Yên Bái is a member of no cluster in 2025: the loan is accepted because Yên Bái
+def test_a_disbursement_of_a_merged_unit_before_the_merger_is_in_a_cluster_through_its_successor():
+    # Yên Bái is a member of no cluster in 2025: the disbursement is accepted because Yên Bái
     # counts as the new Lào Cai that year (Disbursement.clean).
-    loan = make_loan("15", "2025-03-05", "120", borrower="HTX Yên Bình")
-    assert loan.province == yen_bai()
+    disbursement = make_disbursement("15", "2025-03-05", "120", borrower="HTX Yên Bình")
+    assert disbursement.province == yen_bai()
 
 
-def test_the_register_and_its_totals_carry_the_merged_units_loans():
-    make_loan("15", "2025-03-05", "120", borrower="HTX Yên Bình")  # Yên Bái
-    make_loan("15", "2025-09-10", "80", borrower="HTX Bảo Hà")  # the new Lào Cai
+def test_the_disbursement_list_and_its_totals_carry_the_merged_units_disbursements():
+    make_disbursement("15", "2025-03-05", "120", borrower="HTX Yên Bình")  # Yên Bái
+    make_disbursement("15", "2025-09-10", "80", borrower="HTX Bảo Hà")  # the new Lào Cai
     py = ProvinceYear(province=lao_cai(), year=2025)
-    assert {loan.borrower.name for loan in register_loans(py)} == {"HTX Yên Bình", "HTX Bảo Hà"}
+    assert {disbursement.borrower.name for disbursement in province_disbursements(py)} == {
+        "HTX Yên Bình",
+        "HTX Bảo Hà",
+    }
     totals = disbursement_totals(provinces=[lao_cai()], year=2025)
     assert totals.all_funds[lao_cai().pk].count == 2
     assert totals.all_funds[lao_cai().pk].amount == 200
 
 
-def test_staff_of_the_merged_unit_open_the_register_with_the_merged_units_loans(client, make_staff):
-    make_loan("15", "2025-03-05", "120", borrower="HTX Yên Bình")
+def test_staff_of_the_merged_unit_open_the_disbursement_list_with_the_merged_units_disbursements(
+    client, make_staff
+):
+    make_disbursement("15", "2025-03-05", "120", borrower="HTX Yên Bình")
     client.force_login(make_staff("Lào Cai", 2025))
-    response = client.get(reverse("disbursements:register", args=[2025, "15"]))
+    response = client.get(reverse("disbursements:list", args=[2025, "15"]))
     assert response.status_code == 200
     assert "HTX Yên Bình" in response.content.decode()
 
@@ -117,13 +122,13 @@ def test_staff_of_the_merged_unit_open_the_register_with_the_merged_units_loans(
 # The annual report -----------------------------------------------------------------------
 
 
-def test_the_report_counts_the_merged_units_loans_and_compares_with_its_predecessors():
+def test_the_report_counts_the_merged_units_disbursements_and_compares_with_its_predecessors():
     make_figures("10", 2024, status=A, htx_total=600, htx_new=50)
     make_figures("15", 2024, status=A, htx_total=400, htx_new=30)
-    make_loan("15", "2025-03-05", "120", borrower="HTX Yên Bình")
+    make_disbursement("15", "2025-03-05", "120", borrower="HTX Yên Bình")
     report = cluster_report(cluster=cum_so_1(), year=2025, user=None)
     line = next(line for line in report.lines if line.province == lao_cai())
-    assert line.loans_all.count == 1
+    assert line.disbursements_all.count == 1
     assert line.comparison.merged and line.previous["htx_total"] == 1000
 
 

@@ -15,9 +15,9 @@ from emulation.nominations.services import (
     nomination_vote_record,
     nomination_withdraw,
 )
+from provinces.disbursements.services import borrower_find_or_create
 from provinces.models import Cluster, Cooperative
 from provinces.organisation.selectors import province_for_code
-from provinces.register.services import borrower_find_or_create
 
 pytestmark = pytest.mark.django_db
 

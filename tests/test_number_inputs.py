@@ -21,9 +21,9 @@ from emulation.models import AwardQuota, AwardType, Conference
 from emulation.reports.forms import ReportSettingsForm
 from emulation.rotation.forms import RotateForm, YearPickForm
 from emulation.scoring.forms import CriterionForm, EvidenceForm, SheetForm
+from provinces.disbursements.forms import DisbursementForm
 from provinces.figures.forms import ActionForm, FiguresForm
 from provinces.models import Cluster
-from provinces.register.forms import DisbursementForm
 from tests.api_support import API, bearer, token_for
 from tests.factories import GOOD_VALUES, make_figures
 
@@ -53,7 +53,11 @@ FORMS = {
     "rotation: year picked": (lambda t: YearPickForm({"to_year": t}), "to_year", "2025"),
     "rotation: year to rotate": (lambda t: RotateForm({"to_year": t}), "to_year", "2025"),
     "API token: days": (lambda t: TokenForm({"name": "A", "days": t}), "days", "30"),
-    "loan: term in months": (lambda t: DisbursementForm({"term_months": t}), "term_months", "24"),
+    "disbursement: term in months": (
+        lambda t: DisbursementForm({"term_months": t}),
+        "term_months",
+        "24",
+    ),
     "conference: attendee order": (lambda t: inline(AttendeeFormSet, t), "order", "2"),
     "conference: recommendation order": (lambda t: inline(RecommendationFormSet, t), "order", "2"),
     "report settings: number": (lambda t: ReportSettingsForm({"number": t}), "number", "7"),
@@ -126,7 +130,7 @@ def test_the_pages_refuse_what_the_reader_refuses(client, admin_user, sample):
 def api_calls(sample: str) -> dict:
     values = {**GOOD_VALUES, "tht_new": 1}
     money = next(code for code, value in GOOD_VALUES.items() if not isinstance(value, int))
-    loan = {
+    disbursement = {
         "province": "14",
         "fund": "htx_dev",
         "date": "2024-05-01",
@@ -144,8 +148,16 @@ def api_calls(sample: str) -> dict:
         "figures money": ("put", put, {"version": 1, "values": {**values, money: sample}}),
         "figures version": ("put", put, {"version": sample, "values": values}),
         "submit version": ("post", f"{put}/submit", {"version": sample}),
-        "loan amount": ("post", f"{API}/loans/import", {"rows": [{**loan, "amount": sample}]}),
-        "loan term": ("post", f"{API}/loans/import", {"rows": [{**loan, "term_months": sample}]}),
+        "disbursement amount": (
+            "post",
+            f"{API}/loans/import",
+            {"rows": [{**disbursement, "amount": sample}]},
+        ),
+        "disbursement term": (
+            "post",
+            f"{API}/loans/import",
+            {"rows": [{**disbursement, "term_months": sample}]},
+        ),
     }
 
 

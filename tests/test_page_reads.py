@@ -35,7 +35,7 @@ def test_the_cluster_with_its_members_in_one_query(demo_data, django_assert_num_
 
 
 def test_the_reports_ranking_is_the_scoring_years(demo_data):
-    """The ranking section reuses the report's members, term, loans and approved
+    """The ranking section reuses the report's members, term, disbursements and approved
     records: the standings are those of the scoring year built on its own."""
     tay_bac = Cluster.objects.get(slug="tay-bac")
     report = cluster_report(cluster=tay_bac, year=2023, user=None)
@@ -49,7 +49,7 @@ def test_the_reports_ranking_is_the_scoring_years(demo_data):
         2023,
         members=report.members,
         term=report.term,
-        loans=report.loans,
+        disbursements=report.disbursements,
         approved=report.approved_records,
     )
     assert [(s.key.province.pk, s.total, s.rank) for s in reused.ranking] == [

@@ -17,7 +17,7 @@ from emulation.reports.render import (
 )
 from emulation.reports.selectors import cluster_report
 from provinces.models import Cluster, FiguresStatus
-from tests.factories import GOOD_VALUES, make_figures, make_loan
+from tests.factories import GOOD_VALUES, make_disbursement, make_figures
 
 pytestmark = pytest.mark.django_db
 
@@ -60,8 +60,8 @@ def known_year(tay_bac):
             htx_workers=workers,
             htx_avg_income=income,
         )
-    make_loan("14", "2023-03-01", "500")
-    make_loan("25", "2023-04-01", "1250.5", fund="other")
+    make_disbursement("14", "2023-03-01", "500")
+    make_disbursement("25", "2023-04-01", "1250.5", fund="other")
     return cluster_report(cluster=tay_bac, year=2023, user=None)
 
 
@@ -95,9 +95,9 @@ def test_averages_are_weighted_not_plain_means(known_year):
 def test_shares_and_per_province_figures(known_year):
     assert known_year.agri_share == Decimal(6900) * 100 / 10000  # 69 %
     assert known_year.htx_new_per_province == Decimal(364) / 7  # 52 per province
-    assert known_year.loans.cluster_all.count == 2
-    assert known_year.loans.cluster_all.amount == Decimal("1750.5")
-    assert known_year.loans.cluster_htx_dev.amount == Decimal("500")
+    assert known_year.disbursements.cluster_all.count == 2
+    assert known_year.disbursements.cluster_all.amount == Decimal("1750.5")
+    assert known_year.disbursements.cluster_htx_dev.amount == Decimal("500")
     assert not known_year.is_draft
 
 
@@ -149,8 +149,8 @@ def test_the_excel_file_holds_numbers(known_year):
 
 def test_user_text_is_escaped_and_formulas_neutralised(tay_bac, known_year):
     from emulation.models import AwardType, Nomination
+    from provinces.disbursements.services import borrower_find_or_create
     from provinces.organisation.selectors import province_for_code
-    from provinces.register.services import borrower_find_or_create
 
     coop, _ = borrower_find_or_create(
         province=province_for_code("14", 2023), name="<script>x</script>", kind="HTX"

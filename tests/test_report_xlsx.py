@@ -13,7 +13,7 @@ from emulation.reports.render import render_report_html, render_report_xlsx
 from emulation.reports.selectors import cluster_report
 from provinces.figures.spec import BY_CODE, INDICATORS, format_indicator
 from provinces.models import Cluster, FiguresStatus
-from tests.factories import make_figures, make_loan
+from tests.factories import make_disbursement, make_figures
 
 pytestmark = pytest.mark.django_db
 
@@ -64,7 +64,7 @@ def parse(html: str) -> Tables:
 
 @pytest.fixture
 def a_year_with_a_partial_past():
-    """Five members with 2023 figures, three of them also with 2022 figures; loans in both
+    """Five members with 2023 figures, three of them also with 2022 figures; disbursements in both
     funds. Totals and like-with-like comparison differ, as in the northern cluster."""
     cluster = Cluster.objects.get(slug="tay-bac")
     for index, code in enumerate(("10", "11", "12", "14", "15")):
@@ -79,8 +79,8 @@ def a_year_with_a_partial_past():
         )
         if index < 3:
             make_figures(code, 2022, status=FiguresStatus.APPROVED, htx_total=500 + index)
-    make_loan("10", "2023-03-01", "500.5")
-    make_loan("14", "2023-05-01", "1250.25", fund="other")
+    make_disbursement("10", "2023-03-01", "500.5")
+    make_disbursement("14", "2023-05-01", "1250.25", fund="other")
     return cluster_report(cluster=cluster, year=2023, user=None)
 
 
@@ -152,7 +152,7 @@ def test_every_number_matches_the_html_report(a_year_with_a_partial_past):
     # Like with like: this year's column of the comparison counts only 3 members.
     assert summary["Tổng số HTX (cuối năm)"][4] < summary["Tổng số HTX (cuối năm)"][2]
 
-    # The loans: count and amount each in its own row, the figures the HTML prints.
+    # The disbursements: count and amount each in its own row, the figures the HTML prints.
     totals_row = html.tables["province-table"][-1]
     assert summary["Giải ngân các quỹ: số lượt dự án"][2] == 2
     assert format_number(summary["Giải ngân các quỹ: số lượt dự án"][2]) == totals_row[-2]

@@ -26,7 +26,7 @@ from provinces.models import (
     Province,
     StaffProfile,
 )
-from tests.factories import make_figures, make_loan
+from tests.factories import make_disbursement, make_figures
 
 pytestmark = pytest.mark.django_db
 YEAR = 2023
@@ -36,7 +36,7 @@ INDICATOR = {"target": "htx_new", "band": "tht_agri"}
 
 def build(members: int, criteria: int):
     """A cluster of `members` new provinces, a signed agreement of `criteria` lines in
-    groups of ten, a target and a score on every leaf, approved figures, a loan and an
+    groups of ten, a target and a score on every leaf, approved figures, a disbursement and an
     evidence file; returns the chair and the code of the first member."""
     cluster = Cluster.objects.create(slug=f"c-{members}-{criteria}", name="Cụm thử", from_year=YEAR)
     provinces = [
@@ -45,7 +45,7 @@ def build(members: int, criteria: int):
     for p in provinces:
         ClusterMembership.objects.create(cluster=cluster, province=p, from_year=YEAR)
         make_figures(p.code, YEAR, status=FiguresStatus.APPROVED)
-    make_loan(provinces[0].code, "2023-05-01", "100")
+    make_disbursement(provinces[0].code, "2023-05-01", "100")
     ClusterTerm.objects.create(cluster=cluster, year=YEAR, head=provinces[0], vice=provinces[1])
     agreement = ScoringAgreement.objects.create(cluster=cluster, year=YEAR)
     leaves, order = [], 0
@@ -112,7 +112,7 @@ def count(client, url) -> int:
 
 
 # session, user, cluster, members, term, agreement, criteria, targets, sheets, scores,
-# approved figures, loans (2), staff profile, and the session save (3 with its savepoint);
+# approved figures, disbursements (2), staff profile, and the session save (3 with its savepoint);
 # the sheet also resolves the province code, loads that sheet's evidence and history.
 EXPECTED = {"overview": 18, "sheet": 20}  # overview: +1, the deadlines
 

@@ -1,4 +1,4 @@
-"""The corpus of bad uploads, for both importers (yearly figures and the loan register):
+"""The corpus of bad uploads, for both importers (yearly figures and the disbursement register):
 each file is refused with a message naming the file, the row or the cell, and changes
 nothing. The crafted wide .xlsx runs under a memory probe."""
 
@@ -14,16 +14,24 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from provinces.disbursements.excel import disbursements_import
 from provinces.figures.excel import COLUMNS as FIGURES_COLUMNS
 from provinces.figures.excel import figures_import
 from provinces.figures.spec import CODES
 from provinces.models import Cooperative, Disbursement, YearlyFigures
-from provinces.register.excel import disbursements_import
 from tests.factories import GOOD_VALUES
 
 pytestmark = pytest.mark.django_db
 
-LOAN_COLUMNS = ["province", "fund", "date", "borrower", "borrower_type", "amount", "purpose"]
+DISBURSEMENT_COLUMNS = [
+    "province",
+    "fund",
+    "date",
+    "borrower",
+    "borrower_type",
+    "amount",
+    "purpose",
+]
 
 
 @dataclass
@@ -60,14 +68,14 @@ FIGURES = Kind(
     run=figures_import,
     url=reverse("figures:import", args=["tay-bac", 2024]),
 )
-LOANS = Kind(
-    name="loans",
-    header=LOAN_COLUMNS,
+DISBURSEMENTS = Kind(
+    name="disbursements",
+    header=DISBURSEMENT_COLUMNS,
     good=["14", "htx_dev", "05/06/2024", "HTX Chè Tà Xùa", "HTX", "1.250", "Mua máy sao chè"],
     run=disbursements_import,
     url=reverse("disbursements:import"),
 )
-KINDS = pytest.mark.parametrize("kind", [FIGURES, LOANS], ids=["figures", "loans"])
+KINDS = pytest.mark.parametrize("kind", [FIGURES, DISBURSEMENTS], ids=["figures", "disbursements"])
 
 
 def csv_text(kind: Kind, *lines: str) -> bytes:
@@ -222,8 +230,8 @@ def test_a_look_alike_province_code_is_an_error(kind):
 
 
 def test_an_arabic_indic_date_is_an_error_naming_the_cell():
-    values = LOANS.with_cell("date", "٠٥/٠٦/٢٠٢٤")
-    report = refused(LOANS, csv_text(LOANS, ",".join(values)), "so-giai-ngan.csv")
+    values = DISBURSEMENTS.with_cell("date", "٠٥/٠٦/٢٠٢٤")
+    report = refused(DISBURSEMENTS, csv_text(DISBURSEMENTS, ",".join(values)), "so-giai-ngan.csv")
     [error] = report.errors
     assert (error.row, error.column, error.cell) == (2, "date", "C2")
     assert "chữ số không phải 0–9" in error.message

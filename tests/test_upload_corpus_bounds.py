@@ -17,17 +17,17 @@ from django.core.management.base import CommandError
 from django.urls import reverse
 
 from emulation.scoring.criteria_io import MAX_ROWS, parse_criteria_rows
+from provinces.disbursements.excel import disbursements_import
 from provinces.figures.excel import figures_import
 from provinces.models import Disbursement, YearlyFigures
-from provinces.register.excel import disbursements_import
 from provinces.spreadsheets import xlsx
 from provinces.spreadsheets.reading import FileProblem, read_rows
 from tests.crafted_uploads import (
     CORPUS,
     CRITERIA_HEADER,
     CRITERIA_ROW,
-    LOAN_HEADER,
-    LOAN_ROW,
+    DISBURSEMENT_HEADER,
+    DISBURSEMENT_ROW,
     MAIN,
     figures_header,
     figures_row,
@@ -61,7 +61,9 @@ def built(name: str) -> bytes:
 
 
 VALID = {
-    "loans": lambda: package([row_xml(1, LOAN_HEADER), row_xml(2, LOAN_ROW)]),
+    "disbursements": lambda: package(
+        [row_xml(1, DISBURSEMENT_HEADER), row_xml(2, DISBURSEMENT_ROW)]
+    ),
     "figures": lambda: package([row_xml(1, figures_header()), row_xml(2, figures_row())]),
     "criteria": lambda: package([row_xml(1, CRITERIA_HEADER), row_xml(2, CRITERIA_ROW)]),
 }
@@ -125,7 +127,7 @@ def test_the_web_page_refuses_each_crafted_upload(crafted, client, admin_user, s
     _uploads_to(settings, tmp_path)
     client.force_login(admin_user)
     url = {
-        "loans": reverse("disbursements:import"),
+        "disbursements": reverse("disbursements:import"),
         "figures": reverse("figures:import", args=["tay-bac", 2024]),
         "criteria": reverse("scoring:setup", args=["tay-bac", YEAR]),
     }[crafted.kind]
@@ -190,40 +192,46 @@ def refusal(data: bytes, max_rows: int = 10) -> str:
 
 def test_a_valid_sheet_without_dimension_or_row_numbers_is_read():
     rows = [
-        row_xml(1, LOAN_HEADER).replace(' r="1"', "", 1),
+        row_xml(1, DISBURSEMENT_HEADER).replace(' r="1"', "", 1),
         "<row>" + "".join(f"<c><v>{n}</v></c>" for n in range(7)) + "</row>",
         '<row r="5"><c r="B5" s="0"/><c t="inlineStr"><is><t>x</t></is></c></row>',
     ]
     assert rows_of(package(rows, dimension=None)) == [
-        list(LOAN_HEADER),
+        list(DISBURSEMENT_HEADER),
         [0, 1, 2, 3, 4, 5, 6],
         [None, None, "x"],
     ]
 
 
 def test_a_blank_cell_far_to_the_right_refuses_the_file_naming_it():
-    data = package([row_xml(1, LOAN_HEADER), '<row r="2"><c r="XFD2" s="1"/></row>'])
+    data = package([row_xml(1, DISBURSEMENT_HEADER), '<row r="2"><c r="XFD2" s="1"/></row>'])
     assert "Dòng 2 có ô XFD2, ngoài giới hạn 1.024 ô mỗi dòng" in refusal(data)
 
 
 def test_a_blank_cell_within_the_row_limit_is_skipped():
-    data = package([row_xml(1, LOAN_HEADER), '<row r="2"><c r="AMJ2" s="1"/></row>'])
-    assert rows_of(data) == [list(LOAN_HEADER)]
+    data = package([row_xml(1, DISBURSEMENT_HEADER), '<row r="2"><c r="AMJ2" s="1"/></row>'])
+    assert rows_of(data) == [list(DISBURSEMENT_HEADER)]
 
 
 def test_rows_going_up_the_sheet_refuse_the_file():
-    data = package([row_xml(5, LOAN_HEADER), row_xml(3, LOAN_ROW)], dimension=None)
+    data = package([row_xml(5, DISBURSEMENT_HEADER), row_xml(3, DISBURSEMENT_ROW)], dimension=None)
     assert "dòng 3 đứng sau dòng 5" in refusal(data)
 
 
 def test_a_row_numbered_past_the_limit_refuses_the_file():
-    data = package([row_xml(1, LOAN_HEADER), row_xml(13, LOAN_ROW)])
+    data = package([row_xml(1, DISBURSEMENT_HEADER), row_xml(13, DISBURSEMENT_ROW)])
     assert refusal(data) == "Tệp có hơn 10 dòng số liệu: hãy tách thành nhiều tệp."
 
 
 def test_elements_outside_the_rows_are_counted_and_dropped():
     junk = "<mergeCell/>" * 200_000  # after the sheet data, where merged cells go
-    data = package([row_xml(1, LOAN_HEADER), row_xml(2, LOAN_ROW), f"</sheetData><x>{junk}</x>"])
+    data = package(
+        [
+            row_xml(1, DISBURSEMENT_HEADER),
+            row_xml(2, DISBURSEMENT_ROW),
+            f"</sheetData><x>{junk}</x>",
+        ]
+    )
     tracemalloc.start()
     try:
         message = refusal(data, max_rows=1)
@@ -237,12 +245,12 @@ def test_elements_outside_the_rows_are_counted_and_dropped():
 def test_a_row_of_many_nested_elements_refuses_the_file():
     runs = "<r><t>a</t></r>" * 20_000
     cell = f'<c r="A2" t="inlineStr"><is>{runs}</is></c>'
-    data = package([row_xml(1, LOAN_HEADER), f'<row r="2">{cell}</row>'])
+    data = package([row_xml(1, DISBURSEMENT_HEADER), f'<row r="2">{cell}</row>'])
     assert "Dòng 2 có cấu trúc bất thường (hơn 32.768 thành phần XML)" in refusal(data)
 
 
 def test_more_cell_formats_than_excel_allows_refuse_the_file():
-    data = package([row_xml(1, LOAN_HEADER)], styles=styles_xml(70_000, "<xf/>"))
+    data = package([row_xml(1, DISBURSEMENT_HEADER)], styles=styles_xml(70_000, "<xf/>"))
     assert "hơn 64.000 kiểu định dạng ô" in refusal(data)
 
 
@@ -292,8 +300,8 @@ def test_shared_strings_in_a_part_of_another_name_are_read():
 
 def test_without_a_safe_expat_a_dtd_in_the_sheet_refuses_the_file(monkeypatch):
     monkeypatch.setattr(xlsx, "_EXPAT_IS_SAFE", False)
-    good = package([row_xml(1, LOAN_HEADER)])
-    assert rows_of(good) == [list(LOAN_HEADER)]
+    good = package([row_xml(1, DISBURSEMENT_HEADER)])
+    assert rows_of(good) == [list(DISBURSEMENT_HEADER)]
     data = package(['<row r="1"><c t="inlineStr"><is><t>&x;</t></is></c></row>'])
     dtd = b'?><!DOCTYPE worksheet [<!ENTITY x "y">]><worksheet'
     data = edited(data, "xl/worksheets/sheet1.xml", b"?><worksheet", dtd)

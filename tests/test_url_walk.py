@@ -3,7 +3,7 @@ each persona, by GET and by POST: never a server error.
 
 The patterns come from the resolver itself (recursively), so a URL added later is walked
 too. Each argument in turn takes the values below while the others keep a valid value
-(the demo data: Tây Bắc 2024, Sơn La, a loan, a nomination, in the admin an object of the
+(the demo data: Tây Bắc 2024, Sơn La, a disbursement, a nomination, in the admin an object of the
 model at hand), so that the bad part is the one tested, past the checks of the parts
 before it.
 

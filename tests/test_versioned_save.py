@@ -21,7 +21,7 @@ from provinces.figures.excel import figures_import
 from provinces.figures.spec import CODES
 from provinces.models import Cluster, ClusterTerm, FiguresStatus, YearlyFigures
 from tests.api_support import API, bearer, token_for
-from tests.factories import GOOD_VALUES, make_figures, make_loan
+from tests.factories import GOOD_VALUES, make_disbursement, make_figures
 from tests.scoring_helpers import build_agreement, data_for, leaf, unit
 from tests.test_conference import form_data as conference_form
 from tests.versioned_emulation import (
@@ -136,7 +136,7 @@ def figures_api(method: str) -> Callable[[Client], Case]:
     return build
 
 
-LOAN = {
+DISBURSEMENT = {
     "fund": "htx_dev",
     "date": "01/05/2024",
     "borrower_name": "HTX Bình Minh",
@@ -147,16 +147,16 @@ LOAN = {
 }
 
 
-def loan_edit(admin: Client) -> Case:
-    loan = make_loan("14", "2024-05-01", "100")
-    url = reverse("disbursements:edit", args=[loan.pk])
-    return Case(loan, lambda seen: admin.post(url, send(LOAN, seen)))
+def disbursement_edit(admin: Client) -> Case:
+    disbursement = make_disbursement("14", "2024-05-01", "100")
+    url = reverse("disbursements:edit", args=[disbursement.pk])
+    return Case(disbursement, lambda seen: admin.post(url, send(DISBURSEMENT, seen)))
 
 
-def loan_delete(admin: Client) -> Case:
-    loan = make_loan("14", "2024-05-01", "100")
-    url = reverse("disbursements:delete", args=[loan.pk])
-    return Case(loan, lambda seen: admin.post(url, send({}, seen)), deletes=True)
+def disbursement_delete(admin: Client) -> Case:
+    disbursement = make_disbursement("14", "2024-05-01", "100")
+    url = reverse("disbursements:delete", args=[disbursement.pk])
+    return Case(disbursement, lambda seen: admin.post(url, send({}, seen)), deletes=True)
 
 
 def in_admin(model: str, make, **changes) -> Callable[[Client], Case]:
@@ -170,7 +170,7 @@ def in_admin(model: str, make, **changes) -> Callable[[Client], Case]:
 
 
 def cooperative():
-    return make_loan("14", "2024-05-01", "100").borrower
+    return make_disbursement("14", "2024-05-01", "100").borrower
 
 
 def term_2024():
@@ -230,11 +230,11 @@ CASES: dict[str, Callable[[Client], Case]] = {
     "figures: upload confirm": figures_upload_confirm,
     "figures: API write": figures_api("put"),
     "figures: API submit": figures_api("submit"),
-    "loan: edit page": loan_edit,
-    "loan: delete page": loan_delete,
-    "loan: admin": in_admin(
+    "disbursement: edit page": disbursement_edit,
+    "disbursement: delete page": disbursement_delete,
+    "disbursement: admin": in_admin(
         "provinces_disbursement",
-        lambda: make_loan("14", "2024-05-01", "100"),
+        lambda: make_disbursement("14", "2024-05-01", "100"),
         amount="222",
     ),
     "cooperative: admin": in_admin("provinces_cooperative", cooperative, name="HTX Mới"),

@@ -12,7 +12,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
 from ninja.renderers import JSONRenderer
 
-from . import figures, loans, organisation, scores
+from . import disbursements, figures, organisation, scores
 from .docs import VendoredSwagger
 from .security import TokenAuth, TokenRateThrottle
 
@@ -72,5 +72,5 @@ def forbidden(request, exc):
 
 api.add_router("", organisation.router)
 api.add_router("", figures.router)
-api.add_router("", loans.router)
+api.add_router("", disbursements.router)
 api.add_router("", scores.router)

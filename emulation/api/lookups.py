@@ -1,7 +1,7 @@
 """How the API writes what it found. Finding a province-year's figures or register and
 deciding whether the user may have it is the pages' own helper, one floor below
 (`provinces.figures.lookups.get_figures_for_user`,
-`provinces.register.lookups.get_register_for_user`)."""
+`provinces.disbursements.lookups.get_disbursements_for_user`)."""
 
 from decimal import Decimal
 

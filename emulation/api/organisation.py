@@ -94,6 +94,7 @@ def report_totals(request, slug: str, year: Year):
         "totals": totals,
         "agri_share_percent": money(report.agri_share),
         "htx_new_per_province": money(report.htx_new_per_province),
-        "loans_all_funds": fund_totals(report.loans.cluster_all),
-        "loans_htx_dev": fund_totals(report.loans.cluster_htx_dev),
+        # `loans_all_funds`, `loans_htx_dev`: the published JSON fields (ReportTotalsOut).
+        "loans_all_funds": fund_totals(report.disbursements.cluster_all),
+        "loans_htx_dev": fund_totals(report.disbursements.cluster_htx_dev),
     }

@@ -143,8 +143,11 @@ class FundTotalsOut(Schema):
     amount: Decimal
 
 
+# LoanOut, LoansOut, LoanIn, LoansImport, LoansImportResult and the fields `loans`,
+# `loans_all_funds`, `loans_htx_dev` are the published API's names (OpenAPI components,
+# JSON fields: clients generate code from them); the code says "disbursement".
 class LoanOut(Schema):
-    province: str = Field(..., description="code of the unit the loan is recorded against")
+    province: str = Field(..., description="code of the unit the disbursement is recorded against")
     fund: str
     date: datetime.date
     borrower: str
@@ -163,7 +166,7 @@ class LoansOut(Schema):
 
 
 class LoanIn(Schema):
-    province: str = Field(..., description="code of the unit valid on the loan date")
+    province: str = Field(..., description="code of the unit valid on the disbursement date")
     fund: str = Field(..., description="htx_dev | other")
     date: datetime.date
     borrower: str

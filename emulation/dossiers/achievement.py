@@ -1,6 +1,6 @@
 """The achievement report (báo cáo thành tích) of one nominee, as plain content: the
 numbers the portal already holds (approved figures of the year and the year before, score
-and rank, loans; for a cooperative its directory entry and loans) and the text its
+and rank, disbursements; for a cooperative its directory entry and disbursements) and the text its
 province wrote."""
 
 from django.utils import timezone
@@ -12,7 +12,7 @@ from cluster_portal.number_style import (
     format_points,
 )
 from provinces.figures.aggregation import percent_change
-from provinces.figures.spec import INDICATORS, LOAN_AMOUNT_DECIMALS, format_indicator
+from provinces.figures.spec import DISBURSEMENT_AMOUNT_DECIMALS, INDICATORS, format_indicator
 
 from .content import (
     Document,
@@ -33,9 +33,10 @@ def _paragraphs(text: str, empty: str) -> list[Para]:
     return [Para(line) for line in lines] or [Para(empty, italic=True)]
 
 
-def _loan_amount(amount) -> str:
-    """Loan amounts as the annual report writes them (million VND, LOAN_AMOUNT_DECIMALS)."""
-    return format_number(amount, LOAN_AMOUNT_DECIMALS)
+def _disbursement_amount(amount) -> str:
+    """Disbursement amounts as the annual report writes them (million VND,
+    DISBURSEMENT_AMOUNT_DECIMALS)."""
+    return format_number(amount, DISBURSEMENT_AMOUNT_DECIMALS)
 
 
 def _figures_table(nominee: Nominee, year: int) -> Table:
@@ -57,12 +58,18 @@ def _figures_table(nominee: Nominee, year: int) -> Table:
         (
             "Giải ngân các Quỹ do Liên minh HTX tỉnh quản lý",
             "lượt dự án / triệu đồng",
-            nominee.loans_all,
+            nominee.disbursements_all,
         ),  # noqa: E501
-        ("Riêng Quỹ hỗ trợ phát triển HTX", "dự án / triệu đồng", nominee.loans_htx_dev),
+        ("Riêng Quỹ hỗ trợ phát triển HTX", "dự án / triệu đồng", nominee.disbursements_htx_dev),
     ):
-        loans = f"{format_exact(totals.count)} / {_loan_amount(totals.amount)}"
-        rows.append(Row([label, unit, loans] if previous is None else [label, unit, "", loans, ""]))
+        disbursements = f"{format_exact(totals.count)} / {_disbursement_amount(totals.amount)}"
+        rows.append(
+            Row(
+                [label, unit, disbursements]
+                if previous is None
+                else [label, unit, "", disbursements, ""]
+            )
+        )
     if previous is None:
         return Table(
             ["Chỉ tiêu", "Đơn vị", f"Năm {year}"],
@@ -130,13 +137,15 @@ def achievement_report(dossier: Dossier, nominee: Nominee) -> Document:
         else:
             blocks.append(Para(f"Số liệu năm {year} chưa được duyệt.", italic=True))
     else:
-        loans = nominee.loans_all
+        disbursements = nominee.disbursements_all
         blocks.append(
             Para(
-                f"Trong năm {year}, đơn vị được vay {format_exact(loans.count)} lượt với tổng số "
-                f"tiền {_loan_amount(loans.amount)} triệu đồng từ các Quỹ do Liên minh HTX tỉnh "
+                f"Trong năm {year}, đơn vị được vay {format_exact(disbursements.count)} lượt với "
+                "tổng số "
+                f"tiền {_disbursement_amount(disbursements.amount)} triệu đồng từ các Quỹ do Liên "
+                "minh HTX tỉnh "
                 "quản lý."
-                if loans.count
+                if disbursements.count
                 else f"Trong năm {year}, đơn vị không vay vốn từ các Quỹ do Liên minh HTX tỉnh "
                 "quản lý."
             )

@@ -1,5 +1,5 @@
 """The achievement report (báo cáo thành tích) of one nominee: what its province writes
-for the award dossier. The numbers (figures, score, loans, directory entry) are not
+for the award dossier. The numbers (figures, score, disbursements, directory entry) are not
 stored here: the dossier reads them from where they live when it is built."""
 
 from django.conf import settings

@@ -21,12 +21,12 @@ from emulation.nominations.selectors import (
     threshold_percent_for,
     vote_passes,
 )
+from provinces.disbursements.models import Disbursement
+from provinces.disbursements.selectors import FundTotals, disbursement_totals
 from provinces.figures.models import FiguresStatus, YearlyFigures
 from provinces.figures.selectors import previous_years
 from provinces.organisation.models import Cluster, ClusterTerm, Province
 from provinces.organisation.selectors import cluster_members, term_for
-from provinces.register.models import Disbursement
-from provinces.register.selectors import FundTotals, disbursement_totals
 
 from .scoring_result import MemberResult, ScoringResult, scoring_result
 
@@ -80,8 +80,8 @@ class Nominee:
     result: MemberResult | None = None  # an alliance's score and rank
     figures: YearlyFigures | None = None  # an alliance's approved figures of the year
     previous: dict | None = None  # ... and of the year before (or its predecessors')
-    loans_all: FundTotals = field(default_factory=FundTotals)
-    loans_htx_dev: FundTotals = field(default_factory=FundTotals)
+    disbursements_all: FundTotals = field(default_factory=FundTotals)
+    disbursements_htx_dev: FundTotals = field(default_factory=FundTotals)
 
     @property
     def name(self) -> str:
@@ -292,9 +292,9 @@ def dossier_for(cluster: Cluster, year: int) -> Dossier:
         )
     }
     previous = previous_years(alliances, year, user=None, approved_only=True) if alliances else {}
-    loans = disbursement_totals(provinces=alliances, year=year) if alliances else None
+    disbursements = disbursement_totals(provinces=alliances, year=year) if alliances else None
     cooperative_ids = [n.nominee_cooperative_id for n in nominations if n.nominee_cooperative_id]
-    cooperative_loans = {
+    cooperative_disbursements = {
         row["borrower"]: FundTotals(row["count"], row["amount"])
         for row in Disbursement.objects.in_year(year)
         .filter(borrower__in=cooperative_ids)
@@ -312,10 +312,10 @@ def dossier_for(cluster: Cluster, year: int) -> Dossier:
             nominee.result = scoring.for_province(pid) if scoring else None
             nominee.figures = approved.get(pid)
             nominee.previous = previous[pid].values if pid in previous else None
-            nominee.loans_all = loans.all_funds[pid]
-            nominee.loans_htx_dev = loans.htx_dev[pid]
+            nominee.disbursements_all = disbursements.all_funds[pid]
+            nominee.disbursements_htx_dev = disbursements.htx_dev[pid]
         else:
-            nominee.loans_all = cooperative_loans.get(
+            nominee.disbursements_all = cooperative_disbursements.get(
                 nomination.nominee_cooperative_id, FundTotals()
             )
         groups.setdefault(nomination.award_type_id, (nomination.award_type, []))[1].append(nominee)

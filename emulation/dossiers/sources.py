@@ -1,6 +1,6 @@
 """What the award dossier of a cluster-year is made of, as the document cache's stamp
 reads it (cluster_portal/documents.py): the report's sources (the conference, the
-nominations, the members' figures and loans), the scoring's (the result), and its own."""
+nominations, the members' figures and disbursements), the scoring's (the result), and its own."""
 
 from django.db.models import QuerySet
 
@@ -8,14 +8,14 @@ from cluster_portal.documents import history_of
 from emulation.nominations.models import Nomination
 from emulation.reports.sources import cluster_year_sources, report_records, the_cluster
 from emulation.scoring.sources import scoring_records
-from provinces.register.models import Disbursement
+from provinces.disbursements.models import Disbursement
 
 from .models import AchievementReport
 
 
 def dossier_sources(slug: str, year: int) -> list[QuerySet]:
     """The cluster-year, what the report and the scoring add, the nominees'
-    achievement reports and the loans of the nominated cooperatives."""
+    achievement reports and the disbursements of the nominated cooperatives."""
     nominated = Nomination.objects.filter(cluster__in=the_cluster(slug), year=year)
     return [
         *cluster_year_sources(slug, year),

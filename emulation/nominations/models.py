@@ -5,9 +5,9 @@ from django.db import models
 from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
+from provinces.disbursements.models import Cooperative
 from provinces.organisation.models import YEAR_VALIDATORS, Cluster, ClusterMembership, Province
 from provinces.organisation.selectors import counts_as
-from provinces.register.models import Cooperative
 
 
 class AwardType(models.Model):

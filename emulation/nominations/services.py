@@ -24,10 +24,10 @@ from emulation.nominations.models import (
     Nomination,
     NominationStatus,
 )
+from provinces.disbursements.models import BorrowerKind
+from provinces.disbursements.services import borrower_find_or_create
 from provinces.organisation.dates import fmt_date
 from provinces.organisation.models import Cluster, ClusterMembership, Province
-from provinces.register.models import BorrowerKind
-from provinces.register.services import borrower_find_or_create
 
 from .selectors import COUNTED_AGAINST_QUOTA, threshold_percent_for, vote_passes
 

@@ -28,9 +28,9 @@ from emulation.nominations.services import (
     nomination_vote_record,
     nomination_withdraw,
 )
+from provinces.disbursements.models import BorrowerKind
 from provinces.organisation.lookups import cluster_year_for
 from provinces.organisation.models import Cluster, ClusterTerm, Province
-from provinces.register.models import BorrowerKind
 
 # Forms -----------------------------------------------------------------------------------
 #

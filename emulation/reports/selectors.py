@@ -21,13 +21,13 @@ from emulation.conference.models import Attendee, Conference, Recommendation
 from emulation.nominations.models import Nomination
 from emulation.nominations.selectors import nominations_by_award
 from emulation.reports.models import ReportSettings
+from provinces.disbursements.selectors import DisbursementTotals, FundTotals, disbursement_totals
 from provinces.figures.aggregation import combine, percent_change
 from provinces.figures.models import FiguresStatus, YearlyFigures
 from provinces.figures.selectors import PreviousYear, previous_years, readable_figures
 from provinces.figures.spec import BY_CODE, INDICATORS, Indicator
 from provinces.organisation.models import Cluster, ClusterTerm, Province
 from provinces.organisation.selectors import cluster_members
-from provinces.register.selectors import DisbursementTotals, FundTotals, disbursement_totals
 
 from .models import DEFAULT_RECIPIENTS, DEFAULT_SYMBOL
 
@@ -89,8 +89,8 @@ class ProvinceLine:
     province: Province
     figures: YearlyFigures | None
     comparison: PreviousYear
-    loans_all: FundTotals = field(default_factory=FundTotals)
-    loans_htx_dev: FundTotals = field(default_factory=FundTotals)
+    disbursements_all: FundTotals = field(default_factory=FundTotals)
+    disbursements_htx_dev: FundTotals = field(default_factory=FundTotals)
     withheld: bool = False  # a record exists but the reader may not read it yet
 
     @property
@@ -135,7 +135,7 @@ class ClusterReport:
     previous_totals: dict | None
     compared_count: int
     previous_partial: bool
-    loans: DisbursementTotals
+    disbursements: DisbursementTotals
     term: ClusterTerm | None
     next_term: ClusterTerm | None
     conference: Conference | None
@@ -298,7 +298,7 @@ def cluster_report(
     withheld = {province.pk for province in figures.withheld}
     # What each member compares with: itself a year earlier, or the units merged into it.
     previous = previous_years(members, year, user=user)
-    loans = disbursement_totals(provinces=members, year=year)
+    disbursements = disbursement_totals(provinces=members, year=year)
     lines = []
     for member in members:
         lines.append(
@@ -306,8 +306,8 @@ def cluster_report(
                 province=member,
                 figures=figures.get(member.pk),
                 comparison=previous[member.pk],
-                loans_all=loans.all_funds[member.pk],
-                loans_htx_dev=loans.htx_dev[member.pk],
+                disbursements_all=disbursements.all_funds[member.pk],
+                disbursements_htx_dev=disbursements.htx_dev[member.pk],
                 withheld=member.pk in withheld,
             )
         )
@@ -342,7 +342,7 @@ def cluster_report(
         previous_totals=combine(line.previous for line in both) if both else None,
         compared_count=len(both),
         previous_partial=any(line.partial for line in both) or len(both) < len(entered),
-        loans=loans,
+        disbursements=disbursements,
         term=term,
         next_term=terms.get(year + 1),
         conference=conference,

@@ -9,9 +9,9 @@ from cluster_portal.documents import admin_log, history_of
 from emulation.conference.models import Attendee, Conference, Recommendation
 from emulation.nominations.models import AwardQuota, AwardType, Nomination, VoteRule
 from emulation.reports.models import ReportSettings
+from provinces.disbursements.models import Cooperative, Disbursement
 from provinces.figures.models import YearlyFigures
 from provinces.organisation.models import Cluster, ClusterMembership, ClusterTerm, Province
-from provinces.register.models import Cooperative, Disbursement
 
 
 def the_cluster(slug: str) -> QuerySet:
@@ -22,7 +22,7 @@ def the_cluster(slug: str) -> QuerySet:
 
 def cluster_year_units(slug: str, year: int) -> QuerySet:
     """The ids of the members of the cluster in `year` and of the units merged into them
-    (whose figures and loans count for them; two steps of mergers), as a subquery."""
+    (whose figures and disbursements count for them; two steps of mergers), as a subquery."""
     members = (
         ClusterMembership.objects.in_year(year)
         .filter(cluster__in=the_cluster(slug))
@@ -34,12 +34,12 @@ def cluster_year_units(slug: str, year: int) -> QuerySet:
 
 
 def cluster_year_sources(slug: str, year: int) -> list[QuerySet]:
-    """The organisation of the year and the members' figures and loans: the cluster,
+    """The organisation of the year and the members' figures and disbursements: the cluster,
     every membership of this year and the last (the read rule of last year's records asks
     who was in which cluster then), the members and the units merged into them (names,
     mergers), the terms of this year and the next (head, vice-head; the report names the
     next head), the figures of this year and the last in every state (the chair's preview
-    shows them all), and the loans of the year. With the reader's class (in the key),
+    shows them all), and the disbursements of the year. With the reader's class (in the key),
     they decide the access check too (`document_response`)."""
     units = cluster_year_units(slug, year)
     return [

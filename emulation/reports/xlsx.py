@@ -3,7 +3,7 @@
 The first sheet, "Tổng hợp", is what a chair forwards: a title block (cluster, year, draft
 marking, how many members' figures are approved), then every indicator with the cluster
 total of the year, last year's figure and this year's figure of the same members (like
-with like, as the HTML comparison), and the loans of the register; the HTML's notes
+with like, as the HTML comparison), and the disbursements of the register; the HTML's notes
 follow the table. Every number is the figure as the report prints it (the decimals of
 the data dictionary, rounded half-up), in a cell holding a number with a number format.
 """
@@ -24,8 +24,8 @@ from cluster_portal.number_style import (
 from emulation.reports.selectors import ClusterReport
 from provinces.figures.spec import (
     AGRI_SHARE_DECIMALS,
+    DISBURSEMENT_AMOUNT_DECIMALS,
     INDICATORS,
-    LOAN_AMOUNT_DECIMALS,
     PER_PROVINCE_DECIMALS,
     excel_format,
     round_indicator,
@@ -155,21 +155,26 @@ def _summary_rows(report: ClusterReport) -> list[tuple]:
             PER_PROVINCE_DECIMALS,
         )
     )
-    loans = report.loans
+    disbursements = report.disbursements
     for label, unit, value, decimals in (
-        ("Giải ngân các quỹ: số lượt dự án", "lượt dự án", loans.cluster_all.count, 0),
+        ("Giải ngân các quỹ: số lượt dự án", "lượt dự án", disbursements.cluster_all.count, 0),
         (
             "Giải ngân các quỹ: số tiền",
             "triệu đồng",
-            loans.cluster_all.amount,
-            LOAN_AMOUNT_DECIMALS,
+            disbursements.cluster_all.amount,
+            DISBURSEMENT_AMOUNT_DECIMALS,
         ),
-        ("Riêng Quỹ hỗ trợ phát triển HTX: số dự án", "dự án", loans.cluster_htx_dev.count, 0),
+        (
+            "Riêng Quỹ hỗ trợ phát triển HTX: số dự án",
+            "dự án",
+            disbursements.cluster_htx_dev.count,
+            0,
+        ),
         (
             "Riêng Quỹ hỗ trợ phát triển HTX: số tiền",
             "triệu đồng",
-            loans.cluster_htx_dev.amount,
-            LOAN_AMOUNT_DECIMALS,
+            disbursements.cluster_htx_dev.amount,
+            DISBURSEMENT_AMOUNT_DECIMALS,
         ),
     ):
         rows.append((label, unit, _number(value, decimals), None, None, None, decimals))
@@ -278,15 +283,15 @@ def _provinces_sheet(workbook: Workbook, report: ClusterReport) -> None:
     _header(sheet, header_row, headers)
     formats = [excel_format(i.code) for i in INDICATORS] + [
         excel_number_format(0),
-        excel_number_format(LOAN_AMOUNT_DECIMALS),
+        excel_number_format(DISBURSEMENT_AMOUNT_DECIMALS),
     ] * 2
 
-    def loans(all_funds, htx_dev) -> list:
+    def disbursements(all_funds, htx_dev) -> list:
         return [
             all_funds.count,
-            _number(all_funds.amount, LOAN_AMOUNT_DECIMALS),
+            _number(all_funds.amount, DISBURSEMENT_AMOUNT_DECIMALS),
             htx_dev.count,
-            _number(htx_dev.amount, LOAN_AMOUNT_DECIMALS),
+            _number(htx_dev.amount, DISBURSEMENT_AMOUNT_DECIMALS),
         ]
 
     for line in report.lines:
@@ -299,7 +304,7 @@ def _provinces_sheet(workbook: Workbook, report: ClusterReport) -> None:
                 if line.figures
                 else ("Chưa duyệt" if line.withheld else "Chưa nhập"),
                 *[round_indicator(i.code, values.get(i.code)) for i in INDICATORS],
-                *loans(line.loans_all, line.loans_htx_dev),
+                *disbursements(line.disbursements_all, line.disbursements_htx_dev),
             ]
         )
     if report.totals:
@@ -309,7 +314,9 @@ def _provinces_sheet(workbook: Workbook, report: ClusterReport) -> None:
                 "",
                 f"{report.approved_count}/{report.member_count} đã duyệt",
                 *[round_indicator(i.code, report.totals[i.code]) for i in INDICATORS],
-                *loans(report.loans.cluster_all, report.loans.cluster_htx_dev),
+                *disbursements(
+                    report.disbursements.cluster_all, report.disbursements.cluster_htx_dev
+                ),
             ]
         )
         for cell in sheet[sheet.max_row]:

@@ -94,7 +94,7 @@ def _build(cluster: Cluster, year: int, by, *, late_reports: bool = False) -> Sc
 
 def _targets(agreement, data, factors: dict[str, Decimal], default: dict[str, int]):
 
-    values = approved_values(data.members, data.year, loans=True)
+    values = approved_values(data.members, data.year, disbursements=True)
     lines = [line.criterion for line in data.lines]
     wanted = {}
     for member in data.members:

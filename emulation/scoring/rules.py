@@ -15,8 +15,10 @@ from .models import COMPUTED_KINDS, TIE_BREAKS, CriterionKind
 HUNDRED = Decimal(100)
 HALF = Decimal("0.5")
 
-# What a computed criterion may read: the data dictionary, and the loan register.
+# What a computed criterion may read: the data dictionary, and the disbursement register.
 EXTRA_INDICATORS = {
+    # `loans_count`, `loans_amount`: indicator codes of scoring-sheet files and stored
+    # criteria, kept as published.
     "loans_count": ("Số lượt dự án được giải ngân (các quỹ)", "lượt"),
     "loans_amount": ("Số tiền giải ngân (các quỹ)", "triệu đồng"),
 }

@@ -6,12 +6,12 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from provinces.calendar.selectors import deadlines_for
+from provinces.disbursements.selectors import DisbursementTotals, disbursement_totals
 from provinces.figures.models import FiguresStatus, YearlyFigures
 from provinces.figures.timeliness import submitted_late
 from provinces.organisation.dates import fmt_date
 from provinces.organisation.models import Cluster, ClusterTerm, Province
 from provinces.organisation.selectors import cluster_members, term_for
-from provinces.register.selectors import DisbursementTotals, disbursement_totals
 
 from .models import (
     CriterionKind,
@@ -33,7 +33,7 @@ from .rules import (
     tree_problems,
 )
 
-LOAN_CODES = ("loans_count", "loans_amount")
+DISBURSEMENT_CODES = ("loans_count", "loans_amount")
 
 
 SCORE_FIELDS = (
@@ -277,20 +277,20 @@ def approved_values(
     members: list[Province],
     year: int,
     *,
-    loans: bool,
+    disbursements: bool,
     totals: DisbursementTotals | None = None,
     approved: list[YearlyFigures] | None = None,
 ) -> dict[int, dict]:
-    """The approved figures of each member (by province id) with, when asked, its loans
+    """The approved figures of each member (by province id) with, when asked, its disbursements
     from the register; a member without approved figures is absent. When the caller has
     read them already: `approved`, the members' approved records of the year, and
-    `totals`, their loan totals of the year."""
+    `totals`, their disbursement totals of the year."""
     if approved is None:
         approved = YearlyFigures.objects.filter(
             province__in=members, year=year, status=FiguresStatus.APPROVED
         ).order_by()
     values = {f.province_id: f.values() for f in approved}
-    if loans and values:
+    if disbursements and values:
         totals = totals or disbursement_totals(provinces=members, year=year)
         for province_id, row in values.items():
             row["loans_count"] = totals.all_funds[province_id].count
@@ -329,14 +329,14 @@ def scoring_year(
     evidence_for: Province | None = None,
     members: list[Province] | None = None,
     term: ClusterTerm | None = None,
-    loans: DisbursementTotals | None = None,
+    disbursements: DisbursementTotals | None = None,
     approved: list[YearlyFigures] | None = None,
 ) -> ScoringYear:
     """The agreement, criteria, targets, every member's sheet and scores, the computed
     values and the ranking. At most ten queries, one more with the evidence of a sheet;
     two fewer when the caller has the members (by name) and term already (the annual
-    report), and fewer again with the members' loan totals and approved records of the
-    year (`loans`, `approved`)."""
+    report), and fewer again with the members' disbursement totals and approved records of the
+    year (`disbursements`, `approved`)."""
     if members is None:
         members = cluster_members(cluster, year)
         term = term_for(cluster, year)
@@ -364,10 +364,14 @@ def scoring_year(
         )
     }
     leaves = data.leaves
-    uses_loans = any(c.indicator in LOAN_CODES or c.denominator in LOAN_CODES for c in leaves)
+    uses_disbursements = any(
+        c.indicator in DISBURSEMENT_CODES or c.denominator in DISBURSEMENT_CODES for c in leaves
+    )
     computed_any = any(c.is_computed for c in leaves)
     values = (
-        approved_values(members, year, loans=uses_loans, totals=loans, approved=approved)
+        approved_values(
+            members, year, disbursements=uses_disbursements, totals=disbursements, approved=approved
+        )
         if computed_any
         else {}
     )

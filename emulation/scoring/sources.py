@@ -12,7 +12,7 @@ from .models import Criterion, Score, ScoreSheet, ScoringAgreement, Target
 
 
 def scoring_sources(slug: str, year: int) -> list[QuerySet]:
-    """`cluster_year_sources` (the figures and loans the computed criteria read) and
+    """`cluster_year_sources` (the figures and disbursements the computed criteria read) and
     `scoring_records`."""
     return [*cluster_year_sources(slug, year), *scoring_records(slug, year)]
 

@@ -6,7 +6,7 @@ from django import template
 from cluster_portal.number_style import format_number
 from emulation.scoring.rules import bands_text
 from emulation.scoring.selectors import recorded_with_criteria, scoring_year
-from provinces.figures.spec import BY_CODE, LOAN_AMOUNT_DECIMALS, format_indicator
+from provinces.figures.spec import BY_CODE, DISBURSEMENT_AMOUNT_DECIMALS, format_indicator
 
 register = template.Library()
 
@@ -16,7 +16,7 @@ def scoring_ranking(cluster, year: int, report=None) -> dict:
     """Shown once the scoring meeting is recorded (the rule for reading others' scores);
     before that the report says the scoring is not finished, read from the agreement alone
     (one query): the scoring year is built only when its ranking is printed. `report`:
-    the annual report it is printed in, whose members, term, loan totals and approved
+    the annual report it is printed in, whose members, term, disbursement totals and approved
     records of the year the scoring year reuses instead of reading them again."""
     if not recorded_with_criteria(cluster, year):
         return {"data": {"year": year}, "recorded": False}
@@ -28,7 +28,7 @@ def scoring_ranking(cluster, year: int, report=None) -> dict:
             year,
             members=report.members,
             term=report.term,
-            loans=report.loans,
+            disbursements=report.disbursements,
             approved=report.approved_records,
         )
     return {"data": data, "recorded": data.result_recorded and bool(data.lines)}
@@ -37,10 +37,10 @@ def scoring_ranking(cluster, year: int, report=None) -> dict:
 @register.filter
 def indicator_value(value, code: str) -> str:
     """`{{ w.value|indicator_value:c.indicator }}`: a figure with its dictionary decimals
-    (1.637; 51,3); the register's loans as the report writes them; a ratio's parts too."""
+    (1.637; 51,3); the register's disbursements as the report writes them; a ratio's parts too."""
     if code in BY_CODE:
         return format_indicator(code, value)
-    return format_number(value, LOAN_AMOUNT_DECIMALS)
+    return format_number(value, DISBURSEMENT_AMOUNT_DECIMALS)
 
 
 @register.filter

@@ -120,10 +120,10 @@ CHANGE_WARNING_RATIO = 0.5
 
 
 # Figures derived from the indicators, with their decimals: the agricultural share of THT
-# (per cent), new HTX per province, and the loans of the register (count; million VND).
+# (per cent), new HTX per province, and the disbursements of the register (count; million VND).
 AGRI_SHARE_DECIMALS = 1
 PER_PROVINCE_DECIMALS = 0
-LOAN_AMOUNT_DECIMALS = 0
+DISBURSEMENT_AMOUNT_DECIMALS = 0
 
 
 def format_indicator(code: str, value) -> str:

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 
 from cluster_portal import access
 from provinces.calendar.selectors import deadlines_for
+from provinces.disbursements.selectors import disbursement_totals
 from provinces.figures.aggregation import percent_change
 from provinces.figures.forms import ActionForm, FiguresForm, ReasonForm, SubmitForm
 from provinces.figures.lookups import get_figures_for_user
@@ -27,7 +28,6 @@ from provinces.figures.spec import BY_CODE, CODES, by_section
 from provinces.figures.timeliness import submitted_late
 from provinces.organisation.lookups import cluster_year_for
 from provinces.organisation.selectors import ProvinceYear
-from provinces.register.selectors import disbursement_totals
 
 
 def _display_name(user) -> str:
@@ -69,15 +69,15 @@ def figures_detail(request, year: int, code: str):
                     "changes": [(BY_CODE[c.field].label, c.old, c.new) for c in changes],
                 }
             )
-    loans = disbursement_totals(provinces=[py.province], year=year)
+    disbursements = disbursement_totals(provinces=[py.province], year=year)
     deadlines = deadlines_for(py.cluster, year) if py.cluster else None
     context = {
         "py": py,
         "deadlines": deadlines,
         "is_late": submitted_late(figures, deadlines),
-        "loans_all": loans.all_funds[py.province.pk],
-        "loans_htx_dev": loans.htx_dev[py.province.pk],
-        "can_view_register": access.can_view_register(user, py),
+        "disbursements_all": disbursements.all_funds[py.province.pk],
+        "disbursements_htx_dev": disbursements.htx_dev[py.province.pk],
+        "can_view_disbursements": access.can_view_disbursements(user, py),
         "figures": figures,
         "sections": sections,
         "previous": previous,
@@ -215,12 +215,12 @@ def cluster_year(request, cluster: str, year: int):
     user = request.user
     overview = cluster_figures_year(cluster_obj, year, user=user, members=members, term=term)
     unit = access.unit_of(user, year)
-    loans = disbursement_totals(provinces=overview.members, year=year)
+    disbursements = disbursement_totals(provinces=overview.members, year=year)
     member_ids = overview.member_ids
     deadlines = deadlines_for(cluster_obj, year)
     for row in overview.rows:
-        row.loans_all = loans.all_funds[row.province.pk]
-        row.loans_htx_dev = loans.htx_dev[row.province.pk]
+        row.disbursements_all = disbursements.all_funds[row.province.pk]
+        row.disbursements_htx_dev = disbursements.htx_dev[row.province.pk]
         row.late = submitted_late(row.progress, deadlines)
         # The "Xem" link only where the record page would open.
         row.can_open = access.can_view_figures(
@@ -237,7 +237,7 @@ def cluster_year(request, cluster: str, year: int):
     context = {
         "overview": overview,
         "deadlines": deadlines,
-        "loans": loans,
+        "disbursements": disbursements,
         "is_chair": access.is_chair(user, overview.term),
         "own_unit": unit,
         "can_import": any(

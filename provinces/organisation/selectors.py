@@ -122,7 +122,7 @@ def merged_into(provinces: list[Province], year: int) -> dict[int, list[Province
     i.e. on 31 December of the year before, and closed before its end), by successor id,
     in display order: their year counts for the successor (`counts_as` is the same rule
     read forward), and their figures of the year before are what the successor compares
-    with. One query whatever the number of provinces. The register, the loan totals and
+    with. One query whatever the number of provinces. The register, the disbursement totals and
     the previous-year comparison all ask it."""
     merged: dict[int, list[Province]] = {}
     units = Province.objects.filter(

@@ -3,7 +3,7 @@
 What is held is the table the preview read (`table_bytes`: the rows as JSON, each cell
 keeping its type), so that the confirmation checks exactly the rows the person saw
 against the database as it is then, without reading the file a second time (for 10,000
-loans that was half a second of the confirmation). It goes to the storage named
+disbursements that was half a second of the confirmation). It goes to the storage named
 "uploads" in settings.STORAGES (the default storage when there is none) under
 `held-uploads/<created>-<token>.upload`, a name made of the time and a random token only
 (no user input in the path). That storage is VAR_DIR/uploads, or with more than one app

@@ -13,7 +13,7 @@ row -> preview of what will change -> confirm, all or nothing.
 4. Confirm: the same call without `dry_run`; a single error anywhere rolls the whole file
    back. A file with a row that could not be read is always checked as a dry run.
 
-Each importer (`provinces.figures.excel`, `provinces.register.excel`) is an `Importer`: its
+Each importer (`provinces.figures.excel`, `provinces.disbursements.excel`) is an `Importer`: its
 column layout, its resource and how its report shows the Result.
 """
 
@@ -138,8 +138,8 @@ def collector_paused() -> Iterator[None]:
     """Python's cyclic garbage collector paused while an import runs. An upload builds
     hundreds of thousands of objects that live until it ends (cells, rows, instances,
     history rows), and the collector walked them again and again: 1.4 s of the 5.3 s a
-    10,000-loan preview and confirmation took with it. Reference counting still frees whatever
-    is dropped at once; the collector resumes when the last import running in the
+    10,000-disbursement preview and confirmation took with it. Reference counting still frees
+    whatever is dropped at once; the collector resumes when the last import running in the
     process ends."""
     global _pauses, _collector_was_enabled
     with _pauses_lock:
@@ -272,7 +272,7 @@ class BulkHistoryResource(resources.ModelResource):
     history rows that `save()` would have written.
 
     A dry run (the preview) writes nothing. django-import-export would write the batch and
-    roll it back; for 10,000 loans that doubles the preview's time for no new check: every
+    roll it back; for 10,000 disbursements that doubles the preview's time for no new check: every
     row has been through the model's rules by then, and the constraints the database
     would check restate those rules. The confirmation writes, all or nothing."""
 

@@ -95,7 +95,7 @@ def test_desktop_pages_fit_too(live_server, browser, article_year, name, screens
         context.close()
 
 
-def test_the_loan_import_preview_fits_a_phone(live_server, browser, article_year, tmp_path):
+def test_the_disbursement_import_preview_fits_a_phone(live_server, browser, article_year, tmp_path):
     """The preview of a long file: totals by province, the first rows, the confirm button."""
     lines = ["province,fund,date,borrower,borrower_type,amount,purpose"]
     lines += [

@@ -6,8 +6,8 @@ from emulation.demo import demo_deadlines_seed, emulation_year_2023_seed
 from emulation.dossiers.demo import achievement_reports_demo_seed
 from emulation.scoring.demo import scoring_demo_seed
 from provinces.demo import (
+    demo_disbursements_seed,
     demo_figures_seed,
-    demo_loans_seed,
     demo_users_seed,
     organisation_seed,
 )
@@ -37,7 +37,7 @@ class Command(BaseCommand):
             organisation_seed()
             usernames = demo_users_seed(password=password)
             figures = demo_figures_seed()
-            loans = demo_loans_seed()
+            disbursements = demo_disbursements_seed()
             emulation_year_2023_seed()
             demo_deadlines_seed()
             scoring_demo_seed()
@@ -45,6 +45,6 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"Đã nạp dữ liệu mẫu: {len(usernames)} tài khoản ({', '.join(usernames)}), "
-                f"{figures} bản số liệu mới, {loans} khoản giải ngân mới."
+                f"{figures} bản số liệu mới, {disbursements} khoản giải ngân mới."
             )
         )

@@ -1,8 +1,8 @@
 from django.core.management.base import BaseCommand
 
 from cluster_portal.number_style import format_exact
+from provinces.disbursements.excel import disbursements_import
 from provinces.organisation.dates import fmt_date
-from provinces.register.excel import disbursements_import
 from provinces.spreadsheets.command import add_arguments, run_command_import
 
 

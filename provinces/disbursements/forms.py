@@ -5,12 +5,12 @@ from django import forms
 from cluster_portal.forms import ModelErrorsAboveFormMixin
 from cluster_portal.locking import FormKeyField, SeenVersionModelForm
 from cluster_portal.numbers import VietnameseNumberField, vn_formfield
-from provinces.register.models import BorrowerKind, Disbursement
+from provinces.disbursements.models import BorrowerKind, Disbursement
 
 
 class DisbursementForm(ModelErrorsAboveFormMixin, SeenVersionModelForm):
-    """One loan; the borrower is typed by name and found in (or added to) the directory.
-    An edit carries the version loaded, a new loan a key of the form shown."""
+    """One disbursement; the borrower is typed by name and found in (or added to) the directory.
+    An edit carries the version loaded, a new disbursement a key of the form shown."""
 
     form_key = FormKeyField()
 

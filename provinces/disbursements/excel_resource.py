@@ -1,20 +1,20 @@
-"""The django-import-export resource of the loan register: one row adds one loan.
+"""The django-import-export resource of the disbursement register: one row adds one disbursement.
 
 How the library's parts are used:
 - widgets read the cells (fund, date dd/mm/yyyy or an Excel date, amount the Vietnamese
   way, term, purpose);
-- the instance loader (`LoansAreAdded`) never finds a loan: the register is a list of
-  loans a file adds to, and nothing in a row names an existing loan (a row equal to a
-  loan already in the register is flagged in the preview as a possible duplicate);
+- the instance loader (`DisbursementsAreAdded`) never finds a disbursement: the register is a list
+  of disbursements a file adds to, and nothing in a row names an existing disbursement (a row equal
+  to a disbursement already in the register is flagged in the preview as a possible duplicate);
 - `full_clean()` applies the model's rules (Disbursement.clean), with the cluster
-  membership of the loan's year preloaded so that no row costs a query;
+  membership of the disbursement's year preloaded so that no row costs a query;
 - the Result keeps each row's instance, which the preview shows (no diff: a row only
-  adds a loan, so there is no original to compare with);
-- `use_bulk`: the loans, and the borrowers new to the directory before them, are written
+  adds a disbursement, so there is no original to compare with);
+- `use_bulk`: the disbursements, and the borrowers new to the directory before them, are written
   with bulk_create and their history with django-simple-history's bulk helper (a dry
   run writes nothing: see BulkHistoryResource).
 
-A province code means the unit valid ON THE LOAN DATE (15 dated 01/03/2025 is Yên Bái,
+A province code means the unit valid ON THE DISBURSEMENT DATE (15 dated 01/03/2025 is Yên Bái,
 dated 01/09/2025 the merged Lào Cai); the borrower is looked up by name in that unit's
 directory and its predecessors', and added to it when new.
 """
@@ -32,10 +32,16 @@ from import_export.instance_loaders import BaseInstanceLoader
 
 from cluster_portal import access
 from cluster_portal.number_style import format_exact
+from provinces.disbursements.models import (
+    BorrowerKind,
+    Cooperative,
+    Disbursement,
+    Fund,
+    directory_key,
+)
 from provinces.organisation.dates import fmt_date
 from provinces.organisation.models import ClusterMembership, Province
 from provinces.organisation.selectors import counts_as, terms_of
-from provinces.register.models import BorrowerKind, Cooperative, Disbursement, Fund, directory_key
 from provinces.spreadsheets import cells
 from provinces.spreadsheets.pipeline import BulkHistoryResource
 
@@ -68,7 +74,7 @@ class FundWidget(widgets.Widget):
         return fund
 
 
-class LoanDateWidget(widgets.Widget):
+class DisbursementDateWidget(widgets.Widget):
     def clean(self, value, row=None, **kwargs):
         if cells.is_blank(value):
             raise ValueError("Chưa nhập ngày giải ngân.")
@@ -110,7 +116,7 @@ class ResolvedWidget(widgets.Widget):
         return value if isinstance(value, self.model) else None
 
 
-class LoansAreAdded(BaseInstanceLoader):
+class DisbursementsAreAdded(BaseInstanceLoader):
     def get_instance(self, row):
         return None
 
@@ -163,7 +169,7 @@ class DisbursementResource(BulkHistoryResource):
 
     province = fields.Field("province", "province", widget=ResolvedWidget(Province))
     fund = fields.Field("fund", "fund", widget=FundWidget())
-    date = fields.Field("date", "date", widget=LoanDateWidget())
+    date = fields.Field("date", "date", widget=DisbursementDateWidget())
     borrower = fields.Field("borrower", "borrower", widget=ResolvedWidget(Cooperative))
     amount = fields.Field("amount", "amount", widget=AmountWidget())
     purpose = fields.Field("purpose", "purpose", widget=TextWidget())
@@ -173,10 +179,10 @@ class DisbursementResource(BulkHistoryResource):
         model = Disbursement
         fields = ("province", "fund", "date", "borrower", "amount", "purpose", "term_months")
         import_id_fields = ()
-        instance_loader_class = LoansAreAdded
+        instance_loader_class = DisbursementsAreAdded
         clean_model_instances = True
-        # A row only ever adds a loan: there is no original to compare it with, and the
-        # preview shows the new loan itself (the Result's instance).
+        # A row only ever adds a disbursement: there is no original to compare it with, and the
+        # preview shows the new disbursement itself (the Result's instance).
         skip_diff = True
         store_instance = True
         use_transactions = True
@@ -272,9 +278,9 @@ class DisbursementResource(BulkHistoryResource):
         return province
 
     def _may_import(self, province: Province, year: int) -> bool:
-        """A loan counts, for access, as the loan of the unit its province counts as that
-        year (`counts_as`: the unit it had become at the end of the year): staff of the
-        merged Lào Cai keep the loans Yên Bái made earlier that year. The decision itself
+        """A disbursement counts, for access, as the disbursement of the unit its province counts as
+        that year (`counts_as`: the unit it had become at the end of the year): staff of the
+        merged Lào Cai keep the disbursements Yên Bái made earlier that year. The decision itself
         lives in cluster_portal.access."""
         if self.user is None:  # the command line without --user
             return True
@@ -301,7 +307,7 @@ class DisbursementResource(BulkHistoryResource):
     def _borrower(self, province: Province, name: str, kind: str) -> Cooperative | None:
         """The directory entry a row's borrower means: found in the province's directory or
         its predecessors' (an entry an earlier row of the file adds counts as found), or a
-        new one, checked and written with the loans."""
+        new one, checked and written with the disbursements."""
         key = directory_key(name)
         directories = self.units.directory_of(province)
         found = sorted(
@@ -352,10 +358,20 @@ class DisbursementResource(BulkHistoryResource):
             raise ValidationError(errors)
 
     def after_import_row(self, row, row_result, **kwargs):
-        loan = row_result.instance
+        disbursement = row_result.instance
         facts = self.facts[self.number]
-        if loan is not None and loan.borrower is not None and not facts.borrower_is_new:
-            key = (loan.province_id, loan.fund, loan.date, loan.borrower.pk, loan.amount)
+        if (
+            disbursement is not None
+            and disbursement.borrower is not None
+            and not facts.borrower_is_new
+        ):
+            key = (
+                disbursement.province_id,
+                disbursement.fund,
+                disbursement.date,
+                disbursement.borrower.pk,
+                disbursement.amount,
+            )
             facts.possible_duplicate = key in self.existing
 
     # Writing ----------------------------------------------------------------------------
@@ -364,8 +380,8 @@ class DisbursementResource(BulkHistoryResource):
         from simple_history.utils import bulk_create_with_history
 
         new, seen = [], set()
-        for loan in instances:
-            borrower = loan.borrower
+        for disbursement in instances:
+            borrower = disbursement.borrower
             if borrower.pk is None and id(borrower) not in seen:
                 seen.add(id(borrower))
                 new.append(borrower)

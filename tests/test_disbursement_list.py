@@ -7,11 +7,11 @@ from simple_history.utils import bulk_create_with_history
 
 from provinces.models import Cooperative, Disbursement
 from provinces.organisation.selectors import province_for_code
-from tests.factories import make_loan
+from tests.factories import make_disbursement
 
 pytestmark = pytest.mark.django_db
 
-REGISTER = reverse("disbursements:register", args=[2024, "14"])
+DISBURSEMENTS = reverse("disbursements:list", args=[2024, "14"])
 ADD = reverse("disbursements:add", args=[2024, "14"])
 GOOD = {
     "fund": "htx_dev",
@@ -45,25 +45,31 @@ def personas(make_staff, admin_user):
     ],
 )
 def test_access_matrix(client, personas, persona, view, add, edit, delete):
-    loan = make_loan("14", "2024-05-01", "100")
+    disbursement = make_disbursement("14", "2024-05-01", "100")
     if persona != "anonymous":
         client.force_login(personas[persona])
-    assert client.get(REGISTER).status_code == view
+    assert client.get(DISBURSEMENTS).status_code == view
     assert client.get(ADD).status_code == add
-    assert client.get(reverse("disbursements:edit", args=[loan.pk])).status_code == edit
-    assert client.get(reverse("disbursements:delete", args=[loan.pk])).status_code == delete
-    client.post(reverse("disbursements:delete", args=[loan.pk]), {"seen_version": loan.version})
-    assert Disbursement.objects.filter(pk=loan.pk).exists() == (delete != 200)
+    assert client.get(reverse("disbursements:edit", args=[disbursement.pk])).status_code == edit
+    assert client.get(reverse("disbursements:delete", args=[disbursement.pk])).status_code == delete
+    client.post(
+        reverse("disbursements:delete", args=[disbursement.pk]),
+        {"seen_version": disbursement.version},
+    )
+    assert Disbursement.objects.filter(pk=disbursement.pk).exists() == (delete != 200)
 
 
-def test_staff_add_a_loan_typed_the_vietnamese_way(client, personas):
+def test_staff_add_a_disbursement_typed_the_vietnamese_way(client, personas):
     client.force_login(personas["own"])
     response = client.post(ADD, GOOD)
-    assert response.status_code == 302 and response.url == REGISTER
-    loan = Disbursement.objects.get()
-    assert loan.amount == Decimal("1250") and loan.date == datetime.date(2024, 6, 5)
-    assert loan.borrower.name == "HTX Nông nghiệp Bản Lướt" and loan.borrower.province.code == "14"
-    assert loan.history.get().history_user == personas["own"]
+    assert response.status_code == 302 and response.url == DISBURSEMENTS
+    disbursement = Disbursement.objects.get()
+    assert disbursement.amount == Decimal("1250") and disbursement.date == datetime.date(2024, 6, 5)
+    assert (
+        disbursement.borrower.name == "HTX Nông nghiệp Bản Lướt"
+        and disbursement.borrower.province.code == "14"
+    )
+    assert disbursement.history.get().history_user == personas["own"]
     client.post(ADD, {**GOOD, "borrower_name": "htx nong nghiep ban luot", "amount": "10"})
     assert Cooperative.objects.count() == 1 and Disbursement.objects.count() == 2
 
@@ -90,32 +96,37 @@ def test_bad_input_is_refused_with_a_message_and_nothing_saved(client, personas,
 
 
 def test_edit_and_delete_with_confirmation(client, personas):
-    loan = make_loan("14", "2024-05-01", "100")
+    disbursement = make_disbursement("14", "2024-05-01", "100")
     client.force_login(personas["own"])
-    edit = reverse("disbursements:edit", args=[loan.pk])
+    edit = reverse("disbursements:edit", args=[disbursement.pk])
     assert 'value="HTX Bình Minh"' in client.get(edit).text
     client.post(
         edit,
-        {**GOOD, "borrower_name": "HTX Bình Minh", "amount": "150,5", "seen_version": loan.version},
+        {
+            **GOOD,
+            "borrower_name": "HTX Bình Minh",
+            "amount": "150,5",
+            "seen_version": disbursement.version,
+        },
     )
-    loan.refresh_from_db()
-    assert loan.amount == Decimal("150.5")
-    delete = reverse("disbursements:delete", args=[loan.pk])
+    disbursement.refresh_from_db()
+    assert disbursement.amount == Decimal("150.5")
+    delete = reverse("disbursements:delete", args=[disbursement.pk])
     assert "Xóa khoản giải ngân?" in client.get(delete).text
-    assert Disbursement.objects.filter(pk=loan.pk).exists()
-    client.post(delete, {"seen_version": loan.version})
-    assert not Disbursement.objects.filter(pk=loan.pk).exists()
+    assert Disbursement.objects.filter(pk=disbursement.pk).exists()
+    client.post(delete, {"seen_version": disbursement.version})
+    assert not Disbursement.objects.filter(pk=disbursement.pk).exists()
 
 
 def test_filters_by_fund(client, personas):
-    make_loan("14", "2024-05-01", "100")
-    make_loan("14", "2024-06-01", "7", fund="other", borrower="THT Đồng Tâm", kind="THT")
+    make_disbursement("14", "2024-05-01", "100")
+    make_disbursement("14", "2024-06-01", "7", fund="other", borrower="THT Đồng Tâm", kind="THT")
     client.force_login(personas["own"])
-    response = client.get(REGISTER, {"fund": "other"})
-    assert [loan.amount for loan in response.context["page"]] == [7]
+    response = client.get(DISBURSEMENTS, {"fund": "other"})
+    assert [disbursement.amount for disbursement in response.context["page"]] == [7]
 
 
-def add_loans(count: int) -> None:
+def add_disbursements(count: int) -> None:
     son_la = province_for_code("14", 2024)
     borrower = Cooperative.objects.create(
         province=son_la, name="HTX D", name_key="htx d", kind="HTX"
@@ -135,14 +146,14 @@ def add_loans(count: int) -> None:
     )
 
 
-@pytest.mark.parametrize("loans", [10, 1000])
-def test_the_register_runs_a_fixed_number_of_queries(
-    client, personas, loans, django_assert_max_num_queries
+@pytest.mark.parametrize("disbursements", [10, 1000])
+def test_the_disbursement_list_runs_a_fixed_number_of_queries(
+    client, personas, disbursements, django_assert_max_num_queries
 ):
-    add_loans(loans)
+    add_disbursements(disbursements)
     client.force_login(personas["own"])
     # session and user; the province, its cluster, members and term; the staff
     # profile; predecessors; the page count and rows; the year's totals (2); session save (3)
     with django_assert_max_num_queries(15):
-        response = client.get(REGISTER)
-    assert response.context["all_funds"].count == loans
+        response = client.get(DISBURSEMENTS)
+    assert response.context["all_funds"].count == disbursements

@@ -1,4 +1,4 @@
-"""Loans through the API: a province's register of a year, and the bulk import with the
+"""Disbursements through the API: a province's register of a year, and the bulk import with the
 Excel import's all-or-nothing rules (the same row checks, the same save)."""
 
 import json
@@ -8,7 +8,7 @@ import pytest
 
 from provinces.models import Cooperative, Disbursement
 from tests.api_support import API, bearer, token_for
-from tests.factories import make_loan
+from tests.factories import make_disbursement
 
 pytestmark = pytest.mark.django_db
 
@@ -87,7 +87,7 @@ def test_a_dry_run_checks_everything_and_writes_nothing(client, token):
     assert counts() == before
 
 
-def test_the_code_means_the_unit_valid_on_the_loan_date(client, make_staff):
+def test_the_code_means_the_unit_valid_on_the_disbursement_date(client, make_staff):
     # 15 dated 01/03/2025 is Yên Bái; its staff import it, and it counts for Lào Cai's year.
     token = token_for(make_staff("Yên Bái", 2024))
     response = send(client, token, [row(province="15", date="2025-03-01")])
@@ -95,12 +95,12 @@ def test_the_code_means_the_unit_valid_on_the_loan_date(client, make_staff):
     assert Disbursement.objects.get().province.name == "Yên Bái"
 
 
-def test_the_register_of_a_year_lists_the_loans_and_totals(client, token):
-    make_loan("14", "2024-03-05", "120")
-    make_loan("14", "2024-05-05", "80", fund="other", borrower="THT Mận Hậu", kind="THT")
-    make_loan("14", "2023-05-05", "999")
+def test_the_disbursement_list_of_a_year_lists_the_disbursements_and_totals(client, token):
+    make_disbursement("14", "2024-03-05", "120")
+    make_disbursement("14", "2024-05-05", "80", fund="other", borrower="THT Mận Hậu", kind="THT")
+    make_disbursement("14", "2023-05-05", "999")
     data = client.get(f"{API}/loans/2024/14", headers=bearer(token)).json()
-    assert [loan["amount"] for loan in data["loans"]] == ["80.00", "120.00"]
+    assert [disbursement["amount"] for disbursement in data["loans"]] == ["80.00", "120.00"]
     assert data["all_funds"] == {"count": 2, "amount": "200.00"}
     assert data["htx_dev"] == {"count": 1, "amount": "120.00"}
 

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from django.db import IntegrityError, transaction
 
 from cluster_portal.locking import locked_at_version, version_claim
+from provinces.disbursements.models import Cooperative, Disbursement
 from provinces.organisation.models import Province
-from provinces.register.models import Cooperative, Disbursement
 
 
 def borrower_find_or_create(
@@ -32,8 +32,8 @@ def borrower_find_or_create(
 def disbursement_save(
     *, disbursement: Disbursement, by, seen_version: int | None = None
 ) -> Disbursement:
-    """Save one loan. An existing loan is saved only if it still is at `seen_version`
-    (optimistic locking: `StaleRecordError` otherwise)."""
+    """Save one disbursement. An existing disbursement is saved only if it still is at
+    `seen_version` (optimistic locking: `StaleRecordError` otherwise)."""
     version_claim(disbursement, seen_version=seen_version)
     disbursement.full_clean()
     disbursement._history_user = by
@@ -42,7 +42,7 @@ def disbursement_save(
 
 
 @dataclass
-class LoanRecorded:
+class DisbursementRecorded:
     disbursement: Disbursement
     borrower_created: bool = False
     repeated: bool = False  # the same create form was submitted before: nothing new saved
@@ -56,15 +56,15 @@ def disbursement_record(
     by,
     seen_version: int | None = None,
     form_key: uuid.UUID | None = None,
-) -> LoanRecorded:
-    """One "add loan" or "edit loan" action, all or nothing: the borrower is found in (or
-    added to) the directory and the loan saved in one transaction, so a loan refused (an
-    invalid date, a stale edit) leaves no new borrower behind. A create repeated with the
-    same `form_key` (double submission) returns the loan the first one made."""
+) -> DisbursementRecorded:
+    """One "add disbursement" or "edit disbursement" action, all or nothing: the borrower is found
+    in (or added to) the directory and the disbursement saved in one transaction, so a disbursement
+    refused (an invalid date, a stale edit) leaves no new borrower behind. A create repeated with
+    the same `form_key` (double submission) returns the disbursement the first one made."""
     if disbursement.pk is None and form_key is not None:
         earlier = Disbursement.objects.filter(form_key=form_key).first()
         if earlier is not None:
-            return LoanRecorded(earlier, repeated=True)
+            return DisbursementRecorded(earlier, repeated=True)
         disbursement.form_key = form_key
     try:
         with transaction.atomic():
@@ -74,17 +74,17 @@ def disbursement_record(
             disbursement.borrower = borrower
             disbursement_save(disbursement=disbursement, by=by, seen_version=seen_version)
     except IntegrityError:
-        # Two submissions of one form at the same moment: the other one made the loan.
+        # Two submissions of one form at the same moment: the other one made the disbursement.
         earlier = form_key and Disbursement.objects.filter(form_key=form_key).first()
         if not earlier:
             raise
-        return LoanRecorded(earlier, repeated=True)
-    return LoanRecorded(disbursement, borrower_created=created)
+        return DisbursementRecorded(earlier, repeated=True)
+    return DisbursementRecorded(disbursement, borrower_created=created)
 
 
 @transaction.atomic
 def disbursement_delete(*, disbursement: Disbursement, by, seen_version: int | None) -> None:
-    """Delete the loan the user saw at `seen_version` (`StaleRecordError` otherwise)."""
+    """Delete the disbursement the user saw at `seen_version` (`StaleRecordError` otherwise)."""
     current = locked_at_version(disbursement, seen_version=seen_version)
     current._history_user = by
     current.delete()

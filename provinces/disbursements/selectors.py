@@ -6,26 +6,26 @@ from decimal import Decimal
 
 from django.db.models import Count, Sum
 
+from provinces.disbursements.models import Disbursement, Fund
 from provinces.organisation.models import Province
 from provinces.organisation.selectors import ProvinceYear, merged_into
-from provinces.register.models import Disbursement, Fund
 
 
-def register_units(py: ProvinceYear) -> list[Province]:
-    """The province, and the units that merged into it during that year: their loans of
+def disbursement_units(py: ProvinceYear) -> list[Province]:
+    """The province, and the units that merged into it during that year: their disbursements of
     the year appear in its register (each still recorded against its own unit)."""
     return [py.province, *merged_into([py.province], py.year).get(py.province.pk, [])]
 
 
-def register_loans(py: ProvinceYear, *, fund: str = ""):
-    """The loans of a province's register for the year, newest first (one query)."""
-    loans = (
+def province_disbursements(py: ProvinceYear, *, fund: str = ""):
+    """The disbursements of a province's register for the year, newest first (one query)."""
+    disbursements = (
         Disbursement.objects.in_year(py.year)
-        .filter(province__in=register_units(py))
+        .filter(province__in=disbursement_units(py))
         .select_related("borrower", "province")
         .order_by("-date", "-pk")
     )
-    return loans.filter(fund=fund) if fund in Fund.values else loans
+    return disbursements.filter(fund=fund) if fund in Fund.values else disbursements
 
 
 @dataclass
@@ -40,10 +40,10 @@ class FundTotals:
 
 @dataclass
 class DisbursementTotals:
-    """Number of loans and amount, all funds and the HTX development fund alone, per
+    """Number of disbursements and amount, all funds and the HTX development fund alone, per
     member province and for the cluster. A province formed by a merger during the year
-    also carries its predecessors' loans of that year (each loan stays recorded against
-    the unit valid on its date)."""
+    also carries its predecessors' disbursements of that year (each disbursement stays recorded
+    against the unit valid on its date)."""
 
     year: int
     all_funds: dict[int, FundTotals] = field(default_factory=lambda: defaultdict(FundTotals))
@@ -53,7 +53,7 @@ class DisbursementTotals:
 
 
 def disbursement_totals(*, provinces: list[Province], year: int) -> DisbursementTotals:
-    """Two queries whatever the number of provinces and loans."""
+    """Two queries whatever the number of provinces and disbursements."""
     member_ids = {p.pk for p in provinces}
     counted_for = {p.pk: p.pk for p in provinces}
     for successor_id, predecessors in merged_into(provinces, year).items():

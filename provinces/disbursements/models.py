@@ -31,7 +31,7 @@ class CooperativeQuerySet(models.QuerySet):
 
 class Cooperative(models.Model):
     """A cooperative (HTX) or cooperative group (THT) of a province: the directory that
-    loans and award nominations point at."""
+    disbursements and award nominations point at."""
 
     name = models.CharField("tên", max_length=255)
     name_key = models.CharField("khóa tra cứu", max_length=255, editable=False, db_index=True)
@@ -80,13 +80,15 @@ class DisbursementQuerySet(models.QuerySet):
 
 
 class Disbursement(models.Model):
-    """One loan from a fund an alliance manages (one "lượt dự án")."""
+    """One disbursement from a fund an alliance manages (one "lượt dự án")."""
 
     province = models.ForeignKey(
         Province, verbose_name="tỉnh", on_delete=models.PROTECT, related_name="disbursements"
     )
     fund = models.CharField("quỹ", max_length=10, choices=Fund.choices)
     date = models.DateField("ngày giải ngân")
+    # related_name "loans" is in the migrations' state (renaming it needs a migration);
+    # no code uses the accessor.
     borrower = models.ForeignKey(
         Cooperative, verbose_name="đơn vị vay", on_delete=models.PROTECT, related_name="loans"
     )
@@ -123,7 +125,7 @@ class Disbursement(models.Model):
     def clean(self) -> None:
         errors = {}
         # The portal's day (Asia/Ho_Chi_Minh) is never more than one day behind the UTC
-        # day: a loan dated before today (UTC) is past without the time-zone conversion,
+        # day: a disbursement dated before today (UTC) is past without the time-zone conversion,
         # which was a tenth of the checks of an upload.
         recent = self.date and self.date >= timezone.now().date()
         if recent and self.date > timezone.localdate():
@@ -151,11 +153,11 @@ class Disbursement(models.Model):
             raise ValidationError(errors)
 
     def _in_a_cluster(self) -> bool:
-        """Whether the unit the loan's province counts as in the loan's year (itself, or
-        for a unit that merged during the year the unit it merged into: `counts_as`) is a
-        member of a cluster that year. An importer checking thousands of loans sets
+        """Whether the unit the disbursement's province counts as in the disbursement's year
+        (itself, or for a unit that merged during the year the unit it merged into: `counts_as`) is
+        a member of a cluster that year. An importer checking thousands of disbursements sets
         `preloaded_members` (the year's member ids, read once) so that this rule costs no
-        query per loan."""
+        query per disbursement."""
         units = {self.province_id, counts_as(self.province, self.date.year).pk}
         preloaded = getattr(self, "preloaded_members", None)
         if preloaded is not None:

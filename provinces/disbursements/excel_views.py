@@ -35,7 +35,7 @@ class DisbursementUpload(UploadFlow):
             ],
             "max_mb": self.max_mb,
             "nothing_saved": _("Không có khoản giải ngân nào được lưu."),
-            "rows_template": "register/_import_rows.html",
+            "rows_template": "disbursements/_import_rows.html",
             "confirm_label": ngettext(
                 "Xác nhận nhập %(count)d khoản giải ngân",
                 "Xác nhận nhập %(count)d khoản giải ngân",
@@ -44,13 +44,13 @@ class DisbursementUpload(UploadFlow):
             % {"count": count},
             **context,
         }
-        return render(self.request, "register/import.html", context, status=status)
+        return render(self.request, "disbursements/import.html", context, status=status)
 
     def saved(self, report):
         first = report.rows[0]
-        # The register of the year lists the loans of units merged into it that year.
+        # The register of the year lists the disbursements of units merged into it that year.
         unit = counts_as(first.province, first.date.year)
-        return redirect("disbursements:register", first.date.year, unit.code)
+        return redirect("disbursements:list", first.date.year, unit.code)
 
 
 @login_required

@@ -5,7 +5,7 @@ page and `import_disbursements`, through the one upload pipeline
 
 Columns are the contract: `province`, `fund`, `date` (dd/mm/yyyy), `borrower`,
 `borrower_type` (HTX|THT), `amount` (million VND), `purpose`, and optionally
-`term_months`. All or nothing: a single bad row and no loan is kept. A dry run writes
+`term_months`. All or nothing: a single bad row and no disbursement is kept. A dry run writes
 nothing either: borrowers new to the directory are reported, not created.
 """
 
@@ -16,15 +16,15 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from cluster_portal.number_style import format_exact
+from provinces.disbursements.models import Cooperative, Fund
 from provinces.organisation.models import Province
-from provinces.register.models import Cooperative, Fund
 from provinces.spreadsheets.pipeline import Importer, UploadReport, run_import, run_import_rows
 from provinces.spreadsheets.reading import UPLOAD_MAX_BYTES, Layout, Table
 
 from .excel_resource import DisbursementResource
 
 DISBURSEMENTS_UPLOAD_MAX_BYTES = UPLOAD_MAX_BYTES
-# A province's register holds tens to hundreds of loans a year; a cluster's several years
+# A province's register holds tens to hundreds of disbursements a year; a cluster's several years
 # of history fit many times over.
 DISBURSEMENTS_IMPORT_MAX_ROWS = 10_000
 # The preview lists this many rows, then the possible duplicates after them; the totals by
@@ -71,7 +71,7 @@ class ImportRow:
     amount: Decimal
     purpose: str
     term_months: int | None
-    possible_duplicate: bool = False  # the same loan is already in the register
+    possible_duplicate: bool = False  # the same disbursement is already in the register
 
     @property
     def fund_label(self) -> str:
@@ -83,7 +83,7 @@ class ProvinceTotal:
     """What a file adds to one unit's register."""
 
     province: Province
-    loans: int = 0
+    disbursements: int = 0
     amount: Decimal = Decimal(0)
     new_borrowers: int = 0
 
@@ -110,13 +110,13 @@ class DisbursementImportReport(UploadReport):
 
     @property
     def by_province(self) -> list[ProvinceTotal]:
-        """Loans, amount and new directory entries per unit, in the order of the file."""
+        """Disbursements, amount and new directory entries per unit, in the order of the file."""
         totals: dict[int, ProvinceTotal] = {}
         for row in self.rows:
             total = totals.setdefault(row.province.pk, ProvinceTotal(row.province))
-            total.loans += 1
+            total.disbursements += 1
             total.amount += row.amount
-        for borrower in self.new_borrowers:  # added to the directory of its loan's unit
+        for borrower in self.new_borrowers:  # added to the directory of its disbursement's unit
             totals[borrower.province.pk].new_borrowers += 1
         return list(totals.values())
 
@@ -157,18 +157,18 @@ class DisbursementImporter(Importer):
 
     def preview(self, report, result, resource, rows) -> None:
         for number, row_result in zip(rows, result.rows, strict=True):
-            loan, facts = row_result.instance, resource.facts[number]
+            disbursement, facts = row_result.instance, resource.facts[number]
             report.rows.append(
                 ImportRow(
                     row=number,
-                    province=loan.province,
-                    fund=loan.fund,
-                    date=loan.date,
-                    borrower=loan.borrower,
+                    province=disbursement.province,
+                    fund=disbursement.fund,
+                    date=disbursement.date,
+                    borrower=disbursement.borrower,
                     borrower_is_new=facts.borrower_is_new,
-                    amount=loan.amount,
-                    purpose=loan.purpose,
-                    term_months=loan.term_months,
+                    amount=disbursement.amount,
+                    purpose=disbursement.purpose,
+                    term_months=disbursement.term_months,
                     possible_duplicate=facts.possible_duplicate,
                 )
             )
@@ -177,7 +177,7 @@ class DisbursementImporter(Importer):
 def disbursements_import(
     *, data: bytes | Table, filename: str, user, dry_run: bool
 ) -> DisbursementImportReport:
-    """Import an .xlsx or .csv of loans into the register, all or nothing. `data` is the
+    """Import an .xlsx or .csv of disbursements into the register, all or nothing. `data` is the
     file, or the table its preview read (`report.table`).
 
     `user` is the person importing (access rules apply per row, and history records

@@ -1,0 +1,69 @@
+"""The fund-disbursement register: a province's disbursements of a year, and the bulk import with
+the Excel import's all-or-nothing rules (disbursement_rows.api_disbursements_import)."""
+
+from ninja import Router, Status
+
+from provinces.disbursements.lookups import get_disbursements_for_user
+from provinces.disbursements.selectors import disbursement_totals, province_disbursements
+
+from .disbursement_rows import api_disbursements_import
+from .lookups import fund_totals, ref
+from .schemas import Code, DryRun, LoansImport, LoansImportResult, LoansOut, Year
+
+router = Router(tags=["Sổ giải ngân"])
+
+
+# The API's paths (/loans/…), operation ids, schema names and JSON fields are published
+# (clients generate code from them): they keep the word "loans".
+@router.get("/loans/{year}/{code}", operation_id="emulation_api_loans_loans", response=LoansOut)
+def disbursements(request, year: Year, code: Code):
+    """A province's register of the year (disbursements of units merged into it that year
+    included), with the totals the report counts. Its own staff, the chair of the year
+    and admins read it."""
+    py = get_disbursements_for_user(request, year, code)
+    totals = disbursement_totals(provinces=[py.province], year=year)
+    return {
+        "province": ref(py.province),
+        "year": year,
+        "all_funds": fund_totals(totals.all_funds[py.province.pk]),
+        "htx_dev": fund_totals(totals.htx_dev[py.province.pk]),
+        "loans": [
+            {
+                "province": disbursement.province.code,
+                "fund": disbursement.fund,
+                "date": disbursement.date,
+                "borrower": disbursement.borrower.name,
+                "borrower_type": disbursement.borrower.kind,
+                "amount": disbursement.amount,
+                "purpose": disbursement.purpose,
+                "term_months": disbursement.term_months,
+            }
+            for disbursement in province_disbursements(py)
+        ],
+    }
+
+
+@router.post(
+    "/loans/import",
+    operation_id="emulation_api_loans_loans_bulk_import",
+    response={200: LoansImportResult, 422: LoansImportResult},
+)
+def disbursements_bulk_import(request, payload: LoansImport, dry_run: DryRun = False):
+    """Add disbursements to the registers, all or nothing, by the rules of the Excel import:
+    each row's province code means the unit valid on the disbursement date; staff import their
+    own unit's disbursements, the chair of the year any member's, admins every province's; a
+    borrower new to the directory is added. Any error (listed by row and column) saves
+    nothing; `dry_run` checks only."""
+    rows = [row.model_dump() for row in payload.rows]
+    report = api_disbursements_import(
+        rows=rows, user=request.user, dry_run=dry_run, reason=request.api_token.history_reason
+    )
+    result = {
+        "dry_run": dry_run,
+        "saved": report.saved,
+        "count": len(report.rows),
+        "total_amount": report.total_amount,
+        "new_borrowers": [b.name for b in report.new_borrowers],
+        "errors": [{"row": e.row, "column": e.column, "message": e.message} for e in report.errors],
+    }
+    return Status(200 if report.ok else 422, result)
