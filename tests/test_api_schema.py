@@ -41,3 +41,20 @@ def test_the_docs_page_loads_only_vendored_assets(client):
     assert "/static/api/docs.js" in html
     assert "cdn" not in html.lower() and "https://" not in html
     assert "<script>" not in html  # no inline script: the CSP would refuse it
+
+
+def test_the_disbursement_endpoints_keep_their_published_names(client):
+    """The code says "disbursement"; the API published "loans": its paths, operation ids,
+    component names and JSON fields stay, since clients generate code from them."""
+    schema = client.get("/api/v1/openapi.json").json()
+    operations = {
+        (path, method): operation["operationId"]
+        for path, methods in schema["paths"].items()
+        for method, operation in methods.items()
+    }
+    assert operations[("/api/v1/loans/{year}/{code}", "get")] == "emulation_api_loans_loans"
+    assert operations[("/api/v1/loans/import", "post")] == "emulation_api_loans_loans_bulk_import"
+    components = schema["components"]["schemas"]
+    assert {"LoanOut", "LoansOut", "LoanIn", "LoansImport", "LoansImportResult"} <= set(components)
+    assert "loans" in components["LoansOut"]["properties"]
+    assert {"loans_all_funds", "loans_htx_dev"} <= set(components["ReportTotalsOut"]["properties"])
