@@ -24,7 +24,7 @@ _render_pdf = report_render.render_pdf
 _render_pdfs = dossier_render.render_pdfs
 
 
-def _kept(kind: str, pages: list[str], render) -> list[bytes]:
+def _kept(kind, pages: list[str], render) -> list[bytes]:
     if settings.STATIC_URL != "/static/":
         return render(pages)  # the renderer refuses: let it say so
     missing = list(dict.fromkeys(html for html in pages if (kind, html) not in _PDFS))
@@ -35,8 +35,8 @@ def _kept(kind: str, pages: list[str], render) -> list[bytes]:
     return [_PDFS[(kind, html)] for html in pages]
 
 
-def render_pdf(html: str) -> bytes:
-    (pdf,) = _kept("page", [html], lambda pages: [_render_pdf(pages[0])])
+def render_pdf(html: str, css: str = "") -> bytes:
+    (pdf,) = _kept(("page", css), [html], lambda pages: [_render_pdf(pages[0], css=css)])
     return pdf
 
 

@@ -17,7 +17,7 @@ def page() -> str:
 
 
 def test_a_page_is_rendered_once_and_another_page_again():
-    fake = mock.Mock(side_effect=lambda html: f"PDF {html}".encode())
+    fake = mock.Mock(side_effect=lambda html, css="": f"PDF {html}".encode())
     first, second = page(), page()
     with pdf_memo.reused_pdfs(), mock.patch.object(pdf_memo, "_render_pdf", fake):
         assert report_render.render_pdf(first) == f"PDF {first}".encode()

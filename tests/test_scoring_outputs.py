@@ -15,6 +15,7 @@ from emulation.models import Criterion, ScoringAgreement
 from emulation.scoring.render import (
     PAGE_WIDTH_PX,
     WIDE,
+    grid_css,
     member_grid,
     render_summary_html,
     render_summary_pdf,
@@ -254,7 +255,10 @@ def test_members_get_a_cell_each_when_their_column_is_too_narrow():
 def test_the_pdf_summary_writes_the_members_points_of_a_criterion_on_one_line(scored):
     html = render_summary_html(scored)
     assert html.count('<td class="members"') == len(scored.lines)
-    assert f'style="width: {member_grid(scored, summary_rows(scored))["pitch"]}px"' in html
+    pitch = member_grid(scored, summary_rows(scored))["pitch"]
+    assert f"col.member {{ width: {pitch}px !important; }}" in grid_css(
+        member_grid(scored, summary_rows(scored))
+    )
     text = "".join(
         page.extract_text() for page in PdfReader(io.BytesIO(render_summary_pdf(scored))).pages
     )
@@ -264,5 +268,5 @@ def test_the_pdf_summary_writes_the_members_points_of_a_criterion_on_one_line(sc
 def test_without_the_grid_each_member_has_its_cell(scored, monkeypatch):
     monkeypatch.setattr("emulation.scoring.render.member_grid", lambda data, rows: None)
     html = render_summary_html(scored)
-    assert 'class="members"' not in html and "tab-size" not in html
+    assert 'class="members"' not in html and grid_css(None) == ""
     assert html.count("<td>") >= len(scored.lines) * len(scored.columns)

@@ -105,13 +105,16 @@ def _static_fetcher():
     return StaticOnlyFetcher()
 
 
-def render_pdf(html: str) -> bytes:
-    """The PDF of a report page whose static URLs start with /static/."""
-    from weasyprint import HTML
+def render_pdf(html: str, css: str = "") -> bytes:
+    """The PDF of a report page whose static URLs start with /static/; `css`, rules
+    computed for this document (a user stylesheet: important rules win)."""
+    from weasyprint import CSS, HTML
 
     if settings.STATIC_URL != "/static/":
         raise RuntimeError(f"render_pdf expects STATIC_URL '/static/', not {settings.STATIC_URL!r}")
-    return HTML(string=html, base_url="file:///", url_fetcher=_static_fetcher()).write_pdf()
+    stylesheets = [CSS(string=css)] if css else None
+    document = HTML(string=html, base_url="file:///", url_fetcher=_static_fetcher())
+    return document.write_pdf(stylesheets=stylesheets)
 
 
 class PdfBatch:

@@ -139,15 +139,39 @@ def summary_context(data: ScoringYear) -> dict:
     }
 
 
-def render_summary_html(data: ScoringYear) -> str:
+def grid_css(grid: dict | None) -> str:
+    """The member columns' pitch, measured per document, as a stylesheet handed to
+    WeasyPrint beside the document (the template carries no inline style: the pages' CSP
+    refuses them everywhere). A stylesheet given that way is the user's, which yields to
+    the author's unless important, hence `!important`."""
+    if not grid:
+        return ""
+    pitch, edge = grid["pitch"], grid["rule_from"]
+    table = ".scoring-summary table.data.scoring"
+    return (
+        f"{table} col.name {{ width: auto !important; }}\n"
+        f"{table} col.member {{ width: {pitch}px !important; }}\n"
+        f"{table} tr td.members {{ tab-size: {pitch}px !important;"
+        f" background-image: linear-gradient(to right, transparent {edge}px, #333 {edge}px)"
+        f" !important; background-size: {pitch}px 100% !important;"
+        " background-repeat: repeat-x !important; }\n"
+    )
+
+
+def _summary_document(data: ScoringYear) -> tuple[str, dict | None]:
     context = summary_context(data)
     context["rows"], context["grid"] = _with_cells(data, context["rows"])
     with translation.override("vi"):
-        return render_to_string("scoring/summary_document.html", context)
+        return render_to_string("scoring/summary_document.html", context), context["grid"]
+
+
+def render_summary_html(data: ScoringYear) -> str:
+    return _summary_document(data)[0]
 
 
 def render_summary_pdf(data: ScoringYear) -> bytes:
-    return render_pdf(render_summary_html(data))
+    html, grid = _summary_document(data)
+    return render_pdf(html, css=grid_css(grid))
 
 
 HEADER_FILL = PatternFill("solid", fgColor="F1F1F1")
