@@ -502,3 +502,24 @@ def test_totals_add_up_nested_groups_in_one_pass():
         Decimal("42.5"),
         Decimal(2),
     )
+
+
+def test_the_totals_worked_out_without_cells_are_those_of_the_cells():
+    """`scoring_year` adds every member up without making its cells: the totals, the
+    self-score total, the differences and the bonus equal those the cells give."""
+    from emulation.scoring.rules import total_of
+
+    build_agreement()
+    all_submitted()
+    cross_check("14", {"II.1": (20, "Thiếu minh chứng.")})
+    record(votes={"25": 7})
+    data = data_for()
+    assert data.locked
+    for column in data.columns:
+        cells = column.cells.values()
+        assert column.total == total_of((c.criterion.kind, c.final) for c in cells)
+        assert column.self_total == total_of((c.criterion.kind, c.self_points) for c in cells)
+        assert column.differences == sum(1 for c in cells if c.differs)
+        bonus = [c.final for c in cells if c.criterion.kind == "bonus" and c.final is not None]
+        assert column.standing.bonus == sum(bonus, D(0))
+    assert data.column(unit("14").pk).differences == 1

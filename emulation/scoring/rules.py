@@ -296,6 +296,33 @@ class Standing:
     groups: dict = field(default_factory=dict)
 
 
+def cell_steps(score, working: Working | None, locked: bool) -> tuple:
+    """A cell's steps: self points, whether they override the computed points, cluster
+    points, whether they differ, the agreed and the final points. The one home of the rule:
+    `Cell` reads it, and `scoring_year` adds every member up with it without a `Cell`."""
+    own = score.self_points if score is not None else None
+    self_points = own if own is not None else (working.points if working else None)
+    if score is None:
+        return self_points, False, None, False, self_points, self_points
+    cluster = score.cluster_points
+    if score.settled_points is not None:
+        agreed = score.settled_points
+    elif cluster is not None:
+        agreed = cluster
+    else:
+        agreed = self_points
+    final = score.final_points if locked and score.final_points is not None else agreed
+    override = working is not None and own is not None
+    return (
+        self_points,
+        override,
+        cluster,
+        cluster is not None and cluster != self_points,
+        agreed,
+        final,
+    )
+
+
 def total_of(points_by_kind: Iterable[tuple[str, Decimal | None]]) -> Decimal:
     """Scored and bonus points added, penalty points subtracted; a missing score is 0."""
     total = Decimal(0)

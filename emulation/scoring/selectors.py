@@ -26,6 +26,7 @@ from .rules import (
     LATE_REPORTS,
     Standing,
     Working,
+    cell_steps,
     compute,
     late_penalty,
     rank,
@@ -99,42 +100,45 @@ class Cell:
         self.score = score
         self.working = working
         self.locked = locked
-        own = score.self_points if score is not None else None
-        self.is_override = working is not None and own is not None
-        self.self_points = own if own is not None else (working.points if working else None)
-        self.cluster_points = score.cluster_points if score is not None else None
-        self.differs = self.cluster_points is not None and self.cluster_points != self.self_points
-        if score is not None and score.settled_points is not None:
-            self.agreed = score.settled_points
-        elif self.cluster_points is not None:
-            self.agreed = self.cluster_points
-        else:
-            self.agreed = self.self_points
-        if locked and score is not None and score.final_points is not None:
-            self.final = score.final_points
-        else:
-            self.final = self.agreed
+        (
+            self.self_points,
+            self.is_override,
+            self.cluster_points,
+            self.differs,
+            self.agreed,
+            self.final,
+        ) = cell_steps(score, working, locked)
         self.contested = score is not None and score.response == Response.CONTEST
 
 
 @dataclass
 class Column:
-    """A member in the cluster-year: its sheet, its cells by criterion id, its totals."""
+    """A member in the cluster-year: its sheet, its totals, its cells by criterion id (made
+    on first use from `parts`: most pages read only the totals of the other members)."""
 
     province: Province
     sheet: ScoreSheet | None
-    cells: dict = field(default_factory=dict)
     group_totals: dict = field(default_factory=dict)  # top-level criterion id -> points
     line_points: dict = field(default_factory=dict)  # criterion id -> ScoringYear.points
     standing: Standing | None = None
+    self_total: Decimal = Decimal(0)
+    differences: int = 0
+    locked: bool = False
+    parts: list = field(default_factory=list, repr=False)  # (criterion, score, working)
+    _cells: dict | None = field(default=None, repr=False)
+
+    @property
+    def cells(self) -> dict:
+        if self._cells is None:
+            self._cells = {
+                criterion.pk: Cell(criterion, score, working, locked=self.locked)
+                for criterion, score, working in self.parts
+            }
+        return self._cells
 
     @property
     def total(self) -> Decimal:
         return self.standing.total if self.standing else Decimal(0)
-
-    @property
-    def self_total(self) -> Decimal:
-        return total_of((c.criterion.kind, c.self_points) for c in self.cells.values())
 
     @property
     def status_label(self) -> str:
@@ -153,10 +157,6 @@ class Column:
         if self.sheet.agreement.locked:
             return "closed"
         return "checked" if self.sheet.cross_checked_at else self.sheet.status
-
-    @property
-    def differences(self) -> int:
-        return sum(1 for c in self.cells.values() if c.differs)
 
 
 @dataclass
@@ -382,31 +382,57 @@ def scoring_year(
     parents = [(line.criterion.pk, line.criterion.parent_id) for line in data.lines]
     parents.reverse()  # children before their group: one pass adds every line up
     tops = [c.pk for c in data.top_groups]
-    bonus_ids = [c.pk for c in leaves if c.kind == CriterionKind.BONUS]
-    penalty_ids = {c.pk for c in leaves if c.kind == CriterionKind.PENALTY}
     group_ids = [line.criterion.pk for line in data.lines if line.criterion.is_group]
     group1 = tops[0] if tops else None
     zero = Decimal(0)
+    locked = agreement.locked
+    # Each leaf's id and what feeds it, worked out once (not per member).
+    late_kind = CriterionKind.PENALTY
+    plan = [
+        (
+            c,
+            c.pk,
+            c.is_computed,
+            c.kind == late_kind and c.indicator == LATE_REPORTS,
+            c.kind == late_kind,
+            c.kind == CriterionKind.BONUS,
+        )
+        for c in leaves
+    ]
     standings = []
     for member in members:
         sheet = sheets.get(member.pk)
         if sheet is not None:
             sheet.province = member
             sheet.agreement = agreement
-        column = Column(province=member, sheet=sheet)
-        cells = column.cells
+        column = Column(province=member, sheet=sheet, locked=locked)
+        parts = column.parts
         points = column.line_points
-        for c in leaves:
-            score = scores.get((sheet.pk, c.pk)) if sheet else None
-            if c.is_computed:
-                working = compute(c, values.get(member.pk), data.targets.get((c.pk, member.pk)))
-            elif c.kind == CriterionKind.PENALTY and c.indicator == LATE_REPORTS:
+        bonus = zero
+        own_points = []
+        differences = 0
+        member_values = values.get(member.pk)
+        sheet_pk = sheet.pk if sheet else None
+        for c, pk, computed, fed_late, penalty, is_bonus in plan:
+            score = scores.get((sheet_pk, pk)) if sheet else None
+            if computed:
+                working = compute(c, member_values, data.targets.get((pk, member.pk)))
+            elif fed_late:
                 working = late_penalty(c, late=late.get(member.pk, []))
             else:
                 working = None
-            cell = cells[c.pk] = Cell(c, score, working, locked=agreement.locked)
-            final = cell.final
-            points[c.pk] = None if final is None else (-final if c.pk in penalty_ids else final)
+            parts.append((c, score, working))
+            own, _, _, differs, _, final = cell_steps(score, working, locked)
+            differences += differs
+            own_points.append((c.kind, own))
+            if final is None:
+                points[pk] = None
+                continue
+            points[pk] = -final if penalty else final
+            if is_bonus:
+                bonus += final
+        column.self_total = total_of(own_points)
+        column.differences = differences
         for pk in group_ids:
             points[pk] = zero
         for pk, parent_id in parents:
@@ -418,7 +444,7 @@ def scoring_year(
             key=column,
             total=sum((column.group_totals[pk] for pk in tops), zero),
             group1=column.group_totals.get(group1, zero),
-            bonus=sum((cells[pk].final for pk in bonus_ids if cells[pk].final is not None), zero),
+            bonus=bonus,
             vote=(sheet.meeting_votes or 0) if sheet else 0,
         )
         standings.append(column.standing)
