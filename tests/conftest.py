@@ -38,10 +38,15 @@ def fast_password_hashing(settings):
 
 @pytest.fixture(autouse=True)
 def documents_cache_per_test(settings):
-    """Each test its own empty cache of generated documents: two tests' databases can
-    reach the same stamp with different contents, which one server's database cannot."""
+    """Each test its own empty cache of generated documents and of the pages' parts
+    (the default cache, provinces/figures/page_cache.py): two tests' databases can reach
+    the same stamp with different contents, which one server's database cannot."""
     settings.CACHES = {
         **settings.CACHES,
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": f"default-{uuid.uuid4()}",
+        },
         "documents": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "LOCATION": f"documents-{uuid.uuid4()}",

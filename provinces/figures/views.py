@@ -4,6 +4,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from cluster_portal import access
@@ -13,6 +15,7 @@ from provinces.figures.aggregation import percent_change
 from provinces.figures.forms import ActionForm, FiguresForm, ReasonForm, SubmitForm
 from provinces.figures.lookups import get_figures_for_user
 from provinces.figures.models import YearlyFigures
+from provinces.figures.page_cache import cached_part, year_page_sources
 from provinces.figures.rules import figures_warnings
 from provinces.figures.selectors import cluster_figures_year, previous_year
 from provinces.figures.services import (
@@ -26,8 +29,8 @@ from provinces.figures.services import (
 )
 from provinces.figures.spec import BY_CODE, CODES, by_section
 from provinces.figures.timeliness import submitted_late
-from provinces.organisation.lookups import cluster_year_for
-from provinces.organisation.selectors import ProvinceYear
+from provinces.organisation.lookups import check_cluster_year
+from provinces.organisation.selectors import ProvinceYear, cluster_with_members, term_for
 
 
 def _display_name(user) -> str:
@@ -211,7 +214,25 @@ def figures_reopen_view(request, year: int, code: str):
 
 @login_required
 def cluster_year(request, cluster: str, year: int):
-    cluster_obj, members, term = cluster_year_for(request, cluster, year)
+    """The year page: the access check on every request, the body from the cache while its
+    sources, the reader's class and the language are the same (`page_cache`)."""
+    # `cluster_year_for`'s check without its term, which the body alone reads.
+    cluster_obj, members = cluster_with_members(cluster, year)
+    check_cluster_year(request, {m.pk for m in members}, year)
+    body = cached_part(
+        request,
+        name="figures-year",
+        parts=(cluster, year),
+        sources=lambda: year_page_sources(cluster, year),
+        make=lambda: _year_body(request, cluster_obj, year, members),
+    )
+    context = {"cluster": cluster_obj, "year": year, "body": mark_safe(body)}  # noqa: S308
+    return render(request, "figures/cluster_year.html", context)
+
+
+def _year_body(request, cluster_obj, year: int, members) -> str:
+    """The year page's body (its `content` block), as the reader's class sees it."""
+    term = term_for(cluster_obj, year)
     user = request.user
     overview = cluster_figures_year(cluster_obj, year, user=user, members=members, term=term)
     unit = access.unit_of(user, year)
@@ -246,7 +267,7 @@ def cluster_year(request, cluster: str, year: int):
         ),
         "can_export_all": access.can_export_all_figures(user, overview.term),
     }
-    return render(request, "figures/cluster_year.html", context)
+    return render_to_string("figures/_cluster_year_body.html", context, request=request)
 
 
 @login_required

@@ -1,0 +1,88 @@
+"""The year page's table (/clusters/<slug>/<year>/figures/), kept in the default cache
+under the stamp of what it is made of (cluster_portal/documents.py's `data_stamp`), the
+reader's class and the language: a repeat view is the access check, the stamp and one
+cache read, not the figures, the disbursements, the deadlines and the rendering.
+
+What is kept is the rendered body of the page (the `content` block): it reads the
+cluster-year's records and, of the reader, only what `access.reader_class` decides (the
+chair's badge, the reader's own row, which records open and which are withheld, import
+and export). Everything personal (the navigation with the user's name, the messages, the
+CSRF token of the language form) is rendered per request around it, and the access check
+of the cluster-year (`cluster_year_for`) runs on every request, before the stamp.
+
+`year_page_sources`: every record the body reads, as history querysets filtered to the
+cluster-year from the URL's slug and year alone (its statement is compiled once per
+process): `emulation.reports.sources.cluster_year_sources`'s records (the organisation,
+the figures of this year and the last, the disbursements of the year; the year page is
+below the reports, so they are written here again), the cluster's deadlines of the year
+(the "late" badge), and the admin's log of the users (the submitters' names: only the
+admin edits a name, and users keep no history)."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+
+from django.contrib.auth import get_user_model
+from django.core.cache import cache
+from django.db import connection
+from django.db.models import Q, QuerySet
+from django.utils import translation
+
+from cluster_portal import access
+from cluster_portal.documents import admin_log, code_version, data_stamp, history_of
+from provinces.calendar.models import Deadlines
+from provinces.disbursements.models import Disbursement
+from provinces.figures.models import YearlyFigures
+from provinces.organisation.models import Cluster, ClusterMembership, ClusterTerm, Province
+
+TIMEOUT = 24 * 60 * 60  # a stale stamp is never asked again: let it go within a day
+
+
+def year_page_sources(slug: str, year: int) -> list[QuerySet]:
+    """What the year page's body reads of cluster `slug` in `year` (the module's doc)."""
+    cluster = Cluster.objects.filter(slug=slug).values("pk")
+    members = ClusterMembership.objects.in_year(year).filter(cluster__in=cluster).values("province")
+    units = Province.objects.filter(
+        Q(pk__in=members) | Q(successor__in=members) | Q(successor__successor__in=members)
+    ).values("pk")
+    return [
+        history_of(Cluster, slug=slug),
+        history_of(
+            ClusterMembership,
+            Q(to_year__isnull=True) | Q(to_year__gte=year - 1),
+            from_year__lte=year,
+        ),
+        history_of(Province, id__in=units),
+        history_of(ClusterTerm, cluster__in=cluster, year__in=[year, year + 1]),
+        history_of(YearlyFigures, province__in=units, year__in=[year - 1, year]),
+        history_of(Disbursement, province__in=units, date__year=year),
+        history_of(Deadlines, cluster__in=cluster, year=year),
+        admin_log(get_user_model()),
+    ]
+
+
+def page_key(request, *, name: str, parts: tuple, sources: Callable) -> str:
+    """The key of page part `name` (`parts`: which one) made of `sources()`, as the
+    reader's class sees it, in the request's language, by this code."""
+    stamp = (
+        name,
+        parts,
+        access.reader_class(request.user),
+        data_stamp(sources, key=(connection.alias, name, parts)),
+        code_version(),
+        translation.get_language(),
+    )
+    return "page:" + hashlib.sha256(repr(stamp).encode()).hexdigest()[:40]
+
+
+def cached_part(request, *, name: str, parts: tuple, sources: Callable, make: Callable) -> str:
+    """The part `name` from the default cache, or `make()` kept there. The key is taken
+    before `make` reads anything: a write committing in between only files a fresh part
+    under a stale key, which nobody asks for again."""
+    key = page_key(request, name=name, parts=parts, sources=sources)
+    part = cache.get(key)
+    if part is None:
+        part = make()
+        cache.set(key, part, TIMEOUT)
+    return part
