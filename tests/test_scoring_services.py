@@ -512,7 +512,7 @@ def test_the_totals_worked_out_without_cells_are_those_of_the_cells():
     build_agreement()
     all_submitted()
     cross_check("14", {"II.1": (20, "Thiếu minh chứng.")})
-    record(votes={"25": 7})
+    meeting_record(votes={"25": 7})
     data = data_for()
     assert data.locked
     for column in data.columns:
