@@ -48,7 +48,7 @@ if TYPE_CHECKING:
         figures: Any  # YearlyFigures: pk, is_locked, is_editable, is_submitted
 
     class SheetContext(Protocol):
-        """emulation.scoring.selectors.SheetContext"""
+        """emulation.scoring.sheet_context.SheetContext"""
 
         province: Province
         year: int

@@ -13,7 +13,8 @@ from decimal import Decimal
 from ninja import Field, Router, Schema
 
 from cluster_portal import access
-from emulation.scoring.selectors import scoring_year, sheet_context, summary_sheet_context
+from emulation.scoring.selectors import scoring_year
+from emulation.scoring.sheet_context import sheet_context, summary_sheet_context
 from provinces.organisation.lookups import cluster_year_for
 
 from .lookups import cluster_ref, ref

@@ -18,8 +18,9 @@ from cluster_portal.numbers import parse_id
 
 from .forms import EvidenceForm, PlainInput, SheetForm
 from .models import EvidenceFile, Response
-from .selectors import ScoringYear, sheet_context, sheet_history
+from .selectors import ScoringYear, sheet_history
 from .services import ScoringError
+from .sheet_context import sheet_context
 from .sheets import (
     evidence_add,
     evidence_delete,

@@ -22,8 +22,9 @@ from provinces.organisation.selectors import province_for_code
 from .chart import groups_chart
 from .forms import MeetingForm, ProposeFromRankingForm, ReasonForm
 from .render import XLSX, render_summary_pdf, render_summary_xlsx
-from .selectors import ScoringYear, scoring_year, sheet_context, summary_sheet_context
+from .selectors import ScoringYear, scoring_year
 from .services import ScoringError, ranking_propose, scoring_meeting_record, scoring_reopen
+from .sheet_context import sheet_context, summary_sheet_context
 from .sources import scoring_sources
 
 YEARS = range(1990, 2101)
