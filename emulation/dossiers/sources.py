@@ -6,9 +6,10 @@ from django.db.models import QuerySet
 
 from cluster_portal.documents import history_of
 from emulation.nominations.models import Nomination
-from emulation.reports.sources import cluster_year_sources, report_records, the_cluster
+from emulation.reports.sources import report_records
 from emulation.scoring.sources import scoring_records
 from provinces.disbursements.models import Disbursement
+from provinces.figures.sources import cluster_year_sources, the_cluster
 
 from .models import AchievementReport
 

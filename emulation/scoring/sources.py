@@ -5,8 +5,8 @@ from django.db.models import QuerySet
 
 from cluster_portal.documents import admin_log, history_of
 from emulation.nominations.models import AwardQuota, AwardType, Nomination
-from emulation.reports.sources import cluster_year_sources, the_cluster
 from provinces.calendar.models import Deadlines
+from provinces.figures.sources import cluster_year_sources, the_cluster
 
 from .models import Criterion, Score, ScoreSheet, ScoringAgreement, Target
 

@@ -12,7 +12,7 @@ of the cluster-year (`cluster_year_for`) runs on every request, before the stamp
 
 `year_page_sources`: every record the body reads, as history querysets filtered to the
 cluster-year from the URL's slug and year alone (its statement is compiled once per
-process): `emulation.reports.sources.cluster_year_sources`'s records (the organisation,
+process): `sources.cluster_year_sources`'s records (the organisation,
 the figures of this year and the last, the disbursements of the year; the year page is
 below the reports, so they are written here again), the cluster's deadlines of the year
 (the "late" badge), and the admin's log of the users (the submitters' names: only the
@@ -26,38 +26,23 @@ from collections.abc import Callable
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import translation
 
 from cluster_portal import access
 from cluster_portal.documents import admin_log, code_version, data_stamp, history_of
 from provinces.calendar.models import Deadlines
-from provinces.disbursements.models import Disbursement
-from provinces.figures.models import YearlyFigures
-from provinces.organisation.models import Cluster, ClusterMembership, ClusterTerm, Province
+
+from .sources import cluster_year_sources, the_cluster
 
 TIMEOUT = 24 * 60 * 60  # a stale stamp is never asked again: let it go within a day
 
 
 def year_page_sources(slug: str, year: int) -> list[QuerySet]:
     """What the year page's body reads of cluster `slug` in `year` (the module's doc)."""
-    cluster = Cluster.objects.filter(slug=slug).values("pk")
-    members = ClusterMembership.objects.in_year(year).filter(cluster__in=cluster).values("province")
-    units = Province.objects.filter(
-        Q(pk__in=members) | Q(successor__in=members) | Q(successor__successor__in=members)
-    ).values("pk")
     return [
-        history_of(Cluster, slug=slug),
-        history_of(
-            ClusterMembership,
-            Q(to_year__isnull=True) | Q(to_year__gte=year - 1),
-            from_year__lte=year,
-        ),
-        history_of(Province, id__in=units),
-        history_of(ClusterTerm, cluster__in=cluster, year__in=[year, year + 1]),
-        history_of(YearlyFigures, province__in=units, year__in=[year - 1, year]),
-        history_of(Disbursement, province__in=units, date__year=year),
-        history_of(Deadlines, cluster__in=cluster, year=year),
+        *cluster_year_sources(slug, year),
+        history_of(Deadlines, cluster__in=the_cluster(slug), year=year),
         admin_log(get_user_model()),
     ]
 
