@@ -134,9 +134,10 @@ def data_stamp(sources: Iterable[QuerySet], *, key: tuple | None = None) -> tupl
     return tuple(sorted(rows))
 
 
-def document_key(request, *, name: str, parts: tuple, sources: Callable) -> str:
+def document_key(request, *, name: str, parts: tuple, sources: Callable, dated: bool = True) -> str:
     """The stamp of document `name` (`parts`: which one) made of `sources()`, as
-    `request.user` may read it."""
+    `request.user` may read it, in the request's language, by this code; `dated`: the
+    document prints today's date (a page part does not)."""
     stamp = (
         name,
         parts,
@@ -144,7 +145,7 @@ def document_key(request, *, name: str, parts: tuple, sources: Callable) -> str:
         data_stamp(sources, key=(connection.alias, name, parts)),
         code_version(),
         translation.get_language(),
-        timezone.localdate().isoformat(),
+        timezone.localdate().isoformat() if dated else None,
     )
     return hashlib.sha256(repr(stamp).encode()).hexdigest()[:40]
 

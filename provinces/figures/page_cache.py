@@ -20,17 +20,13 @@ admin edits a name, and users keep no history)."""
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
 
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
-from django.db import connection
 from django.db.models import QuerySet
-from django.utils import translation
 
-from cluster_portal import access
-from cluster_portal.documents import admin_log, code_version, data_stamp, history_of
+from cluster_portal.documents import admin_log, document_key, history_of
 from provinces.calendar.models import Deadlines
 
 from .sources import cluster_year_sources, the_cluster
@@ -48,17 +44,10 @@ def year_page_sources(slug: str, year: int) -> list[QuerySet]:
 
 
 def page_key(request, *, name: str, parts: tuple, sources: Callable) -> str:
-    """The key of page part `name` (`parts`: which one) made of `sources()`, as the
-    reader's class sees it, in the request's language, by this code."""
-    stamp = (
-        name,
-        parts,
-        access.reader_class(request.user),
-        data_stamp(sources, key=(connection.alias, name, parts)),
-        code_version(),
-        translation.get_language(),
-    )
-    return "page:" + hashlib.sha256(repr(stamp).encode()).hexdigest()[:40]
+    """The key of page part `name` (`parts`: which one) made of `sources()`: the
+    document cache's stamp of it, undated."""
+    key = document_key(request, name=name, parts=parts, sources=sources, dated=False)
+    return "page:" + key
 
 
 def cached_part(request, *, name: str, parts: tuple, sources: Callable, make: Callable) -> str:
