@@ -11,15 +11,24 @@ The walk is parametrised over what differs: the persona (whose access decides ho
 request gets) and the area of the site (so that the parts run side by side on the test
 workers). A path that no pattern matches never reaches a view: that answer is the same
 for every persona, so those paths are walked once, in their own test.
+
+In the admin, a persona that is not an admin meets the admin site's permission gate
+(`AdminSite.admin_view`) before the view reads any part of the URL: every URL that resolves
+to the same view gets the gate's answer, a redirect to the admin's login. So only the admin
+walks the admin's URL space with every bad value; for the other personas each pattern is
+sampled (its valid URL and each of its parts with one bad value), each sample must get the
+gate's answer, and every other URL of the walk must resolve to a view whose samples did. A
+view that answers otherwise (the admin's login page, for one) is walked with every value,
+as before.
 """
 
 import re
-from urllib.parse import quote, unquote
+from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 import pytest
 from django.apps import apps
 from django.contrib.auth import get_user_model
-from django.urls import Resolver404, URLPattern, URLResolver, get_resolver, resolve
+from django.urls import Resolver404, URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.utils.http import urlsafe_base64_encode
 
 from emulation.models import Nomination
@@ -173,8 +182,21 @@ def every_url(area: str | None = None) -> list[str]:
     return urls
 
 
-@pytest.mark.parametrize("area", AREAS)
-@pytest.mark.parametrize("persona", list(PERSONAS))
+ADMIN_AREAS = [area for area in AREAS if area.startswith("admin")]
+# Whose requests pass the admin's gate (access.can_use_admin) and reach its views.
+ADMIN_PERSONAS = ["admin"]
+WALKS = [
+    (persona, area)
+    for persona in PERSONAS
+    for area in AREAS
+    if area not in ADMIN_AREAS or persona in ADMIN_PERSONAS
+]
+GATED = [
+    (persona, area) for persona in PERSONAS if persona not in ADMIN_PERSONAS for area in ADMIN_AREAS
+]
+
+
+@pytest.mark.parametrize(("persona", "area"), WALKS)
 def test_no_url_part_and_no_persona_gets_a_server_error(client, demo_data, persona, area):
     urls = [url for url in every_url(area) if resolves(url)]
     failures, tried = _walk(client, persona, urls)
@@ -182,6 +204,67 @@ def test_no_url_part_and_no_persona_gets_a_server_error(client, demo_data, perso
     assert not failures, f"{len(failures)} server errors as {persona} in {area}:\n" + "\n".join(
         failures
     )
+
+
+def gate_samples(template: str, valid: dict[str, str]) -> list[str]:
+    """A pattern's valid URL, then each of its parts with one bad value (the bad values
+    taken in turn from pattern to pattern, so that each of them is sampled)."""
+    urls = urls_to_try(template, valid)
+    parts = (len(urls) - 1) // len(BAD_VALUES)
+    turn = sum(map(ord, template)) % len(BAD_VALUES)
+    return [urls[0]] + [urls[1 + part * len(BAD_VALUES) + turn] for part in range(parts)]
+
+
+def _view(url: str):
+    return resolve(unquote(url)).func
+
+
+def is_the_gate(response, url: str) -> bool:
+    """The admin site's answer to a request without its permission: to the admin's login,
+    coming back to the URL asked for."""
+    location = urlsplit(response.headers.get("Location", ""))
+    back = parse_qs(location.query).get("next", [""])[0]
+    return (
+        response.status_code == 302
+        and location.path == reverse("admin:login")
+        and unquote(back) == unquote(url)
+    )
+
+
+@pytest.mark.parametrize(("persona", "area"), GATED)
+def test_the_admin_gate_answers_other_personas_before_any_url_part_is_read(
+    client, demo_data, persona, area
+):
+    valid = valid_values()
+    samples, urls = [], []
+    for template in every_pattern():
+        if area_of(template) == area:
+            object_valid = admin_object(template, valid)
+            samples += [url for url in gate_samples(template, object_valid) if resolves(url)]
+            urls += [url for url in urls_to_try(template, object_valid) if resolves(url)]
+    username = PERSONAS[persona]
+    user = get_user_model().objects.get(username=username) if username else None
+    client.raise_request_exception = False
+    gated, answered, failures = set(), set(), []
+    for url in samples:
+        for method in ("get", "post"):
+            if user is not None and "_auth_user_id" not in client.session:
+                client.force_login(user)  # again after a logout URL
+            response = getattr(client, method)(url)
+            if response.status_code >= 500:
+                failures.append(f"{method.upper()} {url} -> {response.status_code}")
+            (gated if is_the_gate(response, url) else answered).add(_view(url))
+    # A view that answered a sample itself (not the gate) is walked with every value.
+    gated -= answered
+    rest = [url for url in dict.fromkeys(urls) if url not in samples and _view(url) not in gated]
+    walk_failures, _ = _walk(client, persona, rest)
+    failures += walk_failures
+    assert not failures, f"{len(failures)} server errors as {persona} in {area}:\n" + "\n".join(
+        failures
+    )
+    # Most of the admin is behind the gate, and each pattern's samples were answered.
+    assert len(gated) >= 10 and len(gated) > 2 * len(answered), (len(gated), answered)
+    assert len(samples) >= len({_view(url) for url in urls})
 
 
 @pytest.mark.parametrize("persona", ["anonymous", "own_province"])
