@@ -1,11 +1,43 @@
+import functools
 import uuid
+from pathlib import Path
 
+import django.test.utils
 import pytest
 from django.contrib.auth import get_user_model
+from pytest_django.plugin import blocking_manager_key
 
 from provinces.models import Province, StaffProfile
+from tests import shared_setup
 from tests.demo_data import DEMO
 from tests.pdf_memo import reused_pdfs
+
+
+def pytest_configure(config):
+    """An xdist worker copies the run's migrated database and snapshots
+    (tests/shared_setup.py) instead of making its own."""
+    folder = getattr(config, "workerinput", {}).get(shared_setup.KEY)
+    if folder:
+        shared_setup.Shared.folder = Path(folder)
+        django.test.utils.setup_databases = functools.partial(
+            shared_setup.setup_databases, django.test.utils.setup_databases
+        )
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node):
+    """The controller: one shared folder for the run, given to each worker."""
+    config = node.config
+    if shared_setup.STASH not in config.stash:
+        config.stash[shared_setup.STASH] = shared_setup.new_folder()
+    node.workerinput[shared_setup.KEY] = config.stash[shared_setup.STASH]
+
+
+def pytest_sessionfinish(session):
+    folder = session.config.stash.get(shared_setup.STASH, None)
+    if folder is not None:
+        with session.config.stash[blocking_manager_key].unblock():
+            shared_setup.clean_up(folder)
 
 
 @pytest.fixture

@@ -12,9 +12,14 @@ test made before asking for the demo never collide with the demo's. `restore()` 
 that the rows the demo rests on (the reference data: provinces, clusters, award types…)
 are still the ones it was built on; when they are not (after a flush the reference data
 is loaded again under new keys), it runs the seed itself: slower, never wrong.
+
+Under xdist a snapshot is built once per test run: the first worker to need it builds it
+and writes it to the run's shared folder (tests/shared_setup.py); the others read it, as
+their databases are copies of the same migrated template.
 """
 
 import io
+import pickle
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
@@ -24,6 +29,8 @@ from django.core.management import call_command
 from django.core.management.color import no_style
 from django.db import IntegrityError, connection, models, transaction
 from django.test import override_settings
+
+from tests.shared_setup import Shared, locked
 
 # Every demo user gets this password, as with `make run`; hashed by the tests' fast hasher.
 PASSWORD = "demo"
@@ -56,7 +63,13 @@ def _select(table: str, model, where: str = "", params=()) -> tuple[list[str], d
         cursor.execute(f"SELECT * FROM {quote(table)} {where}", params)
         columns = [column[0] for column in cursor.description]
         index = columns.index(pk)
-        return columns, {row[index]: tuple(row) for row in cursor.fetchall()}
+        rows = (tuple(_plain(value) for value in row) for row in cursor.fetchall())
+        return columns, {row[index]: row for row in rows}
+
+
+def _plain(value):
+    """A value as it can be written back and kept in a file (bytea comes as memoryview)."""
+    return bytes(value) if isinstance(value, memoryview) else value
 
 
 def _capture() -> dict[str, tuple[list[str], dict]]:
@@ -117,6 +130,30 @@ class Snapshot:
             self.seed()
 
     def build(self) -> None:
+        if Shared.folder is None:
+            self._build()
+            return
+        path = Shared.folder / f"{self.name}.pickle"
+        with locked(self.name):
+            if path.exists():
+                self._load(path.read_bytes())
+            else:
+                self._build()
+                path.write_bytes(self._dump())
+
+    def _dump(self) -> bytes:
+        tables = [(t.name, t.columns, t.replaced, t.rows) for t in self.tables]
+        return pickle.dumps({"tables": tables, "base": self.base})
+
+    def _load(self, data: bytes) -> None:
+        kept = pickle.loads(data)
+        self.base = kept["base"]
+        self.tables = [
+            Table(name, _tables()[name], columns, replaced, rows)
+            for name, columns, replaced, rows in kept["tables"]
+        ]
+
+    def _build(self) -> None:
         with transaction.atomic():
             before = _capture()
             _move_keys_up(self.offset)
