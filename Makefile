@@ -48,14 +48,18 @@ migrations-check: $(VENV)/.installed-test
 
 # The suite runs on every core (at most 4: the browser tests drive one Chromium per
 # worker); on the 2-core CI machine that halves the PostgreSQL run (534 s -> 305 s).
+# worksteal: an idle worker takes tests queued on a busy one, so the slow modules (URL
+# walk, browser journeys, backups) never leave one worker running alone at the end. The
+# first worker migrates; the others copy its database (tests/shared_setup.py).
+PYTEST_PARALLEL := -n auto --maxprocesses 4 --dist worksteal
 pytest: $(VENV)/.installed-test
-	$(BIN)/pytest -n auto --maxprocesses 4
+	$(BIN)/pytest $(PYTEST_PARALLEL)
 
 ## coverage: the suite with coverage (pytest-cov), then bin/coverage_floor.py: one line per
 ## package, failing under a floor ([tool.coverage-floor] in pyproject.toml); then
 ## `.venv/bin/coverage report -m` or `coverage html` shows the lines missed
 coverage: $(VENV)/.installed-test
-	$(BIN)/pytest -n auto --maxprocesses 4 --cov --cov-report=
+	$(BIN)/pytest $(PYTEST_PARALLEL) --cov --cov-report=
 	$(BIN)/python bin/coverage_floor.py
 
 ## serve: production: collect static files, migrate, then gunicorn on $(HOST):$(PORT) with

@@ -9,6 +9,7 @@ csv); no response may contain a number the persona may not read. The forbidden n
 are written out below per persona (an oracle independent of the code under test).
 """
 
+import functools
 import io
 import re
 from decimal import Decimal
@@ -22,7 +23,9 @@ from cluster_portal.number_style import format_exact
 from provinces.models import FiguresStatus
 from tests.factories import make_figures
 
-pytestmark = pytest.mark.django_db
+# A persona's PDF is rendered once per test process for each distinct page
+# (tests/pdf_memo.py): personas shown the same report get the same PDF.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pdf_memo")]
 
 D, S, R, A = (
     FiguresStatus.DRAFT,
@@ -105,8 +108,7 @@ def text_of(response) -> str:
     content = b"".join(response.streaming_content) if response.streaming else response.content
     kind = response.get("Content-Type", "")
     if kind.startswith("application/pdf"):
-        reader = pypdf.PdfReader(io.BytesIO(content))
-        return "\n".join(page.extract_text() for page in reader.pages)
+        return pdf_text(content)
     if "spreadsheetml" in kind:
         workbook = openpyxl.load_workbook(io.BytesIO(content), data_only=True)
         cells = []
@@ -119,6 +121,13 @@ def text_of(response) -> str:
                         cells.append(str(value))
         return "\n".join(cells)
     return content.decode("utf-8", errors="replace")
+
+
+@functools.cache
+def pdf_text(content: bytes) -> str:
+    """The text of a PDF (the same bytes, the same text: read once per process)."""
+    reader = pypdf.PdfReader(io.BytesIO(content))
+    return "\n".join(page.extract_text() for page in reader.pages)
 
 
 def spellings(number: int) -> list[str]:
