@@ -5,6 +5,7 @@ changes; the version the page showed succeeds and moves the version on by one.""
 
 import datetime
 import json
+import re
 from collections.abc import Callable
 from decimal import Decimal
 
@@ -14,7 +15,8 @@ from django.test import Client
 from django.urls import reverse
 
 from emulation.models import AchievementReport, Conference, ReportSettings, Score, ScoreSheet
-from emulation.scoring.services import ScoringError, scoring_meeting_record
+from emulation.scoring.meeting import scoring_meeting_record, shown_sheet_versions
+from emulation.scoring.services import ScoringError
 from emulation.scoring.sheets import sheet_cross_check
 from provinces.calendar.models import Deadlines
 from provinces.figures.excel import figures_import
@@ -35,6 +37,7 @@ from tests.versioned_emulation import (
     report_return,
     report_save_and_submit,
     scoring_meeting,
+    scoring_meeting_sheet,
     scoring_reopen,
     sheet_step,
 )
@@ -260,6 +263,7 @@ CASES: dict[str, Callable[[Client], Case]] = {
     "agreement: import criteria": agreement_setup("import"),
     "agreement: sign": agreement_setup("sign", signed_on="08/12/2022"),
     "agreement: meeting record (lock)": scoring_meeting,
+    "score sheet: meeting record (lock)": scoring_meeting_sheet,
     "agreement: reopen": scoring_reopen,
     "agreement: proposals from the ranking": ranking_propose_page,
     "agreement: admin": in_admin(
@@ -350,6 +354,7 @@ def test_a_sheet_write_after_the_meeting_locked_the_scores_is_refused():
         votes={},
         by=None,
         seen_version=loaded.agreement.version,
+        sheet_versions=shown_sheet_versions(loaded),
     )
     assert record_meeting.locked and not loaded.agreement.locked
     sheet = ScoreSheet.objects.get(province=unit("14"))
@@ -362,3 +367,33 @@ def test_a_sheet_write_after_the_meeting_locked_the_scores_is_refused():
             by=None,
         )
     assert not Score.objects.filter(cluster_points__isnull=False).exists()
+
+
+def test_a_sheet_changed_after_the_meeting_page_was_opened_refuses_the_meeting(admin):
+    """The chair opened the meeting form; then Sơn La's sheet was cross-checked. Recording
+    the meeting from that page would lock scores the chair never saw: it is refused."""
+    all_submitted()
+    url = reverse("scoring:overview", args=["tay-bac", 2023])
+    page = admin.get(url).text
+    hidden = dict(re.findall(r'name="((?:version|sheet-\d+))" value="(\d+)"', page))
+    assert len([k for k in hidden if k.startswith("sheet-")]) == 7
+    loaded = data_for()
+    sheet = ScoreSheet.objects.get(province=unit("14"))
+    sheet_cross_check(
+        data=loaded,
+        province=unit("14"),
+        entries={leaf(loaded, "II.1").pk: (Decimal(10), "Thiếu minh chứng")},
+        seen_version=sheet.version,
+        by=None,
+    )
+    meeting = reverse("scoring:meeting", args=["tay-bac", 2023])
+    form = {"meeting_date": "30/11/2023", "present": "7", **hidden}
+    response = admin.post(meeting, form)
+    assert response.status_code == 400
+    assert "Bảng chấm điểm của Sơn La" in response.text and "sau khi bạn mở" in response.text
+    assert not data_for().agreement.locked
+    assert not Score.objects.filter(final_points__isnull=False).exists()
+    # The page shown with the refusal carries the versions now stored: saved from there.
+    again = dict(re.findall(r'name="((?:version|sheet-\d+))" value="(\d+)"', response.text))
+    assert admin.post(meeting, {**form, **again}).status_code == 302
+    assert data_for().agreement.locked

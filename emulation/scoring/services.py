@@ -31,7 +31,6 @@ from .models import (
     AgreementStatus,
     Criterion,
     CriterionKind,
-    Score,
     ScoringAgreement,
     Target,
 )
@@ -276,74 +275,7 @@ def agreement_sign(
     return version_follow(record, _clean_save(agreement, by=by, reason="Ký giao ước"))
 
 
-# The result ------------------------------------------------------------------------------
-
-
-@transaction.atomic
-def scoring_meeting_record(
-    *,
-    data: ScoringYear,
-    meeting_date: datetime.date,
-    present: int,
-    votes: dict[int, int | None],
-    notes: str = "",
-    by,
-    seen_version: int | None,
-) -> ScoringAgreement:
-    """The scoring meeting (bình xét): every member's agreed scores become final and
-    lock; the votes (by province id) break ties where the cluster's rules say so. The
-    agreement must still be at `seen_version` (the page's)."""
-    record = data.agreement
-    if record is None or not record.is_signed:
-        raise ScoringError("Giao ước thi đua chưa ký.")
-    agreement = version_lock(record, seen_version=seen_version, stale=StaleAgreementError)
-    if agreement.locked:
-        raise ScoringError("Kết quả đã được ghi và khóa.")
-    not_submitted = [
-        c.province.name for c in data.columns if c.sheet is None or not c.sheet.is_submitted
-    ]
-    if not_submitted:
-        raise ScoringError("Chưa nộp bảng tự chấm: " + ", ".join(not_submitted) + ".")
-    unsettled = [
-        f"{c.province.name} ({cell.criterion.number})"
-        for c in data.columns
-        for cell in c.cells.values()
-        if cell.contested and cell.score.settled_points is None
-    ]
-    if unsettled:
-        raise ScoringError(
-            "Còn điểm tỉnh không đồng ý mà Cụm trưởng chưa kết luận: " + ", ".join(unsettled) + "."
-        )
-    if meeting_date > timezone.localdate():
-        raise ScoringError(f"Ngày họp {fmt_date(meeting_date)} chưa đến.")
-    if not present or present <= 0:
-        raise ScoringError("Số đại biểu có mặt phải lớn hơn 0.")
-    for column in data.columns:
-        vote = votes.get(column.province.pk)
-        if vote is not None and not 0 <= vote <= present:
-            raise ScoringError(
-                f"Số phiếu của {column.province.name} ({vote}) phải từ 0 đến số đại biểu có mặt "
-                f"({present})."
-            )
-        sheet = column.sheet
-        existing = {s.criterion_id: s for s in sheet.scores.all()}
-        for cell in column.cells.values():
-            score = existing.get(cell.criterion.pk) or Score(sheet=sheet, criterion=cell.criterion)
-            final = cell.agreed if cell.agreed is not None else Decimal(0)
-            if score.pk and score.final_points == final:
-                continue
-            score.final_points = final
-            _clean_save(score, by=by, reason="Điểm chính thức tại cuộc họp bình xét")
-        sheet.meeting_votes = vote
-        sheet.version += 1
-        _clean_save(sheet, by=by, reason="Ghi kết quả bình xét")
-    agreement.meeting_date = meeting_date
-    agreement.meeting_present = present
-    agreement.meeting_notes = (notes or "").strip()
-    agreement.locked = True
-    agreement.reopen_reason = ""
-    saved = _clean_save(agreement, by=by, reason="Ghi cuộc họp bình xét, khóa điểm")
-    return version_follow(record, saved)
+# The result (the scoring meeting is in meeting.py) ----------------------------------------
 
 
 @transaction.atomic
