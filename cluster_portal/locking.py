@@ -136,18 +136,24 @@ def stale_none() -> str:
     return f"Không rõ bạn đã mở phiên bản nào của bản ghi, nên chưa lưu gì. {STALE_HINT}"
 
 
-def claimed_save(record: models.Model, **save_options) -> None:
-    """Save a record whose version was claimed by `key`. Two editors creating the same
-    record at the same moment both find none to lock; the second insert then fails on the
-    unique constraint, and that is a stale save too (the caller's transaction stays
-    usable)."""
+def claimed_save(
+    record: models.Model, *, stale: type[StaleRecordError] = StaleRecordError, **save_options
+) -> None:
+    """Save a record that may be new: one whose version was claimed by `key`, or any record
+    found by what it is about (one per cluster-year, per province-year, per nomination).
+    Two editors creating the same record at the same moment both find none; the second
+    insert then fails on the unique constraint, and that is a stale save too, raised as
+    `stale` (the caller's transaction stays usable)."""
     try:
         with transaction.atomic():
             record.save(**save_options)
     except IntegrityError:
-        raise StaleRecordError(
-            f"Người khác vừa tạo bản ghi này cùng lúc với bạn. {STALE_HINT}", current_version=1
-        ) from None
+        raise stale(created_meanwhile(), current_version=1) from None
+
+
+def created_meanwhile() -> str:
+    """The refusal of a record someone else created at the same moment."""
+    return f"Người khác vừa tạo bản ghi này cùng lúc với bạn. {STALE_HINT}"
 
 
 def _deleted() -> str:

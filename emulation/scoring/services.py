@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from cluster_portal.locking import (
     StaleRecordError,
+    claimed_save,
     locked_at_version,
     version_follow,
     version_lock,
@@ -45,7 +46,9 @@ class StaleSheetError(ScoringError, StaleRecordError):
     """Someone saved the sheet after the editor loaded it."""
 
 
-def _clean_save(obj, *, by, reason: str = ""):
+def _clean_save(obj, *, by, reason: str = "", create: type[StaleRecordError] | None = None):
+    """Check and save `obj`. `create`: a record found by what it is about, which another
+    request may create at the same moment (cluster_portal.locking.claimed_save)."""
     try:
         obj.full_clean()
     except ValidationError as exc:
@@ -53,7 +56,10 @@ def _clean_save(obj, *, by, reason: str = ""):
     obj._history_user = by
     if reason:
         obj._change_reason = reason
-    obj.save()
+    if create is not None:
+        claimed_save(obj, stale=create)
+    else:
+        obj.save()
     return obj
 
 
@@ -92,11 +98,12 @@ def _require_draft(agreement: ScoringAgreement) -> None:
 def agreement_create(
     *, cluster: Cluster, year: int, by, total_points: Decimal = Decimal(100)
 ) -> ScoringAgreement:
+    """A new draft agreement; two people creating the same one at once: the second is
+    refused as a stale save (StaleAgreementError), never a database error."""
     if ScoringAgreement.objects.filter(cluster=cluster, year=year).exists():
         raise ScoringError(f"{cluster.name} đã có giao ước thi đua năm {year}.")
-    return _clean_save(
-        ScoringAgreement(cluster=cluster, year=year, total_points=total_points), by=by
-    )
+    agreement = ScoringAgreement(cluster=cluster, year=year, total_points=total_points)
+    return _clean_save(agreement, by=by, create=StaleAgreementError)
 
 
 @transaction.atomic
