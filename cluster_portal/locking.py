@@ -1,7 +1,8 @@
 """Optimistic locking, the one home for every record two people can edit and every
 life-cycle action on one (yearly figures, disbursements, cooperatives, the conference record,
 nominations, cluster terms, the scoring agreement and score sheets, achievement reports,
-a cluster-year's deadlines and report settings).
+a cluster-year's deadlines and report settings; in the admin also provinces, clusters and
+their membership rows, award types, award quotas and vote rules).
 
 Each such model has a `version` field. A page (form or life-cycle button), the admin, the
 upload confirm and the API carry the version the user loaded (`seen_version`); the
@@ -13,6 +14,9 @@ stale: nothing is written on a guess. Nothing is silently overwritten.
 - `version_claim`: an edit (the record carries the new values; its version is set next).
 - `version_lock`: a life-cycle action (returns the locked row, its version moved on; the
   caller changes its state and saves it, simple-history recording who and why).
+- `claimed_save`: the insert of a record two people may create at the same moment (one
+  per cluster-year, province-year, nomination): the loser's unique-constraint error is a
+  stale save, not a database error.
 """
 
 from __future__ import annotations
