@@ -1,7 +1,8 @@
 """Optimistic locking, the one home for every record two people can edit and every
 life-cycle action on one (yearly figures, disbursements, cooperatives, the conference record,
 nominations, cluster terms, the scoring agreement and score sheets, achievement reports,
-a cluster-year's deadlines and report settings).
+a cluster-year's deadlines and report settings; in the admin also provinces, clusters and
+their membership rows, award types, award quotas and vote rules).
 
 Each such model has a `version` field. A page (form or life-cycle button), the admin, the
 upload confirm and the API carry the version the user loaded (`seen_version`); the
@@ -13,6 +14,9 @@ stale: nothing is written on a guess. Nothing is silently overwritten.
 - `version_claim`: an edit (the record carries the new values; its version is set next).
 - `version_lock`: a life-cycle action (returns the locked row, its version moved on; the
   caller changes its state and saves it, simple-history recording who and why).
+- `claimed_save`: the insert of a record two people may create at the same moment (one
+  per cluster-year, province-year, nomination): the loser's unique-constraint error is a
+  stale save, not a database error.
 """
 
 from __future__ import annotations
@@ -136,18 +140,24 @@ def stale_none() -> str:
     return f"Không rõ bạn đã mở phiên bản nào của bản ghi, nên chưa lưu gì. {STALE_HINT}"
 
 
-def claimed_save(record: models.Model, **save_options) -> None:
-    """Save a record whose version was claimed by `key`. Two editors creating the same
-    record at the same moment both find none to lock; the second insert then fails on the
-    unique constraint, and that is a stale save too (the caller's transaction stays
-    usable)."""
+def claimed_save(
+    record: models.Model, *, stale: type[StaleRecordError] = StaleRecordError, **save_options
+) -> None:
+    """Save a record that may be new: one whose version was claimed by `key`, or any record
+    found by what it is about (one per cluster-year, per province-year, per nomination).
+    Two editors creating the same record at the same moment both find none; the second
+    insert then fails on the unique constraint, and that is a stale save too, raised as
+    `stale` (the caller's transaction stays usable)."""
     try:
         with transaction.atomic():
             record.save(**save_options)
     except IntegrityError:
-        raise StaleRecordError(
-            f"Người khác vừa tạo bản ghi này cùng lúc với bạn. {STALE_HINT}", current_version=1
-        ) from None
+        raise stale(created_meanwhile(), current_version=1) from None
+
+
+def created_meanwhile() -> str:
+    """The refusal of a record someone else created at the same moment."""
+    return f"Người khác vừa tạo bản ghi này cùng lúc với bạn. {STALE_HINT}"
 
 
 def _deleted() -> str:

@@ -28,19 +28,19 @@ class ConferenceAdmin(VersionedAdminMixin, OrganisationAccess, CheckedHistoryAdm
 
 
 @admin.register(AwardType)
-class AwardTypeAdmin(OrganisationAccess, admin.ModelAdmin):
+class AwardTypeAdmin(VersionedAdminMixin, OrganisationAccess, admin.ModelAdmin):
     list_display = ["name", "code", "order"]
     prepopulated_fields = {"code": ["name"]}
 
 
 @admin.register(AwardQuota)
-class AwardQuotaAdmin(OrganisationAccess, admin.ModelAdmin):
+class AwardQuotaAdmin(VersionedAdminMixin, OrganisationAccess, admin.ModelAdmin):
     list_display = ["cluster", "year", "award_type", "quota"]
     list_filter = ["cluster", "year"]
 
 
 @admin.register(VoteRule)
-class VoteRuleAdmin(OrganisationAccess, admin.ModelAdmin):
+class VoteRuleAdmin(VersionedAdminMixin, OrganisationAccess, admin.ModelAdmin):
     list_display = ["cluster", "year", "threshold_percent"]
 
 

@@ -25,8 +25,12 @@ class HistoryOrganisationAdmin(OrganisationAccess, CheckedHistoryAdmin):
     pass
 
 
+# Every record here that two admins may edit at once carries its version through the change
+# form (cluster_portal.locking): a stale save is a form error, nothing is overwritten.
+
+
 @admin.register(Province)
-class ProvinceAdmin(HistoryOrganisationAdmin):
+class ProvinceAdmin(VersionedAdminMixin, HistoryOrganisationAdmin):
     list_display = ["name", "code", "valid_from", "valid_to", "successor"]
     list_filter = ["valid_to"]
     search_fields = ["name", "code"]
@@ -35,19 +39,20 @@ class ProvinceAdmin(HistoryOrganisationAdmin):
 
 class MembershipInline(OrganisationAccess, admin.TabularInline):
     model = ClusterMembership
+    form = VersionedModelForm  # each row at the version the cluster's page showed
     extra = 0
     autocomplete_fields = ["province"]
 
 
 @admin.register(Cluster)
-class ClusterAdmin(HistoryOrganisationAdmin):
+class ClusterAdmin(VersionedAdminMixin, HistoryOrganisationAdmin):
     list_display = ["name", "slug", "from_year", "to_year"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [MembershipInline]
 
 
 @admin.register(ClusterMembership)
-class ClusterMembershipAdmin(HistoryOrganisationAdmin):
+class ClusterMembershipAdmin(VersionedAdminMixin, HistoryOrganisationAdmin):
     list_display = ["province", "cluster", "from_year", "to_year"]
     list_filter = ["cluster"]
     autocomplete_fields = ["province"]

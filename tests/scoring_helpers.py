@@ -5,12 +5,12 @@ from decimal import Decimal
 
 from emulation.models import ScoringAgreement
 from emulation.scoring.criteria_io import parse_criteria_rows
+from emulation.scoring.meeting import scoring_meeting_record, shown_sheet_versions
 from emulation.scoring.selectors import ScoringYear, scoring_year
 from emulation.scoring.services import (
     agreement_create,
     agreement_sign,
     criteria_replace,
-    scoring_meeting_record,
     targets_set,
 )
 from emulation.scoring.sheets import sheet_cross_check, sheet_self_save, sheet_submit
@@ -151,7 +151,13 @@ def meeting_record(
         votes={unit(code, year).pk: v for code, v in (votes or {}).items()},
         by=by,
         seen_version=data.agreement.version,
+        sheet_versions=shown_sheet_versions(data),
     )
+
+
+def sheets_shown(slug="tay-bac", year=YEAR) -> dict:
+    """The sheet versions the chair's meeting form carries, as a page opened now shows."""
+    return {f"sheet-{pk}": v for pk, v in shown_sheet_versions(data_for(slug, year)).items()}
 
 
 TAY_BAC_2023 = ["10", "11", "12", "14", "15", "17", "25"]

@@ -347,3 +347,26 @@ def test_a_record_created_by_someone_else_at_the_same_moment_is_a_stale_save():
     with pytest.raises(StaleRecordError, match="vừa tạo bản ghi này cùng lúc"):
         claimed_save(Deadlines(cluster=cluster, year=2024))
     assert Deadlines.objects.count() == 1
+
+
+def test_a_cluster_saved_over_a_membership_changed_meanwhile_is_refused(admin_user):
+    """The cluster's admin page edits its membership rows too: each row carries its version,
+    so a row another admin changed since the page was opened is not overwritten."""
+    from provinces.models import ClusterMembership
+    from tests.test_versioned_save import admin_form
+
+    client = Client()
+    client.force_login(admin_user)
+    cluster = Cluster.objects.get(slug="tay-bac")
+    url = reverse("admin:provinces_cluster_change", args=[cluster.pk])
+    opened_form = admin_form(client, url)
+    opened_form["seen_version"] = cluster.version
+    row = ClusterMembership.objects.filter(cluster=cluster).order_by("pk").first()
+    ClusterMembership.objects.filter(pk=row.pk).update(rotation_order=7, version=row.version + 1)
+    response = client.post(url, opened_form)
+    assert response.status_code == 200  # the form again, with the refusal
+    assert "sau khi bạn mở biểu mẫu" in response.text
+    row.refresh_from_db()
+    assert (row.rotation_order, row.version) == (7, 2)
+    cluster.refresh_from_db()
+    assert cluster.version == 1

@@ -18,6 +18,7 @@ from tests.scoring_helpers import (
     leaf,
     meeting_record,
     self_score,
+    sheets_shown,
     unit,
 )
 
@@ -314,6 +315,7 @@ def test_the_chair_records_the_meeting_and_proposes_the_leader(personas):
             "present": "7",
             f"votes-{unit('25').pk}": "7",
             "version": data_for().agreement.version,
+            **sheets_shown(),
         },
     )
     assert response.status_code == 302

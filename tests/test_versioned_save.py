@@ -5,6 +5,7 @@ changes; the version the page showed succeeds and moves the version on by one.""
 
 import datetime
 import json
+import re
 from collections.abc import Callable
 from decimal import Decimal
 
@@ -13,13 +14,23 @@ from django.db.models import F
 from django.test import Client
 from django.urls import reverse
 
-from emulation.models import AchievementReport, Conference, ReportSettings, Score, ScoreSheet
-from emulation.scoring.services import ScoringError, scoring_meeting_record
+from emulation.models import (
+    AchievementReport,
+    AwardQuota,
+    AwardType,
+    Conference,
+    ReportSettings,
+    Score,
+    ScoreSheet,
+    VoteRule,
+)
+from emulation.scoring.meeting import scoring_meeting_record, shown_sheet_versions
+from emulation.scoring.services import ScoringError
 from emulation.scoring.sheets import sheet_cross_check
 from provinces.calendar.models import Deadlines
 from provinces.figures.excel import figures_import
 from provinces.figures.spec import CODES
-from provinces.models import Cluster, ClusterTerm, FiguresStatus, YearlyFigures
+from provinces.models import Cluster, ClusterMembership, ClusterTerm, FiguresStatus, YearlyFigures
 from tests.api_support import API, bearer, token_for
 from tests.factories import GOOD_VALUES, make_disbursement, make_figures
 from tests.scoring_helpers import build_agreement, data_for, leaf, unit
@@ -35,6 +46,7 @@ from tests.versioned_emulation import (
     report_return,
     report_save_and_submit,
     scoring_meeting,
+    scoring_meeting_sheet,
     scoring_reopen,
     sheet_step,
 )
@@ -44,24 +56,32 @@ pytestmark = pytest.mark.django_db
 
 
 def admin_form(client: Client, url: str) -> dict:
-    """The admin change form as opened: every field's value, the version seen dropped."""
-    form = client.get(url).context["adminform"].form
-    data = {}
-    for field in form:
-        value = field.value()
-        if value is None or field.name == "seen_version":
-            continue
-        if isinstance(value, bool):
-            if value:
-                data[field.name] = "on"
-            continue
-        if isinstance(value, datetime.date):
-            value = value.strftime("%d/%m/%Y")
-        data[field.name] = value
-    for inline in client.get(url).context["inline_admin_formsets"]:
+    """The admin change form as opened: every field's value, the version seen dropped
+    (the inline rows keep theirs)."""
+    context = client.get(url).context
+    data = form_values(context["adminform"].form, skip="seen_version")
+    for inline in context["inline_admin_formsets"]:
         formset = inline.formset
         for field in formset.management_form:
             data[f"{formset.prefix}-{field.name}"] = field.value()
+        for row in formset.initial_forms:
+            data.update(form_values(row))
+    return data
+
+
+def form_values(form, skip: str = "") -> dict:
+    data = {}
+    for field in form:
+        value = field.value()
+        if value is None or field.name == skip:
+            continue
+        if isinstance(value, bool):
+            if value:
+                data[field.html_name] = "on"
+            continue
+        if isinstance(value, datetime.date):
+            value = value.strftime("%d/%m/%Y")
+        data[field.html_name] = value
     return data
 
 
@@ -177,6 +197,26 @@ def term_2024():
     return ClusterTerm.objects.get(cluster__slug="tay-bac", year=2024)
 
 
+def tay_bac() -> Cluster:
+    return Cluster.objects.get(slug="tay-bac")
+
+
+def membership() -> ClusterMembership:
+    return ClusterMembership.objects.filter(cluster=tay_bac()).order_by("pk").first()
+
+
+def award_type() -> AwardType:
+    return AwardType.objects.get(code="emulation-flag")
+
+
+def quota() -> AwardQuota:
+    return AwardQuota.objects.create(cluster=tay_bac(), year=2023, award_type=award_type(), quota=2)
+
+
+def vote_rule() -> VoteRule:
+    return VoteRule.objects.create(cluster=tay_bac(), year=2023, threshold_percent=50)
+
+
 def rotation_page(admin: Client) -> Case:
     term = term_2024()
     url = reverse("rotation:rotate", args=["tay-bac"]) + "?to_year=2024"
@@ -238,6 +278,14 @@ CASES: dict[str, Callable[[Client], Case]] = {
         amount="222",
     ),
     "cooperative: admin": in_admin("provinces_cooperative", cooperative, name="HTX Mới"),
+    "province: admin": in_admin("provinces_province", lambda: unit("14", 2024), note="Mới"),
+    "cluster: admin": in_admin("provinces_cluster", tay_bac, name="Cụm Tây Bắc (mới)"),
+    "cluster membership: admin": in_admin(
+        "provinces_clustermembership", membership, rotation_order="9"
+    ),
+    "award type: admin": in_admin("emulation_awardtype", award_type, name="Cờ thi đua (mới)"),
+    "award quota: admin": in_admin("emulation_awardquota", quota, quota="3"),
+    "vote rule: admin": in_admin("emulation_voterule", vote_rule, threshold_percent="60"),
     "cluster term: rotation page": rotation_page,
     "cluster term: admin": in_admin("provinces_clusterterm", term_2024),
     "conference: page": conference_page,
@@ -260,6 +308,7 @@ CASES: dict[str, Callable[[Client], Case]] = {
     "agreement: import criteria": agreement_setup("import"),
     "agreement: sign": agreement_setup("sign", signed_on="08/12/2022"),
     "agreement: meeting record (lock)": scoring_meeting,
+    "score sheet: meeting record (lock)": scoring_meeting_sheet,
     "agreement: reopen": scoring_reopen,
     "agreement: proposals from the ranking": ranking_propose_page,
     "agreement: admin": in_admin(
@@ -350,6 +399,7 @@ def test_a_sheet_write_after_the_meeting_locked_the_scores_is_refused():
         votes={},
         by=None,
         seen_version=loaded.agreement.version,
+        sheet_versions=shown_sheet_versions(loaded),
     )
     assert record_meeting.locked and not loaded.agreement.locked
     sheet = ScoreSheet.objects.get(province=unit("14"))
@@ -362,3 +412,33 @@ def test_a_sheet_write_after_the_meeting_locked_the_scores_is_refused():
             by=None,
         )
     assert not Score.objects.filter(cluster_points__isnull=False).exists()
+
+
+def test_a_sheet_changed_after_the_meeting_page_was_opened_refuses_the_meeting(admin):
+    """The chair opened the meeting form; then Sơn La's sheet was cross-checked. Recording
+    the meeting from that page would lock scores the chair never saw: it is refused."""
+    all_submitted()
+    url = reverse("scoring:overview", args=["tay-bac", 2023])
+    page = admin.get(url).text
+    hidden = dict(re.findall(r'name="((?:version|sheet-\d+))" value="(\d+)"', page))
+    assert len([k for k in hidden if k.startswith("sheet-")]) == 7
+    loaded = data_for()
+    sheet = ScoreSheet.objects.get(province=unit("14"))
+    sheet_cross_check(
+        data=loaded,
+        province=unit("14"),
+        entries={leaf(loaded, "II.1").pk: (Decimal(10), "Thiếu minh chứng")},
+        seen_version=sheet.version,
+        by=None,
+    )
+    meeting = reverse("scoring:meeting", args=["tay-bac", 2023])
+    form = {"meeting_date": "30/11/2023", "present": "7", **hidden}
+    response = admin.post(meeting, form)
+    assert response.status_code == 400
+    assert "Bảng chấm điểm của Sơn La" in response.text and "sau khi bạn mở" in response.text
+    assert not data_for().agreement.locked
+    assert not Score.objects.filter(final_points__isnull=False).exists()
+    # The page shown with the refusal carries the versions now stored: saved from there.
+    again = dict(re.findall(r'name="((?:version|sheet-\d+))" value="(\d+)"', response.text))
+    assert admin.post(meeting, {**form, **again}).status_code == 302
+    assert data_for().agreement.locked

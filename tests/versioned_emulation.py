@@ -13,12 +13,20 @@ from django.urls import reverse
 from emulation.models import AchievementReport, AwardType, EvidenceFile, Nomination, ScoreSheet
 from emulation.nominations.services import nomination_propose
 from emulation.scoring.demo import HEADER
+from emulation.scoring.meeting import scoring_meeting_record, shown_sheet_versions
 from emulation.scoring.models import Score
-from emulation.scoring.services import scoring_meeting_record
 from emulation.scoring.sheets import evidence_add, sheet_answer
 from provinces.models import Cluster
-from tests.scoring_helpers import build_agreement, cross_check, data_for, leaf, self_score, unit
-from tests.versions import Case, send
+from tests.scoring_helpers import (
+    build_agreement,
+    cross_check,
+    data_for,
+    leaf,
+    self_score,
+    sheets_shown,
+    unit,
+)
+from tests.versions import Case, send, shown_version
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -89,12 +97,33 @@ def all_submitted():
         self_score(member.code, {"II.1": 20})
 
 
+MEETING = {"meeting_date": "30/11/2023", "present": "7"}
+
+
 def scoring_meeting(admin: Client) -> Case:
     all_submitted()
     agreement = data_for().agreement
     url = reverse("scoring:meeting", args=["tay-bac", 2023])
-    data = {"meeting_date": "30/11/2023", "present": "7"}
-    return Case(agreement, lambda seen: admin.post(url, send(data, seen, "version")))
+    return Case(
+        agreement,
+        lambda seen: admin.post(url, send({**MEETING, **sheets_shown()}, seen, "version")),
+    )
+
+
+def scoring_meeting_sheet(admin: Client) -> Case:
+    """The meeting is recorded on the sheets the chair's page showed: Sơn La's sheet,
+    changed since, refuses it (the agreement's version is the right one)."""
+    all_submitted()
+    sheet = ScoreSheet.objects.get(province=unit("14"))
+    url = reverse("scoring:meeting", args=["tay-bac", 2023])
+    name = f"sheet-{sheet.province_id}"
+
+    def act(seen):
+        others = {k: v for k, v in sheets_shown().items() if k != name}
+        data = {**MEETING, **others, "version": shown_version(data_for().agreement)}
+        return admin.post(url, send(data, seen, name))
+
+    return Case(sheet, act, also=scores_of(sheet))
 
 
 def recorded():
@@ -107,6 +136,7 @@ def recorded():
         votes={},
         by=None,
         seen_version=data.agreement.version,
+        sheet_versions=shown_sheet_versions(data),
     )
 
 

@@ -6,7 +6,13 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from cluster_portal.locking import StaleRecordError, version_claim, version_follow, version_lock
+from cluster_portal.locking import (
+    StaleRecordError,
+    claimed_save,
+    version_claim,
+    version_follow,
+    version_lock,
+)
 from emulation.dossiers.models import AchievementReport, ReportStatus
 from emulation.nominations.models import Nomination
 
@@ -35,7 +41,10 @@ def _save(report: AchievementReport, *, by, reason: str) -> AchievementReport:
         raise DossierError(" ".join(exc.messages)) from None
     report._history_user = by
     report._change_reason = reason
-    report.save()
+    if report.pk is None:  # two people writing the nominee's first report at once
+        claimed_save(report, stale=StaleReportError)
+    else:
+        report.save()
     return report
 
 

@@ -16,6 +16,7 @@ class AwardType(models.Model):
     code = models.SlugField("mã", max_length=40, unique=True)
     name = models.CharField("tên hình thức khen thưởng", max_length=255)
     order = models.PositiveSmallIntegerField("thứ tự", default=0)
+    version = models.PositiveIntegerField("phiên bản", default=1, editable=False)  # admin edits
 
     class Meta:
         verbose_name = "hình thức khen thưởng"
@@ -33,6 +34,7 @@ class AwardQuota(models.Model):
     year = models.PositiveSmallIntegerField("năm", validators=YEAR_VALIDATORS)
     award_type = models.ForeignKey(AwardType, verbose_name="hình thức", on_delete=models.CASCADE)
     quota = models.PositiveSmallIntegerField("số lượng tối đa")
+    version = models.PositiveIntegerField("phiên bản", default=1, editable=False)  # admin edits
 
     class Meta:
         verbose_name = "chỉ tiêu khen thưởng"
@@ -58,6 +60,7 @@ class VoteRule(models.Model):
     threshold_percent = models.PositiveSmallIntegerField(
         "ngưỡng (% số có mặt, phải vượt quá)", default=50, validators=[MaxValueValidator(99)]
     )
+    version = models.PositiveIntegerField("phiên bản", default=1, editable=False)  # admin edits
 
     class Meta:
         verbose_name = "quy định biểu quyết"

@@ -3,7 +3,7 @@ would do by default (and why it cannot) is read in `selectors.py`."""
 
 from django.db import transaction
 
-from cluster_portal.locking import StaleRecordError, version_claim
+from cluster_portal.locking import StaleRecordError, claimed_save, version_claim
 from provinces.organisation.models import Cluster, ClusterTerm, Province
 from provinces.organisation.selectors import counts_as
 
@@ -80,5 +80,8 @@ def cluster_head_rotate(
     term.full_clean(validate_unique=existing is None)
     term._history_user = by
     term._change_reason = "Thay thế nhiệm kỳ" if existing else "Luân chuyển cờ"
-    term.save()
+    if existing is None:  # two admins passing the flag for the same year at once
+        claimed_save(term, stale=StaleRotationError)
+    else:
+        term.save()
     return term

@@ -13,6 +13,7 @@ from provinces.organisation.models import Cluster
 from provinces.organisation.selectors import cluster_members
 
 from .criteria_io import parse_criteria_rows
+from .meeting import scoring_meeting_record, shown_sheet_versions
 from .models import ScoringAgreement
 from .rules import LATE_REPORTS
 from .selectors import approved_values, scoring_year
@@ -20,7 +21,6 @@ from .services import (
     agreement_create,
     agreement_sign,
     criteria_replace,
-    scoring_meeting_record,
     targets_set,
 )
 from .sheets import sheet_answer, sheet_cross_check, sheet_self_save, sheet_settle, sheet_submit
@@ -180,6 +180,7 @@ def scoring_demo_seed() -> bool:
         notes="Hội nghị thống nhất kết quả chấm điểm; suy tôn Liên minh HTX tỉnh Phú Thọ.",
         by=by,
         seen_version=data.agreement.version,
+        sheet_versions=shown_sheet_versions(data),
     )
     _carry_ranking_into_nominations(scoring_year(tay_bac, 2023))
     _northern_2025(by)

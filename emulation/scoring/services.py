@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from cluster_portal.locking import (
     StaleRecordError,
+    claimed_save,
     locked_at_version,
     version_follow,
     version_lock,
@@ -31,7 +32,6 @@ from .models import (
     AgreementStatus,
     Criterion,
     CriterionKind,
-    Score,
     ScoringAgreement,
     Target,
 )
@@ -46,7 +46,9 @@ class StaleSheetError(ScoringError, StaleRecordError):
     """Someone saved the sheet after the editor loaded it."""
 
 
-def _clean_save(obj, *, by, reason: str = ""):
+def _clean_save(obj, *, by, reason: str = "", create: type[StaleRecordError] | None = None):
+    """Check and save `obj`. `create`: a record found by what it is about, which another
+    request may create at the same moment (cluster_portal.locking.claimed_save)."""
     try:
         obj.full_clean()
     except ValidationError as exc:
@@ -54,7 +56,10 @@ def _clean_save(obj, *, by, reason: str = ""):
     obj._history_user = by
     if reason:
         obj._change_reason = reason
-    obj.save()
+    if create is not None:
+        claimed_save(obj, stale=create)
+    else:
+        obj.save()
     return obj
 
 
@@ -93,11 +98,12 @@ def _require_draft(agreement: ScoringAgreement) -> None:
 def agreement_create(
     *, cluster: Cluster, year: int, by, total_points: Decimal = Decimal(100)
 ) -> ScoringAgreement:
+    """A new draft agreement; two people creating the same one at once: the second is
+    refused as a stale save (StaleAgreementError), never a database error."""
     if ScoringAgreement.objects.filter(cluster=cluster, year=year).exists():
         raise ScoringError(f"{cluster.name} đã có giao ước thi đua năm {year}.")
-    return _clean_save(
-        ScoringAgreement(cluster=cluster, year=year, total_points=total_points), by=by
-    )
+    agreement = ScoringAgreement(cluster=cluster, year=year, total_points=total_points)
+    return _clean_save(agreement, by=by, create=StaleAgreementError)
 
 
 @transaction.atomic
@@ -276,74 +282,7 @@ def agreement_sign(
     return version_follow(record, _clean_save(agreement, by=by, reason="Ký giao ước"))
 
 
-# The result ------------------------------------------------------------------------------
-
-
-@transaction.atomic
-def scoring_meeting_record(
-    *,
-    data: ScoringYear,
-    meeting_date: datetime.date,
-    present: int,
-    votes: dict[int, int | None],
-    notes: str = "",
-    by,
-    seen_version: int | None,
-) -> ScoringAgreement:
-    """The scoring meeting (bình xét): every member's agreed scores become final and
-    lock; the votes (by province id) break ties where the cluster's rules say so. The
-    agreement must still be at `seen_version` (the page's)."""
-    record = data.agreement
-    if record is None or not record.is_signed:
-        raise ScoringError("Giao ước thi đua chưa ký.")
-    agreement = version_lock(record, seen_version=seen_version, stale=StaleAgreementError)
-    if agreement.locked:
-        raise ScoringError("Kết quả đã được ghi và khóa.")
-    not_submitted = [
-        c.province.name for c in data.columns if c.sheet is None or not c.sheet.is_submitted
-    ]
-    if not_submitted:
-        raise ScoringError("Chưa nộp bảng tự chấm: " + ", ".join(not_submitted) + ".")
-    unsettled = [
-        f"{c.province.name} ({cell.criterion.number})"
-        for c in data.columns
-        for cell in c.cells.values()
-        if cell.contested and cell.score.settled_points is None
-    ]
-    if unsettled:
-        raise ScoringError(
-            "Còn điểm tỉnh không đồng ý mà Cụm trưởng chưa kết luận: " + ", ".join(unsettled) + "."
-        )
-    if meeting_date > timezone.localdate():
-        raise ScoringError(f"Ngày họp {fmt_date(meeting_date)} chưa đến.")
-    if not present or present <= 0:
-        raise ScoringError("Số đại biểu có mặt phải lớn hơn 0.")
-    for column in data.columns:
-        vote = votes.get(column.province.pk)
-        if vote is not None and not 0 <= vote <= present:
-            raise ScoringError(
-                f"Số phiếu của {column.province.name} ({vote}) phải từ 0 đến số đại biểu có mặt "
-                f"({present})."
-            )
-        sheet = column.sheet
-        existing = {s.criterion_id: s for s in sheet.scores.all()}
-        for cell in column.cells.values():
-            score = existing.get(cell.criterion.pk) or Score(sheet=sheet, criterion=cell.criterion)
-            final = cell.agreed if cell.agreed is not None else Decimal(0)
-            if score.pk and score.final_points == final:
-                continue
-            score.final_points = final
-            _clean_save(score, by=by, reason="Điểm chính thức tại cuộc họp bình xét")
-        sheet.meeting_votes = vote
-        sheet.version += 1
-        _clean_save(sheet, by=by, reason="Ghi kết quả bình xét")
-    agreement.meeting_date = meeting_date
-    agreement.meeting_present = present
-    agreement.meeting_notes = (notes or "").strip()
-    agreement.locked = True
-    agreement.reopen_reason = ""
-    saved = _clean_save(agreement, by=by, reason="Ghi cuộc họp bình xét, khóa điểm")
-    return version_follow(record, saved)
+# The result (the scoring meeting is in meeting.py) ----------------------------------------
 
 
 @transaction.atomic

@@ -21,9 +21,10 @@ from provinces.organisation.selectors import province_for_code
 
 from .chart import groups_chart
 from .forms import MeetingForm, ProposeFromRankingForm, ReasonForm
+from .meeting import scoring_meeting_record
 from .render import XLSX, render_summary_pdf, render_summary_xlsx
 from .selectors import ScoringYear, scoring_year
-from .services import ScoringError, ranking_propose, scoring_meeting_record, scoring_reopen
+from .services import ScoringError, ranking_propose, scoring_reopen
 from .sheet_context import sheet_context, summary_sheet_context
 from .sources import scoring_sources
 
@@ -135,6 +136,10 @@ def meeting(request, cluster: str, year: int):
                 notes=form.cleaned_data["notes"],
                 by=request.user,
                 seen_version=posted_version(request),
+                sheet_versions={
+                    c.province.pk: posted_version(request, f"sheet-{c.province.pk}")
+                    for c in data.columns
+                },
             )
         except ScoringError as exc:
             form.add_error(None, str(exc))

@@ -3,6 +3,7 @@
 import uuid
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from cluster_portal.locking import locked_at_version, version_claim
@@ -14,18 +15,39 @@ def borrower_find_or_create(
     *, province: Province, name: str, kind: str, by=None
 ) -> tuple[Cooperative, bool]:
     """The directory entry of that name (case, accents and spacing aside) in the
-    province's directory or its predecessors', or a new one."""
+    province's directory or its predecessors', or a new one. Two requests adding the same
+    name at the same moment (two uploads, two edits) both find none: the second insert
+    meets the one-name-per-province constraint and takes the entry the first one made
+    (no database error; the caller's transaction stays usable)."""
+    found = _directory_entry(province, name)
+    if found is not None:
+        return found, False
+    cooperative = Cooperative(province=province, name=name, kind=kind)
+    try:
+        cooperative.full_clean()
+    except ValidationError:
+        found = _directory_entry(province, name)  # added since the look-up above
+        if found is None:
+            raise
+        return found, False
+    cooperative._history_user = by
+    try:
+        with transaction.atomic():
+            cooperative.save()
+    except IntegrityError:
+        found = _directory_entry(province, name)
+        if found is None:
+            raise
+        return found, False
+    return cooperative, True
+
+
+def _directory_entry(province: Province, name: str) -> Cooperative | None:
     candidates = Cooperative.objects.matching(name).filter(
         province__in=[province, *province.predecessors.all()]
     )
     found = sorted(candidates, key=lambda c: c.province_id != province.pk)
-    if found:
-        return found[0], False
-    cooperative = Cooperative(province=province, name=name, kind=kind)
-    cooperative.full_clean()
-    cooperative._history_user = by
-    cooperative.save()
-    return cooperative, True
+    return found[0] if found else None
 
 
 @transaction.atomic

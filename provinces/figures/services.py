@@ -6,6 +6,8 @@ from django.utils import timezone
 
 from cluster_portal.locking import (
     StaleRecordError,
+    claimed_save,
+    created_meanwhile,
     version_claim,
     version_follow,
     version_lock,
@@ -35,7 +37,10 @@ def _save(figures: YearlyFigures, *, by, reason: str, channel: str = "") -> Year
     "API: <token name>"); the history keeps it with the reason."""
     figures._history_user = by
     figures._change_reason = f"{channel} — {reason}" if channel else reason
-    figures.save()
+    if figures.pk is None:  # two people adding the province-year's figures at once
+        claimed_save(figures, stale=StaleFiguresError)
+    else:
+        figures.save()
     return figures
 
 
@@ -66,6 +71,9 @@ def figures_save(
             setattr(figures, field, getattr(current, field))
     else:
         figures.status = FiguresStatus.DRAFT
+        rows = YearlyFigures.objects.filter(province=figures.province_id, year=figures.year)
+        if rows.exists():  # added by someone else since the form was checked
+            raise StaleFiguresError(created_meanwhile(), current_version=1)
     figures.full_clean()
     reason = "Cập nhật số liệu" if figures.version > 1 else "Tạo mới"
     return _save(figures, by=by, reason=reason, channel=channel)

@@ -77,6 +77,7 @@ class Province(models.Model):
         related_name="predecessors",
     )
     note = models.CharField("ghi chú", max_length=255, blank=True)
+    version = models.PositiveIntegerField("phiên bản", default=1, editable=False)  # admin edits
 
     history = HistoricalRecords(verbose_name="lịch sử tỉnh")
     objects = ProvinceQuerySet.as_manager()
@@ -172,6 +173,7 @@ class Cluster(models.Model):
         validators=YEAR_VALIDATORS,
         help_text="Để trống: vẫn hoạt động.",
     )
+    version = models.PositiveIntegerField("phiên bản", default=1, editable=False)  # admin edits
 
     history = HistoricalRecords(verbose_name="lịch sử cụm")
 
@@ -222,6 +224,7 @@ class ClusterMembership(models.Model):
         blank=True,
         help_text="Thứ tự nhận cờ luân lưu; để trống: theo tên tỉnh.",
     )
+    version = models.PositiveIntegerField("phiên bản", default=1, editable=False)  # admin edits
 
     history = HistoricalRecords(verbose_name="lịch sử thành viên cụm")
     objects = MembershipQuerySet.as_manager()
