@@ -71,7 +71,7 @@ def fast_password_hashing(settings):
 @pytest.fixture(autouse=True)
 def documents_cache_per_test(settings):
     """Each test its own empty cache of generated documents and of the pages' parts
-    (the default cache, provinces/figures/page_cache.py): two tests' databases can reach
+    (the default cache, cluster_portal/page_cache.py): two tests' databases can reach
     the same stamp with different contents, which one server's database cannot."""
     settings.CACHES = {
         **settings.CACHES,
@@ -84,6 +84,17 @@ def documents_cache_per_test(settings):
             "LOCATION": f"documents-{uuid.uuid4()}",
         },
     }
+
+
+@pytest.fixture
+def home_built_every_time():
+    """The home page's body built on every view, as before its cache: for the tests that
+    read the body's context (the to-dos, the rows as objects); the cache itself is tested
+    in test_home_page_cache.py."""
+    from unittest import mock
+
+    with mock.patch("emulation.home.views.cached_part", lambda request, *, make, **_: make()):
+        yield
 
 
 @pytest.fixture(scope="session")

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from provinces.models import Cluster, ClusterMembership, ClusterTerm, Province
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("home_built_every_time")]
 
 
 def cluster_years_shown(response) -> list[tuple[int, str]]:

@@ -15,7 +15,7 @@ from provinces.organisation.selectors import province_for_code
 from tests.calendar_helpers import days_from_today, make_deadlines, today
 from tests.factories import make_figures
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("home_built_every_time")]
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from provinces.calendar.obligations import snapshot
 from tests.calendar_helpers import days_from_today, make_deadlines
 from tests.scoring_helpers import build_agreement, cross_check, self_score
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("home_built_every_time")]
 YEAR = 2024
 
 

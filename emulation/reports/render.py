@@ -63,7 +63,8 @@ def report_charts(report: ClusterReport) -> dict:
 def render_report_html(
     report: ClusterReport, *, document: bool = True, request=None, extra=None
 ) -> str:
-    template = "reports/report_document.html" if document else "reports/report_page.html"
+    """The report as a document (for the PDF), or as the body of its page."""
+    template = "reports/report_document.html" if document else "reports/_report_page_body.html"
     with translation.override("vi"):
         context = {"report": report, "charts": report_charts(report), **(extra or {})}
         return render_to_string(template, context, request=request)

@@ -3,6 +3,8 @@ reads it (cluster_portal/documents.py): one history queryset per kind of record 
 report shows, filtered to the cluster-year. The scoring summary and the dossier start
 from `cluster_year_sources` and add their own."""
 
+from collections.abc import Callable
+
 from django.db.models import QuerySet
 
 from cluster_portal.documents import admin_log, history_of
@@ -12,10 +14,18 @@ from emulation.reports.models import ReportSettings
 from provinces.disbursements.models import Cooperative
 from provinces.figures.sources import cluster_year_sources, the_cluster
 
+# The sections the report prints from a feature above it (the ranking of the scoring,
+# `{% scoring_ranking %}` in emulation/templatetags), each as what it reads of a
+# cluster-year: listed by the app's `ready` (emulation/apps.py, which may import every
+# feature), before any request is served.
+SECTION_SOURCES: list[Callable[[str, int], list[QuerySet]]] = []
+
 
 def report_sources(slug: str, year: int) -> list[QuerySet]:
-    """`cluster_year_sources` and `report_records`."""
-    return [*cluster_year_sources(slug, year), *report_records(slug, year)]
+    """`cluster_year_sources`, `report_records` and the sections' sources: the report's
+    files and its page print all of them."""
+    sections = [source for section in SECTION_SOURCES for source in section(slug, year)]
+    return [*cluster_year_sources(slug, year), *report_records(slug, year), *sections]
 
 
 def report_records(slug: str, year: int) -> list[QuerySet]:

@@ -1,21 +1,24 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import translation
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import conditional_page, require_safe
 
 from cluster_portal import access
 from cluster_portal.documents import Document, document_response
 from cluster_portal.locking import StaleRecordError
+from cluster_portal.page_cache import cached_part
 from emulation.reports.render import (
     render_report_html,
     render_report_pdf,
     render_report_xlsx,
 )
 from emulation.reports.selectors import ClusterReport, all_figures_approved, cluster_report
-from provinces.organisation.lookups import cluster_year_for
+from provinces.organisation.lookups import check_cluster_year, cluster_year_for
+from provinces.organisation.selectors import cluster_with_members
 
 from .forms import ReportSettingsForm
 from .models import ReportSettings
@@ -41,8 +44,29 @@ def _can_download(user, report: ClusterReport) -> bool:
 
 @login_required
 def report_page(request, cluster: str, year: int):
-    report = _report_for(request, cluster, year)
-    html = render_report_html(
+    """The report page: the access check on every request, the report (with its ranking and
+    the chair's buttons) from the default cache while its sources, the reader's class and the
+    code are the same (cluster_portal/page_cache.py). In Vietnamese, the report's language,
+    the page around it too."""
+    # `cluster_year_for`'s check without its term, which the report alone reads.
+    cluster_obj, members = cluster_with_members(cluster, year)
+    check_cluster_year(request, {m.pk for m in members}, year)
+    with translation.override("vi"):
+        body = cached_part(
+            request,
+            name="report-page",
+            parts=(cluster, year),
+            sources=lambda: report_sources(cluster, year),
+            make=lambda: _report_body(request, cluster_obj, year, members),
+        )
+        context = {"cluster": cluster_obj, "year": year, "body": mark_safe(body)}  # noqa: S308
+        return render(request, "reports/report_page.html", context)
+
+
+def _report_body(request, cluster_obj, year: int, members) -> str:
+    """The report page's body (its `content` block), as the reader's class sees it."""
+    report = cluster_report(cluster=cluster_obj, year=year, user=request.user, members=members)
+    return render_report_html(
         report,
         document=False,
         request=request,
@@ -51,7 +75,6 @@ def report_page(request, cluster: str, year: int):
             "can_edit_settings": access.can_edit_report_settings(request.user, report.term),
         },
     )
-    return HttpResponse(html)
 
 
 def _download(request, cluster: str, year: int, *, extension: str, make):

@@ -1,12 +1,14 @@
 """What a cluster-year's pages and documents are made of, as the stamp of a cache reads it
 (cluster_portal/documents.py): the organisation of the year and the members' figures and
 disbursements, one history queryset per kind of record, filtered to the cluster-year. The
-year page (`page_cache.py`) and every document (`emulation/*/sources.py`) start from
+year page (`year_page_sources`) and every document (`emulation/*/sources.py`) start from
 `cluster_year_sources` and add their own."""
 
+from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 
-from cluster_portal.documents import history_of
+from cluster_portal.documents import admin_log, history_of
+from provinces.calendar.models import Deadlines
 from provinces.disbursements.models import Disbursement
 from provinces.figures.models import YearlyFigures
 from provinces.organisation.models import Cluster, ClusterMembership, ClusterTerm, Province
@@ -51,4 +53,18 @@ def cluster_year_sources(slug: str, year: int) -> list[QuerySet]:
         history_of(ClusterTerm, cluster__in=the_cluster(slug), year__in=[year, year + 1]),
         history_of(YearlyFigures, province__in=units, year__in=[year - 1, year]),
         history_of(Disbursement, province__in=units, date__year=year),
+    ]
+
+
+def year_page_sources(slug: str, year: int) -> list[QuerySet]:
+    """What the year page's body reads of cluster `slug` in `year`, kept in the default
+    cache (cluster_portal/page_cache.py): `cluster_year_sources`'s records (the
+    organisation, the figures of this year and the last, the disbursements of the year; the
+    year page is below the reports, so they are written here again), the cluster's
+    deadlines of the year (the "late" badge), and the admin's log of the users (the
+    submitters' names: only the admin edits a name, and users keep no history)."""
+    return [
+        *cluster_year_sources(slug, year),
+        history_of(Deadlines, cluster__in=the_cluster(slug), year=year),
+        admin_log(get_user_model()),
     ]

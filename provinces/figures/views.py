@@ -9,13 +9,13 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from cluster_portal import access
+from cluster_portal.page_cache import cached_part
 from provinces.calendar.selectors import deadlines_for
 from provinces.disbursements.selectors import disbursement_totals
 from provinces.figures.aggregation import percent_change
 from provinces.figures.forms import ActionForm, FiguresForm, ReasonForm, SubmitForm
 from provinces.figures.lookups import get_figures_for_user
 from provinces.figures.models import YearlyFigures
-from provinces.figures.page_cache import cached_part, year_page_sources
 from provinces.figures.rules import figures_warnings
 from provinces.figures.selectors import cluster_figures_year, previous_year
 from provinces.figures.services import (
@@ -27,6 +27,7 @@ from provinces.figures.services import (
     figures_save,
     figures_submit,
 )
+from provinces.figures.sources import year_page_sources
 from provinces.figures.spec import BY_CODE, CODES, by_section
 from provinces.figures.timeliness import submitted_late
 from provinces.organisation.lookups import check_cluster_year
@@ -215,7 +216,8 @@ def figures_reopen_view(request, year: int, code: str):
 @login_required
 def cluster_year(request, cluster: str, year: int):
     """The year page: the access check on every request, the body from the cache while its
-    sources, the reader's class and the language are the same (`page_cache`)."""
+    sources, the reader's class and the language are the same
+    (cluster_portal/page_cache.py)."""
     # `cluster_year_for`'s check without its term, which the body alone reads.
     cluster_obj, members = cluster_with_members(cluster, year)
     check_cluster_year(request, {m.pk for m in members}, year)
