@@ -1,14 +1,27 @@
 """The database session store, read without the ORM: every signed-in request reads its
 session, and compiling the ORM's query costs about twenty times running it (a cached
 document download, bench/bench_pdf_cache.py, spent a fifth of its time there). Writes,
-expiry and clearing are Django's own (`SESSION_ENGINE` in settings)."""
+expiry and clearing are Django's own (`SESSION_ENGINE` in settings).
 
+A session signed in before the portal's backend (`cluster_portal.auth`) names Django's
+`ModelBackend`, which settings no longer list; it is read as naming the portal's, its
+subclass that differs only in how fast it reads the user, so it stays signed in."""
+
+from django.contrib.auth import BACKEND_SESSION_KEY
 from django.contrib.sessions.backends.db import SessionStore as DatabaseStore
 from django.db import connections, router
 from django.utils import timezone
 
+from cluster_portal.auth import MODEL_BACKEND, PATH
+
 
 class SessionStore(DatabaseStore):
+    def decode(self, session_data):
+        data = super().decode(session_data)
+        if data.get(BACKEND_SESSION_KEY) == MODEL_BACKEND:
+            data[BACKEND_SESSION_KEY] = PATH
+        return data
+
     def _get_session_from_db(self):
         """Django's read (the unexpired row of this key, or none and the key forgotten),
         as one precompiled statement."""

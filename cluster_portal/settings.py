@@ -187,10 +187,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 # django-axes first, as its documentation asks: it refuses a locked-out login before the
-# password is even checked.
+# password is even checked. Then Django's ModelBackend with the signed-in user read by one
+# precompiled statement (cluster_portal.auth; sessions naming ModelBackend stay valid).
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "cluster_portal.auth.PortalBackend",
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"

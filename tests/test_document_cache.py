@@ -103,6 +103,20 @@ def test_a_revalidation_gets_304(client, chair, known_year, renders):
     assert renders.calls == 1
 
 
+def test_the_process_keeps_what_it_served_while_the_cache_holds_it(
+    client, chair, known_year, renders
+):
+    from django.core.cache import caches
+
+    first = get(client, chair, REPORT["pdf"])
+    with mock.patch.object(type(caches["documents"]), "get", side_effect=AssertionError):
+        again = get(client, chair, REPORT["pdf"])  # no read of the cache's entry
+    assert again.content == first.content and renders.calls == 1
+    caches["documents"].clear()  # expired, culled or cleared: made again, as before
+    made = get(client, chair, REPORT["pdf"])
+    assert made.status_code == 200 and renders.calls == 2
+
+
 def edit_a_figure():
     record = YearlyFigures.objects.get(province__code="14", year=2023)
     record.htx_new += 1
