@@ -2,6 +2,7 @@
 page has loaded, so rendering adds no query; points and targets are read by the portal's
 one number reader (cluster_portal.numbers): "2,5" and "2.5" are 2,5, "12.858" is 12 858."""
 
+import copy
 from decimal import Decimal
 
 from django import forms
@@ -76,11 +77,14 @@ class TargetField(forms.CharField):
 
 def _style(form: forms.Form) -> None:
     for bound in form.visible_fields():
-        widget = bound.field.widget
-        if isinstance(widget, forms.CheckboxSelectMultiple | forms.RadioSelect):
-            continue
-        css = "form-select" if isinstance(widget, forms.Select) else "form-control"
-        widget.attrs.setdefault("class", css + " form-control-sm")
+        _style_widget(bound.field.widget)
+
+
+def _style_widget(widget: forms.Widget) -> None:
+    if isinstance(widget, forms.CheckboxSelectMultiple | forms.RadioSelect):
+        return
+    css = "form-select" if isinstance(widget, forms.Select) else "form-control"
+    widget.attrs.setdefault("class", css + " form-control-sm")
 
 
 class SheetForm(forms.Form):
@@ -97,20 +101,34 @@ class SheetForm(forms.Form):
             widget = forms.Textarea(attrs={"rows": 2, "placeholder": label})
             return forms.CharField(label=label, widget=widget, required=False, max_length=2000)
 
-        for c in leaves:
-            self.fields[f"self-{c.pk}"] = PointsField(label=f"Tự chấm {c.number}")
-            self.fields[f"just-{c.pk}"] = text("Giải trình, minh chứng")
-            self.fields[f"cross-{c.pk}"] = PointsField(label=f"Cụm chấm {c.number}")
-            self.fields[f"reason-{c.pk}"] = text("Lý do chênh lệch")
-            self.fields[f"answer-{c.pk}"] = forms.ChoiceField(
+        # One field of each kind, styled, then a shallow copy per criterion (its own
+        # label; the widget, validators and messages shared, none of them changed per
+        # field): a sheet of 80 criteria has 640 fields, each made and deep-copied by
+        # Django otherwise.
+        kinds = {
+            "self": PointsField(),
+            "just": text("Giải trình, minh chứng"),
+            "cross": PointsField(),
+            "reason": text("Lý do chênh lệch"),
+            "answer": forms.ChoiceField(
                 label="Ý kiến",
                 required=False,
                 choices=[("", "—"), ("agree", "Đồng ý"), ("contest", "Không đồng ý")],
-            )
-            self.fields[f"comment-{c.pk}"] = text("Ý kiến của tỉnh")
-            self.fields[f"settle-{c.pk}"] = PointsField(label=f"Kết luận {c.number}")
-            self.fields[f"note-{c.pk}"] = text("Nội dung kết luận")
-        _style(self)
+            ),
+            "comment": text("Ý kiến của tỉnh"),
+            "settle": PointsField(),
+            "note": text("Nội dung kết luận"),
+        }
+        for field in kinds.values():
+            _style_widget(field.widget)
+        labels = {"self": "Tự chấm", "cross": "Cụm chấm", "settle": "Kết luận"}
+        fields = self.fields
+        for c in leaves:
+            for name, prototype in kinds.items():
+                field = copy.copy(prototype)
+                if name in labels:
+                    field.label = f"{labels[name]} {c.number}"
+                fields[f"{name}-{c.pk}"] = field
 
     def entries(self, points: str, text: str, only: set[int] | None = None) -> dict:
         data = self.cleaned_data
@@ -126,7 +144,7 @@ class SheetForm(forms.Form):
 
 class PlainInput:
     """A sheet input that renders itself: the HTML Django's widget templates write for a
-    text input, a textarea or a select (same attributes in the same order, `aria-invalid`
+    text or date input, a textarea or a select (same attributes in the same order, `aria-invalid`
     on an error, the value or the selected option), made by `format_html` instead of a
     template per input (a sheet of 80 criteria has 160 of them). Anything else (`errors`,
     `id_for_label`, `label`) is the bound field's."""
@@ -163,10 +181,12 @@ class PlainInput:
             return format_html(
                 '<textarea name="{}"{}>\n{}</textarea>', bound.html_name, html_attrs, value or ""
             )
-        if type(widget) is not forms.TextInput:
+        if type(widget) not in (forms.TextInput, forms.DateInput):
             return str(bound)
         shown = format_html(' value="{}"', value) if value is not None else ""
-        return format_html('<input type="text" name="{}"{}{}>', bound.html_name, shown, html_attrs)
+        return format_html(
+            '<input type="{}" name="{}"{}{}>', widget.input_type, bound.html_name, shown, html_attrs
+        )
 
     __str__ = __html__
 
