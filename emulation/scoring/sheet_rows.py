@@ -6,20 +6,26 @@ value: a sheet of 80 criteria is 80 rows of about 40 values each. The inputs are
 
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
-from django.utils.html import conditional_escape as esc
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 
 from cluster_portal.number_style import format_exact, format_number, format_percent, format_points
 from provinces.figures.spec import BY_CODE, DISBURSEMENT_AMOUNT_DECIMALS, format_indicator
 
+from .forms import escaped as esc
 from .models import CriterionKind
+
+_TRANSLATED: dict = {}
 
 
 def _t(text: str) -> str:
     """A `{% translate %}` text as the template wrote it: a literal of the template is
-    safe, and so is its translation (not escaped)."""
-    return gettext(text)
+    safe, and so is its translation (not escaped). Looked up once per language."""
+    key = (get_language(), text)
+    found = _TRANSLATED.get(key)
+    if found is None:
+        found = _TRANSLATED[key] = gettext(text)
+    return found
 
 
 def _indicator_value(value, code: str) -> str:
