@@ -2,10 +2,10 @@
 page has loaded, so rendering adds no query; points and targets are read by the portal's
 one number reader (cluster_portal.numbers): "2,5" and "2.5" are 2,5, "12.858" is 12 858."""
 
+import html
 from decimal import Decimal
 
 from django import forms
-from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from cluster_portal.locking import SeenVersionField
@@ -76,11 +76,14 @@ class TargetField(forms.CharField):
 
 def _style(form: forms.Form) -> None:
     for bound in form.visible_fields():
-        widget = bound.field.widget
-        if isinstance(widget, forms.CheckboxSelectMultiple | forms.RadioSelect):
-            continue
-        css = "form-select" if isinstance(widget, forms.Select) else "form-control"
-        widget.attrs.setdefault("class", css + " form-control-sm")
+        _style_widget(bound.field.widget)
+
+
+def _style_widget(widget: forms.Widget) -> None:
+    if isinstance(widget, forms.CheckboxSelectMultiple | forms.RadioSelect):
+        return
+    css = "form-select" if isinstance(widget, forms.Select) else "form-control"
+    widget.attrs.setdefault("class", css + " form-control-sm")
 
 
 class SheetForm(forms.Form):
@@ -97,20 +100,35 @@ class SheetForm(forms.Form):
             widget = forms.Textarea(attrs={"rows": 2, "placeholder": label})
             return forms.CharField(label=label, widget=widget, required=False, max_length=2000)
 
-        for c in leaves:
-            self.fields[f"self-{c.pk}"] = PointsField(label=f"Tự chấm {c.number}")
-            self.fields[f"just-{c.pk}"] = text("Giải trình, minh chứng")
-            self.fields[f"cross-{c.pk}"] = PointsField(label=f"Cụm chấm {c.number}")
-            self.fields[f"reason-{c.pk}"] = text("Lý do chênh lệch")
-            self.fields[f"answer-{c.pk}"] = forms.ChoiceField(
+        # One field of each kind, styled, then a shallow copy per criterion (its own
+        # label; the widget, validators and messages shared, none of them changed per
+        # field): a sheet of 80 criteria has 640 fields, each made and deep-copied by
+        # Django otherwise.
+        kinds = {
+            "self": PointsField(),
+            "just": text("Giải trình, minh chứng"),
+            "cross": PointsField(),
+            "reason": text("Lý do chênh lệch"),
+            "answer": forms.ChoiceField(
                 label="Ý kiến",
                 required=False,
                 choices=[("", "—"), ("agree", "Đồng ý"), ("contest", "Không đồng ý")],
-            )
-            self.fields[f"comment-{c.pk}"] = text("Ý kiến của tỉnh")
-            self.fields[f"settle-{c.pk}"] = PointsField(label=f"Kết luận {c.number}")
-            self.fields[f"note-{c.pk}"] = text("Nội dung kết luận")
-        _style(self)
+            ),
+            "comment": text("Ý kiến của tỉnh"),
+            "settle": PointsField(),
+            "note": text("Nội dung kết luận"),
+        }
+        for field in kinds.values():
+            _style_widget(field.widget)
+        labels = {"self": "Tự chấm", "cross": "Cụm chấm", "settle": "Kết luận"}
+        fields = self.fields
+        for c in leaves:
+            for name, prototype in kinds.items():
+                field = object.__new__(type(prototype))
+                field.__dict__.update(prototype.__dict__)
+                if name in labels:
+                    field.label = f"{labels[name]} {c.number}"
+                fields[f"{name}-{c.pk}"] = field
 
     def entries(self, points: str, text: str, only: set[int] | None = None) -> dict:
         data = self.cleaned_data
@@ -126,8 +144,8 @@ class SheetForm(forms.Form):
 
 class PlainInput:
     """A sheet input that renders itself: the HTML Django's widget templates write for a
-    text input, a textarea or a select (same attributes in the same order, `aria-invalid`
-    on an error, the value or the selected option), made by `format_html` instead of a
+    text or date input, a textarea or a select (same attributes in the same order, `aria-invalid`
+    on an error, the value or the selected option), written in Python instead of a
     template per input (a sheet of 80 criteria has 160 of them). Anything else (`errors`,
     `id_for_label`, `label`) is the bound field's."""
 
@@ -148,37 +166,45 @@ class PlainInput:
         attrs = widget.build_attrs(widget.attrs, attrs)
         value = widget.format_value(bound.value())
         html_attrs = _attrs_html(attrs)
-        if type(widget) is forms.Select and not any(
+        name = escaped(bound.html_name)
+        kind = type(widget)
+        if kind is forms.Select and not any(
             isinstance(label, list | tuple) for _, label in widget.choices
         ):
-            options = format_html_join(
-                "",
-                '\n  <option value="{}"{}>{}</option>\n',
-                _options(widget.choices, value),
+            options = "".join(
+                f'\n  <option value="{escaped(option)}"{selected}>{escaped(label)}</option>\n'
+                for option, selected, label in _options(widget.choices, value)
             )
-            return format_html(
-                '<select name="{}"{}>{}\n</select>', bound.html_name, html_attrs, options
-            )
-        if type(widget) is forms.Textarea:
-            return format_html(
-                '<textarea name="{}"{}>\n{}</textarea>', bound.html_name, html_attrs, value or ""
-            )
-        if type(widget) is not forms.TextInput:
+            return mark_safe(f'<select name="{name}"{html_attrs}>{options}\n</select>')  # noqa: S308
+        if kind is forms.Textarea:
+            text = escaped(value or "")
+            return mark_safe(f'<textarea name="{name}"{html_attrs}>\n{text}</textarea>')  # noqa: S308
+        if kind is not forms.TextInput and kind is not forms.DateInput:
             return str(bound)
-        shown = format_html(' value="{}"', value) if value is not None else ""
-        return format_html('<input type="text" name="{}"{}{}>', bound.html_name, shown, html_attrs)
+        shown = f' value="{escaped(value)}"' if value is not None else ""
+        return mark_safe(  # noqa: S308 - every value escaped
+            f'<input type="{escaped(widget.input_type)}" name="{name}"{shown}{html_attrs}>'
+        )
 
     __str__ = __html__
+
+
+def escaped(value) -> str:
+    """What `conditional_escape` returns (the text of an object with `__html__`, else the
+    escaped text), without its lazy-string wrapper: called for every value of a sheet."""
+    if hasattr(value, "__html__"):
+        return value.__html__()
+    return html.escape(str(value))
 
 
 def _attrs_html(attrs: dict) -> str:
     parts = []
     for name, value in attrs.items():
         if value is True:
-            parts.append(format_html(" {}", name))
+            parts.append(f" {escaped(name)}")
         elif value is not False:
-            parts.append(format_html(' {}="{}"', name, value))
-    return mark_safe("".join(parts))  # noqa: S308 - each part is format_html's
+            parts.append(f' {escaped(name)}="{escaped(value)}"')
+    return "".join(parts)
 
 
 def _options(choices, value: list[str]):

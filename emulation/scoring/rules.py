@@ -1,6 +1,7 @@
 """The scoring rules, as pure functions over plain values (no queries): bands, computed
 criteria, the validation of a criteria tree, totals and the ranking with tie-breaks."""
 
+import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -105,8 +106,14 @@ def band_points(bands: list, value: Decimal, *, unit: str = "") -> tuple[Decimal
         if minimum is None or value >= Decimal(minimum):
             if minimum is None:
                 return Decimal(points), "còn lại"
-            return Decimal(points), f"≥ {format_exact(Decimal(minimum))}{unit}"
+            return Decimal(points), _band_label(minimum, unit)
     return None
+
+
+@functools.lru_cache(maxsize=4096)
+def _band_label(minimum, unit: str) -> str:
+    """ "≥ 12.858", "≥ 80 %": worked out once per band (every member's cell shows it)."""
+    return f"≥ {format_exact(Decimal(minimum))}{unit}"
 
 
 def bands_problems(bands: list, max_points: Decimal, *, percent: bool) -> list[str]:

@@ -21,6 +21,7 @@ from .models import EvidenceFile, Response
 from .selectors import ScoringYear, sheet_history
 from .services import ScoringError
 from .sheet_context import sheet_context
+from .sheet_rows import SheetRows
 from .sheets import (
     evidence_add,
     evidence_delete,
@@ -78,33 +79,21 @@ def _render(request, data, province, *, form=None, evidence_form=None, status=20
     rights = _rights(request.user, data, province)
     leaves = data.leaves
     form = form or SheetForm(initial=_initial(data, column), leaves=leaves)
-    rows = []
+    evidence_rows = []
     for line in data.lines:
         c = line.criterion
-        cell = None if c.is_group else column.cells[c.pk]
-        rows.append(
-            {
-                "line": line,
-                "cell": cell,
-                "points": data.points(column, c),
-                "evidence": data.evidence.get(cell.score.pk, []) if cell and cell.score else [],
-                "f": {
-                    name: form.field(name, c)
-                    for name in (
-                        "self",
-                        "just",
-                        "cross",
-                        "reason",
-                        "answer",
-                        "comment",
-                        "settle",
-                        "note",
-                    )
-                }
-                if cell
-                else {},
-            }
-        )
+        score = None if c.is_group else column.cells[c.pk].score
+        items = data.evidence.get(score.pk) if score is not None else None
+        if items:
+            evidence_rows.append((c, items))
+    rows = SheetRows(
+        data=data,
+        province=province,
+        column=column,
+        rights=rights,
+        form=form,
+        evidence=data.evidence,
+    )
     if evidence_form is None and rights["edit"]:
         evidence_form = EvidenceForm(
             leaves=leaves, initial={"version": column.sheet.version if column.sheet else 0}
@@ -113,7 +102,8 @@ def _render(request, data, province, *, form=None, evidence_form=None, status=20
         "data": data,
         "province": province,
         "column": column,
-        "rows": rows,
+        "rows": rows.html(),
+        "evidence_rows": evidence_rows,
         "form": form,
         "evidence_form": evidence_form,
         "evidence_criterion": PlainInput(evidence_form["criterion"]) if evidence_form else "",

@@ -20,7 +20,7 @@ from provinces.organisation.models import Cluster, Province
 from provinces.organisation.selectors import province_for_code
 
 from .chart import groups_chart
-from .forms import MeetingForm, ProposeFromRankingForm, ReasonForm
+from .forms import MeetingForm, PlainInput, ProposeFromRankingForm, ReasonForm
 from .meeting import scoring_meeting_record
 from .render import XLSX, render_summary_pdf, render_summary_xlsx
 from .selectors import ScoringYear, scoring_year
@@ -107,6 +107,8 @@ def _render_overview(request, data: ScoringYear, *, forms=None, status: int = 20
         "can_set_up": access.can_set_up_scoring(user, data.term),
         "is_chair": access.is_chair(user, data.term),
         "forms": forms,
+        # The meeting form has a vote input per member: each written by PlainInput.
+        "meeting_fields": [PlainInput(b) for b in forms["meeting"]] if "meeting" in forms else [],
         "quotas": quotas,
         "deadlines": deadlines_for(data.cluster, data.year),
     }

@@ -1,0 +1,249 @@
+"""The rows of a member's sheet page, written in Python: the HTML the `{% for row in rows %}`
+loop of `scoring/sheet.html` wrote (same text, same whitespace, every value escaped the
+way the template escaped it, the same `translate` texts), without a template node per
+value: a sheet of 80 criteria is 80 rows of about 40 values each. The inputs are
+`forms.PlainInput`s of the page's `SheetForm` (its values, errors and `aria-invalid`)."""
+
+from django.template.defaultfilters import filesizeformat
+from django.urls import reverse
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language, gettext
+
+from cluster_portal.number_style import format_exact, format_number, format_percent, format_points
+from provinces.figures.spec import BY_CODE, DISBURSEMENT_AMOUNT_DECIMALS, format_indicator
+
+from .forms import escaped as esc
+from .models import CriterionKind
+
+_TRANSLATED: dict = {}
+
+
+def _t(text: str) -> str:
+    """A `{% translate %}` text as the template wrote it: a literal of the template is
+    safe, and so is its translation (not escaped). Looked up once per language."""
+    key = (get_language(), text)
+    found = _TRANSLATED.get(key)
+    if found is None:
+        found = _TRANSLATED[key] = gettext(text)
+    return found
+
+
+def _indicator_value(value, code: str) -> str:
+    """The `indicator_value` filter (emulation.templatetags.scoring_report)."""
+    if code in BY_CODE:
+        return format_indicator(code, value)
+    return format_number(value, DISBURSEMENT_AMOUNT_DECIMALS)
+
+
+def _points(value) -> str:
+    return esc(format_points(value))
+
+
+def _errors(field) -> str:
+    return "".join(f'<div class="text-danger small">{esc(e)}</div>' for e in field.errors)
+
+
+def _working(c, w) -> str:
+    parts = ["", "", "", "", ""]
+    if w.value is not None:
+        parts[0] = f"{_t('Số liệu')}: {esc(_indicator_value(w.value, c.indicator))}"
+        if w.denominator is not None:
+            parts[0] += f" / {esc(_indicator_value(w.denominator, c.denominator))}"
+    if w.target is not None:
+        parts[1] = f" · {_t('chỉ tiêu')}: {esc(format_exact(w.target))}"
+    if w.ratio is not None:
+        label = _t("đạt") if c.kind == "target" else _t("tỷ lệ")
+        parts[2] = f" · {label} {esc(format_percent(w.ratio))}"
+    if w.band:
+        parts[3] = f" · {_t('mức')} {esc(w.band)} → {_points(w.points)} {_t('điểm')}"
+    if w.note:
+        parts[4] = f" · <em>{esc(w.note)}</em>"
+    return (
+        '\n          <div class="working" data-testid="working">\n            '
+        + "\n            ".join(parts)
+        + "\n          </div>\n        "
+    )
+
+
+class SheetRows:
+    """Writes the rows of one member's sheet for one reader (`rights`)."""
+
+    def __init__(self, *, data, province, column, rights: dict, form, evidence: dict):
+        self.data, self.province, self.column = data, province, column
+        self.rights, self.form, self.evidence = rights, form, evidence
+        self.cross_checked = bool(column.sheet and column.sheet.cross_checked_at)
+
+    def html(self) -> SafeString:
+        out = []
+        for line in self.data.lines:
+            c = line.criterion
+            if c.is_group:
+                branch = self._group(line, c)
+            else:
+                branch = self._leaf(line, c, self.column.cells[c.pk])
+            out.append(f"\n  {branch}\n  ")
+        return mark_safe("".join(out))  # noqa: S308 - every value is escaped above
+
+    def _group(self, line, c) -> str:
+        most = ""
+        if c.kind != "group" or c.max_points:
+            most = (
+                f' <span class="text-muted small">({_t("tối đa")} {_points(c.max_points)})</span>'
+            )
+        points = _points(self.data.points(self.column, c))
+        return (
+            f'\n    <div class="criterion group depth-{line.depth} d-flex '
+            f'justify-content-between gap-2" data-testid="group-row">\n'
+            f"      <span>{esc(c.number)}. {esc(c.title)}{most}</span>\n"
+            f'      <span class="num">{points}</span>\n    </div>\n  '
+        )
+
+    def _field(self, name: str, c):
+        return self.form.field(name, c)
+
+    def _leaf(self, line, c, cell) -> str:
+        number = esc(c.number)
+        most = _t("trừ tối đa") if c.kind == CriterionKind.PENALTY else _t("tối đa")
+        working = _working(c, cell.working) if cell.working else ""
+        return (
+            f'\n    <div class="criterion row g-2 depth-{line.depth}'
+            f'{" differs" if cell.differs else ""}" data-testid="criterion-row" '
+            f'data-number="{number}" data-kind="{esc(c.kind)}">\n'
+            f'      <div class="col-12 col-md-5">\n'
+            f"        <div><strong>{number}.</strong> {esc(c.title)}</div>\n"
+            f'        <div class="small text-muted">{esc(c.get_kind_display())} · {most} '
+            f"{_points(c.max_points)}</div>\n"
+            f"        {working}\n"
+            f"        {self._evidence(cell)}\n"
+            f"      </div>\n"
+            f'      <div class="col-6 col-md-3">\n'
+            f'        <div class="step-label">{_t("Tự chấm")}</div>\n'
+            f"        {self._self(c, cell)}\n"
+            f"      </div>\n"
+            f'      <div class="col-6 col-md-4">\n'
+            f'        <div class="step-label">{_t("Cụm chấm")}</div>\n'
+            f"        {self._cross(c, cell)}\n"
+            f"        {self._answer(c, cell)}\n"
+            f"        {self._settle(c, cell)}\n"
+            f"      </div>\n    </div>\n  "
+        )
+
+    def _evidence(self, cell) -> str:
+        items = self.evidence.get(cell.score.pk, []) if cell.score else []
+        if not items:
+            return ""
+        data = self.data
+        lines = "".join(
+            f'<li>{_t("Minh chứng")}: <a href="'
+            + esc(
+                reverse(
+                    "scoring:evidence",
+                    args=[data.cluster.slug, data.year, self.province.code, item.pk],
+                )
+            )
+            + f'">{esc(item.original_name)}</a> <span class="text-muted">'
+            f"({esc(filesizeformat(item.size))})</span></li>"
+            for item in items
+        )
+        return (
+            '<ul class="list-unstyled small mb-0 mt-1" data-testid="evidence">\n          '
+            f"{lines}\n        </ul>"
+        )
+
+    def _self(self, c, cell) -> str:
+        if self.rights["edit"]:
+            points, just = self._field("self", c), self._field("just", c)
+            computed = ""
+            if cell.working:
+                computed = (
+                    f'<div class="form-text">{_t("Để trống: lấy điểm tính từ số liệu")} '
+                    f"({_points(cell.working.points) or '—'})</div>"
+                )
+            return (
+                f"\n          {points.__html__()}{_errors(points)}\n"
+                f"          {computed}\n"
+                f'          <label class="visually-hidden" for="{esc(just.id_for_label)}">'
+                f"{esc(just.label)}</label>\n"
+                f"          {just.__html__()}\n        "
+            )
+        score = cell.score
+        note = ""
+        if score is not None and score.justification:
+            note = f'<div class="small">{esc(score.justification)}</div>'
+        return (
+            f'\n          <div class="points" data-testid="self-points">'
+            f"{_points(cell.self_points) or '—'}</div>\n          {note}\n        "
+        )
+
+    def _cross(self, c, cell) -> str:
+        if self.rights["cross"]:
+            points, reason = self._field("cross", c), self._field("reason", c)
+            return (
+                f"\n          {points.__html__()}{_errors(points)}\n"
+                f'          <div class="form-text">{_t("Để trống: đồng ý với điểm tự chấm")}'
+                f"</div>\n"
+                f'          <label class="visually-hidden" for="{esc(reason.id_for_label)}">'
+                f"{esc(reason.label)}</label>{reason.__html__()}\n        "
+            )
+        if cell.cluster_points is not None:
+            shown = _points(cell.cluster_points)
+        elif self.cross_checked:
+            shown = f'<span class="small text-muted fw-normal">{_t("như tự chấm")}</span>'
+        else:
+            shown = "—"
+        score = cell.score
+        reason = ""
+        if score is not None and score.cluster_reason:
+            reason = (
+                f'<div class="small" data-testid="cluster-reason">{esc(score.cluster_reason)}</div>'
+            )
+        return (
+            f'\n          <div class="points" data-testid="cluster-points">{shown}</div>\n'
+            f"          {reason}\n        "
+        )
+
+    def _answer(self, c, cell) -> str:
+        if not cell.differs:
+            return ""
+        score = cell.score
+        inner = ""
+        if self.rights["answer"]:
+            answer, comment = self._field("answer", c), self._field("comment", c)
+            inner = (
+                f'\n              <label class="form-label small mb-0" '
+                f'for="{esc(answer.id_for_label)}">{_t("Ý kiến của tỉnh")}</label>'
+                f"{answer.__html__()}\n              {comment.__html__()}\n            "
+            )
+        elif score is not None and score.response:
+            said = ""
+            if score.response_comment:
+                said = f": {esc(score.response_comment)}"
+            inner = (
+                f'\n              <span class="{"contested" if cell.contested else ""}" '
+                f'data-testid="response">{esc(score.get_response_display())}</span>'
+                f"{said}\n            "
+            )
+        return (
+            f'\n          <div class="mt-1 small">\n            {inner}\n          </div>\n        '
+        )
+
+    def _settle(self, c, cell) -> str:
+        if not (cell.differs or cell.contested):
+            return ""
+        score = cell.score
+        inner = ""
+        if self.rights["settle"]:
+            settle, note = self._field("settle", c), self._field("note", c)
+            inner = (
+                f'\n            <div class="mt-1"><span class="step-label">'
+                f"{_t('Cụm trưởng kết luận')}</span>{settle.__html__()}{_errors(settle)}"
+                f"{note.__html__()}</div>\n          "
+            )
+        elif score is not None and score.settled_points is not None:
+            inner = (
+                f'\n            <div class="mt-1 small" data-testid="settled">'
+                f'<span class="step-label">{_t("Kết luận")}</span> '
+                f"<strong>{_points(score.settled_points)}</strong> — "
+                f"{esc(score.settle_note)}</div>\n          "
+            )
+        return f"\n          {inner}\n        "
