@@ -100,7 +100,7 @@ class UploadFlow:
             return self.render({"form": form, "report": report}, status=400)
         data = upload.read()
         report = self.run(
-            data=data, filename=upload.name, user=request.user, dry_run=True, **self.options()
+            data=data, filename=upload.name, user=_person(request), dry_run=True, **self.options()
         )
         if not report.ok:
             return self.render({"form": form, "report": report}, status=400)
@@ -133,7 +133,7 @@ class UploadFlow:
         report = self.run(
             data=table,
             filename=facts["filename"],
-            user=request.user,
+            user=_person(request),
             dry_run=False,
             **self.options(),
             **self.confirm_options(facts),
@@ -145,3 +145,12 @@ class UploadFlow:
         # Checked again at confirmation: the data changed since the preview.
         context = {"form": UploadForm(), "report": report, "confirm_failed": True}
         return self.render(context, status=409)
+
+
+def _person(request):
+    """The signed-in user itself rather than `request.user`'s lazy wrapper: an import reads
+    the user's attributes a few dozen times a row (access checks, the history's author),
+    and through the wrapper each read costs a Python call (0.3 s for 10,000 disbursements)."""
+    user = request.user
+    user.pk  # noqa: B018 (evaluates the wrapper)
+    return getattr(user, "_wrapped", user)

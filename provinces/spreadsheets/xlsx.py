@@ -18,8 +18,9 @@ part of 600,000 entries, rows that all claim the same number). So:
   and the whole sheet's elements are counted: the file is refused at the first row past
   a limit, with a message naming the row and the limit.
 
-openpyxl still reads the cells themselves (`WorkSheetParser.parse_cell`: types, dates,
-shared strings), row by row, once the row is known to be within bounds.
+The cells are read as openpyxl reads them (`WorkSheetParser.parse_cell`: types, dates,
+shared strings, with openpyxl's conversions), row by row, once the row is known to be
+within bounds.
 """
 
 from __future__ import annotations
@@ -39,8 +40,8 @@ from openpyxl.packaging.relationship import get_dependents, get_rels_path
 from openpyxl.reader.excel import _find_workbook_part
 from openpyxl.styles.numbers import builtin_format_code, is_date_format, is_timedelta_format
 from openpyxl.utils import get_column_letter
-from openpyxl.utils.datetime import CALENDAR_MAC_1904, WINDOWS_EPOCH
-from openpyxl.worksheet._reader import ROW_TAG, WorkSheetParser
+from openpyxl.utils.datetime import CALENDAR_MAC_1904, WINDOWS_EPOCH, from_excel, from_ISO8601
+from openpyxl.worksheet._reader import ROW_TAG, VALUE_TAG, _cast_number
 from openpyxl.xml.constants import (
     ARC_CONTENT_TYPES,
     ARC_STYLE,
@@ -82,6 +83,7 @@ NOT_EXCEL = (
 _RESAVE = "Hãy chép bảng số liệu sang tệp mẫu (chỉ dán giá trị) rồi tải lên lại."
 
 _CELL = f"{{{SHEET_MAIN_NS}}}c"
+_VALUE = VALUE_TAG
 _SHEET_DATA = f"{{{SHEET_MAIN_NS}}}sheetData"
 _INLINE_STRING = f"{{{SHEET_MAIN_NS}}}is"
 _RUN = f"{{{SHEET_MAIN_NS}}}r"
@@ -280,21 +282,46 @@ class _Book:
 # The sheet ----------------------------------------------------------------------------------
 
 
-class _CellParser(WorkSheetParser):
-    """openpyxl's cell parser, reading an inline string (the cells openpyxl itself
-    writes, in the templates the portal hands out) as its plain text: the upload needs
-    no rich-text objects, and building them was a third of the time spent reading a
-    10,000-row file."""
+class _Cells:
+    """A cell's value, read as openpyxl's `WorkSheetParser.parse_cell` reads it with
+    `data_only` (types, dates by style, shared strings, an inline string as its plain
+    text), without building its dict of place, type and style for every cell: that was
+    half the time spent reading a 10,000-row file."""
 
-    def parse_cell(self, element):
-        if element.get("t") != "inlineStr":
-            return super().parse_cell(element)
-        del element.attrib["t"]  # read as an empty cell: its place and style ...
-        cell = super().parse_cell(element)
-        inline = element.find(_INLINE_STRING)
-        if inline is not None:  # ... then its text
-            cell["value"], cell["data_type"] = _text(inline), "s"
-        return cell
+    def __init__(self, book: _Book):
+        self.strings = book.strings
+        self.epoch = book.epoch
+        self.dates = book.date_formats
+        self.durations = book.timedelta_formats
+
+    def value(self, element: ElementTree.Element):
+        kind = element.get("t", "n")
+        if kind == "inlineStr":
+            inline = element.find(_INLINE_STRING)
+            if inline is None:
+                return None
+            if len(inline) == 1 and inline[0].tag == _TEXT:  # plain text, no runs
+                return inline[0].text or ""
+            return _text(inline)
+        value = element.findtext(_VALUE) or None
+        if value is None:
+            return None
+        if kind == "n":
+            value = _cast_number(value)
+            style = element.get("s")
+            if style and int(style) in self.dates:
+                try:
+                    return from_excel(value, self.epoch, timedelta=int(style) in self.durations)
+                except (OverflowError, ValueError):
+                    return "#VALUE!"  # as openpyxl: a date out of range is an error cell
+            return value
+        if kind == "s":
+            return self.strings[int(value)]
+        if kind == "b":
+            return bool(int(value))
+        if kind == "d":
+            return from_ISO8601(value)
+        return value  # "str" (a formula's text), "e" (an error such as #N/A)
 
 
 def xlsx_rows(data: bytes, limit: int) -> Iterator[tuple[int, tuple]]:
@@ -328,14 +355,7 @@ def _rows(chunks: Iterator[bytes], book: _Book, limit: int) -> Iterator[tuple[in
     """The sheet's rows, read from the start of each element only (the events openpyxl's
     own reading sees, one per element): a row is complete when the next one starts, and
     after each chunk what has been read is dropped from the tree."""
-    parser = _CellParser(
-        None,
-        book.strings,
-        data_only=True,
-        epoch=book.epoch,
-        date_formats=book.date_formats,
-        timedelta_formats=book.timedelta_formats,
-    )
+    parser = _Cells(book)
     max_rows = limit + BLANK_ROWS_SLACK
     max_elements = max_rows * MAX_COLUMNS * 2
     xml = ElementTree.XMLPullParser(("start",), _parser=_xml_parser())
@@ -410,10 +430,9 @@ def _finished(parser, sheet_data, row, number: int, limit: int) -> Iterator[tupl
         yield number, values
 
 
-def _values(parser: _CellParser, row: ElementTree.Element, number: int) -> tuple:
+def _values(parser: _Cells, row: ElementTree.Element, number: int) -> tuple:
     """The values of a row's non-blank cells, placed in their columns; a cell past
     ROW_MAX_CELLS (even blank) refuses the file, a value past MAX_COLUMNS too."""
-    parser.row_counter = number
     values = {}
     column = 0
     for element in row:
@@ -425,15 +444,13 @@ def _values(parser: _CellParser, row: ElementTree.Element, number: int) -> tuple
             column = _COLUMNS.get(letters) or _COLUMNS.get(letters.upper(), 0)
             if not column:
                 raise FileProblem(_row_too_wide(number, ref))
-            del element.attrib["r"]  # placed by the counter: no need to parse it again
         else:
             column += 1
             if column > ROW_MAX_CELLS:
                 raise FileProblem(_row_too_wide(number, None))
         if not len(element):  # no value: a blank (perhaps formatted) cell
             continue
-        parser.col_counter = column - 1
-        value = parser.parse_cell(element)["value"]
+        value = parser.value(element)
         if is_blank(value):
             continue
         if column > MAX_COLUMNS:
