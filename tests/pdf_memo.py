@@ -8,8 +8,13 @@ every time, by the same views, selectors and templates, so an error there still 
 test; only the WeasyPrint step of an identical page is skipped. The renderers' own checks
 (STATIC_URL) still run. Tests of the PDF path itself (test_report.py,
 test_pdf_production_static.py, test_scoring_outputs.py) do not use this.
+
+Under xdist the PDFs are also kept in the run's shared folder (tests/shared_setup.py), by
+a digest of the page: a page one worker rendered is not rendered again by another.
 """
 
+import hashlib
+import os
 from contextlib import ExitStack, contextmanager
 from unittest import mock
 
@@ -18,6 +23,7 @@ from django.conf import settings
 from emulation.dossiers import render as dossier_render
 from emulation.reports import render as report_render
 from emulation.scoring import render as scoring_render
+from tests.shared_setup import Shared
 
 _PDFS: dict[tuple[str, str], bytes] = {}
 _render_pdf = report_render.render_pdf
@@ -28,11 +34,36 @@ def _kept(kind, pages: list[str], render) -> list[bytes]:
     if settings.STATIC_URL != "/static/":
         return render(pages)  # the renderer refuses: let it say so
     missing = list(dict.fromkeys(html for html in pages if (kind, html) not in _PDFS))
+    for html in list(missing):
+        if (pdf := _shared(kind, html)) is not None:
+            _PDFS[(kind, html)] = pdf
+            missing.remove(html)
     if missing:
-        _PDFS.update(
-            ((kind, html), pdf) for html, pdf in zip(missing, render(missing), strict=True)
-        )
+        for html, pdf in zip(missing, render(missing), strict=True):
+            _PDFS[(kind, html)] = pdf
+            _share(kind, html, pdf)
     return [_PDFS[(kind, html)] for html in pages]
+
+
+def _path(kind, html: str):
+    digest = hashlib.sha256(repr(kind).encode() + b"\0" + html.encode()).hexdigest()
+    return Shared.folder / "pdfs" / f"{digest}.pdf"
+
+
+def _shared(kind, html: str) -> bytes | None:
+    if Shared.folder is None or not (path := _path(kind, html)).exists():
+        return None
+    return path.read_bytes()
+
+
+def _share(kind, html: str, pdf: bytes) -> None:
+    if Shared.folder is None:
+        return
+    path = _path(kind, html)
+    path.parent.mkdir(exist_ok=True)
+    partial = path.with_suffix(f".{os.getpid()}.part")
+    partial.write_bytes(pdf)
+    partial.replace(path)  # whole or not at all for the other workers
 
 
 def render_pdf(html: str, css: str = "") -> bytes:
@@ -45,7 +76,7 @@ def render_pdfs(pages: list[str]) -> list[bytes]:
 
 
 def rendered() -> int:
-    """How many distinct pages this process has rendered through the memo."""
+    """How many distinct pages this process holds in the memo (rendered or shared)."""
     return len(_PDFS)
 
 

@@ -9,7 +9,7 @@ import pytest
 from emulation.dossiers import render as dossier_render
 from emulation.reports import render as report_render
 from emulation.scoring import render as scoring_render
-from tests import pdf_memo
+from tests import pdf_memo, shared_setup
 
 
 def page() -> str:
@@ -50,3 +50,17 @@ def test_outside_the_memo_the_real_renderers_are_back():
     assert report_render.render_pdf is pdf_memo._render_pdf
     assert scoring_render.render_pdf is pdf_memo._render_pdf
     assert dossier_render.render_pdfs is pdf_memo._render_pdfs
+
+
+def test_a_page_another_worker_rendered_is_read_from_the_runs_folder(tmp_path, monkeypatch):
+    monkeypatch.setattr(shared_setup.Shared, "folder", tmp_path)
+    fake = mock.Mock(side_effect=lambda html, css="": f"PDF {html}".encode())
+    first = page()
+    with pdf_memo.reused_pdfs(), mock.patch.object(pdf_memo, "_render_pdf", fake):
+        assert report_render.render_pdf(first) == f"PDF {first}".encode()
+        monkeypatch.setattr(pdf_memo, "_PDFS", {})  # as in another worker
+        assert report_render.render_pdf(first) == f"PDF {first}".encode()
+        assert report_render.render_pdf(first, css="p {}") == f"PDF {first}".encode()
+    # once for the page, once more with another stylesheet: not for the second worker
+    assert [call.args for call in fake.call_args_list] == [(first,), (first,)]
+    assert len(list((tmp_path / "pdfs").glob("*.pdf"))) == 2
