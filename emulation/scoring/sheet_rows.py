@@ -1,7 +1,8 @@
-"""The rows of a member's sheet page, written in Python: the HTML the `{% for row in rows %}`
-loop of `scoring/sheet.html` wrote (same text, same whitespace, every value escaped the
-way the template escaped it, the same `translate` texts), without a template node per
-value: a sheet of 80 criteria is 80 rows of about 40 values each. The inputs are
+"""The rows of the scoring pages, written in Python: a member's sheet (`SheetRows`) and the
+overview's members table and ranking list (`member_rows`, `ranking_rows`). Each writes the
+HTML its template loop wrote (same text, same whitespace, every value escaped as the
+template escaped it, the same `translate` texts), without a template node per value: a
+sheet of 80 criteria is 80 rows of about 40 values each. The sheet's inputs are
 `forms.PlainInput`s of the page's `SheetForm` (its values, errors and `aria-invalid`)."""
 
 from django.template.defaultfilters import filesizeformat
