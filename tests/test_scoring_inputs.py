@@ -68,3 +68,35 @@ def test_the_evidence_criterion_select_matches_django(posted):
     form = EvidenceForm(posted, leaves=leaves)
     form.is_valid()
     assert PlainInput(form["criterion"]).__html__() == str(form["criterion"])
+
+
+@pytest.mark.parametrize(
+    "posted",
+    [
+        None,
+        {"meeting_date": "31/02/2025", "present": "abc", "votes-1": "-1", "notes": "<b>&"},
+        {"meeting_date": "05/12/2025", "present": "12", "votes-2": "3", "notes": ""},
+    ],
+)
+def test_the_meeting_inputs_match_django(posted):
+    """The overview's meeting form (a vote input per member, a date, a textarea) is
+    written by PlainInput: the same HTML as Django's widget templates, errors included."""
+    from emulation.scoring.forms import MeetingForm
+    from provinces.organisation.models import Province
+
+    members = [Province(pk=1, name="A <b>"), Province(pk=2, name="B")]
+    form = MeetingForm(posted, members=members)
+    form.is_valid()
+    for bound in form:
+        assert PlainInput(bound).__html__() == str(bound), bound.name
+
+
+def test_each_criterion_has_its_own_labelled_fields():
+    """SheetForm clones one field per kind: each criterion keeps its own label."""
+    form = SheetForm(leaves=LEAVES)
+    assert form.fields["self-7"].label == "Tự chấm 1"
+    assert form.fields["self-12"].label == "Tự chấm 2"
+    assert form.fields["settle-12"].label == "Kết luận 2"
+    assert form.fields["self-7"] is not form.fields["self-12"]
+    assert form.fields["just-7"].widget.attrs["class"] == "form-control form-control-sm"
+    assert form.fields["answer-12"].widget.attrs["class"] == "form-select form-control-sm"

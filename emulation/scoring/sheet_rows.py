@@ -1,7 +1,8 @@
-"""The rows of a member's sheet page, written in Python: the HTML the `{% for row in rows %}`
-loop of `scoring/sheet.html` wrote (same text, same whitespace, every value escaped the
-way the template escaped it, the same `translate` texts), without a template node per
-value: a sheet of 80 criteria is 80 rows of about 40 values each. The inputs are
+"""The rows of the scoring pages, written in Python: a member's sheet (`SheetRows`) and the
+overview's members table and ranking list (`member_rows`, `ranking_rows`). Each writes the
+HTML its template loop wrote (same text, same whitespace, every value escaped as the
+template escaped it, the same `translate` texts), without a template node per value: a
+sheet of 80 criteria is 80 rows of about 40 values each. The sheet's inputs are
 `forms.PlainInput`s of the page's `SheetForm` (its values, errors and `aria-invalid`)."""
 
 from django.template.defaultfilters import filesizeformat
@@ -247,3 +248,59 @@ class SheetRows:
                 f"{esc(score.settle_note)}</div>\n          "
             )
         return f"\n          {inner}\n        "
+
+
+def member_rows(rows: list[dict], data, *, summary: bool) -> SafeString:
+    """The overview's table body, a row per member: what its `{% for row in rows %}`
+    loop wrote (`rows`: the column, and whether the reader may read the sheet)."""
+    out = []
+    agreement = data.agreement
+    for row in rows:
+        c = row["column"]
+        province = c.province
+        name = esc(province.name)
+        readable = row["readable"] and agreement
+        if readable:
+            url = reverse("scoring:sheet", args=[data.cluster.slug, data.year, province.code])
+            name = f'<a href="{esc(url)}">{name}</a>'
+            rank = "" if not summary or c.standing is None else esc(c.standing.rank)
+            differences = ""
+            if c.differences:
+                differences = f'<span class="badge text-bg-warning">{esc(c.differences)}</span>'
+            cells = (
+                f'\n              <td class="num">{_points(c.self_total)}</td>\n'
+                f'              <td class="num fw-semibold" data-testid="total">'
+                f"{_points(c.total)}</td>\n"
+                f'              <td class="num" data-testid="rank">{rank}</td>\n'
+                f'              <td class="num d-none d-md-table-cell">{differences}</td>\n'
+                f"            "
+            )
+        else:
+            later = _t("xem được sau cuộc họp bình xét") if agreement else ""
+            cells = (
+                f'\n              <td class="num text-muted" colspan="4">{later}</td>\n            '
+            )
+        out.append(
+            f'\n          <tr data-testid="member-row" data-code="{esc(province.code)}">\n'
+            f'            <th scope="row">{name}</th>\n'
+            f'            <td><span class="badge sheet-{esc(c.status_class)}">'
+            f"{esc(c.status_label)}</span></td>\n"
+            f"            {cells}\n          </tr>\n        "
+        )
+    return mark_safe("".join(out))  # noqa: S308 - every value is escaped above
+
+
+def ranking_rows(data) -> SafeString:
+    """The overview's ranking list: what its `{% for s in data.ranking %}` loop wrote."""
+    out = []
+    points = _t("điểm")
+    for n, s in enumerate(data.ranking):
+        leader = ""
+        if data.locked and s.rank == 1 and n == 0:
+            leader = f' <span class="badge badge-head">{_t("dẫn đầu")}</span>'
+        out.append(
+            f'<li value="{esc(s.rank)}" data-testid="ranking-row">'
+            f"{esc(s.key.province.alliance_name)} — <strong>{_points(s.total)}</strong> "
+            f"{points}{leader}</li>"
+        )
+    return mark_safe("".join(out))  # noqa: S308 - every value is escaped above

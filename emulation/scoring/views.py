@@ -26,6 +26,7 @@ from .render import XLSX, render_summary_pdf, render_summary_xlsx
 from .selectors import ScoringYear, scoring_year
 from .services import ScoringError, ranking_propose, scoring_reopen
 from .sheet_context import sheet_context, summary_sheet_context
+from .sheet_rows import member_rows, ranking_rows
 from .sources import scoring_sources
 
 YEARS = range(1990, 2101)
@@ -102,6 +103,8 @@ def _render_overview(request, data: ScoringYear, *, forms=None, status: int = 20
     context = {
         "data": data,
         "rows": rows,
+        "member_rows": member_rows(rows, data, summary=summary),
+        "ranking_rows": ranking_rows(data) if summary and data.agreement and data.lines else "",
         "summary": summary,
         "chart": groups_chart(data) if summary and data.lines else "",
         "can_set_up": access.can_set_up_scoring(user, data.term),
