@@ -1,5 +1,7 @@
 """Award types the portal ships (loaded on migrate); admins can add more."""
 
+from provinces.organisation.reference import upsert
+
 AWARD_TYPES = [
     ("emulation-flag", "Cờ thi đua của Ban Chấp hành Liên minh HTX Việt Nam", 1),
     ("certificate-of-merit", "Bằng khen của Chủ tịch Liên minh HTX Việt Nam", 2),
@@ -8,4 +10,4 @@ AWARD_TYPES = [
 
 def load_award_types(AwardType) -> None:
     for code, name, order in AWARD_TYPES:
-        AwardType.objects.update_or_create(code=code, defaults={"name": name, "order": order})
+        upsert(AwardType, {"code": code}, {"name": name, "order": order})

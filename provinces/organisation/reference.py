@@ -25,6 +25,28 @@ def _date(text: str) -> datetime.date | None:
     return datetime.date.fromisoformat(text) if text else None
 
 
+def upsert(Model, lookup: dict, values: dict):
+    """The row of `lookup` with `values`: created, or changed only where it differs.
+
+    A change moves the row's version (where the model has one), so that an admin form
+    opened on the old row is refused as stale instead of writing over the reference data;
+    a row that already holds the values is not saved at all (loading again changes
+    nothing, not even the history).
+    """
+    row = Model.objects.filter(**lookup).first()
+    if row is None:
+        return Model.objects.create(**lookup, **values), True
+    changed = [name for name, value in values.items() if getattr(row, name) != value]
+    if changed:
+        for name in changed:
+            setattr(row, name, values[name])
+        if any(field.name == "version" for field in Model._meta.concrete_fields):
+            row.version += 1
+            changed.append("version")
+        row.save(update_fields=changed)
+    return row, False
+
+
 def _unit_valid_on(Province, code: str, day: datetime.date):
     units = [
         unit
@@ -40,45 +62,49 @@ def _unit_valid_on(Province, code: str, day: datetime.date):
 def load_provinces(Province) -> None:
     rows = read_rows("provinces.csv")
     for row in rows:
-        Province.objects.update_or_create(
-            code=row["code"],
-            valid_from=_date(row["valid_from"]),
-            defaults={"name": row["name"], "valid_to": _date(row["valid_to"]), "note": row["note"]},
+        upsert(
+            Province,
+            {"code": row["code"], "valid_from": _date(row["valid_from"])},
+            {"name": row["name"], "valid_to": _date(row["valid_to"]), "note": row["note"]},
         )
     for row in rows:
         if not row["successor_code"]:
             continue
         unit = Province.objects.get(code=row["code"], valid_from=_date(row["valid_from"]))
-        unit.successor = _unit_valid_on(
+        successor = _unit_valid_on(
             Province, row["successor_code"], unit.valid_to + datetime.timedelta(days=1)
         )
-        unit.save(update_fields=["successor"])
+        upsert(Province, {"pk": unit.pk}, {"successor": successor})
 
 
 def load_clusters(Cluster, ClusterMembership, Province) -> None:
     for row in read_rows("clusters.csv"):
         from_year = int(row["from_year"])
         to_year = int(row["to_year"]) if row["to_year"] else None
-        cluster, _ = Cluster.objects.update_or_create(
-            slug=row["cluster"],
-            defaults={"name": row["name"], "from_year": from_year, "to_year": to_year},
+        cluster, _ = upsert(
+            Cluster,
+            {"slug": row["cluster"]},
+            {"name": row["name"], "from_year": from_year, "to_year": to_year},
         )
         for code in row["members"].split():
-            ClusterMembership.objects.update_or_create(
-                cluster=cluster,
-                province=_unit_valid_on(Province, code, year_end(from_year)),
-                from_year=from_year,
-                defaults={"to_year": to_year},
+            upsert(
+                ClusterMembership,
+                {
+                    "cluster": cluster,
+                    "province": _unit_valid_on(Province, code, year_end(from_year)),
+                    "from_year": from_year,
+                },
+                {"to_year": to_year},
             )
 
 
 def load_terms(ClusterTerm, Cluster, Province) -> None:
     for row in read_rows("cluster_terms.csv"):
         year = int(row["year"])
-        ClusterTerm.objects.update_or_create(
-            cluster=Cluster.objects.get(slug=row["cluster"]),
-            year=year,
-            defaults={
+        upsert(
+            ClusterTerm,
+            {"cluster": Cluster.objects.get(slug=row["cluster"]), "year": year},
+            {
                 "head": _unit_valid_on(Province, row["head"], year_end(year)),
                 "vice": _unit_valid_on(Province, row["vice"], year_end(year))
                 if row["vice"]
