@@ -83,7 +83,6 @@ NOT_EXCEL = (
 _RESAVE = "Hãy chép bảng số liệu sang tệp mẫu (chỉ dán giá trị) rồi tải lên lại."
 
 _CELL = f"{{{SHEET_MAIN_NS}}}c"
-_VALUE = VALUE_TAG
 _SHEET_DATA = f"{{{SHEET_MAIN_NS}}}sheetData"
 _INLINE_STRING = f"{{{SHEET_MAIN_NS}}}is"
 _RUN = f"{{{SHEET_MAIN_NS}}}r"
@@ -282,46 +281,37 @@ class _Book:
 # The sheet ----------------------------------------------------------------------------------
 
 
-class _Cells:
-    """A cell's value, read as openpyxl's `WorkSheetParser.parse_cell` reads it with
-    `data_only` (types, dates by style, shared strings, an inline string as its plain
-    text), without building its dict of place, type and style for every cell: that was
-    half the time spent reading a 10,000-row file."""
-
-    def __init__(self, book: _Book):
-        self.strings = book.strings
-        self.epoch = book.epoch
-        self.dates = book.date_formats
-        self.durations = book.timedelta_formats
-
-    def value(self, element: ElementTree.Element):
-        kind = element.get("t", "n")
-        if kind == "inlineStr":
-            inline = element.find(_INLINE_STRING)
-            if inline is None:
-                return None
-            if len(inline) == 1 and inline[0].tag == _TEXT:  # plain text, no runs
-                return inline[0].text or ""
-            return _text(inline)
-        value = element.findtext(_VALUE) or None
-        if value is None:
+def _value(element: ElementTree.Element, book: _Book):
+    """A cell's value as openpyxl's `WorkSheetParser.parse_cell` reads it (`data_only`;
+    an inline string as its plain text), without its dict of place, type and style for
+    every cell: that was half the time spent reading a 10,000-row file."""
+    kind = element.get("t", "n")
+    if kind == "inlineStr":
+        inline = element.find(_INLINE_STRING)
+        if inline is None:
             return None
-        if kind == "n":
-            value = _cast_number(value)
-            style = element.get("s")
-            if style and int(style) in self.dates:
-                try:
-                    return from_excel(value, self.epoch, timedelta=int(style) in self.durations)
-                except (OverflowError, ValueError):
-                    return "#VALUE!"  # as openpyxl: a date out of range is an error cell
-            return value
-        if kind == "s":
-            return self.strings[int(value)]
-        if kind == "b":
-            return bool(int(value))
-        if kind == "d":
-            return from_ISO8601(value)
-        return value  # "str" (a formula's text), "e" (an error such as #N/A)
+        if len(inline) == 1 and inline[0].tag == _TEXT:  # plain text, no runs
+            return inline[0].text or ""
+        return _text(inline)
+    value = element.findtext(VALUE_TAG) or None
+    if value is None:
+        return None
+    if kind == "n":
+        value = _cast_number(value)
+        style = element.get("s")
+        if style and int(style) in book.date_formats:
+            try:
+                return from_excel(value, book.epoch, timedelta=int(style) in book.timedelta_formats)
+            except (OverflowError, ValueError):
+                return "#VALUE!"  # as openpyxl: a date out of range is an error cell
+        return value
+    if kind == "s":
+        return book.strings[int(value)]
+    if kind == "b":
+        return bool(int(value))
+    if kind == "d":
+        return from_ISO8601(value)
+    return value  # "str" (a formula's text), "e" (an error such as #N/A)
 
 
 def xlsx_rows(data: bytes, limit: int) -> Iterator[tuple[int, tuple]]:
@@ -355,7 +345,6 @@ def _rows(chunks: Iterator[bytes], book: _Book, limit: int) -> Iterator[tuple[in
     """The sheet's rows, read from the start of each element only (the events openpyxl's
     own reading sees, one per element): a row is complete when the next one starts, and
     after each chunk what has been read is dropped from the tree."""
-    parser = _Cells(book)
     max_rows = limit + BLANK_ROWS_SLACK
     max_elements = max_rows * MAX_COLUMNS * 2
     xml = ElementTree.XMLPullParser(("start",), _parser=_xml_parser())
@@ -383,7 +372,7 @@ def _rows(chunks: Iterator[bytes], book: _Book, limit: int) -> Iterator[tuple[in
                     raise FileProblem(_row_too_wide(number, None))
             elif tag == ROW_TAG:
                 if row is not None:
-                    yield from _finished(parser, sheet_data, row, number, limit)
+                    yield from _finished(book, sheet_data, row, number, limit)
                 row, cells, row_elements = element, 0, 0
                 claimed = element.get("r")
                 previous, number = number, int(claimed) if claimed else number + 1
@@ -406,23 +395,23 @@ def _rows(chunks: Iterator[bytes], book: _Book, limit: int) -> Iterator[tuple[in
                         f"{format_exact(ROW_MAX_ELEMENTS)} thành phần XML): không xử lý. " + _RESAVE
                     )
         if row is not None and root[-1] is not sheet_data:  # the sheet data is over
-            yield from _finished(parser, sheet_data, row, number, limit)
+            yield from _finished(book, sheet_data, row, number, limit)
             row = None
         node = root  # drop what has been read, down to the sheet data or the row
         while node is not None and node is not sheet_data and node is not row and len(node):
             del node[:-1]
             node = node[-1]
     if row is not None:
-        yield from _finished(parser, sheet_data, row, number, limit)
+        yield from _finished(book, sheet_data, row, number, limit)
 
 
-def _finished(parser, sheet_data, row, number: int, limit: int) -> Iterator[tuple[int, tuple]]:
+def _finished(book: _Book, sheet_data, row, number: int, limit: int) -> Iterator[tuple[int, tuple]]:
     """A row read to its end: its values (if any), then the row is dropped."""
     children = sheet_data if sheet_data is not None else ()
     index = next((i for i, child in enumerate(children) if child is row), None)
     if index is None:  # a row outside the sheet data
         raise FileProblem(NOT_EXCEL)
-    values = _values(parser, row, number)
+    values = _values(book, row, number)
     del sheet_data[: index + 1]
     if values:
         if number > limit:
@@ -430,7 +419,7 @@ def _finished(parser, sheet_data, row, number: int, limit: int) -> Iterator[tupl
         yield number, values
 
 
-def _values(parser: _Cells, row: ElementTree.Element, number: int) -> tuple:
+def _values(book: _Book, row: ElementTree.Element, number: int) -> tuple:
     """The values of a row's non-blank cells, placed in their columns; a cell past
     ROW_MAX_CELLS (even blank) refuses the file, a value past MAX_COLUMNS too."""
     values = {}
@@ -450,7 +439,7 @@ def _values(parser: _Cells, row: ElementTree.Element, number: int) -> tuple:
                 raise FileProblem(_row_too_wide(number, None))
         if not len(element):  # no value: a blank (perhaps formatted) cell
             continue
-        value = parser.value(element)
+        value = _value(element, book)
         if is_blank(value):
             continue
         if column > MAX_COLUMNS:
