@@ -50,6 +50,7 @@ def report_page(request, cluster: str, year: int):
     members the body was made for (the sources hold the memberships and the mergers). In
     Vietnamese, the report's language, the page around it too."""
     with translation.override("vi"):
+        access.home_province(request.user)  # read once: for the key's class and the check
         page = cached_part(
             request,
             name="report-page",

@@ -219,6 +219,7 @@ def cluster_year(request, cluster: str, year: int):
     and the language are the same (cluster_portal/page_cache.py), and the access check on
     every request, against the members the body was made for: the sources hold the cluster,
     the memberships and the mergers, so a hit needs not read them again."""
+    access.home_province(request.user)  # read once: for the key's class and the check
     page = cached_part(
         request,
         name="figures-year",
