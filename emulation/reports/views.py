@@ -44,23 +44,34 @@ def _can_download(user, report: ClusterReport) -> bool:
 
 @login_required
 def report_page(request, cluster: str, year: int):
-    """The report page: the access check on every request, the report (with its ranking and
-    the chair's buttons) from the default cache while its sources, the reader's class and the
-    code are the same (cluster_portal/page_cache.py). In Vietnamese, the report's language,
-    the page around it too."""
-    # `cluster_year_for`'s check without its term, which the report alone reads.
-    cluster_obj, members = cluster_with_members(cluster, year)
-    check_cluster_year(request, {m.pk for m in members}, year)
+    """The report page: the report (with its ranking and the chair's buttons) from the
+    default cache while its sources, the reader's class and the code are the same
+    (cluster_portal/page_cache.py), and the access check on every request, against the
+    members the body was made for (the sources hold the memberships and the mergers). In
+    Vietnamese, the report's language, the page around it too."""
     with translation.override("vi"):
-        body = cached_part(
+        access.home_province(request.user)  # read once: for the key's class and the check
+        page = cached_part(
             request,
             name="report-page",
             parts=(cluster, year),
             sources=lambda: report_sources(cluster, year),
-            make=lambda: _report_body(request, cluster_obj, year, members),
+            make=lambda: _report_page(request, cluster, year),
         )
-        context = {"cluster": cluster_obj, "year": year, "body": mark_safe(body)}  # noqa: S308
+        check_cluster_year(request, page["member_ids"], year)
+        body = mark_safe(page["body"])  # noqa: S308
+        context = {"cluster": page["cluster"], "year": year, "body": body}
         return render(request, "reports/report_page.html", context)
+
+
+def _report_page(request, cluster: str, year: int) -> dict:
+    """The cluster-year's members, checked (`cluster_year_for`'s check without its term,
+    which the report alone reads), and the body made for them."""
+    cluster_obj, members = cluster_with_members(cluster, year)
+    member_ids = {m.pk for m in members}
+    check_cluster_year(request, member_ids, year)
+    body = _report_body(request, cluster_obj, year, members)
+    return {"cluster": cluster_obj, "member_ids": member_ids, "body": body}
 
 
 def _report_body(request, cluster_obj, year: int, members) -> str:

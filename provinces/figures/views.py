@@ -215,21 +215,35 @@ def figures_reopen_view(request, year: int, code: str):
 
 @login_required
 def cluster_year(request, cluster: str, year: int):
-    """The year page: the access check on every request, the body from the cache while its
-    sources, the reader's class and the language are the same
-    (cluster_portal/page_cache.py)."""
-    # `cluster_year_for`'s check without its term, which the body alone reads.
-    cluster_obj, members = cluster_with_members(cluster, year)
-    check_cluster_year(request, {m.pk for m in members}, year)
-    body = cached_part(
+    """The year page: the body from the default cache while its sources, the reader's class
+    and the language are the same (cluster_portal/page_cache.py), and the access check on
+    every request, against the members the body was made for: the sources hold the cluster,
+    the memberships and the mergers, so a hit needs not read them again."""
+    access.home_province(request.user)  # read once: for the key's class and the check
+    page = cached_part(
         request,
         name="figures-year",
         parts=(cluster, year),
         sources=lambda: year_page_sources(cluster, year),
-        make=lambda: _year_body(request, cluster_obj, year, members),
+        make=lambda: _year_page(request, cluster, year),
     )
-    context = {"cluster": cluster_obj, "year": year, "body": mark_safe(body)}  # noqa: S308
-    return render(request, "figures/cluster_year.html", context)
+    check_cluster_year(request, page["member_ids"], year)
+    body = mark_safe(page["body"])  # noqa: S308
+    return render(
+        request,
+        "figures/cluster_year.html",
+        {"cluster": page["cluster"], "year": year, "body": body},
+    )
+
+
+def _year_page(request, cluster: str, year: int) -> dict:
+    """The cluster-year's members, checked (`cluster_year_for`'s check without its term,
+    which the body alone reads), and the body made for them."""
+    cluster_obj, members = cluster_with_members(cluster, year)
+    member_ids = {m.pk for m in members}
+    check_cluster_year(request, member_ids, year)
+    body = _year_body(request, cluster_obj, year, members)
+    return {"cluster": cluster_obj, "member_ids": member_ids, "body": body}
 
 
 def _year_body(request, cluster_obj, year: int, members) -> str:
