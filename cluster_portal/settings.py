@@ -168,6 +168,13 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": VAR_DIR / "portal.sqlite3",
+            # Kept open by each worker thread, as PostgreSQL's: opening one (Django
+            # registers its SQL functions, the init command runs) cost 1.5-3 ms of CPU, more
+            # than a whole cached download's work, on every request that reads the
+            # database (bench/bench_pdf_cache.py). A file-backed SQLite connection has
+            # nothing to go stale; `make restore` writes into the live file through
+            # SQLite's backup API, which open connections see.
+            "CONN_MAX_AGE": env_int("DB_CONN_MAX_AGE", 60),
             # WAL: readers never wait for the writer, and a commit appends to the log
             # instead of syncing the whole file (synchronous=NORMAL is durable across a
             # crash of the application; only a power loss may lose the last commits).
