@@ -40,6 +40,37 @@ def pytest_sessionfinish(session):
             shared_setup.clean_up(folder)
 
 
+def _flushes_the_database(item) -> bool:
+    """pytest-django runs this test as a TransactionTestCase: its tables are emptied after
+    it, the migrations' reference data included."""
+    marker = item.get_closest_marker("django_db")
+    fixtures = getattr(item, "fixturenames", ())
+    return (
+        (
+            marker is not None
+            and bool(marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences"))
+        )
+        or "transactional_db" in fixtures
+        or "live_server" in fixtures
+    )
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """After a transactional test's flush, the reference data (provinces, clusters, terms,
+    award types) comes back at once, so the tests that follow on this worker find what the
+    migrations loaded whatever order they run in (`--dist worksteal` moves transactional
+    tests, which pytest-django queues last, to the front of another worker's queue)."""
+    yield
+    if _flushes_the_database(item):
+        from emulation.demo import award_types_seed
+        from provinces.demo import organisation_seed
+
+        with item.config.stash[blocking_manager_key].unblock():
+            organisation_seed()
+            award_types_seed()
+
+
 @pytest.fixture
 def make_staff(db):
     """Build a provincial staff user: make_staff("Phú Thọ", 2023) ties a user to the unit
