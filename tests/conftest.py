@@ -102,6 +102,15 @@ def demo_data(demo_snapshot, db):
     demo_snapshot.restore()
 
 
+@pytest.fixture(scope="session")
+def migrated_sqlite(tmp_path_factory):
+    """`copy(target)`: a SQLite database as `manage.py migrate` leaves it, written at
+    target; migrated once per run (tests/shared_setup.py), for the tests that run the
+    portal in subprocesses."""
+    folder = shared_setup.Shared.folder or tmp_path_factory.mktemp("migrated-sqlite")
+    return functools.partial(shared_setup.migrated_sqlite, folder=folder)
+
+
 @pytest.fixture
 def pdf_memo():
     """WeasyPrint runs once per test process for each distinct page (tests/pdf_memo.py):
