@@ -18,23 +18,17 @@ def counts() -> tuple[int, ...]:
     )
 
 
-@override_settings(DEBUG=True)
-def test_it_creates_admin_and_one_staff_user_per_member_province():
-    call_command("seed_demo", password="secret-demo")
+@override_settings(DEBUG=False)
+def test_force_overrides_the_refusal_and_creates_admin_and_one_staff_user_per_province():
+    # One run of the command (about 5 s) for both. With DEBUG on and no --force it runs in
+    # the last test here (and builds demo_data, tests/demo_data.py).
+    call_command("seed_demo", force=True, password="secret-demo")
     User = get_user_model()
     usernames = set(User.objects.values_list("username", flat=True))
     assert STAFF | {"admin", "caobang", "tuyenquang", "langson"} == usernames
     assert User.objects.get(username="admin").is_superuser
     assert User.objects.get(username="phutho").check_password("secret-demo")
     assert User.objects.get(username="sonla").staff_profile.province.code == "14"
-
-
-@override_settings(DEBUG=True)
-def test_it_is_idempotent(demo_data):
-    first = counts()
-    call_command("seed_demo")
-    assert counts() == first
-    assert get_user_model().objects.get(username="laocai").check_password("demo")
 
 
 @override_settings(DEBUG=False)
@@ -45,19 +39,13 @@ def test_it_refuses_when_debug_is_off_and_changes_nothing():
     assert counts() == before
 
 
-@override_settings(DEBUG=False)
-def test_force_overrides_the_refusal():
-    call_command("seed_demo", force=True, password="x")
-    assert get_user_model().objects.filter(username="admin").exists()
-
-
 def test_demo_staff_follow_the_merger(demo_data):
     yen_bai = get_user_model().objects.get(username="yenbai").staff_profile.province
     assert yen_bai.name == "Yên Bái" and yen_bai.unit_in(2025).name == "Lào Cai"
 
 
 @override_settings(DEBUG=True)
-def test_it_adds_demo_figures_in_every_state_once(demo_data):
+def test_it_adds_demo_figures_in_every_state_and_a_second_run_changes_nothing(demo_data):
     from provinces.models import YearlyFigures
 
     by_year = {y: YearlyFigures.objects.filter(year=y).count() for y in (2023, 2024, 2025)}
@@ -68,8 +56,13 @@ def test_it_adds_demo_figures_in_every_state_once(demo_data):
         "returned",
         "approved",
     }
+    first = counts()
     history = YearlyFigures.history.count()
-    call_command("seed_demo")
+
+    call_command("seed_demo")  # a second time, with the default password
+
+    assert counts() == first
+    assert get_user_model().objects.get(username="laocai").check_password("demo")
     assert YearlyFigures.objects.count() == 21 and YearlyFigures.history.count() == history
     for figures in YearlyFigures.objects.all():
         figures.full_clean()
