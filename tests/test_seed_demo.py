@@ -20,8 +20,8 @@ def counts() -> tuple[int, ...]:
 
 @override_settings(DEBUG=False)
 def test_force_overrides_the_refusal_and_creates_admin_and_one_staff_user_per_province():
-    # One run of the command (about 5 s) for both. With DEBUG on and no --force it runs in
-    # the last test here (and builds demo_data, tests/demo_data.py).
+    # One run of the command (about 5 s) for both. With DEBUG on and no --force it builds
+    # the demo snapshots (demo_data, seed_demo_again: tests/demo_data.py).
     call_command("seed_demo", force=True, password="secret-demo")
     User = get_user_model()
     usernames = set(User.objects.values_list("username", flat=True))
@@ -44,23 +44,21 @@ def test_demo_staff_follow_the_merger(demo_data):
     assert yen_bai.name == "Yên Bái" and yen_bai.unit_in(2025).name == "Lào Cai"
 
 
-@override_settings(DEBUG=True)
-def test_it_adds_demo_figures_in_every_state_and_a_second_run_changes_nothing(demo_data):
+def test_it_adds_demo_figures_in_every_state_and_a_second_run_changes_nothing(
+    seed_demo_again,
+):
     from provinces.models import YearlyFigures
 
-    by_year = {y: YearlyFigures.objects.filter(year=y).count() for y in (2023, 2024, 2025)}
+    def first_run():
+        by_year = {y: YearlyFigures.objects.filter(year=y).count() for y in (2023, 2024, 2025)}
+        statuses = set(YearlyFigures.objects.values_list("status", flat=True))
+        return by_year, statuses, counts(), YearlyFigures.history.count()
+
+    # The demo, then `seed_demo` a second time with the default password.
+    by_year, statuses, first, history = seed_demo_again(first_run)
+
     assert by_year == {2023: 7, 2024: 7, 2025: 7}  # one 2025 member has entered nothing yet
-    assert set(YearlyFigures.objects.values_list("status", flat=True)) == {
-        "draft",
-        "submitted",
-        "returned",
-        "approved",
-    }
-    first = counts()
-    history = YearlyFigures.history.count()
-
-    call_command("seed_demo")  # a second time, with the default password
-
+    assert statuses == {"draft", "submitted", "returned", "approved"}
     assert counts() == first
     assert get_user_model().objects.get(username="laocai").check_password("demo")
     assert YearlyFigures.objects.count() == 21 and YearlyFigures.history.count() == history
