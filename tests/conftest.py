@@ -104,8 +104,8 @@ def demo_data(demo_snapshot, db):
 
 
 @pytest.fixture(scope="session")
-def demo_twice_snapshot(django_db_setup, django_db_blocker):
-    """The demo after `seed_demo` ran a second time, recorded once per test process."""
+def demo_twice_snapshot(demo_snapshot, django_db_blocker):
+    """The demo after `seed_demo` ran a second time, recorded once per test run."""
     with django_db_blocker.unblock():
         if DEMO_TWICE.tables is None:
             DEMO_TWICE.build()
