@@ -5,11 +5,12 @@ from pathlib import Path
 import django.test.utils
 import pytest
 from django.contrib.auth import get_user_model
+from django.db import transaction
 from pytest_django.plugin import blocking_manager_key
 
 from provinces.models import Province, StaffProfile
 from tests import shared_setup
-from tests.demo_data import DEMO
+from tests.demo_data import DEMO, DEMO_TWICE
 from tests.pdf_memo import reused_pdfs
 
 
@@ -142,6 +143,41 @@ def demo_data(demo_snapshot, db):
     """The demo data (`seed_demo`, password "demo") in this test's database, copied from
     the snapshot rather than seeded again; the test's rollback removes it."""
     demo_snapshot.restore()
+
+
+@pytest.fixture(scope="session")
+def demo_twice_snapshot(demo_snapshot, django_db_blocker):
+    """The demo after `seed_demo` ran a second time, recorded once per test run."""
+    with django_db_blocker.unblock():
+        if DEMO_TWICE.tables is None:
+            DEMO_TWICE.build()
+    return DEMO_TWICE
+
+
+@pytest.fixture
+def seed_demo_again(demo_snapshot, demo_twice_snapshot, db):
+    """`seed_demo_again(measure)`: this test's database as after `seed_demo` ran twice
+    (from a snapshot made once per run, not a 5 s run per test); returns what `measure()`
+    gave after the first run only (the demo restored in a savepoint, rolled back)."""
+
+    def seed_again(measure=lambda: None):
+        with transaction.atomic():
+            demo_snapshot.restore()
+            before = measure()
+            transaction.set_rollback(True)
+        demo_twice_snapshot.restore()
+        return before
+
+    return seed_again
+
+
+@pytest.fixture(scope="session")
+def migrated_sqlite(tmp_path_factory):
+    """`copy(target)`: a SQLite database as `manage.py migrate` leaves it, written at
+    target; migrated once per run (tests/shared_setup.py), for the tests that run the
+    portal in subprocesses."""
+    folder = shared_setup.Shared.folder or tmp_path_factory.mktemp("migrated-sqlite")
+    return functools.partial(shared_setup.migrated_sqlite, folder=folder)
 
 
 @pytest.fixture

@@ -17,8 +17,11 @@ the workers and, at the end of the run, removes it and drops the PostgreSQL temp
 
 import fcntl
 import json
+import os
 import shutil
 import sqlite3
+import subprocess
+import sys
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
@@ -39,9 +42,9 @@ class Shared:
 
 
 @contextmanager
-def locked(name: str):
+def locked(name: str, folder: Path | None = None):
     """One process at a time in what follows, across the run's workers."""
-    with open(Shared.folder / f"{name}.lock", "w") as handle:
+    with open((folder or Shared.folder) / f"{name}.lock", "w") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:
             yield
@@ -131,6 +134,48 @@ def setup_databases(setup, **kwargs):
             return setup(**kwargs)
         finally:
             del creation.create_test_db
+
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def migrated_sqlite(target: Path, folder: Path) -> Path:
+    """Write at `target` a SQLite database as `manage.py migrate` leaves it (for the tests
+    that run the portal in subprocesses: backup/restore, gunicorn).
+
+    Under xdist on SQLite that is the run's template (`migrate`, as Django's test runner
+    calls it, copied before any test ran): nothing more to migrate. Otherwise the migration
+    runs once per `folder`, in a subprocess as an administrator runs it (the development
+    settings, VAR_DIR in the folder). Every caller gets its own copy through SQLite's
+    backup API. The folder is the run's shared one under xdist (one migration for all
+    workers) or the process's own (`tmp_path_factory`)."""
+    made = folder / "migrated" / "portal.sqlite3"
+    mark = folder / MARK
+    if mark.exists() and json.loads(mark.read_text())["vendor"] == "sqlite":
+        made = Path(json.loads(mark.read_text())["template"])
+    with locked("migrated", folder):
+        if not made.exists():
+            unset = {"DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE", "BACKUP_DIR"}
+            env = {k: v for k, v in os.environ.items() if k not in unset}
+            staging = folder / "migrating"  # renamed once migrated: no half-made copy
+            shutil.rmtree(staging, ignore_errors=True)
+            env.update(DEBUG="1", VAR_DIR=str(staging))
+            result = subprocess.run(
+                [sys.executable, "manage.py", "migrate", "--noinput"],
+                cwd=ROOT,
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=300,
+            )
+            assert result.returncode == 0, result.stdout + result.stderr
+            staging.rename(made.parent)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with sqlite3.connect(made) as source, sqlite3.connect(target) as copy:
+        source.backup(copy)
+    source.close()
+    copy.close()
+    return target
 
 
 def clean_up(folder: str) -> None:

@@ -3,7 +3,8 @@ with its stored files: an evidence file of a score sheet and an import held betw
 preview and its confirmation.
 
 Each step runs in a subprocess with its own VAR_DIR, as an administrator would run it.
-The seeded database and its backup are made once for the module (about 10 s).
+The seeded database and its backup are made once for the module (about 10 s); the
+migrated database they start from is made once for the run (migrated_sqlite).
 """
 
 import hashlib
@@ -136,12 +137,13 @@ class Demo(NamedTuple):
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory):
+def demo(tmp_path_factory, migrated_sqlite):
     """The demo seeded into a temporary SQLite database with two stored files, and
-    `make backup`'s archive of it; the facts to find the files again."""
+    `make backup`'s archive of it; the facts to find the files again. The database
+    starts as a copy of the run's `manage.py migrate` (migrated_sqlite, tests/conftest.py)."""
     base = tmp_path_factory.mktemp("backup")
     source = base / "source"
-    ok(run("manage.py", "migrate", "--noinput", var_dir=source))
+    migrated_sqlite(source / "portal.sqlite3")
     ok(run("manage.py", "seed_demo", var_dir=source))
     facts = ok(run("manage.py", "shell", "-v0", "-c", STORE_FILES, var_dir=source)).stdout.split()
     backups = base / "backups"
@@ -254,9 +256,11 @@ def test_a_restore_into_a_new_database_loses_nothing(demo, tmp_path):
     assert after["(triggers)"][0] >= 2  # the term trigger came along
 
 
-def test_a_restore_into_a_freshly_migrated_database_replaces_the_reference_data(demo, tmp_path):
+def test_a_restore_into_a_freshly_migrated_database_replaces_the_reference_data(
+    demo, tmp_path, migrated_sqlite
+):
     source, backup, _ = demo
-    ok(run("manage.py", "migrate", "--noinput", var_dir=tmp_path))
+    migrated_sqlite(tmp_path / "portal.sqlite3")  # what `manage.py migrate` leaves
     result = ok(run("bin/dbbackup.py", "restore", str(backup), var_dir=tmp_path))
     assert "No migrations to apply" in result.stdout
     assert snapshot(tmp_path / "portal.sqlite3") == snapshot(source)

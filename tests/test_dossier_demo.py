@@ -3,8 +3,6 @@ achievement texts and a recorded scoring meeting (issue 13's demo), so its dossi
 complete; running the seed again changes nothing."""
 
 import pytest
-from django.core.management import call_command
-from django.test import override_settings
 
 from emulation.dossiers.documents import submission_letter
 from emulation.dossiers.selectors import dossier_for
@@ -32,8 +30,7 @@ def test_the_tay_bac_2023_dossier_is_complete_after_seed_demo(demo_data):
     assert "Liên minh HTX tỉnh Phú Thọ" in submission_letter(dossier).text
 
 
-@override_settings(DEBUG=True)
-def test_seeding_twice_writes_each_report_once(demo_data):
-    call_command("seed_demo")
+def test_seeding_twice_writes_each_report_once(seed_demo_again):
+    seed_demo_again()
     assert AchievementReport.objects.filter(nomination__year=2023).count() == 8
     assert not AchievementReport.objects.filter(status="draft").exists()

@@ -385,8 +385,9 @@ def fetch(url: str, timeout: float = 5):
 
 
 @pytest.fixture
-def served(tmp_path):
-    """gunicorn with the deploy configuration, DEBUG off, on a migrated SQLite database."""
+def served(tmp_path, migrated_sqlite):
+    """gunicorn with the deploy configuration, DEBUG off, on a migrated SQLite database
+    (a copy of the run's `manage.py migrate`, migrated_sqlite in tests/conftest.py)."""
     port = free_port()
     env = production_env(
         ALLOWED_HOSTS="127.0.0.1",
@@ -398,8 +399,7 @@ def served(tmp_path):
         WEB_CONCURRENCY="1",
     )
     run = {"cwd": ROOT, "env": env, "capture_output": True, "text": True, "timeout": 60}
-    migrated = subprocess.run([sys.executable, "manage.py", "migrate", "--noinput"], **run)
-    assert migrated.returncode == 0, migrated.stderr
+    migrated_sqlite(tmp_path / "var" / "portal.sqlite3")
     collected = subprocess.run([sys.executable, "-c", FAST_COLLECTSTATIC], **run)
     assert collected.returncode == 0, collected.stderr
 

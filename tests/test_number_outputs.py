@@ -8,8 +8,7 @@ import io
 import re
 from decimal import Decimal
 
-from django.core.management import call_command
-from django.test import TestCase, override_settings
+from django.test import TestCase
 from openpyxl import load_workbook
 
 from cluster_portal.number_style import (
@@ -28,6 +27,7 @@ from provinces.figures.excel_export import figures_workbook
 from provinces.figures.spec import BY_CODE, INDICATORS, excel_format, format_indicator
 from provinces.models import Cluster, YearlyFigures
 from provinces.organisation.selectors import province_for_code
+from tests.demo_data import DEMO
 from tests.dossier_helpers import YEAR, docx_text, pdf_text
 from tests.scoring_helpers import data_for
 
@@ -51,8 +51,11 @@ def row_of(sheet, first: str, header_text: str) -> tuple[list, list]:
 class OneRecordOneNumberTests(TestCase):
     @classmethod
     def setUpTestData(cls):
-        with override_settings(DEBUG=True):
-            call_command("seed_demo", stdout=io.StringIO())  # the scoring meeting included
+        # seed_demo's rows, the scoring meeting included, from the snapshot that the
+        # demo_data fixture restores (tests/demo_data.py): built once per run.
+        if DEMO.tables is None:
+            DEMO.build()
+        DEMO.restore()
         cls.cluster = Cluster.objects.get(slug="tay-bac")
         cls.phu_tho = province_for_code("25", YEAR)
         YearlyFigures.objects.filter(province=cls.phu_tho, year=YEAR).update(

@@ -18,23 +18,17 @@ def counts() -> tuple[int, ...]:
     )
 
 
-@override_settings(DEBUG=True)
-def test_it_creates_admin_and_one_staff_user_per_member_province():
-    call_command("seed_demo", password="secret-demo")
+@override_settings(DEBUG=False)
+def test_force_overrides_the_refusal_and_creates_admin_and_one_staff_user_per_province():
+    # One run of the command (about 5 s) for both. With DEBUG on and no --force it builds
+    # the demo snapshots (demo_data, seed_demo_again: tests/demo_data.py).
+    call_command("seed_demo", force=True, password="secret-demo")
     User = get_user_model()
     usernames = set(User.objects.values_list("username", flat=True))
     assert STAFF | {"admin", "caobang", "tuyenquang", "langson"} == usernames
     assert User.objects.get(username="admin").is_superuser
     assert User.objects.get(username="phutho").check_password("secret-demo")
     assert User.objects.get(username="sonla").staff_profile.province.code == "14"
-
-
-@override_settings(DEBUG=True)
-def test_it_is_idempotent(demo_data):
-    first = counts()
-    call_command("seed_demo")
-    assert counts() == first
-    assert get_user_model().objects.get(username="laocai").check_password("demo")
 
 
 @override_settings(DEBUG=False)
@@ -45,31 +39,28 @@ def test_it_refuses_when_debug_is_off_and_changes_nothing():
     assert counts() == before
 
 
-@override_settings(DEBUG=False)
-def test_force_overrides_the_refusal():
-    call_command("seed_demo", force=True, password="x")
-    assert get_user_model().objects.filter(username="admin").exists()
-
-
 def test_demo_staff_follow_the_merger(demo_data):
     yen_bai = get_user_model().objects.get(username="yenbai").staff_profile.province
     assert yen_bai.name == "Yên Bái" and yen_bai.unit_in(2025).name == "Lào Cai"
 
 
-@override_settings(DEBUG=True)
-def test_it_adds_demo_figures_in_every_state_once(demo_data):
+def test_it_adds_demo_figures_in_every_state_and_a_second_run_changes_nothing(
+    seed_demo_again,
+):
     from provinces.models import YearlyFigures
 
-    by_year = {y: YearlyFigures.objects.filter(year=y).count() for y in (2023, 2024, 2025)}
+    def first_run():
+        by_year = {y: YearlyFigures.objects.filter(year=y).count() for y in (2023, 2024, 2025)}
+        statuses = set(YearlyFigures.objects.values_list("status", flat=True))
+        return by_year, statuses, counts(), YearlyFigures.history.count()
+
+    # The demo, then `seed_demo` a second time with the default password.
+    by_year, statuses, first, history = seed_demo_again(first_run)
+
     assert by_year == {2023: 7, 2024: 7, 2025: 7}  # one 2025 member has entered nothing yet
-    assert set(YearlyFigures.objects.values_list("status", flat=True)) == {
-        "draft",
-        "submitted",
-        "returned",
-        "approved",
-    }
-    history = YearlyFigures.history.count()
-    call_command("seed_demo")
+    assert statuses == {"draft", "submitted", "returned", "approved"}
+    assert counts() == first
+    assert get_user_model().objects.get(username="laocai").check_password("demo")
     assert YearlyFigures.objects.count() == 21 and YearlyFigures.history.count() == history
     for figures in YearlyFigures.objects.all():
         figures.full_clean()
