@@ -295,20 +295,19 @@ def scoring_year(
         )
     }
     sheets = {s.province_id: s for s in agreement.sheets.all()}
-    scores = {
-        (row.sheet_id, row.criterion_id): row
-        for row in map(
-            ScorePoints._make,
-            plain_rows(Score.objects.filter(sheet__agreement=agreement), POINTS_FIELDS),
-        )
-    }
+    scores: dict = {}  # sheet id -> criterion id -> score
+    for row in map(
+        ScorePoints._make,
+        plain_rows(Score.objects.filter(sheet__agreement=agreement), POINTS_FIELDS),
+    ):
+        scores.setdefault(row.sheet_id, {})[row.criterion_id] = row
     shown = sheets.get(evidence_for.pk) if evidence_for is not None else None
     if shown is not None:  # the texts of the sheet shown, beside its points
+        own = scores.get(shown.pk, {})
         texts = Score.objects.filter(sheet=shown).values_list("criterion_id", *TEXT_FIELDS)
         for criterion_id, *written in texts:
-            points = scores.get((shown.pk, criterion_id))
-            if points is not None:
-                scores[shown.pk, criterion_id] = ScoreValues(*points, *written)
+            if criterion_id in own:
+                own[criterion_id] = ScoreValues(*own[criterion_id], *written)
     leaves = data.leaves
     uses_disbursements = any(
         c.indicator in DISBURSEMENT_CODES or c.denominator in DISBURSEMENT_CODES for c in leaves
@@ -358,9 +357,9 @@ def scoring_year(
         own_points = []
         differences = 0
         member_values = values.get(member.pk)
-        sheet_pk = sheet.pk if sheet else None
+        sheet_scores = scores.get(sheet.pk, {}) if sheet else {}
         for c, pk, computed, fed_late, penalty, is_bonus in plan:
-            score = scores.get((sheet_pk, pk)) if sheet else None
+            score = sheet_scores.get(pk)
             if computed:
                 working = compute(c, member_values, data.targets.get((pk, member.pk)))
             elif fed_late:
