@@ -18,6 +18,7 @@ from emulation.models import (
     Target,
 )
 from emulation.scoring.rules import parse_bands
+from emulation.scoring.score_values import POINTS_FIELDS, plain_rows
 from provinces.models import (
     Cluster,
     ClusterMembership,
@@ -113,8 +114,9 @@ def count(client, url) -> int:
 
 # session, user, cluster, members, term, agreement, criteria, targets, sheets, scores,
 # approved figures, disbursements (2), staff profile, and the session save (3 with its savepoint);
-# the sheet also resolves the province code, loads that sheet's evidence and history.
-EXPECTED = {"overview": 18, "sheet": 20}  # overview: +1, the deadlines
+# the sheet also resolves the province code, loads that sheet's texts (the other members'
+# scores are read without them), evidence and history.
+EXPECTED = {"overview": 18, "sheet": 21}  # overview: +1, the deadlines
 
 
 @pytest.mark.parametrize("page", ["overview", "sheet"])
@@ -124,3 +126,25 @@ def test_pages_run_a_fixed_number_of_queries(client, page, members, criteria):
     client.force_login(chair)
     args = [cluster.slug, YEAR] + ([code] if page == "sheet" else [])
     assert count(client, reverse(f"scoring:{page}", args=args)) == EXPECTED[page]
+
+
+def test_plain_rows_are_values_list_in_one_query():
+    """The scores and targets as the pages read them: the values Django's values_list
+    gives (the same Decimals, 1.0 not 1), in one query."""
+    build(8, 20)
+    Score.objects.filter(pk=Score.objects.order_by("pk").first().pk).update(
+        self_points=Decimal("0.5"), settled_points=Decimal("2.5"), final_points=Decimal(0)
+    )
+    for queryset, fields in (
+        (Score.objects.order_by("pk"), POINTS_FIELDS),
+        (Target.objects.order_by("pk"), ("criterion_id", "province_id", "value")),
+    ):
+        with CaptureQueriesContext(connection) as queries:
+            rows = plain_rows(queryset, fields)
+        assert len(queries) == 1
+        expected = list(queryset.values_list(*fields))
+        assert rows == expected and len(rows) >= 32
+        assert [tuple(map(repr, row)) for row in rows] == [
+            tuple(map(repr, row)) for row in expected
+        ]
+    assert plain_rows(Score.objects.filter(pk__in=[]), POINTS_FIELDS) == []

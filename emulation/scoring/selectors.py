@@ -3,7 +3,6 @@ of queries whatever the number of members and criteria."""
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import NamedTuple
 
 from provinces.calendar.selectors import deadlines_for
 from provinces.disbursements.selectors import DisbursementTotals, disbursement_totals
@@ -33,46 +32,9 @@ from .rules import (
     total_of,
     tree_problems,
 )
+from .score_values import POINTS_FIELDS, TEXT_FIELDS, ScorePoints, ScoreValues, plain_rows
 
 DISBURSEMENT_CODES = ("loans_count", "loans_amount")
-
-
-SCORE_FIELDS = (
-    "pk",
-    "sheet_id",
-    "criterion_id",
-    "self_points",
-    "justification",
-    "cluster_points",
-    "cluster_reason",
-    "response",
-    "response_comment",
-    "settled_points",
-    "settle_note",
-    "final_points",
-)
-RESPONSE_LABELS = dict(Response.choices)
-
-
-class ScoreValues(NamedTuple):
-    """A stored score as the pages read it: plain values (one tuple per row, no model
-    instance); the services write through `Score` itself."""
-
-    pk: int
-    sheet_id: int
-    criterion_id: int
-    self_points: Decimal | None
-    justification: str
-    cluster_points: Decimal | None
-    cluster_reason: str
-    response: str
-    response_comment: str
-    settled_points: Decimal | None
-    settle_note: str
-    final_points: Decimal | None
-
-    def get_response_display(self) -> str:
-        return RESPONSE_LABELS.get(self.response, self.response)
 
 
 class Cell:
@@ -94,7 +56,12 @@ class Cell:
     )
 
     def __init__(
-        self, criterion, score: ScoreValues | None, working: Working | None, *, locked=False
+        self,
+        criterion,
+        score: ScorePoints | ScoreValues | None,
+        working: Working | None,
+        *,
+        locked=False,
     ):
         self.criterion = criterion
         self.score = score
@@ -303,7 +270,8 @@ def scoring_year(
     approved: list[YearlyFigures] | None = None,
 ) -> ScoringYear:
     """The agreement, criteria, targets, every member's sheet and scores, the computed
-    values and the ranking. At most ten queries, one more with the evidence of a sheet;
+    values and the ranking. At most ten queries, two more with a sheet shown (`evidence_for`:
+    its scores' texts, its evidence);
     two fewer when the caller has the members (by name) and term already (the annual
     report), and fewer again with the members' disbursement totals and approved records of the
     year (`disbursements`, `approved`)."""
@@ -321,18 +289,25 @@ def scoring_year(
     data.lines = _ordered_lines(criteria)
     data.targets = {
         (criterion_id, province_id): value
-        for criterion_id, province_id, value in Target.objects.filter(
-            criterion__agreement=agreement
-        ).values_list("criterion_id", "province_id", "value")
-    }
-    sheets = {s.province_id: s for s in agreement.sheets.all()}
-    scores = {
-        (row.sheet_id, row.criterion_id): row
-        for row in map(
-            ScoreValues._make,
-            Score.objects.filter(sheet__agreement=agreement).values_list(*SCORE_FIELDS),
+        for criterion_id, province_id, value in plain_rows(
+            Target.objects.filter(criterion__agreement=agreement),
+            ("criterion_id", "province_id", "value"),
         )
     }
+    sheets = {s.province_id: s for s in agreement.sheets.all()}
+    scores: dict = {}  # sheet id -> criterion id -> score
+    for row in map(
+        ScorePoints._make,
+        plain_rows(Score.objects.filter(sheet__agreement=agreement), POINTS_FIELDS),
+    ):
+        scores.setdefault(row.sheet_id, {})[row.criterion_id] = row
+    shown = sheets.get(evidence_for.pk) if evidence_for is not None else None
+    if shown is not None:  # the texts of the sheet shown, beside its points
+        own = scores.get(shown.pk, {})
+        texts = Score.objects.filter(sheet=shown).values_list("criterion_id", *TEXT_FIELDS)
+        for criterion_id, *written in texts:
+            if criterion_id in own:
+                own[criterion_id] = ScoreValues(*own[criterion_id], *written)
     leaves = data.leaves
     uses_disbursements = any(
         c.indicator in DISBURSEMENT_CODES or c.denominator in DISBURSEMENT_CODES for c in leaves
@@ -382,9 +357,9 @@ def scoring_year(
         own_points = []
         differences = 0
         member_values = values.get(member.pk)
-        sheet_pk = sheet.pk if sheet else None
+        sheet_scores = scores.get(sheet.pk, {}) if sheet else {}
         for c, pk, computed, fed_late, penalty, is_bonus in plan:
-            score = scores.get((sheet_pk, pk)) if sheet else None
+            score = sheet_scores.get(pk)
             if computed:
                 working = compute(c, member_values, data.targets.get((pk, member.pk)))
             elif fed_late:
@@ -420,8 +395,8 @@ def scoring_year(
         standings.append(column.standing)
         data.columns.append(column)
     data.ranking = rank(standings, agreement.tie_break_keys)
-    if evidence_for is not None and evidence_for.pk in sheets:
-        for item in EvidenceFile.objects.filter(score__sheet=sheets[evidence_for.pk]):
+    if shown is not None:
+        for item in EvidenceFile.objects.filter(score__sheet=shown):
             data.evidence.setdefault(item.score_id, []).append(item)
     return data
 
