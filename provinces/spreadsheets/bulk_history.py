@@ -8,13 +8,15 @@ Here the new rows are still written by `bulk_create` (which returns their ids), 
 `executemany` of a single-row INSERT: each value goes through its field's
 `get_db_prep_save` (the same conversion Django applies), and the values every row shares
 (the moment, the user, the reason) are converted once. The history rows are the ones
-simple_history would write (same fields, values and history type); a history model with
-fields this does not know, a missing user (it would be looked up per row) or a database
-that does not return the new ids falls back to simple_history's helper.
+simple_history would write (same fields, values and history type). A history model with
+fields this does not know, a missing user (it would be looked up per row), a database that
+does not return the new ids or SIMPLE_HISTORY_ENABLED off fall back to simple_history's
+helper.
 """
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import connections, router, transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, get_history_manager_for_model
@@ -38,6 +40,7 @@ def create_with_history(objs: list, model, *, user, change_reason: str, batch_si
     tracked = {f.attname for f in history.tracked_fields}
     simple = (
         user is not None
+        and getattr(settings, "SIMPLE_HISTORY_ENABLED", True)
         and connection.features.can_return_rows_from_bulk_insert
         and not hasattr(history, "history_relation")
         and all(f.attname in tracked or f.attname in fixed for f in columns)
