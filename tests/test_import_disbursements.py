@@ -326,6 +326,19 @@ def test_staff_import_their_own_province_with_their_name_in_the_history(make_sta
     assert disbursement.borrower.history.get().history_user == son_la
 
 
+def test_the_bulk_history_rows_hold_what_a_save_would_record(make_staff):
+    """The history rows are written as plain value tuples (bulk_history.py): every tracked
+    value, the creation type, the reason and the user, as simple_history would write."""
+    son_la = make_staff("Sơn La", 2024)
+    assert run(csv_file(SON_LA_ROW), user=son_la).saved
+    for record in (Disbursement.objects.get(), Disbursement.objects.get().borrower):
+        entry = record.history.get()
+        assert (entry.history_type, entry.history_user) == ("+", son_la)
+        assert entry.history_change_reason == "Nhập sổ giải ngân từ tệp Excel/CSV"
+        for field in type(record)._meta.concrete_fields:
+            assert getattr(entry, field.attname) == getattr(record, field.attname), field.name
+
+
 def test_staff_cannot_import_another_provinces_rows(make_staff):
     son_la = make_staff("Sơn La", 2024)
     before = counts()

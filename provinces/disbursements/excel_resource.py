@@ -43,6 +43,7 @@ from provinces.organisation.dates import fmt_date
 from provinces.organisation.models import ClusterMembership, Province
 from provinces.organisation.selectors import counts_as, terms_of
 from provinces.spreadsheets import cells
+from provinces.spreadsheets.bulk_history import create_with_history
 from provinces.spreadsheets.pipeline import BulkHistoryResource
 
 CHANGE_REASON = "Nhập sổ giải ngân từ tệp Excel/CSV"
@@ -377,8 +378,6 @@ class DisbursementResource(BulkHistoryResource):
     # Writing ----------------------------------------------------------------------------
 
     def before_bulk_create(self, instances: list) -> None:
-        from simple_history.utils import bulk_create_with_history
-
         new, seen = [], set()
         for disbursement in instances:
             borrower = disbursement.borrower
@@ -386,6 +385,4 @@ class DisbursementResource(BulkHistoryResource):
                 seen.add(id(borrower))
                 new.append(borrower)
         if new:
-            bulk_create_with_history(
-                new, Cooperative, default_user=self.user, default_change_reason=self.change_reason
-            )
+            create_with_history(new, Cooperative, user=self.user, change_reason=self.change_reason)

@@ -268,7 +268,7 @@ def _saving_error(exc: BaseException, *, whole_file: bool = False) -> str:
 
 class BulkHistoryResource(resources.ModelResource):
     """A resource that writes in bulk (`use_bulk`: a few queries per file, not per row)
-    and still records who changed what: django-simple-history's bulk helpers write the
+    and still records who changed what: `bulk_history.create_with_history` writes the
     history rows that `save()` would have written.
 
     A dry run (the preview) writes nothing. django-import-export would write the batch and
@@ -285,19 +285,19 @@ class BulkHistoryResource(resources.ModelResource):
         self.change_reason = change_reason or type(self).change_reason
 
     def bulk_create(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
-        from simple_history.utils import bulk_create_with_history
+        from .bulk_history import create_with_history
 
         if not self.create_instances or dry_run:
             self.create_instances.clear()
             return
         try:
             self.before_bulk_create(self.create_instances)
-            bulk_create_with_history(
+            create_with_history(
                 self.create_instances,
                 self._meta.model,
                 batch_size=batch_size,
-                default_user=self.user,
-                default_change_reason=self.change_reason,
+                user=self.user,
+                change_reason=self.change_reason,
             )
         except Exception as exc:
             self.handle_import_error(result, exc, raise_errors)
