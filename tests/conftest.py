@@ -63,7 +63,8 @@ def pytest_runtest_teardown(item, nextitem):
     migrations loaded whatever order they run in (`--dist worksteal` moves transactional
     tests, which pytest-django queues last, to the front of another worker's queue)."""
     yield
-    if _flushes_the_database(item):
+    # After the last test the session's teardown has already dropped the test database.
+    if nextitem is not None and _flushes_the_database(item):
         from emulation.demo import award_types_seed
         from provinces.demo import organisation_seed
 
