@@ -12,6 +12,7 @@ from provinces.organisation.selectors import counts_as
 from provinces.spreadsheets.web import UploadFlow
 
 from .excel import COLUMN_HELP, COLUMN_LABELS, COLUMNS, OPTIONAL_COLUMNS, disbursements_import
+from .held_rows import cleaned_rows, confirm_cleaned
 
 SESSION_KEY = "disbursement_import"
 
@@ -19,6 +20,18 @@ SESSION_KEY = "disbursement_import"
 class DisbursementUpload(UploadFlow):
     session_key = SESSION_KEY
     run = staticmethod(disbursements_import)
+
+    def cleaned(self, report):
+        return cleaned_rows(report)
+
+    def confirm(self, *, table, cleaned, facts, user):
+        """From the rows the preview cleaned when it held them and nothing it relied on
+        has changed; otherwise the held table checked again row by row."""
+        if cleaned is not None:
+            report = confirm_cleaned(cleaned=cleaned, filename=facts["filename"], user=user)
+            if report is not None:
+                return report
+        return super().confirm(table=table, cleaned=None, facts=facts, user=user)
 
     def render(self, context: dict, status: int = 200):
         report = context.get("report")

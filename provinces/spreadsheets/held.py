@@ -12,8 +12,10 @@ cluster_portal/storage_config.py), so a confirmation reaching another server tha
 preview still finds it; `make backup` copies it. The session keeps the token, the file
 name, a SHA-256 of the held bytes and whatever the importer needs to check on
 confirmation; a confirmation must present this session's token, and the bytes must still
-be the held ones. Held tables expire after a day: an expired one is refused, and
-abandoned ones are deleted whenever someone uploads.
+be the held ones. With the table the preview may hold the rows it cleaned (plain values,
+`table_bytes(cleaned=...)`): the confirmation then checks again only what can have
+changed since, set-based, instead of every row. Held tables expire after a day: an
+expired one is refused, and abandoned ones are deleted whenever someone uploads.
 """
 
 from __future__ import annotations
@@ -153,21 +155,34 @@ def _decode_cell(value: object) -> object:
     return value
 
 
-def table_bytes(table: Table) -> bytes:
-    """A table read from a file, as held between preview and confirmation."""
+def table_bytes(table: Table, cleaned: list | None = None) -> bytes:
+    """A table read from a file, as held between preview and confirmation; with `cleaned`,
+    the rows the preview checked as the importer's plain values (JSON lists, one a row), so
+    that the confirmation need not check each row again."""
     held = {"rows": table.rows, "letters": table.letters}
+    if cleaned is not None:
+        held["cleaned"] = cleaned
     return json.dumps(held, ensure_ascii=False, default=_tagged).encode()
 
 
 def table_from_bytes(data: bytes) -> Table | None:
     """The held table back, cells with their types; None when `data` is not one."""
+    return held_from_bytes(data)[0]
+
+
+def held_from_bytes(data: bytes) -> tuple[Table | None, list | None]:
+    """The held table back and the cleaned rows held with it (None when the preview held
+    none: an upload held before they were); (None, None) when `data` is not a held table."""
     try:
         held = json.loads(data)
         rows = [
             (int(number), {str(c): _decode_cell(v) for c, v in cells.items()})
             for number, cells in held["rows"]
         ]
-        return Table(rows=rows, letters=dict(held["letters"]))
+        cleaned = held.get("cleaned")
+        return Table(rows=rows, letters=dict(held["letters"])), (
+            cleaned if isinstance(cleaned, list) else None
+        )
     except (ValueError, TypeError, KeyError, AttributeError):
         logger.warning("a held upload could not be read back", exc_info=True)
-        return None
+        return None, None

@@ -4,8 +4,11 @@ confirm (the real import, everything checked again) or cancel.
 Between preview and confirmation the table the preview read is held through Django's
 storage API (`held.py`) under a random token kept in the session; a confirmation must
 present that token, for the same scope (say, the cluster-year of the page), within a day,
-and its rows are checked again against the database as it is then. Each import
-page is an `UploadFlow` subclass naming its importer, template and what it checks again.
+and its rows are checked again against the database as it is then. A page may hold the
+rows its preview cleaned with the table (`cleaned`) and confirm from them (`confirm`),
+checking again only what can have changed meanwhile (the disbursement register does). Each
+import page is an `UploadFlow` subclass naming its importer, template and what it checks
+again.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .held import held_upload, hold_upload, release_upload, table_bytes, table_from_bytes
+from .held import held_from_bytes, held_upload, hold_upload, release_upload, table_bytes
 from .pipeline import UploadReport, collector_paused
 from .reading import UPLOAD_MAX_BYTES, FileProblem, check_filename, check_upload_size
 
@@ -62,6 +65,23 @@ class UploadFlow:
 
     def confirm_options(self, held: dict) -> dict:
         return {}
+
+    def cleaned(self, report: UploadReport) -> list | None:
+        """The rows the preview checked, as plain JSON values held with the table (None:
+        the confirmation checks the table again)."""
+        return None
+
+    def confirm(self, *, table, cleaned: list | None, facts: dict, user) -> UploadReport:
+        """The real import of what the preview held: the table checked again (`cleaned`,
+        when held, is for a page that can confirm from it)."""
+        return self.run(
+            data=table,
+            filename=facts["filename"],
+            user=user,
+            dry_run=False,
+            **self.options(),
+            **self.confirm_options(facts),
+        )
 
     def worth_confirming(self, report: UploadReport) -> bool:
         return bool(report.rows)
@@ -109,7 +129,7 @@ class UploadFlow:
             context["token"] = hold_upload(
                 request,
                 key=self.session_key,
-                data=table_bytes(report.table),
+                data=table_bytes(report.table, self.cleaned(report)),
                 filename=upload.name,
                 scope=self.scope,
                 **self.facts(report),
@@ -119,7 +139,7 @@ class UploadFlow:
     def _confirm(self) -> HttpResponse:
         request = self.request
         held = held_upload(request, key=self.session_key, token=request.POST.get("token", ""))
-        table = table_from_bytes(held[1]) if held is not None else None
+        table, cleaned = held_from_bytes(held[1]) if held is not None else (None, None)
         if table is None or held[0].get("scope") != self.scope:
             messages.error(
                 request,
@@ -129,15 +149,7 @@ class UploadFlow:
                 ),
             )
             return redirect(request.path)
-        facts = held[0]
-        report = self.run(
-            data=table,
-            filename=facts["filename"],
-            user=_person(request),
-            dry_run=False,
-            **self.options(),
-            **self.confirm_options(facts),
-        )
+        report = self.confirm(table=table, cleaned=cleaned, facts=held[0], user=_person(request))
         release_upload(request, key=self.session_key)
         if report.saved:
             messages.success(request, report.summary())

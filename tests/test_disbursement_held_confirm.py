@@ -1,0 +1,242 @@
+"""The upload page's confirmation from the rows its preview cleaned (held_rows.py): no row
+checked again, what can have changed meanwhile checked for the whole file, the same rows
+and history written as the full check of the held table writes."""
+
+import json
+
+import pytest
+from django.urls import reverse
+
+from provinces.disbursements import excel_views
+from provinces.disbursements.excel_resource import DisbursementResource
+from provinces.models import ClusterMembership, Cooperative, Disbursement, Province
+from provinces.spreadsheets.pipeline import CHANGED_MEANWHILE
+from tests.test_disbursement_import_view import stashed, upload
+from tests.test_import_disbursements import HEADER, SON_LA_ROW, SON_LA_ROW_2, counts, csv_file
+
+pytestmark = pytest.mark.django_db
+
+URL = reverse("disbursements:import")
+MOC_CHAU = "THT Rau sạch Mộc Châu"
+
+
+@pytest.fixture(autouse=True)
+def var_dir(settings, tmp_path):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "uploads": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tmp_path},
+        },
+    }
+    return tmp_path
+
+
+@pytest.fixture
+def staff(client, make_staff):
+    user = make_staff("Sơn La", 2024)
+    client.force_login(user)
+    return user
+
+
+def moc_chau(staff) -> Cooperative:
+    return Cooperative.objects.create(
+        province_id=staff.staff_profile.province_id,
+        name=MOC_CHAU,
+        name_key="tht rau sach moc chau",
+        kind="THT",
+    )
+
+
+def confirm(client, preview):
+    return client.post(URL, {"token": preview.context["token"], "confirm": "1"})
+
+
+class Counted:
+    """Counts the calls of a method while still calling it."""
+
+    def __init__(self, monkeypatch, owner, name):
+        self.calls, original = 0, getattr(owner, name)
+
+        def counting(*args, **kwargs):
+            self.calls += 1
+            return original(*args, **kwargs)
+
+        monkeypatch.setattr(owner, name, counting)
+
+
+def test_the_preview_holds_its_cleaned_rows(client, staff, var_dir):
+    moc_chau(staff)
+    upload(client, csv_file(SON_LA_ROW, SON_LA_ROW_2))
+    [held] = stashed(var_dir)
+    cleaned = json.loads(held.read_bytes())["cleaned"]
+    known = Cooperative.objects.get(name=MOC_CHAU).pk
+    assert [row[0] for row in cleaned] == [2, 3]
+    assert cleaned[0][2:] == [
+        "htx_dev", "2024-06-05", None, "HTX Chè Tà Xùa", "HTX", "1250.00", "Mua máy sao chè",
+        None, False,
+    ]  # fmt: skip
+    assert cleaned[1][2:] == [
+        "other",
+        "2024-07-10",
+        known,
+        MOC_CHAU,
+        "THT",
+        "500.50",
+        "",
+        None,
+        False,
+    ]
+
+
+def test_the_confirmation_does_not_check_each_row_again(client, staff, monkeypatch):
+    rows = Counted(monkeypatch, DisbursementResource, "import_row")
+    cleans = Counted(monkeypatch, Disbursement, "full_clean")
+    preview = upload(client, csv_file(SON_LA_ROW, SON_LA_ROW_2))
+    assert (rows.calls, cleans.calls) == (2, 2)
+    response = confirm(client, preview)
+    assert response.status_code == 302
+    assert (rows.calls, cleans.calls) == (2, 2)  # none on confirmation
+    assert Disbursement.objects.count() == 2
+
+
+@pytest.mark.parametrize("borrower_known_at_preview", [True, False])
+def test_a_disbursement_added_meanwhile_that_a_row_repeats_is_refused(
+    client, staff, borrower_known_at_preview
+):
+    if borrower_known_at_preview:
+        moc_chau(staff)
+    preview = upload(client, csv_file(SON_LA_ROW, SON_LA_ROW_2))
+    assert not any(row.possible_duplicate for row in preview.context["report"].rows)
+    # Meanwhile someone enters row 3's disbursement (and its borrower, when it was new).
+    borrower = Cooperative.objects.filter(name=MOC_CHAU).first() or moc_chau(staff)
+    Disbursement.objects.create(
+        province_id=staff.staff_profile.province_id,
+        fund="other",
+        date="2024-07-10",
+        borrower=borrower,
+        amount="500.5",
+    )
+    before = counts()
+    response = confirm(client, preview)
+    assert response.status_code == 409
+    assert [(e.row, e.message) for e in response.context["report"].errors] == [
+        (3, CHANGED_MEANWHILE)
+    ]
+    assert counts() == before
+
+
+def test_a_possible_duplicate_the_preview_showed_is_imported(client, staff):
+    borrower = moc_chau(staff)
+    Disbursement.objects.create(
+        province=borrower.province,
+        fund="other",
+        date="2024-07-10",
+        borrower=borrower,
+        amount="500.5",
+    )
+    preview = upload(client, csv_file(SON_LA_ROW_2))
+    assert preview.context["report"].rows[0].possible_duplicate
+    assert confirm(client, preview).status_code == 302
+    assert Disbursement.objects.count() == 2
+
+
+def test_a_right_lost_meanwhile_is_refused_with_the_rows_message(client, staff):
+    preview = upload(client, csv_file(SON_LA_ROW))
+    # Meanwhile the person is moved to Phú Thọ's staff.
+    profile = staff.staff_profile
+    profile.province = Province.objects.valid_in(2024).get(name="Phú Thọ")
+    profile.save()
+    response = confirm(client, preview)
+    assert response.status_code == 409
+    [error] = response.context["report"].errors
+    assert (error.row, error.column) == (2, "province")
+    assert "Bạn không có quyền nhập khoản vay" in error.message
+    assert not Disbursement.objects.exists() and not Cooperative.objects.exists()
+
+
+def test_a_province_year_out_of_its_cluster_meanwhile_is_refused(client, staff):
+    preview = upload(client, csv_file(SON_LA_ROW, SON_LA_ROW_2))
+    ClusterMembership.objects.filter(province=staff.staff_profile.province).delete()
+    response = confirm(client, preview)
+    assert response.status_code == 409
+    assert [e.row for e in response.context["report"].errors] == [2, 3]
+    assert counts() == (0, 0, 0, 0)
+
+
+def test_a_borrower_added_meanwhile_is_used(client, staff):
+    preview = upload(client, csv_file(SON_LA_ROW_2))
+    assert preview.context["report"].rows[0].borrower_is_new
+    borrower = moc_chau(staff)
+    assert confirm(client, preview).status_code == 302
+    assert Disbursement.objects.get().borrower == borrower
+    assert Cooperative.objects.count() == 1
+
+
+def test_a_borrower_renamed_meanwhile_goes_through_the_full_check(client, staff, monkeypatch):
+    borrower = moc_chau(staff)
+    preview = upload(client, csv_file(SON_LA_ROW_2))
+    Cooperative.objects.filter(pk=borrower.pk).update(name="THT Khác", name_key="tht khac")
+    rows = Counted(monkeypatch, DisbursementResource, "import_row")
+    assert confirm(client, preview).status_code == 302
+    assert rows.calls == 1  # the held table checked again
+    assert Disbursement.objects.get().borrower.name == MOC_CHAU  # a new entry, as the check says
+
+
+def _written():
+    """The disbursements, the directory and their history as written, without ids/times."""
+    names = {c.pk: (c.name, c.province_id) for c in Cooperative.objects.all()}
+
+    def plain(values, *drop):
+        out = []
+        for row in values:
+            row = {k: v for k, v in row.items() if k not in drop}
+            if "borrower_id" in row:
+                row["borrower_id"] = names[row["borrower_id"]]
+            out.append(row)
+        return out
+
+    return (
+        plain(Disbursement.objects.order_by("pk").values(), "id"),
+        plain(Cooperative.objects.order_by("pk").values(), "id"),
+        plain(
+            Disbursement.history.order_by("history_id").values(), "id", "history_id", "history_date"
+        ),
+        plain(
+            Cooperative.history.order_by("history_id").values(), "id", "history_id", "history_date"
+        ),
+    )
+
+
+def test_the_rows_written_are_the_ones_the_full_check_writes(client, admin_user, monkeypatch):
+    client.force_login(admin_user)
+    rows = [
+        SON_LA_ROW,
+        SON_LA_ROW_2,
+        ["14", "htx_dev", "11/07/2024", "  thT  rau SẠCH Mộc Châu ", "THT", "3", "x"],
+        ["25", "other", "12/07/2024", "HTX Chè Long Cốc", "HTX", "1.637,5", ""],
+        ["14", "htx_dev", "05/06/2024", "HTX Chè Tà Xùa", "HTX", "1.250", "Mua máy sao chè"],
+    ]
+    data = csv_file(
+        *[[*row, str(i * 6)] for i, row in enumerate(rows)], header=[*HEADER, "term_months"]
+    )
+
+    def run():
+        preview = upload(client, data)
+        assert preview.status_code == 200, preview.context["report"].errors
+        assert confirm(client, preview).status_code == 302
+        written = _written()
+        Disbursement.objects.all().delete()
+        Cooperative.objects.all().delete()
+        Disbursement.history.all().delete()
+        Cooperative.history.all().delete()
+        return written
+
+    rows_checked = Counted(monkeypatch, DisbursementResource, "import_row")
+    from_cleaned = run()
+    assert rows_checked.calls == 5  # the preview only
+    monkeypatch.setattr(excel_views.DisbursementUpload, "cleaned", lambda self, report: None)
+    full = run()
+    assert rows_checked.calls == 15  # preview and confirmation
+    assert len(from_cleaned[0]) == 5 and len(from_cleaned[1]) == 3
+    assert from_cleaned == full
