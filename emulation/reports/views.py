@@ -3,22 +3,19 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.utils import translation
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import conditional_page, require_safe
 
 from cluster_portal import access
 from cluster_portal.documents import Document, document_response
 from cluster_portal.locking import StaleRecordError
-from cluster_portal.page_cache import cached_part
 from emulation.reports.render import (
     render_report_html,
     render_report_pdf,
     render_report_xlsx,
 )
 from emulation.reports.selectors import ClusterReport, all_figures_approved, cluster_report
-from provinces.organisation.lookups import check_cluster_year, cluster_year_for
-from provinces.organisation.selectors import cluster_with_members
+from provinces.organisation.lookups import cached_cluster_year_page, cluster_year_for
 
 from .forms import ReportSettingsForm
 from .models import ReportSettings
@@ -44,34 +41,21 @@ def _can_download(user, report: ClusterReport) -> bool:
 
 @login_required
 def report_page(request, cluster: str, year: int):
-    """The report page: the report (with its ranking and the chair's buttons) from the
-    default cache while its sources, the reader's class and the code are the same
-    (cluster_portal/page_cache.py), and the access check on every request, against the
-    members the body was made for (the sources hold the memberships and the mergers). In
-    Vietnamese, the report's language, the page around it too."""
+    """The report page (with its ranking and the chair's buttons): its body cached by what
+    it is made of, the access check on every request (provinces/organisation/lookups.py
+    `cached_cluster_year_page`). In Vietnamese, the report's language, the page around it
+    too."""
     with translation.override("vi"):
-        access.home_province(request.user)  # read once: for the key's class and the check
-        page = cached_part(
+        page = cached_cluster_year_page(
             request,
+            cluster,
+            year,
             name="report-page",
-            parts=(cluster, year),
             sources=lambda: report_sources(cluster, year),
-            make=lambda: _report_page(request, cluster, year),
+            body=lambda cluster_obj, members: _report_body(request, cluster_obj, year, members),
         )
-        check_cluster_year(request, page["member_ids"], year)
-        body = mark_safe(page["body"])  # noqa: S308
-        context = {"cluster": page["cluster"], "year": year, "body": body}
+        context = {"cluster": page["cluster"], "year": year, "body": page["body"]}
         return render(request, "reports/report_page.html", context)
-
-
-def _report_page(request, cluster: str, year: int) -> dict:
-    """The cluster-year's members, checked (`cluster_year_for`'s check without its term,
-    which the report alone reads), and the body made for them."""
-    cluster_obj, members = cluster_with_members(cluster, year)
-    member_ids = {m.pk for m in members}
-    check_cluster_year(request, member_ids, year)
-    body = _report_body(request, cluster_obj, year, members)
-    return {"cluster": cluster_obj, "member_ids": member_ids, "body": body}
 
 
 def _report_body(request, cluster_obj, year: int, members) -> str:

@@ -5,11 +5,9 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
-from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from cluster_portal import access
-from cluster_portal.page_cache import cached_part
 from provinces.calendar.selectors import deadlines_for
 from provinces.disbursements.selectors import disbursement_totals
 from provinces.figures.aggregation import percent_change
@@ -30,8 +28,8 @@ from provinces.figures.services import (
 from provinces.figures.sources import year_page_sources
 from provinces.figures.spec import BY_CODE, CODES, by_section
 from provinces.figures.timeliness import submitted_late
-from provinces.organisation.lookups import check_cluster_year
-from provinces.organisation.selectors import ProvinceYear, cluster_with_members, term_for
+from provinces.organisation.lookups import cached_cluster_year_page
+from provinces.organisation.selectors import ProvinceYear, term_for
 
 
 def _display_name(user) -> str:
@@ -215,35 +213,18 @@ def figures_reopen_view(request, year: int, code: str):
 
 @login_required
 def cluster_year(request, cluster: str, year: int):
-    """The year page: the body from the default cache while its sources, the reader's class
-    and the language are the same (cluster_portal/page_cache.py), and the access check on
-    every request, against the members the body was made for: the sources hold the cluster,
-    the memberships and the mergers, so a hit needs not read them again."""
-    access.home_province(request.user)  # read once: for the key's class and the check
-    page = cached_part(
+    """The year page: its body cached by what it is made of, the access check on every
+    request (provinces/organisation/lookups.py `cached_cluster_year_page`)."""
+    page = cached_cluster_year_page(
         request,
+        cluster,
+        year,
         name="figures-year",
-        parts=(cluster, year),
         sources=lambda: year_page_sources(cluster, year),
-        make=lambda: _year_page(request, cluster, year),
+        body=lambda cluster_obj, members: _year_body(request, cluster_obj, year, members),
     )
-    check_cluster_year(request, page["member_ids"], year)
-    body = mark_safe(page["body"])  # noqa: S308
-    return render(
-        request,
-        "figures/cluster_year.html",
-        {"cluster": page["cluster"], "year": year, "body": body},
-    )
-
-
-def _year_page(request, cluster: str, year: int) -> dict:
-    """The cluster-year's members, checked (`cluster_year_for`'s check without its term,
-    which the body alone reads), and the body made for them."""
-    cluster_obj, members = cluster_with_members(cluster, year)
-    member_ids = {m.pk for m in members}
-    check_cluster_year(request, member_ids, year)
-    body = _year_body(request, cluster_obj, year, members)
-    return {"cluster": cluster_obj, "member_ids": member_ids, "body": body}
+    context = {"cluster": page["cluster"], "year": year, "body": page["body"]}
+    return render(request, "figures/cluster_year.html", context)
 
 
 def _year_body(request, cluster_obj, year: int, members) -> str:
