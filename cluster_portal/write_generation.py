@@ -70,13 +70,13 @@ def _ignored() -> set:
     return IGNORED
 
 
-def _records() -> tuple[set, set]:
-    """The history tables (and the admin's log), and the tables whose models keep history."""
+def _records() -> tuple[set, dict]:
+    """The history tables (and the admin's log), and the models that keep history by table."""
     from simple_history.models import registered_models
     from simple_history.utils import get_history_model_for_model
 
     history = {get_history_model_for_model(m)._meta.db_table for m in registered_models.values()}
-    return RECORDS | history, set(registered_models)
+    return RECORDS | history, dict(registered_models)
 
 
 @contextmanager
@@ -107,7 +107,7 @@ def _recorded_here(table: str, verb: str) -> bool:
             instance = names.get("self")
             return (
                 not names.get("raw")
-                and instance._meta.db_table == table
+                and type(instance) is _tables[2].get(table)  # not a migration's model
                 and not hasattr(instance, "skip_history_when_saving")
             )
         if code is _COLLECTOR_DELETE:
@@ -116,7 +116,7 @@ def _recorded_here(table: str, verb: str) -> bool:
     return False
 
 
-_tables: tuple[set, set, set] | None = None
+_tables: tuple[set, set, dict] | None = None
 
 
 def classify(sql) -> str | None:
