@@ -55,7 +55,7 @@ from django.http import HttpResponse
 from django.utils import timezone, translation
 from django.utils.http import http_date, quote_etag
 
-from cluster_portal import access
+from cluster_portal import access, write_generation
 
 CACHE = "documents"
 SOURCE_FOLDERS = ("cluster_portal", "provinces", "emulation", "templates", "locale")
@@ -150,6 +150,31 @@ def data_stamp(sources: Iterable[QuerySet], *, key: tuple | None = None) -> tupl
     return tuple(sorted(rows))
 
 
+# The data stamps of the documents, per process, while the write generation holds
+# (cluster_portal/write_generation.py): key -> (`changed`, when, stamp).
+_memo: dict[tuple, tuple] = {}
+
+
+def stamp_memo(sources, *, key: tuple) -> tuple:
+    """`data_stamp` of `sources`, counted again only when a write has committed since
+    (the generation's `changed` moved), or MEMO_SECONDS have passed; with the
+    generation's `unrecorded`, which any write the history does not count replaces."""
+    generation = write_generation.read(connection)
+    if generation is None:  # this connection's own writes, not committed yet
+        data = data_stamp(sources, key=key)
+        return data, write_generation.pending_token(connection)
+    changed, unrecorded = generation
+    now = time.monotonic()
+    kept = _memo.get(key)
+    if kept is not None and kept[0] == changed and now - kept[1] < write_generation.MEMO_SECONDS:
+        return kept[2], unrecorded
+    data = data_stamp(sources, key=key)
+    if len(_memo) >= STATEMENTS_KEPT:
+        _memo.clear()
+    _memo[key] = (changed, now, data)
+    return data, unrecorded
+
+
 def document_key(request, *, name: str, parts: tuple, sources: Callable, dated: bool = True) -> str:
     """The stamp of document `name` (`parts`: which one) made of `sources()`, as
     `request.user` may read it, in the request's language, by this code; `dated`: the
@@ -158,7 +183,7 @@ def document_key(request, *, name: str, parts: tuple, sources: Callable, dated: 
         name,
         parts,
         access.reader_class(request.user),
-        data_stamp(sources, key=(connection.alias, name, parts)),
+        stamp_memo(sources, key=(connection.alias, name, parts)),
         code_version(),
         translation.get_language(),
         timezone.localdate().isoformat() if dated else None,

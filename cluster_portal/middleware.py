@@ -1,6 +1,10 @@
 import time
 
+from csp.constants import HEADER, HEADER_REPORT_ONLY
+from csp.middleware import CheckableLazyObject, CSPMiddleware
+from csp.utils import build_policy
 from django.conf import settings
+from django.core.signals import setting_changed
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 
@@ -44,3 +48,45 @@ class SessionRefreshMiddleware:
         if session.modified or now - session.get(self.KEY, 0) >= settings.SESSION_REFRESH_INTERVAL:
             session[self.KEY] = now
         return response
+
+
+class PolicyMiddleware(CSPMiddleware):
+    """django-csp's middleware with the policy built once per process: django-csp builds
+    both headers from the settings on every response (0.2-0.4 ms, a sixth of a cached
+    download). A response or request that changes the policy (a view's `csp_update`,
+    `csp_replace` or `csp_exempt`, a nonce) takes django-csp's own way."""
+
+    OVERRIDES = tuple(
+        f"_csp_{name}{suffix}" for name in ("config", "update", "replace") for suffix in ("", "_ro")
+    )
+    HEADERS = (
+        (False, HEADER, "CONTENT_SECURITY_POLICY", "_csp_exempt"),
+        (True, HEADER_REPORT_ONLY, "CONTENT_SECURITY_POLICY_REPORT_ONLY", "_csp_exempt_ro"),
+    )
+    _built: dict[bool, str] = {}
+
+    def process_response(self, request, response):
+        if getattr(request, "_csp_nonce", None) is not None or any(
+            hasattr(response, name) for name in self.OVERRIDES
+        ):
+            return super().process_response(request, response)
+        if response.status_code in (404, 500) and settings.DEBUG:
+            return response
+        for report_only, header, setting, exempt in self.HEADERS:
+            policy = self._built.get(report_only)
+            if policy is None:
+                policy = self._built[report_only] = build_policy(report_only=report_only)
+            if policy and getattr(response, exempt, False) is False and header not in response:
+                prefixes = (getattr(settings, setting, None) or {}).get("EXCLUDE_URL_PREFIXES")
+                if not request.path_info.startswith(tuple(prefixes or ())):
+                    response[header] = policy
+        request.csp_nonce = CheckableLazyObject(self._csp_nonce_post_response)
+        return response
+
+
+def _policy_changed(setting, **kwargs):
+    if setting.startswith("CONTENT_SECURITY_POLICY"):
+        PolicyMiddleware._built.clear()
+
+
+setting_changed.connect(_policy_changed)

@@ -113,7 +113,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "cluster_portal.middleware.PolicyMiddleware",  # django-csp's, the policy built once
     # django-axes wants to be last: it turns its lockout exception into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]

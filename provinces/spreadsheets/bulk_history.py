@@ -21,6 +21,8 @@ from django.db import connections, router, transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, get_history_manager_for_model
 
+from cluster_portal.write_generation import recorded
+
 
 def create_with_history(objs: list, model, *, user, change_reason: str, batch_size=None) -> list:
     """Write `objs` (new instances of `model`) and their creation history, in one
@@ -46,19 +48,20 @@ def create_with_history(objs: list, model, *, user, change_reason: str, batch_si
         and all(f.attname in tracked or f.attname in fixed for f in columns)
     )
     if not simple:
-        return bulk_create_with_history(
-            objs,
-            model,
-            batch_size=batch_size,
-            default_user=user,
-            default_change_reason=change_reason,
-        )
+        with recorded(model):  # each row gets its history row
+            return bulk_create_with_history(
+                objs,
+                model,
+                batch_size=batch_size,
+                default_user=user,
+                default_change_reason=change_reason,
+            )
     shared = {
         f.attname: f.get_db_prep_save(fixed[f.attname], connection)
         for f in columns
         if f.attname not in tracked
     }
-    with transaction.atomic(using=using, savepoint=False):
+    with transaction.atomic(using=using, savepoint=False), recorded(model):
         created = model._default_manager.db_manager(using).bulk_create(objs, batch_size=batch_size)
         rows = [
             tuple(
