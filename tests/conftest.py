@@ -96,6 +96,27 @@ def admin_user(db):
     )
 
 
+@pytest.fixture
+def uploads_dir(settings, tmp_path):
+    """The held uploads (the `uploads` storage) in this test's own folder, returned."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "uploads": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tmp_path},
+        },
+    }
+    return tmp_path
+
+
+@pytest.fixture
+def son_la_staff(client, make_staff):
+    """Sơn La's staff user of 2024, signed in on `client`."""
+    user = make_staff("Sơn La", 2024)
+    client.force_login(user)
+    return user
+
+
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -5,47 +5,15 @@ and history written as the full check of the held table writes."""
 import json
 
 import pytest
-from django.urls import reverse
 
 from provinces.disbursements import excel_views
 from provinces.disbursements.excel_resource import DisbursementResource
 from provinces.models import ClusterMembership, Cooperative, Disbursement, Province
 from provinces.spreadsheets.pipeline import CHANGED_MEANWHILE
-from tests.test_disbursement_import_view import stashed, upload
+from tests.disbursement_upload import MOC_CHAU, URL, moc_chau, stashed, upload
 from tests.test_import_disbursements import HEADER, SON_LA_ROW, SON_LA_ROW_2, counts, csv_file
 
-pytestmark = pytest.mark.django_db
-
-URL = reverse("disbursements:import")
-MOC_CHAU = "THT Rau sạch Mộc Châu"
-
-
-@pytest.fixture(autouse=True)
-def var_dir(settings, tmp_path):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "uploads": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": tmp_path},
-        },
-    }
-    return tmp_path
-
-
-@pytest.fixture
-def staff(client, make_staff):
-    user = make_staff("Sơn La", 2024)
-    client.force_login(user)
-    return user
-
-
-def moc_chau(staff) -> Cooperative:
-    return Cooperative.objects.create(
-        province_id=staff.staff_profile.province_id,
-        name=MOC_CHAU,
-        name_key="tht rau sach moc chau",
-        kind="THT",
-    )
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("uploads_dir")]
 
 
 def confirm(client, preview):
@@ -65,10 +33,10 @@ class Counted:
         monkeypatch.setattr(owner, name, counting)
 
 
-def test_the_preview_holds_its_cleaned_rows(client, staff, var_dir):
-    moc_chau(staff)
+def test_the_preview_holds_its_cleaned_rows(client, son_la_staff, uploads_dir):
+    moc_chau(son_la_staff)
     upload(client, csv_file(SON_LA_ROW, SON_LA_ROW_2))
-    [held] = stashed(var_dir)
+    [held] = stashed(uploads_dir)
     cleaned = json.loads(held.read_bytes())["cleaned"]
     known = Cooperative.objects.get(name=MOC_CHAU).pk
     assert [row[0] for row in cleaned] == [2, 3]
@@ -89,7 +57,7 @@ def test_the_preview_holds_its_cleaned_rows(client, staff, var_dir):
     ]
 
 
-def test_the_confirmation_does_not_check_each_row_again(client, staff, monkeypatch):
+def test_the_confirmation_does_not_check_each_row_again(client, son_la_staff, monkeypatch):
     rows = Counted(monkeypatch, DisbursementResource, "import_row")
     cleans = Counted(monkeypatch, Disbursement, "full_clean")
     preview = upload(client, csv_file(SON_LA_ROW, SON_LA_ROW_2))
@@ -102,16 +70,16 @@ def test_the_confirmation_does_not_check_each_row_again(client, staff, monkeypat
 
 @pytest.mark.parametrize("borrower_known_at_preview", [True, False])
 def test_a_disbursement_added_meanwhile_that_a_row_repeats_is_refused(
-    client, staff, borrower_known_at_preview
+    client, son_la_staff, borrower_known_at_preview
 ):
     if borrower_known_at_preview:
-        moc_chau(staff)
+        moc_chau(son_la_staff)
     preview = upload(client, csv_file(SON_LA_ROW, SON_LA_ROW_2))
     assert not any(row.possible_duplicate for row in preview.context["report"].rows)
     # Meanwhile someone enters row 3's disbursement (and its borrower, when it was new).
-    borrower = Cooperative.objects.filter(name=MOC_CHAU).first() or moc_chau(staff)
+    borrower = Cooperative.objects.filter(name=MOC_CHAU).first() or moc_chau(son_la_staff)
     Disbursement.objects.create(
-        province_id=staff.staff_profile.province_id,
+        province_id=son_la_staff.staff_profile.province_id,
         fund="other",
         date="2024-07-10",
         borrower=borrower,
@@ -126,8 +94,8 @@ def test_a_disbursement_added_meanwhile_that_a_row_repeats_is_refused(
     assert counts() == before
 
 
-def test_a_possible_duplicate_the_preview_showed_is_imported(client, staff):
-    borrower = moc_chau(staff)
+def test_a_possible_duplicate_the_preview_showed_is_imported(client, son_la_staff):
+    borrower = moc_chau(son_la_staff)
     Disbursement.objects.create(
         province=borrower.province,
         fund="other",
@@ -141,10 +109,10 @@ def test_a_possible_duplicate_the_preview_showed_is_imported(client, staff):
     assert Disbursement.objects.count() == 2
 
 
-def test_a_right_lost_meanwhile_is_refused_with_the_rows_message(client, staff):
+def test_a_right_lost_meanwhile_is_refused_with_the_rows_message(client, son_la_staff):
     preview = upload(client, csv_file(SON_LA_ROW))
-    # Meanwhile the person is moved to Phú Thọ's staff.
-    profile = staff.staff_profile
+    # Meanwhile the person is moved to Phú Thọ's son_la_staff.
+    profile = son_la_staff.staff_profile
     profile.province = Province.objects.valid_in(2024).get(name="Phú Thọ")
     profile.save()
     response = confirm(client, preview)
@@ -155,26 +123,28 @@ def test_a_right_lost_meanwhile_is_refused_with_the_rows_message(client, staff):
     assert not Disbursement.objects.exists() and not Cooperative.objects.exists()
 
 
-def test_a_province_year_out_of_its_cluster_meanwhile_is_refused(client, staff):
+def test_a_province_year_out_of_its_cluster_meanwhile_is_refused(client, son_la_staff):
     preview = upload(client, csv_file(SON_LA_ROW, SON_LA_ROW_2))
-    ClusterMembership.objects.filter(province=staff.staff_profile.province).delete()
+    ClusterMembership.objects.filter(province=son_la_staff.staff_profile.province).delete()
     response = confirm(client, preview)
     assert response.status_code == 409
     assert [e.row for e in response.context["report"].errors] == [2, 3]
     assert counts() == (0, 0, 0, 0)
 
 
-def test_a_borrower_added_meanwhile_is_used(client, staff):
+def test_a_borrower_added_meanwhile_is_used(client, son_la_staff):
     preview = upload(client, csv_file(SON_LA_ROW_2))
     assert preview.context["report"].rows[0].borrower_is_new
-    borrower = moc_chau(staff)
+    borrower = moc_chau(son_la_staff)
     assert confirm(client, preview).status_code == 302
     assert Disbursement.objects.get().borrower == borrower
     assert Cooperative.objects.count() == 1
 
 
-def test_a_borrower_renamed_meanwhile_goes_through_the_full_check(client, staff, monkeypatch):
-    borrower = moc_chau(staff)
+def test_a_borrower_renamed_meanwhile_goes_through_the_full_check(
+    client, son_la_staff, monkeypatch
+):
+    borrower = moc_chau(son_la_staff)
     preview = upload(client, csv_file(SON_LA_ROW_2))
     Cooperative.objects.filter(pk=borrower.pk).update(name="THT Khác", name_key="tht khac")
     rows = Counted(monkeypatch, DisbursementResource, "import_row")

@@ -5,44 +5,16 @@ Personas: anonymous; a user with no alliance; Sơn La's staff; an admin.
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from provinces.disbursements.excel import DISBURSEMENTS_UPLOAD_MAX_BYTES
 from provinces.models import ClusterMembership, Cooperative, Disbursement
+from tests.disbursement_upload import URL, moc_chau, stashed, upload
 from tests.test_import_disbursements import SON_LA_ROW, SON_LA_ROW_2, counts, csv_file
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("uploads_dir")]
 
-URL = reverse("disbursements:import")
 PHU_THO_ROW = ["25", "htx_dev", "05/06/2024", "HTX Chè Long Cốc", "HTX", "100", ""]
-
-
-@pytest.fixture(autouse=True)
-def var_dir(settings, tmp_path):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "uploads": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": tmp_path},
-        },
-    }
-    return tmp_path
-
-
-@pytest.fixture
-def staff(client, make_staff):
-    user = make_staff("Sơn La", 2024)
-    client.force_login(user)
-    return user
-
-
-def upload(client, data: bytes, name: str = "so-giai-ngan.csv"):
-    return client.post(URL, {"file": SimpleUploadedFile(name, data)})
-
-
-def stashed(var_dir) -> list:
-    return sorted((var_dir / "held-uploads").glob("*.upload"))
 
 
 def test_it_requires_login(client):
@@ -58,7 +30,7 @@ def test_it_is_for_provincial_staff_and_admins(client, admin_user):
     assert client.get(URL).status_code == 200
 
 
-def test_it_shows_the_upload_form_and_the_columns(client, staff):
+def test_it_shows_the_upload_form_and_the_columns(client, son_la_staff):
     response = client.get(URL)
     assert response.status_code == 200
     assert 'enctype="multipart/form-data"' in response.text
@@ -67,13 +39,8 @@ def test_it_shows_the_upload_form_and_the_columns(client, staff):
     assert "<script>" not in response.text.replace('<script src="', "")
 
 
-def test_the_preview_shows_the_rows_and_saves_nothing(client, staff, var_dir):
-    Cooperative.objects.create(
-        province_id=staff.staff_profile.province_id,
-        name="THT Rau sạch Mộc Châu",
-        name_key="tht rau sach moc chau",
-        kind="THT",
-    )
+def test_the_preview_shows_the_rows_and_saves_nothing(client, son_la_staff, uploads_dir):
+    moc_chau(son_la_staff)
     before = counts()
     response = upload(client, csv_file(SON_LA_ROW, SON_LA_ROW_2))
     assert response.status_code == 200
@@ -85,11 +52,11 @@ def test_the_preview_shows_the_rows_and_saves_nothing(client, staff, var_dir):
     assert "Quỹ hỗ trợ phát triển HTX" in text and "Quỹ khác" in text
     assert text.count('data-testid="new-borrower"') == 1  # Tà Xùa is new, Mộc Châu known
     assert "Sơn La" in text
-    assert len(stashed(var_dir)) == 1
+    assert len(stashed(uploads_dir)) == 1
     assert 'name="confirm"' in text
 
 
-def test_confirming_imports_the_file_and_redirects(client, staff, var_dir):
+def test_confirming_imports_the_file_and_redirects(client, son_la_staff, uploads_dir):
     preview = upload(client, csv_file(SON_LA_ROW, SON_LA_ROW_2))
     token = preview.context["token"]
     response = client.post(URL, {"token": token, "confirm": "1"}, follow=True)
@@ -97,8 +64,10 @@ def test_confirming_imports_the_file_and_redirects(client, staff, var_dir):
     assert "Đã nhập 2 khoản giải ngân, tổng 1.750,5 triệu đồng" in response.text
     disbursements = Disbursement.objects.order_by("date")
     assert [disbursement.amount for disbursement in disbursements] == [1250, 500.5]
-    assert all(disbursement.history.get().history_user == staff for disbursement in disbursements)
-    assert stashed(var_dir) == []
+    assert all(
+        disbursement.history.get().history_user == son_la_staff for disbursement in disbursements
+    )
+    assert stashed(uploads_dir) == []
 
     # The same confirmation again imports nothing more.
     again = client.post(URL, {"token": token, "confirm": "1"}, follow=True)
@@ -106,7 +75,7 @@ def test_confirming_imports_the_file_and_redirects(client, staff, var_dir):
     assert Disbursement.objects.count() == 2
 
 
-def test_a_token_from_another_session_is_refused(client, staff, make_staff):
+def test_a_token_from_another_session_is_refused(client, son_la_staff, make_staff):
     from django.test import Client
 
     preview = upload(client, csv_file(SON_LA_ROW))
@@ -117,15 +86,15 @@ def test_a_token_from_another_session_is_refused(client, staff, make_staff):
     assert not Disbursement.objects.exists()
 
 
-def test_cancelling_forgets_the_upload(client, staff, var_dir):
+def test_cancelling_forgets_the_upload(client, son_la_staff, uploads_dir):
     upload(client, csv_file(SON_LA_ROW))
     response = client.post(URL, {"cancel": "1"}, follow=True)
     assert "Đã hủy: không nhập gì." in response.text
-    assert stashed(var_dir) == []
+    assert stashed(uploads_dir) == []
     assert not Disbursement.objects.exists()
 
 
-def test_a_bad_file_shows_every_error_and_saves_nothing(client, staff, var_dir):
+def test_a_bad_file_shows_every_error_and_saves_nothing(client, son_la_staff, uploads_dir):
     bad = ["14", "htx_dev", "31/02/2024", "HTX A", "HTX", "-5", ""]
     before = counts()
     response = upload(client, csv_file(SON_LA_ROW, bad))
@@ -137,17 +106,17 @@ def test_a_bad_file_shows_every_error_and_saves_nothing(client, staff, var_dir):
     assert "Không có khoản giải ngân nào được lưu." in text
     assert 'name="confirm"' not in text
     assert counts() == before
-    assert not (var_dir / "held-uploads").exists() or stashed(var_dir) == []
+    assert not (uploads_dir / "held-uploads").exists() or stashed(uploads_dir) == []
 
 
-def test_staff_cannot_import_another_provinces_rows(client, staff):
+def test_staff_cannot_import_another_provinces_rows(client, son_la_staff):
     response = upload(client, csv_file(SON_LA_ROW, PHU_THO_ROW))
     assert response.status_code == 400
     assert "Bạn không có quyền nhập khoản vay của Liên minh HTX tỉnh Phú Thọ" in response.text
     assert not Disbursement.objects.exists()
 
 
-def test_an_oversize_or_missing_file_is_refused(client, staff):
+def test_an_oversize_or_missing_file_is_refused(client, son_la_staff):
     # Over the file limit but under the request limit (a larger body is refused with 413
     # before any view runs: tests/test_hardening.py).
     big = upload(client, csv_file(SON_LA_ROW) + b"x" * (DISBURSEMENTS_UPLOAD_MAX_BYTES + 100_000))
@@ -159,15 +128,15 @@ def test_an_oversize_or_missing_file_is_refused(client, staff):
     assert not Disbursement.objects.exists()
 
 
-def test_the_confirmation_checks_everything_again(client, staff, var_dir):
+def test_the_confirmation_checks_everything_again(client, son_la_staff, uploads_dir):
     preview = upload(client, csv_file(SON_LA_ROW))
     # Between preview and confirmation Sơn La leaves the cluster for 2024.
-    ClusterMembership.objects.filter(province=staff.staff_profile.province).delete()
+    ClusterMembership.objects.filter(province=son_la_staff.staff_profile.province).delete()
     response = client.post(URL, {"token": preview.context["token"], "confirm": "1"})
     assert response.status_code == 409
     assert "Sơn La không là thành viên cụm thi đua nào năm 2024." in response.text
     assert not Disbursement.objects.exists() and not Cooperative.objects.exists()
-    assert stashed(var_dir) == []
+    assert stashed(uploads_dir) == []
 
 
 def test_the_disbursements_admin_list_links_to_the_import(admin_client):
@@ -176,7 +145,7 @@ def test_the_disbursements_admin_list_links_to_the_import(admin_client):
     assert f'href="{URL}"' in response.text
 
 
-def test_a_long_file_is_previewed_by_province_with_its_first_rows(client, admin_user, var_dir):
+def test_a_long_file_is_previewed_by_province_with_its_first_rows(client, admin_user, uploads_dir):
     from provinces.disbursements.excel import PREVIEW_ROWS
 
     client.force_login(admin_user)
@@ -206,12 +175,12 @@ def test_a_long_file_is_previewed_by_province_with_its_first_rows(client, admin_
 
 
 def test_the_confirmation_checks_the_held_rows_without_reading_the_file(
-    client, staff, var_dir, monkeypatch
+    client, son_la_staff, uploads_dir, monkeypatch
 ):
     from provinces.spreadsheets import pipeline
 
     preview = upload(client, csv_file(SON_LA_ROW, SON_LA_ROW_2))
-    [held] = stashed(var_dir)
+    [held] = stashed(uploads_dir)
     assert b"HTX Ch\xc3\xa8 T\xc3\xa0 X\xc3\xb9a" in held.read_bytes()  # the rows, as read
 
     def no_second_reading(**kwargs):
@@ -223,16 +192,16 @@ def test_the_confirmation_checks_the_held_rows_without_reading_the_file(
     assert Disbursement.objects.count() == 2
 
 
-def test_a_damaged_held_table_is_refused_on_confirmation(client, staff, var_dir):
+def test_a_damaged_held_table_is_refused_on_confirmation(client, son_la_staff, uploads_dir):
     preview = upload(client, csv_file(SON_LA_ROW))
-    [held] = stashed(var_dir)
+    [held] = stashed(uploads_dir)
     held.write_bytes(b"not the held table")
     response = client.post(URL, {"token": preview.context["token"], "confirm": "1"}, follow=True)
     assert "Không tìm thấy tệp đang chờ xác nhận" in response.text
     assert not Disbursement.objects.exists()
 
 
-def test_a_file_wrong_on_every_row_lists_the_first_errors_and_counts_them_all(client, staff):
+def test_a_file_wrong_on_every_row_lists_the_first_errors_and_counts_them_all(client, son_la_staff):
     from provinces.spreadsheets.pipeline import ERRORS_SHOWN
 
     bad = [["14", "htx_dev", "05/06/2024", f"HTX {i}", "HTX", "-5", ""] for i in range(250)]

@@ -10,7 +10,6 @@ from unittest import mock
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
@@ -25,6 +24,7 @@ from provinces.models import (
     Province,
     YearlyFigures,
 )
+from tests import page_cache_helpers as pages
 from tests.calendar_helpers import days_from_today, make_deadlines, today
 from tests.factories import make_figures
 from tests.scoring_helpers import build_agreement
@@ -32,20 +32,15 @@ from tests.scoring_helpers import build_agreement
 pytestmark = pytest.mark.django_db
 
 HOME = reverse("home")
-CSRF = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"')
 TODO = re.compile(r'data-testid="todo" data-kind="([a-z_]+)" data-year="(\d+)"')
 
 
 def page(client, user) -> str:
-    client.force_login(user)
-    response = client.get(HOME)
-    assert response.status_code == 200
-    return CSRF.sub("csrf", response.text)
+    return pages.page(client, user, HOME)
 
 
 def uncached(client, user) -> str:
-    cache.clear()
-    return page(client, user)
+    return pages.uncached(client, user, HOME)
 
 
 def todos(text: str) -> list[tuple[str, str]]:
@@ -54,8 +49,7 @@ def todos(text: str) -> list[tuple[str, str]]:
 
 @pytest.fixture
 def builds():
-    """How many times the body was built (a miss)."""
-    with mock.patch.object(views, "_home_body", wraps=views._home_body) as spy:
+    with pages.counting_builds(views, "_home_body") as spy:
         yield spy
 
 
@@ -139,12 +133,7 @@ CHANGES = [
 
 @pytest.mark.parametrize("change", CHANGES)
 def test_a_change_to_what_the_body_reads_shows_at_once(client, people, due_in_30_days, change):
-    before = {name: page(client, user) for name, user in people.items()}
-    change()
-    after = {name: page(client, user) for name, user in people.items()}
-    assert after != before  # each change shows on somebody's page
-    for name, user in people.items():
-        assert after[name] == uncached(client, user)
+    pages.assert_the_change_shows_at_once(client, people, HOME, change)
 
 
 def test_a_repeat_view_builds_nothing(client, people, due_in_30_days, builds):
@@ -212,10 +201,5 @@ class TestTheReader:
 @pytest.mark.parametrize("username", ["laocai", "sonla", "phutho", "admin"])
 def test_the_cached_page_is_the_uncached_page(client, demo_data, settings, username):
     user = get_user_model().objects.get(username=username)
-    missed, hit = page(client, user), page(client, user)
-    settings.CACHES = {
-        **settings.CACHES,
-        "default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
-    }
-    assert missed == hit == page(client, user)
+    pages.assert_the_cached_page_is_the_uncached_page(client, settings, user, HOME)
     assert YearlyFigures.objects.exists()  # the demo's records, read

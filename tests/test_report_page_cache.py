@@ -8,7 +8,6 @@ without the cache, byte for byte. On the demo: Tây Bắc 2023, its scoring meet
 import datetime
 import re
 from decimal import Decimal
-from unittest import mock
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -22,36 +21,25 @@ from emulation.reports.models import ReportSettings
 from emulation.reports.sources import report_sources
 from emulation.scoring.models import Score
 from provinces.models import Cluster, ClusterTerm, FiguresStatus, Province, YearlyFigures
+from tests import page_cache_helpers as pages
 from tests.factories import make_disbursement, make_figures
 
 pytestmark = pytest.mark.django_db
 
 REPORT_PAGE = reverse("reports:page", args=["tay-bac", 2023])
-CSRF = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"')
 
 
 def user(username):
     return get_user_model().objects.get(username=username)
 
 
-def page(client, who, url=REPORT_PAGE) -> str:
-    client.force_login(who)
-    response = client.get(url)
-    assert response.status_code == 200
-    return CSRF.sub("csrf", response.text)
-
-
-def uncached(client, who) -> str:
-    from django.core.cache import cache
-
-    cache.clear()
-    return page(client, who)
+def page(client, who) -> str:
+    return pages.page(client, who, REPORT_PAGE)
 
 
 @pytest.fixture
 def builds():
-    """How many times the body was built (a miss)."""
-    with mock.patch.object(views, "_report_body", wraps=views._report_body) as spy:
+    with pages.counting_builds(views, "_report_body") as spy:
         yield spy
 
 
@@ -138,11 +126,7 @@ def test_a_repeat_view_builds_nothing(client, laocai, builds):
 
 @pytest.mark.parametrize("change", CHANGES)
 def test_a_change_to_what_the_page_shows_gives_the_fresh_page(client, laocai, change):
-    before = page(client, laocai)
-    change()
-    after = page(client, laocai)
-    assert after != before  # each change shows on the page
-    assert after == uncached(client, laocai)
+    pages.assert_the_change_shows_at_once(client, {"laocai": laocai}, REPORT_PAGE, change)
 
 
 def test_the_ranking_follows_the_scores_at_once(client, laocai):
@@ -188,13 +172,7 @@ class TestTheReaderClass:
 
 @pytest.mark.parametrize("username", ["laocai", "sonla", "phutho", "admin"])
 def test_the_cached_page_is_the_uncached_page(client, demo_data, settings, username):
-    who = user(username)
-    missed, hit = page(client, who), page(client, who)
-    settings.CACHES = {
-        **settings.CACHES,
-        "default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
-    }
-    assert missed == hit == page(client, who)
+    pages.assert_the_cached_page_is_the_uncached_page(client, settings, user(username), REPORT_PAGE)
 
 
 def test_the_reports_files_follow_the_ranking_too(demo_data):

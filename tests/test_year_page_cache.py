@@ -4,14 +4,11 @@ reader of another class never gets another class's body, the access check runs o
 request, and the cached page is the page built without the cache, byte for byte."""
 
 import datetime
-import re
-from unittest import mock
 
 import pytest
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
-from django.core.cache import cache
 from django.urls import reverse
 
 from provinces.calendar.models import Deadlines
@@ -24,30 +21,25 @@ from provinces.models import (
     Province,
     YearlyFigures,
 )
+from tests import page_cache_helpers as pages
 from tests.factories import make_disbursement, make_figures
 
 pytestmark = pytest.mark.django_db
 
 YEAR_PAGE = reverse("figures:cluster-year", args=["tay-bac", 2024])
-CSRF = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"')
 
 
 def page(client, user) -> str:
-    client.force_login(user)
-    response = client.get(YEAR_PAGE)
-    assert response.status_code == 200
-    return CSRF.sub("csrf", response.text)  # the one part that differs on every request
+    return pages.page(client, user, YEAR_PAGE)
 
 
 def uncached(client, user) -> str:
-    cache.clear()
-    return page(client, user)
+    return pages.uncached(client, user, YEAR_PAGE)
 
 
 @pytest.fixture
 def builds():
-    """How many times the body was built (a miss)."""
-    with mock.patch.object(views, "_year_body", wraps=views._year_body) as spy:
+    with pages.counting_builds(views, "_year_body") as spy:
         yield spy
 
 
@@ -125,11 +117,7 @@ CHANGES = [
 
 @pytest.mark.parametrize("change", CHANGES)
 def test_a_change_to_what_the_body_reads_gives_the_fresh_page(client, laocai, change):
-    before = page(client, laocai)
-    change()
-    after = page(client, laocai)
-    assert after != before  # each change shows on the page
-    assert after == uncached(client, laocai)
+    pages.assert_the_change_shows_at_once(client, {"laocai": laocai}, YEAR_PAGE, change)
 
 
 def test_the_admin_renaming_a_submitter_gives_the_fresh_page(client, laocai):
@@ -194,12 +182,7 @@ class TestTheReaderClass:
 @pytest.mark.parametrize("username", ["laocai", "sonla", "admin"])
 def test_the_cached_page_is_the_uncached_page(client, demo_data, settings, username):
     user = get_user_model().objects.get(username=username)
-    missed, hit = page(client, user), page(client, user)
-    settings.CACHES = {
-        **settings.CACHES,
-        "default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
-    }
-    assert missed == hit == page(client, user)
+    pages.assert_the_cached_page_is_the_uncached_page(client, settings, user, YEAR_PAGE)
 
 
 def test_each_language_gets_its_own_body(client, laocai, settings, builds):
