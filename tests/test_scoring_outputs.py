@@ -127,6 +127,31 @@ def test_the_pdf_and_excel_summaries_print_the_same_maximum_on_every_row(scored)
     assert ("IV", "Điểm trừ", "0") in in_pdf and ("1", "Báo cáo chậm", "−3") in in_pdf
 
 
+def test_the_pdf_summary_is_signed_as_the_report_and_the_dossier_copy(scored):
+    """The chair's title and name, from the conference record: the summary downloaded from
+    the scoring page was signed by no one, while the annual report and the dossier's copy
+    of the same summary name Nguyễn Quốc Dũng."""
+    from lxml import html as lxml_html
+
+    from emulation.demo import emulation_year_2023_seed
+
+    emulation_year_2023_seed()
+    page = lxml_html.fromstring(render_summary_html(data_for()))
+    signer = page.xpath("//td[@class='signer']")[0]
+    lines = [div.text_content().strip() for div in signer.xpath("./div") if div.text_content()]
+    assert lines == [
+        "TM. CỤM THI ĐUA",
+        "CỤM TRƯỞNG",
+        "LIÊN MINH HTX TỈNH PHÚ THỌ",
+        "CHỦ TỊCH",
+        "Nguyễn Quốc Dũng",
+    ]
+    text = "".join(
+        p.extract_text() for p in PdfReader(io.BytesIO(render_summary_pdf(data_for()))).pages
+    )
+    assert "Nguyễn Quốc Dũng" in text
+
+
 def test_the_scoring_sheet_command_writes_both_formats(scored, tmp_path):
     for fmt in ("pdf", "xlsx"):
         target = tmp_path / f"bang.{fmt}"
