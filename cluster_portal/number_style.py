@@ -88,9 +88,14 @@ def excel_number_format(decimals: int = 0) -> str:
     return _EXCEL_LOCALE + ("#,##0" if decimals == 0 else "#,##0." + "0" * decimals)
 
 
-def excel_percent_format(decimals: int = PERCENT_DECIMALS) -> str:
-    """For a cell holding a percentage as a number of percent (69.6, not 0.696)."""
-    return excel_number_format(decimals) + '" %"'
+def excel_percent_format(decimals: int = PERCENT_DECIMALS, *, signed: bool = False) -> str:
+    """For a cell holding a percentage as a number of percent (69.6, not 0.696); signed:
+    what `format_percent(signed=True)` writes, "+12,5 %", "−3,0 %", "0,0 %"."""
+    shown = excel_number_format(decimals) + '" %"'
+    if not signed:
+        return shown
+    body = shown[len(_EXCEL_LOCALE) :]
+    return f'{_EXCEL_LOCALE}"+"{body};"{MINUS}"{body};{body}'
 
 
 def excel_points_format(value) -> str:

@@ -9,11 +9,13 @@ from django.urls import reverse
 
 from cluster_portal.number_style import (
     excel_number_format,
+    excel_percent_format,
     format_number,
     format_percent,
     round_half_up,
 )
 from provinces.figures.spec import BY_CODE, format_indicator, round_indicator
+from tests.excel_display import excel_display
 from tests.factories import make_figures
 
 
@@ -23,6 +25,14 @@ def test_rounding_is_half_up_everywhere():
     assert format_percent(Decimal("12.25"), signed=True) == "+12,3\u00a0%"
     assert format_percent(Decimal("-3"), signed=True) == "−3,0\u00a0%"
     assert format_percent(Decimal("69.65")) == "69,7\u00a0%"
+
+
+def test_a_signed_percent_reads_in_excel_as_format_percent_writes_it():
+    signed = excel_percent_format(signed=True)
+    for value in (Decimal("12.3"), Decimal("-3"), Decimal("0"), Decimal("1250.5")):
+        shown = excel_display(float(value), signed)
+        assert shown == format_percent(value, signed=True).replace("\u00a0", " "), value
+    assert excel_display(-3.0, excel_percent_format()) == "-3,0 %"  # unsigned: Excel's own minus
 
 
 def test_fixed_decimals_and_vietnamese_separators():

@@ -13,6 +13,7 @@ from emulation.reports.render import render_report_html, render_report_xlsx
 from emulation.reports.selectors import cluster_report
 from provinces.figures.spec import BY_CODE, INDICATORS, format_indicator
 from provinces.models import Cluster, FiguresStatus
+from tests.excel_display import excel_display
 from tests.factories import make_disbursement, make_figures
 
 pytestmark = pytest.mark.django_db
@@ -118,6 +119,26 @@ def test_numbers_are_numbers_with_vietnamese_formats(a_year_with_a_partial_past)
     total = rows["Tổng số HTX (cuối năm)"][2]
     assert isinstance(total.value, int) and total.number_format.endswith("#,##0")
     assert "[$-42A]" in total.number_format  # Vietnamese separators in LibreOffice/Excel vi
+
+
+def test_the_comparison_reads_in_excel_as_the_report_prints_it(a_year_with_a_partial_past):
+    """Each cell of the comparison as its number format shows it (not only its value): the
+    change is signed as on the page and in the PDF, "+12,5 %" and "−3,0 %"."""
+    report = a_year_with_a_partial_past
+    compared = {
+        row[0]: row for row in parse(render_report_html(report)).tables["comparison-table"][1:]
+    }
+    rows = {
+        row[0].value: row
+        for row in workbook_of(report)["Tổng hợp"].iter_rows(min_row=7)
+        if row[0].value in compared
+    }
+    changes = []
+    for label, html_row in compared.items():
+        shown = [excel_display(cell.value, cell.number_format) for cell in rows[label][3:6]]
+        assert shown == [" ".join(text.split()) for text in html_row[2:5]], label
+        changes.append(shown[2])
+    assert any(change.startswith("+") for change in changes), changes
 
 
 def test_every_number_matches_the_html_report(a_year_with_a_partial_past):

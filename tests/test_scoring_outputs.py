@@ -102,6 +102,56 @@ def test_the_pdf_summary_is_an_nd30_document_with_the_numbers(scored):
     assert "ngày 30 tháng 11 năm 2023" in text
 
 
+def test_the_pdf_and_excel_summaries_print_the_same_maximum_on_every_row(scored):
+    """Issue 20: the same number in the summary and its Excel version; the penalty
+    group's maximum 0 was left blank in the PDF while Excel (and the dossier's Word copy)
+    print 0."""
+    from lxml import html as lxml_html
+
+    from cluster_portal.number_style import format_points
+
+    page = lxml_html.fromstring(render_summary_html(scored))
+    in_pdf = [
+        tuple(cell.text_content().strip() for cell in row.xpath("./td")[:3])
+        for row in page.xpath("//table[contains(@class, 'scoring')]/tbody/tr[not(@class='total')]")
+    ]
+    sheet = openpyxl.load_workbook(io.BytesIO(render_summary_xlsx(scored))).active
+    rows = list(sheet.iter_rows(values_only=True))
+    header_at = next(i for i, row in enumerate(rows) if row[0] == "STT")
+    in_excel = [
+        (str(row[0]), row[1].strip(), format_points(row[3]))
+        for row in rows[header_at + 1 :]
+        if row[0] is not None
+    ]
+    assert in_pdf == in_excel
+    assert ("IV", "Điểm trừ", "0") in in_pdf and ("1", "Báo cáo chậm", "−3") in in_pdf
+
+
+def test_the_pdf_summary_is_signed_as_the_report_and_the_dossier_copy(scored):
+    """The chair's title and name, from the conference record: the summary downloaded from
+    the scoring page was signed by no one, while the annual report and the dossier's copy
+    of the same summary name Nguyễn Quốc Dũng."""
+    from lxml import html as lxml_html
+
+    from emulation.demo import emulation_year_2023_seed
+
+    emulation_year_2023_seed()
+    page = lxml_html.fromstring(render_summary_html(data_for()))
+    signer = page.xpath("//td[@class='signer']")[0]
+    lines = [div.text_content().strip() for div in signer.xpath("./div") if div.text_content()]
+    assert lines == [
+        "TM. CỤM THI ĐUA",
+        "CỤM TRƯỞNG",
+        "LIÊN MINH HTX TỈNH PHÚ THỌ",
+        "CHỦ TỊCH",
+        "Nguyễn Quốc Dũng",
+    ]
+    text = "".join(
+        p.extract_text() for p in PdfReader(io.BytesIO(render_summary_pdf(data_for()))).pages
+    )
+    assert "Nguyễn Quốc Dũng" in text
+
+
 def test_the_scoring_sheet_command_writes_both_formats(scored, tmp_path):
     for fmt in ("pdf", "xlsx"):
         target = tmp_path / f"bang.{fmt}"

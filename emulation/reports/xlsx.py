@@ -248,7 +248,7 @@ def _summary_sheet(workbook: Workbook, report: ClusterReport) -> None:
             cell.number_format = (
                 excel_percent_format(decimals) if unit == "%" else excel_number_format(decimals)
             )
-        row[5].number_format = excel_percent_format(PERCENT_DECIMALS)
+        row[5].number_format = excel_percent_format(PERCENT_DECIMALS, signed=True)
         row[0].alignment = Alignment(wrap_text=True, vertical="top")
     notes_row = sheet.max_row + 2
     for offset, note in enumerate(_notes(report)):

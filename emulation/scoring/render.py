@@ -18,7 +18,7 @@ from cluster_portal.number_style import excel_points_format, format_points
 from emulation.reports.render import render_pdf
 from provinces.spreadsheets.writing import safe_text
 
-from .selectors import ScoringYear
+from .selectors import ScoringYear, summary_signer
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 TITLE = "Bảng tổng hợp kết quả chấm điểm thi đua năm {year}"
@@ -161,6 +161,7 @@ def grid_css(grid: dict | None) -> str:
 def _summary_document(data: ScoringYear) -> tuple[str, dict | None]:
     context = summary_context(data)
     context["rows"], context["grid"] = _with_cells(data, context["rows"])
+    context["sig"] = summary_signer(data)
     with translation.override("vi"):
         return render_to_string("scoring/summary_document.html", context), context["grid"]
 

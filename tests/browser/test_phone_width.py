@@ -7,7 +7,7 @@ import pytest
 from emulation.demo import emulation_year_2023_seed
 from provinces.demo import article_2023_values
 from provinces.models import FiguresStatus
-from tests.factories import make_figures
+from tests.factories import make_disbursement, make_figures
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -119,5 +119,29 @@ def test_the_disbursement_import_preview_fits_a_phone(live_server, browser, arti
         assert sizes["document"] <= sizes["viewport"], sizes
         assert broken_numbers(page) == []
         assert page.get_by_test_id("confirm-import").is_visible()
+    finally:
+        context.close()
+
+
+def test_the_register_keeps_its_columns_readable_on_a_phone(
+    live_server, browser, article_year, screenshot_dir
+):
+    """The register's table scrolls inside its card rather than squeezing a borrower's
+    name to a word a line (its first column is a date, so the name-first rule of the
+    phone layout does not hold it)."""
+    for day in ("2023-03-16", "2023-08-19", "2023-11-06"):
+        make_disbursement("25", day, "589", borrower="HTX DVNN và điện năng Vĩnh Lại")
+    context, page = open_as_chair(browser, live_server, WIDTHS["phone"])
+    try:
+        page.goto(f"{live_server.url}/disbursements/2023/25/")
+        page.wait_for_load_state("networkidle")
+        page.screenshot(path=str(screenshot_dir / "register-390.png"), full_page=True)
+        sizes = overflow(page)
+        assert sizes["document"] <= sizes["viewport"], sizes
+        assert broken_numbers(page) == []
+        widths = page.locator("[data-testid=disbursements] tbody td:nth-child(3)").evaluate_all(
+            "cells => cells.map(c => c.getBoundingClientRect().width)"
+        )
+        assert len(widths) == 3 and min(widths) >= 160, widths
     finally:
         context.close()
