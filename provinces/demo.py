@@ -68,6 +68,18 @@ _DEMO_STATUSES = {
 }
 
 
+# When the demo's records came in (a day apart, approved three days later), against the
+# demo calendar (emulation/demo.py): 2023's and 2024's early in November, before the
+# figures were due (15/11/2023, 15/01/2025) and before the conference that reported them
+# (30/11/2023, 28/11/2024); 2025's around their deadline of 15/01/2026, one of them late.
+_DEMO_SUBMITTED_FROM = {
+    2023: datetime.date(2023, 11, 1),
+    2024: datetime.date(2024, 11, 1),
+    2025: datetime.date(2026, 1, 10),
+}
+_AT = datetime.time(9, 30)
+
+
 def _demo_values(province: Province, year: int, *, merged_from: int = 1) -> dict:
     """Plausible invented figures, the same on every run: a base per province name, grown a
     little each year, and scaled by the number of units a merged province was formed from."""
@@ -184,7 +196,10 @@ def demo_figures_seed() -> int:
                 figures.warnings_explanation = (
                     "Đã rà soát với các phòng, ban của tỉnh: số liệu đúng thực tế năm báo cáo."
                 )
-            when = timezone.make_aware(datetime.datetime(year + 1, 1, 10 + created % 15, 9, 30))
+            start = _DEMO_SUBMITTED_FROM[year]
+            when = timezone.make_aware(
+                datetime.datetime.combine(start + datetime.timedelta(days=created % 15), _AT)
+            )
             if status != "draft":
                 figures.submitted_by, figures.submitted_at = staff, when
             if status == "returned":

@@ -113,3 +113,23 @@ def test_the_excel_file_of_the_same_report_has_the_same_totals(demo, tmp_path):
     assert rows["Giải ngân các quỹ: số tiền"][2] == 62375
     assert rows["Riêng Quỹ hỗ trợ phát triển HTX: số dự án"][2] == 120
     assert rows["Riêng Quỹ hỗ trợ phát triển HTX: số tiền"][2] == 61175
+
+
+def test_the_demo_records_came_in_before_their_deadline_and_conference(demo_data):
+    """The records the report of 30/11/2023 is made of were submitted by their deadline
+    (15/11/2023) and approved before that conference; 2024's came in on time as well. The
+    year pages marked every 2023 and 2024 record "nộp muộn" (submitted in the next
+    January), while the scoring of 2023 took one late report off Điện Biên only."""
+    from provinces.calendar.models import Deadlines
+    from provinces.figures.models import YearlyFigures
+    from provinces.figures.timeliness import submitted_late
+
+    cluster = Cluster.objects.get(slug="tay-bac")
+    for year in (2023, 2024):
+        deadlines = Deadlines.objects.get(cluster=cluster, year=year)
+        records = YearlyFigures.objects.filter(year=year).exclude(submitted_at=None)
+        assert records.count() >= 5
+        late = [f.province.name for f in records if submitted_late(f, deadlines)]
+        assert late == [], (year, late)
+        approved = [f.approved_at.date() for f in records if f.approved_at]
+        assert approved and max(approved) < deadlines.conference_on, year

@@ -145,3 +145,26 @@ def test_the_register_keeps_its_columns_readable_on_a_phone(
         assert len(widths) == 3 and min(widths) >= 160, widths
     finally:
         context.close()
+
+
+def test_an_achievement_reports_preview_fits_a_phone(
+    live_server, browser, article_year, admin_user, screenshot_dir
+):
+    """The preview of the Word/PDF document on the report's page: its wide table (the
+    figures, "lượt dự án / triệu đồng") scrolls inside the sheet, as the annual report's
+    do, instead of making the whole page 483 px wide."""
+    from emulation.dossiers.demo import achievement_reports_demo_seed
+    from emulation.dossiers.models import AchievementReport
+
+    achievement_reports_demo_seed()
+    report = AchievementReport.objects.get(nomination__nominee_alliance__code="25")
+    context, page = open_as_chair(browser, live_server, WIDTHS["phone"])
+    try:
+        page.goto(f"{live_server.url}/achievement-reports/{report.pk}/")
+        page.wait_for_load_state("networkidle")
+        page.screenshot(path=str(screenshot_dir / "achievement-report-390.png"), full_page=True)
+        assert page.locator(".dossier-preview table.data").count() >= 1
+        sizes = overflow(page)
+        assert sizes["document"] <= sizes["viewport"], sizes
+    finally:
+        context.close()
