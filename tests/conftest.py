@@ -6,6 +6,7 @@ import django.test.utils
 import pytest
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import translation
 from pytest_django.plugin import blocking_manager_key
 
 from provinces.models import Province, StaffProfile
@@ -115,6 +116,14 @@ def son_la_staff(client, make_staff):
     user = make_staff("Sơn La", 2024)
     client.force_login(user)
     return user
+
+
+@pytest.fixture(autouse=True)
+def default_language_after_each_test():
+    """A request sent with another language leaves it active in the thread (the locale
+    middleware activates, nothing deactivates): the next test starts in the default."""
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)

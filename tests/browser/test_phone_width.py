@@ -147,6 +147,26 @@ def test_the_register_keeps_its_columns_readable_on_a_phone(
         context.close()
 
 
+def test_the_year_table_keeps_its_columns_readable_on_a_phone(
+    live_server, browser, article_year, screenshot_dir
+):
+    """The year page's table scrolls inside its card rather than squeezing the submitter's
+    name to a word a line and pushing the time and the disbursements out of the card."""
+    context, page = open_as_chair(browser, live_server, WIDTHS["phone"])
+    try:
+        page.goto(f"{live_server.url}{PAGES['year']}")
+        page.wait_for_load_state("networkidle")
+        page.screenshot(path=str(screenshot_dir / "year-table-390.png"), full_page=True)
+        sizes = overflow(page)
+        assert sizes["document"] <= sizes["viewport"], sizes
+        widths = page.locator("[data-testid=year-table] tbody td.submitter").evaluate_all(
+            "cells => cells.map(c => c.getBoundingClientRect().width)"
+        )
+        assert len(widths) >= 7 and min(widths) >= 140, widths
+    finally:
+        context.close()
+
+
 def test_an_achievement_reports_preview_fits_a_phone(
     live_server, browser, article_year, admin_user, screenshot_dir
 ):
