@@ -15,7 +15,7 @@ from tests.calendar_helpers import make_deadlines
 pytestmark = pytest.mark.django_db
 
 URL = reverse("calendar:deadlines", args=["tay-bac", 2024])
-EMPTY = {"seen_version": "0", **{name: "" for name in DEADLINE_FIELDS}}
+EMPTY = {"seen_version": "0", **dict.fromkeys(DEADLINE_FIELDS, "")}
 EARLIER = datetime.date(2025, 3, 10)
 
 
