@@ -312,7 +312,7 @@ class Returned:
     """Why a record is back with its province: who returned (or reopened) it, when, why."""
 
     action: str  # "returned" (by the chair, from submitted) or "reopened" (from approved)
-    by: object  # the user, or None
+    by: str  # the user's name ("" when the history does not say)
     at: object  # the history's aware datetime
     reason: str
 
@@ -334,7 +334,7 @@ def figures_returned(figures: YearlyFigures | None) -> Returned | None:
     reopened = before is not None and before.status == FiguresStatus.APPROVED
     return Returned(
         action="reopened" if reopened else "returned",
-        by=event.history_user,
+        by=(user.get_full_name() or user.get_username()) if (user := event.history_user) else "",
         at=event.history_date,
         reason=figures.status_reason,
     )
