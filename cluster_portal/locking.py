@@ -14,6 +14,8 @@ stale: nothing is written on a guess. Nothing is silently overwritten.
 - `version_claim`: an edit (the record carries the new values; its version is set next).
 - `version_lock`: a life-cycle action (returns the locked row, its version moved on; the
   caller changes its state and saves it, simple-history recording who and why).
+- `same_as_stored` / `keep_version`: an edit that changes nothing is not saved (no
+  history entry, no new version); the yearly figures and the deadlines use it.
 - `claimed_save`: the insert of a record two people may create at the same moment (one
   per cluster-year, province-year, nomination): the loser's unique-constraint error is a
   stale save, not a database error.
@@ -109,6 +111,29 @@ def locked_at_version(
     if seen_version is None or current.version != seen_version:
         raise stale(stale_message(current), current_version=current.version)
     return current
+
+
+def same_as_stored(record: models.Model, current: models.Model | None) -> bool:
+    """Whether an edit would store nothing new: every concrete field of `record` equals the
+    stored row `current` (version_claim's return), apart from the id, the version and
+    auto_now stamps. Call it after full_clean (values typed), before saving; a record with
+    child rows edited with it (inlines) must compare those too. A caller that finds the
+    record unchanged saves nothing (no history entry) and gives `record` the stored
+    version back (`keep_version`)."""
+    if current is None:
+        return False
+    for field in record._meta.concrete_fields:
+        if field.primary_key or field.name == "version" or getattr(field, "auto_now", False):
+            continue
+        if getattr(record, field.attname) != getattr(current, field.attname):
+            return False
+    return True
+
+
+def keep_version(record: models.Model, current: models.Model) -> models.Model:
+    """An unchanged edit: the record keeps the stored version (version_claim moved it on)."""
+    record.version = current.version
+    return record
 
 
 def version_lock(

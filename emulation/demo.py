@@ -112,16 +112,17 @@ def emulation_year_2023_seed() -> bool:
 
 
 # Demo calendar: figures due mid-November, the conference at the end of the month, as the
-# 2023 article's conference (30/11/2023) suggests.
+# 2023 article's conference (30/11/2023) suggests; in 2025 the northern cluster scores its
+# members first, so its conference follows the cross-check and precedes the dossiers.
 _DEMO_DEADLINES = {
     ("tay-bac", 2023): {"figures_due": "2023-11-15", "conference_on": "2023-11-30"},
-    ("tay-bac", 2024): {"figures_due": "2025-01-15", "conference_on": "2024-11-28"},
+    ("tay-bac", 2024): {"figures_due": "2024-11-15", "conference_on": "2024-11-28"},
     ("mien-nui-phia-bac-1", 2025): {
         "figures_due": "2026-01-15",
         "self_scores_due": "2026-02-27",
         "cross_check_due": "2026-03-13",
         "achievement_reports_due": "2026-03-31",
-        "conference_on": "2025-12-05",
+        "conference_on": "2026-03-20",
     },
 }
 

@@ -311,7 +311,7 @@ def test_two_chairs_opening_the_empty_deadlines_form_save_once(make_staff, admin
         "self_scores_due": "",
         "cross_check_due": "",
         "achievement_reports_due": "",
-        "conference_on": "28/11/2024",
+        "conference_on": "28/02/2025",
     }
     assert chair.post(url, {**seen, **dates}).status_code == 302
     refused = admin.post(url, {**seen_too, **dates, "figures_due": "20/01/2025"})

@@ -79,7 +79,7 @@ FORM = {
     "self_scores_due": "",
     "cross_check_due": "",
     "achievement_reports_due": "",
-    "conference_on": "28/11/2024",
+    "conference_on": "28/02/2025",
 }
 
 
@@ -201,7 +201,7 @@ def test_a_returned_record_is_not_marked_late_until_it_comes_back(client, admin_
         (
             {"self_scores_due": "28/02/2025", "cross_check_due": "27/02/2025"},
             "cross_check_due",
-            "phải sau hạn nộp bảng tự chấm điểm",
+            "phải cùng ngày hoặc sau hạn nộp bảng tự chấm điểm (28/02/2025)",
         ),
     ],
 )

@@ -14,8 +14,60 @@ DEADLINE_FIELDS = (
     "figures_due",
     "self_scores_due",
     "cross_check_due",
-    "achievement_reports_due",
     "conference_on",
+    "achievement_reports_due",
+)
+
+
+# The order of the year (/work/shared/scoring.md, "The year of an emulation cluster"):
+# (earlier, later, strict, why), the later date checked against each earlier one, the
+# latest conflict first. Figures come before self-scoring (computed criteria are scored
+# from approved figures), self-scoring before cross-checking, both before the scoring
+# meeting at the conference, where the conference reviews the year's figures; the
+# achievement reports are written for the nominees the conference endorsed. A due date is
+# met until the end of its day, so the conference, an event on its day, must come strictly
+# after what it reviews; two due dates may fall on the same day. No other order is fixed.
+ORDER = (
+    (
+        "cross_check_due",
+        "conference_on",
+        True,
+        "các thành viên xem và góp ý điểm chấm chéo trước khi họp bình xét",
+    ),
+    (
+        "self_scores_due",
+        "conference_on",
+        True,
+        "hội nghị bình xét dựa trên bảng tự chấm điểm",
+    ),
+    ("figures_due", "conference_on", True, "hội nghị xem xét số liệu năm của các thành viên"),
+    ("self_scores_due", "cross_check_due", False, "chấm chéo dựa trên bảng tự chấm điểm"),
+    ("figures_due", "cross_check_due", False, "chấm chéo dựa trên số liệu năm đã duyệt"),
+    ("figures_due", "self_scores_due", False, "điểm tự chấm tính từ số liệu năm đã duyệt"),
+    (
+        "conference_on",
+        "achievement_reports_due",
+        False,
+        "báo cáo thành tích viết cho những đề nghị khen thưởng hội nghị đã thống nhất",
+    ),
+    (
+        "cross_check_due",
+        "achievement_reports_due",
+        False,
+        "báo cáo thành tích viết sau khi kết quả chấm điểm đã xong",
+    ),
+    (
+        "self_scores_due",
+        "achievement_reports_due",
+        False,
+        "báo cáo thành tích viết sau khi kết quả chấm điểm đã xong",
+    ),
+    (
+        "figures_due",
+        "achievement_reports_due",
+        False,
+        "báo cáo thành tích so sánh kết quả năm với các năm trước",
+    ),
 )
 
 
@@ -69,7 +121,7 @@ class Deadlines(models.Model):
 
     def clean(self) -> None:
         """Dates belong to the emulation year: from 1 January of the year to the end of the
-        next (figures come in early next year); cross-checking follows self-scoring."""
+        next (figures come in early next year), and follow the order of the year (ORDER)."""
         if self.year is None:
             return
         first, last = datetime.date(self.year, 1, 1), datetime.date(self.year + 1, 12, 31)
@@ -81,17 +133,30 @@ class Deadlines(models.Model):
                     f"Ngày {day:%d/%m/%Y} nằm ngoài năm thi đua {self.year}: chọn một ngày từ "
                     f"{first:%d/%m/%Y} đến {last:%d/%m/%Y}."
                 )
-        if (
-            "cross_check_due" not in errors
-            and self.self_scores_due
-            and self.cross_check_due
-            and self.cross_check_due < self.self_scores_due
-        ):
-            errors["cross_check_due"] = (
-                "Hạn chấm chéo phải sau hạn nộp bảng tự chấm điểm: chấm chéo dựa trên bảng tự chấm."
-            )
+        for name, message in self.order_errors().items():
+            errors.setdefault(name, message)
         if errors:
             raise ValidationError(errors)
+
+    def order_errors(self) -> dict[str, str]:
+        """One message per date that comes too early, on the later deadline, naming the
+        latest earlier deadline it conflicts with and both dates (empty dates are skipped)."""
+        errors = {}
+        for earlier, later, strict, why in ORDER:
+            before, after = getattr(self, earlier), getattr(self, later)
+            if before is None or after is None or later in errors:
+                continue
+            if after < before or (strict and after == before):
+                relation = "sau" if strict else "cùng ngày hoặc sau"
+                errors[later] = (
+                    f"{self._label(later)} ({after:%d/%m/%Y}) phải {relation} "
+                    f"{self._label(earlier).lower()} ({before:%d/%m/%Y}): {why}."
+                )
+        return errors
+
+    def _label(self, name: str) -> str:
+        label = str(self._meta.get_field(name).verbose_name)
+        return label[:1].upper() + label[1:]
 
     def dates(self) -> list[tuple[str, str, datetime.date | None]]:
         """(field, label, date) in the order of the year, for pages and e-mails."""
@@ -107,14 +172,21 @@ class Deadlines(models.Model):
         return bool(due and when and when >= end_of_day(due))
 
     def next_year_defaults(self) -> dict[str, datetime.date | None]:
-        """These dates one year later (29 February becomes 28 February)."""
+        """These dates one year later, in the same order (ORDER): 29 February becomes
+        28 February, or 1 March when another date of the year is on 28 February (so that a
+        conference on the 29th still follows figures due on the 28th)."""
+        days = {name: getattr(self, name) for name in DEADLINE_FIELDS}
+        on_28th = any(d is not None and (d.month, d.day) == (2, 28) for d in days.values())
         shifted = {}
-        for name in DEADLINE_FIELDS:
-            day = getattr(self, name)
+        for name, day in days.items():
             if day is not None:
                 try:
                     day = day.replace(year=day.year + 1)
                 except ValueError:
-                    day = day.replace(year=day.year + 1, day=28)
+                    day = (
+                        datetime.date(day.year + 1, 3, 1)
+                        if on_28th
+                        else day.replace(year=day.year + 1, day=28)
+                    )
             shifted[name] = day
         return shifted

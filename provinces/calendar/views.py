@@ -25,7 +25,7 @@ def deadlines(request, cluster: str, year: int):
     if form is not None and request.method == "POST":
         if form.is_valid():
             try:
-                deadlines_save(
+                saved = deadlines_save(
                     deadlines=form.instance,
                     by=request.user,
                     seen_version=form.cleaned_data["seen_version"],
@@ -37,7 +37,10 @@ def deadlines(request, cluster: str, year: int):
                 form.add_error(None, str(exc))
                 status = 409
             else:
-                messages.success(request, f"Đã lưu lịch hạn nộp năm {year}.")
+                if record.pk and saved.version == form.cleaned_data["seen_version"]:
+                    messages.info(request, "Không có thay đổi nào để lưu.")
+                else:
+                    messages.success(request, f"Đã lưu lịch hạn nộp năm {year}.")
                 return redirect("calendar:deadlines", cluster_obj.slug, year)
         else:
             status = 400

@@ -305,3 +305,36 @@ def cluster_figures_year(
             )
         )
     return ClusterFiguresYear(cluster=cluster, year=year, term=term, rows=rows)
+
+
+@dataclass
+class Returned:
+    """Why a record is back with its province: who returned (or reopened) it, when, why."""
+
+    action: str  # "returned" (by the chair, from submitted) or "reopened" (from approved)
+    by: str  # the user's name ("" when the history does not say)
+    at: object  # the history's aware datetime
+    reason: str
+
+
+def figures_returned(figures: YearlyFigures | None) -> Returned | None:
+    """For a returned record, the history row that returned it: the oldest of the latest
+    run of "returned" rows (saving a returned record keeps it returned). None otherwise."""
+    if figures is None or figures.pk is None or figures.status != FiguresStatus.RETURNED:
+        return None
+    rows = figures.history.select_related("history_user").order_by("-history_id")
+    event, before = None, None
+    for row in rows.only("status", "history_date", "history_user", "history_change_reason"):
+        if row.status != FiguresStatus.RETURNED:
+            before = row
+            break
+        event = row
+    if event is None:
+        return None
+    reopened = before is not None and before.status == FiguresStatus.APPROVED
+    return Returned(
+        action="reopened" if reopened else "returned",
+        by=(user.get_full_name() or user.get_username()) if (user := event.history_user) else "",
+        at=event.history_date,
+        reason=figures.status_reason,
+    )

@@ -8,6 +8,8 @@ from cluster_portal.locking import (
     StaleRecordError,
     claimed_save,
     created_meanwhile,
+    keep_version,
+    same_as_stored,
     version_claim,
     version_follow,
     version_lock,
@@ -51,7 +53,9 @@ def figures_save(
     """Create a record, or update one the editor loaded at `seen_version`.
 
     A record changed by someone else in the meantime is refused (optimistic locking), as
-    is one that is no longer editable; the caller keeps what the user typed.
+    is one that is no longer editable; the caller keeps what the user typed. An update
+    that changes nothing is not saved: no history entry, and the version stays the one the
+    editor saw (the caller tells "nothing to save" by the version).
     """
     current = version_claim(figures, seen_version=seen_version, stale=StaleFiguresError)
     if current is not None:
@@ -75,6 +79,8 @@ def figures_save(
         if rows.exists():  # added by someone else since the form was checked
             raise StaleFiguresError(created_meanwhile(), current_version=1)
     figures.full_clean()
+    if same_as_stored(figures, current):
+        return keep_version(figures, current)
     reason = "Cập nhật số liệu" if figures.version > 1 else "Tạo mới"
     return _save(figures, by=by, reason=reason, channel=channel)
 

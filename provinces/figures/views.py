@@ -15,7 +15,7 @@ from provinces.figures.forms import ActionForm, FiguresForm, ReasonForm, SubmitF
 from provinces.figures.lookups import get_figures_for_user
 from provinces.figures.models import YearlyFigures
 from provinces.figures.rules import figures_warnings
-from provinces.figures.selectors import cluster_figures_year, previous_year
+from provinces.figures.selectors import cluster_figures_year, figures_returned, previous_year
 from provinces.figures.services import (
     FiguresError,
     StaleFiguresError,
@@ -104,12 +104,13 @@ def figures_edit(request, year: int, code: str):
     figures = py.figures or YearlyFigures(province=py.province, year=year)
     form = FiguresForm(request.POST or None, instance=figures)
     status = 200
+    seen = form.cleaned_data["seen_version"] if form.is_bound and form.is_valid() else None
     if request.method == "POST" and form.is_valid():
         try:
-            figures_save(
+            saved = figures_save(
                 figures=form.instance,
                 by=request.user,
-                seen_version=form.cleaned_data["seen_version"] if figures.pk else None,
+                seen_version=seen if figures.pk else None,
             )
         except StaleFiguresError as exc:
             form.add_error(None, str(exc))
@@ -118,16 +119,19 @@ def figures_edit(request, year: int, code: str):
             form.add_error(None, str(exc))
             status = 409
         else:
-            messages.success(
-                request, "Đã lưu số liệu. Kiểm tra lại rồi bấm “Nộp số liệu” khi hoàn tất."
-            )
+            if figures.pk and saved.version == seen:
+                messages.info(request, "Không có thay đổi nào để lưu.")
+            else:
+                messages.success(
+                    request, "Đã lưu số liệu. Kiểm tra lại rồi bấm “Nộp số liệu” khi hoàn tất."
+                )
             return redirect(form.instance)
     elif request.method == "POST":
         status = 400
     return render(
         request,
         "figures/figures_edit.html",
-        {"py": py, "form": form, "figures": figures},
+        {"py": py, "form": form, "figures": figures, "returned": figures_returned(figures)},
         status=status,
     )
 
