@@ -198,6 +198,7 @@ def bump(connection, *, unrecorded: bool) -> None:
     try:
         with connection.cursor() as cursor:
             cursor.execute(sql, [changed, other])
+        _existing.add(connection.alias)
     except DatabaseError:
         if _exists(connection):
             raise
