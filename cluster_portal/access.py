@@ -12,8 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Protocol
 
-from django.contrib.auth import get_user_model
-from django.db import connection
+from cluster_portal.profiles import home_province_id, profile_of
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -76,16 +75,7 @@ def home_province(user: User) -> Province | None:
     if not user.is_authenticated or not user.is_active:
         return None
     if not hasattr(user, "_home_province"):
-        # The profile through the user's own relation (`staff_profile`, declared by
-        # provinces.organisation): one query, and no import of an app. The profile's
-        # table alone (the user is loaded already): no auth_user columns to select.
-        relation = get_user_model()._meta.get_field("staff_profile")
-        profile = (
-            relation.related_model._default_manager.select_related("province__successor__successor")
-            .filter(**{relation.field.name: user.pk})
-            .order_by()
-            .first()
-        )
+        profile = profile_of(user.pk)
         user._home_province = profile.province if profile else None
     return user._home_province
 
@@ -101,27 +91,8 @@ def reader_class(user: User) -> str:
     if hasattr(user, "_home_province"):
         province_id = user._home_province.pk if user._home_province else None
     else:
-        province_id = _home_province_id(user)
+        province_id = home_province_id(user)
     return f"staff:{province_id}" if province_id else "none"
-
-
-def _home_province_id(user: User) -> int | None:
-    """The province id of the user's staff profile (`home_province`'s, without the
-    province): a statement of the user's own relation (`staff_profile`, declared by
-    provinces.organisation), without the ORM's compiling, which costs 20 times the query."""
-    if not user.is_authenticated or not user.is_active:
-        return None
-    relation = get_user_model().staff_profile.related
-    profile = relation.related_model._meta
-    quote = connection.ops.quote_name
-    sql = (
-        f"SELECT {quote(profile.get_field('province').column)} FROM {quote(profile.db_table)}"  # noqa: S608
-        f" WHERE {quote(relation.field.column)} = %s"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [user.pk])
-        row = cursor.fetchone()
-    return row[0] if row else None
 
 
 def unit_of(user: User, year: int) -> Province | None:

@@ -22,8 +22,14 @@ The stamp is taken before the document's data is read, and holds:
   the versions of the libraries that write the files, the static storage in use;
 - the language and today's date (a draft scoring summary is dated today).
 
-A hit is a handful of queries: the session, the user, the reader's profile, the stamp
-(its statement compiled once per process), then the file. The access check runs on a miss
+The history counts are kept per process while the write generation holds
+(cluster_portal/write_generation.py, `stamp_memo`): every commit that writes replaces its
+`changed` value, after which each process counts its documents' sources again on their
+next request (a write in another cluster gives the same counts, so the same stamp); a
+write the history does not see (a raw `.update()`, `bulk_create`, `loaddata`, a
+migration, a table without history) replaces its `unrecorded` value, which every stamp
+holds. A hit is a handful of queries: the session, the user, the reader's profile, the
+generation's row, then the file. The access check runs on a miss
 only (`document_response`): the sources of each document hold every record its check
 reads, so the check passed for this reader's class on this very state of them.
 

@@ -1,8 +1,9 @@
 """Page bodies kept in the default cache under the stamp of what they are made of: the
 document cache's stamp (cluster_portal/documents.py's `document_key`: the sources' history
-counts, the reader's class, the code version, the language, and the local day for a page
-that depends on it), so that a repeat view is the access check, the stamp and one cache
-read, not the reads and the rendering.
+counts, kept per process while the write generation holds, the reader's class, the code
+version, the language, and the local day for a page that depends on it), so that a
+repeat view is the access check, the generation's row and one cache read, not the reads
+and the rendering.
 
 What a page keeps is the part that only its sources and the reader's class decide (the
 year page's table, the report, the home page's to-dos): everything personal (the

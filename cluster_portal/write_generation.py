@@ -20,12 +20,12 @@ a table without history) gives every document a new stamp.
 
 Every statement Django sends passes through `watch` (installed on each connection when it
 opens: `install`), which classifies it after it ran. The row is written after the commit
-(`on_commit`), in its own statement: a reader that sees the new value sees the data with
-it, and no lock is held inside anyone's transaction (a counter row written inside the
-transactions would make two editors of different rows deadlock on it). Until its commit,
-a transaction's own writes are visible only on its connection: a stamp taken there counts
-the history without the memo (`read`), as in the tests, which never commit. A write made
-outside Django (psql) is seen when `MEMO_SECONDS` have passed.
+(before the `on_commit` callbacks), in its own statement: a reader that sees the new
+value sees the data with it, and no lock is held inside anyone's transaction (a counter
+row written inside the transactions would make two editors of different rows deadlock on
+it). Until its commit, a transaction's own writes are visible only on its connection: a
+stamp taken there counts the history without the memo (`read`), as in the tests, which
+never commit. A write made outside Django (psql) is seen when `MEMO_SECONDS` have passed.
 """
 
 from __future__ import annotations
@@ -146,20 +146,9 @@ def classify(sql) -> str | None:
 class _Pending:
     """The writes of a transaction not yet committed, on its connection."""
 
-    def __init__(self, connection):
-        self.connection = connection
+    def __init__(self):
         self.unrecorded = False
-        self.hooked: set[tuple] = set()
         self.token = secrets.token_hex(8)
-        self.done = False
-
-    def commit(self):
-        if self.done:
-            return
-        self.done = True
-        if getattr(self.connection, "portal_pending", None) is self:
-            self.connection.portal_pending = None
-        bump(self.connection, unrecorded=self.unrecorded)
 
 
 def watch(execute, sql, params, many, context):
@@ -177,14 +166,27 @@ def written(connection, *, unrecorded: bool) -> None:
         bump(connection, unrecorded=unrecorded)  # autocommit: it is committed
         return
     pending = getattr(connection, "portal_pending", None)
-    if pending is None or pending.done:
-        pending = connection.portal_pending = _Pending(connection)
+    if pending is None:
+        pending = connection.portal_pending = _Pending()
     pending.unrecorded |= unrecorded
-    # Once per savepoint: a hook added inside a savepoint that rolls back is dropped.
-    level = tuple(connection.savepoint_ids)
-    if level not in pending.hooked:
-        pending.hooked.add(level)
-        connection.on_commit(pending.commit)
+
+
+def _after_commit(connection, run_hooks):
+    """The connection's `run_and_clear_commit_hooks`, which Django calls after each commit
+    (never after a rollback): the row first, then the `on_commit` callbacks. Not one of
+    those callbacks itself, which code and tests count. A write inside a savepoint that
+    rolled back still moves the row: a value replaced for nothing costs a recount."""
+
+    def run_and_clear_commit_hooks():
+        pending = getattr(connection, "portal_pending", None)
+        connection.portal_pending = None
+        try:
+            if pending is not None:
+                bump(connection, unrecorded=pending.unrecorded)
+        finally:
+            run_hooks()
+
+    return run_and_clear_commit_hooks
 
 
 def bump(connection, *, unrecorded: bool) -> None:
@@ -198,6 +200,7 @@ def bump(connection, *, unrecorded: bool) -> None:
     try:
         with connection.cursor() as cursor:
             cursor.execute(sql, [changed, other])
+        _existing.add(connection.alias)
     except DatabaseError:
         if _exists(connection):
             raise
@@ -243,6 +246,10 @@ def pending_token(connection) -> str | None:
 
 
 def install(sender, connection, **kwargs) -> None:
-    """On each new connection (`connection_created`): watch what it writes."""
+    """On each new connection (`connection_created`): watch what it writes, and move the
+    row after each commit."""
     if watch not in connection.execute_wrappers:
         connection.execute_wrappers.append(watch)
+        connection.run_and_clear_commit_hooks = _after_commit(
+            connection, connection.run_and_clear_commit_hooks
+        )

@@ -12,7 +12,10 @@ deadline ends at a day's end, `end_of_day`), which the key holds (`dated=True`).
 The sources are the whole history of each of these tables: the page spans every cluster,
 and a record moved out of the years in play must change the stamp too. Any write to one
 of them gives every reader a fresh body on their next view; a write elsewhere (the
-disbursements, the scores, the report's settings) keeps it."""
+disbursements, the scores, the report's settings) keeps it. The whole tables are counted
+once per process after each committed write, not on every view: the counts are kept
+while the write generation holds (cluster_portal/write_generation.py), and a view reads
+its one row."""
 
 from django.db.models import QuerySet
 
