@@ -18,6 +18,7 @@ from provinces.calendar.selectors import deadlines_for
 from provinces.organisation.lookups import check_cluster_year
 from provinces.organisation.models import Cluster, Province
 from provinces.organisation.selectors import province_for_code
+from provinces.spreadsheets.pipeline import collector_paused
 
 from .chart import groups_chart
 from .forms import MeetingForm, PlainInput, ProposeFromRankingForm, ReasonForm
@@ -120,6 +121,10 @@ def _render_overview(request, data: ScoringYear, *, forms=None, status: int = 20
 
 @login_required
 @require_safe
+# Python's cyclic collector paused, as during an import: the page's scoring year (every
+# member's totals, thousands of values) lives until the page is written, and the
+# collector walked it again and again (a tenth of the 34 × 80 page).
+@collector_paused()
 def overview(request, cluster: str, year: int):
     return _render_overview(request, scoring_year_for(request, cluster, year))
 
