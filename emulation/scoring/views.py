@@ -27,7 +27,7 @@ from .render import XLSX, render_summary_pdf, render_summary_xlsx
 from .selectors import ScoringYear, scoring_year
 from .services import ScoringError, ranking_propose, scoring_reopen
 from .sheet_context import sheet_context, summary_sheet_context
-from .sheet_rows import member_rows, ranking_rows
+from .sheet_rows import meeting_inputs, member_rows, ranking_rows
 from .sources import scoring_sources
 
 YEARS = range(1990, 2101)
@@ -111,8 +111,11 @@ def _render_overview(request, data: ScoringYear, *, forms=None, status: int = 20
         "can_set_up": access.can_set_up_scoring(user, data.term),
         "is_chair": access.is_chair(user, data.term),
         "forms": forms,
-        # The meeting form has a vote input per member: each written by PlainInput.
-        "meeting_fields": [PlainInput(b) for b in forms["meeting"]] if "meeting" in forms else [],
+        # The meeting form has a vote input per member: each written by PlainInput, the
+        # loop in Python (sheet_rows.meeting_inputs).
+        "meeting": meeting_inputs(data, [PlainInput(b) for b in forms["meeting"]])
+        if "meeting" in forms
+        else {},
         "quotas": quotas,
         "deadlines": deadlines_for(data.cluster, data.year),
     }
