@@ -37,6 +37,12 @@ def groups_chart(data: ScoringYear) -> SafeString:
             f'<text x="{x + 14}" y="{y + 9}" font-size="11">'
             f"{escape(group.number)}. {escape(group.title[:28])}</text>"
         )
+    # Each group's colour and escaped number, once (not per member × group).
+    keyed = [
+        (group.pk, COLOURS[index % len(COLOURS)], escape(group.number))
+        for index, group in enumerate(groups)
+    ]
+    zero = Decimal(0)
     for row, column in enumerate(columns):
         y = top + row * (bar + gap)
         parts.append(
@@ -44,14 +50,15 @@ def groups_chart(data: ScoringYear) -> SafeString:
             f"{escape(column.province.name)}</text>"
         )
         x = float(label_width)
-        for index, group in enumerate(groups):
-            points = data.points(column, group) or Decimal(0)
+        line_points = column.line_points  # what `data.points` reads
+        for pk, colour, number in keyed:
+            points = line_points[pk] or zero
             if points <= 0:
                 continue
             length = float(points) / scale * plot
             parts.append(
                 f'<rect x="{x:.1f}" y="{y}" width="{length:.1f}" height="{bar}" '
-                f'fill="{COLOURS[index % len(COLOURS)]}"><title>{escape(group.number)}: '
+                f'fill="{colour}"><title>{number}: '
                 f"{escape(format_points(points))}</title></rect>"
             )
             x += length

@@ -59,12 +59,13 @@ class ScoreValues(NamedTuple):
         return RESPONSE_LABELS.get(self.response, self.response)
 
 
-def plain_rows(queryset, fields: tuple[str, ...]) -> list[tuple]:
-    """`queryset.values_list(*fields)` as tuples, each column converted by Django's own
-    converters once per distinct stored value rather than once per row: a cluster-year's
-    thousands of points hold a handful of values (0, 0.5, 1…), and SQLite's decimal
-    converter is the cost of reading them. One query, the same values (a column's stored
-    values are of one kind, numbers or texts: equal ones convert alike)."""
+def plain_rows(queryset, fields: tuple[str, ...], make=None) -> list:
+    """`queryset.values_list(*fields)` as tuples (or `make(row)` for each, e.g. a named
+    tuple's `_make`), each column converted by Django's own converters once per distinct
+    stored value rather than once per row: a cluster-year's thousands of points hold a
+    handful of values (0, 0.5, 1…), and SQLite's decimal converter is the cost of reading
+    them. One query, the same values (a column's stored values are of one kind, numbers or
+    texts: equal ones convert alike)."""
     compiler = queryset.values_list(*fields).query.get_compiler(queryset.db)
     try:
         sql, params = compiler.as_sql()
@@ -75,18 +76,15 @@ def plain_rows(queryset, fields: tuple[str, ...]) -> list[tuple]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
-    if not converters or not rows:
-        return rows
-    columns = [list(column) for column in zip(*rows, strict=True)]
-    for index, (functions, expression) in converters.items():
-        seen: dict = {}
-        column = columns[index]
-        for i, raw in enumerate(column):
-            try:
-                column[i] = seen[raw]
-            except KeyError:
+    if converters and rows:
+        columns = list(zip(*rows, strict=True))
+        for index, (functions, expression) in converters.items():
+            converted = {}
+            for raw in set(columns[index]):
                 value = raw
                 for function in functions:
                     value = function(value, expression, connection)
-                column[i] = seen[raw] = value
-    return list(zip(*columns, strict=True))
+                converted[raw] = value
+            columns[index] = map(converted.__getitem__, columns[index])
+        rows = zip(*columns, strict=True)
+    return list(map(make, rows) if make else rows)

@@ -31,7 +31,6 @@ from .rules import (
     compute,
     late_penalty,
     rank,
-    total_of,
     tree_problems,
 )
 from .score_values import POINTS_FIELDS, TEXT_FIELDS, ScorePoints, ScoreValues, plain_rows
@@ -298,11 +297,13 @@ def scoring_year(
     }
     sheets = {s.province_id: s for s in agreement.sheets.all()}
     scores: dict = {}  # sheet id -> criterion id -> score
-    for row in map(
-        ScorePoints._make,
-        plain_rows(Score.objects.filter(sheet__agreement=agreement), POINTS_FIELDS),
+    for row in plain_rows(
+        Score.objects.filter(sheet__agreement=agreement), POINTS_FIELDS, ScorePoints._make
     ):
-        scores.setdefault(row.sheet_id, {})[row.criterion_id] = row
+        try:
+            scores[row.sheet_id][row.criterion_id] = row
+        except KeyError:
+            scores[row.sheet_id] = {row.criterion_id: row}
     shown = sheets.get(evidence_for.pk) if evidence_for is not None else None
     if shown is not None:  # the texts of the sheet shown, beside its points
         own = scores.get(shown.pk, {})
@@ -356,29 +357,32 @@ def scoring_year(
         parts = column.parts
         points = column.line_points
         bonus = zero
-        own_points = []
+        self_total = zero  # what `total_of` adds up: penalties subtracted, a missing score 0
         differences = 0
         member_values = values.get(member.pk)
+        member_late = late.get(member.pk, [])
         sheet_scores = scores.get(sheet.pk, {}) if sheet else {}
+        targets = data.targets
         for c, pk, computed, fed_late, penalty, is_bonus in plan:
             score = sheet_scores.get(pk)
             if computed:
-                working = compute(c, member_values, data.targets.get((pk, member.pk)))
+                working = compute(c, member_values, targets.get((pk, member.pk)))
             elif fed_late:
-                working = late_penalty(c, late=late.get(member.pk, []))
+                working = late_penalty(c, late=member_late)
             else:
                 working = None
             parts.append((c, score, working))
             own, _, _, differs, _, final = cell_steps(score, working, locked)
             differences += differs
-            own_points.append((c.kind, own))
+            if own is not None:
+                self_total += -own if penalty else own
             if final is None:
                 points[pk] = None
                 continue
             points[pk] = -final if penalty else final
             if is_bonus:
                 bonus += final
-        column.self_total = total_of(own_points)
+        column.self_total = self_total
         column.differences = differences
         for pk in group_ids:
             points[pk] = zero

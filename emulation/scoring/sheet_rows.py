@@ -304,3 +304,25 @@ def ranking_rows(data) -> SafeString:
             f"{points}{leader}</li>"
         )
     return mark_safe("".join(out))  # noqa: S308 - every value is escaped above
+
+
+def meeting_inputs(data, fields: list) -> dict:
+    """The overview's meeting form, what its two `{% for %}` loops wrote: the members'
+    sheet versions (`hidden`) and a labelled input per field (`inputs`; `fields`: the
+    form's `PlainInput`s, a vote per member)."""
+    hidden = "".join(
+        f'<input type="hidden" name="sheet-{esc(column.province.pk)}" '
+        f'value="{esc(column.sheet.version)}">'
+        for column in data.columns
+        if column.sheet
+    )
+    inputs = "".join(
+        f'\n        <div class="{"col-12" if field.name == "notes" else "col-6 col-md-3"}">\n'
+        f'          <label class="form-label small" for="{esc(field.id_for_label)}">'
+        f"{esc(field.label)}</label>\n"
+        f"          {field.__html__()}"
+        + "".join(f'<div class="text-danger small">{esc(e)}</div>' for e in field.errors)
+        + "\n        </div>\n      "
+        for field in fields
+    )
+    return {"hidden": mark_safe(hidden), "inputs": mark_safe(inputs)}  # noqa: S308 - escaped

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from cluster_portal import access
 from cluster_portal.locking import posted_version
 from cluster_portal.numbers import parse_id
+from provinces.spreadsheets.pipeline import collector_paused
 
 from .forms import EvidenceForm, PlainInput, SheetForm
 from .models import EvidenceFile, Response
@@ -116,6 +117,10 @@ def _render(request, data, province, *, form=None, evidence_form=None, status=20
 
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
+# Python's cyclic collector paused, as during an import: the page's scoring year (every
+# member's totals, thousands of values) lives until the page is written, and the
+# collector walked it again and again (a tenth of the 34 × 80 page).
+@collector_paused()
 def sheet(request, cluster: str, year: int, code: str):
     data, province = member_for(request, cluster, year, code)
     if request.method != "POST":

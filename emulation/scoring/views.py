@@ -18,6 +18,7 @@ from provinces.calendar.selectors import deadlines_for
 from provinces.organisation.lookups import check_cluster_year
 from provinces.organisation.models import Cluster, Province
 from provinces.organisation.selectors import province_for_code
+from provinces.spreadsheets.pipeline import collector_paused
 
 from .chart import groups_chart
 from .forms import MeetingForm, PlainInput, ProposeFromRankingForm, ReasonForm
@@ -26,7 +27,7 @@ from .render import XLSX, render_summary_pdf, render_summary_xlsx
 from .selectors import ScoringYear, scoring_year
 from .services import ScoringError, ranking_propose, scoring_reopen
 from .sheet_context import sheet_context, summary_sheet_context
-from .sheet_rows import member_rows, ranking_rows
+from .sheet_rows import meeting_inputs, member_rows, ranking_rows
 from .sources import scoring_sources
 
 YEARS = range(1990, 2101)
@@ -110,8 +111,11 @@ def _render_overview(request, data: ScoringYear, *, forms=None, status: int = 20
         "can_set_up": access.can_set_up_scoring(user, data.term),
         "is_chair": access.is_chair(user, data.term),
         "forms": forms,
-        # The meeting form has a vote input per member: each written by PlainInput.
-        "meeting_fields": [PlainInput(b) for b in forms["meeting"]] if "meeting" in forms else [],
+        # The meeting form has a vote input per member: each written by PlainInput, the
+        # loop in Python (sheet_rows.meeting_inputs).
+        "meeting": meeting_inputs(data, [PlainInput(b) for b in forms["meeting"]])
+        if "meeting" in forms
+        else {},
         "quotas": quotas,
         "deadlines": deadlines_for(data.cluster, data.year),
     }
@@ -120,6 +124,10 @@ def _render_overview(request, data: ScoringYear, *, forms=None, status: int = 20
 
 @login_required
 @require_safe
+# Python's cyclic collector paused, as during an import: the page's scoring year (every
+# member's totals, thousands of values) lives until the page is written, and the
+# collector walked it again and again (a tenth of the 34 × 80 page).
+@collector_paused()
 def overview(request, cluster: str, year: int):
     return _render_overview(request, scoring_year_for(request, cluster, year))
 
