@@ -1,4 +1,5 @@
 import functools
+import logging
 import uuid
 from pathlib import Path
 
@@ -12,6 +13,11 @@ from provinces.models import Province, StaffProfile
 from tests import shared_setup
 from tests.demo_data import DEMO, DEMO_TWICE
 from tests.pdf_memo import reused_pdfs
+
+# Django logs every 4xx answer (django.request, WARNING) with its traceback, formatted for
+# the portal's handler and again for pytest's captured log: the URL walks get thousands
+# and that formatting was about a tenth of their CPU. Server errors (ERROR) are still logged.
+logging.getLogger("django.request").setLevel(logging.ERROR)
 
 
 def pytest_configure(config):
