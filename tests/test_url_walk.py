@@ -20,6 +20,11 @@ sampled (its valid URL and each of its parts with one bad value), each sample mu
 gate's answer, and every other URL of the walk must resolve to a view whose samples did. A
 view that answers otherwise (the admin's login page, for one) is walked with every value,
 as before.
+
+The admin itself walks each object page (`<object_id>/change/`, `delete/`, `history/`…)
+with every bad id where the code that reads the id differs: the first page of each kind
+of view, key field and model admin code (`get_object`, the views, the permission checks:
+`object_id_handling`); a page whose id the same code answers gets the samples above.
 """
 
 import re
