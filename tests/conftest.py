@@ -200,6 +200,19 @@ def seed_demo_again(demo_snapshot, demo_twice_snapshot, db):
 
 
 @pytest.fixture(scope="session")
+def scoring_states(django_db_setup, django_db_blocker):
+    """The scoring states tests start from (tests/scoring_helpers.py: SIGNED, UNSIGNED;
+    tests/versioned_emulation.py: ALL_SUBMITTED, RECORDED), each made once per run on the
+    clean database rather than through the services in every test."""
+    from tests.versioned_emulation import SCORING_STATES
+
+    with django_db_blocker.unblock():
+        for state in SCORING_STATES:
+            if state.tables is None:
+                state.build()
+
+
+@pytest.fixture(scope="session")
 def migrated_sqlite(tmp_path_factory):
     """`copy(target)`: a SQLite database as `manage.py migrate` leaves it, written at
     target; migrated once per run (tests/shared_setup.py), for the tests that run the

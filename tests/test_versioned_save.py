@@ -36,7 +36,6 @@ from tests.factories import GOOD_VALUES, make_disbursement, make_figures
 from tests.scoring_helpers import data_for, leaf, unit
 from tests.test_conference import form_data as conference_form
 from tests.versioned_emulation import (
-    SCORING_STATES,
     agreement_setup,
     all_submitted,
     evidence_step,
@@ -54,7 +53,7 @@ from tests.versioned_emulation import (
 )
 from tests.versions import Case, send, snapshot
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("scoring_states")]
 
 
 def admin_form(client: Client, url: str) -> dict:
@@ -327,16 +326,6 @@ CASES: dict[str, Callable[[Client], Case]] = {
     "achievement report: save and submit": report_save_and_submit,
     "achievement report: return": report_return,
 }
-
-
-@pytest.fixture(scope="session", autouse=True)
-def scoring_states(django_db_setup, django_db_blocker):
-    """The scoring states the cases start from (tests/versioned_emulation.py), each made
-    once per run on the clean database rather than through the services in every test."""
-    with django_db_blocker.unblock():
-        for state in SCORING_STATES:
-            if state.tables is None:
-                state.build()
 
 
 @pytest.fixture(autouse=True)

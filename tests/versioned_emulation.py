@@ -19,12 +19,15 @@ from emulation.scoring.sheets import evidence_add, sheet_answer
 from provinces.models import Cluster
 from tests.demo_data import Snapshot
 from tests.scoring_helpers import (
+    SIGNED,
+    UNSIGNED,
     build_agreement,
     cross_check,
     data_for,
     leaf,
     self_score,
     sheets_shown,
+    signed_agreement,
     unit,
 )
 from tests.versions import Case, send, shown_version
@@ -114,18 +117,10 @@ def _recorded():
 
 # The scoring states the cases start from, each built once per test run through the
 # services (tests/demo_data.py's Snapshot, built by the `scoring_states` fixture of
-# test_versioned_save.py on the clean database) and written back in each test.
-SIGNED = Snapshot("scoring-signed", build_agreement, offset=3_000_000)
-UNSIGNED = Snapshot("scoring-unsigned", lambda: build_agreement(sign=False), offset=3_000_000)
+# tests/conftest.py on the clean database) and written back in each test.
 ALL_SUBMITTED = Snapshot("scoring-all-submitted", _all_submitted, offset=3_000_000)
 RECORDED = Snapshot("scoring-recorded", _recorded, offset=3_000_000)
 SCORING_STATES = (SIGNED, UNSIGNED, ALL_SUBMITTED, RECORDED)
-
-
-def signed_agreement(sign: bool = True):
-    """The agreement of Tây Bắc 2023 (SMALL's criteria, targets set), signed unless told."""
-    (SIGNED if sign else UNSIGNED).restore()
-    return data_for().agreement
 
 
 def all_submitted():
