@@ -1,4 +1,5 @@
 import functools
+import logging
 import uuid
 from pathlib import Path
 
@@ -13,6 +14,11 @@ from provinces.models import Province, StaffProfile
 from tests import shared_setup
 from tests.demo_data import DEMO, DEMO_TWICE
 from tests.pdf_memo import reused_pdfs
+
+# Django logs every 4xx answer (django.request, WARNING) with its traceback, formatted for
+# the portal's handler and again for pytest's captured log: the URL walks get thousands
+# and that formatting was about a tenth of their CPU. Server errors (ERROR) are still logged.
+logging.getLogger("django.request").setLevel(logging.ERROR)
 
 
 def pytest_configure(config):
@@ -200,6 +206,19 @@ def seed_demo_again(demo_snapshot, demo_twice_snapshot, db):
         return before
 
     return seed_again
+
+
+@pytest.fixture(scope="session")
+def scoring_states(django_db_setup, django_db_blocker):
+    """The scoring states tests start from (tests/scoring_helpers.py: SIGNED, UNSIGNED;
+    tests/versioned_emulation.py: ALL_SUBMITTED, RECORDED), each made once per run on the
+    clean database rather than through the services in every test."""
+    from tests.versioned_emulation import SCORING_STATES
+
+    with django_db_blocker.unblock():
+        for state in SCORING_STATES:
+            if state.tables is None:
+                state.build()
 
 
 @pytest.fixture(scope="session")

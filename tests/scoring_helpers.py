@@ -15,6 +15,7 @@ from emulation.scoring.services import (
 )
 from emulation.scoring.sheets import sheet_cross_check, sheet_self_save, sheet_submit
 from provinces.models import Cluster, Province
+from tests.demo_data import Snapshot
 from tests.versions import sheet_version, shown_version
 
 HEADER = ("number", "title", "kind", "max_points", "indicator", "denominator", "bands")
@@ -98,6 +99,19 @@ def build_agreement(
         )
     agreement.refresh_from_db()
     return agreement
+
+
+# `build_agreement()` and `build_agreement(sign=False)` made once per run through the services
+# (tests/demo_data.py's Snapshot, built by conftest's `scoring_states` on the clean
+# database) and written back by `signed_agreement` in each test that starts from them.
+SIGNED = Snapshot("scoring-signed", build_agreement, offset=3_000_000)
+UNSIGNED = Snapshot("scoring-unsigned", lambda: build_agreement(sign=False), offset=3_000_000)
+
+
+def signed_agreement(sign: bool = True) -> ScoringAgreement:
+    """`build_agreement(sign=sign)` from its snapshot (the module needs `scoring_states`)."""
+    (SIGNED if sign else UNSIGNED).restore()
+    return data_for().agreement
 
 
 def self_score(code: str, points: dict, *, submit: bool = True, by=None, slug="tay-bac", year=YEAR):

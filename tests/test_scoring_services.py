@@ -42,11 +42,12 @@ from tests.scoring_helpers import (
     leaf,
     meeting_record,
     self_score,
+    signed_agreement,
     unit,
 )
 from tests.versions import sheet_version, shown_version
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("scoring_states")]
 D = Decimal
 
 
@@ -93,7 +94,7 @@ def test_signing_refuses_missing_targets():
 
 
 def test_a_signed_agreement_keeps_its_date_and_its_criteria_are_locked():
-    agreement = build_agreement()
+    agreement = signed_agreement()
     assert agreement.is_signed and agreement.signed_on == SIGNED_ON
     criterion = Criterion.objects.filter(agreement=agreement).first()
     criterion.title = "Đổi"
@@ -134,7 +135,7 @@ def test_computed_criteria_are_prefilled_from_approved_figures_only():
 
 
 def test_overriding_a_computed_score_needs_a_reason():
-    build_agreement()
+    signed_agreement()
     make_figures("14", 2023, status=FiguresStatus.APPROVED)
     data = data_for()
     entries = {leaf(data, "I.1").pk: (D(35), "")}
@@ -157,7 +158,7 @@ def test_overriding_a_computed_score_needs_a_reason():
     ],
 )
 def test_scores_beyond_their_limits_are_refused(path, points, message):
-    build_agreement()
+    signed_agreement()
     data = data_for()
     entries = {leaf(data, path).pk: (D(points), "Giải trình")}
     with pytest.raises(ScoringError, match=message):
@@ -171,20 +172,20 @@ def test_scores_beyond_their_limits_are_refused(path, points, message):
 
 
 def test_bonus_adds_and_penalty_subtracts_up_to_their_maximum():
-    build_agreement()
+    signed_agreement()
     self_score("14", {"II.1": 30, "III.1": 5, "IV.1": 3}, submit=False)
     column = data_for().column(unit("14").pk)
     assert column.total == 30 + 5 - 3
 
 
 def test_submitting_needs_every_judged_criterion_scored():
-    build_agreement()
+    signed_agreement()
     with pytest.raises(ScoringError, match="Chưa tự chấm các tiêu chí: 1"):
         self_score("14", {"III.1": 2})
 
 
 def test_a_submitted_sheet_no_longer_takes_self_scores():
-    build_agreement()
+    signed_agreement()
     sheet = self_score("14", {"II.1": 30})
     data = data_for()
     with pytest.raises(ScoringError, match="Bảng đã nộp"):
@@ -198,7 +199,7 @@ def test_a_submitted_sheet_no_longer_takes_self_scores():
 
 
 def test_two_editors_do_not_overwrite_each_other(admin_user):
-    build_agreement()
+    signed_agreement()
     sheet = self_score("14", {"II.1": 30}, submit=False, by=admin_user)
     data = data_for()
     entries = {leaf(data, "II.1").pk: (D(31), "Lần 2")}
@@ -216,7 +217,7 @@ def test_two_editors_do_not_overwrite_each_other(admin_user):
 
 
 def test_every_score_change_is_kept_in_the_history(admin_user):
-    build_agreement()
+    signed_agreement()
     self_score("14", {"II.1": 30}, by=admin_user)
     cross_check("14", {"II.1": (25, "Chưa đủ minh chứng.")}, by=admin_user)
     score = Score.objects.get(
@@ -232,7 +233,7 @@ def test_every_score_change_is_kept_in_the_history(admin_user):
 
 
 def test_a_cluster_score_that_differs_needs_a_reason():
-    build_agreement()
+    signed_agreement()
     self_score("14", {"II.1": 30})
     with pytest.raises(ScoringError, match="khác điểm tự chấm 30: ghi lý do"):
         cross_check("14", {"II.1": (25, "")})
@@ -243,14 +244,14 @@ def test_a_cluster_score_that_differs_needs_a_reason():
 
 
 def test_a_sheet_is_cross_checked_only_once_submitted():
-    build_agreement()
+    signed_agreement()
     self_score("14", {"II.1": 30}, submit=False)
     with pytest.raises(ScoringError, match="chưa nộp"):
         cross_check("14", {"II.1": (30, "")})
 
 
 def test_the_member_contests_with_a_comment_and_the_chair_settles():
-    build_agreement()
+    signed_agreement()
     self_score("14", {"II.1": 30})
     sheet = cross_check("14", {"II.1": (25, "Chưa tham gia hội chợ.")})
     data = data_for()
@@ -286,14 +287,14 @@ def test_the_member_contests_with_a_comment_and_the_chair_settles():
 
 
 def test_the_meeting_needs_every_sheet_submitted():
-    build_agreement()
+    signed_agreement()
     self_score("14", {"II.1": 30})
     with pytest.raises(ScoringError, match="Chưa nộp bảng tự chấm: Điện Biên"):
         meeting_record()
 
 
 def test_the_meeting_needs_contested_scores_settled():
-    build_agreement()
+    signed_agreement()
     all_submitted()
     sheet = cross_check("14", {"II.1": (20, "Thiếu minh chứng.")})
     data = data_for()
@@ -309,7 +310,7 @@ def test_the_meeting_needs_contested_scores_settled():
 
 
 def test_recording_the_meeting_freezes_final_scores_and_locks():
-    build_agreement()
+    signed_agreement()
     all_submitted()
     cross_check("14", {"II.1": (20, "Thiếu minh chứng.")})
     meeting_record(votes={"25": 7})
@@ -325,14 +326,14 @@ def test_recording_the_meeting_freezes_final_scores_and_locks():
 
 
 def test_votes_cannot_exceed_those_present():
-    build_agreement()
+    signed_agreement()
     all_submitted()
     with pytest.raises(ScoringError, match="từ 0 đến số đại biểu có mặt"):
         meeting_record(votes={"25": 8})
 
 
 def test_an_admin_reopens_with_a_reason_and_the_chair_records_again(admin_user):
-    agreement = build_agreement()
+    agreement = signed_agreement()
     all_submitted()
     meeting_record()
     with pytest.raises(ScoringError, match="Ghi lý do"):
@@ -353,7 +354,7 @@ def test_an_admin_reopens_with_a_reason_and_the_chair_records_again(admin_user):
 
 
 def test_a_tie_is_broken_by_the_meetings_vote():
-    build_agreement()
+    signed_agreement()
     points = {code: {"II.1": 30} for code in TAY_BAC_2023}
     all_submitted(points)
     meeting_record(votes={"11": 5, "25": 2})
@@ -375,7 +376,7 @@ def flag() -> AwardType:
 
 
 def test_the_leader_is_proposed_carrying_score_rank_and_vote(admin_user):
-    build_agreement()
+    signed_agreement()
     all_submitted()
     meeting_record(votes={"25": 6})
     data = data_for()
@@ -395,7 +396,7 @@ def test_the_leader_is_proposed_carrying_score_rank_and_vote(admin_user):
 
 
 def test_proposals_stay_within_the_award_quota(admin_user):
-    build_agreement()
+    signed_agreement()
     all_submitted()
     meeting_record()
     AwardQuota.objects.create(cluster=cluster(), year=2023, award_type=flag(), quota=1)
@@ -426,7 +427,7 @@ def test_proposals_stay_within_the_award_quota(admin_user):
 
 
 def test_proposals_wait_for_the_recorded_result(admin_user):
-    build_agreement()
+    signed_agreement()
     with pytest.raises(ScoringError, match="cuộc họp bình xét"):
         ranking_propose(
             data=data_for(),
@@ -438,7 +439,7 @@ def test_proposals_wait_for_the_recorded_result(admin_user):
 
 
 def test_submit_is_refused_twice():
-    build_agreement()
+    signed_agreement()
     sheet = self_score("14", {"II.1": 30})
     with pytest.raises(ScoringError, match="đã nộp"):
         sheet_submit(data=data_for(), province=unit("14"), seen_version=sheet.version, by=None)
@@ -509,7 +510,7 @@ def test_the_totals_worked_out_without_cells_are_those_of_the_cells():
     self-score total, the differences and the bonus equal those the cells give."""
     from emulation.scoring.rules import total_of
 
-    build_agreement()
+    signed_agreement()
     all_submitted()
     cross_check("14", {"II.1": (20, "Thiếu minh chứng.")})
     meeting_record(votes={"25": 7})

@@ -19,10 +19,11 @@ from tests.scoring_helpers import (
     meeting_record,
     self_score,
     sheets_shown,
+    signed_agreement,
     unit,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("scoring_states")]
 YEAR = 2023
 OVERVIEW = reverse("scoring:overview", args=["tay-bac", YEAR])
 SON_LA = reverse("scoring:sheet", args=["tay-bac", YEAR, "14"])
@@ -89,12 +90,12 @@ def record_meeting():
     ],
 )
 def test_the_overview_is_for_the_clusters_members(personas, persona, status):
-    build_agreement()
+    signed_agreement()
     assert personas(persona).get(OVERVIEW).status_code == status
 
 
 def test_other_members_totals_wait_for_the_meeting(personas):
-    build_agreement()
+    signed_agreement()
     self_score("14", {"II.1": 30})
     page = personas("other").get(OVERVIEW).content.decode()
     assert "xem được sau cuộc họp bình xét" in page
@@ -116,13 +117,13 @@ def test_other_members_totals_wait_for_the_meeting(personas):
     ],
 )
 def test_a_sheet_is_read_by_its_member_the_chair_vice_and_admins(personas, persona, status):
-    build_agreement()
+    signed_agreement()
     self_score("14", {"II.1": 30})
     assert personas(persona).get(SON_LA).status_code == status
 
 
 def test_other_members_read_a_sheet_once_the_meeting_is_recorded(personas):
-    build_agreement()
+    signed_agreement()
     self_score("14", {"II.1": 30})
     record_meeting()
     assert personas("other").get(SON_LA).status_code == 200
@@ -130,7 +131,7 @@ def test_other_members_read_a_sheet_once_the_meeting_is_recorded(personas):
 
 
 def test_staff_self_score_and_submit_through_the_page(personas):
-    build_agreement()
+    signed_agreement()
     client = personas("own")
     data = data_for()
     criterion = leaf(data, "II.1").pk
@@ -149,7 +150,7 @@ def test_staff_self_score_and_submit_through_the_page(personas):
 
 
 def test_a_bad_score_is_shown_with_what_was_typed_kept(personas):
-    build_agreement()
+    signed_agreement()
     criterion = leaf(data_for(), "II.1").pk
     response = personas("own").post(
         SON_LA,
@@ -175,7 +176,7 @@ def test_a_bad_score_is_shown_with_what_was_typed_kept(personas):
     ],
 )
 def test_each_step_is_for_its_persona(personas, persona, action, status):
-    build_agreement()
+    signed_agreement()
     sheet = self_score("14", {"II.1": 30})
     criterion = leaf(data_for(), "II.1").pk
     response = personas(persona).post(
@@ -186,7 +187,7 @@ def test_each_step_is_for_its_persona(personas, persona, action, status):
 
 
 def test_the_chair_cross_checks_and_the_member_contests_on_the_page(personas):
-    build_agreement()
+    signed_agreement()
     sheet = self_score("14", {"II.1": 30})
     criterion = leaf(data_for(), "II.1").pk
     chair = personas("chair")
@@ -223,7 +224,7 @@ def test_the_chair_cross_checks_and_the_member_contests_on_the_page(personas):
 
 
 def test_evidence_is_stored_and_served_only_to_readers_of_the_sheet(personas):
-    build_agreement()
+    signed_agreement()
     assert upload(personas("own")).status_code == 302
     item = EvidenceFile.objects.get()
     assert item.original_name == "quyet-dinh.pdf" and item.size == len(PDF)
@@ -246,7 +247,7 @@ def test_evidence_is_stored_and_served_only_to_readers_of_the_sheet(personas):
 
 
 def test_a_guessed_evidence_url_under_another_sheet_is_404(personas):
-    build_agreement()
+    signed_agreement()
     upload(personas("own"))
     item = EvidenceFile.objects.get()
     self_score("11", {"II.1": 20}, submit=False)
@@ -256,7 +257,7 @@ def test_a_guessed_evidence_url_under_another_sheet_is_404(personas):
 
 
 def test_evidence_becomes_readable_to_members_after_the_meeting(personas):
-    build_agreement()
+    signed_agreement()
     upload(personas("own"))
     self_score("14", {"II.1": 30})
     record_meeting()
@@ -275,7 +276,7 @@ def test_evidence_becomes_readable_to_members_after_the_meeting(personas):
     ],
 )
 def test_unsuitable_evidence_is_refused_with_a_reason(personas, name, content, message):
-    build_agreement()
+    signed_agreement()
     response = upload(personas("own"), name=name, content=content)
     assert response.status_code == 400
     assert message in response.content.decode()
@@ -283,13 +284,13 @@ def test_unsuitable_evidence_is_refused_with_a_reason(personas, name, content, m
 
 
 def test_only_the_member_attaches_evidence(personas):
-    build_agreement()
+    signed_agreement()
     assert upload(personas("chair")).status_code == 403
     assert upload(personas("other")).status_code == 404
 
 
 def test_the_member_deletes_its_evidence(personas):
-    build_agreement()
+    signed_agreement()
     client = personas("own")
     upload(client)
     item = EvidenceFile.objects.get()
@@ -302,7 +303,7 @@ def test_the_member_deletes_its_evidence(personas):
 
 
 def test_the_chair_records_the_meeting_and_proposes_the_leader(personas):
-    build_agreement()
+    signed_agreement()
     for code in TAY_BAC_2023:
         self_score(code, {"II.1": 30 if code == "25" else 20})
     meeting = reverse("scoring:meeting", args=["tay-bac", YEAR])
@@ -330,14 +331,14 @@ def test_the_chair_records_the_meeting_and_proposes_the_leader(personas):
 
 
 def test_a_meeting_with_a_bad_date_is_refused_without_a_500(personas):
-    build_agreement()
+    signed_agreement()
     meeting = reverse("scoring:meeting", args=["tay-bac", YEAR])
     response = personas("chair").post(meeting, {"meeting_date": "31/02/2023", "present": "x"})
     assert response.status_code == 400
 
 
 def test_only_an_admin_reopens(personas):
-    build_agreement()
+    signed_agreement()
     for code in TAY_BAC_2023:
         self_score(code, {"II.1": 20})
     record_meeting_url = reverse("scoring:reopen", args=["tay-bac", YEAR])
@@ -451,7 +452,7 @@ def test_an_import_with_bad_rows_lists_them_and_imports_nothing(personas):
     "persona, status", [("other", 403), ("own", 403), ("chair", 200), ("admin", 200)]
 )
 def test_the_summary_downloads_follow_the_read_rule(personas, persona, status):
-    build_agreement()
+    signed_agreement()
     for suffix in ("pdf", "xlsx"):
         url = reverse(f"scoring:{suffix}", args=["tay-bac", YEAR])
         assert personas(persona).get(url).status_code == status
@@ -469,12 +470,12 @@ def test_the_summary_downloads_follow_the_read_rule(personas, persona, status):
     ],
 )
 def test_odd_urls_are_404_not_500(personas, url):
-    build_agreement()
+    signed_agreement()
     assert personas("admin").get(url).status_code == 404
 
 
 def test_the_vice_head_cross_checks_too(personas):
-    build_agreement()
+    signed_agreement()
     sheet = self_score("14", {"II.1": 30})
     criterion = leaf(data_for(), "II.1").pk
     personas("vice").post(
@@ -600,7 +601,7 @@ def test_bad_form_input_never_gives_a_500(personas, path, data):
     ],
 )
 def test_bad_sheet_input_never_gives_a_500(personas, data):
-    build_agreement()
+    signed_agreement()
     self_score("14", {"II.1": 30}, submit=False)
     response = personas("admin").post(SON_LA, data)
     assert response.status_code in (302, 400, 403, 404, 409)

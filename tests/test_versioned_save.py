@@ -33,7 +33,7 @@ from provinces.figures.spec import CODES
 from provinces.models import Cluster, ClusterMembership, ClusterTerm, FiguresStatus, YearlyFigures
 from tests.api_support import API, bearer, token_for
 from tests.factories import GOOD_VALUES, make_disbursement, make_figures
-from tests.scoring_helpers import build_agreement, data_for, leaf, unit
+from tests.scoring_helpers import data_for, leaf, unit
 from tests.test_conference import form_data as conference_form
 from tests.versioned_emulation import (
     agreement_setup,
@@ -49,10 +49,11 @@ from tests.versioned_emulation import (
     scoring_meeting_sheet,
     scoring_reopen,
     sheet_step,
+    signed_agreement,
 )
 from tests.versions import Case, send, snapshot
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("scoring_states")]
 
 
 def admin_form(client: Client, url: str) -> dict:
@@ -312,7 +313,7 @@ CASES: dict[str, Callable[[Client], Case]] = {
     "agreement: reopen": scoring_reopen,
     "agreement: proposals from the ranking": ranking_propose_page,
     "agreement: admin": in_admin(
-        "emulation_scoringagreement", lambda: build_agreement(sign=False), meeting_notes="Mới"
+        "emulation_scoringagreement", lambda: signed_agreement(sign=False), meeting_notes="Mới"
     ),
     "score sheet: self-score": sheet_step("self"),
     "score sheet: save and submit": sheet_step("submit"),
@@ -366,7 +367,7 @@ def test_every_versioned_write_needs_the_version_it_was_made_on(admin, name, sen
 
 
 def test_a_sheet_that_cannot_be_submitted_is_not_saved_either(admin):
-    build_agreement()
+    signed_agreement()
     bonus = leaf(data_for(), "III.1").pk  # II.1, a judged criterion, left blank
     url = reverse("scoring:sheet", args=["tay-bac", 2023, "14"])
     typed = {f"self-{bonus}": "2", f"just-{bonus}": "Sáng kiến"}

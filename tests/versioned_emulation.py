@@ -17,13 +17,17 @@ from emulation.scoring.meeting import scoring_meeting_record, shown_sheet_versio
 from emulation.scoring.models import Score
 from emulation.scoring.sheets import evidence_add, sheet_answer
 from provinces.models import Cluster
+from tests.demo_data import Snapshot
 from tests.scoring_helpers import (
+    SIGNED,
+    UNSIGNED,
     build_agreement,
     cross_check,
     data_for,
     leaf,
     self_score,
     sheets_shown,
+    signed_agreement,
     unit,
 )
 from tests.versions import Case, send, shown_version
@@ -57,7 +61,7 @@ def nomination_step(step: str, status: str, data=None, **values) -> Callable[[Cl
 
 def agreement_setup(action: str, sign: bool = False, **extra) -> Callable[[Client], Case]:
     def build(admin: Client) -> Case:
-        agreement = build_agreement(sign=sign)
+        agreement = signed_agreement(sign=sign)
         url = reverse("scoring:setup", args=["tay-bac", 2023])
         data = {"action": action, **extra}
         if action == "criterion":
@@ -91,10 +95,37 @@ def agreement_setup(action: str, sign: bool = False, **extra) -> Callable[[Clien
     return build
 
 
-def all_submitted():
+def _all_submitted():
     build_agreement()
     for member in data_for().members:
         self_score(member.code, {"II.1": 20})
+
+
+def _recorded():
+    _all_submitted()
+    data = data_for()
+    scoring_meeting_record(
+        data=data,
+        meeting_date=datetime.date(2023, 11, 30),
+        present=7,
+        votes={},
+        by=None,
+        seen_version=data.agreement.version,
+        sheet_versions=shown_sheet_versions(data),
+    )
+
+
+# The scoring states the cases start from, each built once per test run through the
+# services (tests/demo_data.py's Snapshot, built by the `scoring_states` fixture of
+# tests/conftest.py on the clean database) and written back in each test.
+ALL_SUBMITTED = Snapshot("scoring-all-submitted", _all_submitted, offset=3_000_000)
+RECORDED = Snapshot("scoring-recorded", _recorded, offset=3_000_000)
+SCORING_STATES = (SIGNED, UNSIGNED, ALL_SUBMITTED, RECORDED)
+
+
+def all_submitted():
+    """A signed agreement, every member's sheet self-scored (II.1: 20) and submitted."""
+    ALL_SUBMITTED.restore()
 
 
 MEETING = {"meeting_date": "30/11/2023", "present": "7"}
@@ -127,17 +158,9 @@ def scoring_meeting_sheet(admin: Client) -> Case:
 
 
 def recorded():
-    all_submitted()
-    data = data_for()
-    return scoring_meeting_record(
-        data=data,
-        meeting_date=datetime.date(2023, 11, 30),
-        present=7,
-        votes={},
-        by=None,
-        seen_version=data.agreement.version,
-        sheet_versions=shown_sheet_versions(data),
-    )
+    """All sheets submitted and the scoring meeting recorded (7 present, no votes)."""
+    RECORDED.restore()
+    return data_for().agreement
 
 
 def scoring_reopen(admin: Client) -> Case:
@@ -165,7 +188,7 @@ def sheet_step(action: str) -> Callable[[Client], Case]:
     """A step on Sơn La's sheet page, from the state that step needs."""
 
     def build(admin: Client) -> Case:
-        build_agreement()
+        signed_agreement()
         self_score("14", {"II.1": 20}, submit=action not in ("self", "submit"))
         if action in ("answer", "settle"):
             cross_check("14", {"II.1": (15, "Thiếu minh chứng")})
@@ -209,7 +232,7 @@ def evidence_step(action: str) -> Callable[[Client], Case]:
     """Sơn La adds an evidence file to its draft sheet, or deletes one."""
 
     def build(admin: Client) -> Case:
-        build_agreement()
+        signed_agreement()
         sheet = self_score("14", {"II.1": 20}, submit=False)
         criterion = leaf(data_for(), "II.1").pk
         url = reverse("scoring:sheet", args=["tay-bac", 2023, "14"])
