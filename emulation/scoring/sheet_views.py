@@ -13,9 +13,9 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_safe
 
 from cluster_portal import access
+from cluster_portal.collector import collector_paused
 from cluster_portal.locking import posted_version
 from cluster_portal.numbers import parse_id
-from provinces.spreadsheets.pipeline import collector_paused
 
 from .forms import EvidenceForm, PlainInput, SheetForm
 from .models import EvidenceFile, Response

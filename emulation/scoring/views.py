@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.views.decorators.http import conditional_page, require_POST, require_safe
 
 from cluster_portal import access
+from cluster_portal.collector import collector_paused
 from cluster_portal.documents import Document, document_response
 from cluster_portal.locking import posted_version
 from emulation.nominations.models import AwardQuota, AwardType
@@ -18,7 +19,6 @@ from provinces.calendar.selectors import deadlines_for
 from provinces.organisation.lookups import check_cluster_year
 from provinces.organisation.models import Cluster, Province
 from provinces.organisation.selectors import province_for_code
-from provinces.spreadsheets.pipeline import collector_paused
 
 from .chart import groups_chart
 from .forms import MeetingForm, PlainInput, ProposeFromRankingForm, ReasonForm

@@ -24,13 +24,10 @@ from decimal import Decimal
 import tablib
 from django.db import transaction
 
+from cluster_portal.collector import collector_paused
 from provinces.organisation.selectors import counts_as
 from provinces.spreadsheets.bulk_history import create_with_history
-from provinces.spreadsheets.pipeline import (
-    CHANGED_MEANWHILE,
-    _saving_error,
-    collector_paused,
-)
+from provinces.spreadsheets.pipeline import CHANGED_MEANWHILE, _saving_error
 from provinces.spreadsheets.reading import RowError
 
 from .excel import DisbursementImporter, DisbursementImportReport, ImportRow

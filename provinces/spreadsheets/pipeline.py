@@ -19,11 +19,7 @@ column layout, its resource and how its report shows the Result.
 
 from __future__ import annotations
 
-import gc
 import logging
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -32,6 +28,8 @@ from django.core.exceptions import NON_FIELD_ERRORS
 from django.db import IntegrityError
 from import_export import resources
 from import_export.results import Result
+
+from cluster_portal.collector import collector_paused
 
 from .reading import FileProblem, Layout, RowError, Table, read_table, too_many_rows
 
@@ -126,34 +124,6 @@ class Importer:
 
     def error(self, row: int | None, column: str, message: str, cell: str = "") -> RowError:
         return RowError(row, column, message, self.column_labels.get(column, ""), cell)
-
-
-_pauses = 0  # imports running in this process
-_collector_was_enabled = True
-_pauses_lock = threading.Lock()
-
-
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """Python's cyclic garbage collector paused while an import runs. An upload builds
-    hundreds of thousands of objects that live until it ends (cells, rows, instances,
-    history rows), and the collector walked them again and again: 1.4 s of the 5.3 s a
-    10,000-disbursement preview and confirmation took with it. Reference counting still frees
-    whatever is dropped at once; the collector resumes when the last import running in the
-    process ends."""
-    global _pauses, _collector_was_enabled
-    with _pauses_lock:
-        if not _pauses:
-            _collector_was_enabled = gc.isenabled()
-        _pauses += 1
-        gc.disable()
-    try:
-        yield
-    finally:
-        with _pauses_lock:
-            _pauses -= 1
-            if not _pauses and _collector_was_enabled:
-                gc.enable()
 
 
 @collector_paused()

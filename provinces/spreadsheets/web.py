@@ -23,8 +23,10 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from cluster_portal.collector import collector_paused
+
 from .held import held_from_bytes, held_upload, hold_upload, release_upload, table_bytes
-from .pipeline import UploadReport, collector_paused
+from .pipeline import UploadReport
 from .reading import UPLOAD_MAX_BYTES, FileProblem, check_filename, check_upload_size
 
 

@@ -188,7 +188,7 @@ def test_an_achievement_reports_preview_fits_a_phone(
     report = AchievementReport.objects.get(nomination__nominee_alliance__code="25")
     context, page = open_as_chair(browser, live_server, WIDTHS["phone"])
     try:
-        page.goto(f"{live_server.url}/achievement-reports/{report.pk}/")
+        page.goto(f"{live_server.url}/achievement-reports/{report.nomination_id}/")  # by nominee
         page.wait_for_load_state("networkidle")
         page.screenshot(path=str(screenshot_dir / "achievement-report-390.png"), full_page=True)
         assert page.locator(".dossier-preview table.data").count() >= 1
