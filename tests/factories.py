@@ -2,6 +2,11 @@
 
 from decimal import Decimal
 
+from django.contrib.admin.models import CHANGE, LogEntry
+from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
+
+from emulation.nominations.models import AwardType
 from provinces.models import FiguresStatus, YearlyFigures
 from provinces.organisation.selectors import province_for_code
 
@@ -60,3 +65,18 @@ def make_disbursement(
     disbursement.full_clean()
     disbursement.save()
     return disbursement
+
+
+def admin_renames_an_award():
+    """An award type renamed in the admin: a table without history of its own, so only the
+    admin's log says it changed."""
+    award = AwardType.objects.first() or AwardType.objects.create(code="x", name="Bằng khen")
+    award.name += " (sửa)"
+    award.save()
+    LogEntry.objects.create(
+        user=get_user_model().objects.create_superuser("editor", password="x"),
+        content_type=ContentType.objects.get_for_model(AwardType),
+        object_id=str(award.pk),
+        object_repr=award.name,
+        action_flag=CHANGE,
+    )

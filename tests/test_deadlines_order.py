@@ -80,13 +80,18 @@ def test_an_empty_deadline_in_between_does_not_hide_the_conflict(client, admin_u
     assert "10/03/2025" in str(response.context["form"].errors["cross_check_due"])
 
 
-def test_editing_a_saved_year_into_disorder_is_refused_and_changes_nothing(client, admin_user):
-    record = make_deadlines(
+def saved_2024():
+    """Tây Bắc's 2024 dates as saved: figures due 15/01/2025, the conference 20/02/2025."""
+    return make_deadlines(
         "tay-bac",
         2024,
         figures_due=datetime.date(2025, 1, 15),
         conference_on=datetime.date(2025, 2, 20),
     )
+
+
+def test_editing_a_saved_year_into_disorder_is_refused_and_changes_nothing(client, admin_user):
+    record = saved_2024()
     client.force_login(admin_user)
     dates = {"figures_due": "15/01/2025", "conference_on": "10/01/2025"}
     response = client.post(URL, {**EMPTY, **dates, "seen_version": str(record.version)})
@@ -96,12 +101,7 @@ def test_editing_a_saved_year_into_disorder_is_refused_and_changes_nothing(clien
 
 
 def test_the_admin_cannot_write_deadlines_so_cannot_put_them_out_of_order(client, admin_user):
-    record = make_deadlines(
-        "tay-bac",
-        2024,
-        figures_due=datetime.date(2025, 1, 15),
-        conference_on=datetime.date(2025, 2, 20),
-    )
+    record = saved_2024()
     client.force_login(admin_user)
     change = reverse("admin:provinces_deadlines_change", args=[record.pk])
     response = client.post(change, {"figures_due": "15/01/2025", "conference_on": "10/01/2025"})

@@ -11,9 +11,7 @@ from decimal import Decimal
 from unittest import mock
 
 import pytest
-from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.auth import get_user_model
-from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 
 from cluster_portal.documents import code_version, data_stamp
@@ -29,7 +27,7 @@ from provinces.organisation.models import Cluster, ClusterMembership, ClusterTer
 from provinces.organisation.selectors import province_for_code
 from tests import test_report
 from tests.dossier_helpers import patch_scoring, seed_demo_year
-from tests.factories import make_disbursement, make_figures
+from tests.factories import admin_renames_an_award, make_disbursement, make_figures
 from tests.scoring_helpers import build_agreement, self_score
 
 pytestmark = pytest.mark.django_db
@@ -131,20 +129,6 @@ def tay_bac_pk():
     from provinces.models import Cluster
 
     return Cluster.objects.get(slug="tay-bac").pk
-
-
-def admin_renames_an_award():
-    # No history of its own: the admin's log says it changed.
-    award = AwardType.objects.first() or AwardType.objects.create(code="x", name="Bằng khen")
-    award.name += " (sửa)"
-    award.save()
-    LogEntry.objects.create(
-        user=get_user_model().objects.create_superuser("editor", password="x"),
-        content_type=ContentType.objects.get_for_model(AwardType),
-        object_id=str(award.pk),
-        object_repr=award.name,
-        action_flag=CHANGE,
-    )
 
 
 @pytest.mark.parametrize("kind", ["pdf", "xlsx"])

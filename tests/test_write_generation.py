@@ -9,9 +9,7 @@ import json
 from unittest import mock
 
 import pytest
-from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.auth import get_user_model
-from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from django.db import connection, transaction
 from django.db.migrations.loader import MigrationLoader
@@ -25,7 +23,7 @@ from provinces.organisation.models import Province
 from provinces.organisation.reference import upsert
 from provinces.spreadsheets.bulk_history import create_with_history
 from tests import test_report
-from tests.factories import make_disbursement, make_figures
+from tests.factories import admin_renames_an_award, make_disbursement, make_figures
 
 pytestmark = pytest.mark.django_db(transaction=True)
 known_year, tay_bac = test_report.known_year, test_report.tay_bac  # the report's fixtures
@@ -99,19 +97,6 @@ def seed_upsert():
     upsert(Province, {"pk": province.pk}, {"note": "mới"})
 
 
-def admin_edits_an_award():
-    award = AwardType.objects.first()
-    award.name += " (sửa)"
-    award.save()  # no history of its own
-    LogEntry.objects.create(
-        user=get_user_model().objects.create_superuser("editor", password="x"),
-        content_type=ContentType.objects.get_for_model(AwardType),
-        object_id=str(award.pk),
-        object_repr=award.name,
-        action_flag=CHANGE,
-    )
-
-
 def raw_sql():
     with connection.cursor() as cursor:
         cursor.execute("UPDATE provinces_yearlyfigures SET htx_new = 7 WHERE year = 2023")
@@ -131,7 +116,7 @@ UNRECORDED = {
     "a raw .update()": raw_update,
     "bulk_create without history": bulk_create_without_history,
     "the reference loader in a data migration": migration_upsert,
-    "a save of a table without history": admin_edits_an_award,
+    "a save of a table without history": admin_renames_an_award,
     "SQL through Django's cursor": raw_sql,
 }
 

@@ -131,6 +131,24 @@ def test_the_disbursement_import_preview_fits_a_phone(live_server, browser, arti
         context.close()
 
 
+def phone_column_widths(browser, live_server, path: str, cells: str, shot) -> list[float]:
+    """The page at `path` on a phone, as the chair: it fits the screen with no number
+    broken, and the widths of the `cells` (a column kept readable)."""
+    context, page = open_as_chair(browser, live_server, WIDTHS["phone"])
+    try:
+        page.goto(f"{live_server.url}{path}")
+        page.wait_for_load_state("networkidle")
+        page.screenshot(path=str(shot), full_page=True)
+        sizes = overflow(page)
+        assert sizes["document"] <= sizes["viewport"], sizes
+        assert broken_numbers(page) == []
+        return page.locator(cells).evaluate_all(
+            "cells => cells.map(c => c.getBoundingClientRect().width)"
+        )
+    finally:
+        context.close()
+
+
 def test_the_register_keeps_its_columns_readable_on_a_phone(
     live_server, browser, article_year, screenshot_dir
 ):
@@ -139,20 +157,11 @@ def test_the_register_keeps_its_columns_readable_on_a_phone(
     phone layout does not hold it)."""
     for day in ("2023-03-16", "2023-08-19", "2023-11-06"):
         make_disbursement("25", day, "589", borrower="HTX DVNN và điện năng Vĩnh Lại")
-    context, page = open_as_chair(browser, live_server, WIDTHS["phone"])
-    try:
-        page.goto(f"{live_server.url}/disbursements/2023/25/")
-        page.wait_for_load_state("networkidle")
-        page.screenshot(path=str(screenshot_dir / "register-390.png"), full_page=True)
-        sizes = overflow(page)
-        assert sizes["document"] <= sizes["viewport"], sizes
-        assert broken_numbers(page) == []
-        widths = page.locator("[data-testid=disbursements] tbody td:nth-child(3)").evaluate_all(
-            "cells => cells.map(c => c.getBoundingClientRect().width)"
-        )
-        assert len(widths) == 3 and min(widths) >= 160, widths
-    finally:
-        context.close()
+    cells = "[data-testid=disbursements] tbody td:nth-child(3)"
+    widths = phone_column_widths(
+        browser, live_server, "/disbursements/2023/25/", cells, screenshot_dir / "register-390.png"
+    )
+    assert len(widths) == 3 and min(widths) >= 160, widths
 
 
 def test_the_year_table_keeps_its_columns_readable_on_a_phone(
@@ -160,19 +169,11 @@ def test_the_year_table_keeps_its_columns_readable_on_a_phone(
 ):
     """The year page's table scrolls inside its card rather than squeezing the submitter's
     name to a word a line and pushing the time and the disbursements out of the card."""
-    context, page = open_as_chair(browser, live_server, WIDTHS["phone"])
-    try:
-        page.goto(f"{live_server.url}{PAGES['year']}")
-        page.wait_for_load_state("networkidle")
-        page.screenshot(path=str(screenshot_dir / "year-table-390.png"), full_page=True)
-        sizes = overflow(page)
-        assert sizes["document"] <= sizes["viewport"], sizes
-        widths = page.locator("[data-testid=year-table] tbody td.submitter").evaluate_all(
-            "cells => cells.map(c => c.getBoundingClientRect().width)"
-        )
-        assert len(widths) >= 7 and min(widths) >= 140, widths
-    finally:
-        context.close()
+    cells = "[data-testid=year-table] tbody td.submitter"
+    widths = phone_column_widths(
+        browser, live_server, PAGES["year"], cells, screenshot_dir / "year-table-390.png"
+    )
+    assert len(widths) >= 7 and min(widths) >= 140, widths
 
 
 def test_an_achievement_reports_preview_fits_a_phone(
