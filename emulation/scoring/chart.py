@@ -10,12 +10,15 @@ from cluster_portal.number_style import format_points
 
 from .selectors import ScoringYear
 
+PENALTY_COLOUR = "#c1121f"  # the penalty's text after the total
 COLOURS = ("#a4161a", "#e07a1f", "#f4c430", "#2a9d8f", "#264653", "#6c757d", "#8e5572")
 
 
 def groups_chart(data: ScoringYear) -> SafeString:
-    """Horizontal stacked bars in ranking order; a group with negative points (penalty)
-    is left out of the bar and shown in the label."""
+    """Horizontal stacked bars in ranking order, each as long as the member's total as the
+    table prints it (penalties subtracted, bonus added). The groups with points share the
+    bar in proportion to their points; a group with negative points (penalty) shortens it
+    and is named after the total in red ("53 (trừ 1)"), the label being the bar's end."""
     groups = data.top_groups
     columns = data.ranked_columns
     label_width, bar, gap, width = 130, 16, 8, 640
@@ -51,20 +54,32 @@ def groups_chart(data: ScoringYear) -> SafeString:
         )
         x = float(label_width)
         line_points = column.line_points  # what `data.points` reads
-        for pk, colour, number in keyed:
-            points = line_points[pk] or zero
-            if points <= 0:
+        shares = [(pk, colour, number, line_points[pk] or zero) for pk, colour, number in keyed]
+        gross = sum((points for *_, points in shares if points > 0), zero)
+        taken = sum((-points for *_, points in shares if points < 0), zero)
+        total = column.total
+        # The bar's length is the total; each group's part of it is its share of the points
+        # before the penalty (so the colours keep their proportions).
+        length_total = max(float(total), 0.0) / scale * plot
+        for _pk, colour, number, points in shares:
+            if points <= 0 or gross <= 0:
                 continue
-            length = float(points) / scale * plot
+            length = float(points / gross) * length_total
             parts.append(
                 f'<rect x="{x:.1f}" y="{y}" width="{length:.1f}" height="{bar}" '
                 f'fill="{colour}"><title>{number}: '
                 f"{escape(format_points(points))}</title></rect>"
             )
             x += length
+        end = label_width + length_total
+        penalty = ""
+        if taken:
+            penalty = (
+                f'<tspan fill="{PENALTY_COLOUR}"> (trừ {escape(format_points(taken))})</tspan>'
+            )
         parts.append(
-            f'<text x="{x + 4:.1f}" y="{y + bar - 4}" font-size="12">'
-            f"{escape(format_points(column.total))}</text>"
+            f'<text x="{end + 4:.1f}" y="{y + bar - 4}" font-size="12">'
+            f"{escape(format_points(total))}{penalty}</text>"
         )
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308 - every text above is escaped
