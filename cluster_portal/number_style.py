@@ -73,14 +73,17 @@ def format_percent(value, *, decimals: int = PERCENT_DECIMALS, signed: bool = Fa
     return f"{sign}{format_number(abs(rounded), decimals)}{PERCENT_SIGN}"
 
 
-def format_points(value) -> str:
+def format_points(value, *, signed: bool = False) -> str:
     """A score: rounded half-up to POINTS_DECIMALS, without a trailing zero decimal:
-    95 → "95", 87.50 → "87,5", −1 → "−1". Empty for None or what is not a number."""
+    95 → "95", 87.50 → "87,5", −1 → "−1"; signed (a difference): "+2", "−1,5", "0".
+    Empty for None or what is not a number."""
     rounded = round_half_up(value, POINTS_DECIMALS)
     if rounded is None or isinstance(value, bool):
         return ""
     text = format_exact(abs(rounded))
-    return MINUS + text if rounded < 0 else text
+    if rounded < 0:
+        return MINUS + text
+    return "+" + text if signed and rounded > 0 else text
 
 
 def excel_number_format(decimals: int = 0) -> str:

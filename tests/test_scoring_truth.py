@@ -5,6 +5,7 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.urls import reverse
 
 from cluster_portal.number_style import format_points
 from emulation.scoring.chart import groups_chart
@@ -49,3 +50,40 @@ def test_every_bar_ends_at_the_members_total(demo_data):
     assert penalised >= 1
     dien_bien = next(c for c in data.columns if c.province.name == "Điện Biên")
     assert dien_bien.total == sum(dien_bien.group_totals.values(), Decimal(0))
+
+
+def _member_row(page: str, code: str) -> str:
+    start = page.index(f'data-testid="member-row" data-code="{code}"')
+    return page[start : page.index("</tr>", start)]
+
+
+def test_the_difference_is_in_points_with_the_criteria_counted_apart(demo_data, client, admin_user):
+    data = data_for()
+    client.force_login(admin_user)
+    page = client.get(reverse("scoring:overview", args=["tay-bac", 2023])).content.decode()
+    shown = 0
+    for column in data.columns:
+        row = _member_row(page, column.province.code)
+        difference = column.total - column.self_total
+        if not difference and not column.differences:
+            assert 'data-testid="difference"' not in row
+            continue
+        shown += 1
+        written = format_points(difference, signed=True)
+        assert f'data-testid="difference">{written} điểm</span>' in row
+        if column.differences:
+            assert f'data-testid="differing">{column.differences} tiêu chí</small>' in row
+    # Sơn La scored itself 15 where the cluster gave 13: −2 points on one criterion.
+    son_la = _member_row(page, "14")
+    assert 'data-testid="difference">−2 điểm</span>' in son_la
+    assert 'data-testid="differing">1 tiêu chí</small>' in son_la
+    assert shown >= 3
+    sheet = client.get(reverse("scoring:sheet", args=["tay-bac", 2023, "14"])).content.decode()
+    assert 'data-testid="difference">−2 điểm</strong>' in sheet
+
+
+def test_a_signed_difference_of_points():
+    assert [format_points(v, signed=True) for v in (2, Decimal("-1.5"), 0, Decimal("0.5"))] == [
+        "+2", "−1,5", "0", "+0,5",
+    ]  # fmt: skip
+    assert format_points(3) == "3"

@@ -53,6 +53,12 @@ def vn_points(value) -> str:
 
 
 @register.filter
+def vn_points_signed(value) -> str:
+    """A difference of scores: "+2", "−1,5", "0" (number_style.format_points)."""
+    return format_points(value, signed=True)
+
+
+@register.filter
 def vn_percent(value) -> str:
     """A signed percentage with one decimal, rounded half-up: "+12,5 %", "−3,0 %"."""
     return format_percent(value, signed=True)

@@ -109,6 +109,11 @@ class Column:
         return self.standing.total if self.standing else Decimal(0)
 
     @property
+    def difference(self) -> Decimal:
+        """"Chênh lệch": the cluster's total less the member's own, in points."""
+        return self.total - self.self_total
+
+    @property
     def status_label(self) -> str:
         if self.sheet is None:
             return "Chưa chấm"

@@ -8,7 +8,7 @@ sheet of 80 criteria is 80 rows of about 40 values each. The sheet's inputs are
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language, gettext
+from django.utils.translation import get_language, gettext, ngettext
 
 from cluster_portal.number_style import format_exact, format_number, format_percent, format_points
 from provinces.figures.spec import BY_CODE, DISBURSEMENT_AMOUNT_DECIMALS, format_indicator
@@ -250,6 +250,23 @@ class SheetRows:
         return f"\n          {inner}\n        "
 
 
+def _difference(column) -> str:
+    """ "Chênh lệch" on the overview: the cluster's total less the member's own, in points,
+    and under it how many criteria the cluster scored differently."""
+    out = ""
+    if column.difference or column.differences:
+        out = (
+            f'<span class="badge text-bg-warning" data-testid="difference">'
+            f"{esc(format_points(column.difference, signed=True))} {_t('điểm')}</span>"
+        )
+    if column.differences:
+        count = ngettext("%(count)s tiêu chí", "%(count)s tiêu chí", column.differences) % {
+            "count": format_exact(column.differences)
+        }
+        out += f'<br><small class="text-muted" data-testid="differing">{esc(count)}</small>'
+    return out
+
+
 def member_rows(rows: list[dict], data, *, summary: bool) -> SafeString:
     """The overview's table body, a row per member: what its `{% for row in rows %}`
     loop wrote (`rows`: the column, and whether the reader may read the sheet)."""
@@ -264,9 +281,7 @@ def member_rows(rows: list[dict], data, *, summary: bool) -> SafeString:
             url = reverse("scoring:sheet", args=[data.cluster.slug, data.year, province.code])
             name = f'<a href="{esc(url)}">{name}</a>'
             rank = "" if not summary or c.standing is None else esc(c.standing.rank)
-            differences = ""
-            if c.differences:
-                differences = f'<span class="badge text-bg-warning">{esc(c.differences)}</span>'
+            differences = _difference(c)
             cells = (
                 f'\n              <td class="num">{_points(c.self_total)}</td>\n'
                 f'              <td class="num fw-semibold" data-testid="total">'
