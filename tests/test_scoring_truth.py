@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from cluster_portal.number_style import format_points
 from emulation.scoring.chart import groups_chart
+from tests.api_support import API, bearer, token_for
 from tests.scoring_helpers import data_for
 
 pytestmark = pytest.mark.django_db
@@ -87,3 +88,34 @@ def test_a_signed_difference_of_points():
         "+2", "−1,5", "0", "+0,5",
     ]  # fmt: skip
     assert format_points(3) == "3"
+
+
+def test_unscored_members_are_shown_unscored_not_ranked(demo_data, client, admin_user):
+    data = data_for("mien-nui-phia-bac-1", 2025)
+    unscored = [c for c in data.columns if c.sheet is None]
+    assert unscored and len(unscored) < len(data.columns)
+    assert [s.key for s in data.ranking] == [c for c in data.ranked_columns if c.sheet]
+    assert all(c.standing.rank is None for c in unscored)
+    client.force_login(admin_user)
+    url = reverse("scoring:overview", args=["mien-nui-phia-bac-1", 2025])
+    page = client.get(url).content.decode()
+    ranking = page[page.index('data-testid="ranking"') :]
+    ranking = ranking[: ranking.index("</section>")]
+    assert ranking.count('data-testid="ranking-row"') == len(data.columns) - len(unscored)
+    after = ranking[ranking.index("</ol>") :]
+    for column in unscored:
+        name = column.province.alliance_name
+        assert name not in ranking[: ranking.index("</ol>")]
+        assert name in after[: after.index("</p>")]
+        row = _member_row(page, column.province.code)
+        assert 'data-testid="total">chưa chấm</td>' in row
+        assert 'data-testid="rank"></td>' in row
+    assert 'data-testid="unranked">Chưa chấm: ' in after
+    path = f"{API}/clusters/mien-nui-phia-bac-1/2025/scores"
+    api = client.get(path, headers=bearer(token_for(admin_user))).json()
+    by_code = {m["province"]["code"]: m for m in api["members"]}
+    for column in unscored:
+        member = by_code[column.province.code]
+        assert member["total"] is None and member["rank"] is None
+    ranked = [m for m in api["members"] if m["rank"] is not None]
+    assert len(ranked) == len(data.columns) - len(unscored)

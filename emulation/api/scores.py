@@ -68,7 +68,8 @@ def scores(request, slug: str, year: Year):
             "withheld": not readable,
         }
         if readable and agreement is not None:
-            entry["total"] = column.total
+            # A member without a sheet is unscored: no total, no rank (not 0, not last).
+            entry["total"] = column.total if column.scored else None
             entry["rank"] = column.standing.rank if show_rank and column.standing else None
             entry["criteria"] = [
                 {

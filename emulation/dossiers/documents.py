@@ -68,7 +68,10 @@ def _score(nominee: Nominee) -> tuple[str, str]:
 
 def _ordered(nominees: list[Nominee]) -> list[Nominee]:
     """Ranked alliances first by rank, then cooperatives in the order proposed."""
-    return sorted(nominees, key=lambda n: (n.result is None, n.result.rank if n.result else 0))
+    unranked = 10**6  # an unscored member has no rank: after the ranked ones
+    return sorted(
+        nominees, key=lambda n: (n.result is None, (n.result and n.result.rank) or unranked)
+    )
 
 
 def _award_phrase(dossier: Dossier) -> str:

@@ -109,8 +109,13 @@ class Column:
         return self.standing.total if self.standing else Decimal(0)
 
     @property
+    def scored(self) -> bool:
+        """Without a sheet a member is "chưa chấm": neither ranked nor given 0 points."""
+        return self.sheet is not None
+
+    @property
     def difference(self) -> Decimal:
-        """"Chênh lệch": the cluster's total less the member's own, in points."""
+        """ "Chênh lệch": the cluster's total less the member's own, in points."""
         return self.total - self.self_total
 
     @property
@@ -194,6 +199,11 @@ class ScoringYear:
     @property
     def ranked_columns(self) -> list[Column]:
         return [standing.key for standing in self.ranking]
+
+    @property
+    def unscored_columns(self) -> list[Column]:
+        """The members without a sheet, shown after the ranking."""
+        return [column for column in self.columns if not column.scored]
 
     @property
     def leader(self) -> Column | None:
@@ -403,7 +413,10 @@ def scoring_year(
             bonus=bonus,
             vote=(sheet.meeting_votes or 0) if sheet else 0,
         )
-        standings.append(column.standing)
+        if column.scored:
+            standings.append(column.standing)
+        else:
+            column.standing.rank = None  # shown as "chưa chấm", after the ranked members
         data.columns.append(column)
     data.ranking = rank(standings, agreement.tie_break_keys)
     if shown is not None:

@@ -280,12 +280,14 @@ def member_rows(rows: list[dict], data, *, summary: bool) -> SafeString:
         if readable:
             url = reverse("scoring:sheet", args=[data.cluster.slug, data.year, province.code])
             name = f'<a href="{esc(url)}">{name}</a>'
-            rank = "" if not summary or c.standing is None else esc(c.standing.rank)
+            rank = "" if not summary or c.standing is None else esc(c.standing.rank or "")
             differences = _difference(c)
+            own = _points(c.self_total) if c.scored else ""
+            total = _points(c.total) if c.scored else gettext("chưa chấm")
             cells = (
-                f'\n              <td class="num">{_points(c.self_total)}</td>\n'
+                f'\n              <td class="num">{own}</td>\n'
                 f'              <td class="num fw-semibold" data-testid="total">'
-                f"{_points(c.total)}</td>\n"
+                f"{total}</td>\n"
                 f'              <td class="num" data-testid="rank">{rank}</td>\n'
                 f'              <td class="num d-none d-md-table-cell">{differences}</td>\n'
                 f"            "
@@ -319,6 +321,17 @@ def ranking_rows(data) -> SafeString:
             f"{points}{leader}</li>"
         )
     return mark_safe("".join(out))  # noqa: S308 - every value is escaped above
+
+
+def unranked_rows(data) -> SafeString:
+    """The members without a sheet, after the ranking: "chưa chấm", no rank, no points."""
+    names = ", ".join(esc(c.province.alliance_name) for c in data.unscored_columns)
+    if not names:
+        return mark_safe("")
+    label = gettext("Chưa chấm")
+    return mark_safe(  # noqa: S308 - the names are escaped
+        f'<p class="small mb-2" data-testid="unranked">{label}: {names}.</p>'
+    )
 
 
 def meeting_inputs(data, fields: list) -> dict:

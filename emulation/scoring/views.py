@@ -27,7 +27,7 @@ from .render import XLSX, render_summary_pdf, render_summary_xlsx
 from .selectors import ScoringYear, scoring_year
 from .services import ScoringError, ranking_propose, scoring_reopen
 from .sheet_context import sheet_context, summary_sheet_context
-from .sheet_rows import meeting_inputs, member_rows, ranking_rows
+from .sheet_rows import meeting_inputs, member_rows, ranking_rows, unranked_rows
 from .sources import scoring_sources
 
 YEARS = range(1990, 2101)
@@ -106,6 +106,7 @@ def _render_overview(request, data: ScoringYear, *, forms=None, status: int = 20
         "rows": rows,
         "member_rows": member_rows(rows, data, summary=summary),
         "ranking_rows": ranking_rows(data) if summary and data.agreement and data.lines else "",
+        "unranked_rows": unranked_rows(data) if summary and data.agreement and data.lines else "",
         "summary": summary,
         "chart": groups_chart(data) if summary and data.lines else "",
         "can_set_up": access.can_set_up_scoring(user, data.term),
