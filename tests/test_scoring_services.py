@@ -390,7 +390,7 @@ def test_the_leader_is_proposed_carrying_score_rank_and_vote(admin_user):
     nomination = Nomination.objects.get(pk=created[0].pk)
     assert nomination.nominee_alliance == unit("25")
     assert (
-        "Xếp thứ 1/7" in nomination.achievements and "tổng điểm 26/100" in nomination.achievements
+        "Xếp thứ 1/7" in nomination.achievements and "đạt 26/100 điểm." in nomination.achievements
     )
     assert (nomination.votes_for, nomination.votes_present) == (6, 7)
 

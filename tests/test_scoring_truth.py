@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from cluster_portal.number_style import format_points
 from emulation.scoring.chart import groups_chart
+from emulation.scoring.rules import score_out_of
 from tests.api_support import API, bearer, token_for
 from tests.scoring_helpers import data_for
 
@@ -119,3 +120,28 @@ def test_unscored_members_are_shown_unscored_not_ranked(demo_data, client, admin
         assert member["total"] is None and member["rank"] is None
     ranked = [m for m in api["members"] if m["rank"] is not None]
     assert len(ranked) == len(data.columns) - len(unscored)
+
+
+def test_a_total_past_the_maximum_is_written_with_its_bonus():
+    assert score_out_of(Decimal(104), Decimal(100)) == "104 điểm (thang 100, có điểm thưởng)"
+    assert score_out_of(Decimal("96.5"), Decimal(100)) == "96,5/100 điểm"
+    assert score_out_of(Decimal(100), Decimal(100)) == "100/100 điểm"
+
+
+def test_the_demo_nominations_write_the_score_against_the_maximum(demo_data):
+    data = data_for()
+    maximum = data.agreement.total_points
+    texts = {
+        n.nominee_alliance_id: n.achievements
+        for n in data.cluster.nominations.filter(year=2023, nominee_alliance__isnull=False)
+        if n.achievements
+    }
+    checked = 0
+    for standing in data.ranking:
+        text = texts.get(standing.key.province.pk)
+        if text is None:
+            continue
+        checked += 1
+        assert f"/{format_points(maximum)}." not in text
+        assert f"đạt {score_out_of(standing.total, maximum)}." in text
+    assert checked

@@ -7,7 +7,6 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.contrib.auth import get_user_model
 
-from cluster_portal.number_style import format_points
 from emulation.nominations.models import Nomination
 from provinces.organisation.models import Cluster
 from provinces.organisation.selectors import cluster_members
@@ -15,7 +14,7 @@ from provinces.organisation.selectors import cluster_members
 from .criteria_io import parse_criteria_rows
 from .meeting import scoring_meeting_record, shown_sheet_versions
 from .models import ScoringAgreement
-from .rules import LATE_REPORTS
+from .rules import LATE_REPORTS, score_out_of
 from .selectors import approved_values, scoring_year
 from .services import (
     agreement_create,
@@ -198,8 +197,8 @@ def _carry_ranking_into_nominations(data) -> None:
         if standing is not None:
             nomination.achievements = (
                 f"Xếp thứ {standing.rank}/{len(standings)} trong bảng chấm điểm thi đua năm "
-                f"{data.year} của Cụm, tổng điểm {format_points(standing.total)}/"
-                f"{format_points(data.agreement.total_points)}."
+                f"{data.year} của Cụm, đạt "
+                f"{score_out_of(standing.total, data.agreement.total_points)}."
             )
             nomination.save(update_fields=["achievements"])
 

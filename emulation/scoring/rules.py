@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from cluster_portal.number_style import PERCENT_SIGN, format_exact
+from cluster_portal.number_style import PERCENT_SIGN, format_exact, format_points
 from cluster_portal.numbers import NumberFormatError, parse_vn_number
 from provinces.figures.spec import BY_CODE, INDICATORS
 
@@ -355,3 +355,12 @@ def rank(standings: list[Standing], tie_breaks: list[str]) -> list[Standing]:
         standing.rank = previous[1] if previous and previous[0] == current else position
         previous = (current, standing.rank)
     return ordered
+
+
+def score_out_of(total: Decimal, maximum: Decimal) -> str:
+    """A total against the sheet's maximum, as a nomination writes it: "96/100 điểm"; past
+    the maximum thanks to bonus points "104 điểm (thang 100, có điểm thưởng)", never
+    "104/100"."""
+    if total > maximum:
+        return f"{format_points(total)} điểm (thang {format_points(maximum)}, có điểm thưởng)"
+    return f"{format_points(total)}/{format_points(maximum)} điểm"

@@ -16,7 +16,6 @@ from cluster_portal.locking import (
     version_follow,
     version_lock,
 )
-from cluster_portal.number_style import format_points
 from emulation.nominations.models import AwardQuota, AwardType, Nomination, NominationStatus
 from emulation.nominations.services import (
     NominationError,
@@ -35,6 +34,7 @@ from .models import (
     ScoringAgreement,
     Target,
 )
+from .rules import score_out_of
 from .selectors import ScoringYear
 
 
@@ -349,8 +349,7 @@ def ranking_propose(
         standing = column.standing
         text = (
             f"Xếp thứ {standing.rank}/{count} trong bảng chấm điểm thi đua năm {data.year} của "
-            f"Cụm, tổng điểm {format_points(standing.total)}/"
-            f"{format_points(agreement.total_points)}."
+            f"Cụm, đạt {score_out_of(standing.total, agreement.total_points)}."
         )
         try:
             nomination = nomination_propose(
