@@ -3,12 +3,15 @@ prints."""
 
 import re
 from decimal import Decimal
+from io import BytesIO
 
 import pytest
 from django.urls import reverse
+from openpyxl import load_workbook
 
 from cluster_portal.number_style import format_points
 from emulation.scoring.chart import groups_chart
+from emulation.scoring.render import render_summary_html, render_summary_xlsx
 from emulation.scoring.rules import score_out_of
 from tests.api_support import API, bearer, token_for
 from tests.scoring_helpers import data_for
@@ -145,3 +148,26 @@ def test_the_demo_nominations_write_the_score_against_the_maximum(demo_data):
         assert f"/{format_points(maximum)}." not in text
         assert f"đạt {score_out_of(standing.total, maximum)}." in text
     assert checked
+
+
+def test_the_summary_files_leave_an_unscored_member_unscored_not_at_zero(demo_data):
+    """The summary's HTML (its PDF) and its Excel say "chưa chấm" where the overview does,
+    and a blank rank: never a total of 0 for a member nobody has scored."""
+    data = data_for("mien-nui-phia-bac-1", 2025)
+    unscored = [c for c in data.columns if not c.scored]
+    assert unscored
+    html = render_summary_html(data)
+    totals = html[html.index("Tổng điểm") :]
+    totals = totals[: totals.index("</tr>")]
+    cells = re.findall(r"<th>([^<]*)</th>", totals)[1:]  # after the sheet's maximum
+    assert len(cells) == len(data.columns)
+    for column, cell in zip(data.columns, cells, strict=True):
+        assert cell == ("chưa chấm" if not column.scored else format_points(column.total))
+    sheet = load_workbook(BytesIO(render_summary_xlsx(data))).active
+    total_row = next(r for r in sheet.iter_rows(values_only=True) if r[1] == "Tổng điểm")
+    rank_row = next(r for r in sheet.iter_rows(values_only=True) if r[1] == "Xếp hạng")
+    for index, column in enumerate(data.columns, start=4):
+        if column.scored:
+            assert total_row[index] == float(column.total)
+        else:
+            assert total_row[index] == "chưa chấm" and rank_row[index] is None

@@ -22,6 +22,7 @@ from .selectors import ScoringYear, summary_signer
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 TITLE = "Bảng tổng hợp kết quả chấm điểm thi đua năm {year}"
+UNSCORED = "chưa chấm"  # a member without a sheet: no total, no rank (as on the overview)
 WIDE_FROM = 16  # more members than this: the PDF's smaller type (scoring-print.css)
 
 
@@ -128,7 +129,8 @@ def summary_context(data: ScoringYear) -> dict:
         "data": data,
         "title": TITLE.format(year=data.year),
         "rows": summary_rows(data),
-        "totals": [column.total for column in data.columns],
+        # A member not scored yet has no total, as on the overview ("chưa chấm"), not 0.
+        "totals": [column.total if column.scored else None for column in data.columns],
         "ranks": [column.standing.rank if column.standing else None for column in data.columns],
         "place": term.head.name if term else "",
         "date": agreement.meeting_date
@@ -211,7 +213,7 @@ def render_summary_xlsx(data: ScoringYear) -> bytes:
                 cell.font = Font(bold=True)
     sheet.append(
         [None, "Tổng điểm", None, float(data.agreement.total_points)]
-        + [float(t) for t in context["totals"]]
+        + [float(t) if t is not None else UNSCORED for t in context["totals"]]
     )
     sheet.append([None, "Xếp hạng", None, None, *context["ranks"]])
     for row in sheet.iter_rows(min_row=sheet.max_row - 1):
