@@ -10,6 +10,8 @@ from unittest import mock
 
 from django.core.cache import cache
 
+from provinces.models import Cluster, ClusterMembership, ClusterTerm, Province
+
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"')
 
 
@@ -50,3 +52,33 @@ def assert_the_cached_page_is_the_uncached_page(client, settings, user, url: str
         "default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
     }
     assert missed == hit == page(client, user, url)
+
+
+# Changes to the organisation that every cached page reads (Tây Bắc, 2024).
+
+
+def tay_bac():
+    return Cluster.objects.get(slug="tay-bac")
+
+
+def pass_the_flag():  # from Lào Cai (10) to Sơn La (14)
+    term = ClusterTerm.objects.get(cluster=tay_bac(), year=2024)
+    sonla = Province.objects.valid_in(2024).get(code="14")
+    if term.vice_id == sonla.pk:
+        term.vice = term.head
+    term.head = sonla
+    term.save()
+
+
+def a_new_member():
+    joining = Province.objects.valid_in(2024).get(name="Cao Bằng")
+    for membership in ClusterMembership.objects.in_year(2024).filter(province=joining):
+        membership.to_year = 2023
+        membership.save()
+    ClusterMembership.objects.create(cluster=tay_bac(), province=joining, from_year=2024)
+
+
+def rename_a_province():
+    province = Province.objects.valid_in(2024).get(code="14")
+    province.name += " mới"
+    province.save()

@@ -17,11 +17,7 @@ from emulation.home import views
 from emulation.models import ReportSettings
 from provinces.figures.services import figures_submit
 from provinces.models import (
-    Cluster,
-    ClusterMembership,
-    ClusterTerm,
     FiguresStatus,
-    Province,
     YearlyFigures,
 )
 from tests import page_cache_helpers as pages
@@ -68,10 +64,6 @@ def due_in_30_days():
     return make_deadlines("tay-bac", 2024, figures_due=days_from_today(30))
 
 
-def tay_bac():
-    return Cluster.objects.get(slug="tay-bac")
-
-
 def enter_the_figures():  # Sơn La's "enter" becomes "submit"
     make_figures("14", 2024)
 
@@ -87,7 +79,7 @@ def return_the_figures():
 
 
 def move_the_deadline():
-    deadlines = tay_bac().deadlines.get(year=2024)
+    deadlines = pages.tay_bac().deadlines.get(year=2024)
     deadlines.figures_due = days_from_today(3)
     deadlines.save()
 
@@ -96,38 +88,15 @@ def sign_a_scoring_agreement():  # self-scores due
     build_agreement(year=2024)
 
 
-def pass_the_flag():  # from Lào Cai (10) to Sơn La (14)
-    term = ClusterTerm.objects.get(cluster=tay_bac(), year=2024)
-    sonla = Province.objects.valid_in(2024).get(code="14")
-    if term.vice_id == sonla.pk:
-        term.vice = term.head
-    term.head = sonla
-    term.save()
-
-
-def a_new_member():
-    joining = Province.objects.valid_in(2024).get(name="Cao Bằng")
-    for membership in ClusterMembership.objects.in_year(2024).filter(province=joining):
-        membership.to_year = 2023
-        membership.save()
-    ClusterMembership.objects.create(cluster=tay_bac(), province=joining, from_year=2024)
-
-
-def rename_a_province():
-    province = Province.objects.valid_in(2024).get(code="14")
-    province.name += " mới"
-    province.save()
-
-
 CHANGES = [
     enter_the_figures,
     submit_the_figures,
     return_the_figures,
     move_the_deadline,
     sign_a_scoring_agreement,
-    pass_the_flag,
-    a_new_member,
-    rename_a_province,
+    pages.pass_the_flag,
+    pages.a_new_member,
+    pages.rename_a_province,
 ]
 
 
@@ -166,7 +135,7 @@ def test_a_change_the_body_does_not_read_keeps_the_cache(client, people, due_in_
     page(client, people["sonla"])
     people["sonla"].first_name = "Lan"  # the name: written per request
     people["sonla"].save()
-    ReportSettings.objects.create(cluster=tay_bac(), year=2024, number=4)
+    ReportSettings.objects.create(cluster=pages.tay_bac(), year=2024, number=4)
     page(client, people["sonla"])
     assert builds.call_count == 1
 

@@ -20,7 +20,7 @@ from emulation.reports import views
 from emulation.reports.models import ReportSettings
 from emulation.reports.sources import report_sources
 from emulation.scoring.models import Score
-from provinces.models import Cluster, ClusterTerm, FiguresStatus, Province, YearlyFigures
+from provinces.models import ClusterTerm, FiguresStatus, Province, YearlyFigures
 from tests import page_cache_helpers as pages
 from tests.factories import make_disbursement, make_figures
 
@@ -48,10 +48,6 @@ def laocai(demo_data):
     return user("laocai")
 
 
-def tay_bac():
-    return Cluster.objects.get(slug="tay-bac")
-
-
 def edit_a_figure():
     record = YearlyFigures.objects.get(province__code="14", year=2023)
     record.htx_total += 7
@@ -77,26 +73,27 @@ def change_a_final_score():  # the ranking's totals
 
 
 def move_the_conference():
-    conference = Conference.objects.get(cluster=tay_bac(), year=2023)
+    conference = Conference.objects.get(cluster=pages.tay_bac(), year=2023)
     conference.venue = "Nhà văn hóa mới"
     conference.save()
 
 
 def number_the_report():
-    settings, _ = ReportSettings.objects.get_or_create(cluster=tay_bac(), year=2023)
+    settings, _ = ReportSettings.objects.get_or_create(cluster=pages.tay_bac(), year=2023)
     settings.place = "Điện Biên Phủ"
     settings.save()
 
 
 def decide_a_nomination():
-    nomination = Nomination.objects.filter(cluster=tay_bac(), year=2023).order_by("pk").first()
+    nominations = Nomination.objects.filter(cluster=pages.tay_bac(), year=2023)
+    nomination = nominations.order_by("pk").first()
     nomination.decision_number = "999/QĐ-TEST"
     nomination.decision_date = nomination.decision_date or datetime.date(2024, 1, 5)
     nomination.save()
 
 
 def pass_the_flag_of_next_year():
-    term = ClusterTerm.objects.get(cluster=tay_bac(), year=2024)
+    term = ClusterTerm.objects.get(cluster=pages.tay_bac(), year=2024)
     term.head, term.vice = term.vice, term.head
     term.save()
 
@@ -140,7 +137,7 @@ def test_a_change_elsewhere_keeps_the_cached_body(client, laocai, builds):
     page(client, laocai)
     make_figures("04", 2023, status=FiguresStatus.SUBMITTED)  # another cluster
     make_disbursement("14", "2024-05-02", "1500")  # another year
-    Conference.objects.filter(cluster=tay_bac()).exclude(year=2023).update(venue="x")
+    Conference.objects.filter(cluster=pages.tay_bac()).exclude(year=2023).update(venue="x")
     page(client, laocai)
     assert builds.call_count == 1
 

@@ -14,9 +14,6 @@ from django.urls import reverse
 from provinces.calendar.models import Deadlines
 from provinces.figures import views
 from provinces.models import (
-    Cluster,
-    ClusterMembership,
-    ClusterTerm,
     FiguresStatus,
     Province,
     YearlyFigures,
@@ -54,10 +51,6 @@ def test_a_repeat_view_builds_nothing(client, laocai, builds):
     assert page(client, laocai) == first and builds.call_count == 1
 
 
-def tay_bac():
-    return Cluster.objects.get(slug="tay-bac")
-
-
 def submit_a_record():
     make_figures("14", 2024, status=FiguresStatus.SUBMITTED)
 
@@ -77,30 +70,9 @@ def a_disbursement():
 
 
 def set_the_deadline():
-    Deadlines.objects.create(cluster=tay_bac(), year=2024, figures_due=datetime.date(2024, 1, 2))
-
-
-def pass_the_flag():  # from Lào Cai (10) to Sơn La (14)
-    term = ClusterTerm.objects.get(cluster=tay_bac(), year=2024)
-    sonla = Province.objects.valid_in(2024).get(code="14")
-    if term.vice_id == sonla.pk:
-        term.vice = term.head
-    term.head = sonla
-    term.save()
-
-
-def a_new_member():
-    joining = Province.objects.valid_in(2024).get(name="Cao Bằng")
-    for membership in ClusterMembership.objects.in_year(2024).filter(province=joining):
-        membership.to_year = 2023
-        membership.save()
-    ClusterMembership.objects.create(cluster=tay_bac(), province=joining, from_year=2024)
-
-
-def rename_a_province():
-    province = Province.objects.valid_in(2024).get(code="14")
-    province.name += " mới"
-    province.save()
+    Deadlines.objects.create(
+        cluster=pages.tay_bac(), year=2024, figures_due=datetime.date(2024, 1, 2)
+    )
 
 
 CHANGES = [
@@ -109,9 +81,9 @@ CHANGES = [
     last_years_record,
     a_disbursement,
     set_the_deadline,
-    pass_the_flag,
-    a_new_member,
-    rename_a_province,
+    pages.pass_the_flag,
+    pages.a_new_member,
+    pages.rename_a_province,
 ]
 
 
@@ -168,7 +140,7 @@ class TestTheReaderClass:
         sonla = make_staff("Sơn La", 2024)
         assert "Bạn là Cụm trưởng" in page(client, laocai)  # Lào Cai heads Tây Bắc in 2024
         assert "Bạn là Cụm trưởng" not in page(client, sonla)
-        pass_the_flag()
+        pages.pass_the_flag()
         assert "Bạn là Cụm trưởng" not in page(client, laocai)
         assert "Bạn là Cụm trưởng" in page(client, sonla)
         assert builds.call_count == 4
