@@ -305,19 +305,22 @@ class DisbursementResource(BulkHistoryResource):
             return ""
         return name
 
+    def directory_entry(self, province: Province, name: str) -> Cooperative | None:
+        """The entry `name` means in the province's directory or its predecessors' (the
+        nearest first), an entry an earlier row of the file added included; None if none."""
+        directories = self.units.directory_of(province)
+        found = [c for c in self.directory[directory_key(name)] if c.province_id in directories]
+        return min(found, key=lambda c: directories.index(c.province_id), default=None)
+
     def _borrower(self, province: Province, name: str, kind: str) -> Cooperative | None:
         """The directory entry a row's borrower means: found in the province's directory or
         its predecessors' (an entry an earlier row of the file adds counts as found), or a
         new one, checked and written with the disbursements."""
+        found = self.directory_entry(province, name)
+        if found is not None:
+            self.facts[self.number].borrower_is_new = found.pk is None
+            return found
         key = directory_key(name)
-        directories = self.units.directory_of(province)
-        found = sorted(
-            (c for c in self.directory[key] if c.province_id in directories),
-            key=lambda c: directories.index(c.province_id),
-        )
-        if found:
-            self.facts[self.number].borrower_is_new = found[0].pk is None
-            return found[0]
         cooperative = Cooperative(province=province, name=name, kind=kind)
         try:
             # The directory of every name in the file was read above, so the one-name-per-

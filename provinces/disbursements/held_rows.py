@@ -147,17 +147,13 @@ def _row(values: list) -> tuple:
 
 
 def _borrower(resource: DisbursementResource, province, name: str, kind: str):
-    """The directory entry a row means, as `DisbursementResource._borrower` finds it (an
+    """The directory entry a row means (`DisbursementResource.directory_entry`: an
     entry added by an earlier row of the file counts as new), or a new one; the name and
     kind were checked by the preview."""
+    found = resource.directory_entry(province, name)
+    if found is not None:
+        return found, found.pk is None
     key = directory_key(name)
-    directories = resource.units.directory_of(province)
-    found = sorted(
-        (c for c in resource.directory[key] if c.province_id in directories),
-        key=lambda c: directories.index(c.province_id),
-    )
-    if found:
-        return found[0], found[0].pk is None
     cooperative = Cooperative(province=province, name=name, name_key=key, kind=kind)
     resource.directory[key].append(cooperative)
     return cooperative, True
