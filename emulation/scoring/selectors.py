@@ -1,16 +1,18 @@
 """Reads behind the scoring pages and outputs: the whole cluster-year in a fixed number
 of queries whatever the number of members and criteria."""
 
+import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
+
+from django.utils import timezone
 
 from emulation.conference.models import Conference
 from emulation.reports.selectors import Signature, signature_for
 from provinces.calendar.selectors import deadlines_for
 from provinces.disbursements.selectors import DisbursementTotals, disbursement_totals
 from provinces.figures.models import FiguresStatus, YearlyFigures
-from provinces.figures.timeliness import submitted_late
-from provinces.organisation.dates import fmt_date
+from provinces.figures.selectors import late_figures
 from provinces.organisation.models import Cluster, ClusterTerm, Province
 from provinces.organisation.selectors import cluster_members, term_for
 
@@ -251,20 +253,18 @@ def approved_values(
     return values
 
 
-def late_reports(members: list[Province], cluster: Cluster, year: int) -> dict[int, list[str]]:
-    """The reports each member sent after the cluster-year's deadline, named for the
-    working shown (today: the yearly figures, by the calendar's rule). Two queries."""
+def late_reports(
+    members: list[Province], cluster: Cluster, year: int, *, now: datetime.datetime | None = None
+) -> dict[int, list[str]]:
+    """The reports that count as late for each member, as the working names them: sent
+    after the cluster-year's deadline, or still not sent past it (today: the yearly
+    figures, by `figures_late_report`). Two queries."""
     deadlines = deadlines_for(cluster, year)
-    late: dict[int, list[str]] = {m.pk: [] for m in members}
-    if deadlines is None or deadlines.figures_due is None:
-        return late
-    for record in YearlyFigures.objects.filter(province__in=members, year=year):
-        if submitted_late(record, deadlines):
-            late[record.province_id].append(
-                f"số liệu năm {year} nộp ngày {fmt_date(record.submitted_at.date())}, "
-                f"hạn {fmt_date(deadlines.figures_due)}"
-            )
-    return late
+    found = late_figures(members, year, deadlines, now=now or timezone.now())
+    return {
+        m.pk: [f"số liệu năm {year}: {found[m.pk].working}"] if m.pk in found else []
+        for m in members
+    }
 
 
 def recorded_with_criteria(cluster: Cluster, year: int) -> bool:

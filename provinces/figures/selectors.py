@@ -1,9 +1,11 @@
+import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db.models import Subquery
 
 from cluster_portal import access
+from provinces.calendar.models import Deadlines
 from provinces.organisation.models import Cluster, ClusterMembership, ClusterTerm, Province
 from provinces.organisation.selectors import (
     ProvinceYear,
@@ -16,6 +18,7 @@ from provinces.organisation.selectors import (
 from .aggregation import combine
 from .models import FiguresStatus, YearlyFigures
 from .rules import figures_warnings
+from .timeliness import LateReport, figures_late_report
 
 
 def province_year(code: str, year: int) -> ProvinceYear | None:
@@ -338,3 +341,25 @@ def figures_returned(figures: YearlyFigures | None) -> Returned | None:
         at=event.history_date,
         reason=figures.status_reason,
     )
+
+
+def late_figures(
+    members: list[Province], year: int, deadlines: Deadlines | None, *, now: datetime.datetime
+) -> dict[int, LateReport]:
+    """The members (by province id) whose figures of the year count as late for the
+    late-report penalty (`figures_late_report`: sent late, or missing past the due day
+    whatever the record's state). One query; none without a figures deadline."""
+    if deadlines is None or deadlines.figures_due is None:
+        return {}
+    records = {
+        record.province_id: record
+        for record in YearlyFigures.objects.filter(province__in=members, year=year)
+        .only("province_id", "status", "submitted_at")
+        .order_by()
+    }
+    found = {}
+    for member in members:
+        report = figures_late_report(records.get(member.pk), deadlines, now=now)
+        if report is not None:
+            found[member.pk] = report
+    return found

@@ -1,5 +1,6 @@
 """Whether a member's yearly figures came in by the figures' deadline of the cluster's
-calendar: on time, late, missing (overdue) or pending; and the reporting rate of a year."""
+calendar: on time, late, missing (overdue) or pending; what counts as late for the
+late-report penalty; and the reporting rate of a year."""
 
 import datetime
 from dataclasses import dataclass
@@ -8,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from provinces.calendar.models import Deadlines
 from provinces.figures.models import FiguresStatus, YearlyFigures
+from provinces.organisation.dates import fmt_date, fmt_datetime
 
 
 class Timeliness:
@@ -40,14 +42,55 @@ def figures_timeliness(
 
 
 def submitted_late(figures: YearlyFigures | None, deadlines: Deadlines | None) -> bool:
-    """Submitted (or approved) after the end of the figures' due day. A returned record is
-    not "late" until it comes back: then its new submission time counts."""
+    """Submitted (or approved) after the end of the figures' due day, the badge beside a
+    submission time. A returned record is not "late" until it comes back: then its new
+    submission time counts. The penalty counts missing figures too (`figures_late_report`)."""
     return (
         figures is not None
         and figures.status in (FiguresStatus.SUBMITTED, FiguresStatus.APPROVED)
         and deadlines is not None
         and deadlines.is_late("figures_due", figures.submitted_at)
     )
+
+
+@dataclass(frozen=True)
+class LateReport:
+    """A report that counts as late for the late-report penalty: sent after the end of its
+    due day (`submitted_at`), or not sent by then and still not sent (`submitted_at` None,
+    whatever the record's state: draft, returned and not sent again, or no record)."""
+
+    due: datetime.date
+    submitted_at: datetime.datetime | None
+    returned: bool = False
+
+    @property
+    def missing(self) -> bool:
+        return self.submitted_at is None
+
+    @property
+    def working(self) -> str:
+        """What the working says, times in the portal's zone: "nộp muộn lúc 08:12
+        17/01/2026, hạn 15/01/2026"; "chưa nộp, quá hạn 15/01/2026"."""
+        if self.submitted_at is not None:
+            return f"nộp muộn lúc {fmt_datetime(self.submitted_at)}, hạn {fmt_date(self.due)}"
+        state = "bị trả lại, chưa nộp lại" if self.returned else "chưa nộp"
+        return f"{state}, quá hạn {fmt_date(self.due)}"
+
+
+def figures_late_report(
+    figures: YearlyFigures | None, deadlines: Deadlines | None, *, now: datetime.datetime
+) -> LateReport | None:
+    """The member's figures of a year as the late-report penalty counts them: late when
+    submitted after the end of the due day (`figures_timeliness`' LATE), and late as long
+    as they are not submitted once that day is over (MISSING), so that not reporting never
+    costs less than reporting late. None when they count as on time (or nothing is due)."""
+    state = figures_timeliness(figures, deadlines, now=now)
+    if state == Timeliness.LATE:
+        return LateReport(deadlines.figures_due, figures.submitted_at)
+    if state == Timeliness.MISSING:
+        returned = figures is not None and figures.status == FiguresStatus.RETURNED
+        return LateReport(deadlines.figures_due, None, returned=returned)
+    return None
 
 
 @dataclass
