@@ -7,7 +7,7 @@ grouped with dots and the decimal mark is a comma, whatever the active language:
 are the numbers of Vietnamese documents.
 """
 
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal, InvalidOperation
 
 PERCENT_DECIMALS = 1
 # Scores are kept with one decimal (steps of 0,5) and shown exactly to that precision:
@@ -108,3 +108,36 @@ def excel_points_format(value) -> str:
     decimals = 0 if rounded is None or rounded == rounded.to_integral_value() else 1
     shown = excel_number_format(decimals)
     return f'{shown};"{MINUS}"{shown[len(_EXCEL_LOCALE) :]}'
+
+
+def round_down(value, decimals: int) -> Decimal | None:
+    """`value` cut to `decimals` places toward minus infinity (79.995 → 79.9, never 80.0):
+    a figure shown beside a threshold it was compared with stays on its side of it."""
+    if value is None or value == "" or isinstance(value, bool):
+        return None
+    try:
+        number = value if isinstance(value, Decimal) else Decimal(str(value))
+        return number.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_FLOOR)
+    except (InvalidOperation, ValueError, TypeError):
+        return None
+
+
+def format_percent_down(value, decimals: int = PERCENT_DECIMALS) -> str:
+    """A percentage cut down, never rounded up: 79.995 → "79,9 %", 80 → "80,0 %"."""
+    cut = round_down(value, decimals)
+    return "" if cut is None else f"{format_number(cut, decimals)}{PERCENT_SIGN}"
+
+
+def format_at_least(value, decimals: int) -> str:
+    """Every decimal the value has, and at least `decimals`: 42.51 with 0 → "42,51",
+    236 with 1 → "236,0", 1637.5 with 0 → "1.637,5". A number shown as it was compared,
+    never rounded. Empty for None or what is not a number."""
+    if value is None or isinstance(value, bool):
+        return ""
+    try:
+        number = value if isinstance(value, Decimal) else Decimal(str(value))
+    except (InvalidOperation, ValueError, TypeError):
+        return ""
+    if not number.is_finite():
+        return ""
+    return format_number(number, max(decimals, -number.normalize().as_tuple().exponent))

@@ -139,7 +139,16 @@ def test_a_score_is_written_exactly_to_its_precision_with_a_true_minus():
 
 
 def test_the_sheet_writes_a_computed_criterions_value_with_the_dictionary_decimals():
-    assert indicator_value(Decimal("51.25"), "htx_avg_income") == "51,3"
-    assert indicator_value(Decimal("1637.5"), "htx_avg_revenue") == "1.638"
-    assert indicator_value(Decimal("62375.4"), "loans_amount") == "62.375"
+    assert indicator_value(Decimal("51.2"), "htx_avg_income") == "51,2"
+    assert indicator_value(Decimal(41), "htx_avg_income") == "41,0"
+    assert indicator_value(Decimal("1637"), "htx_avg_revenue") == "1.637"
     assert indicator_value(Decimal(3), "late_reports") == "3"
+
+
+def test_the_sheet_never_rounds_a_compared_value_across_a_band_edge():
+    """A value with more decimals than the dictionary shows (a register's sum, a record
+    kept from before the precision check) is written exactly, as it was compared with the
+    bands: 12.857,6 never shows as 12.858 beside "≥ 12.858"."""
+    assert indicator_value(Decimal("51.25"), "htx_avg_income") == "51,25"
+    assert indicator_value(Decimal("12857.6"), "htx_avg_revenue") == "12.857,6"
+    assert indicator_value(Decimal("62375.4"), "loans_amount") == "62.375,4"

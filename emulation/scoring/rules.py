@@ -7,9 +7,18 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from cluster_portal.number_style import PERCENT_SIGN, format_exact, format_points
+from cluster_portal.number_style import (
+    PERCENT_DECIMALS,
+    PERCENT_SIGN,
+    format_at_least,
+    format_exact,
+    format_percent,
+    format_percent_down,
+    format_points,
+    round_half_up,
+)
 from cluster_portal.numbers import NumberFormatError, parse_vn_number
-from provinces.figures.spec import BY_CODE, INDICATORS
+from provinces.figures.spec import BY_CODE, DISBURSEMENT_AMOUNT_DECIMALS, INDICATORS
 
 from .models import COMPUTED_KINDS, TIE_BREAKS, CriterionKind
 
@@ -150,6 +159,31 @@ class Working:
     ratio: Decimal | None = None  # attainment or share, in %
     band: str = ""
     note: str = ""
+
+
+# What the working shows: never on the other side of a band edge from the band it scored.
+
+
+def working_number(value, code: str) -> str:
+    """A value or target in a computed criterion's working, exactly as it was compared:
+    the indicator's decimals (the data dictionary; the register's for its extra codes) and
+    every decimal the number has: a target of 42,51 new HTX is "42,51", never "43"."""
+    decimals = BY_CODE[code].decimals if code in BY_CODE else DISBURSEMENT_AMOUNT_DECIMALS
+    return format_at_least(value, decimals)
+
+
+def attainment_text(ratio: Decimal | None, bands: list) -> str:
+    """An attainment or share (in %) on the side of every band edge it was scored on,
+    written with one decimal or as many as the finest edge has: rounded half-up as every
+    percentage is, unless that would reach an edge the ratio is under; then cut down.
+    79,995 % scoring "còn lại" below "≥ 80" is "79,9 %", never "80,0 %"; 68,75 % is
+    "68,8 %"; 80 % is "80,0 %". The one rule for an attainment, wherever it is shown."""
+    edges = [Decimal(minimum) for minimum, _points in bands or [] if minimum is not None]
+    decimals = max([PERCENT_DECIMALS, *(-edge.normalize().as_tuple().exponent for edge in edges)])
+    shown = round_half_up(ratio, decimals)
+    if shown is not None and any(ratio < edge <= shown for edge in edges):
+        return format_percent_down(ratio, decimals)
+    return format_percent(ratio, decimals=decimals)
 
 
 def late_penalty(criterion, *, late: list[str]) -> Working:

@@ -10,11 +10,11 @@ from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext, ngettext
 
-from cluster_portal.number_style import format_exact, format_number, format_percent, format_points
-from provinces.figures.spec import BY_CODE, DISBURSEMENT_AMOUNT_DECIMALS, format_indicator
+from cluster_portal.number_style import format_exact, format_points
 
 from .forms import escaped as esc
 from .models import CriterionKind
+from .rules import attainment_text, working_number
 
 _TRANSLATED: dict = {}
 
@@ -29,13 +29,6 @@ def _t(text: str) -> str:
     return found
 
 
-def _indicator_value(value, code: str) -> str:
-    """The `indicator_value` filter (emulation.templatetags.scoring_report)."""
-    if code in BY_CODE:
-        return format_indicator(code, value)
-    return format_number(value, DISBURSEMENT_AMOUNT_DECIMALS)
-
-
 def _points(value) -> str:
     return esc(format_points(value))
 
@@ -47,14 +40,14 @@ def _errors(field) -> str:
 def _working(c, w) -> str:
     parts = ["", "", "", "", ""]
     if w.value is not None:
-        parts[0] = f"{_t('Số liệu')}: {esc(_indicator_value(w.value, c.indicator))}"
+        parts[0] = f"{_t('Số liệu')}: {esc(working_number(w.value, c.indicator))}"
         if w.denominator is not None:
-            parts[0] += f" / {esc(_indicator_value(w.denominator, c.denominator))}"
+            parts[0] += f" / {esc(working_number(w.denominator, c.denominator))}"
     if w.target is not None:
-        parts[1] = f" · {_t('chỉ tiêu')}: {esc(format_exact(w.target))}"
+        parts[1] = f" · {_t('chỉ tiêu')}: {esc(working_number(w.target, c.indicator))}"
     if w.ratio is not None:
         label = _t("đạt") if c.kind == "target" else _t("tỷ lệ")
-        parts[2] = f" · {label} {esc(format_percent(w.ratio))}"
+        parts[2] = f" · {label} {esc(attainment_text(w.ratio, c.bands))}"
     if w.band:
         parts[3] = f" · {_t('mức')} {esc(w.band)} → {_points(w.points)} {_t('điểm')}"
     if w.note:

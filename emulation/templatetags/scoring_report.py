@@ -3,10 +3,8 @@ a computed criterion read, written as the data dictionary says."""
 
 from django import template
 
-from cluster_portal.number_style import format_number
-from emulation.scoring.rules import bands_text
+from emulation.scoring.rules import bands_text, working_number
 from emulation.scoring.selectors import recorded_with_criteria, scoring_year
-from provinces.figures.spec import BY_CODE, DISBURSEMENT_AMOUNT_DECIMALS, format_indicator
 
 register = template.Library()
 
@@ -36,11 +34,10 @@ def scoring_ranking(cluster, year: int, report=None) -> dict:
 
 @register.filter
 def indicator_value(value, code: str) -> str:
-    """`{{ w.value|indicator_value:c.indicator }}`: a figure with its dictionary decimals
-    (1.637; 51,3); the register's disbursements as the report writes them; a ratio's parts too."""
-    if code in BY_CODE:
-        return format_indicator(code, value)
-    return format_number(value, DISBURSEMENT_AMOUNT_DECIMALS)
+    """`{{ w.value|indicator_value:c.indicator }}`: a value of a computed criterion's working
+    as the sheet writes it (`rules.working_number`): the dictionary's decimals (1.637; 51,3)
+    and every decimal it has, never rounded across a band edge; a ratio's parts too."""
+    return working_number(value, code)
 
 
 @register.filter
