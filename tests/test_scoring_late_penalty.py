@@ -8,6 +8,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from emulation.scoring.criteria_io import parse_criteria_rows
@@ -93,7 +94,7 @@ def test_a_report_not_sent_before_the_due_day_is_over_is_not_late_yet():
     assert next_day[son_la] == ["số liệu năm 2023: bị trả lại, chưa nộp lại, quá hạn 15/01/2024"]
 
 
-def test_the_working_judges_and_shows_the_submission_in_local_time():
+def test_the_working_judges_and_shows_the_submission_in_local_time(admin_client):
     """Due 15/01: 23:59 local on the due day is on time; 00:01 local on 16/01 (17:01 on
     15/01 in UTC) is late, and the working says 16/01 00:01, not the UTC day."""
     build_agreement(year=YEAR, rows=FED)
@@ -111,6 +112,8 @@ def test_the_working_judges_and_shows_the_submission_in_local_time():
     late = cell(data, "14")
     assert late.self_points == Decimal(1)
     assert late.working.note == "số liệu năm 2023: nộp muộn lúc 00:01 16/01/2024, hạn 15/01/2024"
+    page = admin_client.get(reverse("scoring:sheet", args=["tay-bac", YEAR, "14"])).content
+    assert "nộp muộn lúc 00:01 16/01/2024, hạn 15/01/2024" in page.decode()
 
 
 def test_the_total_subtracts_the_fed_penalty(fed_sheet):
