@@ -10,7 +10,8 @@ pipeline can call it like any other parser. Columns (first row, any order, case 
 - kind: group | judged | target | band | bonus | penalty;
 - max_points: 0 … in steps of 0,5 ("2,5" or "2.5");
 - indicator / denominator: codes of the data dictionary (or loans_count, loans_amount);
-  a penalty row may name late_reports: one point per report sent after the deadline;
+  a penalty row may name late_reports: one point per report sent after the deadline or
+  still not sent past it;
 - bands: "≥ 100: 15; ≥ 80: 10; còn lại: 5";
 - target:25, target:10 …: the target of that member (province code) on a target row.
 

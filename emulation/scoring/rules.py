@@ -35,10 +35,14 @@ EXTRA_INDICATORS = {
 
 
 # What a penalty criterion may read instead of a person's score: the member's reports of
-# the year sent after the cluster's deadline (its yearly figures, by the calendar's rule).
+# the year sent after the cluster's deadline, or not sent by then and still not sent (its
+# yearly figures, by provinces.figures.timeliness.figures_late_report).
 LATE_REPORTS = "late_reports"
 PENALTY_INDICATORS = {
-    LATE_REPORTS: ("Số báo cáo nộp muộn so với hạn của Cụm (chỉ cho loại penalty)", "báo cáo"),
+    LATE_REPORTS: (
+        "Số báo cáo nộp muộn hoặc quá hạn chưa nộp so với hạn của Cụm (chỉ cho loại penalty)",
+        "báo cáo",
+    ),
 }
 
 
