@@ -11,7 +11,13 @@ from openpyxl import load_workbook
 
 from cluster_portal.number_style import PERCENT_SIGN, format_at_least, format_percent_down
 from emulation.scoring.render import render_summary_html, render_summary_xlsx
-from emulation.scoring.rules import attainment_text, compute, parse_bands, working_number
+from emulation.scoring.rules import (
+    attainment_text,
+    bands_problems,
+    compute,
+    parse_bands,
+    working_number,
+)
 from provinces.models import FiguresStatus
 from tests.factories import make_figures
 from tests.scoring_helpers import build_agreement, data_for, leaf, unit
@@ -99,3 +105,12 @@ def test_the_summary_scores_what_the_sheet_shows(just_under):
     header = next(r for r in rows if r[0] == "STT")
     line = next(r for r in rows if r[1] == "   Thành lập mới HTX")
     assert line[header.index(unit("14").name)] == 10
+
+
+def test_a_band_scores_in_steps_of_half_a_point_as_a_person_does():
+    """13,33 points would be shown 13,3 and could not be kept at the meeting (one decimal)."""
+    thirds = parse_bands("≥ 100: 20; ≥ 80: 13,33; còn lại: 6,5")
+    assert bands_problems(thirds, D(20), percent=True) == [
+        "mức 13,33 điểm không theo bước 0,5 điểm"
+    ]
+    assert bands_problems(BANDS, D(40), percent=True) == []

@@ -139,6 +139,9 @@ def bands_problems(bands: list, max_points: Decimal, *, percent: bool) -> list[s
                 f"mức {format_exact(Decimal(points))} điểm vượt điểm tối đa "
                 f"{format_exact(max_points)}"
             )
+        elif (Decimal(points) / HALF) % 1:
+            # As a person's score: the working shows, and the meeting keeps, what it scores.
+            problems.append(f"mức {format_exact(Decimal(points))} điểm không theo bước 0,5 điểm")
     lowest = bands[-1][0]
     if lowest is not None and Decimal(lowest) > 0:
         unit = PERCENT_SIGN if percent else ""
