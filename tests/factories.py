@@ -20,7 +20,7 @@ GOOD_VALUES = {
     "htx_new": 50,
     "htx_total": 600,
     "htx_members": 31000,
-    "htx_avg_revenue": Decimal("1637.5"),
+    "htx_avg_revenue": Decimal("1637"),
     "htx_avg_profit": Decimal("177"),
     "htx_workers": 11000,
     "htx_avg_income": Decimal("51.3"),

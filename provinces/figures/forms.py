@@ -2,9 +2,29 @@ from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
 from cluster_portal.locking import SeenVersionField
-from cluster_portal.numbers import VietnameseNumberField
+from cluster_portal.numbers import NumberFormatError, VietnameseNumberField, parse_vn_number
 from provinces.figures.models import YearlyFigures
-from provinces.figures.spec import BY_CODE, CODES, by_section
+from provinces.figures.spec import BY_CODE, CODES, by_section, precision_problem
+
+
+class FigureField(VietnameseNumberField):
+    """An indicator's input: no more decimals than the indicator allows, refused with the
+    message of the one precision rule (spec.precision_problem), which the model's
+    validation applies on every other path (upload, admin, API)."""
+
+    def __init__(self, *, code: str, **kwargs):
+        self.code = code
+        super().__init__(integer=not BY_CODE[code].money, **kwargs)
+
+    def to_python(self, value):
+        if isinstance(value, str) and value.strip():
+            try:
+                problem = precision_problem(self.code, parse_vn_number(value))
+            except NumberFormatError:
+                problem = None  # the reader's own message, below
+            if problem:
+                raise ValidationError(problem, code="precision")
+        return super().to_python(value)
 
 
 class FiguresForm(forms.ModelForm):
@@ -20,8 +40,8 @@ class FiguresForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         for code in CODES:
             indicator = BY_CODE[code]
-            self.fields[code] = VietnameseNumberField(
-                integer=not indicator.money,
+            self.fields[code] = FigureField(
+                code=code,
                 label=indicator.label,
                 help_text=indicator.unit,
                 error_messages={"required": f"Chưa nhập “{indicator.label}”."},
