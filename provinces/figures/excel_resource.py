@@ -39,18 +39,20 @@ def version_key(province_id: int, year: int) -> str:
 
 
 class FigureWidget(widgets.Widget):
-    """An indicator cell: a count or an amount in million VND, kept numeric on export; no
-    more decimals than the indicator allows (spec.precision_problem, as the web form)."""
+    """An indicator cell: a count (a whole number) or an amount in million VND with no more
+    decimals than its indicator allows (spec.precision_problem, as the web form), kept
+    numeric on export."""
 
     def __init__(self, *, code: str):
         super().__init__(coerce_to_string=False)
         self.code = code
 
     def clean(self, value, row=None, **kwargs):
-        problem = precision_problem(self.code, cells.decimal_of(value))
+        money = BY_CODE[self.code].money
+        problem = money and precision_problem(self.code, cells.decimal_of(value))
         if problem:
             raise ValueError(problem)
-        return cells.number(value, integer=not BY_CODE[self.code].money)
+        return cells.number(value, integer=not money)
 
     def render(self, value, obj=None, **kwargs):
         return value

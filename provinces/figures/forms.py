@@ -8,16 +8,17 @@ from provinces.figures.spec import BY_CODE, CODES, by_section, precision_problem
 
 
 class FigureField(VietnameseNumberField):
-    """An indicator's input: no more decimals than the indicator allows, refused with the
-    message of the one precision rule (spec.precision_problem), which the model's
-    validation applies on every other path (upload, admin, API)."""
+    """An indicator's input: an amount has no more decimals than its indicator allows,
+    refused with the message of the one precision rule (spec.precision_problem), which the
+    model's validation applies on every other path (upload, admin, API); a count is read
+    as a whole number ("“12,5” phải là số nguyên")."""
 
     def __init__(self, *, code: str, **kwargs):
         self.code = code
         super().__init__(integer=not BY_CODE[code].money, **kwargs)
 
     def to_python(self, value):
-        if isinstance(value, str) and value.strip():
+        if BY_CODE[self.code].money and isinstance(value, str) and value.strip():
             try:
                 problem = precision_problem(self.code, parse_vn_number(value))
             except NumberFormatError:
@@ -51,6 +52,16 @@ class FiguresForm(forms.ModelForm):
         elif not self.instance.pk and not self.is_bound:
             # A new record starts blank, not zero, so that every figure is entered on purpose.
             self.initial.update(dict.fromkeys(CODES))
+
+    def clean(self):
+        data = super().clean()
+        # A figure refused above is not in the record the rules check: without this the
+        # record's old value (0 for a new one) would be checked against the others and
+        # give errors the user did not make ("profit 177 > revenue 0").
+        for code in CODES:
+            if code in self._errors:
+                setattr(self.instance, code, None)
+        return data
 
     def sections(self):
         return [
