@@ -28,7 +28,33 @@ class FigureField(VietnameseNumberField):
         return super().to_python(value)
 
 
-class FiguresForm(forms.ModelForm):
+class FigureFieldsMixin:
+    """The indicators' inputs of a form of yearly figures (the portal's and the admin's):
+    each a FigureField, and a figure refused there left out of the cross-field rules."""
+
+    def use_figure_fields(self) -> None:
+        for code in CODES:
+            if code in self.fields:
+                given = self.fields[code]
+                self.fields[code] = FigureField(
+                    code=code,
+                    label=given.label,
+                    help_text=given.help_text,
+                    error_messages={"required": f"Chưa nhập “{BY_CODE[code].label}”."},
+                )
+
+    def clean(self):
+        data = super().clean()
+        # A figure refused above is not in the record the rules check: without this the
+        # record's old value (0 for a new one) would be checked against the others and
+        # give errors the user did not make ("profit 177 > revenue 0").
+        for code in CODES:
+            if code in self._errors:
+                setattr(self.instance, code, None)
+        return data
+
+
+class FiguresForm(FigureFieldsMixin, forms.ModelForm):
     """The yearly figures, every rule from the model's validation (figures_rules)."""
 
     seen_version = SeenVersionField()
@@ -40,28 +66,14 @@ class FiguresForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for code in CODES:
-            indicator = BY_CODE[code]
-            self.fields[code] = FigureField(
-                code=code,
-                label=indicator.label,
-                help_text=indicator.unit,
-                error_messages={"required": f"Chưa nhập “{indicator.label}”."},
-            )
+            self.fields[code].label = BY_CODE[code].label
+            self.fields[code].help_text = BY_CODE[code].unit
+        self.use_figure_fields()
         if self.instance.pk and not self.is_bound:
             self.initial["seen_version"] = self.instance.version
         elif not self.instance.pk and not self.is_bound:
             # A new record starts blank, not zero, so that every figure is entered on purpose.
             self.initial.update(dict.fromkeys(CODES))
-
-    def clean(self):
-        data = super().clean()
-        # A figure refused above is not in the record the rules check: without this the
-        # record's old value (0 for a new one) would be checked against the others and
-        # give errors the user did not make ("profit 177 > revenue 0").
-        for code in CODES:
-            if code in self._errors:
-                setattr(self.instance, code, None)
-        return data
 
     def sections(self):
         return [
