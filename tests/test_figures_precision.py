@@ -17,13 +17,19 @@ from provinces.figures.spec import BY_CODE, INDICATORS, precision_problem
 from provinces.models import YearlyFigures
 from provinces.organisation.selectors import province_for_code
 from tests.api_support import API, bearer, token_for
-from tests.factories import GOOD_VALUES, make_figures
+from tests.factories import GOOD_VALUES, make_figures, make_legacy_figures
 
 pytestmark = pytest.mark.django_db
 
 EDIT = reverse("figures:edit", args=[2024, "14"])
-ZERO = "Chỉ tiêu này nhập tối đa 0 chữ số thập phân"
-ONE = "Chỉ tiêu này nhập tối đa 1 chữ số thập phân"
+ZERO = "Doanh thu bình quân của HTX: chỉ tiêu này nhập tối đa 0 chữ số thập phân"
+ONE = "Thu nhập bình quân của lao động: chỉ tiêu này nhập tối đa 1 chữ số thập phân"
+
+
+def naming(code: str) -> str:
+    """The start of the refusal for `code`: its label and its precision."""
+    decimals = BY_CODE[code].decimals
+    return f"{BY_CODE[code].label}: chỉ tiêu này nhập tối đa {decimals} chữ số thập phân"
 
 
 def typed(**changes) -> dict:
@@ -45,30 +51,31 @@ def test_the_rule_allows_the_indicators_decimals_and_no_more():
     assert precision_problem("htx_avg_revenue", Decimal("948.6")) == f"{ZERO} (đã nhập 948,6)."
     assert precision_problem("htx_avg_income", Decimal("51.30")) is None
     assert precision_problem("htx_avg_income", Decimal("51.35")) == f"{ONE} (đã nhập 51,35)."
-    assert precision_problem("htx_avg_profit", Decimal("-12.5")).startswith(ZERO)
+    assert precision_problem("htx_avg_profit", Decimal("-12.5")).startswith(
+        naming("htx_avg_profit")
+    )
     for indicator in INDICATORS:  # every indicator takes a value at its own precision
         assert precision_problem(indicator.code, Decimal("12.345")) is not None
         assert precision_problem(indicator.code, Decimal(12)) is None
 
 
 @pytest.mark.parametrize(
-    ("code", "value", "message"),
+    ("code", "value"),
     [
-        ("htx_avg_revenue", "948,6", ZERO),
-        ("htx_avg_revenue", "948,65", ZERO),
-        ("htx_avg_revenue", "1.948,655", ZERO),  # beyond the storage's 2 decimals too
-        ("htx_avg_profit", "17,5", ZERO),
-        ("htx_avg_income", "51,35", ONE),
-        ("tht_avg_revenue", "236,85", ONE),
+        ("htx_avg_revenue", "948,6"),
+        ("htx_avg_revenue", "948,65"),
+        ("htx_avg_revenue", "1.948,655"),  # beyond the storage's 2 decimals too
+        ("htx_avg_profit", "17,5"),
+        ("htx_avg_income", "51,35"),
+        ("tht_avg_revenue", "236,85"),
     ],
 )
-def test_the_form_refuses_more_decimals_than_the_indicator_allows(
-    client, staff, code, value, message
-):
+def test_the_form_refuses_more_decimals_than_the_indicator_allows(client, staff, code, value):
+    message = f"{naming(code)} (đã nhập {value})."
     response = client.post(EDIT, typed(**{code: value}))
     assert response.status_code == 400
     errors = response.context["form"].errors
-    assert list(errors) == [code] and errors[code][0].startswith(message), errors
+    assert errors == {code: [message]}
     assert f'id="id_{code}-error"' in response.text and f'value="{value}"' in response.text
     assert not YearlyFigures.objects.exists()
 
@@ -173,3 +180,13 @@ def test_the_admin_refuses_it_with_the_same_message(client, admin_user, value):
     assert errors == {"htx_avg_revenue": [f"{ZERO} (đã nhập {value})."]}
     figures.refresh_from_db()
     assert figures.htx_avg_revenue == GOOD_VALUES["htx_avg_revenue"] and figures.version == 1
+
+
+def test_a_record_stored_before_the_rule_is_not_submitted_until_corrected(client, staff):
+    make_legacy_figures("14", 2024, htx_avg_revenue=Decimal("948.6"))
+    url = reverse("figures:submit", args=[2024, "14"])
+    response = client.post(url, {"explanation": "", "seen_version": 1}, follow=True)
+    assert f"{ZERO} (đã nhập 948,6)." in response.text  # the indicator named, off its field
+    assert YearlyFigures.objects.get().status == "draft"
+    page = client.get(EDIT)
+    assert 'value="948,6"' in page.text  # the form shows what is stored, to be corrected

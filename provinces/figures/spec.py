@@ -150,7 +150,9 @@ def round_indicator(code: str, value):
 def precision_problem(code: str, value) -> str | None:
     """The one precision rule of a figure: a value may have no more decimals than its
     indicator is shown with (a count none; "948,6" for a 0-decimal average would be stored
-    and shown 949). The message names the precision; None when the value fits."""
+    and shown 949). The message names the indicator and its precision, as the other rules'
+    messages do (it is read without its field, say when a record is submitted); None when
+    the value fits."""
     decimals = BY_CODE[code].decimals
     if value is None or isinstance(value, bool):
         return None
@@ -160,7 +162,10 @@ def precision_problem(code: str, value) -> str | None:
         return None
     if not number.is_finite() or number == round_half_up(number, decimals):
         return None
-    return f"Chỉ tiêu này nhập tối đa {decimals} chữ số thập phân (đã nhập {format_exact(number)})."
+    return (
+        f"{BY_CODE[code].label}: chỉ tiêu này nhập tối đa {decimals} chữ số thập phân "
+        f"(đã nhập {format_exact(number)})."
+    )
 
 
 def excel_format(code: str) -> str:
