@@ -9,6 +9,7 @@ from cluster_portal.locking import (
     VersionedModelForm,
 )
 from provinces.disbursements.models import Cooperative, Disbursement
+from provinces.figures.forms import FigureFieldsMixin
 from provinces.figures.models import YearlyFigures
 from provinces.figures.services import FiguresError, figures_save
 from provinces.figures.spec import by_section
@@ -81,10 +82,15 @@ class PortalUserAdmin(OrganisationAccess, UserAdmin):
         return profile.province.name if profile else "—"
 
 
-class YearlyFiguresAdminForm(VersionedModelForm):
+class YearlyFiguresAdminForm(FigureFieldsMixin, VersionedModelForm):
     """Carries the version the admin loaded: the row is locked and compared while the form
     is cleaned (a form error rather than an exception), and figures_save checks it again
-    in the same transaction."""
+    in the same transaction. The indicators are read as on the portal's form (FigureField:
+    the indicator's precision, refused with the same message)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.use_figure_fields()
 
 
 @admin.register(YearlyFigures)

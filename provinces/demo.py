@@ -9,10 +9,12 @@ from django.db.models import F
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
+from cluster_portal.number_style import round_half_up
 from provinces.disbursements.models import Cooperative, Disbursement, Fund
 from provinces.figures.models import YearlyFigures
 from provinces.figures.rules import figures_warnings
 from provinces.figures.selectors import previous_values
+from provinces.figures.spec import BY_CODE, MONEY_CODES
 from provinces.organisation.models import (
     Cluster,
     ClusterMembership,
@@ -97,7 +99,7 @@ def _demo_values(province: Province, year: int, *, merged_from: int = 1) -> dict
 
     tht_total, htx_total = count(900, 2300), count(350, 900)
     tht_avg_revenue, htx_avg_revenue = money(150, 320), money(900, 2200)
-    return {
+    values = {
         "tht_new": count(60, 160),
         "tht_total": tht_total,
         "tht_members": tht_total * base.randint(6, 11),
@@ -122,6 +124,10 @@ def _demo_values(province: Province, year: int, *, merged_from: int = 1) -> dict
         "training_courses": count(6, 10),
         "training_participants": count(500, 800),
     }
+    # Typed as people would: no more decimals than each indicator takes (spec.decimals).
+    for code in MONEY_CODES:
+        values[code] = round_half_up(values[code], BY_CODE[code].decimals)
+    return values
 
 
 # The 2023 article's totals, split per province. THE SPLIT IS INVENTED: only the cluster
@@ -138,13 +144,13 @@ ARTICLE_2023_CODES = (
 )  # fmt: skip
 # fmt: off
 ARTICLE_2023_SPLIT = {  # province code in 2023: its (invented) share of the article's year
-    "10": (112, 1520, 12410, 1098, "228.5", "41.2", 48, 612, 30850, "1585.0", "168.4", 11520, "50.6", 4, 10, 21, 205, 9, 760),  # noqa: E501
-    "11": (74, 980, 8215, 742, "196.4", "35.8", 37, 398, 18420, "1204.6", "121.7", 6840, "44.8", 3, 7, 15, 158, 6, 510),  # noqa: E501
-    "12": (58, 760, 6120, 561, "171.2", "30.5", 31, 287, 12960, "958.3", "96.2", 4910, "42.1", 3, 6, 12, 126, 5, 420),  # noqa: E501
-    "14": (146, 2110, 17630, 1502, "251.6", "47.6", 62, 812, 45210, "1712.4", "189.5", 15380, "52.4", 4, 11, 22, 231, 9, 790),  # noqa: E501
-    "15": (121, 1685, 13902, 1141, "240.3", "44.1", 55, 624, 32480, "1650.8", "181.3", 12150, "51.7", 4, 10, 20, 198, 8, 680),  # noqa: E501
-    "17": (128, 1894, 15487, 1290, "232.7", "42.9", 58, 603, 29930, "1590.2", "170.6", 11260, "50.9", 4, 9, 19, 187, 8, 672),  # noqa: E501
-    "25": (145, 2135, 17647, 1381, "270.9", "50.3", 73, 833, 45353, "2065.7", "226.8", 16222, "56.3", 4, 12, 25, 266, 11, 920),  # noqa: E501
+    "10": (112, 1520, 12410, 1098, "228.5", "41.2", 48, 612, 30850, "1585", "168", 11520, "50.6", 4, 10, 21, 205, 9, 760),  # noqa: E501
+    "11": (74, 980, 8215, 742, "196.4", "35.8", 37, 398, 18420, "1205", "122", 6840, "44.8", 3, 7, 15, 158, 6, 510),  # noqa: E501
+    "12": (58, 760, 6120, 561, "171.2", "30.5", 31, 287, 12960, "958", "96", 4910, "42.1", 3, 6, 12, 126, 5, 420),  # noqa: E501
+    "14": (146, 2110, 17630, 1502, "251.6", "47.6", 62, 812, 45210, "1712", "190", 15380, "52.4", 4, 11, 22, 231, 9, 790),  # noqa: E501
+    "15": (121, 1685, 13902, 1141, "240.3", "44.1", 55, 624, 32480, "1651", "181", 12150, "51.7", 4, 10, 20, 198, 8, 680),  # noqa: E501
+    "17": (128, 1894, 15487, 1290, "232.7", "42.9", 58, 603, 29930, "1590", "171", 11260, "50.9", 4, 9, 19, 187, 8, 672),  # noqa: E501
+    "25": (145, 2135, 17647, 1381, "270.9", "50.3", 73, 833, 45353, "2066", "227", 16222, "56.3", 4, 12, 25, 266, 11, 920),  # noqa: E501
 }
 # fmt: on
 

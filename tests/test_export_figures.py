@@ -55,7 +55,7 @@ def some_figures():
 
 
 def test_workbook_has_codes_then_labels_then_numeric_cells(tay_bac):
-    make_figures("14", 2024, htx_avg_revenue=Decimal("1637.5"), htx_members=11084)
+    make_figures("14", 2024, htx_avg_income=Decimal("51.3"), htx_members=11084)
     sheet = sheet_of(figures_workbook(year=2024, cluster=tay_bac))
     assert [c.value for c in sheet[1]] == HEADERS
     assert [c.value for c in sheet[2]] == [COLUMN_LABELS[h] for h in HEADERS]
@@ -64,9 +64,10 @@ def test_workbook_has_codes_then_labels_then_numeric_cells(tay_bac):
     assert (cells["province"].value, cells["province"].data_type) == ("14", "s")
     assert cells["year"].value == 2024
     assert (cells["htx_members"].value, cells["htx_members"].data_type) == (11084, "n")
-    # The data dictionary's decimals, through number_style: 11.084 and 1.638 as the report.
+    # The data dictionary's decimals, through number_style: 11.084 and 51,3 as the report.
     assert cells["htx_members"].number_format == excel_format("htx_members")
-    assert (cells["htx_avg_revenue"].value, cells["htx_avg_revenue"].data_type) == (1637.5, "n")
+    assert (cells["htx_avg_income"].value, cells["htx_avg_income"].data_type) == (51.3, "n")
+    assert cells["htx_avg_income"].number_format == excel_format("htx_avg_income")
     assert cells["htx_avg_revenue"].number_format == excel_format("htx_avg_revenue")
     assert cells["province_name"].value == "Sơn La"
     assert cells["status"].value == "Bản nháp"
@@ -189,7 +190,7 @@ def test_staff_export_their_own_record_and_the_approved_ones(tay_bac, make_staff
 
 def test_an_exported_workbook_imported_unchanged_changes_nothing(tay_bac, make_staff):
     some_figures()
-    make_figures("11", 2024, status=FiguresStatus.RETURNED, htx_avg_income=Decimal("51.35"))
+    make_figures("11", 2024, status=FiguresStatus.RETURNED, htx_avg_income=Decimal("51.4"))
     chair = make_staff("Lào Cai", 2024)
     data = figures_workbook(year=2024, cluster=tay_bac, user=chair)
     before = db_state()
@@ -233,7 +234,7 @@ def test_command_writes_csv_to_stdout(capsys):
     assert not out.startswith("\ufeff")
     rows = list(csv.DictReader(io.StringIO(out)))
     assert [r["province"] for r in rows] == ["12", "25", "14"]  # Lai Châu, Phú Thọ, Sơn La
-    assert rows[0]["htx_avg_revenue"] == "1637.5"
+    assert rows[0]["htx_avg_revenue"] == "1637"
     assert rows[0]["status"] == "submitted"
     assert list(rows[0]) == HEADERS
 

@@ -33,10 +33,13 @@ def test_a_new_record_starts_blank_and_is_created(client, staff):
     page = client.get(EDIT)
     assert page.status_code == 200
     assert page.context["form"]["htx_total"].value() is None
-    response = client.post(EDIT, typed(htx_avg_revenue="1.637,5", tht_total="1.600"))
+    response = client.post(
+        EDIT, typed(htx_avg_revenue="1.637", htx_avg_income="1.051,3", tht_total="1.600")
+    )
     assert response.status_code == 302
     figures = YearlyFigures.objects.get(province__code="14", year=2024)
-    assert figures.htx_avg_revenue == Decimal("1637.5")
+    assert figures.htx_avg_revenue == Decimal("1637")
+    assert figures.htx_avg_income == Decimal("1051.3")
     assert figures.tht_total == 1600
     assert figures.history.get().history_user == staff
 
@@ -65,7 +68,8 @@ def test_a_missing_figure_is_named(client, staff):
 def test_the_form_shows_numbers_the_vietnamese_way(client, staff):
     make_figures("14", 2024)
     text = client.get(EDIT).text
-    assert 'value="1.637,5"' in text and 'value="13.000"' in text
+    assert 'value="1.637"' in text and 'value="13.000"' in text
+    assert 'value="236,8"' in text and 'value="51,3"' in text
 
 
 def test_the_second_save_of_two_editors_is_refused_and_keeps_what_was_typed(

@@ -33,12 +33,12 @@ def test_counts_may_not_be_negative(code):
 
 @pytest.mark.parametrize("code", ["tht_avg_revenue", "htx_avg_revenue", "htx_avg_income"])
 def test_averages_may_not_be_negative(code):
-    assert "không được âm" in errors_for(**{code: Decimal("-0.5")})[code][0]
+    assert "không được âm" in errors_for(**{code: Decimal("-1")})[code][0]
 
 
 @pytest.mark.parametrize("code", ["tht_avg_profit", "htx_avg_profit"])
 def test_profit_may_be_negative(code):
-    assert errors_for(**{code: Decimal("-12.5")}) == {}
+    assert errors_for(**{code: Decimal("-12")}) == {}
 
 
 @pytest.mark.parametrize(

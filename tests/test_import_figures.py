@@ -71,35 +71,35 @@ def figures(code: str, year: int = 2024) -> YearlyFigures:
 
 def test_it_creates_draft_records_with_decimal_money(make_staff):
     chair = make_staff("Lào Cai", 2024)
-    report = run(xlsx_file([row("10"), row("14", htx_avg_revenue=Decimal("1637.5"))]), user=chair)
+    report = run(xlsx_file([row("10"), row("14", htx_avg_income=Decimal("1637.5"))]), user=chair)
     assert report.ok, report.errors
     assert report.totals == {"new": 2, "update": 0, "skip": 0, "rows": 2, "ignored": 0}
     son_la = figures("14")
     assert son_la.status == FiguresStatus.DRAFT
     assert son_la.version == 1
-    assert son_la.htx_avg_revenue == Decimal("1637.50")
-    assert isinstance(son_la.htx_avg_revenue, Decimal)
+    assert son_la.htx_avg_income == Decimal("1637.50")
+    assert isinstance(son_la.htx_avg_income, Decimal)
     assert son_la.tht_total == 1600
     assert son_la.history.get().history_user == chair
 
 
 def test_it_reads_vietnamese_text_numbers_in_a_csv_with_bom():
     data = csv_file(
-        [row("14", htx_avg_revenue="1.637,5", htx_members="31.000", tht_avg_revenue="236,8")],
+        [row("14", htx_avg_income="1.637,5", htx_members="31.000", tht_avg_revenue="236,8")],
         bom=True,
     )
     report = run(data, "so-lieu.csv")
     assert report.ok, report.errors
     son_la = figures("14")
-    assert son_la.htx_avg_revenue == Decimal("1637.5")
+    assert son_la.htx_avg_income == Decimal("1637.5")
     assert son_la.htx_members == 31000
     assert son_la.tht_avg_revenue == Decimal("236.8")
 
 
 def test_it_reads_a_csv_without_bom_and_with_semicolons():
-    data = csv_file([row("14", htx_avg_revenue="1.637,5")], delimiter=";")
+    data = csv_file([row("14", htx_avg_income="1.637,5")], delimiter=";")
     assert run(data, "so-lieu.csv").ok
-    assert figures("14").htx_avg_revenue == Decimal("1637.5")
+    assert figures("14").htx_avg_income == Decimal("1637.5")
 
 
 def test_text_cells_in_an_xlsx_are_read_the_vietnamese_way():
@@ -261,7 +261,7 @@ def _setup_approved():
         (row("12", htx_members="nhiều"), None, "htx_members", "“nhiều” không phải là số"),
         (row("12", htx_members=12.5), None, "htx_members", "phải là số nguyên"),
         (row("12", htx_members="12,5"), None, "htx_members", "phải là số nguyên"),
-        (row("12", htx_avg_income="1,234"), None, "htx_avg_income", "tối đa 2 chữ số"),
+        (row("12", htx_avg_income="1,234"), None, "htx_avg_income", "tối đa 1 chữ số thập phân"),
         (row("12", htx_workers=None), None, "htx_workers", "Ô trống"),
         (row("12", htx_workers=3 * 10**9), None, "htx_workers", "quá lớn"),
         (row("99"), None, "province", "Không có tỉnh nào mang mã 99 vào ngày 31/12/2024"),

@@ -29,6 +29,7 @@ from provinces.models import Cluster, YearlyFigures
 from provinces.organisation.selectors import province_for_code
 from tests.demo_data import DEMO
 from tests.dossier_helpers import YEAR, docx_text, pdf_text
+from tests.excel_display import excel_display
 from tests.scoring_helpers import data_for
 
 CODE = "htx_avg_revenue"
@@ -84,7 +85,9 @@ class OneRecordOneNumberTests(TestCase):
         sheet = load_workbook(io.BytesIO(render_report_xlsx(self.report)))[PROVINCES_SHEET]
         header, cells = row_of(sheet, "Phú Thọ", f"{BY_CODE[CODE].label} ({BY_CODE[CODE].unit})")
         cell = cells[header.index(f"{BY_CODE[CODE].label} ({BY_CODE[CODE].unit})")]
-        self.assertEqual((cell.value, cell.number_format), (1638, excel_format(CODE)))
+        # The exact value, shown with the indicator's decimals (1.638) by its number format.
+        self.assertEqual((cell.value, cell.number_format), (1637.5, excel_format(CODE)))
+        self.assertEqual(excel_display(cell.value, cell.number_format), self.figure)
         word, pdf = self.texts(ACHIEVEMENT)
         label = f"{BY_CODE[CODE].label} {BY_CODE[CODE].unit}"
         self.assertRegex(word, rf"{re.escape(label)} (\S+ )?{re.escape(self.figure)}( |$)")

@@ -58,13 +58,13 @@ def test_each_indicator_has_its_decimals():
 def test_a_merged_units_record_page_shows_rounded_figures(client, admin_user):
     # Lào Cai (2025) compares with Lào Cai + Yên Bái of 2024: a weighted average with
     # endless decimals, shown with the indicator's decimals.
-    make_figures("10", 2024, htx_total=612, htx_avg_revenue=Decimal("1585.3"))
-    make_figures("15", 2024, htx_total=311, htx_avg_revenue=Decimal("1650.8"))
+    make_figures("10", 2024, htx_total=612, htx_avg_revenue=Decimal("1585"))
+    make_figures("15", 2024, htx_total=311, htx_avg_revenue=Decimal("1651"))
     make_figures("15", 2025, htx_avg_revenue=Decimal("1700"))
     client.force_login(admin_user)
     text = client.get(reverse("figures:detail", args=[2025, "15"])).text
     row = text.split('data-code="htx_avg_revenue"')[1].split("</tr>")[0]
-    assert "1.700" in row and "1.607" in row  # (612×1585,3 + 311×1650,8) / 923 = 1607,36…
+    assert "1.700" in row and "1.607" in row  # (612×1585 + 311×1651) / 923 = 1607,24…
     tables = "".join(
         re.findall(
             r'<table class="table table-sm mb-0 align-middle figures-table">.*?</table>', text, re.S

@@ -6,6 +6,8 @@ total of the year, last year's figure and this year's figure of the same members
 with like, as the HTML comparison), and the disbursements of the register; the HTML's notes
 follow the table. Every number is the figure as the report prints it (the decimals of
 the data dictionary, rounded half-up), in a cell holding a number with a number format.
+The second sheet, "Theo tỉnh", holds each province's figures exactly as stored (1261.2,
+not 1261), its number format showing them with the indicator's decimals (1.261).
 """
 
 import io
@@ -48,6 +50,14 @@ def _number(value, decimals: int):
     if rounded is None:
         return None
     return int(rounded) if decimals == 0 else float(rounded)
+
+
+def _exact(value):
+    """A province's figure as stored, every decimal kept (1261.2, not 1261): its cell's
+    number format shows it with the indicator's decimals, as the report prints it."""
+    if value is None:
+        return None
+    return int(value) if value == int(value) else float(value)
 
 
 def _title_block(sheet: Worksheet, report: ClusterReport, title: str, width: int) -> int:
@@ -303,7 +313,7 @@ def _provinces_sheet(workbook: Workbook, report: ClusterReport) -> None:
                 line.figures.get_status_display()
                 if line.figures
                 else ("Chưa duyệt" if line.withheld else "Chưa nhập"),
-                *[round_indicator(i.code, values.get(i.code)) for i in INDICATORS],
+                *[_exact(values.get(i.code)) for i in INDICATORS],
                 *disbursements(line.disbursements_all, line.disbursements_htx_dev),
             ]
         )

@@ -37,6 +37,10 @@ MAX_ROWS = 500
 REQUIRED = ("number", "title", "kind", "max_points")
 TARGET_PREFIX = "target:"
 NUMBER = re.compile(r"^\d+(\.\d+)*$")
+# What the criterion's fields hold (emulation.scoring.models.Criterion): a row beyond them
+# is refused here, naming its row, not by the save with a message naming none.
+NUMBER_MAX_LENGTH = 12
+MAX_POINTS = Decimal(1000)
 
 
 @dataclass
@@ -120,6 +124,8 @@ def parse_criteria_rows(rows: list) -> CriteriaParse:
         level = _level(number)
         if level is None:
             problems.append(f"số thứ tự “{number}” không hợp lệ (I, II…; 1, 2…; 1.1…)")
+        elif len(number) > NUMBER_MAX_LENGTH:
+            problems.append(f"số thứ tự “{number}” dài quá {NUMBER_MAX_LENGTH} ký tự")
         title = cell("title")
         if not title:
             problems.append("thiếu nội dung tiêu chí")
@@ -133,6 +139,11 @@ def parse_criteria_rows(rows: list) -> CriteriaParse:
             if max_points * 2 % 1:
                 raise ValueError(
                     f"cột max_points: điểm tối đa {format_exact(max_points)} phải theo bước 0,5"
+                )
+            if max_points > MAX_POINTS:
+                raise ValueError(
+                    f"cột max_points: điểm tối đa {format_exact(max_points)} quá lớn (tối đa "
+                    f"{format_exact(MAX_POINTS)}, như tổng điểm của giao ước)"
                 )
         except ValueError as exc:
             problems.append(str(exc).rstrip("."))

@@ -2,6 +2,7 @@
 refuses with a `ScoringError` (Vietnamese message shown as is). Access is the views'
 decision (`cluster_portal.access`); these enforce the domain rules and the states."""
 
+import contextlib
 import datetime
 from decimal import Decimal
 
@@ -238,25 +239,40 @@ def criteria_replace(
     agreement.criteria.all().delete()
     saved: dict[int, Criterion] = {}
     for position, spec in enumerate(parsed.specs, start=1):
-        criterion = _clean_save(
-            Criterion(
-                agreement=agreement,
-                parent=saved.get(spec.parent_row),
-                number=spec.number,
-                title=spec.title,
-                kind=spec.kind,
-                max_points=spec.max_points,
-                indicator=spec.indicator,
-                denominator=spec.denominator,
-                bands=spec.bands,
-                order=position * 10,
-            ),
-            by=by,
-        )
-        saved[spec.row] = criterion
-        for code, value in spec.targets.items():
-            _clean_save(Target(criterion=criterion, province=by_code[code], value=value), by=by)
+        with _in_row(spec.row):
+            _replace_row(agreement, spec, position, saved, by_code, by=by)
     return len(saved)
+
+
+@contextlib.contextmanager
+def _in_row(row: int):
+    """A refusal of the save names the file's row (the whole import is rolled back)."""
+    try:
+        yield
+    except ScoringError as exc:
+        raise ScoringError(f"Tệp có lỗi ở dòng {row}: {exc} Không nhập dòng nào.") from None
+
+
+def _replace_row(agreement, spec, position: int, saved: dict, by_code: dict, *, by) -> None:
+    """One row of the file: its criterion, then its targets."""
+    criterion = _clean_save(
+        Criterion(
+            agreement=agreement,
+            parent=saved.get(spec.parent_row),
+            number=spec.number,
+            title=spec.title,
+            kind=spec.kind,
+            max_points=spec.max_points,
+            indicator=spec.indicator,
+            denominator=spec.denominator,
+            bands=spec.bands,
+            order=position * 10,
+        ),
+        by=by,
+    )
+    saved[spec.row] = criterion
+    for code, value in spec.targets.items():
+        _clean_save(Target(criterion=criterion, province=by_code[code], value=value), by=by)
 
 
 @transaction.atomic

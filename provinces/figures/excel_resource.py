@@ -25,7 +25,7 @@ from import_export.instance_loaders import BaseInstanceLoader
 
 from cluster_portal import access
 from provinces.figures.models import FiguresStatus, YearlyFigures
-from provinces.figures.spec import BY_CODE, CODES
+from provinces.figures.spec import BY_CODE, CODES, precision_problem
 from provinces.organisation.models import Cluster, ClusterMembership, Province
 from provinces.organisation.selectors import ProvinceYear, terms_of
 from provinces.spreadsheets import cells
@@ -39,14 +39,20 @@ def version_key(province_id: int, year: int) -> str:
 
 
 class FigureWidget(widgets.Widget):
-    """An indicator cell: a count or an amount in million VND, kept numeric on export."""
+    """An indicator cell: a count (a whole number) or an amount in million VND with no more
+    decimals than its indicator allows (spec.precision_problem, as the web form), kept
+    numeric on export."""
 
-    def __init__(self, *, integer: bool):
+    def __init__(self, *, code: str):
         super().__init__(coerce_to_string=False)
-        self.integer = integer
+        self.code = code
 
     def clean(self, value, row=None, **kwargs):
-        return cells.number(value, integer=self.integer)
+        money = BY_CODE[self.code].money
+        problem = money and precision_problem(self.code, cells.decimal_of(value))
+        if problem:
+            raise ValueError(problem)
+        return cells.number(value, integer=not money)
 
     def render(self, value, obj=None, **kwargs):
         return value
@@ -169,7 +175,7 @@ class FiguresResource(BulkHistoryResource):
             return fields.Field(
                 attribute=field_name,
                 column_name=field_name,
-                widget=FigureWidget(integer=not BY_CODE[field_name].money),
+                widget=FigureWidget(code=field_name),
             )
         return super().field_from_django_field(field_name, django_field, readonly)
 

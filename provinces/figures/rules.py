@@ -16,6 +16,7 @@ from provinces.figures.spec import (
     MONEY_CODES,
     PART_OF_WHOLE,
     PROFIT_LE_REVENUE,
+    precision_problem,
 )
 
 # A change larger than this, in per cent of the year before, asks for an explanation.
@@ -37,6 +38,10 @@ def figures_errors(values: dict, *, province, year: int | None, today: datetime.
     def add(code: str, message: str) -> None:
         errors.setdefault(code, []).append(message)
 
+    for code in COUNT_CODES + MONEY_CODES:
+        problem = precision_problem(code, values.get(code))
+        if problem:
+            add(code, problem)
     for code in COUNT_CODES + MONEY_CODES:
         value = values.get(code)
         if value is None or BY_CODE[code].may_be_negative:

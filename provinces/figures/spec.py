@@ -7,8 +7,14 @@ Every output (pages, report, Excel number formats, charts) shows an indicator th
 """
 
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 
-from cluster_portal.number_style import excel_number_format, format_number, round_half_up
+from cluster_portal.number_style import (
+    excel_number_format,
+    format_exact,
+    format_number,
+    round_half_up,
+)
 
 
 @dataclass(frozen=True)
@@ -18,7 +24,9 @@ class Indicator:
     unit: str
     section: str
     money: bool = False  # Decimal in million VND; otherwise a whole count
-    decimals: int = 0  # shown with this many decimals everywhere (as the 2023 article does)
+    # Shown with this many decimals everywhere (as the 2023 article does), and entered with
+    # at most as many (`precision_problem`, on every entry path).
+    decimals: int = 0
     # An average is combined across units weighted by this count (design.md, aggregation
     # rules): never the plain mean of the units' averages.
     weighted_by: str | None = None
@@ -137,6 +145,27 @@ def round_indicator(code: str, value):
     if rounded is None:
         return None
     return int(rounded) if BY_CODE[code].decimals == 0 else rounded
+
+
+def precision_problem(code: str, value) -> str | None:
+    """The one precision rule of a figure: a value may have no more decimals than its
+    indicator is shown with (a count none; "948,6" for a 0-decimal average would be stored
+    and shown 949). The message names the indicator and its precision, as the other rules'
+    messages do (it is read without its field, say when a record is submitted); None when
+    the value fits."""
+    decimals = BY_CODE[code].decimals
+    if value is None or isinstance(value, bool):
+        return None
+    try:
+        number = value if isinstance(value, Decimal) else Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return None
+    if not number.is_finite() or number == round_half_up(number, decimals):
+        return None
+    return (
+        f"{BY_CODE[code].label}: chỉ tiêu này nhập tối đa {decimals} chữ số thập phân "
+        f"(đã nhập {format_exact(number)})."
+    )
 
 
 def excel_format(code: str) -> str:

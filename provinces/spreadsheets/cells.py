@@ -84,6 +84,23 @@ def number(value: object, *, integer: bool) -> int | Decimal:
     return result
 
 
+def decimal_of(value: object) -> Decimal | None:
+    """The number a cell holds with every decimal it has (an Excel number as it is, text the
+    Vietnamese way), or None when it holds none: for a rule about its decimals, checked
+    before `number` reads it strictly."""
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, str):
+        try:
+            return Decimal(parse_vn_number(value))
+        except NumberFormatError:
+            return None
+    if isinstance(value, int | Decimal) or (isinstance(value, float) and math.isfinite(value)):
+        result = Decimal(str(value)) if isinstance(value, float) else Decimal(value)
+        return result if result.is_finite() else None
+    return None
+
+
 def province_code(value: object) -> str | None:
     """ "25", 25, 4 -> "04", 4.0: the 2-digit code, or None when the cell is no code."""
     if isinstance(value, float) and value.is_integer():

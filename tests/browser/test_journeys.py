@@ -25,22 +25,27 @@ def test_staff_enter_figures_fix_an_error_and_submit(live_server, page, make_sta
     form = page.get_by_test_id("figures-form")
     for code, value in GOOD_VALUES.items():
         form.locator(f"[name={code}]").fill(str(value).replace(".", ","))
-    form.locator("[name=htx_avg_revenue]").fill("1.637,5")  # Vietnamese thousands and decimals
+    form.locator("[name=htx_avg_income]").fill("1.051,3")  # Vietnamese thousands and decimals
+    # HTX revenue takes no decimals (the data dictionary): 1.637,5 is refused, naming that.
+    form.locator("[name=htx_avg_revenue]").fill("1.637,5")
     form.locator("[name=htx_new]").fill("700")  # more new HTX than HTX in all
     page.get_by_role("button", name="Lưu số liệu").click()
     error = page.locator("#id_htx_new-error")
     assert "không được lớn hơn" in error.inner_text()
+    precision = page.locator("#id_htx_avg_revenue-error").inner_text()
+    assert "tối đa 0 chữ số thập phân" in precision
     assert form.locator("[name=htx_avg_revenue]").input_value() == "1.637,5"  # nothing lost
     screenshot("journey-staff-1-validation-error")
 
     form.locator("[name=htx_new]").fill("50")
+    form.locator("[name=htx_avg_revenue]").fill("1.637")
     page.get_by_role("button", name="Lưu số liệu").click()
     page.wait_for_url(f"{live_server.url}/figures/2024/14/")
-    # Shown with the data dictionary's decimals (none for HTX revenue), rounded half-up.
-    assert "1.638" in page.locator("[data-code=htx_avg_revenue]").inner_text()
-    assert YearlyFigures.objects.get(province__code="14", year=2024).htx_avg_revenue == Decimal(
-        "1637.5"
-    )
+    # Shown with the data dictionary's decimals, as typed.
+    assert "1.637" in page.locator("[data-code=htx_avg_revenue]").inner_text()
+    assert "1.051,3" in page.locator("[data-code=htx_avg_income]").inner_text()
+    saved = YearlyFigures.objects.get(province__code="14", year=2024)
+    assert (saved.htx_avg_revenue, saved.htx_avg_income) == (Decimal("1637"), Decimal("1051.3"))
     page.get_by_role("button", name="Nộp số liệu").click()
     assert page.get_by_test_id("status").inner_text() == "Đã nộp"
     assert (
