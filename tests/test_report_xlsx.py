@@ -82,7 +82,7 @@ def a_year_with_a_partial_past():
             make_figures(code, 2022, status=FiguresStatus.APPROVED, htx_total=500 + index)
     make_disbursement("10", "2023-03-01", "500.5")
     make_disbursement("14", "2023-05-01", "1250.25", fund="other")
-    return cluster_report(cluster=cluster, year=2023, user=None)
+    return cluster_report(cluster=cluster, year=2023)
 
 
 def workbook_of(report):
@@ -209,12 +209,12 @@ def test_every_number_matches_the_html_report(a_year_with_a_partial_past):
 
 
 def test_a_year_without_last_years_figures_still_shows_its_totals(a_year_with_a_partial_past):
-    report = cluster_report(cluster=Cluster.objects.get(slug="tay-bac"), year=2023, user=None)
+    report = cluster_report(cluster=Cluster.objects.get(slug="tay-bac"), year=2023)
     # Take 2022 away: the totals column is full, the comparison columns empty, with a note.
     from provinces.models import YearlyFigures
 
     YearlyFigures.objects.filter(year=2022).delete()
-    report = cluster_report(cluster=Cluster.objects.get(slug="tay-bac"), year=2023, user=None)
+    report = cluster_report(cluster=Cluster.objects.get(slug="tay-bac"), year=2023)
     sheet = workbook_of(report)["Tổng hợp"]
     rows = list(sheet.iter_rows(min_row=7, values_only=True))
     by_label = {row[0]: row for row in rows if row[0]}
