@@ -115,8 +115,8 @@ def test_no_data_wording_names_the_year_that_lacks_data(northern):
 
 
 def test_new_htx_per_province_divides_by_members_with_figures_and_says_so(tay_bac):
-    make_figures("10", 2023, htx_new=60)
-    make_figures("11", 2023, htx_new=40)
+    make_figures("10", 2023, htx_new=60, status=FiguresStatus.APPROVED)
+    make_figures("11", 2023, htx_new=40, status=FiguresStatus.APPROVED)
     report = cluster_report(cluster=tay_bac, year=2023)
     assert report.htx_new_per_province == 50
     assert "(trung bình 50 HTX/tỉnh/năm, tính trên 2 tỉnh có số liệu)" in text_of(report)
@@ -131,7 +131,13 @@ def test_the_last_section_and_signature_are_kept_together_in_the_pdf_css():
 
 
 def test_every_figure_has_the_decimals_of_the_data_dictionary(tay_bac):
-    make_figures("10", 2023, htx_avg_revenue=Decimal("1905.55"), htx_avg_income=Decimal("41"))
+    make_figures(
+        "10",
+        2023,
+        status=FiguresStatus.APPROVED,
+        htx_avg_revenue=Decimal("1905.55"),
+        htx_avg_income=Decimal("41"),
+    )
     text = text_of(cluster_report(cluster=tay_bac, year=2023))
     assert "doanh thu bình quân các HTX đạt 1.906 triệu đồng" in text  # half-up, 0 decimals
     assert "thu nhập bình quân đạt 41,0 triệu đồng" in text  # always one decimal
