@@ -185,9 +185,7 @@ def test_the_chairs_and_admins_working_preview_shows_submitted_records_marked(
 
 
 @pytest.mark.parametrize("persona", ["own_province", "chair_2024"])
-def test_a_draft_report_names_the_members_whose_figures_are_not_approved(
-    planted, login, persona
-):
+def test_a_draft_report_names_the_members_whose_figures_are_not_approved(planted, login, persona):
     """The same note for every reader, its own province included: its own draft is not
     counted in the report either."""
     page = login(persona).get(reverse("reports:page", args=["tay-bac", 2024])).text

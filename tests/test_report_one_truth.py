@@ -101,11 +101,10 @@ def pdf_pages(content: bytes) -> list[str]:
 
 def excel_values(content: bytes) -> list[tuple]:
     book = openpyxl.load_workbook(io.BytesIO(content))
-    return [
-        (sheet.title, *row)
-        for sheet in book.worksheets
-        for row in sheet.iter_rows(values_only=True)
-    ]
+    rows = []
+    for sheet in book.worksheets:
+        rows += [(sheet.title, *row) for row in sheet.iter_rows(values_only=True)]
+    return rows
 
 
 def excel_text(values: list[tuple]) -> str:
