@@ -98,8 +98,8 @@ def bench(cluster, year: int, runs: int) -> None:
     from emulation.reports.selectors import cluster_report
 
     with CaptureQueriesContext(connection) as queries:
-        cluster_report(cluster=cluster, year=year, user=None)
-    build, report = median_time(lambda: cluster_report(cluster=cluster, year=year, user=None), runs)
+        cluster_report(cluster=cluster, year=year)
+    build, report = median_time(lambda: cluster_report(cluster=cluster, year=year), runs)
     html_time, html = median_time(lambda: render_report_html(report), runs)
     pdf_time, pdf = median_time(lambda: render_pdf(html), runs)
     alone, _ = median_time(

@@ -247,12 +247,14 @@ def can_rotate_cluster_head(user: User) -> bool:
 
 # Annual cluster report ---------------------------------------------------------------------
 #
-# The report page is for the cluster's members of that year; the PDF and Excel files for
-# the chair and admins, and for every member once all members' figures are approved.
+# The report, in every format, is for the cluster's members of that year
+# (`can_view_cluster_year`) and the same for all of them: it counts approved records only.
+# The chair of the year and admins may open its working preview, which counts the
+# submitted records too.
 
 
-def can_download_report(user: User, term: ClusterTerm | None, *, all_approved: bool) -> bool:
-    return reads_every_state(user, term) or all_approved
+def can_preview_report(user: User, term: ClusterTerm | None) -> bool:
+    return reads_every_state(user, term)
 
 
 def can_export_all_figures(user: User, term: ClusterTerm | None) -> bool:

@@ -15,9 +15,10 @@ The stamp is taken before the document's data is read, and holds:
   year) changes the stamp too. A write still open in another transaction changes the count
   when it commits; a stamp read before a write that commits during the render only files
   the fresh document under an old stamp, which nobody asks for again;
-- who reads it (`access.reader_class`): documents differ by reader (the chair's preview
-  shows records still in review, marked; a member's staff see approved records and their
-  own), so a document is only shared between readers the read rules treat alike;
+- who reads it (`access.reader_class`): some documents differ by reader (the scoring
+  summary before the meeting; the annual report itself is the same for every reader, its
+  working preview is the chair's and admins'), and a hit skips the access check, so a
+  document is only shared between readers the read rules treat alike;
 - the code version: the portal's source, templates, stylesheets, fonts and translations,
   the versions of the libraries that write the files, the static storage in use;
 - the language and today's date (a draft scoring summary is dated today).

@@ -43,7 +43,7 @@ DISBURSEMENTS = {"all": (135, "62.375"), "htx_dev": (120, "61.175")}
 
 @pytest.fixture
 def demo(demo_data):
-    return cluster_report(cluster=Cluster.objects.get(slug="tay-bac"), year=2023, user=None)
+    return cluster_report(cluster=Cluster.objects.get(slug="tay-bac"), year=2023)
 
 
 def test_the_report_selector_gives_every_figure_of_the_article(demo):

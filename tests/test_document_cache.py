@@ -338,8 +338,14 @@ def test_an_achievement_report_edit_gives_the_dossier_a_new_stamp(client, render
     assert after["ETag"] != before["ETag"] and renders.calls == 2
 
 
+PREVIEW = reverse("reports:preview-pdf", args=["tay-bac", 2023])
+
+
 class TestTheReadRule:
-    def test_a_cached_document_never_reaches_a_reader_who_may_not_have_it(
+    """The report is the same for every reader (issue 21); the working preview is the
+    chair's and the admins', kept apart from it."""
+
+    def test_a_cached_preview_never_reaches_a_reader_who_may_not_have_it(
         self,
         client,
         chair,
@@ -348,38 +354,46 @@ class TestTheReadRule:
         renders,
     ):
         make_figures("14", 2023, status=FiguresStatus.SUBMITTED)
-        cached = get(client, chair, REPORT["pdf"])
+        cached = get(client, chair, PREVIEW)
         assert cached.status_code == 200
         staff = make_staff("Sơn La", 2023)
-        assert get(client, staff, REPORT["pdf"]).status_code == 403
-        assert get(client, staff, REPORT["pdf"], if_none_match=cached["ETag"]).status_code == 403
+        assert get(client, staff, PREVIEW).status_code == 403
+        assert get(client, staff, PREVIEW, if_none_match=cached["ETag"]).status_code == 403
         outsider = make_staff("Cao Bằng", 2023)
-        assert get(client, outsider, REPORT["pdf"], if_none_match=cached["ETag"]).status_code == 404
+        assert get(client, outsider, PREVIEW, if_none_match=cached["ETag"]).status_code == 404
+        assert get(client, outsider, REPORT["pdf"]).status_code == 404
         assert renders.calls == 1
+        report = get(client, staff, REPORT["pdf"])  # the report itself: every member's
+        assert report.status_code == 200 and report.content != cached.content
+        assert renders.calls == 2
 
-    def test_readers_who_see_different_things_get_their_own_document(
+    def test_every_reader_gets_the_same_report_the_preview_is_its_own(
         self, client, admin_user, make_staff, known_year, renders
     ):
-        # Lào Cai's 2022 record is a draft: the admin compares with it, Sơn La may not.
-        make_figures("10", 2022, status=FiguresStatus.DRAFT)
+        # Lào Cai's 2022 record is submitted: only the preview compares with it.
+        make_figures("10", 2022, status=FiguresStatus.SUBMITTED)
         admin = get(client, admin_user, REPORT["pdf"])
         staff = make_staff("Sơn La", 2023)
         own = get(client, staff, REPORT["pdf"])
-        assert own["ETag"] != admin["ETag"] and renders.calls == 2
-        assert b"('10', True, True)" in admin.content
-        assert b"('10', True, False)" in own.content
+        assert b"('10', True, False)" in admin.content
+        assert admin.content.split(b" ", 1)[1] == own.content.split(b" ", 1)[1]
+        preview = get(client, admin_user, PREVIEW)
+        assert preview["ETag"] != admin["ETag"]
+        assert b"('10', True, True)" in preview.content
+        calls = renders.calls
         colleague = make_staff("Sơn La", 2023, username="sonla2")
-        assert get(client, colleague, REPORT["pdf"]).content == own.content  # the same rule
-        assert renders.calls == 2
+        assert get(client, colleague, REPORT["pdf"]).content == own.content  # from the cache
+        assert get(client, admin_user, REPORT["pdf"]).content == admin.content
+        assert renders.calls == calls
 
-    def test_a_reader_who_loses_the_right_is_refused_their_cached_copy(
-        self, client, make_staff, known_year, renders
+    def test_a_chair_who_loses_the_right_is_refused_their_cached_preview(
+        self, client, chair, known_year, renders
     ):
-        staff = make_staff("Sơn La", 2023)
-        cached = get(client, staff, REPORT["pdf"])
+        cached = get(client, chair, PREVIEW)
         assert cached.status_code == 200
-        record = YearlyFigures.objects.get(province__code="14", year=2023)
-        record.status = FiguresStatus.SUBMITTED  # reopened: the report is a draft again
-        record.save()
-        assert get(client, staff, REPORT["pdf"]).status_code == 403
-        assert get(client, staff, REPORT["pdf"], if_none_match=cached["ETag"]).status_code == 403
+        term = ClusterTerm.objects.get(cluster__slug="tay-bac", year=2023)
+        term.head, term.vice = term.vice, term.head  # Phú Thọ is the vice-head now
+        term.save()
+        assert get(client, chair, PREVIEW).status_code == 403
+        assert get(client, chair, PREVIEW, if_none_match=cached["ETag"]).status_code == 403
+        assert get(client, chair, REPORT["pdf"]).status_code == 200

@@ -126,7 +126,7 @@ def test_the_report_counts_the_merged_units_disbursements_and_compares_with_its_
     make_figures("10", 2024, status=A, htx_total=600, htx_new=50)
     make_figures("15", 2024, status=A, htx_total=400, htx_new=30)
     make_disbursement("15", "2025-03-05", "120", borrower="HTX Yên Bình")
-    report = cluster_report(cluster=cum_so_1(), year=2025, user=None)
+    report = cluster_report(cluster=cum_so_1(), year=2025)
     line = next(line for line in report.lines if line.province == lao_cai())
     assert line.disbursements_all.count == 1
     assert line.comparison.merged and line.previous["htx_total"] == 1000

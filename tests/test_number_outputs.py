@@ -63,7 +63,7 @@ class OneRecordOneNumberTests(TestCase):
             **{CODE: Decimal("1637.5")}
         )
         cls.figure = format_indicator(CODE, Decimal("1637.5"))
-        cls.report = cluster_report(cluster=cls.cluster, year=YEAR, user=None)
+        cls.report = cluster_report(cluster=cls.cluster, year=YEAR)
         cls.files = dict(dossier_files(dossier_for(cls.cluster, YEAR), require_complete=False))
         cls.scoring = data_for()
         cls.total = cls.scoring.column(cls.phu_tho.pk).total

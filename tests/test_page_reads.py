@@ -38,7 +38,7 @@ def test_the_reports_ranking_is_the_scoring_years(demo_data):
     """The ranking section reuses the report's members, term, disbursements and approved
     records: the standings are those of the scoring year built on its own."""
     tay_bac = Cluster.objects.get(slug="tay-bac")
-    report = cluster_report(cluster=tay_bac, year=2023, user=None)
+    report = cluster_report(cluster=tay_bac, year=2023)
     approved = YearlyFigures.objects.filter(
         province__in=report.members, year=2023, status=FiguresStatus.APPROVED
     )

@@ -43,7 +43,7 @@ def render_all() -> dict[str, bytes]:
     with patch_scoring():
         document = dossier_documents(dossier_for(cluster, YEAR))[0]
     return {
-        "report": render_report_pdf(cluster_report(cluster=cluster, year=YEAR, user=None)),
+        "report": render_report_pdf(cluster_report(cluster=cluster, year=YEAR)),
         "summary": render_summary_pdf(data_for()),
         "dossier": render_pdfs([render_document_html(document)])[0],
     }

@@ -62,7 +62,7 @@ def known_year(tay_bac):
         )
     make_disbursement("14", "2023-03-01", "500")
     make_disbursement("25", "2023-04-01", "1250.5", fund="other")
-    return cluster_report(cluster=tay_bac, year=2023, user=None)
+    return cluster_report(cluster=tay_bac, year=2023)
 
 
 def test_counts_are_summed(known_year):
@@ -113,7 +113,7 @@ def test_the_narrative_reads_like_the_article(known_year):
 
 def test_unapproved_figures_make_a_draft(tay_bac):
     make_figures("14", 2023, status=FiguresStatus.SUBMITTED)
-    report = cluster_report(cluster=tay_bac, year=2023, user=None)
+    report = cluster_report(cluster=tay_bac, year=2023)
     assert report.is_draft and report.approved_count == 0 and len(report.missing) == 6
     assert "BẢN DỰ THẢO" in render_report_html(report)
 
@@ -158,7 +158,7 @@ def test_user_text_is_escaped_and_formulas_neutralised(tay_bac, known_year):
     Nomination.objects.create(
         cluster=tay_bac, year=2023, award_type=AwardType.objects.first(), nominee_cooperative=coop
     )
-    html = render_report_html(cluster_report(cluster=tay_bac, year=2023, user=None))
+    html = render_report_html(cluster_report(cluster=tay_bac, year=2023))
     assert "<script>x</script>" not in html and "&lt;script&gt;x&lt;/script&gt;" in html
 
 
@@ -174,12 +174,12 @@ def test_weasyprint_may_fetch_only_static_files():
 
 def test_the_report_runs_a_fixed_number_of_queries(tay_bac):
     with CaptureQueriesContext(connection) as seven:
-        cluster_report(cluster=tay_bac, year=2023, user=None)
+        cluster_report(cluster=tay_bac, year=2023)
     from tests.test_cluster_year import build_cluster
 
     big = build_cluster(34, years=20)
     with CaptureQueriesContext(connection) as many:
-        report = cluster_report(cluster=big, year=2024, user=None)
+        report = cluster_report(cluster=big, year=2024)
     assert len(report.lines) == 34
     assert len(many) == len(seven)
 
@@ -204,15 +204,24 @@ class TestAccess:
         client.logout()
         assert client.get(reverse("reports:page", args=["tay-bac", 2023])).status_code == 302
 
-    def test_downloads_for_chair_and_admin_and_staff_once_all_approved(
+    def test_every_member_downloads_the_report_the_preview_is_the_chairs(
         self, client, users, tay_bac
     ):
+        """One truth per cluster-year: the report (approved records only) is every
+        member's to download, draft or not; its working preview is the chair's and the
+        admins' (403 for other members, 404 outside the cluster)."""
         make_figures("14", 2023, status=FiguresStatus.SUBMITTED)
-        assert self.get(client, users["staff"], "pdf").status_code == 403
-        assert self.get(client, users["staff"], "xlsx").status_code == 403
-        response = self.get(client, users["chair"], "pdf")
+        for who in ("staff", "chair", "admin"):
+            for name in ("pdf", "xlsx"):
+                assert self.get(client, users[who], name).status_code == 200
+        assert self.get(client, users["outsider"], "pdf").status_code == 404
+        for name in ("preview", "preview-pdf", "preview-xlsx"):
+            assert self.get(client, users["staff"], name).status_code == 403
+            assert self.get(client, users["outsider"], name).status_code == 404
+        response = self.get(client, users["chair"], "preview-pdf")
         assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
-        assert self.get(client, users["admin"], "xlsx").status_code == 200
+        assert "bao-cao-tay-bac-2023-xem-truoc.pdf" in response["Content-Disposition"]
+        assert self.get(client, users["admin"], "preview-xlsx").status_code == 200
 
     def test_staff_download_once_everything_is_approved(self, client, users, known_year):
         response = self.get(client, users["staff"], "xlsx")

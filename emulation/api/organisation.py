@@ -4,6 +4,7 @@ and the annual report's totals."""
 from decimal import Decimal
 from typing import Annotated
 
+from django.core.exceptions import PermissionDenied
 from ninja import Query, Router
 
 from cluster_portal import access
@@ -71,11 +72,15 @@ def cluster_year(request, slug: str, year: Year):
 
 
 @router.get("/clusters/{slug}/{year}/report", response=ReportTotalsOut)
-def report_totals(request, slug: str, year: Year):
-    """The annual report's totals, from the same selector as the report (only the
-    figures you may read are counted; `withheld` names the others)."""
-    cluster, _, _ = cluster_year_for(request, slug, year)
-    report = cluster_report(cluster=cluster, year=year, user=request.user)
+def report_totals(request, slug: str, year: Year, preview: bool = False):
+    """The annual report's totals, from the same selector as the report and the same for
+    every reader: approved records only (`withheld` names the members whose record is not
+    approved yet). `preview=true`: the working preview of the chair of the year and
+    admins, which counts the submitted records too (403 for anyone else)."""
+    cluster, members, term = cluster_year_for(request, slug, year)
+    if preview and not access.can_preview_report(request.user, term):
+        raise PermissionDenied
+    report = cluster_report(cluster=cluster, year=year, members=members, preview=preview)
     totals = report.totals
     if totals is not None:
         totals = {
@@ -86,6 +91,7 @@ def report_totals(request, slug: str, year: Year):
         "cluster": cluster_ref(cluster),
         "year": year,
         "draft": report.is_draft,
+        "preview": report.preview,
         "member_count": report.member_count,
         "entered_count": report.entered_count,
         "approved_count": report.approved_count,

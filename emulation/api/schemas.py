@@ -200,6 +200,10 @@ class ReportTotalsOut(Schema):
     cluster: ClusterRef
     year: int
     draft: bool = Field(..., description="true until every member's figures are approved")
+    preview: bool = Field(
+        False,
+        description="the working preview (submitted records counted too), not the report",
+    )
     member_count: int
     entered_count: int
     approved_count: int

@@ -3,12 +3,15 @@
 Totals follow design.md's aggregation rules (provinces.figures.aggregation.combine): counts are
 summed, averages weighted. A merged province is compared with its predecessors' figures
 of the previous year combined, and the comparison is marked partial when one of them
-reported nothing. Which figures it uses is the read rule of
-`provinces.figures.selectors.readable_figures` for the reader: the chair of the year and
-admins see every member's figures whatever their state (marked when not approved); other
-staff see their own and the approved ones, and the report names the members whose figures
-are withheld until approved. It says it is a draft unless all members' figures are
-approved.
+reported nothing.
+
+One truth per cluster-year (design.md, "Who reads what"): the report counts approved
+records only, in this year and in the year it compares with, whoever reads it (the page,
+the PDF, Excel and HTML files, the API, the `cluster_report` command): it names the members
+whose record is not approved yet, the same for everyone, and says it is a draft unless all
+members' records are approved. The working preview (`preview=True`, for the chair of the
+year and admins: `access.can_preview_report`) counts the submitted records too, marked,
+and says so in its title, on every page and in its file name.
 """
 
 import datetime
@@ -24,7 +27,7 @@ from emulation.reports.models import ReportSettings
 from provinces.disbursements.selectors import DisbursementTotals, FundTotals, disbursement_totals
 from provinces.figures.aggregation import combine, percent_change
 from provinces.figures.models import FiguresStatus, YearlyFigures
-from provinces.figures.selectors import PreviousYear, previous_years, readable_figures
+from provinces.figures.selectors import PreviousYear, previous_years
 from provinces.figures.spec import BY_CODE, INDICATORS, Indicator
 from provinces.organisation.models import Cluster, ClusterTerm, Province
 from provinces.organisation.selectors import cluster_members
@@ -91,7 +94,7 @@ class ProvinceLine:
     comparison: PreviousYear
     disbursements_all: FundTotals = field(default_factory=FundTotals)
     disbursements_htx_dev: FundTotals = field(default_factory=FundTotals)
-    withheld: bool = False  # a record exists but the reader may not read it yet
+    withheld: bool = False  # a record exists but is not counted (not approved yet)
 
     @property
     def values(self) -> dict | None:
@@ -141,6 +144,8 @@ class ClusterReport:
     conference: Conference | None
     nominations: list[tuple[object, list[Nomination]]]
     signature: Signature | None = None
+    # The working preview: submitted records counted too (the chair of the year, admins).
+    preview: bool = False
     # The members' approved records of the year (readable by every reader of the report):
     # what the scoring's computed criteria read, kept for its ranking section.
     approved_records: list[YearlyFigures] = field(default_factory=list, repr=False)
@@ -171,7 +176,8 @@ class ClusterReport:
 
     @property
     def withheld(self) -> list[Province]:
-        """Members whose figures exist but are not approved yet, so not shown to this reader."""
+        """Members whose record exists but is not counted: not approved yet (the working
+        preview: not submitted either)."""
         return [line.province for line in self.lines if line.withheld]
 
     @property
@@ -180,8 +186,8 @@ class ClusterReport:
 
     @property
     def previous_unapproved(self) -> list[Province]:
-        """Units whose not-yet-approved figures of the year before are compared with (only
-        for the chair and admins, who read every state): the report marks them."""
+        """Units whose submitted, not yet approved figures of the year before are compared
+        with (the working preview only): the preview marks them."""
         return [unit for line in self.lines for unit in line.comparison.unapproved]
 
     @property
@@ -259,22 +265,27 @@ class ClusterReport:
         return any(line.previous for line in self.lines)
 
 
-def all_figures_approved(members: list[Province], year: int) -> bool:
-    """Whether every member's record of `year` is approved (the report is no draft), in
-    one count: what `ClusterReport.is_draft` says, without building the report."""
-    approved = YearlyFigures.objects.filter(
-        province__in=members, year=year, status=FiguresStatus.APPROVED
-    ).count()
-    return approved == len(members)
+def counted_states(*, preview: bool) -> tuple[str, ...]:
+    """The states of the records the report counts: approved ones; the working preview
+    counts the submitted ones too."""
+    if preview:
+        return (FiguresStatus.APPROVED, FiguresStatus.SUBMITTED)
+    return (FiguresStatus.APPROVED,)
+
+
+def report_filename(slug: str, year: int, extension: str, *, preview: bool = False) -> str:
+    """`bao-cao-tay-bac-2023.pdf`; the working preview's `bao-cao-tay-bac-2023-xem-truoc.pdf`."""
+    return f"bao-cao-{slug}-{year}{'-xem-truoc' if preview else ''}.{extension}"
 
 
 def cluster_report(
-    *, cluster: Cluster, year: int, user, members: list[Province] | None = None
+    *, cluster: Cluster, year: int, members: list[Province] | None = None, preview: bool = False
 ) -> ClusterReport:
-    """Everything the annual report of `cluster` for `year` shows to `user` (None: the
-    system, e.g. the `cluster_report` command, reads every state), in a fixed number of
-    queries whatever the number of provinces and years. `members`: the cluster's members
-    that year by name (`cluster_members`), when the caller has them already."""
+    """Everything the annual report of `cluster` for `year` shows, the same for every
+    reader: the approved records only (`preview`: the submitted ones too, the working
+    preview of the chair of the year and admins), in a fixed number of queries whatever the
+    number of provinces and years. `members`: the cluster's members that year by name
+    (`cluster_members`), when the caller has them already."""
     if members is None:
         members = cluster_members(cluster, year)
     by_id = {member.pk: member for member in members}
@@ -285,19 +296,14 @@ def cluster_report(
         )
     }
     records = list(YearlyFigures.objects.filter(province__in=members, year=year).order_by())
+    counted = counted_states(preview=preview)
     for record in records:
         record.province = by_id[record.province_id]
-    figures = readable_figures(
-        user,
-        records=records,
-        year=year,
-        cluster=cluster,
-        term=terms.get(year),
-        member_ids=set(by_id),
-    )
-    withheld = {province.pk for province in figures.withheld}
-    # What each member compares with: itself a year earlier, or the units merged into it.
-    previous = previous_years(members, year, user=user)
+    figures = {record.province_id: record for record in records if record.status in counted}
+    withheld = {record.province_id for record in records if record.status not in counted}
+    # What each member compares with: itself a year earlier, or the units merged into it,
+    # counted by the same rule.
+    previous = previous_years(members, year, user=None, states=counted)
     disbursements = disbursement_totals(provinces=members, year=year)
     lines = []
     for member in members:
@@ -348,6 +354,7 @@ def cluster_report(
         conference=conference,
         nominations=nominations,
         signature=signature,
+        preview=preview,
         approved_records=[r for r in records if r.status == FiguresStatus.APPROVED],
     )
 

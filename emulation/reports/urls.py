@@ -11,6 +11,21 @@ urlpatterns = [
     path("reports/<slug:cluster>/<year:year>/pdf/", views_reports.report_pdf, name="pdf"),
     path("reports/<slug:cluster>/<year:year>/xlsx/", views_reports.report_xlsx, name="xlsx"),
     path(
+        "reports/<slug:cluster>/<year:year>/xem-truoc/",
+        views_reports.report_preview,
+        name="preview",
+    ),
+    path(
+        "reports/<slug:cluster>/<year:year>/xem-truoc/pdf/",
+        views_reports.report_preview_pdf,
+        name="preview-pdf",
+    ),
+    path(
+        "reports/<slug:cluster>/<year:year>/xem-truoc/xlsx/",
+        views_reports.report_preview_xlsx,
+        name="preview-xlsx",
+    ),
+    path(
         "reports/<slug:cluster>/<year:year>/settings/",
         views_reports.report_settings_edit,
         name="settings",

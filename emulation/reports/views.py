@@ -14,7 +14,7 @@ from emulation.reports.render import (
     render_report_pdf,
     render_report_xlsx,
 )
-from emulation.reports.selectors import ClusterReport, all_figures_approved, cluster_report
+from emulation.reports.selectors import ClusterReport, cluster_report, report_filename
 from provinces.organisation.lookups import cached_cluster_year_page, cluster_year_for
 
 from .forms import ReportSettingsForm
@@ -32,64 +32,87 @@ CONTENT_TYPES = {
 def _report_for(request, cluster: str, year: int) -> ClusterReport:
     """404 unless the user is in the cluster that year."""
     cluster_obj, members, _ = cluster_year_for(request, cluster, year)
-    return cluster_report(cluster=cluster_obj, year=year, user=request.user, members=members)
+    return cluster_report(cluster=cluster_obj, year=year, members=members)
 
 
-def _can_download(user, report: ClusterReport) -> bool:
-    return access.can_download_report(user, report.term, all_approved=not report.is_draft)
+def _check_preview(request, cluster: str, year: int) -> None:
+    """The working preview: 404 outside the cluster-year, 403 unless the user is the chair
+    of the year or an admin; asked on every request, before any cache is read."""
+    _, _, term = cluster_year_for(request, cluster, year)
+    if not access.can_preview_report(request.user, term):
+        raise PermissionDenied
 
 
-@login_required
-def report_page(request, cluster: str, year: int):
+def _page(request, cluster: str, year: int, *, preview: bool):
     """The report page (with its ranking and the chair's buttons): its body cached by what
     it is made of, the access check on every request (provinces/organisation/lookups.py
-    `cached_cluster_year_page`). In Vietnamese, the report's language, the page around it
-    too."""
+    `cached_cluster_year_page`). The report is the same for every reader; the body is kept
+    per reader class all the same (the buttons differ), and the working preview under a
+    name of its own. In Vietnamese, the report's language, the page around it too."""
     with translation.override("vi"):
         page = cached_cluster_year_page(
             request,
             cluster,
             year,
-            name="report-page",
+            name="report-preview-page" if preview else "report-page",
             sources=lambda: report_sources(cluster, year),
-            body=lambda cluster_obj, members: _report_body(request, cluster_obj, year, members),
+            body=lambda cluster_obj, members: _report_body(
+                request, cluster_obj, year, members, preview=preview
+            ),
         )
         context = {"cluster": page["cluster"], "year": year, "body": page["body"]}
+        context["preview"] = preview
         return render(request, "reports/report_page.html", context)
 
 
-def _report_body(request, cluster_obj, year: int, members) -> str:
+@login_required
+def report_page(request, cluster: str, year: int):
+    return _page(request, cluster, year, preview=False)
+
+
+@login_required
+def report_preview(request, cluster: str, year: int):
+    """The working preview of the chair of the year and admins: submitted records counted."""
+    _check_preview(request, cluster, year)
+    return _page(request, cluster, year, preview=True)
+
+
+def _report_body(request, cluster_obj, year: int, members, *, preview: bool = False) -> str:
     """The report page's body (its `content` block), as the reader's class sees it."""
-    report = cluster_report(cluster=cluster_obj, year=year, user=request.user, members=members)
+    report = cluster_report(cluster=cluster_obj, year=year, members=members, preview=preview)
     return render_report_html(
         report,
         document=False,
         request=request,
         extra={
-            "can_download": _can_download(request.user, report),
+            "can_preview": access.can_preview_report(request.user, report.term),
             "can_edit_settings": access.can_edit_report_settings(request.user, report.term),
         },
     )
 
 
-def _download(request, cluster: str, year: int, *, extension: str, make):
+def _download(request, cluster: str, year: int, *, extension: str, make, preview: bool = False):
     """A report file through the document cache (cluster_portal.documents): made, after
-    the access check (404 outside the cluster, 403 until the user may download), only
-    when the cache does not hold it for this kind of reader and this state of the data."""
+    the access check (404 outside the cluster; the working preview: 403 unless the user
+    may open it, checked on every request), only when the cache does not hold it for this
+    kind of reader and this state of the data. The preview is kept under a name of its own."""
+    if preview:
+        _check_preview(request, cluster, year)
 
     def checked_and_made() -> Document:
         cluster_obj, members, term = cluster_year_for(request, cluster, year)
-        all_approved = all_figures_approved(members, year)
-        if not access.can_download_report(request.user, term, all_approved=all_approved):
+        if preview and not access.can_preview_report(request.user, term):
             raise PermissionDenied
-        report = cluster_report(cluster=cluster_obj, year=year, user=request.user)
+        report = cluster_report(cluster=cluster_obj, year=year, members=members, preview=preview)
         return Document(
-            f"bao-cao-{cluster_obj.slug}-{year}.{extension}", CONTENT_TYPES[extension], make(report)
+            report_filename(cluster_obj.slug, year, extension, preview=preview),
+            CONTENT_TYPES[extension],
+            make(report),
         )
 
     return document_response(
         request,
-        name=f"report.{extension}",
+        name=f"report-preview.{extension}" if preview else f"report.{extension}",
         parts=(cluster, year),
         sources=lambda: report_sources(cluster, year),
         make=checked_and_made,
@@ -108,6 +131,22 @@ def report_pdf(request, cluster: str, year: int):
 @conditional_page
 def report_xlsx(request, cluster: str, year: int):
     return _download(request, cluster, year, extension="xlsx", make=render_report_xlsx)
+
+
+@login_required
+@require_safe
+@conditional_page
+def report_preview_pdf(request, cluster: str, year: int):
+    return _download(request, cluster, year, extension="pdf", make=render_report_pdf, preview=True)
+
+
+@login_required
+@require_safe
+@conditional_page
+def report_preview_xlsx(request, cluster: str, year: int):
+    return _download(
+        request, cluster, year, extension="xlsx", make=render_report_xlsx, preview=True
+    )
 
 
 @login_required

@@ -41,6 +41,7 @@ TOTAL_FILL = PatternFill("solid", fgColor="E8E8E8")
 THIN = Side(style="thin", color="999999")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 DRAFT_FONT = Font(bold=True, color="A4161A")
+PREVIEW_MARK = "BẢN XEM TRƯỚC LÀM VIỆC"
 
 
 def _number(value, decimals: int):
@@ -60,19 +61,29 @@ def _exact(value):
     return int(value) if value == int(value) else float(value)
 
 
-def _title_block(sheet: Worksheet, report: ClusterReport, title: str, width: int) -> int:
-    """Rows 1-4: who, what, which year, draft or not. Returns the next free row."""
-    sig = report.signature
+def _status_line(report: ClusterReport) -> str:
     approved = f"{report.approved_count}/{report.member_count}"
+    if report.preview:
+        return (
+            f"{PREVIEW_MARK} — tính cả số liệu đã nộp chưa duyệt, không phải báo cáo của "
+            f"Cụm — {approved} tỉnh đã được duyệt"
+        )
+    if report.is_draft:
+        return f"BẢN DỰ THẢO — số liệu của {approved} tỉnh đã được duyệt"
+    return f"Số liệu của {approved} tỉnh đã được duyệt"
+
+
+def _title_block(sheet: Worksheet, report: ClusterReport, title: str, width: int) -> int:
+    """Rows 1-4: who, what, which year, draft or not (the working preview: said in the
+    title and the banner). Returns the next free row."""
+    sig = report.signature
+    if report.preview:
+        title = f"{PREVIEW_MARK} — {title}"
+    marked = report.is_draft or report.preview
     rows = [
         (f"LIÊN MINH HTX VIỆT NAM — {report.cluster.name.upper()}", Font(bold=True)),
         (title, Font(bold=True, size=14)),
-        (
-            f"BẢN DỰ THẢO — số liệu của {approved} tỉnh đã được duyệt"
-            if report.is_draft
-            else f"Số liệu của {approved} tỉnh đã được duyệt",
-            DRAFT_FONT if report.is_draft else Font(italic=True),
-        ),
+        (_status_line(report), DRAFT_FONT if marked else Font(italic=True)),
         (
             f"{sig.number_line} · {report.member_count} tỉnh thành viên năm {report.year}, "
             f"{report.entered_count} tỉnh đã nhập số liệu"
@@ -228,6 +239,18 @@ def _notes(report: ClusterReport) -> list[str]:
         )
     if report.missing:
         notes.append("Chưa có số liệu của: " + ", ".join(p.name for p in report.missing) + ".")
+    not_yet = "chưa nộp" if report.preview else "chưa được duyệt"
+    if report.withheld:
+        names = ", ".join(p.name for p in report.withheld)
+        notes.append(f"Số liệu {not_yet}, chưa đưa vào báo cáo: {names}.")
+    if report.previous_totals and report.previous_withheld:
+        names = ", ".join(p.name for p in report.previous_withheld)
+        notes.append(f"Số liệu năm {previous_year} {not_yet}, chưa dùng để so sánh: {names}.")
+    if report.previous_totals and report.previous_unapproved:
+        names = ", ".join(p.name for p in report.previous_unapproved)
+        notes.append(
+            f"Số liệu năm {previous_year} chưa được duyệt nhưng đã dùng để so sánh: {names}."
+        )
     notes.append(
         "Bình quân (doanh thu, lợi nhuận, thu nhập) là bình quân gia quyền, không phải trung "
         "bình cộng của các tỉnh. Giải ngân lấy từ sổ giải ngân của các tỉnh."
@@ -304,6 +327,7 @@ def _provinces_sheet(workbook: Workbook, report: ClusterReport) -> None:
             _number(htx_dev.amount, DISBURSEMENT_AMOUNT_DECIMALS),
         ]
 
+    withheld_label = "Chưa nộp" if report.preview else "Chưa duyệt"
     for line in report.lines:
         values = line.values or {}
         sheet.append(
@@ -312,7 +336,7 @@ def _provinces_sheet(workbook: Workbook, report: ClusterReport) -> None:
                 line.province.code,
                 line.figures.get_status_display()
                 if line.figures
-                else ("Chưa duyệt" if line.withheld else "Chưa nhập"),
+                else (withheld_label if line.withheld else "Chưa nhập"),
                 *[_exact(values.get(i.code)) for i in INDICATORS],
                 *disbursements(line.disbursements_all, line.disbursements_htx_dev),
             ]
@@ -349,7 +373,10 @@ def render_report_xlsx(report: ClusterReport) -> bytes:
     workbook.remove(workbook.active)
     _summary_sheet(workbook, report)
     _provinces_sheet(workbook, report)
-    workbook.properties.title = f"Báo cáo năm {report.year} — {report.cluster.name}"
+    workbook.properties.title = (
+        f"{PREVIEW_MARK + ' — ' if report.preview else ''}"
+        f"Báo cáo năm {report.year} — {report.cluster.name}"
+    )
     workbook.properties.creator = "Cổng thông tin Cụm thi đua Liên minh HTX"
     buffer = io.BytesIO()
     workbook.save(buffer)

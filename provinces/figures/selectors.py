@@ -1,5 +1,5 @@
 import datetime
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 
 from django.db.models import Subquery
@@ -161,13 +161,19 @@ class PreviousYear:
 
 
 def previous_years(
-    provinces: list[Province], year: int, *, user, approved_only: bool = False
+    provinces: list[Province],
+    year: int,
+    *,
+    user,
+    approved_only: bool = False,
+    states: Collection[str] | None = None,
 ) -> dict[int, PreviousYear]:
     """What each province's figures of `year` compare with, by province id, limited to
     the records of `year - 1` that `user` may read (each judged in its own cluster-year;
     `user=None`: everything, for commands), or only approved ones (`approved_only`, for
-    documents sent outside the cluster). At most four queries whatever the number of
-    provinces."""
+    documents sent outside the cluster). `states`: only records in these states count, the
+    others are withheld whoever reads (the annual report, the same for every reader: give
+    `user=None`). At most four queries whatever the number of provinces."""
     formed_since = [p for p in provinces if not p.is_valid_in(year - 1)]
     # Only units formed by a merger need their predecessors looked up.
     predecessors = merged_into(formed_since, year) if formed_since else {}
@@ -185,7 +191,13 @@ def previous_years(
     records = list(records)
     for record in records:
         record.province = units_by_id[record.province_id]
-    readable = readable_figures(user, records=records, year=year - 1)
+    readable = readable_figures(
+        user,
+        records=[r for r in records if states is None or r.status in states],
+        year=year - 1,
+    )
+    if states is not None:
+        readable.withheld += [r.province for r in records if r.status not in states]
     found = {pid: record.values() for pid, record in readable.records.items()}
     withheld_ids = {unit.pk for unit in readable.withheld}
     result = {}

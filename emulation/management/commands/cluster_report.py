@@ -25,16 +25,25 @@ class Command(BaseCommand):
         parser.add_argument("--year", required=True, type=year_argument)
         parser.add_argument("--format", required=True, choices=sorted(RENDERERS))
         parser.add_argument("-o", "--output", required=True, help="tệp kết quả")
+        parser.add_argument(
+            "--preview",
+            action="store_true",
+            help="bản xem trước làm việc: tính cả số liệu đã nộp chưa duyệt (mặc định: báo "
+            "cáo chỉ tính số liệu đã duyệt, như mọi người đọc đều thấy)",
+        )
 
-    def handle(self, *args, cluster, year, format, output, **options):
+    def handle(self, *args, cluster, year, format, output, preview=False, **options):
         cluster_obj = cluster_argument(cluster)
-        report = cluster_report(cluster=cluster_obj, year=year, user=None)
+        report = cluster_report(cluster=cluster_obj, year=year, preview=preview)
         if not report.members:
             raise CommandError(f"{cluster_obj.name} không có thành viên nào năm {year}.")
         target = output_path(output)
         data = RENDERERS[format](report)
         target.write_bytes(data)
-        state = "bản dự thảo" if report.is_draft else "số liệu đã duyệt"
+        if preview:
+            state = "bản xem trước làm việc, tính cả số liệu đã nộp"
+        else:
+            state = "bản dự thảo" if report.is_draft else "số liệu đã duyệt"
         self.stdout.write(
             self.style.SUCCESS(f"Đã ghi {target} ({format_exact(len(data))} byte, {state}).")
         )
