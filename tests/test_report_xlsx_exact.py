@@ -46,7 +46,7 @@ def test_the_per_province_sheet_keeps_exact_values_and_formats_them():
         htx_members=12858,
         tht_avg_revenue=Decimal("236.8"),
     )
-    report = cluster_report(cluster=Cluster.objects.get(slug="tay-bac"), year=2023, user=None)
+    report = cluster_report(cluster=Cluster.objects.get(slug="tay-bac"), year=2023)
     book = load_workbook(io.BytesIO(render_report_xlsx(report)))
     son_la, lao_cai = (
         cells_of(book[PROVINCES_SHEET], "Sơn La"),
