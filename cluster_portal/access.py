@@ -196,11 +196,13 @@ def can_view_figures(user: User, py: ProvinceYear) -> bool:
     """The read rule for a yearly record, on every path (pages, report in every format,
     charts, previous-year comparisons, exports, API): staff read their own unit's record
     in any state and the approved records of the other members of the record's
-    cluster-year; the chair of that year and admins read every state. Callers reading
-    many records go through `provinces.figures.selectors.readable_figures`."""
+    cluster-year; the chair of that year and admins read every state, the vice-head the
+    chair's unit's record it is to decide on (submitted). Callers reading many records go
+    through `provinces.figures.selectors.readable_figures`."""
     if reads_every_state(user, py.term) or _acts_for(user, py.province, py.year):
         return True
-    if _judges(user, py.term, py.province, py.year):  # the vice-head: the chair's unit
+    submitted = py.figures is not None and py.figures.is_submitted
+    if submitted and _judges(user, py.term, py.province, py.year):  # vice-head: chair's unit
         return True
     unit = unit_of(user, py.year)
     approved = py.figures is not None and py.figures.is_locked
@@ -425,9 +427,8 @@ def can_view_achievement_report(user: User, ctx: NomineeContext) -> bool:
         return True
     if ctx.province is None:
         return False
-    return _acts_for(user, ctx.province, ctx.year) or _judges(
-        user, ctx.term, ctx.province, ctx.year
-    )
+    mine = _acts_for(user, ctx.province, ctx.year)
+    return mine or _judges(user, ctx.term, ctx.province, ctx.year)
 
 
 def can_edit_achievement_report(user: User, ctx: NomineeContext) -> bool:
