@@ -145,7 +145,7 @@ def _acts_for(user: User, province: Province, year: int) -> bool:
 # Nobody approves, returns, reopens, cross-checks or settles the work of their own unit (an
 # admin who is also a province's staff included): the chair's own unit is handled by the
 # vice-head of the year (an admin where there is none), the vice-head's by the chair. Every
-# judging right below asks `_judges`; pages, services (inside their transaction) and the
+# judging right below asks `judges`; pages, services (inside their transaction) and the
 # API give the reason `own_unit_refusal` words.
 
 
@@ -154,7 +154,7 @@ def _is_vice(user: User, term: ClusterTerm | None) -> bool:
     return unit is not None and unit.pk == term.vice_id
 
 
-def _judges(user: User, term: ClusterTerm | None, province: Province, year: int) -> bool:
+def judges(user: User, term: ClusterTerm | None, province: Province, year: int) -> bool:
     """The chair of the year and admins judge every member's work, the vice-head the
     chair's unit's; nobody their own unit's."""
     if _acts_for(user, province, year):
@@ -202,7 +202,7 @@ def can_view_figures(user: User, py: ProvinceYear) -> bool:
     if reads_every_state(user, py.term) or _acts_for(user, py.province, py.year):
         return True
     submitted = py.figures is not None and py.figures.is_submitted
-    if submitted and _judges(user, py.term, py.province, py.year):  # vice-head: chair's unit
+    if submitted and judges(user, py.term, py.province, py.year):  # vice-head: chair's unit
         return True
     unit = unit_of(user, py.year)
     approved = py.figures is not None and py.figures.is_locked
@@ -223,7 +223,7 @@ def can_decide_figures(user: User, py: ProvinceYear) -> bool:
     """Return or approve: the chair of that year, or an admin; the vice-head for the
     chair's unit; never one's own unit."""
     submitted = py.figures is not None and py.figures.is_submitted
-    return submitted and _judges(user, py.term, py.province, py.year)
+    return submitted and judges(user, py.term, py.province, py.year)
 
 
 def can_reopen_figures(user: User, py: ProvinceYear) -> bool:
@@ -232,7 +232,7 @@ def can_reopen_figures(user: User, py: ProvinceYear) -> bool:
 
 
 def can_see_figures_history(user: User, py: ProvinceYear) -> bool:
-    return reads_every_state(user, py.term) or _judges(user, py.term, py.province, py.year)
+    return reads_every_state(user, py.term) or judges(user, py.term, py.province, py.year)
 
 
 def can_import_figures_for(
@@ -372,8 +372,8 @@ def can_edit_score_sheet(user: User, ctx: SheetContext) -> bool:
 def can_cross_check_score_sheet(user: User, ctx: SheetContext) -> bool:
     """The chair, the vice-head and admins, never on their own unit's sheet (four eyes)."""
     submitted = ctx.sheet is not None and ctx.sheet.is_submitted
-    judges = reads_every_score(user, ctx.term) and not _acts_for(user, ctx.province, ctx.year)
-    return judges and submitted and _open_for_scoring(ctx)
+    judging = reads_every_score(user, ctx.term) and not _acts_for(user, ctx.province, ctx.year)
+    return judging and submitted and _open_for_scoring(ctx)
 
 
 def can_answer_score_sheet(user: User, ctx: SheetContext) -> bool:
@@ -385,8 +385,8 @@ def can_answer_score_sheet(user: User, ctx: SheetContext) -> bool:
 
 def can_settle_score_sheet(user: User, ctx: SheetContext) -> bool:
     checked = ctx.sheet is not None and ctx.sheet.cross_checked_at is not None
-    judges = _judges(user, ctx.term, ctx.province, ctx.year)
-    return judges and checked and _open_for_scoring(ctx)
+    judging = judges(user, ctx.term, ctx.province, ctx.year)
+    return judging and checked and _open_for_scoring(ctx)
 
 
 def can_record_scoring_meeting(user: User, term: ClusterTerm | None) -> bool:
@@ -428,7 +428,7 @@ def can_view_achievement_report(user: User, ctx: NomineeContext) -> bool:
     if ctx.province is None:
         return False
     mine = _acts_for(user, ctx.province, ctx.year)
-    return mine or _judges(user, ctx.term, ctx.province, ctx.year)
+    return mine or judges(user, ctx.term, ctx.province, ctx.year)
 
 
 def can_edit_achievement_report(user: User, ctx: NomineeContext) -> bool:
@@ -442,7 +442,7 @@ def can_return_achievement_report(user: User, ctx: NomineeContext) -> bool:
     submitted = ctx.report is not None and ctx.report.is_submitted
     if ctx.province is None:  # a nominee of no province: not a member's own work
         return submitted and reads_every_state(user, ctx.term)
-    return submitted and _judges(user, ctx.term, ctx.province, ctx.year)
+    return submitted and judges(user, ctx.term, ctx.province, ctx.year)
 
 
 def can_build_dossier(user: User, term: ClusterTerm | None) -> bool:

@@ -20,6 +20,7 @@ from provinces.figures.services import FiguresError, figures_approve, figures_re
 from provinces.models import FiguresStatus, YearlyFigures
 from provinces.organisation.models import Province, StaffProfile
 from tests.api_support import API, bearer, token_for
+from tests.calendar_helpers import days_from_today, make_deadlines
 from tests.factories import make_figures
 from tests.scoring_helpers import cross_check, data_for, leaf, self_score, signed_agreement, unit
 
@@ -372,3 +373,37 @@ def test_the_vice_head_does_not_settle_its_own_sheet(client, scorers):
     assert refused.status_code == 403
     assert "việc kết luận điểm do cụm trưởng năm 2023 thực hiện" in refused.content.decode()
     assert as_(client, scorers["chair"]).post(sheet_url("10"), body).status_code == 302
+
+
+# The home page's to-dos and the reminders --------------------------------------------------------
+
+
+def test_the_approval_to_do_goes_to_who_judges_the_record(client, people):
+    make_deadlines("tay-bac", 2024, figures_due=days_from_today(10))
+    for code in ("10", "12", "14"):
+        make_figures(code, 2024, status=FiguresStatus.SUBMITTED)
+
+    def approvals(persona):
+        client.force_login(people[persona])
+        todos = client.get(reverse("home")).context["todos"]
+        return {t.owner.code for t in todos if t.kind == "figures_approve" and t.year == 2024}
+
+    assert approvals("chair") == {"12", "14"}  # not its own unit's
+    assert approvals("vice") == {"10"}  # the chair's unit's
+    assert approvals("admin") == set()  # the vice-head is there
+
+
+def test_without_a_vice_head_the_admins_are_asked_to_approve_the_chairs_unit(
+    client, make_staff, admin_user
+):
+    make_deadlines("mien-nui-phia-bac-1", 2025, figures_due=days_from_today(10))
+    make_figures("12", 2025, status=FiguresStatus.SUBMITTED)  # Lai Châu, chair of 2025
+    make_figures("14", 2025, status=FiguresStatus.SUBMITTED)
+
+    def approvals(user):
+        client.force_login(user)
+        todos = client.get(reverse("home")).context["todos"]
+        return {t.owner.code for t in todos if t.kind == "figures_approve" and t.year == 2025}
+
+    assert approvals(make_staff("Lai Châu", 2025)) == {"14"}
+    assert approvals(admin_user) == {"12"}
