@@ -16,8 +16,13 @@ from django.urls import reverse
 
 from emulation.models import Score
 from emulation.scoring.services import ScoringError
-from provinces.figures.services import FiguresError, figures_approve, figures_return
-from provinces.models import FiguresStatus, YearlyFigures
+from provinces.figures.services import (
+    FiguresError,
+    figures_approve,
+    figures_return,
+    figures_submit,
+)
+from provinces.models import FiguresStatus, Notice, YearlyFigures
 from provinces.organisation.models import Province, StaffProfile
 from tests.api_support import API, bearer, token_for
 from tests.calendar_helpers import days_from_today, make_deadlines
@@ -407,3 +412,19 @@ def test_without_a_vice_head_the_admins_are_asked_to_approve_the_chairs_unit(
 
     assert approvals(make_staff("Lai Châu", 2025)) == {"14"}
     assert approvals(admin_user) == {"12"}
+
+
+def test_the_chairs_unit_submitting_tells_the_vice_head(
+    people, settings, django_capture_on_commit_callbacks
+):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    own = make_figures("10", 2024)  # Lào Cai, the chair's unit
+    other = make_figures("14", 2024)
+    with django_capture_on_commit_callbacks(execute=True):
+        figures_submit(figures=own, seen_version=own.version, by=people["chair"])
+        figures_submit(figures=other, seen_version=other.version, by=people["own"])
+    told = {(n.recipient.username, n.url) for n in Notice.objects.all()}
+    assert told == {
+        (people["vice"].username, "/figures/2024/10/"),
+        (people["chair"].username, "/figures/2024/14/"),
+    }
