@@ -12,9 +12,10 @@ in the JSON) and in the Django admin (which offers no life-cycle action at all).
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.test import TestCase
 from django.urls import reverse
 
-from emulation.models import Score
+from emulation.models import AchievementReport, Nomination, Score
 from emulation.scoring.services import ScoringError
 from provinces.figures.services import (
     FiguresError,
@@ -26,6 +27,7 @@ from provinces.models import FiguresStatus, Notice, YearlyFigures
 from provinces.organisation.models import Province, StaffProfile
 from tests.api_support import API, bearer, token_for
 from tests.calendar_helpers import days_from_today, make_deadlines
+from tests.dossier_helpers import seed_demo_year
 from tests.factories import make_figures
 from tests.scoring_helpers import cross_check, data_for, leaf, self_score, signed_agreement, unit
 
@@ -428,3 +430,39 @@ def test_the_chairs_unit_submitting_tells_the_vice_head(
         (people["vice"].username, "/figures/2024/10/"),
         (people["chair"].username, "/figures/2024/14/"),
     }
+
+
+# Achievement reports: returning one is judging the nominee's province's work -------------------
+
+
+class AchievementReportReturnTests(TestCase):
+    """Phú Thọ's own report (Phú Thọ chaired 2023, Lào Cai was its vice-head)."""
+
+    @classmethod
+    def setUpTestData(cls):
+        seed_demo_year()
+        cls.nomination = Nomination.objects.get(year=2023, nominee_alliance__code="25")
+        AchievementReport.objects.filter(nomination=cls.nomination).update(status="submitted")
+        cls.page = reverse("dossiers:report", args=[cls.nomination.pk])
+        cls.url = reverse("dossiers:return", args=[cls.nomination.pk])
+
+    def post_as(self, username):
+        self.client.force_login(get_user_model().objects.get(username=username))
+        version = AchievementReport.objects.get(nomination=self.nomination).version
+        return self.client.post(self.url, {"reason": "Bổ sung.", "seen_version": version})
+
+    def test_the_chair_does_not_return_its_own_provinces_report_the_vice_head_does(self):
+        self.client.force_login(get_user_model().objects.get(username="phutho"))
+        self.assertNotContains(self.client.get(self.page), 'data-testid="return-form"')
+        refused = self.post_as("phutho")
+        self.assertEqual(refused.status_code, 403)
+        self.assertContains(
+            refused,
+            "việc trả lại báo cáo thành tích do cụm phó năm 2023 thực hiện",
+            status_code=403,
+        )
+        self.assertTrue(AchievementReport.objects.get(nomination=self.nomination).is_submitted)
+        self.client.force_login(get_user_model().objects.get(username="laocai"))
+        self.assertContains(self.client.get(self.page), 'data-testid="return-form"')
+        self.assertRedirects(self.post_as("laocai"), self.page)
+        self.assertFalse(AchievementReport.objects.get(nomination=self.nomination).is_submitted)
