@@ -15,6 +15,7 @@ from django.contrib.auth import get_user_model
 from django.test import TestCase
 from django.urls import reverse
 
+from emulation.dossiers.services import DossierError, achievement_report_return
 from emulation.models import AchievementReport, Nomination, Score
 from emulation.scoring.services import ScoringError
 from provinces.figures.services import (
@@ -462,6 +463,14 @@ class AchievementReportReturnTests(TestCase):
             status_code=403,
         )
         self.assertTrue(AchievementReport.objects.get(nomination=self.nomination).is_submitted)
+        report = AchievementReport.objects.get(nomination=self.nomination)
+        with self.assertRaisesMessage(DossierError, "do cụm phó năm 2023 thực hiện"):
+            achievement_report_return(
+                report=report,
+                by=get_user_model().objects.get(username="phutho"),
+                reason="Bổ sung.",
+                seen_version=report.version,
+            )
         self.client.force_login(get_user_model().objects.get(username="laocai"))
         self.assertContains(self.client.get(self.page), 'data-testid="return-form"')
         self.assertRedirects(self.post_as("laocai"), self.page)

@@ -1,5 +1,6 @@
 """Notices about yearly figures: submitted (to whoever decides on it: the chair of the
-year, the vice-head for the chair's own unit), returned and approved (to whoever submitted). Built in a background task after the action commits."""
+year, the vice-head for the chair's own unit), returned and approved (to whoever
+submitted). Built in a background task after the action commits."""
 
 from django.contrib.auth import get_user_model
 
