@@ -144,9 +144,9 @@ def _acts_for(user: User, province: Province, year: int) -> bool:
 #
 # Nobody approves, returns, reopens, cross-checks or settles the work of their own unit (an
 # admin who is also a province's staff included): the chair's own unit is handled by the
-# vice-head of the year (an admin where there is none), the vice-head's by the chair. Every
-# judging right below asks `judges`; pages, services (inside their transaction) and the
-# API give the reason `own_unit_refusal` words.
+# vice-head of the year (an admin where there is none), the vice-head's by the chair. The
+# judging rights below ask `judges` (the vice-head's cross-check: not its own unit); pages,
+# services (inside their transaction) and the API give the reason `own_unit_refusal` words.
 
 
 def _is_vice(user: User, term: ClusterTerm | None) -> bool:
