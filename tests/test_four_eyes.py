@@ -15,8 +15,9 @@ from django.contrib.auth import get_user_model
 from django.test import TestCase
 from django.urls import reverse
 
+from cluster_portal import access
 from emulation.dossiers.services import DossierError, achievement_report_return
-from emulation.models import AchievementReport, Nomination, Score
+from emulation.models import AchievementReport, Nomination, Score, ScoreSheet
 from emulation.scoring.services import ScoringError
 from provinces.figures.services import (
     FiguresError,
@@ -26,6 +27,7 @@ from provinces.figures.services import (
 )
 from provinces.models import FiguresStatus, Notice, YearlyFigures
 from provinces.organisation.models import Province, StaffProfile
+from provinces.organisation.selectors import ProvinceYear, term_of_member
 from tests.api_support import API, bearer, token_for
 from tests.calendar_helpers import days_from_today, make_deadlines
 from tests.dossier_helpers import seed_demo_year
@@ -475,3 +477,32 @@ class AchievementReportReturnTests(TestCase):
         self.assertContains(self.client.get(self.page), 'data-testid="return-form"')
         self.assertRedirects(self.post_as("laocai"), self.page)
         self.assertFalse(AchievementReport.objects.get(nomination=self.nomination).is_submitted)
+
+
+# The demo tells the same story -----------------------------------------------------------------
+
+
+@pytest.mark.usefixtures("demo_data")
+def test_no_demo_record_or_sheet_was_judged_by_its_own_unit():
+    """The demo's approvals: the chair's own unit's by the vice-head (an admin where there
+    is none), never by its own staff; the same for the cross-checks and settlements."""
+    approved = YearlyFigures.objects.filter(status=FiguresStatus.APPROVED).select_related(
+        "province", "approved_by"
+    )
+    assert approved.count() >= 13
+    chairs_units = 0
+    for figures in approved:
+        term = term_of_member(figures.province, figures.year)
+        py = ProvinceYear(figures.province, figures.year, term=term)
+        judge = figures.approved_by
+        assert judge is not None and access.own_unit_refusal(judge, py, "approve") is None
+        if term is not None and figures.province_id == term.head_id:
+            chairs_units += 1
+            if term.vice_id:
+                assert access.unit_of(judge, figures.year).pk == term.vice_id
+            else:
+                assert access.is_admin(judge)
+    assert chairs_units >= 1  # Phú Thọ's 2023 record, approved by Lào Cai (vice-head)
+    for sheet in ScoreSheet.objects.exclude(cross_checked_at=None).select_related("province"):
+        for record in sheet.history.exclude(history_user=None):
+            assert access.unit_of(record.history_user, sheet.agreement.year) != sheet.province
