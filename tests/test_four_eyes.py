@@ -141,6 +141,9 @@ def test_the_buttons_are_offered_only_to_who_decides(client, people, code, perso
     assert (reverse("figures:return", args=[2024, code]) in text) is offered
     if persona == "chair" and not offered:
         assert 'data-testid="four-eyes"' in text and VICE_2024 in text
+    if offered:
+        heading = "Duyệt số liệu</h2>" if persona == "vice" else "Cụm trưởng xét duyệt</h2>"
+        assert heading in text
 
 
 def test_the_chair_cannot_return_its_own_record_the_vice_head_can(client, people):

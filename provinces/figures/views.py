@@ -90,6 +90,8 @@ def figures_detail(request, year: int, code: str):
         "can_decide": access.can_decide_figures(user, py),
         "can_reopen": access.can_reopen_figures(user, py),
         "can_see_history": access.can_see_figures_history(user, py),
+        # The vice-head deciding on the chair's unit's record: not "the chair decides".
+        "four_eyes_stand_in": not access.reads_every_state(user, py.term),
         "four_eyes": (
             access.own_unit_refusal(user, py, "approve")
             if figures and figures.is_submitted and access.reads_every_state(user, py.term)
