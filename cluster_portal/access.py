@@ -135,25 +135,74 @@ def can_use_admin(user: User) -> bool:
     return is_admin(user)
 
 
-# Yearly figures -------------------------------------------------------------------------
-#
-# Provincial staff enter and submit their own province's figures while they are a draft
-# or returned; the chair of the year (and an admin) returns or approves submitted ones;
-# only an admin reopens approved figures. Staff of the other members see approved figures.
-
-
 def _acts_for(user: User, province: Province, year: int) -> bool:
     unit = unit_of(user, year)
     return unit is not None and unit.pk == province.pk
+
+
+# Four eyes -------------------------------------------------------------------------------
+#
+# Nobody approves, returns, reopens, cross-checks or settles the work of their own unit (an
+# admin who is also a province's staff included): the chair's own unit is handled by the
+# vice-head of the year (an admin where there is none), the vice-head's by the chair. The
+# judging rights below ask `judges` (the vice-head's cross-check: not its own unit); pages,
+# services (inside their transaction) and the API give the reason `own_unit_refusal` words.
+
+
+def _is_vice(user: User, term: ClusterTerm | None) -> bool:
+    unit = unit_of(user, term.year) if term else None
+    return unit is not None and unit.pk == term.vice_id
+
+
+def judges(user: User, term: ClusterTerm | None, province: Province, year: int) -> bool:
+    """The chair of the year and admins judge every member's work, the vice-head the
+    chair's unit's; nobody their own unit's."""
+    if _acts_for(user, province, year):
+        return False
+    stands_in = term is not None and province.pk == term.head_id and _is_vice(user, term)
+    return reads_every_state(user, term) or stands_in
+
+
+JUDGING = {  # what is judged: figures (ProvinceYear), sheets (SheetContext), reports
+    **{"approve": "duyệt số liệu", "return": "trả lại số liệu", "reopen": "mở khóa số liệu"},
+    **{"cross": "chấm chéo", "settle": "kết luận điểm", "report": "trả lại báo cáo thành tích"},
+}
+
+
+def own_unit_refusal(user: User, subject: ProvinceYear | SheetContext, action: str) -> str | None:
+    """Why `user` may not do `action` (a key of JUDGING) on `subject` (a province's work of
+    a year): it is their own unit's; and who does it instead. None: not their unit's."""
+    term, province, year = subject.term, subject.province, subject.year
+    if user is None or province is None or not _acts_for(user, province, year):
+        return None
+    if action == "reopen":  # admins only
+        who = "một quản trị viên khác"
+    elif term is not None and province.pk == term.head_id:
+        who = f"cụm phó năm {term.year}" if term.vice_id else "quản trị viên"
+    else:
+        who = f"cụm trưởng năm {year}" if term is not None else "quản trị viên"
+    return f"Đơn vị của bạn là đơn vị được xét: việc {JUDGING[action]} do {who} thực hiện."
+
+
+# Yearly figures -------------------------------------------------------------------------
+#
+# Provincial staff enter and submit their own province's figures while they are a draft
+# or returned; the chair of the year (and an admin) returns or approves submitted ones, the
+# vice-head the chair's unit's (four eyes); only an admin reopens approved figures. Staff of
+# the other members see approved figures.
 
 
 def can_view_figures(user: User, py: ProvinceYear) -> bool:
     """The read rule for a yearly record, on every path (pages, report in every format,
     charts, previous-year comparisons, exports, API): staff read their own unit's record
     in any state and the approved records of the other members of the record's
-    cluster-year; the chair of that year and admins read every state. Callers reading
-    many records go through `provinces.figures.selectors.readable_figures`."""
+    cluster-year; the chair of that year and admins read every state, the vice-head the
+    chair's unit's record it is to decide on (submitted). Callers reading many records go
+    through `provinces.figures.selectors.readable_figures`."""
     if reads_every_state(user, py.term) or _acts_for(user, py.province, py.year):
+        return True
+    submitted = py.figures is not None and py.figures.is_submitted
+    if submitted and judges(user, py.term, py.province, py.year):  # vice-head: chair's unit
         return True
     unit = unit_of(user, py.year)
     approved = py.figures is not None and py.figures.is_locked
@@ -171,18 +220,19 @@ def can_submit_figures(user: User, py: ProvinceYear) -> bool:
 
 
 def can_decide_figures(user: User, py: ProvinceYear) -> bool:
-    """Return or approve: the chair of that year, or an admin."""
+    """Return or approve: the chair of that year, or an admin; the vice-head for the
+    chair's unit; never one's own unit."""
     submitted = py.figures is not None and py.figures.is_submitted
-    return submitted and reads_every_state(user, py.term)
+    return submitted and judges(user, py.term, py.province, py.year)
 
 
 def can_reopen_figures(user: User, py: ProvinceYear) -> bool:
     approved = py.figures is not None and py.figures.is_locked
-    return approved and is_admin(user)
+    return approved and is_admin(user) and not _acts_for(user, py.province, py.year)
 
 
 def can_see_figures_history(user: User, py: ProvinceYear) -> bool:
-    return reads_every_state(user, py.term)
+    return reads_every_state(user, py.term) or judges(user, py.term, py.province, py.year)
 
 
 def can_import_figures_for(
@@ -292,11 +342,6 @@ def can_read_notice(user: User, recipient_id: int) -> bool:
 # scoring meeting is recorded. An evidence file is readable exactly when its sheet is.
 
 
-def _is_vice(user: User, term: ClusterTerm | None) -> bool:
-    unit = unit_of(user, term.year) if term else None
-    return unit is not None and unit.pk == term.vice_id
-
-
 def reads_every_score(user: User, term: ClusterTerm | None) -> bool:
     """The chair, the vice-head of the year and admins: they cross-check, so they read
     every member's sheet, the totals and the ranking before the scoring meeting."""
@@ -327,8 +372,10 @@ def can_edit_score_sheet(user: User, ctx: SheetContext) -> bool:
 
 
 def can_cross_check_score_sheet(user: User, ctx: SheetContext) -> bool:
+    """The chair, the vice-head and admins, never on their own unit's sheet (four eyes)."""
     submitted = ctx.sheet is not None and ctx.sheet.is_submitted
-    return reads_every_score(user, ctx.term) and submitted and _open_for_scoring(ctx)
+    judging = reads_every_score(user, ctx.term) and not _acts_for(user, ctx.province, ctx.year)
+    return judging and submitted and _open_for_scoring(ctx)
 
 
 def can_answer_score_sheet(user: User, ctx: SheetContext) -> bool:
@@ -340,7 +387,8 @@ def can_answer_score_sheet(user: User, ctx: SheetContext) -> bool:
 
 def can_settle_score_sheet(user: User, ctx: SheetContext) -> bool:
     checked = ctx.sheet is not None and ctx.sheet.cross_checked_at is not None
-    return reads_every_state(user, ctx.term) and checked and _open_for_scoring(ctx)
+    judging = judges(user, ctx.term, ctx.province, ctx.year)
+    return judging and checked and _open_for_scoring(ctx)
 
 
 def can_record_scoring_meeting(user: User, term: ClusterTerm | None) -> bool:
@@ -379,7 +427,10 @@ def can_change_evidence_file(user: User, ctx: SheetContext) -> bool:
 def can_view_achievement_report(user: User, ctx: NomineeContext) -> bool:
     if reads_every_state(user, ctx.term):
         return True
-    return ctx.province is not None and _acts_for(user, ctx.province, ctx.year)
+    if ctx.province is None:
+        return False
+    mine = _acts_for(user, ctx.province, ctx.year)
+    return mine or judges(user, ctx.term, ctx.province, ctx.year)
 
 
 def can_edit_achievement_report(user: User, ctx: NomineeContext) -> bool:
@@ -389,8 +440,11 @@ def can_edit_achievement_report(user: User, ctx: NomineeContext) -> bool:
 
 
 def can_return_achievement_report(user: User, ctx: NomineeContext) -> bool:
+    """The chair and admins, the vice-head for the chair's unit; never one's own (four eyes)."""
     submitted = ctx.report is not None and ctx.report.is_submitted
-    return submitted and reads_every_state(user, ctx.term)
+    if ctx.province is None:  # a nominee of no province: not a member's own work
+        return submitted and reads_every_state(user, ctx.term)
+    return submitted and judges(user, ctx.term, ctx.province, ctx.year)
 
 
 def can_build_dossier(user: User, term: ClusterTerm | None) -> bool:

@@ -169,6 +169,7 @@ def demo_figures_seed() -> int:
     Returns the number of records created."""
     profiles = list(StaffProfile.objects.select_related("user", "province__successor__successor"))
     heads = {term.year: term.head_id for term in ClusterTerm.objects.all()}
+    vices = {term.year: term.vice_id for term in ClusterTerm.objects.all()}
     admin = get_user_model().objects.filter(is_superuser=True).first()
     created = 0
     for year, statuses in _DEMO_STATUSES.items():
@@ -213,7 +214,9 @@ def demo_figures_seed() -> int:
                     "Đề nghị kiểm tra lại số thành viên HTX và thu nhập bình quân."
                 )
             if status == "approved":
-                figures.approved_by = staff_of.get(heads.get(year), admin)
+                # Four eyes: the chair approves the others, the vice-head the chair's own.
+                judge = vices.get(year) if province.pk == heads.get(year) else heads.get(year)
+                figures.approved_by = staff_of.get(judge, admin)
                 figures.approved_at = when + datetime.timedelta(days=3)
             figures._history_user = staff
             figures.save()

@@ -65,7 +65,11 @@ def not_found(request, exc):
 def forbidden(request, exc):
     return api.create_response(
         request,
-        {"detail": "Bạn xem được nhưng không có quyền làm việc này (ở trạng thái hiện tại)."},
+        # The reason a refusal names (four eyes: access.own_unit_refusal), if any.
+        {
+            "detail": str(exc)
+            or "Bạn xem được nhưng không có quyền làm việc này (ở trạng thái hiện tại)."
+        },
         status=403,
     )
 

@@ -22,6 +22,8 @@ from provinces.figures.selectors import cluster_figures_year, previous_values
 from provinces.figures.services import (
     FiguresError,
     StaleFiguresError,
+    figures_approve,
+    figures_return,
     figures_save,
     figures_submit,
 )
@@ -32,6 +34,7 @@ from .lookups import cluster_ref, ref
 from .schemas import (
     ClusterFiguresOut,
     Code,
+    DecideWrite,
     DryRun,
     FiguresOut,
     FiguresWrite,
@@ -227,3 +230,46 @@ def figures_submit_api(
             },
         )
     return Status(200, result)
+
+
+def _decide(request, year: int, code: str, payload: DecideWrite, action: str):
+    """Approve or return a submitted record: the chair of the year or an admin, the
+    vice-head for the chair's own unit; nobody their own unit's (four eyes: refused with
+    403 and the reason, `access.own_unit_refusal`)."""
+    py = get_figures_for_user(
+        request, year, code, allowed=access.can_decide_figures, judging=action
+    )
+    current = py.figures
+    try:
+        if action == "approve":
+            saved = figures_approve(figures=current, by=request.user, seen_version=payload.version)
+        else:
+            saved = figures_return(
+                figures=current,
+                by=request.user,
+                seen_version=payload.version,
+                reason=payload.reason,
+            )
+    except StaleFiguresError:
+        return _stale(payload.version, YearlyFigures.objects.get(pk=current.pk))
+    except FiguresError as exc:
+        return Status(409, {"detail": str(exc)})
+    changes = [
+        {"field": "status", "old": current.status, "new": saved.status},
+        {"field": "version", "old": payload.version, "new": saved.version},
+    ]
+    return Status(
+        200, {"dry_run": False, "changed": True, "changes": changes, "record": figures_out(saved)}
+    )
+
+
+@router.post("/figures/{year}/{code}/approve", response={200: WriteResult, 409: Problem})
+def figures_approve_api(request, year: Year, code: Code, payload: DecideWrite):
+    """Approve a submitted record (it is then locked), at the version read."""
+    return _decide(request, year, code, payload, "approve")
+
+
+@router.post("/figures/{year}/{code}/return", response={200: WriteResult, 409: Problem})
+def figures_return_api(request, year: Year, code: Code, payload: DecideWrite):
+    """Return a submitted record to its province with a `reason`, at the version read."""
+    return _decide(request, year, code, payload, "return")

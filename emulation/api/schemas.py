@@ -119,6 +119,11 @@ class SubmitWrite(Schema):
     explanation: str = Field("", max_length=4000, description="needed when there are warnings")
 
 
+class DecideWrite(Schema):
+    version: Int = Field(..., description="required: the version you read")
+    reason: str = Field("", max_length=4000, description="required to return a record")
+
+
 class Change(Schema):
     field: str
     old: Decimal | int | str | None

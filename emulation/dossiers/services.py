@@ -1,11 +1,12 @@
 """Writes on achievement reports: save (optimistic locking), submit, return. Access is
-the views' decision (`cluster_portal.access`); these enforce the report's own rules and
-refuse with a `DossierError` whose message is shown as is."""
+the views' decision (`cluster_portal.access`); these enforce the report's own rules (and
+four eyes on a return) and refuse with a `DossierError` whose message is shown as is."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from cluster_portal import access
 from cluster_portal.locking import (
     StaleRecordError,
     claimed_save,
@@ -14,6 +15,7 @@ from cluster_portal.locking import (
     version_lock,
 )
 from emulation.dossiers.models import AchievementReport, ReportStatus
+from emulation.dossiers.selectors import nominee_context
 from emulation.nominations.models import Nomination
 
 TEXT_FIELDS = (
@@ -110,6 +112,10 @@ def achievement_report_return(
     *, report: AchievementReport, by, reason: str, seen_version: int | None
 ) -> AchievementReport:
     record, report = report, _locked(report, seen_version)
+    # Four eyes, inside the transaction: not the nominee's own province's staff.
+    refusal = access.own_unit_refusal(by, nominee_context(report.nomination_id), "report")
+    if refusal:
+        raise DossierError(refusal)
     if not report.is_submitted:
         raise DossierError("Chỉ trả lại được báo cáo đã nộp.")
     reason = (reason or "").strip()

@@ -139,7 +139,7 @@ def report_edit(request, pk: int):
 def report_return(request, pk: int):
     ctx = _nominee_for(request, pk)
     if not access.can_return_achievement_report(request.user, ctx):
-        raise PermissionDenied
+        raise PermissionDenied(access.own_unit_refusal(request.user, ctx, "report") or "")
     form = ReturnForm(request.POST)
     if not form.is_valid():
         messages.error(request, " ".join(form.errors.get("reason", ["Cần ghi lý do."])))

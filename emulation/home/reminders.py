@@ -14,7 +14,17 @@ from provinces.notices.services import NoticeDraft, notice_create, notice_email_
 from provinces.organisation.models import StaffProfile
 from provinces.organisation.selectors import ProvinceYear
 
-from .todos import ADMIN, CHAIR, STAFF, Snapshot, Todo, all_todos, figures_by_member
+from .todos import (
+    ADMIN,
+    CHAIR,
+    JUDGED,
+    STAFF,
+    Snapshot,
+    Todo,
+    all_todos,
+    figures_by_member,
+    judges_todo,
+)
 
 D7, D1, OVERDUE = "d7", "d1", "overdue"
 
@@ -85,6 +95,9 @@ class _People:
         if todo.audience == ADMIN:
             return self.admins
         users = [p.user for p in self.profiles]
+        if todo.audience == CHAIR and todo.kind in JUDGED and todo.owner is not None:
+            everyone = {u.pk: u for u in [*self.admins, *users]}.values()  # staff admins once
+            return [u for u in everyone if judges_todo(u, todo, term)]
         if todo.audience == CHAIR:
             return [u for u in users if access.is_chair(u, term)]
         if todo.audience == STAFF and todo.owner is not None:

@@ -16,7 +16,18 @@ from provinces.figures.timeliness import (
 from provinces.organisation.models import Province
 from provinces.organisation.selectors import ClusterYear
 
-from .todos import ADMIN, CHAIR, STAFF, Snapshot, Todo, all_todos, figures_by_member, urgency
+from .todos import (
+    ADMIN,
+    CHAIR,
+    JUDGED,
+    STAFF,
+    Snapshot,
+    Todo,
+    all_todos,
+    figures_by_member,
+    judges_todo,
+    urgency,
+)
 
 
 def is_for(user, todo: Todo, term) -> bool:
@@ -25,6 +36,8 @@ def is_for(user, todo: Todo, term) -> bool:
     if todo.audience == ADMIN:
         return access.is_admin(user)
     if todo.audience == CHAIR:
+        if todo.kind in JUDGED and todo.owner is not None:
+            return judges_todo(user, todo, term)
         if todo.kind == "figures_overdue" and _owns(user, todo):
             return False  # the chair's own province: its staff to-do already says it
         return access.is_chair(user, term)

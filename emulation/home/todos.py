@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable
 from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext as _
 
+from cluster_portal import access
 from emulation.conference.models import Conference
 from emulation.dossiers.todos import achievement_report_todos
 from emulation.scoring.todos import scoring_todos
@@ -21,6 +22,19 @@ from provinces.calendar.obligations import ADMIN, CHAIR, STAFF, Snapshot, Todo, 
 from provinces.figures.models import FiguresStatus, YearlyFigures
 
 __all__ = ["ADMIN", "CHAIR", "STAFF", "PROVIDERS", "Snapshot", "Todo", "all_todos", "snapshot"]
+
+# To-dos that judge a member's work: for whoever judges it (four eyes, `access.judges`).
+JUDGED = {"figures_approve", "cross_check"}
+
+
+def judges_todo(user, todo: Todo, term) -> bool:
+    """A judging to-do is the chair's, the vice-head's for the chair's own unit, and an
+    admin's only where no vice-head judges the chair's unit (admins are no chairs)."""
+    if not access.judges(user, term, todo.owner, todo.year):
+        return False
+    if access.is_admin(user) and not access.is_chair(user, term):
+        return term is not None and todo.owner.pk == term.head_id and not term.vice_id
+    return True
 
 
 def figures_by_member(snap: Snapshot) -> dict[tuple[int, int], YearlyFigures]:

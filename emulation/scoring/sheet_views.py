@@ -75,6 +75,14 @@ def _rights(user, data: ScoringYear, province) -> dict:
     }
 
 
+def _four_eyes(user, data: ScoringYear, province, column) -> str | None:
+    """To a judge of the year on their own unit's submitted sheet: who judges it instead."""
+    submitted = column.sheet is not None and column.sheet.is_submitted and not data.locked
+    if not (submitted and access.reads_every_score(user, data.term)):
+        return None
+    return access.own_unit_refusal(user, sheet_context(data, province), "cross")
+
+
 def _render(request, data, province, *, form=None, evidence_form=None, status=200):
     column = data.column(province.pk)
     rights = _rights(request.user, data, province)
@@ -110,6 +118,7 @@ def _render(request, data, province, *, form=None, evidence_form=None, status=20
         "evidence_criterion": PlainInput(evidence_form["criterion"]) if evidence_form else "",
         "rights": rights,
         "any_write": any(rights[k] for k in ("edit", "cross", "answer", "settle")),
+        "four_eyes": _four_eyes(request.user, data, province, column),
         "history": sheet_history(column.sheet),
     }
     return render(request, "scoring/sheet.html", context, status=status)
@@ -139,7 +148,10 @@ def sheet(request, cluster: str, year: int, code: str):
     if action not in needed:
         raise Http404
     if not rights[needed[action]]:
-        raise PermissionDenied
+        reason = None
+        if action in ("cross", "settle"):  # four eyes: the refusal names its reason
+            reason = access.own_unit_refusal(request.user, sheet_context(data, province), action)
+        raise PermissionDenied(reason or "")
     form = SheetForm(request.POST, leaves=data.leaves)
     if not form.is_valid():
         return _render(request, data, province, form=form, status=400)

@@ -12,6 +12,7 @@ from pathlib import PurePath
 from django.db import transaction
 from django.utils import timezone
 
+from cluster_portal import access
 from cluster_portal.locking import locked_at_version, stale_none
 from cluster_portal.number_style import format_exact
 from provinces.organisation.models import Province
@@ -30,6 +31,7 @@ from .models import (
 from .rules import points_problem
 from .selectors import ScoringYear
 from .services import ScoringError, StaleSheetError, _clean_save
+from .sheet_context import sheet_context
 
 # (criterion id) -> (points or None, text)
 Entries = dict[int, tuple[Decimal | None, str]]
@@ -61,6 +63,14 @@ def _sheet_for_write(data: ScoringYear, province: Province, *, by, seen_version:
             )
         return _clean_save(ScoreSheet(agreement=agreement, province=province), by=by)
     return locked_at_version(sheet, seen_version=seen_version, stale=StaleSheetError)
+
+
+def _refuse_own_unit(data: ScoringYear, province: Province, by, action: str) -> None:
+    """Four eyes on every path, in the write's transaction: nobody cross-checks or settles
+    their own unit's sheet (`access.own_unit_refusal`)."""
+    reason = access.own_unit_refusal(by, sheet_context(data, province), action)
+    if reason:
+        raise ScoringError(reason)
 
 
 def _bump(sheet: ScoreSheet, *, by, reason: str) -> ScoreSheet:
@@ -156,6 +166,7 @@ def sheet_cross_check(
     """The cluster's score per criterion; blank means the cluster agrees with the
     self-score. A score that differs needs its reason."""
     sheet = _sheet_for_write(data, province, by=by, seen_version=seen_version)
+    _refuse_own_unit(data, province, by, "cross")
     if not sheet.is_submitted:
         raise ScoringError("Tỉnh chưa nộp bảng tự chấm: chưa chấm chéo được.")
     leaves, scores = _leaves(data), _scores(sheet)
@@ -221,8 +232,9 @@ def sheet_answer(
 def sheet_settle(
     *, data: ScoringYear, province: Province, entries: Entries, seen_version: int | None, by
 ) -> ScoreSheet:
-    """The chair's conclusion on contested scores."""
+    """The chair's conclusion on contested scores (the vice-head's on the chair's sheet)."""
     sheet = _sheet_for_write(data, province, by=by, seen_version=seen_version)
+    _refuse_own_unit(data, province, by, "settle")
     leaves, scores = _leaves(data), _scores(sheet)
     for criterion_id, (points, note) in entries.items():
         score = scores.get(criterion_id)

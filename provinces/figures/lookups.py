@@ -16,11 +16,14 @@ from .selectors import province_year
 
 
 def get_figures_for_user(
-    request, year: int, code: str, *, allowed: Callable | None = None
+    request, year: int, code: str, *, allowed: Callable | None = None, judging: str = ""
 ) -> ProvinceYear:
+    """`judging`: the life-cycle action asked ("approve", "return", "reopen"), whose refusal
+    on one's own unit names its reason (four eyes, `access.own_unit_refusal`)."""
     py = province_year(code, year)
     if py is None or not access.can_view_figures(request.user, py):
         raise Http404
     if allowed is not None and not allowed(request.user, py):
-        raise PermissionDenied
+        reason = access.own_unit_refusal(request.user, py, judging) if judging else None
+        raise PermissionDenied(reason or "")
     return py

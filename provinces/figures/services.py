@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from cluster_portal import access
 from cluster_portal.locking import (
     StaleRecordError,
     claimed_save,
@@ -18,6 +19,7 @@ from provinces.figures.models import FiguresStatus, YearlyFigures
 from provinces.figures.rules import figures_warnings
 from provinces.figures.selectors import previous_values
 from provinces.figures.signals import figures_event_on_commit
+from provinces.organisation.selectors import ProvinceYear, term_of_member
 
 
 class FiguresError(Exception):
@@ -32,6 +34,18 @@ def _locked_current(figures: YearlyFigures, seen_version: int | None) -> YearlyF
     """A life-cycle action's record: locked, at the version the user saw, moved on."""
     rows = YearlyFigures.objects.select_related("province")
     return version_lock(figures, seen_version=seen_version, stale=StaleFiguresError, queryset=rows)
+
+
+def _refuse_own_unit(figures: YearlyFigures, by, action: str) -> None:
+    """Four eyes on every path (pages, API, admin, commands), in the action's transaction:
+    nobody returns, approves or reopens their own unit's record (`access.own_unit_refusal`)."""
+    if by is None:
+        return
+    year = figures.year
+    py = ProvinceYear(figures.province, year, term=term_of_member(figures.province, year))
+    reason = access.own_unit_refusal(by, py, action)
+    if reason:
+        raise FiguresError(reason)
 
 
 def _save(figures: YearlyFigures, *, by, reason: str, channel: str = "") -> YearlyFigures:
@@ -124,6 +138,7 @@ def figures_return(
     *, figures: YearlyFigures, by, seen_version: int | None, reason: str
 ) -> YearlyFigures:
     record, figures = figures, _locked_current(figures, seen_version)
+    _refuse_own_unit(figures, by, "return")
     if figures.status != FiguresStatus.SUBMITTED:
         raise FiguresError("Chỉ trả lại được số liệu đã nộp và chưa duyệt.")
     if not reason.strip():
@@ -136,6 +151,7 @@ def figures_return(
 @transaction.atomic
 def figures_approve(*, figures: YearlyFigures, by, seen_version: int | None) -> YearlyFigures:
     record, figures = figures, _locked_current(figures, seen_version)
+    _refuse_own_unit(figures, by, "approve")
     if figures.status != FiguresStatus.SUBMITTED:
         raise FiguresError("Chỉ duyệt được số liệu đã nộp.")
     figures.status = FiguresStatus.APPROVED
@@ -149,6 +165,7 @@ def figures_reopen(
     *, figures: YearlyFigures, by, seen_version: int | None, reason: str
 ) -> YearlyFigures:
     record, figures = figures, _locked_current(figures, seen_version)
+    _refuse_own_unit(figures, by, "reopen")
     if figures.status != FiguresStatus.APPROVED:
         raise FiguresError("Chỉ mở khóa được số liệu đã duyệt.")
     if not reason.strip():

@@ -90,6 +90,13 @@ def figures_detail(request, year: int, code: str):
         "can_decide": access.can_decide_figures(user, py),
         "can_reopen": access.can_reopen_figures(user, py),
         "can_see_history": access.can_see_figures_history(user, py),
+        # The vice-head deciding on the chair's unit's record: not "the chair decides".
+        "four_eyes_stand_in": not access.reads_every_state(user, py.term),
+        "four_eyes": (
+            access.own_unit_refusal(user, py, "approve")
+            if figures and figures.is_submitted and access.reads_every_state(user, py.term)
+            else None
+        ),
         "submit_form": SubmitForm(
             initial={"explanation": figures.warnings_explanation if figures else ""}
         ),
@@ -137,10 +144,17 @@ def figures_edit(request, year: int, code: str):
 
 
 def _action(
-    request, year: int, code: str, *, allowed: Callable, run: Callable, form_class=ActionForm
+    request,
+    year: int,
+    code: str,
+    *,
+    allowed: Callable,
+    run: Callable,
+    form_class=ActionForm,
+    judging: str = "",
 ):
     """A life-cycle button: the action runs on the version the page showed."""
-    py = get_figures_for_user(request, year, code, allowed=allowed)
+    py = get_figures_for_user(request, year, code, allowed=allowed, judging=judging)
     form = form_class(request.POST)
     if not form.is_valid():
         for errors in form.errors.values():
@@ -184,7 +198,13 @@ def figures_return_view(request, year: int, code: str):
         messages.success(request, "Đã trả lại số liệu để tỉnh sửa.")
 
     return _action(
-        request, year, code, allowed=access.can_decide_figures, run=run, form_class=ReasonForm
+        request,
+        year,
+        code,
+        allowed=access.can_decide_figures,
+        run=run,
+        form_class=ReasonForm,
+        judging="return",
     )
 
 
@@ -195,7 +215,9 @@ def figures_approve_view(request, year: int, code: str):
         figures_approve(figures=figures, by=request.user, seen_version=data["seen_version"])
         messages.success(request, "Đã duyệt số liệu: bản ghi được khóa.")
 
-    return _action(request, year, code, allowed=access.can_decide_figures, run=run)
+    return _action(
+        request, year, code, allowed=access.can_decide_figures, run=run, judging="approve"
+    )
 
 
 @login_required
@@ -211,7 +233,13 @@ def figures_reopen_view(request, year: int, code: str):
         messages.success(request, "Đã mở khóa số liệu: tỉnh có thể sửa lại.")
 
     return _action(
-        request, year, code, allowed=access.can_reopen_figures, run=run, form_class=ReasonForm
+        request,
+        year,
+        code,
+        allowed=access.can_reopen_figures,
+        run=run,
+        form_class=ReasonForm,
+        judging="reopen",
     )
 
 

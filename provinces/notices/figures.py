@@ -1,5 +1,6 @@
-"""Notices about yearly figures: submitted (to the chair of the year), returned and
-approved (to whoever submitted). Built in a background task after the action commits."""
+"""Notices about yearly figures: submitted (to whoever decides on it: the chair of the
+year, the vice-head for the chair's own unit), returned and approved (to whoever
+submitted). Built in a background task after the action commits."""
 
 from django.contrib.auth import get_user_model
 
@@ -14,19 +15,20 @@ from .services import NoticeDraft, notice_create, notice_email_send
 EVENTS = ("submitted", "returned", "approved")
 
 
-def chairs_of(term) -> list:
-    """The active users who chair `term`'s cluster-year (staff of its head alliance, after
-    mergers): one query."""
-    if term is None:
+def deciders_of(py) -> list:
+    """The active staff users who decide on `py`'s record (after mergers; one query): the
+    chair of the year, or for the chair's own unit the vice-head (four eyes,
+    `access.judges`). Admins who are staff are left to the admins' list."""
+    if py.term is None:
         return []
-    chairs = []
+    deciders = []
     for profile in StaffProfile.objects.select_related(
         "user", "province__successor__successor"
-    ).filter(user__is_active=True):
+    ).filter(user__is_active=True, user__is_superuser=False):
         profile.user._home_province = profile.province
-        if access.is_chair(profile.user, term):
-            chairs.append(profile.user)
-    return chairs
+        if access.judges(profile.user, py.term, py.province, py.year):
+            deciders.append(profile.user)
+    return deciders
 
 
 def _draft(figures: YearlyFigures, event: str, actor) -> NoticeDraft:
@@ -78,8 +80,9 @@ def figures_event_notify(*, figures_id: int, event: str, actor_id: int | None) -
         return 0
     actor = get_user_model().objects.filter(pk=actor_id).first() if actor_id else None
     if event == "submitted":
-        # A year without a chair yet: the admins, who may decide in its place, are told.
-        recipients = chairs_of(py.term) or list(
+        # Nobody to decide (no chair yet; the chair's own unit without a vice-head): the
+        # admins, who decide in their place, are told.
+        recipients = deciders_of(py) or list(
             get_user_model().objects.filter(is_superuser=True, is_active=True)
         )
     else:

@@ -93,6 +93,14 @@ def term_for(cluster: Cluster, year: int) -> ClusterTerm | None:
     return term
 
 
+def term_of_member(province: Province, year: int) -> ClusterTerm | None:
+    """The term of the cluster `province` belonged to in `year`: one query."""
+    clusters = ClusterMembership.objects.in_year(year).filter(province=province)
+    return ClusterTerm.objects.filter(
+        cluster_id__in=clusters.values("cluster_id"), year=year
+    ).first()
+
+
 def terms_of(years) -> dict[tuple[int, int], ClusterTerm]:
     """(cluster id, year) -> the term of that cluster-year, with its cluster, head and vice,
     for every cluster and the given years: one query."""
