@@ -297,10 +297,9 @@ def can_rotate_cluster_head(user: User) -> bool:
 
 # Annual cluster report ---------------------------------------------------------------------
 #
-# The report, in every format, is for the cluster's members of that year
-# (`can_view_cluster_year`) and the same for all of them: it counts approved records only.
-# The chair of the year and admins may open its working preview, which counts the
-# submitted records too.
+# The report, in every format, is for the cluster's members of that year and the same for
+# all of them (approved records only); the chair of the year and admins may open its
+# working preview, which counts the submitted records too.
 
 
 def can_preview_report(user: User, term: ClusterTerm | None) -> bool:
