@@ -52,7 +52,7 @@ def _statement(alias: str) -> tuple:
             f"SELECT {columns_sql}, p.{quote(profile.get_field('province').column)}"  # noqa: S608
             f" FROM {table} LEFT JOIN {quote(profile.db_table)} p"
             f" ON p.{quote(relation.field.column)} = {table}.{quote(meta.pk.column)}"
-            f" WHERE {table}.{quote(meta.pk.column)} = %s"
+            f" WHERE {table}.{quote(meta.pk.column)} = %(pk)s"  # named: no regex on SQLite
         )
         try:
             pk_range = connection.ops.integer_field_range(meta.pk.get_internal_type())
@@ -76,7 +76,7 @@ def load_user(user_id):
     ):
         return None  # the ORM finds nothing for a key outside the column's range
     with connection.cursor() as cursor:
-        cursor.execute(sql, [value])
+        cursor.execute(sql, {"pk": value})
         row = cursor.fetchone()
     if row is None:
         return None

@@ -46,9 +46,19 @@ class SessionStore(DatabaseStore):
                     _decoded.popitem(last=False)
         return data
 
+    def load(self):
+        """Django's `load` without the `Session` instance it builds only to read its data."""
+        data = self._session_data_from_db()
+        return self.decode(data) if data is not None else {}
+
     def _get_session_from_db(self):
+        data = self._session_data_from_db()
+        return None if data is None else self.model(session_key=self.session_key, session_data=data)
+
+    def _session_data_from_db(self):
         """Django's read (the unexpired row of this key, or none and the key forgotten),
-        as one precompiled statement."""
+        as one precompiled statement (named placeholders: SQLite's backend turns them
+        into its own by one `%` formatting, not a regular expression)."""
         model = self.model
         connection = connections[router.db_for_read(model)]
         quote = connection.ops.quote_name
@@ -56,14 +66,14 @@ class SessionStore(DatabaseStore):
         sql = (
             f"SELECT {quote(meta.get_field('session_data').column)}"  # noqa: S608
             f" FROM {quote(meta.db_table)}"
-            f" WHERE {quote(meta.get_field('session_key').column)} = %s"
-            f" AND {quote(meta.get_field('expire_date').column)} > %s"
+            f" WHERE {quote(meta.get_field('session_key').column)} = %(key)s"
+            f" AND {quote(meta.get_field('expire_date').column)} > %(now)s"
         )
         now = connection.ops.adapt_datetimefield_value(timezone.now())
         with connection.cursor() as cursor:
-            cursor.execute(sql, [self.session_key, now])
+            cursor.execute(sql, {"key": self.session_key, "now": now})
             row = cursor.fetchone()
         if row is None:
             self._session_key = None
             return None
-        return model(session_key=self.session_key, session_data=row[0])
+        return row[0]
