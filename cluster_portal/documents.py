@@ -28,8 +28,9 @@ The history counts are kept per process while the write generation holds
 next request (a write in another cluster gives the same counts, so the same stamp); a
 write the history does not see (a raw `.update()`, `bulk_create`, `loaddata`, a
 migration, a table without history) replaces its `unrecorded` value, which every stamp
-holds. A hit is a handful of queries: the session, the user, the reader's profile, the
-generation's row, then the file. The access check runs on a miss
+holds. A hit is two queries: the session with the generation's row
+(cluster_portal/sessions.py, `write_generation.read_with`), the user with the reader's
+province (cluster_portal/auth.py); then the kept file's status. The access check runs on a miss
 only (`document_response`): the sources of each document hold every record its check
 reads, so the check passed for this reader's class on this very state of them.
 
@@ -164,11 +165,13 @@ def data_stamp(sources: Iterable[QuerySet], *, key: tuple | None = None) -> tupl
 _memo: dict[tuple, tuple] = {}
 
 
-def stamp_memo(sources, *, key: tuple) -> tuple:
+def stamp_memo(sources, *, key: tuple, early: tuple | None = None) -> tuple:
     """`data_stamp` of `sources`, counted again only when a write has committed since
     (the generation's `changed` moved), or MEMO_SECONDS have passed; with the
-    generation's `unrecorded`, which any write the history does not count replaces."""
-    generation = write_generation.read(connection)
+    generation's `unrecorded`, which any write the history does not count replaces.
+    `early`: the generation as the request's session read brought it
+    (`write_generation.read`)."""
+    generation = write_generation.read(connection, early)
     if generation is None:  # this connection's own writes, not committed yet
         data = data_stamp(sources, key=key)
         return data, write_generation.pending_token(connection)
@@ -192,7 +195,11 @@ def document_key(request, *, name: str, parts: tuple, sources: Callable, dated: 
         name,
         parts,
         access.reader_class(request.user),
-        stamp_memo(sources, key=(connection.alias, name, parts)),
+        stamp_memo(
+            sources,
+            key=(connection.alias, name, parts),
+            early=getattr(getattr(request, "session", None), "portal_generation", None),
+        ),
         code_version(),
         translation.get_language(),
         timezone.localdate().isoformat() if dated else None,
