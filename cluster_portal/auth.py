@@ -8,7 +8,9 @@ few microseconds. The statement reads every concrete column, as the ORM's `get` 
 column left out would be loaded by a query of its own on the first page that shows it
 (a name, the last login), and the row is one row of a dozen short columns either way.
 The values pass through the database's and the fields' converters, as the ORM's do
-(SQLite gives dates as text and booleans as 0/1), so the user is the ORM's user.
+(SQLite gives dates as text and booleans as 0/1), so the user is the ORM's user. The same
+statement reads the province id of the user's staff profile (a LEFT JOIN on its unique
+`user` column), which `cluster_portal.profiles.home_province_id` then needs no query for.
 
 Sessions made before this backend existed name `ModelBackend`; the session store reads
 them as naming this one (`cluster_portal.sessions`), so nobody is signed out by it.
@@ -40,9 +42,17 @@ def _statement(alias: str) -> tuple:
             col = field.get_col(meta.db_table)
             converters = connection.ops.get_db_converters(col) + col.get_db_converters(connection)
             columns.append((col, converters))
+        # The staff profile's province id with it (`profiles.home_province_id`: which
+        # reader the user is, asked by every cached document download and page).
+        relation = model.staff_profile.related
+        profile = relation.related_model._meta
+        table = quote(meta.db_table)
+        columns_sql = ", ".join(f"{table}.{quote(field.column)}" for field in fields)
         sql = (
-            f"SELECT {', '.join(quote(field.column) for field in fields)}"  # noqa: S608
-            f" FROM {quote(meta.db_table)} WHERE {quote(meta.pk.column)} = %s"
+            f"SELECT {columns_sql}, p.{quote(profile.get_field('province').column)}"  # noqa: S608
+            f" FROM {table} LEFT JOIN {quote(profile.db_table)} p"
+            f" ON p.{quote(relation.field.column)} = {table}.{quote(meta.pk.column)}"
+            f" WHERE {table}.{quote(meta.pk.column)} = %(pk)s"  # named: no regex on SQLite
         )
         try:
             pk_range = connection.ops.integer_field_range(meta.pk.get_internal_type())
@@ -66,16 +76,18 @@ def load_user(user_id):
     ):
         return None  # the ORM finds nothing for a key outside the column's range
     with connection.cursor() as cursor:
-        cursor.execute(sql, [value])
+        cursor.execute(sql, {"pk": value})
         row = cursor.fetchone()
     if row is None:
         return None
     values = []
-    for raw, (col, converters) in zip(row, columns, strict=True):
+    for raw, (col, converters) in zip(row[:-1], columns, strict=True):
         for converter in converters:
             raw = converter(raw, col, connection)
         values.append(raw)
-    return model.from_db(alias, names, values)
+    user = model.from_db(alias, names, values)
+    user._profile_province_id = row[-1]  # None: no staff profile
+    return user
 
 
 class PortalBackend(ModelBackend):

@@ -29,8 +29,9 @@ The history counts are kept per process while the write generation holds
 next request (a write in another cluster gives the same counts, so the same stamp); a
 write the history does not see (a raw `.update()`, `bulk_create`, `loaddata`, a
 migration, a table without history) replaces its `unrecorded` value, which every stamp
-holds. A hit is a handful of queries: the session, the user, the reader's profile, the
-generation's row, then the file. The access check runs on a miss
+holds. A hit is two queries: the session with the generation's row
+(cluster_portal/sessions.py, `write_generation.read_with`), the user with the reader's
+province (cluster_portal/auth.py); then the kept file's status. The access check runs on a miss
 only (`document_response`): the sources of each document hold every record its check
 reads, so the check passed for this reader's class on this very state of them.
 
@@ -43,6 +44,8 @@ the API's rate-limit counters).
 from __future__ import annotations
 
 import hashlib
+import os
+import pickle
 import re
 import threading
 import time
@@ -56,6 +59,7 @@ from django.conf import settings
 from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import caches
+from django.core.cache.backends.filebased import FileBasedCache
 from django.db import connection
 from django.db.models import QuerySet
 from django.http import HttpResponse
@@ -162,11 +166,13 @@ def data_stamp(sources: Iterable[QuerySet], *, key: tuple | None = None) -> tupl
 _memo: dict[tuple, tuple] = {}
 
 
-def stamp_memo(sources, *, key: tuple) -> tuple:
+def stamp_memo(sources, *, key: tuple, early: tuple | None = None) -> tuple:
     """`data_stamp` of `sources`, counted again only when a write has committed since
     (the generation's `changed` moved), or MEMO_SECONDS have passed; with the
-    generation's `unrecorded`, which any write the history does not count replaces."""
-    generation = write_generation.read(connection)
+    generation's `unrecorded`, which any write the history does not count replaces.
+    `early`: the generation as the request's session read brought it
+    (`write_generation.read`)."""
+    generation = write_generation.read(connection, early)
     if generation is None:  # this connection's own writes, not committed yet
         data = data_stamp(sources, key=key)
         return data, write_generation.pending_token(connection)
@@ -190,7 +196,11 @@ def document_key(request, *, name: str, parts: tuple, sources: Callable, dated: 
         name,
         parts,
         access.reader_class(request.user),
-        stamp_memo(sources, key=(connection.alias, name, parts)),
+        stamp_memo(
+            sources,
+            key=(connection.alias, name, parts),
+            early=getattr(getattr(request, "session", None), "portal_generation", None),
+        ),
         code_version(),
         translation.get_language(),
         timezone.localdate().isoformat() if dated else None,
@@ -199,38 +209,77 @@ def document_key(request, *, name: str, parts: tuple, sources: Callable, dated: 
 
 
 # Each process also keeps the entries it served last, up to KEPT_BYTES of documents: a
-# repeat download then costs a look at the cache's index (`has_key`: the file's expiry, for
-# the file-based cache) instead of reading, decompressing and unpickling the whole entry
-# (0.5 ms for the report's 47 KB PDF, a tenth of a hit). The shared cache stays the truth:
-# an entry it no longer holds (expired, culled, cleared) is made again, as before. A key
-# names one document (the stamp of all it is made of), so a kept entry never goes stale;
-# the cache's location is part of the memory's key, so another cache (each test has its
-# own) never sees it.
+# repeat download then costs a look at the cache's index instead of reading, decompressing
+# and unpickling the whole entry (0.5 ms for the report's 47 KB PDF, a tenth of a hit).
+# The shared cache stays the truth: an entry it no longer holds (expired, culled, cleared)
+# is made again, as before. A key names one document (the stamp of all it is made of), so
+# a kept entry never goes stale; the cache's location is part of the memory's key, so
+# another cache (each test has its own) never sees it.
 KEPT_BYTES = 16 * 1024 * 1024
-_kept: OrderedDict[tuple, dict] = OrderedDict()
+_kept: OrderedDict[tuple, list] = OrderedDict()  # place -> [entry, its file or None]
 _kept_lock = threading.Lock()
+
+
+def _file_of(documents, key: str) -> tuple | None:
+    """For the file-based cache (settings), the entry's file as `has_key` reads it: its
+    path, what identifies that version of it (inode, modification time, size) and the
+    expiry written at its start; None for another backend or no file."""
+    if not isinstance(documents, FileBasedCache):
+        return None
+    path = documents._key_to_file(key)
+    try:
+        with open(path, "rb") as file:
+            found = os.fstat(file.fileno())
+            expiry = pickle.load(file)  # noqa: S301 - its own file, as has_key reads it
+    except (OSError, EOFError, pickle.UnpicklingError):
+        return None
+    return path, (found.st_ino, found.st_mtime_ns, found.st_size), expiry
+
+
+def _held(documents, key: str, file: tuple | None) -> tuple[bool, tuple | None]:
+    """`documents.has_key(key)`, and the entry's file to remember. For a file already
+    read (`_file_of`), the same answer from the file's status alone (no open, no
+    unpickling) while it is that very file and its expiry has not passed: gone means
+    culled or cleared; replaced or expired goes to `has_key`, which deletes an expired
+    file, and the file is read again."""
+    if file is not None:
+        path, identity, expiry = file
+        try:
+            found = os.stat(path)
+        except FileNotFoundError:
+            return False, None
+        same = (found.st_ino, found.st_mtime_ns, found.st_size) == identity
+        if same and (expiry is None or expiry >= time.time()):
+            return True, file
+    if documents.has_key(key):
+        return True, _file_of(documents, key)
+    return False, None
 
 
 def _kept_entry(documents, key: str) -> dict | None:
     place = (settings.CACHES[CACHE].get("LOCATION"), key)
     with _kept_lock:
-        entry = _kept.get(place)
-        if entry is not None:
+        kept = _kept.get(place)
+        if kept is not None:
             _kept.move_to_end(place)
-    return entry if entry is not None and documents.has_key(key) else None
+    if kept is None:
+        return None
+    held, kept[1] = _held(documents, key, kept[1])
+    return kept[0] if held else None
 
 
-def _keep(key: str, entry: dict) -> None:
+def _keep(key: str, entry: dict, documents) -> None:
     size = len(entry["document"].content)
     if size > KEPT_BYTES // 4:
         return
     place = (settings.CACHES[CACHE].get("LOCATION"), key)
+    file = _file_of(documents, key)
     with _kept_lock:
-        _kept[place] = entry
+        _kept[place] = [entry, file]
         _kept.move_to_end(place)
-        total = sum(len(kept["document"].content) for kept in _kept.values())
+        total = sum(len(kept[0]["document"].content) for kept in _kept.values())
         while total > KEPT_BYTES:
-            _, dropped = _kept.popitem(last=False)
+            _, (dropped, _) = _kept.popitem(last=False)
             total -= len(dropped["document"].content)
 
 
@@ -269,7 +318,7 @@ def document_response(
         if entry is None:
             entry = {"document": make(), "built": int(time.time())}
             documents.set(key, entry)
-        _keep(key, entry)
+        _keep(key, entry, documents)
     document = entry["document"]
     response = HttpResponse(document.content, content_type=document.content_type)
     response["Content-Disposition"] = f'attachment; filename="{document.filename}"'

@@ -5,6 +5,8 @@ per process: the ORM's compiling costs about 20 times running them."""
 from django.contrib.auth import get_user_model
 from django.db import connection
 
+_UNREAD = object()
+
 
 def home_province_id(user) -> int | None:
     """The province id of the user's staff profile (`home_province`'s, without the
@@ -12,6 +14,9 @@ def home_province_id(user) -> int | None:
     provinces.organisation), without the ORM's compiling, which costs 20 times the query."""
     if not user.is_authenticated or not user.is_active:
         return None
+    kept = getattr(user, "_profile_province_id", _UNREAD)
+    if kept is not _UNREAD:  # read with the user (cluster_portal/auth.py, `load_user`)
+        return kept
     relation = get_user_model().staff_profile.related
     profile = relation.related_model._meta
     quote = connection.ops.quote_name

@@ -20,6 +20,7 @@ from django.contrib.sessions.backends.db import SessionStore as DatabaseStore
 from django.db import connections, router
 from django.utils import timezone
 
+from cluster_portal import write_generation
 from cluster_portal.auth import MODEL_BACKEND, PATH
 
 DECODED_KEPT = 2048
@@ -46,24 +47,40 @@ class SessionStore(DatabaseStore):
                     _decoded.popitem(last=False)
         return data
 
+    def load(self):
+        """Django's `load` without the `Session` instance it builds only to read its data."""
+        data = self._session_data_from_db()
+        return self.decode(data) if data is not None else {}
+
     def _get_session_from_db(self):
+        data = self._session_data_from_db()
+        return None if data is None else self.model(session_key=self.session_key, session_data=data)
+
+    def _session_data_from_db(self):
         """Django's read (the unexpired row of this key, or none and the key forgotten),
-        as one precompiled statement."""
+        as one precompiled statement (named placeholders: SQLite's backend turns them
+        into its own by one `%` formatting, not a regular expression). The write
+        generation's row comes with it (`portal_generation`, for the stamps of the cached
+        pages and documents: cluster_portal/documents.py)."""
         model = self.model
         connection = connections[router.db_for_read(model)]
         quote = connection.ops.quote_name
         meta = model._meta
+        table = quote(meta.db_table)
+        join, columns = write_generation.read_with(connection) or ("", "")
         sql = (
-            f"SELECT {quote(meta.get_field('session_data').column)}"  # noqa: S608
-            f" FROM {quote(meta.db_table)}"
-            f" WHERE {quote(meta.get_field('session_key').column)} = %s"
-            f" AND {quote(meta.get_field('expire_date').column)} > %s"
+            f"SELECT {table}.{quote(meta.get_field('session_data').column)}{columns}"  # noqa: S608
+            f" FROM {table}{join}"
+            f" WHERE {table}.{quote(meta.get_field('session_key').column)} = %(key)s"
+            f" AND {table}.{quote(meta.get_field('expire_date').column)} > %(now)s"
         )
         now = connection.ops.adapt_datetimefield_value(timezone.now())
         with connection.cursor() as cursor:
-            cursor.execute(sql, [self.session_key, now])
+            cursor.execute(sql, {"key": self.session_key, "now": now})
             row = cursor.fetchone()
         if row is None:
             self._session_key = None
             return None
-        return model(session_key=self.session_key, session_data=row[0])
+        if join:
+            self.portal_generation = write_generation.early(connection, *row[1:])
+        return row[0]

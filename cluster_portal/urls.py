@@ -1,9 +1,10 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from .url_cache import KeptResolver
 from .views import healthz
 
-urlpatterns = [
+patterns = [
     path("", include("emulation.home.urls")),
     path("healthz/", healthz, name="healthz"),
     path("", include("provinces.figures.urls")),
@@ -22,3 +23,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
+
+# Resolved once per path and process (url_cache.py).
+urlpatterns = [KeptResolver(patterns)]

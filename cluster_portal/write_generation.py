@@ -26,6 +26,10 @@ row written inside the transactions would make two editors of different rows dea
 it). Until its commit, a transaction's own writes are visible only on its connection: a
 stamp taken there counts the history without the memo (`read`), as in the tests, which
 never commit. A write made outside Django (psql) is seen when `MEMO_SECONDS` have passed.
+
+A signed-in request reads the row with its session, in the session's statement
+(`read_with`, `early`): a stamp later in the same request takes that value instead of a
+query of its own, unless the connection has written since (`written` counts).
 """
 
 from __future__ import annotations
@@ -161,6 +165,7 @@ def watch(execute, sql, params, many, context):
 
 
 def written(connection, *, unrecorded: bool) -> None:
+    connection.portal_writes = getattr(connection, "portal_writes", 0) + 1  # `read_with`
     if not connection.in_atomic_block:
         connection.portal_pending = None
         bump(connection, unrecorded=unrecorded)  # autocommit: it is committed
@@ -219,22 +224,46 @@ def _exists(connection) -> bool:
     return True
 
 
-def read(connection) -> tuple | None:
+def read(connection, early: tuple | None = None) -> tuple | None:
     """(`changed`, `unrecorded`) as committed; None while this connection's transaction
     has writes of its own, or without the table or its row (no write since it was made):
     then the caller counts the history itself, and `pending_token` says whether an
-    unrecorded write is among this transaction's."""
+    unrecorded write is among this transaction's. `early`: the row as `read_with` read it
+    earlier in the same request (with the session), taken instead of a query while this
+    connection has written nothing since."""
     pending = getattr(connection, "portal_pending", None)
     if pending is not None:
         if connection.in_atomic_block:
             return None
         connection.portal_pending = None  # rolled back (a commit runs its hook)
+    if early is not None:
+        alias, writes, row = early
+        if alias == connection.alias and writes == getattr(connection, "portal_writes", 0):
+            return row
     if not _exists(connection):
         return None
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT changed, unrecorded FROM {TABLE} WHERE id = 1")  # noqa: S608
         row = cursor.fetchone()
     return None if row is None else tuple(row)
+
+
+def read_with(connection) -> tuple[str, str] | None:
+    """To read the row with another statement's row (the session's, read first on every
+    signed-in request: one statement fewer for each cached page or document): the join
+    and the two columns to add to it, or None before the table exists. The values go
+    through `early` to `read`."""
+    if not _exists(connection):
+        return None
+    return f" LEFT JOIN {TABLE} g ON g.id = 1", ", g.changed, g.unrecorded"
+
+
+def early(connection, changed, unrecorded) -> tuple | None:
+    """What `read` takes as its `early` for the row read by a `read_with` statement just
+    now on `connection` (None: no row yet)."""
+    if changed is None:
+        return None
+    return connection.alias, getattr(connection, "portal_writes", 0), (changed, unrecorded)
 
 
 def pending_token(connection) -> str | None:

@@ -223,3 +223,31 @@ def test_the_cached_report_follows_every_committed_write(
     AwardType.objects.filter(pk=AwardType.objects.first().pk).update(name="Cờ")
     assert etag(client) not in (first, second, third)
     assert len(renders) == 4
+
+
+def test_a_hit_reads_the_generation_with_the_session(
+    known_year, client, make_staff, renders, django_assert_num_queries
+):
+    client.force_login(make_staff("Phú Thọ", 2023))
+    first = etag(client)
+    with django_assert_num_queries(2) as queries:  # the session with the generation, the user
+        assert etag(client) == first
+    assert "portal_write_generation" in queries.captured_queries[0]["sql"]
+    save_a_figure()  # committed between two requests: the next session read brings it
+    assert etag(client) != first and len(renders) == 2
+
+
+def test_the_sessions_generation_is_dropped_after_a_write_of_its_connection(
+    known_year, django_assert_num_queries
+):
+    make_figures("04", 2019)  # a committed write: the row exists
+    row = generation()
+    early = write_generation.early(connection, *row)
+    with django_assert_num_queries(0):
+        assert write_generation.read(connection, early) == row
+    save_a_figure()  # this connection wrote (and committed) since the session's read
+    assert write_generation.read(connection, early) == generation() != row
+    elsewhere = ("another-database", *early[1:])
+    with django_assert_num_queries(1):
+        write_generation.read(connection, elsewhere)
+    assert write_generation.early(connection, None, None) is None  # no row yet
