@@ -1,5 +1,7 @@
 # The portal's everyday commands. `make run` and `make test` set everything up on a fresh
-# Debian machine with Python 3.11+ (venv module) and make.
+# Debian machine with Python 3.11+ (venv module) and make. With Python 3.12+ (PYTHON=python3.12
+# for a new venv) coverage measures through sys.monitoring ([tool.coverage.run] core) and
+# `make test` takes about 40 % less CPU than under 3.11's tracer (bench/README.md).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
