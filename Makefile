@@ -1,8 +1,11 @@
 # The portal's everyday commands. `make run` and `make test` set everything up on a fresh
-# Debian machine with Python 3.11+ (venv module) and make. With Python 3.12+ (PYTHON=python3.12
-# for a new venv) coverage measures through sys.monitoring ([tool.coverage.run] core) and
-# `make test` takes about 40 % less CPU than under 3.11's tracer (bench/README.md).
-PYTHON ?= python3
+# Debian machine with Python 3.11+ (venv module) and make. A new venv takes Python 3.12 when
+# the machine has one that runs (on PATH, or installed by pyenv), else python3: with 3.12
+# coverage measures through sys.monitoring ([tool.coverage.run] core) and `make test` takes
+# about a third less CPU than under 3.11's tracer (bench/README.md). PYTHON=... overrides.
+PYTHON ?= $(shell for p in python3.12 $$(ls -d $$HOME/.pyenv/versions/3.12*/bin/python3.12 \
+	2>/dev/null | sort -rV) python3; do $$p -c 'import sys, venv; assert sys.version_info >= (3, 11)' \
+	>/dev/null 2>&1 && { echo $$p; break; }; done)
 VENV := .venv
 BIN := $(VENV)/bin
 DEV_ENV := DEBUG=1
