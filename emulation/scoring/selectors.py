@@ -55,10 +55,17 @@ class ScoringYear:
     targets: dict = field(default_factory=dict)  # (criterion id, province id) -> Decimal
     ranking: list[Standing] = field(default_factory=list)
     evidence: dict = field(default_factory=dict)  # score id -> [EvidenceFile]
+    # The members' ids and the columns by province id, worked out on first use (a page
+    # asks for them once per member: the access checks of each row).
+    _ids: tuple = field(default=(), repr=False, compare=False)
+    _by_province: dict = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def member_ids(self) -> set[int]:
-        return {m.pk for m in self.members}
+        members, ids = self.members, self._ids
+        if not ids or ids[0] is not members or ids[1] != len(members):
+            ids = self._ids = (members, len(members), frozenset(m.pk for m in members))
+        return set(ids[2])
 
     @property
     def leaves(self) -> list:
@@ -73,7 +80,12 @@ class ScoringYear:
         return [line.criterion for line in self.lines]
 
     def column(self, province_id: int) -> Column | None:
-        return next((c for c in self.columns if c.province.pk == province_id), None)
+        index = self._by_province
+        if len(index) != len(self.columns):
+            index.clear()
+            for c in reversed(self.columns):  # the first column of a province, as before
+                index[c.province.pk] = c
+        return index.get(province_id)
 
     @property
     def problems(self) -> list[str]:

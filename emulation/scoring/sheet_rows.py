@@ -73,6 +73,7 @@ class SheetRows:
         self.data, self.province, self.column = data, province, column
         self.rights, self.form, self.evidence = rights, form, evidence
         self.cross_checked = bool(column.sheet and column.sheet.cross_checked_at)
+        self._kind_labels: dict = {}  # kind -> its label, escaped: looked up once per kind
 
     def html(self) -> SafeString:
         out = []
@@ -106,13 +107,16 @@ class SheetRows:
         number = esc(c.number)
         most = _t("trừ tối đa") if c.kind == CriterionKind.PENALTY else _t("tối đa")
         working = _working(c, cell.working) if cell.working else ""
+        kind = self._kind_labels.get(c.kind)
+        if kind is None:
+            kind = self._kind_labels[c.kind] = esc(c.get_kind_display())
         return (
             f'\n    <div class="criterion row g-2 depth-{line.depth}'
             f'{" differs" if cell.differs else ""}" data-testid="criterion-row" '
             f'data-number="{number}" data-kind="{esc(c.kind)}">\n'
             f'      <div class="col-12 col-md-5">\n'
             f"        <div><strong>{number}.</strong> {esc(c.title)}</div>\n"
-            f'        <div class="small text-muted">{esc(c.get_kind_display())} · {most} '
+            f'        <div class="small text-muted">{kind} · {most} '
             f"{_points(c.max_points)}</div>\n"
             f"        {working}\n"
             f"        {self._evidence(cell)}\n"
