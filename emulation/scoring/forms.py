@@ -160,7 +160,7 @@ class SheetForm(forms.Form):
             attrs = self._static_attrs[id(widget)] = _attrs_html(widget.attrs)
         value = widget.format_value(field.prepare_value(self.get_initial_for_field(field, key)))
         own_id = f"id_{key}"
-        return UnboundInput(field, key, own_id, f'{attrs} id="{escaped(own_id)}"', value)
+        return UnboundInput(self, field, key, own_id, f'{attrs} id="{escaped(own_id)}"', value)
 
 
 class PlainInput:
@@ -192,17 +192,20 @@ class PlainInput:
     __str__ = __html__
 
 
-class UnboundInput:
+class UnboundInput(PlainInput):
     """A sheet input of the page as read (`SheetForm.field` on an unbound form): what
     `PlainInput` writes for it, from the widget's attributes written once per kind, its
-    id and its initial value; no errors."""
+    id and its initial value; no errors. Anything else is the bound field's (made then)."""
 
-    __slots__ = ("field", "html_name", "id_for_label", "attrs", "value")
+    __slots__ = ("form", "field", "html_name", "id_for_label", "attrs", "value")
     errors = ()
 
-    def __init__(self, field, html_name: str, id_for_label: str, attrs: str, value):
-        self.field, self.html_name, self.id_for_label = field, html_name, id_for_label
-        self.attrs, self.value = attrs, value
+    def __init__(self, form, field, html_name: str, id_for_label: str, attrs: str, value):
+        self.form, self.field, self.html_name = form, field, html_name
+        self.id_for_label, self.attrs, self.value = id_for_label, attrs, value
+
+    def __getattr__(self, name):
+        return getattr(self.form[self.html_name], name)
 
     @property
     def label(self):
