@@ -46,6 +46,14 @@ def groups_chart(data: ScoringYear) -> SafeString:
         for index, group in enumerate(groups)
     ]
     zero = Decimal(0)
+    shown: dict = {}  # points -> as the bar's title writes them, once per value
+
+    def points_text(points: Decimal) -> str:
+        text = shown.get(points)
+        if text is None:
+            text = shown[points] = escape(format_points(points))
+        return text
+
     for row, column in enumerate(columns):
         y = top + row * (bar + gap)
         parts.append(
@@ -68,7 +76,7 @@ def groups_chart(data: ScoringYear) -> SafeString:
             parts.append(
                 f'<rect x="{x:.1f}" y="{y}" width="{length:.1f}" height="{bar}" '
                 f'fill="{colour}"><title>{number}: '
-                f"{escape(format_points(points))}</title></rect>"
+                f"{points_text(points)}</title></rect>"
             )
             x += length
         end = label_width + length_total

@@ -122,6 +122,7 @@ class SheetForm(forms.Form):
             _style_widget(field.widget)
         labels = {"self": "Tự chấm", "cross": "Cụm chấm", "settle": "Kết luận"}
         fields = self.fields
+        self._static_attrs: dict = {}
         for c in leaves:
             for name, prototype in kinds.items():
                 field = object.__new__(type(prototype))
@@ -138,8 +139,28 @@ class SheetForm(forms.Form):
             if only is None or c.pk in only
         }
 
-    def field(self, name: str, criterion: Criterion) -> "PlainInput":
-        return PlainInput(self[f"{name}-{criterion.pk}"])
+    def field(self, name: str, criterion: Criterion) -> "PlainInput | UnboundInput":
+        key = f"{name}-{criterion.pk}"
+        field = self.fields[key]
+        widget = field.widget
+        if (
+            self.is_bound
+            or self.prefix
+            or self.auto_id != "id_%s"
+            or field.required
+            or field.disabled
+            or field.help_text
+            or "id" in widget.attrs
+        ):
+            return PlainInput(self[key])
+        # The page as read (no data, so no errors): the attributes are the widget's, the
+        # same for every criterion, written once per kind; then the input's own id.
+        attrs = self._static_attrs.get(id(widget))
+        if attrs is None:
+            attrs = self._static_attrs[id(widget)] = _attrs_html(widget.attrs)
+        value = widget.format_value(field.prepare_value(self.get_initial_for_field(field, key)))
+        own_id = f"id_{key}"
+        return UnboundInput(self, field, key, own_id, f'{attrs} id="{escaped(own_id)}"', value)
 
 
 class PlainInput:
@@ -165,28 +186,60 @@ class PlainInput:
             attrs.setdefault("id", bound.auto_id)
         attrs = widget.build_attrs(widget.attrs, attrs)
         value = widget.format_value(bound.value())
-        html_attrs = _attrs_html(attrs)
-        name = escaped(bound.html_name)
-        kind = type(widget)
-        if kind is forms.Select and not any(
-            isinstance(label, list | tuple) for _, label in widget.choices
-        ):
-            options = "".join(
-                f'\n  <option value="{escaped(option)}"{selected}>{escaped(label)}</option>\n'
-                for option, selected, label in _options(widget.choices, value)
-            )
-            return mark_safe(f'<select name="{name}"{html_attrs}>{options}\n</select>')  # noqa: S308
-        if kind is forms.Textarea:
-            text = escaped(value or "")
-            return mark_safe(f'<textarea name="{name}"{html_attrs}>\n{text}</textarea>')  # noqa: S308
-        if kind is not forms.TextInput and kind is not forms.DateInput:
-            return str(bound)
-        shown = f' value="{escaped(value)}"' if value is not None else ""
-        return mark_safe(  # noqa: S308 - every value escaped
-            f'<input type="{escaped(widget.input_type)}" name="{name}"{shown}{html_attrs}>'
-        )
+        html = _widget_html(widget, escaped(bound.html_name), _attrs_html(attrs), value)
+        return str(bound) if html is None else html
 
     __str__ = __html__
+
+
+class UnboundInput(PlainInput):
+    """A sheet input of the page as read (`SheetForm.field` on an unbound form): what
+    `PlainInput` writes for it, from the widget's attributes written once per kind, its
+    id and its initial value; no errors. Anything else is the bound field's (made then)."""
+
+    __slots__ = ("form", "field", "html_name", "id_for_label", "attrs", "value")
+    errors = ()
+
+    def __init__(self, form, field, html_name: str, id_for_label: str, attrs: str, value):
+        self.form, self.field, self.html_name = form, field, html_name
+        self.id_for_label, self.attrs, self.value = id_for_label, attrs, value
+
+    def __getattr__(self, name):
+        return getattr(self.form[self.html_name], name)
+
+    @property
+    def label(self):
+        return self.field.label
+
+    def __html__(self) -> str:
+        html = _widget_html(self.field.widget, escaped(self.html_name), self.attrs, self.value)
+        assert html is not None, "a sheet input is a text input, a textarea or a select"
+        return html
+
+    __str__ = __html__
+
+
+def _widget_html(widget, name: str, html_attrs: str, value) -> str | None:
+    """The HTML of Django's widget template for a text or date input, a textarea or a
+    select without groups; None for any other widget."""
+    kind = type(widget)
+    if kind is forms.Select and not any(
+        isinstance(label, list | tuple) for _, label in widget.choices
+    ):
+        options = "".join(
+            f'\n  <option value="{escaped(option)}"{selected}>{escaped(label)}</option>\n'
+            for option, selected, label in _options(widget.choices, value)
+        )
+        return mark_safe(f'<select name="{name}"{html_attrs}>{options}\n</select>')  # noqa: S308
+    if kind is forms.Textarea:
+        text = escaped(value or "")
+        return mark_safe(f'<textarea name="{name}"{html_attrs}>\n{text}</textarea>')  # noqa: S308
+    if kind is not forms.TextInput and kind is not forms.DateInput:
+        return None
+    shown = f' value="{escaped(value)}"' if value is not None else ""
+    return mark_safe(  # noqa: S308 - every value escaped
+        f'<input type="{escaped(widget.input_type)}" name="{name}"{shown}{html_attrs}>'
+    )
 
 
 def escaped(value) -> str:

@@ -346,20 +346,43 @@ class Standing:
 
 def cell_steps(score, working: Working | None, locked: bool) -> tuple:
     """A cell's steps: self points, whether they override the computed points, cluster
-    points, whether they differ, the agreed and the final points. The one home of the rule:
-    `Cell` reads it, and `scoring_year` adds every member up with it without a `Cell`."""
-    own = score.self_points if score is not None else None
-    self_points = own if own is not None else (working.points if working else None)
+    points, whether they differ, the agreed and the final points. The one home of the rule
+    (`stored_steps`, over plain values): `Cell` reads it, and `scoring_year` adds every
+    member up with `stored_steps` without a `Cell`."""
     if score is None:
+        return stored_steps(False, None, None, None, None, working, locked)
+    return stored_steps(
+        True,
+        score.self_points,
+        score.cluster_points,
+        score.settled_points,
+        score.final_points,
+        working,
+        locked,
+    )
+
+
+def stored_steps(
+    stored: bool,
+    own: Decimal | None,
+    cluster: Decimal | None,
+    settled: Decimal | None,
+    final_points: Decimal | None,
+    working: Working | None,
+    locked: bool,
+) -> tuple:
+    """`cell_steps` over a stored score's points (`stored`: is there a score at all; then
+    its self, cluster, settled and final points)."""
+    self_points = own if own is not None else (working.points if working else None)
+    if not stored:
         return self_points, False, None, False, self_points, self_points
-    cluster = score.cluster_points
-    if score.settled_points is not None:
-        agreed = score.settled_points
+    if settled is not None:
+        agreed = settled
     elif cluster is not None:
         agreed = cluster
     else:
         agreed = self_points
-    final = score.final_points if locked and score.final_points is not None else agreed
+    final = final_points if locked and final_points is not None else agreed
     override = working is not None and own is not None
     return (
         self_points,

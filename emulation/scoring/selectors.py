@@ -16,10 +16,10 @@ from provinces.figures.selectors import late_figures
 from provinces.organisation.models import Cluster, ClusterTerm, Province
 from provinces.organisation.selectors import cluster_members, term_for
 
+from .columns import CLUSTER, FINAL, SELF, SETTLED, Column
 from .models import (
     CriterionKind,
     EvidenceFile,
-    Response,
     Score,
     ScoreSheet,
     ScoringAgreement,
@@ -28,115 +28,15 @@ from .models import (
 from .rules import (
     LATE_REPORTS,
     Standing,
-    Working,
-    cell_steps,
     compute,
     late_penalty,
     rank,
+    stored_steps,
     tree_problems,
 )
-from .score_values import POINTS_FIELDS, TEXT_FIELDS, ScorePoints, ScoreValues, plain_rows
+from .score_values import POINTS_FIELDS, TEXT_FIELDS, ScoreValues, plain_rows
 
 DISBURSEMENT_CODES = ("loans_count", "loans_amount")
-
-
-class Cell:
-    """One member's score on one leaf criterion, with every step's value, worked out once
-    when the cell is made (the pages read each value many times)."""
-
-    __slots__ = (
-        "criterion",
-        "score",
-        "working",
-        "locked",
-        "self_points",
-        "is_override",
-        "cluster_points",
-        "differs",
-        "agreed",
-        "final",
-        "contested",
-    )
-
-    def __init__(
-        self,
-        criterion,
-        score: ScorePoints | ScoreValues | None,
-        working: Working | None,
-        *,
-        locked=False,
-    ):
-        self.criterion = criterion
-        self.score = score
-        self.working = working
-        self.locked = locked
-        (
-            self.self_points,
-            self.is_override,
-            self.cluster_points,
-            self.differs,
-            self.agreed,
-            self.final,
-        ) = cell_steps(score, working, locked)
-        self.contested = score is not None and score.response == Response.CONTEST
-
-
-@dataclass
-class Column:
-    """A member in the cluster-year: its sheet, its totals, its cells by criterion id (made
-    on first use from `parts`: most pages read only the totals of the other members)."""
-
-    province: Province
-    sheet: ScoreSheet | None
-    group_totals: dict = field(default_factory=dict)  # top-level criterion id -> points
-    line_points: dict = field(default_factory=dict)  # criterion id -> ScoringYear.points
-    standing: Standing | None = None
-    self_total: Decimal = Decimal(0)
-    differences: int = 0
-    locked: bool = False
-    parts: list = field(default_factory=list, repr=False)  # (criterion, score, working)
-    _cells: dict | None = field(default=None, repr=False)
-
-    @property
-    def cells(self) -> dict:
-        if self._cells is None:
-            self._cells = {
-                criterion.pk: Cell(criterion, score, working, locked=self.locked)
-                for criterion, score, working in self.parts
-            }
-        return self._cells
-
-    @property
-    def total(self) -> Decimal:
-        return self.standing.total if self.standing else Decimal(0)
-
-    @property
-    def scored(self) -> bool:
-        """Without a sheet a member is "chưa chấm": neither ranked nor given 0 points."""
-        return self.sheet is not None
-
-    @property
-    def difference(self) -> Decimal:
-        """ "Chênh lệch": the cluster's total less the member's own, in points."""
-        return self.total - self.self_total
-
-    @property
-    def status_label(self) -> str:
-        if self.sheet is None:
-            return "Chưa chấm"
-        if self.sheet.agreement.locked:
-            return "Đã bình xét"
-        if self.sheet.cross_checked_at:
-            return "Đã chấm chéo"
-        return self.sheet.get_status_display()
-
-    @property
-    def status_class(self) -> str:
-        if self.sheet is None:
-            return "none"
-        if self.sheet.agreement.locked:
-            return "closed"
-        return "checked" if self.sheet.cross_checked_at else self.sheet.status
 
 
 @dataclass
@@ -157,10 +57,17 @@ class ScoringYear:
     targets: dict = field(default_factory=dict)  # (criterion id, province id) -> Decimal
     ranking: list[Standing] = field(default_factory=list)
     evidence: dict = field(default_factory=dict)  # score id -> [EvidenceFile]
+    # The members' ids and the columns by province id, worked out on first use (a page
+    # asks for them once per member: the access checks of each row).
+    _ids: tuple = field(default=(), repr=False, compare=False)
+    _by_province: dict = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def member_ids(self) -> set[int]:
-        return {m.pk for m in self.members}
+        members, ids = self.members, self._ids
+        if not ids or ids[0] is not members or ids[1] != len(members):
+            ids = self._ids = (members, len(members), frozenset(m.pk for m in members))
+        return set(ids[2])
 
     @property
     def leaves(self) -> list:
@@ -175,7 +82,12 @@ class ScoringYear:
         return [line.criterion for line in self.lines]
 
     def column(self, province_id: int) -> Column | None:
-        return next((c for c in self.columns if c.province.pk == province_id), None)
+        index = self._by_province
+        if len(index) != len(self.columns):
+            index.clear()
+            for c in reversed(self.columns):  # the first column of a province, as before
+                index[c.province.pk] = c
+        return index.get(province_id)
 
     @property
     def problems(self) -> list[str]:
@@ -312,13 +224,13 @@ def scoring_year(
     }
     sheets = {s.province_id: s for s in agreement.sheets.all()}
     scores: dict = {}  # sheet id -> criterion id -> score
-    for row in plain_rows(
-        Score.objects.filter(sheet__agreement=agreement), POINTS_FIELDS, ScorePoints._make
-    ):
+    # Plain rows (tuples of `POINTS_FIELDS`), not a named tuple each: a cell's is made
+    # when the cell is (`Column.cells`).
+    for row in plain_rows(Score.objects.filter(sheet__agreement=agreement), POINTS_FIELDS):
         try:
-            scores[row.sheet_id][row.criterion_id] = row
+            scores[row[1]][row[2]] = row
         except KeyError:
-            scores[row.sheet_id] = {row.criterion_id: row}
+            scores[row[1]] = {row[2]: row}
     shown = sheets.get(evidence_for.pk) if evidence_for is not None else None
     if shown is not None:  # the texts of the sheet shown, beside its points
         own = scores.get(shown.pk, {})
@@ -368,26 +280,34 @@ def scoring_year(
         if sheet is not None:
             sheet.province = member
             sheet.agreement = agreement
-        column = Column(province=member, sheet=sheet, locked=locked)
-        parts = column.parts
+        sheet_scores = scores.get(sheet.pk, {}) if sheet else {}
+        column = Column(
+            province=member, sheet=sheet, locked=locked, leaves=leaves, scores=sheet_scores
+        )
+        workings = column.workings
         points = column.line_points
         bonus = zero
         self_total = zero  # what `total_of` adds up: penalties subtracted, a missing score 0
         differences = 0
         member_values = values.get(member.pk)
         member_late = late.get(member.pk, [])
-        sheet_scores = scores.get(sheet.pk, {}) if sheet else {}
         targets = data.targets
         for c, pk, computed, fed_late, penalty, is_bonus in plan:
-            score = sheet_scores.get(pk)
+            row = sheet_scores.get(pk)
             if computed:
-                working = compute(c, member_values, targets.get((pk, member.pk)))
+                working = workings[pk] = compute(c, member_values, targets.get((pk, member.pk)))
             elif fed_late:
-                working = late_penalty(c, late=member_late)
+                working = workings[pk] = late_penalty(c, late=member_late)
             else:
                 working = None
-            parts.append((c, score, working))
-            own, _, _, differs, _, final = cell_steps(score, working, locked)
+            if row is None:
+                own, _, _, differs, _, final = stored_steps(
+                    False, None, None, None, None, working, locked
+                )
+            else:
+                own, _, _, differs, _, final = stored_steps(
+                    True, row[SELF], row[CLUSTER], row[SETTLED], row[FINAL], working, locked
+                )
             differences += differs
             if own is not None:
                 self_total += -own if penalty else own

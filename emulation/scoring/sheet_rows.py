@@ -5,9 +5,11 @@ template escaped it, the same `translate` texts), without a template node per va
 sheet of 80 criteria is 80 rows of about 40 values each. The sheet's inputs are
 `forms.PlainInput`s of the page's `SheetForm` (its values, errors and `aria-invalid`)."""
 
-from django.template.defaultfilters import filesizeformat
+from django.template.defaultfilters import date as date_filter
+from django.template.defaultfilters import filesizeformat, truncatechars
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.timezone import template_localtime
 from django.utils.translation import get_language, gettext, ngettext
 
 from cluster_portal.number_style import format_exact, format_points
@@ -66,6 +68,7 @@ class SheetRows:
         self.data, self.province, self.column = data, province, column
         self.rights, self.form, self.evidence = rights, form, evidence
         self.cross_checked = bool(column.sheet and column.sheet.cross_checked_at)
+        self._kind_labels: dict = {}  # kind -> its label, escaped: looked up once per kind
 
     def html(self) -> SafeString:
         out = []
@@ -99,13 +102,16 @@ class SheetRows:
         number = esc(c.number)
         most = _t("trừ tối đa") if c.kind == CriterionKind.PENALTY else _t("tối đa")
         working = _working(c, cell.working) if cell.working else ""
+        kind = self._kind_labels.get(c.kind)
+        if kind is None:
+            kind = self._kind_labels[c.kind] = esc(c.get_kind_display())
         return (
             f'\n    <div class="criterion row g-2 depth-{line.depth}'
             f'{" differs" if cell.differs else ""}" data-testid="criterion-row" '
             f'data-number="{number}" data-kind="{esc(c.kind)}">\n'
             f'      <div class="col-12 col-md-5">\n'
             f"        <div><strong>{number}.</strong> {esc(c.title)}</div>\n"
-            f'        <div class="small text-muted">{esc(c.get_kind_display())} · {most} '
+            f'        <div class="small text-muted">{kind} · {most} '
             f"{_points(c.max_points)}</div>\n"
             f"        {working}\n"
             f"        {self._evidence(cell)}\n"
@@ -347,3 +353,22 @@ def meeting_inputs(data, fields: list) -> dict:
         for field in fields
     )
     return {"hidden": mark_safe(hidden), "inputs": mark_safe(inputs)}  # noqa: S308 - escaped
+
+
+def history_rows(history: list) -> SafeString:
+    """The sheet's history table body: what its `{% for h in history %}` loop wrote (the
+    time in the current time zone, "—" for nobody, the title cut at 40 characters)."""
+    out = []
+    for h in history:
+        user = h.history_user.username if h.history_user is not None else ""
+        when = date_filter(template_localtime(h.history_date), "d/m/Y H:i")
+        out.append(
+            f'<tr>\n      <td class="text-nowrap">{esc(when)}</td><td>{esc(user or "—")}</td>\n'
+            f"      <td>{esc(h.criterion.number)}. {esc(truncatechars(h.criterion.title, 40))}</td>"
+            f"<td>{esc(h.history_change_reason or '')}</td>\n"
+            f'      <td class="num">{_points(h.self_points)}</td>'
+            f'<td class="num">{_points(h.cluster_points)}</td>'
+            f'<td class="num">{_points(h.settled_points)}</td>'
+            f'<td class="num">{_points(h.final_points)}</td>\n    </tr>'
+        )
+    return mark_safe("".join(out))  # noqa: S308 - every value is escaped above

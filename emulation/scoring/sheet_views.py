@@ -22,7 +22,7 @@ from .models import EvidenceFile, Response
 from .selectors import ScoringYear, sheet_history
 from .services import ScoringError
 from .sheet_context import sheet_context
-from .sheet_rows import SheetRows
+from .sheet_rows import SheetRows, history_rows
 from .sheets import (
     evidence_add,
     evidence_delete,
@@ -119,8 +119,9 @@ def _render(request, data, province, *, form=None, evidence_form=None, status=20
         "rights": rights,
         "any_write": any(rights[k] for k in ("edit", "cross", "answer", "settle")),
         "four_eyes": _four_eyes(request.user, data, province, column),
-        "history": sheet_history(column.sheet),
     }
+    context["history"] = history = sheet_history(column.sheet)
+    context["history_rows"] = history_rows(history)
     return render(request, "scoring/sheet.html", context, status=status)
 
 
