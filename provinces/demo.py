@@ -173,11 +173,13 @@ def demo_figures_seed() -> int:
     admin = get_user_model().objects.filter(is_superuser=True).first()
     created = 0
     for year, statuses in _DEMO_STATUSES.items():
+        # Who acts for each unit that year: its own staff (Phú Thọ's for the merged Phú
+        # Thọ), else the staff of a unit merged into it (Yên Bái's for Lào Cai).
         staff_of = {}
         for profile in profiles:
             unit = profile.province.unit_in(year)
-            if unit is not None:
-                staff_of.setdefault(unit.pk, profile.user)
+            if unit is not None and (unit.pk not in staff_of or profile.province.name == unit.name):
+                staff_of[unit.pk] = profile.user
         members = sorted(
             (
                 m.province

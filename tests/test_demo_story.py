@@ -153,3 +153,21 @@ def test_the_demo_report_notes_only_members_it_compares(client, demo_data):
     for text in (page, cells):
         assert "Phú Thọ (thành lập sau sáp nhập)" in text
         assert "Lào Cai, Yên Bái; so sánh một phần" in text
+
+
+def test_the_demo_records_are_sent_by_their_own_units_staff(demo_data):
+    """A record is sent by the staff of the unit of that name (Phú Thọ's staff for the
+    merged Phú Thọ of 2025, not Hòa Bình's, merged into it), and judged by another unit."""
+    from provinces.models import YearlyFigures
+
+    sent = YearlyFigures.objects.exclude(submitted_by=None).select_related(
+        "province", "submitted_by__staff_profile__province", "approved_by"
+    )
+    assert sent.count() >= 17
+    for figures in sent:
+        assert figures.submitted_by.staff_profile.province.name == figures.province.name, (
+            figures.year,
+            figures.province.name,
+            figures.submitted_by.username,
+        )
+        assert figures.approved_by != figures.submitted_by
