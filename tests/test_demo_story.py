@@ -12,9 +12,13 @@ speak only of the members the report counts.
 import re
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.urls import reverse
 
+from cluster_portal import access
 from cluster_portal.number_style import format_exact
+from provinces.models import FiguresStatus, YearlyFigures
+from provinces.organisation.selectors import ProvinceYear, term_of_member
 from tests.api_support import API, bearer, token_for
 from tests.test_report_one_truth import article, excel_text, excel_values, pdf_pages
 
@@ -36,8 +40,6 @@ YEARS = {
 
 
 def _users():
-    from django.contrib.auth import get_user_model
-
     return {user.username: user for user in get_user_model().objects.all()}
 
 
@@ -158,7 +160,6 @@ def test_the_demo_report_notes_only_members_it_compares(client, demo_data):
 def test_the_demo_records_are_sent_by_their_own_units_staff(demo_data):
     """A record is sent by the staff of the unit of that name (Phú Thọ's staff for the
     merged Phú Thọ of 2025, not Hòa Bình's, merged into it), and judged by another unit."""
-    from provinces.models import YearlyFigures
 
     sent = YearlyFigures.objects.exclude(submitted_by=None).select_related(
         "province", "submitted_by__staff_profile__province", "approved_by"
@@ -171,3 +172,27 @@ def test_the_demo_records_are_sent_by_their_own_units_staff(demo_data):
             figures.submitted_by.username,
         )
         assert figures.approved_by != figures.submitted_by
+
+
+def test_the_demo_records_history_tells_who_did_what_and_when(demo_data):
+    """A record's history: its own staff enters it (on the demo's calendar, not the day
+    the demo was loaded); an approval or a return is a second entry, by the chair, the
+    vice-head for the chair's own unit, never by the unit's own staff (four eyes)."""
+
+    judged = 0
+    for figures in YearlyFigures.objects.select_related("province"):
+        entries = list(figures.history.order_by("history_date").select_related("history_user"))
+        first = entries[0]
+        assert first.history_user.staff_profile.province.name == figures.province.name
+        assert first.history_date.year <= figures.year + 1
+        if figures.status in (FiguresStatus.APPROVED, FiguresStatus.RETURNED):
+            assert [e.status for e in entries] == [FiguresStatus.SUBMITTED, figures.status]
+            judge = entries[1].history_user
+            term = term_of_member(figures.province, figures.year)
+            py = ProvinceYear(figures.province, figures.year, term=term)
+            assert access.own_unit_refusal(judge, py, "approve") is None, figures
+            assert entries[1].history_date > first.history_date
+            judged += 1
+        else:
+            assert len(entries) == 1
+    assert judged == 15  # 13 approved, 2 returned
