@@ -196,3 +196,17 @@ def test_the_demo_records_history_tells_who_did_what_and_when(demo_data):
         else:
             assert len(entries) == 1
     assert judged == 15  # 13 approved, 2 returned
+
+
+def test_a_returned_demo_record_says_it_was_returned_by_its_judge(client, demo_data):
+    """The edit form of a returned record names who returned it: Lạng Sơn's 2025 record
+    by the chair (Lai Châu), Lào Cai's 2024 record, the chair's own, by the vice-head (Lai
+    Châu); the demo said each was returned by its own staff."""
+    users = _users()
+    for username, url in (
+        ("langson", "/figures/2025/20/edit/"),
+        ("laocai", "/figures/2024/10/edit/"),
+    ):
+        client.force_login(users[username])
+        page = _spaced(client.get(url).text)
+        assert "Số liệu bị trả lại bởi Cán bộ LMHTX Lai Châu" in page, url
