@@ -173,11 +173,13 @@ def demo_figures_seed() -> int:
     admin = get_user_model().objects.filter(is_superuser=True).first()
     created = 0
     for year, statuses in _DEMO_STATUSES.items():
+        # Who acts for each unit that year: its own staff (Phú Thọ's for the merged Phú
+        # Thọ), else the staff of a unit merged into it (Yên Bái's for Lào Cai).
         staff_of = {}
         for profile in profiles:
             unit = profile.province.unit_in(year)
-            if unit is not None:
-                staff_of.setdefault(unit.pk, profile.user)
+            if unit is not None and (unit.pk not in staff_of or profile.province.name == unit.name):
+                staff_of[unit.pk] = profile.user
         members = sorted(
             (
                 m.province
@@ -209,17 +211,29 @@ def demo_figures_seed() -> int:
             )
             if status != "draft":
                 figures.submitted_by, figures.submitted_at = staff, when
+            # The history tells it as it happened, on the demo's calendar: the member's
+            # staff enters (and sends) the figures; then, four eyes, the chair approves or
+            # returns them, the vice-head the chair's own (an admin where there is none).
+            judge = staff_of.get(
+                vices.get(year) if province.pk == heads.get(year) else heads.get(year), admin
+            )
+            figures.status = "submitted" if status in ("approved", "returned") else status
+            figures._history_user, figures._history_date = staff, when
+            figures.save()
             if status == "returned":
+                figures.status = status
                 figures.status_reason = (
                     "Đề nghị kiểm tra lại số thành viên HTX và thu nhập bình quân."
                 )
+                figures._history_user = judge
+                figures._history_date = when + datetime.timedelta(days=2)
+                figures.save()
             if status == "approved":
-                # Four eyes: the chair approves the others, the vice-head the chair's own.
-                judge = vices.get(year) if province.pk == heads.get(year) else heads.get(year)
-                figures.approved_by = staff_of.get(judge, admin)
+                figures.status = status
+                figures.approved_by = judge
                 figures.approved_at = when + datetime.timedelta(days=3)
-            figures._history_user = staff
-            figures.save()
+                figures._history_user, figures._history_date = judge, figures.approved_at
+                figures.save()
             created += 1
     return created
 

@@ -220,7 +220,14 @@ class ClusterReport:
 
     @property
     def merged_lines(self) -> list[ProvinceLine]:
-        return [line for line in self.lines if line.merged]
+        """The merged members the report counts, each noted with what it is compared with;
+        a merged member whose record is not counted is compared with nothing."""
+        return [line for line in self.lines if line.merged and line.figures]
+
+    @property
+    def partly_compared(self) -> bool:
+        """Whether a member counted in the comparison misses a predecessor's figures."""
+        return any(line.partial for line in self.merged_lines)
 
     @property
     def place(self) -> str:

@@ -225,17 +225,26 @@ def _notes(report: ClusterReport) -> list[str]:
         notes.append(
             "So sánh chưa đầy đủ:"
             + (
-                f" không có số liệu năm {previous_year} để so sánh cho {missing};"
+                f" không có số liệu năm {previous_year} để so sánh cho {missing}"
+                + (";" if report.partly_compared else ".")
                 if missing
                 else ""
             )
-            + " các tỉnh “so sánh một phần” thiếu số liệu của một đơn vị trước sáp nhập."
+            + (
+                " các tỉnh “so sánh một phần” thiếu số liệu của một đơn vị trước sáp nhập."
+                if report.partly_compared
+                else ""
+            )
         )
     for line in report.merged_lines:
         units = ", ".join(u.name for u in line.previous_units)
+        if line.partial:
+            which = "; so sánh một phần."
+        else:
+            which = "." if line.previous else "; không có số liệu để so sánh."
         notes.append(
             f"{line.province.name} (thành lập sau sáp nhập) được so sánh với tổng số liệu năm "
-            f"{previous_year} của {units}" + ("; so sánh một phần." if line.partial else ".")
+            f"{previous_year} của {units}{which}"
         )
     if report.missing:
         notes.append("Chưa có số liệu của: " + ", ".join(p.name for p in report.missing) + ".")
