@@ -50,16 +50,7 @@ def format_exact(value) -> str:
     "1.637,5", 0.25 → "0,25". For counts, amounts people typed and messages quoting them;
     a figure of the data dictionary is shown with its own decimals (`format_number`).
     Empty for None or what is not a number."""
-    if value is None or isinstance(value, bool):
-        return ""
-    try:
-        number = value if isinstance(value, Decimal) else Decimal(str(value))
-    except (InvalidOperation, ValueError, TypeError):
-        return ""
-    if not number.is_finite():
-        return ""
-    exponent = number.normalize().as_tuple().exponent
-    return format_number(number, max(0, -exponent))
+    return format_at_least(value, 0)
 
 
 def format_percent(value, *, decimals: int = PERCENT_DECIMALS, signed: bool = False) -> str:
