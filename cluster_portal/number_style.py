@@ -20,15 +20,29 @@ PERCENT_SIGN = "\u00a0%"  # "69,6 %" with a space that never breaks the line
 _EXCEL_LOCALE = "[$-42A]"
 
 
-def round_half_up(value, decimals: int) -> Decimal | None:
-    """`value` rounded to `decimals` places, half away from zero. None stays None."""
-    if value is None or value == "":
+def _decimal(value) -> Decimal | None:
+    """`value` as a Decimal; None for None, "", a bool or what is not a number."""
+    if value is None or value == "" or isinstance(value, bool):
         return None
     try:
-        number = value if isinstance(value, Decimal) else Decimal(str(value))
-        return number.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+        return value if isinstance(value, Decimal) else Decimal(str(value))
     except (InvalidOperation, ValueError, TypeError):
         return None
+
+
+def _quantized(value, decimals: int, rounding: str) -> Decimal | None:
+    number = _decimal(value)
+    if number is None:
+        return None
+    try:
+        return number.quantize(Decimal(1).scaleb(-decimals), rounding=rounding)
+    except InvalidOperation:  # infinite, NaN, or too many digits
+        return None
+
+
+def round_half_up(value, decimals: int) -> Decimal | None:
+    """`value` rounded to `decimals` places, half away from zero. None stays None."""
+    return _quantized(value, decimals, ROUND_HALF_UP)
 
 
 def format_number(value, decimals: int = 0) -> str:
@@ -104,13 +118,7 @@ def excel_points_format(value) -> str:
 def round_down(value, decimals: int) -> Decimal | None:
     """`value` cut to `decimals` places toward minus infinity (79.995 → 79.9, never 80.0):
     a figure shown beside a threshold it was compared with stays on its side of it."""
-    if value is None or value == "" or isinstance(value, bool):
-        return None
-    try:
-        number = value if isinstance(value, Decimal) else Decimal(str(value))
-        return number.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_FLOOR)
-    except (InvalidOperation, ValueError, TypeError):
-        return None
+    return _quantized(value, decimals, ROUND_FLOOR)
 
 
 def format_percent_down(value, decimals: int = PERCENT_DECIMALS) -> str:
@@ -123,12 +131,7 @@ def format_at_least(value, decimals: int) -> str:
     """Every decimal the value has, and at least `decimals`: 42.51 with 0 → "42,51",
     236 with 1 → "236,0", 1637.5 with 0 → "1.637,5". A number shown as it was compared,
     never rounded. Empty for None or what is not a number."""
-    if value is None or isinstance(value, bool):
-        return ""
-    try:
-        number = value if isinstance(value, Decimal) else Decimal(str(value))
-    except (InvalidOperation, ValueError, TypeError):
-        return ""
-    if not number.is_finite():
+    number = _decimal(value)
+    if number is None or not number.is_finite():
         return ""
     return format_number(number, max(decimals, -number.normalize().as_tuple().exponent))
