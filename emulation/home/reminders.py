@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model
 
 from cluster_portal import access
+from provinces.notices.mailing import notice_email_send
 from provinces.notices.models import Notice, NoticeKind
 from provinces.notices.selectors import wants
-from provinces.notices.services import NoticeDraft, notice_create, notice_email_send
+from provinces.notices.services import NoticeDraft, notice_create
 from provinces.organisation.models import StaffProfile
 from provinces.organisation.selectors import ProvinceYear
 
@@ -147,7 +148,8 @@ def reminders_plan(snap: Snapshot) -> list[Planned]:
 
 
 def reminders_send(snap: Snapshot) -> tuple[int, int]:
-    """Record and e-mail (now, or in the digest) the reminders due: (notices, e-mails)."""
+    """Record and e-mail (now, or in the digest) the reminders due: (notices, e-mails).
+    Each is sent on its own: one that fails is recorded on its notice, the others go."""
     notices = mails = 0
     for planned in reminders_plan(snap):
         notice = notice_create(recipient=planned.user, draft=planned.draft)

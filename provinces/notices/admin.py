@@ -1,24 +1,57 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from cluster_portal import access
 from cluster_portal.admin_access import OrganisationAccess
 
+from .mailing import notices_email_resend
 from .models import Notice, NoticePreference
+from .tasks import notice_email_send_task
 
 
 @admin.register(Notice)
 class NoticeAdmin(OrganisationAccess, admin.ModelAdmin):
-    """What was told to whom and whether the e-mail went out (read only)."""
+    """What was told to whom and whether the e-mail went out (read only); a notice whose
+    e-mail failed shows why, and can be put back to waiting once the cause is fixed."""
 
-    list_display = ["created_at", "recipient", "kind", "subject", "read_at", "email_state"]
+    list_display = [
+        "created_at",
+        "recipient",
+        "kind",
+        "subject",
+        "read_at",
+        "email_state",
+        "email_attempts",
+        "email_error",
+    ]
     list_filter = ["kind", "email_state"]
-    search_fields = ["recipient__username", "subject", "key"]
+    search_fields = ["recipient__username", "recipient__email", "subject", "key"]
     readonly_fields = [f.name for f in Notice._meta.fields]
+    actions = ["resend_email"]
 
     def has_add_permission(self, request, obj=None) -> bool:
         return False
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False
+
+    def has_resend_permission(self, request) -> bool:
+        return access.can_manage_organisation(request.user)
+
+    @admin.action(
+        permissions=["resend"],
+        description=gettext_lazy("Gửi lại thư của các thông báo không gửi được"),
+    )
+    def resend_email(self, request, queryset):
+        resent = notices_email_resend(notices=queryset)
+        for notice_id in resent:
+            notice_email_send_task.enqueue(notice_id=notice_id)
+        self.message_user(
+            request,
+            _("Đã xếp %(count)s thông báo vào hàng đợi để gửi lại thư.") % {"count": len(resent)},
+            messages.SUCCESS,
+        )
 
 
 @admin.register(NoticePreference)

@@ -9,8 +9,8 @@ from provinces.figures.models import YearlyFigures
 from provinces.figures.selectors import province_year
 from provinces.organisation.models import StaffProfile
 
-from .models import NoticeKind
-from .services import NoticeDraft, notice_create, notice_email_send
+from .models import EmailState, Notice, NoticeKind
+from .services import NoticeDraft, notice_create
 
 EVENTS = ("submitted", "returned", "approved")
 
@@ -63,9 +63,11 @@ def _draft(figures: YearlyFigures, event: str, actor) -> NoticeDraft:
     )
 
 
-def figures_event_notify(*, figures_id: int, event: str, actor_id: int | None) -> int:
-    """Tell the people concerned about `event` on a figures record; returns how many new
-    notices were recorded. Nobody who may not read the record is told."""
+def figures_event_notify(*, figures_id: int, event: str, actor_id: int | None) -> list[int]:
+    """Record the notices of `event` on a figures record for the people concerned (nobody
+    who may not read the record is told); returns the ids of the event's notices whose
+    e-mail still waits, recorded now or by an earlier run cut short, for the caller to
+    send each on its own."""
     if event not in EVENTS:
         raise ValueError(f"unknown figures event {event!r}")
     figures = (
@@ -74,10 +76,10 @@ def figures_event_notify(*, figures_id: int, event: str, actor_id: int | None) -
         .first()
     )
     if figures is None:
-        return 0
+        return []
     py = province_year(figures.province.code, figures.year)
     if py is None or py.figures is None or py.figures.pk != figures.pk:
-        return 0
+        return []
     actor = get_user_model().objects.filter(pk=actor_id).first() if actor_id else None
     if event == "submitted":
         # Nobody to decide (no chair yet; the chair's own unit without a vice-head): the
@@ -88,14 +90,15 @@ def figures_event_notify(*, figures_id: int, event: str, actor_id: int | None) -
     else:
         recipients = [figures.submitted_by] if figures.submitted_by else []
     draft = _draft(figures, event, actor)
-    created = 0
+    told = []
     for user in recipients:
         if actor is not None and user.pk == actor.pk:
             continue  # nobody is told about their own action
         if not access.can_view_figures(user, py):
             continue
-        notice = notice_create(recipient=user, draft=draft)
-        if notice is not None:
-            created += 1
-            notice_email_send(notice_id=notice.pk)
-    return created
+        notice_create(recipient=user, draft=draft)
+        told.append(user.pk)
+    waiting = Notice.objects.filter(
+        key=draft.key, recipient__in=told, email_state=EmailState.PENDING
+    )
+    return list(waiting.order_by("pk").values_list("pk", flat=True))

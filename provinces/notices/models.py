@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 
 class NoticeKind(models.TextChoices):
@@ -21,7 +22,9 @@ class Delivery(models.TextChoices):
 class EmailState(models.TextChoices):
     PENDING = "pending", "Chờ gửi ngay"
     DIGEST = "digest", "Chờ thư tổng hợp"
+    SENDING = "sending", _("Đang gửi thư")
     SENT = "sent", "Đã gửi thư"
+    FAILED = "failed", _("Không gửi được thư")
     NONE = "none", "Không gửi thư"
 
 
@@ -83,6 +86,13 @@ class Notice(models.Model):
         "thư", max_length=10, choices=EmailState.choices, default=EmailState.PENDING
     )
     emailed_at = models.DateTimeField("gửi thư lúc", null=True, blank=True)
+    # The sending claim (provinces/notices/mailing.py): who holds it and until when, and
+    # when the message was handed to the relay (after that, never sent again by itself).
+    email_claim = models.CharField(_("phiên gửi thư"), max_length=32, blank=True)
+    email_claimed_until = models.DateTimeField(_("giữ để gửi tới"), null=True, blank=True)
+    email_handed_at = models.DateTimeField(_("trao máy chủ thư lúc"), null=True, blank=True)
+    email_attempts = models.PositiveSmallIntegerField(_("số lần gửi thư"), default=0)
+    email_error = models.CharField(_("lỗi gửi thư"), max_length=500, blank=True)
 
     objects = NoticeQuerySet.as_manager()
 

@@ -2,17 +2,20 @@ import datetime
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from emulation.home.reminders import reminders_plan, reminders_send
 from emulation.home.todos import snapshot
+from provinces.notices.mailing import digests_send, notices_email_retry
 from provinces.notices.models import EmailState, Notice
-from provinces.notices.services import digests_send, notice_email_send
+from provinces.notices.tasks import tasks_reclaim
 
 
 class Command(BaseCommand):
     help = (
         "Gửi nhắc hạn (trước 7 ngày, 1 ngày và khi quá hạn) cho người còn việc phải làm, "
-        "gửi thư tổng hợp hằng ngày và các thư còn chờ. Chạy lại không gửi trùng."
+        "gửi thư tổng hợp hằng ngày và các thư còn chờ, đưa lại vào hàng đợi các việc mà "
+        "tiến trình nền bỏ dở. Chạy lại không gửi trùng."
     )
 
     def add_arguments(self, parser):
@@ -41,16 +44,26 @@ class Command(BaseCommand):
                 self.stdout.write(f"{item.user.get_username()}: {item.draft.subject}")
             self.stdout.write(f"Chạy thử: sẽ gửi {len(planned)} thông báo nhắc hạn.")
             return
+        tasks_reclaim()  # tasks whose worker died go back on the queue
         notices, mails = reminders_send(snap)
-        # Mails that could not go out when their notice was made (mail server down) go now.
-        for notice_id in Notice.objects.filter(email_state=EmailState.PENDING).values_list(
-            "pk", flat=True
-        ):
-            mails += notice_email_send(notice_id=notice_id)
+        # Mails that could not go out earlier (mail server down, a worker that died before
+        # handing its mail over) go now, each on its own.
+        mails += notices_email_retry()
         digests, held = digests_send()
+        failed = Notice.objects.filter(email_state=EmailState.FAILED).count()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Đã gửi {notices} thông báo nhắc hạn; {mails} thư gửi ngay, {digests} thư "
                 f"tổng hợp ({held} thông báo)."
             )
         )
+        if failed:
+            self.stdout.write(
+                self.style.WARNING(
+                    _(
+                        "%(count)s thông báo không gửi được thư (lý do ghi ở từng thông báo, "
+                        "xem trong trang quản trị)."
+                    )
+                    % {"count": failed}
+                )
+            )
