@@ -1,17 +1,6 @@
-"""Sending notices by e-mail: each notice on its own, never twice (the package docstring
-tells the whole design).
-
-Every send is three short writes around the relay call, each its own autocommit statement,
-so no transaction (and on SQLite no write lock) is held while the relay talks:
-
-1. the claim: pending → sending, with a claim id, a lease and one attempt more;
-2. handed over: the time the message goes to the relay (after the connection opened);
-3. the outcome: sent, or back to waiting with the reason, or failed with the reason.
-
-A claim whose lease ran out belongs to a dead worker. Not yet handed over: nothing can have
-reached the relay, so it is sent again. Handed over: the relay may have it, so it is
-recorded as failed, for an admin to look at and resend, never sent again by itself.
-"""
+"""Sending notices by e-mail: each notice on its own, at most once, with no transaction
+open while the relay talks (claim → hand-over → outcome; the package docstring tells the
+whole design and why)."""
 
 import contextlib
 import logging
