@@ -195,6 +195,28 @@ def test_a_refused_recipient_fails_for_good_or_waits(settings, answer, state):
     assert relay.messages == []
 
 
+def test_a_digest_that_could_not_go_waits_for_the_next_day(settings):
+    from provinces.notices.mailing import digests_send
+    from provinces.notices.models import Delivery, NoticePreference
+
+    user = person("sonla")
+    NoticePreference.objects.create(user=user, delivery=Delivery.DIGEST)
+    notice_for(user, key="a")
+    notice_for(user, key="b")
+    with FakeRelay() as relay:
+        pass
+    through(settings, relay)
+    assert digests_send() == (0, 0)
+    assert set(Notice.objects.values_list("email_state", "email_attempts")) == {("digest", 1)}
+    assert "Không kết nối được" in Notice.objects.first().email_error
+    with FakeRelay() as relay:
+        through(settings, relay)
+        assert digests_send() == (1, 2)
+        assert digests_send() == (0, 0)
+    assert len(relay.messages) == 1
+    assert set(Notice.objects.values_list("email_state", flat=True)) == {"sent"}
+
+
 def test_a_relay_slower_than_the_timeout_sends_once(settings):
     """The relay answers the end of the data after 1.5 s, three times EMAIL_TIMEOUT: the
     sender waits for it rather than give up and send again the next day."""
