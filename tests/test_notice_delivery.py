@@ -112,6 +112,30 @@ def test_a_failing_mail_among_a_figures_events_notices_fails_alone(
     assert [m.to for m in mail.outbox] == [[second.email]]
 
 
+def test_every_notice_of_an_event_is_recorded_before_any_mail_is_tried(
+    admin_user, make_staff, monkeypatch, django_capture_on_commit_callbacks
+):
+    """A worker killed during the first mail used to leave the other notices unrecorded."""
+    from provinces.figures.services import figures_submit
+    from provinces.models import ClusterTerm
+    from provinces.notices import mailing
+
+    recorded_at_each_mail = []
+    deliver = mailing._deliver
+
+    def counting(message, *, claimed):
+        recorded_at_each_mail.append(Notice.objects.count())
+        return deliver(message, claimed=claimed)
+
+    monkeypatch.setattr(mailing, "_deliver", counting)
+    ClusterTerm.objects.filter(cluster__slug="tay-bac", year=2024).delete()
+    get_user_model().objects.create_superuser("root2", "root2@example.org", "pw")
+    figures = make_figures("14", 2024)
+    with django_capture_on_commit_callbacks(execute=True):
+        figures_submit(figures=figures, seen_version=figures.version, by=make_staff("Sơn La", 2024))
+    assert recorded_at_each_mail == [2, 2] and len(mail.outbox) == 2
+
+
 def test_the_sender_refuses_a_header_it_cannot_write(settings):
     notice = notice_for(person("sonla"))
     Notice.objects.filter(pk=notice.pk).update(subject="Trả lại\r\nBcc: everyone@example.org")
