@@ -75,14 +75,18 @@ class Together:
         if self.stopping_for is None:
             self.stopping_for = signum
 
-    def parent_is_leaving(self) -> bool:
+    def parent_leaving_for(self) -> int | None:
+        """The signal the parent is dying of (SIGHUP when it is simply gone), else None."""
         if os.getppid() != self.parent:
-            return True
+            return signal.SIGHUP
         if not self.parent_caught:
-            return False
+            return None
         caught = caught_signals(self.parent)
+        if caught is None:
+            return None
         # A handler reset to the default: the parent received that signal and is dying.
-        return caught is not None and (caught & self.parent_caught) != self.parent_caught
+        lost = self.parent_caught & ~caught
+        return next((signum for signum in STOP_SIGNALS if lost & (1 << (signum - 1))), None)
 
     def run(self) -> int:
         for signum in STOP_SIGNALS:
@@ -95,8 +99,8 @@ class Together:
         ended = None
         while self.stopping_for is None and ended is None:
             ended = next((child for child in self.children if child.poll() is not None), None)
-            if ended is None and self.parent_is_leaving():
-                self.stopping_for = signal.SIGHUP
+            if ended is None and self.stopping_for is None:
+                self.stopping_for = self.parent_leaving_for()
             if self.stopping_for is None and ended is None:
                 time.sleep(POLL_SECONDS)
         self.stop_all()
