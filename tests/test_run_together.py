@@ -42,7 +42,7 @@ def _alive(pid: int) -> bool:
     return state != "Z"
 
 
-def _wait_for(predicate, seconds: float = 15.0) -> bool:
+def _wait_for(predicate, seconds: float = 30.0) -> bool:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if predicate():
