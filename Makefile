@@ -25,14 +25,16 @@ $(VENV)/.installed-test: $(VENV)/.installed-run
 	touch $@
 
 ## run: install, migrate, load the demo data and serve on http://127.0.0.1:8000 (SQLite),
-## with the notice worker (db_worker) beside it; e-mails are printed on the console
+## with the notice worker (db_worker) beside it; e-mails are printed on the console, their
+## links on $(HOST):$(PORT). bin/run_together.py stops both on Ctrl-C, a closed terminal or
+## a kill of make (SIGTERM, SIGINT, SIGHUP).
 run: $(VENV)/.installed-run
 	$(DEV_ENV) $(BIN)/python manage.py migrate --noinput
 	$(DEV_ENV) $(BIN)/python manage.py seed_demo
 	@echo "Cổng thông tin: http://$(HOST):$(PORT)/  (tài khoản admin / demo, phutho / demo, …)"
-	$(DEV_ENV) $(BIN)/python manage.py db_worker --no-startup-delay & worker=$$!; \
-	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
-	$(DEV_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
+	exec env $(DEV_ENV) HOST=$(HOST) PORT=$(PORT) $(BIN)/python bin/run_together.py \
+	    -- $(BIN)/python manage.py db_worker --no-startup-delay \
+	    -- $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 ## reminders: send today's reminders and digests (production: the systemd timer in deploy/)
 reminders: $(VENV)/.installed-run

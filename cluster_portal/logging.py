@@ -94,15 +94,43 @@ class KeyValueFormatter(logging.Formatter):
         return fields
 
 
-def logging_config(*, level: str = "INFO", time_zone: str = "UTC") -> dict:
+class QuietStaticFiles(logging.Filter):
+    """runserver's request lines (``django.server``) without the successful ones for files
+    under ``prefix``: a page brings a dozen stylesheets, scripts and fonts, and their lines
+    would bury what `make run` prints on the console (the e-mails). Errors still show."""
+
+    def __init__(self, prefix: str = "/static/"):
+        super().__init__()
+        self.prefix = prefix
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        status = getattr(record, "status_code", None)
+        if status is not None and int(status) >= 400:
+            return True
+        line = record.args[0] if isinstance(record.args, tuple) and record.args else ""
+        method, _, rest = str(line).partition(" ")
+        return not (method in {"GET", "HEAD"} and rest.startswith(self.prefix))
+
+
+def logging_config(
+    *, level: str = "INFO", time_zone: str = "UTC", quiet_static: str | None = None
+) -> dict:
     """A ``dictConfig`` that sends everything to standard output through the formatter
-    above: Django's ``LOGGING`` and gunicorn's ``logconfig_dict`` are both this."""
+    above: Django's ``LOGGING`` and gunicorn's ``logconfig_dict`` are both this.
+    ``quiet_static``: the static files' URL prefix, whose successful requests runserver
+    does not log (development)."""
+    quiet = {"filters": ["quiet_static"]} if quiet_static else {}
     return {
         "version": 1,
         "disable_existing_loggers": False,
         "formatters": {
             "kv": {"()": KeyValueFormatter, "time_zone": time_zone},
         },
+        "filters": (
+            {"quiet_static": {"()": QuietStaticFiles, "prefix": quiet_static}}
+            if quiet_static
+            else {}
+        ),
         "handlers": {
             "stdout": {
                 "class": "logging.StreamHandler",
@@ -118,6 +146,6 @@ def logging_config(*, level: str = "INFO", time_zone: str = "UTC") -> dict:
             # Django's defaults give these their own handlers (console in DEBUG, runserver's
             # request lines): one line per record through the formatter above instead.
             "django": {"handlers": [], "propagate": True},
-            "django.server": {"handlers": [], "propagate": True},
+            "django.server": {"handlers": [], "propagate": True, **quiet},
         },
     }

@@ -48,6 +48,20 @@ def env_int(name: str, default: int) -> int:
         raise ImproperlyConfigured(f"{name}={raw!r} is not a whole number") from None
 
 
+def dev_site_url(environ) -> str:
+    """Where runserver or gunicorn listens (HOST, PORT as the Makefile passes them), as the
+    address of e-mail links when SITE_URL is not set: `make run PORT=8101` links to 8101."""
+    port = environ.get("PORT", "").strip() or "8000"
+    if not port.isdigit() or not 0 < int(port) < 65536:
+        raise ImproperlyConfigured(f"PORT={port!r} is not a port number")
+    host = environ.get("HOST", "").strip() or "127.0.0.1"
+    if host in {"0.0.0.0", "::", "[::]"}:  # noqa: S104 - listening everywhere: so is loopback
+        host = "127.0.0.1"
+    elif ":" in host and not host.startswith("["):
+        host = f"[{host}]"
+    return f"http://{host}:{port}"
+
+
 def env_list(name: str, default: list[str]) -> list[str]:
     raw = os.environ.get(name)
     if raw is None:
@@ -347,7 +361,8 @@ EMAIL_HOST_USER, EMAIL_HOST_PASSWORD = _email["EMAIL_HOST_USER"], _email["EMAIL_
 EMAIL_USE_TLS, EMAIL_USE_SSL = _email["EMAIL_USE_TLS"], _email["EMAIL_USE_SSL"]
 EMAIL_TIMEOUT = 20
 # The address links in e-mails point at (no request to take it from in a background task).
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# In development it follows where runserver listens (`make run HOST=… PORT=…`).
+SITE_URL = os.environ.get("SITE_URL", "").strip().rstrip("/") or dev_site_url(os.environ)
 if not SITE_URL.startswith(("http://", "https://")):
     raise ImproperlyConfigured(f"SITE_URL={SITE_URL!r} must start with http:// or https://")
 
@@ -358,4 +373,6 @@ if LOG_LEVEL not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
     raise ImproperlyConfigured(
         f"LOG_LEVEL={LOG_LEVEL!r} is not one of DEBUG, INFO, WARNING, ERROR, CRITICAL"
     )
-LOGGING = logging_config(level=LOG_LEVEL, time_zone=TIME_ZONE)
+LOGGING = logging_config(
+    level=LOG_LEVEL, time_zone=TIME_ZONE, quiet_static=STATIC_URL if DEBUG else None
+)

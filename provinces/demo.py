@@ -33,14 +33,21 @@ def organisation_seed() -> None:
     load_terms(ClusterTerm, Cluster, Province)
 
 
+def demo_email(username: str) -> str:
+    return f"{username}@demo.invalid"
+
+
 def demo_users_seed(*, password: str) -> list[str]:
     """`admin` and one staff user per member province, named by the province's name
     without accents or spaces. A staff user belongs to the earliest unit of that name and
-    acts for its successor after a merger. Returns the usernames."""
+    acts for its successor after a merger. Each has an address `<username>@demo.invalid`
+    (a domain that never receives mail), so the notices of `make run` are printed on the
+    console; an address changed since is kept. Returns the usernames."""
     User = get_user_model()
     admin, _ = User.objects.get_or_create(username="admin")
     admin.is_superuser = admin.is_staff = admin.is_active = True
     admin.first_name, admin.last_name = "Quản trị", "viên"
+    admin.email = admin.email or demo_email(admin.username)
     admin.set_password(password)
     admin.save()
     usernames = [admin.username]
@@ -55,6 +62,7 @@ def demo_users_seed(*, password: str) -> list[str]:
         user.first_name, user.last_name = "Cán bộ", f"LMHTX {name}"
         user.is_superuser = user.is_staff = False
         user.is_active = True
+        user.email = user.email or demo_email(user.username)
         user.set_password(password)
         user.save()
         StaffProfile.objects.update_or_create(user=user, defaults={"province": unit})

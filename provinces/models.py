@@ -14,7 +14,7 @@ from .disbursements.models import (
     directory_key,
 )
 from .figures.models import FiguresQuerySet, FiguresStatus, YearlyFigures
-from .notices.models import Notice, NoticePreference
+from .notices.models import EmailChangeRequest, Notice, NoticePreference
 from .organisation.models import (
     YEAR_VALIDATORS,
     Cluster,
@@ -37,6 +37,7 @@ __all__ = [
     "ClusterTerm",
     "Cooperative",
     "Deadlines",
+    "EmailChangeRequest",
     "CooperativeQuerySet",
     "Disbursement",
     "DisbursementQuerySet",

@@ -6,7 +6,7 @@ from cluster_portal import access
 from cluster_portal.admin_access import OrganisationAccess
 
 from .mailing import notices_email_resend
-from .models import Notice, NoticePreference
+from .models import EmailChangeRequest, Notice, NoticePreference
 from .tasks import notice_email_send_task
 
 
@@ -59,3 +59,19 @@ class NoticePreferenceAdmin(OrganisationAccess, admin.ModelAdmin):
     list_display = ["user", "delivery", "mute_reminders"]
     list_filter = ["delivery", "mute_reminders"]
     autocomplete_fields = ["user"]
+
+
+@admin.register(EmailChangeRequest)
+class EmailChangeRequestAdmin(OrganisationAccess, admin.ModelAdmin):
+    """Who asked to change their address, to what, and whether the link was opened
+    (read only: the rows bound how many requests a user makes per hour)."""
+
+    list_display = ["requested_at", "user", "old_email", "email", "confirmed_at"]
+    search_fields = ["user__username", "email", "old_email"]
+    readonly_fields = [f.name for f in EmailChangeRequest._meta.fields]
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -121,3 +122,30 @@ class Notice(models.Model):
     @property
     def is_unread(self) -> bool:
         return self.read_at is None
+
+
+class EmailChangeRequest(models.Model):
+    """A request to change a user's e-mail address: the link mailed to `email` names this
+    row. Only the user's latest request can be confirmed (a new request makes every older
+    link useless), once; the rows of the last hour bound how many are made
+    (provinces/notices/account.py)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="người dùng",
+        on_delete=models.CASCADE,
+        related_name="email_change_requests",
+    )
+    email = models.EmailField("địa chỉ mới", max_length=254)
+    old_email = models.EmailField("địa chỉ lúc yêu cầu", max_length=254, blank=True)
+    requested_at = models.DateTimeField("yêu cầu lúc", default=timezone.now)
+    confirmed_at = models.DateTimeField("xác nhận lúc", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "yêu cầu đổi địa chỉ thư"
+        verbose_name_plural = "yêu cầu đổi địa chỉ thư"
+        ordering = ["-requested_at", "-pk"]
+        indexes = [models.Index(fields=["user", "requested_at"], name="email_change_user_time")]
+
+    def __str__(self) -> str:
+        return f"{self.user.get_username()} → {self.email}"

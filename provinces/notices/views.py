@@ -4,12 +4,18 @@ from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cluster_portal import access
 from cluster_portal.numbers import parse_id
 
-from .account import EmailChangeError, email_change_confirm, email_change_request
+from .account import (
+    EmailChangeError,
+    EmailChangeLimited,
+    email_change_confirm,
+    email_change_request,
+)
 from .forms import EmailChangeForm, PreferenceForm
 from .models import Notice
 from .selectors import preference_for
@@ -83,20 +89,30 @@ def preferences(request):
 @require_POST
 def email_change(request):
     email_form = EmailChangeForm(request.POST, user=request.user)
+    status = 400
     if email_form.is_valid():
-        email_change_request(user=request.user, email=email_form.cleaned_data["email"])
-        messages.success(
-            request,
-            f"Đã gửi đường dẫn xác nhận tới {email_form.cleaned_data['email']}. Địa chỉ chỉ "
-            "được đổi khi bạn mở đường dẫn đó.",
-        )
-        return redirect("notices:preferences")
+        email = email_form.cleaned_data["email"]
+        try:
+            email_change_request(user=request.user, email=email)
+        except EmailChangeLimited as exc:
+            email_form.add_error("email", str(exc))
+            status = 429
+        else:
+            messages.success(
+                request,
+                _(
+                    "Đã gửi đường dẫn xác nhận tới %(email)s. Địa chỉ chỉ được đổi khi bạn mở "
+                    "đường dẫn đó; các đường dẫn gửi trước không còn dùng được."
+                )
+                % {"email": email},
+            )
+            return redirect("notices:preferences")
     current = preference_for(request.user)
     form = PreferenceForm(
         initial={"delivery": current.delivery, "mute_reminders": current.mute_reminders}
     )
     return render(
-        request, "notices/preferences.html", {"form": form, "email_form": email_form}, status=400
+        request, "notices/preferences.html", {"form": form, "email_form": email_form}, status=status
     )
 
 
