@@ -14,7 +14,9 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.core import signing
+from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
+from django.core.validators import validate_email
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -113,6 +115,10 @@ def email_change_confirm(*, user: AbstractBaseUser, token: str) -> str:
             )
         if change.confirmed_at is not None or change.old_email != locked.email:
             raise EmailChangeError(_("Đường dẫn này đã được dùng hoặc địa chỉ thư đã đổi sau đó."))
+        try:
+            validate_email(change.email)  # a row written around the form is checked again
+        except ValidationError:
+            raise EmailChangeError(_("Đường dẫn xác nhận không hợp lệ.")) from None
         old = locked.email
         locked.email = change.email
         locked.save(update_fields=["email"])
