@@ -16,8 +16,8 @@ class RotationError(Exception):
     head, "replace": replacing the term): the page says it in the words of its form, the
     command in its options."""
 
-    def __init__(self, message: str, *, remedy: str = ""):
-        super().__init__(message)
+    def __init__(self, message: str, *, remedy: str = "", **kwargs):
+        super().__init__(message, **kwargs)  # StaleRotationError: StaleRecordError's too
         self.remedy = remedy
 
 
