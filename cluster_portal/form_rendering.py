@@ -40,10 +40,7 @@ class PortalBoundField(BoundField):
         classes = widget_classes(widget, invalid=invalid)
         if classes:
             attrs["class"] = classes
-        if invalid and self.auto_id and not self.use_fieldset:
-            shown = attrs.get("aria-describedby", "")
-            attrs["aria-describedby"] = f"{shown} {self.auto_id}-error".strip()
-        return attrs
+        return attrs  # Django's aria-describedby names the help text and the error
 
     @property
     def layout(self) -> str:
