@@ -4,7 +4,9 @@ A form drawn with `{{ form }}`, a field with `{{ field.as_field_group }}` and a 
 with `{{ formset }}` use the templates under templates/forms/; a widget drawn alone
 (`{{ field }}`, as the pages with their own layout do) gets its Bootstrap class from
 `PortalBoundField` whatever form it belongs to: forms no longer set classes on their
-widgets. The widgets' own templates stay Django's (the admin keeps its look)."""
+widgets. The widgets' own templates stay Django's (the admin keeps its look); an error
+list drawn alone (`{{ field.errors }}`) is Django's list with Bootstrap's text classes
+added (templates/django/forms/errors/list/ul.html)."""
 
 from django.forms import BoundField, widgets
 from django.forms.renderers import TemplatesSetting

@@ -167,3 +167,24 @@ def test_new_rows_cannot_be_deleted_only_left_blank():
     formset = AttendeeFormSet(instance=Conference())
     assert all("DELETE" not in form.fields for form in formset.extra_forms)
     assert "DELETE" not in formset.empty_form.fields
+
+
+def test_an_error_list_drawn_alone_has_the_portals_text_classes():
+    html = str(Plain({"kind": "a"})["name"].errors)
+    assert html.startswith(
+        '<ul class="errorlist list-unstyled text-danger small mb-1" id="id_name_error">'
+    )
+
+
+def test_the_scoring_proposal_checkboxes_are_form_check_rows():
+    from emulation.scoring.forms import ProposeFromRankingForm
+
+    form = ProposeFromRankingForm(award_types=[], ranking=[])
+    form.fields["provinces"].choices = [(1, "1. Liên minh HTX tỉnh Phú Thọ")]
+    html = str(form["provinces"].as_field_group())
+    assert '<legend class="form-label fs-6 mb-2">Đề nghị</legend>' in html
+    assert re.search(
+        r'<div class="form-check mb-2"><input type="checkbox" name="provinces" value="1"'
+        r'[^>]*class="form-check-input"[^>]*><label class="form-check-label" for="id_provinces_0">',
+        html,
+    )
