@@ -25,3 +25,25 @@ def test_the_chair_adds_attendee_rows_and_they_are_saved_in_order(live_server, p
     page.wait_for_url(f"{live_server.url}/clusters/tay-bac/2023/conference/")
     conference = Conference.objects.get(cluster__slug="tay-bac", year=2023)
     assert list(conference.attendees.values_list("name", "order")) == [("An", 1), ("Bình", 2)]
+
+
+# Each select's room for text against its longest option, in the select's own font.
+SELECT_ROOM = """() => Array.from(document.querySelectorAll('main select')).map(s => {
+  const pen = document.createElement('canvas').getContext('2d');
+  const style = getComputedStyle(s);
+  pen.font = style.font;
+  const longest = Math.max(...Array.from(s.options).map(o => pen.measureText(o.text).width));
+  const room = s.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+  return [s.name, Math.ceil(longest), Math.floor(room)];
+})"""
+
+
+def test_the_proposal_selects_show_their_whole_text_on_a_desktop(live_server, page, make_staff):
+    make_staff("Phú Thọ", 2023, username="staff2023")
+    page.set_viewport_size({"width": 1366, "height": 900})
+    login(page, live_server, "staff2023")
+    page.goto(f"{live_server.url}/clusters/tay-bac/2023/nominations/")
+    selects = page.evaluate(SELECT_ROOM)
+    names = {name for name, _, _ in selects}
+    assert {"award_type", "cooperative_kind", "alliance"} <= names, selects
+    assert [s for s in selects if s[1] > s[2]] == [], selects
