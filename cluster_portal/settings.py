@@ -103,6 +103,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",  # its widget templates, for the portal's form renderer
     "simple_history",
     "import_export",
     "axes",
@@ -149,6 +150,9 @@ TEMPLATES = [
         },
     },
 ]
+
+# Every form in the portal's look (Bootstrap classes, templates/forms/): one renderer.
+FORM_RENDERER = "cluster_portal.form_rendering.PortalFormRenderer"
 
 WSGI_APPLICATION = "cluster_portal.wsgi.application"
 

@@ -50,14 +50,18 @@ def test_rotating_tay_bac_into_2025_points_to_the_northern_cluster():
 
 
 def test_an_existing_term_needs_replace_and_the_old_one_stays_in_history(tay_bac, admin_user):
-    with pytest.raises(RotationError, match="--replace"):
+    with pytest.raises(RotationError, match="Năm 2024 đã có cụm trưởng") as caught:
         cluster_head_rotate(
             cluster=tay_bac,
             to_year=2024,
             seen_version=term_version(tay_bac, 2024),
             vice=province_for_code("14", 2024),
         )
+    assert caught.value.remedy == "replace" and "--" not in str(caught.value)
+    with pytest.raises(CommandError, match="Dùng --replace để thay"):
+        call_command("rotate_cluster_head", cluster="tay-bac", to_year=2024, vice="14")
     assert term(2024).vice.name == "Lai Châu"
+
     cluster_head_rotate(
         cluster=tay_bac,
         to_year=2024,
@@ -72,6 +76,12 @@ def test_an_existing_term_needs_replace_and_the_old_one_stays_in_history(tay_bac
     ]
     assert versions[-1] == ("Sơn La", "Thay thế nhiệm kỳ")
     assert term(2024).history.count() == 1  # loaded rows have no history until first change
+
+
+def test_the_command_names_its_head_option_when_no_vice_can_take_the_flag():
+    with pytest.raises(CommandError, match="không có cụm phó") as caught:
+        call_command("rotate_cluster_head", cluster="mien-nui-phia-bac-1", to_year=2026)
+    assert "Chỉ định cụm trưởng bằng --head." in str(caught.value)
 
 
 def test_head_and_vice_cannot_be_the_same(tay_bac):
@@ -153,7 +163,9 @@ class TestRotatePage:
         shown = term_version(tay_bac, 2024)  # what the page for 2024 shows
         son_la = province_for_code("14", 2024).pk
         response = client.post(self.url(), {"to_year": 2024, "vice": son_la, "seen_version": shown})
-        assert "--replace" in response.text
+        # In the page's words: the box to tick, no command-line option.
+        assert "Đánh dấu ô “Thay thế nhiệm kỳ đã có" in response.text
+        assert "--replace" not in response.text
         response = client.post(
             self.url(), {"to_year": 2024, "vice": son_la, "replace": "on", "seen_version": shown}
         )
@@ -161,6 +173,20 @@ class TestRotatePage:
         assert term(2024).vice.name == "Sơn La"
         page = client.get(reverse("rotation:terms", args=["tay-bac"]))
         assert "Thay thế nhiệm kỳ" in page.text
+
+
+def test_the_page_asks_for_the_head_in_its_own_words(client, admin_user):
+    northern = Cluster.objects.get(slug="mien-nui-phia-bac-1")
+    client.force_login(admin_user)
+    response = client.post(
+        reverse("rotation:rotate", args=[northern.slug]),
+        {"to_year": 2026, "seen_version": term_version(northern, 2026)},
+    )
+    assert response.status_code == 400
+    error = response.text.split('data-testid="rotate-error">')[1].split("</div></div>")[0]
+    assert "không có cụm phó" in error and "Chọn tỉnh trong ô “Cụm trưởng”." in error
+    assert "--head" not in response.text
+    assert not ClusterTerm.objects.filter(cluster=northern, year=2026).exists()
 
 
 def test_terms_page_lists_the_years(client, make_staff):

@@ -6,10 +6,12 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.apps import apps
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from emulation.models import EvidenceFile, Nomination
+from emulation.scoring.sheets import sheet_answer
 from tests.scoring_helpers import (
     TAY_BAC_2023,
     build_agreement,
@@ -555,53 +557,156 @@ def test_the_chair_starts_next_year_from_this_years_agreement(personas):
     assert data_for(year=2024).agreement.pk == data.agreement.pk
 
 
+def emulation_rows() -> dict:
+    """Every row of the emulation app (agreements, criteria, targets, sheets, scores,
+    evidence, meetings, nominations and their history), to show a refusal saved nothing."""
+    return {
+        model._meta.label: list(model._default_manager.order_by("pk").values())
+        for model in apps.get_app_config("emulation").get_models()
+    }
+
+
+def real_keys(data) -> dict:
+    target = next(c for c in data.leaves if c.kind == "target")
+    return {
+        "version": data.agreement.version,
+        "target": f"t-{target.pk}-{data.members[0].pk}",
+        "leaf": leaf(data, "II.1").pk,
+    }
+
+
+# Each bad input with the one answer it gets (a 302 would be a save) and, for a refusal
+# that is not an access or lookup refusal, the message that says why.
 @pytest.mark.parametrize(
-    "path, data",
+    "path, data, status",
     [
         (
             "setup",
-            {"action": "criterion", "number": "", "kind": "x", "max_points": "abc", "group": "999"},
+            lambda k: {
+                "action": "criterion",
+                "version": k["version"],
+                "number": "",
+                "kind": "x",
+                "max_points": "abc",
+                "group": "999",
+            },
+            400,
         ),
         (
             "setup",
-            {
+            lambda k: {
                 "action": "criterion",
+                "version": k["version"],
                 "number": "1",
                 "title": "T",
                 "kind": "target",
                 "max_points": "5",
                 "bands_text": "≥ x: 1",
             },
+            400,
         ),
-        ("setup", {"action": "delete", "criterion": "abc"}),
-        ("setup", {"action": "targets", "t-1-1": "1e999"}),
-        ("setup", {"action": "sign", "signed_on": "2022-12-08"}),
-        ("setup", {"action": "import"}),
-        ("setup", {"action": "bogus"}),
-        ("meeting", {"meeting_date": "30/11/2023", "present": "-1", "votes-1": "-3"}),
-        ("propose", {"award_type": "abc", "provinces": ["x"]}),
-        ("reopen", {}),
+        ("setup", lambda k: {"action": "delete", "version": k["version"], "criterion": "abc"}, 404),
+        (
+            "setup",
+            lambda k: {"action": "targets", "version": k["version"], k["target"]: "1e999"},
+            400,
+        ),
+        ("setup", lambda k: {"action": "targets", k["target"]: "12"}, 409),  # no version: stale
+        (
+            "setup",
+            lambda k: {"action": "sign", "version": k["version"], "signed_on": "2022-12-08"},
+            400,
+        ),
+        ("setup", lambda k: {"action": "import", "version": k["version"]}, 400),
+        ("setup", lambda k: {"action": "bogus", "version": k["version"]}, 404),
+        (
+            "meeting",
+            lambda k: {"meeting_date": "30/11/2023", "present": "-1", "votes-1": "-3"},
+            400,
+        ),
+        ("propose", lambda k: {"award_type": "abc", "provinces": ["x"]}, 400),
+        ("reopen", lambda k: {}, 400),
     ],
 )
-def test_bad_form_input_never_gives_a_500(personas, path, data):
+def test_bad_form_input_is_refused_and_saves_nothing(personas, path, data, status):
     build_agreement(sign=False)
-    response = personas("admin").post(reverse(f"scoring:{path}", args=["tay-bac", YEAR]), data)
-    assert response.status_code in (302, 400, 404, 409)
+    before = emulation_rows()
+    posted = data(real_keys(data_for()))
+    response = personas("admin").post(reverse(f"scoring:{path}", args=["tay-bac", YEAR]), posted)
+    assert response.status_code == status
+    assert emulation_rows() == before
+
+
+def son_la_at(stage: str) -> None:
+    """Sơn La's sheet at `stage`: self-scored (not sent), submitted, or cross-checked with a
+    difference the member contested (so each action's input is read, not refused first)."""
+    signed_agreement()
+    self_score("14", {"II.1": 30}, submit=stage != "draft")
+    if stage == "contested":
+        cross_check("14", {"II.1": (20, "Thiếu minh chứng.")})
+        data = data_for()
+        sheet_answer(
+            data=data,
+            province=unit("14"),
+            answers={leaf(data, "II.1").pk: ("contest", "Đã gửi minh chứng.")},
+            seen_version=data.column(unit("14").pk).sheet.version,
+            by=None,
+        )
 
 
 @pytest.mark.parametrize(
-    "data",
+    "stage, persona, data, status",
     [
-        {"action": "self", "version": "x", "self-1": "1" * 40},
-        {"action": "cross", "version": "1"},
-        {"action": "answer", "version": "1"},
-        {"action": "settle", "version": "1", "settle-1": "-1"},
-        {"action": "upload", "criterion": "abc"},
-        {"action": "delete-evidence", "evidence": "abc", "version": "x"},
+        (
+            "draft",
+            "own",
+            lambda k: {"action": "self", "version": "x", f"self-{k['leaf']}": "1" * 40},
+            400,
+        ),
+        (
+            "submitted",
+            "chair",
+            lambda k: {"action": "cross", "version": k["sheet"], f"cross-{k['leaf']}": "-1"},
+            400,
+        ),
+        (
+            "draft",
+            "chair",
+            lambda k: {"action": "cross", "version": k["sheet"], f"cross-{k['leaf']}": "20"},
+            403,
+        ),  # not sent yet
+        (
+            "contested",
+            "own",
+            lambda k: {"action": "answer", "version": k["sheet"], f"answer-{k['leaf']}": "x"},
+            400,
+        ),
+        (
+            "contested",
+            "chair",
+            lambda k: {"action": "settle", "version": k["sheet"], f"settle-{k['leaf']}": "-1"},
+            400,
+        ),
+        (
+            "draft",
+            "own",
+            lambda k: {"action": "upload", "version": k["sheet"], "criterion": "abc"},
+            400,
+        ),
+        (
+            "draft",
+            "own",
+            lambda k: {"action": "delete-evidence", "evidence": "abc", "version": k["sheet"]},
+            404,
+        ),
     ],
 )
-def test_bad_sheet_input_never_gives_a_500(personas, data):
-    signed_agreement()
-    self_score("14", {"II.1": 30}, submit=False)
-    response = personas("admin").post(SON_LA, data)
-    assert response.status_code in (302, 400, 403, 404, 409)
+def test_bad_sheet_input_is_refused_and_saves_nothing(personas, stage, persona, data, status):
+    son_la_at(stage)
+    keys = real_keys(data_for())
+    keys["sheet"] = data_for().column(unit("14").pk).sheet.version
+    before = emulation_rows()
+    posted = data(keys)
+    response = personas(persona).post(SON_LA, posted)
+    assert response.status_code == status
+    assert emulation_rows() == before

@@ -24,36 +24,42 @@ class ConferenceForm(ModelErrorsAboveFormMixin, SeenVersionModelForm):
     def __init__(self, *args, members=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["host"].queryset = Province.objects.filter(pk__in=[m.pk for m in members])
-        for name, field in self.fields.items():
-            css = "form-check-input" if name == "agreement_signed" else "form-control"
-            field.widget.attrs.setdefault("class", css)
 
 
-class _StyledInlineForm(forms.ModelForm):
+class _RowForm(forms.ModelForm):
     class Meta:
         formfield_callback = vn_formfield  # "thứ tự" read by the one number reader
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for name, field in self.fields.items():
-            css = "form-check-input" if name == "DELETE" else "form-control form-control-sm"
-            field.widget.attrs.setdefault("class", css)
+        # The position on the page is the order (RowFormSet): no "Thứ tự: 0" to fill.
+        self.fields["order"].widget = forms.HiddenInput()
 
 
-AttendeeFormSet = forms.inlineformset_factory(
-    Conference,
-    Attendee,
-    form=_StyledInlineForm,
-    fields=["name", "title", "organisation", "order"],
-    extra=2,
-    can_delete=True,
-)
-RecommendationFormSet = forms.inlineformset_factory(
-    Conference,
-    Recommendation,
-    form=_StyledInlineForm,
-    fields=["text", "addressed_to", "order"],
-    extra=1,
-    can_delete=True,
-    widgets={"text": forms.Textarea(attrs={"rows": 2})},
+class RowFormSet(forms.BaseInlineFormSet):
+    """Rows drawn one under the other (templates/forms/formset_rows.html): a few blank
+    rows without JavaScript, one and a "Thêm dòng" button with it (static/js/formset.js).
+    The rows keep the order they are shown in: the order field is hidden and
+    `conference_save` numbers the rows."""
+
+    template_name = "forms/formset_rows.html"
+
+
+def _rows(model, fields, **kwargs):
+    return forms.inlineformset_factory(
+        Conference,
+        model,
+        form=_RowForm,
+        formset=RowFormSet,
+        fields=[*fields, "order"],
+        extra=3,
+        can_delete=True,
+        can_delete_extra=False,
+        **kwargs,
+    )
+
+
+AttendeeFormSet = _rows(Attendee, ["name", "title", "organisation"])
+RecommendationFormSet = _rows(
+    Recommendation, ["text", "addressed_to"], widgets={"text": forms.Textarea(attrs={"rows": 2})}
 )

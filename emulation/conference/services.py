@@ -42,6 +42,18 @@ def conference_save(
             f"Biên bản hội nghị năm {conference.year} vừa được người khác tạo. {STALE_HINT}"
         ) from None
     attendees.instance = recommendations.instance = conference
-    attendees.save()
-    recommendations.save()
+    for rows in (attendees, recommendations):
+        rows.save()
+        _number_rows(rows)
     return conference
+
+
+def _number_rows(rows: BaseInlineFormSet) -> None:
+    """Each kept row's order is its position on the page (the page hides the field): a
+    row added at the end comes last, a deleted row leaves no gap."""
+    deleted = {id(form) for form in rows.deleted_forms}
+    kept = [f for f in rows.forms if id(f) not in deleted and f.instance.pk is not None]
+    for position, form in enumerate(kept, start=1):
+        if form.instance.order != position:
+            form.instance.order = position
+            form.instance.save(update_fields=["order"])

@@ -25,8 +25,6 @@ class AchievementReportForm(SeenVersionModelForm):
             self.fields[name].help_text = f"Mỗi đoạn một dòng; tối đa {limit:,} ký tự.".replace(
                 ",", "."
             )
-        for field in self.fields.values():
-            field.widget.attrs.setdefault("class", "form-control")
 
 
 class ReturnForm(forms.Form):
@@ -34,6 +32,6 @@ class ReturnForm(forms.Form):
     reason = forms.CharField(
         label="Lý do trả lại",
         max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
+        widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={"required": "Cần ghi lý do trả lại."},
     )

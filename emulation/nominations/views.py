@@ -83,10 +83,6 @@ class ProposeForm(forms.Form):
         self.fields["cooperative_province"].choices = (
             own if len(own) == 1 else [("", "— Chọn tỉnh —"), *own]
         )
-        for bound in self.visible_fields():
-            widget = bound.field.widget
-            css = "form-select" if isinstance(widget, forms.Select) else "form-control"
-            widget.attrs.setdefault("class", css)
 
     def clean(self):
         data = super().clean()

@@ -38,5 +38,3 @@ class ReportSettingsForm(SeenVersionModelForm):
         for name, text in (defaults or {}).items():
             if text:
                 self.fields[name].widget.attrs["placeholder"] = text
-        for field in self.fields.values():
-            field.widget.attrs.setdefault("class", "form-control")

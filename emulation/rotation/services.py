@@ -11,7 +11,14 @@ from .selectors import clusters_holding_successors, default_vice, members_in_rot
 
 
 class RotationError(Exception):
-    """A rotation refused for a reason the admin can act on; the message is Vietnamese."""
+    """A rotation refused for a reason the admin can act on; the message is Vietnamese and
+    names no input. `remedy` says which input would let it through ("head": naming the
+    head, "replace": replacing the term): the page says it in the words of its form, the
+    command in its options."""
+
+    def __init__(self, message: str, *, remedy: str = "", **kwargs):
+        super().__init__(message, **kwargs)  # StaleRotationError: StaleRecordError's too
+        self.remedy = remedy
 
 
 class StaleRotationError(RotationError, StaleRecordError):
@@ -45,8 +52,7 @@ def cluster_head_rotate(
     existing = ClusterTerm.objects.select_for_update().filter(cluster=cluster, year=to_year).first()
     if existing and not replace:
         raise RotationError(
-            f"Năm {to_year} đã có cụm trưởng ({existing.head.alliance_name}). Dùng --replace "
-            "(hoặc ô “Thay thế”) để thay: nhiệm kỳ cũ vẫn được lưu trong lịch sử."
+            f"Năm {to_year} đã có cụm trưởng ({existing.head.alliance_name}).", remedy="replace"
         )
     term = existing or ClusterTerm(cluster=cluster, year=to_year)
     # The year's term as the admin saw it (0: none): cluster_portal.locking.
@@ -57,7 +63,8 @@ def cluster_head_rotate(
         if previous is None or previous.vice is None:
             raise RotationError(
                 f"Năm {to_year - 1} không có cụm phó để nhận cờ luân lưu: hãy chỉ định cụm "
-                f"trưởng năm {to_year} (--head)."
+                f"trưởng năm {to_year}.",
+                remedy="head",
             )
         head = previous.vice
     member_ids = {p.pk for p in members}

@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from cluster_portal import access
 from provinces.organisation.models import Cluster, ClusterTerm
@@ -36,6 +37,18 @@ def terms(request, cluster: str):
             "next_year": (term_list[0].year + 1) if term_list else timezone.localdate().year,
         },
     )
+
+
+def _web_refusal(exc: RotationError, form: RotateForm) -> str:
+    """The refusal in the page's words: the input of this form that lets it through (the
+    command names its options instead)."""
+    if exc.remedy == "head":
+        hint = _("Chọn tỉnh trong ô “%(label)s”.") % {"label": form.fields["head"].label}
+    elif exc.remedy == "replace":
+        hint = _("Đánh dấu ô “%(label)s” để thay.") % {"label": form.fields["replace"].label}
+    else:
+        return str(exc)
+    return f"{exc} {hint}"
 
 
 @login_required
@@ -75,7 +88,7 @@ def rotate(request, cluster: str):
                 seen_version=data["seen_version"],
             )
         except RotationError as exc:
-            form.add_error(None, str(exc))
+            form.add_error(None, _web_refusal(exc, form))
         else:
             messages.success(
                 request,

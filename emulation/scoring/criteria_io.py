@@ -210,4 +210,9 @@ def parse_criteria_rows(rows: list) -> CriteriaParse:
         last_at_level[level] = spec
         for deeper in [k for k in last_at_level if k > level]:
             del last_at_level[deeper]
+    if not specs and not errors:
+        # Only the header: importing it would replace the agreement's criteria with none.
+        errors.append(
+            (1, "Tệp chỉ có dòng tên cột, không có tiêu chí nào: bảng tiêu chí giữ nguyên.")
+        )
     return CriteriaParse(specs, errors, list(target_columns))

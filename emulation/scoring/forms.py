@@ -8,6 +8,7 @@ from decimal import Decimal
 from django import forms
 from django.utils.safestring import mark_safe
 
+from cluster_portal.form_rendering import widget_classes
 from cluster_portal.locking import SeenVersionField
 from cluster_portal.number_style import format_exact
 from cluster_portal.numbers import (
@@ -80,10 +81,12 @@ def _style(form: forms.Form) -> None:
 
 
 def _style_widget(widget: forms.Widget) -> None:
+    """The scoring pages' inputs are the small ones (a sheet has 80 criteria); Bootstrap's
+    class itself comes from the portal's renderer (cluster_portal.form_rendering)."""
     if isinstance(widget, forms.CheckboxSelectMultiple | forms.RadioSelect):
         return
-    css = "form-select" if isinstance(widget, forms.Select) else "form-control"
-    widget.attrs.setdefault("class", css + " form-control-sm")
+    small = "form-select-sm" if isinstance(widget, forms.Select) else "form-control-sm"
+    widget.attrs.setdefault("class", small)
 
 
 class SheetForm(forms.Form):
@@ -157,7 +160,8 @@ class SheetForm(forms.Form):
         # same for every criterion, written once per kind; then the input's own id.
         attrs = self._static_attrs.get(id(widget))
         if attrs is None:
-            attrs = self._static_attrs[id(widget)] = _attrs_html(widget.attrs)
+            shown = {**widget.attrs, "class": widget_classes(widget)}  # as the renderer's
+            attrs = self._static_attrs[id(widget)] = _attrs_html(shown)
         value = widget.format_value(field.prepare_value(self.get_initial_for_field(field, key)))
         own_id = f"id_{key}"
         return UnboundInput(self, field, key, own_id, f'{attrs} id="{escaped(own_id)}"', value)

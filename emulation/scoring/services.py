@@ -229,6 +229,8 @@ def criteria_replace(
     _edit_agreement(agreement, seen_version=seen_version, by=by, reason="Nhập bảng tiêu chí")
     if parsed.errors:
         raise ScoringError("Tệp có lỗi: không nhập dòng nào.")
+    if not parsed.specs:
+        raise ScoringError("Tệp không có tiêu chí nào: bảng tiêu chí giữ nguyên.")
     by_code = {m.code: m for m in members}
     unknown = [code for code in parsed.target_codes if code not in by_code]
     if unknown:

@@ -25,7 +25,6 @@ class DeadlinesForm(forms.ModelForm):
                 format=DATE_FORMAT,
                 attrs={
                     "placeholder": "dd/mm/yyyy",
-                    "class": "form-control",
                     "inputmode": "numeric",
                 },
             )

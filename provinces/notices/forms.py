@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy
 
 from .models import Delivery
 
@@ -15,12 +16,19 @@ class PreferenceForm(forms.Form):
 
 
 class EmailChangeForm(forms.Form):
-    email = forms.EmailField(label="Địa chỉ thư điện tử mới", max_length=254)
+    email = forms.EmailField(
+        label="Địa chỉ thư điện tử mới",
+        max_length=254,
+        help_text=gettext_lazy(
+            "Chúng tôi gửi một đường dẫn xác nhận tới địa chỉ mới; địa chỉ chỉ đổi khi bạn "
+            "mở đường dẫn đó."
+        ),
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-        self.fields["email"].widget.attrs.update({"class": "form-control", "autocomplete": "email"})
+        self.fields["email"].widget.attrs["autocomplete"] = "email"
 
     def clean_email(self) -> str:
         email = self.cleaned_data["email"].strip()

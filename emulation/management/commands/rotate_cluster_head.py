@@ -7,6 +7,12 @@ from emulation.rotation.services import RotationError, cluster_head_rotate
 from provinces.organisation.models import ClusterTerm
 from provinces.organisation.selectors import province_for_code
 
+# What the command's options do about a refusal (RotationError.remedy).
+REMEDIES = {
+    "head": "Chỉ định cụm trưởng bằng --head.",
+    "replace": "Dùng --replace để thay: nhiệm kỳ cũ vẫn được lưu trong lịch sử.",
+}
+
 
 class Command(BaseCommand):
     help = (
@@ -51,7 +57,8 @@ class Command(BaseCommand):
                 **units,
             )
         except RotationError as exc:
-            raise CommandError(str(exc)) from None
+            remedy = REMEDIES.get(exc.remedy)
+            raise CommandError(f"{exc} {remedy}" if remedy else str(exc)) from None
         self.stdout.write(
             self.style.SUCCESS(
                 f"{cluster_obj.name} năm {to_year}: cụm trưởng {term.head.alliance_name}, "
