@@ -3,7 +3,13 @@
 import datetime
 
 from emulation.conference.models import Attendee, Conference, Recommendation
-from emulation.nominations.models import AwardQuota, AwardType, Nomination, NominationStatus
+from emulation.nominations.models import (
+    AwardQuota,
+    AwardType,
+    Nomination,
+    NominationStatus,
+    VotingMethod,
+)
 from emulation.reports.models import ReportSettings
 from provinces.calendar.models import Deadlines
 from provinces.disbursements.services import borrower_find_or_create
@@ -46,6 +52,9 @@ NOMINEES = [
     ("certificate-of-merit", "11", "HTX SX VLXD Hà Nam Bình"),
     ("certificate-of-merit", "17", "HTX đa ngành nghề Tâm Cương Tân Minh"),
 ]
+
+
+RANK_REASONS: dict = {}
 
 
 def award_types_seed() -> None:
@@ -98,6 +107,12 @@ def emulation_year_2023_seed() -> bool:
             award_type=types[award],
             votes_for=7,
             votes_present=7,
+            # A secret ballot, as practice has it (the cluster-year's default rule).
+            voting_method=VotingMethod.SECRET,
+            ballots_issued=7,
+            ballots_returned=7,
+            ballots_valid=7,
+            rank_reason=RANK_REASONS.get((award, province_code, cooperative_name), ""),
             status=NominationStatus.ENDORSED,
         )
         if cooperative_name:

@@ -17,9 +17,9 @@ from emulation.dossiers.models import AchievementReport
 from emulation.nominations.models import AwardType, Nomination
 from emulation.nominations.selectors import (
     COUNTED_AGAINST_QUOTA,
+    VoteRules,
     nominee_unit,
-    threshold_percent_for,
-    vote_passes,
+    vote_rules_for,
 )
 from provinces.disbursements.models import Disbursement
 from provinces.disbursements.selectors import FundTotals, disbursement_totals
@@ -106,9 +106,8 @@ class Nominee:
     def report_ready(self) -> bool:
         return self.report is not None and self.report.is_submitted
 
-    def vote_passed(self, threshold: int) -> bool:
-        n = self.nomination
-        return bool(n.votes_present) and vote_passes(n.votes_for or 0, n.votes_present, threshold)
+    def vote_passed(self, rules: VoteRules) -> bool:
+        return bool(rules.passes(self.nomination))
 
 
 @dataclass
@@ -126,7 +125,7 @@ class Dossier:
     members: list[Province]
     conference: Conference | None
     scoring: ScoringResult | None
-    threshold_percent: int
+    rules: VoteRules
     groups: list[tuple[AwardType, list[Nominee]]]
     generated_on: datetime.date = field(default_factory=timezone.localdate)
     missing: list[Missing] = field(default_factory=list)
@@ -326,7 +325,7 @@ def dossier_for(cluster: Cluster, year: int) -> Dossier:
         members=members,
         conference=conference,
         scoring=scoring,
-        threshold_percent=threshold_percent_for(cluster_id=cluster.pk, year=year),
+        rules=vote_rules_for(cluster_id=cluster.pk, year=year),
         groups=list(groups.values()),
     )
     dossier.missing = _missing(dossier)

@@ -16,6 +16,7 @@ from cluster_portal.numbers import (
     parse_vn_number,
     vn_formfield,
 )
+from emulation.nominations.models import VotingMethod
 
 from .models import Criterion, CriterionKind
 from .rules import LATE_REPORTS, BandsError, bands_text, indicator_choices, parse_bands
@@ -294,6 +295,20 @@ class MeetingForm(forms.Form):
     present = VietnameseNumberField(
         integer=True, label="Số đại biểu có mặt", min_value=1, max_value=999
     )
+    voting_method = forms.ChoiceField(
+        label="Hình thức suy tôn",
+        choices=[("", "Theo quy định của Cụm"), *VotingMethod.choices],
+        required=False,
+    )
+    ballots_issued = VietnameseNumberField(
+        integer=True, label="Số phiếu phát ra", required=False, min_value=0, max_value=999
+    )
+    ballots_returned = VietnameseNumberField(
+        integer=True, label="Số phiếu thu về", required=False, min_value=0, max_value=999
+    )
+    ballots_valid = VietnameseNumberField(
+        integer=True, label="Số phiếu hợp lệ", required=False, min_value=0, max_value=999
+    )
     notes = forms.CharField(
         label="Ghi chú biên bản",
         required=False,
@@ -316,6 +331,14 @@ class MeetingForm(forms.Form):
 
     def votes(self) -> dict[int, int | None]:
         return {m.pk: self.cleaned_data.get(f"votes-{m.pk}") for m in self.members}
+
+    def ballot(self) -> dict:
+        """The method and ballots, as `scoring_meeting_record` takes them."""
+        data = self.cleaned_data
+        names = ("ballots_issued", "ballots_returned", "ballots_valid")
+        return {"voting_method": data.get("voting_method") or None} | {
+            name: data.get(name) for name in names
+        }
 
 
 class ReasonForm(forms.Form):

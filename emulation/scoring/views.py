@@ -148,6 +148,7 @@ def meeting(request, cluster: str, year: int):
                 present=form.cleaned_data["present"],
                 votes=form.votes(),
                 notes=form.cleaned_data["notes"],
+                **form.ballot(),
                 by=request.user,
                 seen_version=posted_version(request),
                 sheet_versions={
