@@ -54,7 +54,17 @@ NOMINEES = [
 ]
 
 
-RANK_REASONS: dict = {}
+# Lai Châu, ranked 6th of 7 at the scoring meeting, is proposed for a certificate while
+# the members ranked 2nd to 5th are not: the minutes say why (rules.rank_reason_refusal).
+# Those four had the certificate for 2022, Lai Châu last for 2019 (emulation/awards/demo.py).
+RANK_REASONS = {
+    ("certificate-of-merit", "12", None): (
+        "Liên minh HTX các tỉnh Lào Cai, Yên Bái, Sơn La, Hòa Bình (xếp thứ 2 đến 5) đã được "
+        "tặng Bằng khen của Chủ tịch Liên minh HTX Việt Nam cho thành tích năm 2022 và đề nghị "
+        "nhường; hội nghị thống nhất đề nghị Liên minh HTX tỉnh Lai Châu, đơn vị có nhiều tiến "
+        "bộ trong năm 2023, chưa được khen thưởng từ năm 2019."
+    ),
+}
 
 
 def award_types_seed() -> None:

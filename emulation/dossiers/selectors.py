@@ -12,6 +12,8 @@ from django.shortcuts import get_object_or_404
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
+from emulation.awards.models import AwardRecord
+from emulation.awards.selectors import awards_received
 from emulation.conference.models import Attendee, Conference
 from emulation.dossiers.models import AchievementReport
 from emulation.nominations.models import AwardType, Nomination
@@ -82,6 +84,7 @@ class Nominee:
     previous: dict | None = None  # ... and of the year before (or its predecessors')
     disbursements_all: FundTotals = field(default_factory=FundTotals)
     disbursements_htx_dev: FundTotals = field(default_factory=FundTotals)
+    awards: list[AwardRecord] = field(default_factory=list)  # received before the year
 
     @property
     def name(self) -> str:
@@ -301,11 +304,20 @@ def dossier_for(cluster: Cluster, year: int) -> Dossier:
         .annotate(count=Count("pk"), amount=Sum("amount"))
         .order_by()
     }
+    received = awards_received(
+        alliance_ids=[a.pk for a in alliances], cooperative_ids=cooperative_ids
+    )
     groups: dict[int, tuple[AwardType, list[Nominee]]] = {}
     for nomination in nominations:
         nomination.cluster = cluster
         report = getattr(nomination, "achievement_report", None)
         nominee = Nominee(nomination=nomination, report=report, province=nominee_unit(nomination))
+        unit = (
+            ("alliance", nomination.nominee_alliance_id)
+            if nomination.nominee_alliance_id
+            else ("cooperative", nomination.nominee_cooperative_id)
+        )
+        nominee.awards = [r for r in received.get(unit, []) if r.year < year]
         if nomination.nominee_alliance_id:
             pid = nomination.nominee_alliance_id
             nominee.result = scoring.for_province(pid) if scoring else None
