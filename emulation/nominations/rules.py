@@ -19,6 +19,9 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from decimal import Decimal
+
+from cluster_portal.number_style import format_percent
 
 from emulation.awards.models import AwardRecord
 from emulation.nominations.models import (
@@ -76,8 +79,12 @@ def quorum_needed(rule: VoteRule, members: int) -> int:
     return math.ceil(members * rule.quorum_percent / 100)
 
 
-def ballot_problems(rule: VoteRule, members: int, ballot: Ballot) -> list[str]:
-    """What is wrong with how a vote was taken, read against the cluster-year's rules."""
+def ballot_problems(
+    rule: VoteRule, members: int, ballot: Ballot, *, vote_taken: bool = True
+) -> list[str]:
+    """What is wrong with how a vote was taken, read against the cluster-year's rules.
+    A meeting that took no vote (`vote_taken` False: a scoring meeting where nobody was
+    "suy tôn") is held to its quorum only, with no method or ballots."""
     present = ballot.present
     if present is None or present <= 0:
         return ["Số thành viên có mặt phải lớn hơn 0."]
@@ -93,6 +100,8 @@ def ballot_problems(rule: VoteRule, members: int, ballot: Ballot) -> list[str]:
             f"Chưa đủ số thành viên có mặt để biểu quyết: có mặt {present}/{members}, cần ít "
             f"nhất {need} ({rule.quorum_percent} % tổng số thành viên)."
         )
+    if not vote_taken:
+        return problems
     if ballot.method != rule.voting_method:
         problems.append(
             f"Quy định của Cụm năm {rule.year}: {VotingMethod(rule.voting_method).label.lower()}"
@@ -149,6 +158,12 @@ def meeting_votes_problems(ballot: Ballot, votes: list[int]) -> list[str]:
     return [f"Tổng số phiếu suy tôn ({total}) không được lớn hơn {what} ({cast})."]
 
 
+BASE_TEXT = {
+    ThresholdBase.MEMBERS: "tổng số thành viên của Cụm",
+    ThresholdBase.PRESENT: "số thành viên có mặt",
+}
+
+
 def threshold_base(rule: VoteRule, members: int, present: int) -> int:
     return members if rule.threshold_base == ThresholdBase.MEMBERS else present
 
@@ -167,7 +182,7 @@ def vote_passes(rule: VoteRule, members: int, votes_for: int, present: int) -> b
 def threshold_text(rule: VoteRule) -> str:
     """ "trên 50 % tổng số thành viên của Cụm"."""
     word = "từ" if rule.threshold_comparison == Comparison.AT_LEAST else "trên"
-    base = ThresholdBase(rule.threshold_base).label.lower()
+    base = BASE_TEXT[rule.threshold_base]
     return f"{word} {rule.threshold_percent} % {base}"
 
 
@@ -175,7 +190,7 @@ def vote_refusal(rule: VoteRule, members: int, votes_for: int, present: int) -> 
     if vote_passes(rule, members, votes_for, present):
         return None
     base = threshold_base(rule, members, present)
-    share = f"{votes_for}/{base}"
+    share = f"{votes_for}/{base} ({format_percent(Decimal(votes_for * 100) / base)})"
     return f"Chưa đạt tỷ lệ biểu quyết: {share} tán thành, cần {threshold_text(rule)}."
 
 

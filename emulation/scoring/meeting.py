@@ -114,10 +114,12 @@ def scoring_meeting_record(
         returned=ballots_returned,
         valid=ballots_valid,
     )
-    problems = rules.ballot_problems(rule, len(data.columns), ballot)
-    if not problems and present > len(data.columns):  # members vote, whatever the setting
-        problems = [f"Số thành viên có mặt ({present}) không được vượt quá {len(data.columns)}."]
     cast = [v for v in (votes.get(c.province.pk) for c in data.columns) if v is not None]
+    counted = (ballots_issued, ballots_returned, ballots_valid)
+    vote_taken = bool(cast) or any(n is not None for n in counted)
+    problems = rules.ballot_problems(rule, len(data.members), ballot, vote_taken=vote_taken)
+    if not problems and present > len(data.members):  # members vote, whatever the setting
+        problems = [f"Số thành viên có mặt ({present}) không được vượt quá {len(data.members)}."]
     problems += rules.meeting_votes_problems(ballot, cast)
     if problems:
         raise ScoringError(" ".join(problems))
@@ -143,7 +145,7 @@ def scoring_meeting_record(
     agreement.meeting_date = meeting_date
     agreement.meeting_present = present
     agreement.meeting_notes = (notes or "").strip()
-    agreement.meeting_voting_method = ballot.method
+    agreement.meeting_voting_method = ballot.method if vote_taken else ""
     agreement.meeting_ballots_issued = ballot.issued
     agreement.meeting_ballots_returned = ballot.returned
     agreement.meeting_ballots_valid = ballot.valid
