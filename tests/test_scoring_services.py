@@ -328,7 +328,9 @@ def test_recording_the_meeting_freezes_final_scores_and_locks():
 def test_votes_cannot_exceed_those_present():
     signed_agreement()
     all_submitted()
-    with pytest.raises(ScoringError, match=r"suy tôn \(8\) không được lớn hơn số phiếu hợp lệ \(7\)"):
+    with pytest.raises(
+        ScoringError, match=r"suy tôn \(8\) không được lớn hơn số phiếu hợp lệ \(7\)"
+    ):
         meeting_record(votes={"25": 8})
     # Each ballot names one member: 5 + 3 from 7 is refused as well.
     with pytest.raises(ScoringError, match=r"suy tôn \(8\) không được lớn hơn"):

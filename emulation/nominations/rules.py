@@ -22,7 +22,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from cluster_portal.number_style import format_percent
-
 from emulation.awards.models import AwardRecord
 from emulation.nominations.models import (
     Comparison,

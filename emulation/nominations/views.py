@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST, require_safe
 from cluster_portal import access
 from cluster_portal.locking import FormKeyField, SeenVersionField
 from cluster_portal.numbers import VietnameseNumberField
+from emulation.nominations.lookups import get_nomination_for_user
 from emulation.nominations.models import AwardType, Nomination, NominationStatus, VotingMethod
 from emulation.nominations.selectors import nominations_for, nominee_unit
 from emulation.nominations.services import (
@@ -168,21 +169,7 @@ class DecideForm(StepForm):
 
 
 def _nomination_for(request, pk: int, *, allowed: Callable) -> Nomination:
-    """404 when the user may not see the nomination's cluster-year; 403 when they may see
-    it but not take this step."""
-    nomination = get_object_or_404(
-        Nomination.objects.select_related(
-            "cluster",
-            "award_type",
-            "nominee_alliance",
-            "nominee_cooperative__province__successor",
-        ),
-        pk=pk,
-    )
-    _, _, term = cluster_year_for(request, nomination.cluster, nomination.year)
-    if not allowed(request.user, nomination, term):
-        raise PermissionDenied
-    return nomination
+    return get_nomination_for_user(request, pk, allowed=allowed)
 
 
 def _manages(user, nomination: Nomination, term: ClusterTerm | None) -> bool:
