@@ -558,7 +558,7 @@ class Migration(migrations.Migration):
                     _connector="OR",
                 ),
                 name="vote_rule_threshold_reachable",
-                violation_error_message="“Trên 100 %” không bao giờ đạt: chọn “Từ 100 %”.",
+                violation_error_message="Ngưỡng “trên 100 phần trăm” không bao giờ đạt: chọn “từ”.",
             ),
         ),
         migrations.AddField(

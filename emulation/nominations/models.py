@@ -122,7 +122,7 @@ class VoteRule(models.Model):
             models.CheckConstraint(
                 condition=~Q(threshold_comparison="gt") | Q(threshold_percent__lt=100),
                 name="vote_rule_threshold_reachable",
-                violation_error_message="“Trên 100 %” không bao giờ đạt: chọn “Từ 100 %”.",
+                violation_error_message="Ngưỡng “trên 100 phần trăm” không bao giờ đạt: chọn “từ”.",
             ),
         ]
 

@@ -4,7 +4,7 @@ history; the rules themselves are applied by `rules.py`)."""
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
@@ -66,6 +66,8 @@ def vote_rules_edit(request, cluster: str, year: int):
             except StaleRecordError as exc:
                 form.add_error(None, str(exc))
                 status = 409
+            except ValidationError as exc:
+                form.add_error(None, " ".join(exc.messages))
             else:
                 messages.success(request, _("Đã lưu quy định bình xét, biểu quyết."))
                 return redirect("nominations:list", cluster_obj.slug, year)

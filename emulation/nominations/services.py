@@ -227,8 +227,8 @@ def nomination_vote_record(
         valid=ballots_valid,
     )
     members = rules.member_count(cluster_id=nomination.cluster_id, year=nomination.year)
-    problems = rules.votes_for_problems(ballot, votes_for) or rules.ballot_problems(
-        rule, members, ballot
+    problems = rules.ballot_problems(rule, members, ballot) or rules.votes_for_problems(
+        ballot, votes_for
     )
     if problems:
         raise NominationError(" ".join(problems))
