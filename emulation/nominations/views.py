@@ -234,6 +234,7 @@ def _render_list(
         "decide_form": DecideForm(),
         "statuses": NominationStatus,
         "voting_methods": VotingMethod.choices,
+        "own_unit": access.unit_of(user, year),
     }
     return render(request, "nominations/nominations.html", context, status=status)
 
