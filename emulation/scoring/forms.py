@@ -16,7 +16,6 @@ from cluster_portal.numbers import (
     parse_vn_number,
     vn_formfield,
 )
-from emulation.nominations.models import VotingMethod
 
 from .models import Criterion, CriterionKind
 from .rules import LATE_REPORTS, BandsError, bands_text, indicator_choices, parse_bands
@@ -286,59 +285,6 @@ class EvidenceForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["criterion"].choices = [(c.pk, f"{c.number}. {c.title}") for c in leaves]
         _style(self)
-
-
-class MeetingForm(forms.Form):
-    meeting_date = forms.DateField(
-        label="Ngày họp bình xét", input_formats=DATE_FORMATS, error_messages=DATE_ERROR
-    )
-    present = VietnameseNumberField(
-        integer=True, label="Số đại biểu có mặt", min_value=1, max_value=999
-    )
-    voting_method = forms.ChoiceField(
-        label="Hình thức suy tôn",
-        choices=[("", "Theo quy định của Cụm"), *VotingMethod.choices],
-        required=False,
-    )
-    ballots_issued = VietnameseNumberField(
-        integer=True, label="Số phiếu phát ra", required=False, min_value=0, max_value=999
-    )
-    ballots_returned = VietnameseNumberField(
-        integer=True, label="Số phiếu thu về", required=False, min_value=0, max_value=999
-    )
-    ballots_valid = VietnameseNumberField(
-        integer=True, label="Số phiếu hợp lệ", required=False, min_value=0, max_value=999
-    )
-    notes = forms.CharField(
-        label="Ghi chú biên bản",
-        required=False,
-        max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
-
-    def __init__(self, *args, members: list, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.members = members
-        for m in members:
-            self.fields[f"votes-{m.pk}"] = VietnameseNumberField(
-                integer=True,
-                label=f"Phiếu suy tôn: {m.name}",
-                required=False,
-                min_value=0,
-                max_value=999,
-            )
-        _style(self)
-
-    def votes(self) -> dict[int, int | None]:
-        return {m.pk: self.cleaned_data.get(f"votes-{m.pk}") for m in self.members}
-
-    def ballot(self) -> dict:
-        """The method and ballots, as `scoring_meeting_record` takes them."""
-        data = self.cleaned_data
-        names = ("ballots_issued", "ballots_returned", "ballots_valid")
-        return {"voting_method": data.get("voting_method") or None} | {
-            name: data.get(name) for name in names
-        }
 
 
 class ReasonForm(forms.Form):
