@@ -92,6 +92,10 @@ class NominationAdmin(VersionedAdminMixin, OrganisationAccess, CheckedHistoryAdm
         "ballots_valid",
     ]
 
+    def has_add_permission(self, request, obj=None) -> bool:
+        """Nominees are proposed on the nominations page, where the rules apply."""
+        return False
+
 
 @admin.register(ReportSettings)
 class ReportSettingsAdmin(OrganisationAccess, CheckedHistoryAdmin):

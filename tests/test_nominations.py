@@ -4,7 +4,14 @@ import datetime
 
 import pytest
 
-from emulation.models import AwardQuota, AwardType, Nomination, NominationStatus, VoteRule
+from emulation.models import (
+    AwardQuota,
+    AwardRecord,
+    AwardType,
+    Nomination,
+    NominationStatus,
+    VoteRule,
+)
 from emulation.nominations.selectors import nominations_for
 from emulation.nominations.services import (
     NominationError,
@@ -443,6 +450,13 @@ def test_the_happy_path_to_granted_keeps_every_step(chair, admin_user):
     assert nomination.status == NominationStatus.GRANTED
     assert nomination.decision_number == "123/QĐ-LMHTXVN"
     assert nomination.decision_date == datetime.date(2024, 1, 15)
+    # The decision goes into the nominee's award-history register.
+    registered = AwardRecord.objects.get(alliance=nomination.nominee_alliance)
+    assert (registered.year, registered.decision_number, registered.issuer) == (
+        2023,
+        "123/QĐ-LMHTXVN",
+        "Liên minh HTX Việt Nam",
+    )
     steps = list(nomination.history.order_by("history_id"))
     assert [(h.status, h.votes_for, h.history_user) for h in steps] == [
         ("proposed", None, chair),

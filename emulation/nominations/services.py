@@ -21,6 +21,7 @@ from cluster_portal.locking import (
     locked_at_version,
     version_claim,
 )
+from emulation.awards.models import AwardRecord
 from emulation.nominations.models import (
     AwardQuota,
     AwardType,
@@ -344,6 +345,7 @@ def nomination_decide(
         nomination.decision_number = decision_number
         nomination.decision_date = decision_date
         nomination.not_granted_reason = ""
+        _register_granted(nomination, by=by)
     else:
         if not reason:
             raise NominationError("Không được khen thưởng: ghi rõ lý do.")
@@ -352,6 +354,35 @@ def nomination_decide(
         nomination.decision_number = ""
         nomination.decision_date = None
     return _save(nomination, by=by)
+
+
+def _register_granted(nomination: Nomination, *, by) -> None:
+    """A granted nomination goes into the nominee's award-history register (the VCA
+    decides its own flag and certificates: scoring.md), unless the province has already
+    entered that decision."""
+    unit = (
+        {"alliance_id": nomination.nominee_alliance_id}
+        if nomination.nominee_alliance_id
+        else {"cooperative_id": nomination.nominee_cooperative_id}
+    )
+    record = AwardRecord(
+        **unit,
+        year=nomination.year,
+        award=nomination.award_type.name,
+        decision_number=nomination.decision_number,
+        decision_date=nomination.decision_date,
+        issuer="Liên minh HTX Việt Nam",
+    )
+    same = {"year": record.year, "decision_number": record.decision_number}
+    if AwardRecord.objects.filter(**unit, **same).exists():
+        return
+    try:
+        record.full_clean()
+    except ValidationError as exc:
+        raise NominationError(_messages(exc)) from None
+    record._history_user = by if getattr(by, "is_authenticated", False) else None
+    record._change_reason = "Ghi từ kết quả đề nghị khen thưởng"
+    record.save()
 
 
 @transaction.atomic
