@@ -5,7 +5,13 @@ from cluster_portal.locking import VersionedAdminMixin
 from emulation.api import admin as api_admin  # noqa: F401  (registers ApiToken)
 from emulation.awards.models import AwardRecord
 from emulation.conference.models import Attendee, Conference, Recommendation
-from emulation.nominations.models import AwardQuota, AwardType, Nomination, VoteRule
+from emulation.nominations.models import (
+    AwardQuota,
+    AwardType,
+    MeetingRank,
+    Nomination,
+    VoteRule,
+)
 from emulation.reports.models import ReportSettings
 
 
@@ -54,6 +60,21 @@ class VoteRuleAdmin(VersionedAdminMixin, OrganisationAccess, CheckedHistoryAdmin
         "voting_method",
     ]
     list_filter = ["cluster", "year"]
+
+
+@admin.register(MeetingRank)
+class MeetingRankAdmin(OrganisationAccess, admin.ModelAdmin):
+    """Read here; written when the scoring meeting is recorded (cleared on a reopen)."""
+
+    list_display = ["cluster", "year", "rank", "province"]
+    list_filter = ["cluster", "year"]
+    list_select_related = ["cluster", "province"]
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
 
 
 @admin.register(AwardRecord)

@@ -355,7 +355,7 @@ def test_a_refused_step_comes_back_with_the_reason(client, chair):
         client,
         "vote",
         nomination,
-        {"votes_for": 9, "votes_present": 8},
+        {"votes_for": 9, "votes_present": 7},
         follow=True,
     )
     assert "không được lớn hơn số đại biểu có mặt" in response.text
