@@ -354,3 +354,47 @@ def test_only_the_chair_and_admins_set_the_rules(client, laocai, admin_user, mak
     client.logout()
     assert client.get(RULES).status_code == 302
     assert not VoteRule.objects.exists()
+
+
+# The API's list and its proposal's own checks ------------------------------------------------
+
+
+def test_the_api_lists_the_nominations_with_the_rules(api, chair):
+    VoteRule.objects.create(cluster=tay_bac(), year=YEAR, quorum_percent=80)
+    vote(proposal("10", by=chair), 6, 7, by=chair)
+    response = api.get(f"{API}/clusters/tay-bac/{YEAR}/nominations")
+    assert response.status_code == 200
+    data = response.json()
+    assert data["rules"]["quorum_percent"] == 80 and data["rules"]["members"] == 7
+    assert data["rules"]["threshold"] == "trên 50 % tổng số thành viên của Cụm"
+    [nomination] = data["nominations"]
+    assert (nomination["votes_for"], nomination["ballots_valid"]) == (6, 7)
+    assert nomination["voting_method"] == "secret" and nomination["province"]["code"] == "10"
+
+
+@pytest.mark.parametrize(
+    "payload, message",
+    [
+        ({"award_type": "no-such-award", "alliance": "10"}, "Không có hình thức khen thưởng"),
+        ({"award_type": "emulation-flag", "alliance": "04"}, "không phải thành viên năm 2023"),
+        (
+            {"award_type": "emulation-flag", "cooperative": "HTX A", "cooperative_province": "04"},
+            "Chọn tỉnh",
+        ),
+    ],
+)
+def test_the_api_refuses_a_proposal_it_cannot_read(api, payload, message):
+    response = api_propose(api, **payload)
+    assert response.status_code == 422 and message in response.json()["detail"]
+    assert not Nomination.objects.exists()
+
+
+def test_a_cooperative_is_proposed_through_the_api_and_staff_only_for_their_own(api, make_staff):
+    response = api_propose(
+        api, award_type="certificate-of-merit", cooperative="HTX Chè Phú Thọ", achievements="x"
+    )
+    assert response.status_code == 201 and response.json()["province"]["code"] == "25"
+    son_la = Client(headers=bearer(token_for(make_staff("Sơn La", YEAR))))
+    response = api_propose(son_la, award_type="emulation-flag", alliance="10")
+    assert response.status_code == 403
+    assert Nomination.objects.count() == 1
