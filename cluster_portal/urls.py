@@ -15,6 +15,7 @@ patterns = [
     path("", include("emulation.conference.urls")),
     path("", include("emulation.reports.urls")),
     path("", include("emulation.nominations.urls")),
+    path("", include("emulation.awards.urls")),
     path("", include("emulation.scoring.urls")),
     path("", include("emulation.api.urls")),
     path("api/v1/", include("emulation.api.v1_urls", namespace="api-v1")),

@@ -3,8 +3,15 @@ from django.contrib import admin
 from cluster_portal.admin_access import CheckedHistoryAdmin, OrganisationAccess
 from cluster_portal.locking import VersionedAdminMixin
 from emulation.api import admin as api_admin  # noqa: F401  (registers ApiToken)
+from emulation.awards.models import AwardRecord
 from emulation.conference.models import Attendee, Conference, Recommendation
-from emulation.nominations.models import AwardQuota, AwardType, Nomination, VoteRule
+from emulation.nominations.models import (
+    AwardQuota,
+    AwardType,
+    MeetingRank,
+    Nomination,
+    VoteRule,
+)
 from emulation.reports.models import ReportSettings
 
 
@@ -40,8 +47,42 @@ class AwardQuotaAdmin(VersionedAdminMixin, OrganisationAccess, admin.ModelAdmin)
 
 
 @admin.register(VoteRule)
-class VoteRuleAdmin(VersionedAdminMixin, OrganisationAccess, admin.ModelAdmin):
-    list_display = ["cluster", "year", "threshold_percent"]
+class VoteRuleAdmin(VersionedAdminMixin, OrganisationAccess, CheckedHistoryAdmin):
+    """Also edited by the chair on the nominations' rules page; both keep its history."""
+
+    list_display = [
+        "cluster",
+        "year",
+        "quorum_percent",
+        "threshold_base",
+        "threshold_comparison",
+        "threshold_percent",
+        "voting_method",
+    ]
+    list_filter = ["cluster", "year"]
+
+
+@admin.register(MeetingRank)
+class MeetingRankAdmin(OrganisationAccess, admin.ModelAdmin):
+    """Read here; written when the scoring meeting is recorded (cleared on a reopen)."""
+
+    list_display = ["cluster", "year", "rank", "province"]
+    list_filter = ["cluster", "year"]
+    list_select_related = ["cluster", "province"]
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(AwardRecord)
+class AwardRecordAdmin(VersionedAdminMixin, OrganisationAccess, CheckedHistoryAdmin):
+    list_display = ["year", "__str__", "decision_number", "decision_date", "issuer"]
+    list_filter = ["year"]
+    list_select_related = ["alliance", "cooperative"]
+    autocomplete_fields = ["alliance", "cooperative"]
 
 
 @admin.register(Nomination)
@@ -55,6 +96,26 @@ class NominationAdmin(VersionedAdminMixin, OrganisationAccess, CheckedHistoryAdm
         "nominee_cooperative__province",
     ]
     autocomplete_fields = ["nominee_alliance", "nominee_cooperative"]
+    # What the nomination rules decide (emulation.nominations.rules) is changed on the
+    # nominations page, where the rules apply, not here.
+    readonly_fields = [
+        "cluster",
+        "year",
+        "award_type",
+        "nominee_alliance",
+        "nominee_cooperative",
+        "status",
+        "votes_for",
+        "votes_present",
+        "voting_method",
+        "ballots_issued",
+        "ballots_returned",
+        "ballots_valid",
+    ]
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        """Nominees are proposed on the nominations page, where the rules apply."""
+        return False
 
 
 @admin.register(ReportSettings)

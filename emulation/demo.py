@@ -3,7 +3,13 @@
 import datetime
 
 from emulation.conference.models import Attendee, Conference, Recommendation
-from emulation.nominations.models import AwardQuota, AwardType, Nomination, NominationStatus
+from emulation.nominations.models import (
+    AwardQuota,
+    AwardType,
+    Nomination,
+    NominationStatus,
+    VotingMethod,
+)
 from emulation.reports.models import ReportSettings
 from provinces.calendar.models import Deadlines
 from provinces.disbursements.services import borrower_find_or_create
@@ -46,6 +52,19 @@ NOMINEES = [
     ("certificate-of-merit", "11", "HTX SX VLXD Hà Nam Bình"),
     ("certificate-of-merit", "17", "HTX đa ngành nghề Tâm Cương Tân Minh"),
 ]
+
+
+# Lai Châu, ranked 6th of 7 at the scoring meeting, is proposed for a certificate while
+# the members ranked 2nd to 5th are not: the minutes say why (rules.rank_reason_refusal).
+# Those four had the certificate for 2022, Lai Châu last for 2019 (emulation/awards/demo.py).
+RANK_REASONS = {
+    ("certificate-of-merit", "12", None): (
+        "Liên minh HTX các tỉnh Lào Cai, Yên Bái, Sơn La, Hòa Bình (xếp thứ 2 đến 5) đã được "
+        "tặng Bằng khen của Chủ tịch Liên minh HTX Việt Nam cho thành tích năm 2022 và đề nghị "
+        "nhường; hội nghị thống nhất đề nghị Liên minh HTX tỉnh Lai Châu, đơn vị có nhiều tiến "
+        "bộ trong năm 2023, chưa được khen thưởng từ năm 2019."
+    ),
+}
 
 
 def award_types_seed() -> None:
@@ -98,6 +117,12 @@ def emulation_year_2023_seed() -> bool:
             award_type=types[award],
             votes_for=7,
             votes_present=7,
+            # A secret ballot, as practice has it (the cluster-year's default rule).
+            voting_method=VotingMethod.SECRET,
+            ballots_issued=7,
+            ballots_returned=7,
+            ballots_valid=7,
+            rank_reason=RANK_REASONS.get((award, province_code, cooperative_name), ""),
             status=NominationStatus.ENDORSED,
         )
         if cooperative_name:

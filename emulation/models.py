@@ -4,9 +4,17 @@ Django finds them. Code imports a model from its feature package
 contracts in pyproject.toml (`lint-imports`) refuse it."""
 
 from .api.models import ApiToken
+from .awards.models import AwardRecord
 from .conference.models import ROMAN, Attendee, Conference, Recommendation, roman_validator
 from .dossiers.models import AchievementReport, ReportStatus
-from .nominations.models import AwardQuota, AwardType, Nomination, NominationStatus, VoteRule
+from .nominations.models import (
+    AwardQuota,
+    AwardType,
+    MeetingRank,
+    Nomination,
+    NominationStatus,
+    VoteRule,
+)
 from .reports.models import ReportSettings
 from .scoring.models import (
     AgreementStatus,
@@ -35,8 +43,10 @@ __all__ = [
     "AchievementReport",
     "Attendee",
     "AwardQuota",
+    "AwardRecord",
     "AwardType",
     "Conference",
+    "MeetingRank",
     "Nomination",
     "NominationStatus",
     "Recommendation",

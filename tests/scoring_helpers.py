@@ -166,6 +166,13 @@ def meeting_record(
         by=by,
         seen_version=data.agreement.version,
         sheet_versions=shown_sheet_versions(data),
+        # A "suy tôn" by secret ballot (the default rule): one valid ballot per member
+        # present; no vote, no ballots.
+        **(
+            {"ballots_issued": present, "ballots_returned": present, "ballots_valid": present}
+            if votes
+            else {}
+        ),
     )
 
 

@@ -270,9 +270,10 @@ def test_a_vote_recorded_on_a_stale_page_is_refused(chair_2023, admin_user):
     first.force_login(chair_2023)
     second.force_login(admin_user)
     url = reverse("nominations:vote", args=[nomination.pk])
-    first.post(url, {"votes_for": 6, "votes_present": 7, "seen_version": seen})
+    ballots = {"ballots_issued": 7, "ballots_returned": 7, "ballots_valid": 7}
+    first.post(url, {"votes_for": 6, "votes_present": 7, "seen_version": seen, **ballots})
     response = second.post(
-        url, {"votes_for": 2, "votes_present": 7, "seen_version": seen}, follow=True
+        url, {"votes_for": 2, "votes_present": 7, "seen_version": seen, **ballots}, follow=True
     )
     assert "sau khi bạn mở biểu mẫu" in response.text
     nomination.refresh_from_db()

@@ -102,10 +102,16 @@ class DemoDossierTests(TestCase):
             self.assertIn("Trụ sở Liên minh Hợp tác xã tỉnh Phú Thọ", text)
             self.assertIn("Có mặt: 7/7", text)
             self.assertIn("Đỗ Nhân Đạo", text)
+            # The suy tôn (dossier_helpers' recorded result): 7 of the 7 ballots.
             self.assertIn("1 Liên minh HTX tỉnh Phú Thọ 96 7", text)
-            self.assertIn("2 Liên minh HTX tỉnh Lào Cai 91,5", text)
-            self.assertIn("trên 50 % số đại biểu có mặt", text)
-            self.assertEqual(text.count("Đạt (> 50 %)"), len(NOMINEES))
+            self.assertIn("2 Liên minh HTX tỉnh Lào Cai 91,5 0", text)
+            self.assertIn("trên 50 % tổng số thành viên của Cụm", text)
+            self.assertIn("có mặt ít nhất 5/7 thành viên", text)
+            self.assertEqual(text.count("Kín: 7 phát, 7 thu, 7 hợp lệ"), len(NOMINEES))
+            self.assertEqual(text.count("Đạt"), len(NOMINEES))
+            # Lai Châu, 6th of 7, proposed while 2nd to 5th are not: the reason is printed.
+            self.assertIn("Lý do đề nghị tập thể xếp hạng sau thành viên không được đề nghị", text)
+            self.assertIn("chưa được khen thưởng từ năm 2019", text)
             self.assertIn("THƯ KÝ", text)
             self.assertIn(SIGNER, text)
 

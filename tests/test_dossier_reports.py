@@ -46,7 +46,6 @@ class ReportFormAccessTests(TestCase):
             "summary": report.summary,
             "achievements": "Thành tích mới của năm.",
             "measures": report.measures,
-            "awards_received": report.awards_received,
             "signer_name": "",
             "signer_title": "Chủ tịch",
             "seen_version": report.version,

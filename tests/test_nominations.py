@@ -4,7 +4,14 @@ import datetime
 
 import pytest
 
-from emulation.models import AwardQuota, AwardType, Nomination, NominationStatus, VoteRule
+from emulation.models import (
+    AwardQuota,
+    AwardRecord,
+    AwardType,
+    Nomination,
+    NominationStatus,
+    VoteRule,
+)
 from emulation.nominations.selectors import nominations_for
 from emulation.nominations.services import (
     NominationError,
@@ -59,6 +66,10 @@ def vote(nomination: Nomination, votes_for: int, votes_present: int, *, by) -> N
         votes_for=votes_for,
         votes_present=votes_present,
         by=by,
+        # A secret ballot, the default rule: every member present casts a valid ballot.
+        ballots_issued=votes_present,
+        ballots_returned=votes_present,
+        ballots_valid=votes_present,
     )
 
 
@@ -169,10 +180,9 @@ def test_the_same_nominee_for_the_same_award_and_year_is_refused(chair):
     propose_alliance("25", by=chair)
     with pytest.raises(NominationError, match="đã được đề nghị Cờ thi đua"):
         propose_alliance("25", by=chair)
-    # Another award, or another year, is a different nomination.
-    propose_alliance("25", by=chair, award=merit())
+    # Another year is another achievement.
     propose_alliance("25", by=chair, year=2024)
-    assert Nomination.objects.count() == 3
+    assert Nomination.objects.count() == 2
 
 
 def test_the_same_cooperative_twice_is_refused(chair):
@@ -224,39 +234,47 @@ def test_endorsing_needs_a_recorded_vote(chair):
 
 
 def test_exactly_half_is_not_more_than_half(chair):
+    VoteRule.objects.create(cluster=tay_bac(), year=YEAR, threshold_base="present")
     nomination = propose_alliance("10", by=chair)
-    vote(nomination, 4, 8, by=chair)
+    vote(nomination, 3, 6, by=chair)
     with pytest.raises(NominationError) as refused:
         nomination_endorse(nomination=nomination, seen_version=nomination.version, by=chair)
-    assert "4/8" in str(refused.value)
+    assert "3/6" in str(refused.value)
     assert "(50,0\u00a0%)" in str(refused.value)  # number_style.format_percent
-    assert "cần trên 50 %" in str(refused.value)
+    assert "cần trên 50 % số thành viên có mặt" in str(refused.value)
     nomination.refresh_from_db()
     assert nomination.status == NominationStatus.PROPOSED
 
 
-def test_more_than_half_is_endorsed(chair):
+def test_by_default_the_threshold_counts_all_members(chair):
+    """4 of 6 present is more than half of those present, and also of the 7 members; 3 of
+    5 present is more than half of those present but not of the members."""
     nomination = propose_alliance("10", by=chair)
-    vote(nomination, 5, 8, by=chair)
+    vote(nomination, 3, 5, by=chair)
+    with pytest.raises(NominationError, match=r"3/7 .*cần trên 50 % tổng số thành viên của Cụm"):
+        nomination_endorse(nomination=nomination, seen_version=nomination.version, by=chair)
+    vote(nomination, 4, 6, by=chair)
     nomination_endorse(nomination=nomination, seen_version=nomination.version, by=chair)
     nomination.refresh_from_db()
     assert nomination.status == NominationStatus.ENDORSED
 
 
 def test_the_threshold_is_a_setting_of_the_cluster_year(chair):
-    VoteRule.objects.create(cluster=tay_bac(), year=YEAR, threshold_percent=75)
+    VoteRule.objects.create(
+        cluster=tay_bac(), year=YEAR, threshold_percent=75, threshold_comparison="gte"
+    )
     nomination = propose_alliance("10", by=chair)
-    vote(nomination, 3, 4, by=chair)
-    with pytest.raises(NominationError, match=r"3/4 .*\(75,0\u00a0%\), cần trên 75 %"):
+    vote(nomination, 5, 7, by=chair)
+    with pytest.raises(NominationError, match=r"5/7 \(71,4\u00a0%\) tán thành, cần từ 75 %"):
         nomination_endorse(nomination=nomination, seen_version=nomination.version, by=chair)
-    vote(nomination, 7, 9, by=chair)
+    vote(nomination, 6, 7, by=chair)
     assert (
         nomination_endorse(nomination=nomination, seen_version=nomination.version, by=chair).status
         == "endorsed"
     )
-    # The rule of another year does not apply.
+    # The rule of another year does not apply: its defaults do (more than half of all).
     other_year = propose_alliance("11", by=chair, year=2024)
-    vote(other_year, 3, 4, by=chair)
+    vote(other_year, 4, 7, by=chair)
     assert (
         nomination_endorse(nomination=other_year, seen_version=other_year.version, by=chair).status
         == "endorsed"
@@ -272,7 +290,7 @@ def test_endorsing_beyond_the_quota_is_refused(chair):
     with pytest.raises(NominationError, match="tối đa 2, đã thống nhất đề nghị 2"):
         nomination_endorse(nomination=third, seen_version=third.version, by=chair)
     # The quota is per award type: certificates of merit have no limit here.
-    for code in ("10", "11", "12"):
+    for code in ("14", "15", "17"):
         endorsed(code, by=chair, award=merit())
 
 
@@ -432,6 +450,13 @@ def test_the_happy_path_to_granted_keeps_every_step(chair, admin_user):
     assert nomination.status == NominationStatus.GRANTED
     assert nomination.decision_number == "123/QĐ-LMHTXVN"
     assert nomination.decision_date == datetime.date(2024, 1, 15)
+    # The decision goes into the nominee's award-history register.
+    registered = AwardRecord.objects.get(alliance=nomination.nominee_alliance)
+    assert (registered.year, registered.decision_number, registered.issuer) == (
+        2023,
+        "123/QĐ-LMHTXVN",
+        "Liên minh HTX Việt Nam",
+    )
     steps = list(nomination.history.order_by("history_id"))
     assert [(h.status, h.votes_for, h.history_user) for h in steps] == [
         ("proposed", None, chair),
@@ -467,7 +492,8 @@ def test_nominations_are_grouped_by_award_type_with_quota(chair):
     propose_alliance("12", by=chair)
     propose_alliance("14", by=chair, year=2024)  # another year
     data = nominations_for(tay_bac(), YEAR)
-    assert data.threshold_percent == 50
+    assert data.rules.threshold_text == "trên 50 % tổng số thành viên của Cụm"
+    assert (data.rules.members, data.rules.quorum) == (7, 5)
     assert [g.award_type.code for g in data.groups] == ["emulation-flag", "certificate-of-merit"]
     flags, merits = data.groups
     assert (flags.quota, flags.counted, len(flags.nominations)) == (3, 1, 2)
@@ -493,7 +519,8 @@ def test_an_added_award_type_takes_its_place_in_order(chair):
 def test_the_read_runs_a_fixed_number_of_queries(django_assert_num_queries, count):
     add_nominations(count)
     cluster = tay_bac()
-    with django_assert_num_queries(4):
+    # award types, quotas, nominations, the year's rules, its members
+    with django_assert_num_queries(5):
         data = nominations_for(cluster, YEAR)
         names = [
             (n.nominee_name, n.nominee_province.name) for g in data.groups for n in g.nominations

@@ -81,7 +81,7 @@ def test_the_evidence_criterion_select_matches_django(posted):
 def test_the_meeting_inputs_match_django(posted):
     """The overview's meeting form (a vote input per member, a date, a textarea) is
     written by PlainInput: the same HTML as Django's widget templates, errors included."""
-    from emulation.scoring.forms import MeetingForm
+    from emulation.scoring.meeting_form import MeetingForm
     from provinces.organisation.models import Province
 
     members = [Province(pk=1, name="A <b>"), Province(pk=2, name="B")]

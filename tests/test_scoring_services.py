@@ -328,8 +328,14 @@ def test_recording_the_meeting_freezes_final_scores_and_locks():
 def test_votes_cannot_exceed_those_present():
     signed_agreement()
     all_submitted()
-    with pytest.raises(ScoringError, match="từ 0 đến số đại biểu có mặt"):
+    with pytest.raises(
+        ScoringError, match=r"suy tôn \(8\) không được lớn hơn số phiếu hợp lệ \(7\)"
+    ):
         meeting_record(votes={"25": 8})
+    # Each ballot names one member: 5 + 3 from 7 is refused as well.
+    with pytest.raises(ScoringError, match=r"suy tôn \(8\) không được lớn hơn"):
+        meeting_record(votes={"25": 5, "10": 3})
+    assert not data_for().agreement.locked
 
 
 def test_an_admin_reopens_with_a_reason_and_the_chair_records_again(admin_user):

@@ -55,6 +55,14 @@ from tests.versions import Case, send, snapshot
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("scoring_states")]
 
+# A vote by secret ballot, the default rule (emulation/nominations/rules.py).
+SECRET_BALLOT_7 = {
+    "voting_method": "secret",
+    "ballots_issued": 7,
+    "ballots_returned": 7,
+    "ballots_valid": 7,
+}
+
 
 def admin_form(client: Client, url: str) -> dict:
     """The admin change form as opened: every field's value, the version seen dropped
@@ -294,9 +302,11 @@ CASES: dict[str, Callable[[Client], Case]] = {
     "deadlines: page": deadlines_page,
     "report settings: page": report_settings_page,
     "nomination: vote": nomination_step(
-        "vote", "proposed", {"votes_for": "6", "votes_present": "7"}
+        "vote", "proposed", {"votes_for": "6", "votes_present": "7", **SECRET_BALLOT_7}
     ),
-    "nomination: endorse": nomination_step("endorse", "proposed", votes_for=7, votes_present=7),
+    "nomination: endorse": nomination_step(
+        "endorse", "proposed", votes_for=7, votes_present=7, **SECRET_BALLOT_7
+    ),
     "nomination: submit": nomination_step("submit", "endorsed"),
     "nomination: decide": nomination_step(
         "decide", "submitted", {"outcome": "not_granted", "reason": "Hết chỉ tiêu."}

@@ -12,7 +12,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
 from ninja.renderers import JSONRenderer
 
-from . import disbursements, figures, organisation, scores
+from . import disbursements, figures, nominations, organisation, scores
 from .docs import VendoredSwagger
 from .security import TokenAuth, TokenRateThrottle
 
@@ -78,3 +78,4 @@ api.add_router("", organisation.router)
 api.add_router("", figures.router)
 api.add_router("", disbursements.router)
 api.add_router("", scores.router)
+api.add_router("", nominations.router)

@@ -39,6 +39,31 @@ def _disbursement_amount(amount) -> str:
     return format_number(amount, DISBURSEMENT_AMOUNT_DECIMALS)
 
 
+def _awards_table(nominee: Nominee) -> Table | Para:
+    """The awards received, from the province's award-history register (emulation/awards):
+    year, award, decision number, date and issuer."""
+    if not nominee.awards:
+        return Para("Chưa có khen thưởng nào trong sổ theo dõi khen thưởng của tỉnh.", italic=True)
+    rows = [
+        Row(
+            [
+                str(record.year),
+                record.award,
+                record.decision_number,
+                f"{record.decision_date:%d/%m/%Y}",
+                record.issuer,
+            ]
+        )
+        for record in nominee.awards
+    ]
+    return Table(
+        ["Năm", "Hình thức khen thưởng", "Số quyết định", "Ngày quyết định", "Cơ quan ban hành"],
+        rows,
+        widths=[1.0, 4.4, 2.4, 1.8, 3.2],
+        align="clccl",
+    )
+
+
 def _figures_table(nominee: Nominee, year: int) -> Table:
     """The year's approved figures, with the year before when the portal has it."""
     values = nominee.figures.values()
@@ -155,7 +180,7 @@ def achievement_report(dossier: Dossier, nominee: Nominee) -> Document:
     blocks.append(Heading("3. Các biện pháp, giải pháp đã thực hiện", level=2))
     blocks += _paragraphs(report.measures if report else "", "Chưa có nội dung.")
     blocks.append(Heading("III. CÁC HÌNH THỨC KHEN THƯỞNG ĐÃ ĐƯỢC GHI NHẬN"))
-    blocks += _paragraphs(report.awards_received if report else "", "Chưa có.")
+    blocks.append(_awards_table(nominee))
     day = (
         timezone.localdate(report.submitted_at)
         if report and report.submitted_at

@@ -32,7 +32,6 @@ ALLIANCE_TEXT = {
         "Giải ngân vốn Quỹ hỗ trợ phát triển HTX đúng đối tượng, ưu tiên HTX ứng dụng công nghệ "
         "cao, chuyển đổi số."
     ),
-    "awards_received": "Bằng khen của Chủ tịch Liên minh HTX Việt Nam (năm 2022).",
     "signer_title": "Chủ tịch",
 }
 COOPERATIVE_TEXT = {
@@ -50,7 +49,6 @@ COOPERATIVE_TEXT = {
         "Mở rộng liên kết theo chuỗi giá trị với doanh nghiệp; ứng dụng tiến bộ kỹ thuật, "
         "chuyển đổi số trong quản lý và quảng bá sản phẩm."
     ),
-    "awards_received": "Giấy khen của UBND huyện.",
     "signer_title": "Giám đốc",
 }
 SUBMITTED_AT = datetime.datetime(2023, 12, 5, 9, 0, tzinfo=datetime.UTC)

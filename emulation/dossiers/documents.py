@@ -59,6 +59,13 @@ def _votes(nominee: Nominee) -> str:
     return f"{n.votes_for or 0}/{n.votes_present}" if n.votes_present else ""
 
 
+def _ballots(n) -> str:
+    """ "Kín: 7 phát, 7 thu, 7 hợp lệ" or "Giơ tay"."""
+    if n.voting_method == "secret":
+        return f"Kín: {n.ballots_issued} phát, {n.ballots_returned} thu, {n.ballots_valid} hợp lệ"
+    return "Giơ tay" if n.voting_method == "hands" else ""
+
+
 def _score(nominee: Nominee) -> tuple[str, str]:
     result = nominee.result
     if result is None:
@@ -212,17 +219,21 @@ def meeting_minutes(dossier: Dossier) -> Document:
             blocks.append(Para(scoring.notes))
     else:
         blocks.append(Para("Chưa có kết quả chấm điểm."))
-    threshold = dossier.threshold_percent
+    rules = dossier.rules
     blocks += [
         Heading("2. Kết quả biểu quyết đề nghị khen thưởng", level=2),
-        Para(f"Tập thể được đề nghị khi số phiếu tán thành trên {threshold} % số đại biểu có mặt."),
+        Para(
+            f"Tập thể được đề nghị khi số phiếu tán thành {rules.threshold_text}; hội nghị "
+            f"biểu quyết khi có mặt ít nhất {rules.quorum}/{rules.members} thành viên."
+        ),
     ]
-    rows = []
+    rows, reasons = [], []
     for order, nominee in enumerate(dossier.nominees, start=1):
         n = nominee.nomination
         votes_for, present = n.votes_for or 0, n.votes_present
-        share = format_percent(votes_for * 100 / present) if present else ""
-        passed = nominee.vote_passed(threshold)
+        base = rules.base(present) if present else 0
+        share = format_percent(votes_for * 100 / base) if base else ""
+        passed = nominee.vote_passed(rules)
         rows.append(
             Row(
                 [
@@ -230,19 +241,25 @@ def meeting_minutes(dossier: Dossier) -> Document:
                     nominee.name,
                     short_award(n.award_type),
                     _votes(nominee),
+                    _ballots(n),
                     share,
-                    f"Đạt (> {threshold} %)" if passed else "Không đạt",
+                    "Đạt" if passed else "Không đạt",
                 ]
             )
         )
+        if n.rank_reason:
+            reasons.append(Para(f"- {nominee.name}: {n.rank_reason}"))
     blocks.append(
         Table(
-            ["TT", "Tập thể", "Hình thức", "Tán thành/có mặt", "Tỷ lệ", "Ngưỡng"],
+            ["TT", "Tập thể", "Hình thức", "Tán thành/có mặt", "Phiếu", "Tỷ lệ", "Kết quả"],
             rows,
-            widths=[0.9, 5.0, 1.7, 1.8, 1.2, 2.4],
-            align="cllccc",
+            widths=[0.8, 4.4, 1.6, 1.7, 2.4, 1.1, 1.2],
+            align="cllcccc",
         )
     )
+    if reasons:
+        blocks.append(Para("Lý do đề nghị tập thể xếp hạng sau thành viên không được đề nghị:"))
+        blocks += reasons
     blocks += [
         Heading("IV. KẾT LUẬN"),
         Para(

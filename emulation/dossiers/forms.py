@@ -5,7 +5,7 @@ from emulation.dossiers.models import AchievementReport
 
 from .services import TEXT_FIELDS
 
-LIMITS = {"summary": 3000, "achievements": 12000, "measures": 8000, "awards_received": 4000}
+LIMITS = {"summary": 3000, "achievements": 12000, "measures": 8000}
 
 
 class AchievementReportForm(SeenVersionModelForm):

@@ -29,7 +29,8 @@ class AchievementReport(models.Model):
     )
     achievements = models.TextField("thành tích đạt được", blank=True)
     measures = models.TextField("các biện pháp, giải pháp đã thực hiện", blank=True)
-    awards_received = models.TextField("các hình thức khen thưởng đã được ghi nhận", blank=True)
+    # The awards received are no longer typed here: the report prints them from the
+    # award-history register (emulation/awards), as a table with their decisions.
     signer_name = models.CharField("họ và tên người ký", max_length=120, blank=True)
     signer_title = models.CharField(
         "chức vụ người ký", max_length=120, blank=True, help_text="Ví dụ: Chủ tịch, Giám đốc."

@@ -12,14 +12,16 @@ from django.shortcuts import get_object_or_404
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
+from emulation.awards.models import AwardRecord
+from emulation.awards.selectors import awards_received
 from emulation.conference.models import Attendee, Conference
 from emulation.dossiers.models import AchievementReport
 from emulation.nominations.models import AwardType, Nomination
 from emulation.nominations.selectors import (
     COUNTED_AGAINST_QUOTA,
+    VoteRules,
     nominee_unit,
-    threshold_percent_for,
-    vote_passes,
+    vote_rules_for,
 )
 from provinces.disbursements.models import Disbursement
 from provinces.disbursements.selectors import FundTotals, disbursement_totals
@@ -82,6 +84,7 @@ class Nominee:
     previous: dict | None = None  # ... and of the year before (or its predecessors')
     disbursements_all: FundTotals = field(default_factory=FundTotals)
     disbursements_htx_dev: FundTotals = field(default_factory=FundTotals)
+    awards: list[AwardRecord] = field(default_factory=list)  # received before the year
 
     @property
     def name(self) -> str:
@@ -106,9 +109,8 @@ class Nominee:
     def report_ready(self) -> bool:
         return self.report is not None and self.report.is_submitted
 
-    def vote_passed(self, threshold: int) -> bool:
-        n = self.nomination
-        return bool(n.votes_present) and vote_passes(n.votes_for or 0, n.votes_present, threshold)
+    def vote_passed(self, rules: VoteRules) -> bool:
+        return bool(rules.passes(self.nomination))
 
 
 @dataclass
@@ -126,7 +128,7 @@ class Dossier:
     members: list[Province]
     conference: Conference | None
     scoring: ScoringResult | None
-    threshold_percent: int
+    rules: VoteRules
     groups: list[tuple[AwardType, list[Nominee]]]
     generated_on: datetime.date = field(default_factory=timezone.localdate)
     missing: list[Missing] = field(default_factory=list)
@@ -302,11 +304,20 @@ def dossier_for(cluster: Cluster, year: int) -> Dossier:
         .annotate(count=Count("pk"), amount=Sum("amount"))
         .order_by()
     }
+    received = awards_received(
+        alliance_ids=[a.pk for a in alliances], cooperative_ids=cooperative_ids
+    )
     groups: dict[int, tuple[AwardType, list[Nominee]]] = {}
     for nomination in nominations:
         nomination.cluster = cluster
         report = getattr(nomination, "achievement_report", None)
         nominee = Nominee(nomination=nomination, report=report, province=nominee_unit(nomination))
+        unit = (
+            ("alliance", nomination.nominee_alliance_id)
+            if nomination.nominee_alliance_id
+            else ("cooperative", nomination.nominee_cooperative_id)
+        )
+        nominee.awards = [r for r in received.get(unit, []) if r.year < year]
         if nomination.nominee_alliance_id:
             pid = nomination.nominee_alliance_id
             nominee.result = scoring.for_province(pid) if scoring else None
@@ -326,7 +337,7 @@ def dossier_for(cluster: Cluster, year: int) -> Dossier:
         members=members,
         conference=conference,
         scoring=scoring,
-        threshold_percent=threshold_percent_for(cluster_id=cluster.pk, year=year),
+        rules=vote_rules_for(cluster_id=cluster.pk, year=year),
         groups=list(groups.values()),
     )
     dossier.missing = _missing(dossier)

@@ -22,7 +22,6 @@ TEXT_FIELDS = (
     "summary",
     "achievements",
     "measures",
-    "awards_received",
     "signer_name",
     "signer_title",
 )

@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
@@ -51,30 +51,108 @@ class AwardQuota(models.Model):
         return f"{self.award_type} {self.year}: {self.quota}"
 
 
+class VotingMethod(models.TextChoices):
+    SECRET = "secret", "Bỏ phiếu kín"
+    HANDS = "hands", "Biểu quyết giơ tay"
+
+
+class ThresholdBase(models.TextChoices):
+    MEMBERS = "members", "Tổng số thành viên của Cụm"
+    PRESENT = "present", "Số thành viên có mặt"
+
+
+class Comparison(models.TextChoices):
+    MORE = "gt", "Trên (>)"
+    AT_LEAST = "gte", "Từ (≥)"
+
+
 class VoteRule(models.Model):
-    """The vote a nominee needs in a cluster-year: more than `threshold_percent` % of those
-    present (50 by default: more than half)."""
+    """The nomination rules of a cluster-year (rules.py applies them): the quorum, the
+    threshold (its base, its comparison, its percent), the voting method, and whether each
+    member unit has one vote. A cluster-year without a row takes the defaults, which come
+    from practice (../shared/scoring.md, "What the law and practice fix", Votes): a secret
+    ballot (bỏ phiếu kín), the threshold counted on all members as national councils count
+    it, more than half; one vote per member unit. The quorum is the cluster's own rule;
+    the default, two thirds of the members, is the usual quorum of a council's meeting.
+    Edited by the chair of the year (and admins) with its history."""
 
     cluster = models.ForeignKey(Cluster, verbose_name="cụm", on_delete=models.CASCADE)
     year = models.PositiveSmallIntegerField("năm", validators=YEAR_VALIDATORS)
-    threshold_percent = models.PositiveSmallIntegerField(
-        "ngưỡng (% số có mặt, phải vượt quá)", default=50, validators=[MaxValueValidator(99)]
+    quorum_percent = models.PositiveSmallIntegerField(
+        "số có mặt tối thiểu (% tổng số thành viên)",
+        default=67,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text="Hội nghị chỉ biểu quyết khi số thành viên có mặt đạt tỷ lệ này trở lên.",
     )
-    version = models.PositiveIntegerField("phiên bản", default=1, editable=False)  # admin edits
+    threshold_base = models.CharField(
+        "tỷ lệ tính trên",
+        max_length=8,
+        choices=ThresholdBase.choices,
+        default=ThresholdBase.MEMBERS,
+    )
+    threshold_comparison = models.CharField(
+        "so sánh", max_length=4, choices=Comparison.choices, default=Comparison.MORE
+    )
+    threshold_percent = models.PositiveSmallIntegerField(
+        "ngưỡng (%)", default=50, validators=[MinValueValidator(1), MaxValueValidator(100)]
+    )
+    voting_method = models.CharField(
+        "hình thức biểu quyết",
+        max_length=8,
+        choices=VotingMethod.choices,
+        default=VotingMethod.SECRET,
+    )
+    one_vote_per_member = models.BooleanField(
+        "mỗi thành viên một phiếu",
+        default=True,
+        help_text="Số có mặt không vượt quá số thành viên của Cụm trong năm.",
+    )
+    version = models.PositiveIntegerField("phiên bản", default=1, editable=False)
+    history = HistoricalRecords(verbose_name="lịch sử quy định bình xét")
 
     class Meta:
-        verbose_name = "quy định biểu quyết"
-        verbose_name_plural = "quy định biểu quyết"
+        verbose_name = "quy định bình xét, biểu quyết"
+        verbose_name_plural = "quy định bình xét, biểu quyết"
         constraints = [
             models.UniqueConstraint(
                 fields=["cluster", "year"],
                 name="vote_rule_one_per_cluster_year",
                 violation_error_message="Cụm đã có quy định biểu quyết cho năm này.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(threshold_comparison="gt") | Q(threshold_percent__lt=100),
+                name="vote_rule_threshold_reachable",
+                violation_error_message="Ngưỡng “trên 100 phần trăm” không bao giờ đạt: chọn “từ”.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cluster.slug} {self.year}"
+
+
+class MeetingRank(models.Model):
+    """A member's rank as the scoring meeting agreed it (written when the meeting is
+    recorded, cleared when the result is reopened): what the nomination rules read to ask
+    for a reason when a nominee ranks below members not proposed."""
+
+    cluster = models.ForeignKey(Cluster, verbose_name="cụm", on_delete=models.CASCADE)
+    year = models.PositiveSmallIntegerField("năm", validators=YEAR_VALIDATORS)
+    province = models.ForeignKey(
+        Province, verbose_name="thành viên", on_delete=models.CASCADE, related_name="+"
+    )
+    rank = models.PositiveSmallIntegerField("xếp hạng")
+
+    class Meta:
+        verbose_name = "xếp hạng tại cuộc họp bình xét"
+        verbose_name_plural = "xếp hạng tại cuộc họp bình xét"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cluster", "year", "province"], name="meeting_rank_one_per_member"
             )
         ]
 
     def __str__(self) -> str:
-        return f"{self.cluster.slug} {self.year}: > {self.threshold_percent} %"
+        return f"{self.cluster_id} {self.year}: {self.province_id} #{self.rank}"
 
 
 class NominationStatus(models.TextChoices):
@@ -113,7 +191,16 @@ class Nomination(models.Model):
     )
     achievements = models.TextField("thành tích", blank=True)
     votes_for = models.PositiveSmallIntegerField("số phiếu tán thành", null=True, blank=True)
-    votes_present = models.PositiveSmallIntegerField("số đại biểu có mặt", null=True, blank=True)
+    votes_present = models.PositiveSmallIntegerField("số thành viên có mặt", null=True, blank=True)
+    voting_method = models.CharField(
+        "hình thức biểu quyết", max_length=8, choices=VotingMethod.choices, blank=True
+    )
+    ballots_issued = models.PositiveSmallIntegerField("số phiếu phát ra", null=True, blank=True)
+    ballots_returned = models.PositiveSmallIntegerField("số phiếu thu về", null=True, blank=True)
+    ballots_valid = models.PositiveSmallIntegerField("số phiếu hợp lệ", null=True, blank=True)
+    rank_reason = models.TextField(
+        "lý do đề nghị khi xếp hạng sau thành viên không được đề nghị", blank=True
+    )
     status = models.CharField(
         "trạng thái",
         max_length=12,
@@ -176,6 +263,34 @@ class Nomination(models.Model):
                 condition=Q(votes_present__isnull=True) | Q(votes_present__gt=0),
                 name="nomination_votes_present_positive",
                 violation_error_message="Số đại biểu có mặt phải lớn hơn 0.",
+            ),
+            models.CheckConstraint(
+                condition=Q(ballots_returned__isnull=True)
+                | Q(ballots_issued__isnull=True)
+                | Q(ballots_returned__lte=F("ballots_issued")),
+                name="nomination_ballots_returned_le_issued",
+                violation_error_message="Số phiếu thu về không được lớn hơn số phiếu phát ra.",
+            ),
+            models.CheckConstraint(
+                condition=Q(ballots_valid__isnull=True)
+                | Q(ballots_returned__isnull=True)
+                | Q(ballots_valid__lte=F("ballots_returned")),
+                name="nomination_ballots_valid_le_returned",
+                violation_error_message="Số phiếu hợp lệ không được lớn hơn số phiếu thu về.",
+            ),
+            # One achievement, one award (Law 2022): one nomination per nominee and year,
+            # whatever the award or the cluster, unless the VCA turned it down.
+            models.UniqueConstraint(
+                fields=["year", "nominee_alliance"],
+                condition=Q(nominee_alliance__isnull=False) & ~Q(status="not_granted"),
+                name="nomination_alliance_one_award_a_year",
+                violation_error_message="Liên minh HTX này đã được đề nghị khen thưởng trong năm.",
+            ),
+            models.UniqueConstraint(
+                fields=["year", "nominee_cooperative"],
+                condition=Q(nominee_cooperative__isnull=False) & ~Q(status="not_granted"),
+                name="nomination_cooperative_one_award_a_year",
+                violation_error_message="HTX/THT này đã được đề nghị khen thưởng trong năm.",
             ),
             models.UniqueConstraint(
                 fields=["cluster", "year", "award_type", "nominee_alliance"],

@@ -4,6 +4,7 @@ writes that move a nomination along are in `services.py`."""
 
 from dataclasses import dataclass, field
 
+from emulation.nominations import rules
 from emulation.nominations.models import (
     AwardQuota,
     AwardType,
@@ -13,8 +14,6 @@ from emulation.nominations.models import (
 )
 from provinces.organisation.models import Cluster, Province
 from provinces.organisation.selectors import counts_as
-
-DEFAULT_THRESHOLD_PERCENT = 50
 
 # What uses up a quota: a nominee the conference endorsed stays counted on its way to the
 # VCA and after it is granted; one the VCA turned down frees the place again.
@@ -28,15 +27,40 @@ COUNTED_AGAINST_QUOTA = (
 # Rules -----------------------------------------------------------------------------------
 
 
-def threshold_percent_for(*, cluster_id: int, year: int) -> int:
-    rule = VoteRule.objects.filter(cluster_id=cluster_id, year=year).first()
-    return rule.threshold_percent if rule else DEFAULT_THRESHOLD_PERCENT
+@dataclass
+class VoteRules:
+    """The cluster-year's rules as a page or a document reads them: the stored row (or the
+    defaults) and the number of members the quorum and the threshold count on."""
+
+    rule: VoteRule
+    members: int
+
+    @property
+    def threshold_text(self) -> str:
+        return rules.threshold_text(self.rule)
+
+    @property
+    def quorum(self) -> int:
+        return rules.quorum_needed(self.rule, self.members)
+
+    def base(self, present: int) -> int:
+        """What the threshold's percent is of: all members, or those present."""
+        return rules.threshold_base(self.rule, self.members, present)
+
+    def passes(self, nomination: Nomination) -> bool | None:
+        """None while no vote is recorded."""
+        if not nomination.votes_present:
+            return None
+        return rules.vote_passes(
+            self.rule, self.members, nomination.votes_for or 0, nomination.votes_present
+        )
 
 
-def vote_passes(votes_for: int, votes_present: int, threshold_percent: int) -> bool:
-    """Strictly more than `threshold_percent` % of those present: with the default 50,
-    4 of 8 is not enough and 5 of 8 is. Integer arithmetic, so no rounding at the edge."""
-    return votes_present > 0 and votes_for * 100 > threshold_percent * votes_present
+def vote_rules_for(*, cluster_id: int, year: int) -> VoteRules:
+    return VoteRules(
+        rule=rules.rule_for(cluster_id=cluster_id, year=year),
+        members=rules.member_count(cluster_id=cluster_id, year=year),
+    )
 
 
 # The unit a nominee belongs to -----------------------------------------------------------
@@ -75,7 +99,7 @@ class AwardGroup:
 class NominationsYear:
     cluster: Cluster
     year: int
-    threshold_percent: int
+    rules: VoteRules
     groups: list[AwardGroup]
 
     @property
@@ -85,7 +109,7 @@ class NominationsYear:
 
 def nominations_for(cluster: Cluster, year: int) -> NominationsYear:
     """Every award type (in its order) with the cluster-year's nominations and quota.
-    Four queries whatever the number of nominations, types and provinces."""
+    Six queries whatever the number of nominations, types and provinces."""
     groups = {t.pk: AwardGroup(award_type=t) for t in AwardType.objects.order_by("order", "name")}
     for quota in AwardQuota.objects.filter(cluster=cluster, year=year):
         if quota.award_type_id in groups:
@@ -106,7 +130,7 @@ def nominations_for(cluster: Cluster, year: int) -> NominationsYear:
     return NominationsYear(
         cluster=cluster,
         year=year,
-        threshold_percent=threshold_percent_for(cluster_id=cluster.pk, year=year),
+        rules=vote_rules_for(cluster_id=cluster.pk, year=year),
         groups=list(groups.values()),
     )
 

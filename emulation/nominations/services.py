@@ -9,32 +9,44 @@ steps) and refuse with a `NominationError` whose message is shown to the user as
 
 import datetime
 import uuid
-from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from cluster_portal import access
-from cluster_portal.locking import StaleRecordError, locked_at_version
-from cluster_portal.number_style import format_exact, format_percent, round_half_up
+from cluster_portal.locking import (
+    StaleRecordError,
+    claimed_save,
+    locked_at_version,
+    version_claim,
+)
+from emulation.awards.models import AwardRecord
 from emulation.nominations.models import (
     AwardQuota,
     AwardType,
+    MeetingRank,
     Nomination,
     NominationStatus,
+    VoteRule,
 )
 from provinces.disbursements.models import BorrowerKind
 from provinces.disbursements.services import borrower_find_or_create
 from provinces.organisation.dates import fmt_date
 from provinces.organisation.models import Cluster, ClusterMembership, Province
 
-from .selectors import COUNTED_AGAINST_QUOTA, threshold_percent_for, vote_passes
+from . import rules
+from .selectors import COUNTED_AGAINST_QUOTA
 
 _MUTABLE_FIELDS = [
     "status",
     "votes_for",
     "votes_present",
+    "voting_method",
+    "ballots_issued",
+    "ballots_returned",
+    "ballots_valid",
+    "rank_reason",
     "decision_number",
     "decision_date",
     "not_granted_reason",
@@ -47,10 +59,6 @@ class NominationError(Exception):
 
 class StaleNominationError(NominationError, StaleRecordError):
     """Someone else moved the nomination on after the page was opened (or no version)."""
-
-
-def _percent(votes_for: int, votes_present: int) -> str:
-    return format_exact(round_half_up(Decimal(votes_for * 100) / votes_present, 1))
 
 
 # Helpers ---------------------------------------------------------------------------------
@@ -104,6 +112,7 @@ def nomination_propose(
     cooperative_kind: str = BorrowerKind.HTX,
     cooperative_province: Province | None = None,
     achievements: str = "",
+    rank_reason: str = "",
     form_key: uuid.UUID | None = None,
 ) -> Nomination:
     """Propose one nominee: a member alliance, or a cooperative looked up by name (case,
@@ -140,6 +149,7 @@ def nomination_propose(
         year=year,
         award_type=award_type,
         achievements=achievements.strip(),
+        rank_reason=(rank_reason or "").strip(),
         proposed_by=by if getattr(by, "is_authenticated", False) else None,
         form_key=form_key,
     )
@@ -149,7 +159,6 @@ def nomination_propose(
                 f"{alliance.alliance_name} không phải thành viên của {cluster.name} "
                 f"năm {year}, nên không thể được cụm đề nghị khen thưởng."
             )
-        duplicate = Nomination.objects.filter(nominee_alliance=alliance)
         nomination.nominee_alliance = alliance
         nominee = alliance.alliance_name
     else:
@@ -166,13 +175,16 @@ def nomination_propose(
         cooperative, _ = borrower_find_or_create(
             province=province, name=cooperative_name, kind=cooperative_kind, by=by
         )
-        duplicate = Nomination.objects.filter(nominee_cooperative=cooperative)
         nomination.nominee_cooperative = cooperative
         nominee = cooperative.name
-    if duplicate.filter(cluster=cluster, year=year, award_type=award_type).exists():
-        raise NominationError(
-            f"{nominee} đã được đề nghị {award_type.name} của {cluster.name} năm {year}."
-        )
+    refusal = rules.one_award_refusal(
+        year=year,
+        name=nominee,
+        alliance=nomination.nominee_alliance,
+        cooperative=nomination.nominee_cooperative,
+    )
+    if refusal:
+        raise NominationError(refusal)
     try:
         with transaction.atomic():
             return _save(nomination, by=by)
@@ -195,28 +207,49 @@ def nomination_vote_record(
     votes_present: int,
     by,
     seen_version: int | None,
+    voting_method: str | None = None,
+    ballots_issued: int | None = None,
+    ballots_returned: int | None = None,
+    ballots_valid: int | None = None,
+    rank_reason: str | None = None,
 ) -> Nomination:
-    """The conference's vote on a proposed nominee; it can be corrected until endorsed."""
+    """The conference's vote on a proposed nominee, taken as the cluster-year's rules say
+    (`rules`: quorum, one vote per member, the method and its ballots); it can be
+    corrected until endorsed. `voting_method` None: the method the rules set. A
+    `rank_reason` given replaces the one recorded."""
     _lock(nomination, seen_version)
     _require_status(nomination, NominationStatus.PROPOSED, "ghi kết quả biểu quyết")
-    if votes_present is None or votes_present <= 0:
-        raise NominationError("Số đại biểu có mặt phải lớn hơn 0.")
-    if votes_for is None or votes_for < 0:
-        raise NominationError("Số phiếu tán thành không được âm.")
-    if votes_for > votes_present:
-        raise NominationError(
-            f"Số phiếu tán thành ({votes_for}) không được lớn hơn số đại biểu có mặt "
-            f"({votes_present})."
-        )
+    rule = rules.rule_for(cluster_id=nomination.cluster_id, year=nomination.year)
+    ballot = rules.Ballot(
+        method=voting_method or rule.voting_method,
+        present=votes_present,
+        issued=ballots_issued,
+        returned=ballots_returned,
+        valid=ballots_valid,
+    )
+    members = rules.member_count(cluster_id=nomination.cluster_id, year=nomination.year)
+    problems = rules.ballot_problems(rule, members, ballot) or rules.votes_for_problems(
+        ballot, votes_for
+    )
+    if problems:
+        raise NominationError(" ".join(problems))
     nomination.votes_for = votes_for
     nomination.votes_present = votes_present
+    nomination.voting_method = ballot.method
+    nomination.ballots_issued = ballot.issued
+    nomination.ballots_returned = ballot.returned
+    nomination.ballots_valid = ballot.valid
+    if rank_reason is not None:
+        nomination.rank_reason = rank_reason.strip()
     return _save(nomination, by=by)
 
 
 @transaction.atomic
 def nomination_endorse(*, nomination: Nomination, by, seen_version: int | None) -> Nomination:
-    """The conference endorses the nominee: the vote must pass the cluster-year's
-    threshold and the award type's quota must have room."""
+    """The conference endorses the nominee: the vote, read against the cluster-year's
+    rules as they stand now, must pass; the nominee has no other award for the year's
+    achievement; a nominee ranked below members not proposed has its reason written; the
+    award type's quota must have room."""
     _lock(nomination, seen_version)
     _require_status(nomination, NominationStatus.PROPOSED, "thống nhất đề nghị")
     if nomination.votes_for is None or not nomination.votes_present:
@@ -224,14 +257,29 @@ def nomination_endorse(*, nomination: Nomination, by, seen_version: int | None) 
             "Chưa ghi kết quả biểu quyết của hội nghị: ghi số phiếu tán thành và số đại biểu "
             "có mặt trước khi thống nhất đề nghị."
         )
-    threshold = threshold_percent_for(cluster_id=nomination.cluster_id, year=nomination.year)
-    votes_for, present = nomination.votes_for, nomination.votes_present
-    if not vote_passes(votes_for, present, threshold):
-        raise NominationError(
-            f"Chưa đạt tỷ lệ biểu quyết: {votes_for}/{present} đại biểu có mặt tán thành "
-            f"({format_percent(Decimal(votes_for * 100) / present)}), cần trên {threshold} % "
-            "số đại biểu có mặt."
+    rule = rules.rule_for(cluster_id=nomination.cluster_id, year=nomination.year)
+    members = rules.member_count(cluster_id=nomination.cluster_id, year=nomination.year)
+    ballot = rules.Ballot(
+        method=nomination.voting_method or rule.voting_method,
+        present=nomination.votes_present,
+        issued=nomination.ballots_issued,
+        returned=nomination.ballots_returned,
+        valid=nomination.ballots_valid,
+    )
+    refusal = (
+        " ".join(rules.ballot_problems(rule, members, ballot))
+        or rules.vote_refusal(rule, members, nomination.votes_for, nomination.votes_present)
+        or rules.one_award_refusal(
+            year=nomination.year,
+            name=nomination.nominee_name,
+            alliance=nomination.nominee_alliance,
+            cooperative=nomination.nominee_cooperative,
+            exclude_pk=nomination.pk,
         )
+        or rules.rank_reason_refusal(nomination)
+    )
+    if refusal:
+        raise NominationError(refusal)
     # Lock the quota row so that two endorsements of the same type cannot both take the
     # last place.
     quota = (
@@ -297,6 +345,7 @@ def nomination_decide(
         nomination.decision_number = decision_number
         nomination.decision_date = decision_date
         nomination.not_granted_reason = ""
+        _register_granted(nomination, by=by)
     else:
         if not reason:
             raise NominationError("Không được khen thưởng: ghi rõ lý do.")
@@ -307,6 +356,35 @@ def nomination_decide(
     return _save(nomination, by=by)
 
 
+def _register_granted(nomination: Nomination, *, by) -> None:
+    """A granted nomination goes into the nominee's award-history register (the VCA
+    decides its own flag and certificates: scoring.md), unless the province has already
+    entered that decision."""
+    unit = (
+        {"alliance_id": nomination.nominee_alliance_id}
+        if nomination.nominee_alliance_id
+        else {"cooperative_id": nomination.nominee_cooperative_id}
+    )
+    record = AwardRecord(
+        **unit,
+        year=nomination.year,
+        award=nomination.award_type.name,
+        decision_number=nomination.decision_number,
+        decision_date=nomination.decision_date,
+        issuer="Liên minh HTX Việt Nam",
+    )
+    same = {"year": record.year, "decision_number": record.decision_number}
+    if AwardRecord.objects.filter(**unit, **same).exists():
+        return
+    try:
+        record.full_clean()
+    except ValidationError as exc:
+        raise NominationError(_messages(exc)) from None
+    record._history_user = by if getattr(by, "is_authenticated", False) else None
+    record._change_reason = "Ghi từ kết quả đề nghị khen thưởng"
+    record.save()
+
+
 @transaction.atomic
 def nomination_withdraw(*, nomination: Nomination, by, seen_version: int | None) -> None:
     """Take back a nomination the conference has not endorsed; its history stays."""
@@ -314,3 +392,32 @@ def nomination_withdraw(*, nomination: Nomination, by, seen_version: int | None)
     _require_status(nomination, NominationStatus.PROPOSED, "rút đề nghị")
     nomination._history_user = by
     nomination.delete()
+
+
+@transaction.atomic
+def vote_rule_save(*, rule: VoteRule, by, seen_version: int | None) -> VoteRule:
+    """Save a cluster-year's nomination rules through the one versioned save
+    (cluster_portal.locking): refused as stale when someone saved them in between, or
+    created them meanwhile (`seen_version` 0: the page showed the defaults)."""
+    version_claim(
+        rule, seen_version=seen_version, key={"cluster_id": rule.cluster_id, "year": rule.year}
+    )
+    rule.full_clean()
+    rule._history_user = by
+    claimed_save(rule)
+    return rule
+
+
+def meeting_ranks_record(*, cluster_id: int, year: int, ranks: dict[int, int]) -> None:
+    """The ranks (by province id) the scoring meeting agreed, which the rules read
+    (`rules.rank_reason_refusal`). Called by the scoring meeting inside its transaction."""
+    MeetingRank.objects.filter(cluster_id=cluster_id, year=year).delete()
+    MeetingRank.objects.bulk_create(
+        MeetingRank(cluster_id=cluster_id, year=year, province_id=pid, rank=rank)
+        for pid, rank in ranks.items()
+    )
+
+
+def meeting_ranks_clear(*, cluster_id: int, year: int) -> None:
+    """The scoring result was reopened: no rank stands until the meeting is recorded again."""
+    MeetingRank.objects.filter(cluster_id=cluster_id, year=year).delete()

@@ -2,7 +2,7 @@ from django.urls import path
 
 from cluster_portal import converters  # noqa: F401 - registers <year:>, <code:>, <pk:>
 
-from . import views
+from . import rules_views, views
 
 app_name = "nominations"
 
@@ -12,6 +12,11 @@ urlpatterns = [
         "clusters/<slug:cluster>/<year:year>/nominations/propose/",
         views.nomination_propose_view,
         name="propose",
+    ),
+    path(
+        "clusters/<slug:cluster>/<year:year>/nominations/rules/",
+        rules_views.vote_rules_edit,
+        name="rules",
     ),
     path("nominations/<pk:pk>/vote/", views.nomination_vote_view, name="vote"),
     path("nominations/<pk:pk>/endorse/", views.nomination_endorse_view, name="endorse"),

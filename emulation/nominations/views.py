@@ -10,15 +10,17 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from cluster_portal import access
 from cluster_portal.locking import FormKeyField, SeenVersionField
 from cluster_portal.numbers import VietnameseNumberField
-from emulation.nominations.models import AwardType, Nomination, NominationStatus
-from emulation.nominations.selectors import nominations_for, nominee_unit, vote_passes
+from emulation.nominations.lookups import get_nomination_for_user
+from emulation.nominations.models import AwardType, Nomination, NominationStatus, VotingMethod
+from emulation.nominations.selectors import nominations_for, nominee_unit
 from emulation.nominations.services import (
     NominationError,
     nomination_decide,
@@ -67,6 +69,13 @@ class ProposeForm(forms.Form):
     achievements = forms.CharField(
         label="Thành tích", max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
     )
+    rank_reason = forms.CharField(
+        label="Lý do đề nghị (khi xếp hạng sau thành viên không được đề nghị)",
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="In trong biên bản hội nghị.",
+    )
     form_key = FormKeyField()
 
     def __init__(self, *args, award_types: list[AwardType], provinces: list[Province], **kwargs):
@@ -111,7 +120,24 @@ class VoteForm(StepForm):
         integer=True, label="Số phiếu tán thành", min_value=0, max_value=9999
     )
     votes_present = VietnameseNumberField(
-        integer=True, label="Số đại biểu có mặt", min_value=1, max_value=9999
+        integer=True, label="Số thành viên có mặt", min_value=1, max_value=9999
+    )
+    voting_method = forms.ChoiceField(
+        label="Hình thức biểu quyết", choices=VotingMethod.choices, required=False
+    )
+    ballots_issued = VietnameseNumberField(
+        integer=True, label="Số phiếu phát ra", min_value=0, max_value=9999, required=False
+    )
+    ballots_returned = VietnameseNumberField(
+        integer=True, label="Số phiếu thu về", min_value=0, max_value=9999, required=False
+    )
+    ballots_valid = VietnameseNumberField(
+        integer=True, label="Số phiếu hợp lệ", min_value=0, max_value=9999, required=False
+    )
+    rank_reason = forms.CharField(
+        label="Lý do đề nghị (khi xếp hạng sau thành viên không được đề nghị)",
+        max_length=2000,
+        required=False,
     )
 
 
@@ -139,21 +165,7 @@ class DecideForm(StepForm):
 
 
 def _nomination_for(request, pk: int, *, allowed: Callable) -> Nomination:
-    """404 when the user may not see the nomination's cluster-year; 403 when they may see
-    it but not take this step."""
-    nomination = get_object_or_404(
-        Nomination.objects.select_related(
-            "cluster",
-            "award_type",
-            "nominee_alliance",
-            "nominee_cooperative__province__successor",
-        ),
-        pk=pk,
-    )
-    _, _, term = cluster_year_for(request, nomination.cluster, nomination.year)
-    if not allowed(request.user, nomination, term):
-        raise PermissionDenied
-    return nomination
+    return get_nomination_for_user(request, pk, allowed=allowed)
 
 
 def _manages(user, nomination: Nomination, term: ClusterTerm | None) -> bool:
@@ -191,13 +203,14 @@ def _render_list(
             "rows": [
                 {
                     "nomination": n,
-                    "passes": (
-                        vote_passes(n.votes_for, n.votes_present, data.threshold_percent)
-                        if n.votes_present
-                        else None
-                    ),
+                    "passes": data.rules.passes(n),
                     "can_withdraw": n.status == NominationStatus.PROPOSED
                     and _may_withdraw(user, n, term),
+                    "ballots": [
+                        ("ballots_issued", _("phiếu phát ra"), n.ballots_issued),
+                        ("ballots_returned", _("phiếu thu về"), n.ballots_returned),
+                        ("ballots_valid", _("phiếu hợp lệ"), n.ballots_valid),
+                    ],
                 }
                 for n in group.nominations
             ],
@@ -216,6 +229,8 @@ def _render_list(
         "vote_form": VoteForm(),
         "decide_form": DecideForm(),
         "statuses": NominationStatus,
+        "voting_methods": VotingMethod.choices,
+        "own_unit": access.unit_of(user, year),
     }
     return render(request, "nominations/nominations.html", context, status=status)
 
@@ -256,6 +271,7 @@ def nomination_propose_view(request, cluster: str, year: int):
                     cooperative_kind=data["cooperative_kind"],
                     cooperative_province=None if data["alliance"] else province,
                     achievements=data["achievements"],
+                    rank_reason=data["rank_reason"],
                     form_key=data["form_key"],
                 )
             except NominationError as exc:
@@ -308,6 +324,12 @@ def nomination_vote_view(request, pk: int):
             nomination=nomination,
             votes_for=data["votes_for"],
             votes_present=data["votes_present"],
+            voting_method=data["voting_method"] or None,
+            ballots_issued=data["ballots_issued"],
+            ballots_returned=data["ballots_returned"],
+            ballots_valid=data["ballots_valid"],
+            # A form without the field keeps the reason recorded.
+            rank_reason=data["rank_reason"] if "rank_reason" in request.POST else None,
             by=request.user,
             seen_version=data["seen_version"],
         )

@@ -64,7 +64,16 @@ CROSS_CHECKS = [
     ("15", 13, 2, "Mô hình mới chưa có văn bản công nhận của UBND tỉnh, chỉ tính 2 điểm."),
     ("11", 16, 1, "Báo cáo 6 tháng gửi chậm 12 ngày so với quy định của Cụm."),
 ]
-VOTES = {"25": 7, "10": 1}
+# The "suy tôn" by secret ballot (the practice, scoring.md): 7 members present, 7 ballots
+# issued and returned, all valid, each naming one member: Phú Thọ 6, Lào Cai 1. (The demo
+# once recorded 8 from 7 present; the rules now refuse it.)
+VOTES = {"25": 6, "10": 1}
+BALLOTS = {
+    "voting_method": "secret",
+    "ballots_issued": 7,
+    "ballots_returned": 7,
+    "ballots_valid": 7,
+}
 
 
 def _rows(*, late_reports: bool):
@@ -176,6 +185,7 @@ def scoring_demo_seed() -> bool:
         meeting_date=datetime.date(2023, 11, 30),
         present=7,
         votes={by_code[c].pk: v for c, v in VOTES.items()},
+        **BALLOTS,
         notes="Hội nghị thống nhất kết quả chấm điểm; suy tôn Liên minh HTX tỉnh Phú Thọ.",
         by=by,
         seen_version=data.agreement.version,

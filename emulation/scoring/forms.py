@@ -291,37 +291,6 @@ class EvidenceForm(forms.Form):
         _style(self)
 
 
-class MeetingForm(forms.Form):
-    meeting_date = forms.DateField(
-        label="Ngày họp bình xét", input_formats=DATE_FORMATS, error_messages=DATE_ERROR
-    )
-    present = VietnameseNumberField(
-        integer=True, label="Số đại biểu có mặt", min_value=1, max_value=999
-    )
-    notes = forms.CharField(
-        label="Ghi chú biên bản",
-        required=False,
-        max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
-
-    def __init__(self, *args, members: list, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.members = members
-        for m in members:
-            self.fields[f"votes-{m.pk}"] = VietnameseNumberField(
-                integer=True,
-                label=f"Phiếu suy tôn: {m.name}",
-                required=False,
-                min_value=0,
-                max_value=999,
-            )
-        _style(self)
-
-    def votes(self) -> dict[int, int | None]:
-        return {m.pk: self.cleaned_data.get(f"votes-{m.pk}") for m in self.members}
-
-
 class ReasonForm(forms.Form):
     reason = forms.CharField(
         label="Lý do mở lại", max_length=2000, widget=forms.Textarea(attrs={"rows": 2})

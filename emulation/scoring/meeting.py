@@ -10,6 +10,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from cluster_portal.locking import stale_message, stale_none, version_follow, version_lock
+from emulation.nominations import rules
+from emulation.nominations.services import meeting_ranks_record
 from provinces.organisation.dates import fmt_date
 
 from .models import Score, ScoreSheet, ScoringAgreement
@@ -66,11 +68,18 @@ def scoring_meeting_record(
     by,
     seen_version: int | None,
     sheet_versions: dict[int, int | None],
+    voting_method: str | None = None,
+    ballots_issued: int | None = None,
+    ballots_returned: int | None = None,
+    ballots_valid: int | None = None,
 ) -> ScoringAgreement:
     """Every member's agreed scores become final and lock; the votes (by province id)
     break ties where the cluster's rules say so. The agreement must still be at
     `seen_version` and each member's sheet at its version in `sheet_versions` (by
-    province id), as the page showed them."""
+    province id), as the page showed them. The "suy tôn" vote is taken as the
+    cluster-year's nomination rules say (`emulation.nominations.rules`: quorum, one vote
+    per member, the method and its ballots, the votes adding up to no more than the
+    ballots cast); `voting_method` None: the rules' method."""
     record = data.agreement
     if record is None or not record.is_signed:
         raise ScoringError("Giao ước thi đua chưa ký.")
@@ -97,6 +106,23 @@ def scoring_meeting_record(
         raise ScoringError(f"Ngày họp {fmt_date(meeting_date)} chưa đến.")
     if not present or present <= 0:
         raise ScoringError("Số đại biểu có mặt phải lớn hơn 0.")
+    rule = rules.rule_for(cluster_id=data.cluster.pk, year=data.year)
+    ballot = rules.Ballot(
+        method=voting_method or rule.voting_method,
+        present=present,
+        issued=ballots_issued,
+        returned=ballots_returned,
+        valid=ballots_valid,
+    )
+    cast = [v for v in (votes.get(c.province.pk) for c in data.columns) if v is not None]
+    counted = (ballots_issued, ballots_returned, ballots_valid)
+    vote_taken = bool(cast) or any(n is not None for n in counted)
+    problems = rules.ballot_problems(rule, len(data.members), ballot, vote_taken=vote_taken)
+    if not problems and present > len(data.members):  # members vote, whatever the setting
+        problems = [f"Số thành viên có mặt ({present}) không được vượt quá {len(data.members)}."]
+    problems += rules.meeting_votes_problems(ballot, cast)
+    if problems:
+        raise ScoringError(" ".join(problems))
     for column in data.columns:
         vote = votes.get(column.province.pk)
         if vote is not None and not 0 <= vote <= present:
@@ -119,6 +145,15 @@ def scoring_meeting_record(
     agreement.meeting_date = meeting_date
     agreement.meeting_present = present
     agreement.meeting_notes = (notes or "").strip()
+    agreement.meeting_voting_method = ballot.method if vote_taken else ""
+    agreement.meeting_ballots_issued = ballot.issued
+    agreement.meeting_ballots_returned = ballot.returned
+    agreement.meeting_ballots_valid = ballot.valid
+    meeting_ranks_record(
+        cluster_id=data.cluster.pk,
+        year=data.year,
+        ranks={c.province.pk: c.standing.rank for c in data.columns if c.standing},
+    )
     agreement.locked = True
     agreement.reopen_reason = ""
     saved = _clean_save(agreement, by=by, reason="Ghi cuộc họp bình xét, khóa điểm")

@@ -78,6 +78,16 @@ class ScoringAgreement(models.Model):
     )
     meeting_date = models.DateField("ngày họp bình xét", null=True, blank=True)
     meeting_present = models.PositiveSmallIntegerField("số đại biểu có mặt", null=True, blank=True)
+    meeting_voting_method = models.CharField("hình thức suy tôn", max_length=8, blank=True)
+    meeting_ballots_issued = models.PositiveSmallIntegerField(
+        "số phiếu phát ra", null=True, blank=True
+    )
+    meeting_ballots_returned = models.PositiveSmallIntegerField(
+        "số phiếu thu về", null=True, blank=True
+    )
+    meeting_ballots_valid = models.PositiveSmallIntegerField(
+        "số phiếu hợp lệ", null=True, blank=True
+    )
     meeting_notes = models.TextField("ghi chú biên bản", blank=True)
     locked = models.BooleanField("đã khóa kết quả", default=False)
     reopen_reason = models.TextField("lý do mở lại", blank=True)

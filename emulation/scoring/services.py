@@ -20,6 +20,7 @@ from cluster_portal.locking import (
 from emulation.nominations.models import AwardQuota, AwardType, Nomination, NominationStatus
 from emulation.nominations.services import (
     NominationError,
+    meeting_ranks_clear,
     nomination_propose,
     nomination_vote_record,
 )
@@ -317,6 +318,7 @@ def scoring_reopen(
         raise ScoringError("Ghi lý do mở lại kết quả chấm điểm.")
     agreement.locked = False
     agreement.reopen_reason = reason
+    meeting_ranks_clear(cluster_id=agreement.cluster_id, year=agreement.year)
     return version_follow(record, _clean_save(agreement, by=by, reason=f"Mở lại: {reason}"))
 
 
@@ -384,6 +386,10 @@ def ranking_propose(
                     nomination=nomination,
                     votes_for=votes,
                     votes_present=agreement.meeting_present,
+                    voting_method=agreement.meeting_voting_method or None,
+                    ballots_issued=agreement.meeting_ballots_issued,
+                    ballots_returned=agreement.meeting_ballots_returned,
+                    ballots_valid=agreement.meeting_ballots_valid,
                     by=by,
                     seen_version=nomination.version,  # the one just proposed
                 )

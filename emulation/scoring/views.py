@@ -21,8 +21,9 @@ from provinces.organisation.models import Cluster, Province
 from provinces.organisation.selectors import province_for_code
 
 from .chart import groups_chart
-from .forms import MeetingForm, PlainInput, ProposeFromRankingForm, ReasonForm
+from .forms import PlainInput, ProposeFromRankingForm, ReasonForm
 from .meeting import scoring_meeting_record
+from .meeting_form import MeetingForm
 from .render import XLSX, render_summary_pdf, render_summary_xlsx
 from .selectors import ScoringYear, scoring_year
 from .services import ScoringError, ranking_propose, scoring_reopen
@@ -148,6 +149,7 @@ def meeting(request, cluster: str, year: int):
                 present=form.cleaned_data["present"],
                 votes=form.votes(),
                 notes=form.cleaned_data["notes"],
+                **form.ballot(),
                 by=request.user,
                 seen_version=posted_version(request),
                 sheet_versions={

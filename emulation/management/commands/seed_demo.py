@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from emulation.awards.demo import award_register_demo_seed
 from emulation.demo import demo_deadlines_seed, emulation_year_2023_seed
 from emulation.dossiers.demo import achievement_reports_demo_seed
 from emulation.scoring.demo import scoring_demo_seed
@@ -39,6 +40,7 @@ class Command(BaseCommand):
             figures = demo_figures_seed()
             disbursements = demo_disbursements_seed()
             emulation_year_2023_seed()
+            award_register_demo_seed()
             demo_deadlines_seed()
             scoring_demo_seed()
             achievement_reports_demo_seed()

@@ -1,0 +1,214 @@
+"""Award nominations: a cluster-year's list with its rules, a proposal, the vote and the
+endorsement. The same services as the pages (emulation.nominations.services), so the same
+rules (emulation.nominations.rules) refuse the same things with the same message: 422 with
+`detail`; a stale version is 409; access as on the pages (404 / 403)."""
+
+from django.core.exceptions import PermissionDenied
+from ninja import Field, Router, Schema, Status
+
+from cluster_portal import access
+from cluster_portal.locking import StaleRecordError
+from emulation.nominations.lookups import get_nomination_for_user
+from emulation.nominations.models import AwardType, Nomination, VotingMethod
+from emulation.nominations.selectors import nominations_for
+from emulation.nominations.services import (
+    NominationError,
+    nomination_endorse,
+    nomination_propose,
+    nomination_vote_record,
+)
+from provinces.organisation.lookups import cluster_year_for
+
+from .lookups import ref
+from .schemas import Int, Problem, Year
+
+router = Router(tags=["Đề nghị khen thưởng"])
+
+
+class NominationOut(Schema):
+    id: int
+    year: int
+    award_type: str
+    nominee: str
+    province: dict
+    status: str
+    votes_for: int | None
+    votes_present: int | None
+    voting_method: str
+    ballots_issued: int | None
+    ballots_returned: int | None
+    ballots_valid: int | None
+    rank_reason: str
+    version: int
+
+
+class RulesOut(Schema):
+    quorum_percent: int
+    threshold_base: str
+    threshold_comparison: str
+    threshold_percent: int
+    voting_method: str
+    one_vote_per_member: bool
+    members: int
+    threshold: str = Field(..., description="the rule in words")
+
+
+class NominationsOut(Schema):
+    rules: RulesOut
+    nominations: list[NominationOut]
+
+
+class ProposeIn(Schema):
+    award_type: str = Field(..., description="award type code, e.g. emulation-flag")
+    alliance: str = Field("", description="a member's province code (the alliance)")
+    cooperative: str = Field("", max_length=255, description="or a cooperative's name")
+    cooperative_province: str = Field("", description="its province code (default: yours)")
+    achievements: str = Field("", max_length=5000)
+    rank_reason: str = Field("", max_length=2000)
+
+
+class VoteIn(Schema):
+    version: Int = Field(..., description="required: the version you read")
+    votes_for: Int
+    votes_present: Int
+    voting_method: VotingMethod | None = Field(None, description="default: the rules'")
+    ballots_issued: Int | None = None
+    ballots_returned: Int | None = None
+    ballots_valid: Int | None = None
+    rank_reason: str | None = Field(None, max_length=2000, description="null: keep it")
+
+
+class StepIn(Schema):
+    version: Int = Field(..., description="required: the version you read")
+
+
+def nomination_out(n: Nomination) -> dict:
+    return {
+        "id": n.pk,
+        "year": n.year,
+        "award_type": n.award_type.code,
+        "nominee": n.nominee_name,
+        "province": ref(n.nominee_province),
+        "status": n.status,
+        "votes_for": n.votes_for,
+        "votes_present": n.votes_present,
+        "voting_method": n.voting_method,
+        "ballots_issued": n.ballots_issued,
+        "ballots_returned": n.ballots_returned,
+        "ballots_valid": n.ballots_valid,
+        "rank_reason": n.rank_reason,
+        "version": n.version,
+    }
+
+
+@router.get("/clusters/{slug}/{year}/nominations", response=NominationsOut)
+def nominations_list(request, slug: str, year: Year):
+    cluster, _, _ = cluster_year_for(request, slug, year)
+    data = nominations_for(cluster, year)
+    rule = data.rules.rule
+    rules = {
+        name: getattr(rule, name)
+        for name in (
+            "quorum_percent",
+            "threshold_base",
+            "threshold_comparison",
+            "threshold_percent",
+            "voting_method",
+            "one_vote_per_member",
+        )
+    }
+    return {
+        "rules": {**rules, "members": data.rules.members, "threshold": data.rules.threshold_text},
+        "nominations": [nomination_out(n) for g in data.groups for n in g.nominations],
+    }
+
+
+def _member(members, code: str):
+    return next((m for m in members if m.code == code), None)
+
+
+@router.post(
+    "/clusters/{slug}/{year}/nominations",
+    response={201: NominationOut, 200: NominationOut, 422: Problem},
+)
+def nomination_propose_api(request, slug: str, year: Year, payload: ProposeIn):
+    """Propose a member alliance (`alliance`) or a cooperative (`cooperative`), as the
+    page's form does: staff for their own province, the chair and admins for any member."""
+    cluster, members, term = cluster_year_for(request, slug, year)
+    award = AwardType.objects.filter(code=payload.award_type).first()
+    if award is None:
+        return Status(422, {"detail": f"Không có hình thức khen thưởng “{payload.award_type}”."})
+    alliance = _member(members, payload.alliance) if payload.alliance else None
+    if payload.alliance and alliance is None:
+        return Status(422, {"detail": f"Mã {payload.alliance} không phải thành viên năm {year}."})
+    province = alliance
+    if alliance is None:
+        code = payload.cooperative_province
+        province = _member(members, code) if code else access.unit_of(request.user, year)
+        if province is None:
+            return Status(422, {"detail": "Chọn tỉnh của HTX/THT được đề nghị."})
+    if not access.can_propose_nomination(request.user, province, year, term):
+        raise PermissionDenied
+    try:
+        nomination = nomination_propose(
+            cluster=cluster,
+            year=year,
+            award_type=award,
+            by=request.user,
+            alliance=alliance,
+            cooperative_name=payload.cooperative,
+            cooperative_province=None if alliance else province,
+            achievements=payload.achievements,
+            rank_reason=payload.rank_reason,
+        )
+    except NominationError as exc:
+        return Status(422, {"detail": str(exc)})
+    return Status(201, nomination_out(nomination))
+
+
+def _manages(user, nomination, term) -> bool:
+    return access.can_manage_nominations(user, term)
+
+
+def _step(run):
+    try:
+        return Status(200, nomination_out(run()))
+    except StaleRecordError as exc:
+        return Status(409, {"detail": str(exc)})
+    except NominationError as exc:
+        return Status(422, {"detail": str(exc)})
+
+
+@router.post("/nominations/{pk}/vote", response={200: NominationOut, 409: Problem, 422: Problem})
+def nomination_vote_api(request, pk: int, payload: VoteIn):
+    """Record the conference's vote, at the version read: refused (422, with the reason)
+    when it breaks the cluster-year's rules (quorum, one vote per member, method and
+    ballots)."""
+    nomination = get_nomination_for_user(request, pk, allowed=_manages)
+    return _step(
+        lambda: nomination_vote_record(
+            nomination=nomination,
+            votes_for=payload.votes_for,
+            votes_present=payload.votes_present,
+            voting_method=payload.voting_method,
+            ballots_issued=payload.ballots_issued,
+            ballots_returned=payload.ballots_returned,
+            ballots_valid=payload.ballots_valid,
+            rank_reason=payload.rank_reason,
+            by=request.user,
+            seen_version=payload.version,
+        )
+    )
+
+
+@router.post("/nominations/{pk}/endorse", response={200: NominationOut, 409: Problem, 422: Problem})
+def nomination_endorse_api(request, pk: int, payload: StepIn):
+    """The conference endorses the nominee: refused (422) when the vote does not pass the
+    rules, the nominee has another award for the year, a written rank reason is missing,
+    or the quota is full."""
+    nomination = get_nomination_for_user(request, pk, allowed=_manages)
+    return _step(
+        lambda: nomination_endorse(
+            nomination=nomination, by=request.user, seen_version=payload.version
+        )
+    )

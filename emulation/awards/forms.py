@@ -1,0 +1,54 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from cluster_portal.numbers import vn_formfield
+from provinces.disbursements.models import Cooperative
+from provinces.organisation.models import Province
+
+from .models import AwardRecord
+
+
+class AwardRecordForm(forms.ModelForm):
+    """A row of the register typed on the province's page: the alliance's own award, or a
+    cooperative's, named as in the province's directory."""
+
+    cooperative_name = forms.CharField(
+        label=_("HTX/THT (để trống: Liên minh HTX tỉnh)"),
+        max_length=255,
+        required=False,
+        help_text=_("Tên như trong danh bạ HTX, THT của tỉnh (không phân biệt dấu, hoa thường)."),
+    )
+    decision_date = forms.DateField(
+        label=_("Ngày quyết định (dd/mm/yyyy)"),
+        input_formats=["%d/%m/%Y"],
+        widget=forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy"}),
+        error_messages={"invalid": _("Ngày không hợp lệ: viết theo dạng ngày/tháng/năm.")},
+    )
+
+    class Meta:
+        model = AwardRecord
+        fields = ["year", "award", "decision_number", "decision_date", "issuer"]
+        formfield_callback = vn_formfield
+
+    field_order = ["cooperative_name", "year", "award", "decision_number", "decision_date"]
+
+    def __init__(self, *args, province: Province, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.province = province
+
+    def clean(self):
+        data = super().clean()
+        name = data.get("cooperative_name", "")
+        if name:
+            cooperative = Cooperative.objects.filter(province=self.province).matching(name).first()
+            if cooperative is None:
+                self.add_error(
+                    "cooperative_name",
+                    _("Không có HTX/THT “%(name)s” trong danh bạ của tỉnh %(province)s.")
+                    % {"name": name, "province": self.province.name},
+                )
+                return data
+            self.instance.cooperative, self.instance.alliance = cooperative, None
+        else:
+            self.instance.alliance, self.instance.cooperative = self.province, None
+        return data

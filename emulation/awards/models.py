@@ -1,0 +1,139 @@
+"""The award-history register (sổ theo dõi khen thưởng): the awards a unit has received,
+each with its decision (number, date, issuer). Provinces keep it for their alliance and
+their cooperatives; the nomination rules read it (one achievement, one award) and the
+achievement reports print it as their table of awards received.
+
+A row names exactly one unit: the alliance (a province) or a cooperative of the directory.
+A person (individual nominees) is another kind of unit to come: it adds its own
+foreign key and widens `award_record_exactly_one_unit`."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+from provinces.disbursements.models import Cooperative
+from provinces.organisation.models import YEAR_VALIDATORS, Province
+
+
+class AwardRecordQuerySet(models.QuerySet):
+    def of_unit(self, *, alliance: Province | None = None, cooperative=None):
+        if alliance is not None:
+            return self.filter(alliance=alliance)
+        return self.filter(cooperative=cooperative)
+
+    def of_province(self, province: Province):
+        """The province's own rows: its alliance's and its cooperatives'."""
+        return self.filter(Q(alliance=province) | Q(cooperative__province=province))
+
+
+class AwardRecord(models.Model):
+    alliance = models.ForeignKey(
+        Province,
+        verbose_name="Liên minh HTX tỉnh",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    cooperative = models.ForeignKey(
+        Cooperative,
+        verbose_name="HTX/THT",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="award_records",
+    )
+    year = models.PositiveSmallIntegerField(
+        "năm thành tích",
+        validators=YEAR_VALIDATORS,
+        help_text="Năm của thành tích được khen (không phải năm ra quyết định).",
+    )
+    award = models.CharField(
+        "hình thức khen thưởng",
+        max_length=255,
+        help_text="Ví dụ: Bằng khen của Chủ tịch Liên minh HTX Việt Nam.",
+    )
+    decision_number = models.CharField(
+        "số quyết định", max_length=100, help_text="Ví dụ: 123/QĐ-LMHTXVN."
+    )
+    decision_date = models.DateField("ngày quyết định")
+    issuer = models.CharField(
+        "cơ quan ban hành quyết định",
+        max_length=255,
+        help_text="Ví dụ: Liên minh HTX Việt Nam; UBND tỉnh Phú Thọ.",
+    )
+    version = models.PositiveIntegerField("phiên bản", default=1, editable=False)
+    history = HistoricalRecords(verbose_name="lịch sử sổ theo dõi khen thưởng")
+    objects = AwardRecordQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "khen thưởng đã nhận"
+        verbose_name_plural = "sổ theo dõi khen thưởng"
+        ordering = ["-year", "decision_date", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(alliance__isnull=True, cooperative__isnull=False)
+                | Q(alliance__isnull=False, cooperative__isnull=True),
+                name="award_record_exactly_one_unit",
+                violation_error_message=(
+                    "Chọn đúng một đơn vị: Liên minh HTX tỉnh hoặc một HTX/THT."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=~Q(decision_number="") & ~Q(award="") & ~Q(issuer=""),
+                name="award_record_decision_named",
+                violation_error_message="Ghi đủ hình thức, số quyết định và cơ quan ban hành.",
+            ),
+            models.UniqueConstraint(
+                fields=["alliance", "year", "decision_number"],
+                condition=Q(alliance__isnull=False),
+                name="award_record_alliance_decision_once",
+                violation_error_message="Quyết định này đã có trong sổ của đơn vị cho năm này.",
+            ),
+            models.UniqueConstraint(
+                fields=["cooperative", "year", "decision_number"],
+                condition=Q(cooperative__isnull=False),
+                name="award_record_cooperative_decision_once",
+                violation_error_message="Quyết định này đã có trong sổ của đơn vị cho năm này.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.award} ({self.year}) — {self.unit_name}"
+
+    @property
+    def unit_name(self) -> str:
+        if self.alliance_id:
+            return self.alliance.alliance_name
+        if self.cooperative_id:
+            return self.cooperative.name
+        return ""
+
+    @property
+    def province(self) -> Province | None:
+        """The province that keeps the row."""
+        if self.alliance_id:
+            return self.alliance
+        if self.cooperative_id:
+            return self.cooperative.province
+        return None
+
+    @property
+    def decision_text(self) -> str:
+        """ "Quyết định số 123/QĐ-LMHTXVN ngày 15/01/2023 của Liên minh HTX Việt Nam"."""
+        return (
+            f"Quyết định số {self.decision_number} ngày {self.decision_date:%d/%m/%Y} "
+            f"của {self.issuer}"
+        )
+
+    def clean(self) -> None:
+        for name in ("award", "decision_number", "issuer"):
+            setattr(self, name, " ".join((getattr(self, name) or "").split()))
+        if self.decision_date and self.year and self.decision_date.year < self.year:
+            raise ValidationError(
+                {
+                    "decision_date": f"Quyết định khen thành tích năm {self.year} không thể "
+                    f"ban hành trước năm {self.year}."
+                }
+            )

@@ -1,0 +1,267 @@
+"""The nomination rules, one home for each (../shared/scoring.md, "What the law and practice
+fix"). Forms, services (nominations, the scoring meeting, the proposal from the ranking),
+the pages and the API all ask these functions; each refusal is a Vietnamese sentence the
+user can act on.
+
+- One achievement, one award (Law 2022: "không khen thưởng nhiều lần, nhiều hình thức cho
+  một thành tích"): a nominee is proposed once a year, whatever the award or the cluster,
+  and not at all for a year whose achievement the award register already shows rewarded.
+- A vote: a quorum, no more present than member units (one vote each), the voting method
+  of the cluster-year with, for a secret ballot, ballots issued ≥ returned ≥ valid, and a
+  threshold counted on the base and with the comparison the cluster-year sets.
+- The "suy tôn" ballots of the scoring meeting add up to no more than those cast.
+- A nominee ranked below members not proposed needs a written reason.
+
+The settings are `VoteRule` rows per cluster-year (defaults from practice: see there).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from decimal import Decimal
+
+from cluster_portal.number_style import format_percent
+from emulation.awards.models import AwardRecord
+from emulation.nominations.models import (
+    Comparison,
+    MeetingRank,
+    Nomination,
+    NominationStatus,
+    ThresholdBase,
+    VoteRule,
+    VotingMethod,
+)
+from provinces.organisation.models import ClusterMembership, Province
+
+LAW_ONE_AWARD = (
+    "một thành tích chỉ đề nghị một hình thức khen thưởng (Luật Thi đua, khen thưởng năm "
+    "2022: không khen thưởng nhiều lần, nhiều hình thức cho một thành tích)"
+)
+
+
+def rule_for(*, cluster_id: int, year: int) -> VoteRule:
+    """The cluster-year's rules, or the defaults (an unsaved row) when none is stored."""
+    rule = VoteRule.objects.filter(cluster_id=cluster_id, year=year).first()
+    return rule or VoteRule(cluster_id=cluster_id, year=year, version=0)
+
+
+def member_count(*, cluster_id: int, year: int) -> int:
+    return ClusterMembership.objects.in_year(year).filter(cluster_id=cluster_id).count()
+
+
+# The vote ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Ballot:
+    """How a vote was taken: the method, the members present and, for a secret ballot,
+    the ballots issued, returned and valid."""
+
+    method: str
+    present: int | None
+    issued: int | None = None
+    returned: int | None = None
+    valid: int | None = None
+
+    @property
+    def is_secret(self) -> bool:
+        return self.method == VotingMethod.SECRET
+
+    @property
+    def cast(self) -> int | None:
+        """The votes that count: the valid ballots of a secret vote, else those present."""
+        return self.valid if self.is_secret else self.present
+
+
+def quorum_needed(rule: VoteRule, members: int) -> int:
+    return math.ceil(members * rule.quorum_percent / 100)
+
+
+def ballot_problems(
+    rule: VoteRule, members: int, ballot: Ballot, *, vote_taken: bool = True
+) -> list[str]:
+    """What is wrong with how a vote was taken, read against the cluster-year's rules.
+    A meeting that took no vote (`vote_taken` False: a scoring meeting where nobody was
+    "suy tôn") is held to its quorum only, with no method or ballots."""
+    present = ballot.present
+    if present is None or present <= 0:
+        return ["Số thành viên có mặt phải lớn hơn 0."]
+    problems = []
+    if rule.one_vote_per_member and present > members:
+        problems.append(
+            f"Số thành viên có mặt ({present}) không được vượt quá số thành viên của Cụm "
+            f"năm {rule.year} ({members}): mỗi thành viên một phiếu."
+        )
+    need = quorum_needed(rule, members)
+    if present < need:
+        problems.append(
+            f"Chưa đủ số thành viên có mặt để biểu quyết: có mặt {present}/{members}, cần ít "
+            f"nhất {need} ({rule.quorum_percent} % tổng số thành viên)."
+        )
+    if not vote_taken:
+        return problems
+    if ballot.method != rule.voting_method:
+        problems.append(
+            f"Quy định của Cụm năm {rule.year}: {VotingMethod(rule.voting_method).label.lower()}"
+            "; ghi kết quả theo hình thức này."
+        )
+        return problems
+    counts = (ballot.issued, ballot.returned, ballot.valid)
+    if not ballot.is_secret:
+        if any(n is not None for n in counts):
+            problems.append("Biểu quyết giơ tay không có phiếu: để trống số phiếu.")
+        return problems
+    if any(n is None or n < 0 for n in counts):
+        problems.append("Bỏ phiếu kín: ghi số phiếu phát ra, số phiếu thu về và số phiếu hợp lệ.")
+        return problems
+    issued, returned, valid = counts
+    if issued > present:
+        problems.append(
+            f"Số phiếu phát ra ({issued}) không được lớn hơn số thành viên có mặt ({present})."
+        )
+    if returned > issued:
+        problems.append(
+            f"Số phiếu thu về ({returned}) không được lớn hơn số phiếu phát ra ({issued})."
+        )
+    if valid > returned:
+        problems.append(
+            f"Số phiếu hợp lệ ({valid}) không được lớn hơn số phiếu thu về ({returned})."
+        )
+    return problems
+
+
+def votes_for_problems(ballot: Ballot, votes_for: int | None) -> list[str]:
+    if votes_for is None or votes_for < 0:
+        return ["Số phiếu tán thành không được âm."]
+    if ballot.present and votes_for > ballot.present:
+        return [
+            f"Số phiếu tán thành ({votes_for}) không được lớn hơn số đại biểu có mặt "
+            f"({ballot.present})."
+        ]
+    if ballot.is_secret and ballot.valid is not None and votes_for > ballot.valid:
+        return [
+            f"Số phiếu tán thành ({votes_for}) không được lớn hơn số phiếu hợp lệ ({ballot.valid})."
+        ]
+    return []
+
+
+def meeting_votes_problems(ballot: Ballot, votes: list[int]) -> list[str]:
+    """The scoring meeting's "suy tôn": each ballot names at most one member, so the votes
+    of all members add up to no more than the ballots cast."""
+    total = sum(votes)
+    cast = ballot.cast
+    if cast is None or total <= cast:
+        return []
+    what = "số phiếu hợp lệ" if ballot.is_secret else "số thành viên có mặt"
+    return [f"Tổng số phiếu suy tôn ({total}) không được lớn hơn {what} ({cast})."]
+
+
+BASE_TEXT = {
+    ThresholdBase.MEMBERS: "tổng số thành viên của Cụm",
+    ThresholdBase.PRESENT: "số thành viên có mặt",
+}
+
+
+def threshold_base(rule: VoteRule, members: int, present: int) -> int:
+    return members if rule.threshold_base == ThresholdBase.MEMBERS else present
+
+
+def vote_passes(rule: VoteRule, members: int, votes_for: int, present: int) -> bool:
+    """Integer arithmetic, so no rounding at the edge: with "more than 50 % of the
+    members" 4 of 7 passes and, of 8, 4 does not."""
+    base = threshold_base(rule, members, present)
+    if base <= 0:
+        return False
+    if rule.threshold_comparison == Comparison.AT_LEAST:
+        return votes_for * 100 >= rule.threshold_percent * base
+    return votes_for * 100 > rule.threshold_percent * base
+
+
+def threshold_text(rule: VoteRule) -> str:
+    """ "trên 50 % tổng số thành viên của Cụm"."""
+    word = "từ" if rule.threshold_comparison == Comparison.AT_LEAST else "trên"
+    base = BASE_TEXT[rule.threshold_base]
+    return f"{word} {rule.threshold_percent} % {base}"
+
+
+def vote_refusal(rule: VoteRule, members: int, votes_for: int, present: int) -> str | None:
+    if vote_passes(rule, members, votes_for, present):
+        return None
+    base = threshold_base(rule, members, present)
+    share = f"{votes_for}/{base} ({format_percent(Decimal(votes_for * 100) / base)})"
+    return f"Chưa đạt tỷ lệ biểu quyết: {share} tán thành, cần {threshold_text(rule)}."
+
+
+# One achievement, one award ----------------------------------------------------------------
+
+
+def one_award_refusal(
+    *,
+    year: int,
+    name: str,
+    alliance: Province | None = None,
+    cooperative=None,
+    exclude_pk: int | None = None,
+) -> str | None:
+    """The refusal of a second award for the achievement of `year`: another nomination of
+    that year (not turned down), or an award already decided in the register."""
+    unit = {"nominee_alliance": alliance} if alliance else {"nominee_cooperative": cooperative}
+    earlier = (
+        Nomination.objects.filter(year=year, **unit)
+        .exclude(status=NominationStatus.NOT_GRANTED)
+        .exclude(pk=exclude_pk)
+        .select_related("award_type", "cluster")
+        .first()
+    )
+    if earlier is not None:
+        return (
+            f"{name} đã được đề nghị {earlier.award_type.name} năm {year} "
+            f"({earlier.cluster.name}): {LAW_ONE_AWARD}."
+        )
+    record = AwardRecord.objects.of_unit(alliance=alliance, cooperative=cooperative)
+    record = record.filter(year=year).first()
+    if record is not None:
+        return (
+            f"{name} đã được khen {record.award} cho thành tích năm {year} "
+            f"({record.decision_text}): {LAW_ONE_AWARD}."
+        )
+    return None
+
+
+# The ranking ------------------------------------------------------------------------------
+
+
+def ranked_above_not_proposed(nomination: Nomination) -> tuple[int | None, int, list]:
+    """For an alliance nominee: its rank at the scoring meeting, the number ranked, and
+    the members ranked above it that have no nomination that year in the cluster."""
+    if not nomination.nominee_alliance_id:
+        return None, 0, []
+    ranks = list(
+        MeetingRank.objects.filter(cluster_id=nomination.cluster_id, year=nomination.year)
+        .select_related("province")
+        .order_by("rank", "province__name")
+    )
+    mine = next((r.rank for r in ranks if r.province_id == nomination.nominee_alliance_id), None)
+    if mine is None:
+        return None, len(ranks), []
+    proposed = set(
+        Nomination.objects.filter(
+            cluster_id=nomination.cluster_id, year=nomination.year, nominee_alliance__isnull=False
+        ).values_list("nominee_alliance_id", flat=True)
+    )
+    above = [r for r in ranks if r.rank < mine and r.province_id not in proposed]
+    return mine, len(ranks), above
+
+
+def rank_reason_refusal(nomination: Nomination) -> str | None:
+    if (nomination.rank_reason or "").strip():
+        return None
+    rank, count, above = ranked_above_not_proposed(nomination)
+    if not above:
+        return None
+    names = ", ".join(f"{r.province.name} (thứ {r.rank})" for r in above)
+    return (
+        f"{nomination.nominee_name} xếp thứ {rank}/{count}, sau {names} không được đề nghị: "
+        "ghi lý do đề nghị (được in trong biên bản hội nghị)."
+    )
