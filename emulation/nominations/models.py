@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from provinces.disbursements.models import Cooperative
@@ -13,14 +14,14 @@ from provinces.organisation.selectors import counts_as
 class AwardType(models.Model):
     """An award the cluster can nominate for; admins can add types."""
 
-    code = models.SlugField("mã", max_length=40, unique=True)
-    name = models.CharField("tên hình thức khen thưởng", max_length=255)
-    order = models.PositiveSmallIntegerField("thứ tự", default=0)
-    version = models.PositiveIntegerField("phiên bản", default=1, editable=False)  # admin edits
+    code = models.SlugField(_("mã"), max_length=40, unique=True)
+    name = models.CharField(_("tên hình thức khen thưởng"), max_length=255)
+    order = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
+    version = models.PositiveIntegerField(_("phiên bản"), default=1, editable=False)  # admin edits
 
     class Meta:
-        verbose_name = "hình thức khen thưởng"
-        verbose_name_plural = "hình thức khen thưởng"
+        verbose_name = _("hình thức khen thưởng")
+        verbose_name_plural = _("hình thức khen thưởng")
         ordering = ["order", "name"]
 
     def __str__(self) -> str:
@@ -30,15 +31,15 @@ class AwardType(models.Model):
 class AwardQuota(models.Model):
     """How many nominees of a type the conference may endorse in a cluster-year."""
 
-    cluster = models.ForeignKey(Cluster, verbose_name="cụm", on_delete=models.CASCADE)
-    year = models.PositiveSmallIntegerField("năm", validators=YEAR_VALIDATORS)
-    award_type = models.ForeignKey(AwardType, verbose_name="hình thức", on_delete=models.CASCADE)
-    quota = models.PositiveSmallIntegerField("số lượng tối đa")
-    version = models.PositiveIntegerField("phiên bản", default=1, editable=False)  # admin edits
+    cluster = models.ForeignKey(Cluster, verbose_name=_("cụm"), on_delete=models.CASCADE)
+    year = models.PositiveSmallIntegerField(_("năm"), validators=YEAR_VALIDATORS)
+    award_type = models.ForeignKey(AwardType, verbose_name=_("hình thức"), on_delete=models.CASCADE)
+    quota = models.PositiveSmallIntegerField(_("số lượng tối đa"))
+    version = models.PositiveIntegerField(_("phiên bản"), default=1, editable=False)  # admin edits
 
     class Meta:
-        verbose_name = "chỉ tiêu khen thưởng"
-        verbose_name_plural = "chỉ tiêu khen thưởng"
+        verbose_name = _("chỉ tiêu khen thưởng")
+        verbose_name_plural = _("chỉ tiêu khen thưởng")
         constraints = [
             models.UniqueConstraint(
                 fields=["cluster", "year", "award_type"],
@@ -55,16 +56,16 @@ class VoteRule(models.Model):
     """The vote a nominee needs in a cluster-year: more than `threshold_percent` % of those
     present (50 by default: more than half)."""
 
-    cluster = models.ForeignKey(Cluster, verbose_name="cụm", on_delete=models.CASCADE)
-    year = models.PositiveSmallIntegerField("năm", validators=YEAR_VALIDATORS)
+    cluster = models.ForeignKey(Cluster, verbose_name=_("cụm"), on_delete=models.CASCADE)
+    year = models.PositiveSmallIntegerField(_("năm"), validators=YEAR_VALIDATORS)
     threshold_percent = models.PositiveSmallIntegerField(
-        "ngưỡng (% số có mặt, phải vượt quá)", default=50, validators=[MaxValueValidator(99)]
+        _("ngưỡng (% số có mặt, phải vượt quá)"), default=50, validators=[MaxValueValidator(99)]
     )
-    version = models.PositiveIntegerField("phiên bản", default=1, editable=False)  # admin edits
+    version = models.PositiveIntegerField(_("phiên bản"), default=1, editable=False)  # admin edits
 
     class Meta:
-        verbose_name = "quy định biểu quyết"
-        verbose_name_plural = "quy định biểu quyết"
+        verbose_name = _("quy định biểu quyết")
+        verbose_name_plural = _("quy định biểu quyết")
         constraints = [
             models.UniqueConstraint(
                 fields=["cluster", "year"],
@@ -78,26 +79,26 @@ class VoteRule(models.Model):
 
 
 class NominationStatus(models.TextChoices):
-    PROPOSED = "proposed", "Đề xuất"
-    ENDORSED = "endorsed", "Hội nghị thống nhất đề nghị"
-    SUBMITTED = "submitted", "Đã trình Liên minh HTX Việt Nam"
-    GRANTED = "granted", "Được khen thưởng"
-    NOT_GRANTED = "not_granted", "Không được khen thưởng"
+    PROPOSED = "proposed", _("Đề xuất")
+    ENDORSED = "endorsed", _("Hội nghị thống nhất đề nghị")
+    SUBMITTED = "submitted", _("Đã trình Liên minh HTX Việt Nam")
+    GRANTED = "granted", _("Được khen thưởng")
+    NOT_GRANTED = "not_granted", _("Không được khen thưởng")
 
 
 class Nomination(models.Model):
     """A nominee for an award: a member alliance, or a cooperative of a member province."""
 
     cluster = models.ForeignKey(
-        Cluster, verbose_name="cụm", on_delete=models.CASCADE, related_name="nominations"
+        Cluster, verbose_name=_("cụm"), on_delete=models.CASCADE, related_name="nominations"
     )
-    year = models.PositiveSmallIntegerField("năm", validators=YEAR_VALIDATORS)
+    year = models.PositiveSmallIntegerField(_("năm"), validators=YEAR_VALIDATORS)
     award_type = models.ForeignKey(
-        AwardType, verbose_name="hình thức khen thưởng", on_delete=models.PROTECT
+        AwardType, verbose_name=_("hình thức khen thưởng"), on_delete=models.PROTECT
     )
     nominee_alliance = models.ForeignKey(
         Province,
-        verbose_name="Liên minh HTX tỉnh được đề nghị",
+        verbose_name=_("Liên minh HTX tỉnh được đề nghị"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
@@ -105,42 +106,42 @@ class Nomination(models.Model):
     )
     nominee_cooperative = models.ForeignKey(
         Cooperative,
-        verbose_name="HTX/THT được đề nghị",
+        verbose_name=_("HTX/THT được đề nghị"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="nominations",
     )
-    achievements = models.TextField("thành tích", blank=True)
-    votes_for = models.PositiveSmallIntegerField("số phiếu tán thành", null=True, blank=True)
-    votes_present = models.PositiveSmallIntegerField("số đại biểu có mặt", null=True, blank=True)
+    achievements = models.TextField(_("thành tích"), blank=True)
+    votes_for = models.PositiveSmallIntegerField(_("số phiếu tán thành"), null=True, blank=True)
+    votes_present = models.PositiveSmallIntegerField(_("số đại biểu có mặt"), null=True, blank=True)
     status = models.CharField(
-        "trạng thái",
+        _("trạng thái"),
         max_length=12,
         choices=NominationStatus.choices,
         default=NominationStatus.PROPOSED,
     )
-    decision_number = models.CharField("số quyết định", max_length=100, blank=True)
-    decision_date = models.DateField("ngày quyết định", null=True, blank=True)
-    not_granted_reason = models.TextField("lý do không được khen", blank=True)
+    decision_number = models.CharField(_("số quyết định"), max_length=100, blank=True)
+    decision_date = models.DateField(_("ngày quyết định"), null=True, blank=True)
+    not_granted_reason = models.TextField(_("lý do không được khen"), blank=True)
     proposed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name="người đề xuất",
+        verbose_name=_("người đề xuất"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
     )
 
-    version = models.PositiveIntegerField("phiên bản", default=1, editable=False)
+    version = models.PositiveIntegerField(_("phiên bản"), default=1, editable=False)
     form_key = models.UUIDField(
-        "khóa biểu mẫu", null=True, blank=True, unique=True, editable=False
+        _("khóa biểu mẫu"), null=True, blank=True, unique=True, editable=False
     )  # the create form that made it: a second submission finds this record
-    history = HistoricalRecords(verbose_name="lịch sử đề nghị khen thưởng")
+    history = HistoricalRecords(verbose_name=_("lịch sử đề nghị khen thưởng"))
 
     class Meta:
-        verbose_name = "đề nghị khen thưởng"
-        verbose_name_plural = "đề nghị khen thưởng"
+        verbose_name = _("đề nghị khen thưởng")
+        verbose_name_plural = _("đề nghị khen thưởng")
         ordering = ["cluster", "year", "award_type__order", "pk"]
         constraints = [
             models.CheckConstraint(

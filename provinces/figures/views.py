@@ -68,7 +68,7 @@ def figures_detail(request, year: int, code: str):
                 {
                     "record": record,
                     "who": _display_name(record.history_user),
-                    "changes": [(BY_CODE[c.field].label, c.old, c.new) for c in changes],
+                    "changes": [(BY_CODE[c.field].shown_label, c.old, c.new) for c in changes],
                 }
             )
     disbursements = disbursement_totals(provinces=[py.province], year=year)
