@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Protocol
 
+from django.utils.translation import gettext, gettext_noop
+
 from cluster_portal.profiles import home_province_id, profile_of
 
 if TYPE_CHECKING:
@@ -164,8 +166,12 @@ def judges(user: User, term: ClusterTerm | None, province: Province, year: int) 
 
 
 JUDGING = {  # what is judged: figures (ProvinceYear), sheets (SheetContext), reports
-    **{"approve": "duyệt số liệu", "return": "trả lại số liệu", "reopen": "mở khóa số liệu"},
-    **{"cross": "chấm chéo", "settle": "kết luận điểm", "report": "trả lại báo cáo thành tích"},
+    "approve": gettext_noop("duyệt số liệu"),
+    "return": gettext_noop("trả lại số liệu"),
+    "reopen": gettext_noop("mở khóa số liệu"),
+    "cross": gettext_noop("chấm chéo"),
+    "settle": gettext_noop("kết luận điểm"),
+    "report": gettext_noop("trả lại báo cáo thành tích"),
 }
 
 
@@ -176,12 +182,17 @@ def own_unit_refusal(user: User, subject: ProvinceYear | SheetContext, action: s
     if user is None or province is None or not _acts_for(user, province, year):
         return None
     if action == "reopen":  # admins only
-        who = "một quản trị viên khác"
-    elif term is not None and province.pk == term.head_id:
-        who = f"cụm phó năm {term.year}" if term.vice_id else "quản trị viên"
+        who = gettext("một quản trị viên khác")
+    elif term is not None and province.pk == term.head_id and term.vice_id:
+        who = gettext("cụm phó năm %(year)s") % {"year": term.year}
+    elif term is not None and province.pk != term.head_id:
+        who = gettext("cụm trưởng năm %(year)s") % {"year": year}
     else:
-        who = f"cụm trưởng năm {year}" if term is not None else "quản trị viên"
-    return f"Đơn vị của bạn là đơn vị được xét: việc {JUDGING[action]} do {who} thực hiện."
+        who = gettext("quản trị viên")
+    return gettext("Đơn vị của bạn là đơn vị được xét: việc %(action)s do %(who)s thực hiện.") % {
+        "action": gettext(JUDGING[action]),
+        "who": who,
+    }
 
 
 # Yearly figures -------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
 from cluster_portal import access
@@ -39,33 +40,34 @@ from provinces.organisation.models import Cluster, ClusterTerm, Province
 
 
 class ProposeForm(forms.Form):
-    award_type = forms.TypedChoiceField(label="Hình thức khen thưởng", coerce=int)
+    award_type = forms.TypedChoiceField(label=gettext_lazy("Hình thức khen thưởng"), coerce=int)
     alliance = forms.TypedChoiceField(
-        label="Liên minh HTX tỉnh được đề nghị",
+        label=gettext_lazy("Liên minh HTX tỉnh được đề nghị"),
         coerce=int,
         required=False,
         empty_value=None,
-        help_text="Để trống nếu đề nghị một HTX/THT.",
+        help_text=gettext_lazy("Để trống nếu đề nghị một HTX/THT."),
     )
     cooperative_name = forms.CharField(
-        label="hoặc tên HTX/THT được đề nghị",
+        label=gettext_lazy("hoặc tên HTX/THT được đề nghị"),
         max_length=255,
         required=False,
-        help_text="Tra trong danh bạ của tỉnh (không phân biệt dấu, hoa thường); "
-        "chưa có thì thêm mới.",
+        help_text=gettext_lazy(
+            "Tra trong danh bạ của tỉnh (không phân biệt dấu, hoa thường); chưa có thì thêm mới."
+        ),
     )
     cooperative_kind = forms.ChoiceField(
-        label="Loại hình", choices=BorrowerKind.choices, initial=BorrowerKind.HTX
+        label=gettext_lazy("Loại hình"), choices=BorrowerKind.choices, initial=BorrowerKind.HTX
     )
     cooperative_province = forms.TypedChoiceField(
-        label="Tỉnh của HTX/THT",
+        label=gettext_lazy("Tỉnh của HTX/THT"),
         coerce=int,
         required=False,
         empty_value=None,
-        help_text="Để trống: tỉnh của bạn.",
+        help_text=gettext_lazy("Để trống: tỉnh của bạn."),
     )
     achievements = forms.CharField(
-        label="Thành tích", max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
+        label=gettext_lazy("Thành tích"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
     )
     form_key = FormKeyField()
 
@@ -76,12 +78,12 @@ class ProposeForm(forms.Form):
         self._award_types = {t.pk: t for t in award_types}
         self._provinces = {p.pk: p for p in provinces}
         self.fields["award_type"].choices = [(t.pk, t.name) for t in award_types]
-        self.fields["alliance"].choices = [("", "— Không (đề nghị HTX/THT) —")] + [
+        self.fields["alliance"].choices = [("", gettext("— Không (đề nghị HTX/THT) —"))] + [
             (p.pk, p.alliance_name) for p in provinces
         ]
         own = [(p.pk, p.name) for p in provinces]
         self.fields["cooperative_province"].choices = (
-            own if len(own) == 1 else [("", "— Chọn tỉnh —"), *own]
+            own if len(own) == 1 else [("", gettext("— Chọn tỉnh —")), *own]
         )
         for bound in self.visible_fields():
             widget = bound.field.widget

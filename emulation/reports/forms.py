@@ -39,5 +39,8 @@ class ReportSettingsForm(SeenVersionModelForm):
         for name, text in (defaults or {}).items():
             if text:
                 self.fields[name].widget.attrs["placeholder"] = text
+                # The default is the document's own Vietnamese text (place, signatory,
+                # recipients): marked so, whatever the page's language.
+                self.fields[name].widget.attrs["lang"] = "vi"
         for field in self.fields.values():
             field.widget.attrs.setdefault("class", "form-control")

@@ -7,6 +7,8 @@ from decimal import Decimal
 
 from django import forms
 from django.utils.safestring import mark_safe
+from django.utils.text import format_lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from cluster_portal.locking import SeenVersionField
@@ -107,21 +109,25 @@ class SheetForm(forms.Form):
         # Django otherwise.
         kinds = {
             "self": PointsField(),
-            "just": text("Giải trình, minh chứng"),
+            "just": text(_("Giải trình, minh chứng")),
             "cross": PointsField(),
-            "reason": text("Lý do chênh lệch"),
+            "reason": text(_("Lý do chênh lệch")),
             "answer": forms.ChoiceField(
                 label=_("Ý kiến"),
                 required=False,
-                choices=[("", "—"), ("agree", "Đồng ý"), ("contest", "Không đồng ý")],
+                choices=[("", "—"), ("agree", _("Đồng ý")), ("contest", _("Không đồng ý"))],
             ),
-            "comment": text("Ý kiến của tỉnh"),
+            "comment": text(_("Ý kiến của tỉnh")),
             "settle": PointsField(),
-            "note": text("Nội dung kết luận"),
+            "note": text(_("Nội dung kết luận")),
         }
         for field in kinds.values():
             _style_widget(field.widget)
-        labels = {"self": "Tự chấm", "cross": "Cụm chấm", "settle": "Kết luận"}
+        labels = {
+            "self": gettext("Tự chấm"),
+            "cross": gettext("Cụm chấm"),
+            "settle": gettext("Kết luận"),
+        }
         fields = self.fields
         self._static_attrs: dict = {}
         for c in leaves:
@@ -308,7 +314,7 @@ class MeetingForm(forms.Form):
         for m in members:
             self.fields[f"votes-{m.pk}"] = VietnameseNumberField(
                 integer=True,
-                label=f"Phiếu suy tôn: {m.name}",
+                label=format_lazy(_("Phiếu suy tôn: {name}"), name=m.name),
                 required=False,
                 min_value=0,
                 max_value=999,

@@ -98,11 +98,11 @@ class Deadlines(models.Model):
     year = models.PositiveSmallIntegerField(
         _("năm"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
     )
-    figures_due = _day("hạn nộp số liệu năm")
-    self_scores_due = _day("hạn nộp bảng tự chấm điểm")
-    cross_check_due = _day("hạn hoàn thành chấm chéo")
-    achievement_reports_due = _day("hạn nộp báo cáo thành tích")
-    conference_on = _day("ngày hội nghị")
+    figures_due = _day(_("hạn nộp số liệu năm"))
+    self_scores_due = _day(_("hạn nộp bảng tự chấm điểm"))
+    cross_check_due = _day(_("hạn hoàn thành chấm chéo"))
+    achievement_reports_due = _day(_("hạn nộp báo cáo thành tích"))
+    conference_on = _day(_("ngày hội nghị"))
     version = models.PositiveIntegerField(_("phiên bản"), default=1)
     updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
 

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -104,9 +105,17 @@ class Province(models.Model):
 
     def __str__(self) -> str:
         if self.valid_to:
-            return f"{self.name} ({self.code}, đến {fmt_date(self.valid_to)})"
+            return gettext("%(name)s (%(code)s, đến %(date)s)") % {
+                "name": self.name,
+                "code": self.code,
+                "date": fmt_date(self.valid_to),
+            }
         if self.valid_from:
-            return f"{self.name} ({self.code}, từ {fmt_date(self.valid_from)})"
+            return gettext("%(name)s (%(code)s, từ %(date)s)") % {
+                "name": self.name,
+                "code": self.code,
+                "date": fmt_date(self.valid_from),
+            }
         return f"{self.name} ({self.code})"
 
     @property
