@@ -12,9 +12,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Protocol
 
-from django.utils.translation import gettext, gettext_noop
-
 from cluster_portal.profiles import home_province_id, profile_of
+from cluster_portal.refusals import own_unit_words
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -165,34 +164,19 @@ def judges(user: User, term: ClusterTerm | None, province: Province, year: int) 
     return reads_every_state(user, term) or stands_in
 
 
-JUDGING = {  # what is judged: figures (ProvinceYear), sheets (SheetContext), reports
-    "approve": gettext_noop("duyệt số liệu"),
-    "return": gettext_noop("trả lại số liệu"),
-    "reopen": gettext_noop("mở khóa số liệu"),
-    "cross": gettext_noop("chấm chéo"),
-    "settle": gettext_noop("kết luận điểm"),
-    "report": gettext_noop("trả lại báo cáo thành tích"),
-}
-
-
 def own_unit_refusal(user: User, subject: ProvinceYear | SheetContext, action: str) -> str | None:
-    """Why `user` may not do `action` (a key of JUDGING) on `subject` (a province's work of
-    a year): it is their own unit's; and who does it instead. None: not their unit's."""
+    """Why `user` may not do `action` (a key of refusals.JUDGING) on `subject` (a province's
+    work of a year): it is their own unit's; and who does it instead. None: not their unit's."""
     term, province, year = subject.term, subject.province, subject.year
     if user is None or province is None or not _acts_for(user, province, year):
         return None
     if action == "reopen":  # admins only
-        who = gettext("một quản trị viên khác")
-    elif term is not None and province.pk == term.head_id and term.vice_id:
-        who = gettext("cụm phó năm %(year)s") % {"year": term.year}
-    elif term is not None and province.pk != term.head_id:
-        who = gettext("cụm trưởng năm %(year)s") % {"year": year}
+        who = "other_admin"
+    elif term is not None and province.pk == term.head_id:
+        who, year = ("vice", term.year) if term.vice_id else ("admin", year)
     else:
-        who = gettext("quản trị viên")
-    return gettext("Đơn vị của bạn là đơn vị được xét: việc %(action)s do %(who)s thực hiện.") % {
-        "action": gettext(JUDGING[action]),
-        "who": who,
-    }
+        who = "head" if term is not None else "admin"
+    return own_unit_words(action, who, year)
 
 
 # Yearly figures -------------------------------------------------------------------------

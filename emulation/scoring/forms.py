@@ -7,7 +7,6 @@ from decimal import Decimal
 
 from django import forms
 from django.utils.safestring import mark_safe
-from django.utils.text import format_lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -123,11 +122,8 @@ class SheetForm(forms.Form):
         }
         for field in kinds.values():
             _style_widget(field.widget)
-        labels = {
-            "self": gettext("Tự chấm"),
-            "cross": gettext("Cụm chấm"),
-            "settle": gettext("Kết luận"),
-        }
+        labels = {"self": "Tự chấm", "cross": "Cụm chấm", "settle": "Kết luận"}
+        labels = {name: gettext(text) for name, text in labels.items()}  # sheet_rows marks them
         fields = self.fields
         self._static_attrs: dict = {}
         for c in leaves:
@@ -314,7 +310,7 @@ class MeetingForm(forms.Form):
         for m in members:
             self.fields[f"votes-{m.pk}"] = VietnameseNumberField(
                 integer=True,
-                label=format_lazy(_("Phiếu suy tôn: {name}"), name=m.name),
+                label=gettext("Phiếu suy tôn: %(name)s") % {"name": m.name},
                 required=False,
                 min_value=0,
                 max_value=999,
