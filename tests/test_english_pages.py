@@ -184,3 +184,18 @@ def test_the_walk_sees_vietnamese_in_a_vietnamese_page(client):
     page = PageText()
     page.feed(client.get("/").content.decode())
     assert "Trang chủ" in vietnamese_left(page.texts, data_values())
+
+
+def test_the_report_page_follows_the_language_and_keeps_the_document_vietnamese(client):
+    """The page around the annual report is English; the report inside it, an official
+    Vietnamese document (as its PDF and Excel files are), stays Vietnamese and says so."""
+    client.force_login(get_user_model().objects.get(username="phutho"))
+    client.cookies["django_language"] = "en"
+    html = client.get("/reports/tay-bac/2023/").content.decode()
+    page = PageText()
+    page.feed(html)
+    assert page.language == "en"
+    assert "Download PDF" in page.texts and "Home" in page.texts
+    document = html[html.index('<div lang="vi">') :]
+    assert "BÁO CÁO" in document and "Tổng kết công tác thi đua năm 2023" in document
+    assert 'data-testid="document-language"' in html
