@@ -85,7 +85,7 @@ def achievement_report_save(
 def _submitted(report: AchievementReport, *, by) -> AchievementReport:
     """The report marked submitted, refused while a required text is empty."""
     empty = [
-        AchievementReport._meta.get_field(name).verbose_name
+        str(AchievementReport._meta.get_field(name).verbose_name)
         for name in ("achievements", "measures", "signer_title")
         if not getattr(report, name).strip()
     ]

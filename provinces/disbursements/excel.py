@@ -81,7 +81,7 @@ class ImportRow:
 
     @property
     def fund_label(self) -> str:
-        return Fund(self.fund).label
+        return str(Fund(self.fund).label)
 
 
 @dataclass
