@@ -268,11 +268,14 @@ def nomination_propose_view(request, cluster: str, year: int):
                 form.add_error(None, str(exc))
             else:
                 if getattr(nomination, "repeated", False):
-                    messages.info(request, "Biểu mẫu này đã được gửi trước đó: đề nghị đã có.")
+                    messages.info(
+                        request, gettext("Biểu mẫu này đã được gửi trước đó: đề nghị đã có.")
+                    )
                 else:
                     messages.success(
                         request,
-                        f"Đã đề xuất {nomination.nominee_name} cho {nomination.award_type.name}.",
+                        gettext("Đã đề xuất %(nominee)s cho %(award)s.")
+                        % {"nominee": nomination.nominee_name, "award": nomination.award_type.name},
                     )
                 return redirect(_list_url(nomination))
     return _render_list(request, cluster_obj, year, members, term, form=form, status=400)
@@ -317,10 +320,14 @@ def nomination_vote_view(request, pk: int):
             by=request.user,
             seen_version=data["seen_version"],
         )
-        return (
-            f"Đã ghi kết quả biểu quyết cho {nomination.nominee_name}: "
-            f"{nomination.votes_for}/{nomination.votes_present} tán thành."
+        message = gettext(
+            "Đã ghi kết quả biểu quyết cho %(name)s: %(votes)s/%(present)s tán thành."
         )
+        return message % {
+            "name": nomination.nominee_name,
+            "votes": nomination.votes_for,
+            "present": nomination.votes_present,
+        }
 
     return _step(request, pk, run=run, form_class=VoteForm)
 
@@ -332,7 +339,8 @@ def nomination_endorse_view(request, pk: int):
         nomination_endorse(
             nomination=nomination, by=request.user, seen_version=data["seen_version"]
         )
-        return f"Hội nghị đã thống nhất đề nghị {nomination.nominee_name}."
+        message = gettext("Hội nghị đã thống nhất đề nghị %(name)s.")
+        return message % {"name": nomination.nominee_name}
 
     return _step(request, pk, run=run)
 
@@ -342,7 +350,9 @@ def nomination_endorse_view(request, pk: int):
 def nomination_submit_view(request, pk: int):
     def run(nomination, data):
         nomination_submit(nomination=nomination, by=request.user, seen_version=data["seen_version"])
-        return f"Đã trình Liên minh HTX Việt Nam đề nghị khen thưởng {nomination.nominee_name}."
+        return gettext("Đã trình Liên minh HTX Việt Nam đề nghị khen thưởng %(name)s.") % {
+            "name": nomination.nominee_name
+        }
 
     return _step(request, pk, run=run)
 
@@ -362,8 +372,10 @@ def nomination_decide_view(request, pk: int):
             seen_version=data["seen_version"],
         )
         if granted:
-            return f"{nomination.nominee_name} được khen thưởng: đã ghi số và ngày quyết định."
-        return f"Đã ghi: {nomination.nominee_name} không được khen thưởng."
+            message = gettext("%(name)s được khen thưởng: đã ghi số và ngày quyết định.")
+        else:
+            message = gettext("Đã ghi: %(name)s không được khen thưởng.")
+        return message % {"name": nomination.nominee_name}
 
     return _step(request, pk, run=run, form_class=DecideForm)
 
@@ -376,6 +388,6 @@ def nomination_withdraw_view(request, pk: int):
         nomination_withdraw(
             nomination=nomination, by=request.user, seen_version=data["seen_version"]
         )
-        return f"Đã rút đề nghị khen thưởng {name}."
+        return gettext("Đã rút đề nghị khen thưởng %(name)s.") % {"name": name}
 
     return _step(request, pk, run=run, allowed=_may_withdraw)

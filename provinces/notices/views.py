@@ -4,6 +4,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from cluster_portal import access
@@ -55,7 +56,9 @@ def mark_read(request, pk: int):
 @require_POST
 def mark_all_read(request):
     count = notices_mark_all_read(user=request.user)
-    messages.success(request, f"Đã đánh dấu {count} thông báo là đã đọc.")
+    messages.success(
+        request, gettext("Đã đánh dấu %(count)s thông báo là đã đọc.") % {"count": count}
+    )
     return redirect("notices:inbox")
 
 
@@ -69,7 +72,7 @@ def preferences(request):
     email_form = EmailChangeForm(user=request.user)
     if request.method == "POST" and form.is_valid():
         preference_save(user=request.user, **form.cleaned_data)
-        messages.success(request, "Đã lưu cách nhận thông báo.")
+        messages.success(request, gettext("Đã lưu cách nhận thông báo."))
         return redirect("notices:preferences")
     return render(
         request,
@@ -87,8 +90,11 @@ def email_change(request):
         email_change_request(user=request.user, email=email_form.cleaned_data["email"])
         messages.success(
             request,
-            f"Đã gửi đường dẫn xác nhận tới {email_form.cleaned_data['email']}. Địa chỉ chỉ "
-            "được đổi khi bạn mở đường dẫn đó.",
+            gettext(
+                "Đã gửi đường dẫn xác nhận tới %(email)s. "
+                "Địa chỉ chỉ được đổi khi bạn mở đường dẫn đó."
+            )
+            % {"email": email_form.cleaned_data["email"]},
         )
         return redirect("notices:preferences")
     current = preference_for(request.user)
@@ -107,5 +113,7 @@ def email_confirm(request, token: str):
     except EmailChangeError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, f"Địa chỉ thư điện tử của bạn nay là {email}.")
+        messages.success(
+            request, gettext("Địa chỉ thư điện tử của bạn nay là %(email)s.") % {"email": email}
+        )
     return redirect("notices:preferences")
