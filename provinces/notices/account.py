@@ -9,6 +9,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.core.validators import validate_email
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.translation import gettext
 
 SALT = "cluster-portal.email-change"
 MAX_AGE = 60 * 60 * 48  # the link works for two days
@@ -43,17 +44,21 @@ def email_change_confirm(*, user: AbstractBaseUser, token: str) -> str:
     try:
         data = signing.loads(token, salt=SALT, max_age=MAX_AGE)
     except signing.SignatureExpired:
-        raise EmailChangeError("Đường dẫn xác nhận đã hết hạn: hãy yêu cầu đổi lại.") from None
+        raise EmailChangeError(
+            gettext("Đường dẫn xác nhận đã hết hạn: hãy yêu cầu đổi lại.")
+        ) from None
     except signing.BadSignature:
-        raise EmailChangeError("Đường dẫn xác nhận không hợp lệ.") from None
+        raise EmailChangeError(gettext("Đường dẫn xác nhận không hợp lệ.")) from None
     if not isinstance(data, dict) or data.get("u") != user.pk:
-        raise EmailChangeError("Đường dẫn này dành cho một tài khoản khác.")
+        raise EmailChangeError(gettext("Đường dẫn này dành cho một tài khoản khác."))
     if data.get("old") != user.email:
-        raise EmailChangeError("Đường dẫn này đã được dùng hoặc địa chỉ thư đã đổi sau đó.")
+        raise EmailChangeError(
+            gettext("Đường dẫn này đã được dùng hoặc địa chỉ thư đã đổi sau đó.")
+        )
     try:
         validate_email(data.get("new", ""))
     except ValidationError:
-        raise EmailChangeError("Đường dẫn xác nhận không hợp lệ.") from None
+        raise EmailChangeError(gettext("Đường dẫn xác nhận không hợp lệ.")) from None
     user.email = data["new"]
     user.save(update_fields=["email"])
     return user.email
