@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from cluster_portal.locking import stale_message, stale_none, version_follow, version_lock
 from provinces.organisation.dates import fmt_date
@@ -39,7 +40,8 @@ def _sheets_as_shown(
         shown = seen.get(column.province.pk)
         if current is None:
             raise StaleSheetError(
-                f"Bảng chấm điểm của {column.province.name} đã bị xóa sau khi bạn mở trang.",
+                gettext("Bảng chấm điểm của %(name)s đã bị xóa sau khi bạn mở trang.")
+                % {"name": column.province.name},
                 current_version=None,
             )
         if shown is None:
@@ -49,7 +51,8 @@ def _sheets_as_shown(
         else:
             message = stale_message(current)
         raise StaleSheetError(
-            f"Bảng chấm điểm của {column.province.name}: {message}",
+            gettext("Bảng chấm điểm của %(name)s: %(message)s")
+            % {"name": column.province.name, "message": message},
             current_version=current.version,
         )
     return stored
@@ -73,10 +76,10 @@ def scoring_meeting_record(
     province id), as the page showed them."""
     record = data.agreement
     if record is None or not record.is_signed:
-        raise ScoringError("Giao ước thi đua chưa ký.")
+        raise ScoringError(gettext("Giao ước thi đua chưa ký."))
     agreement = version_lock(record, seen_version=seen_version, stale=StaleAgreementError)
     if agreement.locked:
-        raise ScoringError("Kết quả đã được ghi và khóa.")
+        raise ScoringError(gettext("Kết quả đã được ghi và khóa."))
     sheets = _sheets_as_shown(data, agreement, sheet_versions)
     not_submitted = [
         c.province.name for c in data.columns if c.sheet is None or not c.sheet.is_submitted
@@ -94,15 +97,20 @@ def scoring_meeting_record(
             "Còn điểm tỉnh không đồng ý mà Cụm trưởng chưa kết luận: " + ", ".join(unsettled) + "."
         )
     if meeting_date > timezone.localdate():
-        raise ScoringError(f"Ngày họp {fmt_date(meeting_date)} chưa đến.")
+        raise ScoringError(
+            gettext("Ngày họp %(value)s chưa đến.") % {"value": fmt_date(meeting_date)}
+        )
     if not present or present <= 0:
-        raise ScoringError("Số đại biểu có mặt phải lớn hơn 0.")
+        raise ScoringError(gettext("Số đại biểu có mặt phải lớn hơn 0."))
     for column in data.columns:
         vote = votes.get(column.province.pk)
         if vote is not None and not 0 <= vote <= present:
             raise ScoringError(
-                f"Số phiếu của {column.province.name} ({vote}) phải từ 0 đến số đại biểu có mặt "
-                f"({present})."
+                gettext(
+                    "Số phiếu của %(name)s (%(vote)s) phải từ 0 đến số đại biểu có mặt "
+                    "(%(present)s)."
+                )
+                % {"name": column.province.name, "vote": vote, "present": present}
             )
         sheet = sheets[column.province.pk]
         existing = {s.criterion_id: s for s in sheet.scores.all()}
