@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Protocol
 
 from cluster_portal.profiles import home_province_id, profile_of
+from cluster_portal.refusals import own_unit_words
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -163,25 +164,19 @@ def judges(user: User, term: ClusterTerm | None, province: Province, year: int) 
     return reads_every_state(user, term) or stands_in
 
 
-JUDGING = {  # what is judged: figures (ProvinceYear), sheets (SheetContext), reports
-    **{"approve": "duyệt số liệu", "return": "trả lại số liệu", "reopen": "mở khóa số liệu"},
-    **{"cross": "chấm chéo", "settle": "kết luận điểm", "report": "trả lại báo cáo thành tích"},
-}
-
-
 def own_unit_refusal(user: User, subject: ProvinceYear | SheetContext, action: str) -> str | None:
-    """Why `user` may not do `action` (a key of JUDGING) on `subject` (a province's work of
-    a year): it is their own unit's; and who does it instead. None: not their unit's."""
+    """Why `user` may not do `action` (a key of refusals.JUDGING) on `subject` (a province's
+    work of a year): it is their own unit's; and who does it instead. None: not their unit's."""
     term, province, year = subject.term, subject.province, subject.year
     if user is None or province is None or not _acts_for(user, province, year):
         return None
     if action == "reopen":  # admins only
-        who = "một quản trị viên khác"
+        who = "other_admin"
     elif term is not None and province.pk == term.head_id:
-        who = f"cụm phó năm {term.year}" if term.vice_id else "quản trị viên"
+        who, year = ("vice", term.year) if term.vice_id else ("admin", year)
     else:
-        who = f"cụm trưởng năm {year}" if term is not None else "quản trị viên"
-    return f"Đơn vị của bạn là đơn vị được xét: việc {JUDGING[action]} do {who} thực hiện."
+        who = "head" if term is not None else "admin"
+    return own_unit_words(action, who, year)
 
 
 # Yearly figures -------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from decimal import Decimal, InvalidOperation
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
 
 from .number_style import format_exact
 
@@ -36,7 +37,7 @@ def parse_vn_number(text: str, *, integer: bool = False) -> Decimal | int:
     raw = str(text)
     value = raw.strip().replace("\u00a0", "").replace(" ", "")
     if not value:
-        raise NumberFormatError("Chưa nhập số.")
+        raise NumberFormatError(gettext("Chưa nhập số."))
     sign = ""
     if value[0] in "+-":
         sign, value = ("-" if value[0] == "-" else ""), value[1:]
@@ -59,18 +60,24 @@ def parse_vn_number(text: str, *, integer: bool = False) -> Decimal | int:
         raise NumberFormatError(_bad(raw)) from None
     if integer:
         if number != number.to_integral_value():
-            raise NumberFormatError(f"“{raw}” phải là số nguyên.")
+            raise NumberFormatError(_not_whole(raw))
         return int(number)
     return number
 
 
+def _not_whole(raw: str) -> str:
+    return gettext("“%(raw)s” phải là số nguyên.") % {"raw": raw}
+
+
 def _bad(raw: str) -> str:
     if any(ch.isdigit() and not ("0" <= ch <= "9") for ch in raw):
-        return (
-            f"“{raw}” không phải là số: có chữ số không phải 0–9 (chữ số toàn khổ hoặc "
+        return gettext(
+            "“%(raw)s” không phải là số: có chữ số không phải 0–9 (chữ số toàn khổ hoặc "
             "Ả Rập), hãy gõ lại bằng bàn phím thường."
-        )
-    return f"“{raw}” không phải là số (viết kiểu Việt Nam: 11.084 hoặc 1.637,5)."
+        ) % {"raw": raw}
+    return gettext("“%(raw)s” không phải là số (viết kiểu Việt Nam: 11.084 hoặc 1.637,5).") % {
+        "raw": raw
+    }
 
 
 def parse_year(text) -> int:
@@ -79,7 +86,8 @@ def parse_year(text) -> int:
     if is_ascii_digits(raw):
         return int(raw)
     parse_vn_number(raw, integer=True)  # the usual message for what is no number at all
-    raise NumberFormatError(f"“{raw}” không phải là một năm: viết bốn chữ số, ví dụ 2025.")
+    message = gettext("“%(raw)s” không phải là một năm: viết bốn chữ số, ví dụ 2025.")
+    raise NumberFormatError(message % {"raw": raw})
 
 
 def parse_plain_number(text, *, integer: bool = False) -> Decimal | int:
@@ -91,7 +99,7 @@ def parse_plain_number(text, *, integer: bool = False) -> Decimal | int:
         raise NumberFormatError(_bad(raw))
     if integer:
         if "." in value:
-            raise NumberFormatError(f"“{raw}” phải là số nguyên.")
+            raise NumberFormatError(_not_whole(raw))
         return int(value)
     return Decimal(value)
 
@@ -143,22 +151,26 @@ class VietnameseNumberField(forms.Field):
             exponent = number.as_tuple().exponent
             if isinstance(exponent, int) and -exponent > self.decimal_places:
                 raise ValidationError(
-                    f"Nhập tối đa {self.decimal_places} chữ số sau dấu phẩy.", code="decimal_places"
+                    gettext("Nhập tối đa %(n)s chữ số sau dấu phẩy.") % {"n": self.decimal_places},
+                    code="decimal_places",
                 )
             if abs(number) >= Decimal(10) ** (self.max_digits - self.decimal_places):
-                raise ValidationError("Số quá lớn.", code="max_digits")
+                raise ValidationError(gettext("Số quá lớn."), code="max_digits")
         elif abs(number) > 2_000_000_000:
-            raise ValidationError("Số quá lớn.", code="max_value")
+            raise ValidationError(gettext("Số quá lớn."), code="max_value")
         low, high = self.min_value, self.max_value
         if (low is not None and number < low) or (high is not None and number > high):
             if "out_of_range" in self.error_messages:
                 message = self.error_messages["out_of_range"]
             elif high is None:
-                message = f"Nhập số từ {format_exact(low)} trở lên."
+                message = gettext("Nhập số từ %(low)s trở lên.") % {"low": format_exact(low)}
             elif low is None:
-                message = f"Nhập số không quá {format_exact(high)}."
+                message = gettext("Nhập số không quá %(high)s.") % {"high": format_exact(high)}
             else:
-                message = f"Nhập số từ {format_exact(low)} đến {format_exact(high)}."
+                message = gettext("Nhập số từ %(low)s đến %(high)s.") % {
+                    "low": format_exact(low),
+                    "high": format_exact(high),
+                }
             raise ValidationError(message, code="out_of_range")
         return number
 

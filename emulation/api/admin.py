@@ -1,4 +1,5 @@
 from django.contrib import admin, messages
+from django.utils.translation import gettext
 
 from cluster_portal.admin_access import OrganisationAccess
 
@@ -25,7 +26,7 @@ class ApiTokenAdmin(OrganisationAccess, admin.ModelAdmin):
     def revoke(self, request, queryset):
         for token in queryset.filter(revoked_at__isnull=True):
             api_token_revoke(token=token)
-        messages.success(request, "Đã thu hồi.")
+        messages.success(request, gettext("Đã thu hồi."))
 
 
 @admin.register(RateCount)

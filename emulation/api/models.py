@@ -10,6 +10,7 @@ import hashlib
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 def token_hash(token: str) -> str:
@@ -30,23 +31,23 @@ class ApiTokenQuerySet(models.QuerySet):
 class ApiToken(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name="người dùng",
+        verbose_name=_("người dùng"),
         on_delete=models.CASCADE,
         related_name="api_tokens",
     )
-    name = models.CharField("tên", max_length=100)
-    token_hash = models.CharField("mã băm SHA-256", max_length=64, unique=True, editable=False)
-    prefix = models.CharField("đầu mã (để nhận biết)", max_length=12, editable=False)
-    created = models.DateTimeField("tạo lúc", default=timezone.now, editable=False)
-    expires = models.DateTimeField("hết hạn lúc")
-    last_used = models.DateTimeField("dùng lần cuối", null=True, blank=True, editable=False)
-    revoked_at = models.DateTimeField("thu hồi lúc", null=True, blank=True)
+    name = models.CharField(_("tên"), max_length=100)
+    token_hash = models.CharField(_("mã băm SHA-256"), max_length=64, unique=True, editable=False)
+    prefix = models.CharField(_("đầu mã (để nhận biết)"), max_length=12, editable=False)
+    created = models.DateTimeField(_("tạo lúc"), default=timezone.now, editable=False)
+    expires = models.DateTimeField(_("hết hạn lúc"))
+    last_used = models.DateTimeField(_("dùng lần cuối"), null=True, blank=True, editable=False)
+    revoked_at = models.DateTimeField(_("thu hồi lúc"), null=True, blank=True)
 
     objects = ApiTokenQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "mã truy cập API"
-        verbose_name_plural = "mã truy cập API"
+        verbose_name = _("mã truy cập API")
+        verbose_name_plural = _("mã truy cập API")
         ordering = ["-created"]
         constraints = [
             models.CheckConstraint(
@@ -82,13 +83,13 @@ class RateCount(models.Model):
     shared atomic cache is configured (no REDIS_URL): one upsert per request
     (security.count_request). Rows of past windows are removed as new windows start."""
 
-    key = models.CharField("đối tượng đếm", max_length=64)
-    window = models.BigIntegerField("khung thời gian (số thứ tự)")
-    count = models.PositiveIntegerField("số yêu cầu", default=0)
+    key = models.CharField(_("đối tượng đếm"), max_length=64)
+    window = models.BigIntegerField(_("khung thời gian (số thứ tự)"))
+    count = models.PositiveIntegerField(_("số yêu cầu"), default=0)
 
     class Meta:
-        verbose_name = "lượt gọi API (giới hạn tần suất)"
-        verbose_name_plural = "lượt gọi API (giới hạn tần suất)"
+        verbose_name = _("lượt gọi API (giới hạn tần suất)")
+        verbose_name_plural = _("lượt gọi API (giới hạn tần suất)")
         constraints = [
             models.UniqueConstraint(fields=["key", "window"], name="ratecount_one_per_window")
         ]

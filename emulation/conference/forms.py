@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from cluster_portal.forms import ModelErrorsAboveFormMixin
 from cluster_portal.locking import SeenVersionModelForm
@@ -10,10 +11,10 @@ from .models import Attendee, Conference, Recommendation
 
 class ConferenceForm(ModelErrorsAboveFormMixin, SeenVersionModelForm):
     date = forms.DateField(
-        label="Ngày họp (dd/mm/yyyy)",
+        label=_("Ngày họp (dd/mm/yyyy)"),
         input_formats=["%d/%m/%Y"],
         widget=forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy"}),
-        error_messages={"invalid": "Ngày không hợp lệ: viết theo dạng ngày/tháng/năm."},
+        error_messages={"invalid": _("Ngày không hợp lệ: viết theo dạng ngày/tháng/năm.")},
     )
 
     class Meta:

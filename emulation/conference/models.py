@@ -2,6 +2,7 @@ import re
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from provinces.organisation.models import YEAR_VALIDATORS, Cluster, ClusterMembership, Province
@@ -18,26 +19,29 @@ class Conference(models.Model):
     """The cluster's yearly conference (hội nghị giao ban / tổng kết)."""
 
     cluster = models.ForeignKey(
-        Cluster, verbose_name="cụm", on_delete=models.CASCADE, related_name="conferences"
+        Cluster, verbose_name=_("cụm"), on_delete=models.CASCADE, related_name="conferences"
     )
-    year = models.PositiveSmallIntegerField("năm", validators=YEAR_VALIDATORS)
+    year = models.PositiveSmallIntegerField(_("năm"), validators=YEAR_VALIDATORS)
     ordinal = models.CharField(
-        "lần thứ", max_length=12, validators=[roman_validator], help_text="Số La Mã, ví dụ XII."
+        _("lần thứ"),
+        max_length=12,
+        validators=[roman_validator],
+        help_text=_("Số La Mã, ví dụ XII."),
     )
-    date = models.DateField("ngày họp")
-    venue = models.CharField("địa điểm", max_length=255)
+    date = models.DateField(_("ngày họp"))
+    venue = models.CharField(_("địa điểm"), max_length=255)
     host = models.ForeignKey(
-        Province, verbose_name="đơn vị đăng cai", on_delete=models.PROTECT, related_name="+"
+        Province, verbose_name=_("đơn vị đăng cai"), on_delete=models.PROTECT, related_name="+"
     )
-    topics = models.TextField("nội dung thảo luận", blank=True)
-    agreement_signed = models.BooleanField("đã ký giao ước thi đua năm sau", default=False)
+    topics = models.TextField(_("nội dung thảo luận"), blank=True)
+    agreement_signed = models.BooleanField(_("đã ký giao ước thi đua năm sau"), default=False)
 
-    version = models.PositiveIntegerField("phiên bản", default=1, editable=False)
-    history = HistoricalRecords(verbose_name="lịch sử hội nghị")
+    version = models.PositiveIntegerField(_("phiên bản"), default=1, editable=False)
+    history = HistoricalRecords(verbose_name=_("lịch sử hội nghị"))
 
     class Meta:
-        verbose_name = "hội nghị của cụm"
-        verbose_name_plural = "hội nghị của cụm"
+        verbose_name = _("hội nghị của cụm")
+        verbose_name_plural = _("hội nghị của cụm")
         ordering = ["cluster", "-year"]
         constraints = [
             models.UniqueConstraint(
@@ -70,16 +74,16 @@ class Conference(models.Model):
 
 class Attendee(models.Model):
     conference = models.ForeignKey(
-        Conference, verbose_name="hội nghị", on_delete=models.CASCADE, related_name="attendees"
+        Conference, verbose_name=_("hội nghị"), on_delete=models.CASCADE, related_name="attendees"
     )
-    name = models.CharField("họ tên", max_length=200)
-    title = models.CharField("chức vụ", max_length=300, blank=True)
-    organisation = models.CharField("đơn vị", max_length=300, blank=True)
-    order = models.PositiveSmallIntegerField("thứ tự", default=0)
+    name = models.CharField(_("họ tên"), max_length=200)
+    title = models.CharField(_("chức vụ"), max_length=300, blank=True)
+    organisation = models.CharField(_("đơn vị"), max_length=300, blank=True)
+    order = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
 
     class Meta:
-        verbose_name = "đại biểu dự hội nghị"
-        verbose_name_plural = "đại biểu dự hội nghị"
+        verbose_name = _("đại biểu dự hội nghị")
+        verbose_name_plural = _("đại biểu dự hội nghị")
         ordering = ["order", "pk"]
 
     def __str__(self) -> str:
@@ -89,17 +93,17 @@ class Attendee(models.Model):
 class Recommendation(models.Model):
     conference = models.ForeignKey(
         Conference,
-        verbose_name="hội nghị",
+        verbose_name=_("hội nghị"),
         on_delete=models.CASCADE,
         related_name="recommendations",
     )
-    text = models.TextField("nội dung kiến nghị")
-    addressed_to = models.CharField("kiến nghị với", max_length=300)
-    order = models.PositiveSmallIntegerField("thứ tự", default=0)
+    text = models.TextField(_("nội dung kiến nghị"))
+    addressed_to = models.CharField(_("kiến nghị với"), max_length=300)
+    order = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
 
     class Meta:
-        verbose_name = "kiến nghị"
-        verbose_name_plural = "kiến nghị"
+        verbose_name = _("kiến nghị")
+        verbose_name_plural = _("kiến nghị")
         ordering = ["order", "pk"]
 
     def __str__(self) -> str:

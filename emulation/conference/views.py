@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 
 from cluster_portal import access
 from cluster_portal.locking import StaleRecordError
@@ -65,7 +66,7 @@ def conference_edit(request, cluster: str, year: int):
                 form.add_error(None, str(exc))
                 status = 409
             else:
-                messages.success(request, "Đã lưu biên bản hội nghị.")
+                messages.success(request, gettext("Đã lưu biên bản hội nghị."))
                 return redirect("conference:detail", cluster_obj.slug, year)
     return render(
         request,

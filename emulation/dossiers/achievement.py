@@ -4,6 +4,7 @@ and rank, disbursements; for a cooperative its directory entry and disbursements
 province wrote."""
 
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from cluster_portal.number_style import (
     format_exact,
@@ -195,7 +196,7 @@ def achievement_report(dossier: Dossier, nominee: Nominee) -> Document:
         issuer=[issuer_name.upper()],
         number_line=number_line(symbol),
         place_date=place_date(province.name if province else "", day),
-        kind="BÁO CÁO THÀNH TÍCH",
+        kind=gettext_noop("BÁO CÁO THÀNH TÍCH"),  # translated where a page names it
         subject=f"Đề nghị tặng {nomination.award_type.name} năm {year}",
         blocks=blocks,
         signers=[

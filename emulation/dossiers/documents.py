@@ -2,6 +2,8 @@
 content (`content.py`): the submission letter, the minutes of the scoring meeting, the
 scoring summary and one achievement report per nominee."""
 
+from django.utils.translation import gettext_noop
+
 from cluster_portal.number_style import format_exact, format_percent, format_points
 
 from .achievement import achievement_report
@@ -152,7 +154,7 @@ def submission_letter(dossier: Dossier) -> Document:
         dossier,
         filename=f"To-trinh-{cluster_file_name(cluster)}-{year}",
         number_line=number_line(f"TTr-{cluster_symbol(cluster)}"),
-        kind="TỜ TRÌNH",
+        kind=gettext_noop("TỜ TRÌNH"),  # translated where a page names it
         subject=f"Về việc đề nghị tặng {_award_phrase(dossier)} năm {year}",
         salutation="Kính gửi: Liên minh Hợp tác xã Việt Nam.",
         blocks=blocks,
@@ -272,7 +274,7 @@ def meeting_minutes(dossier: Dossier) -> Document:
         dossier,
         filename=f"Bien-ban-hop-binh-xet-{cluster_file_name(cluster)}-{year}",
         number_line=number_line(f"BB-{cluster_symbol(cluster)}"),
-        kind="BIÊN BẢN",
+        kind=gettext_noop("BIÊN BẢN"),  # translated where a page names it
         subject=f"Họp bình xét thi đua năm {year} của {cluster.name}",
         blocks=blocks,
         signers=[Signer(["THƯ KÝ"]), _chair_of_meeting(dossier)],
@@ -338,7 +340,7 @@ def scoring_summary(dossier: Dossier) -> Document:
         dossier,
         filename=f"Bang-tong-hop-diem-{cluster_file_name(cluster)}-{year}",
         number_line=number_line(f"BTH-{cluster_symbol(cluster)}"),
-        kind="BẢNG TỔNG HỢP",
+        kind=gettext_noop("BẢNG TỔNG HỢP"),  # translated where a page names it
         subject=f"Kết quả chấm điểm thi đua năm {year} của {cluster.name}",
         blocks=blocks,
         signers=[_head_signer(dossier)],

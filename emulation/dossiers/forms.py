@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from cluster_portal.locking import SeenVersionField, SeenVersionModelForm
 from emulation.dossiers.models import AchievementReport
@@ -30,8 +31,8 @@ class AchievementReportForm(SeenVersionModelForm):
 class ReturnForm(forms.Form):
     seen_version = SeenVersionField()  # the report's version the page showed
     reason = forms.CharField(
-        label="Lý do trả lại",
+        label=_("Lý do trả lại"),
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
-        error_messages={"required": "Cần ghi lý do trả lại."},
+        error_messages={"required": _("Cần ghi lý do trả lại.")},
     )

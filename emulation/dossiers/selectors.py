@@ -11,6 +11,7 @@ from django.db.models import Count, Sum
 from django.shortcuts import get_object_or_404
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from emulation.awards.models import AwardRecord
 from emulation.awards.selectors import awards_received
@@ -196,39 +197,46 @@ def _missing(dossier: Dossier) -> list[Missing]:
     if dossier.term is None:
         found.append(
             Missing(
-                f"Chưa xác định Cụm trưởng năm {year}: tờ trình không có người ký.",
+                gettext("Chưa xác định Cụm trưởng năm %(year)s: tờ trình không có người ký.")
+                % {"year": year},
                 _url("rotation:terms", slug),
-                "Cụm trưởng, cụm phó",
+                gettext("Cụm trưởng, cụm phó"),
             )
         )
     scoring_url = _url("scoring:overview", slug, year)
     if dossier.scoring is None:
         found.append(
-            Missing(f"Chưa có bảng chấm điểm thi đua năm {year}.", scoring_url, "Chấm điểm")
+            Missing(
+                gettext("Chưa có bảng chấm điểm thi đua năm %(year)s.") % {"year": year},
+                scoring_url,
+                gettext("Chấm điểm"),
+            )
         )
     elif not dossier.scoring.recorded:
         found.append(
             Missing(
-                "Chưa ghi kết quả cuộc họp bình xét (ngày họp, số đại biểu, điểm thống nhất).",
+                gettext(
+                    "Chưa ghi kết quả cuộc họp bình xét (ngày họp, số đại biểu, điểm thống nhất)."
+                ),
                 scoring_url,
-                "Ghi kết quả bình xét",
+                gettext("Ghi kết quả bình xét"),
             )
         )
     if not dossier.meeting_place:
         found.append(
             Missing(
-                "Chưa có địa điểm họp bình xét: ghi hội nghị của năm.",
+                gettext("Chưa có địa điểm họp bình xét: ghi hội nghị của năm."),
                 _url("conference:edit", slug, year),
-                "Hội nghị",
+                gettext("Hội nghị"),
             )
         )
     nominations_url = _url("nominations:list", slug, year)
     if not dossier.nominees:
         found.append(
             Missing(
-                "Chưa có đề nghị khen thưởng nào được hội nghị thống nhất đề nghị.",
+                gettext("Chưa có đề nghị khen thưởng nào được hội nghị thống nhất đề nghị."),
                 nominations_url,
-                "Đề nghị khen thưởng",
+                gettext("Đề nghị khen thưởng"),
             )
         )
     for nominee in dossier.nominees:
@@ -237,18 +245,26 @@ def _missing(dossier: Dossier) -> list[Missing]:
         if not nomination.votes_present:
             found.append(
                 Missing(
-                    f"{name}: chưa ghi kết quả biểu quyết.", nominations_url, "Đề nghị khen thưởng"
+                    gettext("%(name)s: chưa ghi kết quả biểu quyết.") % {"name": name},
+                    nominations_url,
+                    gettext("Đề nghị khen thưởng"),
                 )
             )
         report_url = _url("dossiers:report", nomination.pk)
         if nominee.report is None or not nominee.report.achievements.strip():
             found.append(
-                Missing(f"{name}: chưa có báo cáo thành tích.", report_url, "Viết báo cáo")
+                Missing(
+                    gettext("%(name)s: chưa có báo cáo thành tích.") % {"name": name},
+                    report_url,
+                    gettext("Viết báo cáo"),
+                )
             )
         elif not nominee.report.is_submitted:
             found.append(
                 Missing(
-                    f"{name}: báo cáo thành tích chưa được tỉnh nộp.", report_url, "Xem báo cáo"
+                    gettext("%(name)s: báo cáo thành tích chưa được tỉnh nộp.") % {"name": name},
+                    report_url,
+                    gettext("Xem báo cáo"),
                 )
             )
         if nominee.is_alliance:
@@ -256,13 +272,19 @@ def _missing(dossier: Dossier) -> list[Missing]:
             if nominee.figures is None:
                 found.append(
                     Missing(
-                        f"{name}: số liệu năm {year} chưa được duyệt.",
+                        gettext("%(name)s: số liệu năm %(year)s chưa được duyệt.")
+                        % {"name": name, "year": year},
                         _url("figures:detail", year, code),
-                        "Số liệu",
+                        gettext("Số liệu"),
                     )
                 )
             if dossier.scoring is not None and nominee.result is None:
-                found.append(Missing(f"{name}: không có trong bảng chấm điểm.", scoring_url))
+                found.append(
+                    Missing(
+                        gettext("%(name)s: không có trong bảng chấm điểm.") % {"name": name},
+                        scoring_url,
+                    )
+                )
     return found
 
 

@@ -5,6 +5,7 @@ four eyes on a return) and refuse with a `DossierError` whose message is shown a
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from cluster_portal import access
 from cluster_portal.locking import (
@@ -71,7 +72,9 @@ def achievement_report_save(
     current = version_claim(report, seen_version=seen_version, key=key, stale=StaleReportError)
     if current is not None:
         if not current.is_editable:
-            raise DossierError("Báo cáo đã nộp, không thể sửa. Cụm trưởng có thể trả lại để sửa.")
+            raise DossierError(
+                gettext("Báo cáo đã nộp, không thể sửa. Cụm trưởng có thể trả lại để sửa.")
+            )
         current.version, report = report.version, current
     for name, value in texts.items():
         setattr(report, name, (value or "").strip())
@@ -84,7 +87,7 @@ def achievement_report_save(
 def _submitted(report: AchievementReport, *, by) -> AchievementReport:
     """The report marked submitted, refused while a required text is empty."""
     empty = [
-        AchievementReport._meta.get_field(name).verbose_name
+        str(AchievementReport._meta.get_field(name).verbose_name)
         for name in ("achievements", "measures", "signer_title")
         if not getattr(report, name).strip()
     ]
@@ -102,7 +105,7 @@ def achievement_report_submit(
 ) -> AchievementReport:
     record, report = report, _locked(report, seen_version)
     if not report.is_editable:
-        raise DossierError("Báo cáo đã được nộp.")
+        raise DossierError(gettext("Báo cáo đã được nộp."))
     return version_follow(record, _save(_submitted(report, by=by), by=by, reason="Nộp báo cáo"))
 
 
@@ -116,9 +119,9 @@ def achievement_report_return(
     if refusal:
         raise DossierError(refusal)
     if not report.is_submitted:
-        raise DossierError("Chỉ trả lại được báo cáo đã nộp.")
+        raise DossierError(gettext("Chỉ trả lại được báo cáo đã nộp."))
     reason = (reason or "").strip()
     if not reason:
-        raise DossierError("Cần ghi lý do trả lại để tỉnh biết phải sửa gì.")
+        raise DossierError(gettext("Cần ghi lý do trả lại để tỉnh biết phải sửa gì."))
     report.status, report.status_reason = ReportStatus.DRAFT, reason
     return version_follow(record, _save(report, by=by, reason="Trả lại: " + reason))

@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import conditional_page, require_POST, require_safe
 
 from cluster_portal import access
@@ -128,9 +129,9 @@ def report_edit(request, pk: int):
         form.add_error(None, str(exc))
         return _render_report(request, ctx, form, status=409)
     if submit:
-        messages.success(request, "Đã nộp báo cáo thành tích.")
+        messages.success(request, gettext("Đã nộp báo cáo thành tích."))
     else:
-        messages.success(request, "Đã lưu báo cáo thành tích.")
+        messages.success(request, gettext("Đã lưu báo cáo thành tích."))
     return redirect("dossiers:report", pk)
 
 
@@ -142,7 +143,7 @@ def report_return(request, pk: int):
         raise PermissionDenied(access.own_unit_refusal(request.user, ctx, "report") or "")
     form = ReturnForm(request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(form.errors.get("reason", ["Cần ghi lý do."])))
+        messages.error(request, " ".join(form.errors.get("reason", [gettext("Cần ghi lý do.")])))
         return redirect("dossiers:report", pk)
     try:
         achievement_report_return(
@@ -151,7 +152,7 @@ def report_return(request, pk: int):
             reason=form.cleaned_data["reason"],
             seen_version=form.cleaned_data["seen_version"],
         )
-        messages.success(request, "Đã trả lại báo cáo để tỉnh sửa.")
+        messages.success(request, gettext("Đã trả lại báo cáo để tỉnh sửa."))
     except DossierError as exc:
         messages.error(request, str(exc))
     return redirect("dossiers:report", pk)

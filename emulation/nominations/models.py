@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from provinces.disbursements.models import Cooperative
@@ -13,14 +14,14 @@ from provinces.organisation.selectors import counts_as
 class AwardType(models.Model):
     """An award the cluster can nominate for; admins can add types."""
 
-    code = models.SlugField("mã", max_length=40, unique=True)
-    name = models.CharField("tên hình thức khen thưởng", max_length=255)
-    order = models.PositiveSmallIntegerField("thứ tự", default=0)
-    version = models.PositiveIntegerField("phiên bản", default=1, editable=False)  # admin edits
+    code = models.SlugField(_("mã"), max_length=40, unique=True)
+    name = models.CharField(_("tên hình thức khen thưởng"), max_length=255)
+    order = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
+    version = models.PositiveIntegerField(_("phiên bản"), default=1, editable=False)  # admin edits
 
     class Meta:
-        verbose_name = "hình thức khen thưởng"
-        verbose_name_plural = "hình thức khen thưởng"
+        verbose_name = _("hình thức khen thưởng")
+        verbose_name_plural = _("hình thức khen thưởng")
         ordering = ["order", "name"]
 
     def __str__(self) -> str:
@@ -30,15 +31,15 @@ class AwardType(models.Model):
 class AwardQuota(models.Model):
     """How many nominees of a type the conference may endorse in a cluster-year."""
 
-    cluster = models.ForeignKey(Cluster, verbose_name="cụm", on_delete=models.CASCADE)
-    year = models.PositiveSmallIntegerField("năm", validators=YEAR_VALIDATORS)
-    award_type = models.ForeignKey(AwardType, verbose_name="hình thức", on_delete=models.CASCADE)
-    quota = models.PositiveSmallIntegerField("số lượng tối đa")
-    version = models.PositiveIntegerField("phiên bản", default=1, editable=False)  # admin edits
+    cluster = models.ForeignKey(Cluster, verbose_name=_("cụm"), on_delete=models.CASCADE)
+    year = models.PositiveSmallIntegerField(_("năm"), validators=YEAR_VALIDATORS)
+    award_type = models.ForeignKey(AwardType, verbose_name=_("hình thức"), on_delete=models.CASCADE)
+    quota = models.PositiveSmallIntegerField(_("số lượng tối đa"))
+    version = models.PositiveIntegerField(_("phiên bản"), default=1, editable=False)  # admin edits
 
     class Meta:
-        verbose_name = "chỉ tiêu khen thưởng"
-        verbose_name_plural = "chỉ tiêu khen thưởng"
+        verbose_name = _("chỉ tiêu khen thưởng")
+        verbose_name_plural = _("chỉ tiêu khen thưởng")
         constraints = [
             models.UniqueConstraint(
                 fields=["cluster", "year", "award_type"],
@@ -76,43 +77,43 @@ class VoteRule(models.Model):
     the default, two thirds of the members, is the usual quorum of a council's meeting.
     Edited by the chair of the year (and admins) with its history."""
 
-    cluster = models.ForeignKey(Cluster, verbose_name="cụm", on_delete=models.CASCADE)
-    year = models.PositiveSmallIntegerField("năm", validators=YEAR_VALIDATORS)
+    cluster = models.ForeignKey(Cluster, verbose_name=_("cụm"), on_delete=models.CASCADE)
+    year = models.PositiveSmallIntegerField(_("năm"), validators=YEAR_VALIDATORS)
     quorum_percent = models.PositiveSmallIntegerField(
-        "số có mặt tối thiểu (% tổng số thành viên)",
+        _("số có mặt tối thiểu (% tổng số thành viên)"),
         default=67,
         validators=[MinValueValidator(1), MaxValueValidator(100)],
-        help_text="Hội nghị chỉ biểu quyết khi số thành viên có mặt đạt tỷ lệ này trở lên.",
+        help_text=_("Hội nghị chỉ biểu quyết khi số thành viên có mặt đạt tỷ lệ này trở lên."),
     )
     threshold_base = models.CharField(
-        "tỷ lệ tính trên",
+        _("tỷ lệ tính trên"),
         max_length=8,
         choices=ThresholdBase.choices,
         default=ThresholdBase.MEMBERS,
     )
     threshold_comparison = models.CharField(
-        "so sánh", max_length=4, choices=Comparison.choices, default=Comparison.MORE
+        _("so sánh"), max_length=4, choices=Comparison.choices, default=Comparison.MORE
     )
     threshold_percent = models.PositiveSmallIntegerField(
-        "ngưỡng (%)", default=50, validators=[MinValueValidator(1), MaxValueValidator(100)]
+        _("ngưỡng (%)"), default=50, validators=[MinValueValidator(1), MaxValueValidator(100)]
     )
     voting_method = models.CharField(
-        "hình thức biểu quyết",
+        _("hình thức biểu quyết"),
         max_length=8,
         choices=VotingMethod.choices,
         default=VotingMethod.SECRET,
     )
     one_vote_per_member = models.BooleanField(
-        "mỗi thành viên một phiếu",
+        _("mỗi thành viên một phiếu"),
         default=True,
-        help_text="Số có mặt không vượt quá số thành viên của Cụm trong năm.",
+        help_text=_("Số có mặt không vượt quá số thành viên của Cụm trong năm."),
     )
-    version = models.PositiveIntegerField("phiên bản", default=1, editable=False)
-    history = HistoricalRecords(verbose_name="lịch sử quy định bình xét")
+    version = models.PositiveIntegerField(_("phiên bản"), default=1, editable=False)
+    history = HistoricalRecords(verbose_name=_("lịch sử quy định bình xét"))
 
     class Meta:
-        verbose_name = "quy định bình xét, biểu quyết"
-        verbose_name_plural = "quy định bình xét, biểu quyết"
+        verbose_name = _("quy định bình xét, biểu quyết")
+        verbose_name_plural = _("quy định bình xét, biểu quyết")
         constraints = [
             models.UniqueConstraint(
                 fields=["cluster", "year"],
@@ -156,26 +157,26 @@ class MeetingRank(models.Model):
 
 
 class NominationStatus(models.TextChoices):
-    PROPOSED = "proposed", "Đề xuất"
-    ENDORSED = "endorsed", "Hội nghị thống nhất đề nghị"
-    SUBMITTED = "submitted", "Đã trình Liên minh HTX Việt Nam"
-    GRANTED = "granted", "Được khen thưởng"
-    NOT_GRANTED = "not_granted", "Không được khen thưởng"
+    PROPOSED = "proposed", _("Đề xuất")
+    ENDORSED = "endorsed", _("Hội nghị thống nhất đề nghị")
+    SUBMITTED = "submitted", _("Đã trình Liên minh HTX Việt Nam")
+    GRANTED = "granted", _("Được khen thưởng")
+    NOT_GRANTED = "not_granted", _("Không được khen thưởng")
 
 
 class Nomination(models.Model):
     """A nominee for an award: a member alliance, or a cooperative of a member province."""
 
     cluster = models.ForeignKey(
-        Cluster, verbose_name="cụm", on_delete=models.CASCADE, related_name="nominations"
+        Cluster, verbose_name=_("cụm"), on_delete=models.CASCADE, related_name="nominations"
     )
-    year = models.PositiveSmallIntegerField("năm", validators=YEAR_VALIDATORS)
+    year = models.PositiveSmallIntegerField(_("năm"), validators=YEAR_VALIDATORS)
     award_type = models.ForeignKey(
-        AwardType, verbose_name="hình thức khen thưởng", on_delete=models.PROTECT
+        AwardType, verbose_name=_("hình thức khen thưởng"), on_delete=models.PROTECT
     )
     nominee_alliance = models.ForeignKey(
         Province,
-        verbose_name="Liên minh HTX tỉnh được đề nghị",
+        verbose_name=_("Liên minh HTX tỉnh được đề nghị"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
@@ -183,51 +184,53 @@ class Nomination(models.Model):
     )
     nominee_cooperative = models.ForeignKey(
         Cooperative,
-        verbose_name="HTX/THT được đề nghị",
+        verbose_name=_("HTX/THT được đề nghị"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="nominations",
     )
-    achievements = models.TextField("thành tích", blank=True)
-    votes_for = models.PositiveSmallIntegerField("số phiếu tán thành", null=True, blank=True)
-    votes_present = models.PositiveSmallIntegerField("số thành viên có mặt", null=True, blank=True)
-    voting_method = models.CharField(
-        "hình thức biểu quyết", max_length=8, choices=VotingMethod.choices, blank=True
+    achievements = models.TextField(_("thành tích"), blank=True)
+    votes_for = models.PositiveSmallIntegerField(_("số phiếu tán thành"), null=True, blank=True)
+    votes_present = models.PositiveSmallIntegerField(
+        _("số thành viên có mặt"), null=True, blank=True
     )
-    ballots_issued = models.PositiveSmallIntegerField("số phiếu phát ra", null=True, blank=True)
-    ballots_returned = models.PositiveSmallIntegerField("số phiếu thu về", null=True, blank=True)
-    ballots_valid = models.PositiveSmallIntegerField("số phiếu hợp lệ", null=True, blank=True)
+    voting_method = models.CharField(
+        _("hình thức biểu quyết"), max_length=8, choices=VotingMethod.choices, blank=True
+    )
+    ballots_issued = models.PositiveSmallIntegerField(_("số phiếu phát ra"), null=True, blank=True)
+    ballots_returned = models.PositiveSmallIntegerField(_("số phiếu thu về"), null=True, blank=True)
+    ballots_valid = models.PositiveSmallIntegerField(_("số phiếu hợp lệ"), null=True, blank=True)
     rank_reason = models.TextField(
-        "lý do đề nghị khi xếp hạng sau thành viên không được đề nghị", blank=True
+        _("lý do đề nghị khi xếp hạng sau thành viên không được đề nghị"), blank=True
     )
     status = models.CharField(
-        "trạng thái",
+        _("trạng thái"),
         max_length=12,
         choices=NominationStatus.choices,
         default=NominationStatus.PROPOSED,
     )
-    decision_number = models.CharField("số quyết định", max_length=100, blank=True)
-    decision_date = models.DateField("ngày quyết định", null=True, blank=True)
-    not_granted_reason = models.TextField("lý do không được khen", blank=True)
+    decision_number = models.CharField(_("số quyết định"), max_length=100, blank=True)
+    decision_date = models.DateField(_("ngày quyết định"), null=True, blank=True)
+    not_granted_reason = models.TextField(_("lý do không được khen"), blank=True)
     proposed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name="người đề xuất",
+        verbose_name=_("người đề xuất"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
     )
 
-    version = models.PositiveIntegerField("phiên bản", default=1, editable=False)
+    version = models.PositiveIntegerField(_("phiên bản"), default=1, editable=False)
     form_key = models.UUIDField(
-        "khóa biểu mẫu", null=True, blank=True, unique=True, editable=False
+        _("khóa biểu mẫu"), null=True, blank=True, unique=True, editable=False
     )  # the create form that made it: a second submission finds this record
-    history = HistoricalRecords(verbose_name="lịch sử đề nghị khen thưởng")
+    history = HistoricalRecords(verbose_name=_("lịch sử đề nghị khen thưởng"))
 
     class Meta:
-        verbose_name = "đề nghị khen thưởng"
-        verbose_name_plural = "đề nghị khen thưởng"
+        verbose_name = _("đề nghị khen thưởng")
+        verbose_name_plural = _("đề nghị khen thưởng")
         ordering = ["cluster", "year", "award_type__order", "pk"]
         constraints = [
             models.CheckConstraint(

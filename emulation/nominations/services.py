@@ -13,6 +13,7 @@ import uuid
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
 
 from cluster_portal import access
 from cluster_portal.locking import (
@@ -77,8 +78,15 @@ def _lock(nomination: Nomination, seen_version: int | None) -> None:
 def _require_status(nomination: Nomination, expected: str, action: str) -> None:
     if nomination.status != expected:
         raise NominationError(
-            f"Không thể {action}: đề nghị đang ở trạng thái “{nomination.get_status_display()}”, "
-            f"chỉ {action} được khi ở trạng thái “{NominationStatus(expected).label}”."
+            gettext(
+                "Không thể %(action)s: đề nghị đang ở trạng thái “%(value)s”, chỉ %(action)s được "
+                "khi ở trạng thái “%(label)s”."
+            )
+            % {
+                "action": gettext(action),
+                "value": nomination.get_status_display(),
+                "label": NominationStatus(expected).label,
+            }
         )
 
 
@@ -133,11 +141,14 @@ def nomination_propose(
     cooperative_name = " ".join((cooperative_name or "").split())
     if alliance is not None and cooperative_name:
         raise NominationError(
-            "Chọn đúng một đối tượng: hoặc Liên minh HTX tỉnh, hoặc một HTX/THT, không chọn cả hai."
+            gettext(
+                "Chọn đúng một đối tượng: hoặc Liên minh HTX tỉnh, hoặc một HTX/THT, không chọn "
+                "cả hai."
+            )
         )
     if alliance is None and not cooperative_name:
         raise NominationError(
-            "Chưa chọn đối tượng đề nghị: chọn Liên minh HTX tỉnh hoặc nhập tên HTX/THT."
+            gettext("Chưa chọn đối tượng đề nghị: chọn Liên minh HTX tỉnh hoặc nhập tên HTX/THT.")
         )
     member_ids = set(
         ClusterMembership.objects.in_year(year)
@@ -156,22 +167,28 @@ def nomination_propose(
     if alliance is not None:
         if alliance.pk not in member_ids:
             raise NominationError(
-                f"{alliance.alliance_name} không phải thành viên của {cluster.name} "
-                f"năm {year}, nên không thể được cụm đề nghị khen thưởng."
+                gettext(
+                    "%(alliance_name)s không phải thành viên của %(name)s năm %(year)s, nên không "
+                    "thể được cụm đề nghị khen thưởng."
+                )
+                % {"alliance_name": alliance.alliance_name, "name": cluster.name, "year": year}
             )
         nomination.nominee_alliance = alliance
         nominee = alliance.alliance_name
     else:
         province = cooperative_province or access.unit_of(by, year)
         if province is None:
-            raise NominationError("Chọn tỉnh có HTX/THT được đề nghị.")
+            raise NominationError(gettext("Chọn tỉnh có HTX/THT được đề nghị."))
         if province.pk not in member_ids:
             raise NominationError(
-                f"{province.name} không phải thành viên của {cluster.name} năm {year}: "
-                "chỉ đề nghị HTX/THT của các tỉnh thành viên."
+                gettext(
+                    "%(name)s không phải thành viên của %(name2)s năm %(year)s: chỉ đề nghị "
+                    "HTX/THT của các tỉnh thành viên."
+                )
+                % {"name": province.name, "name2": cluster.name, "year": year}
             )
         if cooperative_kind not in BorrowerKind.values:
-            raise NominationError("Loại hình phải là HTX hoặc THT.")
+            raise NominationError(gettext("Loại hình phải là HTX hoặc THT."))
         cooperative, _ = borrower_find_or_create(
             province=province, name=cooperative_name, kind=cooperative_kind, by=by
         )
@@ -193,7 +210,8 @@ def nomination_propose(
         earlier = form_key and Nomination.objects.filter(form_key=form_key).first()
         if not earlier:
             raise NominationError(
-                f"{nominee} vừa được đề nghị {award_type.name} của {cluster.name} năm {year}."
+                gettext("%(nominee)s vừa được đề nghị %(name)s của %(name2)s năm %(year)s.")
+                % {"nominee": nominee, "name": award_type.name, "name2": cluster.name, "year": year}
             ) from None
         earlier.repeated = True
         return earlier
@@ -218,7 +236,7 @@ def nomination_vote_record(
     corrected until endorsed. `voting_method` None: the method the rules set. A
     `rank_reason` given replaces the one recorded."""
     _lock(nomination, seen_version)
-    _require_status(nomination, NominationStatus.PROPOSED, "ghi kết quả biểu quyết")
+    _require_status(nomination, NominationStatus.PROPOSED, gettext_noop("ghi kết quả biểu quyết"))
     rule = rules.rule_for(cluster_id=nomination.cluster_id, year=nomination.year)
     ballot = rules.Ballot(
         method=voting_method or rule.voting_method,
@@ -251,11 +269,13 @@ def nomination_endorse(*, nomination: Nomination, by, seen_version: int | None) 
     achievement; a nominee ranked below members not proposed has its reason written; the
     award type's quota must have room."""
     _lock(nomination, seen_version)
-    _require_status(nomination, NominationStatus.PROPOSED, "thống nhất đề nghị")
+    _require_status(nomination, NominationStatus.PROPOSED, gettext_noop("thống nhất đề nghị"))
     if nomination.votes_for is None or not nomination.votes_present:
         raise NominationError(
-            "Chưa ghi kết quả biểu quyết của hội nghị: ghi số phiếu tán thành và số đại biểu "
-            "có mặt trước khi thống nhất đề nghị."
+            gettext(
+                "Chưa ghi kết quả biểu quyết của hội nghị: ghi số phiếu tán thành và số đại biểu "
+                "có mặt trước khi thống nhất đề nghị."
+            )
         )
     rule = rules.rule_for(cluster_id=nomination.cluster_id, year=nomination.year)
     members = rules.member_count(cluster_id=nomination.cluster_id, year=nomination.year)
@@ -304,8 +324,16 @@ def nomination_endorse(*, nomination: Nomination, by, seen_version: int | None) 
         )
         if used >= quota.quota:
             raise NominationError(
-                f"Đã đủ chỉ tiêu {nomination.award_type.name} của cụm năm {nomination.year}: "
-                f"tối đa {quota.quota}, đã thống nhất đề nghị {used}."
+                gettext(
+                    "Đã đủ chỉ tiêu %(name)s của cụm năm %(year)s: tối đa %(quota)s, đã thống "
+                    "nhất đề nghị %(used)s."
+                )
+                % {
+                    "name": nomination.award_type.name,
+                    "year": nomination.year,
+                    "quota": quota.quota,
+                    "used": used,
+                }
             )
     nomination.status = NominationStatus.ENDORSED
     return _save(nomination, by=by)
@@ -314,7 +342,9 @@ def nomination_endorse(*, nomination: Nomination, by, seen_version: int | None) 
 @transaction.atomic
 def nomination_submit(*, nomination: Nomination, by, seen_version: int | None) -> Nomination:
     _lock(nomination, seen_version)
-    _require_status(nomination, NominationStatus.ENDORSED, "trình Liên minh HTX Việt Nam")
+    _require_status(
+        nomination, NominationStatus.ENDORSED, gettext_noop("trình Liên minh HTX Việt Nam")
+    )
     nomination.status = NominationStatus.SUBMITTED
     return _save(nomination, by=by)
 
@@ -333,14 +363,18 @@ def nomination_decide(
     """Record the VCA's answer: granted with its decision number and date, or not
     granted with the reason."""
     _lock(nomination, seen_version)
-    _require_status(nomination, NominationStatus.SUBMITTED, "ghi kết quả khen thưởng")
+    _require_status(nomination, NominationStatus.SUBMITTED, gettext_noop("ghi kết quả khen thưởng"))
     decision_number = (decision_number or "").strip()
     reason = (reason or "").strip()
     if granted:
         if not decision_number or decision_date is None:
-            raise NominationError("Được khen thưởng phải có số quyết định và ngày quyết định.")
+            raise NominationError(
+                gettext("Được khen thưởng phải có số quyết định và ngày quyết định.")
+            )
         if decision_date > timezone.localdate():
-            raise NominationError(f"Ngày quyết định {fmt_date(decision_date)} chưa đến.")
+            raise NominationError(
+                gettext("Ngày quyết định %(value)s chưa đến.") % {"value": fmt_date(decision_date)}
+            )
         nomination.status = NominationStatus.GRANTED
         nomination.decision_number = decision_number
         nomination.decision_date = decision_date
@@ -348,7 +382,7 @@ def nomination_decide(
         _register_granted(nomination, by=by)
     else:
         if not reason:
-            raise NominationError("Không được khen thưởng: ghi rõ lý do.")
+            raise NominationError(gettext("Không được khen thưởng: ghi rõ lý do."))
         nomination.status = NominationStatus.NOT_GRANTED
         nomination.not_granted_reason = reason
         nomination.decision_number = ""
@@ -389,7 +423,7 @@ def _register_granted(nomination: Nomination, *, by) -> None:
 def nomination_withdraw(*, nomination: Nomination, by, seen_version: int | None) -> None:
     """Take back a nomination the conference has not endorsed; its history stays."""
     _lock(nomination, seen_version)
-    _require_status(nomination, NominationStatus.PROPOSED, "rút đề nghị")
+    _require_status(nomination, NominationStatus.PROPOSED, gettext_noop("rút đề nghị"))
     nomination._history_user = by
     nomination.delete()
 

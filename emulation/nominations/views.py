@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
@@ -41,33 +42,34 @@ from provinces.organisation.models import Cluster, ClusterTerm, Province
 
 
 class ProposeForm(forms.Form):
-    award_type = forms.TypedChoiceField(label="Hình thức khen thưởng", coerce=int)
+    award_type = forms.TypedChoiceField(label=gettext_lazy("Hình thức khen thưởng"), coerce=int)
     alliance = forms.TypedChoiceField(
-        label="Liên minh HTX tỉnh được đề nghị",
+        label=gettext_lazy("Liên minh HTX tỉnh được đề nghị"),
         coerce=int,
         required=False,
         empty_value=None,
-        help_text="Để trống nếu đề nghị một HTX/THT.",
+        help_text=gettext_lazy("Để trống nếu đề nghị một HTX/THT."),
     )
     cooperative_name = forms.CharField(
-        label="hoặc tên HTX/THT được đề nghị",
+        label=gettext_lazy("hoặc tên HTX/THT được đề nghị"),
         max_length=255,
         required=False,
-        help_text="Tra trong danh bạ của tỉnh (không phân biệt dấu, hoa thường); "
-        "chưa có thì thêm mới.",
+        help_text=gettext_lazy(
+            "Tra trong danh bạ của tỉnh (không phân biệt dấu, hoa thường); chưa có thì thêm mới."
+        ),
     )
     cooperative_kind = forms.ChoiceField(
-        label="Loại hình", choices=BorrowerKind.choices, initial=BorrowerKind.HTX
+        label=gettext_lazy("Loại hình"), choices=BorrowerKind.choices, initial=BorrowerKind.HTX
     )
     cooperative_province = forms.TypedChoiceField(
-        label="Tỉnh của HTX/THT",
+        label=gettext_lazy("Tỉnh của HTX/THT"),
         coerce=int,
         required=False,
         empty_value=None,
-        help_text="Để trống: tỉnh của bạn.",
+        help_text=gettext_lazy("Để trống: tỉnh của bạn."),
     )
     achievements = forms.CharField(
-        label="Thành tích", max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
+        label=gettext_lazy("Thành tích"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
     )
     rank_reason = forms.CharField(
         label="Lý do đề nghị (khi xếp hạng sau thành viên không được đề nghị)",
@@ -85,12 +87,12 @@ class ProposeForm(forms.Form):
         self._award_types = {t.pk: t for t in award_types}
         self._provinces = {p.pk: p for p in provinces}
         self.fields["award_type"].choices = [(t.pk, t.name) for t in award_types]
-        self.fields["alliance"].choices = [("", "— Không (đề nghị HTX/THT) —")] + [
+        self.fields["alliance"].choices = [("", gettext("— Không (đề nghị HTX/THT) —"))] + [
             (p.pk, p.alliance_name) for p in provinces
         ]
         own = [(p.pk, p.name) for p in provinces]
         self.fields["cooperative_province"].choices = (
-            own if len(own) == 1 else [("", "— Chọn tỉnh —"), *own]
+            own if len(own) == 1 else [("", gettext("— Chọn tỉnh —")), *own]
         )
 
     def clean(self):
@@ -278,11 +280,14 @@ def nomination_propose_view(request, cluster: str, year: int):
                 form.add_error(None, str(exc))
             else:
                 if getattr(nomination, "repeated", False):
-                    messages.info(request, "Biểu mẫu này đã được gửi trước đó: đề nghị đã có.")
+                    messages.info(
+                        request, gettext("Biểu mẫu này đã được gửi trước đó: đề nghị đã có.")
+                    )
                 else:
                     messages.success(
                         request,
-                        f"Đã đề xuất {nomination.nominee_name} cho {nomination.award_type.name}.",
+                        gettext("Đã đề xuất %(nominee)s cho %(award)s.")
+                        % {"nominee": nomination.nominee_name, "award": nomination.award_type.name},
                     )
                 return redirect(_list_url(nomination))
     return _render_list(request, cluster_obj, year, members, term, form=form, status=400)
@@ -333,10 +338,14 @@ def nomination_vote_view(request, pk: int):
             by=request.user,
             seen_version=data["seen_version"],
         )
-        return (
-            f"Đã ghi kết quả biểu quyết cho {nomination.nominee_name}: "
-            f"{nomination.votes_for}/{nomination.votes_present} tán thành."
+        message = gettext(
+            "Đã ghi kết quả biểu quyết cho %(name)s: %(votes)s/%(present)s tán thành."
         )
+        return message % {
+            "name": nomination.nominee_name,
+            "votes": nomination.votes_for,
+            "present": nomination.votes_present,
+        }
 
     return _step(request, pk, run=run, form_class=VoteForm)
 
@@ -348,7 +357,8 @@ def nomination_endorse_view(request, pk: int):
         nomination_endorse(
             nomination=nomination, by=request.user, seen_version=data["seen_version"]
         )
-        return f"Hội nghị đã thống nhất đề nghị {nomination.nominee_name}."
+        message = gettext("Hội nghị đã thống nhất đề nghị %(name)s.")
+        return message % {"name": nomination.nominee_name}
 
     return _step(request, pk, run=run)
 
@@ -358,7 +368,9 @@ def nomination_endorse_view(request, pk: int):
 def nomination_submit_view(request, pk: int):
     def run(nomination, data):
         nomination_submit(nomination=nomination, by=request.user, seen_version=data["seen_version"])
-        return f"Đã trình Liên minh HTX Việt Nam đề nghị khen thưởng {nomination.nominee_name}."
+        return gettext("Đã trình Liên minh HTX Việt Nam đề nghị khen thưởng %(name)s.") % {
+            "name": nomination.nominee_name
+        }
 
     return _step(request, pk, run=run)
 
@@ -378,8 +390,10 @@ def nomination_decide_view(request, pk: int):
             seen_version=data["seen_version"],
         )
         if granted:
-            return f"{nomination.nominee_name} được khen thưởng: đã ghi số và ngày quyết định."
-        return f"Đã ghi: {nomination.nominee_name} không được khen thưởng."
+            message = gettext("%(name)s được khen thưởng: đã ghi số và ngày quyết định.")
+        else:
+            message = gettext("Đã ghi: %(name)s không được khen thưởng.")
+        return message % {"name": nomination.nominee_name}
 
     return _step(request, pk, run=run, form_class=DecideForm)
 
@@ -392,6 +406,6 @@ def nomination_withdraw_view(request, pk: int):
         nomination_withdraw(
             nomination=nomination, by=request.user, seen_version=data["seen_version"]
         )
-        return f"Đã rút đề nghị khen thưởng {name}."
+        return gettext("Đã rút đề nghị khen thưởng %(name)s.") % {"name": name}
 
     return _step(request, pk, run=run, allowed=_may_withdraw)

@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from cluster_portal.locking import SeenVersionModelForm
 from cluster_portal.numbers import vn_formfield
@@ -11,12 +12,12 @@ class ReportSettingsForm(SeenVersionModelForm):
     save (the second save is refused and what was typed stays in the form)."""
 
     document_date = forms.DateField(
-        label="Ngày ban hành (dd/mm/yyyy)",
+        label=_("Ngày ban hành (dd/mm/yyyy)"),
         required=False,
         input_formats=["%d/%m/%Y"],
         widget=forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy"}),
-        error_messages={"invalid": "Ngày không hợp lệ: viết theo dạng ngày/tháng/năm."},
-        help_text="Để trống: ngày họp hội nghị của Cụm.",
+        error_messages={"invalid": _("Ngày không hợp lệ: viết theo dạng ngày/tháng/năm.")},
+        help_text=_("Để trống: ngày họp hội nghị của Cụm."),
     )
 
     class Meta:
@@ -38,3 +39,6 @@ class ReportSettingsForm(SeenVersionModelForm):
         for name, text in (defaults or {}).items():
             if text:
                 self.fields[name].widget.attrs["placeholder"] = text
+                # The default is the document's own Vietnamese text (place, signatory,
+                # recipients): marked so, whatever the page's language.
+                self.fields[name].widget.attrs["lang"] = "vi"

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from provinces.organisation.models import YEAR_VALIDATORS, Cluster
@@ -28,62 +29,66 @@ class ReportSettings(models.Model):
     `version` is checked on save (see `report_settings_save`)."""
 
     cluster = models.ForeignKey(
-        Cluster, verbose_name="cụm", on_delete=models.CASCADE, related_name="report_settings"
+        Cluster, verbose_name=_("cụm"), on_delete=models.CASCADE, related_name="report_settings"
     )
-    year = models.PositiveSmallIntegerField("năm", validators=YEAR_VALIDATORS)
+    year = models.PositiveSmallIntegerField(_("năm"), validators=YEAR_VALIDATORS)
     number = models.PositiveSmallIntegerField(
-        "số văn bản",
+        _("số văn bản"),
         null=True,
         blank=True,
         validators=[MinValueValidator(1), MaxValueValidator(9999)],
-        help_text="Số thứ tự văn bản trong năm của Cụm, ví dụ 5 → “Số: 05/BC-CTĐ”. "
-        "Để trống: in “Số: …/BC-CTĐ” để điền tay.",
+        help_text=_(
+            "Số thứ tự văn bản trong năm của Cụm, ví dụ 5 → “Số: 05/BC-CTĐ”. "
+            "Để trống: in “Số: …/BC-CTĐ” để điền tay."
+        ),
     )
     symbol = models.CharField(
-        "ký hiệu", max_length=40, default=DEFAULT_SYMBOL, help_text="Ví dụ: BC-CTĐ."
+        _("ký hiệu"), max_length=40, default=DEFAULT_SYMBOL, help_text=_("Ví dụ: BC-CTĐ.")
     )
     document_date = models.DateField(
-        "ngày ban hành",
+        _("ngày ban hành"),
         null=True,
         blank=True,
-        help_text="Để trống: ngày họp hội nghị của Cụm.",
+        help_text=_("Để trống: ngày họp hội nghị của Cụm."),
     )
     place = models.CharField(
-        "địa danh",
+        _("địa danh"),
         max_length=100,
         blank=True,
-        help_text="Để trống: tỉnh đăng cai hội nghị, hoặc tỉnh Cụm trưởng.",
+        help_text=_("Để trống: tỉnh đăng cai hội nghị, hoặc tỉnh Cụm trưởng."),
     )
     signer_title = models.CharField(
-        "chức vụ người ký",
+        _("chức vụ người ký"),
         max_length=200,
         blank=True,
-        help_text="Ví dụ: Chủ tịch. Để trống: theo biên bản hội nghị.",
+        help_text=_("Ví dụ: Chủ tịch. Để trống: theo biên bản hội nghị."),
     )
     signer_name = models.CharField(
-        "họ tên người ký",
+        _("họ tên người ký"),
         max_length=200,
         blank=True,
-        help_text="Để trống: theo biên bản hội nghị.",
+        help_text=_("Để trống: theo biên bản hội nghị."),
     )
     recipients = models.TextField(
-        "nơi nhận", blank=True, help_text="Mỗi dòng một nơi nhận. Để trống: danh sách mặc định."
+        _("nơi nhận"),
+        blank=True,
+        help_text=_("Mỗi dòng một nơi nhận. Để trống: danh sách mặc định."),
     )
-    version = models.PositiveIntegerField("phiên bản", default=1)
+    version = models.PositiveIntegerField(_("phiên bản"), default=1)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name="người sửa",
+        verbose_name=_("người sửa"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
     )
 
-    history = HistoricalRecords(verbose_name="lịch sử thiết lập báo cáo")
+    history = HistoricalRecords(verbose_name=_("lịch sử thiết lập báo cáo"))
 
     class Meta:
-        verbose_name = "thiết lập văn bản báo cáo năm"
-        verbose_name_plural = "thiết lập văn bản báo cáo năm"
+        verbose_name = _("thiết lập văn bản báo cáo năm")
+        verbose_name_plural = _("thiết lập văn bản báo cáo năm")
         constraints = [
             models.UniqueConstraint(
                 fields=["cluster", "year"],

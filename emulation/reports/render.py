@@ -63,11 +63,15 @@ def report_charts(report: ClusterReport) -> dict:
 def render_report_html(
     report: ClusterReport, *, document: bool = True, request=None, extra=None
 ) -> str:
-    """The report as a document (for the PDF), or as the body of its page."""
-    template = "reports/report_document.html" if document else "reports/_report_page_body.html"
+    """The report as a document (for the PDF), or as the body of its page. The document is
+    Vietnamese whatever the reader's language (an official document, Nghị định 30/2020);
+    on the page, what is around it (breadcrumb, buttons, notes) follows the reader's
+    language and the document inside keeps its own (_report_page_body.html)."""
+    context = {"report": report, "charts": report_charts(report), **(extra or {})}
+    if not document:
+        return render_to_string("reports/_report_page_body.html", context, request=request)
     with translation.override("vi"):
-        context = {"report": report, "charts": report_charts(report), **(extra or {})}
-        return render_to_string(template, context, request=request)
+        return render_to_string("reports/report_document.html", context, request=request)
 
 
 def static_file_bytes(relative: str) -> bytes | None:

@@ -2,7 +2,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
-from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import conditional_page, require_safe
 
@@ -48,21 +47,21 @@ def _page(request, cluster: str, year: int, *, preview: bool):
     it is made of, the access check on every request (provinces/organisation/lookups.py
     `cached_cluster_year_page`). The report is the same for every reader; the body is kept
     per reader class all the same (the buttons differ), and the working preview under a
-    name of its own. In Vietnamese, the report's language, the page around it too."""
-    with translation.override("vi"):
-        page = cached_cluster_year_page(
-            request,
-            cluster,
-            year,
-            name="report-preview-page" if preview else "report-page",
-            sources=lambda: report_sources(cluster, year),
-            body=lambda cluster_obj, members: _report_body(
-                request, cluster_obj, year, members, preview=preview
-            ),
-        )
-        context = {"cluster": page["cluster"], "year": year, "body": page["body"]}
-        context["preview"] = preview
-        return render(request, "reports/report_page.html", context)
+    name of its own. The page follows the reader's language; the report inside it stays
+    Vietnamese (render_report_html)."""
+    page = cached_cluster_year_page(
+        request,
+        cluster,
+        year,
+        name="report-preview-page" if preview else "report-page",
+        sources=lambda: report_sources(cluster, year),
+        body=lambda cluster_obj, members: _report_body(
+            request, cluster_obj, year, members, preview=preview
+        ),
+    )
+    context = {"cluster": page["cluster"], "year": year, "body": page["body"]}
+    context["preview"] = preview
+    return render(request, "reports/report_page.html", context)
 
 
 @login_required

@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from cluster_portal.locking import SeenVersionField
 from cluster_portal.numbers import YearField
@@ -12,21 +13,21 @@ class YearPickForm(forms.Form):
 
 
 class RotateForm(forms.Form):
-    to_year = YearField(label="Năm nhận cờ")
+    to_year = YearField(label=_("Năm nhận cờ"))
     head = forms.ModelChoiceField(
-        label="Cụm trưởng",
+        label=_("Cụm trưởng"),
         queryset=Province.objects.none(),
         required=False,
-        empty_label="Mặc định: cụm phó năm trước",
+        empty_label=_("Mặc định: cụm phó năm trước"),
     )
     vice = forms.ModelChoiceField(
-        label="Cụm phó",
+        label=_("Cụm phó"),
         queryset=Province.objects.none(),
         required=False,
-        empty_label="Mặc định: tỉnh kế tiếp theo thứ tự luân phiên",
+        empty_label=_("Mặc định: tỉnh kế tiếp theo thứ tự luân phiên"),
     )
     replace = forms.BooleanField(
-        label="Thay thế nhiệm kỳ đã có (nhiệm kỳ cũ vẫn lưu trong lịch sử)", required=False
+        label=_("Thay thế nhiệm kỳ đã có (nhiệm kỳ cũ vẫn lưu trong lịch sử)"), required=False
     )
     # The version of the year's existing term the admin saw (optimistic locking).
     seen_version = SeenVersionField()

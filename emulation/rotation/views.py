@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 
 from cluster_portal import access
@@ -92,8 +93,15 @@ def rotate(request, cluster: str):
         else:
             messages.success(
                 request,
-                f"Đã trao cờ luân lưu năm {term.year}: cụm trưởng {term.head.alliance_name}, "
-                f"cụm phó {term.vice.alliance_name}. Quyền cụm trưởng chuyển ngay.",
+                gettext(
+                    "Đã trao cờ luân lưu năm %(year)s: cụm trưởng %(head)s, cụm phó %(vice)s. "
+                    "Quyền cụm trưởng chuyển ngay."
+                )
+                % {
+                    "year": term.year,
+                    "head": term.head.alliance_name,
+                    "vice": term.vice.alliance_name,
+                },
             )
             return redirect("rotation:terms", cluster_obj.slug)
     return render(

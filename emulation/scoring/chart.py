@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
 
 from cluster_portal.number_style import format_points
 
@@ -27,7 +28,8 @@ def groups_chart(data: ScoringYear) -> SafeString:
     height = top + (bar + gap) * len(columns) + 6
     scale = max((float(data.agreement.total_points) if data.agreement else 100), 1.0)
     scale = max([scale, *[float(c.total) for c in columns]])
-    title = f"Tổng điểm thi đua năm {data.year} theo nhóm tiêu chí"
+    title = gettext("Tổng điểm thi đua năm %(year)s theo nhóm tiêu chí") % {"year": data.year}
+    minus = gettext("trừ")  # a penalty after the total: "53 (trừ 1)"
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="100%" '
         f'role="img" aria-label="{escape(title)}" class="chart" data-testid="scoring-chart">',
@@ -83,7 +85,7 @@ def groups_chart(data: ScoringYear) -> SafeString:
         penalty = ""
         if taken:
             penalty = (
-                f'<tspan fill="{PENALTY_COLOUR}"> (trừ {escape(format_points(taken))})</tspan>'
+                f'<tspan fill="{PENALTY_COLOUR}"> ({minus} {escape(format_points(taken))})</tspan>'
             )
         parts.append(
             f'<text x="{end + 4:.1f}" y="{y + bar - 4}" font-size="12">'

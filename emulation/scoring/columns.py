@@ -5,6 +5,8 @@ standing, its cells made on first use) and one member's score on one criterion (
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.utils.translation import gettext
+
 from provinces.organisation.models import Province
 
 from .models import Response, ScoreSheet
@@ -114,11 +116,11 @@ class Column:
     @property
     def status_label(self) -> str:
         if self.sheet is None:
-            return "Chưa chấm"
+            return gettext("Chưa chấm")
         if self.sheet.agreement.locked:
-            return "Đã bình xét"
+            return gettext("Đã bình xét")
         if self.sheet.cross_checked_at:
-            return "Đã chấm chéo"
+            return gettext("Đã chấm chéo")
         return self.sheet.get_status_display()
 
     @property

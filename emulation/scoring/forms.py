@@ -7,6 +7,8 @@ from decimal import Decimal
 
 from django import forms
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from cluster_portal.form_rendering import widget_classes
 from cluster_portal.locking import SeenVersionField
@@ -40,7 +42,7 @@ class PointsField(forms.CharField):
         if not text:
             return None
         if len(text.replace(" ", "")) > 12:
-            raise forms.ValidationError("Điểm quá dài.")
+            raise forms.ValidationError(_("Điểm quá dài."))
         try:
             number = parse_vn_number(text)  # quoted as typed in its message
         except NumberFormatError as exc:
@@ -109,21 +111,22 @@ class SheetForm(forms.Form):
         # Django otherwise.
         kinds = {
             "self": PointsField(),
-            "just": text("Giải trình, minh chứng"),
+            "just": text(_("Giải trình, minh chứng")),
             "cross": PointsField(),
-            "reason": text("Lý do chênh lệch"),
+            "reason": text(_("Lý do chênh lệch")),
             "answer": forms.ChoiceField(
-                label="Ý kiến",
+                label=_("Ý kiến"),
                 required=False,
-                choices=[("", "—"), ("agree", "Đồng ý"), ("contest", "Không đồng ý")],
+                choices=[("", "—"), ("agree", _("Đồng ý")), ("contest", _("Không đồng ý"))],
             ),
-            "comment": text("Ý kiến của tỉnh"),
+            "comment": text(_("Ý kiến của tỉnh")),
             "settle": PointsField(),
-            "note": text("Nội dung kết luận"),
+            "note": text(_("Nội dung kết luận")),
         }
         for field in kinds.values():
             _style_widget(field.widget)
         labels = {"self": "Tự chấm", "cross": "Cụm chấm", "settle": "Kết luận"}
+        labels = {name: gettext(text) for name, text in labels.items()}  # sheet_rows marks them
         fields = self.fields
         self._static_attrs: dict = {}
         for c in leaves:
@@ -278,11 +281,11 @@ def _options(choices, value: list[str]):
 
 class EvidenceForm(forms.Form):
     version = SeenVersionField()
-    criterion = forms.TypedChoiceField(label="Minh chứng cho tiêu chí", coerce=int)
+    criterion = forms.TypedChoiceField(label=_("Minh chứng cho tiêu chí"), coerce=int)
     file = forms.FileField(
-        label="Tệp (PDF, ảnh, Word, Excel, PowerPoint; tối đa 5 MB)",
+        label=_("Tệp (PDF, ảnh, Word, Excel, PowerPoint; tối đa 5 MB)"),
         max_length=255,
-        error_messages={"required": "Chọn tệp minh chứng."},
+        error_messages={"required": _("Chọn tệp minh chứng.")},
     )
 
     def __init__(self, *args, leaves: list[Criterion], **kwargs):
@@ -293,14 +296,14 @@ class EvidenceForm(forms.Form):
 
 class ReasonForm(forms.Form):
     reason = forms.CharField(
-        label="Lý do mở lại", max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Lý do mở lại"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )
 
 
 class ProposeFromRankingForm(forms.Form):
-    award_type = forms.TypedChoiceField(label="Hình thức khen thưởng", coerce=int)
+    award_type = forms.TypedChoiceField(label=_("Hình thức khen thưởng"), coerce=int)
     provinces = forms.TypedMultipleChoiceField(
-        label="Đề nghị", coerce=int, widget=forms.CheckboxSelectMultiple
+        label=_("Đề nghị"), coerce=int, widget=forms.CheckboxSelectMultiple
     )
 
     def __init__(self, *args, award_types: list, ranking: list, **kwargs):
@@ -313,12 +316,16 @@ class ProposeFromRankingForm(forms.Form):
 
 
 class CriterionForm(forms.ModelForm):
-    group = forms.TypedChoiceField(label="Thuộc nhóm", coerce=int, required=False, empty_value=None)
+    group = forms.TypedChoiceField(
+        label=_("Thuộc nhóm"), coerce=int, required=False, empty_value=None
+    )
     bands_text = forms.CharField(
-        label="Khung điểm",
+        label=_("Khung điểm"),
         required=False,
         max_length=500,
-        help_text="Ví dụ: ≥ 100: 15; ≥ 80: 10; còn lại: 5 (với chỉ tiêu giao: % hoàn thành).",
+        help_text=_(
+            "Ví dụ: ≥ 100: 15; ≥ 80: 10; còn lại: 5 (với chỉ tiêu giao: phần trăm hoàn thành)."
+        ),
     )
 
     class Meta:
@@ -335,10 +342,10 @@ class CriterionForm(forms.ModelForm):
         ]
         choices = [("", "—"), *indicator_choices()]
         self.fields["indicator"] = forms.ChoiceField(
-            label="Chỉ tiêu số liệu", choices=choices, required=False
+            label=_("Chỉ tiêu số liệu"), choices=choices, required=False
         )
         self.fields["denominator"] = forms.ChoiceField(
-            label="Mẫu số (tính tỷ lệ %)", choices=choices, required=False
+            label=_("Mẫu số (tính tỷ lệ %)"), choices=choices, required=False
         )
         if self.instance.pk:
             self.initial["bands_text"] = bands_text(self.instance.bands)
@@ -394,14 +401,14 @@ class TargetsForm(forms.Form):
 
 class SignForm(forms.Form):
     signed_on = forms.DateField(
-        label="Ngày ký giao ước", input_formats=DATE_FORMATS, error_messages=DATE_ERROR
+        label=_("Ngày ký giao ước"), input_formats=DATE_FORMATS, error_messages=DATE_ERROR
     )
 
 
 class NewAgreementForm(forms.Form):
     total_points = VietnameseNumberField(
         integer=False,
-        label="Tổng điểm tối đa",
+        label=_("Tổng điểm tối đa"),
         min_value=1,
         max_value=1000,
         decimal_places=1,
@@ -410,4 +417,4 @@ class NewAgreementForm(forms.Form):
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(label="Tệp bảng tiêu chí (.xlsx hoặc .csv)", max_length=255)
+    file = forms.FileField(label=_("Tệp bảng tiêu chí (.xlsx hoặc .csv)"), max_length=255)

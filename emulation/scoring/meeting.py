@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from cluster_portal.locking import stale_message, stale_none, version_follow, version_lock
 from emulation.nominations import rules
@@ -41,7 +42,8 @@ def _sheets_as_shown(
         shown = seen.get(column.province.pk)
         if current is None:
             raise StaleSheetError(
-                f"Bảng chấm điểm của {column.province.name} đã bị xóa sau khi bạn mở trang.",
+                gettext("Bảng chấm điểm của %(name)s đã bị xóa sau khi bạn mở trang.")
+                % {"name": column.province.name},
                 current_version=None,
             )
         if shown is None:
@@ -51,7 +53,8 @@ def _sheets_as_shown(
         else:
             message = stale_message(current)
         raise StaleSheetError(
-            f"Bảng chấm điểm của {column.province.name}: {message}",
+            gettext("Bảng chấm điểm của %(name)s: %(message)s")
+            % {"name": column.province.name, "message": message},
             current_version=current.version,
         )
     return stored
@@ -82,10 +85,10 @@ def scoring_meeting_record(
     ballots cast); `voting_method` None: the rules' method."""
     record = data.agreement
     if record is None or not record.is_signed:
-        raise ScoringError("Giao ước thi đua chưa ký.")
+        raise ScoringError(gettext("Giao ước thi đua chưa ký."))
     agreement = version_lock(record, seen_version=seen_version, stale=StaleAgreementError)
     if agreement.locked:
-        raise ScoringError("Kết quả đã được ghi và khóa.")
+        raise ScoringError(gettext("Kết quả đã được ghi và khóa."))
     sheets = _sheets_as_shown(data, agreement, sheet_versions)
     not_submitted = [
         c.province.name for c in data.columns if c.sheet is None or not c.sheet.is_submitted
@@ -103,9 +106,11 @@ def scoring_meeting_record(
             "Còn điểm tỉnh không đồng ý mà Cụm trưởng chưa kết luận: " + ", ".join(unsettled) + "."
         )
     if meeting_date > timezone.localdate():
-        raise ScoringError(f"Ngày họp {fmt_date(meeting_date)} chưa đến.")
+        raise ScoringError(
+            gettext("Ngày họp %(value)s chưa đến.") % {"value": fmt_date(meeting_date)}
+        )
     if not present or present <= 0:
-        raise ScoringError("Số đại biểu có mặt phải lớn hơn 0.")
+        raise ScoringError(gettext("Số đại biểu có mặt phải lớn hơn 0."))
     rule = rules.rule_for(cluster_id=data.cluster.pk, year=data.year)
     ballot = rules.Ballot(
         method=voting_method or rule.voting_method,
@@ -119,7 +124,10 @@ def scoring_meeting_record(
     vote_taken = bool(cast) or any(n is not None for n in counted)
     problems = rules.ballot_problems(rule, len(data.members), ballot, vote_taken=vote_taken)
     if not problems and present > len(data.members):  # members vote, whatever the setting
-        problems = [f"Số thành viên có mặt ({present}) không được vượt quá {len(data.members)}."]
+        problems = [
+            gettext("Số thành viên có mặt (%(present)s) không được vượt quá %(members)s.")
+            % {"present": present, "members": len(data.members)}
+        ]
     problems += rules.meeting_votes_problems(ballot, cast)
     if problems:
         raise ScoringError(" ".join(problems))
@@ -127,8 +135,11 @@ def scoring_meeting_record(
         vote = votes.get(column.province.pk)
         if vote is not None and not 0 <= vote <= present:
             raise ScoringError(
-                f"Số phiếu của {column.province.name} ({vote}) phải từ 0 đến số đại biểu có mặt "
-                f"({present})."
+                gettext(
+                    "Số phiếu của %(name)s (%(vote)s) phải từ 0 đến số đại biểu có mặt "
+                    "(%(present)s)."
+                )
+                % {"name": column.province.name, "vote": vote, "present": present}
             )
         sheet = sheets[column.province.pk]
         existing = {s.criterion_id: s for s in sheet.scores.all()}

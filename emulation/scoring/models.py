@@ -14,18 +14,19 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from provinces.organisation.models import YEAR_VALIDATORS, Cluster, Province
 
 
 class CriterionKind(models.TextChoices):
-    GROUP = "group", "Nhóm tiêu chí"
-    JUDGED = "judged", "Chấm theo đánh giá"
-    TARGET = "target", "Theo chỉ tiêu giao"
-    BAND = "band", "Theo mức (khung điểm)"
-    BONUS = "bonus", "Điểm thưởng"
-    PENALTY = "penalty", "Điểm trừ"
+    GROUP = "group", _("Nhóm tiêu chí")
+    JUDGED = "judged", _("Chấm theo đánh giá")
+    TARGET = "target", _("Theo chỉ tiêu giao")
+    BAND = "band", _("Theo mức (khung điểm)")
+    BONUS = "bonus", _("Điểm thưởng")
+    PENALTY = "penalty", _("Điểm trừ")
 
 
 COMPUTED_KINDS = (CriterionKind.TARGET, CriterionKind.BAND)
@@ -46,8 +47,8 @@ def tie_breaks_validator(value: str) -> None:
 
 
 class AgreementStatus(models.TextChoices):
-    DRAFT = "draft", "Dự thảo"
-    SIGNED = "signed", "Đã ký giao ước"
+    DRAFT = "draft", _("Dự thảo")
+    SIGNED = "signed", _("Đã ký giao ước")
 
 
 class ScoringAgreement(models.Model):
@@ -55,49 +56,56 @@ class ScoringAgreement(models.Model):
     sheet the members signed, and later the scoring meeting that settled the result."""
 
     cluster = models.ForeignKey(
-        Cluster, verbose_name="cụm", on_delete=models.CASCADE, related_name="scoring_agreements"
+        Cluster, verbose_name=_("cụm"), on_delete=models.CASCADE, related_name="scoring_agreements"
     )
-    year = models.PositiveSmallIntegerField("năm", validators=YEAR_VALIDATORS)
+    year = models.PositiveSmallIntegerField(_("năm"), validators=YEAR_VALIDATORS)
     total_points = models.DecimalField(
-        "tổng điểm tối đa (không kể điểm thưởng)",
+        _("tổng điểm tối đa (không kể điểm thưởng)"),
         max_digits=6,
         decimal_places=1,
         default=Decimal(100),
     )
     status = models.CharField(
-        "trạng thái", max_length=10, choices=AgreementStatus.choices, default=AgreementStatus.DRAFT
+        _("trạng thái"),
+        max_length=10,
+        choices=AgreementStatus.choices,
+        default=AgreementStatus.DRAFT,
     )
-    signed_on = models.DateField("ngày ký giao ước", null=True, blank=True)
+    signed_on = models.DateField(_("ngày ký giao ước"), null=True, blank=True)
     tie_breaks = models.CharField(
-        "thứ tự xét khi bằng điểm",
+        _("thứ tự xét khi bằng điểm"),
         max_length=60,
         default="group1,bonus,vote",
         validators=[tie_breaks_validator],
-        help_text="Các khóa cách nhau bởi dấu phẩy: group1 (điểm nhóm I), bonus (điểm "
-        "thưởng), vote (số phiếu suy tôn tại hội nghị).",
+        help_text=_(
+            "Các khóa cách nhau bởi dấu phẩy: group1 (điểm nhóm I), bonus (điểm "
+            "thưởng), vote (số phiếu suy tôn tại hội nghị)."
+        ),
     )
-    meeting_date = models.DateField("ngày họp bình xét", null=True, blank=True)
-    meeting_present = models.PositiveSmallIntegerField("số đại biểu có mặt", null=True, blank=True)
-    meeting_voting_method = models.CharField("hình thức suy tôn", max_length=8, blank=True)
+    meeting_date = models.DateField(_("ngày họp bình xét"), null=True, blank=True)
+    meeting_present = models.PositiveSmallIntegerField(
+        _("số đại biểu có mặt"), null=True, blank=True
+    )
+    meeting_voting_method = models.CharField(_("hình thức suy tôn"), max_length=8, blank=True)
     meeting_ballots_issued = models.PositiveSmallIntegerField(
-        "số phiếu phát ra", null=True, blank=True
+        _("số phiếu phát ra"), null=True, blank=True
     )
     meeting_ballots_returned = models.PositiveSmallIntegerField(
-        "số phiếu thu về", null=True, blank=True
+        _("số phiếu thu về"), null=True, blank=True
     )
     meeting_ballots_valid = models.PositiveSmallIntegerField(
-        "số phiếu hợp lệ", null=True, blank=True
+        _("số phiếu hợp lệ"), null=True, blank=True
     )
-    meeting_notes = models.TextField("ghi chú biên bản", blank=True)
-    locked = models.BooleanField("đã khóa kết quả", default=False)
-    reopen_reason = models.TextField("lý do mở lại", blank=True)
-    version = models.PositiveIntegerField("phiên bản", default=1)
+    meeting_notes = models.TextField(_("ghi chú biên bản"), blank=True)
+    locked = models.BooleanField(_("đã khóa kết quả"), default=False)
+    reopen_reason = models.TextField(_("lý do mở lại"), blank=True)
+    version = models.PositiveIntegerField(_("phiên bản"), default=1)
 
-    history = HistoricalRecords(verbose_name="lịch sử giao ước thi đua")
+    history = HistoricalRecords(verbose_name=_("lịch sử giao ước thi đua"))
 
     class Meta:
-        verbose_name = "giao ước thi đua (bảng chấm điểm)"
-        verbose_name_plural = "giao ước thi đua (bảng chấm điểm)"
+        verbose_name = _("giao ước thi đua (bảng chấm điểm)")
+        verbose_name_plural = _("giao ước thi đua (bảng chấm điểm)")
         ordering = ["cluster", "-year"]
         constraints = [
             models.UniqueConstraint(
@@ -153,32 +161,32 @@ class Criterion(models.Model):
 
     agreement = models.ForeignKey(
         ScoringAgreement,
-        verbose_name="giao ước",
+        verbose_name=_("giao ước"),
         on_delete=models.CASCADE,
         related_name="criteria",
     )
     parent = models.ForeignKey(
         "self",
-        verbose_name="thuộc nhóm",
+        verbose_name=_("thuộc nhóm"),
         null=True,
         blank=True,
         on_delete=models.CASCADE,
         related_name="children",
     )
-    number = models.CharField("số thứ tự", max_length=12)
-    title = models.CharField("nội dung tiêu chí", max_length=500)
-    kind = models.CharField("loại", max_length=10, choices=CriterionKind.choices)
-    max_points = models.DecimalField("điểm tối đa", max_digits=6, decimal_places=1)
-    indicator = models.CharField("chỉ tiêu số liệu", max_length=40, blank=True)
-    denominator = models.CharField("mẫu số (tỷ lệ)", max_length=40, blank=True)
-    bands = models.JSONField("khung điểm", default=list, blank=True)
-    order = models.PositiveIntegerField("thứ tự", default=0)
+    number = models.CharField(_("số thứ tự"), max_length=12)
+    title = models.CharField(_("nội dung tiêu chí"), max_length=500)
+    kind = models.CharField(_("loại"), max_length=10, choices=CriterionKind.choices)
+    max_points = models.DecimalField(_("điểm tối đa"), max_digits=6, decimal_places=1)
+    indicator = models.CharField(_("chỉ tiêu số liệu"), max_length=40, blank=True)
+    denominator = models.CharField(_("mẫu số (tỷ lệ)"), max_length=40, blank=True)
+    bands = models.JSONField(_("khung điểm"), default=list, blank=True)
+    order = models.PositiveIntegerField(_("thứ tự"), default=0)
 
-    history = HistoricalRecords(verbose_name="lịch sử tiêu chí")
+    history = HistoricalRecords(verbose_name=_("lịch sử tiêu chí"))
 
     class Meta:
-        verbose_name = "tiêu chí chấm điểm"
-        verbose_name_plural = "tiêu chí chấm điểm"
+        verbose_name = _("tiêu chí chấm điểm")
+        verbose_name_plural = _("tiêu chí chấm điểm")
         ordering = ["agreement", "order", "pk"]
         constraints = [
             models.CheckConstraint(
@@ -207,18 +215,18 @@ class Target(models.Model):
     """The number a member undertook to reach on a target criterion (chỉ tiêu giao)."""
 
     criterion = models.ForeignKey(
-        Criterion, verbose_name="tiêu chí", on_delete=models.CASCADE, related_name="targets"
+        Criterion, verbose_name=_("tiêu chí"), on_delete=models.CASCADE, related_name="targets"
     )
     province = models.ForeignKey(
-        Province, verbose_name="tỉnh", on_delete=models.PROTECT, related_name="+"
+        Province, verbose_name=_("tỉnh"), on_delete=models.PROTECT, related_name="+"
     )
-    value = models.DecimalField("chỉ tiêu", max_digits=14, decimal_places=2)
+    value = models.DecimalField(_("chỉ tiêu"), max_digits=14, decimal_places=2)
 
-    history = HistoricalRecords(verbose_name="lịch sử chỉ tiêu")
+    history = HistoricalRecords(verbose_name=_("lịch sử chỉ tiêu"))
 
     class Meta:
-        verbose_name = "chỉ tiêu giao"
-        verbose_name_plural = "chỉ tiêu giao"
+        verbose_name = _("chỉ tiêu giao")
+        verbose_name_plural = _("chỉ tiêu giao")
         constraints = [
             models.UniqueConstraint(
                 fields=["criterion", "province"],
@@ -237,8 +245,8 @@ class Target(models.Model):
 
 
 class SheetStatus(models.TextChoices):
-    DRAFT = "draft", "Bản nháp"
-    SUBMITTED = "submitted", "Đã nộp"
+    DRAFT = "draft", _("Bản nháp")
+    SUBMITTED = "submitted", _("Đã nộp")
 
 
 class ScoreSheet(models.Model):
@@ -246,37 +254,37 @@ class ScoreSheet(models.Model):
 
     agreement = models.ForeignKey(
         ScoringAgreement,
-        verbose_name="giao ước",
+        verbose_name=_("giao ước"),
         on_delete=models.CASCADE,
         related_name="sheets",
     )
     province = models.ForeignKey(
-        Province, verbose_name="tỉnh", on_delete=models.PROTECT, related_name="+"
+        Province, verbose_name=_("tỉnh"), on_delete=models.PROTECT, related_name="+"
     )
     status = models.CharField(
-        "trạng thái", max_length=10, choices=SheetStatus.choices, default=SheetStatus.DRAFT
+        _("trạng thái"), max_length=10, choices=SheetStatus.choices, default=SheetStatus.DRAFT
     )
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name="người nộp",
+        verbose_name=_("người nộp"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    submitted_at = models.DateTimeField("thời điểm nộp", null=True, blank=True)
-    cross_checked_at = models.DateTimeField("thời điểm chấm chéo", null=True, blank=True)
+    submitted_at = models.DateTimeField(_("thời điểm nộp"), null=True, blank=True)
+    cross_checked_at = models.DateTimeField(_("thời điểm chấm chéo"), null=True, blank=True)
     meeting_votes = models.PositiveSmallIntegerField(
-        "số phiếu suy tôn tại hội nghị", null=True, blank=True
+        _("số phiếu suy tôn tại hội nghị"), null=True, blank=True
     )
-    version = models.PositiveIntegerField("phiên bản", default=1)
-    updated_at = models.DateTimeField("cập nhật lúc", auto_now=True)
+    version = models.PositiveIntegerField(_("phiên bản"), default=1)
+    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
 
-    history = HistoricalRecords(verbose_name="lịch sử bảng tự chấm")
+    history = HistoricalRecords(verbose_name=_("lịch sử bảng tự chấm"))
 
     class Meta:
-        verbose_name = "bảng chấm điểm của tỉnh"
-        verbose_name_plural = "bảng chấm điểm của tỉnh"
+        verbose_name = _("bảng chấm điểm của tỉnh")
+        verbose_name_plural = _("bảng chấm điểm của tỉnh")
         constraints = [
             models.UniqueConstraint(
                 fields=["agreement", "province"],
@@ -297,9 +305,9 @@ class ScoreSheet(models.Model):
 
 
 class Response(models.TextChoices):
-    NONE = "", "Chưa có ý kiến"
-    AGREE = "agree", "Đồng ý"
-    CONTEST = "contest", "Không đồng ý"
+    NONE = "", _("Chưa có ý kiến")
+    AGREE = "agree", _("Đồng ý")
+    CONTEST = "contest", _("Không đồng ý")
 
 
 def _points(label: str) -> models.DecimalField:
@@ -314,28 +322,28 @@ class Score(models.Model):
     entered as a positive number and subtracted."""
 
     sheet = models.ForeignKey(
-        ScoreSheet, verbose_name="bảng chấm", on_delete=models.CASCADE, related_name="scores"
+        ScoreSheet, verbose_name=_("bảng chấm"), on_delete=models.CASCADE, related_name="scores"
     )
     criterion = models.ForeignKey(
-        Criterion, verbose_name="tiêu chí", on_delete=models.CASCADE, related_name="scores"
+        Criterion, verbose_name=_("tiêu chí"), on_delete=models.CASCADE, related_name="scores"
     )
-    self_points = _points("điểm tự chấm")
-    justification = models.TextField("giải trình", blank=True)
-    cluster_points = _points("điểm Cụm chấm")
-    cluster_reason = models.TextField("lý do chênh lệch", blank=True)
+    self_points = _points(_("điểm tự chấm"))
+    justification = models.TextField(_("giải trình"), blank=True)
+    cluster_points = _points(_("điểm Cụm chấm"))
+    cluster_reason = models.TextField(_("lý do chênh lệch"), blank=True)
     response = models.CharField(
-        "ý kiến của tỉnh", max_length=8, choices=Response.choices, blank=True, default=""
+        _("ý kiến của tỉnh"), max_length=8, choices=Response.choices, blank=True, default=""
     )
-    response_comment = models.TextField("ý kiến giải trình của tỉnh", blank=True)
-    settled_points = _points("điểm Cụm trưởng kết luận")
-    settle_note = models.TextField("kết luận", blank=True)
-    final_points = _points("điểm chính thức")
+    response_comment = models.TextField(_("ý kiến giải trình của tỉnh"), blank=True)
+    settled_points = _points(_("điểm Cụm trưởng kết luận"))
+    settle_note = models.TextField(_("kết luận"), blank=True)
+    final_points = _points(_("điểm chính thức"))
 
-    history = HistoricalRecords(verbose_name="lịch sử điểm")
+    history = HistoricalRecords(verbose_name=_("lịch sử điểm"))
 
     class Meta:
-        verbose_name = "điểm theo tiêu chí"
-        verbose_name_plural = "điểm theo tiêu chí"
+        verbose_name = _("điểm theo tiêu chí")
+        verbose_name_plural = _("điểm theo tiêu chí")
         constraints = [
             models.UniqueConstraint(
                 fields=["sheet", "criterion"],
@@ -395,25 +403,25 @@ class EvidenceFile(models.Model):
     portal to those who may read the sheet."""
 
     score = models.ForeignKey(
-        Score, verbose_name="điểm", on_delete=models.CASCADE, related_name="evidence"
+        Score, verbose_name=_("điểm"), on_delete=models.CASCADE, related_name="evidence"
     )
-    file = models.FileField("tệp", upload_to=evidence_path, max_length=200)
-    original_name = models.CharField("tên tệp", max_length=255)
-    size = models.PositiveIntegerField("dung lượng (byte)")
-    content_type = models.CharField("kiểu tệp", max_length=120)
+    file = models.FileField(_("tệp"), upload_to=evidence_path, max_length=200)
+    original_name = models.CharField(_("tên tệp"), max_length=255)
+    size = models.PositiveIntegerField(_("dung lượng (byte)"))
+    content_type = models.CharField(_("kiểu tệp"), max_length=120)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name="người tải lên",
+        verbose_name=_("người tải lên"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    uploaded_at = models.DateTimeField("tải lên lúc", auto_now_add=True)
+    uploaded_at = models.DateTimeField(_("tải lên lúc"), auto_now_add=True)
 
     class Meta:
-        verbose_name = "tệp minh chứng"
-        verbose_name_plural = "tệp minh chứng"
+        verbose_name = _("tệp minh chứng")
+        verbose_name_plural = _("tệp minh chứng")
         ordering = ["uploaded_at", "pk"]
 
     def __str__(self) -> str:

@@ -7,6 +7,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.utils.translation import gettext
+
 from cluster_portal.number_style import (
     PERCENT_DECIMALS,
     PERCENT_SIGN,
@@ -59,11 +61,12 @@ def indicator_choices() -> list[tuple[str, str]]:
 
 # Bands ---------------------------------------------------------------------------------
 
-# A band is "≥ minimum: points" or "còn lại: points"; both numbers are read by the
-# portal's one number reader, so "≥ 12.858" is 12 858 and "≥ 99,5" is 99,5, the text
-# `bands_text` writes reads back the same, and "≥ １００" or "4e1" are refused.
+# A band is "≥ minimum: points" or "còn lại: points" ("otherwise" in English, as
+# `bands_text` writes it there); both numbers are read by the portal's one number
+# reader, so "≥ 12.858" is 12 858 and "≥ 99,5" is 99,5, the text `bands_text` writes
+# reads back the same, and "≥ １００" or "4e1" are refused.
 _BAND = re.compile(
-    r"^\s*(?:(?:≥|>=)\s*(?P<min>[^:%]+?)\s*%?|(?P<other>còn lại|khác|\*))"
+    r"^\s*(?:(?:≥|>=)\s*(?P<min>[^:%]+?)\s*%?|(?P<other>còn lại|khác|otherwise|\*))"
     r"\s*:\s*(?P<pts>.+?)\s*$",
     re.I,
 )
@@ -107,7 +110,7 @@ def parse_bands(text: str) -> list[list]:
 def bands_text(bands: list) -> str:
     parts = []
     for minimum, points in bands or []:
-        head = "còn lại" if minimum is None else f"≥ {format_exact(Decimal(minimum))}"
+        head = gettext("còn lại") if minimum is None else f"≥ {format_exact(Decimal(minimum))}"
         parts.append(f"{head}: {format_exact(Decimal(points))}")
     return "; ".join(parts)
 
@@ -197,7 +200,7 @@ def late_penalty(criterion, *, late: list[str]) -> Working:
     """A penalty fed by the calendar: one point per late report (`late` names them),
     capped at the criterion's maximum; a person may still override it with a reason."""
     count = Decimal(len(late))
-    note = "; ".join(late) if late else "không có báo cáo nộp muộn"
+    note = "; ".join(late) if late else gettext("không có báo cáo nộp muộn")
     return Working(min(count, criterion.max_points), value=count, note=note)
 
 
@@ -205,14 +208,14 @@ def compute(criterion, values: dict | None, target: Decimal | None) -> Working:
     """The score of a target or band criterion from a member's approved values (a dict
     of indicator codes; None when the member has no approved figures)."""
     if values is None:
-        return Working(None, note="chưa có số liệu được duyệt")
+        return Working(None, note=gettext("chưa có số liệu được duyệt"))
     value = values.get(criterion.indicator)
     if value is None:
-        return Working(None, note=f"thiếu số liệu {criterion.indicator}")
+        return Working(None, note=gettext("thiếu số liệu %(code)s") % {"code": criterion.indicator})
     value = Decimal(value)
     if criterion.kind == CriterionKind.TARGET:
         if target is None:
-            return Working(None, value=value, note="chưa có chỉ tiêu giao")
+            return Working(None, value=value, note=gettext("chưa có chỉ tiêu giao"))
         # A zero target asked nothing: the undertaking is met whatever the value.
         ratio = HUNDRED if target == 0 else value * HUNDRED / target
         found = band_points(criterion.bands, ratio, unit=PERCENT_SIGN)
@@ -222,13 +225,13 @@ def compute(criterion, values: dict | None, target: Decimal | None) -> Working:
             target=target,
             ratio=ratio,
             band=found[1] if found else "",
-            note="" if target else "chỉ tiêu bằng 0: coi như hoàn thành",
+            note="" if target else gettext("chỉ tiêu bằng 0: coi như hoàn thành"),
         )
     measured, denominator, ratio = value, None, None
     if criterion.denominator:
         denominator = values.get(criterion.denominator)
         if not denominator:
-            return Working(None, value=value, note="mẫu số bằng 0: không tính được tỷ lệ")
+            return Working(None, value=value, note=gettext("mẫu số bằng 0: không tính được tỷ lệ"))
         denominator = Decimal(denominator)
         ratio = measured = value * HUNDRED / denominator
     found = band_points(

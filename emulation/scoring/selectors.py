@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from emulation.conference.models import Conference
 from emulation.reports.selectors import Signature, signature_for
@@ -165,6 +166,12 @@ def approved_values(
     return values
 
 
+def late_note(year: int, working: str) -> str:
+    """A late report as the working names it, in the reader's language (the notes are
+    shown only on the pages, whose cache is kept per language)."""
+    return gettext("số liệu năm %(year)s: %(working)s") % {"year": year, "working": working}
+
+
 def late_reports(
     members: list[Province], cluster: Cluster, year: int, *, now: datetime.datetime | None = None
 ) -> dict[int, list[str]]:
@@ -173,10 +180,7 @@ def late_reports(
     figures, by `figures_late_report`). Two queries."""
     deadlines = deadlines_for(cluster, year)
     found = late_figures(members, year, deadlines, now=now or timezone.now())
-    return {
-        m.pk: [f"số liệu năm {year}: {found[m.pk].working}"] if m.pk in found else []
-        for m in members
-    }
+    return {m.pk: [late_note(year, found[m.pk].working)] if m.pk in found else [] for m in members}
 
 
 def recorded_with_criteria(cluster: Cluster, year: int) -> bool:

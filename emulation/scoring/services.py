@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from cluster_portal.locking import (
     StaleRecordError,
@@ -91,8 +92,11 @@ def _edit_agreement(
 def _require_draft(agreement: ScoringAgreement) -> None:
     if agreement.is_signed:
         raise ScoringError(
-            f"Giao ước thi đua năm {agreement.year} đã ký ngày {fmt_date(agreement.signed_on)}: "
-            "không sửa được bảng tiêu chí và chỉ tiêu."
+            gettext(
+                "Giao ước thi đua năm %(year)s đã ký ngày %(value)s: không sửa được bảng tiêu chí "
+                "và chỉ tiêu."
+            )
+            % {"year": agreement.year, "value": fmt_date(agreement.signed_on)}
         )
 
 
@@ -103,7 +107,10 @@ def agreement_create(
     """A new draft agreement; two people creating the same one at once: the second is
     refused as a stale save (StaleAgreementError), never a database error."""
     if ScoringAgreement.objects.filter(cluster=cluster, year=year).exists():
-        raise ScoringError(f"{cluster.name} đã có giao ước thi đua năm {year}.")
+        raise ScoringError(
+            gettext("%(name)s đã có giao ước thi đua năm %(year)s.")
+            % {"name": cluster.name, "year": year}
+        )
     agreement = ScoringAgreement(cluster=cluster, year=year, total_points=total_points)
     return _clean_save(agreement, by=by, create=StaleAgreementError)
 
@@ -118,7 +125,10 @@ def agreement_copy_last_year(
         ScoringAgreement.objects.filter(cluster=cluster, year__lt=year).order_by("-year").first()
     )
     if source is None:
-        raise ScoringError(f"{cluster.name} chưa có giao ước của năm nào trước năm {year}.")
+        raise ScoringError(
+            gettext("%(name)s chưa có giao ước của năm nào trước năm %(year)s.")
+            % {"name": cluster.name, "year": year}
+        )
     agreement = agreement_create(
         cluster=cluster, year=year, by=by, total_points=source.total_points
     )
@@ -161,13 +171,15 @@ def criterion_save(*, criterion: Criterion, by, seen_version: int | None) -> Cri
     parent = criterion.parent
     if parent is not None:
         if parent.agreement_id != criterion.agreement_id:
-            raise ScoringError("Nhóm cấp trên phải thuộc cùng giao ước.")
+            raise ScoringError(gettext("Nhóm cấp trên phải thuộc cùng giao ước."))
         if parent.kind != CriterionKind.GROUP:
-            raise ScoringError(f"{parent.number} không phải là nhóm tiêu chí.")
+            raise ScoringError(
+                gettext("%(number)s không phải là nhóm tiêu chí.") % {"number": parent.number}
+            )
         if criterion.pk and parent.pk == criterion.pk:
-            raise ScoringError("Một tiêu chí không thể thuộc chính nó.")
+            raise ScoringError(gettext("Một tiêu chí không thể thuộc chính nó."))
     if criterion.max_points is not None and criterion.max_points * 2 % 1:
-        raise ScoringError("Điểm tối đa phải theo bước 0,5.")
+        raise ScoringError(gettext("Điểm tối đa phải theo bước 0,5."))
     if not criterion.order:
         last = criterion.agreement.criteria.order_by("-order").first()
         criterion.order = (last.order if last else 0) + 10
@@ -229,15 +241,22 @@ def criteria_replace(
     or nothing. Target columns name member province codes of that year."""
     _edit_agreement(agreement, seen_version=seen_version, by=by, reason="Nhập bảng tiêu chí")
     if parsed.errors:
-        raise ScoringError("Tệp có lỗi: không nhập dòng nào.")
+        raise ScoringError(gettext("Tệp có lỗi: không nhập dòng nào."))
     if not parsed.specs:
-        raise ScoringError("Tệp không có tiêu chí nào: bảng tiêu chí giữ nguyên.")
+        raise ScoringError(gettext("Tệp không có tiêu chí nào: bảng tiêu chí giữ nguyên."))
     by_code = {m.code: m for m in members}
     unknown = [code for code in parsed.target_codes if code not in by_code]
     if unknown:
         raise ScoringError(
-            f"Cột chỉ tiêu của tỉnh {', '.join(unknown)}: không phải thành viên của cụm năm "
-            f"{agreement.year} (các mã: {', '.join(sorted(by_code))})."
+            gettext(
+                "Cột chỉ tiêu của tỉnh %(value)s: không phải thành viên của cụm năm %(year)s (các "
+                "mã: %(value2)s)."
+            )
+            % {
+                "value": ", ".join(unknown),
+                "year": agreement.year,
+                "value2": ", ".join(sorted(by_code)),
+            }
         )
     agreement.criteria.all().delete()
     saved: dict[int, Criterion] = {}
@@ -253,7 +272,10 @@ def _in_row(row: int):
     try:
         yield
     except ScoringError as exc:
-        raise ScoringError(f"Tệp có lỗi ở dòng {row}: {exc} Không nhập dòng nào.") from None
+        raise ScoringError(
+            gettext("Tệp có lỗi ở dòng %(row)s: %(exc)s Không nhập dòng nào.")
+            % {"row": row, "exc": exc}
+        ) from None
 
 
 def _replace_row(agreement, spec, position: int, saved: dict, by_code: dict, *, by) -> None:
@@ -294,7 +316,7 @@ def agreement_sign(
     if problems:
         raise ScoringError("Chưa thể ký giao ước: " + " ".join(problems))
     if signed_on > timezone.localdate():
-        raise ScoringError(f"Ngày ký {fmt_date(signed_on)} chưa đến.")
+        raise ScoringError(gettext("Ngày ký %(value)s chưa đến.") % {"value": fmt_date(signed_on)})
     agreement.status = AgreementStatus.SIGNED
     agreement.signed_on = signed_on
     agreement.version += 1
@@ -312,10 +334,10 @@ def scoring_reopen(
     record = agreement
     agreement = version_lock(record, seen_version=seen_version, stale=StaleAgreementError)
     if not agreement.locked:
-        raise ScoringError("Kết quả chấm điểm chưa khóa.")
+        raise ScoringError(gettext("Kết quả chấm điểm chưa khóa."))
     reason = (reason or "").strip()
     if not reason:
-        raise ScoringError("Ghi lý do mở lại kết quả chấm điểm.")
+        raise ScoringError(gettext("Ghi lý do mở lại kết quả chấm điểm."))
     agreement.locked = False
     agreement.reopen_reason = reason
     meeting_ranks_clear(cluster_id=agreement.cluster_id, year=agreement.year)
@@ -337,12 +359,16 @@ def ranking_propose(
     result reopened or recorded again since is refused. The agreement itself does not
     change, so its version does not move."""
     if data.agreement is None:
-        raise ScoringError("Chỉ đề nghị khen thưởng từ kết quả đã ghi tại cuộc họp bình xét.")
+        raise ScoringError(
+            gettext("Chỉ đề nghị khen thưởng từ kết quả đã ghi tại cuộc họp bình xét.")
+        )
     stored = locked_at_version(data.agreement, seen_version=seen_version, stale=StaleAgreementError)
     if not stored.locked:
-        raise ScoringError("Chỉ đề nghị khen thưởng từ kết quả đã ghi tại cuộc họp bình xét.")
+        raise ScoringError(
+            gettext("Chỉ đề nghị khen thưởng từ kết quả đã ghi tại cuộc họp bình xét.")
+        )
     if not provinces:
-        raise ScoringError("Chọn ít nhất một tỉnh để đề nghị.")
+        raise ScoringError(gettext("Chọn ít nhất một tỉnh để đề nghị."))
     columns = {c.province.pk: c for c in data.columns}
     quota = (
         AwardQuota.objects.select_for_update()
@@ -357,15 +383,26 @@ def ranking_propose(
         )
         if used + len(provinces) > quota.quota:
             raise ScoringError(
-                f"Vượt chỉ tiêu {award_type.name}: tối đa {quota.quota}, đã có {used} đề nghị, "
-                f"không thể đề nghị thêm {len(provinces)}."
+                gettext(
+                    "Vượt chỉ tiêu %(name)s: tối đa %(quota)s, đã có %(used)s đề nghị, không thể "
+                    "đề nghị thêm %(value)s."
+                )
+                % {
+                    "name": award_type.name,
+                    "quota": quota.quota,
+                    "used": used,
+                    "value": len(provinces),
+                }
             )
     agreement, count = data.agreement, len(data.columns)
     created = []
     for province in provinces:
         column = columns.get(province.pk)
         if column is None:
-            raise ScoringError(f"{province.name} không có trong bảng xếp hạng năm {data.year}.")
+            raise ScoringError(
+                gettext("%(name)s không có trong bảng xếp hạng năm %(year)s.")
+                % {"name": province.name, "year": data.year}
+            )
         standing = column.standing
         text = (
             f"Xếp thứ {standing.rank}/{count} trong bảng chấm điểm thi đua năm {data.year} của "

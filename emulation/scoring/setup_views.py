@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods
 
 from cluster_portal import access
@@ -133,7 +134,7 @@ def _new(request, data):
         by=request.user,
         total_points=form.cleaned_data["total_points"],
     )
-    messages.success(request, f"Đã tạo bảng chấm điểm năm {data.year}.")
+    messages.success(request, gettext("Đã tạo bảng chấm điểm năm %(year)s.") % {"year": data.year})
     return redirect(setup_url(data))
 
 
@@ -142,7 +143,9 @@ def _copy(request, data):
         cluster=data.cluster, year=data.year, members=data.members, by=request.user
     )
     messages.success(
-        request, f"Đã sao chép bảng tiêu chí và chỉ tiêu sang năm {agreement.year}: hãy rà soát."
+        request,
+        gettext("Đã sao chép bảng tiêu chí và chỉ tiêu sang năm %(year)s: hãy rà soát.")
+        % {"year": agreement.year},
     )
     return redirect(setup_url(data))
 
@@ -161,7 +164,9 @@ def _save_criterion(request, data):
     except ScoringError as exc:
         form.add_error(None, str(exc))
         return _render(request, data, editing=editing, given={"criterion": form}, status=409)
-    messages.success(request, f"Đã lưu tiêu chí {form.instance.number}.")
+    messages.success(
+        request, gettext("Đã lưu tiêu chí %(number)s.") % {"number": form.instance.number}
+    )
     return redirect(setup_url(data))
 
 
@@ -170,7 +175,10 @@ def _delete(request, data):
     if criterion is None:
         raise Http404
     criterion_delete(criterion=criterion, by=request.user, seen_version=_seen(request))
-    messages.success(request, f"Đã xóa tiêu chí {criterion.number} (và các tiêu chí con).")
+    messages.success(
+        request,
+        gettext("Đã xóa tiêu chí %(number)s (và các tiêu chí con).") % {"number": criterion.number},
+    )
     return redirect(setup_url(data))
 
 
@@ -193,7 +201,9 @@ def _targets(request, data):
     except ScoringError as exc:
         form.add_error(None, str(exc))
         return _render(request, data, given={"targets": form}, status=409)
-    messages.success(request, f"Đã lưu chỉ tiêu giao ({changed} thay đổi).")
+    messages.success(
+        request, gettext("Đã lưu chỉ tiêu giao (%(changed)s thay đổi).") % {"changed": changed}
+    )
     return redirect(setup_url(data))
 
 
@@ -222,7 +232,11 @@ def _import(request, data):
         by=request.user,
         seen_version=_seen(request) if data.agreement else agreement.version,
     )
-    messages.success(request, f"Đã nhập {count} tiêu chí từ tệp {upload.name}.")
+    messages.success(
+        request,
+        gettext("Đã nhập %(count)s tiêu chí từ tệp %(name)s.")
+        % {"count": count, "name": upload.name},
+    )
     return redirect(setup_url(data))
 
 
@@ -237,5 +251,7 @@ def _sign(request, data):
         by=request.user,
         seen_version=_seen(request),
     )
-    messages.success(request, "Đã ghi nhận giao ước thi đua đã ký; bảng tiêu chí được khóa.")
+    messages.success(
+        request, gettext("Đã ghi nhận giao ước thi đua đã ký; bảng tiêu chí được khóa.")
+    )
     return redirect(reverse("scoring:overview", args=[data.cluster.slug, data.year]))

@@ -10,7 +10,7 @@ from django.template.defaultfilters import filesizeformat, truncatechars
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import template_localtime
-from django.utils.translation import get_language, gettext, ngettext
+from django.utils.translation import get_language, gettext, gettext_noop, ngettext
 
 from cluster_portal.number_style import format_exact, format_points
 
@@ -21,14 +21,36 @@ from .rules import attainment_text, working_number
 _TRANSLATED: dict = {}
 
 
-def _t(text: str) -> str:
+def _(text: str) -> str:
     """A `{% translate %}` text as the template wrote it: a literal of the template is
-    safe, and so is its translation (not escaped). Looked up once per language."""
+    safe, and so is its translation (not escaped). Looked up once per language. Named `_`
+    so that makemessages finds the texts."""
     key = (get_language(), text)
     found = _TRANSLATED.get(key)
     if found is None:
         found = _TRANSLATED[key] = gettext(text)
     return found
+
+
+# The texts this module writes inside f-strings, where makemessages does not look: named
+# here so that the catalogue holds them.
+_IN_F_STRINGS = (
+    gettext_noop("Số liệu"),
+    gettext_noop("chỉ tiêu"),
+    gettext_noop("mức"),
+    gettext_noop("điểm"),
+    gettext_noop("tối đa"),
+    gettext_noop("Tự chấm"),
+    gettext_noop("Cụm chấm"),
+    gettext_noop("Minh chứng"),
+    gettext_noop("Để trống: lấy điểm tính từ số liệu"),
+    gettext_noop("Để trống: đồng ý với điểm tự chấm"),
+    gettext_noop("như tự chấm"),
+    gettext_noop("Ý kiến của tỉnh"),
+    gettext_noop("Cụm trưởng kết luận"),
+    gettext_noop("Kết luận"),
+    gettext_noop("dẫn đầu"),
+)
 
 
 def _points(value) -> str:
@@ -42,18 +64,19 @@ def _errors(field) -> str:
 def _working(c, w) -> str:
     parts = ["", "", "", "", ""]
     if w.value is not None:
-        parts[0] = f"{_t('Số liệu')}: {esc(working_number(w.value, c.indicator))}"
+        parts[0] = f"{_('Số liệu')}: {esc(working_number(w.value, c.indicator))}"
         if w.denominator is not None:
             parts[0] += f" / {esc(working_number(w.denominator, c.denominator))}"
     if w.target is not None:
-        parts[1] = f" · {_t('chỉ tiêu')}: {esc(working_number(w.target, c.indicator))}"
+        parts[1] = f" · {_('chỉ tiêu')}: {esc(working_number(w.target, c.indicator))}"
     if w.ratio is not None:
-        label = _t("đạt") if c.kind == "target" else _t("tỷ lệ")
+        label = _("đạt") if c.kind == "target" else _("tỷ lệ")
         parts[2] = f" · {label} {esc(attainment_text(w.ratio, c.bands))}"
     if w.band:
-        parts[3] = f" · {_t('mức')} {esc(w.band)} → {_points(w.points)} {_t('điểm')}"
+        band = _("còn lại") if w.band == "còn lại" else esc(w.band)  # rules.band_points
+        parts[3] = f" · {_('mức')} {band} → {_points(w.points)} {_('điểm')}"
     if w.note:
-        parts[4] = f" · <em>{esc(w.note)}</em>"
+        parts[4] = f" · <em>{esc(w.note)}</em>"  # in the reader's language (rules.py)
     return (
         '\n          <div class="working" data-testid="working">\n            '
         + "\n            ".join(parts)
@@ -84,9 +107,7 @@ class SheetRows:
     def _group(self, line, c) -> str:
         most = ""
         if c.kind != "group" or c.max_points:
-            most = (
-                f' <span class="text-muted small">({_t("tối đa")} {_points(c.max_points)})</span>'
-            )
+            most = f' <span class="text-muted small">({_("tối đa")} {_points(c.max_points)})</span>'
         points = _points(self.data.points(self.column, c))
         return (
             f'\n    <div class="criterion group depth-{line.depth} d-flex '
@@ -100,7 +121,7 @@ class SheetRows:
 
     def _leaf(self, line, c, cell) -> str:
         number = esc(c.number)
-        most = _t("trừ tối đa") if c.kind == CriterionKind.PENALTY else _t("tối đa")
+        most = _("trừ tối đa") if c.kind == CriterionKind.PENALTY else _("tối đa")
         working = _working(c, cell.working) if cell.working else ""
         kind = self._kind_labels.get(c.kind)
         if kind is None:
@@ -117,11 +138,11 @@ class SheetRows:
             f"        {self._evidence(cell)}\n"
             f"      </div>\n"
             f'      <div class="col-6 col-md-3">\n'
-            f'        <div class="step-label">{_t("Tự chấm")}</div>\n'
+            f'        <div class="step-label">{_("Tự chấm")}</div>\n'
             f"        {self._self(c, cell)}\n"
             f"      </div>\n"
             f'      <div class="col-6 col-md-4">\n'
-            f'        <div class="step-label">{_t("Cụm chấm")}</div>\n'
+            f'        <div class="step-label">{_("Cụm chấm")}</div>\n'
             f"        {self._cross(c, cell)}\n"
             f"        {self._answer(c, cell)}\n"
             f"        {self._settle(c, cell)}\n"
@@ -134,7 +155,7 @@ class SheetRows:
             return ""
         data = self.data
         lines = "".join(
-            f'<li>{_t("Minh chứng")}: <a href="'
+            f'<li>{_("Minh chứng")}: <a href="'
             + esc(
                 reverse(
                     "scoring:evidence",
@@ -156,7 +177,7 @@ class SheetRows:
             computed = ""
             if cell.working:
                 computed = (
-                    f'<div class="form-text">{_t("Để trống: lấy điểm tính từ số liệu")} '
+                    f'<div class="form-text">{_("Để trống: lấy điểm tính từ số liệu")} '
                     f"({_points(cell.working.points) or '—'})</div>"
                 )
             return (
@@ -180,7 +201,7 @@ class SheetRows:
             points, reason = self._field("cross", c), self._field("reason", c)
             return (
                 f"\n          {points.__html__()}{_errors(points)}\n"
-                f'          <div class="form-text">{_t("Để trống: đồng ý với điểm tự chấm")}'
+                f'          <div class="form-text">{_("Để trống: đồng ý với điểm tự chấm")}'
                 f"</div>\n"
                 f'          <label class="visually-hidden" for="{esc(reason.id_for_label)}">'
                 f"{esc(reason.label)}</label>{reason.__html__()}\n        "
@@ -188,7 +209,7 @@ class SheetRows:
         if cell.cluster_points is not None:
             shown = _points(cell.cluster_points)
         elif self.cross_checked:
-            shown = f'<span class="small text-muted fw-normal">{_t("như tự chấm")}</span>'
+            shown = f'<span class="small text-muted fw-normal">{_("như tự chấm")}</span>'
         else:
             shown = "—"
         score = cell.score
@@ -211,7 +232,7 @@ class SheetRows:
             answer, comment = self._field("answer", c), self._field("comment", c)
             inner = (
                 f'\n              <label class="form-label small mb-0" '
-                f'for="{esc(answer.id_for_label)}">{_t("Ý kiến của tỉnh")}</label>'
+                f'for="{esc(answer.id_for_label)}">{_("Ý kiến của tỉnh")}</label>'
                 f"{answer.__html__()}\n              {comment.__html__()}\n            "
             )
         elif score is not None and score.response:
@@ -236,13 +257,13 @@ class SheetRows:
             settle, note = self._field("settle", c), self._field("note", c)
             inner = (
                 f'\n            <div class="mt-1"><span class="step-label">'
-                f"{_t('Cụm trưởng kết luận')}</span>{settle.__html__()}{_errors(settle)}"
+                f"{_('Cụm trưởng kết luận')}</span>{settle.__html__()}{_errors(settle)}"
                 f"{note.__html__()}</div>\n          "
             )
         elif score is not None and score.settled_points is not None:
             inner = (
                 f'\n            <div class="mt-1 small" data-testid="settled">'
-                f'<span class="step-label">{_t("Kết luận")}</span> '
+                f'<span class="step-label">{_("Kết luận")}</span> '
                 f"<strong>{_points(score.settled_points)}</strong> — "
                 f"{esc(score.settle_note)}</div>\n          "
             )
@@ -256,7 +277,7 @@ def _difference(column) -> str:
     if column.difference or column.differences:
         out = (
             f'<span class="badge text-bg-warning" data-testid="difference">'
-            f"{esc(format_points(column.difference, signed=True))} {_t('điểm')}</span>"
+            f"{esc(format_points(column.difference, signed=True))} {_('điểm')}</span>"
         )
     if column.differences:
         count = ngettext("%(count)s tiêu chí", "%(count)s tiêu chí", column.differences) % {
@@ -292,7 +313,7 @@ def member_rows(rows: list[dict], data, *, summary: bool) -> SafeString:
                 f"            "
             )
         else:
-            later = _t("xem được sau cuộc họp bình xét") if agreement else ""
+            later = _("xem được sau cuộc họp bình xét") if agreement else ""
             cells = (
                 f'\n              <td class="num text-muted" colspan="4">{later}</td>\n            '
             )
@@ -309,11 +330,11 @@ def member_rows(rows: list[dict], data, *, summary: bool) -> SafeString:
 def ranking_rows(data) -> SafeString:
     """The overview's ranking list: what its `{% for s in data.ranking %}` loop wrote."""
     out = []
-    points = _t("điểm")
+    points = _("điểm")
     for n, s in enumerate(data.ranking):
         leader = ""
         if data.locked and s.rank == 1 and n == 0:
-            leader = f' <span class="badge badge-head">{_t("dẫn đầu")}</span>'
+            leader = f' <span class="badge badge-head">{_("dẫn đầu")}</span>'
         out.append(
             f'<li value="{esc(s.rank)}" data-testid="ranking-row">'
             f"{esc(s.key.province.alliance_name)} — <strong>{_points(s.total)}</strong> "

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_safe
 
 from cluster_portal import access
@@ -170,9 +171,9 @@ def sheet(request, cluster: str, year: int, code: str):
                 by=user,
                 submit=action == "submit",
             )
-            done = "Đã lưu điểm tự chấm."
+            done = gettext("Đã lưu điểm tự chấm.")
             if action == "submit":
-                done = "Đã nộp bảng tự chấm cho Cụm trưởng."
+                done = gettext("Đã nộp bảng tự chấm cho Cụm trưởng.")
         elif action == "cross":
             sheet_cross_check(
                 data=data,
@@ -181,7 +182,7 @@ def sheet(request, cluster: str, year: int, code: str):
                 seen_version=version,
                 by=user,
             )
-            done = "Đã lưu điểm Cụm chấm chéo."
+            done = gettext("Đã lưu điểm Cụm chấm chéo.")
         elif action == "answer":
             differing = {pk for pk, cell in column.cells.items() if cell.differs}
             answers = {
@@ -192,7 +193,7 @@ def sheet(request, cluster: str, year: int, code: str):
             sheet_answer(
                 data=data, province=province, answers=answers, seen_version=version, by=user
             )
-            done = "Đã gửi ý kiến về điểm Cụm chấm."
+            done = gettext("Đã gửi ý kiến về điểm Cụm chấm.")
         else:
             open_ = {pk for pk, cell in column.cells.items() if cell.differs or cell.contested}
             sheet_settle(
@@ -202,7 +203,7 @@ def sheet(request, cluster: str, year: int, code: str):
                 seen_version=version,
                 by=user,
             )
-            done = "Đã ghi kết luận của Cụm trưởng."
+            done = gettext("Đã ghi kết luận của Cụm trưởng.")
     except ScoringError as exc:
         form.add_error(None, str(exc))
         return _render(request, data, province, form=form, status=409)
@@ -222,7 +223,11 @@ def _evidence_post(request, data: ScoringYear, province, action: str):
         except ScoringError as exc:
             messages.error(request, str(exc))
         else:
-            messages.success(request, f"Đã xóa minh chứng {item.original_name}.")
+            messages.success(
+                request,
+                gettext("Đã xóa minh chứng %(original_name)s.")
+                % {"original_name": item.original_name},
+            )
         return redirect(sheet_url(data, province))
     form = EvidenceForm(request.POST, request.FILES, leaves=data.leaves)
     if form.is_valid():
@@ -238,7 +243,11 @@ def _evidence_post(request, data: ScoringYear, province, action: str):
         except ScoringError as exc:
             form.add_error("file", str(exc))
         else:
-            messages.success(request, f"Đã thêm minh chứng {item.original_name}.")
+            messages.success(
+                request,
+                gettext("Đã thêm minh chứng %(original_name)s.")
+                % {"original_name": item.original_name},
+            )
             return redirect(sheet_url(data, province))
     return _render(request, data, province, evidence_form=form, status=400)
 

@@ -11,6 +11,7 @@ from pathlib import PurePath
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from cluster_portal import access
 from cluster_portal.locking import locked_at_version, stale_none
@@ -46,9 +47,9 @@ def _sheet_for_write(data: ScoringYear, province: Province, *, by, seen_version:
     if agreement is not None:
         agreement = ScoringAgreement.objects.select_for_update().filter(pk=agreement.pk).first()
     if agreement is None or not agreement.is_signed:
-        raise ScoringError("Giao ước thi đua chưa ký: chưa chấm điểm được.")
+        raise ScoringError(gettext("Giao ước thi đua chưa ký: chưa chấm điểm được."))
     if agreement.locked:
-        raise ScoringError("Kết quả chấm điểm đã khóa sau cuộc họp bình xét.")
+        raise ScoringError(gettext("Kết quả chấm điểm đã khóa sau cuộc họp bình xét."))
     sheet = (
         ScoreSheet.objects.select_for_update()
         .filter(agreement=agreement, province=province)
@@ -59,7 +60,7 @@ def _sheet_for_write(data: ScoringYear, province: Province, *, by, seen_version:
             raise StaleSheetError(stale_none(), current_version=None)
         if seen_version != 0:
             raise StaleSheetError(
-                "Bảng chấm điểm đã bị xóa sau khi bạn mở trang.", current_version=None
+                gettext("Bảng chấm điểm đã bị xóa sau khi bạn mở trang."), current_version=None
             )
         return _clean_save(ScoreSheet(agreement=agreement, province=province), by=by)
     return locked_at_version(sheet, seen_version=seen_version, stale=StaleSheetError)
@@ -89,7 +90,10 @@ def _leaves(data: ScoringYear) -> dict[int, object]:
 def _check_points(criterion, points: Decimal) -> None:
     problem = points_problem(points, criterion.max_points)
     if problem:
-        raise ScoringError(f"Tiêu chí {criterion.number}: {problem}")
+        raise ScoringError(
+            gettext("Tiêu chí %(number)s: %(problem)s")
+            % {"number": criterion.number, "problem": problem}
+        )
 
 
 @transaction.atomic
@@ -108,7 +112,7 @@ def sheet_self_save(
     step; a refused submit saves nothing)."""
     sheet = _sheet_for_write(data, province, by=by, seen_version=seen_version)
     if sheet.is_submitted:
-        raise ScoringError("Bảng đã nộp: không sửa điểm tự chấm được nữa.")
+        raise ScoringError(gettext("Bảng đã nộp: không sửa điểm tự chấm được nữa."))
     _self_scores(sheet, data, entries, by=by)
     if submit:
         _mark_submitted(sheet, data, by=by)
@@ -121,13 +125,19 @@ def _self_scores(sheet: ScoreSheet, data: ScoringYear, entries: Entries, *, by) 
     for criterion_id, (points, text) in entries.items():
         criterion = leaves.get(criterion_id)
         if criterion is None:
-            raise ScoringError("Tiêu chí không thuộc bảng chấm điểm năm này.")
+            raise ScoringError(gettext("Tiêu chí không thuộc bảng chấm điểm năm này."))
         text = (text or "").strip()
         if points is not None:
             _check_points(criterion, points)
             if not text and (criterion.is_computed or points > 0):
-                what = "lý do sửa điểm tính từ số liệu" if criterion.is_computed else "giải trình"
-                raise ScoringError(f"Tiêu chí {criterion.number}: ghi {what}.")
+                computed = criterion.is_computed
+                what = (
+                    gettext("lý do sửa điểm tính từ số liệu") if computed else gettext("giải trình")
+                )
+                raise ScoringError(
+                    gettext("Tiêu chí %(number)s: ghi %(what)s.")
+                    % {"number": criterion.number, "what": what}
+                )
         score = scores.get(criterion_id) or Score(sheet=sheet, criterion=criterion)
         if score.pk and score.self_points == points and score.justification == text:
             continue
@@ -139,7 +149,7 @@ def _self_scores(sheet: ScoreSheet, data: ScoringYear, entries: Entries, *, by) 
 def sheet_submit(*, data: ScoringYear, province: Province, seen_version: int | None, by):
     sheet = _sheet_for_write(data, province, by=by, seen_version=seen_version)
     if sheet.is_submitted:
-        raise ScoringError("Bảng chấm điểm đã nộp.")
+        raise ScoringError(gettext("Bảng chấm điểm đã nộp."))
     _mark_submitted(sheet, data, by=by)
     return _bump(sheet, by=by, reason="Nộp bảng tự chấm")
 
@@ -168,22 +178,28 @@ def sheet_cross_check(
     sheet = _sheet_for_write(data, province, by=by, seen_version=seen_version)
     _refuse_own_unit(data, province, by, "cross")
     if not sheet.is_submitted:
-        raise ScoringError("Tỉnh chưa nộp bảng tự chấm: chưa chấm chéo được.")
+        raise ScoringError(gettext("Tỉnh chưa nộp bảng tự chấm: chưa chấm chéo được."))
     leaves, scores = _leaves(data), _scores(sheet)
     column = data.column(province.pk)
     for criterion_id, (points, reason) in entries.items():
         criterion = leaves.get(criterion_id)
         if criterion is None:
-            raise ScoringError("Tiêu chí không thuộc bảng chấm điểm năm này.")
+            raise ScoringError(gettext("Tiêu chí không thuộc bảng chấm điểm năm này."))
         reason = (reason or "").strip()
         own = column.cells[criterion_id].self_points
         if points is not None:
             _check_points(criterion, points)
             if points != own and not reason:
                 raise ScoringError(
-                    f"Tiêu chí {criterion.number}: Cụm chấm {format_exact(points)} khác điểm "
-                    f"tự chấm {format_exact(own) if own is not None else '(chưa có)'}: "
-                    "ghi lý do."
+                    gettext(
+                        "Tiêu chí %(number)s: Cụm chấm %(value)s khác điểm tự chấm %(value2)s: "
+                        "ghi lý do."
+                    )
+                    % {
+                        "number": criterion.number,
+                        "value": format_exact(points),
+                        "value2": format_exact(own) if own is not None else gettext("(chưa có)"),
+                    }
                 )
         score = scores.get(criterion_id) or Score(sheet=sheet, criterion=criterion)
         if score.pk and score.cluster_points == points and score.cluster_reason == reason:
@@ -215,12 +231,15 @@ def sheet_answer(
     for criterion_id, (response, comment) in answers.items():
         score = scores.get(criterion_id)
         if score is None or score.cluster_points is None:
-            raise ScoringError("Chỉ trả lời được tiêu chí Cụm đã chấm khác.")
+            raise ScoringError(gettext("Chỉ trả lời được tiêu chí Cụm đã chấm khác."))
         comment = (comment or "").strip()
         if response not in Response.values:
-            raise ScoringError("Ý kiến phải là đồng ý hoặc không đồng ý.")
+            raise ScoringError(gettext("Ý kiến phải là đồng ý hoặc không đồng ý."))
         if response == Response.CONTEST and not comment:
-            raise ScoringError(f"Tiêu chí {score.criterion.number}: ghi lý do không đồng ý.")
+            raise ScoringError(
+                gettext("Tiêu chí %(number)s: ghi lý do không đồng ý.")
+                % {"number": score.criterion.number}
+            )
         if (score.response, score.response_comment) == (response, comment):
             continue
         score.response, score.response_comment = response, comment
@@ -239,12 +258,15 @@ def sheet_settle(
     for criterion_id, (points, note) in entries.items():
         score = scores.get(criterion_id)
         if score is None or criterion_id not in leaves:
-            raise ScoringError("Tiêu chí chưa có điểm để kết luận.")
+            raise ScoringError(gettext("Tiêu chí chưa có điểm để kết luận."))
         note = (note or "").strip()
         if points is not None:
             _check_points(leaves[criterion_id], points)
             if not note:
-                raise ScoringError(f"Tiêu chí {score.criterion.number}: ghi nội dung kết luận.")
+                raise ScoringError(
+                    gettext("Tiêu chí %(number)s: ghi nội dung kết luận.")
+                    % {"number": score.criterion.number}
+                )
         if (score.settled_points, score.settle_note) == (points, note):
             continue
         score.settled_points, score.settle_note = points, note
@@ -306,10 +328,10 @@ def evidence_add(
         raise ScoringError(problem)
     sheet = _sheet_for_write(data, province, by=by, seen_version=seen_version)
     if sheet.is_submitted:
-        raise ScoringError("Bảng đã nộp: không thêm minh chứng được nữa.")
+        raise ScoringError(gettext("Bảng đã nộp: không thêm minh chứng được nữa."))
     criterion = _leaves(data).get(criterion_id)
     if criterion is None:
-        raise ScoringError("Chọn tiêu chí của minh chứng.")
+        raise ScoringError(gettext("Chọn tiêu chí của minh chứng."))
     score, _ = Score.objects.get_or_create(sheet=sheet, criterion=criterion)
     suffix = PurePath(upload.name).suffix.lower()
     item = EvidenceFile(
@@ -329,7 +351,7 @@ def evidence_add(
 def evidence_delete(*, data: ScoringYear, item: EvidenceFile, seen_version, by) -> None:
     sheet = _sheet_for_write(data, item.score.sheet.province, by=by, seen_version=seen_version)
     if sheet.is_submitted:
-        raise ScoringError("Bảng đã nộp: không xóa minh chứng được nữa.")
+        raise ScoringError(gettext("Bảng đã nộp: không xóa minh chứng được nữa."))
     name, stored = item.original_name, item.file.name
     storage = item.file.storage
     item.delete()

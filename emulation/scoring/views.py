@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views.decorators.http import conditional_page, require_POST, require_safe
 
 from cluster_portal import access
@@ -160,7 +161,9 @@ def meeting(request, cluster: str, year: int):
         except ScoringError as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, "Đã ghi kết quả cuộc họp bình xét; điểm đã được khóa.")
+            messages.success(
+                request, gettext("Đã ghi kết quả cuộc họp bình xét; điểm đã được khóa.")
+            )
             return redirect(overview_url(data))
     return _render_overview(request, data, forms={"meeting": form}, status=400)
 
@@ -183,7 +186,7 @@ def reopen(request, cluster: str, year: int):
         except ScoringError as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, "Đã mở lại kết quả chấm điểm.")
+            messages.success(request, gettext("Đã mở lại kết quả chấm điểm."))
             return redirect(overview_url(data))
     return _render_overview(request, data, forms={"reopen": form}, status=400)
 
@@ -212,7 +215,10 @@ def propose(request, cluster: str, year: int):
             form.add_error(None, str(exc))
         else:
             names = ", ".join(n.nominee_name for n in created)
-            messages.success(request, f"Đã đề nghị {award.name}: {names}.")
+            messages.success(
+                request,
+                gettext("Đã đề nghị %(name)s: %(names)s.") % {"name": award.name, "names": names},
+            )
             return redirect(reverse("nominations:list", args=[data.cluster.slug, data.year]))
     return _render_overview(request, data, forms={"propose": form}, status=400)
 

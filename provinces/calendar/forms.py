@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from cluster_portal.locking import SeenVersionField
 
@@ -28,5 +29,5 @@ class DeadlinesForm(forms.ModelForm):
                     "inputmode": "numeric",
                 },
             )
-            field.error_messages["invalid"] = "Ngày không hợp lệ: viết theo dạng ngày/tháng/năm."
-            field.help_text = "Để trống nếu năm nay không có hạn này."
+            field.error_messages["invalid"] = _("Ngày không hợp lệ: viết theo dạng ngày/tháng/năm.")
+            field.help_text = _("Để trống nếu năm nay không có hạn này.")

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 # The deadline fields in the order of the emulation year, with the obligation each closes.
@@ -89,24 +90,27 @@ class Deadlines(models.Model):
 
     # By label, not by import: the aggregator provinces.models imports this module.
     cluster = models.ForeignKey(
-        "provinces.Cluster", verbose_name="cụm", on_delete=models.CASCADE, related_name="deadlines"
+        "provinces.Cluster",
+        verbose_name=_("cụm"),
+        on_delete=models.CASCADE,
+        related_name="deadlines",
     )
     year = models.PositiveSmallIntegerField(
-        "năm", validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+        _("năm"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
     )
-    figures_due = _day("hạn nộp số liệu năm")
-    self_scores_due = _day("hạn nộp bảng tự chấm điểm")
-    cross_check_due = _day("hạn hoàn thành chấm chéo")
-    achievement_reports_due = _day("hạn nộp báo cáo thành tích")
-    conference_on = _day("ngày hội nghị")
-    version = models.PositiveIntegerField("phiên bản", default=1)
-    updated_at = models.DateTimeField("cập nhật lúc", auto_now=True)
+    figures_due = _day(_("hạn nộp số liệu năm"))
+    self_scores_due = _day(_("hạn nộp bảng tự chấm điểm"))
+    cross_check_due = _day(_("hạn hoàn thành chấm chéo"))
+    achievement_reports_due = _day(_("hạn nộp báo cáo thành tích"))
+    conference_on = _day(_("ngày hội nghị"))
+    version = models.PositiveIntegerField(_("phiên bản"), default=1)
+    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
 
-    history = HistoricalRecords(verbose_name="lịch sử hạn nộp")
+    history = HistoricalRecords(verbose_name=_("lịch sử hạn nộp"))
 
     class Meta:
-        verbose_name = "hạn nộp của cụm theo năm"
-        verbose_name_plural = "hạn nộp của cụm theo năm"
+        verbose_name = _("hạn nộp của cụm theo năm")
+        verbose_name_plural = _("hạn nộp của cụm theo năm")
         ordering = ["cluster", "-year"]
         constraints = [
             models.UniqueConstraint(

@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 
 from cluster_portal import access
 from cluster_portal.locking import StaleRecordError
@@ -38,9 +39,11 @@ def deadlines(request, cluster: str, year: int):
                 status = 409
             else:
                 if record.pk and saved.version == form.cleaned_data["seen_version"]:
-                    messages.info(request, "Không có thay đổi nào để lưu.")
+                    messages.info(request, gettext("Không có thay đổi nào để lưu."))
                 else:
-                    messages.success(request, f"Đã lưu lịch hạn nộp năm {year}.")
+                    messages.success(
+                        request, gettext("Đã lưu lịch hạn nộp năm %(year)s.") % {"year": year}
+                    )
                 return redirect("calendar:deadlines", cluster_obj.slug, year)
         else:
             status = 400

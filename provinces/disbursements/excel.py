@@ -15,6 +15,8 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.utils.translation import gettext_noop
+
 from cluster_portal.number_style import format_exact
 from provinces.disbursements.models import Cooperative, Fund
 from provinces.organisation.models import Province
@@ -35,26 +37,30 @@ COLUMNS = ("province", "fund", "date", "borrower", "borrower_type", "amount", "p
 OPTIONAL_COLUMNS = ("term_months",)
 
 COLUMN_LABELS = {
-    "province": "Mã tỉnh",
-    "fund": "Quỹ",
-    "date": "Ngày giải ngân",
-    "borrower": "Đơn vị vay",
-    "borrower_type": "Loại hình",
-    "amount": "Số tiền (triệu đồng)",
-    "purpose": "Mục đích vay",
-    "term_months": "Thời hạn (tháng)",
+    "province": gettext_noop("Mã tỉnh"),
+    "fund": gettext_noop("Quỹ"),
+    "date": gettext_noop("Ngày giải ngân"),
+    "borrower": gettext_noop("Đơn vị vay"),
+    "borrower_type": gettext_noop("Loại hình"),
+    "amount": gettext_noop("Số tiền (triệu đồng)"),
+    "purpose": gettext_noop("Mục đích vay"),
+    "term_months": gettext_noop("Thời hạn (tháng)"),
 }
 
-# What the web page explains about each column.
+# What the web page explains about each column (in the reader's language: excel_views).
 COLUMN_HELP = {
-    "province": "mã tỉnh 2 chữ số của đơn vị có hiệu lực vào ngày giải ngân, ví dụ 14",
-    "fund": "htx_dev (Quỹ hỗ trợ phát triển HTX) hoặc other (Quỹ khác)",
-    "date": "ngày/tháng/năm, ví dụ 05/06/2025, hoặc ô kiểu ngày của Excel",
-    "borrower": "tên HTX/THT (tối đa 255 ký tự); tên chưa có trong danh bạ sẽ được thêm",
-    "borrower_type": "HTX hoặc THT",
-    "amount": "triệu đồng, lớn hơn 0; viết kiểu Việt Nam: 1.250 hoặc 1.637,5",
-    "purpose": "có thể để trống",
-    "term_months": "cột không bắt buộc; số tháng",
+    "province": gettext_noop(
+        "mã tỉnh 2 chữ số của đơn vị có hiệu lực vào ngày giải ngân, ví dụ 14"
+    ),
+    "fund": gettext_noop("htx_dev (Quỹ hỗ trợ phát triển HTX) hoặc other (Quỹ khác)"),
+    "date": gettext_noop("ngày/tháng/năm, ví dụ 05/06/2025, hoặc ô kiểu ngày của Excel"),
+    "borrower": gettext_noop(
+        "tên HTX/THT (tối đa 255 ký tự); tên chưa có trong danh bạ sẽ được thêm"
+    ),
+    "borrower_type": gettext_noop("HTX hoặc THT"),
+    "amount": gettext_noop("triệu đồng, lớn hơn 0; viết kiểu Việt Nam: 1.250 hoặc 1.637,5"),
+    "purpose": gettext_noop("có thể để trống"),
+    "term_months": gettext_noop("cột không bắt buộc; số tháng"),
 }
 
 
@@ -75,7 +81,7 @@ class ImportRow:
 
     @property
     def fund_label(self) -> str:
-        return Fund(self.fund).label
+        return str(Fund(self.fund).label)
 
 
 @dataclass

@@ -4,8 +4,8 @@ provinces.spreadsheets.web)."""
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from cluster_portal import access
 from provinces.organisation.selectors import counts_as
@@ -40,8 +40,8 @@ class DisbursementUpload(UploadFlow):
             "columns": [
                 {
                     "code": code,
-                    "label": COLUMN_LABELS[code],
-                    "help": COLUMN_HELP[code],
+                    "label": gettext(COLUMN_LABELS[code]),
+                    "help": gettext(COLUMN_HELP[code]),
                     "required": code in COLUMNS,
                 }
                 for code in (*COLUMNS, *OPTIONAL_COLUMNS)

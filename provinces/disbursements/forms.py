@@ -1,6 +1,7 @@
 import uuid
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from cluster_portal.forms import ModelErrorsAboveFormMixin
 from cluster_portal.locking import FormKeyField, SeenVersionModelForm
@@ -15,26 +16,26 @@ class DisbursementForm(ModelErrorsAboveFormMixin, SeenVersionModelForm):
     form_key = FormKeyField()
 
     borrower_name = forms.CharField(
-        label="Đơn vị vay (HTX/THT)",
+        label=_("Đơn vị vay (HTX/THT)"),
         max_length=255,
         error_messages={
-            "required": "Chưa nhập tên đơn vị vay.",
-            "max_length": "Tên đơn vị vay dài quá %(limit_value)d ký tự.",
+            "required": _("Chưa nhập tên đơn vị vay."),
+            "max_length": _("Tên đơn vị vay dài quá %(limit_value)d ký tự."),
         },
     )
-    borrower_kind = forms.ChoiceField(label="Loại hình", choices=BorrowerKind.choices)
+    borrower_kind = forms.ChoiceField(label=_("Loại hình"), choices=BorrowerKind.choices)
     amount = VietnameseNumberField(
         integer=False,
-        label="Số tiền (triệu đồng)",
-        error_messages={"required": "Chưa nhập số tiền."},
+        label=_("Số tiền (triệu đồng)"),
+        error_messages={"required": _("Chưa nhập số tiền.")},
     )
     date = forms.DateField(
-        label="Ngày giải ngân (dd/mm/yyyy)",
+        label=_("Ngày giải ngân (dd/mm/yyyy)"),
         input_formats=["%d/%m/%Y"],
         widget=forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy"}),
         error_messages={
-            "invalid": "Ngày không hợp lệ: viết theo dạng ngày/tháng/năm, ví dụ 05/06/2025.",
-            "required": "Chưa nhập ngày giải ngân.",
+            "invalid": _("Ngày không hợp lệ: viết theo dạng ngày/tháng/năm, ví dụ 05/06/2025."),
+            "required": _("Chưa nhập ngày giải ngân."),
         },
     )
 

@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from provinces.organisation.dates import fmt_date
@@ -20,8 +21,8 @@ def directory_key(name: str) -> str:
 
 
 class BorrowerKind(models.TextChoices):
-    HTX = "HTX", "Hợp tác xã (HTX)"
-    THT = "THT", "Tổ hợp tác (THT)"
+    HTX = "HTX", _("Hợp tác xã (HTX)")
+    THT = "THT", _("Tổ hợp tác (THT)")
 
 
 class CooperativeQuerySet(models.QuerySet):
@@ -33,22 +34,22 @@ class Cooperative(models.Model):
     """A cooperative (HTX) or cooperative group (THT) of a province: the directory that
     disbursements and award nominations point at."""
 
-    name = models.CharField("tên", max_length=255)
-    name_key = models.CharField("khóa tra cứu", max_length=255, editable=False, db_index=True)
+    name = models.CharField(_("tên"), max_length=255)
+    name_key = models.CharField(_("khóa tra cứu"), max_length=255, editable=False, db_index=True)
     province = models.ForeignKey(
-        Province, verbose_name="tỉnh", on_delete=models.PROTECT, related_name="cooperatives"
+        Province, verbose_name=_("tỉnh"), on_delete=models.PROTECT, related_name="cooperatives"
     )
-    kind = models.CharField("loại hình", max_length=3, choices=BorrowerKind.choices)
-    registration_number = models.CharField("số đăng ký", max_length=50, blank=True)
-    is_active = models.BooleanField("còn hoạt động", default=True)
+    kind = models.CharField(_("loại hình"), max_length=3, choices=BorrowerKind.choices)
+    registration_number = models.CharField(_("số đăng ký"), max_length=50, blank=True)
+    is_active = models.BooleanField(_("còn hoạt động"), default=True)
 
-    version = models.PositiveIntegerField("phiên bản", default=1, editable=False)
-    history = HistoricalRecords(verbose_name="lịch sử danh bạ")
+    version = models.PositiveIntegerField(_("phiên bản"), default=1, editable=False)
+    history = HistoricalRecords(verbose_name=_("lịch sử danh bạ"))
     objects = CooperativeQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "HTX, THT (danh bạ)"
-        verbose_name_plural = "HTX, THT (danh bạ)"
+        verbose_name = _("HTX, THT (danh bạ)")
+        verbose_name_plural = _("HTX, THT (danh bạ)")
         ordering = ["province__name", "name"]
         constraints = [
             models.UniqueConstraint(
@@ -70,8 +71,8 @@ class Cooperative(models.Model):
 
 
 class Fund(models.TextChoices):
-    HTX_DEV = "htx_dev", "Quỹ hỗ trợ phát triển HTX"
-    OTHER = "other", "Quỹ khác"
+    HTX_DEV = "htx_dev", _("Quỹ hỗ trợ phát triển HTX")
+    OTHER = "other", _("Quỹ khác")
 
 
 class DisbursementQuerySet(models.QuerySet):
@@ -83,29 +84,29 @@ class Disbursement(models.Model):
     """One disbursement from a fund an alliance manages (one "lượt dự án")."""
 
     province = models.ForeignKey(
-        Province, verbose_name="tỉnh", on_delete=models.PROTECT, related_name="disbursements"
+        Province, verbose_name=_("tỉnh"), on_delete=models.PROTECT, related_name="disbursements"
     )
-    fund = models.CharField("quỹ", max_length=10, choices=Fund.choices)
-    date = models.DateField("ngày giải ngân")
+    fund = models.CharField(_("quỹ"), max_length=10, choices=Fund.choices)
+    date = models.DateField(_("ngày giải ngân"))
     # related_name "loans" is in the migrations' state (renaming it needs a migration);
     # no code uses the accessor.
     borrower = models.ForeignKey(
-        Cooperative, verbose_name="đơn vị vay", on_delete=models.PROTECT, related_name="loans"
+        Cooperative, verbose_name=_("đơn vị vay"), on_delete=models.PROTECT, related_name="loans"
     )
-    amount = models.DecimalField("số tiền (triệu đồng)", max_digits=14, decimal_places=2)
-    purpose = models.CharField("mục đích vay", max_length=500, blank=True)
-    term_months = models.PositiveSmallIntegerField("thời hạn (tháng)", null=True, blank=True)
+    amount = models.DecimalField(_("số tiền (triệu đồng)"), max_digits=14, decimal_places=2)
+    purpose = models.CharField(_("mục đích vay"), max_length=500, blank=True)
+    term_months = models.PositiveSmallIntegerField(_("thời hạn (tháng)"), null=True, blank=True)
 
-    version = models.PositiveIntegerField("phiên bản", default=1, editable=False)
+    version = models.PositiveIntegerField(_("phiên bản"), default=1, editable=False)
     form_key = models.UUIDField(
-        "khóa biểu mẫu", null=True, blank=True, unique=True, editable=False
+        _("khóa biểu mẫu"), null=True, blank=True, unique=True, editable=False
     )  # the create form that made it: a second submission finds this record
-    history = HistoricalRecords(verbose_name="lịch sử giải ngân")
+    history = HistoricalRecords(verbose_name=_("lịch sử giải ngân"))
     objects = DisbursementQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "khoản giải ngân"
-        verbose_name_plural = "sổ giải ngân"
+        verbose_name = _("khoản giải ngân")
+        verbose_name_plural = _("sổ giải ngân")
         ordering = ["-date", "-pk"]
         indexes = [models.Index(fields=["province", "date"], name="disbursement_province_date")]
         constraints = [

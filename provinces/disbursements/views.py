@@ -5,6 +5,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from cluster_portal import access
 from cluster_portal.converters import FIRST_YEAR
@@ -89,10 +90,12 @@ def _save_form(request, py: ProvinceYear, form: DisbursementForm) -> Disbursemen
                 form.add_error(target if target in form.fields else None, error)
         return None
     if recorded.repeated:
-        messages.info(request, "Biểu mẫu này đã được gửi trước đó: khoản giải ngân đã có.")
+        messages.info(request, gettext("Biểu mẫu này đã được gửi trước đó: khoản giải ngân đã có."))
     elif recorded.borrower_created:
         messages.info(
-            request, f"Đã thêm “{recorded.disbursement.borrower.name}” vào danh bạ HTX, THT."
+            request,
+            gettext("Đã thêm “%(name)s” vào danh bạ HTX, THT.")
+            % {"name": recorded.disbursement.borrower.name},
         )
     return recorded.disbursement
 
@@ -102,7 +105,7 @@ def disbursement_add(request, year: int, code: str):
     py = get_disbursements_for_user(request, year, code, write=True)
     form = DisbursementForm(request.POST or None)
     if request.method == "POST" and (disbursement := _save_form(request, py, form)):
-        messages.success(request, "Đã thêm khoản giải ngân.")
+        messages.success(request, gettext("Đã thêm khoản giải ngân."))
         return redirect(_disbursement_list_url(disbursement.date.year, code))
     status = 400 if request.method == "POST" else 200
     return render(
@@ -127,7 +130,7 @@ def disbursement_edit(request, pk: int):
     disbursement, py = _disbursement_for(request, pk)
     form = DisbursementForm(request.POST or None, instance=disbursement)
     if request.method == "POST" and (saved := _save_form(request, py, form)):
-        messages.success(request, "Đã lưu khoản giải ngân.")
+        messages.success(request, gettext("Đã lưu khoản giải ngân."))
         return redirect(_disbursement_list_url(saved.date.year, py.province.code))
     status = 200
     if request.method == "POST":
@@ -158,7 +161,7 @@ def disbursement_delete_view(request, pk: int):
             disbursement.refresh_from_db()  # the page shows what is stored now, with its version
             status = 409
         else:
-            messages.success(request, "Đã xóa khoản giải ngân.")
+            messages.success(request, gettext("Đã xóa khoản giải ngân."))
             return redirect(_disbursement_list_url(disbursement.date.year, py.province.code))
     context = {"py": py, "disbursement": disbursement}
     return render(request, "disbursements/disbursement_confirm_delete.html", context, status=status)

@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from django.utils.translation import gettext, gettext_noop
+
 from provinces.figures.spec import BY_CODE, CODES
 from provinces.organisation.models import Cluster, Province
 from provinces.spreadsheets.pipeline import Importer, UploadReport, run_import
@@ -43,7 +45,11 @@ ERROR_LABELS = {
     "year": "Năm",
     **{code: BY_CODE[code].label for code in CODES},
 }
-ACTION_LABELS = {"new": "Thêm mới", "update": "Cập nhật", "skip": "Không đổi"}
+ACTION_LABELS = {
+    "new": gettext_noop("Thêm mới"),
+    "update": gettext_noop("Cập nhật"),
+    "skip": gettext_noop("Không đổi"),
+}
 
 
 @dataclass(frozen=True)
@@ -54,11 +60,11 @@ class FieldChange:
 
     @property
     def label(self) -> str:
-        return BY_CODE[self.code].label
+        return BY_CODE[self.code].shown_label
 
     @property
     def unit(self) -> str:
-        return BY_CODE[self.code].unit
+        return BY_CODE[self.code].shown_unit
 
 
 @dataclass
@@ -72,7 +78,7 @@ class RowReport:
 
     @property
     def action_label(self) -> str:
-        return ACTION_LABELS[self.action]
+        return gettext(ACTION_LABELS[self.action])
 
 
 @dataclass

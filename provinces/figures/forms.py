@@ -1,5 +1,6 @@
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.utils.translation import gettext_lazy as _
 
 from cluster_portal.locking import SeenVersionField
 from cluster_portal.numbers import NumberFormatError, VietnameseNumberField, parse_vn_number
@@ -66,8 +67,8 @@ class FiguresForm(FigureFieldsMixin, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for code in CODES:
-            self.fields[code].label = BY_CODE[code].label
-            self.fields[code].help_text = BY_CODE[code].unit
+            self.fields[code].label = BY_CODE[code].shown_label
+            self.fields[code].help_text = BY_CODE[code].shown_unit
         self.use_figure_fields()
         if self.instance.pk and not self.is_bound:
             self.initial["seen_version"] = self.instance.version
@@ -102,16 +103,16 @@ class ActionForm(forms.Form):
 
 class ReasonForm(ActionForm):
     reason = forms.CharField(
-        label="Lý do",
+        label=_("Lý do"),
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": "Cần ghi lý do."},
+        error_messages={"required": _("Cần ghi lý do.")},
     )
 
 
 class SubmitForm(ActionForm):
     explanation = forms.CharField(
-        label="Giải trình các cảnh báo",
+        label=_("Giải trình các cảnh báo"),
         max_length=4000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),

@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from provinces.organisation.models import YEAR_VALIDATORS, Province
@@ -15,10 +16,10 @@ from .spec import BY_CODE, CODES, COUNT_CODES, MONEY_CODES, PART_OF_WHOLE, PROFI
 
 
 class FiguresStatus(models.TextChoices):
-    DRAFT = "draft", "Bản nháp"
-    SUBMITTED = "submitted", "Đã nộp"
-    RETURNED = "returned", "Trả lại để sửa"
-    APPROVED = "approved", "Đã duyệt"
+    DRAFT = "draft", _("Bản nháp")
+    SUBMITTED = "submitted", _("Đã nộp")
+    RETURNED = "returned", _("Trả lại để sửa")
+    APPROVED = "approved", _("Đã duyệt")
 
 
 class FiguresQuerySet(models.QuerySet):
@@ -43,62 +44,62 @@ class YearlyFigures(models.Model):
     """
 
     province = models.ForeignKey(
-        Province, verbose_name="tỉnh", on_delete=models.PROTECT, related_name="figures"
+        Province, verbose_name=_("tỉnh"), on_delete=models.PROTECT, related_name="figures"
     )
-    year = models.PositiveSmallIntegerField("năm", validators=YEAR_VALIDATORS)
+    year = models.PositiveSmallIntegerField(_("năm"), validators=YEAR_VALIDATORS)
 
-    tht_new = _count("Số THT thành lập mới trong năm")
-    tht_total = _count("Tổng số THT (cuối năm)")
-    tht_members = _count("Số thành viên THT")
-    tht_agri = _count("Số THT hoạt động trong lĩnh vực nông nghiệp")
-    tht_avg_revenue = _money("Doanh thu bình quân của THT")
-    tht_avg_profit = _money("Lợi nhuận bình quân của THT")
-    htx_new = _count("Số HTX thành lập mới trong năm")
-    htx_total = _count("Tổng số HTX (cuối năm)")
-    htx_members = _count("Số thành viên HTX")
-    htx_avg_revenue = _money("Doanh thu bình quân của HTX")
-    htx_avg_profit = _money("Lợi nhuận bình quân của HTX")
-    htx_workers = _count("Số lao động thường xuyên trong HTX")
-    htx_avg_income = _money("Thu nhập bình quân của lao động")
-    bulletins = _count("Số bản tin Kinh tế tập thể phát hành")
-    tv_reports = _count("Số phóng sự truyền hình")
-    press_articles = _count("Số bài báo đăng trên báo, đài của tỉnh")
-    online_posts = _count("Số tin, bài trên trang thông tin điện tử, mạng xã hội")
-    training_courses = _count("Số khóa đào tạo, tập huấn")
-    training_participants = _count("Số lượt người tham gia")
+    tht_new = _count(_("Số THT thành lập mới trong năm"))
+    tht_total = _count(_("Tổng số THT (cuối năm)"))
+    tht_members = _count(_("Số thành viên THT"))
+    tht_agri = _count(_("Số THT hoạt động trong lĩnh vực nông nghiệp"))
+    tht_avg_revenue = _money(_("Doanh thu bình quân của THT"))
+    tht_avg_profit = _money(_("Lợi nhuận bình quân của THT"))
+    htx_new = _count(_("Số HTX thành lập mới trong năm"))
+    htx_total = _count(_("Tổng số HTX (cuối năm)"))
+    htx_members = _count(_("Số thành viên HTX"))
+    htx_avg_revenue = _money(_("Doanh thu bình quân của HTX"))
+    htx_avg_profit = _money(_("Lợi nhuận bình quân của HTX"))
+    htx_workers = _count(_("Số lao động thường xuyên trong HTX"))
+    htx_avg_income = _money(_("Thu nhập bình quân của lao động"))
+    bulletins = _count(_("Số bản tin Kinh tế tập thể phát hành"))
+    tv_reports = _count(_("Số phóng sự truyền hình"))
+    press_articles = _count(_("Số bài báo đăng trên báo, đài của tỉnh"))
+    online_posts = _count(_("Số tin, bài trên trang thông tin điện tử, mạng xã hội"))
+    training_courses = _count(_("Số khóa đào tạo, tập huấn"))
+    training_participants = _count(_("Số lượt người tham gia"))
 
     status = models.CharField(
-        "trạng thái", max_length=10, choices=FiguresStatus.choices, default=FiguresStatus.DRAFT
+        _("trạng thái"), max_length=10, choices=FiguresStatus.choices, default=FiguresStatus.DRAFT
     )
-    status_reason = models.TextField("lý do trả lại / mở khóa", blank=True)
-    warnings_explanation = models.TextField("giải trình cảnh báo", blank=True)
+    status_reason = models.TextField(_("lý do trả lại / mở khóa"), blank=True)
+    warnings_explanation = models.TextField(_("giải trình cảnh báo"), blank=True)
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name="người nộp",
+        verbose_name=_("người nộp"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    submitted_at = models.DateTimeField("thời điểm nộp", null=True, blank=True)
+    submitted_at = models.DateTimeField(_("thời điểm nộp"), null=True, blank=True)
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name="người duyệt",
+        verbose_name=_("người duyệt"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    approved_at = models.DateTimeField("thời điểm duyệt", null=True, blank=True)
-    version = models.PositiveIntegerField("phiên bản", default=1)
-    updated_at = models.DateTimeField("cập nhật lúc", auto_now=True)
+    approved_at = models.DateTimeField(_("thời điểm duyệt"), null=True, blank=True)
+    version = models.PositiveIntegerField(_("phiên bản"), default=1)
+    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
 
-    history = HistoricalRecords(verbose_name="lịch sử số liệu")
+    history = HistoricalRecords(verbose_name=_("lịch sử số liệu"))
     objects = FiguresQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "số liệu năm của tỉnh"
-        verbose_name_plural = "số liệu năm của tỉnh"
+        verbose_name = _("số liệu năm của tỉnh")
+        verbose_name_plural = _("số liệu năm của tỉnh")
         ordering = ["-year", "province__name"]
         constraints = [
             models.UniqueConstraint(

@@ -5,6 +5,8 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.utils.translation import gettext
+
 from cluster_portal.number_style import format_exact, format_percent
 from provinces.figures.aggregation import percent_change
 from provinces.figures.spec import (
@@ -24,7 +26,13 @@ _CHANGE_LIMIT_PERCENT = Decimal(str(CHANGE_WARNING_RATIO)) * 100
 
 
 def _label(code: str) -> str:
-    return BY_CODE[code].label
+    return BY_CODE[code].shown_label
+
+
+def _label_in_sentence(code: str) -> str:
+    """The label inside a sentence: "tổng số HTX (cuối năm)", abbreviations kept."""
+    label = _label(code)
+    return label[:1].lower() + label[1:]
 
 
 def figures_errors(values: dict, *, province, year: int | None, today: datetime.date) -> dict:
@@ -47,23 +55,39 @@ def figures_errors(values: dict, *, province, year: int | None, today: datetime.
         if value is None or BY_CODE[code].may_be_negative:
             continue
         if value < 0:
-            add(code, f"{_label(code)} không được âm (đã nhập {format_exact(value)}).")
+            add(
+                code,
+                gettext("%(label)s không được âm (đã nhập %(value)s).")
+                % {"label": _label(code), "value": format_exact(value)},
+            )
     for part, whole in PART_OF_WHOLE + PROFIT_LE_REVENUE:
         part_value, whole_value = values.get(part), values.get(whole)
         if part_value is not None and whole_value is not None and part_value > whole_value:
             add(
                 part,
-                f"{_label(part)} ({format_exact(part_value)}) không được lớn hơn "
-                f"{BY_CODE[whole].label_in_sentence} ({format_exact(whole_value)}).",
+                gettext("%(part)s (%(part_value)s) không được lớn hơn %(whole)s (%(whole_value)s).")
+                % {
+                    "part": _label(part),
+                    "part_value": format_exact(part_value),
+                    "whole": _label_in_sentence(whole),
+                    "whole_value": format_exact(whole_value),
+                },
             )
     if year is not None:
         if year > today.year:
-            add("year", f"Năm {year} chưa đến: không nhập số liệu cho năm tương lai.")
+            add(
+                "year",
+                gettext("Năm %(year)s chưa đến: không nhập số liệu cho năm tương lai.")
+                % {"year": year},
+            )
         if province is not None and not province.is_valid_in(year):
             add(
                 "year",
-                f"{province} không có hiệu lực vào ngày 31/12/{year}: số liệu năm {year} "
-                "thuộc về đơn vị có hiệu lực khi đó.",
+                gettext(
+                    "%(unit)s không có hiệu lực vào ngày 31/12/%(year)s: số liệu năm %(year)s "
+                    "thuộc về đơn vị có hiệu lực khi đó."
+                )
+                % {"unit": province, "year": year},
             )
     return errors
 
@@ -85,10 +109,18 @@ def figures_warnings(values: dict, previous: dict | None) -> list[FiguresWarning
             warnings.append(
                 FiguresWarning(
                     members,
-                    f"{_label(members)} ({format_exact(values[members])}) thấp hơn mức tối "
-                    f"thiểu theo luật: {minimum} thành viên mỗi {kind} × "
-                    f"{format_exact(values[total])} {kind} = "
-                    f"{format_exact(minimum * values[total])}.",
+                    gettext(
+                        "%(label)s (%(value)s) thấp hơn mức tối thiểu theo luật: %(minimum)s "
+                        "thành viên mỗi %(kind)s × %(total)s %(kind)s = %(least)s."
+                    )
+                    % {
+                        "label": _label(members),
+                        "value": format_exact(values[members]),
+                        "minimum": minimum,
+                        "kind": kind,
+                        "total": format_exact(values[total]),
+                        "least": format_exact(minimum * values[total]),
+                    },
                 )
             )
     if previous:
@@ -101,10 +133,18 @@ def figures_warnings(values: dict, previous: dict | None) -> list[FiguresWarning
                 warnings.append(
                     FiguresWarning(
                         code,
-                        f"{_label(code)} thay đổi {format_percent(change)} so "
-                        f"với năm trước ({format_exact(before)} → {format_exact(now)}).",
+                        gettext(
+                            "%(label)s thay đổi %(change)s so với năm trước (%(before)s → %(now)s)."
+                        )
+                        % {
+                            "label": _label(code),
+                            "change": format_percent(change),
+                            "before": format_exact(before),
+                            "now": format_exact(now),
+                        },
                     )
                 )
     if all(values[code] == 0 for code in CODES):
-        warnings.append(FiguresWarning("__all__", "Tất cả các chỉ tiêu của năm đều bằng 0."))
+        every_zero = gettext("Tất cả các chỉ tiêu của năm đều bằng 0.")
+        warnings.append(FiguresWarning("__all__", every_zero))
     return warnings

@@ -3,6 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from cluster_portal import access
 from cluster_portal.locking import (
@@ -75,7 +76,8 @@ def figures_save(
     if current is not None:
         if not current.is_editable:
             raise FiguresError(
-                f"Số liệu đang ở trạng thái “{current.get_status_display()}”, không thể sửa."
+                gettext("Số liệu đang ở trạng thái “%(value)s”, không thể sửa.")
+                % {"value": current.get_status_display()}
             )
         for field in (
             "status",
@@ -111,8 +113,8 @@ def figures_submit(
     record, figures = figures, _locked_current(figures, seen_version)
     if not figures.is_editable:
         raise FiguresError(
-            f"Chỉ nộp được số liệu đang là bản nháp hoặc bị trả lại "
-            f"(hiện: {figures.get_status_display()})."
+            gettext("Chỉ nộp được số liệu đang là bản nháp hoặc bị trả lại (hiện: %(value)s).")
+            % {"value": figures.get_status_display()}
         )
     try:
         figures.full_clean()
@@ -124,7 +126,8 @@ def figures_submit(
     explanation = explanation.strip()
     if warnings and not explanation:
         raise FiguresError(
-            f"Số liệu có {len(warnings)} cảnh báo: hãy giải trình ngắn gọn trước khi nộp."
+            gettext("Số liệu có %(value)s cảnh báo: hãy giải trình ngắn gọn trước khi nộp.")
+            % {"value": len(warnings)}
         )
     figures.status = FiguresStatus.SUBMITTED
     figures.warnings_explanation = explanation if warnings else ""
@@ -140,9 +143,9 @@ def figures_return(
     record, figures = figures, _locked_current(figures, seen_version)
     _refuse_own_unit(figures, by, "return")
     if figures.status != FiguresStatus.SUBMITTED:
-        raise FiguresError("Chỉ trả lại được số liệu đã nộp và chưa duyệt.")
+        raise FiguresError(gettext("Chỉ trả lại được số liệu đã nộp và chưa duyệt."))
     if not reason.strip():
-        raise FiguresError("Cần ghi lý do trả lại để tỉnh biết phải sửa gì.")
+        raise FiguresError(gettext("Cần ghi lý do trả lại để tỉnh biết phải sửa gì."))
     figures.status, figures.status_reason = FiguresStatus.RETURNED, reason.strip()
     figures_event_on_commit(figures=figures, event="returned", by=by)
     return version_follow(record, _save(figures, by=by, reason="Trả lại: " + reason.strip()))
@@ -153,7 +156,7 @@ def figures_approve(*, figures: YearlyFigures, by, seen_version: int | None) -> 
     record, figures = figures, _locked_current(figures, seen_version)
     _refuse_own_unit(figures, by, "approve")
     if figures.status != FiguresStatus.SUBMITTED:
-        raise FiguresError("Chỉ duyệt được số liệu đã nộp.")
+        raise FiguresError(gettext("Chỉ duyệt được số liệu đã nộp."))
     figures.status = FiguresStatus.APPROVED
     figures.approved_by, figures.approved_at = by, timezone.now()
     figures_event_on_commit(figures=figures, event="approved", by=by)
@@ -167,9 +170,9 @@ def figures_reopen(
     record, figures = figures, _locked_current(figures, seen_version)
     _refuse_own_unit(figures, by, "reopen")
     if figures.status != FiguresStatus.APPROVED:
-        raise FiguresError("Chỉ mở khóa được số liệu đã duyệt.")
+        raise FiguresError(gettext("Chỉ mở khóa được số liệu đã duyệt."))
     if not reason.strip():
-        raise FiguresError("Cần ghi lý do mở khóa số liệu đã duyệt.")
+        raise FiguresError(gettext("Cần ghi lý do mở khóa số liệu đã duyệt."))
     figures.status, figures.status_reason = FiguresStatus.RETURNED, reason.strip()
     figures.approved_by = figures.approved_at = None
     return version_follow(record, _save(figures, by=by, reason="Mở khóa: " + reason.strip()))

@@ -9,6 +9,8 @@ Every output (pages, report, Excel number formats, charts) shows an indicator th
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from django.utils.translation import gettext, gettext_noop
+
 from cluster_portal.number_style import (
     excel_number_format,
     format_exact,
@@ -31,6 +33,17 @@ class Indicator:
     # rules): never the plain mean of the units' averages.
     weighted_by: str | None = None
 
+    # `label` and `unit` stay Vietnamese: they are the documents' words and the headers an
+    # import recognises. Pages show them in the reader's language (marked with
+    # gettext_noop below so the catalogue holds them).
+    @property
+    def shown_label(self) -> str:
+        return gettext(self.label)
+
+    @property
+    def shown_unit(self) -> str:
+        return gettext(self.unit)
+
     @property
     def label_in_sentence(self) -> str:
         """The label inside a sentence: "tổng số HTX (cuối năm)", abbreviations kept."""
@@ -42,21 +55,21 @@ class Indicator:
 
 
 SECTIONS = {
-    "A": "A. Tổ hợp tác (THT)",
-    "B": "B. Hợp tác xã (HTX)",
-    "C": "C. Công tác tuyên truyền",
-    "D": "D. Đào tạo, tập huấn",
+    "A": gettext_noop("A. Tổ hợp tác (THT)"),
+    "B": gettext_noop("B. Hợp tác xã (HTX)"),
+    "C": gettext_noop("C. Công tác tuyên truyền"),
+    "D": gettext_noop("D. Đào tạo, tập huấn"),
 }
 
 INDICATORS: tuple[Indicator, ...] = (
-    Indicator("tht_new", "Số THT thành lập mới trong năm", "THT", "A"),
-    Indicator("tht_total", "Tổng số THT (cuối năm)", "THT", "A"),
-    Indicator("tht_members", "Số thành viên THT", "người", "A"),
-    Indicator("tht_agri", "Số THT hoạt động trong lĩnh vực nông nghiệp", "THT", "A"),
+    Indicator("tht_new", gettext_noop("Số THT thành lập mới trong năm"), "THT", "A"),
+    Indicator("tht_total", gettext_noop("Tổng số THT (cuối năm)"), "THT", "A"),
+    Indicator("tht_members", gettext_noop("Số thành viên THT"), gettext_noop("người"), "A"),
+    Indicator("tht_agri", gettext_noop("Số THT hoạt động trong lĩnh vực nông nghiệp"), "THT", "A"),
     Indicator(
         "tht_avg_revenue",
-        "Doanh thu bình quân của THT",
-        "triệu đồng/THT/năm",
+        gettext_noop("Doanh thu bình quân của THT"),
+        gettext_noop("triệu đồng/THT/năm"),
         "A",
         True,
         decimals=1,
@@ -64,20 +77,20 @@ INDICATORS: tuple[Indicator, ...] = (
     ),
     Indicator(
         "tht_avg_profit",
-        "Lợi nhuận bình quân của THT",
-        "triệu đồng/THT/năm",
+        gettext_noop("Lợi nhuận bình quân của THT"),
+        gettext_noop("triệu đồng/THT/năm"),
         "A",
         True,
         decimals=1,
         weighted_by="tht_total",
     ),
-    Indicator("htx_new", "Số HTX thành lập mới trong năm", "HTX", "B"),
-    Indicator("htx_total", "Tổng số HTX (cuối năm)", "HTX", "B"),
-    Indicator("htx_members", "Số thành viên HTX", "thành viên", "B"),
+    Indicator("htx_new", gettext_noop("Số HTX thành lập mới trong năm"), "HTX", "B"),
+    Indicator("htx_total", gettext_noop("Tổng số HTX (cuối năm)"), "HTX", "B"),
+    Indicator("htx_members", gettext_noop("Số thành viên HTX"), gettext_noop("thành viên"), "B"),
     Indicator(
         "htx_avg_revenue",
-        "Doanh thu bình quân của HTX",
-        "triệu đồng/HTX/năm",
+        gettext_noop("Doanh thu bình quân của HTX"),
+        gettext_noop("triệu đồng/HTX/năm"),
         "B",
         True,
         decimals=0,
@@ -85,31 +98,53 @@ INDICATORS: tuple[Indicator, ...] = (
     ),
     Indicator(
         "htx_avg_profit",
-        "Lợi nhuận bình quân của HTX",
-        "triệu đồng/HTX/năm",
+        gettext_noop("Lợi nhuận bình quân của HTX"),
+        gettext_noop("triệu đồng/HTX/năm"),
         "B",
         True,
         decimals=0,
         weighted_by="htx_total",
     ),
-    Indicator("htx_workers", "Số lao động thường xuyên trong HTX", "người", "B"),
+    Indicator(
+        "htx_workers",
+        gettext_noop("Số lao động thường xuyên trong HTX"),
+        gettext_noop("người"),
+        "B",
+    ),
     Indicator(
         "htx_avg_income",
-        "Thu nhập bình quân của lao động",
-        "triệu đồng/người/năm",
+        gettext_noop("Thu nhập bình quân của lao động"),
+        gettext_noop("triệu đồng/người/năm"),
         "B",
         True,
         decimals=1,
         weighted_by="htx_workers",
     ),
-    Indicator("bulletins", "Số bản tin Kinh tế tập thể phát hành", "số", "C"),
-    Indicator("tv_reports", "Số phóng sự truyền hình", "phóng sự", "C"),
-    Indicator("press_articles", "Số bài báo đăng trên báo, đài của tỉnh", "bài", "C"),
     Indicator(
-        "online_posts", "Số tin, bài trên trang thông tin điện tử, mạng xã hội", "tin, bài", "C"
+        "bulletins", gettext_noop("Số bản tin Kinh tế tập thể phát hành"), gettext_noop("số"), "C"
     ),
-    Indicator("training_courses", "Số khóa đào tạo, tập huấn", "khóa", "D"),
-    Indicator("training_participants", "Số lượt người tham gia", "lượt người", "D"),
+    Indicator("tv_reports", gettext_noop("Số phóng sự truyền hình"), gettext_noop("phóng sự"), "C"),
+    Indicator(
+        "press_articles",
+        gettext_noop("Số bài báo đăng trên báo, đài của tỉnh"),
+        gettext_noop("bài"),
+        "C",
+    ),
+    Indicator(
+        "online_posts",
+        gettext_noop("Số tin, bài trên trang thông tin điện tử, mạng xã hội"),
+        gettext_noop("tin, bài"),
+        "C",
+    ),
+    Indicator(
+        "training_courses", gettext_noop("Số khóa đào tạo, tập huấn"), gettext_noop("khóa"), "D"
+    ),
+    Indicator(
+        "training_participants",
+        gettext_noop("Số lượt người tham gia"),
+        gettext_noop("lượt người"),
+        "D",
+    ),
 )
 
 BY_CODE = {indicator.code: indicator for indicator in INDICATORS}
@@ -173,6 +208,8 @@ def excel_format(code: str) -> str:
 
 
 def by_section() -> list[tuple[str, str, list[Indicator]]]:
+    """(key, title in the active language, indicators) of each section."""
     return [
-        (key, title, [i for i in INDICATORS if i.section == key]) for key, title in SECTIONS.items()
+        (key, gettext(title), [i for i in INDICATORS if i.section == key])
+        for key, title in SECTIONS.items()
     ]

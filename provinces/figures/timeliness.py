@@ -5,6 +5,7 @@ late-report penalty; and the reporting rate of a year."""
 import datetime
 from dataclasses import dataclass
 
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from provinces.calendar.models import Deadlines
@@ -72,9 +73,15 @@ class LateReport:
         """What the working says, times in the portal's zone: "nộp muộn lúc 08:12
         17/01/2026, hạn 15/01/2026"; "chưa nộp, quá hạn 15/01/2026"."""
         if self.submitted_at is not None:
-            return f"nộp muộn lúc {fmt_datetime(self.submitted_at)}, hạn {fmt_date(self.due)}"
-        state = "bị trả lại, chưa nộp lại" if self.returned else "chưa nộp"
-        return f"{state}, quá hạn {fmt_date(self.due)}"
+            return gettext("nộp muộn lúc %(at)s, hạn %(due)s") % {
+                "at": fmt_datetime(self.submitted_at),
+                "due": fmt_date(self.due),
+            }
+        if self.returned:
+            return gettext("bị trả lại, chưa nộp lại, quá hạn %(due)s") % {
+                "due": fmt_date(self.due)
+            }
+        return gettext("chưa nộp, quá hạn %(due)s") % {"due": fmt_date(self.due)}
 
 
 def figures_late_report(

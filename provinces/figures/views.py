@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from cluster_portal import access
@@ -68,7 +69,7 @@ def figures_detail(request, year: int, code: str):
                 {
                     "record": record,
                     "who": _display_name(record.history_user),
-                    "changes": [(BY_CODE[c.field].label, c.old, c.new) for c in changes],
+                    "changes": [(BY_CODE[c.field].shown_label, c.old, c.new) for c in changes],
                 }
             )
     disbursements = disbursement_totals(provinces=[py.province], year=year)
@@ -127,10 +128,11 @@ def figures_edit(request, year: int, code: str):
             status = 409
         else:
             if figures.pk and saved.version == seen:
-                messages.info(request, "Không có thay đổi nào để lưu.")
+                messages.info(request, gettext("Không có thay đổi nào để lưu."))
             else:
                 messages.success(
-                    request, "Đã lưu số liệu. Kiểm tra lại rồi bấm “Nộp số liệu” khi hoàn tất."
+                    request,
+                    gettext("Đã lưu số liệu. Kiểm tra lại rồi bấm “Nộp số liệu” khi hoàn tất."),
                 )
             return redirect(form.instance)
     elif request.method == "POST":
@@ -178,7 +180,7 @@ def figures_submit_view(request, year: int, code: str):
             seen_version=data["seen_version"],
             explanation=data["explanation"],
         )
-        messages.success(request, "Đã nộp số liệu cho Cụm trưởng.")
+        messages.success(request, gettext("Đã nộp số liệu cho Cụm trưởng."))
 
     return _action(
         request, year, code, allowed=access.can_submit_figures, run=run, form_class=SubmitForm
@@ -195,7 +197,7 @@ def figures_return_view(request, year: int, code: str):
             seen_version=data["seen_version"],
             reason=data["reason"],
         )
-        messages.success(request, "Đã trả lại số liệu để tỉnh sửa.")
+        messages.success(request, gettext("Đã trả lại số liệu để tỉnh sửa."))
 
     return _action(
         request,
@@ -213,7 +215,7 @@ def figures_return_view(request, year: int, code: str):
 def figures_approve_view(request, year: int, code: str):
     def run(figures, data):
         figures_approve(figures=figures, by=request.user, seen_version=data["seen_version"])
-        messages.success(request, "Đã duyệt số liệu: bản ghi được khóa.")
+        messages.success(request, gettext("Đã duyệt số liệu: bản ghi được khóa."))
 
     return _action(
         request, year, code, allowed=access.can_decide_figures, run=run, judging="approve"
@@ -230,7 +232,7 @@ def figures_reopen_view(request, year: int, code: str):
             seen_version=data["seen_version"],
             reason=data["reason"],
         )
-        messages.success(request, "Đã mở khóa số liệu: tỉnh có thể sửa lại.")
+        messages.success(request, gettext("Đã mở khóa số liệu: tỉnh có thể sửa lại."))
 
     return _action(
         request,

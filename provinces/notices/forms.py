@@ -1,25 +1,25 @@
 from django import forms
 from django.contrib.auth import get_user_model
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from .models import Delivery
 
 
 class PreferenceForm(forms.Form):
     delivery = forms.ChoiceField(
-        label="Nhận thư thông báo", choices=Delivery.choices, widget=forms.RadioSelect
+        label=_("Nhận thư thông báo"), choices=Delivery.choices, widget=forms.RadioSelect
     )
     mute_reminders = forms.BooleanField(
-        label="Tắt nhắc hạn (vẫn nhận thông báo khi số liệu bị trả lại hoặc được duyệt)",
+        label=_("Tắt nhắc hạn (vẫn nhận thông báo khi số liệu bị trả lại hoặc được duyệt)"),
         required=False,
     )
 
 
 class EmailChangeForm(forms.Form):
     email = forms.EmailField(
-        label="Địa chỉ thư điện tử mới",
+        label=_("Địa chỉ thư điện tử mới"),
         max_length=254,
-        help_text=gettext_lazy(
+        help_text=_(
             "Chúng tôi gửi một đường dẫn xác nhận tới địa chỉ mới; địa chỉ chỉ đổi khi bạn "
             "mở đường dẫn đó."
         ),
@@ -33,8 +33,8 @@ class EmailChangeForm(forms.Form):
     def clean_email(self) -> str:
         email = self.cleaned_data["email"].strip()
         if email.lower() == (self.user.email or "").lower():
-            raise forms.ValidationError("Đây đã là địa chỉ thư của bạn.")
+            raise forms.ValidationError(_("Đây đã là địa chỉ thư của bạn."))
         taken = get_user_model().objects.filter(email__iexact=email).exclude(pk=self.user.pk)
         if taken.exists():
-            raise forms.ValidationError("Địa chỉ này đã được dùng cho một tài khoản khác.")
+            raise forms.ValidationError(_("Địa chỉ này đã được dùng cho một tài khoản khác."))
         return email

@@ -8,25 +8,25 @@ from django.utils.translation import gettext_lazy as _
 
 
 class NoticeKind(models.TextChoices):
-    FIGURES_SUBMITTED = "figures_submitted", "Số liệu chờ duyệt"
-    FIGURES_RETURNED = "figures_returned", "Số liệu bị trả lại"
-    FIGURES_APPROVED = "figures_approved", "Số liệu đã duyệt"
-    REMINDER = "reminder", "Nhắc hạn"
-    OVERDUE = "overdue", "Quá hạn"
+    FIGURES_SUBMITTED = "figures_submitted", _("Số liệu chờ duyệt")
+    FIGURES_RETURNED = "figures_returned", _("Số liệu bị trả lại")
+    FIGURES_APPROVED = "figures_approved", _("Số liệu đã duyệt")
+    REMINDER = "reminder", _("Nhắc hạn")
+    OVERDUE = "overdue", _("Quá hạn")
 
 
 class Delivery(models.TextChoices):
-    IMMEDIATE = "immediate", "Gửi thư ngay khi có thông báo"
-    DIGEST = "digest", "Gộp thành một thư mỗi ngày"
+    IMMEDIATE = "immediate", _("Gửi thư ngay khi có thông báo")
+    DIGEST = "digest", _("Gộp thành một thư mỗi ngày")
 
 
 class EmailState(models.TextChoices):
-    PENDING = "pending", "Chờ gửi ngay"
-    DIGEST = "digest", "Chờ thư tổng hợp"
+    PENDING = "pending", _("Chờ gửi ngay")
+    DIGEST = "digest", _("Chờ thư tổng hợp")
     SENDING = "sending", _("Đang gửi thư")
-    SENT = "sent", "Đã gửi thư"
+    SENT = "sent", _("Đã gửi thư")
     FAILED = "failed", _("Không gửi được thư")
-    NONE = "none", "Không gửi thư"
+    NONE = "none", _("Không gửi thư")
 
 
 class NoticePreference(models.Model):
@@ -34,22 +34,22 @@ class NoticePreference(models.Model):
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
-        verbose_name="người dùng",
+        verbose_name=_("người dùng"),
         on_delete=models.CASCADE,
         related_name="notice_preference",
     )
     delivery = models.CharField(
-        "cách nhận thư", max_length=10, choices=Delivery.choices, default=Delivery.IMMEDIATE
+        _("cách nhận thư"), max_length=10, choices=Delivery.choices, default=Delivery.IMMEDIATE
     )
     mute_reminders = models.BooleanField(
-        "tắt nhắc hạn",
+        _("tắt nhắc hạn"),
         default=False,
-        help_text="Không nhận thư và thông báo nhắc hạn; vẫn nhận thông báo trả lại, duyệt.",
+        help_text=_("Không nhận thư và thông báo nhắc hạn; vẫn nhận thông báo trả lại, duyệt."),
     )
 
     class Meta:
-        verbose_name = "cách nhận thông báo"
-        verbose_name_plural = "cách nhận thông báo"
+        verbose_name = _("cách nhận thông báo")
+        verbose_name_plural = _("cách nhận thông báo")
         constraints = [
             models.CheckConstraint(
                 condition=Q(delivery__in=Delivery.values), name="notice_pref_delivery_valid"
@@ -72,21 +72,21 @@ class Notice(models.Model):
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name="người nhận",
+        verbose_name=_("người nhận"),
         on_delete=models.CASCADE,
         related_name="notices",
     )
-    key = models.CharField("khóa sự kiện", max_length=200)
-    kind = models.CharField("loại", max_length=20, choices=NoticeKind.choices)
-    subject = models.CharField("tiêu đề", max_length=255)
-    body = models.TextField("nội dung")
-    url = models.CharField("đường dẫn", max_length=300, blank=True)
-    created_at = models.DateTimeField("tạo lúc", auto_now_add=True)
-    read_at = models.DateTimeField("đã đọc lúc", null=True, blank=True)
+    key = models.CharField(_("khóa sự kiện"), max_length=200)
+    kind = models.CharField(_("loại"), max_length=20, choices=NoticeKind.choices)
+    subject = models.CharField(_("tiêu đề"), max_length=255)
+    body = models.TextField(_("nội dung"))
+    url = models.CharField(_("đường dẫn"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
+    read_at = models.DateTimeField(_("đã đọc lúc"), null=True, blank=True)
     email_state = models.CharField(
-        "thư", max_length=10, choices=EmailState.choices, default=EmailState.PENDING
+        _("thư"), max_length=10, choices=EmailState.choices, default=EmailState.PENDING
     )
-    emailed_at = models.DateTimeField("gửi thư lúc", null=True, blank=True)
+    emailed_at = models.DateTimeField(_("gửi thư lúc"), null=True, blank=True)
     # The sending claim (provinces/notices/mailing.py): who holds it and until when, and
     # when the message was handed to the relay (after that, never sent again by itself).
     email_claim = models.CharField(_("phiên gửi thư"), max_length=32, blank=True)
@@ -98,8 +98,8 @@ class Notice(models.Model):
     objects = NoticeQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "thông báo"
-        verbose_name_plural = "thông báo"
+        verbose_name = _("thông báo")
+        verbose_name_plural = _("thông báo")
         ordering = ["-created_at", "-pk"]
         indexes = [models.Index(fields=["recipient", "read_at"], name="notice_recipient_unread")]
         constraints = [

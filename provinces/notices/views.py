@@ -4,6 +4,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -61,7 +62,9 @@ def mark_read(request, pk: int):
 @require_POST
 def mark_all_read(request):
     count = notices_mark_all_read(user=request.user)
-    messages.success(request, f"Đã đánh dấu {count} thông báo là đã đọc.")
+    messages.success(
+        request, gettext("Đã đánh dấu %(count)s thông báo là đã đọc.") % {"count": count}
+    )
     return redirect("notices:inbox")
 
 
@@ -75,7 +78,7 @@ def preferences(request):
     email_form = EmailChangeForm(user=request.user)
     if request.method == "POST" and form.is_valid():
         preference_save(user=request.user, **form.cleaned_data)
-        messages.success(request, "Đã lưu cách nhận thông báo.")
+        messages.success(request, gettext("Đã lưu cách nhận thông báo."))
         return redirect("notices:preferences")
     return render(
         request,
@@ -123,5 +126,7 @@ def email_confirm(request, token: str):
     except EmailChangeError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, f"Địa chỉ thư điện tử của bạn nay là {email}.")
+        messages.success(
+            request, gettext("Địa chỉ thư điện tử của bạn nay là %(email)s.") % {"email": email}
+        )
     return redirect("notices:preferences")

@@ -7,6 +7,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from .dates import fmt_date, year_end
@@ -57,34 +59,34 @@ class Province(models.Model):
     """
 
     code = models.CharField(
-        "mã tỉnh",
+        _("mã tỉnh"),
         max_length=2,
         validators=[RegexValidator(r"^\d{2}$", "Mã tỉnh gồm đúng 2 chữ số.")],
     )
-    name = models.CharField("tên tỉnh", max_length=100)
+    name = models.CharField(_("tên tỉnh"), max_length=100)
     valid_from = models.DateField(
-        "hiệu lực từ", null=True, blank=True, help_text="Để trống: trước khi có dữ liệu."
+        _("hiệu lực từ"), null=True, blank=True, help_text=_("Để trống: trước khi có dữ liệu.")
     )
     valid_to = models.DateField(
-        "hiệu lực đến", null=True, blank=True, help_text="Để trống: vẫn còn hiệu lực."
+        _("hiệu lực đến"), null=True, blank=True, help_text=_("Để trống: vẫn còn hiệu lực.")
     )
     successor = models.ForeignKey(
         "self",
-        verbose_name="đơn vị kế thừa",
+        verbose_name=_("đơn vị kế thừa"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="predecessors",
     )
-    note = models.CharField("ghi chú", max_length=255, blank=True)
-    version = models.PositiveIntegerField("phiên bản", default=1, editable=False)  # admin edits
+    note = models.CharField(_("ghi chú"), max_length=255, blank=True)
+    version = models.PositiveIntegerField(_("phiên bản"), default=1, editable=False)  # admin edits
 
-    history = HistoricalRecords(verbose_name="lịch sử tỉnh")
+    history = HistoricalRecords(verbose_name=_("lịch sử tỉnh"))
     objects = ProvinceQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "tỉnh (Liên minh HTX tỉnh)"
-        verbose_name_plural = "tỉnh (Liên minh HTX tỉnh)"
+        verbose_name = _("tỉnh (Liên minh HTX tỉnh)")
+        verbose_name_plural = _("tỉnh (Liên minh HTX tỉnh)")
         ordering = ["name", "valid_from"]
         constraints = [
             models.CheckConstraint(
@@ -103,9 +105,17 @@ class Province(models.Model):
 
     def __str__(self) -> str:
         if self.valid_to:
-            return f"{self.name} ({self.code}, đến {fmt_date(self.valid_to)})"
+            return gettext("%(name)s (%(code)s, đến %(date)s)") % {
+                "name": self.name,
+                "code": self.code,
+                "date": fmt_date(self.valid_to),
+            }
         if self.valid_from:
-            return f"{self.name} ({self.code}, từ {fmt_date(self.valid_from)})"
+            return gettext("%(name)s (%(code)s, từ %(date)s)") % {
+                "name": self.name,
+                "code": self.code,
+                "date": fmt_date(self.valid_from),
+            }
         return f"{self.name} ({self.code})"
 
     @property
@@ -163,23 +173,23 @@ class Province(models.Model):
 class Cluster(models.Model):
     """An emulation cluster (cụm thi đua) of provincial alliances."""
 
-    slug = models.SlugField("mã cụm", max_length=60, unique=True)
-    name = models.CharField("tên cụm", max_length=200)
-    from_year = models.PositiveSmallIntegerField("từ năm", validators=YEAR_VALIDATORS)
+    slug = models.SlugField(_("mã cụm"), max_length=60, unique=True)
+    name = models.CharField(_("tên cụm"), max_length=200)
+    from_year = models.PositiveSmallIntegerField(_("từ năm"), validators=YEAR_VALIDATORS)
     to_year = models.PositiveSmallIntegerField(
-        "đến năm",
+        _("đến năm"),
         null=True,
         blank=True,
         validators=YEAR_VALIDATORS,
-        help_text="Để trống: vẫn hoạt động.",
+        help_text=_("Để trống: vẫn hoạt động."),
     )
-    version = models.PositiveIntegerField("phiên bản", default=1, editable=False)  # admin edits
+    version = models.PositiveIntegerField(_("phiên bản"), default=1, editable=False)  # admin edits
 
-    history = HistoricalRecords(verbose_name="lịch sử cụm")
+    history = HistoricalRecords(verbose_name=_("lịch sử cụm"))
 
     class Meta:
-        verbose_name = "cụm thi đua"
-        verbose_name_plural = "cụm thi đua"
+        verbose_name = _("cụm thi đua")
+        verbose_name_plural = _("cụm thi đua")
         ordering = ["from_year", "slug"]
         constraints = [
             models.CheckConstraint(
@@ -205,33 +215,33 @@ class ClusterMembership(models.Model):
     """A province's membership of a cluster over a range of years."""
 
     cluster = models.ForeignKey(
-        Cluster, verbose_name="cụm", on_delete=models.CASCADE, related_name="memberships"
+        Cluster, verbose_name=_("cụm"), on_delete=models.CASCADE, related_name="memberships"
     )
     province = models.ForeignKey(
-        Province, verbose_name="tỉnh", on_delete=models.PROTECT, related_name="memberships"
+        Province, verbose_name=_("tỉnh"), on_delete=models.PROTECT, related_name="memberships"
     )
-    from_year = models.PositiveSmallIntegerField("từ năm", validators=YEAR_VALIDATORS)
+    from_year = models.PositiveSmallIntegerField(_("từ năm"), validators=YEAR_VALIDATORS)
     to_year = models.PositiveSmallIntegerField(
-        "đến năm",
+        _("đến năm"),
         null=True,
         blank=True,
         validators=YEAR_VALIDATORS,
-        help_text="Để trống: vẫn là thành viên.",
+        help_text=_("Để trống: vẫn là thành viên."),
     )
     rotation_order = models.PositiveSmallIntegerField(
-        "thứ tự luân phiên",
+        _("thứ tự luân phiên"),
         null=True,
         blank=True,
-        help_text="Thứ tự nhận cờ luân lưu; để trống: theo tên tỉnh.",
+        help_text=_("Thứ tự nhận cờ luân lưu; để trống: theo tên tỉnh."),
     )
-    version = models.PositiveIntegerField("phiên bản", default=1, editable=False)  # admin edits
+    version = models.PositiveIntegerField(_("phiên bản"), default=1, editable=False)  # admin edits
 
-    history = HistoricalRecords(verbose_name="lịch sử thành viên cụm")
+    history = HistoricalRecords(verbose_name=_("lịch sử thành viên cụm"))
     objects = MembershipQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "thành viên cụm"
-        verbose_name_plural = "thành viên cụm"
+        verbose_name = _("thành viên cụm")
+        verbose_name_plural = _("thành viên cụm")
         ordering = ["cluster", "from_year", "province__name"]
         constraints = [
             models.CheckConstraint(
@@ -299,17 +309,20 @@ class StaffProfile(models.Model):
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
-        verbose_name="người dùng",
+        verbose_name=_("người dùng"),
         on_delete=models.CASCADE,
         related_name="staff_profile",
     )
     province = models.ForeignKey(
-        Province, verbose_name="Liên minh HTX tỉnh", on_delete=models.PROTECT, related_name="staff"
+        Province,
+        verbose_name=_("Liên minh HTX tỉnh"),
+        on_delete=models.PROTECT,
+        related_name="staff",
     )
 
     class Meta:
-        verbose_name = "cán bộ Liên minh HTX tỉnh"
-        verbose_name_plural = "cán bộ Liên minh HTX tỉnh"
+        verbose_name = _("cán bộ Liên minh HTX tỉnh")
+        verbose_name_plural = _("cán bộ Liên minh HTX tỉnh")
 
     def __str__(self) -> str:
         return f"{self.user.get_username()} — {self.province.alliance_name}"
@@ -329,33 +342,33 @@ class ClusterTerm(models.Model):
     """
 
     cluster = models.ForeignKey(
-        Cluster, verbose_name="cụm", on_delete=models.CASCADE, related_name="terms"
+        Cluster, verbose_name=_("cụm"), on_delete=models.CASCADE, related_name="terms"
     )
-    year = models.PositiveSmallIntegerField("năm", validators=YEAR_VALIDATORS)
+    year = models.PositiveSmallIntegerField(_("năm"), validators=YEAR_VALIDATORS)
     head = models.ForeignKey(
-        Province, verbose_name="cụm trưởng", on_delete=models.PROTECT, related_name="head_terms"
+        Province, verbose_name=_("cụm trưởng"), on_delete=models.PROTECT, related_name="head_terms"
     )
     vice = models.ForeignKey(
         Province,
-        verbose_name="cụm phó",
+        verbose_name=_("cụm phó"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="vice_terms",
     )
 
-    version = models.PositiveIntegerField("phiên bản", default=1, editable=False)
+    version = models.PositiveIntegerField(_("phiên bản"), default=1, editable=False)
     # The model moved here from `emulation` (the organisation owns who heads a cluster);
     # its tables kept their names so no row had to move.
     history = HistoricalRecords(
-        verbose_name="lịch sử nhiệm kỳ", table_name="emulation_historicalclusterterm"
+        verbose_name=_("lịch sử nhiệm kỳ"), table_name="emulation_historicalclusterterm"
     )
     objects = TermQuerySet.as_manager()
 
     class Meta:
         db_table = "emulation_clusterterm"
-        verbose_name = "cụm trưởng, cụm phó theo năm"
-        verbose_name_plural = "cụm trưởng, cụm phó theo năm"
+        verbose_name = _("cụm trưởng, cụm phó theo năm")
+        verbose_name_plural = _("cụm trưởng, cụm phó theo năm")
         ordering = ["cluster", "-year"]
         constraints = [
             models.UniqueConstraint(
