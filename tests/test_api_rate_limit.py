@@ -155,12 +155,11 @@ def redis_cache(settings):
                 if attempt.connect_ex(("127.0.0.1", port)) == 0:
                     break
             time.sleep(0.05)
-        settings.CACHES = {
-            "default": {
-                "BACKEND": "django.core.cache.backends.redis.RedisCache",
-                "LOCATION": f"redis://127.0.0.1:{port}/0",
-            }
+        redis = {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": f"redis://127.0.0.1:{port}/0",
         }
+        settings.CACHES = {"default": redis, "throttle": {**redis, "KEY_PREFIX": "throttle"}}
         settings.RATE_LIMIT_IN_CACHE = True
         yield
     finally:

@@ -12,29 +12,31 @@ from typing import Annotated
 
 from ninja import Field, Path, Query, Schema
 from pydantic import BeforeValidator, create_model
+from pydantic_core import PydanticCustomError
 
-from cluster_portal.numbers import NumberFormatError, parse_plain_number
+from cluster_portal.numbers import NumberFormatError, read_api_number
 from provinces.figures.spec import BY_CODE, CODES
 
 
-def _plain(integer: bool) -> BeforeValidator:
-    """A number sent as text (a path or query parameter, a JSON string) is read by the
-    portal's reader for machines: "２０２５", "2_025" or "4e1" is refused with 422 and the
-    portal's usual message (pydantic alone would take "2_025", Decimal "２７" or "4e1")."""
+def _number(integer: bool) -> BeforeValidator:
+    """Every number the API reads, in a path, a query or a body, goes through the portal's
+    reader for machines (cluster_portal.numbers.read_api_number): a JSON number or a string
+    such as "236.80"; "２０２５", "2_025", "4e1" and true are refused with 422 and a message
+    of the portal's for that field (pydantic alone would take true as 1, "2_025", or
+    Decimal "２７")."""
 
     def read(value):
-        if isinstance(value, str):
-            try:
-                return parse_plain_number(value, integer=integer)
-            except NumberFormatError as exc:
-                raise ValueError(str(exc)) from None
-        return value
+        try:
+            return read_api_number(value, integer=integer)
+        except NumberFormatError as exc:
+            # Its message as it is, without pydantic's "Value error, " before it.
+            raise PydanticCustomError("number", str(exc)) from None
 
     return BeforeValidator(read)
 
 
-Int = Annotated[int, _plain(True)]
-Number = Annotated[Decimal, _plain(False)]
+Int = Annotated[int, _number(True)]
+Number = Annotated[Decimal, _number(False)]
 
 # Parameters shared by the endpoints. A year outside these bounds is refused (422) before
 # anything reads it.
