@@ -125,13 +125,13 @@ def read_api_number(value, *, integer: bool = False) -> Decimal | int:
     return _bounded(value, str(value), integer=integer)
 
 
-# Far beyond any figure, amount or year, and short of the numbers that take Python long to
-# turn into an int (a JSON number 1e999999999 is a valid Decimal).
-_API_LIMIT = Decimal(10) ** 15
+# 10^15 and beyond: far past any figure, amount or year, and short of the numbers that take
+# Python long to turn into an int or overflow arithmetic (1e999999999 is a JSON number).
+_API_DIGITS = 15
 
 
 def _bounded(number: Decimal, raw: str, *, integer: bool) -> Decimal | int:
-    if abs(number) >= _API_LIMIT:
+    if number and number.adjusted() >= _API_DIGITS:  # read from the exponent: no arithmetic
         raise NumberFormatError(gettext("“%(value)s”: số quá lớn.") % {"value": raw})
     if integer:
         if number != number.to_integral_value():
