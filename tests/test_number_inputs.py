@@ -3,7 +3,8 @@
 carries, the commands' --year, --to-year and --days, and the API's path, query and body
 numbers. "２０２５", "2_025" and "4e1" (which Python's int() or Decimal() would take) are
 refused with the reader's usual message (422 in the API, never 500, with the message of the
-reader for machines, `parse_plain_number`); the normal form is read. (Scoring's inputs: tests/test_scoring_every_input.py.)"""
+reader for machines, `parse_plain_number`); the normal form is read. (Scoring's inputs:
+tests/test_scoring_every_input.py.)"""
 
 import io
 
