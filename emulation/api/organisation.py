@@ -1,6 +1,7 @@
 """Read endpoints: provinces over time, clusters with their members and terms per year,
 and the annual report's totals."""
 
+import datetime
 from decimal import Decimal
 from typing import Annotated
 
@@ -48,7 +49,9 @@ def provinces(request, year: YearQuery = None, code: str | None = None):
         units = units.valid_in(year)
     if code is not None:
         units = units.filter(code=code)
-    return [_province_out(p) for p in sorted(units, key=lambda p: (p.code, p.valid_from or 0))]
+    # A unit valid since before the data begins (valid_from null) comes first of its code.
+    first = datetime.date.min
+    return [_province_out(p) for p in sorted(units, key=lambda p: (p.code, p.valid_from or first))]
 
 
 def _cluster_year_out(cluster, year: int, members, term) -> dict:
