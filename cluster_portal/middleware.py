@@ -4,7 +4,6 @@ from csp.constants import HEADER, HEADER_REPORT_ONLY
 from csp.middleware import CheckableLazyObject, CSPMiddleware
 from csp.utils import build_policy
 from django.conf import settings
-from django.contrib.auth import SESSION_KEY
 from django.core.signals import setting_changed
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
@@ -53,26 +52,23 @@ class SessionRefreshMiddleware:
 
 
 class PrivatePagesMiddleware:
-    """A page answered to a signed-in user is kept by no cache (`Cache-Control: private,
-    no-store`): it shows what that user may read (figures before approval, scores, names),
-    and a shared computer's browser cache or a proxy must not keep it. A response that says
-    how it may be cached keeps its own header (the documents' `private, no-cache` with
-    their ETag); a request that never read the session was answered for anybody."""
+    """A page that read the session (who is signed in, their messages) is kept by no cache
+    (`Cache-Control: private, no-store`): it shows what that user may read (figures before
+    approval, scores, names), and a shared computer's browser cache or a proxy must not
+    keep it; Django marks the same responses `Vary: Cookie`. A response that says how it
+    may be cached keeps its own header (the documents' `private, no-cache` with their
+    ETag); a request that never read the session was answered for anybody. Reads no table
+    (the database may be the reason the response is an error)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         response = self.get_response(request)
-        if not response.has_header("Cache-Control") and _signed_in(request):
+        session = getattr(request, "session", None)
+        if session is not None and session.accessed and not response.has_header("Cache-Control"):
             patch_cache_control(response, private=True, no_store=True)
         return response
-
-
-def _signed_in(request) -> bool:
-    session = getattr(request, "session", None)
-    # A session read during the request is loaded: this reads no table.
-    return session is not None and session.accessed and session.get(SESSION_KEY) is not None
 
 
 class PolicyMiddleware(CSPMiddleware):

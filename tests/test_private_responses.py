@@ -1,12 +1,11 @@
 """Private answers are kept by no cache: every API answer (its data, and its refusals) is
 `Cache-Control: no-store`; a page answered to a signed-in user is `private, no-store`
-unless it says how it may be kept (the documents' `private, no-cache` with their ETag);
-what is answered to anybody keeps no such header."""
+(any page that read the session) unless it says how it may be kept (the documents'
+`private, no-cache` with their ETag); what is answered to anybody keeps no such header."""
 
 import json
 
 import pytest
-from django.contrib.auth import SESSION_KEY
 from django.http import HttpResponse
 from django.test import RequestFactory
 from django.urls import reverse
@@ -93,19 +92,21 @@ def test_what_anybody_gets_keeps_no_such_header(client, son_la_staff):
     assert not client.get(f"{API}/openapi.json").has_header("Cache-Control")
 
 
-class SignedInSession(dict):
-    accessed = True
+class Session(dict):
+    def __init__(self, accessed: bool):
+        super().__init__()
+        self.accessed = accessed
 
 
 @pytest.mark.parametrize(
-    ("given", "session", "expected"),
+    ("given", "accessed", "expected"),
     [
-        ("private, no-cache", {SESSION_KEY: "1"}, "private, no-cache"),  # the documents
-        (None, {SESSION_KEY: "1"}, "private, no-store"),
-        (None, {}, None),  # a session without a user: an anonymous visitor
+        ("private, no-cache", True, "private, no-cache"),  # the documents
+        (None, True, "private, no-store"),
+        (None, False, None),  # answered for anybody
     ],
 )
-def test_a_response_that_says_how_it_is_kept_keeps_its_header(given, session, expected):
+def test_a_response_that_says_how_it_is_kept_keeps_its_header(given, accessed, expected):
     def view(request):
         response = HttpResponse("ok")
         if given:
@@ -113,6 +114,6 @@ def test_a_response_that_says_how_it_is_kept_keeps_its_header(given, session, ex
         return response
 
     request = RequestFactory().get("/")
-    request.session = SignedInSession(session)
+    request.session = Session(accessed)
     response = PrivatePagesMiddleware(view)(request)
     assert response.get("Cache-Control") == expected
