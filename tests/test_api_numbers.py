@@ -181,3 +181,16 @@ def test_a_money_value_keeps_the_decimals_it_was_sent_with(client, token):
     response = send(client, token, "put", URL, raw)
     assert response.status_code == 422
     assert "tht_avg_revenue" in response.json()["errors"]
+
+
+def test_the_messages_have_their_english(client, token, settings):
+    make_figures("14", 2024)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    body = {"version": 1, "values": {**VALUES, "tht_new": True, "tht_total": "１２"}}
+    response = send(client, token, "put", URL, json.dumps(body))
+    messages = [error["msg"] for error in response.json()["detail"]]
+    assert messages == [
+        "“true” is not a number: send a JSON number (236.8) or a numeric string (“236.80”).",
+        "“１２” is not a number: it has digits other than 0–9 (full-width, Devanagari, "
+        "Arabic…); use only the digits 0–9.",
+    ]
