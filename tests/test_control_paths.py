@@ -111,3 +111,34 @@ def test_a_404_for_a_control_character_is_the_sites_404(client):
     response = client.get("/figures/2024/14%00")
     assert response.status_code == 404
     assert client.get(reverse("figures:detail", args=[2024, "14"])).status_code == 302  # login
+
+
+@pytest.mark.parametrize("control", ["\x00", "\x01", "\x1b", "\x7f"])
+def test_api_text_with_a_control_character_is_refused_with_422(client, admin_user, control):
+    """Past the path: a query's province code, a return's reason, a submission's
+    explanation. On PostgreSQL a NUL there was a 500 (/provinces?code=%00, a reason);
+    the pages' forms refuse it too (Django's CharField). Line breaks and tabs stay."""
+    from urllib.parse import quote
+
+    from provinces.models import FiguresStatus
+
+    make_figures("14", 2024, status=FiguresStatus.SUBMITTED)
+    headers = bearer(token_for(admin_user))
+    query = client.get(f"{API}/provinces?code={quote('1' + control)}", headers=headers)
+    assert query.status_code == 422
+    assert query.json()["detail"][0]["msg"].startswith("Chuỗi có ký tự điều khiển")
+    for action, field in (("return", "reason"), ("submit", "explanation")):
+        body = {"version": 1, field: f"Sai số{control} liệu"}
+        response = client.post(
+            f"{API}/figures/2024/14/{action}",
+            body,
+            content_type="application/json",
+            headers=headers,
+        )
+        assert response.status_code == 422, (action, response.content[:200])
+        assert response.json()["detail"][0]["loc"] == ["body", "payload", field]
+    body = {"version": 1, "reason": "Sai số liệu:\n\tdòng 2"}
+    returned = client.post(
+        f"{API}/figures/2024/14/return", body, content_type="application/json", headers=headers
+    )
+    assert returned.status_code == 200, returned.content[:300]

@@ -15,7 +15,7 @@ from provinces.organisation.models import Province
 from provinces.organisation.selectors import cluster_years
 
 from .lookups import cluster_ref, fund_totals, money, ref
-from .schemas import ClusterYearOut, Int, ProvinceOut, ReportTotalsOut, Year
+from .schemas import ClusterYearOut, Int, ProvinceOut, ReportTotalsOut, Text, Year
 
 router = Router(tags=["Tổ chức theo thời gian"])
 
@@ -43,7 +43,7 @@ def _province_out(province: Province) -> dict:
         "là Yên Bái)."
     ),
 )
-def provinces(request, year: YearQuery = None, code: str | None = None):
+def provinces(request, year: YearQuery = None, code: Text | None = None):
     units = Province.objects.select_related("successor").prefetch_related("predecessors")
     if year is not None:
         units = units.valid_in(year)

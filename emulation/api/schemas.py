@@ -7,11 +7,13 @@ float ever touches it; a number is accepted on input.
 """
 
 import datetime
+import re
 from decimal import Decimal
 from typing import Annotated
 
+from django.utils.translation import gettext
 from ninja import Field, Path, Query, Schema
-from pydantic import BeforeValidator, create_model
+from pydantic import AfterValidator, BeforeValidator, create_model
 from pydantic_core import PydanticCustomError
 
 from cluster_portal.numbers import NumberFormatError, read_api_number
@@ -37,6 +39,21 @@ def _number(integer: bool) -> BeforeValidator:
 
 Int = Annotated[int, _number(True)]
 Number = Annotated[Decimal, _number(False)]
+
+# Control characters a person's text never holds (tab and line breaks it may); PostgreSQL
+# refuses NUL in any string (a 500), and the pages' forms refuse it (Django's CharField).
+_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _no_controls(value: str) -> str:
+    if _CONTROLS.search(value):
+        raise PydanticCustomError(
+            "text", gettext("Chuỗi có ký tự điều khiển (như NUL): hãy bỏ chúng đi.")
+        )
+    return value
+
+
+Text = Annotated[str, AfterValidator(_no_controls)]
 
 # Parameters shared by the endpoints. A year outside these bounds is refused (422) before
 # anything reads it.
@@ -118,12 +135,12 @@ class FiguresWrite(Schema):
 
 class SubmitWrite(Schema):
     version: Int = Field(..., description="bắt buộc: phiên bản bạn đã đọc")
-    explanation: str = Field("", max_length=4000, description="cần khi có cảnh báo")
+    explanation: Text = Field("", max_length=4000, description="cần khi có cảnh báo")
 
 
 class DecideWrite(Schema):
     version: Int = Field(..., description="bắt buộc: phiên bản bạn đã đọc")
-    reason: str = Field("", max_length=4000, description="bắt buộc khi trả lại bản ghi")
+    reason: Text = Field("", max_length=4000, description="bắt buộc khi trả lại bản ghi")
 
 
 class Change(Schema):
