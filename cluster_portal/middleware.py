@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.signals import setting_changed
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
+from django.utils.cache import patch_cache_control
 
 
 class ChosenLanguageMiddleware(LocaleMiddleware):
@@ -47,6 +48,26 @@ class SessionRefreshMiddleware:
         now = int(time.time())
         if session.modified or now - session.get(self.KEY, 0) >= settings.SESSION_REFRESH_INTERVAL:
             session[self.KEY] = now
+        return response
+
+
+class PrivatePagesMiddleware:
+    """A page that read the session (who is signed in, their messages) is kept by no cache
+    (`Cache-Control: private, no-store`): it shows what that user may read (figures before
+    approval, scores, names), and a shared computer's browser cache or a proxy must not
+    keep it; Django marks the same responses `Vary: Cookie`. A response that says how it
+    may be cached keeps its own header (the documents' `private, no-cache` with their
+    ETag); a request that never read the session was answered for anybody. Reads no table
+    (the database may be the reason the response is an error)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        if session is not None and session.accessed and not response.has_header("Cache-Control"):
+            patch_cache_control(response, private=True, no_store=True)
         return response
 
 

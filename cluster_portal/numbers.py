@@ -10,8 +10,8 @@ Only the ASCII digits 0-9 are digits: a full-width "９４８" or an Arabic-Indi
 Python's regular expressions and `str.isdigit()` accept) is not a number here, nor "2_025"
 or "4e1" (which `int()` and `Decimal()` take). Every numeric input goes through here: the
 form fields below (integers, years, the version a page carries), `as_argument` for the
-commands' options, and `parse_plain_number` for the API, whose JSON strings and query
-parameters write numbers as machines do ("236.80").
+commands' options, and `read_api_number` for the API, whose JSON numbers, strings and query
+parameters write numbers as machines do ("236.80", `parse_plain_number`; never true).
 """
 
 import argparse
@@ -96,12 +96,67 @@ def parse_plain_number(text, *, integer: bool = False) -> Decimal | int:
     raw = str(text)
     value = raw.strip()
     if not _MACHINE.match(value):
-        raise NumberFormatError(_bad(raw))
+        raise NumberFormatError(_bad_plain(raw))
+    if integer and "." in value:  # "12.0" is written by no machine meaning a count
+        raise NumberFormatError(_not_whole(raw))
+    return _bounded(Decimal(value), raw, integer=integer)
+
+
+def read_api_number(value, *, integer: bool = False) -> Decimal | int:
+    """A number the API was sent, by field: a JSON number (read as a Decimal from its text,
+    never a float: emulation.api.api.NumbersParser) or a string as a machine writes it
+    (`parse_plain_number`: "236.80"). true/false, null, lists and objects are no numbers,
+    where pydantic alone would read true as 1."""
+    if isinstance(value, bool):
+        raise NumberFormatError(
+            gettext(
+                "“%(value)s” không phải là số: gửi một số JSON (236.8) hoặc một chuỗi số "
+                "(“236.80”)."
+            )
+            % {"value": "true" if value else "false"}
+        )
+    if isinstance(value, str):
+        return parse_plain_number(value, integer=integer)
+    if isinstance(value, float):  # only code sends floats: the API reads JSON as Decimals
+        value = Decimal(repr(value))
+    if isinstance(value, int):
+        value = Decimal(value)
+    if not isinstance(value, Decimal):
+        shown = "null" if value is None else type(value).__name__
+        raise NumberFormatError(
+            gettext("Cần một số (JSON: 236.8 hoặc “236.80”), không phải %(value)s.")
+            % {"value": shown}
+        )
+    if not value.is_finite():
+        raise NumberFormatError(gettext("“%(value)s” không phải là số.") % {"value": value})
+    return _bounded(value, str(value), integer=integer)
+
+
+# 10^15 and beyond: far past any figure, amount or year, and short of the numbers that take
+# Python long to turn into an int or overflow arithmetic (1e999999999 is a JSON number).
+_API_DIGITS = 15
+
+
+def _bounded(number: Decimal, raw: str, *, integer: bool) -> Decimal | int:
+    if number and number.adjusted() >= _API_DIGITS:  # read from the exponent: no arithmetic
+        raise NumberFormatError(gettext("“%(value)s”: số quá lớn.") % {"value": raw})
     if integer:
-        if "." in value:
+        if number != number.to_integral_value():
             raise NumberFormatError(_not_whole(raw))
-        return int(value)
-    return Decimal(value)
+        return int(number)
+    return number
+
+
+def _bad_plain(raw: str) -> str:
+    if any(ch.isdigit() and not ("0" <= ch <= "9") for ch in raw):
+        return gettext(
+            "“%(value)s” không phải là số: có chữ số không phải 0–9 (chữ số toàn khổ, "
+            "Devanagari, Ả Rập…); chỉ dùng các chữ số 0–9."
+        ) % {"value": raw}
+    return gettext(
+        "“%(value)s” không phải là số: viết bằng các chữ số 0–9, dấu chấm thập phân nếu cần "
+        "(236.80), không nhóm hàng nghìn, không số mũ."
+    ) % {"value": raw}
 
 
 def parse_id(text) -> int | None:

@@ -16,12 +16,14 @@ import threading
 from collections import OrderedDict
 
 from django.contrib.auth import BACKEND_SESSION_KEY
+from django.contrib.sessions.backends.base import UpdateError
 from django.contrib.sessions.backends.db import SessionStore as DatabaseStore
 from django.db import connections, router
 from django.utils import timezone
 
 from cluster_portal import write_generation
 from cluster_portal.auth import MODEL_BACKEND, PATH
+from cluster_portal.hardening import DATABASE_UNAVAILABLE
 
 DECODED_KEPT = 2048
 PLAIN = (str, int, float, bool, type(None))
@@ -46,6 +48,17 @@ class SessionStore(DatabaseStore):
                 if len(_decoded) > DECODED_KEPT:
                     _decoded.popitem(last=False)
         return data
+
+    def save(self, must_create=False):
+        """Django's, except that a database out of reach is said as such: Django reads any
+        failed update as a session deleted meanwhile (UpdateError: 400 "session was
+        deleted"); a server restarting is a 503 to try again (hardening.server_error)."""
+        try:
+            super().save(must_create=must_create)
+        except UpdateError as exc:
+            if isinstance(exc.__context__, DATABASE_UNAVAILABLE):
+                raise exc.__context__ from None
+            raise
 
     def load(self):
         """Django's `load` without the `Session` instance it builds only to read its data."""

@@ -117,6 +117,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # A path with a control character is a 404 before anything reads it (NUL: PostgreSQL).
+    "cluster_portal.hardening.ControlCharacterPathMiddleware",
+    # A view that loses the database: 503 with Retry-After (its process_exception).
+    "cluster_portal.hardening.DatabaseUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "cluster_portal.middleware.SessionRefreshMiddleware",
@@ -125,6 +129,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "cluster_portal.middleware.PrivatePagesMiddleware",  # signed-in pages: no-store
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -333,6 +338,20 @@ API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "300/m").strip()
 if not re.fullmatch(r"[1-9]\d*/(s|m|h)", API_RATE_LIMIT):
     raise ImproperlyConfigured(f"API_RATE_LIMIT={API_RATE_LIMIT!r} is not like 300/m")
 RATE_LIMIT_IN_CACHE = bool(REDIS_URL)
+# Wrong API tokens per client address (emulation.api.security.TokenAuth): past this many in
+# a window of the clock, the address is answered 429 before any token is looked up. Counted
+# in the "throttle" cache, so that no attempt costs a database write: Redis when REDIS_URL
+# is set (shared), else each process's memory (each gunicorn worker counts its own).
+API_AUTH_FAILURE_LIMIT = os.environ.get("API_AUTH_FAILURE_LIMIT", "20/m").strip()
+if not re.fullmatch(r"[1-9]\d*/(s|m|h)", API_AUTH_FAILURE_LIMIT):
+    raise ImproperlyConfigured(
+        f"API_AUTH_FAILURE_LIMIT={API_AUTH_FAILURE_LIMIT!r} is not like 20/m"
+    )
+CACHES["throttle"] = (
+    {**CACHES["default"], "KEY_PREFIX": "throttle"}
+    if REDIS_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "throttle"}
+)
 
 # Login lockout (django-axes): five wrong passwords for one username from one address lock
 # that pair for 15 minutes; a colleague behind the same office router is not affected.

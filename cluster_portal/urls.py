@@ -25,5 +25,7 @@ patterns = [
     path("admin/", admin.site.urls),
 ]
 
+handler500 = "cluster_portal.views.server_error"  # a lost database: 503, not 500
+
 # Resolved once per path and process (url_cache.py).
 urlpatterns = [KeptResolver(patterns)]

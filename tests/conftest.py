@@ -159,6 +159,12 @@ def documents_cache_per_test(settings):
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "LOCATION": f"documents-{uuid.uuid4()}",
         },
+        # The API's count of wrong tokens per address: the personas' revoked and expired
+        # tokens of one test must not get the next test's requests a 429.
+        "throttle": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": f"throttle-{uuid.uuid4()}",
+        },
     }
 
 

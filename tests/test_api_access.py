@@ -39,6 +39,9 @@ def expect(table: dict) -> dict:
 # endpoint -> persona -> HTTP status, with Sơn La's 2024 record as a draft
 READS = {
     "/provinces?year=2024": expect({"other": 200, "own": 200, "chair": 200, "admin": 200}),
+    # Every unit ever, codes reused (15: Yên Bái until its merger) sorted by validity.
+    "/provinces": expect({"other": 200, "own": 200, "chair": 200, "admin": 200}),
+    "/provinces?code=15": expect({"other": 200, "own": 200, "chair": 200, "admin": 200}),
     "/clusters?year=2024": expect({"other": 200, "own": 200, "chair": 200, "admin": 200}),
     "/clusters/tay-bac/2024": expect({"other": 200, "own": 200, "chair": 200, "admin": 200}),
     "/clusters/tay-bac/2024/figures": expect(

@@ -155,12 +155,11 @@ def redis_cache(settings):
                 if attempt.connect_ex(("127.0.0.1", port)) == 0:
                     break
             time.sleep(0.05)
-        settings.CACHES = {
-            "default": {
-                "BACKEND": "django.core.cache.backends.redis.RedisCache",
-                "LOCATION": f"redis://127.0.0.1:{port}/0",
-            }
+        redis = {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": f"redis://127.0.0.1:{port}/0",
         }
+        settings.CACHES = {"default": redis, "throttle": {**redis, "KEY_PREFIX": "throttle"}}
         settings.RATE_LIMIT_IN_CACHE = True
         yield
     finally:
@@ -187,3 +186,18 @@ def test_with_redis_the_count_is_an_atomic_incr_and_no_database_write(
     assert [
         sql for sql in writes if "emulation_apitoken" not in sql
     ] == []  # last_used: once a minute
+
+
+def test_with_redis_wrong_tokens_are_counted_there_for_every_worker(redis_cache, client, settings):
+    """With REDIS_URL the count of wrong tokens per address is shared by every worker
+    (settings: the "throttle" cache is Redis): no database write either."""
+    from django.core.cache import caches
+
+    settings.API_AUTH_FAILURE_LIMIT = "2/h"
+    wrong = bearer("cpt_" + "y" * 43)
+    with CaptureQueriesContext(connection) as queries:
+        statuses = [client.get(f"{API}/provinces", headers=wrong).status_code for _ in range(3)]
+    assert statuses == [401, 401, 429]
+    assert not [q for q in queries if not q["sql"].lstrip().upper().startswith("SELECT")]
+    keys = caches["throttle"]._cache.get_client().keys("throttle:*api-auth-failures:*")
+    assert len(keys) == 1

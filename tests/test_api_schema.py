@@ -1,5 +1,7 @@
 """The OpenAPI schema is valid, public, and documents every endpoint with its security."""
 
+import re
+
 import pytest
 from openapi_spec_validator import validate
 
@@ -58,3 +60,55 @@ def test_the_disbursement_endpoints_keep_their_published_names(client):
     assert {"LoanOut", "LoansOut", "LoanIn", "LoansImport", "LoansImportResult"} <= set(components)
     assert "loans" in components["LoansOut"]["properties"]
     assert {"loans_all_funds", "loans_htx_dev"} <= set(components["ReportTotalsOut"]["properties"])
+
+
+# The operation ids clients generated code from, unchanged by the Vietnamese summaries.
+OPERATION_IDS = {
+    ("get", "/api/v1/provinces"): "emulation_api_organisation_provinces",
+    ("get", "/api/v1/clusters"): "emulation_api_organisation_clusters",
+    ("get", "/api/v1/clusters/{slug}/{year}"): "emulation_api_organisation_cluster_year",
+    ("get", "/api/v1/clusters/{slug}/{year}/report"): "emulation_api_organisation_report_totals",
+    ("get", "/api/v1/clusters/{slug}/{year}/figures"): "emulation_api_figures_cluster_figures",
+    (
+        "get",
+        "/api/v1/clusters/{slug}/{year}/figures.csv",
+    ): "emulation_api_figures_cluster_figures_csv",
+    ("get", "/api/v1/figures/{year}/{code}"): "emulation_api_figures_figures_detail",
+    ("put", "/api/v1/figures/{year}/{code}"): "emulation_api_figures_figures_write",
+    ("post", "/api/v1/figures/{year}/{code}/submit"): "emulation_api_figures_figures_submit_api",
+    (
+        "post",
+        "/api/v1/figures/{year}/{code}/approve",
+    ): "emulation_api_figures_figures_approve_api",
+    ("post", "/api/v1/figures/{year}/{code}/return"): "emulation_api_figures_figures_return_api",
+    ("get", "/api/v1/loans/{year}/{code}"): "emulation_api_loans_loans",
+    ("post", "/api/v1/loans/import"): "emulation_api_loans_loans_bulk_import",
+    ("get", "/api/v1/clusters/{slug}/{year}/scores"): "emulation_api_scores_scores",
+}
+VIETNAMESE = re.compile("[ăâđêôơưáàảãạấầẩẫậắằẳẵặéèẻẽẹếềểễệíìỉĩịóòỏõọốồổỗộớờởỡợúùủũụứừửữựýỳỷỹỵ]")
+
+
+def test_every_operation_is_summarised_and_described_in_vietnamese(client):
+    """The docs read "Gửi số liệu năm cho cụm trưởng", not django-ninja's name made from
+    the function ("Figures Submit Api"), and the operation ids stay as published."""
+    schema = client.get("/api/v1/openapi.json").json()
+    operations = {
+        (method, path): operation
+        for path, methods in schema["paths"].items()
+        for method, operation in methods.items()
+    }
+    assert {key: op["operationId"] for key, op in operations.items()} == OPERATION_IDS
+    summaries = [op["summary"] for op in operations.values()]
+    assert len(set(summaries)) == len(summaries)
+    for (method, path), operation in operations.items():
+        generated = operation["operationId"].split("_", 3)[-1].replace("_", " ").title()
+        assert operation["summary"] != generated, (method, path)
+        assert VIETNAMESE.search(operation["summary"]), (method, path, operation["summary"])
+        assert VIETNAMESE.search(operation["description"]), (method, path)
+    parameters = [
+        parameter
+        for operation in operations.values()
+        for parameter in operation.get("parameters", [])
+        if "description" in parameter
+    ]
+    assert parameters and all(VIETNAMESE.search(p["description"]) for p in parameters)

@@ -60,9 +60,14 @@ def test_the_page_needs_a_login(client):
     assert response.status_code == 302 and "/accounts/login/" in response.url
 
 
+def form_nonce(client) -> str:
+    """The nonce of the form the page draws, as a browser would send it back."""
+    return client.get(PAGE).context["form"]["nonce"].value()
+
+
 def test_a_user_makes_a_token_and_sees_it_once(client, staff):
     client.force_login(staff)
-    made = client.post(PAGE, {"name": "Phần mềm Sở", "days": "30"})
+    made = client.post(PAGE, {"name": "Phần mềm Sở", "days": "30", "nonce": form_nonce(client)})
     assert made.status_code == 200
     raw = made.context["new_token"]
     assert raw in made.text
@@ -75,9 +80,64 @@ def test_a_user_makes_a_token_and_sees_it_once(client, staff):
     assert raw not in listed.text
 
 
+def test_the_form_sent_twice_makes_one_token_and_shows_it_both_times(client, staff):
+    """A double click, or a reload that posts the form again: one token, shown again (to
+    the same user, who has not seen the first answer)."""
+    client.force_login(staff)
+    form = {"name": "Phần mềm Sở", "days": "30", "nonce": form_nonce(client)}
+    first, second = client.post(PAGE, form), client.post(PAGE, form)
+    assert (first.status_code, second.status_code) == (200, 200)
+    assert first.context["new_token"] == second.context["new_token"]
+    assert ApiToken.objects.count() == 1
+    assert api_token_authenticate(second.context["new_token"]) == ApiToken.objects.get()
+    another = client.post(PAGE, {**form, "nonce": form_nonce(client)})
+    assert another.context["new_token"] != first.context["new_token"]
+    assert ApiToken.objects.count() == 2
+
+
+def test_a_fresh_form_is_drawn_after_a_token_is_made(client, staff):
+    client.force_login(staff)
+    nonce = form_nonce(client)
+    made = client.post(PAGE, {"name": "Phần mềm Sở", "days": "30", "nonce": nonce})
+    assert made.context["form"]["nonce"].value() not in ("", None, nonce)
+    assert form_nonce(client) != nonce
+
+
+def test_the_same_form_of_a_revoked_token_makes_nothing_and_says_why(client, staff):
+    client.force_login(staff)
+    form = {"name": "Phần mềm Sở", "days": "30", "nonce": form_nonce(client)}
+    raw = client.post(PAGE, form).context["new_token"]
+    client.post(reverse("api:revoke", args=[ApiToken.objects.get().pk]))
+    again = client.post(PAGE, form)
+    assert again.status_code == 400 and again.context["new_token"] is None
+    assert "đã bị thu hồi hoặc đã hết hạn" in again.text and raw not in again.text
+    assert ApiToken.objects.count() == 1
+
+
+@pytest.mark.parametrize("nonce", [None, "", "ngắn", "x" * 65, "a b" * 10])
+def test_a_form_without_its_nonce_makes_nothing(client, staff, nonce):
+    client.force_login(staff)
+    form = {"name": "Phần mềm Sở", "days": "30"}
+    response = client.post(PAGE, form if nonce is None else {**form, "nonce": nonce})
+    assert response.status_code == 400
+    assert "hãy tải lại trang" in response.text
+    assert not ApiToken.objects.exists()
+
+
+def test_two_users_sending_the_same_nonce_get_two_tokens(client, staff, make_staff):
+    nonce = "n" * 32
+    other = make_staff("Điện Biên", 2024)
+    client.force_login(staff)
+    mine = client.post(PAGE, {"name": "A", "days": "30", "nonce": nonce}).context["new_token"]
+    client.force_login(other)
+    theirs = client.post(PAGE, {"name": "A", "days": "30", "nonce": nonce}).context["new_token"]
+    assert mine != theirs
+    assert {t.user for t in ApiToken.objects.all()} == {staff, other}
+
+
 def test_bad_input_is_explained_and_nothing_is_made(client, staff):
     client.force_login(staff)
-    response = client.post(PAGE, {"name": "", "days": "9999"})
+    response = client.post(PAGE, {"name": "", "days": "9999", "nonce": form_nonce(client)})
     assert response.status_code == 400
     assert "Hãy đặt tên" in response.text and "từ 1 đến 366 ngày" in response.text
     assert not ApiToken.objects.exists()
@@ -151,3 +211,39 @@ def test_writes_with_a_token_need_no_csrf_cookie(make_staff):
         headers=bearer(raw),
     )
     assert response.status_code == 422  # validated, not refused by the CSRF check (403)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_double_click_at_the_same_instant_makes_one_token(make_staff):
+    """Two requests of the same form at once, each on its own connection (two gunicorn
+    workers): the second insert waits for the first and finds its token.
+
+    On PostgreSQL (CI's second run): SQLite's in-memory test database refuses a second
+    writer at once instead of waiting as the portal's file database does."""
+    import threading
+
+    from django.db import connection, connections
+    from django.test import Client
+
+    if connection.vendor == "sqlite":
+        pytest.skip("needs concurrent writers: runs in the PostgreSQL pass")
+    staff = make_staff("Sơn La", 2024)
+    form = {"name": "Phần mềm Sở", "days": "30", "nonce": "d" * 32}
+    shown, barrier = [], threading.Barrier(2)
+
+    def click():
+        try:
+            client = Client()
+            client.force_login(staff)
+            barrier.wait()
+            shown.append(client.post(PAGE, form).context["new_token"])
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=click) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(shown) == 2 and shown[0] == shown[1] is not None
+    assert ApiToken.objects.count() == 1

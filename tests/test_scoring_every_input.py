@@ -2,7 +2,8 @@
 exponent "4e1", Python's "2_5" or a pasted "≥ １００" is refused with the portal's usual
 message (cluster_portal.numbers) and nothing is saved, on the sheet page (self, cross-check,
 settle), the setup page (maximum points, band text, targets, the criteria file), the import
-command, the meeting and new-agreement forms, and the scores API (its year)."""
+command, the meeting and new-agreement forms, and the scores API (its year, with the API's
+message: numbers as machines write them)."""
 
 import io
 from collections.abc import Callable
@@ -13,7 +14,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from cluster_portal.numbers import NumberFormatError, parse_vn_number
+from cluster_portal.numbers import NumberFormatError, parse_plain_number, parse_vn_number
 from emulation.models import Criterion, Score, ScoringAgreement, Target
 from emulation.scoring.sheets import sheet_answer
 from tests.api_support import API, bearer, token_for
@@ -30,6 +31,12 @@ SON_LA = reverse("scoring:sheet", args=["tay-bac", YEAR, "14"])
 def usual(text: str) -> str:
     with pytest.raises(NumberFormatError) as caught:
         parse_vn_number(text)
+    return str(caught.value)
+
+
+def machine(text: str) -> str:
+    with pytest.raises(NumberFormatError) as caught:
+        parse_plain_number(text)
     return str(caught.value)
 
 
@@ -209,7 +216,9 @@ def test_every_scoring_input_refuses_what_the_reader_refuses(admin, tmp_path, na
         expected = 422 if name.startswith("API") else 400
         assert answer.status_code == expected, answer.content[:500]
         text = answer.content.decode()
-    messages = {usual(sample), usual(sample.removeprefix("≥ "))}
+    # The API reads numbers as machines write them (parse_plain_number), with its message.
+    reader = machine if name.startswith("API") else usual
+    messages = {reader(sample), reader(sample.removeprefix("≥ "))}
     assert any(m in text for m in messages), f"{name}: no usual message for {sample}"
     assert stored() == before, f"{name}: {sample} changed something"
 

@@ -6,11 +6,25 @@ pages' access rules (cluster_portal.access) decide everything; requests are limi
 token (security.TokenRateThrottle).
 """
 
+import json
+import math
+from decimal import Decimal
+from functools import wraps
+
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError
+from ninja.errors import AuthenticationError, Throttled
+from ninja.parser import Parser
 from ninja.renderers import JSONRenderer
+
+from cluster_portal.hardening import (
+    DATABASE_UNAVAILABLE,
+    RETRY_AFTER_SECONDS,
+    database_unavailable_message,
+    log_database_unavailable,
+)
 
 from . import disbursements, figures, nominations, organisation, scores
 from .docs import VendoredSwagger
@@ -19,6 +33,33 @@ from .security import TokenAuth, TokenRateThrottle
 
 class Renderer(JSONRenderer):
     json_dumps_params = {"ensure_ascii": False}  # Vietnamese stays readable
+
+
+def _no_constant(name: str):
+    raise ValueError(f"{name} is not a number")
+
+
+class NumbersParser(Parser):
+    """JSON bodies with every number that has a fraction or an exponent read as a Decimal
+    from its text (236.80 stays 236.80, never the float 236.8000000000000113…); NaN and
+    Infinity, which Python's json would take, make the body unreadable (400). The schemas'
+    numbers then go through the portal's reader (schemas.Int, schemas.Number)."""
+
+    def parse_body(self, request):
+        return json.loads(request.body, parse_float=Decimal, parse_constant=_no_constant)
+
+
+def no_store(run):
+    """Every answer of an operation, refusals included, marked `Cache-Control: no-store`:
+    they carry a user's data, and no browser, proxy or client library should keep them."""
+
+    @wraps(run)
+    def operation(request, *args, **kwargs):
+        response = run(request, *args, **kwargs)
+        response["Cache-Control"] = "no-store"
+        return response
+
+    return operation
 
 
 api = NinjaAPI(
@@ -30,12 +71,15 @@ api = NinjaAPI(
     ),
     urls_namespace="api-v1",
     renderer=Renderer(),
+    parser=NumbersParser(),
     auth=TokenAuth(),
     throttle=TokenRateThrottle(),
     docs=VendoredSwagger(),
     docs_url="/docs",
     openapi_url="/openapi.json",
 )
+
+api.add_decorator(no_store, mode="view")  # "view": around authentication and throttling too
 
 
 @api.exception_handler(AuthenticationError)
@@ -72,6 +116,33 @@ def forbidden(request, exc):
         },
         status=403,
     )
+
+
+@api.exception_handler(Throttled)
+def throttled(request, exc):
+    """Too many requests of a token (security.TokenRateThrottle) or too many wrong tokens
+    from an address (security.TokenAuth): 429, with the seconds to wait."""
+    seconds = math.ceil(exc.wait) if exc.wait is not None else None
+    detail = _("Quá nhiều yêu cầu.")
+    if seconds is not None:
+        detail = _("Quá nhiều yêu cầu: hãy thử lại sau %(seconds)s giây.") % {"seconds": seconds}
+    response = api.create_response(request, {"detail": detail}, status=429)
+    if seconds is not None:
+        response["Retry-After"] = str(seconds)
+    return response
+
+
+def database_unavailable(request, exc):
+    """The database lost during the request (a PostgreSQL restart): 503 with Retry-After,
+    as the pages answer (cluster_portal.hardening.DatabaseUnavailableMiddleware)."""
+    log_database_unavailable(request, exc)
+    response = api.create_response(request, {"detail": database_unavailable_message()}, status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
+for error in DATABASE_UNAVAILABLE:
+    api.add_exception_handler(error, database_unavailable)
 
 
 api.add_router("", organisation.router)

@@ -15,11 +15,18 @@ router = Router(tags=["Sổ giải ngân"])
 
 # The API's paths (/loans/…), operation ids, schema names and JSON fields are published
 # (clients generate code from them): they keep the word "loans".
-@router.get("/loans/{year}/{code}", operation_id="emulation_api_loans_loans", response=LoansOut)
+@router.get(
+    "/loans/{year}/{code}",
+    operation_id="emulation_api_loans_loans",
+    response=LoansOut,
+    summary="Sổ giải ngân của một tỉnh",
+    description=(
+        "Sổ giải ngân của một tỉnh trong năm (kể cả các khoản của đơn vị sáp nhập vào "
+        "tỉnh trong năm), với các tổng mà báo cáo tính. Cán bộ của tỉnh, cụm trưởng năm "
+        "đó và quản trị viên được đọc."
+    ),
+)
 def disbursements(request, year: Year, code: Code):
-    """A province's register of the year (disbursements of units merged into it that year
-    included), with the totals the report counts. Its own staff, the chair of the year
-    and admins read it."""
     py = get_disbursements_for_user(request, year, code)
     totals = disbursement_totals(provinces=[py.province], year=year)
     return {
@@ -47,13 +54,16 @@ def disbursements(request, year: Year, code: Code):
     "/loans/import",
     operation_id="emulation_api_loans_loans_bulk_import",
     response={200: LoansImportResult, 422: LoansImportResult},
+    summary="Nhập nhiều khoản giải ngân",
+    description=(
+        "Thêm các khoản giải ngân vào sổ, tất cả hoặc không gì, theo quy tắc của tệp "
+        "nhập Excel: mã tỉnh của mỗi dòng là đơn vị có hiệu lực vào ngày giải ngân; cán "
+        "bộ nhập cho đơn vị mình, cụm trưởng năm đó cho mọi thành viên, quản trị viên "
+        "cho mọi tỉnh; người vay chưa có trong danh bạ được thêm vào. Có lỗi (liệt kê "
+        "theo dòng và cột) thì không lưu gì; `dry_run=true` chỉ kiểm tra."
+    ),
 )
 def disbursements_bulk_import(request, payload: LoansImport, dry_run: DryRun = False):
-    """Add disbursements to the registers, all or nothing, by the rules of the Excel import:
-    each row's province code means the unit valid on the disbursement date; staff import their
-    own unit's disbursements, the chair of the year any member's, admins every province's; a
-    borrower new to the directory is added. Any error (listed by row and column) saves
-    nothing; `dry_run` checks only."""
     rows = [row.model_dump() for row in payload.rows]
     report = api_disbursements_import(
         rows=rows, user=request.user, dry_run=dry_run, reason=request.api_token.history_reason

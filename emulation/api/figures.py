@@ -60,11 +60,17 @@ def figures_out(record: YearlyFigures) -> dict:
     }
 
 
-@router.get("/clusters/{slug}/{year}/figures", response=ClusterFiguresOut)
+@router.get(
+    "/clusters/{slug}/{year}/figures",
+    response=ClusterFiguresOut,
+    summary="Số liệu năm của các thành viên cụm",
+    description=(
+        "Bản ghi số liệu của từng thành viên cụm trong năm: có giá trị khi bạn được đọc "
+        "(của đơn vị mình ở mọi trạng thái, của đơn vị khác khi đã duyệt; cụm trưởng và "
+        "quản trị viên: tất cả), chỉ có trạng thái khi bị giữ lại (`withheld`)."
+    ),
+)
 def cluster_figures(request, slug: str, year: Year):
-    """Every member's record of the cluster-year: values where you may read them (your
-    own in any state, the others once approved; the chair and admins everything), the
-    status alone where they are `withheld`."""
     cluster, members, term = cluster_year_for(request, slug, year)
     overview = cluster_figures_year(cluster, year, user=request.user, members=members, term=term)
     rows = []
@@ -89,10 +95,13 @@ def cluster_figures(request, slug: str, year: Year):
             200: {"description": "CSV", "content": {"text/csv": {"schema": {"type": "string"}}}}
         }
     },
+    summary="Số liệu năm của các thành viên cụm, dạng CSV",
+    description=(
+        "Cùng các bản ghi dưới dạng CSV (UTF-8, mã cột như tệp nhập Excel): bản xuất "
+        "của trang năm, theo cùng quy tắc đọc."
+    ),
 )
 def cluster_figures_csv(request, slug: str, year: Year):
-    """The same records as CSV (UTF-8, the column codes of the Excel import): the export
-    of the year page, limited by the same read rule."""
     cluster, _, _ = cluster_year_for(request, slug, year)
     data = figures_csv(year=year, cluster=cluster, user=request.user, bom=False)
     response = HttpResponse(data, content_type="text/csv; charset=utf-8")
@@ -100,9 +109,16 @@ def cluster_figures_csv(request, slug: str, year: Year):
     return response
 
 
-@router.get("/figures/{year}/{code}", response=FiguresOut)
+@router.get(
+    "/figures/{year}/{code}",
+    response=FiguresOut,
+    summary="Số liệu năm của một tỉnh",
+    description=(
+        "Bản ghi của một tỉnh trong một năm, kèm `version` để gửi lại khi ghi (404 khi "
+        "không có bản ghi nào bạn được đọc)."
+    ),
+)
 def figures_detail(request, year: Year, code: Code):
-    """One province's record of a year (404 when there is none you may read)."""
     py = get_figures_for_user(request, year, code)
     if py.figures is None:
         raise HttpError(404, "Tỉnh chưa có số liệu năm này.")
@@ -127,11 +143,16 @@ def _errors(exc: ValidationError) -> dict[str, list[str]]:
 @router.put(
     "/figures/{year}/{code}",
     response={200: WriteResult, 201: WriteResult, 409: Problem, 422: WriteResult},
+    summary="Tạo hoặc cập nhật số liệu năm",
+    description=(
+        "Tạo bản ghi của năm (`version` null) hoặc cập nhật bản nháp hay bản bị trả lại "
+        "(`version` như đã đọc). Gửi lại đúng những gì đã lưu thì không thay đổi gì "
+        "(không có phiên bản mới, không thêm dòng lịch sử): gửi lại là an toàn. Phiên "
+        "bản đã cũ: 409. `dry_run=true`: trả lời những gì sẽ thay đổi, hoặc các lỗi, mà "
+        "không lưu."
+    ),
 )
 def figures_write(request, year: Year, code: Code, payload: FiguresWrite, dry_run: DryRun = False):
-    """Create the year's record (`version` null) or update a draft or returned one
-    (`version` as read). Sending what is already stored changes nothing (no new
-    version, no history row): a re-send is safe. A stale version is refused with 409."""
     py = get_figures_for_user(request, year, code, allowed=access.can_edit_figures)
     current = py.figures
     new = payload.values.model_dump()
@@ -188,12 +209,16 @@ def figures_write(request, year: Year, code: Code, payload: FiguresWrite, dry_ru
 @router.post(
     "/figures/{year}/{code}/submit",
     response={200: WriteResult, 409: Problem, 422: WriteResult},
+    summary="Gửi số liệu năm cho cụm trưởng",
+    description=(
+        "Gửi bản nháp hoặc bản bị trả lại cho cụm trưởng, với `version` đã đọc: cùng "
+        "các kiểm tra như nút trên trang (lỗi theo quy tắc thì chặn; có cảnh báo thì "
+        "cần `explanation` giải trình)."
+    ),
 )
 def figures_submit_api(
     request, year: Year, code: Code, payload: SubmitWrite, dry_run: DryRun = False
 ):
-    """Submit a draft or returned record to the chair: the same checks as the page's
-    button (rule errors block; warnings need an `explanation`)."""
     py = get_figures_for_user(request, year, code, allowed=access.can_submit_figures)
     current = py.figures
     try:
@@ -263,13 +288,28 @@ def _decide(request, year: int, code: str, payload: DecideWrite, action: str):
     )
 
 
-@router.post("/figures/{year}/{code}/approve", response={200: WriteResult, 409: Problem})
+@router.post(
+    "/figures/{year}/{code}/approve",
+    response={200: WriteResult, 409: Problem},
+    summary="Duyệt số liệu năm",
+    description=(
+        "Duyệt một bản ghi đã gửi (sau đó bản ghi bị khóa), ở `version` đã đọc: cụm "
+        "trưởng năm đó, quản trị viên, cụm phó với đơn vị của cụm trưởng; không ai "
+        "duyệt đơn vị của chính mình (403 kèm lý do)."
+    ),
+)
 def figures_approve_api(request, year: Year, code: Code, payload: DecideWrite):
-    """Approve a submitted record (it is then locked), at the version read."""
     return _decide(request, year, code, payload, "approve")
 
 
-@router.post("/figures/{year}/{code}/return", response={200: WriteResult, 409: Problem})
+@router.post(
+    "/figures/{year}/{code}/return",
+    response={200: WriteResult, 409: Problem},
+    summary="Trả lại số liệu năm",
+    description=(
+        "Trả một bản ghi đã gửi về tỉnh kèm lý do (`reason`), ở `version` đã đọc; cùng "
+        "quyền như khi duyệt."
+    ),
+)
 def figures_return_api(request, year: Year, code: Code, payload: DecideWrite):
-    """Return a submitted record to its province with a `reason`, at the version read."""
     return _decide(request, year, code, payload, "return")

@@ -1,6 +1,7 @@
 """Read endpoints: provinces over time, clusters with their members and terms per year,
 and the annual report's totals."""
 
+import datetime
 from decimal import Decimal
 from typing import Annotated
 
@@ -14,7 +15,7 @@ from provinces.organisation.models import Province
 from provinces.organisation.selectors import cluster_years
 
 from .lookups import cluster_ref, fund_totals, money, ref
-from .schemas import ClusterYearOut, Int, ProvinceOut, ReportTotalsOut, Year
+from .schemas import ClusterYearOut, Int, ProvinceOut, ReportTotalsOut, Text, Year
 
 router = Router(tags=["Tổ chức theo thời gian"])
 
@@ -31,17 +32,26 @@ def _province_out(province: Province) -> dict:
     }
 
 
-@router.get("/provinces", response=list[ProvinceOut])
-def provinces(request, year: YearQuery = None, code: str | None = None):
-    """Every provincial unit with its validity and its successor; with `year`, the units
-    valid on 31 December of that year; with `code`, the units that carried that code
-    (with both: the one unit the code means that year, e.g. 15 in 2023 is Yên Bái)."""
+@router.get(
+    "/provinces",
+    response=list[ProvinceOut],
+    summary="Các đơn vị cấp tỉnh theo thời gian",
+    description=(
+        "Mọi đơn vị cấp tỉnh với thời gian hiệu lực và đơn vị kế thừa. Có `year`: các "
+        "đơn vị còn hiệu lực ngày 31 tháng 12 năm đó; có `code`: các đơn vị từng mang "
+        "mã đó (có cả hai: đơn vị duy nhất mà mã ấy chỉ trong năm, ví dụ mã 15 năm 2023 "
+        "là Yên Bái)."
+    ),
+)
+def provinces(request, year: YearQuery = None, code: Text | None = None):
     units = Province.objects.select_related("successor").prefetch_related("predecessors")
     if year is not None:
         units = units.valid_in(year)
     if code is not None:
         units = units.filter(code=code)
-    return [_province_out(p) for p in sorted(units, key=lambda p: (p.code, p.valid_from or 0))]
+    # A unit valid since before the data begins (valid_from null) comes first of its code.
+    first = datetime.date.min
+    return [_province_out(p) for p in sorted(units, key=lambda p: (p.code, p.valid_from or first))]
 
 
 def _cluster_year_out(cluster, year: int, members, term) -> dict:
@@ -54,10 +64,16 @@ def _cluster_year_out(cluster, year: int, members, term) -> dict:
     }
 
 
-@router.get("/clusters", response=list[ClusterYearOut])
+@router.get(
+    "/clusters",
+    response=list[ClusterYearOut],
+    summary="Các cụm của một năm",
+    description=(
+        "Các cụm của năm `year` mà bạn được xem (cụm của mình; quản trị viên: mọi cụm), "
+        "với thành viên, cụm trưởng và cụm phó năm đó."
+    ),
+)
 def clusters(request, year: Annotated[Int, Query(ge=1990, le=2999)]):
-    """The clusters of `year` you may see (your own; an admin every one), with that
-    year's members, head and vice-head."""
     return [
         _cluster_year_out(cy.cluster, year, cy.members, cy.term)
         for cy in cluster_years(first=year, last=year)
@@ -65,18 +81,32 @@ def clusters(request, year: Annotated[Int, Query(ge=1990, le=2999)]):
     ]
 
 
-@router.get("/clusters/{slug}/{year}", response=ClusterYearOut)
+@router.get(
+    "/clusters/{slug}/{year}",
+    response=ClusterYearOut,
+    summary="Một cụm trong một năm",
+    description=(
+        "Thành viên, cụm trưởng và cụm phó của cụm `slug` trong năm `year` (404 khi bạn "
+        "không được xem cụm năm đó)."
+    ),
+)
 def cluster_year(request, slug: str, year: Year):
     cluster, members, term = cluster_year_for(request, slug, year)
     return _cluster_year_out(cluster, year, members, term)
 
 
-@router.get("/clusters/{slug}/{year}/report", response=ReportTotalsOut)
+@router.get(
+    "/clusters/{slug}/{year}/report",
+    response=ReportTotalsOut,
+    summary="Số tổng hợp của báo cáo năm",
+    description=(
+        "Số tổng hợp của báo cáo năm, từ cùng nguồn với báo cáo và như nhau với mọi "
+        "người đọc: chỉ tính các bản ghi đã duyệt (`withheld` nêu các thành viên có bản "
+        "ghi chưa được duyệt). `preview=true`: bản xem trước của cụm trưởng năm đó và "
+        "quản trị viên, tính cả các bản ghi đã gửi (người khác: 403)."
+    ),
+)
 def report_totals(request, slug: str, year: Year, preview: bool = False):
-    """The annual report's totals, from the same selector as the report and the same for
-    every reader: approved records only (`withheld` names the members whose record is not
-    approved yet). `preview=true`: the working preview of the chair of the year and
-    admins, which counts the submitted records too (403 for anyone else)."""
     cluster, members, term = cluster_year_for(request, slug, year)
     if preview and not access.can_preview_report(request.user, term):
         raise PermissionDenied

@@ -7,40 +7,59 @@ float ever touches it; a number is accepted on input.
 """
 
 import datetime
+import re
 from decimal import Decimal
 from typing import Annotated
 
+from django.utils.translation import gettext
 from ninja import Field, Path, Query, Schema
-from pydantic import BeforeValidator, create_model
+from pydantic import AfterValidator, BeforeValidator, create_model
+from pydantic_core import PydanticCustomError
 
-from cluster_portal.numbers import NumberFormatError, parse_plain_number
+from cluster_portal.numbers import NumberFormatError, read_api_number
 from provinces.figures.spec import BY_CODE, CODES
 
 
-def _plain(integer: bool) -> BeforeValidator:
-    """A number sent as text (a path or query parameter, a JSON string) is read by the
-    portal's reader for machines: "２０２５", "2_025" or "4e1" is refused with 422 and the
-    portal's usual message (pydantic alone would take "2_025", Decimal "２７" or "4e1")."""
+def _number(integer: bool) -> BeforeValidator:
+    """Every number the API reads, in a path, a query or a body, goes through the portal's
+    reader for machines (cluster_portal.numbers.read_api_number): a JSON number or a string
+    such as "236.80"; "２０２５", "2_025", "4e1" and true are refused with 422 and a message
+    of the portal's for that field (pydantic alone would take true as 1, "2_025", or
+    Decimal "２７")."""
 
     def read(value):
-        if isinstance(value, str):
-            try:
-                return parse_plain_number(value, integer=integer)
-            except NumberFormatError as exc:
-                raise ValueError(str(exc)) from None
-        return value
+        try:
+            return read_api_number(value, integer=integer)
+        except NumberFormatError as exc:
+            # Its message as it is, without pydantic's "Value error, " before it.
+            raise PydanticCustomError("number", str(exc)) from None
 
     return BeforeValidator(read)
 
 
-Int = Annotated[int, _plain(True)]
-Number = Annotated[Decimal, _plain(False)]
+Int = Annotated[int, _number(True)]
+Number = Annotated[Decimal, _number(False)]
+
+# Control characters a person's text never holds (tab and line breaks it may); PostgreSQL
+# refuses NUL in any string (a 500), and the pages' forms refuse it (Django's CharField).
+_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _no_controls(value: str) -> str:
+    if _CONTROLS.search(value):
+        raise PydanticCustomError(
+            "text", gettext("Chuỗi có ký tự điều khiển (như NUL): hãy bỏ chúng đi.")
+        )
+    return value
+
+
+Text = Annotated[str, AfterValidator(_no_controls)]
 
 # Parameters shared by the endpoints. A year outside these bounds is refused (422) before
 # anything reads it.
-Year = Annotated[Int, Path(ge=1990, le=2999, description="the year, e.g. 2023")]
-Code = Annotated[str, Path(description="province code, resolved by year (15 in 2023: Yên Bái)")]
-DryRun = Annotated[bool, Query(description="check and answer, change nothing")]
+Year = Annotated[Int, Path(ge=1990, le=2999, description="năm, ví dụ 2023")]
+Code = Annotated[str, Path(description="mã tỉnh, hiểu theo năm (15 năm 2023: Yên Bái)")]
+DryRun = Annotated[bool, Query(description="chỉ kiểm tra và trả lời, không thay đổi gì")]
 
 
 class ProvinceRef(Schema):
@@ -50,9 +69,9 @@ class ProvinceRef(Schema):
 
 
 class ProvinceOut(ProvinceRef):
-    valid_from: datetime.date | None = Field(None, description="null: before the data begins")
-    valid_to: datetime.date | None = Field(None, description="null: still valid")
-    successor: ProvinceRef | None = Field(None, description="the unit it merged into")
+    valid_from: datetime.date | None = Field(None, description="null: trước khi có dữ liệu")
+    valid_to: datetime.date | None = Field(None, description="null: vẫn còn hiệu lực")
+    successor: ProvinceRef | None = Field(None, description="đơn vị mà nó sáp nhập vào")
     predecessors: list[ProvinceRef] = Field(default_factory=list)
 
 
@@ -65,8 +84,8 @@ class ClusterYearOut(Schema):
     cluster: ClusterRef
     year: int
     members: list[ProvinceRef]
-    head: ProvinceRef | None = Field(None, description="cụm trưởng of that year")
-    vice: ProvinceRef | None = Field(None, description="cụm phó of that year")
+    head: ProvinceRef | None = Field(None, description="cụm trưởng năm đó")
+    vice: ProvinceRef | None = Field(None, description="cụm phó năm đó")
 
 
 FiguresValues = create_model(
@@ -87,15 +106,15 @@ class FiguresOut(Schema):
     province: ProvinceRef
     year: int
     status: str = Field(..., description="draft | submitted | returned | approved")
-    version: int = Field(..., description="send it back when writing (optimistic lock)")
+    version: int = Field(..., description="gửi lại khi ghi (khóa lạc quan)")
     values: FiguresValues
     updated_at: datetime.datetime
 
 
 class MemberFigures(Schema):
     province: ProvinceRef
-    status: str | None = Field(None, description="null: nothing entered yet")
-    withheld: bool = Field(False, description="entered, but not yet readable by you")
+    status: str | None = Field(None, description="null: chưa nhập gì")
+    withheld: bool = Field(False, description="đã nhập, nhưng bạn chưa được đọc")
     version: int | None = None
     values: FiguresValues | None = None
 
@@ -109,19 +128,19 @@ class ClusterFiguresOut(Schema):
 class FiguresWrite(Schema):
     version: Int | None = Field(
         ...,
-        description="required: the version you read; null to create the year's first record",
+        description="bắt buộc: phiên bản bạn đã đọc; null để tạo bản ghi đầu tiên của năm",
     )
     values: FiguresValues
 
 
 class SubmitWrite(Schema):
-    version: Int = Field(..., description="required: the version you read")
-    explanation: str = Field("", max_length=4000, description="needed when there are warnings")
+    version: Int = Field(..., description="bắt buộc: phiên bản bạn đã đọc")
+    explanation: Text = Field("", max_length=4000, description="cần khi có cảnh báo")
 
 
 class DecideWrite(Schema):
-    version: Int = Field(..., description="required: the version you read")
-    reason: str = Field("", max_length=4000, description="required to return a record")
+    version: Int = Field(..., description="bắt buộc: phiên bản bạn đã đọc")
+    reason: Text = Field("", max_length=4000, description="bắt buộc khi trả lại bản ghi")
 
 
 class Change(Schema):
@@ -132,7 +151,7 @@ class Change(Schema):
 
 class WriteResult(Schema):
     dry_run: bool
-    changed: bool = Field(..., description="false: nothing (would have) changed")
+    changed: bool = Field(..., description="false: không có gì (sẽ) thay đổi")
     changes: list[Change] = Field(default_factory=list)
     errors: dict[str, list[str]] = Field(default_factory=dict)
     warnings: list[str] = Field(default_factory=list)
@@ -152,7 +171,7 @@ class FundTotalsOut(Schema):
 # `loans_all_funds`, `loans_htx_dev` are the published API's names (OpenAPI components,
 # JSON fields: clients generate code from them); the code says "disbursement".
 class LoanOut(Schema):
-    province: str = Field(..., description="code of the unit the disbursement is recorded against")
+    province: str = Field(..., description="mã của đơn vị mà khoản giải ngân được ghi cho")
     fund: str
     date: datetime.date
     borrower: str
@@ -171,13 +190,13 @@ class LoansOut(Schema):
 
 
 class LoanIn(Schema):
-    province: str = Field(..., description="code of the unit valid on the disbursement date")
+    province: str = Field(..., description="mã của đơn vị có hiệu lực vào ngày giải ngân")
     fund: str = Field(..., description="htx_dev | other")
     date: datetime.date
     borrower: str
     borrower_type: str = Field(..., description="HTX | THT")
     # Only absurd magnitudes are refused here; every rule is the import's.
-    amount: Number = Field(..., gt=-(10**13), lt=10**13, description="million VND, > 0")
+    amount: Number = Field(..., gt=-(10**13), lt=10**13, description="triệu đồng, > 0")
     purpose: str = ""
     term_months: Int | None = None
 
@@ -187,7 +206,7 @@ class LoansImport(Schema):
 
 
 class RowProblem(Schema):
-    row: int | None = Field(None, description="1 = the first row sent")
+    row: int | None = Field(None, description="1 = dòng đầu tiên được gửi")
     column: str
     message: str
 
@@ -204,10 +223,10 @@ class LoansImportResult(Schema):
 class ReportTotalsOut(Schema):
     cluster: ClusterRef
     year: int
-    draft: bool = Field(..., description="true until every member's figures are approved")
+    draft: bool = Field(..., description="true cho đến khi số liệu của mọi thành viên được duyệt")
     preview: bool = Field(
         False,
-        description="the working preview (submitted records counted too), not the report",
+        description="bản xem trước (tính cả bản ghi đã gửi), không phải báo cáo",
     )
     member_count: int
     entered_count: int
@@ -215,7 +234,7 @@ class ReportTotalsOut(Schema):
     withheld: list[ProvinceRef]
     missing: list[ProvinceRef]
     totals: dict[str, Decimal | int | None] | None = Field(
-        None, description="by indicator code, aggregated by the design's rules (weighted averages)"
+        None, description="theo mã chỉ tiêu, tổng hợp theo quy tắc (bình quân gia quyền)"
     )
     agri_share_percent: Decimal | None
     htx_new_per_province: Decimal | None

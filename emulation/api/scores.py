@@ -24,19 +24,19 @@ router = Router(tags=["Chấm điểm, xếp hạng"])
 
 
 class CriterionScore(Schema):
-    number: str = Field(description="Vietnamese numbering of the criterion, e.g. I.2")
+    number: str = Field(description="số thứ tự của tiêu chí, ví dụ I.2")
     name: str
     kind: str
     max_points: Decimal
-    self_points: Decimal | None = Field(None, description="the member's self-score")
-    cluster_points: Decimal | None = Field(None, description="the cluster's cross-check")
-    final_points: Decimal | None = Field(None, description="the agreed score")
+    self_points: Decimal | None = Field(None, description="điểm tự chấm của thành viên")
+    cluster_points: Decimal | None = Field(None, description="điểm cụm chấm chéo")
+    final_points: Decimal | None = Field(None, description="điểm thống nhất")
 
 
 class MemberScores(Schema):
     province: ProvinceRef
-    status: str = Field(description="the sheet's state, in Vietnamese")
-    withheld: bool = Field(description="true: you may not read this sheet yet")
+    status: str = Field(description="trạng thái của phiếu chấm")
+    withheld: bool = Field(description="true: bạn chưa được đọc phiếu này")
     total: Decimal | None = None
     rank: int | None = None
     criteria: list[CriterionScore] = Field(default_factory=list)
@@ -47,14 +47,23 @@ class ScoresOut(Schema):
     year: int
     agreement_signed: bool
     result_recorded: bool
-    total_points: Decimal | None = Field(None, description="the declared total of the sheet")
+    total_points: Decimal | None = Field(None, description="tổng điểm tối đa của phiếu")
     members: list[MemberScores]
 
 
-@router.get("/clusters/{slug}/{year}/scores", response=ScoresOut)
+@router.get(
+    "/clusters/{slug}/{year}/scores",
+    response=ScoresOut,
+    summary="Điểm và xếp hạng thi đua của cụm",
+    description=(
+        "Điểm từng tiêu chí, tổng điểm và thứ hạng của mỗi thành viên, trong phạm vi "
+        "bạn được đọc: phiếu của đơn vị mình ở mọi trạng thái; cụm trưởng, cụm phó và "
+        "quản trị viên: mọi phiếu; phiếu của thành viên khác khi kết quả hội nghị chấm "
+        "điểm đã được ghi nhận. Thứ hạng có khi kết quả đã ghi nhận, hoặc với người đọc "
+        "được mọi phiếu."
+    ),
+)
 def scores(request, slug: str, year: Year):
-    """Each member's scores per criterion and its total and rank, as far as you may read
-    them (see the read rule above)."""
     cluster, _, _ = cluster_year_for(request, slug, year)
     data = scoring_year(cluster, year)
     agreement = data.agreement

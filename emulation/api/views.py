@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -17,14 +18,21 @@ from .tokens import api_token_create, api_token_revoke
 @login_required
 def tokens(request):
     """List; on a valid POST, make a token and show it this once (the page is not cached
-    and the token is stored only as its hash)."""
+    and the token is stored only as its hash), or again to the same form sent again."""
     form = TokenForm(request.POST or None)
     new_token = None
     if request.method == "POST" and form.is_valid():
-        _token, new_token = api_token_create(
-            user=request.user, name=form.cleaned_data["name"], days=form.cleaned_data["days"]
-        )
-        form = TokenForm()
+        try:
+            _token, new_token = api_token_create(
+                user=request.user,
+                name=form.cleaned_data["name"],
+                days=form.cleaned_data["days"],
+                nonce=form.cleaned_data["nonce"],  # the form sent twice: one token
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            form = TokenForm()
     return render(
         request,
         "api/tokens.html",

@@ -25,6 +25,12 @@ def test_the_docs_page_renders_the_endpoints_under_the_csp(live_server, page, sc
     assert (
         page.locator(".opblock-summary-path", has_text="/api/v1/figures/{year}/{code}").count() >= 1
     )
+    # Summaries in Vietnamese, not django-ninja's "Figures Submit Api".
+    summary = page.locator(
+        ".opblock-summary-description", has_text="Gửi số liệu năm cho cụm trưởng"
+    )
+    assert summary.count() == 1
+    assert page.locator(".opblock-summary-description", has_text="Figures Submit Api").count() == 0
     screenshot("api-docs")
     assert [p for p in problems if "Content Security Policy" in p or "Refused" in p] == []
     assert problems == []
