@@ -84,6 +84,19 @@ OPERATION_IDS = {
     ("get", "/api/v1/loans/{year}/{code}"): "emulation_api_loans_loans",
     ("post", "/api/v1/loans/import"): "emulation_api_loans_loans_bulk_import",
     ("get", "/api/v1/clusters/{slug}/{year}/scores"): "emulation_api_scores_scores",
+    (
+        "get",
+        "/api/v1/clusters/{slug}/{year}/nominations",
+    ): "emulation_api_nominations_nominations_list",
+    (
+        "post",
+        "/api/v1/clusters/{slug}/{year}/nominations",
+    ): "emulation_api_nominations_nomination_propose_api",
+    ("post", "/api/v1/nominations/{pk}/vote"): "emulation_api_nominations_nomination_vote_api",
+    (
+        "post",
+        "/api/v1/nominations/{pk}/endorse",
+    ): "emulation_api_nominations_nomination_endorse_api",
 }
 VIETNAMESE = re.compile("[ăâđêôơưáàảãạấầẩẫậắằẳẵặéèẻẽẹếềểễệíìỉĩịóòỏõọốồổỗộớờởỡợúùủũụứừửữựýỳỷỹỵ]")
 

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 # As sent on the wire (percent-encoded): NUL, SOH, LF, US, DEL, NEL (C1, as UTF-8).
 CONTROLS = ["%00", "%01", "%0A", "%1F", "%7F", "%C2%85"]
-VALID = {"slug": "tay-bac", "year": "2024", "code": "14"}
+VALID = {"slug": "tay-bac", "year": "2024", "code": "14", "pk": "1"}
 PARAMETER = re.compile(r"\{(\w+)\}")
 
 

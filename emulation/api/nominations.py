@@ -20,7 +20,7 @@ from emulation.nominations.services import (
 from provinces.organisation.lookups import cluster_year_for
 
 from .lookups import ref
-from .schemas import Int, Problem, Year
+from .schemas import Int, Problem, Text, Year
 
 router = Router(tags=["Đề nghị khen thưởng"])
 
@@ -59,27 +59,35 @@ class NominationsOut(Schema):
 
 
 class ProposeIn(Schema):
-    award_type: str = Field(..., description="award type code, e.g. emulation-flag")
-    alliance: str = Field("", description="a member's province code (the alliance)")
-    cooperative: str = Field("", max_length=255, description="or a cooperative's name")
-    cooperative_province: str = Field("", description="its province code (default: yours)")
-    achievements: str = Field("", max_length=5000)
-    rank_reason: str = Field("", max_length=2000)
+    award_type: Text = Field(..., description="mã hình thức khen thưởng, ví dụ emulation-flag")
+    alliance: Text = Field("", description="mã tỉnh của liên minh thành viên được đề nghị")
+    cooperative: Text = Field("", max_length=255, description="hoặc tên hợp tác xã được đề nghị")
+    cooperative_province: Text = Field(
+        "", description="mã tỉnh của hợp tác xã (mặc định: tỉnh của bạn)"
+    )
+    achievements: Text = Field("", max_length=5000, description="thành tích")
+    rank_reason: Text = Field(
+        "",
+        max_length=2000,
+        description="lý do đề nghị khi xếp hạng sau thành viên không được đề nghị",
+    )
 
 
 class VoteIn(Schema):
-    version: Int = Field(..., description="required: the version you read")
+    version: Int = Field(..., description="bắt buộc: phiên bản bạn đã đọc")
     votes_for: Int
     votes_present: Int
-    voting_method: VotingMethod | None = Field(None, description="default: the rules'")
+    voting_method: VotingMethod | None = Field(
+        None, description="mặc định: hình thức trong quy định của Cụm"
+    )
     ballots_issued: Int | None = None
     ballots_returned: Int | None = None
     ballots_valid: Int | None = None
-    rank_reason: str | None = Field(None, max_length=2000, description="null: keep it")
+    rank_reason: Text | None = Field(None, max_length=2000, description="null: giữ như cũ")
 
 
 class StepIn(Schema):
-    version: Int = Field(..., description="required: the version you read")
+    version: Int = Field(..., description="bắt buộc: phiên bản bạn đã đọc")
 
 
 def nomination_out(n: Nomination) -> dict:
@@ -101,7 +109,15 @@ def nomination_out(n: Nomination) -> dict:
     }
 
 
-@router.get("/clusters/{slug}/{year}/nominations", response=NominationsOut)
+@router.get(
+    "/clusters/{slug}/{year}/nominations",
+    response=NominationsOut,
+    summary="Đề nghị khen thưởng của cụm trong năm",
+    description=(
+        "Quy định bình xét, biểu quyết của cụm trong năm và các đề nghị khen thưởng với "
+        "kết quả biểu quyết, theo cùng quy tắc đọc như trang đề nghị."
+    ),
+)
 def nominations_list(request, slug: str, year: Year):
     cluster, _, _ = cluster_year_for(request, slug, year)
     data = nominations_for(cluster, year)
@@ -130,6 +146,11 @@ def _member(members, code: str):
 @router.post(
     "/clusters/{slug}/{year}/nominations",
     response={201: NominationOut, 200: NominationOut, 422: Problem},
+    summary="Đề nghị khen thưởng một thành viên hoặc hợp tác xã",
+    description=(
+        "Như biểu mẫu của trang đề nghị: cán bộ tỉnh cho tỉnh mình, cụm trưởng và quản "
+        "trị viên cho mọi thành viên; trái quy định: 422 kèm lý do."
+    ),
 )
 def nomination_propose_api(request, slug: str, year: Year, payload: ProposeIn):
     """Propose a member alliance (`alliance`) or a cooperative (`cooperative`), as the
@@ -179,7 +200,15 @@ def _step(run):
         return Status(422, {"detail": str(exc)})
 
 
-@router.post("/nominations/{pk}/vote", response={200: NominationOut, 409: Problem, 422: Problem})
+@router.post(
+    "/nominations/{pk}/vote",
+    response={200: NominationOut, 409: Problem, 422: Problem},
+    summary="Ghi kết quả biểu quyết một đề nghị",
+    description=(
+        "Số có mặt, số phiếu phát ra, thu về, hợp lệ và tán thành, kiểm theo quy định "
+        "của cụm (túc số, ngưỡng, hình thức); phiên bản cũ: 409."
+    ),
+)
 def nomination_vote_api(request, pk: int, payload: VoteIn):
     """Record the conference's vote, at the version read: refused (422, with the reason)
     when it breaks the cluster-year's rules (quorum, one vote per member, method and
@@ -201,7 +230,15 @@ def nomination_vote_api(request, pk: int, payload: VoteIn):
     )
 
 
-@router.post("/nominations/{pk}/endorse", response={200: NominationOut, 409: Problem, 422: Problem})
+@router.post(
+    "/nominations/{pk}/endorse",
+    response={200: NominationOut, 409: Problem, 422: Problem},
+    summary="Thông qua một đề nghị khen thưởng",
+    description=(
+        "Hội nghị thông qua đề nghị khi kết quả biểu quyết đạt ngưỡng và không trái quy "
+        "định (mỗi thành tích một hình thức khen thưởng); phiên bản cũ: 409."
+    ),
+)
 def nomination_endorse_api(request, pk: int, payload: StepIn):
     """The conference endorses the nominee: refused (422) when the vote does not pass the
     rules, the nominee has another award for the year, a written rank reason is missing,
