@@ -43,12 +43,13 @@ def summary_rows(data: ScoringYear) -> list[dict]:
 PAGE_WIDTH_PX = 262 / 25.4 * 96
 NORMAL = {"font_px": 8 * 4 / 3, "fixed_px": (8 + 75 + 20) / 25.4 * 96, "pad_px": 5, "most": 90}
 WIDE = {"font_px": 6.5 * 4 / 3, "fixed_px": (6 + 42 + 9) / 25.4 * 96, "pad_px": 3, "most": 90}
-# Advances of Noto Serif (the "Report Serif" of report.css), thousandths of an em:
-# regular and bold. Digits and U+2007 (figure space) share a width, so do the comma and
-# U+2008 (punctuation space); the minus is within 2 % of a digit.
-ADVANCE = {False: {"digit": 559, "comma": 250}, True: {"digit": 565, "comma": 294}}
-SPACES = {False: [("\u2007", 559), ("\u2008", 250), ("\u200a", 100)],
-          True: [("\u2007", 565), ("\u2008", 294), ("\u200a", 100)]}  # fmt: skip
+# Advances of Tinos (the "Report Serif" of report.css), thousandths of an em: regular and
+# bold alike. Digits and U+2007 (figure space) share a width, so do the comma and U+2008
+# (punctuation space); the minus is 64 wider than a digit (MINUS_EXTRA, left as room).
+ADVANCE = {False: {"digit": 500, "comma": 250}, True: {"digit": 500, "comma": 250}}
+SPACES = {False: [("\u2007", 500), ("\u2008", 250), ("\u200a", 83)],
+          True: [("\u2007", 500), ("\u2008", 250), ("\u200a", 83)]}  # fmt: skip
+MINUS_EXTRA = 70
 
 
 def _glyphs(text: str) -> tuple[int, int]:
@@ -89,7 +90,7 @@ def member_grid(data: ScoringYear, rows: list[dict]) -> dict | None:
         advance = ADVANCE[bold]
         widest = digits * advance["digit"] + commas * advance["comma"]
         em = geometry["font_px"] / 1000
-        room = (pitch - geometry["pad_px"]) / em - widest - 20 * digits  # the minus' 2 %
+        room = (pitch - geometry["pad_px"]) / em - widest - MINUS_EXTRA
         if room < 0:
             return None
         indent = _indent(room, bold)
