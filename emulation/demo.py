@@ -4,7 +4,8 @@ import datetime
 
 from emulation.conference.models import Attendee, Conference, Recommendation
 from emulation.nominations.models import AwardQuota, AwardType, Nomination, NominationStatus
-from emulation.reports.models import ReportSettings
+from emulation.reports.models import LegalBasis, ReportSettings
+from emulation.reports.reference import load_legal_basis
 from provinces.calendar.models import Deadlines
 from provinces.disbursements.services import borrower_find_or_create
 from provinces.organisation.models import Cluster
@@ -49,8 +50,10 @@ NOMINEES = [
 
 
 def award_types_seed() -> None:
-    """The award types of the reference data (flag, certificate of merit)."""
+    """The award types of the reference data (flag, certificate of merit), and the legal
+    basis the report cites when the table has none (a flush emptied it)."""
     load_award_types(AwardType)
+    load_legal_basis(LegalBasis)
 
 
 def emulation_year_2023_seed() -> bool:

@@ -7,7 +7,7 @@ from .api.models import ApiToken
 from .conference.models import ROMAN, Attendee, Conference, Recommendation, roman_validator
 from .dossiers.models import AchievementReport, ReportStatus
 from .nominations.models import AwardQuota, AwardType, Nomination, NominationStatus, VoteRule
-from .reports.models import ReportSettings
+from .reports.models import LegalBasis, ReportSettings
 from .scoring.models import (
     AgreementStatus,
     Criterion,
@@ -40,6 +40,7 @@ __all__ = [
     "Nomination",
     "NominationStatus",
     "Recommendation",
+    "LegalBasis",
     "ReportSettings",
     "ReportStatus",
     "VoteRule",

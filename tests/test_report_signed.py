@@ -2,14 +2,22 @@
 document font at NĐ 30's body size, the chair's sections, one scoring-summary rendering."""
 
 import collections
+import datetime
 import io
+import re
 
 import pytest
+from django.urls import reverse
 from fontTools.ttLib import TTFont
+from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from emulation.reports.render import render_report_pdf
-from emulation.reports.selectors import cluster_report
+from emulation.reports.models import LegalBasis, ReportSettings
+from emulation.reports.render import render_report_html, render_report_pdf, render_report_xlsx
+from emulation.reports.selectors import cluster_report, legal_basis_on
+from emulation.reports.services import report_settings_save
+from provinces.calendar.models import Deadlines
+from provinces.figures.models import YearlyFigures
 from provinces.models import Cluster
 
 pytestmark = pytest.mark.django_db
@@ -49,3 +57,110 @@ def test_the_report_pdf_is_set_in_tinos_at_fourteen_points(demo_2023):
     assert families == {"Tinos"}  # Times New Roman's metrics, the Word files' font
     (family, size), _ = sizes.most_common(1)[0]
     assert (family, size) == ("Tinos", 14.0)  # the body, NĐ 30: 13–14 pt
+
+
+# The chair's sections and the legal basis -----------------------------------------------
+
+
+def pdf_text(pdf: bytes) -> str:
+    reader = PdfReader(io.BytesIO(pdf))
+    return re.sub(r"\s+", " ", " ".join(page.extract_text() for page in reader.pages))
+
+
+def xlsx_text(content: bytes) -> str:
+    workbook = load_workbook(io.BytesIO(content))
+    return " ".join(
+        str(cell)
+        for sheet in workbook.worksheets
+        for row in sheet.iter_rows(values_only=True)
+        for cell in row
+        if cell is not None
+    )
+
+
+def html_text(html: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+def test_the_2023_report_opens_with_the_law_in_force_on_its_date(demo_2023):
+    text = html_text(render_report_html(demo_2023))
+    # Dated 30/11/2023 (the conference): the 2003 law and Nghị định 91/2017, not yet 2022's.
+    assert "Căn cứ Luật Thi đua, Khen thưởng ngày 26 tháng 11 năm 2003" in text
+    assert "Nghị định số 91/2017/NĐ-CP" in text and "06/2022/QH15" not in text
+    assert "Cụm thi đua" in text and "báo cáo tổng kết công tác thi đua năm 2023 như sau:" in text
+
+
+def test_the_legal_basis_follows_the_date_and_the_admin(demo_2023):
+    cluster = demo_2023.cluster
+    settings = ReportSettings.objects.get(cluster=cluster, year=2023)
+    settings.document_date = datetime.date(2024, 1, 15)
+    settings.save()
+    text = html_text(render_report_html(cluster_report(cluster=cluster, year=2023)))
+    assert "06/2022/QH15" in text and "98/2023/NĐ-CP" in text and "91/2017" not in text
+    assert "152/2025/NĐ-CP" not in text
+    LegalBasis.objects.create(text="Thực hiện Quy chế hoạt động của Cụm;", order=30)
+    text = html_text(render_report_html(cluster_report(cluster=cluster, year=2023)))
+    assert "Thực hiện Quy chế hoạt động của Cụm;" in text
+    assert legal_basis_on(datetime.date(2025, 7, 1))[1].startswith("Căn cứ Nghị định số 152/2025")
+    assert "98/2023" in legal_basis_on(datetime.date(2025, 6, 30))[1]
+
+
+def test_both_sections_are_in_every_format(demo_2023):
+    for text in (
+        html_text(render_report_html(demo_2023)),
+        pdf_text(render_report_pdf(demo_2023)),
+        xlsx_text(render_report_xlsx(demo_2023)),
+    ):
+        assert "Khó khăn, hạn chế" in text
+        assert "Phương hướng, nhiệm vụ năm 2024" in text
+        # The draft from the data: Lào Cai takes the flag, the agreement signed at the XIIth.
+        assert "Liên minh HTX tỉnh Lào Cai nhận cờ luân lưu Cụm trưởng" in text
+
+
+def test_the_draft_names_late_members_and_indicators_that_fell(demo_2023):
+    cluster = demo_2023.cluster
+    record = YearlyFigures.objects.get(province__code="14", year=2023)
+    Deadlines.objects.update_or_create(
+        cluster=cluster, year=2023, defaults={"figures_due": datetime.date(2023, 10, 31)}
+    )
+    YearlyFigures.objects.filter(year=2023).update(
+        submitted_at=datetime.datetime(2023, 10, 20, 9, tzinfo=datetime.UTC)
+    )
+    YearlyFigures.objects.filter(pk=record.pk).update(
+        submitted_at=datetime.datetime(2023, 11, 6, 9, tzinfo=datetime.UTC)
+    )
+    report = cluster_report(cluster=cluster, year=2023)
+    paragraphs, drafted = report.difficulties
+    assert drafted
+    late = [p for p in paragraphs if "chậm so với thời hạn" in p]
+    assert late == [
+        "Việc báo cáo số liệu năm 2023 của một số tỉnh còn chậm so với thời hạn của Cụm "
+        f"(ngày 31/10/2023): {record.province.name} (ngày 06/11/2023)."
+    ]
+    fell = [c for c in report.comparisons if c.change is not None and c.change < 0]
+    listed = [p for p in paragraphs if p.startswith("So với năm 2022")]
+    assert bool(fell) == bool(listed)
+    for comparison in fell:
+        assert comparison.indicator.label_in_sentence in listed[0]
+
+
+def test_the_chairs_text_replaces_the_draft_and_keeps_its_history(demo_2023, admin_user):
+    settings = ReportSettings.objects.get(cluster=demo_2023.cluster, year=2023)
+    settings.difficulties = "Nguồn lực hỗ trợ HTX còn hạn chế.\n\nMột số HTX hoạt động cầm chừng."
+    report_settings_save(report_settings=settings, by=admin_user, seen_version=settings.version)
+    report = cluster_report(cluster=demo_2023.cluster, year=2023)
+    assert report.difficulties == (
+        ["Nguồn lực hỗ trợ HTX còn hạn chế.", "Một số HTX hoạt động cầm chừng."],
+        False,
+    )
+    assert report.directions[1]  # still the draft
+    assert "Một số HTX hoạt động cầm chừng." in pdf_text(render_report_pdf(report))
+    last = settings.history.first()
+    assert last.difficulties.startswith("Nguồn lực") and last.history_user == admin_user
+
+
+def test_the_settings_page_shows_the_drafts_in_the_empty_fields(client, demo_2023, admin_user):
+    client.force_login(admin_user)
+    page = client.get(reverse("reports:settings", args=["tay-bac", 2023])).text
+    assert 'name="difficulties"' in page and 'name="directions"' in page
+    assert "nhận cờ luân lưu Cụm trưởng" in page  # the draft, as the placeholder

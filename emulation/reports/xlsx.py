@@ -23,6 +23,7 @@ from cluster_portal.number_style import (
     excel_percent_format,
     round_half_up,
 )
+from emulation.reports.drafts import NOT_WRITTEN
 from emulation.reports.selectors import ClusterReport
 from provinces.figures.spec import (
     AGRI_SHARE_DECIMALS,
@@ -267,6 +268,28 @@ def _notes(report: ClusterReport) -> list[str]:
     return notes
 
 
+def _chair_sections(sheet: Worksheet, report: ClusterReport, row: int, width: int) -> None:
+    """The legal basis and the chair's two sections (or the data's drafts), as the
+    document prints them: a bold title, then a merged, wrapped row per paragraph."""
+    blocks = [
+        ("Căn cứ", report.legal_basis),
+        ("Khó khăn, hạn chế", report.difficulties[0]),
+        (f"Phương hướng, nhiệm vụ năm {report.year + 1}", report.directions[0]),
+    ]
+    for title, paragraphs in blocks:
+        if not paragraphs and title == "Căn cứ":
+            continue
+        paragraphs = paragraphs or [NOT_WRITTEN]
+        sheet.cell(row=row, column=1, value=title).font = Font(bold=True)
+        for text in paragraphs:
+            row += 1
+            cell = sheet.cell(row=row, column=1, value=safe_text(text))
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+            sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=width)
+            sheet.row_dimensions[row].height = 15 * (1 + len(text) // 110)
+        row += 2
+
+
 def _summary_sheet(workbook: Workbook, report: ClusterReport) -> None:
     sheet = workbook.create_sheet(SUMMARY_SHEET)
     headers = [
@@ -301,6 +324,7 @@ def _summary_sheet(workbook: Workbook, report: ClusterReport) -> None:
         )
         cell.alignment = Alignment(wrap_text=True, vertical="top")
         sheet.row_dimensions[cell.row].height = 30
+    _chair_sections(sheet, report, sheet.max_row + 2, len(headers))
     sheet.freeze_panes = sheet.cell(row=header_row + 1, column=2)
     sheet.row_dimensions[header_row].height = 45
     _fit_columns(sheet, header_row, widest=58)
