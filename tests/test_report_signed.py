@@ -12,10 +12,16 @@ from fontTools.ttLib import TTFont
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
+from emulation.dossiers.documents import DRAFT_NOTE, scoring_summary
+from emulation.dossiers.render import summary_pdf
+from emulation.dossiers.selectors import dossier_for
 from emulation.reports.models import LegalBasis, ReportSettings
 from emulation.reports.render import render_report_html, render_report_pdf, render_report_xlsx
 from emulation.reports.selectors import cluster_report, legal_basis_on
 from emulation.reports.services import report_settings_save
+from emulation.scoring.render import render_summary_pdf
+from emulation.scoring.selectors import scoring_year
+from emulation.scoring.summary_document import PROVISIONAL
 from provinces.calendar.models import Deadlines
 from provinces.figures.models import YearlyFigures
 from provinces.models import Cluster
@@ -164,3 +170,38 @@ def test_the_settings_page_shows_the_drafts_in_the_empty_fields(client, demo_202
     page = client.get(reverse("reports:settings", args=["tay-bac", 2023])).text
     assert 'name="difficulties"' in page and 'name="directions"' in page
     assert "nhận cờ luân lưu Cụm trưởng" in page  # the draft, as the placeholder
+
+
+# One scoring summary -----------------------------------------------------------------------
+
+
+def summary_text(pdf: bytes) -> str:
+    """The summary's text without its banner (the dossier's draft note or the provisional
+    mark: each document's own state)."""
+    text = pdf_text(pdf)
+    for banner in (DRAFT_NOTE, PROVISIONAL):
+        text = text.replace(banner, "")
+    return " ".join(text.split())
+
+
+def test_the_dossier_appendix_and_the_stand_alone_summary_are_one_document(demo_data):
+    cluster = Cluster.objects.get(slug="tay-bac")
+    data = scoring_year(cluster, 2023)
+    document = scoring_summary(dossier_for(cluster, 2023))
+    appendix = summary_text(summary_pdf(document))
+    alone = summary_text(render_summary_pdf(data))
+    assert appendix == alone
+    # A signed document: the number line, the place and date, the signer with title and name.
+    assert "Số:" in alone and "/BTH-CTĐTB" in alone
+    assert "Phú Thọ, ngày" in alone
+    assert "CHỦ TỊCH LIÊN MINH HTX TỈNH PHÚ THỌ" in alone and "Nguyễn Quốc Dũng" in alone
+    assert "Xếp hạng" in alone and "Nơi nhận:" in alone
+
+
+def test_the_ranking_row_never_opens_a_page(demo_data):
+    data = scoring_year(Cluster.objects.get(slug="tay-bac"), 2023)
+    reader = PdfReader(io.BytesIO(render_summary_pdf(data)))
+    for page in reader.pages[1:]:
+        body = [line for line in page.extract_text().splitlines() if line.strip()]
+        first_rows = " ".join(body[:3])
+        assert not first_rows.lstrip("0123456789 ").startswith(("Xếp hạng", "Tổng điểm")), body[:3]

@@ -109,7 +109,9 @@ def _header(sheet: Worksheet, row: int, headers: list[str]) -> None:
         cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
 
 
-def _print_setup(sheet: Worksheet, header_row: int) -> None:
+def print_landscape(sheet: Worksheet, header_row: int) -> None:
+    """A4 landscape, fitted to the page width (as many pages down as needed), the header
+    row repeated on every page: the print setup of every workbook the portal writes."""
     sheet.page_setup.orientation = sheet.ORIENTATION_LANDSCAPE
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
@@ -330,7 +332,7 @@ def _summary_sheet(workbook: Workbook, report: ClusterReport) -> None:
     _fit_columns(sheet, header_row, widest=58)
     for column in "CDEF":
         sheet.column_dimensions[column].width = 17
-    _print_setup(sheet, header_row)
+    print_landscape(sheet, header_row)
 
 
 def _provinces_sheet(workbook: Workbook, report: ClusterReport) -> None:
@@ -398,7 +400,7 @@ def _provinces_sheet(workbook: Workbook, report: ClusterReport) -> None:
     sheet.row_dimensions[header_row].height = 75
     _fit_columns(sheet, header_row, widest=16)
     sheet.column_dimensions["A"].width = 16
-    _print_setup(sheet, header_row)
+    print_landscape(sheet, header_row)
 
 
 def render_report_xlsx(report: ClusterReport) -> bytes:
