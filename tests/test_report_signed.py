@@ -1,12 +1,14 @@
 """The annual report and the scoring summary as documents a chair signs (issue 24): one
 document font at NĐ 30's body size, the chair's sections, one scoring-summary rendering."""
 
+import base64
 import collections
 import datetime
 import io
 import re
 
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 from fontTools.ttLib import TTFont
 from openpyxl import load_workbook
@@ -19,7 +21,7 @@ from emulation.reports.models import LegalBasis, ReportSettings
 from emulation.reports.render import render_report_html, render_report_pdf, render_report_xlsx
 from emulation.reports.selectors import cluster_report, legal_basis_on
 from emulation.reports.services import report_settings_save
-from emulation.scoring.render import render_summary_pdf
+from emulation.scoring.render import render_summary_pdf, render_summary_xlsx
 from emulation.scoring.selectors import scoring_year
 from emulation.scoring.summary_document import PROVISIONAL
 from provinces.calendar.models import Deadlines
@@ -205,3 +207,47 @@ def test_the_ranking_row_never_opens_a_page(demo_data):
         body = [line for line in page.extract_text().splitlines() if line.strip()]
         first_rows = " ".join(body[:3])
         assert not first_rows.lstrip("0123456789 ").startswith(("Xếp hạng", "Tổng điểm")), body[:3]
+
+
+def test_the_summary_workbook_prints_like_its_pdf(demo_data):
+    data = scoring_year(Cluster.objects.get(slug="tay-bac"), 2023)
+    sheet = load_workbook(io.BytesIO(render_summary_xlsx(data))).active
+    header = next(row[0].row for row in sheet.iter_rows() if row[0].value == "STT")
+    assert sheet.page_setup.orientation == "landscape" and int(sheet.page_setup.paperSize) == 9
+    assert sheet.sheet_properties.pageSetUpPr.fitToPage and sheet.page_setup.fitToWidth == 1
+    assert sheet.print_title_rows == f"${header}:${header}"
+    assert all(cell.alignment.wrap_text for cell in sheet[header])
+    numbers = [c for row in sheet.iter_rows(min_row=header + 1) for c in row[3:] if c.value]
+    # Vietnamese formats: 72,5 and −1 (LCID 042A), never the General format's 72.5.
+    assert numbers and all(c.number_format.startswith("[$-42A]") for c in numbers)
+
+
+# The report as one HTML file -----------------------------------------------------------------
+
+
+def test_the_html_report_is_one_file_with_its_styles_and_fonts(demo_data, tmp_path):
+    from tests.test_demo_article import ARTICLE
+
+    target = tmp_path / "tay-bac-2023.html"
+    out = io.StringIO()
+    call_command(
+        "cluster_report",
+        cluster="tay-bac",
+        year=2023,
+        format="html",
+        output=str(target),
+        stdout=out,
+    )
+    page = target.read_text()
+    assert "/static/" not in page and "<link" not in page
+    assert ".report {" in page and "@font-face" in page
+    fonts = re.findall(r'url\("data:font/woff2;base64,([^"]+)"\)', page)
+    assert len(fonts) == 4
+    font = TTFont(io.BytesIO(base64.b64decode(fonts[0])))
+    assert font["name"].getDebugName(1) == "Tinos"
+    cmap = font.getBestCmap()
+    assert all(ord(char) in cmap for char in "Khó khăn, hạn chế Phương hướng Đ")
+    text = html_text(page)
+    for figure in ARTICLE.values():
+        assert figure in text, figure
+    assert "Khó khăn, hạn chế" in text and "Phương hướng, nhiệm vụ năm 2024" in text
