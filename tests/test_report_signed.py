@@ -251,3 +251,44 @@ def test_the_html_report_is_one_file_with_its_styles_and_fonts(demo_data, tmp_pa
     for figure in ARTICLE.values():
         assert figure in text, figure
     assert "Khó khăn, hạn chế" in text and "Phương hướng, nhiệm vụ năm 2024" in text
+
+
+# The workbook ------------------------------------------------------------------------------
+
+NOTE = re.compile(
+    r'<(?:p|strong)[^>]*data-testid="([a-z-]+-note|no-\w+)"[^>]*>'
+    r"(.*?)</(?:p|strong)>",
+    re.S,
+)
+
+
+def flat(text: str) -> str:
+    return re.sub(r"\s+([.,;:])", r"\1", " ".join(text.split()))
+
+
+@pytest.mark.parametrize("slug", ["tay-bac", "mien-nui-phia-bac-1"])
+@pytest.mark.parametrize("year", [2024, 2025])
+@pytest.mark.parametrize("preview", [False, True])
+def test_every_note_of_the_page_is_in_the_workbook(demo_data, slug, year, preview):
+    report = cluster_report(cluster=Cluster.objects.get(slug=slug), year=year, preview=preview)
+    page = render_report_html(report, document=False)
+    workbook = flat(xlsx_text(render_report_xlsx(report)))
+    notes = [(name, flat(html_text(body))) for name, body in NOTE.findall(page)]
+    assert notes
+    for name, note in notes:
+        assert note in workbook, (name, note)
+
+
+def test_the_provinces_sheet_prints_a_section_per_page(demo_data):
+    report = cluster_report(cluster=Cluster.objects.get(slug="tay-bac"), year=2023)
+    sheet = load_workbook(io.BytesIO(render_report_xlsx(report)))["Theo tỉnh"]
+    assert sheet.print_title_cols == "$A:$A" and sheet.print_title_rows == "$5:$6"
+    assert [b.id for b in sheet.col_breaks.brk] == [9, 16, 22]  # THT | HTX | C, D | funds
+    assert sheet.page_setup.orientation == "landscape" and int(sheet.page_setup.scale) >= 85
+    assert [sheet.cell(row=5, column=c).value for c in (4, 10, 17, 21, 23)] == [
+        "A. Tổ hợp tác (THT)",
+        "B. Hợp tác xã (HTX)",
+        "C. Công tác tuyên truyền",
+        "D. Đào tạo, tập huấn",
+        "Giải ngân các quỹ",
+    ]

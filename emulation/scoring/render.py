@@ -17,7 +17,7 @@ from openpyxl.utils import get_column_letter
 from cluster_portal.number_style import excel_number_format, excel_points_format, format_points
 from emulation.reports.letterhead import MOTTO
 from emulation.reports.render import render_pdf
-from emulation.reports.xlsx import print_landscape
+from emulation.reports.xlsx_print import print_landscape
 from provinces.spreadsheets.writing import safe_text
 
 from .selectors import ScoringYear
