@@ -5,6 +5,7 @@ import base64
 import collections
 import datetime
 import io
+import logging
 import re
 
 import pytest
@@ -14,6 +15,7 @@ from fontTools.ttLib import TTFont
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
+from cluster_portal.number_style import format_exact
 from emulation.dossiers.documents import DRAFT_NOTE, scoring_summary
 from emulation.dossiers.render import summary_pdf
 from emulation.dossiers.selectors import dossier_for
@@ -292,3 +294,22 @@ def test_the_provinces_sheet_prints_a_section_per_page(demo_data):
         "D. Đào tạo, tập huấn",
         "Giải ngân các quỹ",
     ]
+
+
+# The commands' output ----------------------------------------------------------------------
+
+
+def test_the_pdf_libraries_log_nothing_below_a_warning():
+    for name in ("weasyprint", "weasyprint.progress", "fontTools.subset", "fontTools.ttLib"):
+        assert not logging.getLogger(name).isEnabledFor(logging.INFO), name
+
+
+def test_commands_write_byte_counts_in_the_portals_number_style(demo_data, tmp_path):
+    out = io.StringIO()
+    target = tmp_path / "bang-tong-hop.pdf"
+    call_command(
+        "scoring_sheet", cluster="tay-bac", year=2023, format="pdf", output=str(target), stdout=out
+    )
+    size = format_exact(target.stat().st_size)
+    assert "." in size  # thousands grouped with a dot: 47.806, never 47,806
+    assert out.getvalue() == f"Đã ghi {target} ({size} byte, kết quả chính thức).\n"
