@@ -49,6 +49,17 @@ NOMINEES = [
 ]
 
 
+DIFFICULTIES_2023 = (
+    "Bên cạnh những kết quả đạt được, khu vực kinh tế tập thể, HTX các tỉnh Tây Bắc còn rất "
+    "nhiều khó khăn. Còn có những HTX hoạt động yếu, quy mô sản xuất nhỏ, chưa có nhiều sản "
+    "phẩm chế biến sâu và có giá trị cao; chưa phát huy hết được vai trò, bản chất của HTX "
+    "trong tình hình mới.\n"
+    "Ở một số tỉnh địa bàn phân bố HTX rộng, giao thông đi lại khó khăn, nhất là địa bàn vùng "
+    "dân tộc thiểu số và miền núi, nên việc kết nối thường xuyên giữa Liên minh HTX tỉnh và "
+    "các HTX còn nhiều khó khăn."
+)
+
+
 def award_types_seed() -> None:
     """The award types of the reference data (flag, certificate of merit), and the legal
     basis the report cites when the table has none (a flush emptied it)."""
@@ -63,7 +74,11 @@ def emulation_year_2023_seed() -> bool:
     cluster = Cluster.objects.get(slug="tay-bac")
     # The document number is invented (the article gives none); date, place and signer
     # default from the conference record below.
-    ReportSettings.objects.get_or_create(cluster=cluster, year=2023, defaults={"number": 5})
+    # The difficulties are the article's ("Bên cạnh những kết quả…"); the directions are
+    # left to the draft from the data.
+    ReportSettings.objects.get_or_create(
+        cluster=cluster, year=2023, defaults={"number": 5, "difficulties": DIFFICULTIES_2023}
+    )
     if Conference.objects.filter(cluster=cluster, year=2023).exists():
         return False
     conference = Conference(

@@ -19,6 +19,7 @@ from cluster_portal.number_style import format_exact
 from emulation.dossiers.documents import DRAFT_NOTE, scoring_summary
 from emulation.dossiers.render import summary_pdf
 from emulation.dossiers.selectors import dossier_for
+from emulation.reports.drafts import difficulties_draft
 from emulation.reports.models import LegalBasis, ReportSettings
 from emulation.reports.render import render_report_html, render_report_pdf, render_report_xlsx
 from emulation.reports.selectors import cluster_report, legal_basis_on
@@ -140,8 +141,10 @@ def test_the_draft_names_late_members_and_indicators_that_fell(demo_2023):
         submitted_at=datetime.datetime(2023, 11, 6, 9, tzinfo=datetime.UTC)
     )
     report = cluster_report(cluster=cluster, year=2023)
-    paragraphs, drafted = report.difficulties
-    assert drafted
+    # The demo's chair wrote the article's difficulties: the report prints them, and the
+    # settings page offers the draft.
+    assert report.difficulties == (report.signature.settings.difficulties.splitlines(), False)
+    paragraphs = difficulties_draft(report)
     late = [p for p in paragraphs if "chậm so với thời hạn" in p]
     assert late == [
         "Việc báo cáo số liệu năm 2023 của một số tỉnh còn chậm so với thời hạn của Cụm "
