@@ -92,10 +92,12 @@ vendor:
 	mkdir -p static/vendor/bootstrap
 	cp node_modules/bootstrap/dist/css/bootstrap.min.css* node_modules/bootstrap/dist/js/bootstrap.bundle.min.js* \
 	   node_modules/bootstrap/LICENSE static/vendor/bootstrap/
-	mkdir -p static/vendor/noto-serif
+	# The document font of every PDF: Tinos, metric-compatible with Times New Roman (the
+	# Word files' font), with the whole Vietnamese alphabet; SIL Open Font License.
+	mkdir -p static/vendor/tinos
 	for style in 400Regular 400Regular_Italic 700Bold 700Bold_Italic; do \
-	  cp node_modules/@expo-google-fonts/noto-serif/$$style/NotoSerif_$$style.ttf static/vendor/noto-serif/; done
-	cp node_modules/@expo-google-fonts/noto-serif/LICENSE_FONT static/vendor/noto-serif/OFL.txt
+	  cp node_modules/@expo-google-fonts/tinos/$$style/Tinos_$$style.ttf static/vendor/tinos/; done
+	cp node_modules/@expo-google-fonts/tinos/LICENSE_FONT static/vendor/tinos/OFL.txt
 	mkdir -p static/vendor/swagger-ui
 	cp node_modules/swagger-ui-dist/swagger-ui-bundle.js node_modules/swagger-ui-dist/swagger-ui.css* \
 	   node_modules/swagger-ui-dist/LICENSE static/vendor/swagger-ui/

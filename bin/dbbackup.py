@@ -53,6 +53,13 @@ DATABASE_MEMBERS = {f"database.{suffix}": vendor for vendor, suffix in DATABASE_
 FILES = "files"
 
 
+def format_exact(value: int) -> str:
+    """Byte counts in the portal's number style (47.806), as every command prints them."""
+    from cluster_portal.number_style import format_exact as portal_style
+
+    return portal_style(value)
+
+
 def fail(message: str) -> None:
     sys.exit(f"dbbackup: {message}")
 
@@ -219,8 +226,8 @@ def backup(directory: Path) -> Path:
         raise
     partial.rename(target)
     print(
-        f"Đã sao lưu {described} và {count} tệp lưu trữ ({size:,} byte) vào {target} "
-        f"({target.stat().st_size:,} byte)."
+        f"Đã sao lưu {described} và {count} tệp lưu trữ ({format_exact(size)} byte) vào "
+        f"{target} ({format_exact(target.stat().st_size)} byte)."
     )
     return target
 

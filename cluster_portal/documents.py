@@ -81,7 +81,7 @@ def code_version() -> str:
     digest = hashlib.sha256()
     base = settings.BASE_DIR
     roots = [base / folder for folder in SOURCE_FOLDERS]
-    roots += [base / "static" / "css", base / "static" / "vendor" / "noto-serif"]
+    roots += [base / "static" / "css", base / "static" / "vendor" / "tinos"]
     for root in roots:
         for path in sorted(root.rglob("*")):
             if path.suffix in SOURCE_SUFFIXES and "migrations" not in path.parts:

@@ -147,5 +147,9 @@ def logging_config(
             # request lines): one line per record through the formatter above instead.
             "django": {"handlers": [], "propagate": True},
             "django.server": {"handlers": [], "propagate": True, **quiet},
+            # The PDF libraries log each step of every document at INFO ("Step 5 - Creating
+            # layout"): the commands print only their own messages, the log only what matters.
+            "weasyprint": {"level": "WARNING"},
+            "fontTools": {"level": "WARNING"},
         },
     }

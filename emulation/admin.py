@@ -12,7 +12,7 @@ from emulation.nominations.models import (
     Nomination,
     VoteRule,
 )
-from emulation.reports.models import ReportSettings
+from emulation.reports.models import LegalBasis, ReportSettings
 
 
 class AttendeeInline(OrganisationAccess, admin.TabularInline):
@@ -132,6 +132,14 @@ class ReportSettingsAdmin(OrganisationAccess, CheckedHistoryAdmin):
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False
+
+
+@admin.register(LegalBasis)
+class LegalBasisAdmin(VersionedAdminMixin, OrganisationAccess, admin.ModelAdmin):
+    """The "Căn cứ …" lines the annual report opens with, each in force between two dates."""
+
+    list_display = ["text", "in_force_from", "in_force_until", "order"]
+    list_filter = ["in_force_from"]
 
 
 from emulation.dossiers import admin as dossiers_admin  # noqa: E402, F401  (registers its models)

@@ -10,7 +10,8 @@ from emulation.nominations.models import (
     NominationStatus,
     VotingMethod,
 )
-from emulation.reports.models import ReportSettings
+from emulation.reports.models import LegalBasis, ReportSettings
+from emulation.reports.reference import load_legal_basis
 from provinces.calendar.models import Deadlines
 from provinces.disbursements.services import borrower_find_or_create
 from provinces.organisation.models import Cluster
@@ -66,10 +67,22 @@ RANK_REASONS = {
     ),
 }
 
+DIFFICULTIES_2023 = (
+    "Bên cạnh những kết quả đạt được, khu vực kinh tế tập thể, HTX các tỉnh Tây Bắc còn rất "
+    "nhiều khó khăn. Còn có những HTX hoạt động yếu, quy mô sản xuất nhỏ, chưa có nhiều sản "
+    "phẩm chế biến sâu và có giá trị cao; chưa phát huy hết được vai trò, bản chất của HTX "
+    "trong tình hình mới.\n"
+    "Ở một số tỉnh địa bàn phân bố HTX rộng, giao thông đi lại khó khăn, nhất là địa bàn vùng "
+    "dân tộc thiểu số và miền núi, nên việc kết nối thường xuyên giữa Liên minh HTX tỉnh và "
+    "các HTX còn nhiều khó khăn."
+)
+
 
 def award_types_seed() -> None:
-    """The award types of the reference data (flag, certificate of merit)."""
+    """The award types of the reference data (flag, certificate of merit), and the legal
+    basis the report cites when the table has none (a flush emptied it)."""
     load_award_types(AwardType)
+    load_legal_basis(LegalBasis)
 
 
 def emulation_year_2023_seed() -> bool:
@@ -79,7 +92,11 @@ def emulation_year_2023_seed() -> bool:
     cluster = Cluster.objects.get(slug="tay-bac")
     # The document number is invented (the article gives none); date, place and signer
     # default from the conference record below.
-    ReportSettings.objects.get_or_create(cluster=cluster, year=2023, defaults={"number": 5})
+    # The difficulties are the article's ("Bên cạnh những kết quả…"); the directions are
+    # left to the draft from the data.
+    ReportSettings.objects.get_or_create(
+        cluster=cluster, year=2023, defaults={"number": 5, "difficulties": DIFFICULTIES_2023}
+    )
     if Conference.objects.filter(cluster=cluster, year=2023).exists():
         return False
     conference = Conference(

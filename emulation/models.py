@@ -15,7 +15,7 @@ from .nominations.models import (
     NominationStatus,
     VoteRule,
 )
-from .reports.models import ReportSettings
+from .reports.models import LegalBasis, ReportSettings
 from .scoring.models import (
     AgreementStatus,
     Criterion,
@@ -50,6 +50,7 @@ __all__ = [
     "Nomination",
     "NominationStatus",
     "Recommendation",
+    "LegalBasis",
     "ReportSettings",
     "ReportStatus",
     "VoteRule",

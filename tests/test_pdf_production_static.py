@@ -64,7 +64,7 @@ def test_pdfs_keep_their_fonts_and_text_with_the_production_static_storage(reque
     development = render_all()
     for kind, content in development.items():
         fonts, _ = fonts_and_text(content)
-        assert "Report-Serif" in fonts, (kind, fonts)  # the embedded Noto Serif
+        assert "Report-Serif" in fonts, (kind, fonts)  # the embedded Tinos
 
     request.getfixturevalue("production_static")
     from django.templatetags.static import static

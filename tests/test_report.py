@@ -128,7 +128,7 @@ def test_the_pdf_carries_the_formatted_totals(known_year):
         for page in reader.pages
         for font in page["/Resources"]["/Font"].get_object().values()
     }
-    # Only the shipped Noto Serif (named after its @font-face family), embedded as subsets.
+    # Only the shipped Tinos (named after its @font-face family), embedded as subsets.
     assert fonts and all("Report-Serif" in name for name in fonts)
     assert "Tổng kết công tác thi đua năm 2023" in text
     assert len(reader.pages) >= 2

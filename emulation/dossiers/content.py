@@ -12,16 +12,17 @@ document: scores with `format_points`, figures with their data-dictionary decima
 (`format_indicator`), percentages with `format_percent`.
 """
 
-import datetime
 from dataclasses import dataclass, field
 
-from cluster_portal.templatetags.vn_format import nd30_date
+# The letterhead's parts live with the annual report, shared with the scoring summary.
+from emulation.reports.letterhead import MOTTO as MOTTO
+from emulation.reports.letterhead import NUMBER_BLANK as NUMBER_BLANK
+from emulation.reports.letterhead import VCA as VCA
+from emulation.reports.letterhead import cluster_issuer as cluster_issuer
+from emulation.reports.letterhead import cluster_symbol as cluster_symbol
+from emulation.reports.letterhead import number_line as number_line
+from emulation.reports.letterhead import place_date as place_date
 from provinces.organisation.models import Cluster, fold_accents
-
-MOTTO = ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc")
-VCA = "LIÊN MINH HTX VIỆT NAM"
-# The number is left blank for the clerk who registers the outgoing document.
-NUMBER_BLANK = "\u00a0" * 6
 
 
 @dataclass
@@ -80,6 +81,9 @@ class Document:
     salutation: str = ""  # "Kính gửi: …"
     landscape: bool = False
     draft_note: str = ""  # shown on top when the dossier is not complete
+    # The scoring summary's scoring (ScoringYear): its PDF is the scoring package's one
+    # rendering of the summary (render_summary_pdf), its Word file these blocks.
+    summary_of: object = None
 
     @property
     def text(self) -> str:
@@ -98,16 +102,6 @@ class Document:
 
 
 # Words --------------------------------------------------------------------------------
-
-
-def place_date(place: str, day: datetime.date) -> str:
-    return (
-        f"{place}, {nd30_date(day)}" if place else nd30_date(day)[:1].upper() + nd30_date(day)[1:]
-    )
-
-
-def number_line(symbol: str) -> str:
-    return f"Số: {NUMBER_BLANK}/{symbol}"
 
 
 def two_digits(n: int) -> str:
@@ -129,13 +123,3 @@ def ascii_name(text: str) -> str:
 def cluster_file_name(cluster: Cluster) -> str:
     """tay-bac -> "Cum-Tay-Bac"."""
     return "Cum-" + "-".join(part.capitalize() for part in cluster.slug.split("-"))
-
-
-def cluster_symbol(cluster: Cluster) -> str:
-    """The cluster's part of a document symbol: tay-bac -> "CTĐTB"."""
-    parts = cluster.slug.split("-")
-    return "CTĐ" + "".join(p.upper() if p.isdigit() else p[:1].upper() for p in parts)
-
-
-def cluster_issuer(cluster: Cluster) -> list[str]:
-    return [VCA, cluster.name.upper()]

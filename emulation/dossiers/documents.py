@@ -314,20 +314,7 @@ def scoring_summary(dossier: Dossier) -> Document:
             Row(["", "Xếp hạng", "", *[str(m.rank or "") for m in scoring.members]], bold=True)
         )
         blocks += [
-            Para(
-                f"Theo giao ước thi đua năm {year}"
-                + (f" ký ngày {scoring.signed_on:%d/%m/%Y}" if scoring.signed_on else "")
-                + f"; tổng điểm tối đa {format_points(scoring.total_points)} điểm (chưa kể điểm "
-                "thưởng); điểm trừ ghi số âm."
-                + (
-                    " Kết quả thống nhất tại cuộc họp bình xét ngày "
-                    f"{scoring.meeting_date:%d/%m/%Y}."
-                    if scoring.meeting_date
-                    else " Kết quả tạm tính: chưa họp bình xét."
-                ),
-                indent=False,
-                italic=True,
-            ),
+            Para(scoring.lead_note, indent=False, italic=True),
             Table(
                 ["TT", "Nội dung tiêu chí", "Điểm tối đa", *names],
                 rows,
@@ -350,6 +337,7 @@ def scoring_summary(dossier: Dossier) -> Document:
             "- Lưu: Cụm trưởng.",
         ],  # noqa: E501
         landscape=True,
+        summary_of=scoring.year_data if scoring else None,
     )
 
 

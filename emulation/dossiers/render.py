@@ -10,6 +10,8 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from emulation.reports.render import PdfBatch
+from emulation.scoring.render import render_summary_pdf
+from emulation.scoring.summary_document import SummaryLetterhead
 from provinces.organisation.models import Cluster
 
 from .content import MOTTO, Document, Heading, Table, cluster_file_name
@@ -81,12 +83,40 @@ def render_pdfs(pages: list[str]) -> list[bytes]:
     return [batch.render(html) for html in pages]
 
 
+def summary_pdf(document: Document) -> bytes:
+    """The scoring summary's PDF: the scoring package's rendering, the stand-alone
+    summary's pages under this dossier's letterhead (number line, place and date, signer)."""
+    signer = document.signers[-1]
+    letterhead = SummaryLetterhead(
+        issuer=document.issuer,
+        number_line=document.number_line,
+        place_date=document.place_date,
+        signer_lines=signer.capacity,
+        signer_name=signer.name,
+        recipients=document.recipients,
+        banner=document.draft_note,
+    )
+    return render_summary_pdf(document.summary_of, letterhead=letterhead)
+
+
 def dossier_files(dossier: Dossier, *, require_complete: bool = True) -> list[tuple[str, bytes]]:
     """(file name, content) of every document, .docx then .pdf, in dossier order."""
     if require_complete and not dossier.is_complete:
         raise DossierIncompleteError([item.text for item in dossier.missing])
     documents = dossier_documents(dossier)
-    pdfs = render_pdfs([render_document_html(document, linked_css=False) for document in documents])
+    batched = iter(
+        render_pdfs(
+            [
+                render_document_html(document, linked_css=False)
+                for document in documents
+                if document.summary_of is None
+            ]
+        )
+    )
+    pdfs = [
+        summary_pdf(document) if document.summary_of is not None else next(batched)
+        for document in documents
+    ]
     files = []
     for document, pdf in zip(documents, pdfs, strict=True):
         files.append((f"{document.filename}.docx", render_docx(document)))

@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from emulation.scoring.render import summary_rows
-from emulation.scoring.selectors import scoring_year
+from emulation.scoring.selectors import ScoringYear, scoring_year
+from emulation.scoring.summary_document import summary_lead_note
 from provinces.organisation.models import Cluster, Province
 
 
@@ -43,6 +44,9 @@ class ScoringResult:
     signed_on: datetime.date | None
     members: list[MemberResult] = field(default_factory=list)  # column order
     rows: list[SummaryRow] = field(default_factory=list)
+    lead_note: str = ""  # the line above the summary's table
+    # The scoring as read, for the summary's PDF: the scoring package's own rendering.
+    year_data: ScoringYear | None = field(default=None, repr=False)
 
     def for_province(self, province_id: int) -> MemberResult | None:
         return next((m for m in self.members if m.province.pk == province_id), None)
@@ -66,6 +70,8 @@ def scoring_result(cluster: Cluster, year: int) -> ScoringResult | None:
         place=getattr(agreement, "meeting_place", "") or "",
         total_points=agreement.total_points,
         signed_on=agreement.signed_on,
+        lead_note=summary_lead_note(data),
+        year_data=data,
     )
     for column in data.columns:
         result.members.append(

@@ -30,8 +30,14 @@ class ReportSettingsForm(SeenVersionModelForm):
             "signer_title",
             "signer_name",
             "recipients",
+            "difficulties",
+            "directions",
         ]
-        widgets = {"recipients": forms.Textarea(attrs={"rows": 5})}
+        widgets = {
+            "recipients": forms.Textarea(attrs={"rows": 5}),
+            "difficulties": forms.Textarea(attrs={"rows": 6}),
+            "directions": forms.Textarea(attrs={"rows": 6}),
+        }
         formfield_callback = vn_formfield
 
     def __init__(self, *args, defaults=None, **kwargs):

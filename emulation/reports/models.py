@@ -1,5 +1,7 @@
 """What the chair sets on the annual report as a signed document (Nghị định 30/2020,
-Phụ lục I): its number, date and place, the signer and the recipients.
+Phụ lục I): its number, date and place, the signer and the recipients, and the two sections
+the chair writes ("Khó khăn, hạn chế", "Phương hướng, nhiệm vụ năm sau"); and the legal
+basis its opening lines cite ("Căn cứ …"), which the admin keeps.
 
 Every field may be left empty: the report then takes its default from the conference
 record (date, place, the head alliance's chair as signer) and says so on the settings
@@ -74,6 +76,16 @@ class ReportSettings(models.Model):
         blank=True,
         help_text=_("Mỗi dòng một nơi nhận. Để trống: danh sách mặc định."),
     )
+    difficulties = models.TextField(
+        _("khó khăn, hạn chế"),
+        blank=True,
+        help_text=_("Mỗi dòng một đoạn. Để trống: bản gợi ý từ số liệu (chữ mờ trong ô)."),
+    )
+    directions = models.TextField(
+        _("phương hướng, nhiệm vụ năm sau"),
+        blank=True,
+        help_text=_("Mỗi dòng một đoạn. Để trống: bản gợi ý từ số liệu (chữ mờ trong ô)."),
+    )
     version = models.PositiveIntegerField(_("phiên bản"), default=1)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -126,3 +138,39 @@ class ReportSettings(models.Model):
                     "hoặc năm sau."
                 }
             )
+
+
+class LegalBasis(models.Model):
+    """One "Căn cứ …" (or "Thực hiện …") line the report opens with, in force between two
+    dates: the report of a year cites the lines in force on its date (the conference's, or
+    31 December). The admin keeps them; the initial ones come with migration 0017."""
+
+    text = models.CharField(
+        "nội dung",
+        max_length=500,
+        help_text="Cả dòng, ví dụ: Căn cứ Luật Thi đua, khen thưởng số 06/2022/QH15 "
+        "ngày 15 tháng 6 năm 2022;",
+    )
+    in_force_from = models.DateField("hiệu lực từ ngày", null=True, blank=True)
+    in_force_until = models.DateField(
+        "hiệu lực đến hết ngày", null=True, blank=True, help_text="Để trống: còn hiệu lực."
+    )
+    order = models.PositiveSmallIntegerField("thứ tự", default=0)
+    version = models.PositiveIntegerField("phiên bản", default=1, editable=False)  # admin edits
+
+    class Meta:
+        verbose_name = "căn cứ pháp lý của báo cáo"
+        verbose_name_plural = "căn cứ pháp lý của báo cáo"
+        ordering = ["order", "in_force_from", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(in_force_from__isnull=True)
+                | models.Q(in_force_until__isnull=True)
+                | models.Q(in_force_until__gte=models.F("in_force_from")),
+                name="legal_basis_until_after_from",
+                violation_error_message="Ngày hết hiệu lực phải sau ngày có hiệu lực.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.text

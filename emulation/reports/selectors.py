@@ -18,20 +18,24 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
+from django.utils import timezone
 
 from emulation.conference.models import Attendee, Conference, Recommendation
 from emulation.nominations.models import Nomination
 from emulation.nominations.selectors import nominations_by_award
-from emulation.reports.models import ReportSettings
+from emulation.reports.models import LegalBasis, ReportSettings
+from provinces.calendar.selectors import deadlines_for
 from provinces.disbursements.selectors import DisbursementTotals, FundTotals, disbursement_totals
 from provinces.figures.aggregation import combine, percent_change
 from provinces.figures.models import FiguresStatus, YearlyFigures
 from provinces.figures.selectors import PreviousYear, previous_years
 from provinces.figures.spec import BY_CODE, INDICATORS, Indicator
+from provinces.figures.timeliness import Timeliness, figures_timeliness
 from provinces.organisation.models import Cluster, ClusterTerm, Province
 from provinces.organisation.selectors import cluster_members
 
+from .drafts import difficulties_draft, directions_draft
 from .models import DEFAULT_RECIPIENTS, DEFAULT_SYMBOL
 
 # The signed document ---------------------------------------------------------------------
@@ -149,6 +153,29 @@ class ClusterReport:
     # The members' approved records of the year (readable by every reader of the report):
     # what the scoring's computed criteria read, kept for its ranking section.
     approved_records: list[YearlyFigures] = field(default_factory=list, repr=False)
+    # The "Căn cứ …" lines in force on the document's date (LegalBasis).
+    legal_basis: list[str] = field(default_factory=list)
+    # Members whose figures came in after the calendar's figures deadline:
+    # (province, the deadline, the day they came in).
+    late: list[tuple[Province, datetime.date, datetime.date]] = field(default_factory=list)
+
+    def _chair_section(self, name: str, draft) -> tuple[list[str], bool]:
+        """The chair's text of a section, one paragraph a line, else the data's draft;
+        and whether it is the draft."""
+        chosen = self.signature.settings if self.signature else None
+        text = getattr(chosen, name, "") if chosen else ""
+        lines = [line.strip() for line in text.splitlines() if line.strip()]
+        return (lines, False) if lines else (draft(self), True)
+
+    @property
+    def difficulties(self) -> tuple[list[str], bool]:
+        """ "Khó khăn, hạn chế": (paragraphs, whether drafted from the data)."""
+        return self._chair_section("difficulties", difficulties_draft)
+
+    @property
+    def directions(self) -> tuple[list[str], bool]:
+        """ "Phương hướng, nhiệm vụ năm sau": (paragraphs, whether drafted from the data)."""
+        return self._chair_section("directions", directions_draft)
 
     @property
     def members(self) -> list[Province]:
@@ -263,7 +290,8 @@ class ClusterReport:
         """Roman section numbers, continuous whichever sections have something to say."""
         numerals = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"]
         keys = ["tht_htx", "communication", "training"] if self.totals else []
-        keys += ["provinces", "comparison", "conference", "awards", "terms"]
+        keys += ["provinces", "comparison", "difficulties", "directions"]
+        keys += ["conference", "awards", "terms"]
         return dict(zip(keys, numerals, strict=False))
 
     @property
@@ -346,6 +374,7 @@ def cluster_report(
         head=term.head if term else None,
     )
     nominations = nominations_by_award(cluster, year)
+    on = signature.date or datetime.date(year, 12, 31)
     return ClusterReport(
         cluster=cluster,
         year=year,
@@ -363,7 +392,35 @@ def cluster_report(
         signature=signature,
         preview=preview,
         approved_records=[r for r in records if r.status == FiguresStatus.APPROVED],
+        legal_basis=legal_basis_on(on),
+        late=late_members(cluster, year, records, members),
     )
+
+
+def legal_basis_on(day: datetime.date) -> list[str]:
+    """The "Căn cứ …" lines in force on `day`, in their order."""
+    rows = LegalBasis.objects.filter(
+        Q(in_force_from__isnull=True) | Q(in_force_from__lte=day),
+        Q(in_force_until__isnull=True) | Q(in_force_until__gte=day),
+    )
+    return list(rows.values_list("text", flat=True))
+
+
+def late_members(
+    cluster: Cluster, year: int, records: list[YearlyFigures], members: list[Province]
+) -> list[tuple]:
+    """(province, deadline, day submitted) of the members whose figures came in late
+    (provinces.figures.timeliness), in the report's member order."""
+    deadlines = deadlines_for(cluster, year)
+    if deadlines is None or deadlines.figures_due is None:
+        return []
+    now = timezone.now()
+    late = [
+        (record.province, deadlines.figures_due, timezone.localdate(record.submitted_at))
+        for record in records
+        if figures_timeliness(record, deadlines, now=now) == Timeliness.LATE
+    ]
+    return sorted(late, key=lambda entry: members.index(entry[0]))
 
 
 def indicator(code: str) -> Indicator:

@@ -10,7 +10,8 @@ from django.db.models import QuerySet
 from cluster_portal.documents import admin_log, history_of
 from emulation.conference.models import Attendee, Conference, Recommendation
 from emulation.nominations.models import AwardQuota, AwardType, Nomination, VoteRule
-from emulation.reports.models import ReportSettings
+from emulation.reports.models import LegalBasis, ReportSettings
+from provinces.calendar.models import Deadlines
 from provinces.disbursements.models import Cooperative
 from provinces.figures.sources import cluster_year_sources, the_cluster
 
@@ -31,14 +32,16 @@ def report_sources(slug: str, year: int) -> list[QuerySet]:
 def report_records(slug: str, year: int) -> list[QuerySet]:
     """What the report adds to the cluster-year: the conference (its attendees and
     recommendations are saved with it, in the form and in the admin), the report's
-    settings, the nominations with their cooperatives, and the award types, quotas and vote
-    rules (the admin's, logged)."""
+    settings (with the chair's sections), the calendar (the drafts name the members that
+    reported late), the nominations with their cooperatives, and the award types, quotas,
+    vote rules and legal basis (the admin's, logged)."""
     cluster = the_cluster(slug)
     nominated = Nomination.objects.filter(cluster__in=cluster, year=year)
     return [
         history_of(Conference, cluster__in=cluster, year=year),
         history_of(ReportSettings, cluster__in=cluster, year=year),
+        history_of(Deadlines, cluster__in=cluster, year=year),
         history_of(Nomination, cluster__in=cluster, year=year),
         history_of(Cooperative, id__in=nominated.values("nominee_cooperative")),
-        admin_log(AwardType, AwardQuota, VoteRule, Attendee, Recommendation),
+        admin_log(AwardType, AwardQuota, VoteRule, Attendee, Recommendation, LegalBasis),
     ]

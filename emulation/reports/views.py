@@ -16,6 +16,7 @@ from emulation.reports.render import (
 from emulation.reports.selectors import ClusterReport, cluster_report, report_filename
 from provinces.organisation.lookups import cached_cluster_year_page, cluster_year_for
 
+from .drafts import difficulties_draft, directions_draft
 from .forms import ReportSettingsForm
 from .models import ReportSettings
 from .selectors import signature_for
@@ -150,7 +151,9 @@ def report_preview_xlsx(request, cluster: str, year: int):
 
 @login_required
 def report_settings_edit(request, cluster: str, year: int):
-    """The chair sets the document's number, date, place, signer and recipients."""
+    """The chair sets the document's number, date, place, signer and recipients, and
+    writes its two sections of difficulties and directions (empty: the data's drafts,
+    shown in the fields)."""
     report = _report_for(request, cluster, year)
     if not access.can_edit_report_settings(request.user, report.term):
         raise PermissionDenied
@@ -168,6 +171,8 @@ def report_settings_edit(request, cluster: str, year: int):
             "signer_title": defaults.signer_title,
             "signer_name": defaults.signer_name,
             "recipients": "\n".join(defaults.recipients),
+            "difficulties": "\n".join(difficulties_draft(report)),
+            "directions": "\n".join(directions_draft(report)),
         },
     )
     status = 200

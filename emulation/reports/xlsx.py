@@ -23,16 +23,20 @@ from cluster_portal.number_style import (
     excel_percent_format,
     round_half_up,
 )
+from emulation.reports.drafts import NOT_WRITTEN
 from emulation.reports.selectors import ClusterReport
 from provinces.figures.spec import (
     AGRI_SHARE_DECIMALS,
     DISBURSEMENT_AMOUNT_DECIMALS,
     INDICATORS,
     PER_PROVINCE_DECIMALS,
+    by_section,
     excel_format,
     round_indicator,
 )
 from provinces.spreadsheets.writing import safe_text
+
+from .xlsx_print import print_by_section, print_landscape
 
 SUMMARY_SHEET = "Tổng hợp"
 PROVINCES_SHEET = "Theo tỉnh"
@@ -106,17 +110,6 @@ def _header(sheet: Worksheet, row: int, headers: list[str]) -> None:
         cell.fill = HEADER_FILL
         cell.border = BOX
         cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
-
-
-def _print_setup(sheet: Worksheet, header_row: int) -> None:
-    sheet.page_setup.orientation = sheet.ORIENTATION_LANDSCAPE
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.print_title_rows = f"{header_row}:{header_row}"
-    sheet.print_options.horizontalCentered = True
-    sheet.page_margins.left = sheet.page_margins.right = 0.5
 
 
 def _fit_columns(sheet: Worksheet, first_row: int, *, widest: int = 60) -> None:
@@ -212,6 +205,7 @@ def _notes(report: ClusterReport) -> list[str]:
             f"hai năm; cột “Năm {report.year} (cùng các tỉnh so sánh)” chỉ cộng các tỉnh này."
         )
     elif not report.totals:
+        notes.append(f"Chưa có tỉnh nào nhập số liệu năm {report.year}.")
         notes.append(f"Chưa có số liệu năm {report.year} để so sánh với năm {previous_year}.")
     elif report.previous_year_has_data:
         notes.append(
@@ -231,7 +225,8 @@ def _notes(report: ClusterReport) -> list[str]:
                 else ""
             )
             + (
-                " các tỉnh “so sánh một phần” thiếu số liệu của một đơn vị trước sáp nhập."
+                " các tỉnh ghi “so sánh một phần” dưới đây thiếu số liệu của một đơn vị trước "
+                "sáp nhập, nên mức tăng có thể cao hơn thực tế."
                 if report.partly_compared
                 else ""
             )
@@ -251,7 +246,8 @@ def _notes(report: ClusterReport) -> list[str]:
     not_yet = "chưa nộp" if report.preview else "chưa được duyệt"
     if report.withheld:
         names = ", ".join(p.name for p in report.withheld)
-        notes.append(f"Số liệu {not_yet}, chưa đưa vào báo cáo: {names}.")
+        where = "bản xem trước" if report.preview else "báo cáo"
+        notes.append(f"Số liệu {not_yet}, chưa đưa vào {where}: {names}.")
     if report.previous_totals and report.previous_withheld:
         names = ", ".join(p.name for p in report.previous_withheld)
         notes.append(f"Số liệu năm {previous_year} {not_yet}, chưa dùng để so sánh: {names}.")
@@ -265,6 +261,28 @@ def _notes(report: ClusterReport) -> list[str]:
         "bình cộng của các tỉnh. Giải ngân lấy từ sổ giải ngân của các tỉnh."
     )
     return notes
+
+
+def _chair_sections(sheet: Worksheet, report: ClusterReport, row: int, width: int) -> None:
+    """The legal basis and the chair's two sections (or the data's drafts), as the
+    document prints them: a bold title, then a merged, wrapped row per paragraph."""
+    blocks = [
+        ("Căn cứ", report.legal_basis),
+        ("Khó khăn, hạn chế", report.difficulties[0]),
+        (f"Phương hướng, nhiệm vụ năm {report.year + 1}", report.directions[0]),
+    ]
+    for title, paragraphs in blocks:
+        if not paragraphs and title == "Căn cứ":
+            continue
+        paragraphs = paragraphs or [NOT_WRITTEN]
+        sheet.cell(row=row, column=1, value=title).font = Font(bold=True)
+        for text in paragraphs:
+            row += 1
+            cell = sheet.cell(row=row, column=1, value=safe_text(text))
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+            sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=width)
+            sheet.row_dimensions[row].height = 15 * (1 + len(text) // 110)
+        row += 2
 
 
 def _summary_sheet(workbook: Workbook, report: ClusterReport) -> None:
@@ -301,12 +319,13 @@ def _summary_sheet(workbook: Workbook, report: ClusterReport) -> None:
         )
         cell.alignment = Alignment(wrap_text=True, vertical="top")
         sheet.row_dimensions[cell.row].height = 30
+    _chair_sections(sheet, report, sheet.max_row + 2, len(headers))
     sheet.freeze_panes = sheet.cell(row=header_row + 1, column=2)
     sheet.row_dimensions[header_row].height = 45
     _fit_columns(sheet, header_row, widest=58)
     for column in "CDEF":
         sheet.column_dimensions[column].width = 17
-    _print_setup(sheet, header_row)
+    print_landscape(sheet, header_row)
 
 
 def _provinces_sheet(workbook: Workbook, report: ClusterReport) -> None:
@@ -374,7 +393,27 @@ def _provinces_sheet(workbook: Workbook, report: ClusterReport) -> None:
     sheet.row_dimensions[header_row].height = 75
     _fit_columns(sheet, header_row, widest=16)
     sheet.column_dimensions["A"].width = 16
-    _print_setup(sheet, header_row)
+    sections = _section_titles(sheet, header_row - 1)
+    # One page width per section (THT; HTX; communication with training; disbursements).
+    pages = [sections[0], sections[1], (sections[2][0], sections[3][1]), sections[4]]
+    print_by_section(sheet, (header_row - 1, header_row), pages)
+
+
+def _section_titles(sheet: Worksheet, row: int) -> list[tuple[int, int]]:
+    """The data dictionary's sections over their columns (the blank row above the
+    header), and the disbursements after them; returns each one's (first, last) column,
+    the first one taking the province's columns too."""
+    spans, column = [], 4
+    for _, title, indicators in by_section():
+        spans.append((title, column, column + len(indicators) - 1))
+        column += len(indicators)
+    spans.append(("Giải ngân các quỹ", column, column + 3))
+    for title, first, last in spans:
+        cell = sheet.cell(row=row, column=first, value=title)
+        cell.font, cell.fill, cell.border = Font(bold=True), HEADER_FILL, BOX
+        cell.alignment = Alignment(horizontal="center")
+        sheet.merge_cells(start_row=row, start_column=first, end_row=row, end_column=last)
+    return [(1, spans[0][2])] + [(first, last) for _, first, last in spans[1:]]
 
 
 def render_report_xlsx(report: ClusterReport) -> bytes:

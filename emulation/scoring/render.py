@@ -8,17 +8,20 @@ member's total is the sum of its leaf rows."""
 import io
 
 from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.html import format_html, format_html_join
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from cluster_portal.number_style import excel_points_format, format_points
+from cluster_portal.number_style import excel_number_format, excel_points_format, format_points
+from emulation.reports.letterhead import MOTTO
 from emulation.reports.render import render_pdf
+from emulation.reports.xlsx_print import print_landscape
 from provinces.spreadsheets.writing import safe_text
 
-from .selectors import ScoringYear, summary_signer
+from .selectors import ScoringYear
+from .summary_document import SummaryLetterhead, summary_lead_note, summary_letterhead
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 TITLE = "Bảng tổng hợp kết quả chấm điểm thi đua năm {year}"
@@ -43,12 +46,13 @@ def summary_rows(data: ScoringYear) -> list[dict]:
 PAGE_WIDTH_PX = 262 / 25.4 * 96
 NORMAL = {"font_px": 8 * 4 / 3, "fixed_px": (8 + 75 + 20) / 25.4 * 96, "pad_px": 5, "most": 90}
 WIDE = {"font_px": 6.5 * 4 / 3, "fixed_px": (6 + 42 + 9) / 25.4 * 96, "pad_px": 3, "most": 90}
-# Advances of Noto Serif (the "Report Serif" of report.css), thousandths of an em:
-# regular and bold. Digits and U+2007 (figure space) share a width, so do the comma and
-# U+2008 (punctuation space); the minus is within 2 % of a digit.
-ADVANCE = {False: {"digit": 559, "comma": 250}, True: {"digit": 565, "comma": 294}}
-SPACES = {False: [("\u2007", 559), ("\u2008", 250), ("\u200a", 100)],
-          True: [("\u2007", 565), ("\u2008", 294), ("\u200a", 100)]}  # fmt: skip
+# Advances of Tinos (the "Report Serif" of report.css), thousandths of an em: regular and
+# bold alike. Digits and U+2007 (figure space) share a width, so do the comma and U+2008
+# (punctuation space); the minus is 64 wider than a digit (MINUS_EXTRA, left as room).
+ADVANCE = {False: {"digit": 500, "comma": 250}, True: {"digit": 500, "comma": 250}}
+SPACES = {False: [("\u2007", 500), ("\u2008", 250), ("\u200a", 83)],
+          True: [("\u2007", 500), ("\u2008", 250), ("\u200a", 83)]}  # fmt: skip
+MINUS_EXTRA = 70
 
 
 def _glyphs(text: str) -> tuple[int, int]:
@@ -89,7 +93,7 @@ def member_grid(data: ScoringYear, rows: list[dict]) -> dict | None:
         advance = ADVANCE[bold]
         widest = digits * advance["digit"] + commas * advance["comma"]
         em = geometry["font_px"] / 1000
-        room = (pitch - geometry["pad_px"]) / em - widest - 20 * digits  # the minus' 2 %
+        room = (pitch - geometry["pad_px"]) / em - widest - MINUS_EXTRA
         if room < 0:
             return None
         indent = _indent(room, bold)
@@ -123,8 +127,6 @@ def _with_cells(data: ScoringYear, rows: list[dict]) -> tuple[list[dict], dict |
 
 
 def summary_context(data: ScoringYear) -> dict:
-    term = data.term
-    agreement = data.agreement
     return {
         "data": data,
         "title": TITLE.format(year=data.year),
@@ -132,10 +134,6 @@ def summary_context(data: ScoringYear) -> dict:
         # A member not scored yet has no total, as on the overview ("chưa chấm"), not 0.
         "totals": [column.total if column.scored else None for column in data.columns],
         "ranks": [column.standing.rank if column.standing else None for column in data.columns],
-        "place": term.head.name if term else "",
-        "date": agreement.meeting_date
-        if agreement and agreement.meeting_date
-        else timezone.localdate(),
         "is_final": data.locked,
         "wide": len(data.columns) > WIDE_FROM,
     }
@@ -160,20 +158,26 @@ def grid_css(grid: dict | None) -> str:
     )
 
 
-def _summary_document(data: ScoringYear) -> tuple[str, dict | None]:
+def _summary_document(
+    data: ScoringYear, letterhead: SummaryLetterhead | None
+) -> tuple[str, dict | None]:
     context = summary_context(data)
     context["rows"], context["grid"] = _with_cells(data, context["rows"])
-    context["sig"] = summary_signer(data)
+    context["head"] = letterhead or summary_letterhead(data)
+    context["motto"] = MOTTO
+    context["lead_note"] = summary_lead_note(data)
     with translation.override("vi"):
         return render_to_string("scoring/summary_document.html", context), context["grid"]
 
 
-def render_summary_html(data: ScoringYear) -> str:
-    return _summary_document(data)[0]
+def render_summary_html(data: ScoringYear, *, letterhead: SummaryLetterhead | None = None) -> str:
+    return _summary_document(data, letterhead)[0]
 
 
-def render_summary_pdf(data: ScoringYear) -> bytes:
-    html, grid = _summary_document(data)
+def render_summary_pdf(data: ScoringYear, *, letterhead: SummaryLetterhead | None = None) -> bytes:
+    """The summary's PDF: the stand-alone file, or with the dossier's `letterhead` its
+    appendix (summary_document.py)."""
+    html, grid = _summary_document(data, letterhead)
     return render_pdf(html, css=grid_css(grid))
 
 
@@ -188,7 +192,7 @@ def render_summary_xlsx(data: ScoringYear) -> bytes:
     sheet.append([context["title"]])
     sheet["A1"].font = Font(bold=True, size=13)
     status = "Kết quả chính thức" if data.locked else "Kết quả tạm tính (chưa họp bình xét)"
-    sheet.append([safe_text(data.cluster.name), None, None, None, status])
+    sheet.append([safe_text(data.cluster.name)])
     sheet.append([])
     names = [safe_text(column.province.name) for column in data.columns]
     sheet.append(["STT", "Nội dung tiêu chí", "Loại", "Điểm tối đa", *names])
@@ -219,6 +223,8 @@ def render_summary_xlsx(data: ScoringYear) -> bytes:
     for row in sheet.iter_rows(min_row=sheet.max_row - 1):
         for cell in row:
             cell.font = Font(bold=True)
+    for cell in sheet[sheet.max_row][4:]:
+        cell.number_format = excel_number_format(0)
     for row in sheet.iter_rows(min_row=header_row + 1, min_col=4):
         for cell in row:
             if isinstance(cell.value, float):
@@ -230,6 +236,15 @@ def render_summary_xlsx(data: ScoringYear) -> bytes:
     for index in range(len(names)):
         sheet.column_dimensions[get_column_letter(5 + index)].width = 12
     sheet.freeze_panes = sheet.cell(row=header_row + 1, column=5)
+    # Headers wrap between words (a province's name on two lines at most), the title rows
+    # run across the table, and the sheet prints like the PDF: A4 landscape, fitted to the
+    # width, the header row on every page.
+    sheet.row_dimensions[header_row].height = 32
+    width = 4 + len(names)
+    for row in (1, 2):
+        sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=width)
+    sheet["A2"] = f"{safe_text(data.cluster.name)} — {status}"
+    print_landscape(sheet, header_row)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

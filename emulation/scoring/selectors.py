@@ -8,8 +8,6 @@ from decimal import Decimal
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from emulation.conference.models import Conference
-from emulation.reports.selectors import Signature, signature_for
 from provinces.calendar.selectors import deadlines_for
 from provinces.disbursements.selectors import DisbursementTotals, disbursement_totals
 from provinces.figures.models import FiguresStatus, YearlyFigures
@@ -358,16 +356,3 @@ def sheet_history(sheet: ScoreSheet | None, *, limit: int = 30) -> list:
         .select_related("history_user", "criterion")
         .order_by("-history_date", "-history_id")[:limit]
     )
-
-
-def summary_signer(data: ScoringYear) -> Signature:
-    """Who signs the scoring summary: the head alliance's leader as the year's conference
-    record names them, by the annual report's rule (`signature_for`), as the dossier's
-    copy of the summary is signed. Two queries."""
-    conference = (
-        Conference.objects.filter(cluster=data.cluster, year=data.year)
-        .prefetch_related("attendees")
-        .first()
-    )
-    head = data.term.head if data.term else None
-    return signature_for(report_settings=None, conference=conference, head=head)

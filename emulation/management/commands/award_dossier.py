@@ -2,6 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from cluster_portal.number_style import format_exact
 from cluster_portal.numbers import year_argument
 from emulation.dossiers.render import DossierIncompleteError, dossier_zip
 from emulation.dossiers.selectors import dossier_for
@@ -35,5 +36,7 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from None
         path.write_bytes(content)
         self.stdout.write(
-            self.style.SUCCESS(f"Đã tạo hồ sơ khen thưởng {path} ({len(content):,} byte).")
+            self.style.SUCCESS(
+                f"Đã tạo hồ sơ khen thưởng {path} ({format_exact(len(content))} byte)."
+            )
         )

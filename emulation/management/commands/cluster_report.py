@@ -3,16 +3,14 @@ from django.core.management.base import BaseCommand, CommandError
 from cluster_portal.number_style import format_exact
 from cluster_portal.numbers import year_argument
 from emulation.management.arguments import cluster_argument, output_path
-from emulation.reports.render import (
-    render_report_html,
-    render_report_pdf,
-    render_report_xlsx,
-)
+from emulation.reports.render import render_report_pdf, render_report_xlsx
 from emulation.reports.selectors import cluster_report
+from emulation.reports.standalone import render_report_standalone_html
 
 RENDERERS = {
     "pdf": render_report_pdf,
-    "html": lambda report: render_report_html(report).encode(),
+    # One file with its styles and fonts inside: it opens from disk as on the site.
+    "html": lambda report: render_report_standalone_html(report).encode(),
     "xlsx": render_report_xlsx,
 }
 

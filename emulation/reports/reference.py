@@ -1,0 +1,49 @@
+"""The legal basis the annual report cites ("Căn cứ …"), as it stood when this was
+written (loaded on migrate, and by the demo when the table is empty); the admin keeps it
+from there. Each line is in force from / until a day (None: open)."""
+
+import datetime
+
+LAW = "Luật Thi đua, khen thưởng"
+DETAILS = f"của Chính phủ quy định chi tiết thi hành một số điều của {LAW}"
+OLD_DETAILS = "của Chính phủ quy định chi tiết thi hành một số điều của Luật Thi đua, Khen thưởng"
+BEFORE_2024, FROM_2024 = datetime.date(2023, 12, 31), datetime.date(2024, 1, 1)
+
+LEGAL_BASIS = [
+    (
+        "Căn cứ Luật Thi đua, Khen thưởng ngày 26 tháng 11 năm 2003 và Luật sửa đổi, bổ sung "
+        "một số điều của Luật Thi đua, Khen thưởng ngày 16 tháng 11 năm 2013;",
+        None,
+        BEFORE_2024,
+        10,
+    ),
+    (f"Căn cứ {LAW} số 06/2022/QH15 ngày 15 tháng 6 năm 2022;", FROM_2024, None, 10),
+    (
+        f"Căn cứ Nghị định số 91/2017/NĐ-CP ngày 31 tháng 7 năm 2017 {OLD_DETAILS};",
+        None,
+        BEFORE_2024,
+        20,
+    ),
+    (
+        f"Căn cứ Nghị định số 98/2023/NĐ-CP ngày 31 tháng 12 năm 2023 {DETAILS};",
+        FROM_2024,
+        datetime.date(2025, 6, 30),
+        20,
+    ),
+    (
+        f"Căn cứ Nghị định số 152/2025/NĐ-CP {DETAILS};",
+        datetime.date(2025, 7, 1),
+        None,
+        20,
+    ),
+]
+
+
+def load_legal_basis(LegalBasis) -> None:
+    """The initial lines, unless the table holds some (the admin's are never replaced)."""
+    if LegalBasis.objects.exists():
+        return
+    LegalBasis.objects.bulk_create(
+        LegalBasis(text=text, in_force_from=start, in_force_until=until, order=order)
+        for text, start, until, order in LEGAL_BASIS
+    )
