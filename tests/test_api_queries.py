@@ -23,8 +23,8 @@ READS = {
     "/clusters/{slug}/2024": 7,  # token, profile, the cluster with its members, term
     "/clusters/{slug}/2024/figures": 8,  # ... the records of the year and the year before
     "/clusters/{slug}/2024/figures.csv": 13,  # the export's own lookups + the read rule
-    "/clusters/{slug}/2024/report": 15,  # the report selector (figures, disbursements, conference,
-    # the document settings, the nominations…)
+    "/clusters/{slug}/2024/report": 17,  # the report selector (figures, disbursements, conference,
+    # the document settings, the nominations, the legal basis, the calendar's deadline…)
     "/figures/2024/{code}": 10,  # token, profile, unit, membership, members, term, record
     "/loans/2024/{code}": 13,  # ... merged units, totals (2), the disbursements (no figures)
 }
