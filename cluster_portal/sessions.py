@@ -15,18 +15,24 @@ a request could change in place) is decoded each time."""
 import threading
 from collections import OrderedDict
 
-from django.contrib.auth import BACKEND_SESSION_KEY
+from django.contrib.auth import BACKEND_SESSION_KEY, SESSION_KEY
 from django.contrib.sessions.backends.db import SessionStore as DatabaseStore
-from django.db import connections, router
+from django.db import Error, connections, router
 from django.utils import timezone
 
-from cluster_portal import write_generation
+from cluster_portal import auth, write_generation
 from cluster_portal.auth import MODEL_BACKEND, PATH
 
 DECODED_KEPT = 2048
 PLAIN = (str, int, float, bool, type(None))
 _decoded: OrderedDict[str, dict] = OrderedDict()
 _decoded_lock = threading.Lock()
+# Which user each session named when this process last decoded it: its next read brings
+# that user's row along (`auth.read_with`). Only a guess of whom to join: the session's
+# own data, read by the same statement, still names the user, and the backend takes the
+# row only for that very user (`auth.load_user`).
+SIGNED_IN_KEPT = 4096
+_signed_in: dict[str, str] = {}
 
 
 class SessionStore(DatabaseStore):
@@ -49,8 +55,15 @@ class SessionStore(DatabaseStore):
 
     def load(self):
         """Django's `load` without the `Session` instance it builds only to read its data."""
-        data = self._session_data_from_db()
-        return self.decode(data) if data is not None else {}
+        text = self._session_data_from_db()
+        if text is None:
+            return {}
+        data = self.decode(text)
+        if data.get(BACKEND_SESSION_KEY) == PATH and SESSION_KEY in data:
+            if len(_signed_in) >= SIGNED_IN_KEPT:
+                _signed_in.clear()
+            _signed_in[self.session_key] = data[SESSION_KEY]
+        return data
 
     def _get_session_from_db(self):
         data = self._session_data_from_db()
@@ -61,26 +74,68 @@ class SessionStore(DatabaseStore):
         as one precompiled statement (named placeholders: SQLite's backend turns them
         into its own by one `%` formatting, not a regular expression). The write
         generation's row comes with it (`portal_generation`, for the stamps of the cached
-        pages and documents: cluster_portal/documents.py)."""
+        pages and documents: cluster_portal/documents.py), and the user the session named
+        when this process last read it, for the backend (`auth.offer`): a signed-in
+        request reads the database once."""
         model = self.model
         connection = connections[router.db_for_read(model)]
         quote = connection.ops.quote_name
         meta = model._meta
         table = quote(meta.db_table)
-        join, columns = write_generation.read_with(connection) or ("", "")
+        generation = write_generation.read_with(connection)
+        join, columns = generation or ("", "")
+        user_id = _signed_in.get(self.session_key)
+        user = auth.read_with(connection, user_id) if user_id is not None else None
+        params = {"key": self.session_key}
+        if user is not None:
+            join, columns = join + user[0], f"{columns}, {user[1]}"
+            params.update(user[2])
         sql = (
             f"SELECT {table}.{quote(meta.get_field('session_data').column)}{columns}"  # noqa: S608
             f" FROM {table}{join}"
             f" WHERE {table}.{quote(meta.get_field('session_key').column)} = %(key)s"
             f" AND {table}.{quote(meta.get_field('expire_date').column)} > %(now)s"
         )
-        now = connection.ops.adapt_datetimefield_value(timezone.now())
-        with connection.cursor() as cursor:
-            cursor.execute(sql, {"key": self.session_key, "now": now})
-            row = cursor.fetchone()
+        params["now"] = connection.ops.adapt_datetimefield_value(timezone.now())
+        row = _first_read(connection, sql, params)
         if row is None:
             self._session_key = None
+            auth.offer(connection, None, None)
             return None
-        if join:
-            self.portal_generation = write_generation.early(connection, *row[1:])
+        taken = 1
+        if generation:
+            self.portal_generation = write_generation.early(connection, *row[1:3])
+            taken = 3
+        if user is None:
+            auth.offer(connection, None, None)
+        else:
+            auth.offer(connection, user[2]["user"], row[taken:])
         return row[0]
+
+
+def _first_read(connection, sql: str, params: dict):
+    """The one row of the read `sql`. When it is the first statement of a request on a
+    kept connection that Django would check first (`CONN_HEALTH_CHECKS`: a `SELECT 1` of
+    its own, a round trip to PostgreSQL before every request's first query, a third of
+    what a cached download asked of it), the statement is the check: a connection that
+    fails it is closed and the read runs again on a new one, which is what the check
+    would have done. Only a read outside a transaction is repeated so."""
+    check = (
+        connection.connection is not None
+        and connection.health_check_enabled
+        and not connection.health_check_done
+        and not connection.in_atomic_block
+    )
+    if check:
+        connection.health_check_done = True
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchone()
+    except Error:
+        if not check:
+            raise
+        connection.close()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchone()

@@ -104,8 +104,9 @@ def test_a_signed_in_request_reads_its_user_in_one_query(client, staff):
     table = User._meta.db_table
     with CaptureQueriesContext(connection) as queries:
         client.get(reverse("home"))
-    reads = [q["sql"] for q in queries if f'FROM "{table}"' in q["sql"].replace("`", '"')]
+    reads = [q["sql"] for q in queries if f'"{table}" u' in q["sql"].replace("`", '"')]
     assert len(reads) == 1, reads
+    assert "django_session" in reads[0]  # with the session (cluster_portal/sessions.py)
 
 
 def test_permissions_are_model_backends(staff, admin_user):
