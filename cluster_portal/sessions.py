@@ -20,7 +20,7 @@ from django.contrib.sessions.backends.db import SessionStore as DatabaseStore
 from django.db import Error, connections, router
 from django.utils import timezone
 
-from cluster_portal import auth, write_generation
+from cluster_portal import auth, prepared, write_generation
 from cluster_portal.auth import MODEL_BACKEND, PATH
 
 DECODED_KEPT = 2048
@@ -130,12 +130,12 @@ def _first_read(connection, sql: str, params: dict):
         connection.health_check_done = True
     try:
         with connection.cursor() as cursor:
-            cursor.execute(sql, params)
+            prepared.execute(cursor, sql, params)
             return cursor.fetchone()
     except Error:
         if not check:
             raise
         connection.close()
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        prepared.execute(cursor, sql, params)
         return cursor.fetchone()
