@@ -56,9 +56,9 @@ def _statement(alias: str) -> tuple:
         sql = f"SELECT {selected} FROM {quote(meta.db_table)} u{profile_join} WHERE u.{pk} = %(pk)s"  # noqa: S608
         joined = (f" LEFT JOIN {quote(meta.db_table)} u ON u.{pk} = %(user)s{profile_join}", selected)
         try:
-            pk_range = connection.ops.integer_field_range(meta.pk.get_internal_type())
+            pk_range = (meta.pk, *connection.ops.integer_field_range(meta.pk.get_internal_type()))
         except KeyError:  # not an integer key
-            pk_range = (None, None)
+            pk_range = (meta.pk, None, None)
         names = [field.attname for field in fields]
         statement = (sql, names, columns, pk_range, joined, names.index(meta.pk.attname))
         _statements[alias] = statement
@@ -68,8 +68,8 @@ def _statement(alias: str) -> tuple:
 def _db_value(user_id, connection, pk_range):
     """`user_id` as the primary key's column holds it, or None for a key the ORM would
     find nothing for (outside the column's range)."""
-    low, high = pk_range
-    value = get_user_model()._meta.pk.get_db_prep_value(user_id, connection)
+    pk, low, high = pk_range
+    value = pk.get_db_prep_value(user_id, connection)
     if isinstance(value, int) and not (
         (low is None or value >= low) and (high is None or value <= high)
     ):

@@ -77,25 +77,14 @@ class SessionStore(DatabaseStore):
         pages and documents: cluster_portal/documents.py), and the user the session named
         when this process last read it, for the backend (`auth.offer`): a signed-in
         request reads the database once."""
-        model = self.model
-        connection = connections[router.db_for_read(model)]
-        quote = connection.ops.quote_name
-        meta = model._meta
-        table = quote(meta.db_table)
+        connection = connections[router.db_for_read(self.model)]
         generation = write_generation.read_with(connection)
-        join, columns = generation or ("", "")
         user_id = _signed_in.get(self.session_key)
         user = auth.read_with(connection, user_id) if user_id is not None else None
         params = {"key": self.session_key}
         if user is not None:
-            join, columns = join + user[0], f"{columns}, {user[1]}"
             params.update(user[2])
-        sql = (
-            f"SELECT {table}.{quote(meta.get_field('session_data').column)}{columns}"  # noqa: S608
-            f" FROM {table}{join}"
-            f" WHERE {table}.{quote(meta.get_field('session_key').column)} = %(key)s"
-            f" AND {table}.{quote(meta.get_field('expire_date').column)} > %(now)s"
-        )
+        sql = _statement(self.model, connection, generation, user)
         params["now"] = connection.ops.adapt_datetimefield_value(timezone.now())
         row = _first_read(connection, sql, params)
         if row is None:
@@ -111,6 +100,30 @@ class SessionStore(DatabaseStore):
         else:
             auth.offer(connection, user[2]["user"], row[taken:])
         return row[0]
+
+
+_statements: dict[tuple, str] = {}
+
+
+def _statement(model, connection, generation, user) -> str:
+    """The session's read on `connection`, with the generation's join and the user's
+    (`read_with` of each, or None), built once per process for each of those shapes."""
+    shape = (connection.alias, generation, user and user[:2])
+    sql = _statements.get(shape)
+    if sql is None:
+        quote = connection.ops.quote_name
+        meta = model._meta
+        table = quote(meta.db_table)
+        join, columns = generation or ("", "")
+        if user is not None:
+            join, columns = join + user[0], f"{columns}, {user[1]}"
+        sql = _statements[shape] = (
+            f"SELECT {table}.{quote(meta.get_field('session_data').column)}{columns}"  # noqa: S608
+            f" FROM {table}{join}"
+            f" WHERE {table}.{quote(meta.get_field('session_key').column)} = %(key)s"
+            f" AND {table}.{quote(meta.get_field('expire_date').column)} > %(now)s"
+        )
+    return sql
 
 
 def _first_read(connection, sql: str, params: dict):
