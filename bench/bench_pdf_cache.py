@@ -20,6 +20,7 @@ Run (wrk installed; SQLite by default, or PostgreSQL under bin/with-postgres):
 """
 
 import argparse
+import contextlib
 import json
 import os
 import shutil
@@ -96,10 +97,8 @@ def server_cpu(server: int | None) -> float:
         return 0.0
     total = _cpu(str(server), children=True)
     for child in Path(f"/proc/{server}/task/{server}/children").read_text().split():
-        try:
+        with contextlib.suppress(FileNotFoundError):  # ended just now
             total += _cpu(child)
-        except FileNotFoundError:  # ended just now
-            pass
     return total
 
 

@@ -53,8 +53,9 @@ def _statement(alias: str) -> tuple:
             f" LEFT JOIN {quote(profile.db_table)} p ON p.{quote(relation.field.column)} = u.{pk}"
         )
         # Named placeholders: no regular expression over the statement on SQLite.
-        sql = f"SELECT {selected} FROM {quote(meta.db_table)} u{profile_join} WHERE u.{pk} = %(pk)s"  # noqa: S608
-        joined = (f" LEFT JOIN {quote(meta.db_table)} u ON u.{pk} = %(user)s{profile_join}", selected)
+        table = quote(meta.db_table)
+        sql = f"SELECT {selected} FROM {table} u{profile_join} WHERE u.{pk} = %(pk)s"  # noqa: S608
+        joined = (f" LEFT JOIN {table} u ON u.{pk} = %(user)s{profile_join}", selected)
         try:
             pk_range = (meta.pk, *connection.ops.integer_field_range(meta.pk.get_internal_type()))
         except KeyError:  # not an integer key
