@@ -12,6 +12,11 @@ The values pass through the database's and the fields' converters, as the ORM's 
 statement reads the province id of the user's staff profile (a LEFT JOIN on its unique
 `user` column), which `cluster_portal.profiles.home_province_id` then needs no query for.
 
+A signed-in request reads the user with its session, in the session's statement
+(`read_with`, `offer`; cluster_portal/sessions.py): one round trip to the database instead
+of two. Nothing of the user is kept between requests: the row is read afresh each time,
+so a deactivation, a new password or a moved profile counts from the next request.
+
 Sessions made before this backend existed name `ModelBackend`; the session store reads
 them as naming this one (`cluster_portal.sessions`), so nobody is signed out by it.
 """

@@ -8,8 +8,9 @@ cores where a cached download's whole share of the workers is about 1 ms
 (bench/bench_pdf_cache.py gives both). psycopg2 sends text only, so the statement is
 prepared with SQL's own `PREPARE` on each connection the first time it is asked there,
 then run by `EXECUTE`. A prepared statement lives as long as its connection (a rollback
-keeps it), and PostgreSQL plans it again by itself when a table it reads changes; a new
-connection (`connection_created`: `install`) starts with none. Only reads are prepared
+keeps it), and PostgreSQL plans it again by itself when a table it reads changes; the
+names prepared are kept with the driver's connection object, so a new connection starts
+with none. Only reads are prepared
 (the write generation takes `EXECUTE` for a read). SQLite's driver keeps its compiled
 statements already: there the statement runs as it is.
 """
@@ -54,13 +55,18 @@ def execute(cursor, sql: str, params: dict) -> None:
         cursor.execute(sql, params)
         return
     name, prepare, run = _form(sql)
-    prepared = connection.__dict__.setdefault("portal_prepared", set())
+    prepared = on(connection)
     if name not in prepared:
         cursor.execute(prepare)
         prepared.add(name)
     cursor.execute(run, params)
 
 
-def install(sender, connection, **kwargs) -> None:
-    """On each new connection (`connection_created`): nothing is prepared on it yet."""
-    connection.portal_prepared = set()
+def on(connection) -> set[str]:
+    """The names prepared on `connection`'s database session: they go with the driver's
+    connection object, and a new one (reconnected, after a close) starts with none."""
+    raw = connection.connection
+    kept = getattr(connection, "portal_prepared", None)
+    if kept is None or kept[0] is not raw:
+        kept = connection.portal_prepared = (raw, set())
+    return kept[1]

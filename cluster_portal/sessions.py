@@ -10,7 +10,15 @@ subclass that differs only in how fast it reads the user, so it stays signed in.
 Each process also keeps the sessions it decoded last, by their stored text: checking the
 signature and unpacking the data cost 0.3 ms of every signed-in request, and the same
 text always decodes to the same data. A session holding anything but plain values (which
-a request could change in place) is decoded each time."""
+a request could change in place) is decoded each time.
+
+A signed-in request reads the database once: the session's statement brings the write
+generation's row and the user (with the staff profile's province) that the session named
+when this process last read it (`_signed_in`, whom to read, never what), is prepared on
+PostgreSQL (cluster_portal/prepared.py), and stands for Django's health check of a kept
+connection (`_first_read`). On PostgreSQL a cached download asked 3 round trips (the
+check's `SELECT 1`, the session, the user), and the server's planning of the session's
+join was most of its share (bench/bench_pdf_cache.py)."""
 
 import threading
 from collections import OrderedDict

@@ -275,5 +275,10 @@ def test_the_statement_is_prepared_once_per_connection(client, chair):
             prepared.execute(cursor, sql, {"a": 41})
             assert cursor.fetchone() == (42,)
     assert [q["sql"].split()[0] for q in queries] == ["PREPARE", "EXECUTE", "EXECUTE", "EXECUTE"]
-    prepared.install(None, connection)  # a new connection (connection_created) knows none
-    assert connection.portal_prepared == set()
+    assert len(prepared.on(connection)) >= 2  # the session's and this one
+    kept = connection.portal_prepared
+    try:
+        with mock.patch.object(connection, "connection", object()):  # reconnected
+            assert prepared.on(connection) == set()
+    finally:
+        connection.portal_prepared = kept  # the real connection's, for the next tests
