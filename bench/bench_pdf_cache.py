@@ -20,6 +20,7 @@ Run (wrk installed; SQLite by default, or PostgreSQL under bin/with-postgres):
 """
 
 import argparse
+import contextlib
 import json
 import os
 import shutil
@@ -63,6 +64,45 @@ def workers_cpu(master: int) -> float:
     for child in Path(f"/proc/{master}/task/{master}/children").read_text().split():
         fields = Path(f"/proc/{child}/stat").read_text().rsplit(")", 1)[1].split()
         total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
+def _cpu(pid: str, *, children: bool = False) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    ticks = int(fields[11]) + int(fields[12])
+    if children:  # the exited children it waited for (backends closed during the run)
+        ticks += int(fields[13]) + int(fields[14])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def database_server() -> int | None:
+    """The PostgreSQL server's main process (the parent of this connection's backend),
+    when DATABASE_URL names one on this machine; None for SQLite."""
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith("postgres"):
+        return None
+    import psycopg2
+
+    connection = psycopg2.connect(url)
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            backend = cursor.fetchone()[0]
+        # Read while the backend lives (it ends with this connection).
+        return int(Path(f"/proc/{backend}/stat").read_text().rsplit(")", 1)[1].split()[1])
+    finally:
+        connection.close()
+
+
+def server_cpu(server: int | None) -> float:
+    """CPU seconds of the database server: its main process, its live processes and the
+    ones that ended (0 for SQLite, which runs in the workers)."""
+    if server is None:
+        return 0.0
+    total = _cpu(str(server), children=True)
+    for child in Path(f"/proc/{server}/task/{server}/children").read_text().split():
+        with contextlib.suppress(FileNotFoundError):  # ended just now
+            total += _cpu(child)
     return total
 
 
@@ -135,7 +175,9 @@ def in_process(runs: int, requests: int) -> None:
 
 
 def measure(base: str, headers: dict, runs: dict, master: int, options) -> int:
-    """wrk on each request into `runs`, with the workers' CPU per request; the PDF's size."""
+    """wrk on each request into `runs`, with the workers' and the database server's CPU per
+    request; the PDF's size."""
+    server = database_server()
     request = urllib.request.Request(base + REPORT, headers=headers)
     with urllib.request.urlopen(request, timeout=60) as response:
         etag = response.headers["ETag"]
@@ -146,11 +188,13 @@ def measure(base: str, headers: dict, runs: dict, master: int, options) -> int:
         ("report PDF, repeat", REPORT, headers),
         ("report PDF, If-None-Match", REPORT, {**headers, "If-None-Match": etag}),
     ):
-        cpu = workers_cpu(master)
+        cpu, database = workers_cpu(master), server_cpu(server)
         runs[label] = wrk(
             base + url, seconds=options.seconds, connections=options.connections, headers=extra
         )
-        runs[label]["cpu_ms"] = (workers_cpu(master) - cpu) / max(runs[label]["requests"], 1) * 1000
+        requests = max(runs[label]["requests"], 1)
+        runs[label]["cpu_ms"] = (workers_cpu(master) - cpu) / requests * 1000
+        runs[label]["db_ms"] = (server_cpu(server) - database) / requests * 1000
     return size
 
 
@@ -227,6 +271,15 @@ def main() -> None:
             for label, result in runs.items():
                 ratio = runs["/healthz/"]["cpu_ms"] / result["cpu_ms"]
                 print(f"  {label:{width}}{result['cpu_ms']:7.2f} ms  healthz/this {ratio:.2f}")
+            if engine == "PostgreSQL":
+                print("The PostgreSQL server's CPU per request, and the workers' and its together:")
+                healthz = runs["/healthz/"]["cpu_ms"] + runs["/healthz/"]["db_ms"]
+                for label, result in runs.items():
+                    both = result["cpu_ms"] + result["db_ms"]
+                    print(
+                        f"  {label:{width}}{result['db_ms']:7.2f} ms  together {both:5.2f} ms"
+                        f"  healthz/this {healthz / both:.2f}"
+                    )
             print(f"load average {os.getloadavg()[0]:.1f}")
             cpu = cpu_per_request(env, session)
             print("\nIn one process (test client): CPU ms per request, best of 3 x 300")

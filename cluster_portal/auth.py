@@ -12,6 +12,11 @@ The values pass through the database's and the fields' converters, as the ORM's 
 statement reads the province id of the user's staff profile (a LEFT JOIN on its unique
 `user` column), which `cluster_portal.profiles.home_province_id` then needs no query for.
 
+A signed-in request reads the user with its session, in the session's statement
+(`read_with`, `offer`; cluster_portal/sessions.py): one round trip to the database instead
+of two. Nothing of the user is kept between requests: the row is read afresh each time,
+so a deactivation, a new password or a moved profile counts from the next request.
+
 Sessions made before this backend existed name `ModelBackend`; the session store reads
 them as naming this one (`cluster_portal.sessions`), so nobody is signed out by it.
 """
@@ -27,9 +32,9 @@ _statements: dict[str, tuple] = {}
 
 
 def _statement(alias: str) -> tuple:
-    """The lookup's SQL on `alias`, the model's field names in its column order, each
-    column's converters, and the primary key's range on that database; built once per
-    process and database."""
+    """The lookup's SQL on `alias`, the same read as a join for another statement (`read_with`),
+    the model's field names in its column order, each column's converters, and the primary
+    key's range on that database; built once per process and database."""
     statement = _statements.get(alias)
     if statement is None:
         model = get_user_model()
@@ -46,40 +51,88 @@ def _statement(alias: str) -> tuple:
         # reader the user is, asked by every cached document download and page).
         relation = model.staff_profile.related
         profile = relation.related_model._meta
-        table = quote(meta.db_table)
-        columns_sql = ", ".join(f"{table}.{quote(field.column)}" for field in fields)
-        sql = (
-            f"SELECT {columns_sql}, p.{quote(profile.get_field('province').column)}"  # noqa: S608
-            f" FROM {table} LEFT JOIN {quote(profile.db_table)} p"
-            f" ON p.{quote(relation.field.column)} = {table}.{quote(meta.pk.column)}"
-            f" WHERE {table}.{quote(meta.pk.column)} = %(pk)s"  # named: no regex on SQLite
+        pk = quote(meta.pk.column)
+        selected = ", ".join(f"u.{quote(field.column)}" for field in fields)
+        selected += f", p.{quote(profile.get_field('province').column)}"
+        profile_join = (
+            f" LEFT JOIN {quote(profile.db_table)} p ON p.{quote(relation.field.column)} = u.{pk}"
         )
+        # Named placeholders: no regular expression over the statement on SQLite.
+        table = quote(meta.db_table)
+        sql = f"SELECT {selected} FROM {table} u{profile_join} WHERE u.{pk} = %(pk)s"  # noqa: S608
+        joined = (f" LEFT JOIN {table} u ON u.{pk} = %(user)s{profile_join}", selected)
         try:
-            pk_range = connection.ops.integer_field_range(meta.pk.get_internal_type())
+            pk_range = (meta.pk, *connection.ops.integer_field_range(meta.pk.get_internal_type()))
         except KeyError:  # not an integer key
-            pk_range = (None, None)
-        statement = (sql, [field.attname for field in fields], columns, pk_range)
+            pk_range = (meta.pk, None, None)
+        names = [field.attname for field in fields]
+        statement = (sql, names, columns, pk_range, joined, names.index(meta.pk.attname))
         _statements[alias] = statement
     return statement
 
 
-def load_user(user_id):
-    """The user of primary key `user_id` (as `_get_user_session_key` gives it), all its
-    columns, or None: what `UserModel._default_manager.get(pk=user_id)` returns."""
-    model = get_user_model()
-    alias = router.db_for_read(model)
-    sql, names, columns, (low, high) = _statement(alias)
-    connection = connections[alias]
-    value = model._meta.pk.get_db_prep_value(user_id, connection)
+def _db_value(user_id, connection, pk_range):
+    """`user_id` as the primary key's column holds it, or None for a key the ORM would
+    find nothing for (outside the column's range)."""
+    pk, low, high = pk_range
+    value = pk.get_db_prep_value(user_id, connection)
     if isinstance(value, int) and not (
         (low is None or value >= low) and (high is None or value <= high)
     ):
-        return None  # the ORM finds nothing for a key outside the column's range
-    with connection.cursor() as cursor:
-        cursor.execute(sql, {"pk": value})
-        row = cursor.fetchone()
-    if row is None:
         return None
+    return value
+
+
+def read_with(connection, user_id) -> tuple[str, str, dict] | None:
+    """To read the user of primary key `user_id` (with the profile's province) in another
+    statement, the session's (cluster_portal/sessions.py: a signed-in request then costs
+    one round trip to the database instead of two): the join, the columns to add to the
+    statement's, and its parameter; None when no such key can exist. The row's columns
+    then go to `offer`."""
+    try:
+        _, _, _, pk_range, (join, columns), _ = _statement(connection.alias)
+        value = _db_value(user_id, connection, pk_range)
+    except (TypeError, ValueError):  # not a key of this column
+        return None
+    return None if value is None else (join, columns, {"user": value})
+
+
+def offer(connection, user_id, row) -> None:
+    """The user's columns as a `read_with` statement read them just now on `connection`
+    (None: none were read), for the `load_user` of the same request to take instead of a
+    query while the connection has written nothing since (`write_generation.written`)."""
+    connection.portal_user = (
+        None if row is None else (getattr(connection, "portal_writes", 0), user_id, tuple(row))
+    )
+
+
+def load_user(user_id):
+    """The user of primary key `user_id` (as `_get_user_session_key` gives it), all its
+    columns, or None: what `UserModel._default_manager.get(pk=user_id)` returns. Read with
+    the request's session when it offered the row (`offer`), else by its own statement."""
+    model = get_user_model()
+    alias = router.db_for_read(model)
+    sql, names, columns, pk_range, _, pk_index = _statement(alias)
+    connection = connections[alias]
+    value = _db_value(user_id, connection, pk_range)
+    if value is None:
+        return None  # the ORM finds nothing for a key outside the column's range
+    offered = getattr(connection, "portal_user", None)
+    connection.portal_user = None  # taken once
+    if (
+        offered is not None
+        and offered[1] == value
+        and offered[0] == getattr(connection, "portal_writes", 0)
+    ):
+        row = offered[2]
+        if row[pk_index] is None:
+            return None  # the session's statement found no such user
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, {"pk": value})
+            row = cursor.fetchone()
+        if row is None:
+            return None
     values = []
     for raw, (col, converters) in zip(row[:-1], columns, strict=True):
         for converter in converters:

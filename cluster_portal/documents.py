@@ -29,9 +29,10 @@ The history counts are kept per process while the write generation holds
 next request (a write in another cluster gives the same counts, so the same stamp); a
 write the history does not see (a raw `.update()`, `bulk_create`, `loaddata`, a
 migration, a table without history) replaces its `unrecorded` value, which every stamp
-holds. A hit is two queries: the session with the generation's row
-(cluster_portal/sessions.py, `write_generation.read_with`), the user with the reader's
-province (cluster_portal/auth.py); then the kept file's status. The access check runs on a miss
+holds. A hit is one query: the session with the generation's row
+(cluster_portal/sessions.py, `write_generation.read_with`) and the user with the reader's
+province (cluster_portal/auth.py, `read_with`), prepared on PostgreSQL; then the kept
+file's status. The access check runs on a miss
 only (`document_response`): the sources of each document hold every record its check
 reads, so the check passed for this reader's class on this very state of them.
 

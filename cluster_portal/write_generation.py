@@ -57,7 +57,9 @@ IGNORED = {
 }
 IGNORED_PREFIXES = ("axes_", "django_tasks_")
 RECORDS = {"django_admin_log"}  # and every history table (`_records`)
+# EXECUTE: the portal prepares reads only (cluster_portal/prepared.py).
 READS = ("SELECT", "SAVEPOINT", "RELEASE", "ROLLBACK", "BEGIN", "COMMIT", "PRAGMA", "SHOW")
+READS += ("PREPARE", "EXECUTE")
 LAST_LOGIN = re.compile(r'UPDATE "auth_user" SET "last_login" = %s WHERE "auth_user"\."id" = %s$')
 _TARGET = re.compile(
     r'\s*(INSERT|REPLACE|UPDATE|DELETE)\s+(?:OR\s+\w+\s+)?(?:INTO\s+|FROM\s+)?"?([\w.]+)"?', re.I
