@@ -13,10 +13,27 @@ document: scores with `format_points`, figures with their data-dictionary decima
 """
 
 import datetime
+import functools
 from dataclasses import dataclass, field
+
+from django.utils import translation
 
 from cluster_portal.templatetags.vn_format import nd30_date
 from provinces.organisation.models import Cluster, fold_accents
+
+
+def in_vietnamese(build):
+    """A document builder run in Vietnamese, whatever the reader's language: the texts it
+    takes from gettext (a nominee's name, the vote threshold of the rules) are printed in
+    the official document as Vietnamese (the page around it follows the reader)."""
+
+    @functools.wraps(build)
+    def built(*args, **kwargs):
+        with translation.override("vi"):
+            return build(*args, **kwargs)
+
+    return built
+
 
 MOTTO = ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc")
 VCA = "LIÊN MINH HTX VIỆT NAM"
