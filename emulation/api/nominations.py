@@ -4,6 +4,7 @@ rules (emulation.nominations.rules) refuse the same things with the same message
 `detail`; a stale version is 409; access as on the pages (404 / 403)."""
 
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext
 from ninja import Field, Router, Schema, Status
 
 from cluster_portal import access
@@ -158,16 +159,28 @@ def nomination_propose_api(request, slug: str, year: Year, payload: ProposeIn):
     cluster, members, term = cluster_year_for(request, slug, year)
     award = AwardType.objects.filter(code=payload.award_type).first()
     if award is None:
-        return Status(422, {"detail": f"Không có hình thức khen thưởng “{payload.award_type}”."})
+        return Status(
+            422,
+            {
+                "detail": gettext("Không có hình thức khen thưởng “%(code)s”.")
+                % {"code": payload.award_type}
+            },
+        )
     alliance = _member(members, payload.alliance) if payload.alliance else None
     if payload.alliance and alliance is None:
-        return Status(422, {"detail": f"Mã {payload.alliance} không phải thành viên năm {year}."})
+        return Status(
+            422,
+            {
+                "detail": gettext("Mã %(code)s không phải thành viên năm %(year)s.")
+                % {"code": payload.alliance, "year": year}
+            },
+        )
     province = alliance
     if alliance is None:
         code = payload.cooperative_province
         province = _member(members, code) if code else access.unit_of(request.user, year)
         if province is None:
-            return Status(422, {"detail": "Chọn tỉnh của HTX/THT được đề nghị."})
+            return Status(422, {"detail": gettext("Chọn tỉnh của HTX/THT được đề nghị.")})
     if not access.can_propose_nomination(request.user, province, year, term):
         raise PermissionDenied
     try:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext, gettext_noop
 from import_export import fields, resources, widgets
 from import_export.instance_loaders import BaseInstanceLoader
 
@@ -25,20 +26,22 @@ AWARDS_IMPORT_MAX_ROWS = 1_000  # a province's whole history, many times over
 COLUMNS = ("year", "award", "decision_number", "decision_date", "issuer")
 OPTIONAL_COLUMNS = ("cooperative",)
 COLUMN_LABELS = {
-    "cooperative": "HTX/THT",
-    "year": "Năm thành tích",
-    "award": "Hình thức khen thưởng",
-    "decision_number": "Số quyết định",
-    "decision_date": "Ngày quyết định",
-    "issuer": "Cơ quan ban hành",
+    "cooperative": gettext_noop("HTX/THT"),
+    "year": gettext_noop("Năm thành tích"),
+    "award": gettext_noop("Hình thức khen thưởng"),
+    "decision_number": gettext_noop("Số quyết định"),
+    "decision_date": gettext_noop("Ngày quyết định"),
+    "issuer": gettext_noop("Cơ quan ban hành"),
 }
 COLUMN_HELP = {
-    "cooperative": "tên trong danh bạ HTX, THT của tỉnh; để trống: Liên minh HTX tỉnh",
-    "year": "năm của thành tích được khen, ví dụ 2022",
-    "award": "ví dụ Bằng khen của Chủ tịch Liên minh HTX Việt Nam",
-    "decision_number": "ví dụ 123/QĐ-LMHTXVN",
-    "decision_date": "dd/mm/yyyy hoặc ô ngày của Excel",
-    "issuer": "ví dụ Liên minh HTX Việt Nam",
+    "cooperative": gettext_noop(
+        "tên trong danh bạ HTX, THT của tỉnh; để trống: Liên minh HTX tỉnh"
+    ),
+    "year": gettext_noop("năm của thành tích được khen, ví dụ 2022"),
+    "award": gettext_noop("ví dụ Bằng khen của Chủ tịch Liên minh HTX Việt Nam"),
+    "decision_number": gettext_noop("ví dụ 123/QĐ-LMHTXVN"),
+    "decision_date": gettext_noop("dd/mm/yyyy hoặc ô ngày của Excel"),
+    "issuer": gettext_noop("ví dụ Liên minh HTX Việt Nam"),
 }
 
 
@@ -50,7 +53,7 @@ class _Text(widgets.Widget):
     def clean(self, value, row=None, **kwargs):
         text = cells.text(value)
         if not text:
-            raise ValueError(f"Chưa ghi {self.label.lower()}.")
+            raise ValueError(gettext("Chưa ghi %(what)s.") % {"what": gettext(self.label).lower()})
         return text
 
 
@@ -79,7 +82,8 @@ class _Cooperative(widgets.Widget):
         found = Cooperative.objects.filter(province=self.province).matching(name).first()
         if found is None:
             raise ValueError(
-                f"Không có HTX/THT “{name}” trong danh bạ của tỉnh {self.province.name}."
+                gettext("Không có HTX/THT “%(name)s” trong danh bạ của tỉnh %(province)s.")
+                % {"name": name, "province": self.province.name}
             )
         return found
 
@@ -128,8 +132,11 @@ class AwardRecordResource(resources.ModelResource):
 @dataclass
 class AwardImportReport(UploadReport):
     def summary(self) -> str:
-        done = "Chạy thử, chưa lưu gì: " if self.dry_run else "Đã nhập "
-        return f"{done}{len(self.rows)} khen thưởng vào sổ theo dõi."
+        if self.dry_run:
+            text = gettext("Chạy thử, chưa lưu gì: %(count)s khen thưởng vào sổ theo dõi.")
+        else:
+            text = gettext("Đã nhập %(count)s khen thưởng vào sổ theo dõi.")
+        return text % {"count": len(self.rows)}
 
 
 class AwardRecordImporter(Importer):

@@ -10,6 +10,8 @@ foreign key and widens `award_record_exactly_one_unit`."""
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from provinces.disbursements.models import Cooperative
@@ -30,7 +32,7 @@ class AwardRecordQuerySet(models.QuerySet):
 class AwardRecord(models.Model):
     alliance = models.ForeignKey(
         Province,
-        verbose_name="Liên minh HTX tỉnh",
+        verbose_name=_("Liên minh HTX tỉnh"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
@@ -38,38 +40,38 @@ class AwardRecord(models.Model):
     )
     cooperative = models.ForeignKey(
         Cooperative,
-        verbose_name="HTX/THT",
+        verbose_name=_("HTX/THT"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="award_records",
     )
     year = models.PositiveSmallIntegerField(
-        "năm thành tích",
+        _("năm thành tích"),
         validators=YEAR_VALIDATORS,
-        help_text="Năm của thành tích được khen (không phải năm ra quyết định).",
+        help_text=_("Năm của thành tích được khen (không phải năm ra quyết định)."),
     )
     award = models.CharField(
-        "hình thức khen thưởng",
+        _("hình thức khen thưởng"),
         max_length=255,
-        help_text="Ví dụ: Bằng khen của Chủ tịch Liên minh HTX Việt Nam.",
+        help_text=_("Ví dụ: Bằng khen của Chủ tịch Liên minh HTX Việt Nam."),
     )
     decision_number = models.CharField(
-        "số quyết định", max_length=100, help_text="Ví dụ: 123/QĐ-LMHTXVN."
+        _("số quyết định"), max_length=100, help_text=_("Ví dụ: 123/QĐ-LMHTXVN.")
     )
-    decision_date = models.DateField("ngày quyết định")
+    decision_date = models.DateField(_("ngày quyết định"))
     issuer = models.CharField(
-        "cơ quan ban hành quyết định",
+        _("cơ quan ban hành quyết định"),
         max_length=255,
-        help_text="Ví dụ: Liên minh HTX Việt Nam; UBND tỉnh Phú Thọ.",
+        help_text=_("Ví dụ: Liên minh HTX Việt Nam; UBND tỉnh Phú Thọ."),
     )
-    version = models.PositiveIntegerField("phiên bản", default=1, editable=False)
-    history = HistoricalRecords(verbose_name="lịch sử sổ theo dõi khen thưởng")
+    version = models.PositiveIntegerField(_("phiên bản"), default=1, editable=False)
+    history = HistoricalRecords(verbose_name=_("lịch sử sổ theo dõi khen thưởng"))
     objects = AwardRecordQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "khen thưởng đã nhận"
-        verbose_name_plural = "sổ theo dõi khen thưởng"
+        verbose_name = _("khen thưởng đã nhận")
+        verbose_name_plural = _("sổ theo dõi khen thưởng")
         ordering = ["-year", "decision_date", "pk"]
         constraints = [
             models.CheckConstraint(
@@ -77,25 +79,25 @@ class AwardRecord(models.Model):
                 | Q(alliance__isnull=False, cooperative__isnull=True),
                 name="award_record_exactly_one_unit",
                 violation_error_message=(
-                    "Chọn đúng một đơn vị: Liên minh HTX tỉnh hoặc một HTX/THT."
+                    _("Chọn đúng một đơn vị: Liên minh HTX tỉnh hoặc một HTX/THT.")
                 ),
             ),
             models.CheckConstraint(
                 condition=~Q(decision_number="") & ~Q(award="") & ~Q(issuer=""),
                 name="award_record_decision_named",
-                violation_error_message="Ghi đủ hình thức, số quyết định và cơ quan ban hành.",
+                violation_error_message=_("Ghi đủ hình thức, số quyết định và cơ quan ban hành."),
             ),
             models.UniqueConstraint(
                 fields=["alliance", "year", "decision_number"],
                 condition=Q(alliance__isnull=False),
                 name="award_record_alliance_decision_once",
-                violation_error_message="Quyết định này đã có trong sổ của đơn vị cho năm này.",
+                violation_error_message=_("Quyết định này đã có trong sổ của đơn vị cho năm này."),
             ),
             models.UniqueConstraint(
                 fields=["cooperative", "year", "decision_number"],
                 condition=Q(cooperative__isnull=False),
                 name="award_record_cooperative_decision_once",
-                violation_error_message="Quyết định này đã có trong sổ của đơn vị cho năm này.",
+                violation_error_message=_("Quyết định này đã có trong sổ của đơn vị cho năm này."),
             ),
         ]
 
@@ -122,10 +124,11 @@ class AwardRecord(models.Model):
     @property
     def decision_text(self) -> str:
         """ "Quyết định số 123/QĐ-LMHTXVN ngày 15/01/2023 của Liên minh HTX Việt Nam"."""
-        return (
-            f"Quyết định số {self.decision_number} ngày {self.decision_date:%d/%m/%Y} "
-            f"của {self.issuer}"
-        )
+        return gettext("Quyết định số %(number)s ngày %(date)s của %(issuer)s") % {
+            "number": self.decision_number,
+            "date": f"{self.decision_date:%d/%m/%Y}",
+            "issuer": self.issuer,
+        }
 
     def clean(self) -> None:
         for name in ("award", "decision_number", "issuer"):
@@ -133,7 +136,10 @@ class AwardRecord(models.Model):
         if self.decision_date and self.year and self.decision_date.year < self.year:
             raise ValidationError(
                 {
-                    "decision_date": f"Quyết định khen thành tích năm {self.year} không thể "
-                    f"ban hành trước năm {self.year}."
+                    "decision_date": _(
+                        "Quyết định khen thành tích năm %(year)s không thể ban hành trước năm "
+                        "%(year)s."
+                    )
+                    % {"year": self.year}
                 }
             )

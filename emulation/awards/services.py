@@ -3,6 +3,7 @@ version the page showed). The import adds rows through the upload pipeline (exce
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from cluster_portal.locking import StaleRecordError, locked_at_version
 
@@ -26,7 +27,7 @@ def award_record_add(*, record: AwardRecord, by) -> AwardRecord:
             record.save()
     except IntegrityError:
         raise AwardRegisterError(
-            "Quyết định này vừa được ghi vào sổ của đơn vị cho năm này."
+            _("Quyết định này vừa được ghi vào sổ của đơn vị cho năm này.")
         ) from None
     return record
 

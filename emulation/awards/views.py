@@ -96,8 +96,8 @@ class AwardUpload(UploadFlow):
             "columns": [
                 {
                     "code": code,
-                    "label": COLUMN_LABELS[code],
-                    "help": COLUMN_HELP[code],
+                    "label": _(COLUMN_LABELS[code]),
+                    "help": _(COLUMN_HELP[code]),
                     "required": code in COLUMNS,
                 }
                 for code in (*COLUMNS, *OPTIONAL_COLUMNS)

@@ -23,6 +23,7 @@ from .content import (
     Signer,
     Table,
     ascii_name,
+    in_vietnamese,
     number_line,
     place_date,
 )
@@ -113,6 +114,7 @@ def _figures_table(nominee: Nominee, year: int) -> Table:
     )
 
 
+@in_vietnamese
 def achievement_report(dossier: Dossier, nominee: Nominee) -> Document:
     year, report, nomination = dossier.year, nominee.report, nominee.nomination
     province = nominee.province

@@ -12,7 +12,10 @@ document: scores with `format_points`, figures with their data-dictionary decima
 (`format_indicator`), percentages with `format_percent`.
 """
 
+import functools
 from dataclasses import dataclass, field
+
+from django.utils import translation
 
 # The letterhead's parts live with the annual report, shared with the scoring summary.
 from emulation.reports.letterhead import MOTTO as MOTTO
@@ -23,6 +26,19 @@ from emulation.reports.letterhead import cluster_symbol as cluster_symbol
 from emulation.reports.letterhead import number_line as number_line
 from emulation.reports.letterhead import place_date as place_date
 from provinces.organisation.models import Cluster, fold_accents
+
+
+def in_vietnamese(build):
+    """A document builder run in Vietnamese, whatever the reader's language: the texts it
+    takes from gettext (a nominee's name, the vote threshold of the rules) are printed in
+    the official document as Vietnamese (the page around it follows the reader)."""
+
+    @functools.wraps(build)
+    def built(*args, **kwargs):
+        with translation.override("vi"):
+            return build(*args, **kwargs)
+
+    return built
 
 
 @dataclass

@@ -18,6 +18,7 @@ from .content import (
     cluster_file_name,
     cluster_issuer,
     cluster_symbol,
+    in_vietnamese,
     number_line,
     place_date,
     two_digits,
@@ -341,6 +342,7 @@ def scoring_summary(dossier: Dossier) -> Document:
     )
 
 
+@in_vietnamese
 def dossier_documents(dossier: Dossier) -> list[Document]:
     documents = [submission_letter(dossier), meeting_minutes(dossier), scoring_summary(dossier)]
     seen: set[str] = set()

@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -44,7 +45,7 @@ class AwardQuota(models.Model):
             models.UniqueConstraint(
                 fields=["cluster", "year", "award_type"],
                 name="quota_one_per_type",
-                violation_error_message="Đã có chỉ tiêu cho hình thức này trong năm.",
+                violation_error_message=_("Đã có chỉ tiêu cho hình thức này trong năm."),
             )
         ]
 
@@ -53,18 +54,18 @@ class AwardQuota(models.Model):
 
 
 class VotingMethod(models.TextChoices):
-    SECRET = "secret", "Bỏ phiếu kín"
-    HANDS = "hands", "Biểu quyết giơ tay"
+    SECRET = "secret", _("Bỏ phiếu kín")
+    HANDS = "hands", _("Biểu quyết giơ tay")
 
 
 class ThresholdBase(models.TextChoices):
-    MEMBERS = "members", "Tổng số thành viên của Cụm"
-    PRESENT = "present", "Số thành viên có mặt"
+    MEMBERS = "members", _("Tổng số thành viên của Cụm")
+    PRESENT = "present", _("Số thành viên có mặt")
 
 
 class Comparison(models.TextChoices):
-    MORE = "gt", "Trên (>)"
-    AT_LEAST = "gte", "Từ (≥)"
+    MORE = "gt", _("Trên (>)")
+    AT_LEAST = "gte", _("Từ (≥)")
 
 
 class VoteRule(models.Model):
@@ -118,12 +119,14 @@ class VoteRule(models.Model):
             models.UniqueConstraint(
                 fields=["cluster", "year"],
                 name="vote_rule_one_per_cluster_year",
-                violation_error_message="Cụm đã có quy định biểu quyết cho năm này.",
+                violation_error_message=_("Cụm đã có quy định biểu quyết cho năm này."),
             ),
             models.CheckConstraint(
                 condition=~Q(threshold_comparison="gt") | Q(threshold_percent__lt=100),
                 name="vote_rule_threshold_reachable",
-                violation_error_message="Ngưỡng “trên 100 phần trăm” không bao giờ đạt: chọn “từ”.",
+                violation_error_message=_(
+                    "Ngưỡng “trên 100 phần trăm” không bao giờ đạt: chọn “từ”."
+                ),
             ),
         ]
 
@@ -136,16 +139,16 @@ class MeetingRank(models.Model):
     recorded, cleared when the result is reopened): what the nomination rules read to ask
     for a reason when a nominee ranks below members not proposed."""
 
-    cluster = models.ForeignKey(Cluster, verbose_name="cụm", on_delete=models.CASCADE)
-    year = models.PositiveSmallIntegerField("năm", validators=YEAR_VALIDATORS)
+    cluster = models.ForeignKey(Cluster, verbose_name=_("cụm"), on_delete=models.CASCADE)
+    year = models.PositiveSmallIntegerField(_("năm"), validators=YEAR_VALIDATORS)
     province = models.ForeignKey(
-        Province, verbose_name="thành viên", on_delete=models.CASCADE, related_name="+"
+        Province, verbose_name=_("thành viên"), on_delete=models.CASCADE, related_name="+"
     )
-    rank = models.PositiveSmallIntegerField("xếp hạng")
+    rank = models.PositiveSmallIntegerField(_("xếp hạng"))
 
     class Meta:
-        verbose_name = "xếp hạng tại cuộc họp bình xét"
-        verbose_name_plural = "xếp hạng tại cuộc họp bình xét"
+        verbose_name = _("xếp hạng tại cuộc họp bình xét")
+        verbose_name_plural = _("xếp hạng tại cuộc họp bình xét")
         constraints = [
             models.UniqueConstraint(
                 fields=["cluster", "year", "province"], name="meeting_rank_one_per_member"
@@ -237,7 +240,7 @@ class Nomination(models.Model):
                 condition=Q(nominee_alliance__isnull=True, nominee_cooperative__isnull=False)
                 | Q(nominee_alliance__isnull=False, nominee_cooperative__isnull=True),
                 name="nomination_exactly_one_nominee",
-                violation_error_message=(
+                violation_error_message=_(
                     "Chọn đúng một đối tượng: Liên minh HTX tỉnh hoặc một HTX/THT."
                 ),
             ),
@@ -246,13 +249,15 @@ class Nomination(models.Model):
                 | Q(votes_present__isnull=True)
                 | Q(votes_for__lte=F("votes_present")),
                 name="nomination_votes_for_le_present",
-                violation_error_message="Số phiếu tán thành không được lớn hơn số đại biểu có mặt.",
+                violation_error_message=_(
+                    "Số phiếu tán thành không được lớn hơn số đại biểu có mặt."
+                ),
             ),
             models.CheckConstraint(
                 condition=~Q(status=NominationStatus.GRANTED)
                 | (Q(decision_date__isnull=False) & ~Q(decision_number="")),
                 name="nomination_granted_has_decision",
-                violation_error_message="Được khen thưởng phải có số và ngày quyết định.",
+                violation_error_message=_("Được khen thưởng phải có số và ngày quyết định."),
             ),
             models.CheckConstraint(
                 condition=Q(status__in=NominationStatus.values), name="nomination_status_valid"
@@ -260,26 +265,26 @@ class Nomination(models.Model):
             models.CheckConstraint(
                 condition=~Q(status=NominationStatus.NOT_GRANTED) | ~Q(not_granted_reason=""),
                 name="nomination_not_granted_has_reason",
-                violation_error_message="Không được khen thưởng phải ghi lý do.",
+                violation_error_message=_("Không được khen thưởng phải ghi lý do."),
             ),
             models.CheckConstraint(
                 condition=Q(votes_present__isnull=True) | Q(votes_present__gt=0),
                 name="nomination_votes_present_positive",
-                violation_error_message="Số đại biểu có mặt phải lớn hơn 0.",
+                violation_error_message=_("Số đại biểu có mặt phải lớn hơn 0."),
             ),
             models.CheckConstraint(
                 condition=Q(ballots_returned__isnull=True)
                 | Q(ballots_issued__isnull=True)
                 | Q(ballots_returned__lte=F("ballots_issued")),
                 name="nomination_ballots_returned_le_issued",
-                violation_error_message="Số phiếu thu về không được lớn hơn số phiếu phát ra.",
+                violation_error_message=_("Số phiếu thu về không được lớn hơn số phiếu phát ra."),
             ),
             models.CheckConstraint(
                 condition=Q(ballots_valid__isnull=True)
                 | Q(ballots_returned__isnull=True)
                 | Q(ballots_valid__lte=F("ballots_returned")),
                 name="nomination_ballots_valid_le_returned",
-                violation_error_message="Số phiếu hợp lệ không được lớn hơn số phiếu thu về.",
+                violation_error_message=_("Số phiếu hợp lệ không được lớn hơn số phiếu thu về."),
             ),
             # One achievement, one award (Law 2022): one nomination per nominee and year,
             # whatever the award or the cluster, unless the VCA turned it down.
@@ -287,19 +292,21 @@ class Nomination(models.Model):
                 fields=["year", "nominee_alliance"],
                 condition=Q(nominee_alliance__isnull=False) & ~Q(status="not_granted"),
                 name="nomination_alliance_one_award_a_year",
-                violation_error_message="Liên minh HTX này đã được đề nghị khen thưởng trong năm.",
+                violation_error_message=_(
+                    "Liên minh HTX này đã được đề nghị khen thưởng trong năm."
+                ),
             ),
             models.UniqueConstraint(
                 fields=["year", "nominee_cooperative"],
                 condition=Q(nominee_cooperative__isnull=False) & ~Q(status="not_granted"),
                 name="nomination_cooperative_one_award_a_year",
-                violation_error_message="HTX/THT này đã được đề nghị khen thưởng trong năm.",
+                violation_error_message=_("HTX/THT này đã được đề nghị khen thưởng trong năm."),
             ),
             models.UniqueConstraint(
                 fields=["cluster", "year", "award_type", "nominee_alliance"],
                 condition=Q(nominee_alliance__isnull=False),
                 name="nomination_alliance_once_per_award",
-                violation_error_message=(
+                violation_error_message=_(
                     "Liên minh HTX này đã được đề nghị hình thức này trong năm."
                 ),
             ),
@@ -307,7 +314,7 @@ class Nomination(models.Model):
                 fields=["cluster", "year", "award_type", "nominee_cooperative"],
                 condition=Q(nominee_cooperative__isnull=False),
                 name="nomination_cooperative_once_per_award",
-                violation_error_message="HTX/THT này đã được đề nghị hình thức này trong năm.",
+                violation_error_message=_("HTX/THT này đã được đề nghị hình thức này trong năm."),
             ),
         ]
 
@@ -319,9 +326,10 @@ class Nomination(models.Model):
         if self.nominee_alliance_id:
             return self.nominee_alliance.alliance_name
         if self.nominee_cooperative_id:
-            return (
-                f"{self.nominee_cooperative.name} (tỉnh {self.nominee_cooperative.province.name})"
-            )
+            return gettext("%(name)s (tỉnh %(province)s)") % {
+                "name": self.nominee_cooperative.name,
+                "province": self.nominee_cooperative.province.name,
+            }
         return ""
 
     @property
@@ -348,5 +356,8 @@ class Nomination(models.Model):
         if not members.filter(province_id__in=candidates).exists():
             field = "nominee_alliance" if self.nominee_alliance_id else "nominee_cooperative"
             raise ValidationError(
-                {field: f"{province.name} không phải thành viên của cụm năm {self.year}."}
+                {
+                    field: gettext("%(province)s không phải thành viên của cụm năm %(year)s.")
+                    % {"province": province.name, "year": self.year}
+                }
             )

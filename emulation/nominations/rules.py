@@ -21,6 +21,8 @@ import math
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.utils.translation import gettext, gettext_noop
+
 from cluster_portal.number_style import format_percent
 from emulation.awards.models import AwardRecord
 from emulation.nominations.models import (
@@ -34,7 +36,7 @@ from emulation.nominations.models import (
 )
 from provinces.organisation.models import ClusterMembership, Province
 
-LAW_ONE_AWARD = (
+LAW_ONE_AWARD = gettext_noop(
     "một thành tích chỉ đề nghị một hình thức khen thưởng (Luật Thi đua, khen thưởng năm "
     "2022: không khen thưởng nhiều lần, nhiều hình thức cho một thành tích)"
 )
@@ -86,62 +88,91 @@ def ballot_problems(
     "suy tôn") is held to its quorum only, with no method or ballots."""
     present = ballot.present
     if present is None or present <= 0:
-        return ["Số thành viên có mặt phải lớn hơn 0."]
+        return [gettext("Số thành viên có mặt phải lớn hơn 0.")]
     problems = []
     if rule.one_vote_per_member and present > members:
         problems.append(
-            f"Số thành viên có mặt ({present}) không được vượt quá số thành viên của Cụm "
-            f"năm {rule.year} ({members}): mỗi thành viên một phiếu."
+            gettext(
+                "Số thành viên có mặt (%(present)s) không được vượt quá số thành viên của Cụm "
+                "năm %(year)s (%(members)s): mỗi thành viên một phiếu."
+            )
+            % {"present": present, "year": rule.year, "members": members}
         )
     need = quorum_needed(rule, members)
     if present < need:
         problems.append(
-            f"Chưa đủ số thành viên có mặt để biểu quyết: có mặt {present}/{members}, cần ít "
-            f"nhất {need} ({rule.quorum_percent} % tổng số thành viên)."
+            gettext(
+                "Chưa đủ số thành viên có mặt để biểu quyết: có mặt %(present)s/%(members)s, "
+                "cần ít nhất %(need)s (%(percent)s %% tổng số thành viên)."
+            )
+            % {
+                "present": present,
+                "members": members,
+                "need": need,
+                "percent": rule.quorum_percent,
+            }
         )
     if not vote_taken:
         return problems
     if ballot.method != rule.voting_method:
         problems.append(
-            f"Quy định của Cụm năm {rule.year}: {VotingMethod(rule.voting_method).label.lower()}"
-            "; ghi kết quả theo hình thức này."
+            gettext("Quy định của Cụm năm %(year)s: %(method)s; ghi kết quả theo hình thức này.")
+            % {"year": rule.year, "method": str(VotingMethod(rule.voting_method).label).lower()}
         )
         return problems
     counts = (ballot.issued, ballot.returned, ballot.valid)
     if not ballot.is_secret:
         if any(n is not None for n in counts):
-            problems.append("Biểu quyết giơ tay không có phiếu: để trống số phiếu.")
+            problems.append(gettext("Biểu quyết giơ tay không có phiếu: để trống số phiếu."))
         return problems
     if any(n is None or n < 0 for n in counts):
-        problems.append("Bỏ phiếu kín: ghi số phiếu phát ra, số phiếu thu về và số phiếu hợp lệ.")
+        problems.append(
+            gettext("Bỏ phiếu kín: ghi số phiếu phát ra, số phiếu thu về và số phiếu hợp lệ.")
+        )
         return problems
     issued, returned, valid = counts
     if issued > present:
         problems.append(
-            f"Số phiếu phát ra ({issued}) không được lớn hơn số thành viên có mặt ({present})."
+            gettext(
+                "Số phiếu phát ra (%(issued)s) không được lớn hơn số thành viên có mặt "
+                "(%(present)s)."
+            )
+            % {"issued": issued, "present": present}
         )
     if returned > issued:
         problems.append(
-            f"Số phiếu thu về ({returned}) không được lớn hơn số phiếu phát ra ({issued})."
+            gettext(
+                "Số phiếu thu về (%(returned)s) không được lớn hơn số phiếu phát ra (%(issued)s)."
+            )
+            % {"returned": returned, "issued": issued}
         )
     if valid > returned:
         problems.append(
-            f"Số phiếu hợp lệ ({valid}) không được lớn hơn số phiếu thu về ({returned})."
+            gettext(
+                "Số phiếu hợp lệ (%(valid)s) không được lớn hơn số phiếu thu về (%(returned)s)."
+            )
+            % {"valid": valid, "returned": returned}
         )
     return problems
 
 
 def votes_for_problems(ballot: Ballot, votes_for: int | None) -> list[str]:
     if votes_for is None or votes_for < 0:
-        return ["Số phiếu tán thành không được âm."]
+        return [gettext("Số phiếu tán thành không được âm.")]
     if ballot.present and votes_for > ballot.present:
         return [
-            f"Số phiếu tán thành ({votes_for}) không được lớn hơn số đại biểu có mặt "
-            f"({ballot.present})."
+            gettext(
+                "Số phiếu tán thành (%(votes)s) không được lớn hơn số đại biểu có mặt "
+                "(%(present)s)."
+            )
+            % {"votes": votes_for, "present": ballot.present}
         ]
     if ballot.is_secret and ballot.valid is not None and votes_for > ballot.valid:
         return [
-            f"Số phiếu tán thành ({votes_for}) không được lớn hơn số phiếu hợp lệ ({ballot.valid})."
+            gettext(
+                "Số phiếu tán thành (%(votes)s) không được lớn hơn số phiếu hợp lệ (%(valid)s)."
+            )
+            % {"votes": votes_for, "valid": ballot.valid}
         ]
     return []
 
@@ -153,13 +184,30 @@ def meeting_votes_problems(ballot: Ballot, votes: list[int]) -> list[str]:
     cast = ballot.cast
     if cast is None or total <= cast:
         return []
-    what = "số phiếu hợp lệ" if ballot.is_secret else "số thành viên có mặt"
-    return [f"Tổng số phiếu suy tôn ({total}) không được lớn hơn {what} ({cast})."]
+    if ballot.is_secret:
+        text = gettext(
+            "Tổng số phiếu suy tôn (%(total)s) không được lớn hơn số phiếu hợp lệ (%(cast)s)."
+        )
+    else:
+        text = gettext(
+            "Tổng số phiếu suy tôn (%(total)s) không được lớn hơn số thành viên có mặt (%(cast)s)."
+        )
+    return [text % {"total": total, "cast": cast}]
 
 
-BASE_TEXT = {
-    ThresholdBase.MEMBERS: "tổng số thành viên của Cụm",
-    ThresholdBase.PRESENT: "số thành viên có mặt",
+THRESHOLD_TEXT = {  # (comparison, base): "trên 50 % tổng số thành viên của Cụm"
+    (Comparison.MORE, ThresholdBase.MEMBERS): gettext_noop(
+        "trên %(percent)s %% tổng số thành viên của Cụm"
+    ),
+    (Comparison.MORE, ThresholdBase.PRESENT): gettext_noop(
+        "trên %(percent)s %% số thành viên có mặt"
+    ),
+    (Comparison.AT_LEAST, ThresholdBase.MEMBERS): gettext_noop(
+        "từ %(percent)s %% tổng số thành viên của Cụm"
+    ),
+    (Comparison.AT_LEAST, ThresholdBase.PRESENT): gettext_noop(
+        "từ %(percent)s %% số thành viên có mặt"
+    ),
 }
 
 
@@ -180,9 +228,8 @@ def vote_passes(rule: VoteRule, members: int, votes_for: int, present: int) -> b
 
 def threshold_text(rule: VoteRule) -> str:
     """ "trên 50 % tổng số thành viên của Cụm"."""
-    word = "từ" if rule.threshold_comparison == Comparison.AT_LEAST else "trên"
-    base = BASE_TEXT[rule.threshold_base]
-    return f"{word} {rule.threshold_percent} % {base}"
+    text = THRESHOLD_TEXT[(rule.threshold_comparison, rule.threshold_base)]
+    return gettext(text) % {"percent": rule.threshold_percent}
 
 
 def vote_refusal(rule: VoteRule, members: int, votes_for: int, present: int) -> str | None:
@@ -190,7 +237,10 @@ def vote_refusal(rule: VoteRule, members: int, votes_for: int, present: int) -> 
         return None
     base = threshold_base(rule, members, present)
     share = f"{votes_for}/{base} ({format_percent(Decimal(votes_for * 100) / base)})"
-    return f"Chưa đạt tỷ lệ biểu quyết: {share} tán thành, cần {threshold_text(rule)}."
+    return gettext("Chưa đạt tỷ lệ biểu quyết: %(share)s tán thành, cần %(threshold)s.") % {
+        "share": share,
+        "threshold": threshold_text(rule),
+    }
 
 
 # One achievement, one award ----------------------------------------------------------------
@@ -215,17 +265,27 @@ def one_award_refusal(
         .first()
     )
     if earlier is not None:
-        return (
-            f"{name} đã được đề nghị {earlier.award_type.name} năm {year} "
-            f"({earlier.cluster.name}): {LAW_ONE_AWARD}."
-        )
+        return gettext(
+            "%(name)s đã được đề nghị %(award)s năm %(year)s (%(cluster)s): %(law)s."
+        ) % {
+            "name": name,
+            "award": earlier.award_type.name,
+            "year": year,
+            "cluster": earlier.cluster.name,
+            "law": gettext(LAW_ONE_AWARD),
+        }
     record = AwardRecord.objects.of_unit(alliance=alliance, cooperative=cooperative)
     record = record.filter(year=year).first()
     if record is not None:
-        return (
-            f"{name} đã được khen {record.award} cho thành tích năm {year} "
-            f"({record.decision_text}): {LAW_ONE_AWARD}."
-        )
+        return gettext(
+            "%(name)s đã được khen %(award)s cho thành tích năm %(year)s (%(decision)s): %(law)s."
+        ) % {
+            "name": name,
+            "award": record.award,
+            "year": year,
+            "decision": record.decision_text,
+            "law": gettext(LAW_ONE_AWARD),
+        }
     return None
 
 
@@ -260,8 +320,11 @@ def rank_reason_refusal(nomination: Nomination) -> str | None:
     rank, count, above = ranked_above_not_proposed(nomination)
     if not above:
         return None
-    names = ", ".join(f"{r.province.name} (thứ {r.rank})" for r in above)
-    return (
-        f"{nomination.nominee_name} xếp thứ {rank}/{count}, sau {names} không được đề nghị: "
-        "ghi lý do đề nghị (được in trong biên bản hội nghị)."
+    names = ", ".join(
+        gettext("%(name)s (thứ %(rank)s)") % {"name": r.province.name, "rank": r.rank}
+        for r in above
     )
+    return gettext(
+        "%(nominee)s xếp thứ %(rank)s/%(count)s, sau %(names)s không được đề nghị: ghi lý do "
+        "đề nghị (được in trong biên bản hội nghị)."
+    ) % {"nominee": nomination.nominee_name, "rank": rank, "count": count, "names": names}

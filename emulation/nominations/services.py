@@ -39,19 +39,10 @@ from provinces.organisation.models import Cluster, ClusterMembership, Province
 from . import rules
 from .selectors import COUNTED_AGAINST_QUOTA
 
-_MUTABLE_FIELDS = [
-    "status",
-    "votes_for",
-    "votes_present",
-    "voting_method",
-    "ballots_issued",
-    "ballots_returned",
-    "ballots_valid",
-    "rank_reason",
-    "decision_number",
-    "decision_date",
-    "not_granted_reason",
-]
+# What the steps change (re-read under the row lock by `_lock`).
+_MUTABLE_FIELDS = ["status", "votes_for", "votes_present", "voting_method", "ballots_issued"]
+_MUTABLE_FIELDS += ["ballots_returned", "ballots_valid", "rank_reason", "decision_number"]
+_MUTABLE_FIELDS += ["decision_date", "not_granted_reason"]
 
 
 class NominationError(Exception):

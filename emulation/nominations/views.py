@@ -72,11 +72,11 @@ class ProposeForm(forms.Form):
         label=gettext_lazy("Thành tích"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
     )
     rank_reason = forms.CharField(
-        label="Lý do đề nghị (khi xếp hạng sau thành viên không được đề nghị)",
+        label=gettext_lazy("Lý do đề nghị (khi xếp hạng sau thành viên không được đề nghị)"),
         max_length=2000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="In trong biên bản hội nghị.",
+        help_text=gettext_lazy("In trong biên bản hội nghị."),
     )
     form_key = FormKeyField()
 
@@ -116,47 +116,70 @@ class VoteForm(StepForm):
     # A vote can be corrected until endorsed: the version seen is required here.
     seen_version = SeenVersionField(
         required=True,
-        error_messages={"required": "Trang đã cũ: hãy tải lại trang rồi ghi kết quả biểu quyết."},
+        error_messages={
+            "required": gettext_lazy("Trang đã cũ: hãy tải lại trang rồi ghi kết quả biểu quyết.")
+        },
     )
     votes_for = VietnameseNumberField(
-        integer=True, label="Số phiếu tán thành", min_value=0, max_value=9999
+        integer=True, label=gettext_lazy("Số phiếu tán thành"), min_value=0, max_value=9999
     )
     votes_present = VietnameseNumberField(
-        integer=True, label="Số thành viên có mặt", min_value=1, max_value=9999
+        integer=True, label=gettext_lazy("Số thành viên có mặt"), min_value=1, max_value=9999
     )
     voting_method = forms.ChoiceField(
-        label="Hình thức biểu quyết", choices=VotingMethod.choices, required=False
+        label=gettext_lazy("Hình thức biểu quyết"), choices=VotingMethod.choices, required=False
     )
     ballots_issued = VietnameseNumberField(
-        integer=True, label="Số phiếu phát ra", min_value=0, max_value=9999, required=False
+        integer=True,
+        label=gettext_lazy("Số phiếu phát ra"),
+        min_value=0,
+        max_value=9999,
+        required=False,
     )
     ballots_returned = VietnameseNumberField(
-        integer=True, label="Số phiếu thu về", min_value=0, max_value=9999, required=False
+        integer=True,
+        label=gettext_lazy("Số phiếu thu về"),
+        min_value=0,
+        max_value=9999,
+        required=False,
     )
     ballots_valid = VietnameseNumberField(
-        integer=True, label="Số phiếu hợp lệ", min_value=0, max_value=9999, required=False
+        integer=True,
+        label=gettext_lazy("Số phiếu hợp lệ"),
+        min_value=0,
+        max_value=9999,
+        required=False,
     )
     rank_reason = forms.CharField(
-        label="Lý do đề nghị (khi xếp hạng sau thành viên không được đề nghị)",
+        label=gettext_lazy("Lý do đề nghị (khi xếp hạng sau thành viên không được đề nghị)"),
         max_length=2000,
         required=False,
     )
 
 
 class DecideForm(StepForm):
-    OUTCOMES = [("granted", "Được khen thưởng"), ("not_granted", "Không được khen thưởng")]
+    OUTCOMES = [
+        ("granted", gettext_lazy("Được khen thưởng")),
+        ("not_granted", gettext_lazy("Không được khen thưởng")),
+    ]
 
-    outcome = forms.ChoiceField(label="Kết quả", choices=OUTCOMES, widget=forms.RadioSelect)
-    decision_number = forms.CharField(label="Số quyết định", max_length=100, required=False)
+    outcome = forms.ChoiceField(
+        label=gettext_lazy("Kết quả"), choices=OUTCOMES, widget=forms.RadioSelect
+    )
+    decision_number = forms.CharField(
+        label=gettext_lazy("Số quyết định"), max_length=100, required=False
+    )
     decision_date = forms.DateField(
-        label="Ngày quyết định",
+        label=gettext_lazy("Ngày quyết định"),
         required=False,
         input_formats=["%d/%m/%Y"],
         widget=forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy"}),
-        error_messages={"invalid": "Ngày không hợp lệ: viết theo dạng ngày/tháng/năm."},
+        error_messages={
+            "invalid": gettext_lazy("Ngày không hợp lệ: viết theo dạng ngày/tháng/năm.")
+        },
     )
     reason = forms.CharField(
-        label="Lý do không được khen",
+        label=gettext_lazy("Lý do không được khen"),
         max_length=2000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -258,7 +281,7 @@ def nomination_propose_view(request, cluster: str, year: int):
         data = form.cleaned_data
         province = data["alliance"] or data["cooperative_province"] or access.unit_of(user, year)
         if province is None:
-            form.add_error("cooperative_province", "Chọn tỉnh của HTX/THT được đề nghị.")
+            form.add_error("cooperative_province", gettext("Chọn tỉnh của HTX/THT được đề nghị."))
         elif not access.can_propose_nomination(user, province, year, term):
             raise PermissionDenied
         else:

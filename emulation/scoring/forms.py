@@ -24,7 +24,7 @@ from .models import Criterion, CriterionKind
 from .rules import LATE_REPORTS, BandsError, bands_text, indicator_choices, parse_bands
 
 DATE_FORMATS = ["%d/%m/%Y"]
-DATE_ERROR = {"invalid": "Ngày không hợp lệ: viết theo dạng ngày/tháng/năm."}
+DATE_ERROR = {"invalid": _("Ngày không hợp lệ: viết theo dạng ngày/tháng/năm.")}
 
 
 class PointsField(forms.CharField):

@@ -94,7 +94,9 @@ def scoring_meeting_record(
         c.province.name for c in data.columns if c.sheet is None or not c.sheet.is_submitted
     ]
     if not_submitted:
-        raise ScoringError("Chưa nộp bảng tự chấm: " + ", ".join(not_submitted) + ".")
+        raise ScoringError(
+            gettext("Chưa nộp bảng tự chấm: %(names)s.") % {"names": ", ".join(not_submitted)}
+        )
     unsettled = [
         f"{c.province.name} ({cell.criterion.number})"
         for c in data.columns
@@ -103,7 +105,8 @@ def scoring_meeting_record(
     ]
     if unsettled:
         raise ScoringError(
-            "Còn điểm tỉnh không đồng ý mà Cụm trưởng chưa kết luận: " + ", ".join(unsettled) + "."
+            gettext("Còn điểm tỉnh không đồng ý mà Cụm trưởng chưa kết luận: %(cells)s.")
+            % {"cells": ", ".join(unsettled)}
         )
     if meeting_date > timezone.localdate():
         raise ScoringError(

@@ -3,6 +3,7 @@ per member and how they were cast (method and ballots, read against the nominati
 by `meeting.scoring_meeting_record`)."""
 
 from django import forms
+from django.utils.translation import gettext, gettext_lazy
 
 from cluster_portal.numbers import VietnameseNumberField
 from emulation.nominations.models import VotingMethod
@@ -10,26 +11,28 @@ from emulation.nominations.models import VotingMethod
 from .forms import DATE_ERROR, DATE_FORMATS, _style
 
 BALLOTS = {
-    "ballots_issued": "Số phiếu phát ra",
-    "ballots_returned": "Số phiếu thu về",
-    "ballots_valid": "Số phiếu hợp lệ",
+    "ballots_issued": gettext_lazy("Số phiếu phát ra"),
+    "ballots_returned": gettext_lazy("Số phiếu thu về"),
+    "ballots_valid": gettext_lazy("Số phiếu hợp lệ"),
 }
 
 
 class MeetingForm(forms.Form):
     meeting_date = forms.DateField(
-        label="Ngày họp bình xét", input_formats=DATE_FORMATS, error_messages=DATE_ERROR
+        label=gettext_lazy("Ngày họp bình xét"),
+        input_formats=DATE_FORMATS,
+        error_messages=DATE_ERROR,
     )
     present = VietnameseNumberField(
-        integer=True, label="Số đại biểu có mặt", min_value=1, max_value=999
+        integer=True, label=gettext_lazy("Số đại biểu có mặt"), min_value=1, max_value=999
     )
     voting_method = forms.ChoiceField(
-        label="Hình thức suy tôn",
-        choices=[("", "Theo quy định của Cụm"), *VotingMethod.choices],
+        label=gettext_lazy("Hình thức suy tôn"),
+        choices=[("", gettext_lazy("Theo quy định của Cụm")), *VotingMethod.choices],
         required=False,
     )
     notes = forms.CharField(
-        label="Ghi chú biên bản",
+        label=gettext_lazy("Ghi chú biên bản"),
         required=False,
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -45,7 +48,7 @@ class MeetingForm(forms.Form):
         for m in members:
             self.fields[f"votes-{m.pk}"] = VietnameseNumberField(
                 integer=True,
-                label=f"Phiếu suy tôn: {m.name}",
+                label=gettext("Phiếu suy tôn: %(name)s") % {"name": m.name},
                 required=False,
                 min_value=0,
                 max_value=999,
