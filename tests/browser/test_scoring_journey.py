@@ -85,6 +85,10 @@ def test_a_year_of_scoring_from_self_score_to_nomination(
     meeting = page.get_by_test_id("meeting-form")
     meeting.get_by_label("Ngày họp bình xét").fill("30/11/2023")
     meeting.get_by_label("Số đại biểu có mặt").fill("7")
+    # A secret ballot, the rules' default (emulation/nominations/rules.py): 7 issued,
+    # returned and valid, all seven for Phú Thọ.
+    for ballots in ("Số phiếu phát ra", "Số phiếu thu về", "Số phiếu hợp lệ"):
+        meeting.get_by_label(ballots).fill("7")
     meeting.get_by_label("Phiếu suy tôn: Phú Thọ").fill("7")
     meeting.get_by_role("button", name="Ghi kết quả và khóa điểm").click()
     page.wait_for_url(overview_url)
