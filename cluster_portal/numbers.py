@@ -20,6 +20,7 @@ from decimal import Decimal, InvalidOperation
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.functional import lazy
 from django.utils.translation import gettext
 
 from .number_style import format_exact
@@ -250,6 +251,14 @@ class VietnameseDecimalField(VietnameseNumberField):
         super().__init__(integer=False, **kwargs)
 
 
+def _year_message(low: int, high: int) -> str:
+    return gettext("Năm phải từ %(low)s đến %(high)s.") % {"low": low, "high": high}
+
+
+# Fields are built when their form class is: the message follows the reader's language.
+_year_range = lazy(_year_message, str)
+
+
 class YearField(VietnameseIntegerField):
     """A year: four ASCII digits within the years the portal holds."""
 
@@ -260,7 +269,7 @@ class YearField(VietnameseIntegerField):
         kwargs.setdefault("max_value", LAST_YEAR)
         low, high = kwargs["min_value"], kwargs["max_value"]
         messages = {
-            "out_of_range": f"Năm phải từ {low} đến {high}.",
+            "out_of_range": _year_range(low, high),
             **kwargs.pop("error_messages", {}),
         }
         super().__init__(error_messages=messages, **kwargs)

@@ -15,7 +15,7 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext, gettext_lazy, gettext_noop
 
 from cluster_portal.number_style import format_exact
 from provinces.disbursements.models import Cooperative, Fund
@@ -138,16 +138,30 @@ class DisbursementImportReport(UploadReport):
         return len(self.rows) - len(self.shown_rows)
 
     def summary(self) -> str:
-        text = (
-            f"{format_exact(len(self.rows))} khoản giải ngân, tổng "
-            f"{format_exact(self.total_amount)} triệu đồng"
-        )
+        values = {
+            "count": format_exact(len(self.rows)),
+            "amount": format_exact(self.total_amount),
+            "new": format_exact(len(self.new_borrowers)),
+        }
         new = len(self.new_borrowers)
         if self.saved:
-            added = f"; đã thêm {format_exact(new)} đơn vị vay mới vào danh bạ" if new else ""
-            return f"Đã nhập {text}{added}."
-        added = f"; sẽ thêm {format_exact(new)} đơn vị vay mới vào danh bạ" if new else ""
-        return f"Chạy thử, chưa lưu gì: {text}{added}."
+            if new:
+                message = gettext(
+                    "Đã nhập %(count)s khoản giải ngân, tổng %(amount)s triệu đồng; "
+                    "đã thêm %(new)s đơn vị vay mới vào danh bạ."
+                )
+            else:
+                message = gettext("Đã nhập %(count)s khoản giải ngân, tổng %(amount)s triệu đồng.")
+        elif new:
+            message = gettext(
+                "Chạy thử, chưa lưu gì: %(count)s khoản giải ngân, tổng %(amount)s triệu đồng; "
+                "sẽ thêm %(new)s đơn vị vay mới vào danh bạ."
+            )
+        else:
+            message = gettext(
+                "Chạy thử, chưa lưu gì: %(count)s khoản giải ngân, tổng %(amount)s triệu đồng."
+            )
+        return message % values
 
 
 class DisbursementImporter(Importer):
@@ -156,7 +170,7 @@ class DisbursementImporter(Importer):
     )
     column_labels = COLUMN_LABELS
     report_class = DisbursementImportReport
-    no_rows_message = "Tệp không có khoản giải ngân nào (chỉ có dòng tiêu đề)."
+    no_rows_message = gettext_lazy("Tệp không có khoản giải ngân nào (chỉ có dòng tiêu đề).")
 
     def resource(self, *, user, row_numbers, dry_run, **options) -> DisbursementResource:
         return DisbursementResource(user=user, row_numbers=row_numbers, **options)

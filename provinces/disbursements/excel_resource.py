@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
 from import_export import fields, widgets
 from import_export.instance_loaders import BaseInstanceLoader
 
@@ -65,12 +66,17 @@ class FundWidget(widgets.Widget):
     def clean(self, value, row=None, **kwargs):
         text = cells.text(value)
         if not text:
-            raise ValueError("Chưa ghi quỹ: htx_dev (Quỹ hỗ trợ phát triển HTX) hoặc other.")
+            raise ValueError(
+                gettext("Chưa ghi quỹ: htx_dev (Quỹ hỗ trợ phát triển HTX) hoặc other.")
+            )
         fund = _FUNDS.get(directory_key(text))
         if fund is None:
             raise ValueError(
-                f"Quỹ “{text}” không hợp lệ: ghi htx_dev (Quỹ hỗ trợ phát triển HTX) hoặc "
-                "other (Quỹ khác)."
+                gettext(
+                    "Quỹ “%(fund)s” không hợp lệ: ghi htx_dev (Quỹ hỗ trợ phát triển HTX) hoặc "
+                    "other (Quỹ khác)."
+                )
+                % {"fund": text}
             )
         return fund
 
@@ -78,14 +84,14 @@ class FundWidget(widgets.Widget):
 class DisbursementDateWidget(widgets.Widget):
     def clean(self, value, row=None, **kwargs):
         if cells.is_blank(value):
-            raise ValueError("Chưa nhập ngày giải ngân.")
+            raise ValueError(gettext("Chưa nhập ngày giải ngân."))
         return cells.date(value)
 
 
 class AmountWidget(widgets.Widget):
     def clean(self, value, row=None, **kwargs):
         if cells.is_blank(value):
-            raise ValueError("Chưa nhập số tiền.")
+            raise ValueError(gettext("Chưa nhập số tiền."))
         # 1.500 (text "1,500") is 1,5: kept with the model's two decimal places.
         return cells.number(value, integer=False).quantize(Decimal("0.01"))
 
@@ -96,7 +102,7 @@ class MonthsWidget(widgets.Widget):
             return None
         months = cells.number(value, integer=True)
         if months < 0:
-            raise ValueError("Thời hạn vay không được âm.")
+            raise ValueError(gettext("Thời hạn vay không được âm."))
         return months
 
 
@@ -237,9 +243,13 @@ class DisbursementResource(BulkHistoryResource):
         kind = _KINDS.get(directory_key(cells.text(row.get("borrower_type"))))
         if kind is None:
             text = cells.text(row.get("borrower_type"))
-            shown = f"“{text}” " if text else ""
             self.errors["borrower_type"] = (
-                f"Loại hình {shown}không hợp lệ: ghi HTX (hợp tác xã) hoặc THT (tổ hợp tác)."
+                gettext(
+                    "Loại hình “%(kind)s” không hợp lệ: ghi HTX (hợp tác xã) hoặc THT (tổ hợp tác)."
+                )
+                % {"kind": text}
+                if text
+                else gettext("Loại hình không hợp lệ: ghi HTX (hợp tác xã) hoặc THT (tổ hợp tác).")
             )
         name = self._name(row.get("borrower"))
         borrower = None
@@ -250,31 +260,36 @@ class DisbursementResource(BulkHistoryResource):
     def _province(self, value: object, day: datetime.date | None) -> Province | None:
         text = cells.text(value)
         if not text:
-            self.errors["province"] = "Chưa nhập mã tỉnh."
+            self.errors["province"] = gettext("Chưa nhập mã tỉnh.")
             return None
         code = cells.province_code(value)
         if code is None:
-            self.errors["province"] = (
-                f"Mã tỉnh “{text}” không hợp lệ: cần 2 chữ số 0–9, ví dụ 14 (Sơn La)."
-            )
+            self.errors["province"] = gettext(
+                "Mã tỉnh “%(code)s” không hợp lệ: cần 2 chữ số 0–9, ví dụ 14 (Sơn La)."
+            ) % {"code": text}
             return None
         if day is None:
             return None
         province = self.units.on(code, day)
         if province is None:
             known = ", ".join(str(p) for p in self.units.with_code(code))
-            self.errors["province"] = (
-                f"Không có tỉnh nào mang mã {code} vào ngày {fmt_date(day)} (mã tỉnh tính theo "
+            message = gettext(
+                "Không có tỉnh nào mang mã %(code)s vào ngày %(date)s (mã tỉnh tính theo "
                 "đơn vị có hiệu lực vào ngày giải ngân)."
-                + (f" Mã {code} là: {known}." if known else "")
-            )
+            ) % {"code": code, "date": fmt_date(day)}
+            if known:
+                message += " " + gettext("Mã %(code)s là: %(known)s.") % {
+                    "code": code,
+                    "known": known,
+                }
+            self.errors["province"] = message
             return None
         if not self._may_import(province, day.year):
-            self.errors["province"] = (
-                f"Bạn không có quyền nhập khoản vay của {province.alliance_name} năm "
-                f"{day.year}: cán bộ tỉnh chỉ nhập sổ giải ngân của tỉnh mình; Cụm trưởng năm "
-                f"{day.year} và quản trị viên nhập được cho mọi thành viên."
-            )
+            self.errors["province"] = gettext(
+                "Bạn không có quyền nhập khoản vay của %(province)s năm "
+                "%(year)s: cán bộ tỉnh chỉ nhập sổ giải ngân của tỉnh mình; Cụm trưởng năm "
+                "%(year)s và quản trị viên nhập được cho mọi thành viên."
+            ) % {"province": province.alliance_name, "year": day.year}
             return None
         return province
 
@@ -297,11 +312,11 @@ class DisbursementResource(BulkHistoryResource):
         name = cells.text(value)
         limit = Cooperative._meta.get_field("name").max_length
         if not name:
-            self.errors["borrower"] = "Chưa nhập tên đơn vị vay."
+            self.errors["borrower"] = gettext("Chưa nhập tên đơn vị vay.")
         elif len(name) > limit:
-            self.errors["borrower"] = (
-                f"Tên đơn vị vay dài {format_exact(len(name))} ký tự, quá giới hạn {limit} ký tự."
-            )
+            self.errors["borrower"] = gettext(
+                "Tên đơn vị vay dài %(length)s ký tự, quá giới hạn %(limit)s ký tự."
+            ) % {"length": format_exact(len(name)), "limit": limit}
             return ""
         return name
 

@@ -101,12 +101,19 @@ class ImportReport(UploadReport):
 
     def summary(self) -> str:
         t = self.totals
-        text = (
-            f"{t['rows']} dòng: {t['new']} thêm mới, {t['update']} cập nhật, {t['skip']} không đổi"
-        )
+        if self.dry_run:
+            text = gettext(
+                "Chạy thử, chưa lưu gì: %(rows)s dòng: %(new)s thêm mới, %(update)s cập nhật, "
+                "%(skip)s không đổi"
+            )
+        else:
+            text = gettext(
+                "Đã nhập %(rows)s dòng: %(new)s thêm mới, %(update)s cập nhật, %(skip)s không đổi"
+            )
+        text = text % t
         if self.ignored:
-            text += f"; bỏ qua {self.ignored} dòng chưa có số liệu"
-        return ("Chạy thử, chưa lưu gì: " if self.dry_run else "Đã nhập ") + text + "."
+            text += gettext("; bỏ qua %(ignored)s dòng chưa có số liệu") % t
+        return text + "."
 
 
 def _is_label_row(cells: dict[str, object]) -> bool:

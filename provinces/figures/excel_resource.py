@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db.models import Q
+from django.utils.translation import gettext
 from import_export import fields, widgets
 from import_export.instance_loaders import BaseInstanceLoader
 
@@ -222,48 +223,54 @@ class FiguresResource(BulkHistoryResource):
         year = cells.year(raw_year)
         if year is None:
             state.errors["year"] = (
-                "Chưa nhập năm."
+                gettext("Chưa nhập năm.")
                 if raw_year is None
-                else f"Năm “{cells.shown(raw_year)}” không hợp lệ: cần 4 chữ số 0–9, ví dụ 2024."
+                else gettext("Năm “%(year)s” không hợp lệ: cần 4 chữ số 0–9, ví dụ 2024.")
+                % {"year": cells.shown(raw_year)}
             )
         elif self.only_year is not None and year != self.only_year:
-            state.errors["year"] = (
-                f"Trang này nhập số liệu năm {self.only_year}, dòng này ghi năm {year}."
-            )
+            state.errors["year"] = gettext(
+                "Trang này nhập số liệu năm %(only)s, dòng này ghi năm %(year)s."
+            ) % {"only": self.only_year, "year": year}
         code = cells.province_code(raw_code)
         if code is None:
             state.errors["province"] = (
-                "Chưa nhập mã tỉnh."
+                gettext("Chưa nhập mã tỉnh.")
                 if raw_code is None
-                else f"Mã tỉnh “{cells.shown(raw_code)}” không hợp lệ: cần 2 chữ số 0–9, ví dụ 25."
+                else gettext("Mã tỉnh “%(code)s” không hợp lệ: cần 2 chữ số 0–9, ví dụ 25.")
+                % {"code": cells.shown(raw_code)}
             )
         if state.errors:
             return
         province = context.units.get((code, year))
         if province is None:
-            state.errors["province"] = (
-                f"Không có tỉnh nào mang mã {code} vào ngày 31/12/{year} (mã tỉnh tính theo "
+            state.errors["province"] = gettext(
+                "Không có tỉnh nào mang mã %(code)s vào ngày 31/12/%(year)s (mã tỉnh tính theo "
                 "đơn vị có hiệu lực ngày 31/12 của năm số liệu)."
-            )
+            ) % {"code": code, "year": year}
             return
         key = (province.pk, year)
         cluster = context.cluster_of.get(key)
         if cluster is None:
-            state.errors["province"] = (
-                f"{province.name} (mã {code}) không thuộc cụm thi đua nào năm {year}: "
+            state.errors["province"] = gettext(
+                "%(province)s (mã %(code)s) không thuộc cụm thi đua nào năm %(year)s: "
                 "không nhập được số liệu."
-            )
+            ) % {"province": province.name, "code": code, "year": year}
             return
         if self.cluster is not None and cluster.pk != self.cluster.pk:
-            state.errors["province"] = (
-                f"{province.name} (mã {code}) không phải thành viên {self.cluster.name} năm {year}."
-            )
+            state.errors["province"] = gettext(
+                "%(province)s (mã %(code)s) không phải thành viên %(cluster)s năm %(year)s."
+            ) % {
+                "province": province.name,
+                "code": code,
+                "cluster": self.cluster.name,
+                "year": year,
+            }
             return
         if key in self.seen:
-            state.errors["province"] = (
-                f"{province.name} năm {year} đã có ở dòng {self.seen[key]}: mỗi tỉnh chỉ một "
-                "dòng cho mỗi năm."
-            )
+            state.errors["province"] = gettext(
+                "%(province)s năm %(year)s đã có ở dòng %(row)s: mỗi tỉnh chỉ một dòng cho mỗi năm."
+            ) % {"province": province.name, "year": year, "row": self.seen[key]}
             return
         self.seen[key] = state.number
         state.province, state.year, state.cluster = province, year, cluster
@@ -282,10 +289,10 @@ class FiguresResource(BulkHistoryResource):
         version = None if new else instance.version
         # A row the preview did not see (no version held for it) is refused like a stale one.
         if key not in self.expected_versions or self.expected_versions[key] != version:
-            state.errors[NON_FIELD_ERRORS] = (
-                f"Số liệu năm {state.year} của {state.province.name} đã được thay đổi sau khi "
+            state.errors[NON_FIELD_ERRORS] = gettext(
+                "Số liệu năm %(year)s của %(province)s đã được thay đổi sau khi "
                 "bạn xem trước: hãy tải tệp lên lại để xem trước bản mới nhất."
-            )
+            ) % {"year": state.year, "province": state.province.name}
 
     def import_instance(self, instance, row, **kwargs):
         errors = {column: [ValidationError(msg)] for column, msg in self.state.errors.items()}
@@ -297,8 +304,8 @@ class FiguresResource(BulkHistoryResource):
             if len(blank) > 3:  # one line for a half-filled row, not one per cell
                 errors[NON_FIELD_ERRORS] = [
                     ValidationError(
-                        f"Còn {len(blank)} ô trống ({', '.join(blank)}): hãy nhập số, "
-                        "0 nếu không có."
+                        gettext("Còn %(count)s ô trống (%(cells)s): hãy nhập số, 0 nếu không có.")
+                        % {"count": len(blank), "cells": ", ".join(blank)}
                     )
                 ]
                 exc = ValidationError(
@@ -326,9 +333,15 @@ class FiguresResource(BulkHistoryResource):
             if state.record is not None and not state.record.is_editable:
                 errors.setdefault(NON_FIELD_ERRORS, []).append(
                     ValidationError(
-                        f"Số liệu năm {state.year} của {state.province.name} đang ở trạng thái "
-                        f"“{state.record.get_status_display()}”: chỉ sửa được bản nháp hoặc "
-                        "bản bị trả lại."
+                        gettext(
+                            "Số liệu năm %(year)s của %(province)s đang ở trạng thái "
+                            "“%(status)s”: chỉ sửa được bản nháp hoặc bản bị trả lại."
+                        )
+                        % {
+                            "year": state.year,
+                            "province": state.province.name,
+                            "status": state.record.get_status_display(),
+                        }
                     )
                 )
         # Cells that could not be read leave their old value in the instance: checking the
@@ -387,8 +400,8 @@ class FiguresResource(BulkHistoryResource):
         return access.can_view_figures(self.user, py)
 
     def _forbidden(self, state: _RowState) -> str:
-        return (
-            f"Bạn không có quyền nhập số liệu của {state.province.alliance_name}: cán bộ tỉnh "
-            f"chỉ nhập số liệu của tỉnh mình; Cụm trưởng năm {state.year} và quản trị viên "
+        return gettext(
+            "Bạn không có quyền nhập số liệu của %(province)s: cán bộ tỉnh "
+            "chỉ nhập số liệu của tỉnh mình; Cụm trưởng năm %(year)s và quản trị viên "
             "nhập được cho mọi thành viên."
-        )
+        ) % {"province": state.province.alliance_name, "year": state.year}

@@ -13,14 +13,21 @@ import math
 import re
 from decimal import Decimal, InvalidOperation
 
+from django.utils.translation import gettext, gettext_lazy
+
 from cluster_portal.number_style import format_exact
 from cluster_portal.numbers import NumberFormatError, is_ascii_digits, parse_vn_number
 
 # The bounds of the web forms: PostgreSQL integers, Decimal(14, 2).
 MAX_COUNT = 2_000_000_000
 MAX_MONEY = Decimal(10) ** 12
-BLANK_CELL = "Ô trống: hãy nhập số (0 nếu không có)."
+BLANK_CELL = gettext_lazy("Ô trống: hãy nhập số (0 nếu không có).")
 _DMY = re.compile(r"^([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})\Z")
+
+
+def _(message: str, **values: object) -> str:
+    """`message` in the reader's language, with its %(name)s values filled in."""
+    return gettext(message) % values
 
 
 def shown(value: object) -> str:
@@ -52,9 +59,9 @@ def text(value: object) -> str:
 def number(value: object, *, integer: bool) -> int | Decimal:
     """A count (int) or an amount (Decimal, at most 2 decimal places)."""
     if is_blank(value):
-        raise ValueError(BLANK_CELL)
+        raise ValueError(str(BLANK_CELL))
     if isinstance(value, datetime.datetime | datetime.date | datetime.time):
-        raise ValueError(f"“{shown(value)}” là ngày tháng, không phải số.")
+        raise ValueError(_("“%(value)s” là ngày tháng, không phải số.", value=shown(value)))
     if isinstance(value, str):
         try:
             result = Decimal(parse_vn_number(value, integer=integer))
@@ -62,25 +69,25 @@ def number(value: object, *, integer: bool) -> int | Decimal:
             raise ValueError(str(exc)) from None
     elif isinstance(value, int | float | Decimal) and not isinstance(value, bool):
         if isinstance(value, float) and not math.isfinite(value):
-            raise ValueError(f"“{value}” không phải là số.")
+            raise ValueError(_("“%(value)s” không phải là số.", value=value))
         try:
             result = Decimal(str(value)) if isinstance(value, float) else Decimal(value)
         except InvalidOperation:
-            raise ValueError(f"“{value}” không phải là số.") from None
+            raise ValueError(_("“%(value)s” không phải là số.", value=value)) from None
         if not result.is_finite():
-            raise ValueError(f"“{value}” không phải là số.")
+            raise ValueError(_("“%(value)s” không phải là số.", value=value))
     else:
-        raise ValueError(f"“{shown(value)}” không phải là số.")
+        raise ValueError(_("“%(value)s” không phải là số.", value=shown(value)))
     if integer:
         if result != result.to_integral_value():
-            raise ValueError(f"“{shown(value)}” phải là số nguyên.")
+            raise ValueError(_("“%(value)s” phải là số nguyên.", value=shown(value)))
         if abs(result) > MAX_COUNT:
-            raise ValueError(f"Số {format_exact(result)} quá lớn.")
+            raise ValueError(_("Số %(value)s quá lớn.", value=format_exact(result)))
         return int(result)
     if result != result.quantize(Decimal("0.01")):
-        raise ValueError(f"“{shown(value)}”: nhập tối đa 2 chữ số sau dấu phẩy.")
+        raise ValueError(_("“%(value)s”: nhập tối đa 2 chữ số sau dấu phẩy.", value=shown(value)))
     if abs(result) >= MAX_MONEY:
-        raise ValueError(f"Số {format_exact(result)} quá lớn.")
+        raise ValueError(_("Số %(value)s quá lớn.", value=format_exact(result)))
     return result
 
 
@@ -130,26 +137,45 @@ def date(value: object) -> datetime.date:
         return value
     shown_text = text(value)
     if not shown_text:
-        raise ValueError("Chưa nhập ngày.")
+        raise ValueError(gettext("Chưa nhập ngày."))
     match = _DMY.match(shown_text)
     if not match:
         if any(ch.isdigit() and not ("0" <= ch <= "9") for ch in shown_text):
             raise ValueError(
-                f"Ngày “{shown_text}” có chữ số không phải 0–9 (chữ số toàn khổ hoặc Ả Rập): "
-                "hãy gõ lại dạng ngày/tháng/năm, ví dụ 05/06/2025."
+                _(
+                    "Ngày “%(value)s” có chữ số không phải 0–9 (chữ số toàn khổ hoặc Ả Rập): "
+                    "hãy gõ lại dạng ngày/tháng/năm, ví dụ 05/06/2025.",
+                    value=shown_text,
+                )
             )
         raise ValueError(
-            f"Ngày “{shown_text}” không đúng dạng ngày/tháng/năm (dd/mm/yyyy), ví dụ 05/06/2025."
+            _(
+                "Ngày “%(value)s” không đúng dạng ngày/tháng/năm (dd/mm/yyyy), ví dụ 05/06/2025.",
+                value=shown_text,
+            )
         )
     day, month, year_ = (int(part) for part in match.groups())
     if not 1 <= month <= 12:
-        raise ValueError(f"Ngày “{shown_text}” không có thật: không có tháng {month}.")
+        raise ValueError(
+            _(
+                "Ngày “%(value)s” không có thật: không có tháng %(month)s.",
+                value=shown_text,
+                month=month,
+            )
+        )
     last = calendar.monthrange(year_, month)[1] if year_ >= 1 else 31
     if not 1 <= day <= last:
         raise ValueError(
-            f"Ngày “{shown_text}” không có thật: tháng {month} năm {year_} chỉ có {last} ngày."
+            _(
+                "Ngày “%(value)s” không có thật: "
+                "tháng %(month)s năm %(year)s chỉ có %(last)s ngày.",
+                value=shown_text,
+                month=month,
+                year=year_,
+                last=last,
+            )
         )
     try:
         return datetime.date(year_, month, day)
     except ValueError:  # year 0
-        raise ValueError(f"Ngày “{shown_text}” không có thật.") from None
+        raise ValueError(_("Ngày “%(value)s” không có thật.", value=shown_text)) from None

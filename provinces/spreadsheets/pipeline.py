@@ -26,6 +26,7 @@ from typing import Any, ClassVar
 import tablib
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.db import IntegrityError
+from django.utils.translation import gettext, gettext_lazy
 from import_export import resources
 from import_export.results import Result
 
@@ -35,12 +36,17 @@ from .reading import FileProblem, Layout, RowError, Table, read_table, too_many_
 
 logger = logging.getLogger(__name__)
 
-CHANGED_MEANWHILE = (
+# Lazy: the report turns them into text in the reader's language (`Importer.error`).
+CHANGED_MEANWHILE = gettext_lazy(
     "Không lưu được: dữ liệu vừa bị thay đổi cùng lúc ở nơi khác. Không có gì được lưu, "
     "hãy tải tệp lên lại để kiểm tra."
 )
-NOT_SAVED = "Lỗi khi lưu dòng này. Không có gì được lưu; hãy thử lại hoặc báo quản trị viên."
-NOT_IMPORTED = "Lỗi khi nhập tệp. Không có gì được lưu; hãy thử lại hoặc báo quản trị viên."
+NOT_SAVED = gettext_lazy(
+    "Lỗi khi lưu dòng này. Không có gì được lưu; hãy thử lại hoặc báo quản trị viên."
+)
+NOT_IMPORTED = gettext_lazy(
+    "Lỗi khi nhập tệp. Không có gì được lưu; hãy thử lại hoặc báo quản trị viên."
+)
 
 
 # An error table longer than this is cut, with the count of every error by column above it.
@@ -104,7 +110,9 @@ class Importer:
     report_class: ClassVar[type[UploadReport]] = UploadReport
     # Resource field -> column code, where they differ.
     field_columns: ClassVar[dict[str, str]] = {}
-    no_rows_message: ClassVar[str] = "Tệp không có dòng số liệu nào (chỉ có dòng tiêu đề)."
+    no_rows_message: ClassVar[str] = gettext_lazy(
+        "Tệp không có dòng số liệu nào (chỉ có dòng tiêu đề)."
+    )
 
     def sort_row(self, number: int, cells: dict[str, object]) -> str:
         """ "data", or "skip" (not data: a label row) or "ignore" (counted in the report)."""
@@ -123,7 +131,8 @@ class Importer:
         return self.field_columns.get(name, name)
 
     def error(self, row: int | None, column: str, message: str, cell: str = "") -> RowError:
-        return RowError(row, column, message, self.column_labels.get(column, ""), cell)
+        label = self.column_labels.get(column, "")
+        return RowError(row, column, str(message), gettext(str(label)) if label else "", cell)
 
 
 @collector_paused()
@@ -206,7 +215,7 @@ def _data_rows(importer: Importer, table: Table, report: UploadReport) -> list:
     if len(rows) > importer.layout.max_rows:
         raise FileProblem(too_many_rows(importer.layout.max_rows))
     if not rows and not table.errors and not report.ignored:
-        raise FileProblem(importer.no_rows_message)
+        raise FileProblem(str(importer.no_rows_message))
     return rows
 
 
@@ -231,9 +240,9 @@ def _saving_error(exc: BaseException, *, whole_file: bool = False) -> str:
     """A database error while saving, told without Python's text (which is logged)."""
     if isinstance(exc, IntegrityError):
         logger.info("import: concurrent change", exc_info=exc)
-        return CHANGED_MEANWHILE
+        return str(CHANGED_MEANWHILE)
     logger.error("import failed", exc_info=exc)
-    return NOT_IMPORTED if whole_file else NOT_SAVED
+    return str(NOT_IMPORTED if whole_file else NOT_SAVED)
 
 
 class BulkHistoryResource(resources.ModelResource):

@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
+from django.utils.translation import gettext
 from openpyxl.utils import get_column_letter
 
 from cluster_portal.number_style import format_exact
@@ -46,9 +47,9 @@ class RowError(NamedTuple):
     def __str__(self) -> str:
         where = []
         if self.row is not None:
-            where.append(f"Dòng {self.row}")
+            where.append(gettext("Dòng %(row)s") % {"row": self.row})
         if self.column:
-            where.append(f"cột {self.column}")
+            where.append(gettext("cột %(column)s") % {"column": self.column})
         return f"{', '.join(where)}: {self.message}" if where else self.message
 
 
