@@ -87,8 +87,10 @@ def unauthorized(request, exc):
     response = api.create_response(
         request,
         {
-            "detail": "Thiếu mã truy cập, hoặc mã không đúng, đã hết hạn hay đã bị thu hồi "
-            "(gửi tiêu đề Authorization: Bearer <mã>)."
+            "detail": _(
+                "Thiếu mã truy cập, hoặc mã không đúng, đã hết hạn hay đã bị thu hồi "
+                "(gửi tiêu đề Authorization: Bearer <mã>)."
+            )
         },
         status=401,
     )
@@ -100,7 +102,7 @@ def unauthorized(request, exc):
 def not_found(request, exc):
     return api.create_response(
         request,
-        {"detail": "Không tìm thấy, hoặc bạn không có quyền xem."},
+        {"detail": _("Không tìm thấy, hoặc bạn không có quyền xem.")},
         status=404,
     )
 
@@ -112,7 +114,7 @@ def forbidden(request, exc):
         # The reason a refusal names (four eyes: access.own_unit_refusal), if any.
         {
             "detail": str(exc)
-            or "Bạn xem được nhưng không có quyền làm việc này (ở trạng thái hiện tại)."
+            or _("Bạn xem được nhưng không có quyền làm việc này (ở trạng thái hiện tại).")
         },
         status=403,
     )

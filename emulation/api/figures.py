@@ -10,6 +10,7 @@ validation path (figures rules and the model's full_clean), and changes nothing.
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpResponse
+from django.utils.translation import gettext
 from ninja import Router, Status
 from ninja.errors import HttpError
 
@@ -121,19 +122,22 @@ def cluster_figures_csv(request, slug: str, year: Year):
 def figures_detail(request, year: Year, code: Code):
     py = get_figures_for_user(request, year, code)
     if py.figures is None:
-        raise HttpError(404, "Tỉnh chưa có số liệu năm này.")
+        raise HttpError(404, gettext("Tỉnh chưa có số liệu năm này."))
     return figures_out(py.figures)
 
 
 def _stale(version: int | None, current: YearlyFigures) -> tuple[int, dict]:
-    sent = "không gửi phiên bản" if version is None else f"phiên bản {version}"
-    return Status(
-        409,
-        {
-            "detail": f"Bản ghi đã thay đổi ({sent}, hiện là phiên bản {current.version}): "
+    if version is None:
+        detail = gettext(
+            "Bản ghi đã thay đổi (không gửi phiên bản, hiện là phiên bản %(current)s): "
             "hãy đọc lại bản mới nhất, đối chiếu rồi gửi lại với phiên bản đó."
-        },
-    )
+        )
+    else:
+        detail = gettext(
+            "Bản ghi đã thay đổi (phiên bản %(sent)s, hiện là phiên bản %(current)s): "
+            "hãy đọc lại bản mới nhất, đối chiếu rồi gửi lại với phiên bản đó."
+        )
+    return Status(409, {"detail": detail % {"sent": version, "current": current.version}})
 
 
 def _errors(exc: ValidationError) -> dict[str, list[str]]:
