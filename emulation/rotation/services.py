@@ -2,6 +2,7 @@
 would do by default (and why it cannot) is read in `selectors.py`."""
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from cluster_portal.locking import StaleRecordError, claimed_save, version_claim
 from provinces.organisation.models import Cluster, ClusterTerm, Province
@@ -11,10 +12,10 @@ from .selectors import clusters_holding_successors, default_vice, members_in_rot
 
 
 class RotationError(Exception):
-    """A rotation refused for a reason the admin can act on; the message is Vietnamese and
-    names no input. `remedy` says which input would let it through ("head": naming the
-    head, "replace": replacing the term): the page says it in the words of its form, the
-    command in its options."""
+    """A rotation refused for a reason the admin can act on; the message is in the
+    reader's language (Vietnamese msgids) and names no input. `remedy` says which input
+    would let it through ("head": naming the head, "replace": replacing the term): the page
+    says it in the words of its form, the command in its options."""
 
     def __init__(self, message: str, *, remedy: str = "", **kwargs):
         super().__init__(message, **kwargs)  # StaleRotationError: StaleRecordError's too
@@ -44,15 +45,24 @@ def cluster_head_rotate(
     members = members_in_rotation_order(cluster, to_year)
     if not members:
         elsewhere = clusters_holding_successors(cluster, to_year)
-        hint = ""
+        message = gettext("%(cluster)s không có thành viên nào năm %(year)s.") % {
+            "cluster": cluster.name,
+            "year": to_year,
+        }
         if elsewhere:
-            names = "; ".join(f"{c.name} (mã {c.slug})" for c in elsewhere)
-            hint = f" Các tỉnh của cụm năm {to_year - 1} nay thuộc: {names}."
-        raise RotationError(f"{cluster.name} không có thành viên nào năm {to_year}.{hint}")
+            code = gettext("%(name)s (mã %(code)s)")
+            names = "; ".join(code % {"name": c.name, "code": c.slug} for c in elsewhere)
+            message += " " + gettext("Các tỉnh của cụm năm %(year)s nay thuộc: %(names)s.") % {
+                "year": to_year - 1,
+                "names": names,
+            }
+        raise RotationError(message)
     existing = ClusterTerm.objects.select_for_update().filter(cluster=cluster, year=to_year).first()
     if existing and not replace:
         raise RotationError(
-            f"Năm {to_year} đã có cụm trưởng ({existing.head.alliance_name}).", remedy="replace"
+            gettext("Năm %(year)s đã có cụm trưởng (%(head)s).")
+            % {"year": to_year, "head": existing.head.alliance_name},
+            remedy="replace",
         )
     term = existing or ClusterTerm(cluster=cluster, year=to_year)
     # The year's term as the admin saw it (0: none): cluster_portal.locking.
@@ -62,27 +72,34 @@ def cluster_head_rotate(
         previous = ClusterTerm.objects.filter(cluster=cluster, year=to_year - 1).first()
         if previous is None or previous.vice is None:
             raise RotationError(
-                f"Năm {to_year - 1} không có cụm phó để nhận cờ luân lưu: hãy chỉ định cụm "
-                f"trưởng năm {to_year}.",
+                gettext(
+                    "Năm %(previous)s không có cụm phó để nhận cờ luân lưu: hãy chỉ định cụm "
+                    "trưởng năm %(year)s."
+                )
+                % {"previous": to_year - 1, "year": to_year},
                 remedy="head",
             )
         head = previous.vice
     member_ids = {p.pk for p in members}
-    for role, unit in (("cụm trưởng", head), ("cụm phó", vice)):
+    for role, unit in ((gettext("cụm trưởng"), head), (gettext("cụm phó"), vice)):
         if unit is not None and unit.pk not in member_ids:
             merged = counts_as(unit, to_year)
-            note = (
-                f" ({unit.name} đã sáp nhập vào {merged}: quản trị viên cần chọn {role})"
-                if merged.pk != unit.pk
-                else ""
-            )
-            raise RotationError(
-                f"{unit} không phải thành viên của cụm năm {to_year}, không thể làm {role}{note}."
-            )
+            values = {"unit": unit, "name": unit.name, "merged": merged, "year": to_year}
+            if merged.pk != unit.pk:
+                message = gettext(
+                    "%(unit)s không phải thành viên của cụm năm %(year)s, không thể làm "
+                    "%(role)s (%(name)s đã sáp nhập vào %(merged)s: quản trị viên cần chọn "
+                    "%(role)s)."
+                )
+            else:
+                message = gettext(
+                    "%(unit)s không phải thành viên của cụm năm %(year)s, không thể làm %(role)s."
+                )
+            raise RotationError(message % {**values, "role": role})
     if vice is None:
         vice = default_vice(cluster, to_year, head=head, members=members)
     if vice.pk == head.pk:
-        raise RotationError("Cụm trưởng và cụm phó phải là hai Liên minh HTX khác nhau.")
+        raise RotationError(gettext("Cụm trưởng và cụm phó phải là hai Liên minh HTX khác nhau."))
     term.head, term.vice = head, vice
     term.full_clean(validate_unique=existing is None)
     term._history_user = by
