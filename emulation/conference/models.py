@@ -2,6 +2,7 @@ import re
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -12,7 +13,9 @@ ROMAN = re.compile(r"^M{0,3}(CM|CD|D?C{0,3})(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})$")
 
 def roman_validator(value: str) -> None:
     if not value or not ROMAN.match(value):
-        raise ValidationError(f"“{value}” không phải số La Mã (ví dụ: XII).")
+        raise ValidationError(
+            gettext("“%(value)s” không phải số La Mã (ví dụ: XII).") % {"value": value}
+        )
 
 
 class Conference(models.Model):

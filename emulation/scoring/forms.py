@@ -48,7 +48,9 @@ class PointsField(forms.CharField):
         except NumberFormatError as exc:
             raise forms.ValidationError(str(exc)) from None
         if number < 0 or number > 9999:
-            raise forms.ValidationError(f"“{text}” không phải là điểm hợp lệ.")
+            raise forms.ValidationError(
+                gettext("“%(text)s” không phải là điểm hợp lệ.") % {"text": text}
+            )
         return number
 
 
@@ -71,9 +73,13 @@ class TargetField(forms.CharField):
         except NumberFormatError as exc:
             raise forms.ValidationError(str(exc)) from None
         if number < 0 or number >= Decimal(10) ** 12:
-            raise forms.ValidationError(f"Chỉ tiêu “{text}” phải từ 0 đến dưới 1.000 tỷ.")
+            raise forms.ValidationError(
+                gettext("Chỉ tiêu “%(text)s” phải từ 0 đến dưới 1.000 tỷ.") % {"text": text}
+            )
         if number != number.quantize(Decimal("0.01")):
-            raise forms.ValidationError(f"Chỉ tiêu “{text}” có quá 2 chữ số thập phân.")
+            raise forms.ValidationError(
+                gettext("Chỉ tiêu “%(text)s” có quá 2 chữ số thập phân.") % {"text": text}
+            )
         return number
 
 
