@@ -85,24 +85,27 @@ def check_upload_size(size: int) -> None:
     """Before reading an upload into memory: FileProblem when it is over the limit."""
     if size > UPLOAD_MAX_BYTES:
         raise FileProblem(
-            f"Tệp nặng {mb(size)} MB, vượt giới hạn {mb(UPLOAD_MAX_BYTES)} MB. Hãy bỏ bớt "
-            "các trang tính, hình ảnh hoặc tách thành nhiều tệp."
+            gettext(
+                "Tệp nặng %(size)s MB, vượt giới hạn %(limit)s MB. Hãy bỏ bớt "
+                "các trang tính, hình ảnh hoặc tách thành nhiều tệp."
+            )
+            % {"size": mb(size), "limit": mb(UPLOAD_MAX_BYTES)}
         )
 
 
 def check_filename(filename: str) -> None:
     name = (filename or "").lower()
     if not name.endswith(ACCEPTED_EXTENSIONS):
-        hint = (
-            " Tệp .xls cũ: hãy mở bằng Excel rồi lưu lại dạng .xlsx."
-            if name.endswith(".xls")
-            else ""
-        )
-        raise FileProblem("Chỉ nhận tệp Excel .xlsx hoặc tệp .csv." + hint)
+        message = gettext("Chỉ nhận tệp Excel .xlsx hoặc tệp .csv.")
+        if name.endswith(".xls"):
+            message += " " + gettext("Tệp .xls cũ: hãy mở bằng Excel rồi lưu lại dạng .xlsx.")
+        raise FileProblem(message)
 
 
 def too_many_rows(limit: int) -> str:
-    return f"Tệp có hơn {format_exact(limit)} dòng số liệu: hãy tách thành nhiều tệp."
+    return gettext("Tệp có hơn %(limit)s dòng số liệu: hãy tách thành nhiều tệp.") % {
+        "limit": format_exact(limit)
+    }
 
 
 def header_key(value: object) -> str:
@@ -117,10 +120,10 @@ def _csv_rows(data: bytes, limit: int) -> Iterator[tuple[int, list[str]]]:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise FileProblem(
-            "Tệp CSV phải dùng bảng mã UTF-8 (trong Excel: “Lưu thành” → “CSV UTF-8”)."
+            gettext("Tệp CSV phải dùng bảng mã UTF-8 (trong Excel: “Lưu thành” → “CSV UTF-8”).")
         ) from None
     if "\x00" in text:
-        raise FileProblem("Tệp không phải là tệp CSV dạng văn bản.")
+        raise FileProblem(gettext("Tệp không phải là tệp CSV dạng văn bản."))
     first_line = text.split("\n", 1)[0]
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
@@ -137,8 +140,11 @@ def _csv_rows(data: bytes, limit: int) -> Iterator[tuple[int, list[str]]]:
     except csv.Error:
         logger.info("unreadable .csv upload", exc_info=True)
         raise FileProblem(
-            f"Tệp CSV bị lỗi định dạng ở dòng {format_exact(reader.line_num)} (thường là "
-            "dấu ngoặc kép chưa đóng). Hãy mở bằng Excel và lưu lại dạng “CSV UTF-8”."
+            gettext(
+                "Tệp CSV bị lỗi định dạng ở dòng %(line)s (thường là "
+                "dấu ngoặc kép chưa đóng). Hãy mở bằng Excel và lưu lại dạng “CSV UTF-8”."
+            )
+            % {"line": format_exact(reader.line_num)}
         ) from None
 
 
@@ -152,7 +158,7 @@ def read_table(*, data: bytes, filename: str, layout: Layout) -> Table:
     check_filename(filename)
     check_upload_size(len(data))
     if not data.strip():
-        raise FileProblem("Tệp rỗng: không có dòng nào.")
+        raise FileProblem(gettext("Tệp rỗng: không có dòng nào."))
     is_csv = filename.lower().endswith(".csv")
     # Room for the header, a label row and blank rows between the data.
     limit = layout.max_rows + 2
@@ -173,7 +179,7 @@ def read_rows(*, data: bytes, filename: str, max_rows: int) -> list[list]:
     check_filename(filename)
     check_upload_size(len(data))
     if not data.strip():
-        raise FileProblem("Tệp rỗng: không có dòng nào.")
+        raise FileProblem(gettext("Tệp rỗng: không có dòng nào."))
     is_csv = filename.lower().endswith(".csv")
     raw = _csv_rows(data, max_rows + 1) if is_csv else xlsx_rows(data, max_rows + 1)
     rows: list[list] = []
@@ -194,21 +200,33 @@ def _table(raw: Iterator, layout: Layout, *, is_csv: bool) -> Table:
     number, header = first if first is not None else (0, ())
     if number != 1 or all(is_blank(v) for v in header):
         raise FileProblem(
-            "Tệp rỗng hoặc dòng đầu tiên trống: dòng 1 phải là mã cột "
-            f"({', '.join(layout.columns[:4])}, …)."
+            gettext("Tệp rỗng hoặc dòng đầu tiên trống: dòng 1 phải là mã cột (%(columns)s, …).")
+            % {"columns": ", ".join(layout.columns[:4])}
         )
     headers = [header_key(v) if not is_blank(v) else "" for v in header]
     width = max(i for i, h in enumerate(headers) if h) + 1
     missing = [column for column in layout.columns if column not in headers]
     if missing:
-        optional = f" (thêm {', '.join(layout.optional)} nếu có)" if layout.optional else ""
-        raise FileProblem(
-            f"Thiếu cột: {', '.join(missing)}. Dòng 1 phải là mã cột: "
-            f"{', '.join(layout.columns)}{optional}, như trong tệp mẫu."
-        )
+        values = {
+            "missing": ", ".join(missing),
+            "columns": ", ".join(layout.columns),
+            "optional": ", ".join(layout.optional),
+        }
+        if layout.optional:
+            message = gettext(
+                "Thiếu cột: %(missing)s. Dòng 1 phải là mã cột: "
+                "%(columns)s (thêm %(optional)s nếu có), như trong tệp mẫu."
+            )
+        else:
+            message = gettext(
+                "Thiếu cột: %(missing)s. Dòng 1 phải là mã cột: %(columns)s, như trong tệp mẫu."
+            )
+        raise FileProblem(message % values)
     repeated = sorted({h for h in headers if h in layout.known and headers.count(h) > 1})
     if repeated:
-        raise FileProblem(f"Cột xuất hiện hơn một lần: {', '.join(repeated)}.")
+        raise FileProblem(
+            gettext("Cột xuất hiện hơn một lần: %(columns)s.") % {"columns": ", ".join(repeated)}
+        )
     index = {h: i for i, h in enumerate(headers) if h in layout.known}
     table = Table(letters={h: get_column_letter(i + 1) for h, i in index.items()})
     for number, values in raw:
@@ -224,8 +242,11 @@ def _table(raw: Iterator, layout: Layout, *, is_csv: bool) -> Table:
                 RowError(
                     number,
                     "",
-                    f"Ô {cell} có dữ liệu nhưng cột này không có mã cột ở dòng 1: hãy xóa ô "
-                    "đó hoặc đặt dữ liệu vào đúng cột.",
+                    gettext(
+                        "Ô %(cell)s có dữ liệu nhưng cột này không có mã cột ở dòng 1: hãy xóa ô "
+                        "đó hoặc đặt dữ liệu vào đúng cột."
+                    )
+                    % {"cell": cell},
                 )
             )
             continue
@@ -241,14 +262,14 @@ def _table(raw: Iterator, layout: Layout, *, is_csv: bool) -> Table:
 
 def _misaligned(number: int, found: int, expected: int) -> RowError:
     if found > expected:
-        reason = (
-            f"Dòng {number} có {found} ô nhưng dòng tiêu đề có {expected} cột: có lẽ một số "
+        reason = gettext(
+            "Dòng %(row)s có %(found)s ô nhưng dòng tiêu đề có %(expected)s cột: có lẽ một số "
             "thập phân viết dấu phẩy mà không đặt trong ngoặc kép (43,9 phải ghi “43,9”), "
             "làm lệch các cột sau. Không đọc dòng này."
         )
     else:
-        reason = (
-            f"Dòng {number} chỉ có {found} ô nhưng dòng tiêu đề có {expected} cột: thiếu ô "
+        reason = gettext(
+            "Dòng %(row)s chỉ có %(found)s ô nhưng dòng tiêu đề có %(expected)s cột: thiếu ô "
             "hoặc thiếu dấu phân cách. Không đọc dòng này."
         )
-    return RowError(number, "", reason)
+    return RowError(number, "", reason % {"row": number, "found": found, "expected": expected})
