@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -130,26 +131,27 @@ class Disbursement(models.Model):
         # which was a tenth of the checks of an upload.
         recent = self.date and self.date >= timezone.now().date()
         if recent and self.date > timezone.localdate():
-            errors["date"] = f"Ngày giải ngân {fmt_date(self.date)} chưa đến."
+            errors["date"] = gettext("Ngày giải ngân %(date)s chưa đến.") % {
+                "date": fmt_date(self.date)
+            }
         if self.amount is not None and self.amount <= 0:
-            errors["amount"] = "Số tiền giải ngân phải lớn hơn 0."
+            errors["amount"] = gettext("Số tiền giải ngân phải lớn hơn 0.")
         if self.province_id and self.date:
             if not self.province.is_valid_on(self.date):
-                errors["province"] = (
-                    f"{self.province} không có hiệu lực vào ngày {fmt_date(self.date)}: khoản vay "
+                errors["province"] = gettext(
+                    "%(province)s không có hiệu lực vào ngày %(date)s: khoản vay "
                     "thuộc về đơn vị có hiệu lực vào ngày giải ngân."
-                )
+                ) % {"province": self.province, "date": fmt_date(self.date)}
             elif not self._in_a_cluster():
-                errors["province"] = (
-                    f"{self.province.name} không là thành viên cụm thi đua nào "
-                    f"năm {self.date.year}."
-                )
+                errors["province"] = gettext(
+                    "%(province)s không là thành viên cụm thi đua nào năm %(year)s."
+                ) % {"province": self.province.name, "year": self.date.year}
         if self.borrower_id and self.province_id:
             home = self.borrower.province
             if self.province_id not in (home.pk, home.successor_id):
-                errors["borrower"] = (
-                    f"{self.borrower.name} không thuộc danh bạ của {self.province.name}."
-                )
+                errors["borrower"] = gettext(
+                    "%(borrower)s không thuộc danh bạ của %(province)s."
+                ) % {"borrower": self.borrower.name, "province": self.province.name}
         if errors:
             raise ValidationError(errors)
 
