@@ -188,3 +188,15 @@ def test_the_year_field_and_typed_values_are_refused_in_english():
             messages += caught.value.messages
     assert_english(messages)
     assert "The year must be between" in messages[0]
+
+
+def test_the_lockout_page_links_to_the_password_reset_in_english(english, make_staff):
+    make_staff("Sơn La", 2023, username="sonla")
+    for _ in range(5):
+        english.post(reverse("login"), {"username": "sonla", "password": "wrong"})
+    response = english.post(reverse("login"), {"username": "sonla", "password": "pw-for-tests"})
+    assert response.status_code == 429
+    text = response.text
+    assert f'href="{reverse("password_reset")}" data-testid="locked-out-reset"' in text
+    card = text[text.index('data-testid="locked-out"') : text.index("</main>")]
+    assert_english(re.sub(r"<[^>]+>", " ", card).split("\n"))

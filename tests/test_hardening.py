@@ -89,6 +89,8 @@ class TestLockout:
         assert "_auth_user_id" not in client.session
         # The lockout page is the portal's own page, in Vietnamese.
         assert 'lang="vi"' in response.text and "portal-navbar" in response.text
+        # and it offers the password reset to whoever forgot the password
+        assert f'href="{reverse("password_reset")}"' in response.text
 
     def test_a_colleague_behind_the_same_address_can_still_log_in(self, client, sonla, make_staff):
         make_staff("Lào Cai", 2023, username="laocai")
