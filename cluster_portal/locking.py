@@ -26,14 +26,22 @@ from __future__ import annotations
 from django import forms
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 
 from .numbers import VietnameseIntegerField, is_ascii_digits
 
-STALE_HINT = "Số bạn vừa nhập vẫn còn dưới đây: hãy mở lại bản mới nhất, đối chiếu rồi lưu lại."
+# Lazy: a refusal adds it in the reader's language (`_with_hint`).
+STALE_HINT = gettext_lazy(
+    "Số bạn vừa nhập vẫn còn dưới đây: hãy mở lại bản mới nhất, đối chiếu rồi lưu lại."
+)
+
+
+def _with_hint(message: str) -> str:
+    return f"{message} {STALE_HINT}"
 
 
 class StaleRecordError(Exception):
-    """Someone else saved the record after the editor loaded it (message in Vietnamese).
+    """Someone else saved the record after the editor loaded it (message in the reader's language).
     `current_version` is the version stored now (None: the record is gone), so that a page
     showing both may let the editor save again once they have compared."""
 
@@ -44,15 +52,21 @@ class StaleRecordError(Exception):
 
 def stale_message(current: models.Model) -> str:
     """Who saved the record last and when, from its history when it has one."""
-    who, when = "người khác", ""
+    who, when = None, None
     history = getattr(current, "history", None)
     if history is not None:
         last = history.select_related("history_user").first()
         if last is not None:
             if last.history_user is not None:
                 who = last.history_user.get_username()
-            when = " lúc " + timezone.localtime(last.history_date).strftime("%H:%M %d/%m/%Y")
-    return f"Bản ghi đã được {who} lưu{when}, sau khi bạn mở biểu mẫu. {STALE_HINT}"
+            when = timezone.localtime(last.history_date).strftime("%H:%M %d/%m/%Y")
+    if who is None:
+        who = gettext("người khác")
+    if when is None:
+        message = gettext("Bản ghi đã được %(who)s lưu, sau khi bạn mở biểu mẫu.")
+    else:
+        message = gettext("Bản ghi đã được %(who)s lưu lúc %(when)s, sau khi bạn mở biểu mẫu.")
+    return _with_hint(message % {"who": who, "when": when})
 
 
 def version_claim(
@@ -162,7 +176,7 @@ def version_follow(record: models.Model, saved: models.Model) -> models.Model:
 
 def stale_none() -> str:
     """The refusal of a write that did not say which version it was made on."""
-    return f"Không rõ bạn đã mở phiên bản nào của bản ghi, nên chưa lưu gì. {STALE_HINT}"
+    return _with_hint(gettext("Không rõ bạn đã mở phiên bản nào của bản ghi, nên chưa lưu gì."))
 
 
 def claimed_save(
@@ -182,11 +196,11 @@ def claimed_save(
 
 def created_meanwhile() -> str:
     """The refusal of a record someone else created at the same moment."""
-    return f"Người khác vừa tạo bản ghi này cùng lúc với bạn. {STALE_HINT}"
+    return _with_hint(gettext("Người khác vừa tạo bản ghi này cùng lúc với bạn."))
 
 
 def _deleted() -> str:
-    return f"Bản ghi đã bị người khác xóa sau khi bạn mở biểu mẫu. {STALE_HINT}"
+    return _with_hint(gettext("Bản ghi đã bị người khác xóa sau khi bạn mở biểu mẫu."))
 
 
 def posted_version(request, name: str = "version") -> int | None:

@@ -16,6 +16,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import translation
 
+from cluster_portal.locking import created_meanwhile, stale_message, stale_none
 from cluster_portal.numbers import YearField
 from emulation.conference.models import roman_validator
 from emulation.rotation.services import RotationError, cluster_head_rotate
@@ -200,3 +201,12 @@ def test_the_lockout_page_links_to_the_password_reset_in_english(english, make_s
     assert f'href="{reverse("password_reset")}" data-testid="locked-out-reset"' in text
     card = text[text.index('data-testid="locked-out"') : text.index("</main>")]
     assert_english(re.sub(r"<[^>]+>", " ", card).split("\n"))
+
+
+def test_a_stale_save_is_refused_in_english(make_staff):
+    """The refusals of optimistic locking (cluster_portal.locking) that every edit page shows."""
+    with translation.override("en"):
+        figures = make_figures("14", 2024)
+        messages = [stale_none(), created_meanwhile(), stale_message(figures)]
+    assert_english(messages)
+    assert all(message.endswith("save again.") for message in messages)

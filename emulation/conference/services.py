@@ -3,6 +3,7 @@ one transaction, with optimistic locking (a second, stale save is refused)."""
 
 from django.db import IntegrityError, transaction
 from django.forms import BaseInlineFormSet
+from django.utils.translation import gettext
 
 from cluster_portal.locking import STALE_HINT, StaleRecordError, version_claim
 
@@ -27,10 +28,11 @@ def conference_save(
             cluster_id=conference.cluster_id, year=conference.year
         ).exists()
         if existing:
-            raise StaleRecordError(
-                f"Biên bản hội nghị năm {conference.year} vừa được lưu (có thể do biểu mẫu "
-                f"được gửi hai lần, hoặc người khác vừa tạo). {STALE_HINT}"
+            message = gettext(
+                "Biên bản hội nghị năm %(year)s vừa được lưu (có thể do biểu mẫu "
+                "được gửi hai lần, hoặc người khác vừa tạo)."
             )
+            raise StaleRecordError(f"{message % {'year': conference.year}} {STALE_HINT}")
     version_claim(conference, seen_version=seen_version)
     conference.full_clean()
     conference._history_user = by
@@ -38,9 +40,8 @@ def conference_save(
         with transaction.atomic():
             conference.save()
     except IntegrityError:
-        raise StaleRecordError(
-            f"Biên bản hội nghị năm {conference.year} vừa được người khác tạo. {STALE_HINT}"
-        ) from None
+        message = gettext("Biên bản hội nghị năm %(year)s vừa được người khác tạo.")
+        raise StaleRecordError(f"{message % {'year': conference.year}} {STALE_HINT}") from None
     attendees.instance = recommendations.instance = conference
     for rows in (attendees, recommendations):
         rows.save()
