@@ -93,6 +93,7 @@ def test_a_figures_file_refused_as_a_whole_and_the_summary_are_english():
             figures_import(data=b"x", filename="so-lieu.xls", user=None, dry_run=True),
             figures_import(data=b"a;b\n1;2\n", filename="so-lieu.csv", user=None, dry_run=True),
             figures_import(data=b"\xff\xfe", filename="so-lieu.csv", user=None, dry_run=True),
+            figures_import(data=b"not a zip", filename="so-lieu.xlsx", user=None, dry_run=True),
         ]
         good = figures_import(
             data=xlsx_file([row("14")]), filename="a.xlsx", user=None, dry_run=True

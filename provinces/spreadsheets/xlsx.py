@@ -54,6 +54,7 @@ from openpyxl.xml.functions import fromstring
 
 from cluster_portal.number_style import format_exact
 
+from . import xlsx_messages as say
 from .cells import is_blank
 
 logger = logging.getLogger(__name__)
@@ -76,11 +77,6 @@ ROW_MAX_ELEMENTS = 32 * ROW_MAX_CELLS
 BLANK_ROWS_SLACK = 1_000
 CHUNK_BYTES = 16 * 1024
 
-NOT_EXCEL = (
-    "Tệp không phải là tệp Excel .xlsx hợp lệ (có thể là tệp khác bị đổi đuôi). "
-    "Hãy mở bằng Excel và lưu lại dạng “Excel Workbook (.xlsx)”, hoặc dùng tệp mẫu."
-)
-_RESAVE = "Hãy chép bảng số liệu sang tệp mẫu (chỉ dán giá trị) rồi tải lên lại."
 
 _CELL = f"{{{SHEET_MAIN_NS}}}c"
 _SHEET_DATA = f"{{{SHEET_MAIN_NS}}}sheetData"
@@ -97,7 +93,7 @@ _COLUMNS = {get_column_letter(i): i for i in range(1, ROW_MAX_CELLS + 1)}
 
 
 class FileProblem(Exception):
-    """The file as a whole cannot be read; the message is Vietnamese."""
+    """The file as a whole cannot be read; the message is in the reader's language."""
 
 
 def mb(limit: int | Decimal) -> str:
@@ -105,18 +101,11 @@ def mb(limit: int | Decimal) -> str:
 
 
 def too_wide(cell: str) -> str:
-    return (
-        f"Tệp có dữ liệu ở ô {cell}, ngoài giới hạn {MAX_COLUMNS} cột: hãy chỉ giữ lại các "
-        "cột của tệp mẫu."
-    )
+    return say.too_wide(cell, MAX_COLUMNS)
 
 
 def _row_too_wide(number: int, cell: str | None) -> str:
-    where = f"có ô {cell}, ngoài" if cell else f"có hơn {format_exact(ROW_MAX_CELLS)} ô, vượt"
-    return (
-        f"Dòng {format_exact(number)} {where} giới hạn {format_exact(ROW_MAX_CELLS)} ô mỗi dòng "
-        "(kể cả ô trống đã định dạng): không xử lý. Hãy xóa các cột thừa bên phải bảng. " + _RESAVE
-    )
+    return say.row_too_wide(number, cell, ROW_MAX_CELLS)
 
 
 # Parsing XML --------------------------------------------------------------------------------
@@ -182,17 +171,11 @@ def _part(archive: zipfile.ZipFile, name: str, limits: tuple[int, int], label: s
     max_bytes, max_elements = limits
     info = archive.getinfo(name)
     if info.file_size > max_bytes:
-        raise FileProblem(
-            f"Tệp Excel có phần {label} nặng {mb(info.file_size)} MB khi giải nén, vượt giới "
-            f"hạn {mb(max_bytes)} MB: không xử lý. {_RESAVE}"
-        )
+        raise FileProblem(say.part_too_big(label, mb(info.file_size), mb(max_bytes)))
     with archive.open(info) as source:
         data = source.read(max_bytes + 1)
     if data.count(b"<") - data.count(b"</") > max_elements:
-        raise FileProblem(
-            f"Tệp Excel có phần {label} với hơn {format_exact(max_elements)} mục, vượt giới "
-            f"hạn: không xử lý. {_RESAVE}"
-        )
+        raise FileProblem(say.part_too_many(label, max_elements))
     return data
 
 
@@ -213,10 +196,7 @@ def _date_styles(data: bytes) -> tuple[set[int], set[int]]:
         elif tag == _CELL_FORMAT and in_cell_formats:
             formats.append(int(element.get("numFmtId", 0)))
             if len(formats) > STYLES_MAX_FORMATS:
-                raise FileProblem(
-                    f"Tệp Excel có hơn {format_exact(STYLES_MAX_FORMATS)} kiểu định dạng ô "
-                    f"(giới hạn của Excel): không xử lý. {_RESAVE}"
-                )
+                raise FileProblem(say.too_many_formats(STYLES_MAX_FORMATS))
 
     @cache
     def kind(format_id: int) -> tuple[bool, bool]:
@@ -320,12 +300,9 @@ def xlsx_rows(data: bytes, limit: int) -> Iterator[tuple[int, tuple]]:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, ValueError, OSError):
-        raise FileProblem(NOT_EXCEL) from None
+        raise FileProblem(str(say.NOT_EXCEL)) from None
     if sum(i.file_size for i in archive.infolist()) > UNZIPPED_MAX_BYTES:
-        raise FileProblem(
-            f"Tệp Excel khi giải nén vượt {mb(UNZIPPED_MAX_BYTES)} MB: không xử lý. Hãy chỉ "
-            "giữ lại trang số liệu theo tệp mẫu."
-        )
+        raise FileProblem(say.unzipped_too_big(mb(UNZIPPED_MAX_BYTES)))
     try:
         book = _Book(archive)
         if book.sheet is None:
@@ -336,7 +313,7 @@ def xlsx_rows(data: bytes, limit: int) -> Iterator[tuple[int, tuple]]:
         raise
     except Exception:  # a damaged zip or XML raises many kinds of errors
         logger.info("unreadable .xlsx upload", exc_info=True)
-        raise FileProblem(NOT_EXCEL) from None
+        raise FileProblem(str(say.NOT_EXCEL)) from None
     finally:
         archive.close()
 
@@ -358,11 +335,7 @@ def _rows(chunks: Iterator[bytes], book: _Book, limit: int) -> Iterator[tuple[in
         for _, element in xml.read_events():
             elements += 1
             if elements > max_elements:
-                raise FileProblem(
-                    f"Trang tính có hơn {format_exact(max_elements)} thành phần (ô, kể cả ô "
-                    f"trống đã định dạng), đến dòng {format_exact(number)}: không xử lý. Hãy "
-                    "xóa các dòng, cột thừa hoặc tách thành nhiều tệp."
-                )
+                raise FileProblem(say.sheet_too_big(max_elements, number))
             tag = element.tag
             if root is None:
                 root = element
@@ -377,11 +350,7 @@ def _rows(chunks: Iterator[bytes], book: _Book, limit: int) -> Iterator[tuple[in
                 claimed = element.get("r")
                 previous, number = number, int(claimed) if claimed else number + 1
                 if number <= previous:
-                    raise FileProblem(
-                        f"Tệp Excel bị lỗi cấu trúc: dòng {format_exact(number)} đứng sau dòng "
-                        f"{format_exact(previous)} (các dòng phải theo thứ tự từ trên xuống). "
-                        "Hãy mở bằng Excel, lưu lại rồi tải lên lại."
-                    )
+                    raise FileProblem(say.rows_out_of_order(number, previous))
                 if number > max_rows:
                     raise FileProblem("__rows__")
                 continue
@@ -390,10 +359,7 @@ def _rows(chunks: Iterator[bytes], book: _Book, limit: int) -> Iterator[tuple[in
             if row is not None:
                 row_elements += 1
                 if row_elements > ROW_MAX_ELEMENTS:
-                    raise FileProblem(
-                        f"Dòng {format_exact(number)} có cấu trúc bất thường (hơn "
-                        f"{format_exact(ROW_MAX_ELEMENTS)} thành phần XML): không xử lý. " + _RESAVE
-                    )
+                    raise FileProblem(say.row_too_deep(number, ROW_MAX_ELEMENTS))
         if row is not None and root[-1] is not sheet_data:  # the sheet data is over
             yield from _finished(book, sheet_data, row, number, limit)
             row = None
@@ -410,7 +376,7 @@ def _finished(book: _Book, sheet_data, row, number: int, limit: int) -> Iterator
     children = sheet_data if sheet_data is not None else ()
     index = next((i for i, child in enumerate(children) if child is row), None)
     if index is None:  # a row outside the sheet data
-        raise FileProblem(NOT_EXCEL)
+        raise FileProblem(str(say.NOT_EXCEL))
     values = _values(book, row, number)
     del sheet_data[: index + 1]
     if values:
