@@ -92,7 +92,9 @@ def _submitted(report: AchievementReport, *, by) -> AchievementReport:
         if not getattr(report, name).strip()
     ]
     if empty:
-        raise DossierError("Chưa thể nộp, còn thiếu: " + ", ".join(empty) + ".")
+        raise DossierError(
+            gettext("Chưa thể nộp, còn thiếu: %(missing)s.") % {"missing": ", ".join(empty)}
+        )
     report.status = ReportStatus.SUBMITTED
     report.status_reason = ""
     report.submitted_by, report.submitted_at = by, timezone.now()

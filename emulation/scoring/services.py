@@ -314,7 +314,9 @@ def agreement_sign(
     agreement = _edit_agreement(agreement, seen_version=seen_version, by=by, reason="", save=False)
     problems = data.problems
     if problems:
-        raise ScoringError("Chưa thể ký giao ước: " + " ".join(problems))
+        raise ScoringError(
+            gettext("Chưa thể ký giao ước: %(problems)s") % {"problems": " ".join(problems)}
+        )
     if signed_on > timezone.localdate():
         raise ScoringError(gettext("Ngày ký %(value)s chưa đến.") % {"value": fmt_date(signed_on)})
     agreement.status = AgreementStatus.SIGNED

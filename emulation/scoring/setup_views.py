@@ -153,7 +153,7 @@ def _copy(request, data):
 def _save_criterion(request, data):
     editing = _criterion(data, request.POST.get("criterion"))
     if data.agreement is None:
-        raise ScoringError("Chưa có bảng chấm điểm.")
+        raise ScoringError(gettext("Chưa có bảng chấm điểm."))
     groups = [c for c in data.criteria if c.kind == CriterionKind.GROUP]
     instance = editing or Criterion(agreement=data.agreement)
     form = CriterionForm(request.POST, instance=instance, groups=groups)

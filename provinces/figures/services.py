@@ -120,7 +120,8 @@ def figures_submit(
         figures.full_clean()
     except ValidationError as exc:
         raise FiguresError(
-            "Số liệu còn lỗi, hãy sửa trước khi nộp: " + "; ".join(exc.messages)
+            gettext("Số liệu còn lỗi, hãy sửa trước khi nộp: %(errors)s")
+            % {"errors": "; ".join(exc.messages)}
         ) from None
     warnings = figures_warnings(figures.values(), previous_values(figures))
     explanation = explanation.strip()
