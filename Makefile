@@ -31,6 +31,7 @@ $(VENV)/.installed-test: $(VENV)/.installed-run
 run: $(VENV)/.installed-run
 	$(DEV_ENV) $(BIN)/python manage.py migrate --noinput
 	$(DEV_ENV) $(BIN)/python manage.py seed_demo
+	$(DEV_ENV) $(BIN)/python manage.py reclaim_tasks
 	@echo "Cổng thông tin: http://$(HOST):$(PORT)/  (tài khoản admin / demo, phutho / demo, …)"
 	exec env $(DEV_ENV) HOST=$(HOST) PORT=$(PORT) $(BIN)/python bin/run_together.py \
 	    -- $(BIN)/python manage.py db_worker --no-startup-delay \
