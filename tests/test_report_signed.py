@@ -9,6 +9,7 @@ import logging
 import re
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.urls import reverse
 from fontTools.ttLib import TTFont
@@ -30,6 +31,7 @@ from emulation.scoring.summary_document import PROVISIONAL
 from provinces.calendar.models import Deadlines
 from provinces.figures.models import YearlyFigures
 from provinces.models import Cluster
+from tests.api_support import bearer, token_for
 
 pytestmark = pytest.mark.django_db
 
@@ -126,6 +128,22 @@ def test_both_sections_are_in_every_format(demo_2023):
         assert "Phương hướng, nhiệm vụ năm 2024" in text
         # The draft from the data: Lào Cai takes the flag, the agreement signed at the XIIth.
         assert "Liên minh HTX tỉnh Lào Cai nhận cờ luân lưu Cụm trưởng" in text
+
+
+def test_the_api_report_carries_the_same_sections_and_legal_basis(client, demo_2023):
+    """A system reading the report through the API gets the document's own text sections:
+    the chair's difficulties, the data's draft of the directions, the "Căn cứ" lines."""
+    reader = get_user_model().objects.get(username="phutho")
+    answer = client.get(
+        "/api/v1/clusters/tay-bac/2023/report", headers=bearer(token_for(reader))
+    ).json()
+    assert answer["legal_basis"] == demo_2023.legal_basis and answer["legal_basis"]
+    paragraphs, drafted = demo_2023.difficulties
+    assert answer["difficulties"] == {"paragraphs": paragraphs, "drafted": drafted}
+    assert answer["difficulties"]["drafted"] is False  # the chair wrote the article's text
+    paragraphs, drafted = demo_2023.directions
+    assert answer["directions"] == {"paragraphs": paragraphs, "drafted": True}
+    assert any("Lào Cai nhận cờ luân lưu Cụm trưởng" in p for p in paragraphs)
 
 
 def test_the_draft_names_late_members_and_indicators_that_fell(demo_2023):

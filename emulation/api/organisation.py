@@ -133,4 +133,13 @@ def report_totals(request, slug: str, year: Year, preview: bool = False):
         # `loans_all_funds`, `loans_htx_dev`: the published JSON fields (ReportTotalsOut).
         "loans_all_funds": fund_totals(report.disbursements.cluster_all),
         "loans_htx_dev": fund_totals(report.disbursements.cluster_htx_dev),
+        # The document's own text sections, as the page and the PDF print them.
+        "legal_basis": report.legal_basis,
+        "difficulties": _section(report.difficulties),
+        "directions": _section(report.directions),
     }
+
+
+def _section(section: tuple[list[str], bool]) -> dict:
+    paragraphs, drafted = section
+    return {"paragraphs": paragraphs, "drafted": drafted}

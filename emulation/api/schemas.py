@@ -220,6 +220,13 @@ class LoansImportResult(Schema):
     errors: list[RowProblem]
 
 
+class ReportSectionOut(Schema):
+    paragraphs: list[str] = Field(..., description="các đoạn, theo thứ tự in trong báo cáo")
+    drafted: bool = Field(
+        ..., description="true: bản gợi ý từ số liệu (cụm trưởng chưa viết phần này)"
+    )
+
+
 class ReportTotalsOut(Schema):
     cluster: ClusterRef
     year: int
@@ -240,3 +247,6 @@ class ReportTotalsOut(Schema):
     htx_new_per_province: Decimal | None
     loans_all_funds: FundTotalsOut
     loans_htx_dev: FundTotalsOut
+    legal_basis: list[str] = Field(..., description="các dòng “Căn cứ” mở đầu báo cáo")
+    difficulties: ReportSectionOut = Field(..., description="phần “Khó khăn, hạn chế”")
+    directions: ReportSectionOut = Field(..., description="phần “Phương hướng, nhiệm vụ năm sau”")
