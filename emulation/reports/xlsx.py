@@ -100,6 +100,7 @@ def _title_block(sheet: Worksheet, report: ClusterReport, title: str, width: int
         cell = sheet.cell(row=index, column=1, value=safe_text(text))
         cell.font = font
         sheet.merge_cells(start_row=index, start_column=1, end_row=index, end_column=width)
+    sheet.row_dimensions[2].height = 21  # the 14 pt title clear of the line above
     return len(rows) + 2
 
 

@@ -8,7 +8,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 # A4 landscape less margins of half an inch, in millimetres.
 PRINTABLE_MM = 297 - 2 * 12.7
-SCALES = (100, 95, 90, 85, 80, 75, 70, 65, 60)
+SCALES = (100, 95, 90, 85, 80, 75, 70, 65, 60, 55, 50)
+SPREAD = 1.25
 
 
 def _setup(sheet: Worksheet, title_rows: str) -> None:
@@ -47,10 +48,16 @@ def print_by_section(
         return sheet.column_dimensions[get_column_letter(column)].width or 8.43
 
     repeated = column_mm(width(1))
+    # The first page also carries the columns before the first section (code, status).
+    starts = [2] + [first for first, _ in sections[1:]]
     widest = max(
-        sum(column_mm(width(c)) for c in range(max(first, 2), last + 1)) + repeated
-        for first, last in sections
+        sum(column_mm(width(c)) for c in range(max(start, 2), last + 1)) + repeated
+        for start, (_, last) in zip(starts, sections, strict=True)
     )
+    # LibreOffice draws a column about a quarter wider than Excel's character width says
+    # (its default font is wider than Calibri's 7-pixel digit): a page sized for Excel
+    # alone spilt a section's last columns onto a page of their own there.
+    widest *= SPREAD
     scale = next((s for s in SCALES if widest * s / 100 <= PRINTABLE_MM), SCALES[-1])
     sheet.page_setup.scale = scale
     sheet.col_breaks = ColBreak()

@@ -231,7 +231,7 @@ def render_summary_xlsx(data: ScoringYear) -> bytes:
                 cell.number_format = excel_points_format(cell.value)
     sheet.column_dimensions["A"].width = 6
     sheet.column_dimensions["B"].width = 52
-    sheet.column_dimensions["C"].width = 16
+    sheet.column_dimensions["C"].width = 23  # "Theo mức (khung điểm)", the longest kind
     sheet.column_dimensions["D"].width = 10
     for index in range(len(names)):
         sheet.column_dimensions[get_column_letter(5 + index)].width = 12
