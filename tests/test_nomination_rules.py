@@ -258,6 +258,29 @@ def test_suy_ton_ballots_above_those_cast_are_refused_on_the_page(client, chair)
     assert MeetingRank.objects.filter(cluster=tay_bac(), year=YEAR).count() == 7
 
 
+@pytest.mark.usefixtures("scoring_states")
+def test_the_meeting_counts_member_units_even_where_the_rules_do_not(client, chair):
+    """At the scoring meeting the member units themselves vote: no more than the members
+    can be present, even when the cluster's rules do not ask for one vote per member."""
+    VoteRule.objects.create(cluster=tay_bac(), year=YEAR, one_vote_per_member=False)
+    all_submitted()
+    client.force_login(chair)
+    url = reverse("scoring:meeting", args=["tay-bac", YEAR])
+    data = {
+        "meeting_date": "30/11/2023",
+        "present": "40",
+        f"votes-{unit('25').pk}": "7",
+        **{k: str(v) for k, v in SECRET_7.items()},
+        "version": data_for().agreement.version,
+        **sheets_shown(),
+    }
+    response = client.post(url, data)
+    assert response.status_code == 400
+    assert "Số thành viên có mặt (40) không được vượt quá số thành viên" in response.text
+    assert not data_for().agreement.locked
+    assert not MeetingRank.objects.exists()
+
+
 # A nominee ranked below members not proposed ----------------------------------------------
 
 

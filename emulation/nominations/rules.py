@@ -81,16 +81,23 @@ def quorum_needed(rule: VoteRule, members: int) -> int:
 
 
 def ballot_problems(
-    rule: VoteRule, members: int, ballot: Ballot, *, vote_taken: bool = True
+    rule: VoteRule,
+    members: int,
+    ballot: Ballot,
+    *,
+    vote_taken: bool = True,
+    units_vote: bool = False,
 ) -> list[str]:
     """What is wrong with how a vote was taken, read against the cluster-year's rules.
     A meeting that took no vote (`vote_taken` False: a scoring meeting where nobody was
-    "suy tôn") is held to its quorum only, with no method or ballots."""
+    "suy tôn") is held to its quorum only, with no method or ballots. `units_vote`: the
+    voters are the member units themselves (the scoring meeting), so no more can be
+    present than there are members, whatever `one_vote_per_member` says."""
     present = ballot.present
     if present is None or present <= 0:
         return [gettext("Số thành viên có mặt phải lớn hơn 0.")]
     problems = []
-    if rule.one_vote_per_member and present > members:
+    if (rule.one_vote_per_member or units_vote) and present > members:
         problems.append(
             gettext(
                 "Số thành viên có mặt (%(present)s) không được vượt quá số thành viên của Cụm "

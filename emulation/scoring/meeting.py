@@ -125,12 +125,9 @@ def scoring_meeting_record(
     cast = [v for v in (votes.get(c.province.pk) for c in data.columns) if v is not None]
     counted = (ballots_issued, ballots_returned, ballots_valid)
     vote_taken = bool(cast) or any(n is not None for n in counted)
-    problems = rules.ballot_problems(rule, len(data.members), ballot, vote_taken=vote_taken)
-    if not problems and present > len(data.members):  # members vote, whatever the setting
-        problems = [
-            gettext("Số thành viên có mặt (%(present)s) không được vượt quá %(members)s.")
-            % {"present": present, "members": len(data.members)}
-        ]
+    problems = rules.ballot_problems(
+        rule, len(data.members), ballot, vote_taken=vote_taken, units_vote=True
+    )
     problems += rules.meeting_votes_problems(ballot, cast)
     if problems:
         raise ScoringError(" ".join(problems))
