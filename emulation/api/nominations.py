@@ -10,7 +10,7 @@ from ninja import Field, Router, Schema, Status
 from cluster_portal import access
 from cluster_portal.locking import StaleRecordError
 from emulation.nominations.lookups import get_nomination_for_user
-from emulation.nominations.models import AwardType, Nomination, VotingMethod
+from emulation.nominations.models import AwardType, Nomination, VoteRule, VotingMethod
 from emulation.nominations.selectors import nominations_for
 from emulation.nominations.services import (
     NominationError,
@@ -123,17 +123,7 @@ def nominations_list(request, slug: str, year: Year):
     cluster, _, _ = cluster_year_for(request, slug, year)
     data = nominations_for(cluster, year)
     rule = data.rules.rule
-    rules = {
-        name: getattr(rule, name)
-        for name in (
-            "quorum_percent",
-            "threshold_base",
-            "threshold_comparison",
-            "threshold_percent",
-            "voting_method",
-            "one_vote_per_member",
-        )
-    }
+    rules = {name: getattr(rule, name) for name in VoteRule.SETTINGS}
     return {
         "rules": {**rules, "members": data.rules.members, "threshold": data.rules.threshold_text},
         "nominations": [nomination_out(n) for g in data.groups for n in g.nominations],

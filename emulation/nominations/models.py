@@ -78,6 +78,16 @@ class VoteRule(models.Model):
     the default, two thirds of the members, is the usual quorum of a council's meeting.
     Edited by the chair of the year (and admins) with its history."""
 
+    # The settings the chair edits (the rules page) and the API shows, in this order.
+    SETTINGS = (
+        "quorum_percent",
+        "threshold_base",
+        "threshold_comparison",
+        "threshold_percent",
+        "voting_method",
+        "one_vote_per_member",
+    )
+
     cluster = models.ForeignKey(Cluster, verbose_name=_("cụm"), on_delete=models.CASCADE)
     year = models.PositiveSmallIntegerField(_("năm"), validators=YEAR_VALIDATORS)
     quorum_percent = models.PositiveSmallIntegerField(

@@ -1,7 +1,6 @@
 """The nomination rules of a cluster-year: the chair's page (edited with its version and
 history; the rules themselves are applied by `rules.py`)."""
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -21,28 +20,13 @@ from .services import vote_rule_save
 class VoteRuleForm(SeenVersionModelForm):
     class Meta:
         model = VoteRule
-        fields = [
-            "quorum_percent",
-            "threshold_base",
-            "threshold_comparison",
-            "threshold_percent",
-            "voting_method",
-            "one_vote_per_member",
-        ]
+        fields = list(VoteRule.SETTINGS)
         formfield_callback = vn_formfield
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if not self.is_bound and not self.instance.pk:
             self.initial["seen_version"] = 0
-        for name, field in self.fields.items():
-            if name == "one_vote_per_member":
-                css = "form-check-input"
-            elif isinstance(field.widget, forms.Select):
-                css = "form-select"
-            else:
-                css = "form-control"
-            field.widget.attrs.setdefault("class", css)
 
 
 @login_required
