@@ -441,8 +441,3 @@ def can_return_achievement_report(user: User, ctx: NomineeContext) -> bool:
 
 def can_build_dossier(user: User, term: ClusterTerm | None) -> bool:
     return reads_every_state(user, term)
-
-
-def can_view_national_board(user: User) -> bool:
-    """Every cluster's approved figures side by side: national staff and admins."""
-    return is_admin(user)

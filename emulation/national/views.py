@@ -20,7 +20,7 @@ CONTENT_TYPES = {
 
 def _check(request) -> None:
     """National staff and admins; everyone else (provincial staff, a chair) is refused."""
-    if not access.can_view_national_board(request.user):
+    if not access.can_view_national(request.user):
         raise PermissionDenied
 
 
