@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.urls import reverse
 from openpyxl import load_workbook
 from pypdf import PdfReader
@@ -20,6 +21,7 @@ from emulation.reports.selectors import cluster_report
 from provinces.figures.aggregation import combine
 from provinces.figures.models import FiguresStatus
 from provinces.models import Cluster, ClusterMembership, ClusterTerm, Province
+from tests.api_support import API, bearer, token_for
 from tests.factories import make_figures
 
 pytestmark = pytest.mark.django_db
@@ -256,7 +258,28 @@ def test_the_command_writes_the_board_and_refuses_a_year_without_clusters(tmp_pa
         "Theo tỉnh",
         "Đề nghị khen thưởng",
     ]
-    from django.core.management.base import CommandError
-
     with pytest.raises(CommandError, match="không có cụm"):
         call_command("national_board", "--year", "2019", "--format", "pdf", "-o", str(out))
+
+
+def test_the_api_gives_the_boards_numbers_to_national_staff_and_admins_only(
+    client, make_staff, make_national, admin_user, three_clusters
+):
+    path = f"{API}/years/{YEAR}/national"
+    assert client.get(path).status_code == 401
+    staff = client.get(path, headers=bearer(token_for(make_staff("Sơn La", YEAR))))
+    assert staff.status_code == 403
+    assert client.get(path, headers=bearer(token_for(admin_user))).status_code == 200
+    data = client.get(path, headers=bearer(token_for(make_national()))).json()
+    board = national_board(YEAR)
+    assert data["member_count"] == 6 and data["totals"]["tht_total"] == 2142
+    assert data["totals"]["htx_avg_revenue"] == str(
+        board.totals["htx_avg_revenue"].quantize(Decimal("0.01"))
+    )
+    assert [c["cluster"]["slug"] for c in data["clusters"]] == ["a", "b", "c"]
+    assert data["clusters"][0]["totals"] == {
+        k: (str(v.quantize(Decimal("0.01"))) if isinstance(v, Decimal) else v)
+        for k, v in board.clusters[0].report.totals.items()
+    }
+    lao_cai = next(p for p in data["provinces"] if p["province"]["code"] == "15")
+    assert lao_cai["clusters"] == ["a", "b"] and lao_cai["previous"]["tht_total"] == 714
