@@ -11,9 +11,10 @@ from .selectors import NationalBoard
 
 def board_charts(board: NationalBoard) -> list[tuple[Indicator, SafeString]]:
     """(indicator, chart) for every indicator of the data dictionary: each cluster's total
-    (weighted average for an average) of the year and, beside it, of the year before for the
-    members with figures in both years (like with like, as the comparison table)."""
-    names = [item.cluster.name.replace("Cụm thi đua ", "Cụm ") for item in board.clusters]
+    of the year (a weighted average for an average), as its report counts it. The year
+    before is the comparison table's, like with like: a bar of last year's members beside
+    this year's total would compare different sets of provinces."""
+    names = [item.short_name for item in board.clusters]
     charts = []
     for indicator in INDICATORS:
         code = indicator.code
@@ -28,13 +29,6 @@ def board_charts(board: NationalBoard) -> list[tuple[Indicator, SafeString]]:
                         Series(
                             f"Năm {board.year}",
                             [r.totals[code] if r.totals else None for r in reports],
-                        ),
-                        Series(
-                            f"Năm {board.year - 1} (cùng các tỉnh)",
-                            [
-                                r.previous_totals[code] if r.previous_totals else None
-                                for r in reports
-                            ],
                         ),
                     ],
                     unit=indicator.unit,

@@ -63,6 +63,10 @@ class ClusterBoard:
         return self.report.cluster
 
     @property
+    def short_name(self) -> str:
+        return short_cluster_name(self.cluster)
+
+    @property
     def rate(self) -> ReportingRate:
         return reporting_rate([self.timeliness[m.pk] for m in self.report.members])
 
@@ -103,6 +107,10 @@ class NationalLine:
     @property
     def figures(self) -> list[YearlyFigures]:
         return self.records
+
+    @property
+    def cluster_names(self) -> str:
+        return "; ".join(short_cluster_name(cluster) for cluster in self.clusters)
 
     @property
     def values(self) -> dict | None:
@@ -176,6 +184,19 @@ class NationalBoard:
             for pk, state in board.timeliness.items():
                 states.setdefault(pk, state)
         return reporting_rate(list(states.values()))
+
+
+def short_cluster_name(cluster: Cluster, width: int = 24) -> str:
+    """ "Cụm thi đua số 1 Liên minh HTX các tỉnh miền núi phía Bắc" -> "Cụm số 1 miền núi phía
+    Bắc": the words every cluster's name shares left out, for chart labels and table heads;
+    cut at a word with "…" past `width` characters."""
+    name = cluster.name
+    for words in ("Cụm thi đua ", "Liên minh HTX ", "các tỉnh "):
+        name = name.replace(words, "")
+    name = f"Cụm {name.strip()}"
+    if len(name) <= width:
+        return name
+    return name[: name.rfind(" ", 0, width)] + "…"
 
 
 def _cluster_disbursements(members: list[Province], year: int, every: DisbursementTotals):
