@@ -283,3 +283,15 @@ def test_the_api_gives_the_boards_numbers_to_national_staff_and_admins_only(
     }
     lao_cai = next(p for p in data["provinces"] if p["province"]["code"] == "15")
     assert lao_cai["clusters"] == ["a", "b"] and lao_cai["previous"]["tht_total"] == 714
+
+
+def test_the_navigation_links_the_board_for_those_who_may_open_it(
+    client, make_staff, make_national, three_clusters
+):
+    client.force_login(make_staff("Sơn La", YEAR))
+    assert 'data-testid="national-link"' not in client.get(reverse("home")).content.decode()
+    assert client.get(reverse("national:latest")).status_code == 403
+    client.force_login(make_national())
+    assert 'data-testid="national-link"' in client.get(reverse("home")).content.decode()
+    response = client.get(reverse("national:latest"))
+    assert response["Location"] == reverse("national:board", args=[YEAR])

@@ -18,6 +18,7 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.db.models import Max
 from django.utils import timezone
 
 from emulation.nominations.models import Nomination
@@ -186,7 +187,7 @@ class NationalBoard:
         return reporting_rate(list(states.values()))
 
 
-def short_cluster_name(cluster: Cluster, width: int = 24) -> str:
+def short_cluster_name(cluster: Cluster, width: int = 28) -> str:
     """ "Cụm thi đua số 1 Liên minh HTX các tỉnh miền núi phía Bắc" -> "Cụm số 1 miền núi phía
     Bắc": the words every cluster's name shares left out, for chart labels and table heads;
     cut at a word with "…" past `width` characters."""
@@ -208,6 +209,14 @@ def _cluster_disbursements(members: list[Province], year: int, every: Disburseme
         totals.cluster_all.add(every.all_funds[member.pk].count, every.all_funds[member.pk].amount)
         totals.cluster_htx_dev.add(every.htx_dev[member.pk].count, every.htx_dev[member.pk].amount)
     return totals
+
+
+def latest_board_year() -> int:
+    """The latest year with an approved record, else this year: one query."""
+    latest = YearlyFigures.objects.filter(status__in=counted_states(preview=False)).aggregate(
+        year=Max("year")
+    )["year"]
+    return latest or timezone.localdate().year
 
 
 def board_filename(year: int, extension: str) -> str:

@@ -3,14 +3,14 @@ import io
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_safe
 
 from cluster_portal import access
 
 from .charts import board_charts
 from .render import render_board_pdf, render_board_xlsx
-from .selectors import board_filename, national_board
+from .selectors import board_filename, latest_board_year, national_board
 
 CONTENT_TYPES = {
     "pdf": "application/pdf",
@@ -22,6 +22,14 @@ def _check(request) -> None:
     """National staff and admins; everyone else (provincial staff, a chair) is refused."""
     if not access.can_view_national(request.user):
         raise PermissionDenied
+
+
+@login_required
+@require_safe
+def board_latest(request):
+    """The navigation's link: the latest year with approved figures."""
+    _check(request)
+    return redirect("national:board", latest_board_year())
 
 
 @login_required
