@@ -6,7 +6,7 @@ from django.utils.safestring import SafeString
 from emulation.reports.charts import Series, bar_chart
 from provinces.figures.spec import INDICATORS, Indicator
 
-from .selectors import NationalBoard
+from .selectors import NationalBoard, short_cluster_name
 
 
 def board_charts(board: NationalBoard) -> list[tuple[Indicator, SafeString]]:
@@ -14,7 +14,8 @@ def board_charts(board: NationalBoard) -> list[tuple[Indicator, SafeString]]:
     of the year (a weighted average for an average), as its report counts it. The year
     before is the comparison table's, like with like: a bar of last year's members beside
     this year's total would compare different sets of provinces."""
-    names = [item.short_name for item in board.clusters]
+    # The bars' labels have 150 of the chart's 640 units: a shorter name than the tables'.
+    names = [short_cluster_name(item.cluster, 21) for item in board.clusters]
     charts = []
     for indicator in INDICATORS:
         code = indicator.code
