@@ -97,6 +97,7 @@ OPERATION_IDS = {
         "post",
         "/api/v1/nominations/{pk}/endorse",
     ): "emulation_api_nominations_nomination_endorse_api",
+    ("get", "/api/v1/years/{year}/national"): "emulation_api_national_national",
 }
 VIETNAMESE = re.compile("[ăâđêôơưáàảãạấầẩẫậắằẳẵặéèẻẽẹếềểễệíìỉĩịóòỏõọốồổỗộớờởỡợúùủũụứừửữựýỳỷỹỵ]")
 

@@ -22,3 +22,11 @@ def money(value) -> Decimal | None:
 
 def fund_totals(totals) -> dict:
     return {"count": totals.count, "amount": money(totals.amount)}
+
+
+def totals_out(totals: dict | None) -> dict | None:
+    """Figures by indicator code as the API writes them: counts as integers, money and
+    weighted averages with two decimals (`money`)."""
+    if totals is None:
+        return None
+    return {code: money(v) if isinstance(v, Decimal) else v for code, v in totals.items()}

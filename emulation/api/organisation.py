@@ -2,7 +2,6 @@
 and the annual report's totals."""
 
 import datetime
-from decimal import Decimal
 from typing import Annotated
 
 from django.core.exceptions import PermissionDenied
@@ -14,7 +13,7 @@ from provinces.organisation.lookups import cluster_year_for
 from provinces.organisation.models import Province
 from provinces.organisation.selectors import cluster_years
 
-from .lookups import cluster_ref, fund_totals, money, ref
+from .lookups import cluster_ref, fund_totals, money, ref, totals_out
 from .schemas import ClusterYearOut, Int, ProvinceOut, ReportTotalsOut, Text, Year
 
 router = Router(tags=["Tổ chức theo thời gian"])
@@ -111,12 +110,7 @@ def report_totals(request, slug: str, year: Year, preview: bool = False):
     if preview and not access.can_preview_report(request.user, term):
         raise PermissionDenied
     report = cluster_report(cluster=cluster, year=year, members=members, preview=preview)
-    totals = report.totals
-    if totals is not None:
-        totals = {
-            code: money(value) if isinstance(value, Decimal) else value
-            for code, value in totals.items()
-        }
+    totals = totals_out(report.totals)
     return {
         "cluster": cluster_ref(cluster),
         "year": year,

@@ -340,22 +340,7 @@ def cluster_report(
     # counted by the same rule.
     previous = previous_years(members, year, user=None, states=counted)
     disbursements = disbursement_totals(provinces=members, year=year)
-    lines = []
-    for member in members:
-        lines.append(
-            ProvinceLine(
-                province=member,
-                figures=figures.get(member.pk),
-                comparison=previous[member.pk],
-                disbursements_all=disbursements.all_funds[member.pk],
-                disbursements_htx_dev=disbursements.htx_dev[member.pk],
-                withheld=member.pk in withheld,
-            )
-        )
-
-    entered = [line.values for line in lines if line.figures]
-    # Year-over-year compares like with like: the members with figures in both years.
-    both = [line for line in lines if line.figures and line.previous]
+    lines = report_lines(members, figures, withheld, previous, disbursements)
     conference = (
         Conference.objects.filter(cluster=cluster, year=year)
         .select_related("host")
@@ -379,11 +364,7 @@ def cluster_report(
         cluster=cluster,
         year=year,
         lines=lines,
-        totals=combine(entered) if entered else None,
-        compared_totals=combine(line.values for line in both) if both else None,
-        previous_totals=combine(line.previous for line in both) if both else None,
-        compared_count=len(both),
-        previous_partial=any(line.partial for line in both) or len(both) < len(entered),
+        **report_totals(lines),
         disbursements=disbursements,
         term=term,
         next_term=terms.get(year + 1),
@@ -395,6 +376,36 @@ def cluster_report(
         legal_basis=legal_basis_on(on),
         late=late_members(cluster, year, records, members),
     )
+
+
+def report_lines(members, figures, withheld, previous, disbursements) -> list[ProvinceLine]:
+    """A line per member: its counted record (`figures`, by id), whether one is withheld,
+    what it compares with (`previous_years`) and its disbursements."""
+    return [
+        ProvinceLine(
+            province=member,
+            figures=figures.get(member.pk),
+            comparison=previous[member.pk],
+            disbursements_all=disbursements.all_funds[member.pk],
+            disbursements_htx_dev=disbursements.htx_dev[member.pk],
+            withheld=member.pk in withheld,
+        )
+        for member in members
+    ]
+
+
+def report_totals(lines: list[ProvinceLine]) -> dict:
+    """The totals of some lines by the aggregation rules (`combine`), and the year-over-year
+    comparison like with like: the lines with figures in both years."""
+    entered = [line.values for line in lines if line.figures]
+    both = [line for line in lines if line.figures and line.previous]
+    return {
+        "totals": combine(entered) if entered else None,
+        "compared_totals": combine(line.values for line in both) if both else None,
+        "previous_totals": combine(line.previous for line in both) if both else None,
+        "compared_count": len(both),
+        "previous_partial": any(line.partial for line in both) or len(both) < len(entered),
+    }
 
 
 def legal_basis_on(day: datetime.date) -> list[str]:

@@ -17,6 +17,7 @@ from provinces.organisation.selectors import cluster_members, term_for
 
 from .columns import CLUSTER, FINAL, SELF, SETTLED, Column
 from .models import (
+    Criterion,
     CriterionKind,
     EvidenceFile,
     Score,
@@ -189,6 +190,41 @@ def recorded_with_criteria(cluster: Cluster, year: int) -> bool:
     ).exists()
 
 
+@dataclass
+class LoadedAgreement:
+    """One agreement with its rows, read for many clusters at once (`agreements_of_year`)."""
+
+    agreement: ScoringAgreement
+    criteria: list = field(default_factory=list)
+    targets: list = field(default_factory=list)  # (criterion id, province id, value)
+    sheets: list = field(default_factory=list)
+    scores: list = field(default_factory=list)  # rows of POINTS_FIELDS
+
+
+def agreements_of_year(cluster_ids, year: int) -> dict[int, LoadedAgreement]:
+    """The agreements of `year` of the given clusters, by cluster id, each with its
+    criteria, targets, sheets and scores, for `scoring_year(loaded=…)`: five queries
+    whatever the number of clusters (the national board)."""
+    agreements = ScoringAgreement.objects.filter(cluster_id__in=list(cluster_ids), year=year)
+    loaded = {a.cluster_id: LoadedAgreement(a) for a in agreements.order_by()}
+    by_pk = {item.agreement.pk: item for item in loaded.values()}
+    if not by_pk:
+        return loaded
+    of_criterion, of_sheet = {}, {}
+    for criterion in Criterion.objects.filter(agreement__in=list(by_pk)).order_by():
+        by_pk[criterion.agreement_id].criteria.append(criterion)
+        of_criterion[criterion.pk] = by_pk[criterion.agreement_id]
+    targets = Target.objects.filter(criterion__agreement__in=list(by_pk))
+    for row in plain_rows(targets, ("criterion_id", "province_id", "value")):
+        of_criterion[row[0]].targets.append(row)
+    for sheet in ScoreSheet.objects.filter(agreement__in=list(by_pk)).order_by():
+        by_pk[sheet.agreement_id].sheets.append(sheet)
+        of_sheet[sheet.pk] = by_pk[sheet.agreement_id]
+    for row in plain_rows(Score.objects.filter(sheet__agreement__in=list(by_pk)), POINTS_FIELDS):
+        of_sheet[row[1]].scores.append(row)
+    return loaded
+
+
 def scoring_year(
     cluster: Cluster,
     year: int,
@@ -198,37 +234,49 @@ def scoring_year(
     term: ClusterTerm | None = None,
     disbursements: DisbursementTotals | None = None,
     approved: list[YearlyFigures] | None = None,
+    loaded: dict[int, LoadedAgreement] | None = None,
+    late: dict[int, list[str]] | None = None,
 ) -> ScoringYear:
     """The agreement, criteria, targets, every member's sheet and scores, the computed
     values and the ranking. At most ten queries, two more with a sheet shown (`evidence_for`:
     its scores' texts, its evidence);
     two fewer when the caller has the members (by name) and term already (the annual
     report), and fewer again with the members' disbursement totals and approved records of the
-    year (`disbursements`, `approved`)."""
+    year (`disbursements`, `approved`). None with the agreements read already (`loaded`, from
+    `agreements_of_year`), those and the late reports (`late`, as `late_reports` gives them)."""
     if members is None:
         members = cluster_members(cluster, year)
         term = term_for(cluster, year)
-    # One per cluster-year: no ordering (the model's joins the cluster to sort).
-    agreement = ScoringAgreement.objects.filter(cluster=cluster, year=year).order_by().first()
+    entry = loaded.get(cluster.pk) if loaded is not None else None
+    if loaded is not None:
+        agreement = entry.agreement if entry else None
+    else:  # One per cluster-year: no ordering (the model's joins the cluster to sort).
+        agreement = ScoringAgreement.objects.filter(cluster=cluster, year=year).order_by().first()
     data = ScoringYear(cluster=cluster, year=year, term=term, members=members, agreement=agreement)
     if agreement is None:
         data.columns = [Column(province=m, sheet=None) for m in members]
         return data
     agreement.cluster = cluster
-    criteria = list(agreement.criteria.order_by())  # _ordered_lines sorts them
-    data.lines = _ordered_lines(criteria)
-    data.targets = {
-        (criterion_id, province_id): value
-        for criterion_id, province_id, value in plain_rows(
-            Target.objects.filter(criterion__agreement=agreement),
-            ("criterion_id", "province_id", "value"),
+    if entry is None:
+        entry = LoadedAgreement(
+            agreement,
+            criteria=list(agreement.criteria.order_by()),  # _ordered_lines sorts them
+            targets=plain_rows(
+                Target.objects.filter(criterion__agreement=agreement),
+                ("criterion_id", "province_id", "value"),
+            ),
+            sheets=list(agreement.sheets.all()),
+            # Plain rows (tuples of `POINTS_FIELDS`), not a named tuple each: a cell's is
+            # made when the cell is (`Column.cells`).
+            scores=plain_rows(Score.objects.filter(sheet__agreement=agreement), POINTS_FIELDS),
         )
+    data.lines = _ordered_lines(entry.criteria)
+    data.targets = {
+        (criterion_id, province_id): value for criterion_id, province_id, value in entry.targets
     }
-    sheets = {s.province_id: s for s in agreement.sheets.all()}
+    sheets = {s.province_id: s for s in entry.sheets}
     scores: dict = {}  # sheet id -> criterion id -> score
-    # Plain rows (tuples of `POINTS_FIELDS`), not a named tuple each: a cell's is made
-    # when the cell is (`Column.cells`).
-    for row in plain_rows(Score.objects.filter(sheet__agreement=agreement), POINTS_FIELDS):
+    for row in entry.scores:
         try:
             scores[row[1]][row[2]] = row
         except KeyError:
@@ -255,7 +303,8 @@ def scoring_year(
     fed_by_calendar = any(
         c.kind == CriterionKind.PENALTY and c.indicator == LATE_REPORTS for c in leaves
     )
-    late = late_reports(members, cluster, year) if fed_by_calendar else {}
+    if late is None:
+        late = late_reports(members, cluster, year) if fed_by_calendar else {}
     parents = [(line.criterion.pk, line.criterion.parent_id) for line in data.lines]
     parents.reverse()  # children before their group: one pass adds every line up
     tops = [c.pk for c in data.top_groups]

@@ -356,19 +356,26 @@ def figures_returned(figures: YearlyFigures | None) -> Returned | None:
 
 
 def late_figures(
-    members: list[Province], year: int, deadlines: Deadlines | None, *, now: datetime.datetime
+    members: list[Province],
+    year: int,
+    deadlines: Deadlines | None,
+    *,
+    now: datetime.datetime,
+    records: dict[int, YearlyFigures] | None = None,
 ) -> dict[int, LateReport]:
     """The members (by province id) whose figures of the year count as late for the
     late-report penalty (`figures_late_report`: sent late, or missing past the due day
-    whatever the record's state). One query; none without a figures deadline."""
+    whatever the record's state). One query (none with the year's `records` by province
+    id, every state); none without a figures deadline."""
     if deadlines is None or deadlines.figures_due is None:
         return {}
-    records = {
-        record.province_id: record
-        for record in YearlyFigures.objects.filter(province__in=members, year=year)
-        .only("province_id", "status", "submitted_at")
-        .order_by()
-    }
+    if records is None:
+        records = {
+            record.province_id: record
+            for record in YearlyFigures.objects.filter(province__in=members, year=year)
+            .only("province_id", "status", "submitted_at")
+            .order_by()
+        }
     found = {}
     for member in members:
         report = figures_late_report(records.get(member.pk), deadlines, now=now)
