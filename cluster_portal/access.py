@@ -3,68 +3,30 @@
 Roles are derived, never stored. An admin is a superuser. Provincial staff are users with
 a staff profile tying them to one alliance; after a merger they act for the unit their
 alliance merged into. The chair of a cluster for year Y is the staff of that year's head
-alliance: the rights move with the term, at once, when the flag passes.
+alliance: the rights move with the term, at once, when the flag passes. National staff
+(Liên minh HTX Việt Nam: a profile marked national, of no province) read every cluster's
+approved records and write no province's data: they act for no unit, so every write rule
+below, which asks for the user's unit, the chair's or an admin, refuses them.
 
 Views and the admin call these functions and nothing else to decide access.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING
 
-from cluster_portal.profiles import home_province_id, profile_of
+from cluster_portal.profiles import profile_ids, profile_of
 from cluster_portal.refusals import own_unit_words
 
-if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-
-    User = AbstractBaseUser | AnonymousUser
-
-    # What the rules read of the apps' objects, described here by what is read:
-    # cluster_portal imports no app (the import contracts in pyproject.toml).
-
-    class Province(Protocol):
-        """provinces.organisation.models.Province"""
-
-        pk: int
-
-        def unit_in(self, year: int) -> Province | None: ...
-
-    class ClusterTerm(Protocol):
-        """provinces.organisation.models.ClusterTerm: a cluster's head and vice-head."""
-
-        year: int
-        head_id: int
-        vice_id: int | None
-
-    class ProvinceYear(Protocol):
-        """provinces.organisation.selectors.ProvinceYear"""
-
-        province: Province
-        year: int
-        cluster: Any
-        term: ClusterTerm | None
-        member_ids: set[int]
-        figures: Any  # YearlyFigures: pk, is_locked, is_editable, is_submitted
-
-    class SheetContext(Protocol):
-        """emulation.scoring.sheet_context.SheetContext"""
-
-        province: Province
-        year: int
-        term: ClusterTerm | None
-        member_ids: set[int]
-        agreement: Any  # ScoringAgreement: is_signed, locked, result_recorded
-        sheet: Any  # ScoreSheet: is_submitted, cross_checked_at
-
-    class NomineeContext(Protocol):
-        """emulation.dossiers.selectors.NomineeContext"""
-
-        province: Province | None
-        year: int
-        term: ClusterTerm | None
-        in_dossier: bool
-        report: Any  # AchievementReport: is_editable, is_submitted
+if TYPE_CHECKING:  # what the rules read of the apps' objects
+    from .access_types import (
+        ClusterTerm,
+        NomineeContext,
+        Province,
+        ProvinceYear,
+        SheetContext,
+        User,
+    )
 
 
 def is_admin(user: User) -> bool:
@@ -77,23 +39,49 @@ def home_province(user: User) -> Province | None:
         return None
     if not hasattr(user, "_home_province"):
         profile = profile_of(user.pk)
+        user._national = bool(profile and profile.national)
         user._home_province = profile.province if profile else None
     return user._home_province
 
 
+def is_national(user: User) -> bool:
+    """Staff of the national alliance (Liên minh HTX Việt Nam): they read the approved
+    records of every cluster (figures, loans, scores once the meeting is recorded, the
+    report in every format), never a working preview, and write no province's data."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if hasattr(user, "_national"):  # the profile read already (`home_province`)
+        return user._national
+    return profile_ids(user)[1]
+
+
+def can_view_national(user: User) -> bool:
+    """The national pages (every cluster of a year): national staff and admins."""
+    return is_admin(user) or is_national(user)
+
+
 def reader_class(user: User) -> str:
-    """Who `user` is to the read rules of this module: admin, staff of one alliance, or
-    neither. Every read decision here depends on nothing else, so two users of the same
-    class read the same things, and a generated document may be shared between them
-    (`cluster_portal.documents`, where it is asked on every cached download: the profile's
-    province id in one precompiled statement, not `home_province`'s joins)."""
+    """Who `user` is to the read rules of this module: admin, national staff, staff of one
+    alliance, or neither. Every read decision here depends on nothing else, so two users of
+    the same class read the same things, and a generated document may be shared between
+    them (`cluster_portal.documents`, where it is asked on every cached download: the
+    profile's province id and national flag in one precompiled statement, not
+    `home_province`'s joins)."""
     if is_admin(user):
         return "admin"
-    if hasattr(user, "_home_province"):
+    if hasattr(user, "_home_province") and hasattr(user, "_national"):
         province_id = user._home_province.pk if user._home_province else None
+        national = user._national
     else:
-        province_id = home_province_id(user)
+        province_id, national = profile_ids(user)
+    if national:
+        return "national"
     return f"staff:{province_id}" if province_id else "none"
+
+
+def _reads_approved_everywhere(user: User) -> bool:
+    """National staff who are not admins: every cluster-year, approved records only."""
+    return not is_admin(user) and is_national(user)
 
 
 def unit_of(user: User, year: int) -> Province | None:
@@ -117,11 +105,12 @@ def reads_every_state(user: User, term: ClusterTerm | None) -> bool:
 
 
 def can_view_cluster_year(user: User, member_ids: set[int], year: int) -> bool:
-    """Admins see every cluster; staff see the clusters their unit belongs to that year.
+    """Admins and national staff see every cluster (national staff: its approved records);
+    staff see the clusters their unit belongs to that year.
     Every page of a cluster-year asks this, through
     `provinces.organisation.lookups.check_cluster_year` (views and API, through
     `cluster_year_for`) or directly (lists)."""
-    if is_admin(user):
+    if is_admin(user) or is_national(user):
         return True
     unit = unit_of(user, year)
     return unit is not None and unit.pk in member_ids
@@ -192,15 +181,18 @@ def can_view_figures(user: User, py: ProvinceYear) -> bool:
     charts, previous-year comparisons, exports, API): staff read their own unit's record
     in any state and the approved records of the other members of the record's
     cluster-year; the chair of that year and admins read every state, the vice-head the
-    chair's unit's record it is to decide on (submitted). Callers reading many records go
+    chair's unit's record it is to decide on (submitted); national staff every approved
+    record. Callers reading many records go
     through `provinces.figures.selectors.readable_figures`."""
     if reads_every_state(user, py.term) or _acts_for(user, py.province, py.year):
         return True
     submitted = py.figures is not None and py.figures.is_submitted
     if submitted and judges(user, py.term, py.province, py.year):  # vice-head: chair's unit
         return True
-    unit = unit_of(user, py.year)
     approved = py.figures is not None and py.figures.is_locked
+    if approved and _reads_approved_everywhere(user):
+        return True
+    unit = unit_of(user, py.year)
     return approved and unit is not None and unit.pk in py.member_ids
 
 
@@ -244,6 +236,10 @@ def can_import_figures_for(
 
 
 def can_view_disbursements(user: User, py: ProvinceYear) -> bool:
+    """National staff read a register once the province's figures of the year, which
+    the register feeds into the report, are approved."""
+    if _reads_approved_everywhere(user):
+        return py.cluster is not None and py.figures is not None and py.figures.is_locked
     return reads_every_state(user, py.term) or _acts_for(user, py.province, py.year)
 
 
@@ -349,8 +345,10 @@ def can_set_up_scoring(user: User, term: ClusterTerm | None) -> bool:
 def can_view_score_sheet(user: User, ctx: SheetContext) -> bool:
     if reads_every_score(user, ctx.term) or _acts_for(user, ctx.province, ctx.year):
         return True
-    unit = unit_of(user, ctx.year)
     recorded = ctx.agreement is not None and ctx.agreement.result_recorded
+    if recorded and _reads_approved_everywhere(user):
+        return True
+    unit = unit_of(user, ctx.year)
     return recorded and unit is not None and unit.pk in ctx.member_ids
 
 

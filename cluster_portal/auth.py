@@ -9,8 +9,9 @@ column left out would be loaded by a query of its own on the first page that sho
 (a name, the last login), and the row is one row of a dozen short columns either way.
 The values pass through the database's and the fields' converters, as the ORM's do
 (SQLite gives dates as text and booleans as 0/1), so the user is the ORM's user. The same
-statement reads the province id of the user's staff profile (a LEFT JOIN on its unique
-`user` column), which `cluster_portal.profiles.home_province_id` then needs no query for.
+statement reads the province id and the national flag of the user's staff profile (a LEFT
+JOIN on its unique `user` column), which `cluster_portal.profiles.profile_ids` then needs
+no query for.
 
 A signed-in request reads the user with its session, in the session's statement
 (`read_with`, `offer`; cluster_portal/sessions.py): one round trip to the database instead
@@ -47,13 +48,14 @@ def _statement(alias: str) -> tuple:
             col = field.get_col(meta.db_table)
             converters = connection.ops.get_db_converters(col) + col.get_db_converters(connection)
             columns.append((col, converters))
-        # The staff profile's province id with it (`profiles.home_province_id`: which
+        # The staff profile's province id and national flag with it (`profiles.profile_ids`: which
         # reader the user is, asked by every cached document download and page).
         relation = model.staff_profile.related
         profile = relation.related_model._meta
         pk = quote(meta.pk.column)
         selected = ", ".join(f"u.{quote(field.column)}" for field in fields)
         selected += f", p.{quote(profile.get_field('province').column)}"
+        selected += f", p.{quote(profile.get_field('national').column)}"
         profile_join = (
             f" LEFT JOIN {quote(profile.db_table)} p ON p.{quote(relation.field.column)} = u.{pk}"
         )
@@ -134,12 +136,13 @@ def load_user(user_id):
         if row is None:
             return None
     values = []
-    for raw, (col, converters) in zip(row[:-1], columns, strict=True):
+    for raw, (col, converters) in zip(row[:-2], columns, strict=True):
         for converter in converters:
             raw = converter(raw, col, connection)
         values.append(raw)
     user = model.from_db(alias, names, values)
-    user._profile_province_id = row[-1]  # None: no staff profile
+    # (None, False): no staff profile; SQLite gives the flag as 0/1
+    user._profile_ids = (row[-2], bool(row[-1]))
     return user
 
 

@@ -8,26 +8,34 @@ from django.db import connection
 _UNREAD = object()
 
 
-def home_province_id(user) -> int | None:
+def profile_ids(user) -> tuple[int | None, bool]:
     """The province id of the user's staff profile (`home_province`'s, without the
-    province): a statement of the user's own relation (`staff_profile`, declared by
-    provinces.organisation), without the ORM's compiling, which costs 20 times the query."""
+    province) and whether the profile is the national alliance's: a statement of the
+    user's own relation (`staff_profile`, declared by provinces.organisation), without the
+    ORM's compiling, which costs 20 times the query. (None, False): no profile."""
     if not user.is_authenticated or not user.is_active:
-        return None
-    kept = getattr(user, "_profile_province_id", _UNREAD)
+        return None, False
+    kept = getattr(user, "_profile_ids", _UNREAD)
     if kept is not _UNREAD:  # read with the user (cluster_portal/auth.py, `load_user`)
         return kept
     relation = get_user_model().staff_profile.related
     profile = relation.related_model._meta
     quote = connection.ops.quote_name
     sql = (
-        f"SELECT {quote(profile.get_field('province').column)} FROM {quote(profile.db_table)}"  # noqa: S608
+        f"SELECT {quote(profile.get_field('province').column)},"  # noqa: S608
+        f" {quote(profile.get_field('national').column)} FROM {quote(profile.db_table)}"
         f" WHERE {quote(relation.field.column)} = %s"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, [user.pk])
         row = cursor.fetchone()
-    return row[0] if row else None
+    user._profile_ids = (row[0], bool(row[1])) if row else (None, False)
+    return user._profile_ids
+
+
+def home_province_id(user) -> int | None:
+    """The province id of the user's staff profile (`profile_ids`)."""
+    return profile_ids(user)[0]
 
 
 _ANY_USER = -7919  # the id the statement is compiled with, replaced by the user's

@@ -1,7 +1,9 @@
+from django import forms
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 from cluster_portal.admin_access import CheckedHistoryAdmin, OrganisationAccess
 from cluster_portal.locking import (
@@ -14,6 +16,7 @@ from provinces.figures.models import YearlyFigures
 from provinces.figures.services import FiguresError, figures_save
 from provinces.figures.spec import by_section
 from provinces.organisation.models import (
+    NATIONAL_ALLIANCE,
     Cluster,
     ClusterMembership,
     ClusterTerm,
@@ -59,11 +62,35 @@ class ClusterMembershipAdmin(VersionedAdminMixin, HistoryOrganisationAdmin):
     autocomplete_fields = ["province"]
 
 
+class StaffProfileForm(forms.ModelForm):
+    """A profile is either the national alliance's (no province) or a province's: the
+    database's check constraint, said on the field an admin left wrong."""
+
+    class Meta:
+        model = StaffProfile
+        fields = ["national", "province"]
+
+    def clean(self):
+        data = super().clean()
+        national, province = data.get("national"), data.get("province")
+        if national and province is not None:
+            self.add_error(
+                "province", _("Cán bộ Liên minh HTX Việt Nam không thuộc tỉnh nào: để trống.")
+            )
+        elif not national and province is None and "province" not in self.errors:
+            self.add_error(
+                "province",
+                _("Chọn tỉnh, hoặc đánh dấu cán bộ Liên minh HTX Việt Nam."),
+            )
+        return data
+
+
 class StaffProfileInline(OrganisationAccess, admin.StackedInline):
     model = StaffProfile
+    form = StaffProfileForm
     can_delete = True
     autocomplete_fields = ["province"]
-    verbose_name = "Liên minh HTX tỉnh nơi công tác"
+    verbose_name = _("Liên minh HTX nơi công tác")
 
 
 User = get_user_model()
@@ -79,7 +106,9 @@ class PortalUserAdmin(OrganisationAccess, UserAdmin):
     @admin.display(description="Liên minh HTX tỉnh", ordering="staff_profile__province__name")
     def province(self, user) -> str:
         profile = getattr(user, "staff_profile", None)
-        return profile.province.name if profile else "—"
+        if profile is None:
+            return "—"
+        return NATIONAL_ALLIANCE if profile.national else profile.province.name
 
 
 class YearlyFiguresAdminForm(FigureFieldsMixin, VersionedModelForm):

@@ -175,7 +175,11 @@ def demo_figures_seed() -> int:
     """Invented figures for 2023 and 2024 (the seven Tây Bắc provinces) and 2025 (the eight
     members of the northern cluster), in every state. Records that exist are left alone.
     Returns the number of records created."""
-    profiles = list(StaffProfile.objects.select_related("user", "province__successor__successor"))
+    profiles = list(
+        StaffProfile.objects.filter(national=False).select_related(
+            "user", "province__successor__successor"
+        )
+    )
     heads = {term.year: term.head_id for term in ClusterTerm.objects.all()}
     vices = {term.year: term.vice_id for term in ClusterTerm.objects.all()}
     admin = get_user_model().objects.filter(is_superuser=True).first()

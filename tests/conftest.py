@@ -104,6 +104,18 @@ def make_staff(db):
 
 
 @pytest.fixture
+def make_national(db):
+    """Build a national-alliance staff user (Liên minh HTX Việt Nam: no province)."""
+
+    def build(username: str = "vca-staff"):
+        user = get_user_model().objects.create_user(username=username, password="pw-for-tests")
+        StaffProfile.objects.create(user=user, national=True)
+        return user
+
+    return build
+
+
+@pytest.fixture
 def admin_user(db):
     return get_user_model().objects.create_superuser(
         username="root", email="root@example.org", password="pw-for-tests"

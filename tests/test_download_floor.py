@@ -70,8 +70,8 @@ pytestmark = pytest.mark.django_db
 def test_the_user_comes_with_the_province_of_the_staff_profile(make_staff, admin_user):
     staff = make_staff("Phú Thọ", 2023)
     user = load_user(staff.pk)
-    assert user._profile_province_id == StaffProfile.objects.get(user=staff).province_id
-    assert load_user(admin_user.pk)._profile_province_id is None  # no profile
+    assert user._profile_ids == (StaffProfile.objects.get(user=staff).province_id, False)
+    assert load_user(admin_user.pk)._profile_ids == (None, False)  # no profile
 
 
 def test_the_reader_class_takes_it_without_a_query(make_staff, django_assert_num_queries):

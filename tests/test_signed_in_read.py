@@ -67,8 +67,9 @@ def test_a_hit_reads_the_session_the_generation_and_the_user_in_one_statement(
         assert sql.startswith("EXECUTE portal_")
     else:
         assert "django_session" in sql and write_generation.TABLE in sql and '"auth_user" u' in sql
-    assert response.wsgi_request.user._profile_province_id == (
-        StaffProfile.objects.get(user=chair).province_id
+    assert response.wsgi_request.user._profile_ids == (
+        StaffProfile.objects.get(user=chair).province_id,
+        False,
     )
 
 

@@ -86,6 +86,7 @@ class _People:
         )
         for profile in self.profiles:
             profile.user._home_province = profile.province
+            profile.user._national = profile.national
         self.admins = list(
             get_user_model()
             .objects.select_related("notice_preference")

@@ -26,6 +26,7 @@ def deciders_of(py) -> list:
         "user", "province__successor__successor"
     ).filter(user__is_active=True, user__is_superuser=False):
         profile.user._home_province = profile.province
+        profile.user._national = profile.national
         if access.judges(profile.user, py.term, py.province, py.year):
             deciders.append(profile.user)
     return deciders

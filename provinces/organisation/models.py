@@ -305,7 +305,9 @@ class ClusterMembership(models.Model):
 
 
 class StaffProfile(models.Model):
-    """Ties a user to the alliance they work for. Roles are derived from it, not stored."""
+    """Ties a user to the alliance they work for: a provincial alliance, or the national
+    alliance (Liên minh HTX Việt Nam), which reads every cluster's approved records and
+    writes no province's data. Roles are derived from it, not stored."""
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
@@ -316,16 +318,41 @@ class StaffProfile(models.Model):
     province = models.ForeignKey(
         Province,
         verbose_name=_("Liên minh HTX tỉnh"),
+        null=True,
+        blank=True,
         on_delete=models.PROTECT,
         related_name="staff",
     )
+    national = models.BooleanField(
+        _("cán bộ Liên minh HTX Việt Nam"),
+        default=False,
+        help_text=_(
+            "Đọc số liệu đã duyệt của mọi cụm, không ghi số liệu của tỉnh nào. "
+            "Cán bộ Liên minh HTX Việt Nam không thuộc tỉnh nào."
+        ),
+    )
 
     class Meta:
-        verbose_name = _("cán bộ Liên minh HTX tỉnh")
-        verbose_name_plural = _("cán bộ Liên minh HTX tỉnh")
+        verbose_name = _("cán bộ Liên minh HTX")
+        verbose_name_plural = _("cán bộ Liên minh HTX")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(national=True, province__isnull=True)
+                | Q(national=False, province__isnull=False),
+                name="staff_profile_national_or_province",
+                violation_error_message=(
+                    "Cán bộ Liên minh HTX Việt Nam không thuộc tỉnh nào; "
+                    "cán bộ Liên minh HTX tỉnh phải có tỉnh."
+                ),
+            ),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.user.get_username()} — {self.province.alliance_name}"
+        alliance = NATIONAL_ALLIANCE if self.national else self.province.alliance_name
+        return f"{self.user.get_username()} — {alliance}"
+
+
+NATIONAL_ALLIANCE = "Liên minh HTX Việt Nam"
 
 
 class TermQuerySet(models.QuerySet):
