@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("emulation", "0019_legal_basis_initial"),
-        ("provinces", "0013_notice_kind_dossier_review"),
+        ("provinces", "0014_notice_kind_dossier_review"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -5,6 +5,7 @@ step's transaction (keyed: nobody is told twice), e-mailed after it commits."""
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 
 from cluster_portal import access, access_review
@@ -33,8 +34,11 @@ def chairs_of(review: DossierReview) -> list:
 
 
 def reviewers() -> list:
-    users = get_user_model().objects.filter(is_active=True)
-    return [user for user in users if access_review.can_review_dossiers(user)]
+    """The alliance's national staff and the admins (access_review.can_review_dossiers),
+    in one query."""
+    users = get_user_model().objects.filter(is_active=True).select_related("staff_profile")
+    found = users.filter(Q(is_superuser=True) | Q(staff_profile__national=True))
+    return [user for user in found if access_review.can_review_dossiers(user)]
 
 
 SUBJECTS = {
@@ -79,7 +83,7 @@ def review_notify(review: DossierReview, *, actor) -> list[int]:
         body += f"\nGhi chú của Cụm: {review.note}"
     if review.state == ReviewState.SENT:
         people = reviewers()
-        url = reverse("review:review", args=[review.cluster.slug, review.year])
+        url = reverse("review:review", args=[review.year, review.cluster.slug])
     else:
         people = chairs_of(review)
         url = reverse("review:status", args=[review.cluster.slug, review.year])

@@ -141,4 +141,4 @@ def review_step(request, cluster: str, year: int, step: str):
         messages.error(request, str(exc))
     else:
         messages.success(request, gettext(DONE[step]))
-    return redirect("review:review", cluster, year)
+    return redirect("review:review", year, cluster)

@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("provinces", "0012_email_change_request"),
+        ("provinces", "0013_staff_profile_national"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
