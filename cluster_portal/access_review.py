@@ -33,4 +33,3 @@ def can_review_dossiers(user: User) -> bool:
 def can_record_decisions(user: User) -> bool:
     """The alliance records its decisions: the reviewers' role, and admins."""
     return can_review_dossiers(user)
-

@@ -40,6 +40,8 @@ def decision_record(
     nomination_ids = list(dict.fromkeys(nomination_ids))
     if not nomination_ids:
         raise DecisionError(gettext("Chọn ít nhất một tập thể, cá nhân được khen."))
+    if not (number and signer_name and signer_title):
+        raise DecisionError(gettext("Ghi đủ số quyết định, người ký và chức vụ người ký."))
     if date is None:
         raise DecisionError(gettext("Ghi ngày quyết định."))
     if date > timezone.localdate():
