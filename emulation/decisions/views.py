@@ -4,6 +4,7 @@ needs no login and shows nothing else of the portal. Access in
 `cluster_portal.access_review`, rules in `services.py`."""
 
 import io
+from itertools import groupby
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -129,8 +130,13 @@ def certificates_download(request, pk: int):
 def public(request, year: int):
     """The decided awards of `year`, for anybody: who, which award, the decision's number
     and date. Reads no session (nothing of who is signed in is shown)."""
+    rows = public_awards(year)
+    groups = [
+        (decision, [row.nomination for row in awardees])
+        for decision, awardees in groupby(rows, key=lambda row: row.decision)
+    ]
     return render(
         request,
         "decisions/public.html",
-        {"year": year, "rows": public_awards(year), "years": public_years()},
+        {"year": year, "groups": groups, "years": public_years()},
     )
