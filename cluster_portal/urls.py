@@ -21,6 +21,8 @@ patterns = [
     path("api/v1/", include("emulation.api.v1_urls", namespace="api-v1")),
     path("", include("emulation.dossiers.urls")),
     path("", include("emulation.national.urls")),
+    path("", include("emulation.review.urls")),
+    path("", include("emulation.decisions.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -6,6 +6,7 @@ contracts in pyproject.toml (`lint-imports`) refuse it."""
 from .api.models import ApiToken
 from .awards.models import AwardRecord
 from .conference.models import ROMAN, Attendee, Conference, Recommendation, roman_validator
+from .decisions.models import AwardDecision, DecisionAwardee
 from .dossiers.models import AchievementReport, ReportStatus
 from .nominations.models import (
     AwardQuota,
@@ -16,6 +17,7 @@ from .nominations.models import (
     VoteRule,
 )
 from .reports.models import LegalBasis, ReportSettings
+from .review.models import DossierReview, ReviewState
 from .scoring.models import (
     AgreementStatus,
     Criterion,
@@ -29,6 +31,10 @@ from .scoring.models import (
 )
 
 __all__ = [
+    "AwardDecision",
+    "DecisionAwardee",
+    "DossierReview",
+    "ReviewState",
     "AgreementStatus",
     "Criterion",
     "CriterionKind",

@@ -13,6 +13,7 @@ class NoticeKind(models.TextChoices):
     FIGURES_APPROVED = "figures_approved", _("Số liệu đã duyệt")
     REMINDER = "reminder", _("Nhắc hạn")
     OVERDUE = "overdue", _("Quá hạn")
+    DOSSIER_REVIEW = "dossier_review", _("Thẩm định hồ sơ khen thưởng")
 
 
 class Delivery(models.TextChoices):

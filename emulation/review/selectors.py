@@ -1,0 +1,147 @@
+"""Reads of the alliance's review: where a cluster-year's dossier stands, the dossiers of a
+year for the reviewers, and each nominee checked against the rules of the award.
+
+The checks are the rules' own functions (`emulation.nominations.rules`: the vote against
+the cluster-year's rules, one achievement one award across every cluster and the
+award-history register, the written reason of a low rank) and the dossier's own list of
+what is missing (`emulation.dossiers.selectors`, the source of its completeness, which
+the home page's to-dos also follow): nothing is checked a second way here."""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count
+from django.utils.translation import gettext
+
+from emulation.awards.models import AwardRecord
+from emulation.dossiers.selectors import Dossier, Missing, Nominee
+from emulation.nominations import rules
+from emulation.nominations.models import AwardQuota, Nomination, NominationStatus
+from emulation.nominations.selectors import COUNTED_AGAINST_QUOTA
+from provinces.organisation.models import Cluster
+
+from .models import DossierReview, ReviewState
+
+
+def review_of(cluster: Cluster, year: int) -> DossierReview | None:
+    return (
+        DossierReview.objects.filter(cluster=cluster, year=year)
+        .select_related("sent_by", "reviewer")
+        .first()
+    )
+
+
+def reviews_of_year(year: int) -> list[DossierReview]:
+    """Every cluster's dossier sent for `year`, those waiting first. One query."""
+    order = {state: i for i, state in enumerate(ReviewState.values)}
+    rows = list(
+        DossierReview.objects.filter(year=year).select_related("cluster", "sent_by", "reviewer")
+    )
+    return sorted(rows, key=lambda r: (order[r.state], r.cluster.name))
+
+
+def review_history(review: DossierReview, limit: int = 20) -> list:
+    return list(review.history.select_related("history_user")[:limit])
+
+
+@dataclass
+class NomineeCheck:
+    """One nominee read against the rules of its award: what is wrong, what is missing,
+    and the awards the register holds for it."""
+
+    nominee: Nominee
+    problems: list[str] = field(default_factory=list)
+    missing: list[Missing] = field(default_factory=list)
+    awards: list[AwardRecord] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems and not self.missing
+
+
+@dataclass
+class ReviewChecks:
+    nominees: list[NomineeCheck]
+    general: list[Missing]  # what the dossier misses that is no one nominee's
+
+    @property
+    def problems(self) -> list[str]:
+        found = [m.text for m in self.general]
+        for check in self.nominees:
+            found += check.problems + [m.text for m in check.missing]
+        return found
+
+
+def _quota_problems(dossier: Dossier) -> dict[int, str]:
+    """Per award type id: the refusal when the cluster-year's endorsed nominees exceed
+    its quota."""
+    quotas = {
+        q.award_type_id: q
+        for q in AwardQuota.objects.filter(cluster=dossier.cluster, year=dossier.year)
+    }
+    counts = dict(
+        Nomination.objects.filter(
+            cluster=dossier.cluster, year=dossier.year, status__in=COUNTED_AGAINST_QUOTA
+        )
+        .values_list("award_type")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    found = {}
+    for type_id, quota in quotas.items():
+        if counts.get(type_id, 0) > quota.quota:
+            found[type_id] = gettext(
+                "Vượt chỉ tiêu %(name)s: tối đa %(quota)s, đã đề nghị %(count)s."
+            ) % {"name": quota.award_type.name, "quota": quota.quota, "count": counts[type_id]}
+    return found
+
+
+def nominee_problems(dossier: Dossier, nominee: Nominee) -> list[str]:
+    nomination = nominee.nomination
+    rule, members = dossier.rules.rule, dossier.rules.members
+    problems = []
+    if nomination.votes_present:
+        ballot = rules.Ballot(
+            method=nomination.voting_method or rule.voting_method,
+            present=nomination.votes_present,
+            issued=nomination.ballots_issued,
+            returned=nomination.ballots_returned,
+            valid=nomination.ballots_valid,
+        )
+        problems += rules.ballot_problems(rule, members, ballot)
+        refusal = rules.vote_refusal(
+            rule, members, nomination.votes_for or 0, nomination.votes_present
+        )
+        if refusal:
+            problems.append(refusal)
+    if nomination.status != NominationStatus.GRANTED:
+        refusal = rules.one_award_refusal(
+            year=nomination.year,
+            name=nominee.name,
+            alliance=nomination.nominee_alliance,
+            cooperative=nomination.nominee_cooperative,
+            exclude_pk=nomination.pk,
+        )
+        if refusal:
+            problems.append(refusal)
+    refusal = rules.rank_reason_refusal(nomination)
+    if refusal:
+        problems.append(refusal)
+    return problems
+
+
+def review_checks(dossier: Dossier) -> ReviewChecks:
+    quota = _quota_problems(dossier)
+    prefixes = {nominee.nomination.pk: f"{nominee.name}:" for nominee in dossier.nominees}
+    checks, claimed = [], set()
+    for nominee in dossier.nominees:
+        prefix = prefixes[nominee.nomination.pk]
+        missing = [m for m in dossier.missing if m.text.startswith(prefix)]
+        claimed.update(id(m) for m in missing)
+        problems = nominee_problems(dossier, nominee)
+        if nominee.nomination.award_type_id in quota:
+            problems.append(quota[nominee.nomination.award_type_id])
+        checks.append(
+            NomineeCheck(nominee=nominee, problems=problems, missing=missing, awards=nominee.awards)
+        )
+    general = [m for m in dossier.missing if id(m) not in claimed]
+    return ReviewChecks(nominees=checks, general=general)
