@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from .offline import ClearingLogoutView, manifest, service_worker
 from .url_cache import KeptResolver
 from .views import healthz
 
@@ -20,6 +21,9 @@ patterns = [
     path("", include("emulation.api.urls")),
     path("api/v1/", include("emulation.api.v1_urls", namespace="api-v1")),
     path("", include("emulation.dossiers.urls")),
+    path("sw.js", service_worker, name="service-worker"),
+    path("manifest.webmanifest", manifest, name="manifest"),
+    path("accounts/logout/", ClearingLogoutView.as_view(), name="logout"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
