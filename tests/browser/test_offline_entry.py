@@ -136,3 +136,33 @@ def test_logging_out_leaves_no_draft_and_no_kept_page(live_server, phone, make_s
     phone.get_by_role("button", name="Đăng xuất").click()
     phone.wait_for_url(f"{live_server.url}/accounts/login/")
     assert phone.evaluate(STORED) == {"dbs": [], "pages": []}
+
+
+def test_the_self_score_sheet_keeps_what_is_typed_offline_and_saves_it_as_a_draft(
+    live_server, phone, make_staff
+):
+    from emulation.scoring.models import Score
+    from tests.scoring_helpers import build_agreement, data_for, leaf
+
+    make_staff("Sơn La", 2023, username="sonla")
+    build_agreement()
+    judged = leaf(data_for(), "II.1").pk
+    login(phone, live_server, "sonla")
+    url = f"{live_server.url}/clusters/tay-bac/2023/scoring/14/"
+    phone.goto(url)
+    phone.wait_for_selector("html[data-offline-ready]", state="attached")
+    phone.context.set_offline(True)
+    phone.locator(f"[name=self-{judged}]").fill("30")
+    phone.locator(f"[name=just-{judged}]").fill("Tham gia đủ 6 hoạt động của Cụm.")
+    phone.get_by_test_id("offline-saved").wait_for()
+    phone.reload()
+    assert phone.locator(f"[name=self-{judged}]").input_value() == "30"
+    assert "6 hoạt động" in phone.locator(f"[name=just-{judged}]").input_value()
+
+    phone.context.set_offline(False)  # sent as "Lưu nháp": saved, not submitted
+    phone.get_by_text("Đã lưu điểm tự chấm.").wait_for()
+    score = Score.objects.get(criterion_id=judged, sheet__province__code="14")
+    assert (score.self_points, score.sheet.is_submitted) == (30, False)
+    assert score.justification == "Tham gia đủ 6 hoạt động của Cụm."
+    assert phone.get_by_test_id("sheet-status").inner_text() == "Bản nháp"
+    phone.wait_for_selector("html[data-offline-ready]", state="attached")

@@ -200,7 +200,10 @@
       }
       rows.append(row);
     }
-    conflict.querySelector("[data-offline-conflict-reason]").textContent = reason;
+    // The server's refusal names who saved and when; its advice to reload is for the
+    // plain form, not for this view.
+    const hint = conflict.dataset.staleHint || "";
+    conflict.querySelector("[data-offline-conflict-reason]").textContent = hint ? reason.replace(hint, "").trim() : reason;
     conflict.dataset.version = versionField(theirs).value;
     conflict.serverValues = server;
     conflict.hidden = false;
@@ -238,8 +241,12 @@
         await save();
         show("saved");
       } else if (draft) {
-        // Sent by the form itself now, with the version the draft was typed on.
-        await drop();
+        // A draft is sent the one way, which drops it only once the server took it.
+        event.preventDefault();
+        const button = event.submitter;
+        await save();
+        if (button && button.name === "action") draft.action = button.value;
+        await sync();
       }
     });
   }
