@@ -102,6 +102,14 @@ vendor:
 	mkdir -p static/vendor/swagger-ui
 	cp node_modules/swagger-ui-dist/swagger-ui-bundle.js node_modules/swagger-ui-dist/swagger-ui.css* \
 	   node_modules/swagger-ui-dist/LICENSE static/vendor/swagger-ui/
+	# Offline entry (issue 27): Workbox's loader and the modules the service worker uses
+	# (production builds with their source maps; cluster_portal/offline.py maps each module
+	# to its static URL), and idb over IndexedDB for the pages' drafts.
+	mkdir -p static/vendor/workbox static/vendor/idb
+	cp node_modules/workbox-sw/build/workbox-sw.js* node_modules/workbox-sw/LICENSE static/vendor/workbox/
+	for module in core routing strategies precaching cacheable-response; do \
+	  cp node_modules/workbox-$$module/build/workbox-$$module.prod.js* static/vendor/workbox/; done
+	cp node_modules/idb/build/umd.js node_modules/idb/LICENSE static/vendor/idb/
 
 ## messages: refresh the English translation catalogue (needs gettext)
 messages: $(VENV)/.installed-run

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from .offline import ClearingLogoutView, manifest, service_worker
 from .url_cache import KeptResolver
 from .views import healthz
 
@@ -23,6 +24,9 @@ patterns = [
     path("", include("emulation.national.urls")),
     path("", include("emulation.review.urls")),
     path("", include("emulation.decisions.urls")),
+    path("sw.js", service_worker, name="service-worker"),
+    path("manifest.webmanifest", manifest, name="manifest"),
+    path("accounts/logout/", ClearingLogoutView.as_view(), name="logout"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -457,6 +457,15 @@ def test_gunicorn_serves_pages_and_static_files_in_production_mode(served):
 
     wait_for_line(log, ACCESS_LINE)  # the worker writes it after the response has left
 
+    # The service worker (issue 27) and every file it names: hashed names, all served.
+    status, headers, body = fetch(base + "/sw.js")
+    assert status == 200 and headers["Cache-Control"] == "no-cache"
+    config = json.loads(re.match(r"self\.OFFLINE_CONFIG = (.*);\n", body.decode()).group(1))
+    shell = [item["url"] for item in config["shell"]]
+    for url in [config["workbox"], *config["modules"].values(), *shell]:
+        assert re.search(r"\.[0-9a-f]{12}\.", url), url
+        assert fetch(base + url)[0] == 200, url
+
 
 def test_serve_refuses_without_a_secret_key(tmp_path):
     env = production_env(VAR_DIR=str(tmp_path / "var"), STATIC_ROOT=str(tmp_path / "static"))

@@ -17,6 +17,7 @@ from cluster_portal import access
 from cluster_portal.collector import collector_paused
 from cluster_portal.locking import posted_version
 from cluster_portal.numbers import parse_id
+from cluster_portal.offline import offline_page
 
 from .forms import EvidenceForm, PlainInput, SheetForm
 from .models import EvidenceFile, Response
@@ -127,6 +128,7 @@ def _render(request, data, province, *, form=None, evidence_form=None, status=20
 
 
 @login_required
+@offline_page  # kept by the service worker for offline reload, for this user only
 @require_http_methods(["GET", "HEAD", "POST"])
 # Python's cyclic collector paused, as during an import: the page's scoring year (every
 # member's totals, thousands of values) lives until the page is written, and the

@@ -9,6 +9,7 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from cluster_portal import access
+from cluster_portal.offline import offline_page
 from provinces.calendar.selectors import deadlines_for
 from provinces.disbursements.selectors import disbursement_totals
 from provinces.figures.aggregation import percent_change
@@ -107,6 +108,7 @@ def figures_detail(request, year: int, code: str):
 
 
 @login_required
+@offline_page
 def figures_edit(request, year: int, code: str):
     py = get_figures_for_user(request, year, code, allowed=access.can_edit_figures)
     figures = py.figures or YearlyFigures(province=py.province, year=year)
