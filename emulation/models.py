@@ -7,6 +7,7 @@ from .api.models import ApiToken
 from .awards.models import AwardRecord
 from .conference.models import ROMAN, Attendee, Conference, Recommendation, roman_validator
 from .dossiers.models import AchievementReport, ReportStatus
+from .news.models import NewsPost
 from .nominations.models import (
     AwardQuota,
     AwardType,
@@ -47,6 +48,7 @@ __all__ = [
     "AwardType",
     "Conference",
     "MeetingRank",
+    "NewsPost",
     "Nomination",
     "NominationStatus",
     "Recommendation",
