@@ -14,6 +14,7 @@ patterns = [
     path("", include("provinces.notices.urls")),
     path("", include("emulation.rotation.urls")),
     path("", include("emulation.conference.urls")),
+    path("", include("emulation.news.urls")),
     path("", include("emulation.reports.urls")),
     path("", include("emulation.nominations.urls")),
     path("", include("emulation.awards.urls")),

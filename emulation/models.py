@@ -8,6 +8,7 @@ from .awards.models import AwardRecord
 from .conference.models import ROMAN, Attendee, Conference, Recommendation, roman_validator
 from .decisions.models import AwardDecision, DecisionAwardee
 from .dossiers.models import AchievementReport, ReportStatus
+from .news.models import NewsPost
 from .nominations.models import (
     AwardQuota,
     AwardType,
@@ -53,6 +54,7 @@ __all__ = [
     "AwardType",
     "Conference",
     "MeetingRank",
+    "NewsPost",
     "Nomination",
     "NominationStatus",
     "Recommendation",
