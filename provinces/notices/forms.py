@@ -18,6 +18,7 @@ class PreferenceForm(forms.Form):
         label=_("Kênh nhận thông báo"),
         choices=Channel.choices,
         widget=forms.RadioSelect,
+        required=False,  # not sent: the channel stays as it was
         help_text=_("Zalo: tin tới số điện thoại đã xác nhận bên dưới."),
     )
 
@@ -26,7 +27,7 @@ class PreferenceForm(forms.Form):
         self.phone_confirmed = phone_confirmed
 
     def clean_channel(self) -> str:
-        channel = self.cleaned_data["channel"]
+        channel = self.cleaned_data["channel"] or self.initial.get("channel") or Channel.EMAIL
         if channel != Channel.EMAIL and not self.phone_confirmed:
             raise forms.ValidationError(
                 _("Hãy xác nhận số điện thoại Zalo trước khi chọn nhận thông báo qua Zalo.")
