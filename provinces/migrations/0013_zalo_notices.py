@@ -6,78 +6,124 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('provinces', '0012_email_change_request'),
+        ("provinces", "0012_email_change_request"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ZaloMessage',
+            name="ZaloMessage",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('phone', models.CharField(max_length=11, verbose_name='số điện thoại')),
-                ('state', models.CharField(choices=[('pending', 'Chờ gửi Zalo'), ('sending', 'Đang gửi Zalo'), ('sent', 'Đã gửi Zalo'), ('failed', 'Không gửi được Zalo')], default='pending', max_length=10, verbose_name='trạng thái')),
-                ('claim', models.CharField(blank=True, max_length=32, verbose_name='phiên gửi')),
-                ('claimed_until', models.DateTimeField(blank=True, null=True, verbose_name='giữ để gửi tới')),
-                ('handed_at', models.DateTimeField(blank=True, null=True, verbose_name='trao Zalo lúc')),
-                ('attempts', models.PositiveSmallIntegerField(default=0, verbose_name='số lần gửi')),
-                ('error', models.CharField(blank=True, max_length=500, verbose_name='lỗi gửi')),
-                ('sent_at', models.DateTimeField(blank=True, null=True, verbose_name='gửi lúc')),
-                ('msg_id', models.CharField(blank=True, max_length=64, verbose_name='mã tin ZNS')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("phone", models.CharField(max_length=11, verbose_name="số điện thoại")),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Chờ gửi Zalo"),
+                            ("sending", "Đang gửi Zalo"),
+                            ("sent", "Đã gửi Zalo"),
+                            ("failed", "Không gửi được Zalo"),
+                        ],
+                        default="pending",
+                        max_length=10,
+                        verbose_name="trạng thái",
+                    ),
+                ),
+                ("claim", models.CharField(blank=True, max_length=32, verbose_name="phiên gửi")),
+                (
+                    "claimed_until",
+                    models.DateTimeField(blank=True, null=True, verbose_name="giữ để gửi tới"),
+                ),
+                (
+                    "handed_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="trao Zalo lúc"),
+                ),
+                (
+                    "attempts",
+                    models.PositiveSmallIntegerField(default=0, verbose_name="số lần gửi"),
+                ),
+                ("error", models.CharField(blank=True, max_length=500, verbose_name="lỗi gửi")),
+                ("sent_at", models.DateTimeField(blank=True, null=True, verbose_name="gửi lúc")),
+                ("msg_id", models.CharField(blank=True, max_length=64, verbose_name="mã tin ZNS")),
             ],
             options={
-                'verbose_name': 'tin Zalo',
-                'verbose_name_plural': 'tin Zalo',
+                "verbose_name": "tin Zalo",
+                "verbose_name_plural": "tin Zalo",
             },
         ),
         migrations.AddField(
-            model_name='noticepreference',
-            name='channel',
-            field=models.CharField(choices=[('email', 'Thư điện tử'), ('zalo', 'Zalo'), ('both', 'Cả thư điện tử và Zalo')], default='email', max_length=5, verbose_name='kênh nhận thông báo'),
+            model_name="noticepreference",
+            name="channel",
+            field=models.CharField(
+                choices=[
+                    ("email", "Thư điện tử"),
+                    ("zalo", "Zalo"),
+                    ("both", "Cả thư điện tử và Zalo"),
+                ],
+                default="email",
+                max_length=5,
+                verbose_name="kênh nhận thông báo",
+            ),
         ),
         migrations.AddField(
-            model_name='noticepreference',
-            name='pending_phone',
-            field=models.CharField(blank=True, max_length=11, verbose_name='số chờ xác nhận'),
+            model_name="noticepreference",
+            name="pending_phone",
+            field=models.CharField(blank=True, max_length=11, verbose_name="số chờ xác nhận"),
         ),
         migrations.AddField(
-            model_name='noticepreference',
-            name='phone',
-            field=models.CharField(blank=True, max_length=11, verbose_name='số điện thoại Zalo'),
+            model_name="noticepreference",
+            name="phone",
+            field=models.CharField(blank=True, max_length=11, verbose_name="số điện thoại Zalo"),
         ),
         migrations.AddField(
-            model_name='noticepreference',
-            name='phone_code_hash',
-            field=models.CharField(blank=True, max_length=128, verbose_name='mã xác nhận (băm)'),
+            model_name="noticepreference",
+            name="phone_code_hash",
+            field=models.CharField(blank=True, max_length=128, verbose_name="mã xác nhận (băm)"),
         ),
         migrations.AddField(
-            model_name='noticepreference',
-            name='phone_code_sent_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='gửi mã lúc'),
+            model_name="noticepreference",
+            name="phone_code_sent_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="gửi mã lúc"),
         ),
         migrations.AddField(
-            model_name='noticepreference',
-            name='phone_code_tries',
-            field=models.PositiveSmallIntegerField(default=0, verbose_name='số lần nhập mã'),
+            model_name="noticepreference",
+            name="phone_code_tries",
+            field=models.PositiveSmallIntegerField(default=0, verbose_name="số lần nhập mã"),
         ),
         migrations.AddField(
-            model_name='noticepreference',
-            name='phone_confirmed_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='xác nhận số lúc'),
+            model_name="noticepreference",
+            name="phone_confirmed_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="xác nhận số lúc"),
         ),
         migrations.AddConstraint(
-            model_name='noticepreference',
-            constraint=models.CheckConstraint(condition=models.Q(('channel__in', ['email', 'zalo', 'both'])), name='notice_pref_channel_valid'),
+            model_name="noticepreference",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("channel__in", ["email", "zalo", "both"])),
+                name="notice_pref_channel_valid",
+            ),
         ),
         migrations.AddField(
-            model_name='zalomessage',
-            name='notice',
-            field=models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='zalo', to='provinces.notice', verbose_name='thông báo'),
+            model_name="zalomessage",
+            name="notice",
+            field=models.OneToOneField(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="zalo",
+                to="provinces.notice",
+                verbose_name="thông báo",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='zalomessage',
-            constraint=models.CheckConstraint(condition=models.Q(('state__in', ['pending', 'sending', 'sent', 'failed'])), name='zalo_message_state_valid'),
+            model_name="zalomessage",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("state__in", ["pending", "sending", "sent", "failed"])),
+                name="zalo_message_state_valid",
+            ),
         ),
     ]

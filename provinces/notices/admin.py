@@ -11,8 +11,21 @@ from .tasks import notice_email_send_task, notice_zalo_send_task
 from .zalo import zalo_resend
 
 
+class _SentRecordAdmin(OrganisationAccess, admin.ModelAdmin):
+    """A record of what was sent: read only; admins put failed ones back to waiting."""
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_resend_permission(self, request) -> bool:
+        return access.can_manage_organisation(request.user)
+
+
 @admin.register(Notice)
-class NoticeAdmin(OrganisationAccess, admin.ModelAdmin):
+class NoticeAdmin(_SentRecordAdmin):
     """What was told to whom and whether the e-mail went out (read only); a notice whose
     e-mail failed shows why, and can be put back to waiting once the cause is fixed."""
 
@@ -30,15 +43,6 @@ class NoticeAdmin(OrganisationAccess, admin.ModelAdmin):
     search_fields = ["recipient__username", "recipient__email", "subject", "key"]
     readonly_fields = [f.name for f in Notice._meta.fields]
     actions = ["resend_email"]
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_resend_permission(self, request) -> bool:
-        return access.can_manage_organisation(request.user)
 
     @admin.action(
         permissions=["resend"],
@@ -80,7 +84,7 @@ class EmailChangeRequestAdmin(OrganisationAccess, admin.ModelAdmin):
 
 
 @admin.register(ZaloMessage)
-class ZaloMessageAdmin(OrganisationAccess, admin.ModelAdmin):
+class ZaloMessageAdmin(_SentRecordAdmin):
     """Each notice's Zalo message: its state, attempts and ZNS's reason when it failed; a
     failed one can be put back to waiting once the cause is fixed (token, template)."""
 
@@ -89,15 +93,6 @@ class ZaloMessageAdmin(OrganisationAccess, admin.ModelAdmin):
     search_fields = ["phone", "notice__recipient__username", "notice__subject", "msg_id"]
     readonly_fields = [f.name for f in ZaloMessage._meta.fields]
     actions = ["resend_zalo"]
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_resend_permission(self, request) -> bool:
-        return access.can_manage_organisation(request.user)
 
     @admin.action(
         permissions=["resend"], description=gettext_lazy("Gửi lại các tin Zalo không gửi được")
