@@ -389,6 +389,24 @@ SITE_URL = os.environ.get("SITE_URL", "").strip().rstrip("/") or dev_site_url(os
 if not SITE_URL.startswith(("http://", "https://")):
     raise ImproperlyConfigured(f"SITE_URL={SITE_URL!r} must start with http:// or https://")
 
+# Zalo (ZNS template messages, the second notice channel beside e-mail): off unless the
+# Official Account's access token and the two approved template ids are set.
+# ZALO_ACCESS_TOKEN: the OA's access token; ZALO_TEMPLATE_NOTICE: the template of a notice
+# (parameters ten, tieu_de, noi_dung, duong_dan); ZALO_TEMPLATE_OTP: the template of the
+# phone-confirmation code (parameter otp); ZALO_API_URL: ZNS's endpoint (a fake in tests);
+# ZALO_TIMEOUT: seconds to wait for ZNS's answer.
+ZALO_ACCESS_TOKEN = os.environ.get("ZALO_ACCESS_TOKEN", "").strip()
+ZALO_TEMPLATE_NOTICE = os.environ.get("ZALO_TEMPLATE_NOTICE", "").strip()
+ZALO_TEMPLATE_OTP = os.environ.get("ZALO_TEMPLATE_OTP", "").strip()
+ZALO_API_URL = os.environ.get(
+    "ZALO_API_URL", "https://business.openapi.zalo.me/message/template"
+).strip()
+try:
+    ZALO_TIMEOUT = float(os.environ.get("ZALO_TIMEOUT", "20"))
+except ValueError:
+    raise ImproperlyConfigured("ZALO_TIMEOUT must be a number of seconds") from None
+ZALO_ENABLED = bool(ZALO_ACCESS_TOKEN and ZALO_TEMPLATE_NOTICE and ZALO_TEMPLATE_OTP)
+
 # One key=value line per record on standard output (cluster_portal/logging.py); gunicorn's
 # access log uses the same formatter (deploy/gunicorn.conf.py).
 LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO").strip().upper()

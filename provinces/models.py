@@ -14,7 +14,7 @@ from .disbursements.models import (
     directory_key,
 )
 from .figures.models import FiguresQuerySet, FiguresStatus, YearlyFigures
-from .notices.models import EmailChangeRequest, Notice, NoticePreference
+from .notices.models import EmailChangeRequest, Notice, NoticePreference, ZaloMessage
 from .organisation.models import (
     YEAR_VALIDATORS,
     Cluster,
@@ -47,6 +47,7 @@ __all__ = [
     "MembershipQuerySet",
     "Notice",
     "NoticePreference",
+    "ZaloMessage",
     "Province",
     "ProvinceQuerySet",
     "StaffProfile",

@@ -12,6 +12,7 @@ from provinces.notices.mailing import notice_email_send
 from provinces.notices.models import Notice, NoticeKind
 from provinces.notices.selectors import wants
 from provinces.notices.services import NoticeDraft, notice_create
+from provinces.notices.zalo import zalo_send
 from provinces.organisation.models import StaffProfile
 from provinces.organisation.selectors import ProvinceYear
 
@@ -157,4 +158,5 @@ def reminders_send(snap: Snapshot) -> tuple[int, int]:
         if notice is not None:
             notices += 1
             mails += notice_email_send(notice_id=notice.pk)
+            zalo_send(notice_id=notice.pk)
     return notices, mails

@@ -6,12 +6,26 @@ from cluster_portal import access
 from cluster_portal.admin_access import OrganisationAccess
 
 from .mailing import notices_email_resend
-from .models import EmailChangeRequest, Notice, NoticePreference
-from .tasks import notice_email_send_task
+from .models import EmailChangeRequest, Notice, NoticePreference, ZaloMessage
+from .tasks import notice_email_send_task, notice_zalo_send_task
+from .zalo import zalo_resend
+
+
+class _SentRecordAdmin(OrganisationAccess, admin.ModelAdmin):
+    """A record of what was sent: read only; admins put failed ones back to waiting."""
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_resend_permission(self, request) -> bool:
+        return access.can_manage_organisation(request.user)
 
 
 @admin.register(Notice)
-class NoticeAdmin(OrganisationAccess, admin.ModelAdmin):
+class NoticeAdmin(_SentRecordAdmin):
     """What was told to whom and whether the e-mail went out (read only); a notice whose
     e-mail failed shows why, and can be put back to waiting once the cause is fixed."""
 
@@ -30,15 +44,6 @@ class NoticeAdmin(OrganisationAccess, admin.ModelAdmin):
     readonly_fields = [f.name for f in Notice._meta.fields]
     actions = ["resend_email"]
 
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_resend_permission(self, request) -> bool:
-        return access.can_manage_organisation(request.user)
-
     @admin.action(
         permissions=["resend"],
         description=gettext_lazy("Gửi lại thư của các thông báo không gửi được"),
@@ -56,8 +61,9 @@ class NoticeAdmin(OrganisationAccess, admin.ModelAdmin):
 
 @admin.register(NoticePreference)
 class NoticePreferenceAdmin(OrganisationAccess, admin.ModelAdmin):
-    list_display = ["user", "delivery", "mute_reminders"]
-    list_filter = ["delivery", "mute_reminders"]
+    list_display = ["user", "delivery", "mute_reminders", "channel", "phone", "phone_confirmed_at"]
+    list_filter = ["delivery", "mute_reminders", "channel"]
+    exclude = ["phone_code_hash"]
     autocomplete_fields = ["user"]
 
 
@@ -75,3 +81,28 @@ class EmailChangeRequestAdmin(OrganisationAccess, admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False
+
+
+@admin.register(ZaloMessage)
+class ZaloMessageAdmin(_SentRecordAdmin):
+    """Each notice's Zalo message: its state, attempts and ZNS's reason when it failed; a
+    failed one can be put back to waiting once the cause is fixed (token, template)."""
+
+    list_display = ["notice", "phone", "state", "attempts", "sent_at", "msg_id", "error"]
+    list_filter = ["state"]
+    search_fields = ["phone", "notice__recipient__username", "notice__subject", "msg_id"]
+    readonly_fields = [f.name for f in ZaloMessage._meta.fields]
+    actions = ["resend_zalo"]
+
+    @admin.action(
+        permissions=["resend"], description=gettext_lazy("Gửi lại các tin Zalo không gửi được")
+    )
+    def resend_zalo(self, request, queryset):
+        resent = zalo_resend(notices=Notice.objects.filter(zalo__in=queryset))
+        for notice_id in resent:
+            notice_zalo_send_task.enqueue(notice_id=notice_id)
+        self.message_user(
+            request,
+            _("Đã xếp %(count)s tin Zalo vào hàng đợi để gửi lại.") % {"count": len(resent)},
+            messages.SUCCESS,
+        )

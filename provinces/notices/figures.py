@@ -3,13 +3,14 @@ year, the vice-head for the chair's own unit), returned and approved (to whoever
 submitted). Built in a background task after the action commits."""
 
 from django.contrib.auth import get_user_model
+from django.db.models import Q
 
 from cluster_portal import access
 from provinces.figures.models import YearlyFigures
 from provinces.figures.selectors import province_year
 from provinces.organisation.models import StaffProfile
 
-from .models import EmailState, Notice, NoticeKind
+from .models import EmailState, Notice, NoticeKind, ZaloState
 from .services import NoticeDraft, notice_create
 
 EVENTS = ("submitted", "returned", "approved")
@@ -99,7 +100,7 @@ def figures_event_notify(*, figures_id: int, event: str, actor_id: int | None) -
             continue
         notice_create(recipient=user, draft=draft)
         told.append(user.pk)
-    waiting = Notice.objects.filter(
-        key=draft.key, recipient__in=told, email_state=EmailState.PENDING
+    waiting = Notice.objects.filter(key=draft.key, recipient__in=told).filter(
+        Q(email_state=EmailState.PENDING) | Q(zalo__state=ZaloState.PENDING)
     )
     return list(waiting.order_by("pk").values_list("pk", flat=True))

@@ -30,6 +30,19 @@ class EmailState(models.TextChoices):
     NONE = "none", _("Không gửi thư")
 
 
+class Channel(models.TextChoices):
+    EMAIL = "email", _("Thư điện tử")
+    ZALO = "zalo", _("Zalo")
+    BOTH = "both", _("Cả thư điện tử và Zalo")
+
+
+class ZaloState(models.TextChoices):
+    PENDING = "pending", _("Chờ gửi Zalo")
+    SENDING = "sending", _("Đang gửi Zalo")
+    SENT = "sent", _("Đã gửi Zalo")
+    FAILED = "failed", _("Không gửi được Zalo")
+
+
 class NoticePreference(models.Model):
     """How a user wants to be told. No row: immediate e-mail, reminders on."""
 
@@ -47,6 +60,17 @@ class NoticePreference(models.Model):
         default=False,
         help_text=_("Không nhận thư và thông báo nhắc hạn; vẫn nhận thông báo trả lại, duyệt."),
     )
+    channel = models.CharField(
+        _("kênh nhận thông báo"), max_length=5, choices=Channel.choices, default=Channel.EMAIL
+    )
+    # The confirmed mobile number ZNS messages go to, as ZNS writes it ("84912345678"),
+    # and the one waiting for its code (provinces/notices/phone.py).
+    phone = models.CharField(_("số điện thoại Zalo"), max_length=11, blank=True)
+    phone_confirmed_at = models.DateTimeField(_("xác nhận số lúc"), null=True, blank=True)
+    pending_phone = models.CharField(_("số chờ xác nhận"), max_length=11, blank=True)
+    phone_code_hash = models.CharField(_("mã xác nhận (băm)"), max_length=128, blank=True)
+    phone_code_sent_at = models.DateTimeField(_("gửi mã lúc"), null=True, blank=True)
+    phone_code_tries = models.PositiveSmallIntegerField(_("số lần nhập mã"), default=0)
 
     class Meta:
         verbose_name = _("cách nhận thông báo")
@@ -54,7 +78,10 @@ class NoticePreference(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(delivery__in=Delivery.values), name="notice_pref_delivery_valid"
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(channel__in=Channel.values), name="notice_pref_channel_valid"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -123,6 +150,39 @@ class Notice(models.Model):
     @property
     def is_unread(self) -> bool:
         return self.read_at is None
+
+
+class ZaloMessage(models.Model):
+    """A notice's Zalo message (ZNS template message to the recipient's confirmed phone):
+    at most one per notice, sent through the same three short writes as its e-mail (claim,
+    hand-over, outcome: provinces/notices/zalo.py)."""
+
+    notice = models.OneToOneField(
+        Notice, verbose_name=_("thông báo"), on_delete=models.CASCADE, related_name="zalo"
+    )
+    phone = models.CharField(_("số điện thoại"), max_length=11)
+    state = models.CharField(
+        _("trạng thái"), max_length=10, choices=ZaloState.choices, default=ZaloState.PENDING
+    )
+    claim = models.CharField(_("phiên gửi"), max_length=32, blank=True)
+    claimed_until = models.DateTimeField(_("giữ để gửi tới"), null=True, blank=True)
+    handed_at = models.DateTimeField(_("trao Zalo lúc"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("số lần gửi"), default=0)
+    error = models.CharField(_("lỗi gửi"), max_length=500, blank=True)
+    sent_at = models.DateTimeField(_("gửi lúc"), null=True, blank=True)
+    msg_id = models.CharField(_("mã tin ZNS"), max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("tin Zalo")
+        verbose_name_plural = _("tin Zalo")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(state__in=ZaloState.values), name="zalo_message_state_valid"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.notice} → Zalo {self.phone}"
 
 
 class EmailChangeRequest(models.Model):

@@ -7,8 +7,9 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from .models import Delivery, EmailState, Notice, NoticePreference
+from .models import Channel, Delivery, EmailState, Notice, NoticePreference, ZaloMessage
 from .selectors import preference_for, wants
+from .zalo import zalo_wanted
 
 
 @dataclass(frozen=True)
@@ -25,13 +26,16 @@ class NoticeDraft:
 def notice_create(*, recipient: AbstractBaseUser, draft: NoticeDraft) -> Notice | None:
     """Record the notice for `recipient` unless that key was recorded before (then None).
 
-    Whether it goes out by e-mail at once, in tomorrow's digest or not at all (no address)
-    is decided here, from the recipient's preference."""
+    Whether it goes out by e-mail at once, in tomorrow's digest or not at all (no address),
+    and whether on Zalo too (a confirmed phone, Zalo chosen), is decided here, from the
+    recipient's preference; its Zalo message is recorded with it, once."""
     if not recipient.is_active or not wants(recipient, draft):
         return None
-    if not recipient.email:
+    preference = preference_for(recipient)
+    phone = zalo_wanted(preference)
+    if not recipient.email or (phone and preference.channel == Channel.ZALO):
         state = EmailState.NONE
-    elif preference_for(recipient).delivery == Delivery.DIGEST:
+    elif preference.delivery == Delivery.DIGEST:
         state = EmailState.DIGEST
     else:
         state = EmailState.PENDING
@@ -48,6 +52,8 @@ def notice_create(*, recipient: AbstractBaseUser, draft: NoticeDraft) -> Notice 
     try:
         with transaction.atomic():
             notice.save()
+            if phone:
+                ZaloMessage.objects.create(notice=notice, phone=phone)
     except IntegrityError:  # the same key for the same person: already told
         return None
     return notice
@@ -64,11 +70,14 @@ def notices_mark_all_read(*, user: AbstractBaseUser) -> int:
     return Notice.objects.filter(recipient=user).unread().update(read_at=timezone.now())
 
 
-def preference_save(*, user: AbstractBaseUser, delivery: str, mute_reminders: bool) -> None:
+def preference_save(
+    *, user: AbstractBaseUser, delivery: str, mute_reminders: bool, channel: str = Channel.EMAIL
+) -> None:
     """Save the user's choice; notices already waiting follow it."""
     with transaction.atomic():
         preference, _ = NoticePreference.objects.get_or_create(user=user)
         preference.delivery, preference.mute_reminders = delivery, mute_reminders
+        preference.channel = channel
         preference.full_clean()
         preference.save()
         waiting = Notice.objects.filter(

@@ -15,6 +15,7 @@ from django_tasks_db.models import DBTaskResult
 
 from .figures import figures_event_notify
 from .mailing import LEASE, notice_email_send
+from .zalo import zalo_send
 
 # Longer than any task runs (one e-mail: the notice's lease): a RUNNING task started
 # before that has lost its worker.
@@ -27,12 +28,24 @@ def notice_email_send_task(*, notice_id: int) -> bool:
 
 
 @task()
+def notice_zalo_send_task(*, notice_id: int) -> bool:
+    return zalo_send(notice_id=notice_id)
+
+
+@task()
+def notice_send_task(*, notice_id: int) -> int:
+    """A notice's e-mail and its Zalo message, each claimed on its own (either may have
+    gone already: nothing is sent twice). How many went out."""
+    return int(notice_email_send(notice_id=notice_id)) + int(zalo_send(notice_id=notice_id))
+
+
+@task()
 def figures_event_notify_task(*, figures_id: int, event: str, actor_id: int | None) -> int:
     """Record the event's notices, then queue each one's e-mail as a task of its own: a
-    slow or failing mail never holds up the others. How many e-mails were queued."""
+    slow or failing mail never holds up the others. How many notices were queued."""
     waiting = figures_event_notify(figures_id=figures_id, event=event, actor_id=actor_id)
     for notice_id in waiting:
-        notice_email_send_task.enqueue(notice_id=notice_id)
+        notice_send_task.enqueue(notice_id=notice_id)
     return len(waiting)
 
 

@@ -13,5 +13,7 @@ urlpatterns = [
     path("notices/read-all/", views.mark_all_read, name="read-all"),
     path("notices/preferences/", views.preferences, name="preferences"),
     path("account/email/", views.email_change, name="email-change"),
+    path("account/phone/", views.phone_start, name="phone-start"),
+    path("account/phone/confirm/", views.phone_confirm, name="phone-confirm"),
     path("account/email/confirm/<str:token>/", views.email_confirm, name="email-confirm"),
 ]

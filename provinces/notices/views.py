@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -17,10 +18,12 @@ from .account import (
     email_change_confirm,
     email_change_request,
 )
-from .forms import EmailChangeForm, PreferenceForm
+from .forms import EmailChangeForm, PhoneCodeForm, PhoneForm, PreferenceForm
 from .models import Notice
+from .phone import PhoneError, phone_code_confirm, phone_code_start, shown
 from .selectors import preference_for
 from .services import notice_mark_read, notices_mark_all_read, preference_save
+from .zalo import confirmed_phone, otp_send
 
 
 @login_required
@@ -68,24 +71,83 @@ def mark_all_read(request):
     return redirect("notices:inbox")
 
 
+def _preference_form(user, data=None) -> PreferenceForm:
+    current = preference_for(user)
+    return PreferenceForm(
+        data,
+        initial={
+            "delivery": current.delivery,
+            "mute_reminders": current.mute_reminders,
+            "channel": current.channel,
+        },
+        phone_confirmed=bool(confirmed_phone(current)),
+    )
+
+
+def _preferences_page(request, status: int = 200, **forms):
+    """The preferences page with whichever of its forms the request filled."""
+    preference = preference_for(request.user)
+    context = {
+        "form": forms.get("form") or _preference_form(request.user),
+        "email_form": forms.get("email_form") or EmailChangeForm(user=request.user),
+        "phone_form": forms.get("phone_form") or PhoneForm(),
+        "code_form": forms.get("code_form") or PhoneCodeForm(),
+        "zalo_enabled": settings.ZALO_ENABLED,
+        "phone": shown(confirmed_phone(preference)),
+        "pending_phone": shown(preference.pending_phone),
+    }
+    return render(request, "notices/preferences.html", context, status=status)
+
+
 @login_required
 def preferences(request):
-    current = preference_for(request.user)
-    form = PreferenceForm(
-        request.POST or None,
-        initial={"delivery": current.delivery, "mute_reminders": current.mute_reminders},
-    )
-    email_form = EmailChangeForm(user=request.user)
+    form = _preference_form(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         preference_save(user=request.user, **form.cleaned_data)
         messages.success(request, gettext("Đã lưu cách nhận thông báo."))
         return redirect("notices:preferences")
-    return render(
-        request,
-        "notices/preferences.html",
-        {"form": form, "email_form": email_form},
-        status=400 if request.method == "POST" else 200,
-    )
+    return _preferences_page(request, 400 if request.method == "POST" else 200, form=form)
+
+
+@login_required
+@require_POST
+def phone_start(request):
+    """Send a confirmation code to the number typed (through ZNS's OTP template)."""
+    phone_form = PhoneForm(request.POST)
+    if phone_form.is_valid():
+        try:
+            phone = phone_code_start(
+                user=request.user, number=phone_form.cleaned_data["phone"], send=otp_send
+            )
+        except PhoneError as exc:
+            phone_form.add_error("phone", str(exc))
+        else:
+            messages.success(
+                request,
+                gettext("Đã gửi mã xác nhận qua Zalo tới %(phone)s; mã dùng được 10 phút.")
+                % {"phone": shown(phone)},
+            )
+            return redirect("notices:preferences")
+    return _preferences_page(request, 400, phone_form=phone_form)
+
+
+@login_required
+@require_POST
+def phone_confirm(request):
+    code_form = PhoneCodeForm(request.POST)
+    if code_form.is_valid():
+        try:
+            phone = phone_code_confirm(user=request.user, code=code_form.cleaned_data["code"])
+        except PhoneError as exc:
+            code_form.add_error("code", str(exc))
+        else:
+            messages.success(
+                request,
+                gettext("Đã xác nhận số %(phone)s. Hãy chọn kênh Zalo để nhận thông báo qua Zalo.")
+                % {"phone": shown(phone)},
+            )
+            return redirect("notices:preferences")
+    return _preferences_page(request, 400, code_form=code_form)
 
 
 @login_required
@@ -110,13 +172,7 @@ def email_change(request):
                 % {"email": email},
             )
             return redirect("notices:preferences")
-    current = preference_for(request.user)
-    form = PreferenceForm(
-        initial={"delivery": current.delivery, "mute_reminders": current.mute_reminders}
-    )
-    return render(
-        request, "notices/preferences.html", {"form": form, "email_form": email_form}, status=status
-    )
+    return _preferences_page(request, status, email_form=email_form)
 
 
 @login_required

@@ -9,6 +9,7 @@ from emulation.home.todos import snapshot
 from provinces.notices.mailing import digests_send, notices_email_retry
 from provinces.notices.models import EmailState, Notice
 from provinces.notices.tasks import tasks_reclaim
+from provinces.notices.zalo import zalo_retry
 
 
 class Command(BaseCommand):
@@ -50,11 +51,12 @@ class Command(BaseCommand):
         # handing its mail over) go now, each on its own.
         mails += notices_email_retry()
         digests, held = digests_send()
+        zalo = zalo_retry()  # Zalo messages waiting since ZNS last refused (token, limits)
         failed = Notice.objects.filter(email_state=EmailState.FAILED).count()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Đã gửi {notices} thông báo nhắc hạn; {mails} thư gửi ngay, {digests} thư "
-                f"tổng hợp ({held} thông báo)."
+                f"tổng hợp ({held} thông báo); {zalo} tin Zalo gửi lại."
             )
         )
         if failed:
