@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("provinces", "0012_email_change_request"),
+        ("provinces", "0014_notice_kind_dossier_review"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
