@@ -50,11 +50,11 @@ SUBJECTS = {
 
 
 def _send_after_commit(notice_ids: list[int]) -> None:
-    from provinces.notices.tasks import notice_email_send_task
+    from provinces.notices.tasks import notice_send_task
 
     def send():
         for notice_id in notice_ids:
-            notice_email_send_task.enqueue(notice_id=notice_id)
+            notice_send_task.enqueue(notice_id=notice_id)
 
     if notice_ids:
         transaction.on_commit(send)
