@@ -219,6 +219,9 @@ def test_only_national_staff_and_admins_open_the_board(
         response = client.get(url)
         assert response.status_code == 200
         assert 'data-testid="national-tht_total">2.142<' in response.content.decode()
+    download = client.get(url + "xlsx/")
+    assert download.status_code == 200
+    assert 'filename="bang-tong-hop-toan-quoc-2025.xlsx"' in download["Content-Disposition"]
 
 
 def award_name() -> str:
