@@ -39,8 +39,8 @@ from provinces.figures.selectors import previous_values
 from provinces.organisation.models import Cluster, ClusterMembership, ClusterTerm, Province
 from provinces.organisation.selectors import cluster_members, province_for_code
 
-SLUG = "vi-du-bac-trung-bo"  # after Tây Bắc in the lists (clusters sort by slug)
-NAME = "Cụm thi đua Liên minh HTX các tỉnh Bắc Trung Bộ (dữ liệu minh hoạ)"
+SLUG = "vi-du-bac-trung-bo"
+NAME = "Cụm thi đua Liên minh HTX các tỉnh vùng Bắc Trung Bộ (dữ liệu minh hoạ)"  # after Tây Bắc
 YEARS = (2023, 2024)
 PROVINCES = {"38": "Thanh Hóa", "40": "Nghệ An", "42": "Hà Tĩnh"}  # unchanged in 2025
 TERMS = {2023: ("40", "38"), 2024: ("38", "42")}  # (head, vice)
