@@ -83,6 +83,11 @@ def three_clusters():
     _figures("15", 4, 2024)  # Yên Bái
     _figures("14", 2, 2024)
     _figures("11", 1, 2024, FiguresStatus.SUBMITTED)  # not approved: not compared
+    award = AwardType.objects.order_by("order").first()
+    Nomination.objects.create(
+        cluster=a, year=YEAR, award_type=award, nominee_alliance=unit("15"), status="endorsed",
+        votes_for=2, votes_present=2,
+    )  # fmt: skip
     return a, b, c
 
 
@@ -214,6 +219,13 @@ def test_only_national_staff_and_admins_open_the_board(
         response = client.get(url)
         assert response.status_code == 200
         assert 'data-testid="national-tht_total">2.142<' in response.content.decode()
+    download = client.get(url + "xlsx/")
+    assert download.status_code == 200
+    assert 'filename="bang-tong-hop-toan-quoc-2025.xlsx"' in download["Content-Disposition"]
+
+
+def award_name() -> str:
+    return AwardType.objects.order_by("order").first().name
 
 
 def _page_numbers(html: str) -> dict[str, str]:
@@ -222,7 +234,9 @@ def _page_numbers(html: str) -> dict[str, str]:
 
 def test_the_excel_file_and_the_pdf_hold_the_pages_numbers(client, admin_user, three_clusters):
     client.force_login(admin_user)
-    page = _page_numbers(client.get(reverse("national:board", args=[YEAR])).content.decode())
+    html = client.get(reverse("national:board", args=[YEAR])).content.decode()
+    assert 'data-testid="nominations-a"' in html and "Liên minh HTX tỉnh Lào Cai" in html
+    page = _page_numbers(html)
     assert page["tht_total"] == "2.142" and page["htx_avg_revenue"]
     board = national_board(YEAR)
     workbook = load_workbook(io.BytesIO(render_board_xlsx(board)))
@@ -235,6 +249,9 @@ def test_the_excel_file_and_the_pdf_hold_the_pages_numbers(client, admin_user, t
     assert rows["Doanh thu bình quân của HTX"][national].value == round(
         float(board.totals["htx_avg_revenue"])
     )
+    nominations = [[c.value for c in row] for row in workbook["Đề nghị khen thưởng"].iter_rows()]
+    assert nominations[1][:6] == ["Cụm thi đua a", award_name(), "Liên minh HTX tỉnh Lào Cai", 2, 2,
+                                  "Hội nghị thống nhất đề nghị"]  # fmt: skip
     provinces = workbook["Theo tỉnh"]
     assert provinces.max_row == 1 + len(board.lines) + 1  # header, six units, the nation
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(render_board_pdf(board))).pages)

@@ -15,7 +15,7 @@ def board_charts(board: NationalBoard) -> list[tuple[Indicator, SafeString]]:
     before is the comparison table's, like with like: a bar of last year's members beside
     this year's total would compare different sets of provinces."""
     # The bars' labels have 150 of the chart's 640 units: a shorter name than the tables'.
-    names = [short_cluster_name(item.cluster, 21) for item in board.clusters]
+    names = [short_cluster_name(item.cluster, 18) for item in board.clusters]
     charts = []
     for indicator in INDICATORS:
         code = indicator.code

@@ -4,9 +4,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from cluster_portal import access
+from cluster_portal.converters import FIRST_YEAR
 
 from .charts import board_charts
 from .render import render_board_pdf, render_board_xlsx
@@ -37,7 +39,12 @@ def board_latest(request):
 def board_page(request, year: int):
     _check(request)
     board = national_board(year)
-    context = {"board": board, "charts": board_charts(board), "previous_year": year - 1}
+    context = {
+        "board": board,
+        "charts": board_charts(board),
+        "previous_year": year - 1 if year > FIRST_YEAR else None,
+        "next_year": year + 1 if year < timezone.localdate().year else None,
+    }
     return render(request, "national/board_page.html", context)
 
 
