@@ -62,9 +62,9 @@ def test_typed_offline_survives_a_reload_and_is_saved_back_online(
     phone.screenshot(path=str(screenshot_dir / "offline-1-banner-390.png"), full_page=False)
 
     phone.reload()  # offline: the page comes from the worker, the values from IndexedDB
+    phone.get_by_test_id("offline-saved").wait_for()  # the draft is put back
     assert phone.locator("[name=tht_new]").input_value() == "120"
     assert phone.locator("[name=htx_new]").input_value() == "45"
-    assert phone.get_by_test_id("offline-saved").is_visible()
     assert YearlyFigures.objects.get(province__code="14", year=2024).tht_new == 100
 
     phone.context.set_offline(False)  # back online: sent through the form, then its page
@@ -156,6 +156,7 @@ def test_the_self_score_sheet_keeps_what_is_typed_offline_and_saves_it_as_a_draf
     phone.locator(f"[name=just-{judged}]").fill("Tham gia đủ 6 hoạt động của Cụm.")
     phone.get_by_test_id("offline-saved").wait_for()
     phone.reload()
+    phone.get_by_test_id("offline-saved").wait_for()
     assert phone.locator(f"[name=self-{judged}]").input_value() == "30"
     assert "6 hoạt động" in phone.locator(f"[name=just-{judged}]").input_value()
 
