@@ -131,6 +131,7 @@ def test_logging_out_leaves_no_draft_and_no_kept_page(live_server, phone, make_s
     submitted.update(status=FiguresStatus.SUBMITTED)
     phone.context.set_offline(False)
     phone.get_by_text("Cổng không nhận số liệu lưu trên máy này").wait_for()
+    assert "hồ sơ không còn mở để nhập" in phone.get_by_test_id("offline-status").inner_text()
     phone.once("dialog", lambda dialog: dialog.accept())
     phone.get_by_role("button", name="Mở menu").click()
     phone.get_by_role("button", name="Đăng xuất").click()
