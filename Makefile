@@ -107,7 +107,7 @@ vendor:
 	# to its static URL), and idb over IndexedDB for the pages' drafts.
 	mkdir -p static/vendor/workbox static/vendor/idb
 	cp node_modules/workbox-sw/build/workbox-sw.js* node_modules/workbox-sw/LICENSE static/vendor/workbox/
-	for module in core routing strategies precaching cacheable-response; do \
+	for module in core routing strategies precaching; do \
 	  cp node_modules/workbox-$$module/build/workbox-$$module.prod.js* static/vendor/workbox/; done
 	cp node_modules/idb/build/umd.js node_modules/idb/LICENSE static/vendor/idb/
 

@@ -41,7 +41,7 @@ SHELL = (
     "js/offline/form.js",
 )
 WORKBOX = "vendor/workbox/workbox-sw.js"
-WORKBOX_MODULES = ("core", "routing", "strategies", "precaching", "cacheable-response")
+WORKBOX_MODULES = ("core", "routing", "strategies", "precaching")
 
 
 def user_key(user) -> str:

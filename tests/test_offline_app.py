@@ -42,7 +42,7 @@ def test_the_worker_is_served_at_the_root_and_checked_again_each_time(client):
 def test_every_file_the_worker_names_exists():
     for path in (*SHELL, "vendor/workbox/workbox-sw.js", "vendor/idb/umd.js"):
         assert finders.find(path), path
-    for module in ("core", "routing", "strategies", "precaching", "cacheable-response"):
+    for module in ("core", "routing", "strategies", "precaching"):
         assert finders.find(f"vendor/workbox/workbox-{module}.prod.js"), module
 
 

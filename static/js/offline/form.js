@@ -112,7 +112,8 @@
     if (response.redirected && new URL(response.url).pathname !== location.pathname) return { login: true };
     const doc = parse(await response.text());
     const theirs = doc.querySelector("form[data-offline-form]");
-    if (!response.ok || !theirs) return { refused: errorText(doc) || response.statusText || String(response.status) };
+    if (response.status === 403 || (response.ok && !theirs)) return { refused: status.dataset.closed };
+    if (!response.ok || !theirs) return { refused: errorText(doc) || String(response.status) };
     return { doc, form: theirs };
   }
 

@@ -47,7 +47,7 @@
     const owner = await (await db()).get("meta", "owner");
     if (owner && owner !== user) await clearAll();
     await (await db()).put("meta", user, "owner");
-  })();
+  })().catch(() => {}); // no IndexedDB (a private window may refuse it): nothing is kept
 
   // Logging out: the confirmation when drafts were never sent, then nothing kept.
   const logout = document.querySelector("form[data-offline-logout]");
