@@ -52,7 +52,10 @@ def is_national(user: User) -> bool:
         return False
     if hasattr(user, "_national"):  # the profile read already (`home_province`)
         return user._national
-    return profile_ids(user)[1]
+    if hasattr(user, "_profile_ids"):  # read with the user (cluster_portal/auth.py)
+        return user._profile_ids[1]
+    home_province(user)  # the profile, which the rules asking this read next anyway
+    return user._national if hasattr(user, "_national") else profile_ids(user)[1]
 
 
 def can_view_national(user: User) -> bool:

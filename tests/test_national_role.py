@@ -195,3 +195,57 @@ def test_a_national_token_reads_every_cluster_and_writes_nothing(client, demo_da
         == 403
     )
     assert client.get(f"{API}/figures/2024/14", headers=headers).status_code == 404  # a draft
+
+
+def test_national_staff_write_nothing_on_any_page(client, demo_data):
+    """Every page that writes, posted to as national staff: refused (403), or not found
+    where the record is not theirs to read (404), and nothing is written in their name."""
+    from emulation.dossiers.models import AchievementReport
+    from emulation.nominations.models import Nomination
+    from provinces.models import Disbursement, YearlyFigures
+
+    vca = get_user_model().objects.get(username="vca")
+    client.force_login(vca)
+    nomination = Nomination.objects.filter(cluster__slug="tay-bac", year=2023).first().pk
+    loan = Disbursement.objects.filter(province__code="14").first().pk
+    report = AchievementReport.objects.first().pk
+    north = "/clusters/mien-nui-phia-bac-1/2025"
+    refused = {
+        404: [
+            "/figures/2024/14/edit/",  # Sơn La's draft
+            "/figures/2024/14/submit/",
+            "/figures/2024/12/return/",  # Lai Châu's, submitted
+            "/figures/2024/12/approve/",
+            f"{north}/scoring/12/",  # not recorded
+            f"/achievement-reports/{report}/",
+            f"/achievement-reports/{report}/return/",
+        ],
+        403: [
+            "/figures/2024/11/reopen/",  # Điện Biên's, approved
+            "/clusters/tay-bac/2024/figures/import/",
+            "/disbursements/2024/14/add/",
+            f"/disbursements/loan/{loan}/edit/",
+            f"/disbursements/loan/{loan}/delete/",
+            "/disbursements/import/",
+            "/clusters/tay-bac/2024/deadlines/",
+            "/clusters/tay-bac/rotate/",
+            "/clusters/tay-bac/2023/conference/edit/",
+            "/reports/tay-bac/2023/settings/",
+            "/clusters/tay-bac/2024/nominations/propose/",
+            "/clusters/tay-bac/2024/nominations/rules/",
+            *[f"/nominations/{nomination}/{step}/" for step in ("vote", "endorse", "submit")],
+            *[f"/nominations/{nomination}/{step}/" for step in ("decide", "withdraw")],
+            "/awards/2023/14/",
+            "/awards/2023/14/import/",
+            f"{north}/scoring/setup/",
+            f"{north}/scoring/meeting/",
+            "/clusters/tay-bac/2023/scoring/reopen/",
+            "/clusters/tay-bac/2023/scoring/propose/",
+            "/clusters/tay-bac/2023/dossier/",
+        ],
+    }
+    data = {"seen_version": 1, "version": 1, "reason": "Thử", "explanation": ""}
+    answers = {url: client.post(url, data).status_code for urls in refused.values() for url in urls}
+    assert answers == {url: status for status, urls in refused.items() for url in urls}
+    for model in (YearlyFigures, Disbursement, Nomination):
+        assert not model.history.filter(history_user=vca).exists(), model
