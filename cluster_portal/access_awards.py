@@ -6,14 +6,22 @@ same derived roles, the same one place for each decision.
   everyone in the cluster reads them on the nominations page.
 - The award-history register of a province: its own staff keep it (their alliance's and
   their cooperatives' awards); the chair and the vice-head of a year read the registers of
-  that year's members (they build and check the dossier); admins read and correct all.
+  that year's members (they build and check the dossier); national staff read every
+  member's (they review the dossiers); admins read and correct all.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .access import _acts_for, _is_vice, home_province, is_admin, reads_every_state
+from .access import (
+    _acts_for,
+    _is_vice,
+    _reads_approved_everywhere,
+    home_province,
+    is_admin,
+    reads_every_state,
+)
 
 if TYPE_CHECKING:
     from .access import ClusterTerm, ProvinceYear, User
@@ -24,10 +32,12 @@ def can_edit_vote_rules(user: User, term: ClusterTerm | None) -> bool:
 
 
 def can_view_award_register(user: User, py: ProvinceYear) -> bool:
+    """National staff read every register (they check nominees against it), write none."""
     return (
         reads_every_state(user, py.term)
         or _is_vice(user, py.term)
         or _acts_for(user, py.province, py.year)
+        or (py.cluster is not None and _reads_approved_everywhere(user))
     )
 
 

@@ -1,4 +1,5 @@
-"""Demo data for development and trials: reference data, an admin and staff users."""
+"""Demo data for development and trials: reference data, an admin, staff users and the
+national alliance's user."""
 
 import datetime
 import random
@@ -67,7 +68,34 @@ def demo_users_seed(*, password: str) -> list[str]:
         user.save()
         StaffProfile.objects.update_or_create(user=user, defaults={"province": unit})
         usernames.append(user.username)
+    usernames.append(national_user_seed(password=password).username)
     return usernames
+
+
+def national_user_seed(*, password: str):
+    """`vca`: staff of the national alliance (Liên minh HTX Việt Nam), who reads every
+    cluster's approved records and writes no province's data."""
+    user, _ = get_user_model().objects.get_or_create(username="vca")
+    user.first_name, user.last_name = "Cán bộ", "Liên minh HTX Việt Nam"
+    user.is_superuser = user.is_staff = False
+    user.is_active = True
+    user.email = user.email or demo_email(user.username)
+    user.set_password(password)
+    user.save()
+    StaffProfile.objects.update_or_create(user=user, defaults={"national": True, "province": None})
+    return user
+
+
+# The cluster each year's demo figures and disbursements belong to (the illustrative
+# second cluster of emulation/demo_cluster.py has its own).
+_DEMO_CLUSTERS = {2023: "tay-bac", 2024: "tay-bac", 2025: "mien-nui-phia-bac-1"}
+
+
+def _demo_members(year: int) -> list[Province]:
+    memberships = ClusterMembership.objects.in_year(year).filter(cluster__slug=_DEMO_CLUSTERS[year])
+    return sorted(
+        (m.province for m in memberships.select_related("province")), key=lambda p: p.sort_key
+    )
 
 
 # Demo statuses per year, in member order (alphabetical); None = nothing entered yet.
@@ -180,8 +208,11 @@ def demo_figures_seed() -> int:
             "user", "province__successor__successor"
         )
     )
-    heads = {term.year: term.head_id for term in ClusterTerm.objects.all()}
-    vices = {term.year: term.vice_id for term in ClusterTerm.objects.all()}
+    terms = ClusterTerm.objects.filter(cluster__slug__in=set(_DEMO_CLUSTERS.values()))
+    terms = [term for term in terms.select_related("cluster") if term.year in _DEMO_CLUSTERS]
+    terms = [term for term in terms if term.cluster.slug == _DEMO_CLUSTERS[term.year]]
+    heads = {term.year: term.head_id for term in terms}
+    vices = {term.year: term.vice_id for term in terms}
     admin = get_user_model().objects.filter(is_superuser=True).first()
     created = 0
     for year, statuses in _DEMO_STATUSES.items():
@@ -192,13 +223,7 @@ def demo_figures_seed() -> int:
             unit = profile.province.unit_in(year)
             if unit is not None and (unit.pk not in staff_of or profile.province.name == unit.name):
                 staff_of[unit.pk] = profile.user
-        members = sorted(
-            (
-                m.province
-                for m in ClusterMembership.objects.in_year(year).select_related("province")
-            ),
-            key=lambda p: p.sort_key,
-        )
+        members = _demo_members(year)
         for province, status in zip(members, statuses, strict=True):
             if (
                 status is None
@@ -316,15 +341,9 @@ def demo_disbursements_seed() -> int:
     """The demo disbursement register. Years that already have disbursements are left alone."""
     created = 0
     for year, (dev_count, dev_total, other_count, other_total) in _DEMO_DISBURSEMENTS.items():
-        if Disbursement.objects.in_year(year).exists():
+        members = _demo_members(year)
+        if Disbursement.objects.in_year(year).filter(province__in=members).exists():
             continue
-        members = sorted(
-            (
-                m.province
-                for m in ClusterMembership.objects.in_year(year).select_related("province")
-            ),
-            key=lambda p: p.sort_key,
-        )
         directories = {p.pk: _demo_directory(p) for p in members}
         plan = [(Fund.HTX_DEV, a) for a in _spread(dev_total, dev_count, 480)]
         plan += [(Fund.OTHER, a) for a in _spread(other_total, other_count, 75)]

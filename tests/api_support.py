@@ -31,13 +31,14 @@ def revoked_token_for(user) -> str:
     return raw
 
 
-PERSONAS = ["no_token", "expired", "revoked", "other", "own", "chair", "admin"]
+PERSONAS = ["no_token", "expired", "revoked", "other", "own", "chair", "admin", "national"]
 
 
 def persona_tokens(make_staff, admin_user, *, year: int = 2024) -> dict[str, str | None]:
     """Tokens of the personas of the pages' matrix, around Sơn La (14) in Tây Bắc `year`:
     Điện Biên's staff (another member), Sơn La's own staff, Lào Cai's staff (chair in
-    2024), an admin; and Sơn La's staff with an expired and a revoked token."""
+    2024), an admin, national staff; and Sơn La's staff with an expired and a revoked
+    token."""
     own = make_staff("Sơn La", year)
     return {
         "no_token": None,
@@ -47,4 +48,17 @@ def persona_tokens(make_staff, admin_user, *, year: int = 2024) -> dict[str, str
         "own": token_for(own),
         "chair": token_for(make_staff("Lào Cai", year)),
         "admin": token_for(admin_user),
+        "national": token_for(_national_user()),
     }
+
+
+def _national_user():
+    """Staff of the national alliance (Liên minh HTX Việt Nam): every cluster's approved
+    records, no writes."""
+    from django.contrib.auth import get_user_model
+
+    from provinces.models import StaffProfile
+
+    user = get_user_model().objects.create_user(username="vca-api", password="pw-for-tests")
+    StaffProfile.objects.create(user=user, national=True)
+    return user

@@ -2,7 +2,8 @@
 
 Personas around Sơn La (14) in Tây Bắc 2024 (tests/api_support.py): no token, Sơn La's
 staff with an expired and with a revoked token, Điện Biên's staff (another member), Sơn
-La's own staff, Lào Cai's staff (chair of 2024), an admin.
+La's own staff, Lào Cai's staff (chair of 2024), an admin, national staff (every
+cluster's approved records, every loan register, no writes whatever the token).
 """
 
 import json
@@ -38,21 +39,35 @@ def expect(table: dict) -> dict:
 
 # endpoint -> persona -> HTTP status, with Sơn La's 2024 record as a draft
 READS = {
-    "/provinces?year=2024": expect({"other": 200, "own": 200, "chair": 200, "admin": 200}),
+    "/provinces?year=2024": expect(
+        {"other": 200, "own": 200, "chair": 200, "admin": 200, "national": 200}
+    ),
     # Every unit ever, codes reused (15: Yên Bái until its merger) sorted by validity.
-    "/provinces": expect({"other": 200, "own": 200, "chair": 200, "admin": 200}),
-    "/provinces?code=15": expect({"other": 200, "own": 200, "chair": 200, "admin": 200}),
-    "/clusters?year=2024": expect({"other": 200, "own": 200, "chair": 200, "admin": 200}),
-    "/clusters/tay-bac/2024": expect({"other": 200, "own": 200, "chair": 200, "admin": 200}),
+    "/provinces": expect({"other": 200, "own": 200, "chair": 200, "admin": 200, "national": 200}),
+    "/provinces?code=15": expect(
+        {"other": 200, "own": 200, "chair": 200, "admin": 200, "national": 200}
+    ),
+    "/clusters?year=2024": expect(
+        {"other": 200, "own": 200, "chair": 200, "admin": 200, "national": 200}
+    ),
+    "/clusters/tay-bac/2024": expect(
+        {"other": 200, "own": 200, "chair": 200, "admin": 200, "national": 200}
+    ),
     "/clusters/tay-bac/2024/figures": expect(
-        {"other": 200, "own": 200, "chair": 200, "admin": 200}
+        {"other": 200, "own": 200, "chair": 200, "admin": 200, "national": 200}
     ),
     "/clusters/tay-bac/2024/figures.csv": expect(
-        {"other": 200, "own": 200, "chair": 200, "admin": 200}
+        {"other": 200, "own": 200, "chair": 200, "admin": 200, "national": 200}
     ),
-    "/clusters/tay-bac/2024/report": expect({"other": 200, "own": 200, "chair": 200, "admin": 200}),
-    "/figures/2024/14": expect({"other": 404, "own": 200, "chair": 200, "admin": 200}),
-    "/loans/2024/14": expect({"other": 404, "own": 200, "chair": 200, "admin": 200}),
+    "/clusters/tay-bac/2024/report": expect(
+        {"other": 200, "own": 200, "chair": 200, "admin": 200, "national": 200}
+    ),
+    "/figures/2024/14": expect(
+        {"other": 404, "own": 200, "chair": 200, "admin": 200, "national": 404}
+    ),
+    "/loans/2024/14": expect(
+        {"other": 404, "own": 200, "chair": 200, "admin": 200, "national": 200}
+    ),
 }
 
 
@@ -68,14 +83,14 @@ def test_reads(client, tokens, persona, path):
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_an_approved_record_is_read_by_every_member(client, tokens, persona):
     make_figures("14", 2024, status=A)
-    expected = expect({"other": 200, "own": 200, "chair": 200, "admin": 200})
+    expected = expect({"other": 200, "own": 200, "chair": 200, "admin": 200, "national": 200})
     assert call(client, tokens, persona, "get", "/figures/2024/14").status_code == expected[persona]
 
 
-@pytest.mark.parametrize("persona", ["other", "own", "chair", "admin"])
+@pytest.mark.parametrize("persona", ["other", "own", "chair", "admin", "national"])
 def test_a_draft_is_withheld_from_other_members_in_every_format(client, tokens, persona):
     make_figures("14", 2024, status=D, tht_new=77)
-    sees = persona != "other"
+    sees = persona not in ("other", "national")
     data = call(client, tokens, persona, "get", "/clusters/tay-bac/2024/figures").json()
     row = next(m for m in data["members"] if m["province"]["code"] == "14")
     assert row["status"] == "draft"
@@ -103,6 +118,11 @@ def test_other_clusters_are_not_found(client, tokens):
     everything = call(client, tokens, "admin", "get", "/clusters?year=2024").json()
     assert {c["cluster"]["slug"] for c in everything} == {"tay-bac", other.slug}
     assert call(client, tokens, "admin", "get", f"/clusters/{other.slug}/2024").status_code == 200
+    national = call(client, tokens, "national", "get", "/clusters?year=2024").json()
+    assert {c["cluster"]["slug"] for c in national} == {"tay-bac", other.slug}
+    assert (
+        call(client, tokens, "national", "get", f"/clusters/{other.slug}/2024").status_code == 200
+    )
 
 
 def values(**changes) -> dict:
@@ -111,8 +131,8 @@ def values(**changes) -> dict:
 
 # status of Sơn La's 2024 record -> persona -> HTTP status of a PUT that changes a value
 WRITE = {
-    D: expect({"other": 404, "own": 200, "chair": 403, "admin": 200}),
-    A: expect({"other": 403, "own": 403, "chair": 403, "admin": 403}),
+    D: expect({"other": 404, "own": 200, "chair": 403, "admin": 200, "national": 404}),
+    A: expect({"other": 403, "own": 403, "chair": 403, "admin": 403, "national": 403}),
 }
 
 
@@ -129,7 +149,7 @@ def test_write(client, tokens, persona, status):
 
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_create(client, tokens, persona):
-    expected = expect({"other": 404, "own": 201, "chair": 403, "admin": 201})
+    expected = expect({"other": 404, "own": 201, "chair": 403, "admin": 201, "national": 404})
     body = {"version": None, "values": values()}
     response = call(client, tokens, persona, "put", "/figures/2024/14", body)
     assert response.status_code == expected[persona], response.content
@@ -140,7 +160,7 @@ def test_create(client, tokens, persona):
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_submit(client, tokens, persona):
     record = make_figures("14", 2024, status=D)
-    expected = expect({"other": 404, "own": 200, "chair": 403, "admin": 200})
+    expected = expect({"other": 404, "own": 200, "chair": 403, "admin": 200, "national": 404})
     body = {"version": record.version, "explanation": ""}
     response = call(client, tokens, persona, "post", "/figures/2024/14/submit", body)
     assert response.status_code == expected[persona], response.content
@@ -163,10 +183,10 @@ DISBURSEMENT = {
 def test_disbursements_import(client, tokens, persona):
     # Staff import their own unit's disbursements, the chair of the year any member's, admins all:
     # a row the user may not import is an error of that row, and nothing is saved.
-    expected = expect({"other": 422, "own": 200, "chair": 200, "admin": 200})
+    expected = expect({"other": 422, "own": 200, "chair": 200, "admin": 200, "national": 422})
     response = call(client, tokens, persona, "post", "/loans/import", {"rows": [DISBURSEMENT]})
     assert response.status_code == expected[persona], response.content
     saved = Disbursement.objects.filter(province__code="14", date="2024-04-02").count()
     assert saved == (1 if response.status_code == 200 else 0)
-    if persona == "other":
+    if persona in ("other", "national"):
         assert response.json()["errors"][0]["column"] == "province"

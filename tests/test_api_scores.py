@@ -38,7 +38,8 @@ def test_every_persona_gets_the_status_its_rights_give(client, tokens, son_la_dr
 
 
 @pytest.mark.parametrize(
-    ("persona", "reads"), [("other", False), ("own", True), ("chair", True), ("admin", True)]
+    ("persona", "reads"),
+    [("other", False), ("own", True), ("chair", True), ("admin", True), ("national", False)],
 )
 def test_an_unrecorded_sheet_is_read_only_by_its_member_the_chair_and_admins(
     client, tokens, son_la_draft, persona, reads
@@ -72,6 +73,14 @@ def test_a_recorded_result_is_read_by_every_member_with_the_ranking(client, demo
     totals = sorted((m["total"] for m in data["members"]), key=float, reverse=True)
     ranked = sorted(data["members"], key=lambda m: m["rank"])
     assert [m["total"] for m in ranked] == totals
+
+
+def test_national_staff_read_a_recorded_result_of_any_cluster(client, demo_data, make_national):
+    token = token_for(make_national())
+    data = client.get(f"{API}/clusters/tay-bac/2023/scores", headers=bearer(token)).json()
+    assert data["result_recorded"] is True
+    assert all(not m["withheld"] for m in data["members"])
+    assert [m["province"]["name"] for m in data["members"] if m["rank"] == 1] == ["Phú Thọ"]
 
 
 def test_a_member_of_another_cluster_gets_404(client, make_staff):

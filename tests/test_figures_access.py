@@ -2,7 +2,8 @@
 
 Personas for Sơn La's 2024 record in the Tây Bắc cluster: anonymous; staff of another
 province (Điện Biên); Sơn La's own staff; the chair of 2024 (Lào Cai's staff); the chair
-of another year (Phú Thọ's staff, chair in 2023); an admin.
+of another year (Phú Thọ's staff, chair in 2023); an admin; national staff (Liên minh HTX
+Việt Nam: approved records of every cluster, no writes).
 """
 
 import pytest
@@ -19,11 +20,11 @@ D, S, R, A = (
     FiguresStatus.RETURNED,
     FiguresStatus.APPROVED,
 )
-PERSONAS = ["anonymous", "other", "own", "chair", "chair_other_year", "admin"]
+PERSONAS = ["anonymous", "other", "own", "chair", "chair_other_year", "admin", "national"]
 
 
 @pytest.fixture
-def personas(make_staff, admin_user):
+def personas(make_staff, admin_user, make_national):
     return {
         "anonymous": None,
         "other": make_staff("Điện Biên", 2024),
@@ -31,6 +32,7 @@ def personas(make_staff, admin_user):
         "chair": make_staff("Lào Cai", 2024),
         "chair_other_year": make_staff("Phú Thọ", 2023),
         "admin": admin_user,
+        "national": make_national(),
     }
 
 
@@ -53,6 +55,7 @@ VIEW = {
         "chair": 200,
         "chair_other_year": 404,
         "admin": 200,
+        "national": 404,
     },
     S: {
         "anonymous": 302,
@@ -61,6 +64,7 @@ VIEW = {
         "chair": 200,
         "chair_other_year": 404,
         "admin": 200,
+        "national": 404,
     },
     A: {
         "anonymous": 302,
@@ -69,6 +73,7 @@ VIEW = {
         "chair": 200,
         "chair_other_year": 200,
         "admin": 200,
+        "national": 200,
     },
 }
 
@@ -89,6 +94,7 @@ EDIT = {
         "chair": 403,
         "chair_other_year": 404,
         "admin": 200,
+        "national": 404,
     },
     R: {
         "anonymous": 302,
@@ -97,6 +103,7 @@ EDIT = {
         "chair": 403,
         "chair_other_year": 404,
         "admin": 200,
+        "national": 404,
     },
     S: {
         "anonymous": 302,
@@ -105,6 +112,7 @@ EDIT = {
         "chair": 403,
         "chair_other_year": 404,
         "admin": 403,
+        "national": 404,
     },
     A: {
         "anonymous": 302,
@@ -113,6 +121,7 @@ EDIT = {
         "chair": 403,
         "chair_other_year": 403,
         "admin": 403,
+        "national": 403,
     },
 }
 
@@ -137,6 +146,7 @@ ACTIONS = {
             "chair": 403,
             "chair_other_year": 404,
             "admin": 302,
+            "national": 404,
         },
     ),
     "return": (
@@ -149,6 +159,7 @@ ACTIONS = {
             "chair": 302,
             "chair_other_year": 404,
             "admin": 302,
+            "national": 404,
         },
     ),
     "approve": (
@@ -161,6 +172,7 @@ ACTIONS = {
             "chair": 302,
             "chair_other_year": 404,
             "admin": 302,
+            "national": 404,
         },
     ),
     "reopen": (
@@ -173,6 +185,7 @@ ACTIONS = {
             "chair": 403,
             "chair_other_year": 403,
             "admin": 302,
+            "national": 403,
         },
     ),
 }
@@ -201,7 +214,7 @@ def test_actions_are_post_only(client, personas, action):
 
 def test_history_is_shown_to_the_chair_and_admin_only(client, personas):
     make_figures("14", 2024)
-    for persona, shown in [("own", False), ("chair", True), ("admin", True)]:
+    for persona, shown in [("own", False), ("chair", True), ("admin", True), ("national", False)]:
         client.force_login(personas[persona])
         assert ("Lịch sử thay đổi" in client.get(url("detail")).text) is shown
 

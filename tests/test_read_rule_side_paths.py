@@ -58,6 +58,7 @@ PERSONAS = {
     "chair_2025": (("Lai Châu", 2024), {"12"}),
     "chair_2024": (("Lào Cai", 2024), set(PLANTED_2024)),
     "admin": ("admin", set(PLANTED_2024)),
+    "national": ("national", set()),  # Liên minh HTX Việt Nam: every cluster, approved only
 }
 BIG = re.compile(r"\d{1,3}(?:\.\d{3})+|\d+")
 
@@ -73,11 +74,13 @@ def planted():
 
 
 @pytest.fixture
-def login(client, make_staff, admin_user):
+def login(client, make_staff, admin_user, make_national):
     def as_persona(persona: str):
         who = PERSONAS[persona][0]
         if who == "admin":
             client.force_login(admin_user)
+        elif who == "national":
+            client.force_login(make_national())
         elif who is not None:
             client.force_login(make_staff(*who, username=persona))
         return client
@@ -166,6 +169,8 @@ def test_no_response_holds_a_number_the_persona_may_not_read(planted, login, per
     assert not leaks, f"{persona} sees figures it may not read:\n" + "\n".join(leaks)
     if persona != "anonymous":
         assert opened >= 6  # the year pages, reports and exports were really read
+    if persona == "national":  # every page of both clusters, the approved records' too
+        assert opened == len(urls()) - len(PLANTED_2024)
 
 
 @pytest.mark.parametrize("persona", ["chair_2024", "admin"])
@@ -201,11 +206,18 @@ def test_the_previous_year_of_a_merged_unit_names_what_is_withheld(planted, logi
     assert "Lào Cai" in page and "Yên Bái" in page
 
 
-def test_the_year_page_offers_xem_only_where_the_record_opens(planted, login):
-    client = login("other_province")
+def test_national_staff_get_no_working_preview(planted, login):
+    client = login("national")
+    for name in ("reports:preview", "reports:preview-pdf", "reports:preview-xlsx"):
+        assert client.get(reverse(name, args=["tay-bac", 2024])).status_code == 403
+
+
+@pytest.mark.parametrize("persona", ["other_province", "national"])
+def test_the_year_page_offers_xem_only_where_the_record_opens(planted, login, persona):
+    client = login(persona)
     page = client.get(reverse("figures:cluster-year", args=["tay-bac", 2024])).text
     offered = set(re.findall(r'href="/figures/2024/(\d\d)/"', page))
-    assert offered == {"11", "25"}  # its own and the approved ones
+    assert offered == {"11", "25"}  # the approved ones (Điện Biên's own among them)
     for code in offered:
         assert client.get(reverse("figures:detail", args=[2024, code])).status_code == 200
     for code in set(PLANTED_2024):

@@ -8,6 +8,7 @@ from provinces.models import ClusterMembership, ClusterTerm, Province, StaffProf
 pytestmark = pytest.mark.django_db
 
 STAFF = {"phutho", "laocai", "yenbai", "sonla", "hoabinh", "laichau", "dienbien"}
+DEMO_CLUSTER_STAFF = {"thanhhoa", "nghean", "hatinh"}  # the illustrative cluster's
 
 
 def counts() -> tuple[int, ...]:
@@ -25,7 +26,10 @@ def test_force_overrides_the_refusal_and_creates_admin_and_one_staff_user_per_pr
     call_command("seed_demo", force=True, password="secret-demo")
     User = get_user_model()
     usernames = set(User.objects.values_list("username", flat=True))
-    assert STAFF | {"admin", "caobang", "tuyenquang", "langson"} == usernames
+    assert (
+        STAFF | {"admin", "caobang", "tuyenquang", "langson", "vca"} | DEMO_CLUSTER_STAFF
+        == usernames
+    )
     assert User.objects.get(username="admin").is_superuser
     assert User.objects.get(username="phutho").check_password("secret-demo")
     assert User.objects.get(username="sonla").staff_profile.province.code == "14"
@@ -57,10 +61,12 @@ def test_it_adds_demo_figures_in_every_state_and_a_second_run_changes_nothing(
     # The demo, then `seed_demo` a second time with the default password.
     by_year, statuses, first, history = seed_demo_again(first_run)
 
-    assert by_year == {2023: 7, 2024: 7, 2025: 7}  # one 2025 member has entered nothing yet
+    # Tây Bắc's seven and the illustrative cluster's three in 2023 and 2024; one 2025
+    # member has entered nothing yet
+    assert by_year == {2023: 10, 2024: 10, 2025: 7}
     assert statuses == {"draft", "submitted", "returned", "approved"}
     assert counts() == first
     assert get_user_model().objects.get(username="laocai").check_password("demo")
-    assert YearlyFigures.objects.count() == 21 and YearlyFigures.history.count() == history
+    assert YearlyFigures.objects.count() == 27 and YearlyFigures.history.count() == history
     for figures in YearlyFigures.objects.all():
         figures.full_clean()

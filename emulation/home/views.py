@@ -71,6 +71,7 @@ def _home_body(request) -> str:
         "current_year": current_year,
         "home_province": access.home_province(user),
         "is_admin": access.is_admin(user),
+        "is_national": access.is_national(user),
         "chair_years": [row["cy"].year for row in rows if row["is_chair"]],
         "admin_clusters": sorted({(r["cy"].cluster.slug, r["cy"].cluster.name) for r in rows})
         if access.is_admin(user)

@@ -4,6 +4,7 @@ from django.db import transaction
 
 from emulation.awards.demo import award_register_demo_seed
 from emulation.demo import demo_deadlines_seed, emulation_year_2023_seed
+from emulation.demo_cluster import demo_cluster_organisation_seed, demo_cluster_seed
 from emulation.dossiers.demo import achievement_reports_demo_seed
 from emulation.scoring.demo import scoring_demo_seed
 from provinces.demo import (
@@ -16,8 +17,9 @@ from provinces.demo import (
 
 class Command(BaseCommand):
     help = (
-        "Nạp dữ liệu mẫu: danh mục tỉnh, hai cụm thi đua, cụm trưởng/cụm phó, tài khoản "
-        "admin và một cán bộ mỗi tỉnh. Chạy lại nhiều lần không tạo bản ghi trùng."
+        "Nạp dữ liệu mẫu: danh mục tỉnh, hai cụm thi đua, một cụm minh hoạ (dữ liệu bịa), "
+        "cụm trưởng/cụm phó, tài khoản admin, một cán bộ mỗi tỉnh và một cán bộ Liên minh HTX "
+        "Việt Nam (vca). Chạy lại nhiều lần không tạo bản ghi trùng."
     )
 
     def add_arguments(self, parser):
@@ -36,6 +38,7 @@ class Command(BaseCommand):
             raise CommandError("--password không được để trống.")
         with transaction.atomic():
             organisation_seed()
+            demo_cluster_organisation_seed()  # before the users: one per member
             usernames = demo_users_seed(password=password)
             figures = demo_figures_seed()
             disbursements = demo_disbursements_seed()
@@ -44,6 +47,7 @@ class Command(BaseCommand):
             demo_deadlines_seed()
             scoring_demo_seed()
             achievement_reports_demo_seed()
+            demo_cluster_seed()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Đã nạp dữ liệu mẫu: {len(usernames)} tài khoản ({', '.join(usernames)}), "
