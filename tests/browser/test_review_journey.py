@@ -12,7 +12,6 @@ from pypdf import PdfReader
 
 from emulation.models import AwardRecord, DossierReview, LegalBasis
 from emulation.reports.reference import load_legal_basis
-from provinces.models import StaffProfile
 from tests.dossier_helpers import _seed_demo_year, patch_scoring
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -44,8 +43,8 @@ def test_the_review_round_trip_to_the_public_page(live_server, browser, screensh
 
     _seed_demo_year(PASSWORD)
     load_legal_basis(LegalBasis)
-    vca = get_user_model().objects.create_user(username="vca", password=PASSWORD)
-    StaffProfile.objects.create(user=vca, national=True)
+    vca = get_user_model().objects.get(username="vca")  # the demo's national user
+    assert vca.staff_profile.national
     base = live_server.url
     with patch_scoring():
         chair = open_as(browser, live_server, "phutho")
