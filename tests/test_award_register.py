@@ -49,8 +49,9 @@ def record(**changes) -> AwardRecord:
 
 
 @pytest.fixture
-def personas(make_staff, admin_user):
+def personas(make_staff, admin_user, make_national):
     return {
+        "national": make_national(),
         "other": make_staff("Điện Biên", YEAR, username="dienbien"),
         "own": make_staff("Sơn La", YEAR, username="sonla"),
         "chair": make_staff("Phú Thọ", YEAR, username="phutho"),  # head of Tây Bắc 2023
@@ -70,6 +71,7 @@ MATRIX = [
     ("own", 200, 302, 200),
     ("chair", 200, 403, 403),
     ("vice", 200, 403, 403),
+    ("national", 200, 403, 403),  # reads every member's register, writes none
     ("admin", 200, 302, 200),
 ]
 

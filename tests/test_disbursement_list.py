@@ -25,8 +25,9 @@ GOOD = {
 
 
 @pytest.fixture
-def personas(make_staff, admin_user):
+def personas(make_staff, admin_user, make_national):
     return {
+        "national": make_national(),
         "other": make_staff("Điện Biên", 2024),
         "own": make_staff("Sơn La", 2024),
         "chair": make_staff("Lào Cai", 2024),
@@ -41,6 +42,7 @@ def personas(make_staff, admin_user):
         ("other", 404, 404, 404, 404),
         ("own", 200, 200, 200, 200),
         ("chair", 200, 403, 403, 403),
+        ("national", 200, 403, 403, 403),  # every member's register, no writes
         ("admin", 200, 200, 200, 200),
     ],
 )

@@ -26,7 +26,7 @@ class DossierPageTests(TestCase):
         seed_demo_year()
         cls.users = {
             name: User.objects.get(username=name)
-            for name in ("laichau", "sonla", "phutho", "caobang", "admin")
+            for name in ("laichau", "sonla", "phutho", "caobang", "admin", "vca")
         }
 
     def as_user(self, name):
@@ -40,7 +40,9 @@ class DossierPageTests(TestCase):
         self.as_user("caobang")
         self.assertEqual(self.client.get(PAGE).status_code, 404)
         self.assertEqual(self.client.get(DOWNLOAD).status_code, 404)
-        for name in ("sonla", "laichau"):  # another province; the nominee's own province
+        # another province; the nominee's own province; national staff (they read every
+        # cluster's approved records; the dossier is the chair's to build)
+        for name in ("sonla", "laichau", "vca"):
             self.as_user(name)
             self.assertEqual(self.client.get(PAGE).status_code, 403)
             self.assertEqual(self.client.get(DOWNLOAD).status_code, 403)

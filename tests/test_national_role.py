@@ -166,3 +166,32 @@ def test_national_staff_read_scores_once_the_meeting_is_recorded(make_national, 
         access.can_change_evidence_file,
     ):
         assert not rule(vca, ctx), rule.__name__
+
+
+def test_the_home_page_lists_every_cluster_and_year_with_links(client, demo_data):
+    client.force_login(get_user_model().objects.get(username="vca"))
+    page = client.get("/").text
+    assert 'data-testid="national"' in page
+    for slug, year in (("tay-bac", 2023), ("vi-du-bac-trung-bo", 2024), ("tay-bac", 2024)):
+        assert f'href="/reports/{slug}/{year}/"' in page
+        assert f'href="/clusters/{slug}/{year}/figures/"' in page
+    assert 'href="/figures/2024/' not in page  # no province's own figures or register
+
+
+def test_a_national_token_reads_every_cluster_and_writes_nothing(client, demo_data):
+    from tests.api_support import API, bearer, token_for
+
+    vca = get_user_model().objects.get(username="vca")
+    client.force_login(vca)
+    assert client.get("/api/tokens/").status_code == 200  # they may make one
+    headers = bearer(token_for(vca))
+    listed = client.get(f"{API}/clusters?year=2024", headers=headers).json()
+    assert {c["cluster"]["slug"] for c in listed} == {"tay-bac", "vi-du-bac-trung-bo"}
+    approved = client.get(f"{API}/figures/2024/40", headers=headers)  # Nghệ An, approved
+    assert approved.status_code == 200 and approved.json()["status"] == "approved"
+    body = {"version": approved.json()["version"], "values": approved.json()["values"]}
+    assert (
+        client.put(f"{API}/figures/2024/40", body, "application/json", headers=headers).status_code
+        == 403
+    )
+    assert client.get(f"{API}/figures/2024/14", headers=headers).status_code == 404  # a draft

@@ -76,3 +76,13 @@ def test_cluster_view_follows_membership_of_the_year(make_staff):
     assert access.can_view_cluster_year(son_la, members_2023, 2023)
     cao_bang = make_staff("Cao Bằng", 2023)
     assert not access.can_view_cluster_year(cao_bang, members_2023, 2023)
+
+
+def test_national_staff_view_every_cluster_and_chair_none(make_national, make_staff):
+    vca = make_national()
+    for slug, year in (("tay-bac", 2023), ("tay-bac", 2024), ("mien-nui-phia-bac-1", 2025)):
+        assert access.can_view_cluster_year(vca, {p.pk for p in cluster_members(slug, year)}, year)
+        assert not access.is_chair(vca, term(year, slug))
+        assert not access.reads_every_state(vca, term(year, slug))
+    assert access.unit_of(vca, 2023) is None and not access.is_admin(vca)
+    assert not access.can_view_national(make_staff("Phú Thọ", 2023))

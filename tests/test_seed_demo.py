@@ -70,3 +70,25 @@ def test_it_adds_demo_figures_in_every_state_and_a_second_run_changes_nothing(
     assert YearlyFigures.objects.count() == 27 and YearlyFigures.history.count() == history
     for figures in YearlyFigures.objects.all():
         figures.full_clean()
+
+
+def test_the_demo_has_a_national_user_and_an_illustrative_second_cluster(demo_data):
+    from emulation.nominations.models import Nomination
+    from emulation.scoring.models import ScoringAgreement
+    from provinces.models import Cluster, YearlyFigures
+
+    vca = get_user_model().objects.get(username="vca")
+    assert vca.staff_profile.national and vca.staff_profile.province is None
+    assert vca.email == "vca@demo.invalid" and vca.check_password("demo")
+    cluster = Cluster.objects.get(slug="vi-du-bac-trung-bo")
+    assert "(dữ liệu minh hoạ)" in cluster.name
+    members = {m.province.name for m in ClusterMembership.objects.filter(cluster=cluster)}
+    assert members == {"Thanh Hóa", "Nghệ An", "Hà Tĩnh"}
+    assert ClusterTerm.objects.filter(cluster=cluster).count() == 2
+    for year in (2023, 2024):
+        records = YearlyFigures.objects.filter(province__memberships__cluster=cluster, year=year)
+        assert sorted(records.values_list("status", flat=True)) == ["approved"] * 3
+    assert ScoringAgreement.objects.get(cluster=cluster, year=2024).result_recorded
+    nomination = Nomination.objects.get(cluster=cluster, year=2024)
+    assert nomination.nominee_alliance.name == "Thanh Hóa"
+    assert nomination.achievement_report.is_submitted

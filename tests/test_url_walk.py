@@ -51,6 +51,7 @@ PERSONAS = {
     "own_province": "sonla",
     "chair_of_the_year": "laocai",  # head of Tây Bắc in 2024
     "admin": "admin",
+    "national": "vca",  # Liên minh HTX Việt Nam: every cluster's approved records
 }
 # The site by area; the last two take whatever the others do not (a new URL lands there).
 AREAS = ["admin/emulation", "admin/provinces", "admin", "clusters", "api", "pages"]

@@ -69,7 +69,8 @@ def _cluster_year_out(cluster, year: int, members, term) -> dict:
     response=list[ClusterYearOut],
     summary="Các cụm của một năm",
     description=(
-        "Các cụm của năm `year` mà bạn được xem (cụm của mình; quản trị viên: mọi cụm), "
+        "Các cụm của năm `year` mà bạn được xem (cụm của mình; quản trị viên và cán bộ "
+        "Liên minh HTX Việt Nam: mọi cụm), "
         "với thành viên, cụm trưởng và cụm phó năm đó."
     ),
 )

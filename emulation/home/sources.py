@@ -5,9 +5,10 @@ The body (the to-dos, the reporting-rate tables, the user's cluster-years, the b
 reads every cluster-year from ten years back to the next one and, in them, the members,
 terms, mergers, figures, deadlines, conferences, scoring agreements and sheets,
 nominations with their cooperatives and achievement reports. Of the reader it reads only
-what `access.reader_class` decides (admin, or staff of which alliance: their unit of each
-year, whether they chair, which to-dos are theirs); of the clock only the local day (every
-deadline ends at a day's end, `end_of_day`), which the key holds (`dated=True`).
+what `access.reader_class` decides (admin, national staff, or staff of which alliance:
+their unit of each year, whether they chair, which to-dos are theirs); of the clock only
+the local day (every deadline ends at a day's end, `end_of_day`), which the key holds
+(`dated=True`).
 
 The sources are the whole history of each of these tables: the page spans every cluster,
 and a record moved out of the years in play must change the stamp too. Any write to one
