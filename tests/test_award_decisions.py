@@ -7,7 +7,9 @@ import datetime
 import io
 
 from django.contrib.auth import get_user_model
+from django.db import connection
 from django.test import TestCase
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from docx import Document as open_docx
 from pypdf import PdfReader
@@ -155,6 +157,17 @@ class DecisionTests(TestCase):
             self.assertNotContains(response, undecided.nominee_name)
         self.assertNotContains(response, reverse("decisions:year", args=[YEAR]))
         self.assertNotContains(response, "/clusters/")
+
+    def test_the_public_page_reads_a_fixed_number_of_queries(self):
+        self.record()
+        with CaptureQueriesContext(connection) as one:
+            self.client.get(PUBLIC)
+        merit = [n.pk for n in Nomination.objects.filter(award_type=self.merit)]
+        self.record(award_type=self.merit, number="130/QĐ-LMHTXVN", nomination_ids=merit)
+        with self.assertNumQueries(len(one)):  # the awardees and the years: two queries
+            response = self.client.get(PUBLIC)
+        self.assertContains(response, 'data-testid="public-decision"', count=2)
+        self.assertEqual(len(one), 2)
 
     def test_provincial_staff_cannot_decide_or_download(self):
         decision = self.record()

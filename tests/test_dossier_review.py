@@ -107,6 +107,13 @@ class ReviewTests(TestCase):
             self.send(seen_version=review.version)
         self.assertEqual(DossierReview.objects.get().state, ReviewState.RETURNED)
 
+    def test_whoever_sent_the_dossier_does_not_review_it(self):
+        admin = User.objects.get(username="admin")
+        review = dossier_send(cluster=self.cluster, year=YEAR, by=admin, seen_version=0)
+        with self.assertRaisesMessage(ReviewError, "Người gửi hồ sơ không tự thẩm định"):
+            review_take(review=review, by=admin, seen_version=review.version)
+        self.assertEqual(DossierReview.objects.get().state, ReviewState.SENT)
+
     def test_accepting_checks_each_nominee_against_the_rules_of_its_award(self):
         review = self.send()
         review = review_take(review=review, by=self.vca, seen_version=review.version)

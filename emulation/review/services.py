@@ -98,14 +98,19 @@ def dossier_send(
     return _save(review, by=by, reason=reason)
 
 
-def _locked(review: DossierReview, seen_version: int | None) -> DossierReview:
-    return version_lock(review, seen_version=seen_version, stale=StaleReviewError)
+def _locked(review: DossierReview, seen_version: int | None, *, by) -> DossierReview:
+    """The review at the version the page showed, locked, moved on; four eyes: whoever
+    sent the dossier (an admin can both send and review) does not review it."""
+    review = version_lock(review, seen_version=seen_version, stale=StaleReviewError)
+    if by is not None and review.sent_by_id == by.pk:
+        raise ReviewError(gettext("Người gửi hồ sơ không tự thẩm định hồ sơ đó."))
+    return review
 
 
 @transaction.atomic
 def review_take(*, review: DossierReview, by, seen_version: int | None) -> DossierReview:
     """A reviewer takes a sent dossier under review."""
-    record, review = review, _locked(review, seen_version)
+    record, review = review, _locked(review, seen_version, by=by)
     if review.state != ReviewState.SENT:
         raise ReviewError(gettext("Chỉ nhận thẩm định hồ sơ vừa gửi."))
     review.state, review.reviewer = ReviewState.UNDER_REVIEW, by
@@ -117,7 +122,7 @@ def review_return(
     *, review: DossierReview, by, reason: str, seen_version: int | None
 ) -> DossierReview:
     """Back to the cluster with the reason; the chair fixes the dossier and sends again."""
-    record, review = review, _locked(review, seen_version)
+    record, review = review, _locked(review, seen_version, by=by)
     if not review.is_open:
         raise ReviewError(gettext("Chỉ trả lại được hồ sơ đang chờ hoặc đang thẩm định."))
     reason = (reason or "").strip()
@@ -132,7 +137,7 @@ def review_return(
 def review_accept(*, review: DossierReview, by, seen_version: int | None) -> DossierReview:
     """Accepted only under review, and only when every nominee meets the rules of its award
     and nothing is missing (read again inside the transaction)."""
-    record, review = review, _locked(review, seen_version)
+    record, review = review, _locked(review, seen_version, by=by)
     if review.state != ReviewState.UNDER_REVIEW:
         raise ReviewError(gettext("Chỉ chấp thuận được hồ sơ đang thẩm định."))
     dossier = dossier_for(review.cluster, review.year)

@@ -12,7 +12,6 @@ from pypdf import PdfReader
 
 from emulation.models import AwardRecord, DossierReview, LegalBasis
 from emulation.reports.reference import load_legal_basis
-from provinces.models import StaffProfile
 from tests.dossier_helpers import _seed_demo_year, patch_scoring
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -44,8 +43,8 @@ def test_the_review_round_trip_to_the_public_page(live_server, browser, screensh
 
     _seed_demo_year(PASSWORD)
     load_legal_basis(LegalBasis)
-    vca = get_user_model().objects.create_user(username="vca", password=PASSWORD)
-    StaffProfile.objects.create(user=vca, national=True)
+    vca = get_user_model().objects.get(username="vca")  # the demo's national user
+    assert vca.staff_profile.national
     base = live_server.url
     with patch_scoring():
         chair = open_as(browser, live_server, "phutho")
@@ -78,11 +77,17 @@ def test_the_review_round_trip_to_the_public_page(live_server, browser, screensh
         province.goto(report_url)
         province.get_by_label("Họ và tên người ký").fill("Hoàng Văn Ký")
         province.get_by_test_id("submit-report").click()
-        assert "Đã nộp báo cáo thành tích" in province.locator(".alert-success[role=alert]").inner_text()
+        assert (
+            "Đã nộp báo cáo thành tích"
+            in province.locator(".alert-success[role=alert]").inner_text()
+        )
 
         chair.goto(f"{base}/clusters/tay-bac/2023/dossier/review/")
         chair.get_by_role("button", name="Gửi lại hồ sơ").click()  # no note: refused
-        assert "ghi rõ đã bổ sung, sửa những gì" in chair.locator(".alert-danger[role=alert]").inner_text()
+        assert (
+            "ghi rõ đã bổ sung, sửa những gì"
+            in chair.locator(".alert-danger[role=alert]").inner_text()
+        )
         chair.get_by_label("Ghi chú gửi kèm").fill("Đã bổ sung họ tên người ký báo cáo.")
         chair.get_by_role("button", name="Gửi lại hồ sơ").click()
         assert chair.get_by_test_id("review-state").inner_text() == "Đã gửi Liên minh HTX Việt Nam"
@@ -101,7 +106,10 @@ def test_the_review_round_trip_to_the_public_page(live_server, browser, screensh
         flag.get_by_label("Ngày quyết định (dd/mm/yyyy)").fill("15/03/2024")
         flag.get_by_label("Họ và tên người ký").fill("Nguyễn Văn Chủ")
         flag.get_by_role("button", name="Ghi quyết định").click()
-        assert "Đã ghi quyết định khen thưởng" in reviewer.locator(".alert-success[role=alert]").inner_text()
+        assert (
+            "Đã ghi quyết định khen thưởng"
+            in reviewer.locator(".alert-success[role=alert]").inner_text()
+        )
         docx_link = reviewer.get_by_test_id("decision-docx").get_attribute("href")
         docx = open_docx(io.BytesIO(reviewer.request.get(base + docx_link).body()))
         assert any("Điều 1. Tặng Cờ thi đua" in p.text for p in docx.paragraphs)
