@@ -15,6 +15,7 @@ from .nominations.models import (
     NominationStatus,
     VoteRule,
 )
+from .nominees.models import Household, Person
 from .reports.models import LegalBasis, ReportSettings
 from .scoring.models import (
     AgreementStatus,
@@ -47,7 +48,9 @@ __all__ = [
     "AwardType",
     "Conference",
     "MeetingRank",
+    "Household",
     "Nomination",
+    "Person",
     "NominationStatus",
     "Recommendation",
     "LegalBasis",

@@ -43,6 +43,17 @@ def _chair_of_meeting(dossier: Dossier) -> Signer:
     return Signer(lines, dossier.head_signer)
 
 
+def _counted(nominees) -> str:
+    """ "03 tập thể, 01 cá nhân, 01 hộ gia đình": the nominees of an award by kind."""
+    kinds = [n.kind for n in nominees]
+    parts = [
+        (sum(k in ("alliance", "cooperative") for k in kinds), "tập thể"),
+        (kinds.count("person"), "cá nhân"),
+        (kinds.count("household"), "hộ gia đình"),
+    ]
+    return ", ".join(f"{two_digits(count)} {label}" for count, label in parts if count)
+
+
 def short_award(award) -> str:
     """ "Cờ thi đua của Ban Chấp hành …" -> "Cờ thi đua"."""
     return award.name.split(" của ")[0]
@@ -111,9 +122,7 @@ def submission_letter(dossier: Dossier) -> Document:
         )
     )
     for index, (award, nominees) in enumerate(dossier.groups, start=1):
-        blocks.append(
-            Heading(f"{index}. {award.name} cho {two_digits(len(nominees))} tập thể:", level=2)
-        )
+        blocks.append(Heading(f"{index}. {award.name} cho {_counted(nominees)}:", level=2))
         rows = []
         for order, nominee in enumerate(_ordered(nominees), start=1):
             score, rank = _score(nominee)
@@ -241,7 +250,7 @@ def meeting_minutes(dossier: Dossier) -> Document:
             Row(
                 [
                     str(order),
-                    nominee.name,
+                    nominee.legal_name,
                     short_award(n.award_type),
                     _votes(nominee),
                     _ballots(n),
@@ -251,7 +260,7 @@ def meeting_minutes(dossier: Dossier) -> Document:
             )
         )
         if n.rank_reason:
-            reasons.append(Para(f"- {nominee.name}: {n.rank_reason}"))
+            reasons.append(Para(f"- {nominee.legal_name}: {n.rank_reason}"))
     blocks.append(
         Table(
             ["TT", "Tập thể", "Hình thức", "Tán thành/có mặt", "Phiếu", "Tỷ lệ", "Kết quả"],

@@ -1,0 +1,73 @@
+"""Writes on individual and household nominees: found again by what identifies them
+(the person's full name and date of birth, the household's head and address, within the
+proposing province), created when new, their particulars brought up to date when the
+province proposes them again."""
+
+from django.db import transaction
+
+from provinces.organisation.models import Province
+
+from .models import Household, Person
+
+PERSON_FIELDS = (
+    "full_name",
+    "sex",
+    "date_of_birth",
+    "hometown",
+    "home_address",
+    "workplace",
+    "position",
+    "qualification",
+    "political_theory",
+    "working_since",
+)
+HOUSEHOLD_FIELDS = ("head_name", "head_sex", "address", "members", "main_activity")
+
+
+def _find_or_build(model, *, province: Province, fields: tuple, data: dict, key: tuple):
+    unknown = set(data) - set(fields)
+    if unknown:
+        raise TypeError(f"unknown fields: {sorted(unknown)}")
+    record = model(province=province, **data)
+    record.clean()  # tidy the names before looking them up
+    lookup = {name: getattr(record, name) for name in key}
+    if any(value in (None, "") for value in lookup.values()):
+        return record  # full_clean names what is missing
+    found = model.objects.filter(province=province, **lookup).first()
+    if found is not None:
+        for name in fields:
+            setattr(found, name, getattr(record, name))
+        found.version += 1
+        record = found
+    return record
+
+
+@transaction.atomic
+def person_find_or_create(*, province: Province, by, **data) -> Person:
+    """Raises ValidationError (its messages name the field) when a particular is missing."""
+    person = _find_or_build(
+        Person,
+        province=province,
+        fields=PERSON_FIELDS,
+        data=data,
+        key=("full_name", "date_of_birth"),
+    )
+    person.full_clean()
+    person._history_user = by if getattr(by, "is_authenticated", False) else None
+    person.save()
+    return person
+
+
+@transaction.atomic
+def household_find_or_create(*, province: Province, by, **data) -> Household:
+    household = _find_or_build(
+        Household,
+        province=province,
+        fields=HOUSEHOLD_FIELDS,
+        data=data,
+        key=("head_name", "address"),
+    )
+    household.full_clean()
+    household._history_user = by if getattr(by, "is_authenticated", False) else None
+    household.save()
+    return household
