@@ -123,7 +123,8 @@ CHAIRS = {
 SUBMITTED_AT = datetime.datetime(2023, 12, 5, 9, 0, tzinfo=datetime.UTC)
 
 
-def _fields(nomination: Nomination) -> dict:
+def demo_report_fields(nomination: Nomination) -> dict:
+    """Every field of the nominee's form, filled as the demo fills it."""
     kind, code = nomination.nominee_kind, nomination.nominee_province.code
     own, superior_body, superior_name = SIGNERS.get((code, kind), ("", "", ""))
     fields = {
@@ -165,7 +166,7 @@ def achievement_reports_demo_seed() -> int:
     written = 0
     for nomination in nominations:
         report = achievement_report_save(
-            nomination=nomination, by=admin, seen_version=0, **_fields(nomination)
+            nomination=nomination, by=admin, seen_version=0, **demo_report_fields(nomination)
         )
         achievement_report_submit(report=report, by=admin, seen_version=report.version)
         # The demo year is 2023: date the submission a few days after the conference.

@@ -3,7 +3,9 @@
 proposing province), created when new, their particulars brought up to date when the
 province proposes them again."""
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.text import capfirst
 
 from provinces.organisation.models import Province
 
@@ -42,6 +44,23 @@ def _find_or_build(model, *, province: Province, fields: tuple, data: dict, key:
     return record
 
 
+def _checked(record) -> None:
+    """full_clean, its messages naming their fields ("Chức vụ …: Trường này …")."""
+    try:
+        record.full_clean()
+    except ValidationError as exc:
+        if not hasattr(exc, "error_dict"):
+            raise
+        named = []
+        for name, errors in exc.message_dict.items():
+            if name == "__all__" or name == "province":
+                named += errors
+                continue
+            label = capfirst(record._meta.get_field(name).verbose_name)
+            named += [f"{label}: {error}" for error in errors]
+        raise ValidationError(named) from None
+
+
 @transaction.atomic
 def person_find_or_create(*, province: Province, by, **data) -> Person:
     """Raises ValidationError (its messages name the field) when a particular is missing."""
@@ -52,7 +71,7 @@ def person_find_or_create(*, province: Province, by, **data) -> Person:
         data=data,
         key=("full_name", "date_of_birth"),
     )
-    person.full_clean()
+    _checked(person)
     person._history_user = by if getattr(by, "is_authenticated", False) else None
     person.save()
     return person
@@ -67,7 +86,7 @@ def household_find_or_create(*, province: Province, by, **data) -> Household:
         data=data,
         key=("head_name", "address"),
     )
-    household.full_clean()
+    _checked(household)
     household._history_user = by if getattr(by, "is_authenticated", False) else None
     household.save()
     return household
