@@ -59,7 +59,9 @@ BUSINESS_ROWS = (
 def _shown(value, money: bool) -> str:
     if value is None:
         return "—"
-    return format_number(value, 1) if money else format_exact(value)
+    if not money:
+        return format_exact(value)
+    return format_number(value, 1 if value % 1 else 0)
 
 
 def business_table(report, year: int, names: tuple[str, ...]) -> Table:

@@ -32,15 +32,23 @@ RECIPIENTS = ["- Như trên;", "- Liên minh HTX các tỉnh trong Cụm;", "- L
 def _head_signer(dossier: Dossier, capacity: str = "CỤM TRƯỞNG") -> Signer:
     lines = ["TM. CỤM THI ĐUA", capacity]
     if dossier.head is not None:
-        lines.append(f"CHỦ TỊCH {dossier.head.alliance_name.upper()}")
+        lines.append(f"CHỦ TỊCH {dossier.head.legal_name.upper()}")
     return Signer(lines, dossier.head_signer)
 
 
 def _chair_of_meeting(dossier: Dossier) -> Signer:
     lines = ["CHỦ TRÌ HỘI NGHỊ"]
     if dossier.head is not None:
-        lines.append(f"CỤM TRƯỞNG – CHỦ TỊCH {dossier.head.alliance_name.upper()}")
+        lines.append(f"CỤM TRƯỞNG – CHỦ TỊCH {dossier.head.legal_name.upper()}")
     return Signer(lines, dossier.head_signer)
+
+
+def _kinds(nominees) -> str:
+    """ "tập thể", or "tập thể, cá nhân, hộ gia đình" as the nominees are."""
+    kinds = {n.kind for n in nominees}
+    words = ["tập thể"] if kinds & {"alliance", "cooperative"} or not kinds else []
+    words += [w for k, w in (("person", "cá nhân"), ("household", "hộ gia đình")) if k in kinds]
+    return ", ".join(words)
 
 
 def _counted(nominees) -> str:
@@ -118,7 +126,8 @@ def submission_letter(dossier: Dossier) -> Document:
     blocks.append(
         Para(
             f"{cluster.name} kính trình Liên minh HTX Việt Nam xem xét, khen thưởng cho các "
-            f"tập thể có thành tích xuất sắc trong phong trào thi đua năm {year}, cụ thể:"
+            f"{_kinds(dossier.nominees)} có thành tích xuất sắc trong phong trào thi đua năm "
+            f"{year}, cụ thể:"
         )
     )
     for index, (award, nominees) in enumerate(dossier.groups, start=1):
@@ -134,7 +143,7 @@ def submission_letter(dossier: Dossier) -> Document:
             Table(
                 [
                     "TT",
-                    "Tên tập thể",
+                    "Tên tập thể, cá nhân" if _kinds(nominees) != "tập thể" else "Tên tập thể",
                     "Tỉnh",
                     "Tổng điểm",
                     "Xếp hạng",
@@ -156,7 +165,8 @@ def submission_letter(dossier: Dossier) -> Document:
         ),
         Para(
             f"Hồ sơ kèm theo: biên bản họp bình xét, bảng tổng hợp kết quả chấm điểm thi đua "
-            f"năm {year} và {two_digits(len(dossier.nominees))} báo cáo thành tích của các tập thể."
+            f"năm {year} và {two_digits(len(dossier.nominees))} báo cáo thành tích của các "
+            f"{_kinds(dossier.nominees)}."
         ),
         Para(f"{cluster.name} kính trình Liên minh HTX Việt Nam xem xét, quyết định./."),
     ]
@@ -183,7 +193,7 @@ def meeting_minutes(dossier: Dossier) -> Document:
         Para(f"Địa điểm: {dossier.meeting_place or 'chưa ghi'}."),
         Heading("II. THÀNH PHẦN THAM DỰ"),
         Para(
-            f"Chủ trì: {dossier.head.alliance_name} (Cụm trưởng năm {year})."
+            f"Chủ trì: {dossier.head.legal_name} (Cụm trưởng năm {year})."
             if dossier.head
             else "Chủ trì: chưa xác định Cụm trưởng."
         ),
@@ -206,7 +216,7 @@ def meeting_minutes(dossier: Dossier) -> Document:
             Row(
                 [
                     str(m.rank or ""),
-                    m.province.alliance_name,
+                    m.province.legal_name,
                     format_points(m.total),
                     "" if m.votes is None else str(m.votes),
                 ]
@@ -276,7 +286,7 @@ def meeting_minutes(dossier: Dossier) -> Document:
         Heading("IV. KẾT LUẬN"),
         Para(
             f"Hội nghị thống nhất đề nghị Liên minh HTX Việt Nam khen thưởng "
-            f"{two_digits(len(dossier.nominees))} tập thể nêu trên. Biên bản được lập thành 02 "
+            f"{_counted(dossier.nominees)} nêu trên. Biên bản được lập thành 02 "
             "bản, đã đọc lại cho các đại biểu dự họp cùng nghe và thống nhất./."
         ),
     ]
