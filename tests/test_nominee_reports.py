@@ -171,6 +171,6 @@ class ReportPageTests(TestCase):
         self.assertTrue(report.is_submitted)
         self.assertEqual(str(report.taxes), "128.5")
         self.assertEqual(
-            Cooperative.objects.get(name="HTX NN Hảo Anh").full_name,
+            Cooperative.objects.get(pk=self.cooperative.nominee_cooperative_id).full_name,
             "Hợp tác xã Nông nghiệp Hảo Anh Bắc Hà",
         )
