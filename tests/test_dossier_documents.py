@@ -98,7 +98,8 @@ class DemoDossierTests(TestCase):
             self.assertLess(flag, merit)
             for name in NOMINEES:
                 self.assertIn(name, text)
-            self.assertLess(flag, text.index("1 Liên minh Hợp tác xã tỉnh Phú Thọ Phú Thọ 96 1 7/7"))
+            phu_tho = text.index("1 Liên minh Hợp tác xã tỉnh Phú Thọ Phú Thọ 96 1 7/7")
+            self.assertLess(flag, phu_tho)
             self.assertGreater(
                 text.index("1 Liên minh Hợp tác xã tỉnh Lai Châu Lai Châu 84,5 6 7/7"), merit
             )

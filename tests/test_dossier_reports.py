@@ -7,6 +7,8 @@ from django.contrib.auth import get_user_model
 from django.test import TestCase
 from django.urls import reverse
 
+from emulation.dossiers.demo import demo_report_fields
+from emulation.dossiers.report_fields import fields_for
 from emulation.dossiers.services import (
     DossierError,
     StaleReportError,
@@ -14,8 +16,6 @@ from emulation.dossiers.services import (
     achievement_report_save,
     achievement_report_submit,
 )
-from emulation.dossiers.demo import demo_report_fields
-from emulation.dossiers.report_fields import fields_for
 from emulation.models import AchievementReport, Nomination
 from tests.dossier_helpers import seed_demo_year
 from tests.versions import shown_version
