@@ -8,6 +8,7 @@ import datetime
 
 import pytest
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 
 from emulation.models import AwardRecord, Household, Nomination, NominationStatus, Person
 from emulation.nominations.services import (
@@ -227,3 +228,33 @@ def test_the_api_refuses_a_household_without_its_particulars(api, chair):  # noq
     assert response.status_code == 422
     assert "Ngành nghề sản xuất, kinh doanh chính: " in response.json()["detail"]
     assert nothing_saved()
+
+
+# The award-history register -----------------------------------------------------------------
+
+
+def test_the_province_records_an_individuals_award_read_by_the_one_award_rule(client, laichau):
+    person = propose(laichau, person=PERSON).nominee_person
+    page = reverse("awards:register", args=[YEAR, "12"])
+    client.force_login(laichau)
+    row = {
+        "year": "2024",
+        "award": "Bằng khen của Chủ tịch Ủy ban nhân dân tỉnh Lai Châu",
+        "decision_number": "12/QĐ-UBND",
+        "decision_date": "15/01/2025",
+        "issuer": "Ủy ban nhân dân tỉnh Lai Châu",
+    }
+    both = {**row, "cooperative_name": "HTX Chè Tam Đường"}
+    both["person_or_household"] = f"person:{person.pk}"
+    refused = client.post(page, both)
+    assert refused.status_code == 400
+    assert "không chọn cả hai" in refused.text
+    assert not AwardRecord.objects.exists()
+    assert (
+        client.post(page, {**row, "person_or_household": f"person:{person.pk}"}).status_code == 302
+    )
+    assert AwardRecord.objects.get().person == person
+    with pytest.raises(NominationError, match="đã được khen Bằng khen .* năm 2024"):
+        nomination_propose(
+            cluster=tay_bac(), year=2024, award_type=merit(), by=laichau, person=PERSON
+        )
