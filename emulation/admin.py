@@ -12,6 +12,7 @@ from emulation.nominations.models import (
     Nomination,
     VoteRule,
 )
+from emulation.nominees.models import Household, Person
 from emulation.reports.models import LegalBasis, ReportSettings
 
 
@@ -81,8 +82,24 @@ class MeetingRankAdmin(OrganisationAccess, admin.ModelAdmin):
 class AwardRecordAdmin(VersionedAdminMixin, OrganisationAccess, CheckedHistoryAdmin):
     list_display = ["year", "__str__", "decision_number", "decision_date", "issuer"]
     list_filter = ["year"]
-    list_select_related = ["alliance", "cooperative"]
-    autocomplete_fields = ["alliance", "cooperative"]
+    list_select_related = ["alliance", "cooperative", "person", "household"]
+    autocomplete_fields = ["alliance", "cooperative", "person", "household"]
+
+
+@admin.register(Person)
+class PersonAdmin(VersionedAdminMixin, OrganisationAccess, CheckedHistoryAdmin):
+    list_display = ["full_name", "position", "province"]
+    list_select_related = ["province"]
+    search_fields = ["full_name", "position", "workplace"]
+    autocomplete_fields = ["province"]
+
+
+@admin.register(Household)
+class HouseholdAdmin(VersionedAdminMixin, OrganisationAccess, CheckedHistoryAdmin):
+    list_display = ["head_name", "address", "province"]
+    list_select_related = ["province"]
+    search_fields = ["head_name", "address"]
+    autocomplete_fields = ["province"]
 
 
 @admin.register(Nomination)
@@ -94,6 +111,8 @@ class NominationAdmin(VersionedAdminMixin, OrganisationAccess, CheckedHistoryAdm
         "award_type",
         "nominee_alliance",
         "nominee_cooperative__province",
+        "nominee_person__province",
+        "nominee_household__province",
     ]
     autocomplete_fields = ["nominee_alliance", "nominee_cooperative"]
     # What the nomination rules decide (emulation.nominations.rules) is changed on the
@@ -104,6 +123,8 @@ class NominationAdmin(VersionedAdminMixin, OrganisationAccess, CheckedHistoryAdm
         "award_type",
         "nominee_alliance",
         "nominee_cooperative",
+        "nominee_person",
+        "nominee_household",
         "status",
         "votes_for",
         "votes_present",

@@ -10,6 +10,7 @@ from emulation.nominations.models import (
     NominationStatus,
     VotingMethod,
 )
+from emulation.nominees.services import household_find_or_create, person_find_or_create
 from emulation.reports.models import LegalBasis, ReportSettings
 from emulation.reports.reference import load_legal_basis
 from provinces.calendar.models import Deadlines
@@ -52,7 +53,31 @@ NOMINEES = [
     ("certificate-of-merit", "10", "HTX NN Hảo Anh"),
     ("certificate-of-merit", "11", "HTX SX VLXD Hà Nam Bình"),
     ("certificate-of-merit", "17", "HTX đa ngành nghề Tâm Cương Tân Minh"),
+    ("certificate-of-merit", "12", "person"),
+    ("certificate-of-merit", "17", "household"),
 ]
+# An individual and a household, as clusters also propose them (Law 2022). They are
+# illustrations, not in the seed article: the names and particulars are invented.
+DEMO_PERSON = {
+    "full_name": "Vàng Thị Mai",
+    "sex": "female",
+    "date_of_birth": datetime.date(1978, 4, 12),
+    "hometown": "xã Bản Hon, huyện Tam Đường, tỉnh Lai Châu",
+    "home_address": "phường Tân Phong, thành phố Lai Châu, tỉnh Lai Châu",
+    "workplace": "Liên minh Hợp tác xã tỉnh Lai Châu",
+    "position": "Phó Chủ tịch Liên minh Hợp tác xã tỉnh Lai Châu",
+    "qualification": "Cử nhân Kinh tế nông nghiệp",
+    "political_theory": "Cao cấp",
+    "working_since": 2001,
+}
+DEMO_HOUSEHOLD = {
+    "head_name": "Bùi Văn Tâm",
+    "head_sex": "male",
+    "address": "xóm Tâm Cương, xã Tân Minh, huyện Đà Bắc, tỉnh Hòa Bình",
+    "members": 5,
+    "main_activity": "Trồng và chế biến chè; thành viên Hợp tác xã Đa ngành nghề Tâm Cương "
+    "Tân Minh",
+}
 
 
 # Lai Châu, ranked 6th of 7 at the scoring meeting, is proposed for a certificate while
@@ -122,7 +147,7 @@ def emulation_year_2023_seed() -> bool:
         for i, text in enumerate(RECOMMENDATIONS)
     )
     types = {t.code: t for t in AwardType.objects.all()}
-    for code, quota in (("emulation-flag", 3), ("certificate-of-merit", 5)):
+    for code, quota in (("emulation-flag", 3), ("certificate-of-merit", 7)):
         AwardQuota.objects.get_or_create(
             cluster=cluster, year=2023, award_type=types[code], defaults={"quota": quota}
         )
@@ -142,7 +167,15 @@ def emulation_year_2023_seed() -> bool:
             rank_reason=RANK_REASONS.get((award, province_code, cooperative_name), ""),
             status=NominationStatus.ENDORSED,
         )
-        if cooperative_name:
+        if cooperative_name == "person":
+            nomination.nominee_person = person_find_or_create(
+                province=province, by=None, **DEMO_PERSON
+            )
+        elif cooperative_name == "household":
+            nomination.nominee_household = household_find_or_create(
+                province=province, by=None, **DEMO_HOUSEHOLD
+            )
+        elif cooperative_name:
             nomination.nominee_cooperative, _ = borrower_find_or_create(
                 province=province, name=cooperative_name, kind="HTX"
             )

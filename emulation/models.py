@@ -17,6 +17,7 @@ from .nominations.models import (
     NominationStatus,
     VoteRule,
 )
+from .nominees.models import Household, Person
 from .reports.models import LegalBasis, ReportSettings
 from .review.models import DossierReview, ReviewState
 from .scoring.models import (
@@ -55,7 +56,9 @@ __all__ = [
     "Conference",
     "MeetingRank",
     "NewsPost",
+    "Household",
     "Nomination",
+    "Person",
     "NominationStatus",
     "Recommendation",
     "LegalBasis",

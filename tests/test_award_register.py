@@ -213,10 +213,10 @@ def test_the_demo_reports_print_awards_received_as_a_table(demo_data):
     assert [row.cells for row in table.rows] == [
         [
             "2019",
-            "Bằng khen của Chủ tịch Liên minh HTX Việt Nam",
+            "Bằng khen của Chủ tịch Liên minh Hợp tác xã Việt Nam",
             "41/QĐ-LMHTXVN",
             "17/01/2020",
-            "Liên minh HTX Việt Nam",
+            "Liên minh Hợp tác xã Việt Nam",
         ]
     ]
     # Every nominee has its table; none is free text.

@@ -25,8 +25,8 @@ def test_it_writes_the_zip_of_a_complete_dossier(demo_year, tmp_path):
         call_command("award_dossier", cluster="tay-bac", year=2023, output=str(target), stdout=out)
     names = zipfile.ZipFile(target).namelist()
     assert "To-trinh-Cum-Tay-Bac-2023.docx" in names
-    assert "Bao-cao-thanh-tich-Lien-minh-HTX-tinh-Phu-Tho-2023.pdf" in names
-    assert len(names) == 22
+    assert "Bao-cao-thanh-tich-Lien-minh-Hop-tac-xa-tinh-Phu-Tho-2023.pdf" in names
+    assert len(names) == 26
     assert "Đã tạo hồ sơ khen thưởng" in out.getvalue()
 
 

@@ -87,7 +87,7 @@ class DossierPageTests(TestCase):
         self.assertEqual(response["Content-Type"], "application/zip")
         self.assertIn("Ho-so-khen-thuong-Cum-Tay-Bac-2023.zip", response["Content-Disposition"])
         names = zipfile.ZipFile(io.BytesIO(response.content)).namelist()
-        self.assertEqual(len(names), 2 * (3 + 8))
+        self.assertEqual(len(names), 2 * (3 + 10))
         self.assertIn("To-trinh-Cum-Tay-Bac-2023.pdf", names)
 
     def test_queries_do_not_grow_with_the_nominees(self):
@@ -99,9 +99,9 @@ class DossierPageTests(TestCase):
             return len(queries)
 
         count()  # the session's first view stamps it (SessionRefreshMiddleware); not counted
-        eight = count()
-        Nomination.objects.filter(nominee_cooperative__isnull=False).exclude(
+        ten = count()
+        Nomination.objects.filter(nominee_alliance__isnull=True).exclude(
             nominee_cooperative__name="HTX NN Hảo Anh"
         ).delete()
         self.assertEqual(Nomination.objects.filter(year=2023).count(), 3)
-        self.assertEqual(count(), eight)
+        self.assertEqual(count(), ten)

@@ -243,7 +243,7 @@ def test_a_refused_proposal_keeps_what_was_typed(client, laocai):
     assert "đã được đề nghị" in response.text
     assert "Lần hai" in response.text
     both = alliance_post("10", cooperative_name="HTX Bắc Hà", award_type=merit().pk)
-    assert "không chọn cả hai" in client.post(PROPOSE, both).text
+    assert "không chọn nhiều đối tượng" in client.post(PROPOSE, both).text
     assert Nomination.objects.count() == 1
 
 

@@ -158,7 +158,7 @@ def test_a_cooperative_needs_a_province(admin_user):
 
 
 def test_both_nominees_at_once_are_refused(chair):
-    with pytest.raises(NominationError, match="không chọn cả hai"):
+    with pytest.raises(NominationError, match="không chọn nhiều đối tượng"):
         nomination_propose(
             cluster=tay_bac(),
             year=YEAR,
@@ -455,7 +455,7 @@ def test_the_happy_path_to_granted_keeps_every_step(chair, admin_user):
     assert (registered.year, registered.decision_number, registered.issuer) == (
         2023,
         "123/QĐ-LMHTXVN",
-        "Liên minh HTX Việt Nam",
+        "Liên minh Hợp tác xã Việt Nam",
     )
     steps = list(nomination.history.order_by("history_id"))
     assert [(h.status, h.votes_for, h.history_user) for h in steps] == [

@@ -33,7 +33,7 @@ from tests.excel_display import excel_display
 from tests.scoring_helpers import data_for
 
 CODE = "htx_avg_revenue"
-ACHIEVEMENT = "Bao-cao-thanh-tich-Lien-minh-HTX-tinh-Phu-Tho-2023"
+ACHIEVEMENT = "Bao-cao-thanh-tich-Lien-minh-Hop-tac-xa-tinh-Phu-Tho-2023"
 SUMMARY = "Bang-tong-hop-diem-Cum-Tay-Bac-2023"
 
 

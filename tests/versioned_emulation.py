@@ -278,11 +278,27 @@ def report_page(admin: Client) -> Case:
     return Case(report, lambda seen: admin.post(url, send(data, seen)))
 
 
+# An alliance's form with every field a submitted report needs (report_fields.REQUIRED).
+ALLIANCE_REPORT = {
+    "head_office": "Số 1, đường Hoàng Liên, thành phố Lào Cai",
+    "phone": "0214 3840 000",
+    "founding": "Thành lập năm 1997.",
+    "structure": "Văn phòng và hai ban chuyên môn.",
+    "staff_count": "15",
+    "compliance": "Chấp hành tốt chủ trương, chính sách, pháp luật.",
+    "signer_name": "Trương Mạnh Hùng",
+    "superior_body": "Ủy ban nhân dân tỉnh Lào Cai",
+    "superior_title": "Chủ tịch",
+    "superior_name": "Nguyễn Văn A",
+}
+
+
 def report_save_and_submit(admin: Client) -> Case:
     """The report page's "save and submit": one versioned save."""
     report = achievement_report()
     url = reverse("dossiers:report", args=[report.nomination_id])
     data = {"achievements": "A2", "measures": "B", "signer_title": "Giám đốc", "action": "submit"}
+    data |= ALLIANCE_REPORT
     return Case(report, lambda seen: admin.post(url, send(data, seen)))
 
 

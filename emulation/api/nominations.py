@@ -3,6 +3,8 @@ endorsement. The same services as the pages (emulation.nominations.services), so
 rules (emulation.nominations.rules) refuse the same things with the same message: 422 with
 `detail`; a stale version is 409; access as on the pages (404 / 403)."""
 
+import datetime
+
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext
 from ninja import Field, Router, Schema, Status
@@ -18,6 +20,7 @@ from emulation.nominations.services import (
     nomination_propose,
     nomination_vote_record,
 )
+from emulation.nominees.models import Sex
 from provinces.organisation.lookups import cluster_year_for
 
 from .lookups import ref
@@ -30,6 +33,7 @@ class NominationOut(Schema):
     id: int
     year: int
     award_type: str
+    nominee_kind: str = Field(..., description="alliance | cooperative | person | household")
     nominee: str
     province: dict
     status: str
@@ -59,13 +63,39 @@ class NominationsOut(Schema):
     nominations: list[NominationOut]
 
 
+class PersonIn(Schema):
+    """An individual, with the particulars of the individual achievement-report form."""
+
+    full_name: Text = Field(..., max_length=120, description="họ và tên đầy đủ, không viết tắt")
+    sex: Sex
+    date_of_birth: datetime.date
+    hometown: Text = Field("", max_length=255)
+    home_address: Text = Field(..., max_length=255)
+    workplace: Text = Field(..., max_length=255, description="đơn vị công tác (tên đầy đủ)")
+    position: Text = Field(..., max_length=255, description="chức vụ")
+    qualification: Text = Field("", max_length=255)
+    political_theory: Text = Field("", max_length=100)
+    working_since: Int | None = Field(None, ge=1945, le=2100)
+
+
+class HouseholdIn(Schema):
+    head_name: Text = Field(..., max_length=120, description="họ và tên chủ hộ, đầy đủ")
+    head_sex: Sex
+    address: Text = Field(..., max_length=255)
+    members: Int = Field(..., ge=1, le=99, description="số nhân khẩu")
+    main_activity: Text = Field(..., max_length=255, description="ngành nghề chính")
+
+
 class ProposeIn(Schema):
     award_type: Text = Field(..., description="mã hình thức khen thưởng, ví dụ emulation-flag")
     alliance: Text = Field("", description="mã tỉnh của liên minh thành viên được đề nghị")
     cooperative: Text = Field("", max_length=255, description="hoặc tên hợp tác xã được đề nghị")
     cooperative_province: Text = Field(
-        "", description="mã tỉnh của hợp tác xã (mặc định: tỉnh của bạn)"
+        "",
+        description="mã tỉnh của hợp tác xã, cá nhân hoặc hộ gia đình (mặc định: tỉnh của bạn)",
     )
+    person: PersonIn | None = Field(None, description="hoặc một cá nhân")
+    household: HouseholdIn | None = Field(None, description="hoặc một hộ gia đình")
     achievements: Text = Field("", max_length=5000, description="thành tích")
     rank_reason: Text = Field(
         "",
@@ -96,6 +126,7 @@ def nomination_out(n: Nomination) -> dict:
         "id": n.pk,
         "year": n.year,
         "award_type": n.award_type.code,
+        "nominee_kind": n.nominee_kind,
         "nominee": n.nominee_name,
         "province": ref(n.nominee_province),
         "status": n.status,
@@ -137,15 +168,16 @@ def _member(members, code: str):
 @router.post(
     "/clusters/{slug}/{year}/nominations",
     response={201: NominationOut, 200: NominationOut, 422: Problem},
-    summary="Đề nghị khen thưởng một thành viên hoặc hợp tác xã",
+    summary="Đề nghị khen thưởng một thành viên, hợp tác xã, cá nhân hoặc hộ gia đình",
     description=(
         "Như biểu mẫu của trang đề nghị: cán bộ tỉnh cho tỉnh mình, cụm trưởng và quản "
         "trị viên cho mọi thành viên; trái quy định: 422 kèm lý do."
     ),
 )
 def nomination_propose_api(request, slug: str, year: Year, payload: ProposeIn):
-    """Propose a member alliance (`alliance`) or a cooperative (`cooperative`), as the
-    page's form does: staff for their own province, the chair and admins for any member."""
+    """Propose a member alliance (`alliance`), a cooperative (`cooperative`), an
+    individual (`person`) or a household (`household`), as the page's form does: staff
+    for their own province, the chair and admins for any member."""
     cluster, members, term = cluster_year_for(request, slug, year)
     award = AwardType.objects.filter(code=payload.award_type).first()
     if award is None:
@@ -170,7 +202,14 @@ def nomination_propose_api(request, slug: str, year: Year, payload: ProposeIn):
         code = payload.cooperative_province
         province = _member(members, code) if code else access.unit_of(request.user, year)
         if province is None:
-            return Status(422, {"detail": gettext("Chọn tỉnh của HTX/THT được đề nghị.")})
+            return Status(
+                422,
+                {
+                    "detail": gettext(
+                        "Chọn tỉnh của HTX/THT, cá nhân hoặc hộ gia đình được đề nghị."
+                    )
+                },
+            )
     if not access.can_propose_nomination(request.user, province, year, term):
         raise PermissionDenied
     try:
@@ -182,6 +221,8 @@ def nomination_propose_api(request, slug: str, year: Year, payload: ProposeIn):
             alliance=alliance,
             cooperative_name=payload.cooperative,
             cooperative_province=None if alliance else province,
+            person=payload.person.dict() if payload.person else None,
+            household=payload.household.dict() if payload.household else None,
             achievements=payload.achievements,
             rank_reason=payload.rank_reason,
         )

@@ -7,14 +7,16 @@ import datetime
 
 from django.contrib.auth import get_user_model
 
+from emulation.nominees.models import Household, Person
 from provinces.disbursements.models import Cooperative
 from provinces.organisation.selectors import province_for_code
 
 from .models import AwardRecord
 
-VCA = "Liên minh HTX Việt Nam"
-MERIT = "Bằng khen của Chủ tịch Liên minh HTX Việt Nam"
-FLAG = "Cờ thi đua của Ban Chấp hành Liên minh HTX Việt Nam"
+# Names in full, as the achievement reports print them.
+VCA = "Liên minh Hợp tác xã Việt Nam"
+MERIT = "Bằng khen của Chủ tịch Liên minh Hợp tác xã Việt Nam"
+FLAG = "Cờ thi đua của Ban Chấp hành Liên minh Hợp tác xã Việt Nam"
 # (province code in 2023, cooperative or None for the alliance, year, award, number, date,
 # issuer or None for the province's alliance)
 ROWS = [
@@ -45,9 +47,9 @@ def award_register_demo_seed() -> int:
             record.cooperative = cooperative.first()
             if record.cooperative is None:
                 continue
-            record.award = f"{award} của {province.alliance_name}"
+            record.award = f"{award} của {province.legal_name}"
             record.decision_date = day or datetime.date(year + 1, 1, 10)
-            record.issuer = issuer or province.alliance_name
+            record.issuer = issuer or province.legal_name
             existing = AwardRecord.objects.filter(cooperative=record.cooperative)
         else:
             record.alliance = province
@@ -55,9 +57,59 @@ def award_register_demo_seed() -> int:
             existing = AwardRecord.objects.filter(alliance=province)
         if existing.filter(year=year, decision_number=number).exists():
             continue
-        record.full_clean()
-        record._history_user = admin
-        record._change_reason = "Dữ liệu mẫu"
-        record.save()
+        _save(record, admin)
+        written += 1
+    return written + _people_and_households_seed(admin)
+
+
+# The demo's individual and household (emulation/demo.py), by province code in 2023:
+# (year, award, number, date, issuer).
+OTHERS = {
+    ("12", "person"): (
+        2021,
+        "Bằng khen của Chủ tịch Ủy ban nhân dân tỉnh Lai Châu",
+        "112/QĐ-UBND",
+        datetime.date(2022, 1, 25),
+        "Ủy ban nhân dân tỉnh Lai Châu",
+    ),
+    ("17", "household"): (
+        2022,
+        "Giấy khen của Chủ tịch Ủy ban nhân dân huyện Đà Bắc",
+        "35/QĐ-UBND",
+        datetime.date(2023, 1, 12),
+        "Ủy ban nhân dân huyện Đà Bắc",
+    ),
+}
+
+
+def _people_and_households_seed(admin) -> int:
+    written = 0
+    for (code, kind), (year, award, number, day, issuer) in OTHERS.items():
+        province = province_for_code(code, 2023)
+        model = Person if kind == "person" else Household
+        unit = model.objects.filter(province=province).first()
+        if (
+            unit is None
+            or AwardRecord.objects.filter(
+                **{kind: unit, "year": year, "decision_number": number}
+            ).exists()
+        ):
+            continue
+        record = AwardRecord(
+            **{kind: unit},
+            year=year,
+            award=award,
+            decision_number=number,
+            decision_date=day,
+            issuer=issuer,
+        )
+        _save(record, admin)
         written += 1
     return written
+
+
+def _save(record: AwardRecord, admin) -> None:
+    record.full_clean()
+    record._history_user = admin
+    record._change_reason = "Dữ liệu mẫu"
+    record.save()

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from cluster_portal.numbers import vn_formfield
+from emulation.nominees.models import Household, Person
 from provinces.disbursements.models import Cooperative
 from provinces.organisation.models import Province
 
@@ -9,14 +10,20 @@ from .models import AwardRecord
 
 
 class AwardRecordForm(forms.ModelForm):
-    """A row of the register typed on the province's page: the alliance's own award, or a
-    cooperative's, named as in the province's directory."""
+    """A row of the register typed on the province's page: the alliance's own award, a
+    cooperative's, named as in the province's directory, or an individual's or a
+    household's the province has proposed (emulation/nominees)."""
 
     cooperative_name = forms.CharField(
         label=_("HTX/THT (để trống: Liên minh HTX tỉnh)"),
         max_length=255,
         required=False,
         help_text=_("Tên như trong danh bạ HTX, THT của tỉnh (không phân biệt dấu, hoa thường)."),
+    )
+    person_or_household = forms.ChoiceField(
+        label=_("hoặc cá nhân, hộ gia đình"),
+        required=False,
+        help_text=_("Những cá nhân, hộ gia đình tỉnh đã đề nghị khen thưởng."),
     )
     decision_date = forms.DateField(
         label=_("Ngày quyết định (dd/mm/yyyy)"),
@@ -30,15 +37,41 @@ class AwardRecordForm(forms.ModelForm):
         fields = ["year", "award", "decision_number", "decision_date", "issuer"]
         formfield_callback = vn_formfield
 
-    field_order = ["cooperative_name", "year", "award", "decision_number", "decision_date"]
+    field_order = [
+        "cooperative_name",
+        "person_or_household",
+        "year",
+        "award",
+        "decision_number",
+        "decision_date",
+    ]
 
     def __init__(self, *args, province: Province, **kwargs):
         super().__init__(*args, **kwargs)
         self.province = province
+        self._others = {f"person:{p.pk}": p for p in Person.objects.filter(province=province)}
+        self._others |= {
+            f"household:{h.pk}": h for h in Household.objects.filter(province=province)
+        }
+        self.fields["person_or_household"].choices = [("", "—")] + [
+            (key, str(unit)) for key, unit in self._others.items()
+        ]
 
     def clean(self):
         data = super().clean()
         name = data.get("cooperative_name", "")
+        other = data.get("person_or_household")
+        if name and other:
+            self.add_error(
+                "person_or_household",
+                _("Chọn một đơn vị: HTX/THT hoặc cá nhân, hộ gia đình, không chọn cả hai."),
+            )
+            return data
+        if other:
+            kind = other.split(":")[0]
+            self.instance.alliance = self.instance.cooperative = None
+            setattr(self.instance, kind, self._others[other])
+            return data
         if name:
             cooperative = Cooperative.objects.filter(province=self.province).matching(name).first()
             if cooperative is None:

@@ -3,9 +3,8 @@ each with its decision (number, date, issuer). Provinces keep it for their allia
 their cooperatives; the nomination rules read it (one achievement, one award) and the
 achievement reports print it as their table of awards received.
 
-A row names exactly one unit: the alliance (a province) or a cooperative of the directory.
-A person (individual nominees) is another kind of unit to come: it adds its own
-foreign key and widens `award_record_exactly_one_unit`."""
+A row names exactly one unit: the alliance (a province), a cooperative of the directory,
+an individual or a household (emulation/nominees)."""
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -14,19 +13,43 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from emulation.nominees.models import Household, Person
 from provinces.disbursements.models import Cooperative
 from provinces.organisation.models import YEAR_VALIDATORS, Province
 
 
 class AwardRecordQuerySet(models.QuerySet):
-    def of_unit(self, *, alliance: Province | None = None, cooperative=None):
-        if alliance is not None:
-            return self.filter(alliance=alliance)
-        return self.filter(cooperative=cooperative)
+    def of_unit(self, **unit):
+        """The rows of one unit, named as `Nomination.nominee_unit_key` names it:
+        alliance=, cooperative=, person= or household=."""
+        (kind, value), *more = [(k, v) for k, v in unit.items() if v is not None]
+        if more or kind not in UNIT_KINDS:
+            raise TypeError(f"one unit of {UNIT_KINDS}, not {sorted(unit)}")
+        return self.filter(**{kind: value})
 
     def of_province(self, province: Province):
-        """The province's own rows: its alliance's and its cooperatives'."""
-        return self.filter(Q(alliance=province) | Q(cooperative__province=province))
+        """The province's own rows: its alliance's, its cooperatives', its people's and
+        households'."""
+        return self.filter(
+            Q(alliance=province)
+            | Q(cooperative__province=province)
+            | Q(person__province=province)
+            | Q(household__province=province)
+        )
+
+
+UNIT_KINDS = ("alliance", "cooperative", "person", "household")
+
+
+def _exactly_one_unit() -> Q:
+    condition = Q()
+    for kind in UNIT_KINDS:
+        one = Q(**{f"{kind}__isnull": False})
+        for other in UNIT_KINDS:
+            if other != kind:
+                one &= Q(**{f"{other}__isnull": True})
+        condition |= one
+    return condition
 
 
 class AwardRecord(models.Model):
@@ -41,6 +64,22 @@ class AwardRecord(models.Model):
     cooperative = models.ForeignKey(
         Cooperative,
         verbose_name=_("HTX/THT"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="award_records",
+    )
+    person = models.ForeignKey(
+        Person,
+        verbose_name=_("cá nhân"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="award_records",
+    )
+    household = models.ForeignKey(
+        Household,
+        verbose_name=_("hộ gia đình"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
@@ -75,11 +114,11 @@ class AwardRecord(models.Model):
         ordering = ["-year", "decision_date", "pk"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(alliance__isnull=True, cooperative__isnull=False)
-                | Q(alliance__isnull=False, cooperative__isnull=True),
+                condition=_exactly_one_unit(),
                 name="award_record_exactly_one_unit",
-                violation_error_message=(
-                    _("Chọn đúng một đơn vị: Liên minh HTX tỉnh hoặc một HTX/THT.")
+                violation_error_message=_(
+                    "Chọn đúng một đối tượng: Liên minh HTX tỉnh, một HTX/THT, một cá nhân "
+                    "hoặc một hộ gia đình."
                 ),
             ),
             models.CheckConstraint(
@@ -99,27 +138,46 @@ class AwardRecord(models.Model):
                 name="award_record_cooperative_decision_once",
                 violation_error_message=_("Quyết định này đã có trong sổ của đơn vị cho năm này."),
             ),
+            *(
+                models.UniqueConstraint(
+                    fields=[kind, "year", "decision_number"],
+                    condition=Q(**{f"{kind}__isnull": False}),
+                    name=f"award_record_{kind}_decision_once",
+                    violation_error_message=_(
+                        "Quyết định này đã có trong sổ của đơn vị cho năm này."
+                    ),
+                )
+                for kind in ("person", "household")
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.award} ({self.year}) — {self.unit_name}"
 
     @property
+    def unit_kind(self) -> str | None:
+        return next((k for k in UNIT_KINDS if getattr(self, f"{k}_id")), None)
+
+    @property
     def unit_name(self) -> str:
-        if self.alliance_id:
-            return self.alliance.alliance_name
-        if self.cooperative_id:
-            return self.cooperative.name
-        return ""
+        kind = self.unit_kind
+        if kind is None:
+            return ""
+        unit = getattr(self, kind)
+        return {
+            "alliance": lambda: unit.alliance_name,
+            "cooperative": lambda: unit.name,
+            "person": lambda: unit.full_name,
+            "household": lambda: unit.display_name,
+        }[kind]()
 
     @property
     def province(self) -> Province | None:
         """The province that keeps the row."""
         if self.alliance_id:
             return self.alliance
-        if self.cooperative_id:
-            return self.cooperative.province
-        return None
+        kind = self.unit_kind
+        return getattr(self, kind).province if kind else None
 
     @property
     def decision_text(self) -> str:

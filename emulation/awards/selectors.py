@@ -3,6 +3,8 @@ of a dossier has received (its achievement report's table)."""
 
 from collections import defaultdict
 
+from django.db.models import Q
+
 from provinces.organisation.models import Province
 
 from .models import AwardRecord
@@ -13,21 +15,32 @@ def register_of(province: Province) -> list[AwardRecord]:
     One query."""
     return list(
         AwardRecord.objects.of_province(province)
-        .select_related("alliance", "cooperative__province")
+        .select_related("alliance", "cooperative__province", "person", "household")
         .order_by("-year", "cooperative__name", "decision_date", "pk")
     )
 
 
 def awards_received(
-    *, alliance_ids: list[int], cooperative_ids: list[int]
+    *,
+    alliance_ids: list[int],
+    cooperative_ids: list[int],
+    person_ids: list[int] = (),
+    household_ids: list[int] = (),
 ) -> dict[tuple[str, int], list[AwardRecord]]:
-    """Every unit's rows, by ("alliance" | "cooperative", id), oldest year first (the order
-    of the report's table). One query whatever the number of units."""
-    rows = AwardRecord.objects.filter(alliance_id__in=alliance_ids) | AwardRecord.objects.filter(
-        cooperative_id__in=cooperative_ids
-    )
+    """Every unit's rows, by (kind, id) with kind one of `UNIT_KINDS`, oldest year first
+    (the order of the report's table). One query whatever the number of units."""
+    wanted = {
+        "alliance": alliance_ids,
+        "cooperative": cooperative_ids,
+        "person": person_ids,
+        "household": household_ids,
+    }
+    condition = Q(pk__in=[])
+    for kind, ids in wanted.items():
+        if ids:
+            condition |= Q(**{f"{kind}_id__in": list(ids)})
     found: dict[tuple[str, int], list[AwardRecord]] = defaultdict(list)
-    for record in rows.order_by("year", "decision_date", "pk"):
-        key = ("alliance", record.alliance_id) if record.alliance_id else None
-        found[key or ("cooperative", record.cooperative_id)].append(record)
+    for record in AwardRecord.objects.filter(condition).order_by("year", "decision_date", "pk"):
+        kind = record.unit_kind
+        found[(kind, getattr(record, f"{kind}_id"))].append(record)
     return found

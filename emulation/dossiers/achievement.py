@@ -1,7 +1,9 @@
-"""The achievement report (báo cáo thành tích) of one nominee, as plain content: the
-numbers the portal already holds (approved figures of the year and the year before, score
-and rank, disbursements; for a cooperative its directory entry and disbursements) and the text its
-province wrote."""
+"""The achievement report (báo cáo thành tích) of one nominee, as plain content, after the
+official form of its kind (NĐ 152/2025/NĐ-CP, 98/2023 before): the collective's (an
+alliance, a cooperative), the individual's and the household's. The numbers the portal
+holds (approved figures of the year and the year before, score and rank, disbursements)
+and what the province wrote (particulars, business figures, texts, signers); every name in
+full, never abbreviated."""
 
 from django.utils import timezone
 from django.utils.translation import gettext_noop
@@ -15,6 +17,7 @@ from cluster_portal.number_style import (
 from provinces.figures.aggregation import percent_change
 from provinces.figures.spec import DISBURSEMENT_AMOUNT_DECIMALS, INDICATORS, format_indicator
 
+from .achievement_parts import awards_table, business_table, paragraphs, particular
 from .content import (
     Document,
     Heading,
@@ -27,43 +30,14 @@ from .content import (
     number_line,
     place_date,
 )
+from .report_fields import fields_for
 from .selectors import Dossier, Nominee
-
-
-def _paragraphs(text: str, empty: str) -> list[Para]:
-    lines = [line.strip() for line in (text or "").splitlines() if line.strip()]
-    return [Para(line) for line in lines] or [Para(empty, italic=True)]
 
 
 def _disbursement_amount(amount) -> str:
     """Disbursement amounts as the annual report writes them (million VND,
     DISBURSEMENT_AMOUNT_DECIMALS)."""
     return format_number(amount, DISBURSEMENT_AMOUNT_DECIMALS)
-
-
-def _awards_table(nominee: Nominee) -> Table | Para:
-    """The awards received, from the province's award-history register (emulation/awards):
-    year, award, decision number, date and issuer."""
-    if not nominee.awards:
-        return Para("Chưa có khen thưởng nào trong sổ theo dõi khen thưởng của tỉnh.", italic=True)
-    rows = [
-        Row(
-            [
-                str(record.year),
-                record.award,
-                record.decision_number,
-                f"{record.decision_date:%d/%m/%Y}",
-                record.issuer,
-            ]
-        )
-        for record in nominee.awards
-    ]
-    return Table(
-        ["Năm", "Hình thức khen thưởng", "Số quyết định", "Ngày quyết định", "Cơ quan ban hành"],
-        rows,
-        widths=[1.0, 4.4, 2.4, 1.8, 3.2],
-        align="clccl",
-    )
 
 
 def _figures_table(nominee: Nominee, year: int) -> Table:
@@ -114,97 +88,187 @@ def _figures_table(nominee: Nominee, year: int) -> Table:
     )
 
 
-@in_vietnamese
-def achievement_report(dossier: Dossier, nominee: Nominee) -> Document:
-    year, report, nomination = dossier.year, nominee.report, nominee.nomination
-    province = nominee.province
-    blocks: list = [Heading("I. SƠ LƯỢC ĐẶC ĐIỂM, TÌNH HÌNH")]
-    if nominee.is_alliance:
-        blocks.append(Para(f"{nominee.name} là thành viên của {dossier.cluster.name} năm {year}."))
-        symbol = "BC-LMHTX"
-    else:
-        coop = nominee.cooperative
-        registration = (
-            f", số đăng ký {coop.registration_number}" if coop.registration_number else ""
+def _collective_particulars(nominee: Nominee, report) -> list:
+    """Section I of the collective form: the unit's particulars and organisation."""
+    r = report
+    blocks: list = [
+        Heading("I. SƠ LƯỢC ĐẶC ĐIỂM, TÌNH HÌNH"),
+        Heading("1. Đặc điểm, tình hình", level=2),
+        particular("Tên đơn vị", nominee.legal_name),
+        particular("Địa chỉ trụ sở chính", r.head_office if r else ""),
+        particular("Điện thoại", r.phone if r else ""),
+    ]
+    if r and r.website:
+        blocks.append(particular("Trang thông tin điện tử, thư điện tử", r.website))
+    if nominee.kind == "cooperative" and nominee.cooperative.registration_number:
+        blocks.append(
+            particular("Số giấy chứng nhận đăng ký", nominee.cooperative.registration_number)
         )
-        kind = coop.get_kind_display()
-        state = "đang hoạt động" if coop.is_active else "đã ngừng hoạt động"
+    blocks.append(particular("Quá trình thành lập và phát triển", r.founding if r else ""))
+    if r and r.summary:
+        blocks += paragraphs(r.summary)
+    blocks += [
+        Heading("2. Tổ chức bộ máy", level=2),
+        *paragraphs(r.structure if r else ""),
+        particular(
+            "Tổng số cán bộ, nhân viên (lao động)",
+            f"{format_exact(r.staff_count)} người" if r and r.staff_count is not None else "",
+        ),
+    ]
+    return blocks
+
+
+def _alliance_results(dossier: Dossier, nominee: Nominee) -> list:
+    year, blocks = dossier.year, []
+    if nominee.result is not None and dossier.scoring is not None:
         blocks.append(
             Para(
-                f"{coop.name}: {kind[:1].lower() + kind[1:]}{registration}, thuộc danh bạ "
-                f"HTX, THT của tỉnh {coop.province.name}, {state}."
+                f"Kết quả chấm điểm thi đua năm {year} của Cụm: đạt "
+                f"{format_points(nominee.result.total)} điểm (thang điểm "
+                f"{format_points(dossier.scoring.total_points)}, cộng điểm thưởng, trừ điểm "
+                f"trừ), xếp thứ {nominee.result.rank}/{len(dossier.scoring.members)} "
+                "Liên minh Hợp tác xã tỉnh thành viên."
             )
         )
-        symbol = "BC-HTX"
-    if report and report.summary:
-        blocks += _paragraphs(report.summary, "")
-    blocks += [
-        Heading("II. THÀNH TÍCH ĐẠT ĐƯỢC"),
-        Heading("1. Kết quả thực hiện nhiệm vụ", level=2),
+    if nominee.figures is not None:
+        compared = f", so với năm {year - 1}" if nominee.previous is not None else ""
+        blocks.append(Para(f"Kết quả các chỉ tiêu năm {year}{compared}:"))
+        blocks.append(_figures_table(nominee, year))
+    return blocks
+
+
+def _cooperative_results(dossier: Dossier, nominee: Nominee) -> list:
+    year, report = dossier.year, nominee.report
+    blocks: list = [
+        Para(f"Kết quả sản xuất, kinh doanh năm {year} so với năm {year - 1}:"),
+        business_table(report, year, fields_for("cooperative")),
     ]
-    if nominee.is_alliance:
-        if nominee.result is not None and dossier.scoring is not None:
-            blocks.append(
-                Para(
-                    f"Kết quả chấm điểm thi đua năm {year} của Cụm: đạt "
-                    f"{format_points(nominee.result.total)} điểm (thang điểm "
-                    f"{format_points(dossier.scoring.total_points)}, cộng điểm thưởng, trừ điểm "
-                    "trừ), "
-                    f"xếp thứ {nominee.result.rank}/{len(dossier.scoring.members)} Liên minh HTX "
-                    "tỉnh thành viên."
-                )
-            )
-        if nominee.figures is not None:
-            compared = (
-                f", so với năm {year - 1}:"
-                if nominee.previous is not None
-                else f" (cổng chưa có số liệu năm {year - 1} để so sánh):"
-            )
-            blocks.append(Para(f"Số liệu năm {year} đã được Cụm trưởng duyệt{compared}"))
-            blocks.append(_figures_table(nominee, year))
-        else:
-            blocks.append(Para(f"Số liệu năm {year} chưa được duyệt.", italic=True))
-    else:
-        disbursements = nominee.disbursements_all
+    disbursements = nominee.disbursements_all
+    if disbursements.count:
         blocks.append(
             Para(
                 f"Trong năm {year}, đơn vị được vay {format_exact(disbursements.count)} lượt với "
-                "tổng số "
-                f"tiền {_disbursement_amount(disbursements.amount)} triệu đồng từ các Quỹ do Liên "
-                "minh HTX tỉnh "
-                "quản lý."
-                if disbursements.count
-                else f"Trong năm {year}, đơn vị không vay vốn từ các Quỹ do Liên minh HTX tỉnh "
-                "quản lý."
+                f"tổng số tiền {_disbursement_amount(disbursements.amount)} triệu đồng từ các "
+                "Quỹ do Liên minh Hợp tác xã tỉnh quản lý."
             )
         )
-    blocks.append(Heading("2. Thành tích nổi bật", level=2))
-    blocks += _paragraphs(report.achievements if report else "", "Chưa có nội dung.")
-    blocks.append(Heading("3. Các biện pháp, giải pháp đã thực hiện", level=2))
-    blocks += _paragraphs(report.measures if report else "", "Chưa có nội dung.")
-    blocks.append(Heading("III. CÁC HÌNH THỨC KHEN THƯỞNG ĐÃ ĐƯỢC GHI NHẬN"))
-    blocks.append(_awards_table(nominee))
+    return blocks
+
+
+def _person_particulars(person) -> list:
+    since = person.working_since
+    return [
+        Heading("I. SƠ LƯỢC LÝ LỊCH"),
+        particular("Họ và tên", person.full_name),
+        particular("Sinh ngày", f"{person.date_of_birth:%d/%m/%Y}"),
+        particular("Giới tính", person.get_sex_display()),
+        particular("Quê quán", person.hometown),
+        particular("Nơi thường trú", person.home_address),
+        particular("Đơn vị công tác", person.workplace),
+        particular("Chức vụ (Đảng, chính quyền, đoàn thể)", person.position),
+        particular("Trình độ chuyên môn, nghiệp vụ", person.qualification),
+        particular("Trình độ lý luận chính trị", person.political_theory),
+        particular("Thời gian công tác", f"từ năm {since}" if since else ""),
+    ]
+
+
+def _household_particulars(household, report) -> list:
+    blocks = [
+        Heading("I. SƠ LƯỢC ĐẶC ĐIỂM, TÌNH HÌNH"),
+        particular("Họ và tên chủ hộ", household.head_name),
+        particular("Địa chỉ", household.address),
+        particular("Số nhân khẩu", f"{format_exact(household.members)} người"),
+        particular("Ngành nghề sản xuất, kinh doanh chính", household.main_activity),
+    ]
+    return blocks + paragraphs(report.summary if report else "")
+
+
+def _confirmation(report) -> Signer:
+    """The direct superior's review and confirmation, as the province set it."""
+    body = (report.superior_body if report else "") or ""
+    title = (report.superior_title if report else "") or ""
+    capacity = ["XÁC NHẬN CỦA CẤP TRÊN TRỰC TIẾP"]
+    capacity += [line.upper() for line in (body, title) if line]
+    return Signer(capacity, report.superior_name if report else "")
+
+
+@in_vietnamese
+def achievement_report(dossier: Dossier, nominee: Nominee) -> Document:
+    """The report after the official form of the nominee's kind (collective,
+    individual, household)."""
+    year, report, nomination = dossier.year, nominee.report, nominee.nomination
+    kind, unit = nominee.kind, nomination.nominee
+    if kind in ("alliance", "cooperative"):
+        blocks = _collective_particulars(nominee, report)
+        results = (_alliance_results if kind == "alliance" else _cooperative_results)(
+            dossier, nominee
+        )
+        blocks += [
+            Heading("II. THÀNH TÍCH ĐẠT ĐƯỢC"),
+            Heading("1. Kết quả thực hiện nhiệm vụ được giao", level=2),
+            *results,
+            *paragraphs(report.achievements if report else ""),
+            Heading("2. Những biện pháp, giải pháp đã thực hiện", level=2),
+            *paragraphs(report.measures if report else ""),
+            Heading(
+                "3. Việc thực hiện chủ trương, chính sách của Đảng, pháp luật của Nhà nước",
+                level=2,
+            ),
+            *paragraphs(report.compliance if report else ""),
+        ]
+        title = (report.signer_title if report else "") or (
+            "Chủ tịch" if kind == "alliance" else "Giám đốc"
+        )
+        own = Signer([title.upper()], report.signer_name if report else "")
+        issuer = [report.superior_body.upper()] if report and report.superior_body else []
+        issuer.append(nominee.legal_name.upper())
+        numbered = number_line("BC-LMHTX" if kind == "alliance" else "BC-HTX")
+    else:
+        if kind == "person":
+            blocks = _person_particulars(unit)
+            own = Signer(["NGƯỜI BÁO CÁO THÀNH TÍCH"], unit.full_name)
+            issuer = [unit.workplace.upper()]
+            duties = "1. Quyền hạn, nhiệm vụ được giao hoặc đảm nhận"
+            blocks += [
+                Heading("II. THÀNH TÍCH ĐẠT ĐƯỢC"),
+                Heading(duties, level=2),
+                *paragraphs(report.summary if report else ""),
+            ]
+        else:
+            blocks = _household_particulars(unit, report)
+            own = Signer(["CHỦ HỘ"], unit.head_name)
+            issuer = [unit.display_name.upper()]
+            blocks += [
+                Heading("II. THÀNH TÍCH ĐẠT ĐƯỢC"),
+                Heading("1. Kết quả sản xuất, kinh doanh", level=2),
+                business_table(report, year, fields_for("household")),
+            ]
+        blocks += [
+            Heading("2. Thành tích đạt được", level=2),
+            *paragraphs(report.achievements if report else ""),
+            Heading("3. Các giải pháp, biện pháp đã thực hiện", level=2),
+            *paragraphs(report.measures if report else ""),
+        ]
+        numbered = ""
+    blocks += [
+        Heading("III. CÁC HÌNH THỨC KHEN THƯỞNG ĐÃ ĐƯỢC GHI NHẬN"),
+        awards_table(nominee.awards),
+    ]
     day = (
         timezone.localdate(report.submitted_at)
         if report and report.submitted_at
         else dossier.document_date
     )
-    title = (report.signer_title if report else "") or (
-        "Chủ tịch" if nominee.is_alliance else "Giám đốc"
-    )
-    issuer_name = nominee.name if nominee.is_alliance else nominee.cooperative.name
+    province = nominee.province
     return Document(
-        filename=f"Bao-cao-thanh-tich-{ascii_name(issuer_name)}-{year}",
-        issuer=[issuer_name.upper()],
-        number_line=number_line(symbol),
+        filename=f"Bao-cao-thanh-tich-{ascii_name(nominee.legal_name)}-{year}",
+        issuer=issuer,
+        number_line=numbered,
         place_date=place_date(province.name if province else "", day),
         kind=gettext_noop("BÁO CÁO THÀNH TÍCH"),  # translated where a page names it
         subject=f"Đề nghị tặng {nomination.award_type.name} năm {year}",
         blocks=blocks,
-        signers=[
-            Signer(["XÁC NHẬN CỦA CỤM TRƯỞNG"]),
-            Signer([title.upper()], report.signer_name if report else ""),
-        ],
+        signers=[_confirmation(report), own],
         recipients=[],
         draft_note="" if nominee.report_ready else "BẢN DỰ THẢO — báo cáo chưa được tỉnh nộp",
     )

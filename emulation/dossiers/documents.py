@@ -32,15 +32,34 @@ RECIPIENTS = ["- Như trên;", "- Liên minh HTX các tỉnh trong Cụm;", "- L
 def _head_signer(dossier: Dossier, capacity: str = "CỤM TRƯỞNG") -> Signer:
     lines = ["TM. CỤM THI ĐUA", capacity]
     if dossier.head is not None:
-        lines.append(f"CHỦ TỊCH {dossier.head.alliance_name.upper()}")
+        lines.append(f"CHỦ TỊCH {dossier.head.legal_name.upper()}")
     return Signer(lines, dossier.head_signer)
 
 
 def _chair_of_meeting(dossier: Dossier) -> Signer:
     lines = ["CHỦ TRÌ HỘI NGHỊ"]
     if dossier.head is not None:
-        lines.append(f"CỤM TRƯỞNG – CHỦ TỊCH {dossier.head.alliance_name.upper()}")
+        lines.append(f"CỤM TRƯỞNG – CHỦ TỊCH {dossier.head.legal_name.upper()}")
     return Signer(lines, dossier.head_signer)
+
+
+def _kinds(nominees) -> str:
+    """ "tập thể", or "tập thể, cá nhân, hộ gia đình" as the nominees are."""
+    kinds = {n.kind for n in nominees}
+    words = ["tập thể"] if kinds & {"alliance", "cooperative"} or not kinds else []
+    words += [w for k, w in (("person", "cá nhân"), ("household", "hộ gia đình")) if k in kinds]
+    return ", ".join(words)
+
+
+def _counted(nominees) -> str:
+    """ "03 tập thể, 01 cá nhân, 01 hộ gia đình": the nominees of an award by kind."""
+    kinds = [n.kind for n in nominees]
+    parts = [
+        (sum(k in ("alliance", "cooperative") for k in kinds), "tập thể"),
+        (kinds.count("person"), "cá nhân"),
+        (kinds.count("household"), "hộ gia đình"),
+    ]
+    return ", ".join(f"{two_digits(count)} {label}" for count, label in parts if count)
 
 
 def short_award(award) -> str:
@@ -107,13 +126,12 @@ def submission_letter(dossier: Dossier) -> Document:
     blocks.append(
         Para(
             f"{cluster.name} kính trình Liên minh HTX Việt Nam xem xét, khen thưởng cho các "
-            f"tập thể có thành tích xuất sắc trong phong trào thi đua năm {year}, cụ thể:"
+            f"{_kinds(dossier.nominees)} có thành tích xuất sắc trong phong trào thi đua năm "
+            f"{year}, cụ thể:"
         )
     )
     for index, (award, nominees) in enumerate(dossier.groups, start=1):
-        blocks.append(
-            Heading(f"{index}. {award.name} cho {two_digits(len(nominees))} tập thể:", level=2)
-        )
+        blocks.append(Heading(f"{index}. {award.name} cho {_counted(nominees)}:", level=2))
         rows = []
         for order, nominee in enumerate(_ordered(nominees), start=1):
             score, rank = _score(nominee)
@@ -125,7 +143,7 @@ def submission_letter(dossier: Dossier) -> Document:
             Table(
                 [
                     "TT",
-                    "Tên tập thể",
+                    "Tên tập thể, cá nhân" if _kinds(nominees) != "tập thể" else "Tên tập thể",
                     "Tỉnh",
                     "Tổng điểm",
                     "Xếp hạng",
@@ -147,7 +165,8 @@ def submission_letter(dossier: Dossier) -> Document:
         ),
         Para(
             f"Hồ sơ kèm theo: biên bản họp bình xét, bảng tổng hợp kết quả chấm điểm thi đua "
-            f"năm {year} và {two_digits(len(dossier.nominees))} báo cáo thành tích của các tập thể."
+            f"năm {year} và {two_digits(len(dossier.nominees))} báo cáo thành tích của các "
+            f"{_kinds(dossier.nominees)}."
         ),
         Para(f"{cluster.name} kính trình Liên minh HTX Việt Nam xem xét, quyết định./."),
     ]
@@ -174,7 +193,7 @@ def meeting_minutes(dossier: Dossier) -> Document:
         Para(f"Địa điểm: {dossier.meeting_place or 'chưa ghi'}."),
         Heading("II. THÀNH PHẦN THAM DỰ"),
         Para(
-            f"Chủ trì: {dossier.head.alliance_name} (Cụm trưởng năm {year})."
+            f"Chủ trì: {dossier.head.legal_name} (Cụm trưởng năm {year})."
             if dossier.head
             else "Chủ trì: chưa xác định Cụm trưởng."
         ),
@@ -197,7 +216,7 @@ def meeting_minutes(dossier: Dossier) -> Document:
             Row(
                 [
                     str(m.rank or ""),
-                    m.province.alliance_name,
+                    m.province.legal_name,
                     format_points(m.total),
                     "" if m.votes is None else str(m.votes),
                 ]
@@ -241,7 +260,7 @@ def meeting_minutes(dossier: Dossier) -> Document:
             Row(
                 [
                     str(order),
-                    nominee.name,
+                    nominee.legal_name,
                     short_award(n.award_type),
                     _votes(nominee),
                     _ballots(n),
@@ -251,7 +270,7 @@ def meeting_minutes(dossier: Dossier) -> Document:
             )
         )
         if n.rank_reason:
-            reasons.append(Para(f"- {nominee.name}: {n.rank_reason}"))
+            reasons.append(Para(f"- {nominee.legal_name}: {n.rank_reason}"))
     blocks.append(
         Table(
             ["TT", "Tập thể", "Hình thức", "Tán thành/có mặt", "Phiếu", "Tỷ lệ", "Kết quả"],
@@ -267,7 +286,7 @@ def meeting_minutes(dossier: Dossier) -> Document:
         Heading("IV. KẾT LUẬN"),
         Para(
             f"Hội nghị thống nhất đề nghị Liên minh HTX Việt Nam khen thưởng "
-            f"{two_digits(len(dossier.nominees))} tập thể nêu trên. Biên bản được lập thành 02 "
+            f"{_counted(dossier.nominees)} nêu trên. Biên bản được lập thành 02 "
             "bản, đã đọc lại cho các đại biểu dự họp cùng nghe và thống nhất./."
         ),
     ]

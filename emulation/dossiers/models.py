@@ -11,6 +11,16 @@ from simple_history.models import HistoricalRecords
 from emulation.nominations.models import Nomination
 
 
+def _money(label) -> models.DecimalField:
+    return models.DecimalField(
+        label, max_digits=14, decimal_places=1, null=True, blank=True, help_text=_("triệu đồng")
+    )
+
+
+def _count(label) -> models.PositiveIntegerField:
+    return models.PositiveIntegerField(label, null=True, blank=True)
+
+
 class ReportStatus(models.TextChoices):
     DRAFT = "draft", _("Bản nháp")
     SUBMITTED = "submitted", _("Đã nộp")
@@ -28,14 +38,63 @@ class AchievementReport(models.Model):
         blank=True,
         help_text=_("Đặc điểm, chức năng nhiệm vụ, tổ chức bộ máy (vài câu)."),
     )
+    # The unit's particulars (collective form, section I).
+    head_office = models.CharField(_("địa chỉ trụ sở chính"), max_length=255, blank=True)
+    phone = models.CharField(_("điện thoại"), max_length=40, blank=True)
+    website = models.CharField(
+        _("trang thông tin điện tử, thư điện tử"), max_length=255, blank=True
+    )
+    founding = models.TextField(
+        _("quá trình thành lập và phát triển"),
+        blank=True,
+        help_text=_("Ngày thành lập, quyết định hoặc giấy chứng nhận đăng ký, các mốc chính."),
+    )
+    structure = models.TextField(
+        _("tổ chức bộ máy, tổ chức đảng, đoàn thể"),
+        blank=True,
+        help_text=_("Các phòng, ban, bộ phận; chi bộ, công đoàn, đoàn thanh niên."),
+    )
+    staff_count = models.PositiveIntegerField(
+        _("tổng số cán bộ, nhân viên (lao động)"), null=True, blank=True
+    )
     achievements = models.TextField(_("thành tích đạt được"), blank=True)
     measures = models.TextField(_("các biện pháp, giải pháp đã thực hiện"), blank=True)
+    compliance = models.TextField(
+        _("việc thực hiện chủ trương, chính sách của Đảng, pháp luật của Nhà nước"), blank=True
+    )
+    # A cooperative's business figures, which the portal does not hold: the province types
+    # them for the year and the year before (million VND; people).
+    revenue = _money(_("tổng doanh thu"))
+    revenue_before = _money(_("tổng doanh thu năm trước"))
+    profit = _money(_("lợi nhuận"))
+    profit_before = _money(_("lợi nhuận năm trước"))
+    taxes = _money(_("nộp ngân sách nhà nước"))
+    taxes_before = _money(_("nộp ngân sách năm trước"))
+    members = _count(_("số thành viên"))
+    members_before = _count(_("số thành viên năm trước"))
+    workers = _count(_("số lao động thường xuyên"))
+    workers_before = _count(_("số lao động năm trước"))
+    avg_income = _money(_("thu nhập bình quân của lao động"))
+    avg_income_before = _money(_("thu nhập bình quân năm trước"))
     # The awards received are no longer typed here: the report prints them from the
     # award-history register (emulation/awards), as a table with their decisions.
     signer_name = models.CharField(_("họ và tên người ký"), max_length=120, blank=True)
     signer_title = models.CharField(
         _("chức vụ người ký"), max_length=120, blank=True, help_text=_("Ví dụ: Chủ tịch, Giám đốc.")
     )
+    # The direct superior's review and confirmation, set by the province: for an alliance
+    # the provincial People's Committee, for a cooperative the body it answers to (the
+    # alliance or the commune), for a person their unit's head, for a household the commune.
+    superior_body = models.CharField(
+        _("cơ quan cấp trên trực tiếp xác nhận"),
+        max_length=255,
+        blank=True,
+        help_text=_("Tên đầy đủ, ví dụ: Ủy ban nhân dân tỉnh Sơn La."),
+    )
+    superior_title = models.CharField(
+        _("chức vụ người ký xác nhận"), max_length=120, blank=True, help_text=_("Ví dụ: Chủ tịch.")
+    )
+    superior_name = models.CharField(_("họ và tên người ký xác nhận"), max_length=120, blank=True)
     status = models.CharField(
         _("trạng thái"), max_length=10, choices=ReportStatus.choices, default=ReportStatus.DRAFT
     )

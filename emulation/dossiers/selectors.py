@@ -17,7 +17,7 @@ from emulation.awards.models import AwardRecord
 from emulation.awards.selectors import awards_received
 from emulation.conference.models import Attendee, Conference
 from emulation.dossiers.models import AchievementReport
-from emulation.nominations.models import AwardType, Nomination
+from emulation.nominations.models import NOMINEE_RELATED, AwardType, Nomination
 from emulation.nominations.selectors import (
     COUNTED_AGAINST_QUOTA,
     VoteRules,
@@ -31,6 +31,7 @@ from provinces.figures.selectors import previous_years
 from provinces.organisation.models import Cluster, ClusterTerm, Province
 from provinces.organisation.selectors import cluster_members, term_for
 
+from .report_fields import report_gaps
 from .scoring_result import MemberResult, ScoringResult, scoring_result
 
 # Nominees whose dossier goes to the VCA: endorsed by the conference (and later steps).
@@ -55,12 +56,7 @@ class NomineeContext:
 def nominee_context(pk: int) -> NomineeContext:
     """404 for an unknown nomination. Three queries."""
     nomination = get_object_or_404(
-        Nomination.objects.select_related(
-            "cluster",
-            "award_type",
-            "nominee_alliance__successor",
-            "nominee_cooperative__province__successor",
-        ),
+        Nomination.objects.select_related("cluster", "award_type", *NOMINEE_RELATED),
         pk=pk,
     )
     report = AchievementReport.objects.filter(nomination=nomination).first()
@@ -93,14 +89,33 @@ class Nominee:
 
     @property
     def short_name(self) -> str:
-        """The name without its province, for tables that have a province column."""
-        if self.is_alliance:
-            return self.name
-        return self.nomination.nominee_cooperative.name
+        """The full name without its province, for tables that have a province column."""
+        return self.legal_name
+
+    @property
+    def kind(self) -> str:
+        return self.nomination.nominee_kind
+
+    @property
+    def legal_name(self) -> str:
+        """The full name every document prints, never an abbreviation: the alliance's and
+        the cooperative's full legal names, the person's full name, "Hộ gia đình ông …"."""
+        nominee = self.nomination.nominee
+        return {
+            "alliance": lambda: nominee.legal_name,
+            "cooperative": lambda: nominee.legal_name,
+            "person": lambda: nominee.full_name,
+            "household": lambda: nominee.display_name,
+        }[self.kind]()
 
     @property
     def is_alliance(self) -> bool:
         return self.nomination.nominee_alliance_id is not None
+
+    @property
+    def gaps(self) -> list[str]:
+        """What its achievement report still lacks (report_fields.REQUIRED)."""
+        return report_gaps(self.report, self.nomination)
 
     @property
     def cooperative(self):
@@ -251,12 +266,22 @@ def _missing(dossier: Dossier) -> list[Missing]:
                 )
             )
         report_url = _url("dossiers:report", nomination.pk)
+        gaps = nominee.gaps
         if nominee.report is None or not nominee.report.achievements.strip():
             found.append(
                 Missing(
                     gettext("%(name)s: chưa có báo cáo thành tích.") % {"name": name},
                     report_url,
                     gettext("Viết báo cáo"),
+                )
+            )
+        elif gaps:
+            found.append(
+                Missing(
+                    gettext("%(name)s: báo cáo thành tích còn thiếu: %(gaps)s.")
+                    % {"name": name, "gaps": ", ".join(gaps)},
+                    report_url,
+                    gettext("Bổ sung báo cáo"),
                 )
             )
         elif not nominee.report.is_submitted:
@@ -300,12 +325,7 @@ def dossier_for(cluster: Cluster, year: int) -> Dossier:
     scoring = scoring_result(cluster, year)
     nominations = list(
         Nomination.objects.filter(cluster=cluster, year=year, status__in=IN_DOSSIER)
-        .select_related(
-            "award_type",
-            "achievement_report",
-            "nominee_alliance__successor",
-            "nominee_cooperative__province__successor",
-        )
+        .select_related("award_type", "achievement_report", *NOMINEE_RELATED)
         .order_by("award_type__order", "award_type__name", "pk")
     )
     alliances = [n.nominee_alliance for n in nominations if n.nominee_alliance_id]
@@ -327,18 +347,18 @@ def dossier_for(cluster: Cluster, year: int) -> Dossier:
         .order_by()
     }
     received = awards_received(
-        alliance_ids=[a.pk for a in alliances], cooperative_ids=cooperative_ids
+        alliance_ids=[a.pk for a in alliances],
+        cooperative_ids=cooperative_ids,
+        person_ids=[n.nominee_person_id for n in nominations if n.nominee_person_id],
+        household_ids=[n.nominee_household_id for n in nominations if n.nominee_household_id],
     )
     groups: dict[int, tuple[AwardType, list[Nominee]]] = {}
     for nomination in nominations:
         nomination.cluster = cluster
         report = getattr(nomination, "achievement_report", None)
         nominee = Nominee(nomination=nomination, report=report, province=nominee_unit(nomination))
-        unit = (
-            ("alliance", nomination.nominee_alliance_id)
-            if nomination.nominee_alliance_id
-            else ("cooperative", nomination.nominee_cooperative_id)
-        )
+        kind = nomination.nominee_kind
+        unit = (kind, getattr(nomination, f"nominee_{kind}_id"))
         nominee.awards = [r for r in received.get(unit, []) if r.year < year]
         if nomination.nominee_alliance_id:
             pid = nomination.nominee_alliance_id
@@ -347,7 +367,7 @@ def dossier_for(cluster: Cluster, year: int) -> Dossier:
             nominee.previous = previous[pid].values if pid in previous else None
             nominee.disbursements_all = disbursements.all_funds[pid]
             nominee.disbursements_htx_dev = disbursements.htx_dev[pid]
-        else:
+        elif nomination.nominee_cooperative_id:
             nominee.disbursements_all = cooperative_disbursements.get(
                 nomination.nominee_cooperative_id, FundTotals()
             )

@@ -19,13 +19,10 @@ from emulation.dossiers.models import AchievementReport, ReportStatus
 from emulation.dossiers.selectors import nominee_context
 from emulation.nominations.models import Nomination
 
-TEXT_FIELDS = (
-    "summary",
-    "achievements",
-    "measures",
-    "signer_name",
-    "signer_title",
-)
+from .report_fields import FIELDS, report_gaps
+
+# Every field a report form of some kind shows (report_fields.FIELDS), in form order.
+TEXT_FIELDS = tuple(dict.fromkeys(name for kind in FIELDS.values() for name in kind))
 
 
 class DossierError(Exception):
@@ -57,12 +54,19 @@ def _locked(report: AchievementReport, seen_version: int | None) -> AchievementR
 
 @transaction.atomic
 def achievement_report_save(
-    *, nomination: Nomination, by, seen_version: int | None, submit: bool = False, **texts: str
+    *,
+    nomination: Nomination,
+    by,
+    seen_version: int | None,
+    submit: bool = False,
+    full_name: str | None = None,
+    **texts,
 ) -> AchievementReport:
     """Create the nominee's report or update the one the editor opened at `seen_version`.
     A report saved by someone else in the meantime, or already submitted, is refused and
     the caller keeps what was typed. With `submit` the report is submitted in the same save
-    (one version step; a report that cannot be submitted yet is not saved either)."""
+    (one version step; a report that cannot be submitted yet is not saved either).
+    `full_name`: a cooperative nominee's full legal name, written to its directory entry."""
     unknown = set(texts) - set(TEXT_FIELDS)
     if unknown:
         raise TypeError(f"unknown fields: {sorted(unknown)}")
@@ -77,20 +81,30 @@ def achievement_report_save(
             )
         current.version, report = report.version, current
     for name, value in texts.items():
-        setattr(report, name, (value or "").strip())
+        setattr(report, name, value.strip() if isinstance(value, str) else value)
     report.nomination = nomination
+    if full_name is not None and nomination.nominee_cooperative_id:
+        _cooperative_full_name(nomination.nominee_cooperative, full_name, by=by)
     if submit:
         return _save(_submitted(report, by=by), by=by, reason="Lưu và nộp báo cáo")
     return _save(report, by=by, reason="Tạo mới" if report.version == 1 else "Cập nhật")
 
 
+def _cooperative_full_name(cooperative, full_name: str, *, by) -> None:
+    cooperative.full_name = full_name
+    try:
+        cooperative.full_clean()
+    except ValidationError as exc:
+        raise DossierError(" ".join(exc.messages)) from None
+    cooperative.version += 1
+    cooperative._history_user = by
+    cooperative.save()
+
+
 def _submitted(report: AchievementReport, *, by) -> AchievementReport:
-    """The report marked submitted, refused while a required text is empty."""
-    empty = [
-        str(AchievementReport._meta.get_field(name).verbose_name)
-        for name in ("achievements", "measures", "signer_title")
-        if not getattr(report, name).strip()
-    ]
+    """The report marked submitted, refused while a field its form requires is empty
+    (report_fields.REQUIRED: particulars, texts, figures, both signers' names)."""
+    empty = report_gaps(report, report.nomination)
     if empty:
         raise DossierError(
             gettext("Chưa thể nộp, còn thiếu: %(missing)s.") % {"missing": ", ".join(empty)}

@@ -21,6 +21,7 @@ from .content import MOTTO
 from .documents import dossier_documents
 from .forms import AchievementReportForm, ReturnForm
 from .render import DossierIncompleteError, document_blocks, dossier_zip, zip_name
+from .report_fields import report_gaps
 from .selectors import NomineeContext, dossier_for, nominee_context
 from .services import (
     TEXT_FIELDS,
@@ -87,9 +88,21 @@ def _render_report(request, ctx: NomineeContext, form, *, status: int = 200):
             "can_build": access.can_build_dossier(user, ctx.term),
             "return_form": ReturnForm(),
             "history": history,
+            "gaps": report_gaps(report, ctx.nomination),
             "preview": _preview(ctx),
         },
         status=status,
+    )
+
+
+def _report_form(ctx: NomineeContext, data=None) -> AchievementReportForm:
+    """The form of the nominee's kind; a cooperative's asks for its full legal name."""
+    nomination = ctx.nomination
+    return AchievementReportForm(
+        data,
+        instance=ctx.report,
+        kind=nomination.nominee_kind,
+        cooperative=nomination.nominee_cooperative if nomination.nominee_cooperative_id else None,
     )
 
 
@@ -97,13 +110,15 @@ def _render_report(request, ctx: NomineeContext, form, *, status: int = 200):
 def report_edit(request, pk: int):
     ctx = _nominee_for(request, pk)
     if request.method != "POST":
-        return _render_report(request, ctx, AchievementReportForm(instance=ctx.report))
+        return _render_report(request, ctx, _report_form(ctx))
     if not access.can_edit_achievement_report(request.user, ctx):
         raise PermissionDenied
-    form = AchievementReportForm(request.POST, instance=ctx.report)
+    form = _report_form(ctx, request.POST)
     if not form.is_valid():
         return _render_report(request, ctx, form, status=400)
-    texts = {name: form.cleaned_data[name] for name in TEXT_FIELDS}
+    texts = {name: form.cleaned_data[name] for name in TEXT_FIELDS if name in form.cleaned_data}
+    if "full_name" in form.cleaned_data:
+        texts["full_name"] = form.cleaned_data["full_name"]
     submit = request.POST.get("action") == "submit"
     try:
         # Save and submit is one versioned save: a refused submit saves nothing.
@@ -120,7 +135,7 @@ def report_edit(request, pk: int):
         ctx = nominee_context(pk)
         data = request.POST.copy()
         data["seen_version"] = ctx.report.version
-        form = AchievementReportForm(data, instance=ctx.report)
+        form = _report_form(ctx, data)
         form.is_valid()
         form.add_error(None, str(exc))
         return _render_report(request, ctx, form, status=409)

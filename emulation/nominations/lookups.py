@@ -8,19 +8,14 @@ from django.shortcuts import get_object_or_404
 
 from provinces.organisation.lookups import cluster_year_for
 
-from .models import Nomination
+from .models import NOMINEE_RELATED, Nomination
 
 
 def get_nomination_for_user(request, pk: int, *, allowed: Callable) -> Nomination:
     """404 when the user may not see the nomination's cluster-year; 403 when they may see
     it but not take this step (`allowed(user, nomination, term)`)."""
     nomination = get_object_or_404(
-        Nomination.objects.select_related(
-            "cluster",
-            "award_type",
-            "nominee_alliance",
-            "nominee_cooperative__province__successor",
-        ),
+        Nomination.objects.select_related("cluster", "award_type", *NOMINEE_RELATED),
         pk=pk,
     )
     _, _, term = cluster_year_for(request, nomination.cluster, nomination.year)

@@ -7,6 +7,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from emulation.nominees.models import Household, Person
 from provinces.disbursements.models import Cooperative
 from provinces.organisation.models import YEAR_VALIDATORS, Cluster, ClusterMembership, Province
 from provinces.organisation.selectors import counts_as
@@ -177,8 +178,33 @@ class NominationStatus(models.TextChoices):
     NOT_GRANTED = "not_granted", _("Không được khen thưởng")
 
 
+# The nominee's kinds, each a foreign key named "nominee_<kind>" (exactly one is set);
+# the award-history register names its unit by the same kinds (emulation/awards).
+NOMINEE_KINDS = ("alliance", "cooperative", "person", "household")
+# What a list of nominations selects to name its nominees and their provinces.
+NOMINEE_RELATED = (
+    "nominee_alliance__successor",
+    "nominee_cooperative__province__successor",
+    "nominee_person__province__successor",
+    "nominee_household__province__successor",
+)
+
+
+def _exactly_one(prefix: str) -> Q:
+    """One of the `NOMINEE_KINDS` foreign keys set, the others empty."""
+    condition = Q()
+    for kind in NOMINEE_KINDS:
+        one = Q(**{f"{prefix}{kind}__isnull": False})
+        for other in NOMINEE_KINDS:
+            if other != kind:
+                one &= Q(**{f"{prefix}{other}__isnull": True})
+        condition |= one
+    return condition
+
+
 class Nomination(models.Model):
-    """A nominee for an award: a member alliance, or a cooperative of a member province."""
+    """A nominee for an award: a member alliance, a cooperative of a member province, or
+    an individual or a household a member province proposes."""
 
     cluster = models.ForeignKey(
         Cluster, verbose_name=_("cụm"), on_delete=models.CASCADE, related_name="nominations"
@@ -198,6 +224,22 @@ class Nomination(models.Model):
     nominee_cooperative = models.ForeignKey(
         Cooperative,
         verbose_name=_("HTX/THT được đề nghị"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="nominations",
+    )
+    nominee_person = models.ForeignKey(
+        Person,
+        verbose_name=_("cá nhân được đề nghị"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="nominations",
+    )
+    nominee_household = models.ForeignKey(
+        Household,
+        verbose_name=_("hộ gia đình được đề nghị"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
@@ -247,11 +289,11 @@ class Nomination(models.Model):
         ordering = ["cluster", "year", "award_type__order", "pk"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(nominee_alliance__isnull=True, nominee_cooperative__isnull=False)
-                | Q(nominee_alliance__isnull=False, nominee_cooperative__isnull=True),
+                condition=_exactly_one("nominee_"),
                 name="nomination_exactly_one_nominee",
                 violation_error_message=_(
-                    "Chọn đúng một đối tượng: Liên minh HTX tỉnh hoặc một HTX/THT."
+                    "Chọn đúng một đối tượng: Liên minh HTX tỉnh, một HTX/THT, một cá nhân "
+                    "hoặc một hộ gia đình."
                 ),
             ),
             models.CheckConstraint(
@@ -313,6 +355,18 @@ class Nomination(models.Model):
                 violation_error_message=_("HTX/THT này đã được đề nghị khen thưởng trong năm."),
             ),
             models.UniqueConstraint(
+                fields=["year", "nominee_person"],
+                condition=Q(nominee_person__isnull=False) & ~Q(status="not_granted"),
+                name="nomination_person_one_award_a_year",
+                violation_error_message=_("Cá nhân này đã được đề nghị khen thưởng trong năm."),
+            ),
+            models.UniqueConstraint(
+                fields=["year", "nominee_household"],
+                condition=Q(nominee_household__isnull=False) & ~Q(status="not_granted"),
+                name="nomination_household_one_award_a_year",
+                violation_error_message=_("Hộ gia đình này đã được đề nghị khen thưởng trong năm."),
+            ),
+            models.UniqueConstraint(
                 fields=["cluster", "year", "award_type", "nominee_alliance"],
                 condition=Q(nominee_alliance__isnull=False),
                 name="nomination_alliance_once_per_award",
@@ -332,23 +386,41 @@ class Nomination(models.Model):
         return f"{self.award_type}: {self.nominee_name}"
 
     @property
+    def nominee_kind(self) -> str | None:
+        """ "alliance", "cooperative", "person" or "household"."""
+        return next((k for k in NOMINEE_KINDS if getattr(self, f"nominee_{k}_id")), None)
+
+    @property
+    def nominee(self):
+        """The nominee itself: a Province, a Cooperative, a Person or a Household."""
+        kind = self.nominee_kind
+        return getattr(self, f"nominee_{kind}") if kind else None
+
+    @property
+    def nominee_unit_key(self) -> dict:
+        """The nominee as the award-history register names it ({"person": …})."""
+        kind = self.nominee_kind
+        return {kind: self.nominee} if kind else {}
+
+    @property
     def nominee_name(self) -> str:
-        if self.nominee_alliance_id:
-            return self.nominee_alliance.alliance_name
-        if self.nominee_cooperative_id:
-            return gettext("%(name)s (tỉnh %(province)s)") % {
-                "name": self.nominee_cooperative.name,
-                "province": self.nominee_cooperative.province.name,
-            }
-        return ""
+        kind, nominee = self.nominee_kind, self.nominee
+        if kind == "alliance":
+            return nominee.alliance_name
+        if kind is None:
+            return ""
+        name = {"cooperative": "name", "person": "full_name", "household": "display_name"}[kind]
+        return gettext("%(name)s (tỉnh %(province)s)") % {
+            "name": getattr(nominee, name),
+            "province": nominee.province.name,
+        }
 
     @property
     def nominee_province(self) -> Province | None:
         if self.nominee_alliance_id:
             return self.nominee_alliance
-        if self.nominee_cooperative_id:
-            return self.nominee_cooperative.province
-        return None
+        nominee = self.nominee
+        return None if nominee is None else nominee.province
 
     def clean(self) -> None:
         if not (self.cluster_id and self.year):
@@ -361,10 +433,10 @@ class Nomination(models.Model):
         # into (`counts_as`, the one home of that rule); an alliance must itself be a
         # member that year.
         candidates = [province.pk]
-        if self.nominee_cooperative_id:
+        if not self.nominee_alliance_id:
             candidates.append(counts_as(province, self.year).pk)
         if not members.filter(province_id__in=candidates).exists():
-            field = "nominee_alliance" if self.nominee_alliance_id else "nominee_cooperative"
+            field = f"nominee_{self.nominee_kind}"
             raise ValidationError(
                 {
                     field: gettext("%(province)s không phải thành viên của cụm năm %(year)s.")

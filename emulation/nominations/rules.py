@@ -259,11 +259,17 @@ def one_award_refusal(
     name: str,
     alliance: Province | None = None,
     cooperative=None,
+    person=None,
+    household=None,
     exclude_pk: int | None = None,
 ) -> str | None:
     """The refusal of a second award for the achievement of `year`: another nomination of
-    that year (not turned down), or an award already decided in the register."""
-    unit = {"nominee_alliance": alliance} if alliance else {"nominee_cooperative": cooperative}
+    that year (not turned down), or an award already decided in the register. The nominee
+    is one of alliance, cooperative, person, household."""
+    given = {"alliance": alliance, "cooperative": cooperative, "person": person}
+    given["household"] = household
+    kind, nominee = next((k, v) for k, v in given.items() if v is not None)
+    unit = {f"nominee_{kind}": nominee}
     earlier = (
         Nomination.objects.filter(year=year, **unit)
         .exclude(status=NominationStatus.NOT_GRANTED)
@@ -281,7 +287,7 @@ def one_award_refusal(
             "cluster": earlier.cluster.name,
             "law": gettext(LAW_ONE_AWARD),
         }
-    record = AwardRecord.objects.of_unit(alliance=alliance, cooperative=cooperative)
+    record = AwardRecord.objects.of_unit(**{kind: nominee})
     record = record.filter(year=year).first()
     if record is not None:
         return gettext(

@@ -14,7 +14,7 @@ from provinces.organisation.lookups import cluster_year_for
 
 from .models import VoteRule
 from .rules import member_count, rule_for
-from .services import vote_rule_save
+from .rules_services import vote_rule_save
 
 
 class VoteRuleForm(SeenVersionModelForm):

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from emulation.nominations import rules
 from emulation.nominations.models import (
+    NOMINEE_RELATED,
     AwardQuota,
     AwardType,
     Nomination,
@@ -116,12 +117,7 @@ def nominations_for(cluster: Cluster, year: int) -> NominationsYear:
             groups[quota.award_type_id].quota = quota.quota
     nominations = (
         Nomination.objects.filter(cluster=cluster, year=year)
-        .select_related(
-            "award_type",
-            "nominee_alliance",
-            "nominee_cooperative__province__successor",
-            "proposed_by",
-        )
+        .select_related("award_type", *NOMINEE_RELATED, "proposed_by")
         .order_by("award_type__order", "pk")
     )
     for nomination in nominations:
@@ -141,11 +137,7 @@ def nominations_by_award(cluster: Cluster, year: int) -> list[tuple[AwardType, l
     section, without the quotas and the vote rule. One query."""
     nominations = (
         Nomination.objects.filter(cluster=cluster, year=year)
-        .select_related(
-            "award_type",
-            "nominee_alliance",
-            "nominee_cooperative__province",
-        )
+        .select_related("award_type", *NOMINEE_RELATED)
         .order_by("award_type__order", "award_type__name", "award_type_id", "pk")
     )
     groups: dict[int, tuple[AwardType, list]] = {}

@@ -18,19 +18,16 @@ from django.utils.translation import gettext, gettext_noop
 from cluster_portal import access
 from cluster_portal.locking import (
     StaleRecordError,
-    claimed_save,
     locked_at_version,
-    version_claim,
 )
 from emulation.awards.models import AwardRecord
 from emulation.nominations.models import (
     AwardQuota,
     AwardType,
-    MeetingRank,
     Nomination,
     NominationStatus,
-    VoteRule,
 )
+from emulation.nominees.services import household_find_or_create, person_find_or_create
 from provinces.disbursements.models import BorrowerKind
 from provinces.disbursements.services import borrower_find_or_create
 from provinces.organisation.dates import fmt_date
@@ -96,6 +93,26 @@ def _save(nomination: Nomination, *, by) -> Nomination:
     return nomination
 
 
+def _set_nominee(nomination: Nomination, *, province, by, cooperative, person, household):
+    """A cooperative, person or household of `province`: found, or added to its records."""
+    try:
+        if cooperative is not None:
+            name, kind = cooperative
+            if kind not in BorrowerKind.values:
+                raise NominationError(gettext("Loại hình phải là HTX hoặc THT."))
+            nomination.nominee_cooperative, _ = borrower_find_or_create(
+                province=province, name=name, kind=kind, by=by
+            )
+        elif person:
+            nomination.nominee_person = person_find_or_create(province=province, by=by, **person)
+        else:
+            nomination.nominee_household = household_find_or_create(
+                province=province, by=by, **household
+            )
+    except ValidationError as exc:
+        raise NominationError(_messages(exc)) from None
+
+
 # Services --------------------------------------------------------------------------------
 
 
@@ -110,15 +127,20 @@ def nomination_propose(
     cooperative_name: str | None = None,
     cooperative_kind: str = BorrowerKind.HTX,
     cooperative_province: Province | None = None,
+    person: dict | None = None,
+    household: dict | None = None,
     achievements: str = "",
     rank_reason: str = "",
     form_key: uuid.UUID | None = None,
 ) -> Nomination:
-    """Propose one nominee: a member alliance, or a cooperative looked up by name (case,
-    accents and spacing aside) in a member province's directory and added to it if new.
+    """Propose one nominee: a member alliance, a cooperative looked up by name (case,
+    accents and spacing aside) in a member province's directory and added to it if new,
+    or an individual (`person`: emulation.nominees.services.PERSON_FIELDS) or a household
+    (`household`: HOUSEHOLD_FIELDS), found again or recorded with their particulars.
 
-    The cooperative's province is `cooperative_province` when given (admins and the chair
-    name it), otherwise the unit the proposer acts for that year. Whether `by` may propose
+    The province of a cooperative, person or household is `cooperative_province` when
+    given (admins and the chair name it), otherwise the unit the proposer acts for that
+    year. Whether `by` may propose
     for that province is the view's decision (`access.can_propose_nomination`).
 
     A proposal repeated with the same `form_key` (the form submitted twice) returns the
@@ -130,16 +152,20 @@ def nomination_propose(
             earlier.repeated = True
             return earlier
     cooperative_name = " ".join((cooperative_name or "").split())
-    if alliance is not None and cooperative_name:
+    chosen = [alliance is not None, bool(cooperative_name), bool(person), bool(household)]
+    if sum(chosen) > 1:
         raise NominationError(
             gettext(
-                "Chọn đúng một đối tượng: hoặc Liên minh HTX tỉnh, hoặc một HTX/THT, không chọn "
-                "cả hai."
+                "Chọn đúng một đối tượng: Liên minh HTX tỉnh, một HTX/THT, một cá nhân hoặc một "
+                "hộ gia đình, không chọn nhiều đối tượng."
             )
         )
-    if alliance is None and not cooperative_name:
+    if not any(chosen):
         raise NominationError(
-            gettext("Chưa chọn đối tượng đề nghị: chọn Liên minh HTX tỉnh hoặc nhập tên HTX/THT.")
+            gettext(
+                "Chưa chọn đối tượng đề nghị: chọn Liên minh HTX tỉnh, nhập tên HTX/THT, hoặc "
+                "ghi cá nhân, hộ gia đình."
+            )
         )
     member_ids = set(
         ClusterMembership.objects.in_year(year)
@@ -174,23 +200,21 @@ def nomination_propose(
             raise NominationError(
                 gettext(
                     "%(name)s không phải thành viên của %(name2)s năm %(year)s: chỉ đề nghị "
-                    "HTX/THT của các tỉnh thành viên."
+                    "HTX/THT, cá nhân, hộ gia đình của các tỉnh thành viên."
                 )
                 % {"name": province.name, "name2": cluster.name, "year": year}
             )
-        if cooperative_kind not in BorrowerKind.values:
-            raise NominationError(gettext("Loại hình phải là HTX hoặc THT."))
-        cooperative, _ = borrower_find_or_create(
-            province=province, name=cooperative_name, kind=cooperative_kind, by=by
+        _set_nominee(
+            nomination,
+            province=province,
+            by=by,
+            cooperative=(cooperative_name, cooperative_kind) if cooperative_name else None,
+            person=person,
+            household=household,
         )
-        nomination.nominee_cooperative = cooperative
-        nominee = cooperative.name
-    refusal = rules.one_award_refusal(
-        year=year,
-        name=nominee,
-        alliance=nomination.nominee_alliance,
-        cooperative=nomination.nominee_cooperative,
-    )
+        unit = nomination.nominee  # named without its province, as typed
+        nominee = unit.name if nomination.nominee_cooperative_id else str(unit)
+    refusal = rules.one_award_refusal(year=year, name=nominee, **nomination.nominee_unit_key)
     if refusal:
         raise NominationError(refusal)
     try:
@@ -283,9 +307,8 @@ def nomination_endorse(*, nomination: Nomination, by, seen_version: int | None) 
         or rules.one_award_refusal(
             year=nomination.year,
             name=nomination.nominee_name,
-            alliance=nomination.nominee_alliance,
-            cooperative=nomination.nominee_cooperative,
             exclude_pk=nomination.pk,
+            **nomination.nominee_unit_key,
         )
         or rules.rank_reason_refusal(nomination)
     )
@@ -385,18 +408,14 @@ def _register_granted(nomination: Nomination, *, by) -> None:
     """A granted nomination goes into the nominee's award-history register (the VCA
     decides its own flag and certificates: scoring.md), unless the province has already
     entered that decision."""
-    unit = (
-        {"alliance_id": nomination.nominee_alliance_id}
-        if nomination.nominee_alliance_id
-        else {"cooperative_id": nomination.nominee_cooperative_id}
-    )
+    unit = nomination.nominee_unit_key
     record = AwardRecord(
         **unit,
         year=nomination.year,
         award=nomination.award_type.name,
         decision_number=nomination.decision_number,
         decision_date=nomination.decision_date,
-        issuer="Liên minh HTX Việt Nam",
+        issuer="Liên minh Hợp tác xã Việt Nam",
     )
     same = {"year": record.year, "decision_number": record.decision_number}
     if AwardRecord.objects.filter(**unit, **same).exists():
@@ -417,32 +436,3 @@ def nomination_withdraw(*, nomination: Nomination, by, seen_version: int | None)
     _require_status(nomination, NominationStatus.PROPOSED, gettext_noop("rút đề nghị"))
     nomination._history_user = by
     nomination.delete()
-
-
-@transaction.atomic
-def vote_rule_save(*, rule: VoteRule, by, seen_version: int | None) -> VoteRule:
-    """Save a cluster-year's nomination rules through the one versioned save
-    (cluster_portal.locking): refused as stale when someone saved them in between, or
-    created them meanwhile (`seen_version` 0: the page showed the defaults)."""
-    version_claim(
-        rule, seen_version=seen_version, key={"cluster_id": rule.cluster_id, "year": rule.year}
-    )
-    rule.full_clean()
-    rule._history_user = by
-    claimed_save(rule)
-    return rule
-
-
-def meeting_ranks_record(*, cluster_id: int, year: int, ranks: dict[int, int]) -> None:
-    """The ranks (by province id) the scoring meeting agreed, which the rules read
-    (`rules.rank_reason_refusal`). Called by the scoring meeting inside its transaction."""
-    MeetingRank.objects.filter(cluster_id=cluster_id, year=year).delete()
-    MeetingRank.objects.bulk_create(
-        MeetingRank(cluster_id=cluster_id, year=year, province_id=pid, rank=rank)
-        for pid, rank in ranks.items()
-    )
-
-
-def meeting_ranks_clear(*, cluster_id: int, year: int) -> None:
-    """The scoring result was reopened: no rank stands until the meeting is recorded again."""
-    MeetingRank.objects.filter(cluster_id=cluster_id, year=year).delete()

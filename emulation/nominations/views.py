@@ -2,7 +2,6 @@
 steps (vote, endorse, submit, decide). Rules live in `emulation.nominations.services` and
 `selectors`, access in `cluster_portal.access`."""
 
-import uuid
 from collections.abc import Callable
 
 from django import forms
@@ -12,13 +11,12 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from cluster_portal import access
-from cluster_portal.locking import FormKeyField, SeenVersionField
-from cluster_portal.numbers import VietnameseNumberField
+from emulation.nominations.forms import DecideForm, ProposeForm, StepForm, VoteForm
 from emulation.nominations.lookups import get_nomination_for_user
 from emulation.nominations.models import AwardType, Nomination, NominationStatus, VotingMethod
 from emulation.nominations.selectors import nominations_for, nominee_unit
@@ -33,158 +31,7 @@ from emulation.nominations.services import (
 )
 from provinces.disbursements.models import BorrowerKind
 from provinces.organisation.lookups import cluster_year_for
-from provinces.organisation.models import Cluster, ClusterTerm, Province
-
-# Forms -----------------------------------------------------------------------------------
-#
-# Choices come from objects the page has already loaded, so that rendering the form adds
-# no query; the cleaned data hold the objects again.
-
-
-class ProposeForm(forms.Form):
-    award_type = forms.TypedChoiceField(label=gettext_lazy("Hình thức khen thưởng"), coerce=int)
-    alliance = forms.TypedChoiceField(
-        label=gettext_lazy("Liên minh HTX tỉnh được đề nghị"),
-        coerce=int,
-        required=False,
-        empty_value=None,
-        help_text=gettext_lazy("Để trống nếu đề nghị một HTX/THT."),
-    )
-    cooperative_name = forms.CharField(
-        label=gettext_lazy("hoặc tên HTX/THT được đề nghị"),
-        max_length=255,
-        required=False,
-        help_text=gettext_lazy(
-            "Tra trong danh bạ của tỉnh (không phân biệt dấu, hoa thường); chưa có thì thêm mới."
-        ),
-    )
-    cooperative_kind = forms.ChoiceField(
-        label=gettext_lazy("Loại hình"), choices=BorrowerKind.choices, initial=BorrowerKind.HTX
-    )
-    cooperative_province = forms.TypedChoiceField(
-        label=gettext_lazy("Tỉnh của HTX/THT"),
-        coerce=int,
-        required=False,
-        empty_value=None,
-        help_text=gettext_lazy("Để trống: tỉnh của bạn."),
-    )
-    achievements = forms.CharField(
-        label=gettext_lazy("Thành tích"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
-    )
-    rank_reason = forms.CharField(
-        label=gettext_lazy("Lý do đề nghị (khi xếp hạng sau thành viên không được đề nghị)"),
-        max_length=2000,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=gettext_lazy("In trong biên bản hội nghị."),
-    )
-    form_key = FormKeyField()
-
-    def __init__(self, *args, award_types: list[AwardType], provinces: list[Province], **kwargs):
-        super().__init__(*args, **kwargs)
-        if not self.is_bound:
-            self.initial["form_key"] = uuid.uuid4()
-        self._award_types = {t.pk: t for t in award_types}
-        self._provinces = {p.pk: p for p in provinces}
-        self.fields["award_type"].choices = [(t.pk, t.name) for t in award_types]
-        self.fields["alliance"].choices = [("", gettext("— Không (đề nghị HTX/THT) —"))] + [
-            (p.pk, p.alliance_name) for p in provinces
-        ]
-        own = [(p.pk, p.name) for p in provinces]
-        self.fields["cooperative_province"].choices = (
-            own if len(own) == 1 else [("", gettext("— Chọn tỉnh —")), *own]
-        )
-
-    def clean(self):
-        data = super().clean()
-        if data.get("award_type") is not None:
-            data["award_type"] = self._award_types[data["award_type"]]
-        for name in ("alliance", "cooperative_province"):
-            if data.get(name) is not None:
-                data[name] = self._provinces[data[name]]
-        return data
-
-
-class StepForm(forms.Form):
-    """Every step carries the version of the nomination the page showed (optimistic
-    locking: a step taken on a stale page is refused)."""
-
-    seen_version = SeenVersionField()
-
-
-class VoteForm(StepForm):
-    # A vote can be corrected until endorsed: the version seen is required here.
-    seen_version = SeenVersionField(
-        required=True,
-        error_messages={
-            "required": gettext_lazy("Trang đã cũ: hãy tải lại trang rồi ghi kết quả biểu quyết.")
-        },
-    )
-    votes_for = VietnameseNumberField(
-        integer=True, label=gettext_lazy("Số phiếu tán thành"), min_value=0, max_value=9999
-    )
-    votes_present = VietnameseNumberField(
-        integer=True, label=gettext_lazy("Số thành viên có mặt"), min_value=1, max_value=9999
-    )
-    voting_method = forms.ChoiceField(
-        label=gettext_lazy("Hình thức biểu quyết"), choices=VotingMethod.choices, required=False
-    )
-    ballots_issued = VietnameseNumberField(
-        integer=True,
-        label=gettext_lazy("Số phiếu phát ra"),
-        min_value=0,
-        max_value=9999,
-        required=False,
-    )
-    ballots_returned = VietnameseNumberField(
-        integer=True,
-        label=gettext_lazy("Số phiếu thu về"),
-        min_value=0,
-        max_value=9999,
-        required=False,
-    )
-    ballots_valid = VietnameseNumberField(
-        integer=True,
-        label=gettext_lazy("Số phiếu hợp lệ"),
-        min_value=0,
-        max_value=9999,
-        required=False,
-    )
-    rank_reason = forms.CharField(
-        label=gettext_lazy("Lý do đề nghị (khi xếp hạng sau thành viên không được đề nghị)"),
-        max_length=2000,
-        required=False,
-    )
-
-
-class DecideForm(StepForm):
-    OUTCOMES = [
-        ("granted", gettext_lazy("Được khen thưởng")),
-        ("not_granted", gettext_lazy("Không được khen thưởng")),
-    ]
-
-    outcome = forms.ChoiceField(
-        label=gettext_lazy("Kết quả"), choices=OUTCOMES, widget=forms.RadioSelect
-    )
-    decision_number = forms.CharField(
-        label=gettext_lazy("Số quyết định"), max_length=100, required=False
-    )
-    decision_date = forms.DateField(
-        label=gettext_lazy("Ngày quyết định"),
-        required=False,
-        input_formats=["%d/%m/%Y"],
-        widget=forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy"}),
-        error_messages={
-            "invalid": gettext_lazy("Ngày không hợp lệ: viết theo dạng ngày/tháng/năm.")
-        },
-    )
-    reason = forms.CharField(
-        label=gettext_lazy("Lý do không được khen"),
-        max_length=2000,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
-
+from provinces.organisation.models import Cluster, ClusterTerm
 
 # Access ----------------------------------------------------------------------------------
 
@@ -281,7 +128,10 @@ def nomination_propose_view(request, cluster: str, year: int):
         data = form.cleaned_data
         province = data["alliance"] or data["cooperative_province"] or access.unit_of(user, year)
         if province is None:
-            form.add_error("cooperative_province", gettext("Chọn tỉnh của HTX/THT được đề nghị."))
+            form.add_error(
+                "cooperative_province",
+                gettext("Chọn tỉnh của HTX/THT, cá nhân hoặc hộ gia đình được đề nghị."),
+            )
         elif not access.can_propose_nomination(user, province, year, term):
             raise PermissionDenied
         else:
@@ -295,6 +145,8 @@ def nomination_propose_view(request, cluster: str, year: int):
                     cooperative_name=data["cooperative_name"],
                     cooperative_kind=data["cooperative_kind"],
                     cooperative_province=None if data["alliance"] else province,
+                    person=form.nominee_particulars("person_"),
+                    household=form.nominee_particulars("household_"),
                     achievements=data["achievements"],
                     rank_reason=data["rank_reason"],
                     form_key=data["form_key"],

@@ -12,7 +12,7 @@ from django.utils.translation import gettext
 
 from cluster_portal.locking import stale_message, stale_none, version_follow, version_lock
 from emulation.nominations import rules
-from emulation.nominations.services import meeting_ranks_record
+from emulation.nominations.rules_services import meeting_ranks_record
 from provinces.organisation.dates import fmt_date
 
 from .models import Score, ScoreSheet, ScoringAgreement

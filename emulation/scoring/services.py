@@ -19,9 +19,9 @@ from cluster_portal.locking import (
     version_lock,
 )
 from emulation.nominations.models import AwardQuota, AwardType, Nomination, NominationStatus
+from emulation.nominations.rules_services import meeting_ranks_clear
 from emulation.nominations.services import (
     NominationError,
-    meeting_ranks_clear,
     nomination_propose,
     nomination_vote_record,
 )

@@ -36,6 +36,15 @@ class Cooperative(models.Model):
     disbursements and award nominations point at."""
 
     name = models.CharField(_("tên"), max_length=255)
+    full_name = models.CharField(
+        _("tên đầy đủ (không viết tắt)"),
+        max_length=255,
+        blank=True,
+        help_text=_(
+            "Tên ghi trong giấy chứng nhận đăng ký, dùng trong văn bản, ví dụ: Hợp tác xã "
+            "Dịch vụ nông nghiệp Tân Lập."
+        ),
+    )
     name_key = models.CharField(_("khóa tra cứu"), max_length=255, editable=False, db_index=True)
     province = models.ForeignKey(
         Province, verbose_name=_("tỉnh"), on_delete=models.PROTECT, related_name="cooperatives"
@@ -66,8 +75,15 @@ class Cooperative(models.Model):
     def __str__(self) -> str:
         return f"{self.name} ({self.province.name})"
 
+    @property
+    def legal_name(self) -> str:
+        """The full name documents print; empty while the province has not written it
+        (the dossier asks for it, never prints the directory's short name instead)."""
+        return self.full_name
+
     def clean(self) -> None:
         self.name = " ".join(self.name.split())
+        self.full_name = " ".join(self.full_name.split())
         self.name_key = directory_key(self.name)
 
 

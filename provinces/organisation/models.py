@@ -79,6 +79,15 @@ class Province(models.Model):
         related_name="predecessors",
     )
     note = models.CharField(_("ghi chú"), max_length=255, blank=True)
+    full_name = models.CharField(
+        _("tên đầy đủ của Liên minh"),
+        max_length=255,
+        blank=True,
+        help_text=_(
+            "Tên pháp lý dùng trong văn bản, không viết tắt. Để trống: "
+            "“Liên minh Hợp tác xã tỉnh <tên tỉnh>”."
+        ),
+    )
     version = models.PositiveIntegerField(_("phiên bản"), default=1, editable=False)  # admin edits
 
     history = HistoricalRecords(verbose_name=_("lịch sử tỉnh"))
@@ -121,6 +130,11 @@ class Province(models.Model):
     @property
     def alliance_name(self) -> str:
         return f"Liên minh HTX tỉnh {self.name}"
+
+    @property
+    def legal_name(self) -> str:
+        """The alliance's full name, as documents write it (never "HTX")."""
+        return self.full_name or f"Liên minh Hợp tác xã tỉnh {self.name}"
 
     @property
     def slug(self) -> str:
