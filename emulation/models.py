@@ -6,7 +6,7 @@ contracts in pyproject.toml (`lint-imports`) refuse it."""
 from .api.models import ApiToken
 from .awards.models import AwardRecord
 from .conference.models import ROMAN, Attendee, Conference, Recommendation, roman_validator
-from .dossiers.models import AchievementReport, ReportStatus
+from .dossiers.models import AchievementReport, DossierSettings, ReportStatus
 from .nominations.models import (
     AwardQuota,
     AwardType,
@@ -41,6 +41,7 @@ __all__ = [
     "ROMAN",
     "ApiToken",
     "AchievementReport",
+    "DossierSettings",
     "Attendee",
     "AwardQuota",
     "AwardRecord",

@@ -96,6 +96,34 @@ def _page(docx, *, landscape: bool) -> None:
     section.bottom_margin = Mm(MARGINS_MM["bottom"])
     section.left_margin = Mm(MARGINS_MM["left"])
     section.right_margin = Mm(MARGINS_MM["right"])
+    _page_numbers(section)
+
+
+def _page_numbers(section) -> None:
+    """The page number centred in the footer from page 2 on (Nghị định 30/2020: the first
+    page carries none): a PAGE field, which Word and LibreOffice fill in, in the footer of
+    the pages after the first; the first page's own footer stays empty."""
+    section.different_first_page_header_footer = True
+    paragraph = section.footer.paragraphs[0]
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    for kind, text in (("begin", None), (None, " PAGE "), ("separate", None), (None, "2")):
+        run = paragraph.add_run()
+        run.font.size = Pt(13)
+        if kind is not None:
+            char = OxmlElement("w:fldChar")
+            char.set(qn("w:fldCharType"), kind)
+            run._r.append(char)
+        elif text.strip() == "PAGE":
+            instr = OxmlElement("w:instrText")
+            instr.set(qn("xml:space"), "preserve")
+            instr.text = text
+            run._r.append(instr)
+        else:
+            run.text = text
+    end = OxmlElement("w:fldChar")
+    end.set(qn("w:fldCharType"), "end")
+    paragraph.add_run()._r.append(end)
+    section.first_page_footer.is_linked_to_previous = False
 
 
 def _styled(container, style_id: str | None = None):

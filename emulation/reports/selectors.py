@@ -36,7 +36,8 @@ from provinces.organisation.models import Cluster, ClusterTerm, Province
 from provinces.organisation.selectors import cluster_members
 
 from .drafts import difficulties_draft, directions_draft
-from .models import DEFAULT_RECIPIENTS, DEFAULT_SYMBOL
+from .letterhead import cluster_symbol
+from .models import DEFAULT_RECIPIENTS
 
 # The signed document ---------------------------------------------------------------------
 
@@ -66,8 +67,20 @@ def _chair_of(conference, head) -> tuple[str, str]:
     return "", ""
 
 
-def signature_for(*, report_settings, conference, head) -> Signature:
-    chosen = report_settings or ReportSettings(symbol=DEFAULT_SYMBOL)
+def issuing_symbol(cluster: Cluster, year: int) -> str:
+    """The issuing-body symbol every document of the cluster-year carries after its kind
+    ("CTĐ-TB" in "TTr-CTĐ-TB"): the chair's, in the report's settings, else the cluster's
+    default. One query."""
+    chosen = (
+        ReportSettings.objects.filter(cluster=cluster, year=year)
+        .values_list("symbol", flat=True)
+        .first()
+    )
+    return chosen or cluster_symbol(cluster)
+
+
+def signature_for(*, report_settings, conference, head, cluster: Cluster) -> Signature:
+    chosen = report_settings or ReportSettings(cluster=cluster)
     title, name = _chair_of(conference, head)
     place = (
         chosen.place or (conference.host.name if conference else "") or (head.name if head else "")
@@ -372,6 +385,7 @@ def cluster_report(
         report_settings=report_settings,
         conference=conference,
         head=term.head if term else None,
+        cluster=cluster,
     )
     nominations = nominations_by_award(cluster, year)
     on = signature.date or datetime.date(year, 12, 31)
@@ -392,18 +406,25 @@ def cluster_report(
         signature=signature,
         preview=preview,
         approved_records=[r for r in records if r.status == FiguresStatus.APPROVED],
-        legal_basis=legal_basis_on(on),
+        legal_basis=legal_basis_on(on, cluster=cluster, year=year),
         late=late_members(cluster, year, records, members),
     )
 
 
-def legal_basis_on(day: datetime.date) -> list[str]:
-    """The "Căn cứ …" lines in force on `day`, in their order."""
+def legal_basis_on(
+    day: datetime.date, *, cluster: Cluster, year: int, agreement: bool = False
+) -> list[str]:
+    """The "Căn cứ …" lines in force on `day` for every cluster and for `cluster`, in
+    their order, {year} and {cluster} filled in; for the agreement, the lines it cites
+    (not the one naming the agreement itself). One query."""
     rows = LegalBasis.objects.filter(
         Q(in_force_from__isnull=True) | Q(in_force_from__lte=day),
         Q(in_force_until__isnull=True) | Q(in_force_until__gte=day),
+        Q(cluster__isnull=True) | Q(cluster=cluster),
     )
-    return list(rows.values_list("text", flat=True))
+    if agreement:
+        rows = rows.filter(cited_by_agreement=True)
+    return [row.text_for(year=year, cluster=cluster) for row in rows]
 
 
 def late_members(
