@@ -71,7 +71,7 @@ def test_the_chair_overrides_date_place_signer_and_recipients(tay_bac):
         cluster=tay_bac,
         year=2023,
         number=7,
-        symbol="BC-CTĐTB",
+        symbol="CTĐTB",
         document_date=datetime.date(2023, 12, 5),
         place="Việt Trì",
         signer_title="Phó Chủ tịch",
@@ -79,7 +79,7 @@ def test_the_chair_overrides_date_place_signer_and_recipients(tay_bac):
         recipients="Ban Thi đua - Khen thưởng Trung ương;\nLưu: VT.",
     )
     text = text_of(cluster_report(cluster=tay_bac, year=2023))
-    assert "Số: 07/BC-CTĐTB" in text
+    assert "Số: 07/BC-CTĐTB" in text  # the chair's symbol, not the default CTĐ-TB
     assert "Việt Trì, ngày 05 tháng 12 năm 2023" in text
     assert "LIÊN MINH HTX TỈNH PHÚ THỌ PHÓ CHỦ TỊCH" in text and "Trần Văn A" in text
     assert "Nơi nhận: - Ban Thi đua - Khen thưởng Trung ương; - Lưu: VT." in text

@@ -5,7 +5,7 @@ scoring summary and one achievement report per nominee."""
 from django.utils.translation import gettext_noop
 
 from cluster_portal.number_style import format_exact, format_percent, format_points
-from emulation.reports.letterhead import number_line, signer_lines
+from emulation.reports.letterhead import signer_lines
 
 from .achievement import achievement_report
 from .content import (
