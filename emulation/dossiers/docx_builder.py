@@ -14,7 +14,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt, RGBColor
 
-from .content import MOTTO, Document, Heading, Para, Table
+from .content import MOTTO, Document, Heading, Para, Signer, Table
 
 FONT = "Times New Roman"
 BODY_PT = 14
@@ -26,6 +26,7 @@ ALIGN = {
     "center": WD_ALIGN_PARAGRAPH.CENTER,
     "left": WD_ALIGN_PARAGRAPH.LEFT,
 }
+NAME_BLANK = "…………………………"  # a name to write by hand under a block of the grid
 MARGINS_MM = {"top": 20, "bottom": 20, "left": 30, "right": 15}
 
 
@@ -250,24 +251,44 @@ def _table(docx, block: Table, width_cm: float, grid, *, last: bool = False) -> 
     _styled(docx, "TableText")
 
 
+def _signer_cell(cell, signer: Signer, *, size: int = 13, grid: bool = False) -> None:
+    """One signer block, the same in every document: the capacity lines in bold capitals,
+    room to sign, the name in bold. In a grid of blocks (the agreement) every block has
+    its name line, empty where nobody is named, and a line after it, so that each name
+    stands under its own block."""
+    for index, text in enumerate(signer.capacity):
+        _line(cell, text, bold=True, first=index == 0, size=size)
+    for _ in range(4):
+        _line(cell, "", size=size)
+    if signer.name or grid:
+        _line(cell, signer.name or NAME_BLANK, bold=bool(signer.name), size=size)
+    if grid:
+        _line(cell, "", size=size)
+        _line(cell, "", size=size)
+
+
 def _signature(docx, document: Document, width_cm: float) -> None:
-    two = len(document.signers) > 1
+    signers = document.signers
+    if len(signers) > 2:  # every member signs (the agreement): two blocks a row
+        rows = [signers[i : i + 2] for i in range(0, len(signers), 2)]
+        table = docx.add_table(rows=len(rows), cols=2)
+        _no_borders(table)
+        _widths(table, [Cm(width_cm * 0.5), Cm(width_cm * 0.5)])
+        for row, pair in zip(table.rows, rows, strict=True):
+            row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+            for cell, signer in zip(row.cells, pair, strict=False):
+                _signer_cell(cell, signer, size=12, grid=True)
+        return
+    two = len(signers) > 1
     table = docx.add_table(rows=2 if two and document.recipients else 1, cols=2)
     _no_borders(table)
     _widths(table, [Cm(width_cm * 0.45), Cm(width_cm * 0.55)])
     for row in table.rows:  # a signer block never breaks across two pages
         row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
     first = table.rows[0].cells
-    signers = document.signers if two else [None, *document.signers]
-    for cell, signer in zip(first, signers, strict=False):
-        if signer is None:
-            continue
-        for index, text in enumerate(signer.capacity):
-            _line(cell, text, bold=True, first=index == 0)
-        for _ in range(4):
-            _line(cell, "")
-        if signer.name:
-            _line(cell, signer.name, bold=True)
+    for cell, signer in zip(first, signers if two else [None, *signers], strict=False):
+        if signer is not None:
+            _signer_cell(cell, signer)
     if document.recipients:
         cell = table.rows[1].cells[0] if two else first[0]
         _line(cell, "Nơi nhận:", bold=True, italic=True, size=12, first=not two, align="l")

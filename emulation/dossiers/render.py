@@ -69,6 +69,12 @@ def render_document_html(document: Document, *, linked_css: bool = True) -> str:
                 "motto": MOTTO,
                 "blocks": document_blocks(document),
                 "two_signers": len(document.signers) > 1,
+                # every member signs (the agreement): two blocks a row
+                "signer_rows": [
+                    document.signers[i : i + 2] for i in range(0, len(document.signers), 2)
+                ]
+                if len(document.signers) > 2
+                else None,
                 "linked_css": linked_css,
             },
         )
