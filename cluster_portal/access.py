@@ -443,10 +443,3 @@ def can_return_achievement_report(user: User, ctx: NomineeContext) -> bool:
 
 def can_build_dossier(user: User, term: ClusterTerm | None) -> bool:
     return reads_every_state(user, term)
-
-
-def can_read_agreement(user: User, term: ClusterTerm | None, *, signed: bool) -> bool:
-    """The agreement as a document, for a reader already in the cluster-year: once the
-    members signed it, every one of them (it is theirs); before, the draft is the chair's
-    and admins' (design.md, "Who reads what")."""
-    return signed or reads_every_state(user, term)

@@ -2,10 +2,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from cluster_portal.numbers import vn_formfield
-from provinces.disbursements.models import Cooperative
 from provinces.organisation.models import Province
 
 from .models import AwardRecord
+from .selectors import directory_cooperative
 
 
 class AwardRecordForm(forms.ModelForm):
@@ -40,7 +40,7 @@ class AwardRecordForm(forms.ModelForm):
         data = super().clean()
         name = data.get("cooperative_name", "")
         if name:
-            cooperative = Cooperative.objects.filter(province=self.province).matching(name).first()
+            cooperative = directory_cooperative(self.province, name)
             if cooperative is None:
                 self.add_error(
                     "cooperative_name",

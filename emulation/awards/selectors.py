@@ -3,6 +3,7 @@ of a dossier has received (its achievement report's table)."""
 
 from collections import defaultdict
 
+from provinces.disbursements.models import Cooperative
 from provinces.organisation.models import Province
 
 from .models import AwardRecord
@@ -31,3 +32,9 @@ def awards_received(
         key = ("alliance", record.alliance_id) if record.alliance_id else None
         found[key or ("cooperative", record.cooperative_id)].append(record)
     return found
+
+
+def directory_cooperative(province: Province, name: str) -> Cooperative | None:
+    """The province's cooperative named `name` in its directory (accents and case aside),
+    as the register's form and the API find it. One query."""
+    return Cooperative.objects.filter(province=province).matching(name).first()

@@ -1,14 +1,14 @@
 """The agreement (giao ước thi đua) of a cluster-year as Word and PDF files, linked from
 the scoring page and the dossier page, served through the document cache
 (cluster_portal/documents.py) like the other documents; who reads it:
-`access.can_read_agreement` (every member once signed, the draft the chair's)."""
+`access_awards.can_read_agreement` (every member once signed, the draft the chair's)."""
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.views.decorators.http import conditional_page, require_safe
 
-from cluster_portal import access
+from cluster_portal.access_awards import can_read_agreement
 from cluster_portal.documents import Document, admin_log, document_response, history_of
 from emulation.conference.models import Conference
 from emulation.reports.models import LegalBasis
@@ -44,7 +44,7 @@ def _agreement_file(request, cluster: str, year: int, extension: str):
         data = scoring_year(cluster_obj, year, members=members, term=term)
         if data.agreement is None:
             raise Http404
-        if not access.can_read_agreement(request.user, term, signed=data.agreement.is_signed):
+        if not can_read_agreement(request.user, term, signed=data.agreement.is_signed):
             raise PermissionDenied
         document = agreement_document(data)
         if extension == "docx":
