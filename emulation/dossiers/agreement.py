@@ -13,8 +13,8 @@ from django.utils.translation import gettext_noop
 
 from cluster_portal.number_style import format_exact, format_number, format_points
 from emulation.conference.models import Conference
+from emulation.reports.legal import issuing_symbol, legal_basis_on
 from emulation.reports.letterhead import member_signer_lines
-from emulation.reports.selectors import issuing_symbol, legal_basis_on
 from emulation.scoring.models import CriterionKind
 from emulation.scoring.selectors import ScoringYear
 from provinces.figures.spec import BY_CODE

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from emulation.reports.legal import legal_basis_on
 from emulation.reports.letterhead import number_line, signer_lines
-from emulation.reports.selectors import legal_basis_on
 
 from .models import DEFAULT_ADDRESSEE
 

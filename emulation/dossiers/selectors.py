@@ -24,7 +24,7 @@ from emulation.nominations.selectors import (
     nominee_unit,
     vote_rules_for,
 )
-from emulation.reports.selectors import issuing_symbol
+from emulation.reports.legal import issuing_symbol
 from provinces.disbursements.models import Disbursement
 from provinces.disbursements.selectors import FundTotals, disbursement_totals
 from provinces.figures.models import FiguresStatus, YearlyFigures

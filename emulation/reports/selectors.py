@@ -18,13 +18,13 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from django.utils import timezone
 
 from emulation.conference.models import Attendee, Conference, Recommendation
 from emulation.nominations.models import Nomination
 from emulation.nominations.selectors import nominations_by_award
-from emulation.reports.models import LegalBasis, ReportSettings
+from emulation.reports.models import ReportSettings
 from provinces.calendar.selectors import deadlines_for
 from provinces.disbursements.selectors import DisbursementTotals, FundTotals, disbursement_totals
 from provinces.figures.aggregation import combine, percent_change
@@ -36,7 +36,8 @@ from provinces.organisation.models import Cluster, ClusterTerm, Province
 from provinces.organisation.selectors import cluster_members
 
 from .drafts import difficulties_draft, directions_draft
-from .letterhead import cluster_symbol
+from .legal import legal_basis_on
+from .letterhead import signer_lines
 from .models import DEFAULT_RECIPIENTS
 
 # The signed document ---------------------------------------------------------------------
@@ -53,6 +54,9 @@ class Signature:
     signer_name: str
     recipients: list[str]
     settings: ReportSettings | None
+    # The signer block's capacity lines, as every document of the cluster writes them
+    # (letterhead.signer_lines): "TM. CỤM THI ĐUA / CỤM TRƯỞNG / CHỦ TỊCH LIÊN MINH …".
+    lines: list[str] = field(default_factory=list)
 
 
 def _chair_of(conference, head) -> tuple[str, str]:
@@ -65,18 +69,6 @@ def _chair_of(conference, head) -> tuple[str, str]:
             title = attendee.title.replace("–", ",").split(",")[-1].strip()
             return title, attendee.name
     return "", ""
-
-
-def issuing_symbol(cluster: Cluster, year: int) -> str:
-    """The issuing-body symbol every document of the cluster-year carries after its kind
-    ("CTĐ-TB" in "TTr-CTĐ-TB"): the chair's, in the report's settings, else the cluster's
-    default. One query."""
-    chosen = (
-        ReportSettings.objects.filter(cluster=cluster, year=year)
-        .values_list("symbol", flat=True)
-        .first()
-    )
-    return chosen or cluster_symbol(cluster)
 
 
 def signature_for(*, report_settings, conference, head, cluster: Cluster) -> Signature:
@@ -98,6 +90,7 @@ def signature_for(*, report_settings, conference, head, cluster: Cluster) -> Sig
         signer_name=chosen.signer_name or name,
         recipients=recipients,
         settings=report_settings,
+        lines=signer_lines(head, title=chosen.signer_title or title),
     )
 
 
@@ -409,22 +402,6 @@ def cluster_report(
         legal_basis=legal_basis_on(on, cluster=cluster, year=year),
         late=late_members(cluster, year, records, members),
     )
-
-
-def legal_basis_on(
-    day: datetime.date, *, cluster: Cluster, year: int, agreement: bool = False
-) -> list[str]:
-    """The "Căn cứ …" lines in force on `day` for every cluster and for `cluster`, in
-    their order, {year} and {cluster} filled in; for the agreement, the lines it cites
-    (not the one naming the agreement itself). One query."""
-    rows = LegalBasis.objects.filter(
-        Q(in_force_from__isnull=True) | Q(in_force_from__lte=day),
-        Q(in_force_until__isnull=True) | Q(in_force_until__gte=day),
-        Q(cluster__isnull=True) | Q(cluster=cluster),
-    )
-    if agreement:
-        rows = rows.filter(cited_by_agreement=True)
-    return [row.text_for(year=year, cluster=cluster) for row in rows]
 
 
 def late_members(

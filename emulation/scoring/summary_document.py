@@ -12,9 +12,10 @@ from django.utils import timezone
 
 from cluster_portal.number_style import format_points
 from emulation.conference.models import Conference
+from emulation.reports.legal import issuing_symbol
 from emulation.reports.letterhead import cluster_issuer, number_line, place_date
 from emulation.reports.letterhead import signer_lines as signer_lines
-from emulation.reports.selectors import issuing_symbol, signature_for
+from emulation.reports.selectors import signature_for
 
 from .selectors import ScoringYear
 
