@@ -159,3 +159,22 @@ class DossierSettingsTests(TestCase):
             self.assertContains(response, message, status_code=400)
         settings.refresh_from_db()
         self.assertEqual(settings.symbol, "")
+
+    def test_the_cached_dossier_and_agreement_change_with_the_settings(self):
+        from cluster_portal.documents import data_stamp
+        from emulation.dossiers.agreement_views import agreement_sources
+        from emulation.dossiers.sources import dossier_sources
+
+        dossier_before = data_stamp(dossier_sources("tay-bac", 2023))
+        self.as_chair()
+        self.assertEqual(self.post().status_code, 302)
+        self.assertNotEqual(data_stamp(dossier_sources("tay-bac", 2023)), dossier_before)
+        agreement_before = data_stamp(agreement_sources("tay-bac", 2023))
+        self.client.force_login(self.admin)
+        settings = ReportSettings.objects.get(cluster=self.cluster, year=2023)
+        response = self.client.post(
+            reverse("reports:settings", args=["tay-bac", 2023]),
+            {"symbol": "CTĐTB", "number": "5", "seen_version": str(settings.version)},
+        )
+        self.assertEqual(response.status_code, 302)  # the symbol on the agreement's number
+        self.assertNotEqual(data_stamp(agreement_sources("tay-bac", 2023)), agreement_before)
