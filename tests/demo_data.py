@@ -71,7 +71,7 @@ def _select(table: str, model, where: str = "", params=()) -> tuple[list[str], d
 def _plain(value):
     """A value as it can be written back and kept in a file (bytea comes as memoryview; a
     time of day as SQLite's driver reads it, which it does not take back: its text)."""
-    if isinstance(value, datetime.time):
+    if isinstance(value, datetime.time) and connection.vendor == "sqlite":
         return value.isoformat()
     return bytes(value) if isinstance(value, memoryview) else value
 
