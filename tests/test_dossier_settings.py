@@ -89,6 +89,9 @@ class DossierSettingsTests(TestCase):
         self.assertIn("Số: 04/BB-CTĐ-TB", minutes)
         self.assertIn("Hồi 08 giờ 00 phút", minutes)
         self.assertIn("Lê Thị Bình", minutes)
+        # Another person chairs: named without the letter's signer's title.
+        self.assertIn("Chủ trì: Đồng chí Nguyễn Quốc Dũng, Liên minh HTX tỉnh Phú Thọ", minutes)
+        self.assertNotIn("Nguyễn Quốc Dũng – Phó Chủ tịch", minutes)
 
     def assert_refused(self, response, message: str):
         self.assertEqual(response.status_code, 400)

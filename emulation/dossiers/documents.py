@@ -171,7 +171,11 @@ def meeting_minutes(dossier: Dossier) -> Document:
     day = dossier.meeting_date
     present = scoring.present if scoring and scoring.present else None
     start = f"Hồi {_time(letter.start)}, ngày {day:%d/%m/%Y}" if letter.start and day else ""
-    chair = letter.chair_name and f"Đồng chí {letter.chair_name} – {letter.signer_title} "
+    chair = letter.chair_name and (
+        f"Đồng chí {letter.chair_name} – {letter.chair_title} "
+        if letter.chair_title
+        else f"Đồng chí {letter.chair_name}, "
+    )
     blocks: list = [
         Heading("I. THỜI GIAN, ĐỊA ĐIỂM"),
         Para(f"Thời gian: {start or (f'ngày {day:%d/%m/%Y}' if day else 'chưa ghi')}."),

@@ -82,6 +82,7 @@ class Letter:
     signer_name: str
     signer: list[str]  # the capacity lines of the letter's and the summary's signer
     chair_name: str
+    chair_title: str  # the signer's, when the signer chairs
     chair: list[str]
     secretary_name: str
     start: datetime.time | None
@@ -103,6 +104,10 @@ def letter_for(dossier) -> Letter:
         minutes_line = f"Số: {minutes_number:02d}/BB-{symbol}"
     meeting = f" ngày {dossier.meeting_date:%d/%m/%Y}" if dossier.meeting_date else ""
     minutes_no = f"{minutes_number:02d}" if minutes_number else "…"
+    chair_name = (chosen and chosen.chair_name) or signer_name
+    # The letter's signer's title, for the chair too when the same person chairs; another
+    # chair is named without a title the settings do not hold.
+    same = chair_name == signer_name
     return Letter(
         symbol=symbol,
         number_line=(
@@ -119,8 +124,11 @@ def letter_for(dossier) -> Letter:
         signer_title=title,
         signer_name=signer_name,
         signer=signer_lines(dossier.head, title=title),
-        chair_name=(chosen and chosen.chair_name) or signer_name,
-        chair=signer_lines(dossier.head, role="CHỦ TRÌ HỘI NGHỊ", on_behalf="", title=title),
+        chair_name=chair_name,
+        chair_title=title if same else "",
+        chair=signer_lines(
+            dossier.head if same else None, role="CHỦ TRÌ HỘI NGHỊ", on_behalf="", title=title
+        ),
         secretary_name=chosen.secretary_name if chosen else "",
         start=chosen.meeting_start if chosen else None,
         end=chosen.meeting_end if chosen else None,
