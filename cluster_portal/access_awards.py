@@ -8,6 +8,8 @@ same derived roles, the same one place for each decision.
   their cooperatives' awards); the chair and the vice-head of a year read the registers of
   that year's members (they build and check the dossier); national staff read every
   member's (they review the dossiers); admins read and correct all.
+- The agreement of a cluster-year as a document: every member once signed, the draft the
+  chair's and admins'.
 """
 
 from __future__ import annotations
@@ -48,3 +50,10 @@ def can_edit_award_register(user: User, py: ProvinceYear) -> bool:
 def can_import_award_register(user: User) -> bool:
     """The register's upload page: provincial staff (their own rows) and admins."""
     return is_admin(user) or home_province(user) is not None
+
+
+def can_read_agreement(user: User, term: ClusterTerm | None, *, signed: bool) -> bool:
+    """The agreement as a document, for a reader already in the cluster-year: once the
+    members signed it, every one of them (it is theirs); before, the draft is the chair's
+    and admins' (design.md, "Who reads what")."""
+    return signed or reads_every_state(user, term)

@@ -12,7 +12,7 @@ from emulation.nominations.models import (
 )
 from emulation.nominees.services import household_find_or_create, person_find_or_create
 from emulation.reports.models import LegalBasis, ReportSettings
-from emulation.reports.reference import load_legal_basis
+from emulation.reports.reference import load_cluster_lines, load_legal_basis
 from provinces.calendar.models import Deadlines
 from provinces.disbursements.services import borrower_find_or_create
 from provinces.organisation.models import Cluster
@@ -107,7 +107,9 @@ def award_types_seed() -> None:
     """The award types of the reference data (flag, certificate of merit), and the legal
     basis the report cites when the table has none (a flush emptied it)."""
     load_award_types(AwardType)
-    load_legal_basis(LegalBasis)
+    if not LegalBasis.objects.exists():
+        load_legal_basis(LegalBasis)
+        load_cluster_lines(LegalBasis)
 
 
 def emulation_year_2023_seed() -> bool:

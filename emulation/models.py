@@ -7,7 +7,7 @@ from .api.models import ApiToken
 from .awards.models import AwardRecord
 from .conference.models import ROMAN, Attendee, Conference, Recommendation, roman_validator
 from .decisions.models import AwardDecision, DecisionAwardee
-from .dossiers.models import AchievementReport, ReportStatus
+from .dossiers.models import AchievementReport, DossierSettings, ReportStatus
 from .news.models import NewsPost
 from .nominations.models import (
     AwardQuota,
@@ -49,6 +49,7 @@ __all__ = [
     "ROMAN",
     "ApiToken",
     "AchievementReport",
+    "DossierSettings",
     "Attendee",
     "AwardQuota",
     "AwardRecord",

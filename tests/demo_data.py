@@ -18,6 +18,7 @@ and writes it to the run's shared folder (tests/shared_setup.py); the others rea
 their databases are copies of the same migrated template.
 """
 
+import datetime
 import io
 import pickle
 from collections.abc import Callable
@@ -69,7 +70,10 @@ def _select(table: str, model, where: str = "", params=()) -> tuple[list[str], d
 
 
 def _plain(value):
-    """A value as it can be written back and kept in a file (bytea comes as memoryview)."""
+    """A value as it can be written back and kept in a file (bytea comes as memoryview; a
+    time of day as SQLite's driver reads it, which it does not take back: its text)."""
+    if isinstance(value, datetime.time) and connection.vendor == "sqlite":
+        return value.isoformat()
     return bytes(value) if isinstance(value, memoryview) else value
 
 

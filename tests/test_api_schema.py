@@ -98,6 +98,8 @@ OPERATION_IDS = {
         "/api/v1/nominations/{pk}/endorse",
     ): "emulation_api_nominations_nomination_endorse_api",
     ("get", "/api/v1/years/{year}/national"): "emulation_api_national_national",
+    ("get", "/api/v1/awards/{year}/{code}"): "emulation_api_awards_register_list",
+    ("post", "/api/v1/awards/{year}/{code}"): "emulation_api_awards_register_add",
 }
 VIETNAMESE = re.compile("[ăâđêôơưáàảãạấầẩẫậắằẳẵặéèẻẽẹếềểễệíìỉĩịóòỏõọốồổỗộớờởỡợúùủũụứừửữựýỳỷỹỵ]")
 

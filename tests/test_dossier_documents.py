@@ -2,6 +2,7 @@
 every PDF's text with pypdf, looking for the nominees, their scores and votes, the
 signer and the number line."""
 
+import datetime
 import io
 import zipfile
 
@@ -10,6 +11,7 @@ from docx import Document as open_docx
 from docx.shared import Mm
 
 from cluster_portal.number_style import format_exact
+from emulation.dossiers.letter import enclosures, letter_for
 from emulation.dossiers.render import DossierIncompleteError, dossier_files, dossier_zip
 from emulation.dossiers.selectors import dossier_for
 from emulation.models import AchievementReport, Nomination
@@ -79,13 +81,20 @@ class DemoDossierTests(TestCase):
 
     def test_every_document_has_the_nd30_header_and_a_signer(self):
         for name, text in self.texts.items():
-            if not any(stem in name for stem in UNNUMBERED):
-                self.assertRegex(text, r"Số: +/[A-Za-zĐ]+-[A-ZĐ]+", name)
+            if name.startswith("Bang-tong-hop"):  # the minutes' appendix: their number
+                self.assertIn("(Kèm theo Biên bản số 03/BB-CTĐ-TB ngày 30/11/2023)", text)
+            elif not any(stem in name for stem in UNNUMBERED):
+                self.assertRegex(text, r"Số: *\d*/[A-Za-zĐ]+-[A-ZĐ-]+", name)
             self.assertIn("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", text, name)
             self.assertIn("Độc lập - Tự do - Hạnh phúc", text, name)
         for text in self.both("To-trinh-Cum-Tay-Bac-2023"):
-            self.assertIn("/TTr-CTĐTB", text)
-            self.assertIn("Phú Thọ, ngày 30 tháng 11 năm 2023", text)
+            # The demo's settings: numbered, dated after the reports it encloses (5/12).
+            self.assertIn("Số: 12/TTr-CTĐ-TB", text)
+            self.assertIn("Phú Thọ, ngày 08 tháng 12 năm 2023", text)
+            self.assertIn("Kính gửi: Liên minh Hợp tác xã Việt Nam.", text)
+            self.assertIn("Căn cứ Quy chế hoạt động của Cụm thi đua Liên minh HTX các tỉnh", text)
+            self.assertIn("Căn cứ Giao ước thi đua năm 2023 của Cụm thi đua", text)
+            self.assertIn("biên bản số 03/BB-CTĐ-TB ngày 30/11/2023", text)
             self.assertIn("CỤM TRƯỞNG", text)
             self.assertIn(SIGNER, text)
             self.assertIn("Nơi nhận:", text)
@@ -108,7 +117,12 @@ class DemoDossierTests(TestCase):
     def test_the_minutes_record_date_place_presence_ranking_and_votes(self):
         for text in self.both("Bien-ban-hop-binh-xet-Cum-Tay-Bac-2023"):
             self.assertIn("BIÊN BẢN", text)
-            self.assertIn("Thời gian: 30/11/2023", text)
+            self.assertIn("Số: 03/BB-CTĐ-TB", text)
+            self.assertIn("Thời gian: Hồi 14 giờ 00 phút, ngày 30/11/2023", text)
+            self.assertIn("kết thúc hồi 16 giờ 30 phút cùng ngày", text)
+            self.assertIn("Thư ký: Đồng chí Đỗ Thị Hương", text)
+            self.assertIn("Chủ trì: Đồng chí Nguyễn Quốc Dũng – Chủ tịch", text)
+            self.assertIn("Phụ lục kèm theo Biên bản này", text)
             self.assertIn("Trụ sở Liên minh Hợp tác xã tỉnh Phú Thọ", text)
             self.assertIn("Có mặt: 7/7", text)
             self.assertIn("Đỗ Nhân Đạo", text)
@@ -127,7 +141,8 @@ class DemoDossierTests(TestCase):
 
     def test_the_summary_has_every_member_with_total_and_rank(self):
         for text in self.both("Bang-tong-hop-diem-Cum-Tay-Bac-2023"):
-            self.assertIn("BẢNG TỔNG HỢP", text)
+            self.assertIn("PHỤ LỤC", text)
+            self.assertIn("Bảng tổng hợp kết quả chấm điểm thi đua năm 2023", text)
             self.assertIn("Tổng điểm", text)
             self.assertIn("Xếp hạng", text)
             for name in ("Điện Biên", "Hòa Bình", "Lai Châu", "Lào Cai", "Phú Thọ", "Sơn La"):
@@ -204,6 +219,25 @@ class DemoDossierTests(TestCase):
             self.assertTrue(grids, name)  # every report has its awards table
         summary = open_docx(io.BytesIO(self.files["Bang-tong-hop-diem-Cum-Tay-Bac-2023.docx"]))
         self.assertGreater(summary.sections[0].page_width, summary.sections[0].page_height)
+
+    def test_word_files_number_their_pages_from_the_second(self):
+        for name, content in self.files.items():
+            if not name.endswith(".docx"):
+                continue
+            section = open_docx(io.BytesIO(content)).sections[0]
+            self.assertTrue(section.different_first_page_header_footer, name)
+            footer = section.footer._element.xml
+            self.assertIn("PAGE", footer, name)
+            self.assertIn('w:fldCharType="begin"', footer, name)
+            self.assertNotIn("PAGE", section.first_page_footer._element.xml, name)
+
+    def test_the_letter_is_dated_after_everything_it_encloses(self):
+        letter = letter_for(self.dossier)
+        dated = enclosures(self.dossier)
+        self.assertEqual(len(dated), 1 + len(NOMINEES))  # the minutes and every report
+        self.assertTrue(all(day <= letter.date for _, day in dated), dated)
+        self.assertEqual(self.dossier.meeting_date, datetime.date(2023, 11, 30))
+        self.assertEqual(letter.date, datetime.date(2023, 12, 8))
 
     def test_the_zip_holds_every_file(self):
         with patch_scoring(), reused_pdfs():

@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 URL = reverse("reports:settings", args=["tay-bac", 2023])
 GOOD = {
     "number": "5",
-    "symbol": "BC-CTĐ",
+    "symbol": "CTĐ-TB",
     "document_date": "30/11/2023",
     "place": "Phú Thọ",
     "signer_title": "Chủ tịch",
@@ -47,7 +47,7 @@ class TestWhoMayOpenIt:
         response = client.post(URL, GOOD)
         assert response.status_code == 302
         saved = ReportSettings.objects.get()
-        assert saved.number_line == "Số: 05/BC-CTĐ" and saved.version == 1
+        assert saved.number_line == "Số: 05/BC-CTĐ-TB" and saved.version == 1
         assert saved.history.count() == 1
 
     def test_an_admin_edits(self, client, admin_user):

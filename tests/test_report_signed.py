@@ -21,9 +21,10 @@ from emulation.dossiers.documents import DRAFT_NOTE, scoring_summary
 from emulation.dossiers.render import summary_pdf
 from emulation.dossiers.selectors import dossier_for
 from emulation.reports.drafts import difficulties_draft
+from emulation.reports.legal import legal_basis_on
 from emulation.reports.models import LegalBasis, ReportSettings
 from emulation.reports.render import render_report_html, render_report_pdf, render_report_xlsx
-from emulation.reports.selectors import cluster_report, legal_basis_on
+from emulation.reports.selectors import cluster_report
 from emulation.reports.services import report_settings_save
 from emulation.scoring.render import render_summary_pdf, render_summary_xlsx
 from emulation.scoring.selectors import scoring_year
@@ -114,8 +115,11 @@ def test_the_legal_basis_follows_the_date_and_the_admin(demo_2023):
     LegalBasis.objects.create(text="Thực hiện Quy chế hoạt động của Cụm;", order=30)
     text = html_text(render_report_html(cluster_report(cluster=cluster, year=2023)))
     assert "Thực hiện Quy chế hoạt động của Cụm;" in text
-    assert legal_basis_on(datetime.date(2025, 7, 1))[1].startswith("Căn cứ Nghị định số 152/2025")
-    assert "98/2023" in legal_basis_on(datetime.date(2025, 6, 30))[1]
+    on = {"cluster": cluster, "year": 2025}
+    assert legal_basis_on(datetime.date(2025, 7, 1), **on)[1].startswith(
+        "Căn cứ Nghị định số 152/2025"
+    )
+    assert "98/2023" in legal_basis_on(datetime.date(2025, 6, 30), **on)[1]
 
 
 def test_both_sections_are_in_every_format(demo_2023):
@@ -213,11 +217,17 @@ def test_the_dossier_appendix_and_the_stand_alone_summary_are_one_document(demo_
     cluster = Cluster.objects.get(slug="tay-bac")
     data = scoring_year(cluster, 2023)
     document = scoring_summary(dossier_for(cluster, 2023))
-    appendix = summary_text(summary_pdf(document))
+    minutes = "Biên bản số 03/BB-CTĐ-TB ngày 30/11/2023"
+    appendix = summary_text(summary_pdf(document, appendix_of=minutes))
     alone = summary_text(render_summary_pdf(data))
-    assert appendix == alone
+    # One rendering: the same table, signer and recipients; the appendix names the minutes
+    # it goes with in place of a number of its own.
+    table = "Nội dung tiêu chí"
+    assert appendix[appendix.index(table) :] == alone[alone.index(table) :]
+    assert "PHỤ LỤC" in appendix and f"(Kèm theo {minutes})" in appendix
+    assert "/BTH-" not in appendix
     # A signed document: the number line, the place and date, the signer with title and name.
-    assert "Số:" in alone and "/BTH-CTĐTB" in alone
+    assert "Số:" in alone and "/BTH-CTĐ-TB" in alone
     assert "Phú Thọ, ngày" in alone
     assert "CHỦ TỊCH LIÊN MINH HTX TỈNH PHÚ THỌ" in alone and "Nguyễn Quốc Dũng" in alone
     assert "Xếp hạng" in alone and "Nơi nhận:" in alone

@@ -265,7 +265,7 @@ def deadlines_page(admin: Client) -> Case:
 def report_settings_page(admin: Client) -> Case:
     record = ReportSettings.objects.create(cluster=Cluster.objects.get(slug="tay-bac"), year=2023)
     url = reverse("reports:settings", args=["tay-bac", 2023])
-    data = {"number": "7", "symbol": "BC-CTĐ", "place": "Phú Thọ", "signer_title": "Chủ tịch"}
+    data = {"number": "7", "symbol": "CTĐ-TB", "place": "Phú Thọ", "signer_title": "Chủ tịch"}
     return Case(record, lambda seen: admin.post(url, send(data, seen)))
 
 

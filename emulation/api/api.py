@@ -26,7 +26,7 @@ from cluster_portal.hardening import (
     log_database_unavailable,
 )
 
-from . import disbursements, figures, national, nominations, organisation, scores
+from . import awards, disbursements, figures, national, nominations, organisation, scores
 from .docs import VendoredSwagger
 from .security import TokenAuth, TokenRateThrottle
 
@@ -153,3 +153,4 @@ api.add_router("", disbursements.router)
 api.add_router("", scores.router)
 api.add_router("", nominations.router)
 api.add_router("", national.router)
+api.add_router("", awards.router)

@@ -3,10 +3,10 @@ from django.utils.translation import gettext_lazy as _
 
 from cluster_portal.numbers import vn_formfield
 from emulation.nominees.models import Household, Person
-from provinces.disbursements.models import Cooperative
 from provinces.organisation.models import Province
 
 from .models import AwardRecord
+from .selectors import directory_cooperative
 
 
 class AwardRecordForm(forms.ModelForm):
@@ -73,7 +73,7 @@ class AwardRecordForm(forms.ModelForm):
             setattr(self.instance, kind, self._others[other])
             return data
         if name:
-            cooperative = Cooperative.objects.filter(province=self.province).matching(name).first()
+            cooperative = directory_cooperative(self.province, name)
             if cooperative is None:
                 self.add_error(
                     "cooperative_name",

@@ -5,6 +5,7 @@ from collections import defaultdict
 
 from django.db.models import Q
 
+from provinces.disbursements.models import Cooperative
 from provinces.organisation.models import Province
 
 from .models import AwardRecord
@@ -44,3 +45,9 @@ def awards_received(
         kind = record.unit_kind
         found[(kind, getattr(record, f"{kind}_id"))].append(record)
     return found
+
+
+def directory_cooperative(province: Province, name: str) -> Cooperative | None:
+    """The province's cooperative named `name` in its directory (accents and case aside),
+    as the register's form and the API find it. One query."""
+    return Cooperative.objects.filter(province=province).matching(name).first()

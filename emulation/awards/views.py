@@ -3,20 +3,19 @@ its upload (the pipeline's web flow). Access: `cluster_portal.access_awards`."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from cluster_portal.access_awards import can_edit_award_register, can_view_award_register
+from cluster_portal.access_awards import can_edit_award_register
 from cluster_portal.locking import StaleRecordError, posted_version
-from provinces.organisation.selectors import ProvinceYear, province_in_year
+from provinces.organisation.selectors import ProvinceYear
 from provinces.spreadsheets.web import UploadFlow
 
 from .excel import COLUMN_HELP, COLUMN_LABELS, COLUMNS, OPTIONAL_COLUMNS, awards_import
 from .forms import AwardRecordForm
+from .lookups import get_register_for_user
 from .models import AwardRecord
 from .selectors import register_of
 from .services import AwardRegisterError, award_record_add, award_record_delete
@@ -24,13 +23,8 @@ from .services import AwardRegisterError, award_record_add, award_record_delete
 
 def _register_for(request, year: int, code: str, *, write: bool = False) -> ProvinceYear:
     """404 when the user may not read the province's register; 403 when they may read it
-    but not change it."""
-    py = province_in_year(code, year)
-    if py is None or not can_view_award_register(request.user, py):
-        raise Http404
-    if write and not can_edit_award_register(request.user, py):
-        raise PermissionDenied
-    return py
+    but not change it (lookups.py, shared with the API)."""
+    return get_register_for_user(request, year, code, write=write)
 
 
 @login_required

@@ -18,8 +18,8 @@ from emulation.dossiers.content import (
 )
 from emulation.dossiers.docx_builder import render_docx
 from emulation.dossiers.render import render_document_html, render_pdfs
+from emulation.reports.legal import national_basis_on
 from emulation.reports.render import PdfBatch
-from emulation.reports.selectors import legal_basis_on
 
 from .models import AwardDecision
 from .selectors import decision_awardees
@@ -50,7 +50,7 @@ def decision_document(decision: AwardDecision) -> Document:
     award, year = decision.award_type.name, decision.year
     clusters = sorted({n.cluster.name for n in awardees})
     blocks = [Para(f"CHỦ TỊCH {ISSUER_FULL}", indent=False, bold=True, align="center")]
-    for line in [*legal_basis_on(decision.date), *OWN_BASIS]:
+    for line in [*national_basis_on(decision.date), *OWN_BASIS]:
         blocks.append(Para(line, italic=True))
     blocks.append(
         Para(

@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from cluster_portal.admin_access import CheckedHistoryAdmin, OrganisationAccess
-from emulation.dossiers.models import AchievementReport
+from emulation.dossiers.models import AchievementReport, DossierSettings
 
 
 @admin.register(AchievementReport)
@@ -16,6 +16,21 @@ class AchievementReportAdmin(OrganisationAccess, CheckedHistoryAdmin):
         "nomination__nominee_alliance",
         "nomination__nominee_cooperative__province",
     ]
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(DossierSettings)
+class DossierSettingsAdmin(OrganisationAccess, CheckedHistoryAdmin):
+    """Read-only here, with its history: the chair sets them on the dossier's settings
+    page, where the version check and the date rule apply."""
+
+    list_display = ["cluster", "year", "number", "document_date", "signer_name"]
+    list_filter = ["year", "cluster"]
 
     def has_add_permission(self, request, obj=None) -> bool:
         return False

@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 
-from emulation.dossiers.models import AchievementReport
+from emulation.dossiers.models import AchievementReport, DossierSettings
 from emulation.nominations.models import NOMINEE_RELATED, Nomination
 from provinces.disbursements.models import Cooperative
 from provinces.organisation.models import Cluster
@@ -150,6 +150,31 @@ def demo_report_fields(nomination: Nomination) -> dict:
     return fields
 
 
+# The dossier as the chair signed it: the letter dated after the last report it encloses
+# (5/12), the scoring meeting in the conference's afternoon. The numbers, the times and
+# the secretary's name are invented (the article gives none); the chair is the article's.
+DOSSIER_SETTINGS = {
+    "number": 12,
+    "document_date": datetime.date(2023, 12, 8),
+    "place": "Phú Thọ",
+    "signer_title": "Chủ tịch",
+    "signer_name": "Nguyễn Quốc Dũng",
+    "minutes_number": 3,
+    "meeting_start": datetime.time(14, 0),
+    "meeting_end": datetime.time(16, 30),
+    "chair_name": "Nguyễn Quốc Dũng",
+    "secretary_name": "Đỗ Thị Hương",
+}
+
+
+def dossier_settings_demo_seed(cluster: Cluster) -> None:
+    """The 2023 dossier's settings, unless the chair has set some."""
+    if not DossierSettings.objects.filter(cluster=cluster, year=2023).exists():
+        settings = DossierSettings(cluster=cluster, year=2023, **DOSSIER_SETTINGS)
+        settings.full_clean()
+        settings.save()
+
+
 def achievement_reports_demo_seed() -> int:
     """Write and submit the report of every 2023 Tây Bắc nominee that has none yet."""
     for short, full in FULL_NAMES.items():
@@ -158,6 +183,7 @@ def achievement_reports_demo_seed() -> int:
     cluster = Cluster.objects.filter(slug="tay-bac").first()
     if cluster is None:
         return 0
+    dossier_settings_demo_seed(cluster)
     nominations = (
         Nomination.objects.filter(cluster=cluster, year=2023, status__in=IN_DOSSIER)
         .exclude(pk__in=AchievementReport.objects.values("nomination"))

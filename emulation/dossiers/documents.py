@@ -5,6 +5,7 @@ scoring summary and one achievement report per nominee."""
 from django.utils.translation import gettext_noop
 
 from cluster_portal.number_style import format_exact, format_percent, format_points
+from emulation.reports.letterhead import signer_lines
 
 from .achievement import achievement_report
 from .content import (
@@ -17,30 +18,30 @@ from .content import (
     ascii_name,
     cluster_file_name,
     cluster_issuer,
-    cluster_symbol,
     in_vietnamese,
-    number_line,
     place_date,
     two_digits,
 )
+from .letter import MINUTES_RECIPIENTS, Letter, letter_for
 from .selectors import Dossier, Nominee
 
 DRAFT_NOTE = "BẢN DỰ THẢO — hồ sơ chưa đủ, chưa gửi Liên minh HTX Việt Nam"
-RECIPIENTS = ["- Như trên;", "- Liên minh HTX các tỉnh trong Cụm;", "- Lưu: VT, Cụm trưởng."]
 
 
-def _head_signer(dossier: Dossier, capacity: str = "CỤM TRƯỞNG") -> Signer:
-    lines = ["TM. CỤM THI ĐUA", capacity]
-    if dossier.head is not None:
-        lines.append(f"CHỦ TỊCH {dossier.head.legal_name.upper()}")
-    return Signer(lines, dossier.head_signer)
+def _letter(dossier: Dossier) -> Letter:
+    """The dossier's signed particulars, read once per dossier (one query)."""
+    letter = getattr(dossier, "_letter", None)
+    if letter is None:
+        letter = dossier._letter = letter_for(dossier)
+    return letter
 
 
-def _chair_of_meeting(dossier: Dossier) -> Signer:
-    lines = ["CHỦ TRÌ HỘI NGHỊ"]
-    if dossier.head is not None:
-        lines.append(f"CỤM TRƯỞNG – CHỦ TỊCH {dossier.head.legal_name.upper()}")
-    return Signer(lines, dossier.head_signer)
+def _dashed(lines: list[str]) -> list[str]:
+    return [f"- {line}" for line in lines]
+
+
+def _time(value) -> str:
+    return f"{value.hour:02d} giờ {value.minute:02d} phút" if value else ""
 
 
 def _kinds(nominees) -> str:
@@ -109,18 +110,16 @@ def _award_phrase(dossier: Dossier) -> str:
 
 def submission_letter(dossier: Dossier) -> Document:
     year, cluster = dossier.year, dossier.cluster
+    letter = _letter(dossier)
     total = dossier.scoring.total_points if dossier.scoring else None
-    blocks: list = [
-        Para(
-            "Căn cứ Luật Thi đua, khen thưởng và các văn bản hướng dẫn thi hành; căn cứ Quy chế "
-            f"hoạt động và giao ước thi đua năm {year} của {cluster.name};"
-        ),
-    ]
+    blocks: list = [Para(line, italic=True) for line in letter.legal_basis]
     if dossier.meeting_date:
         blocks.append(
             Para(
-                f"Căn cứ kết quả chấm điểm và biên bản họp bình xét thi đua năm {year} "
-                f"họp ngày {dossier.meeting_date:%d/%m/%Y} tại {dossier.meeting_place},"
+                f"Căn cứ kết quả chấm điểm và {letter.minutes_reference[:1].lower()}"
+                f"{letter.minutes_reference[1:]} họp bình xét thi đua năm {year} "
+                f"tại {dossier.meeting_place},",
+                italic=True,
             )
         )
     blocks.append(
@@ -170,32 +169,46 @@ def submission_letter(dossier: Dossier) -> Document:
         ),
         Para(f"{cluster.name} kính trình Liên minh HTX Việt Nam xem xét, quyết định./."),
     ]
-    return _common(
-        dossier,
+    return Document(
+        issuer=cluster_issuer(cluster),
+        place_date=place_date(letter.place, letter.date),
+        draft_note="" if dossier.is_complete else DRAFT_NOTE,
         filename=f"To-trinh-{cluster_file_name(cluster)}-{year}",
-        number_line=number_line(f"TTr-{cluster_symbol(cluster)}"),
+        number_line=letter.number_line,
         kind=gettext_noop("TỜ TRÌNH"),  # translated where a page names it
         subject=f"Về việc đề nghị tặng {_award_phrase(dossier)} năm {year}",
-        salutation="Kính gửi: Liên minh Hợp tác xã Việt Nam.",
+        salutation=f"Kính gửi: {letter.addressee.rstrip('.')}.",
         blocks=blocks,
-        signers=[_head_signer(dossier)],
-        recipients=RECIPIENTS,
+        signers=[Signer(letter.signer, letter.signer_name)],
+        recipients=_dashed(letter.recipients),
     )
 
 
 def meeting_minutes(dossier: Dossier) -> Document:
     year, cluster, scoring = dossier.year, dossier.cluster, dossier.scoring
+    letter = _letter(dossier)
     day = dossier.meeting_date
     present = scoring.present if scoring and scoring.present else None
+    start = f"Hồi {_time(letter.start)}, ngày {day:%d/%m/%Y}" if letter.start and day else ""
+    chair = letter.chair_name and (
+        f"Đồng chí {letter.chair_name} – {letter.chair_title} "
+        if letter.chair_title
+        else f"Đồng chí {letter.chair_name}, "
+    )
     blocks: list = [
         Heading("I. THỜI GIAN, ĐỊA ĐIỂM"),
-        Para(f"Thời gian: {day:%d/%m/%Y}." if day else "Thời gian: chưa ghi."),
+        Para(f"Thời gian: {start or (f'ngày {day:%d/%m/%Y}' if day else 'chưa ghi')}."),
         Para(f"Địa điểm: {dossier.meeting_place or 'chưa ghi'}."),
         Heading("II. THÀNH PHẦN THAM DỰ"),
         Para(
-            f"Chủ trì: {dossier.head.legal_name} (Cụm trưởng năm {year})."
+            f"Chủ trì: {chair or ''}{dossier.head.legal_name} (Cụm trưởng năm {year})."
             if dossier.head
             else "Chủ trì: chưa xác định Cụm trưởng."
+        ),
+        Para(
+            f"Thư ký: Đồng chí {letter.secretary_name}."
+            if letter.secretary_name
+            else "Thư ký: chưa ghi."
         ),
         Para(
             f"Có mặt: {format_exact(present)}/{format_exact(len(dossier.members))} Liên minh "
@@ -234,7 +247,8 @@ def meeting_minutes(dossier: Dossier) -> Document:
         blocks.append(
             Para(
                 "Hội nghị thống nhất điểm và xếp hạng như trên; chi tiết theo từng tiêu chí tại "
-                f"Bảng tổng hợp kết quả chấm điểm thi đua năm {year} kèm theo."
+                f"Phụ lục kèm theo Biên bản này (Bảng tổng hợp kết quả chấm điểm thi đua năm "
+                f"{year})."
             )
         )
         if scoring.notes:
@@ -282,23 +296,31 @@ def meeting_minutes(dossier: Dossier) -> Document:
     if reasons:
         blocks.append(Para("Lý do đề nghị tập thể xếp hạng sau thành viên không được đề nghị:"))
         blocks += reasons
+    ended = (
+        f"Cuộc họp kết thúc hồi {_time(letter.end)} cùng ngày. "
+        if letter.end and letter.start
+        else ""
+    )
     blocks += [
         Heading("IV. KẾT LUẬN"),
         Para(
             f"Hội nghị thống nhất đề nghị Liên minh HTX Việt Nam khen thưởng "
-            f"{_counted(dossier.nominees)} nêu trên. Biên bản được lập thành 02 "
+            f"{_counted(dossier.nominees)} nêu trên. {ended}Biên bản được lập thành 02 "
             "bản, đã đọc lại cho các đại biểu dự họp cùng nghe và thống nhất./."
         ),
     ]
     return _common(
         dossier,
         filename=f"Bien-ban-hop-binh-xet-{cluster_file_name(cluster)}-{year}",
-        number_line=number_line(f"BB-{cluster_symbol(cluster)}"),
+        number_line=letter.minutes_number_line,
         kind=gettext_noop("BIÊN BẢN"),  # translated where a page names it
         subject=f"Họp bình xét thi đua năm {year} của {cluster.name}",
         blocks=blocks,
-        signers=[Signer(["THƯ KÝ"]), _chair_of_meeting(dossier)],
-        recipients=["- Liên minh HTX Việt Nam;", "- Các thành viên Cụm;", "- Lưu: Cụm trưởng."],
+        signers=[
+            Signer(signer_lines(None, role="THƯ KÝ", on_behalf=""), letter.secretary_name),
+            Signer(letter.chair, letter.chair_name),
+        ],
+        recipients=_dashed(MINUTES_RECIPIENTS),
     )
 
 
@@ -334,6 +356,12 @@ def scoring_summary(dossier: Dossier) -> Document:
             Row(["", "Xếp hạng", "", *[str(m.rank or "") for m in scoring.members]], bold=True)
         )
         blocks += [
+            Para(
+                f"(Kèm theo {_letter(dossier).minutes_reference})",
+                indent=False,
+                italic=True,
+                align="center",
+            ),
             Para(scoring.lead_note, indent=False, italic=True),
             Table(
                 ["TT", "Nội dung tiêu chí", "Điểm tối đa", *names],
@@ -343,14 +371,15 @@ def scoring_summary(dossier: Dossier) -> Document:
                 font_size=9,
             ),
         ]
+    letter = _letter(dossier)
     return _common(
         dossier,
         filename=f"Bang-tong-hop-diem-{cluster_file_name(cluster)}-{year}",
-        number_line=number_line(f"BTH-{cluster_symbol(cluster)}"),
-        kind=gettext_noop("BẢNG TỔNG HỢP"),  # translated where a page names it
-        subject=f"Kết quả chấm điểm thi đua năm {year} của {cluster.name}",
+        number_line="",  # an appendix carries the number of the minutes it goes with
+        kind=gettext_noop("PHỤ LỤC"),  # translated where a page names it
+        subject=f"Bảng tổng hợp kết quả chấm điểm thi đua năm {year} của {cluster.name}",
         blocks=blocks,
-        signers=[_head_signer(dossier)],
+        signers=[Signer(letter.signer, letter.signer_name)],
         recipients=[
             "- Liên minh HTX Việt Nam;",
             "- Liên minh HTX các tỉnh trong Cụm;",

@@ -14,7 +14,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt, RGBColor
 
-from .content import MOTTO, Document, Heading, Para, Table
+from .content import MOTTO, Document, Heading, Para, Signer, Table
 
 FONT = "Times New Roman"
 BODY_PT = 14
@@ -26,6 +26,7 @@ ALIGN = {
     "center": WD_ALIGN_PARAGRAPH.CENTER,
     "left": WD_ALIGN_PARAGRAPH.LEFT,
 }
+NAME_BLANK = "…………………………"  # a name to write by hand under a block of the grid
 MARGINS_MM = {"top": 20, "bottom": 20, "left": 30, "right": 15}
 
 
@@ -96,6 +97,34 @@ def _page(docx, *, landscape: bool) -> None:
     section.bottom_margin = Mm(MARGINS_MM["bottom"])
     section.left_margin = Mm(MARGINS_MM["left"])
     section.right_margin = Mm(MARGINS_MM["right"])
+    _page_numbers(section)
+
+
+def _page_numbers(section) -> None:
+    """The page number centred in the footer from page 2 on (Nghị định 30/2020: the first
+    page carries none): a PAGE field, which Word and LibreOffice fill in, in the footer of
+    the pages after the first; the first page's own footer stays empty."""
+    section.different_first_page_header_footer = True
+    paragraph = section.footer.paragraphs[0]
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    for kind, text in (("begin", None), (None, " PAGE "), ("separate", None), (None, "2")):
+        run = paragraph.add_run()
+        run.font.size = Pt(13)
+        if kind is not None:
+            char = OxmlElement("w:fldChar")
+            char.set(qn("w:fldCharType"), kind)
+            run._r.append(char)
+        elif text.strip() == "PAGE":
+            instr = OxmlElement("w:instrText")
+            instr.set(qn("xml:space"), "preserve")
+            instr.text = text
+            run._r.append(instr)
+        else:
+            run.text = text
+    end = OxmlElement("w:fldChar")
+    end.set(qn("w:fldCharType"), "end")
+    paragraph.add_run()._r.append(end)
+    section.first_page_footer.is_linked_to_previous = False
 
 
 def _styled(container, style_id: str | None = None):
@@ -222,24 +251,44 @@ def _table(docx, block: Table, width_cm: float, grid, *, last: bool = False) -> 
     _styled(docx, "TableText")
 
 
+def _signer_cell(cell, signer: Signer, *, size: int = 13, grid: bool = False) -> None:
+    """One signer block, the same in every document: the capacity lines in bold capitals,
+    room to sign, the name in bold. In a grid of blocks (the agreement) every block has
+    its name line, empty where nobody is named, and a line after it, so that each name
+    stands under its own block."""
+    for index, text in enumerate(signer.capacity):
+        _line(cell, text, bold=True, first=index == 0, size=size)
+    for _ in range(4):
+        _line(cell, "", size=size)
+    if signer.name or grid:
+        _line(cell, signer.name or NAME_BLANK, bold=bool(signer.name), size=size)
+    if grid:
+        _line(cell, "", size=size)
+        _line(cell, "", size=size)
+
+
 def _signature(docx, document: Document, width_cm: float) -> None:
-    two = len(document.signers) > 1
+    signers = document.signers
+    if len(signers) > 2:  # every member signs (the agreement): two blocks a row
+        rows = [signers[i : i + 2] for i in range(0, len(signers), 2)]
+        table = docx.add_table(rows=len(rows), cols=2)
+        _no_borders(table)
+        _widths(table, [Cm(width_cm * 0.5), Cm(width_cm * 0.5)])
+        for row, pair in zip(table.rows, rows, strict=True):
+            row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+            for cell, signer in zip(row.cells, pair, strict=False):
+                _signer_cell(cell, signer, size=12, grid=True)
+        return
+    two = len(signers) > 1
     table = docx.add_table(rows=2 if two and document.recipients else 1, cols=2)
     _no_borders(table)
     _widths(table, [Cm(width_cm * 0.45), Cm(width_cm * 0.55)])
     for row in table.rows:  # a signer block never breaks across two pages
         row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
     first = table.rows[0].cells
-    signers = document.signers if two else [None, *document.signers]
-    for cell, signer in zip(first, signers, strict=False):
-        if signer is None:
-            continue
-        for index, text in enumerate(signer.capacity):
-            _line(cell, text, bold=True, first=index == 0)
-        for _ in range(4):
-            _line(cell, "")
-        if signer.name:
-            _line(cell, signer.name, bold=True)
+    for cell, signer in zip(first, signers if two else [None, *signers], strict=False):
+        if signer is not None:
+            _signer_cell(cell, signer)
     if document.recipients:
         cell = table.rows[1].cells[0] if two else first[0]
         _line(cell, "Nơi nhận:", bold=True, italic=True, size=12, first=not two, align="l")

@@ -17,6 +17,7 @@ from provinces.organisation.models import Cluster
 from .content import MOTTO, Document, Heading, Table, cluster_file_name
 from .documents import dossier_documents
 from .docx_builder import render_docx
+from .letter import letter_for
 from .selectors import Dossier
 
 
@@ -68,6 +69,12 @@ def render_document_html(document: Document, *, linked_css: bool = True) -> str:
                 "motto": MOTTO,
                 "blocks": document_blocks(document),
                 "two_signers": len(document.signers) > 1,
+                # every member signs (the agreement): two blocks a row
+                "signer_rows": [
+                    document.signers[i : i + 2] for i in range(0, len(document.signers), 2)
+                ]
+                if len(document.signers) > 2
+                else None,
                 "linked_css": linked_css,
             },
         )
@@ -83,7 +90,7 @@ def render_pdfs(pages: list[str]) -> list[bytes]:
     return [batch.render(html) for html in pages]
 
 
-def summary_pdf(document: Document) -> bytes:
+def summary_pdf(document: Document, *, appendix_of: str = "") -> bytes:
     """The scoring summary's PDF: the scoring package's rendering, the stand-alone
     summary's pages under this dossier's letterhead (number line, place and date, signer)."""
     signer = document.signers[-1]
@@ -95,6 +102,7 @@ def summary_pdf(document: Document) -> bytes:
         signer_name=signer.name,
         recipients=document.recipients,
         banner=document.draft_note,
+        appendix_of=appendix_of,
     )
     return render_summary_pdf(document.summary_of, letterhead=letterhead)
 
@@ -113,8 +121,11 @@ def dossier_files(dossier: Dossier, *, require_complete: bool = True) -> list[tu
             ]
         )
     )
+    appendix_of = letter_for(dossier).minutes_reference
     pdfs = [
-        summary_pdf(document) if document.summary_of is not None else next(batched)
+        summary_pdf(document, appendix_of=appendix_of)
+        if document.summary_of is not None
+        else next(batched)
         for document in documents
     ]
     files = []

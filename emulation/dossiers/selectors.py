@@ -16,7 +16,7 @@ from django.utils.translation import gettext
 from emulation.awards.models import AwardRecord
 from emulation.awards.selectors import awards_received
 from emulation.conference.models import Attendee, Conference
-from emulation.dossiers.models import AchievementReport
+from emulation.dossiers.models import AchievementReport, DossierSettings
 from emulation.nominations.models import NOMINEE_RELATED, AwardType, Nomination
 from emulation.nominations.selectors import (
     COUNTED_AGAINST_QUOTA,
@@ -24,6 +24,7 @@ from emulation.nominations.selectors import (
     nominee_unit,
     vote_rules_for,
 )
+from emulation.reports.legal import issuing_symbol
 from provinces.disbursements.models import Disbursement
 from provinces.disbursements.selectors import FundTotals, disbursement_totals
 from provinces.figures.models import FiguresStatus, YearlyFigures
@@ -31,6 +32,7 @@ from provinces.figures.selectors import previous_years
 from provinces.organisation.models import Cluster, ClusterTerm, Province
 from provinces.organisation.selectors import cluster_members, term_for
 
+from .letter import date_refusal
 from .report_fields import report_gaps
 from .scoring_result import MemberResult, ScoringResult, scoring_result
 
@@ -148,6 +150,8 @@ class Dossier:
     groups: list[tuple[AwardType, list[Nominee]]]
     generated_on: datetime.date = field(default_factory=timezone.localdate)
     missing: list[Missing] = field(default_factory=list)
+    settings: DossierSettings | None = None  # the chair's (letter.py reads them)
+    symbol: str = ""  # the cluster-year's issuing-body symbol, "CTĐ-TB"
 
     @property
     def nominees(self) -> list[Nominee]:
@@ -245,6 +249,9 @@ def _missing(dossier: Dossier) -> list[Missing]:
                 gettext("Hội nghị"),
             )
         )
+    refusal = date_refusal(dossier, dossier.settings and dossier.settings.document_date)
+    if refusal:
+        found.append(Missing(refusal, _url("dossiers:settings", slug, year), gettext("Thiết lập")))
     nominations_url = _url("nominations:list", slug, year)
     if not dossier.nominees:
         found.append(
@@ -381,6 +388,8 @@ def dossier_for(cluster: Cluster, year: int) -> Dossier:
         scoring=scoring,
         rules=vote_rules_for(cluster_id=cluster.pk, year=year),
         groups=list(groups.values()),
+        settings=DossierSettings.objects.filter(cluster=cluster, year=year).first(),
+        symbol=issuing_symbol(cluster, year),
     )
     dossier.missing = _missing(dossier)
     return dossier

@@ -15,10 +15,11 @@ from cluster_portal.locking import (
     version_follow,
     version_lock,
 )
-from emulation.dossiers.models import AchievementReport, ReportStatus
-from emulation.dossiers.selectors import nominee_context
+from emulation.dossiers.models import AchievementReport, DossierSettings, ReportStatus
+from emulation.dossiers.selectors import dossier_for, nominee_context
 from emulation.nominations.models import Nomination
 
+from .letter import date_refusal
 from .report_fields import FIELDS, report_gaps
 
 # Every field a report form of some kind shows (report_fields.FIELDS), in form order.
@@ -141,3 +142,23 @@ def achievement_report_return(
         raise DossierError(gettext("Cần ghi lý do trả lại để tỉnh biết phải sửa gì."))
     report.status, report.status_reason = ReportStatus.DRAFT, reason
     return version_follow(record, _save(report, by=by, reason="Trả lại: " + reason))
+
+
+@transaction.atomic
+def dossier_settings_save(
+    *, dossier_settings: DossierSettings, by, seen_version: int | None
+) -> DossierSettings:
+    """Save the chair's settings of the dossier (the one versioned save: a save made by
+    someone else in between is refused, `StaleRecordError`), refusing a submission letter
+    dated before a document it encloses (`ValidationError` on `document_date`)."""
+    key = {"cluster_id": dossier_settings.cluster_id, "year": dossier_settings.year}
+    version_claim(dossier_settings, seen_version=seen_version, key=key)
+    dossier_settings.updated_by = by
+    dossier_settings.full_clean()
+    dossier = dossier_for(dossier_settings.cluster, dossier_settings.year)
+    refusal = date_refusal(dossier, dossier_settings.document_date)
+    if refusal:
+        raise ValidationError({"document_date": refusal})
+    dossier_settings._history_user = by
+    claimed_save(dossier_settings)
+    return dossier_settings

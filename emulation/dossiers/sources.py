@@ -12,19 +12,20 @@ from emulation.scoring.sources import scoring_records
 from provinces.disbursements.models import Disbursement
 from provinces.figures.sources import cluster_year_sources, the_cluster
 
-from .models import AchievementReport
+from .models import AchievementReport, DossierSettings
 
 
 def dossier_sources(slug: str, year: int) -> list[QuerySet]:
     """The cluster-year, what the report and the scoring add, the nominees'
-    achievement reports, the disbursements of the nominated cooperatives and the nominees'
-    rows of the award-history register."""
+    achievement reports, the chair's dossier settings, the disbursements of the nominated
+    cooperatives and the nominees' rows of the award-history register."""
     nominated = Nomination.objects.filter(cluster__in=the_cluster(slug), year=year)
     return [
         *cluster_year_sources(slug, year),
         *report_records(slug, year),
         *scoring_records(slug, year),
         history_of(AchievementReport, nomination__in=nominated.values("pk")),
+        history_of(DossierSettings, cluster__in=the_cluster(slug), year=year),
         history_of(
             Disbursement, borrower__in=nominated.values("nominee_cooperative"), date__year=year
         ),

@@ -10,14 +10,33 @@ page; it never prints today's date in place of a date nobody chose.
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from provinces.organisation.models import YEAR_VALIDATORS, Cluster
 
-DEFAULT_SYMBOL = "BC-CTĐ"
+from .letterhead import cluster_symbol
+
+# A document's symbol is its kind's abbreviation (NĐ 30/2020, Phụ lục III) before the
+# issuing body's symbol, the same for every document of the cluster-year: the report
+# "BC-CTĐ-TB", the submission letter "TTr-CTĐ-TB", the minutes "BB-CTĐ-TB".
+KIND_PREFIXES = ("BC", "TTr", "BB", "BTH", "GƯ", "QĐ")
+SYMBOL_VALIDATORS = [
+    RegexValidator(
+        r"^[A-ZĐ0-9]+(-[A-ZĐ0-9]+)*$",
+        _("Ký hiệu gồm chữ in hoa và số, nối bằng dấu gạch ngang, ví dụ CTĐ-TB."),
+    ),
+    RegexValidator(
+        r"^(BC|TTR|BB|BTH|QĐ)-",
+        _(
+            "Chỉ ghi ký hiệu của Cụm (ví dụ CTĐ-TB): phần tên loại văn bản (BC-, TTr-, BB-…) "
+            "cổng tự thêm."
+        ),
+        inverse_match=True,
+    ),
+]
 DEFAULT_RECIPIENTS = (
     "Liên minh HTX Việt Nam (để báo cáo);\n"
     "Ban Thi đua - Khen thưởng Liên minh HTX Việt Nam;\n"
@@ -40,12 +59,19 @@ class ReportSettings(models.Model):
         blank=True,
         validators=[MinValueValidator(1), MaxValueValidator(9999)],
         help_text=_(
-            "Số thứ tự văn bản trong năm của Cụm, ví dụ 5 → “Số: 05/BC-CTĐ”. "
-            "Để trống: in “Số: …/BC-CTĐ” để điền tay."
+            "Số thứ tự văn bản trong năm của Cụm, ví dụ 5 → “Số: 05/BC-CTĐ-TB”. "
+            "Để trống: in “Số: …/BC-CTĐ-TB” để điền tay."
         ),
     )
     symbol = models.CharField(
-        _("ký hiệu"), max_length=40, default=DEFAULT_SYMBOL, help_text=_("Ví dụ: BC-CTĐ.")
+        _("ký hiệu của Cụm"),
+        max_length=40,
+        blank=True,
+        validators=SYMBOL_VALIDATORS,
+        help_text=_(
+            "Dùng chung cho mọi văn bản của Cụm trong năm: báo cáo BC-…, tờ trình TTr-…, "
+            "biên bản BB-…, giao ước GƯ-…. Ví dụ: CTĐ-TB. Để trống: theo tên Cụm."
+        ),
     )
     document_date = models.DateField(
         _("ngày ban hành"),
@@ -118,9 +144,14 @@ class ReportSettings(models.Model):
         return f"{self.cluster.slug} {self.year}: {self.number_line}"
 
     @property
+    def issuing_symbol(self) -> str:
+        """The cluster's symbol of the year: the chair's, else the cluster's default."""
+        return self.symbol or cluster_symbol(self.cluster)
+
+    @property
     def number_line(self) -> str:
         number = f"{self.number:02d}" if self.number else "…"
-        return f"Số: {number}/{self.symbol or DEFAULT_SYMBOL}"
+        return f"Số: {number}/BC-{self.issuing_symbol}"
 
     def clean(self) -> None:
         if (
@@ -140,22 +171,42 @@ class ReportSettings(models.Model):
             )
 
 
+PLACEHOLDERS = ("{year}", "{cluster}")
+
+
 class LegalBasis(models.Model):
-    """One "Căn cứ …" (or "Thực hiện …") line the report opens with, in force between two
-    dates: the report of a year cites the lines in force on its date (the conference's, or
-    31 December). The admin keeps them; the initial ones come with migration 0017."""
+    """One "Căn cứ …" (or "Thực hiện …") line the cluster's documents open with (the
+    annual report, the submission letter, the agreement), in force between two dates: a
+    document cites the lines in force on its date (the conference's, or 31 December). A
+    line may belong to one cluster (its rules) and name the year and the cluster through
+    {year} and {cluster} (the year's agreement). The admin keeps them; the initial ones
+    come with migrations 0019 and 0020."""
 
     text = models.CharField(
         "nội dung",
         max_length=500,
         help_text="Cả dòng, ví dụ: Căn cứ Luật Thi đua, khen thưởng số 06/2022/QH15 "
-        "ngày 15 tháng 6 năm 2022;",
+        "ngày 15 tháng 6 năm 2022; {year} và {cluster} được thay bằng năm và tên Cụm.",
+    )
+    cluster = models.ForeignKey(
+        Cluster,
+        verbose_name="cụm",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        help_text="Để trống: dùng cho mọi Cụm.",
     )
     in_force_from = models.DateField("hiệu lực từ ngày", null=True, blank=True)
     in_force_until = models.DateField(
         "hiệu lực đến hết ngày", null=True, blank=True, help_text="Để trống: còn hiệu lực."
     )
     order = models.PositiveSmallIntegerField("thứ tự", default=0)
+    cited_by_agreement = models.BooleanField(
+        "giao ước thi đua trích dẫn",
+        default=True,
+        help_text="Bỏ chọn với dòng nêu chính giao ước thi đua của năm.",
+    )
     version = models.PositiveIntegerField("phiên bản", default=1, editable=False)  # admin edits
 
     class Meta:
@@ -174,3 +225,15 @@ class LegalBasis(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+    def clean(self) -> None:
+        rest = self.text or ""
+        for placeholder in PLACEHOLDERS:
+            rest = rest.replace(placeholder, "")
+        if "{" in rest or "}" in rest:
+            raise ValidationError(
+                {"text": "Chỉ dùng được {year} (năm) và {cluster} (tên Cụm) trong ngoặc nhọn."}
+            )
+
+    def text_for(self, *, year: int, cluster: Cluster) -> str:
+        return self.text.replace("{year}", str(year)).replace("{cluster}", cluster.name)

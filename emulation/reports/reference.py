@@ -39,6 +39,36 @@ LEGAL_BASIS = [
 ]
 
 
+# Added with migration 0020 (issue 23): the national alliance's own regulation and the
+# cluster's two documents, named through {cluster} and {year}; the last one is not cited
+# by the agreement it names (cited_by_agreement=False).
+VCA_RULES = (
+    "Căn cứ Quy chế Thi đua, khen thưởng của Liên minh Hợp tác xã Việt Nam ban hành kèm "
+    "theo Quyết định số 429/QĐ-LMHTXVN năm 2019;"
+)
+CLUSTER_LINES = [
+    (VCA_RULES, None, None, 30, True),
+    ("Căn cứ Quy chế hoạt động của {cluster};", None, None, 40, True),
+    ("Căn cứ Giao ước thi đua năm {year} của {cluster};", None, None, 50, False),
+]
+
+
+def load_cluster_lines(LegalBasis) -> None:
+    """The lines of CLUSTER_LINES the table does not hold yet (by their text)."""
+    held = set(LegalBasis.objects.values_list("text", flat=True))
+    LegalBasis.objects.bulk_create(
+        LegalBasis(
+            text=text,
+            in_force_from=start,
+            in_force_until=until,
+            order=order,
+            cited_by_agreement=cited,
+        )
+        for text, start, until, order, cited in CLUSTER_LINES
+        if text not in held
+    )
+
+
 def load_legal_basis(LegalBasis) -> None:
     """The initial lines, unless the table holds some (the admin's are never replaced)."""
     if LegalBasis.objects.exists():

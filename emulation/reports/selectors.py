@@ -18,13 +18,13 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from django.utils import timezone
 
 from emulation.conference.models import Attendee, Conference, Recommendation
 from emulation.nominations.models import Nomination
 from emulation.nominations.selectors import nominations_by_award
-from emulation.reports.models import LegalBasis, ReportSettings
+from emulation.reports.models import ReportSettings
 from provinces.calendar.selectors import deadlines_for
 from provinces.disbursements.selectors import DisbursementTotals, FundTotals, disbursement_totals
 from provinces.figures.aggregation import combine, percent_change
@@ -36,7 +36,9 @@ from provinces.organisation.models import Cluster, ClusterTerm, Province
 from provinces.organisation.selectors import cluster_members
 
 from .drafts import difficulties_draft, directions_draft
-from .models import DEFAULT_RECIPIENTS, DEFAULT_SYMBOL
+from .legal import legal_basis_on
+from .letterhead import signer_lines
+from .models import DEFAULT_RECIPIENTS
 
 # The signed document ---------------------------------------------------------------------
 
@@ -52,6 +54,9 @@ class Signature:
     signer_name: str
     recipients: list[str]
     settings: ReportSettings | None
+    # The signer block's capacity lines, as every document of the cluster writes them
+    # (letterhead.signer_lines): "TM. CỤM THI ĐUA / CỤM TRƯỞNG / CHỦ TỊCH LIÊN MINH …".
+    lines: list[str] = field(default_factory=list)
 
 
 def _chair_of(conference, head) -> tuple[str, str]:
@@ -66,8 +71,8 @@ def _chair_of(conference, head) -> tuple[str, str]:
     return "", ""
 
 
-def signature_for(*, report_settings, conference, head) -> Signature:
-    chosen = report_settings or ReportSettings(symbol=DEFAULT_SYMBOL)
+def signature_for(*, report_settings, conference, head, cluster: Cluster) -> Signature:
+    chosen = report_settings or ReportSettings(cluster=cluster)
     title, name = _chair_of(conference, head)
     place = (
         chosen.place or (conference.host.name if conference else "") or (head.name if head else "")
@@ -85,6 +90,7 @@ def signature_for(*, report_settings, conference, head) -> Signature:
         signer_name=chosen.signer_name or name,
         recipients=recipients,
         settings=report_settings,
+        lines=signer_lines(head, title=chosen.signer_title or title),
     )
 
 
@@ -357,6 +363,7 @@ def cluster_report(
         report_settings=report_settings,
         conference=conference,
         head=term.head if term else None,
+        cluster=cluster,
     )
     nominations = nominations_by_award(cluster, year)
     on = signature.date or datetime.date(year, 12, 31)
@@ -373,7 +380,7 @@ def cluster_report(
         signature=signature,
         preview=preview,
         approved_records=[r for r in records if r.status == FiguresStatus.APPROVED],
-        legal_basis=legal_basis_on(on),
+        legal_basis=legal_basis_on(on, cluster=cluster, year=year),
         late=late_members(cluster, year, records, members),
     )
 
@@ -406,15 +413,6 @@ def report_totals(lines: list[ProvinceLine]) -> dict:
         "compared_count": len(both),
         "previous_partial": any(line.partial for line in both) or len(both) < len(entered),
     }
-
-
-def legal_basis_on(day: datetime.date) -> list[str]:
-    """The "Căn cứ …" lines in force on `day`, in their order."""
-    rows = LegalBasis.objects.filter(
-        Q(in_force_from__isnull=True) | Q(in_force_from__lte=day),
-        Q(in_force_until__isnull=True) | Q(in_force_until__gte=day),
-    )
-    return list(rows.values_list("text", flat=True))
 
 
 def late_members(

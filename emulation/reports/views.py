@@ -162,6 +162,7 @@ def report_settings_edit(request, cluster: str, year: int):
         report_settings=None,
         conference=report.conference,
         head=report.term.head if report.term else None,
+        cluster=report.cluster,
     )
     form = ReportSettingsForm(
         request.POST or None,

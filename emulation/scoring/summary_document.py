@@ -12,7 +12,9 @@ from django.utils import timezone
 
 from cluster_portal.number_style import format_points
 from emulation.conference.models import Conference
-from emulation.reports.letterhead import cluster_issuer, cluster_symbol, number_line, place_date
+from emulation.reports.legal import issuing_symbol
+from emulation.reports.letterhead import cluster_issuer, number_line, place_date
+from emulation.reports.letterhead import signer_lines as signer_lines
 from emulation.reports.selectors import signature_for
 
 from .selectors import ScoringYear
@@ -34,18 +36,13 @@ class SummaryLetterhead:
     signer_name: str
     recipients: list[str] = field(default_factory=lambda: list(RECIPIENTS))
     banner: str = ""  # on top: provisional results, or the dossier's draft note
+    # In the dossier, the appendix of the minutes: "Phụ lục kèm theo Biên bản số …".
+    appendix_of: str = ""
 
 
 def summary_symbol(data: ScoringYear) -> str:
-    return f"BTH-{cluster_symbol(data.cluster)}"
-
-
-def signer_lines(head) -> list[str]:
-    """The head alliance's chair signs for the cluster."""
-    lines = ["TM. CỤM THI ĐUA", "CỤM TRƯỞNG"]
-    if head is not None:
-        lines.append(f"CHỦ TỊCH {head.alliance_name.upper()}")
-    return lines
+    """The cluster-year's one issuing-body symbol (one query)."""
+    return f"BTH-{issuing_symbol(data.cluster, data.year)}"
 
 
 def summary_lead_note(data: ScoringYear) -> str:
@@ -87,7 +84,9 @@ def summary_letterhead(data: ScoringYear) -> SummaryLetterhead:
         .first()
     )
     head = data.term.head if data.term else None
-    signature = signature_for(report_settings=None, conference=conference, head=head)
+    signature = signature_for(
+        report_settings=None, conference=conference, head=head, cluster=data.cluster
+    )
     place = head.name if head is not None else (conference.host.name if conference else "")
     return SummaryLetterhead(
         issuer=cluster_issuer(data.cluster),

@@ -1,0 +1,144 @@
+"""The award-history register (sổ theo dõi khen thưởng) of a province: its rows, and a row
+added, with the register page's access (emulation/awards/lookups.py: the province's staff
+keep it, the chair and vice-head of the year read their members', admins all) and the
+page's rules (emulation/awards/services.py): a refused row is 422 with `detail`, nothing
+saved."""
+
+import datetime
+
+from django.utils.translation import gettext
+from ninja import Field, Query, Router, Schema, Status
+
+from emulation.awards.lookups import get_register_for_user
+from emulation.awards.models import AwardRecord
+from emulation.awards.selectors import directory_cooperative, register_of
+from emulation.awards.services import AwardRegisterError, award_record_add
+
+from .lookups import ref
+from .schemas import Code, Int, Problem, Text, Year
+
+router = Router(tags=["Sổ theo dõi khen thưởng"])
+
+
+class UnitOut(Schema):
+    kind: str = Field(..., description="alliance (Liên minh HTX tỉnh) hoặc cooperative (HTX/THT)")
+    id: int
+    name: str
+
+
+class AwardRecordOut(Schema):
+    id: int
+    unit: UnitOut
+    year: int = Field(..., description="năm của thành tích được khen")
+    award: str
+    decision_number: str
+    decision_date: datetime.date
+    issuer: str
+    version: int
+
+
+class RegisterOut(Schema):
+    province: dict
+    records: list[AwardRecordOut]
+
+
+class AwardRecordIn(Schema):
+    year: Int = Field(..., description="năm của thành tích được khen")
+    award: Text = Field(..., max_length=255, description="hình thức khen thưởng")
+    decision_number: Text = Field(..., max_length=100, description="số quyết định")
+    decision_date: datetime.date = Field(..., description="ngày quyết định (YYYY-MM-DD)")
+    issuer: Text = Field(..., max_length=255, description="cơ quan ban hành quyết định")
+    cooperative: Text = Field(
+        "",
+        max_length=255,
+        description="tên HTX/THT trong danh bạ của tỉnh; để trống: Liên minh HTX tỉnh",
+    )
+
+
+class RegisterFilter(Schema):
+    award_year: Int | None = Field(None, description="chỉ các khen thưởng của năm thành tích này")
+    unit: Text = Field(
+        "",
+        description="alliance: chỉ của Liên minh HTX tỉnh; hoặc tên một HTX/THT trong danh bạ",
+    )
+
+
+def record_out(record: AwardRecord) -> dict:
+    if record.alliance_id:
+        unit = {"kind": "alliance", "id": record.alliance_id, "name": record.unit_name}
+    else:
+        unit = {"kind": "cooperative", "id": record.cooperative_id, "name": record.unit_name}
+    return {
+        "id": record.pk,
+        "unit": unit,
+        "year": record.year,
+        "award": record.award,
+        "decision_number": record.decision_number,
+        "decision_date": record.decision_date,
+        "issuer": record.issuer,
+        "version": record.version,
+    }
+
+
+@router.get(
+    "/awards/{year}/{code}",
+    response={200: RegisterOut, 422: Problem},
+    summary="Sổ theo dõi khen thưởng của một tỉnh",
+    description=(
+        "Các khen thưởng Liên minh HTX tỉnh và các HTX, THT của tỉnh đã nhận, mỗi dòng với "
+        "số, ngày và cơ quan ban hành quyết định; lọc theo năm thành tích và theo đơn vị. "
+        "Cùng quyền đọc như trang sổ theo dõi khen thưởng."
+    ),
+)
+def register_list(request, year: Year, code: Code, filters: Query[RegisterFilter]):
+    py = get_register_for_user(request, year, code)
+    records = register_of(py.province)
+    if filters.award_year is not None:
+        records = [r for r in records if r.year == filters.award_year]
+    if filters.unit == "alliance":
+        records = [r for r in records if r.alliance_id]
+    elif filters.unit:
+        cooperative = directory_cooperative(py.province, filters.unit)
+        if cooperative is None:
+            return Status(422, {"detail": _unknown(filters.unit, py.province)})
+        records = [r for r in records if r.cooperative_id == cooperative.pk]
+    return {"province": ref(py.province), "records": [record_out(r) for r in records]}
+
+
+def _unknown(name: str, province) -> str:
+    return gettext("Không có HTX/THT “%(name)s” trong danh bạ của tỉnh %(province)s.") % {
+        "name": name,
+        "province": province.name,
+    }
+
+
+@router.post(
+    "/awards/{year}/{code}",
+    response={201: AwardRecordOut, 422: Problem},
+    summary="Ghi một khen thưởng vào sổ theo dõi của tỉnh",
+    description=(
+        "Như biểu mẫu của trang sổ theo dõi khen thưởng: cán bộ tỉnh cho Liên minh HTX và "
+        "các HTX, THT của tỉnh mình, quản trị viên cho mọi tỉnh; dòng sai quy định: 422 kèm "
+        "lý do, không ghi gì."
+    ),
+)
+def register_add(request, year: Year, code: Code, payload: AwardRecordIn):
+    py = get_register_for_user(request, year, code, write=True)
+    record = AwardRecord(
+        year=payload.year,
+        award=payload.award,
+        decision_number=payload.decision_number,
+        decision_date=payload.decision_date,
+        issuer=payload.issuer,
+    )
+    if payload.cooperative:
+        record.cooperative = directory_cooperative(py.province, payload.cooperative)
+        if record.cooperative is None:
+            return Status(422, {"detail": _unknown(payload.cooperative, py.province)})
+    else:
+        record.alliance = py.province
+    try:
+        award_record_add(record=record, by=request.user)
+    except AwardRegisterError as exc:
+        return Status(422, {"detail": str(exc)})
+    return Status(201, record_out(record))
