@@ -135,3 +135,8 @@ def format_at_least(value, decimals: int) -> str:
     if number is None or not number.is_finite():
         return ""
     return format_number(number, max(decimals, -number.normalize().as_tuple().exponent))
+
+
+def two_digits(count: int) -> str:
+    """Counts of units in administrative prose: "07 tỉnh", "03 tập thể"."""
+    return f"{count:02d}"

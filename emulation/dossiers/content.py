@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 
 from django.utils import translation
 
+from cluster_portal.number_style import two_digits  # noqa: F401 - the documents' import
+
 # The letterhead's parts live with the annual report, shared with the scoring summary.
 from emulation.reports.letterhead import MOTTO as MOTTO
 from emulation.reports.letterhead import NUMBER_BLANK as NUMBER_BLANK
@@ -118,11 +120,6 @@ class Document:
 
 
 # Words --------------------------------------------------------------------------------
-
-
-def two_digits(n: int) -> str:
-    """Counts in administrative prose: "03 tập thể"."""
-    return f"{n:02d}"
 
 
 def ascii_name(text: str) -> str:

@@ -5,6 +5,7 @@ scoring summary and one achievement report per nominee."""
 from django.utils.translation import gettext_noop
 
 from cluster_portal.number_style import format_exact, format_percent, format_points
+from emulation.nominations.selectors import counted_kinds
 from emulation.reports.letterhead import signer_lines
 
 from .achievement import achievement_report
@@ -54,13 +55,7 @@ def _kinds(nominees) -> str:
 
 def _counted(nominees) -> str:
     """ "03 tập thể, 01 cá nhân, 01 hộ gia đình": the nominees of an award by kind."""
-    kinds = [n.kind for n in nominees]
-    parts = [
-        (sum(k in ("alliance", "cooperative") for k in kinds), "tập thể"),
-        (kinds.count("person"), "cá nhân"),
-        (kinds.count("household"), "hộ gia đình"),
-    ]
-    return ", ".join(f"{two_digits(count)} {label}" for count, label in parts if count)
+    return counted_kinds([n.kind for n in nominees])
 
 
 def short_award(award) -> str:

@@ -13,8 +13,9 @@ from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext_lazy as _
 
-from cluster_portal.number_style import format_number, format_percent
+from cluster_portal.number_style import format_number, format_percent, two_digits
 from emulation.nominations.models import NominationStatus
+from emulation.nominations.selectors import counted_kinds
 from provinces.figures.spec import format_indicator
 
 if TYPE_CHECKING:
@@ -50,11 +51,6 @@ def to_roman(number: int) -> str:
         count, number = divmod(number, value)
         letters.append(numeral * count)
     return "".join(letters)
-
-
-def two_digits(count: int) -> str:
-    """Counts of units as Vietnamese official texts write them: "07 tỉnh", "03 tập thể"."""
-    return f"{count:02d}"
 
 
 def region(cluster_name: str) -> str | None:
@@ -206,9 +202,9 @@ def _closing(report: ClusterReport, where: str) -> str:
     for award, nominations in report.nominations:
         endorsed = [n.nominee_name for n in nominations if n.status in ENDORSED]
         if endorsed:
+            kinds = [n.nominee_kind for n in nominations if n.status in ENDORSED]
             awards.append(
-                f"đề nghị tặng {award.name} cho {two_digits(len(endorsed))} tập thể: "
-                f"{', '.join(endorsed)}"
+                f"đề nghị tặng {award.name} cho {counted_kinds(kinds)}: {', '.join(endorsed)}"
             )
     if awards:
         sentences[0] += "; đồng thời Hội nghị thống nhất " + "; ".join(awards)

@@ -4,6 +4,7 @@ writes that move a nomination along are in `services.py`."""
 
 from dataclasses import dataclass, field
 
+from cluster_portal.number_style import two_digits
 from emulation.nominations import rules
 from emulation.nominations.models import (
     NOMINEE_RELATED,
@@ -147,3 +148,14 @@ def nominations_by_award(cluster: Cluster, year: int) -> list[tuple[AwardType, l
             nomination
         )
     return list(groups.values())
+
+
+def counted_kinds(kinds: list[str]) -> str:
+    """ "03 tập thể, 01 cá nhân, 01 hộ gia đình": nominees counted by kind (alliances and
+    cooperatives are collectives), as the minutes, the letter and the news post write it."""
+    parts = [
+        (sum(kind in ("alliance", "cooperative") for kind in kinds), "tập thể"),
+        (kinds.count("person"), "cá nhân"),
+        (kinds.count("household"), "hộ gia đình"),
+    ]
+    return ", ".join(f"{two_digits(count)} {label}" for count, label in parts if count)
