@@ -247,7 +247,7 @@ def test_a_restore_into_a_new_database_loses_nothing(demo, tmp_path):
     assert len(historical) >= 8
     assert after["provinces_historicalyearlyfigures"][0] > 0
     assert after["provinces_historicaldisbursement"][0] > 0
-    assert after["auth_user"][0] == 11
+    assert after["auth_user"][0] == 15  # the demo users: admin, 13 staff, vca
     # A few values, as the portal reads them.
     password = "SELECT password FROM auth_user WHERE username = 'phutho'"
     assert value(restored, password) == value(source, password)
@@ -275,7 +275,7 @@ def test_a_restore_refuses_a_database_that_holds_data_unless_forced(demo, tmp_pa
 
     refused = run("bin/dbbackup.py", "restore", str(backup), var_dir=tmp_path)
     assert refused.returncode != 0
-    assert "11 user accounts" in refused.stderr and "FORCE=1" in refused.stderr
+    assert "15 user accounts" in refused.stderr and "FORCE=1" in refused.stderr
     assert value(restored, "SELECT first_name FROM auth_user WHERE username = 'sonla'") == [
         ("Đã sửa",)
     ]

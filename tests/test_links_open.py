@@ -13,8 +13,9 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pdf_memo")]
 
 HREF = re.compile(r'href="(/[^"#?]*)"')
 SKIP = ("/admin/", "/accounts/", "/i18n/", "/static/")
-# Staff of a member, staff of the province in question, the chair of 2024, an admin.
-PERSONAS = ["dienbien", "sonla", "laocai", "caobang", "admin"]
+# Staff of a member, staff of the province in question, the chair of 2024, an admin,
+# national staff (every cluster, approved records).
+PERSONAS = ["dienbien", "sonla", "laocai", "caobang", "admin", "vca"]
 
 
 @pytest.mark.parametrize("username", PERSONAS)
