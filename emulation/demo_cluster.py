@@ -16,6 +16,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
+from emulation.dossiers.demo import demo_report_fields
 from emulation.dossiers.services import achievement_report_save, achievement_report_submit
 from emulation.nominations.models import (
     AwardQuota,
@@ -210,14 +211,17 @@ def _nomination_2024(cluster: Cluster, by) -> None:
     )
     nomination.full_clean()
     nomination.save()
-    report = achievement_report_save(
-        nomination=nomination,
-        by=by,
-        seen_version=0,
-        summary="Dữ liệu minh hoạ: Liên minh HTX tỉnh đại diện và hỗ trợ các HTX, THT của tỉnh.",
-        achievements="Dữ liệu minh hoạ: vượt các chỉ tiêu giao ước thi đua năm 2024 của Cụm.",
-        measures="Dữ liệu minh hoạ: giao chỉ tiêu cho từng phòng, ban; theo dõi hằng tháng.",
-        signer_title="Chủ tịch",
-        signer_name="",
-    )
+    # Every field of the official form, as the Tây Bắc demo fills it; the texts and both
+    # signers (invented names) say they are illustrations.
+    fields = {
+        **demo_report_fields(nomination),
+        "summary": "Dữ liệu minh hoạ: Liên minh HTX tỉnh đại diện và hỗ trợ các HTX, THT của tỉnh.",
+        "achievements": "Dữ liệu minh hoạ: vượt các chỉ tiêu giao ước thi đua năm 2024 của Cụm.",
+        "measures": "Dữ liệu minh hoạ: giao chỉ tiêu cho từng phòng, ban; theo dõi hằng tháng.",
+        "signer_title": "Chủ tịch",
+        "signer_name": "Lê Văn Minh",
+        "superior_body": "Ủy ban nhân dân tỉnh Thanh Hóa",
+        "superior_name": "Trần Thị Hoa",
+    }
+    report = achievement_report_save(nomination=nomination, by=by, seen_version=0, **fields)
     achievement_report_submit(report=report, by=by, seen_version=report.version)
