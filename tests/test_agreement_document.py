@@ -48,7 +48,7 @@ def test_the_agreement_reads_as_a_signed_document(client, demo_data):
         assert "CHỈ TIÊU GIAO CHO TỪNG THÀNH VIÊN" in text
         assert "Thành lập mới HTX so với chỉ tiêu giao HTX 48 67 37 46 66 68 55" in text
         for member in MEMBERS:
-            assert f"TM. LIÊN MINH HTX TỈNH {member} CHỦ TỊCH" in text
+            assert f"TM. LIÊN MINH HỢP TÁC XÃ TỈNH {member} CHỦ TỊCH" in text
         assert "Nguyễn Quốc Dũng" in text and "Trương Mạnh Hùng" in text
         assert "DỰ THẢO" not in text
     section = open_docx(io.BytesIO(word.content)).sections[0]

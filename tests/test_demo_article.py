@@ -89,7 +89,7 @@ def test_cluster_report_pdf_shows_the_article_the_number_the_signer_and_recipien
     assert "Số: 05/BC-CTĐ" in text
     assert "Phú Thọ, ngày 30 tháng 11 năm 2023" in text
     assert "TM. CỤM THI ĐUA" in text and "CỤM TRƯỞNG" in text
-    assert "CỤM TRƯỞNG CHỦ TỊCH LIÊN MINH HTX TỈNH PHÚ THỌ" in text
+    assert "CỤM TRƯỞNG CHỦ TỊCH LIÊN MINH HỢP TÁC XÃ TỈNH PHÚ THỌ" in text
     assert "Nguyễn Quốc Dũng" in text
     assert "Nơi nhận:" in text and "Liên minh HTX Việt Nam" in text
     assert "BẢN DỰ THẢO" not in text

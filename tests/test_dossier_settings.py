@@ -83,14 +83,14 @@ class DossierSettingsTests(TestCase):
         self.assertIn("Số: 14/TTr-CTĐ-TB", letter)
         self.assertIn("Việt Trì, ngày 11 tháng 12 năm 2023", letter)
         self.assertIn("Kính gửi: Ban Thi đua - Khen thưởng Liên minh HTX Việt Nam.", letter)
-        self.assertIn("PHÓ CHỦ TỊCH LIÊN MINH HTX TỈNH PHÚ THỌ\nTrần Văn An", letter)
+        self.assertIn("PHÓ CHỦ TỊCH LIÊN MINH HỢP TÁC XÃ TỈNH PHÚ THỌ\nTrần Văn An", letter)
         self.assertIn("- Lưu: VT.", letter)
         minutes = meeting_minutes(dossier).text
         self.assertIn("Số: 04/BB-CTĐ-TB", minutes)
         self.assertIn("Hồi 08 giờ 00 phút", minutes)
         self.assertIn("Lê Thị Bình", minutes)
         # Another person chairs: named without the letter's signer's title.
-        self.assertIn("Chủ trì: Đồng chí Nguyễn Quốc Dũng, Liên minh HTX tỉnh Phú Thọ", minutes)
+        self.assertIn("Chủ trì: Đồng chí Nguyễn Quốc Dũng, Liên minh Hợp tác xã tỉnh Phú Thọ", minutes)
         self.assertNotIn("Nguyễn Quốc Dũng – Phó Chủ tịch", minutes)
 
     def assert_refused(self, response, message: str):

@@ -61,7 +61,7 @@ def test_place_date_and_signer_default_from_the_conference(tay_bac):
     record_conference(tay_bac)
     text = text_of(cluster_report(cluster=tay_bac, year=2023))
     assert "Phú Thọ, ngày 30 tháng 11 năm 2023" in text
-    assert "TM. CỤM THI ĐUA CỤM TRƯỞNG CHỦ TỊCH LIÊN MINH HTX TỈNH PHÚ THỌ" in text
+    assert "TM. CỤM THI ĐUA CỤM TRƯỞNG CHỦ TỊCH LIÊN MINH HỢP TÁC XÃ TỈNH PHÚ THỌ" in text
     assert "Nguyễn Quốc Dũng" in text
 
 
@@ -81,7 +81,7 @@ def test_the_chair_overrides_date_place_signer_and_recipients(tay_bac):
     text = text_of(cluster_report(cluster=tay_bac, year=2023))
     assert "Số: 07/BC-CTĐTB" in text  # the chair's symbol, not the default CTĐ-TB
     assert "Việt Trì, ngày 05 tháng 12 năm 2023" in text
-    assert "PHÓ CHỦ TỊCH LIÊN MINH HTX TỈNH PHÚ THỌ" in text and "Trần Văn A" in text
+    assert "PHÓ CHỦ TỊCH LIÊN MINH HỢP TÁC XÃ TỈNH PHÚ THỌ" in text and "Trần Văn A" in text
     assert "Nơi nhận: - Ban Thi đua - Khen thưởng Trung ương; - Lưu: VT." in text
     assert "Nguyễn Quốc Dũng" not in text
 

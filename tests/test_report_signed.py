@@ -229,7 +229,7 @@ def test_the_dossier_appendix_and_the_stand_alone_summary_are_one_document(demo_
     # A signed document: the number line, the place and date, the signer with title and name.
     assert "Số:" in alone and "/BTH-CTĐ-TB" in alone
     assert "Phú Thọ, ngày" in alone
-    assert "CHỦ TỊCH LIÊN MINH HTX TỈNH PHÚ THỌ" in alone and "Nguyễn Quốc Dũng" in alone
+    assert "CHỦ TỊCH LIÊN MINH HỢP TÁC XÃ TỈNH PHÚ THỌ" in alone and "Nguyễn Quốc Dũng" in alone
     assert "Xếp hạng" in alone and "Nơi nhận:" in alone
 
 

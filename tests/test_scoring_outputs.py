@@ -142,7 +142,7 @@ def test_the_pdf_summary_is_signed_as_the_report_and_the_dossier_copy(scored):
     assert lines == [
         "TM. CỤM THI ĐUA",
         "CỤM TRƯỞNG",
-        "CHỦ TỊCH LIÊN MINH HTX TỈNH PHÚ THỌ",  # as the dossier's copy: one summary
+        "CHỦ TỊCH LIÊN MINH HỢP TÁC XÃ TỈNH PHÚ THỌ",  # as the dossier's copy: one summary
         "Nguyễn Quốc Dũng",
     ]
     text = "".join(
