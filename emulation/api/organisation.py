@@ -17,7 +17,7 @@ from provinces.organisation.selectors import cluster_years
 from .lookups import cluster_ref, fund_totals, money, ref
 from .schemas import ClusterYearOut, Int, ProvinceOut, ReportTotalsOut, Text, Year
 
-router = Router(tags=["Tổ chức theo thời gian"])
+router = Router(tags=["Organisation"])
 
 YearQuery = Annotated[Int | None, Query(ge=1990, le=2999)]
 

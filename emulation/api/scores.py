@@ -20,7 +20,7 @@ from provinces.organisation.lookups import cluster_year_for
 from .lookups import cluster_ref, ref
 from .schemas import ClusterRef, ProvinceRef, Year
 
-router = Router(tags=["Chấm điểm, xếp hạng"])
+router = Router(tags=["Scores"])
 
 
 class CriterionScore(Schema):
