@@ -41,6 +41,7 @@ from .schemas import (
     DryRun,
     FiguresOut,
     FiguresWrite,
+    Slug,
     SubmitWrite,
     WriteResult,
     Year,
@@ -72,7 +73,7 @@ def figures_out(record: YearlyFigures) -> dict:
         "quản trị viên: tất cả), chỉ có trạng thái khi bị giữ lại (`withheld`)."
     ),
 )
-def cluster_figures(request, slug: str, year: Year):
+def cluster_figures(request, slug: Slug, year: Year):
     cluster, members, term = cluster_year_for(request, slug, year)
     overview = cluster_figures_year(cluster, year, user=request.user, members=members, term=term)
     rows = []
@@ -103,7 +104,7 @@ def cluster_figures(request, slug: str, year: Year):
         "của trang năm, theo cùng quy tắc đọc."
     ),
 )
-def cluster_figures_csv(request, slug: str, year: Year):
+def cluster_figures_csv(request, slug: Slug, year: Year):
     cluster, _, _ = cluster_year_for(request, slug, year)
     data = figures_csv(year=year, cluster=cluster, user=request.user, bom=False)
     response = HttpResponse(data, content_type="text/csv; charset=utf-8")

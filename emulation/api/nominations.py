@@ -31,7 +31,7 @@ from provinces.organisation.lookups import cluster_year_for
 
 from .lookups import ref
 from .problems import ApiProblem
-from .schemas import Count, Text, Year
+from .schemas import Count, Slug, Text, Year
 
 router = Router(tags=["Nominations"])
 
@@ -129,7 +129,7 @@ def nomination_out(n: Nomination) -> dict:
         "kết quả biểu quyết, theo cùng quy tắc đọc như trang đề nghị."
     ),
 )
-def nominations_list(request, slug: str, year: Year):
+def nominations_list(request, slug: Slug, year: Year):
     cluster, _, _ = cluster_year_for(request, slug, year)
     data = nominations_for(cluster, year)
     rule = data.rules.rule
@@ -153,7 +153,7 @@ def _member(members, code: str):
         "trị viên cho mọi thành viên; trái quy định: 422 kèm lý do."
     ),
 )
-def nomination_propose_api(request, slug: str, year: Year, payload: ProposeIn):
+def nomination_propose_api(request, slug: Slug, year: Year, payload: ProposeIn):
     """Propose a member alliance (`alliance`) or a cooperative (`cooperative`), as the
     page's form does: staff for their own province, the chair and admins for any member."""
     cluster, members, term = cluster_year_for(request, slug, year)

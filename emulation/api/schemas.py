@@ -124,8 +124,11 @@ Text = Annotated[str, AfterValidator(_no_controls)]
 
 # Parameters shared by the endpoints. A year outside these bounds is refused (422) before
 # anything reads it.
-Year = Annotated[Int, Path(ge=1990, le=2999, description="năm, ví dụ 2023")]
-Code = Annotated[str, Path(description="mã tỉnh, hiểu theo năm (15 năm 2023: Yên Bái)")]
+Year = Annotated[Int, Path(ge=1990, le=2999, description="năm, ví dụ 2023", example=2024)]
+Code = Annotated[
+    str, Path(description="mã tỉnh, hiểu theo năm (15 năm 2023: Yên Bái)", example="14")
+]
+Slug = Annotated[str, Path(description="mã cụm, ví dụ tay-bac", example="tay-bac")]
 DryRun = Annotated[bool, Query(description="chỉ kiểm tra và trả lời, không thay đổi gì")]
 
 

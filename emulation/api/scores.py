@@ -17,7 +17,7 @@ from emulation.scoring.sheet_context import sheet_context, summary_sheet_context
 from provinces.organisation.lookups import cluster_year_for
 
 from .lookups import cluster_ref, ref
-from .schemas import ClusterRef, DecimalString, ProvinceRef, Year
+from .schemas import ClusterRef, DecimalString, ProvinceRef, Slug, Year
 
 router = Router(tags=["Scores"])
 
@@ -62,7 +62,7 @@ class ScoresOut(Schema):
         "được mọi phiếu."
     ),
 )
-def scores(request, slug: str, year: Year):
+def scores(request, slug: Slug, year: Year):
     cluster, _, _ = cluster_year_for(request, slug, year)
     data = scoring_year(cluster, year)
     agreement = data.agreement
