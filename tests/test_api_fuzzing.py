@@ -4,6 +4,8 @@ errors, 0 answers outside the schema, 0 undocumented statuses, invalid data refu
 A small number of examples per operation keeps it within the suite's time; the bench
 (bench/api_fuzz.py) runs a few hundred per operation with the same code."""
 
+import os
+
 import pytest
 
 from tests.api_fuzzing import fuzz_api
@@ -12,7 +14,8 @@ from tests.factories import make_figures
 
 pytestmark = pytest.mark.django_db
 
-EXAMPLES = 12  # per operation and generation mode
+# Per operation and generation mode; bench/api_fuzz.py sets a few hundred.
+EXAMPLES = int(os.environ.get("API_FUZZ_EXAMPLES", "12"))
 
 
 def test_the_fuzzer_finds_nothing(settings, make_staff, admin_user):
