@@ -70,7 +70,12 @@ api = PortalApi(
     version="1",
     description=(
         "Số liệu năm, sổ giải ngân và tổ chức cụm theo thời gian, theo đúng quyền của "
-        "người dùng sở hữu mã truy cập (Authorization: Bearer <mã>)."
+        "người dùng sở hữu mã truy cập (Authorization: Bearer <mã>).\n\n"
+        "Mọi lỗi là một `application/problem+json` (RFC 9457): `type` và `code` ổn định "
+        "cho máy đọc, `detail` bằng tiếng Việt, `errors` theo từng trường. Xung đột "
+        "(phiên bản cũ, trạng thái không cho phép, bản ghi vừa được tạo): 409. Số tiền là "
+        "chuỗi “1637.50” (dấu chấm thập phân, tối đa 2 chữ số sau dấu chấm, không phân "
+        "cách hàng nghìn); số đếm là số nguyên JSON; chữ được lưu ở dạng Unicode NFC."
     ),
     urls_namespace="api-v1",
     renderer=Renderer(),

@@ -68,6 +68,8 @@ def _as_problem(request, response, method: str):
     for name in KEPT_HEADERS:
         if response.has_header(name):
             problem[name] = response[name]
+    if not problem.has_header("Cache-Control"):
+        problem["Cache-Control"] = "no-store"
     if status == 401 and not problem.has_header("WWW-Authenticate"):
         problem["WWW-Authenticate"] = "Bearer"
     return problem
