@@ -251,6 +251,10 @@ def figures_write(request, year: Year, code: Code, payload: FiguresWrite, dry_ru
         detail = gettext("Số liệu không hợp lệ theo quy tắc của số liệu năm (xem errors).")
         raise ApiProblem(422, detail, code="rule_violation", errors=_field_errors(exc)) from None
     except StaleFiguresError:
+        if current is None:  # created by another request since this one read: no pk here
+            raise _created_meanwhile(py) or ApiProblem(
+                409, gettext("Bản ghi vừa thay đổi.")
+            ) from None
         raise _stale(payload.version, YearlyFigures.objects.get(pk=figures.pk)) from None
     except FiguresError as exc:
         raise ApiProblem(409, str(exc), code="state_conflict") from None
