@@ -197,4 +197,5 @@ def test_the_loser_of_two_concurrent_creates_gets_409(client, token, monkeypatch
         content_type="application/json",
         headers=bearer(token),
     )
-    assert assert_problem(response, 409, "stale_version")["detail"].startswith("Bản ghi đã")
+    body = assert_problem(response, 409, "already_exists")
+    assert body["detail"].startswith("Người khác vừa tạo bản ghi này cùng lúc với bạn.")
