@@ -90,7 +90,8 @@ class DossierSettingsTests(TestCase):
         self.assertIn("Hồi 08 giờ 00 phút", minutes)
         self.assertIn("Lê Thị Bình", minutes)
         # Another person chairs: named without the letter's signer's title.
-        self.assertIn("Chủ trì: Đồng chí Nguyễn Quốc Dũng, Liên minh Hợp tác xã tỉnh Phú Thọ", minutes)
+        chaired = "Chủ trì: Đồng chí Nguyễn Quốc Dũng, Liên minh Hợp tác xã tỉnh Phú Thọ"
+        self.assertIn(chaired, minutes)
         self.assertNotIn("Nguyễn Quốc Dũng – Phó Chủ tịch", minutes)
 
     def assert_refused(self, response, message: str):

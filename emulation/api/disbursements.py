@@ -1,6 +1,7 @@
 """The fund-disbursement register: a province's disbursements of a year, and the bulk import with
 the Excel import's all-or-nothing rules (disbursement_rows.api_disbursements_import)."""
 
+from django.utils.translation import gettext
 from ninja import Router, Status
 
 from provinces.disbursements.lookups import get_disbursements_for_user
@@ -8,16 +9,17 @@ from provinces.disbursements.selectors import disbursement_totals, province_disb
 
 from .disbursement_rows import api_disbursements_import
 from .lookups import fund_totals, ref
+from .problems import ApiProblem
 from .schemas import Code, DryRun, LoansImport, LoansImportResult, LoansOut, Year
 
-router = Router(tags=["Sổ giải ngân"])
+router = Router(tags=["Loans"])
 
 
 # The API's paths (/loans/…), operation ids, schema names and JSON fields are published
 # (clients generate code from them): they keep the word "loans".
 @router.get(
     "/loans/{year}/{code}",
-    operation_id="emulation_api_loans_loans",
+    operation_id="loans",
     response=LoansOut,
     summary="Sổ giải ngân của một tỉnh",
     description=(
@@ -52,8 +54,8 @@ def disbursements(request, year: Year, code: Code):
 
 @router.post(
     "/loans/import",
-    operation_id="emulation_api_loans_loans_bulk_import",
-    response={200: LoansImportResult, 422: LoansImportResult},
+    operation_id="loans_import",
+    response={200: LoansImportResult},
     summary="Nhập nhiều khoản giải ngân",
     description=(
         "Thêm các khoản giải ngân vào sổ, tất cả hoặc không gì, theo quy tắc của tệp "
@@ -68,6 +70,20 @@ def disbursements_bulk_import(request, payload: LoansImport, dry_run: DryRun = F
     report = api_disbursements_import(
         rows=rows, user=request.user, dry_run=dry_run, reason=request.api_token.history_reason
     )
+    if not report.ok:
+        detail = gettext("Có %(count)s lỗi trong các dòng gửi lên: không lưu dòng nào.") % {
+            "count": len(report.errors)
+        }
+        errors = [
+            {
+                "location": "body",
+                "field": f"rows.{e.row - 1}.{e.column}" if e.row else e.column,
+                "code": "rule",
+                "detail": e.message,
+            }
+            for e in report.errors
+        ]
+        raise ApiProblem(422, detail, code="rule_violation", errors=errors)
     result = {
         "dry_run": dry_run,
         "saved": report.saved,
@@ -76,4 +92,4 @@ def disbursements_bulk_import(request, payload: LoansImport, dry_run: DryRun = F
         "new_borrowers": [b.name for b in report.new_borrowers],
         "errors": [{"row": e.row, "column": e.column, "message": e.message} for e in report.errors],
     }
-    return Status(200 if report.ok else 422, result)
+    return Status(200, result)

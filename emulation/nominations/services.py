@@ -16,10 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop
 
 from cluster_portal import access
-from cluster_portal.locking import (
-    StaleRecordError,
-    locked_at_version,
-)
+from cluster_portal.locking import StaleRecordError, locked_at_version
 from emulation.awards.models import AwardRecord
 from emulation.nominations.models import (
     AwardQuota,
@@ -44,6 +41,10 @@ _MUTABLE_FIELDS += ["decision_date", "not_granted_reason"]
 
 class NominationError(Exception):
     """A step refused for a reason the user can act on; the message is Vietnamese."""
+
+
+class NominationConflictError(NominationError):
+    """The same nominee proposed by another request at the same moment (the API: 409)."""
 
 
 class StaleNominationError(NominationError, StaleRecordError):
@@ -224,7 +225,7 @@ def nomination_propose(
         # The same form, or the same nominee, saved by another request at this moment.
         earlier = form_key and Nomination.objects.filter(form_key=form_key).first()
         if not earlier:
-            raise NominationError(
+            raise NominationConflictError(
                 gettext("%(nominee)s vừa được đề nghị %(name)s của %(name2)s năm %(year)s.")
                 % {"nominee": nominee, "name": award_type.name, "name2": cluster.name, "year": year}
             ) from None
