@@ -17,6 +17,7 @@ from pydantic import AfterValidator, BeforeValidator, create_model
 from pydantic_core import PydanticCustomError
 
 from cluster_portal.numbers import NumberFormatError, read_api_number
+from provinces.disbursements.excel import DISBURSEMENTS_IMPORT_MAX_ROWS
 from provinces.figures.spec import BY_CODE, CODES
 
 
@@ -202,7 +203,8 @@ class LoanIn(Schema):
 
 
 class LoansImport(Schema):
-    rows: list[LoanIn] = Field(..., min_length=1, max_length=5000)
+    # The Excel import's own limit: a batch the file import takes, the API takes too.
+    rows: list[LoanIn] = Field(..., min_length=1, max_length=DISBURSEMENTS_IMPORT_MAX_ROWS)
 
 
 class RowProblem(Schema):
