@@ -83,6 +83,7 @@ OPERATION_IDS = {
     ("post", "/api/v1/figures/{year}/{code}/return"): "emulation_api_figures_figures_return_api",
     ("get", "/api/v1/loans/{year}/{code}"): "emulation_api_loans_loans",
     ("post", "/api/v1/loans/import"): "emulation_api_loans_loans_bulk_import",
+    ("get", "/api/v1/me"): "emulation_api_me_me",
     ("get", "/api/v1/clusters/{slug}/{year}/scores"): "emulation_api_scores_scores",
     (
         "get",

@@ -26,7 +26,7 @@ from cluster_portal.hardening import (
     log_database_unavailable,
 )
 
-from . import disbursements, figures, nominations, organisation, scores
+from . import disbursements, figures, me, nominations, organisation, scores
 from .docs import VendoredSwagger
 from .security import TokenAuth, TokenRateThrottle
 
@@ -152,3 +152,4 @@ api.add_router("", figures.router)
 api.add_router("", disbursements.router)
 api.add_router("", scores.router)
 api.add_router("", nominations.router)
+api.add_router("", me.router)

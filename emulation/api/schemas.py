@@ -9,7 +9,7 @@ float ever touches it; a number is accepted on input.
 import datetime
 import re
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Literal
 
 from django.utils.translation import gettext
 from ninja import Field, Path, Query, Schema
@@ -252,3 +252,34 @@ class ReportTotalsOut(Schema):
     legal_basis: list[str] = Field(..., description="các dòng “Căn cứ” mở đầu báo cáo")
     difficulties: ReportSectionOut = Field(..., description="phần “Khó khăn, hạn chế”")
     directions: ReportSectionOut = Field(..., description="phần “Phương hướng, nhiệm vụ năm sau”")
+
+
+class UserOut(Schema):
+    username: str
+    full_name: str
+    email: str
+
+
+class ChairOut(Schema):
+    cluster: ClusterRef
+    year: int
+
+
+class TokenOut(Schema):
+    name: str
+    prefix: str = Field(..., description="đầu mã, để nhận biết mã")
+    scope: Literal["read", "write"] = Field(..., description="read: chỉ đọc; write: đọc và ghi")
+    expires: datetime.datetime
+
+
+class MeOut(Schema):
+    user: UserOut
+    unit: ProvinceRef | None = Field(None, description="liên minh ghi trong hồ sơ người dùng")
+    unit_now: ProvinceRef | None = Field(
+        None, description="đơn vị mà người dùng làm việc cho năm nay (sau sáp nhập)"
+    )
+    roles: list[Literal["admin", "staff", "chair"]] = Field(
+        ..., description="admin: quản trị viên; staff: cán bộ tỉnh; chair: cụm trưởng"
+    )
+    chairs: list[ChairOut] = Field(..., description="các cụm và năm người dùng là cụm trưởng")
+    token: TokenOut

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext
 
-from .models import ApiToken, token_hash
+from .models import ApiToken, TokenScope, token_hash
 
 TOKEN_PREFIX = "cpt_"  # "cluster portal token": recognisable in logs and secret scanners
 TOKEN_SALT = "emulation.api.tokens.form-nonce"
@@ -22,7 +22,12 @@ LAST_USED_RESOLUTION = datetime.timedelta(minutes=1)
 
 @transaction.atomic
 def api_token_create(
-    *, user, name: str, days: int = DEFAULT_DAYS, nonce: str | None = None
+    *,
+    user,
+    name: str,
+    days: int = DEFAULT_DAYS,
+    nonce: str | None = None,
+    scope: str = TokenScope.WRITE,
 ) -> tuple[ApiToken, str]:
     """A new token for `user`: the record, and the token itself (to show once).
 
@@ -46,6 +51,7 @@ def api_token_create(
         prefix=raw[:10],
         created=now,
         expires=now + datetime.timedelta(days=days),
+        scope=scope,
     )
     token.full_clean(exclude=["token_hash"])  # unique: the insert itself says so
     try:
