@@ -338,6 +338,8 @@ API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "300/m").strip()
 if not re.fullmatch(r"[1-9]\d*/(s|m|h)", API_RATE_LIMIT):
     raise ImproperlyConfigured(f"API_RATE_LIMIT={API_RATE_LIMIT!r} is not like 300/m")
 RATE_LIMIT_IN_CACHE = bool(REDIS_URL)
+# How long the API keeps a POST's Idempotency-Key and its answer (emulation.api.idempotency).
+API_IDEMPOTENCY_HOURS = env_int("API_IDEMPOTENCY_HOURS", 24)
 # Without Redis: one small file per token here, counted under an exclusive lock shared by
 # every worker of the host (emulation.api.security.count_request): no database write.
 API_RATE_LIMIT_DIR = Path(os.environ.get("API_RATE_LIMIT_DIR", VAR_DIR / "rate-limit"))

@@ -28,6 +28,8 @@ from cluster_portal.hardening import (
 
 from . import disbursements, figures, me, nominations, organisation, scores
 from .docs import VendoredSwagger
+from .idempotency import HEADER as IDEMPOTENCY_HEADER
+from .idempotency import claim_key, store_answer
 from .security import TokenAuth, TokenRateThrottle
 
 
@@ -62,7 +64,29 @@ def no_store(run):
     return operation
 
 
-api = NinjaAPI(
+class PortalAPI(NinjaAPI):
+    def get_openapi_schema(self, *args, **kwargs):
+        """The schema ninja generates, with the `Idempotency-Key` header (read by a
+        decorator on every POST, idempotency.py, not by each operation) documented."""
+        schema = super().get_openapi_schema(*args, **kwargs)
+        for methods in schema["paths"].values():
+            if "post" in methods:
+                methods["post"].setdefault("parameters", []).append(IDEMPOTENCY_PARAMETER)
+        return schema
+
+
+IDEMPOTENCY_PARAMETER = {
+    "in": "header",
+    "name": IDEMPOTENCY_HEADER,
+    "required": False,
+    "schema": {"type": "string", "pattern": "^[!-~]{1,255}$"},
+    "description": (
+        "khóa chống gửi lặp (ví dụ một UUID): gửi lại cùng khóa và cùng nội dung thì nhận lại "
+        "câu trả lời lần đầu, không ghi gì thêm; cùng khóa, nội dung khác: 409. Giữ 24 giờ."
+    ),
+}
+
+api = PortalAPI(
     title="Cổng thông tin Cụm thi đua — API",
     version="1",
     description=(
@@ -80,6 +104,10 @@ api = NinjaAPI(
 )
 
 api.add_decorator(no_store, mode="view")  # "view": around authentication and throttling too
+# Idempotency-Key on every POST (idempotency.py): the answer stored once ninja made it,
+# the key claimed (or the answer replayed) once the token is known.
+api.add_decorator(store_answer, mode="view")
+api.add_decorator(claim_key, mode="operation")
 
 
 @api.exception_handler(AuthenticationError)
