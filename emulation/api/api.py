@@ -26,7 +26,8 @@ from cluster_portal.hardening import (
     log_database_unavailable,
 )
 
-from . import disbursements, figures, me, nominations, organisation, scores
+from . import disbursements, figures, loans, me, nominations, organisation, scores
+from .conditional import etag_reads
 from .docs import VendoredSwagger
 from .idempotency import HEADER as IDEMPOTENCY_HEADER
 from .idempotency import claim_key, store_answer
@@ -107,6 +108,7 @@ api.add_decorator(no_store, mode="view")  # "view": around authentication and th
 # Idempotency-Key on every POST (idempotency.py): the answer stored once ninja made it,
 # the key claimed (or the answer replayed) once the token is known.
 api.add_decorator(store_answer, mode="view")
+api.add_decorator(etag_reads, mode="view")  # ETag on reads, 304 for If-None-Match
 api.add_decorator(claim_key, mode="operation")
 
 
@@ -178,6 +180,7 @@ for error in DATABASE_UNAVAILABLE:
 api.add_router("", organisation.router)
 api.add_router("", figures.router)
 api.add_router("", disbursements.router)
+api.add_router("", loans.router)
 api.add_router("", scores.router)
 api.add_router("", nominations.router)
 api.add_router("", me.router)

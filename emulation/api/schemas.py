@@ -172,6 +172,9 @@ class FundTotalsOut(Schema):
 # `loans_all_funds`, `loans_htx_dev` are the published API's names (OpenAPI components,
 # JSON fields: clients generate code from them); the code says "disbursement".
 class LoanOut(Schema):
+    id: int = Field(..., description="mã khoản giải ngân, không đổi")
+    version: int = Field(..., description="gửi lại khi sửa hoặc xóa (khóa lạc quan); cũng là ETag")
+    ref: str = Field("", description="mã tham chiếu của hệ thống gửi (rỗng: không có)")
     province: str = Field(..., description="mã của đơn vị mà khoản giải ngân được ghi cho")
     fund: str
     date: datetime.date
@@ -180,6 +183,7 @@ class LoanOut(Schema):
     amount: Decimal
     purpose: str
     term_months: int | None
+    updated_at: datetime.datetime = Field(..., description="lần ghi cuối")
 
 
 class LoansOut(Schema):
@@ -191,6 +195,14 @@ class LoansOut(Schema):
 
 
 class LoanIn(Schema):
+    ref: Text = Field(
+        "",
+        max_length=100,
+        description=(
+            "mã tham chiếu của hệ thống gửi, duy nhất trong cổng (ví dụ 14-2024-0001): gửi "
+            "lại lô thì khoản đã có được tìm theo mã này, không tạo thêm"
+        ),
+    )
     province: str = Field(..., description="mã của đơn vị có hiệu lực vào ngày giải ngân")
     fund: str = Field(..., description="htx_dev | other")
     date: datetime.date
@@ -213,13 +225,85 @@ class RowProblem(Schema):
     message: str
 
 
+class ImportCounts(Schema):
+    created: int = Field(..., description="dòng tạo khoản mới")
+    updated: int = Field(..., description="dòng sửa khoản đã có (cùng mã tham chiếu)")
+    unchanged: int = Field(..., description="dòng giống hệt khoản đã có: không ghi gì")
+    refused: int = Field(..., description="dòng bị từ chối (có lỗi: cả lô không được lưu)")
+    total: int
+
+
+class RowOutcome(Schema):
+    row: int = Field(..., description="1 = dòng đầu tiên được gửi")
+    ref: str
+    action: Literal["created", "updated", "unchanged"]
+    id: int | None = Field(None, description="mã khoản giải ngân (null khi chạy thử tạo mới)")
+
+
+class RowRefusal(Schema):
+    row: int | None
+    ref: str
+    reasons: list[RowProblem]
+
+
 class LoansImportResult(Schema):
+    status: Literal["OK", "ERROR"] = Field(..., description="ERROR: không lưu gì")
     dry_run: bool
     saved: bool
     count: int
     total_amount: Decimal
     new_borrowers: list[str]
+    counts: ImportCounts
+    rows: list[RowOutcome] = Field(..., description="kết quả từng dòng (khi không có lỗi)")
+    refused: list[RowRefusal] = Field(..., description="các dòng bị từ chối, với lý do")
     errors: list[RowProblem]
+
+
+class LoanWrite(Schema):
+    version: Int | None = Field(
+        None, description='phiên bản đã đọc; hoặc gửi tiêu đề If-Match: "<phiên bản>"'
+    )
+    ref: Text = Field("", max_length=100, description="mã tham chiếu của hệ thống gửi")
+    province: str = Field(..., description="mã của đơn vị có hiệu lực vào ngày giải ngân")
+    fund: Literal["htx_dev", "other"]
+    date: datetime.date
+    borrower: Text = Field(..., max_length=255)
+    borrower_type: Literal["HTX", "THT"]
+    amount: Number = Field(..., gt=0, lt=10**12, description="triệu đồng, > 0")
+    purpose: Text = Field("", max_length=500)
+    term_months: Int | None = Field(None, ge=0, le=32767)
+
+
+class LoanPatch(Schema):
+    version: Int | None = Field(
+        None, description='phiên bản đã đọc; hoặc gửi tiêu đề If-Match: "<phiên bản>"'
+    )
+    ref: Text | None = Field(None, max_length=100)
+    province: str | None = None
+    fund: Literal["htx_dev", "other"] | None = None
+    date: datetime.date | None = None
+    borrower: Text | None = Field(None, max_length=255)
+    borrower_type: Literal["HTX", "THT"] | None = None
+    amount: Number | None = Field(None, gt=0, lt=10**12)
+    purpose: Text | None = Field(None, max_length=500)
+    term_months: Int | None = Field(None, ge=0, le=32767)
+
+
+class LoanProblem(Schema):
+    detail: str
+    errors: dict[str, list[str]] = Field(default_factory=dict, description="lỗi theo trường")
+
+
+class LoansPage(Schema):
+    count: int = Field(..., description="số khoản khớp bộ lọc")
+    limit: int
+    offset: int
+    next_offset: int | None = Field(None, description="null: trang cuối")
+    items: list[LoanOut]
+    deleted: list[int] = Field(
+        default_factory=list,
+        description="có `updated_since`: mã các khoản đã bị xóa từ thời điểm đó",
+    )
 
 
 class ReportSectionOut(Schema):
