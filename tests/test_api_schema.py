@@ -84,6 +84,11 @@ OPERATION_IDS = {
     ("get", "/api/v1/loans/{year}/{code}"): "emulation_api_loans_loans",
     ("post", "/api/v1/loans/import"): "emulation_api_loans_loans_bulk_import",
     ("get", "/api/v1/me"): "emulation_api_me_me",
+    ("get", "/api/v1/loans"): "emulation_api_loans_loans_page",
+    ("get", "/api/v1/loans/{pk}"): "emulation_api_loans_loan_detail",
+    ("put", "/api/v1/loans/{pk}"): "emulation_api_loans_loan_replace",
+    ("patch", "/api/v1/loans/{pk}"): "emulation_api_loans_loan_update",
+    ("delete", "/api/v1/loans/{pk}"): "emulation_api_loans_loan_delete",
     ("get", "/api/v1/clusters/{slug}/{year}/scores"): "emulation_api_scores_scores",
     (
         "get",

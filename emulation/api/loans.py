@@ -4,7 +4,7 @@ locking. Access is the pages' (`provinces.disbursements.lookups`), the writes ar
 services (`disbursement_record`, `disbursement_delete`): nothing here bypasses them."""
 
 import datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -33,13 +33,15 @@ from .schemas import Int, LoanOut, LoanPatch, LoanProblem, LoansPage, LoanWrite,
 router = Router(tags=["Sổ giải ngân"])
 
 YearQuery = Annotated[Int, Query(ge=1990, le=2999, description="năm giải ngân, ví dụ 2024")]
-Limit = Annotated[Int, Query(ge=1, le=1000, description="số khoản mỗi trang (tối đa 1000)")]
-Offset = Annotated[Int, Query(ge=0, le=10**9, description="bỏ qua bao nhiêu khoản đầu")]
+Limit = Annotated[Int, Query(100, ge=1, le=1000, description="số khoản mỗi trang (tối đa 1000)")]
+Offset = Annotated[Int, Query(0, ge=0, le=10**9, description="bỏ qua bao nhiêu khoản đầu")]
 Since = Annotated[
     datetime.datetime | None,
-    Query(description="chỉ các khoản ghi từ thời điểm này (ISO 8601, có múi giờ)"),
+    Query(None, description="chỉ các khoản ghi từ thời điểm này (ISO 8601, có múi giờ)"),
 ]
-FundQuery = Annotated[str | None, Query(pattern="^(htx_dev|other)$", description="quỹ")]
+FundQuery = Annotated[
+    Literal["htx_dev", "other"] | None, Query(None, description="chỉ các khoản của quỹ này")
+]
 
 
 def loan_out(disbursement: Disbursement) -> dict:
@@ -59,10 +61,10 @@ def loan_out(disbursement: Disbursement) -> dict:
     }
 
 
-def _with_etag(request, disbursement: Disbursement, status: int = 200) -> HttpResponse:
-    response = router.api.create_response(request, loan_out(disbursement), status=status)
+def _with_etag(response: HttpResponse, disbursement: Disbursement) -> dict:
+    """The loan, its version as the answer's ETag (`response`: ninja's answer in the making)."""
     response["ETag"] = version_etag(disbursement.version)
-    return response
+    return loan_out(disbursement)
 
 
 @router.get(
@@ -113,9 +115,9 @@ def loans_page(
         "giải ngân có khoản đó thì đọc được (404 nếu không)."
     ),
 )
-def loan_detail(request, pk: int):
+def loan_detail(request, response: HttpResponse, pk: int):
     disbursement, _ = get_disbursement_for_user(request, pk)
-    return _with_etag(request, disbursement)
+    return _with_etag(response, disbursement)
 
 
 def _stale(exc: StaleRecordError) -> Status:
@@ -131,7 +133,7 @@ def _invalid(exc: ValidationError) -> Status:
     return Status(422, {"detail": detail, "errors": errors})
 
 
-def _save(request, disbursement: Disbursement, values: dict, version: int | None):
+def _save(request, response, disbursement: Disbursement, values: dict, version: int | None):
     """Give `disbursement` the `values` (every field of LoanWrite) and save it with the pages'
     service, in the register its new province and date put it in (which the user must be
     allowed to edit, as the one it leaves)."""
@@ -164,7 +166,7 @@ def _save(request, disbursement: Disbursement, values: dict, version: int | None
         return _stale(exc)
     except ValidationError as exc:
         return _invalid(exc)
-    return _with_etag(request, recorded.disbursement)
+    return _with_etag(response, recorded.disbursement)
 
 
 WRITE_RESPONSES = {200: LoanOut, 409: Problem, 422: LoanProblem}
@@ -181,10 +183,10 @@ WRITE_RESPONSES = {200: LoanOut, 409: Problem, 422: LoanProblem}
         "Người vay chưa có trong danh bạ được thêm vào."
     ),
 )
-def loan_replace(request, pk: int, payload: LoanWrite):
+def loan_replace(request, response: HttpResponse, pk: int, payload: LoanWrite):
     disbursement, _ = get_disbursement_for_user(request, pk, write=True)
     version = payload.version if payload.version is not None else if_match_version(request)
-    return _save(request, disbursement, payload.model_dump(), version)
+    return _save(request, response, disbursement, payload.model_dump(), version)
 
 
 @router.patch(
@@ -197,7 +199,7 @@ def loan_replace(request, pk: int, payload: LoanWrite):
         "Cần `version` đã đọc (hoặc tiêu đề If-Match)."
     ),
 )
-def loan_update(request, pk: int, payload: LoanPatch):
+def loan_update(request, response: HttpResponse, pk: int, payload: LoanPatch):
     disbursement, _ = get_disbursement_for_user(request, pk, write=True)
     current = loan_out(disbursement)
     sent = payload.model_dump(exclude_unset=True)
@@ -205,7 +207,7 @@ def loan_update(request, pk: int, payload: LoanPatch):
     if version is None:
         version = if_match_version(request)
     values = {**current, **{k: v for k, v in sent.items() if v is not None or k == "term_months"}}
-    return _save(request, disbursement, values, version)
+    return _save(request, response, disbursement, values, version)
 
 
 @router.delete(
