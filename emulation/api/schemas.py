@@ -118,6 +118,7 @@ class MemberFigures(Schema):
     withheld: bool = Field(False, description="đã nhập, nhưng bạn chưa được đọc")
     version: int | None = None
     values: FiguresValues | None = None
+    updated_at: datetime.datetime | None = Field(None, description="lần ghi cuối (khi đọc được)")
 
 
 class ClusterFiguresOut(Schema):
