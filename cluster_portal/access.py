@@ -446,20 +446,5 @@ def can_build_dossier(user: User, term: ClusterTerm | None) -> bool:
 
 
 def api_token_may_write(token: Any) -> bool:
-    """An API token's scope (emulation.api.models.TokenScope): a read-only token writes
-    nothing, whatever its user may do on the pages; a read-write token writes what its
-    user may (the rules above)."""
+    """A read-only API token writes nothing, whatever its user may do (TokenScope)."""
     return token is not None and token.scope == "write"
-
-
-def roles(user: User, terms: list[ClusterTerm]) -> list[str]:
-    """What the user is, in the words of this module, for `GET /me`: "admin", "staff" (of
-    an alliance), "chair" when the user chairs one of `terms`."""
-    found = []
-    if is_admin(user):
-        found.append("admin")
-    if home_province(user) is not None:
-        found.append("staff")
-    if any(is_chair(user, term) for term in terms):
-        found.append("chair")
-    return found

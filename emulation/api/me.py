@@ -27,6 +27,19 @@ def _chaired_terms(user) -> list[ClusterTerm]:
     return [term for term in terms if access.is_chair(user, term)]
 
 
+def _roles(user, terms: list[ClusterTerm]) -> list[str]:
+    """What the user is, in access's words: "admin", "staff" (of an alliance), "chair" of
+    one of `terms` (each decided by cluster_portal.access)."""
+    found = []
+    if access.is_admin(user):
+        found.append("admin")
+    if access.home_province(user) is not None:
+        found.append("staff")
+    if terms:  # _chaired_terms keeps the terms access.is_chair grants
+        found.append("chair")
+    return found
+
+
 @router.get(
     "/me",
     operation_id="emulation_api_me_me",
@@ -51,7 +64,7 @@ def me(request):
         },
         "unit": ref(home) if home else None,
         "unit_now": ref(unit) if home and (unit := access.unit_of(user, today)) else None,
-        "roles": access.roles(user, terms),
+        "roles": _roles(user, terms),
         "chairs": [{"cluster": cluster_ref(t.cluster), "year": t.year} for t in terms],
         "token": {
             "name": token.name,
