@@ -117,6 +117,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Every error under /api/ as an RFC 9457 problem (404, 405, 413, 500…), HEAD and OPTIONS.
+    "emulation.api.middleware.ApiProblemMiddleware",
     # A path with a control character is a 404 before anything reads it (NUL: PostgreSQL).
     "cluster_portal.hardening.ControlCharacterPathMiddleware",
     # A view that loses the database: 503 with Retry-After (its process_exception).

@@ -109,10 +109,11 @@ def values(**changes) -> dict:
     return {**GOOD_VALUES, **changes}
 
 
-# status of Sơn La's 2024 record -> persona -> HTTP status of a PUT that changes a value
+# status of Sơn La's 2024 record -> persona -> HTTP status of a PUT that changes a value;
+# those who could write it in another state are told of a conflict (409, issue 25)
 WRITE = {
     D: expect({"other": 404, "own": 200, "chair": 403, "admin": 200}),
-    A: expect({"other": 403, "own": 403, "chair": 403, "admin": 403}),
+    A: expect({"other": 403, "own": 409, "chair": 403, "admin": 409}),
 }
 
 
@@ -169,4 +170,4 @@ def test_disbursements_import(client, tokens, persona):
     saved = Disbursement.objects.filter(province__code="14", date="2024-04-02").count()
     assert saved == (1 if response.status_code == 200 else 0)
     if persona == "other":
-        assert response.json()["errors"][0]["column"] == "province"
+        assert response.json()["errors"][0]["field"] == "rows.0.province"

@@ -68,13 +68,21 @@ def test_rows_are_saved_with_new_borrowers_and_the_token_in_the_history(client, 
 
 def test_one_bad_row_saves_nothing_and_names_row_and_column(client, token):
     before = counts()
-    rows = [row(), row(fund="quỹ lạ"), row(date="2031-01-01")]
+    rows = [row(), row(province="99"), row(date="2031-01-01")]
     response = send(client, token, rows)
     assert response.status_code == 422
+    assert response.json()["code"] == "rule_violation"
     errors = response.json()["errors"]
-    assert [(e["row"], e["column"]) for e in errors] == [(2, "fund"), (3, "date")]
-    assert "htx_dev" in errors[0]["message"]
-    assert response.json()["saved"] is False
+    assert [e["field"] for e in errors] == ["rows.1.province", "rows.2.date"]
+    assert counts() == before
+
+
+def test_an_unknown_fund_is_refused_by_the_schema(client, token):
+    before = counts()
+    response = send(client, token, [row(), row(fund="quỹ lạ")])
+    assert response.status_code == 422
+    (error,) = response.json()["errors"]
+    assert error["field"] == "rows.1.fund" and "htx_dev" in error["detail"]
     assert counts() == before
 
 

@@ -91,7 +91,7 @@ def test_a_dry_run_answers_what_would_change_and_changes_nothing(client, token):
 
 def test_a_dry_run_of_a_new_record_creates_nothing(client, token):
     response = put(client, token, body(), dry_run=True)
-    assert response.status_code == 201
+    assert response.status_code == 200  # what would happen; 201 only when it happens
     assert response.json()["dry_run"] is True
     assert snapshot() == [[], []]
 
@@ -101,7 +101,11 @@ def test_a_dry_run_reports_the_errors_of_the_one_validation_path(client, token):
     before = snapshot()
     response = put(client, token, body(version=1, htx_new=700, tht_avg_revenue="-1"), dry_run=True)
     assert response.status_code == 422
-    errors = response.json()["errors"]
+    assert response["Content-Type"] == "application/problem+json"
+    assert response.json()["code"] == "rule_violation"
+    errors = {}
+    for error in response.json()["errors"]:
+        errors.setdefault(error["field"].removeprefix("values."), []).append(error["detail"])
     assert errors["htx_new"] == [
         "Số HTX thành lập mới trong năm (700) không được lớn hơn tổng số HTX (cuối năm) (600)."
     ]
@@ -109,7 +113,7 @@ def test_a_dry_run_reports_the_errors_of_the_one_validation_path(client, token):
     assert snapshot() == before
     # the real write gives the same answer, and changes nothing either
     real = put(client, token, body(version=1, htx_new=700, tht_avg_revenue="-1"))
-    assert real.status_code == 422 and real.json()["errors"] == errors
+    assert real.status_code == 422 and real.json()["errors"] == response.json()["errors"]
     assert snapshot() == before
 
 
@@ -160,9 +164,11 @@ def test_submit_with_dry_run_then_for_real(client, token):
     figures = YearlyFigures.objects.get()
     assert figures.status == FiguresStatus.SUBMITTED
     assert figures.history.first().history_change_reason == "API: Phần mềm Sở — Nộp số liệu"
-    # once submitted the record is no longer the province's to change
-    assert submit(client, token, {"version": 2}).status_code == 403
-    assert put(client, token, body(version=2, tht_new=1)).status_code == 403
+    # once submitted the record is no longer the province's to change: sending the submit
+    # again, or a write, conflicts with its state (409), it is not a lack of rights
+    again = submit(client, token, {"version": 2})
+    assert again.status_code == 409 and again.json()["code"] == "state_conflict"
+    assert put(client, token, body(version=2, tht_new=1)).status_code == 409
 
 
 def test_submit_with_a_stale_version_is_refused(client, token):
@@ -176,7 +182,7 @@ def test_warnings_need_an_explanation_before_submission(client, token):
     make_figures("14", 2024, htx_total=1000)  # +67 % against 2023
     refused = submit(client, token, {"version": 1})
     assert refused.status_code == 422
-    assert "giải trình" in refused.json()["errors"]["__all__"][0]
+    assert "giải trình" in refused.json()["detail"]
     assert any("Tổng số HTX" in w for w in refused.json()["warnings"])
     explained = submit(client, token, {"version": 1, "explanation": "Sáp nhập HTX cũ."})
     assert explained.status_code == 200

@@ -19,8 +19,8 @@ from tests.factories import GOOD_VALUES, make_figures
 pytestmark = pytest.mark.django_db
 
 URL = f"{API}/figures/2024/14"
-# The good values with the money as JSON numbers (json writes 236.8 for the float 236.8).
-VALUES = {c: float(v) if isinstance(v, Decimal) else v for c, v in GOOD_VALUES.items()}
+# The good values: counts as JSON integers, money as decimal strings ("236.8").
+VALUES = {c: format(v, "f") if isinstance(v, Decimal) else v for c, v in GOOD_VALUES.items()}
 ROW = {
     "province": "14",
     "fund": "htx_dev",
@@ -38,37 +38,37 @@ CALLS = {
         "put",
         URL,
         lambda v: {"version": 1, "values": {**VALUES, "tht_new": v}},
-        ["body", "payload", "values", "tht_new"],
+        "values.tht_new",
     ),
     "figures money": (
         "put",
         URL,
         lambda v: {"version": 1, "values": {**VALUES, "tht_avg_revenue": v}},
-        ["body", "payload", "values", "tht_avg_revenue"],
+        "values.tht_avg_revenue",
     ),
     "figures version": (
         "put",
         URL,
         lambda v: {"version": v, "values": VALUES},
-        ["body", "payload", "version"],
+        "version",
     ),
     "submit version": (
         "post",
         f"{URL}/submit",
         lambda v: {"version": v},
-        ["body", "payload", "version"],
+        "version",
     ),
     "disbursement amount": (
         "post",
         f"{API}/loans/import",
         lambda v: {"rows": [{**ROW, "amount": v}]},
-        ["body", "payload", "rows", 0, "amount"],
+        "rows.0.amount",
     ),
     "disbursement term": (
         "post",
         f"{API}/loans/import",
         lambda v: {"rows": [{**ROW, "term_months": v}]},
-        ["body", "payload", "rows", 0, "term_months"],
+        "rows.0.term_months",
     ),
 }
 
@@ -101,11 +101,17 @@ def test_what_the_pages_refuse_the_api_refuses_with_one_message_per_field(
     response = send(client, token, method, url, json.dumps(body(value)))
     assert response.status_code == 422, response.content[:300]
     integer = not call.endswith(("money", "amount"))
-    errors = response.json()["detail"]
+    assert response["Content-Type"] == "application/problem+json"
+    errors = response.json()["errors"]
     assert errors == [
-        {"type": "number", "loc": where, "msg": reader_message(value, integer=integer)}
+        {
+            "location": "body",
+            "field": where,
+            "code": "number",
+            "detail": reader_message(value, integer=integer),
+        }
     ]
-    assert "Value error" not in errors[0]["msg"]
+    assert "Value error" not in errors[0]["detail"]
     figures.refresh_from_db()
     assert figures.version == 1 and figures.tht_new == GOOD_VALUES["tht_new"]
     assert not Disbursement.objects.exists()
@@ -116,7 +122,7 @@ def test_booleans_are_named_in_the_message(client, token):
     body = {"version": 1, "values": {**VALUES, "tht_new": True}}
     response = send(client, token, "put", URL, json.dumps(body))
     assert response.status_code == 422
-    assert response.json()["detail"][0]["msg"].startswith("“true” không phải là số")
+    assert response.json()["errors"][0]["detail"].startswith("“true” không phải là số")
 
 
 @pytest.mark.parametrize("digits", ["１２", "१२", "٢٤"])
@@ -125,10 +131,13 @@ def test_other_digits_are_named_as_such(digits):
     assert "chữ số không phải 0–9" in reader_message(digits, integer=False)
 
 
-def test_json_numbers_and_dot_decimal_strings_are_read_exactly(client, token):
+def test_counts_are_json_integers_and_money_dot_decimal_strings(client, token):
+    """Issue 25: the schema says integer for a count and a decimal string for money
+    ("1637.50"), and the API takes nothing else: a generated client cannot send "1.000",
+    which means 1 here and 1 000 in the Excel import."""
     make_figures("14", 2024)
     raw = json.dumps({"version": 1, "values": {**VALUES, "tht_new": 120}})
-    raw = raw.replace('"tht_avg_revenue": 236.8', '"tht_avg_revenue": 240.1')
+    raw = raw.replace('"tht_avg_revenue": "236.8"', '"tht_avg_revenue": "240.1"')
     raw = raw.replace('"htx_members": 31000', '"htx_members": 31000.0')  # a whole JSON number
     assert "240.1" in raw and "31000.0" in raw
     response = send(client, token, "put", URL, raw)
@@ -136,11 +145,19 @@ def test_json_numbers_and_dot_decimal_strings_are_read_exactly(client, token):
     figures = YearlyFigures.objects.get()
     assert (figures.tht_new, figures.htx_members) == (120, 31000)
     assert figures.tht_avg_revenue == Decimal("240.1")
-    as_text = {"version": 2, "values": {**VALUES, "tht_new": "121", "tht_avg_profit": "43.9"}}
-    response = send(client, token, "put", URL, json.dumps(as_text))
-    assert response.status_code == 200, response.content
+    for field, value, message in [
+        ("tht_new", "121", "“121” là chuỗi"),
+        ("tht_avg_profit", 43.9, "Số tiền gửi dạng chuỗi"),
+        ("tht_avg_profit", "1.000", "“1.000”: số tiền viết với dấu chấm thập phân"),
+        ("tht_avg_profit", "1,000.50", "“1,000.50”"),
+    ]:
+        body = {"version": 2, "values": {**VALUES, field: value}}
+        response = send(client, token, "put", URL, json.dumps(body))
+        assert response.status_code == 422, (field, value)
+        (error,) = response.json()["errors"]
+        assert error["field"] == f"values.{field}" and error["detail"].startswith(message)
     figures.refresh_from_db()
-    assert (figures.tht_new, figures.tht_avg_profit) == (121, Decimal("43.9"))
+    assert figures.version == 2 and figures.tht_avg_profit == GOOD_VALUES["tht_avg_profit"]
 
 
 def test_a_count_is_a_whole_number(client, token):
@@ -149,13 +166,13 @@ def test_a_count_is_a_whole_number(client, token):
         body = {"version": 1, "values": {**VALUES, "tht_new": value}}
         response = send(client, token, "put", URL, json.dumps(body))
         assert response.status_code == 422
-        assert response.json()["detail"][0]["msg"] == f"“{shown}” phải là số nguyên."
+        assert response.json()["errors"][0]["detail"] == f"“{shown}” phải là số nguyên."
 
 
 @pytest.mark.parametrize("constant", ["NaN", "Infinity", "-Infinity"])
 def test_nan_and_infinity_make_the_body_unreadable(client, token, constant):
     make_figures("14", 2024)
-    raw = json.dumps({"version": 1, "values": VALUES}).replace("236.8", constant)
+    raw = json.dumps({"version": 1, "values": VALUES}).replace('"236.8"', constant)
     assert send(client, token, "put", URL, raw).status_code == 400
     assert YearlyFigures.objects.get().version == 1
 
@@ -167,7 +184,7 @@ def test_a_huge_json_number_is_refused_at_once(client, token):
     raw = raw.replace('"tht_new": 7', '"tht_new": 1e999999999')
     response = send(client, token, "put", URL, raw)
     assert response.status_code == 422
-    assert response.json()["detail"][0]["msg"] == "“1E+999999999”: số quá lớn."
+    assert response.json()["errors"][0]["detail"] == "“1E+999999999”: số quá lớn."
     for text in ("9" * 400, "1" + "0" * 15):
         with pytest.raises(NumberFormatError, match="số quá lớn"):
             read_api_number(text, integer=True)
@@ -180,7 +197,8 @@ def test_a_money_value_keeps_the_decimals_it_was_sent_with(client, token):
     raw = json.dumps({"version": 1, "values": VALUES}).replace("236.8", "236.85")
     response = send(client, token, "put", URL, raw)
     assert response.status_code == 422
-    assert "tht_avg_revenue" in response.json()["errors"]
+    assert response.json()["code"] == "rule_violation"
+    assert "values.tht_avg_revenue" in [e["field"] for e in response.json()["errors"]]
 
 
 def test_the_messages_have_their_english(client, token, settings):
@@ -188,7 +206,7 @@ def test_the_messages_have_their_english(client, token, settings):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     body = {"version": 1, "values": {**VALUES, "tht_new": True, "tht_total": "１２"}}
     response = send(client, token, "put", URL, json.dumps(body))
-    messages = [error["msg"] for error in response.json()["detail"]]
+    messages = [error["detail"] for error in response.json()["errors"]]
     assert messages == [
         "“true” is not a number: send a JSON number (236.8) or a numeric string (“236.80”).",
         "“１２” is not a number: it has digits other than 0–9 (full-width, Devanagari, "

@@ -7,30 +7,19 @@ token (security.TokenRateThrottle).
 """
 
 import json
-import math
+import unicodedata
 from decimal import Decimal
 from functools import wraps
 
-from django.core.exceptions import PermissionDenied
-from django.http import Http404
-from django.utils.translation import gettext as _
-from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, Throttled
 from ninja.parser import Parser
 from ninja.renderers import JSONRenderer
-
-from cluster_portal.hardening import (
-    DATABASE_UNAVAILABLE,
-    RETRY_AFTER_SECONDS,
-    database_unavailable_message,
-    log_database_unavailable,
-)
 
 from . import disbursements, figures, loans, me, nominations, organisation, scores
 from .conditional import etag_reads
 from .docs import VendoredSwagger
-from .idempotency import HEADER as IDEMPOTENCY_HEADER
-from .idempotency import claim_key, store_answer
+from .idempotency import IDEMPOTENCY_PARAMETER, claim_key, store_answer
+from .openapi import PortalApi
+from .problems import install
 from .security import TokenAuth, TokenRateThrottle
 
 
@@ -46,10 +35,23 @@ class NumbersParser(Parser):
     """JSON bodies with every number that has a fraction or an exponent read as a Decimal
     from its text (236.80 stays 236.80, never the float 236.8000000000000113…); NaN and
     Infinity, which Python's json would take, make the body unreadable (400). The schemas'
-    numbers then go through the portal's reader (schemas.Int, schemas.Number)."""
+    numbers then go through the portal's reader (schemas.Count, schemas.Money)."""
 
     def parse_body(self, request):
-        return json.loads(request.body, parse_float=Decimal, parse_constant=_no_constant)
+        body = json.loads(request.body, parse_float=Decimal, parse_constant=_no_constant)
+        return _composed(body)
+
+
+def _composed(value):
+    """Every string of a body in Unicode's composed form (NFC): "Sơn La" typed with
+    combining marks is stored, compared and searched as the pages store it."""
+    if isinstance(value, str):
+        return unicodedata.normalize("NFC", value)
+    if isinstance(value, list):
+        return [_composed(item) for item in value]
+    if isinstance(value, dict):
+        return {_composed(key): _composed(item) for key, item in value.items()}
+    return value
 
 
 def no_store(run):
@@ -65,10 +67,10 @@ def no_store(run):
     return operation
 
 
-class PortalAPI(NinjaAPI):
+class PortalAPI(PortalApi):
     def get_openapi_schema(self, *args, **kwargs):
-        """The schema ninja generates, with the `Idempotency-Key` header (read by a
-        decorator on every POST, idempotency.py, not by each operation) documented."""
+        """The contract's schema (openapi.py), with the `Idempotency-Key` header (read by
+        a decorator on every POST, idempotency.py, not by each operation) documented."""
         schema = super().get_openapi_schema(*args, **kwargs)
         for methods in schema["paths"].values():
             if "post" in methods:
@@ -76,23 +78,17 @@ class PortalAPI(NinjaAPI):
         return schema
 
 
-IDEMPOTENCY_PARAMETER = {
-    "in": "header",
-    "name": IDEMPOTENCY_HEADER,
-    "required": False,
-    "schema": {"type": "string", "pattern": "^[!-~]{1,255}$"},
-    "description": (
-        "khóa chống gửi lặp (ví dụ một UUID): gửi lại cùng khóa và cùng nội dung thì nhận lại "
-        "câu trả lời lần đầu, không ghi gì thêm; cùng khóa, nội dung khác: 409. Giữ 24 giờ."
-    ),
-}
-
 api = PortalAPI(
     title="Cổng thông tin Cụm thi đua — API",
     version="1",
     description=(
         "Số liệu năm, sổ giải ngân và tổ chức cụm theo thời gian, theo đúng quyền của "
-        "người dùng sở hữu mã truy cập (Authorization: Bearer <mã>)."
+        "người dùng sở hữu mã truy cập (Authorization: Bearer <mã>).\n\n"
+        "Mọi lỗi là một `application/problem+json` (RFC 9457): `type` và `code` ổn định "
+        "cho máy đọc, `detail` bằng tiếng Việt, `errors` theo từng trường. Xung đột "
+        "(phiên bản cũ, trạng thái không cho phép, bản ghi vừa được tạo): 409. Số tiền là "
+        "chuỗi “1637.50” (dấu chấm thập phân, tối đa 2 chữ số sau dấu chấm, không phân "
+        "cách hàng nghìn); số đếm là số nguyên JSON; chữ được lưu ở dạng Unicode NFC."
     ),
     urls_namespace="api-v1",
     renderer=Renderer(),
@@ -112,70 +108,7 @@ api.add_decorator(etag_reads, mode="view")  # ETag on reads, 304 for If-None-Mat
 api.add_decorator(claim_key, mode="operation")
 
 
-@api.exception_handler(AuthenticationError)
-def unauthorized(request, exc):
-    response = api.create_response(
-        request,
-        {
-            "detail": _(
-                "Thiếu mã truy cập, hoặc mã không đúng, đã hết hạn hay đã bị thu hồi "
-                "(gửi tiêu đề Authorization: Bearer <mã>)."
-            )
-        },
-        status=401,
-    )
-    response["WWW-Authenticate"] = "Bearer"
-    return response
-
-
-@api.exception_handler(Http404)
-def not_found(request, exc):
-    return api.create_response(
-        request,
-        {"detail": _("Không tìm thấy, hoặc bạn không có quyền xem.")},
-        status=404,
-    )
-
-
-@api.exception_handler(PermissionDenied)
-def forbidden(request, exc):
-    return api.create_response(
-        request,
-        # The reason a refusal names (four eyes: access.own_unit_refusal), if any.
-        {
-            "detail": str(exc)
-            or _("Bạn xem được nhưng không có quyền làm việc này (ở trạng thái hiện tại).")
-        },
-        status=403,
-    )
-
-
-@api.exception_handler(Throttled)
-def throttled(request, exc):
-    """Too many requests of a token (security.TokenRateThrottle) or too many wrong tokens
-    from an address (security.TokenAuth): 429, with the seconds to wait."""
-    seconds = math.ceil(exc.wait) if exc.wait is not None else None
-    detail = _("Quá nhiều yêu cầu.")
-    if seconds is not None:
-        detail = _("Quá nhiều yêu cầu: hãy thử lại sau %(seconds)s giây.") % {"seconds": seconds}
-    response = api.create_response(request, {"detail": detail}, status=429)
-    if seconds is not None:
-        response["Retry-After"] = str(seconds)
-    return response
-
-
-def database_unavailable(request, exc):
-    """The database lost during the request (a PostgreSQL restart): 503 with Retry-After,
-    as the pages answer (cluster_portal.hardening.DatabaseUnavailableMiddleware)."""
-    log_database_unavailable(request, exc)
-    response = api.create_response(request, {"detail": database_unavailable_message()}, status=503)
-    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
-    return response
-
-
-for error in DATABASE_UNAVAILABLE:
-    api.add_exception_handler(error, database_unavailable)
-
+install(api)  # every error as an RFC 9457 problem (problems.py)
 
 api.add_router("", organisation.router)
 api.add_router("", figures.router)

@@ -13,16 +13,17 @@ from provinces.disbursements.selectors import disbursement_totals, province_disb
 
 from .loans import loan_out
 from .lookups import fund_totals, ref
-from .schemas import Code, DryRun, LoansImport, LoansImportResult, LoansOut, Problem, Year
+from .problems import ApiProblem
+from .schemas import Code, DryRun, LoansImport, LoansImportResult, LoansOut, Year
 
-router = Router(tags=["Sổ giải ngân"])
+router = Router(tags=["Loans"])
 
 
 # The API's paths (/loans/…), operation ids, schema names and JSON fields are published
 # (clients generate code from them): they keep the word "loans".
 @router.get(
     "/loans/{year}/{code}",
-    operation_id="emulation_api_loans_loans",
+    operation_id="loans",
     response=LoansOut,
     summary="Sổ giải ngân của một tỉnh",
     description=(
@@ -45,8 +46,8 @@ def disbursements(request, year: Year, code: Code):
 
 @router.post(
     "/loans/import",
-    operation_id="emulation_api_loans_loans_bulk_import",
-    response={200: LoansImportResult, 409: Problem, 422: LoansImportResult},
+    operation_id="loans_import",
+    response={200: LoansImportResult},
     summary="Nhập nhiều khoản giải ngân",
     description=(
         "Nhập một lô khoản giải ngân (tối đa 10.000 dòng, như tệp nhập Excel), tất cả "
@@ -55,9 +56,10 @@ def disbursements(request, year: Year, code: Code):
         "mọi thành viên, quản trị viên cho mọi tỉnh; người vay chưa có trong danh bạ được "
         "thêm vào. Dòng có `ref` (mã tham chiếu của hệ thống gửi) đã có trong sổ thì sửa "
         "khoản đó, hoặc để nguyên khi không khác gì: gửi lại cả lô không tạo thêm khoản "
-        "nào. Kết quả kiểu DHIS2: số dòng tạo mới, sửa, giữ nguyên, bị từ chối (kèm lý do "
-        "từng dòng); có dòng bị từ chối thì không lưu gì (422). `dry_run=true` chỉ kiểm "
-        "tra. Một lần ghi khác xen vào cùng lúc: 409, không lưu gì."
+        "nào. Kết quả kiểu DHIS2: số dòng tạo mới, sửa, giữ nguyên, bị từ chối. Có dòng bị "
+        "từ chối thì không lưu gì: 422, lý do từng dòng trong `errors` (rows.<số thứ tự>."
+        "<cột>) và bản tổng kết trong `summary`. `dry_run=true` chỉ kiểm tra. Một lần ghi "
+        "khác xen vào cùng lúc: 409, không lưu gì."
     ),
 )
 def disbursements_bulk_import(request, payload: LoansImport, dry_run: DryRun = False):
@@ -85,8 +87,29 @@ def disbursements_bulk_import(request, payload: LoansImport, dry_run: DryRun = F
             "Lô này gặp một lần ghi khác cùng lúc (khoản giải ngân vừa được sửa, hoặc mã tham "
             "chiếu vừa được dùng): chưa lưu gì, hãy gửi lại."
         )
-        return Status(409, {"detail": f"{detail} ({exc})"})
-    return Status(200 if not batch.errors else 422, batch_summary(batch, rows))
+        raise ApiProblem(409, f"{detail} ({exc})", code="conflict") from None
+    summary = batch_summary(batch, rows)
+    if batch.errors:
+        detail = gettext("Có %(count)s lỗi trong các dòng gửi lên: không lưu dòng nào.") % {
+            "count": len(batch.errors)
+        }
+        errors = [
+            {
+                "location": "body",
+                "field": f"rows.{e.row - 1}.{_field(e.column)}" if e.row else e.column,
+                "code": "rule",
+                "detail": e.message,
+            }
+            for e in batch.errors
+        ]
+        raise ApiProblem(
+            422, detail, code="rule_violation", errors=errors, extensions={"summary": summary}
+        )
+    return Status(200, summary)
+
+
+def _field(column: str) -> str:
+    return "ref" if column == "client_ref" else column
 
 
 def batch_summary(batch, rows: list[dict]) -> dict:
@@ -117,9 +140,7 @@ def batch_summary(batch, rows: list[dict]) -> dict:
             {
                 "row": row,
                 "ref": str(rows[row - 1].get("client_ref") or "") if row else "",
-                "reasons": [
-                    {"row": e.row, "column": e.column, "message": e.message} for e in errors
-                ],
+                "reasons": [_problem(e) for e in errors],
             }
             for row, errors in refused.items()
         ],
@@ -128,4 +149,4 @@ def batch_summary(batch, rows: list[dict]) -> dict:
 
 
 def _problem(error) -> dict:
-    return {"row": error.row, "column": error.column, "message": error.message}
+    return {"row": error.row, "column": _field(error.column), "message": error.message}

@@ -8,14 +8,14 @@ validation path (figures rules and the model's full_clean), and changes nothing.
 """
 
 import datetime
+from dataclasses import replace
 from typing import Annotated, Literal
 
-from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
 from django.http import HttpResponse
 from django.utils.translation import gettext
 from ninja import Query, Router, Status
-from ninja.errors import HttpError
 
 from cluster_portal import access
 from provinces.figures.excel_export import figures_csv
@@ -35,6 +35,7 @@ from provinces.figures.spec import CODES
 from provinces.organisation.lookups import cluster_year_for
 
 from .lookups import cluster_ref, ref
+from .problems import ApiProblem
 from .schemas import (
     ClusterFiguresOut,
     Code,
@@ -42,13 +43,13 @@ from .schemas import (
     DryRun,
     FiguresOut,
     FiguresWrite,
-    Problem,
+    Slug,
     SubmitWrite,
     WriteResult,
     Year,
 )
 
-router = Router(tags=["Số liệu năm"])
+router = Router(tags=["Figures"])
 
 CSV = {"schema": {"type": "string"}}
 
@@ -78,7 +79,7 @@ def figures_out(record: YearlyFigures) -> dict:
 )
 def cluster_figures(
     request,
-    slug: str,
+    slug: Slug,
     year: Year,
     status: Annotated[
         Literal["draft", "submitted", "returned", "approved"] | None,
@@ -125,7 +126,7 @@ def cluster_figures(
         "của trang năm, theo cùng quy tắc đọc."
     ),
 )
-def cluster_figures_csv(request, slug: str, year: Year):
+def cluster_figures_csv(request, slug: Slug, year: Year):
     cluster, _, _ = cluster_year_for(request, slug, year)
     data = figures_csv(year=year, cluster=cluster, user=request.user, bom=False)
     response = HttpResponse(data, content_type="text/csv; charset=utf-8")
@@ -145,11 +146,11 @@ def cluster_figures_csv(request, slug: str, year: Year):
 def figures_detail(request, year: Year, code: Code):
     py = get_figures_for_user(request, year, code)
     if py.figures is None:
-        raise HttpError(404, gettext("Tỉnh chưa có số liệu năm này."))
+        raise ApiProblem(404, gettext("Tỉnh chưa có số liệu năm này."))
     return figures_out(py.figures)
 
 
-def _stale(version: int | None, current: YearlyFigures) -> tuple[int, dict]:
+def _stale(version: int | None, current: YearlyFigures) -> ApiProblem:
     if version is None:
         detail = gettext(
             "Bản ghi đã thay đổi (không gửi phiên bản, hiện là phiên bản %(current)s): "
@@ -160,27 +161,74 @@ def _stale(version: int | None, current: YearlyFigures) -> tuple[int, dict]:
             "Bản ghi đã thay đổi (phiên bản %(sent)s, hiện là phiên bản %(current)s): "
             "hãy đọc lại bản mới nhất, đối chiếu rồi gửi lại với phiên bản đó."
         )
-    return Status(409, {"detail": detail % {"sent": version, "current": current.version}})
+    detail %= {"sent": version, "current": current.version}
+    return ApiProblem(409, detail, code="stale_version")
 
 
-def _errors(exc: ValidationError) -> dict[str, list[str]]:
-    return exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+def _state_conflict(figures: YearlyFigures) -> ApiProblem:
+    detail = gettext(
+        "Số liệu đang ở trạng thái “%(status)s” (phiên bản %(version)s): việc này không "
+        "làm được ở trạng thái đó (đã gửi rồi?). Hãy đọc lại bản ghi."
+    ) % {"status": figures.get_status_display(), "version": figures.version}
+    return ApiProblem(409, detail, code="state_conflict")
+
+
+def _figures_for(request, year: int, code: str, *, allowed, judging: str = ""):
+    """The pages' lookup (404 / 403), except that a refusal only because of the record's
+    state — a submit sent again once the record is submitted, an approval of an approved
+    record — is a conflict (409), as the issue's clients expect: the request was right
+    when it was made."""
+    try:
+        return get_figures_for_user(request, year, code, allowed=allowed, judging=judging)
+    except PermissionDenied:
+        py = get_figures_for_user(request, year, code)
+        figures, user = py.figures, request.user
+        if figures is not None and figures.pk is not None:
+            if judging and not figures.is_submitted:
+                acts = access.judges(user, py.term, py.province, py.year)
+            else:
+                acts = not judging and not figures.is_editable
+                acts = acts and access.can_edit_figures(user, replace(py, figures=None))
+            if acts:
+                raise _state_conflict(figures) from None
+        raise
+
+
+def _field_errors(exc: ValidationError) -> list[dict]:
+    messages = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+    return [
+        {
+            "location": "body",
+            "field": "" if name == NON_FIELD_ERRORS else f"values.{name}",
+            "code": "rule",
+            "detail": message,
+        }
+        for name, texts in messages.items()
+        for message in texts
+    ]
+
+
+def _created_meanwhile(py) -> ApiProblem | None:
+    """The loser of two concurrent creates: the record exists now (409), whichever check
+    (the service's, the model's unique check, the database's constraint) saw it first."""
+    existing = YearlyFigures.objects.filter(province=py.province, year=py.year).first()
+    return None if existing is None else _stale(None, existing)
 
 
 @router.put(
     "/figures/{year}/{code}",
-    response={200: WriteResult, 201: WriteResult, 409: Problem, 422: WriteResult},
+    response={200: WriteResult, 201: WriteResult},
     summary="Tạo hoặc cập nhật số liệu năm",
     description=(
         "Tạo bản ghi của năm (`version` null) hoặc cập nhật bản nháp hay bản bị trả lại "
         "(`version` như đã đọc). Gửi lại đúng những gì đã lưu thì không thay đổi gì "
         "(không có phiên bản mới, không thêm dòng lịch sử): gửi lại là an toàn. Phiên "
-        "bản đã cũ: 409. `dry_run=true`: trả lời những gì sẽ thay đổi, hoặc các lỗi, mà "
-        "không lưu."
+        "bản đã cũ, bản ghi vừa được người khác tạo, hoặc không còn sửa được: 409. "
+        "`dry_run=true`: trả lời 200 với những gì sẽ thay đổi, hoặc các lỗi, mà không lưu."
     ),
 )
 def figures_write(request, year: Year, code: Code, payload: FiguresWrite, dry_run: DryRun = False):
-    py = get_figures_for_user(request, year, code, allowed=access.can_edit_figures)
+    py = _figures_for(request, year, code, allowed=access.can_edit_figures)
     current = py.figures
     new = payload.values.model_dump()
     old = current.values() if current else {}
@@ -216,37 +264,36 @@ def figures_write(request, year: Year, code: Code, payload: FiguresWrite, dry_ru
             }
             if dry_run:
                 transaction.set_rollback(True)
-    except ValidationError as exc:
-        return Status(
-            422,
-            {
-                "dry_run": dry_run,
-                "changed": False,
-                "changes": changes,
-                "errors": _errors(exc),
-            },
-        )
+    except (ValidationError, IntegrityError) as exc:
+        conflict = _created_meanwhile(py) if current is None else None
+        if conflict is not None:
+            raise conflict from None
+        if isinstance(exc, IntegrityError):
+            raise
+        detail = gettext("Số liệu không hợp lệ theo quy tắc của số liệu năm (xem errors).")
+        raise ApiProblem(422, detail, code="rule_violation", errors=_field_errors(exc)) from None
     except StaleFiguresError:
-        return _stale(payload.version, YearlyFigures.objects.get(pk=figures.pk))
+        raise _stale(payload.version, YearlyFigures.objects.get(pk=figures.pk)) from None
     except FiguresError as exc:
-        return Status(409, {"detail": str(exc)})
-    return Status(201 if current is None else 200, result)
+        raise ApiProblem(409, str(exc), code="state_conflict") from None
+    # A dry run changes nothing: 200 with what the write would do, never 201.
+    return Status(201 if current is None and not dry_run else 200, result)
 
 
 @router.post(
     "/figures/{year}/{code}/submit",
-    response={200: WriteResult, 409: Problem, 422: WriteResult},
+    response={200: WriteResult},
     summary="Gửi số liệu năm cho cụm trưởng",
     description=(
         "Gửi bản nháp hoặc bản bị trả lại cho cụm trưởng, với `version` đã đọc: cùng "
-        "các kiểm tra như nút trên trang (lỗi theo quy tắc thì chặn; có cảnh báo thì "
-        "cần `explanation` giải trình)."
+        "các kiểm tra như nút trên trang (lỗi theo quy tắc thì chặn: 422; có cảnh báo "
+        "thì cần `explanation` giải trình). Gửi lại một bản ghi đã gửi: 409."
     ),
 )
 def figures_submit_api(
     request, year: Year, code: Code, payload: SubmitWrite, dry_run: DryRun = False
 ):
-    py = get_figures_for_user(request, year, code, allowed=access.can_submit_figures)
+    py = _figures_for(request, year, code, allowed=access.can_submit_figures)
     current = py.figures
     try:
         with transaction.atomic():
@@ -269,18 +316,12 @@ def figures_submit_api(
             if dry_run:
                 transaction.set_rollback(True)
     except StaleFiguresError:
-        return _stale(payload.version, YearlyFigures.objects.get(pk=current.pk))
+        raise _stale(payload.version, YearlyFigures.objects.get(pk=current.pk)) from None
     except FiguresError as exc:
         warnings = figures_warnings(current.values(), previous_values(current))
-        return Status(
-            422,
-            {
-                "dry_run": dry_run,
-                "changed": False,
-                "errors": {"__all__": [str(exc)]},
-                "warnings": [w.message for w in warnings],
-            },
-        )
+        raise ApiProblem(
+            422, str(exc), code="rule_violation", warnings=[w.message for w in warnings]
+        ) from None
     return Status(200, result)
 
 
@@ -288,9 +329,7 @@ def _decide(request, year: int, code: str, payload: DecideWrite, action: str):
     """Approve or return a submitted record: the chair of the year or an admin, the
     vice-head for the chair's own unit; nobody their own unit's (four eyes: refused with
     403 and the reason, `access.own_unit_refusal`)."""
-    py = get_figures_for_user(
-        request, year, code, allowed=access.can_decide_figures, judging=action
-    )
+    py = _figures_for(request, year, code, allowed=access.can_decide_figures, judging=action)
     current = py.figures
     try:
         if action == "approve":
@@ -303,9 +342,9 @@ def _decide(request, year: int, code: str, payload: DecideWrite, action: str):
                 reason=payload.reason,
             )
     except StaleFiguresError:
-        return _stale(payload.version, YearlyFigures.objects.get(pk=current.pk))
+        raise _stale(payload.version, YearlyFigures.objects.get(pk=current.pk)) from None
     except FiguresError as exc:
-        return Status(409, {"detail": str(exc)})
+        raise ApiProblem(409, str(exc), code="state_conflict") from None
     changes = [
         {"field": "status", "old": current.status, "new": saved.status},
         {"field": "version", "old": payload.version, "new": saved.version},
@@ -317,12 +356,12 @@ def _decide(request, year: int, code: str, payload: DecideWrite, action: str):
 
 @router.post(
     "/figures/{year}/{code}/approve",
-    response={200: WriteResult, 409: Problem},
+    response={200: WriteResult},
     summary="Duyệt số liệu năm",
     description=(
         "Duyệt một bản ghi đã gửi (sau đó bản ghi bị khóa), ở `version` đã đọc: cụm "
         "trưởng năm đó, quản trị viên, cụm phó với đơn vị của cụm trưởng; không ai "
-        "duyệt đơn vị của chính mình (403 kèm lý do)."
+        "duyệt đơn vị của chính mình (403 kèm lý do). Bản ghi không ở trạng thái đã gửi: 409."
     ),
 )
 def figures_approve_api(request, year: Year, code: Code, payload: DecideWrite):
@@ -331,7 +370,7 @@ def figures_approve_api(request, year: Year, code: Code, payload: DecideWrite):
 
 @router.post(
     "/figures/{year}/{code}/return",
-    response={200: WriteResult, 409: Problem},
+    response={200: WriteResult},
     summary="Trả lại số liệu năm",
     description=(
         "Trả một bản ghi đã gửi về tỉnh kèm lý do (`reason`), ở `version` đã đọc; cùng "

@@ -29,6 +29,16 @@ from .models import IdempotentRequest
 
 HEADER = "Idempotency-Key"
 _KEY = re.compile(r"[\x21-\x7e]{1,255}")  # visible ASCII: a UUID, a batch number…
+IDEMPOTENCY_PARAMETER = {
+    "in": "header",
+    "name": HEADER,
+    "required": False,
+    "schema": {"type": "string", "pattern": "^[!-~]{1,255}$"},
+    "description": (
+        "khóa chống gửi lặp (ví dụ một UUID): gửi lại cùng khóa và cùng nội dung thì nhận lại "
+        "câu trả lời lần đầu, không ghi gì thêm; cùng khóa, nội dung khác: 409. Giữ 24 giờ."
+    ),
+}
 
 
 @dataclass

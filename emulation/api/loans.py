@@ -28,9 +28,10 @@ from provinces.organisation.models import Province
 
 from .conditional import if_match_version, version_etag
 from .lookups import money
-from .schemas import Int, LoanOut, LoanPatch, LoanProblem, LoansPage, LoanWrite, Problem
+from .problems import ApiProblem
+from .schemas import Int, LoanOut, LoanPatch, LoansPage, LoanWrite
 
-router = Router(tags=["Sổ giải ngân"])
+router = Router(tags=["Loans"])
 
 YearQuery = Annotated[Int, Query(ge=1990, le=2999, description="năm giải ngân, ví dụ 2024")]
 Limit = Annotated[Int, Query(100, ge=1, le=1000, description="số khoản mỗi trang (tối đa 1000)")]
@@ -69,7 +70,6 @@ def _with_etag(response: HttpResponse, disbursement: Disbursement) -> dict:
 
 @router.get(
     "/loans",
-    operation_id="emulation_api_loans_loans_page",
     response=LoansPage,
     summary="Các khoản giải ngân, từng trang",
     description=(
@@ -107,7 +107,6 @@ def loans_page(
 
 @router.get(
     "/loans/{pk}",
-    operation_id="emulation_api_loans_loan_detail",
     response=LoanOut,
     summary="Một khoản giải ngân",
     description=(
@@ -120,17 +119,26 @@ def loan_detail(request, response: HttpResponse, pk: int):
     return _with_etag(response, disbursement)
 
 
-def _stale(exc: StaleRecordError) -> Status:
-    return Status(409, {"detail": str(exc)})
+def _stale(exc: StaleRecordError):
+    raise ApiProblem(409, str(exc), code="stale_version") from None
 
 
-def _invalid(exc: ValidationError) -> Status:
+def _invalid(exc: ValidationError):
     errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
-    errors = {("borrower" if k == "name" else k): v for k, v in errors.items()}
+    problems = [
+        {
+            "location": "body",
+            "field": "borrower" if name == "name" else name,
+            "code": "rule",
+            "detail": message,
+        }
+        for name, messages in errors.items()
+        for message in messages
+    ]
     detail = gettext("Khoản giải ngân chưa hợp lệ: %(errors)s") % {
-        "errors": " ".join(m for messages in errors.values() for m in messages)
+        "errors": " ".join(p["detail"] for p in problems)
     }
-    return Status(422, {"detail": detail, "errors": errors})
+    raise ApiProblem(422, detail, code="rule_violation", errors=problems) from None
 
 
 def _save(request, response, disbursement: Disbursement, values: dict, version: int | None):
@@ -143,7 +151,8 @@ def _save(request, response, disbursement: Disbursement, values: dict, version: 
             "Không có tỉnh nào mang mã %(code)s vào ngày giải ngân: mã tỉnh tính theo đơn vị "
             "có hiệu lực vào ngày đó."
         ) % {"code": values["province"]}
-        return Status(422, {"detail": message, "errors": {"province": [message]}})
+        problem = {"location": "body", "field": "province", "code": "rule", "detail": message}
+        raise ApiProblem(422, message, code="rule_violation", errors=[problem])
     disbursement.province = province
     disbursement.date = values["date"]
     register_of(request, disbursement, write=True)
@@ -163,18 +172,17 @@ def _save(request, response, disbursement: Disbursement, values: dict, version: 
                 seen_version=version,
             )
     except StaleRecordError as exc:
-        return _stale(exc)
+        _stale(exc)
     except ValidationError as exc:
-        return _invalid(exc)
+        _invalid(exc)
     return _with_etag(response, recorded.disbursement)
 
 
-WRITE_RESPONSES = {200: LoanOut, 409: Problem, 422: LoanProblem}
+WRITE_RESPONSES = {200: LoanOut}  # the errors: problems (openapi.py)
 
 
 @router.put(
     "/loans/{pk}",
-    operation_id="emulation_api_loans_loan_replace",
     response=WRITE_RESPONSES,
     summary="Sửa một khoản giải ngân (gửi đủ các trường)",
     description=(
@@ -191,7 +199,6 @@ def loan_replace(request, response: HttpResponse, pk: int, payload: LoanWrite):
 
 @router.patch(
     "/loans/{pk}",
-    operation_id="emulation_api_loans_loan_update",
     response=WRITE_RESPONSES,
     summary="Sửa một vài trường của khoản giải ngân",
     description=(
@@ -212,8 +219,7 @@ def loan_update(request, response: HttpResponse, pk: int, payload: LoanPatch):
 
 @router.delete(
     "/loans/{pk}",
-    operation_id="emulation_api_loans_loan_delete",
-    response={204: None, 409: Problem},
+    response={204: None},
     summary="Xóa một khoản giải ngân",
     description=(
         "Xóa khoản giải ngân đã đọc ở phiên bản `version` (tham số, hoặc tiêu đề If-Match), "
@@ -234,5 +240,5 @@ def loan_delete(
             seen_version=version if version is not None else if_match_version(request),
         )
     except StaleRecordError as exc:
-        return _stale(exc)
+        _stale(exc)
     return Status(204, None)

@@ -1,16 +1,51 @@
 """`GET /me`: who the token acts as — its user, the user's alliance, roles and the token's
 own scope — so that a system can check its setup before it reads or writes."""
 
+import datetime
+from typing import Literal
+
 from django.utils import timezone
-from ninja import Router
+from ninja import Field, Router, Schema
 
 from cluster_portal import access
 from provinces.organisation.models import ClusterTerm
 
 from .lookups import cluster_ref, ref
-from .schemas import MeOut
+from .schemas import ClusterRef, ProvinceRef
 
-router = Router(tags=["Tài khoản"])
+
+class UserOut(Schema):
+    username: str
+    full_name: str
+    email: str
+
+
+class ChairOut(Schema):
+    cluster: ClusterRef
+    year: int
+
+
+class TokenOut(Schema):
+    name: str
+    prefix: str = Field(..., description="đầu mã, để nhận biết mã")
+    scope: Literal["read", "write"] = Field(..., description="read: chỉ đọc; write: đọc và ghi")
+    expires: datetime.datetime
+
+
+class MeOut(Schema):
+    user: UserOut
+    unit: ProvinceRef | None = Field(None, description="liên minh ghi trong hồ sơ người dùng")
+    unit_now: ProvinceRef | None = Field(
+        None, description="đơn vị mà người dùng làm việc cho năm nay (sau sáp nhập)"
+    )
+    roles: list[Literal["admin", "staff", "chair"]] = Field(
+        ..., description="admin: quản trị viên; staff: cán bộ tỉnh; chair: cụm trưởng"
+    )
+    chairs: list[ChairOut] = Field(..., description="các cụm và năm người dùng là cụm trưởng")
+    token: TokenOut
+
+
+router = Router(tags=["Account"])
 
 
 def _chaired_terms(user) -> list[ClusterTerm]:
@@ -42,7 +77,6 @@ def _roles(user, terms: list[ClusterTerm]) -> list[str]:
 
 @router.get(
     "/me",
-    operation_id="emulation_api_me_me",
     response=MeOut,
     summary="Mã truy cập này là của ai",
     description=(

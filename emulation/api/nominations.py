@@ -10,9 +10,18 @@ from ninja import Field, Router, Schema, Status
 from cluster_portal import access
 from cluster_portal.locking import StaleRecordError
 from emulation.nominations.lookups import get_nomination_for_user
-from emulation.nominations.models import AwardType, Nomination, VoteRule, VotingMethod
+from emulation.nominations.models import (
+    AwardType,
+    Comparison,
+    Nomination,
+    NominationStatus,
+    ThresholdBase,
+    VoteRule,
+    VotingMethod,
+)
 from emulation.nominations.selectors import nominations_for
 from emulation.nominations.services import (
+    NominationConflictError,
     NominationError,
     nomination_endorse,
     nomination_propose,
@@ -21,9 +30,10 @@ from emulation.nominations.services import (
 from provinces.organisation.lookups import cluster_year_for
 
 from .lookups import ref
-from .schemas import Int, Problem, Text, Year
+from .problems import ApiProblem
+from .schemas import Count, Slug, Text, Year
 
-router = Router(tags=["Đề nghị khen thưởng"])
+router = Router(tags=["Nominations"])
 
 
 class NominationOut(Schema):
@@ -32,10 +42,10 @@ class NominationOut(Schema):
     award_type: str
     nominee: str
     province: dict
-    status: str
+    status: NominationStatus
     votes_for: int | None
     votes_present: int | None
-    voting_method: str
+    voting_method: VotingMethod | None = Field(..., description="null: chưa ghi")
     ballots_issued: int | None
     ballots_returned: int | None
     ballots_valid: int | None
@@ -45,10 +55,10 @@ class NominationOut(Schema):
 
 class RulesOut(Schema):
     quorum_percent: int
-    threshold_base: str
-    threshold_comparison: str
+    threshold_base: ThresholdBase
+    threshold_comparison: Comparison
     threshold_percent: int
-    voting_method: str
+    voting_method: VotingMethod
     one_vote_per_member: bool
     members: int
     threshold: str = Field(..., description="the rule in words")
@@ -75,20 +85,20 @@ class ProposeIn(Schema):
 
 
 class VoteIn(Schema):
-    version: Int = Field(..., description="bắt buộc: phiên bản bạn đã đọc")
-    votes_for: Int
-    votes_present: Int
+    version: Count = Field(..., description="bắt buộc: phiên bản bạn đã đọc")
+    votes_for: Count
+    votes_present: Count
     voting_method: VotingMethod | None = Field(
         None, description="mặc định: hình thức trong quy định của Cụm"
     )
-    ballots_issued: Int | None = None
-    ballots_returned: Int | None = None
-    ballots_valid: Int | None = None
+    ballots_issued: Count | None = None
+    ballots_returned: Count | None = None
+    ballots_valid: Count | None = None
     rank_reason: Text | None = Field(None, max_length=2000, description="null: giữ như cũ")
 
 
 class StepIn(Schema):
-    version: Int = Field(..., description="bắt buộc: phiên bản bạn đã đọc")
+    version: Count = Field(..., description="bắt buộc: phiên bản bạn đã đọc")
 
 
 def nomination_out(n: Nomination) -> dict:
@@ -101,7 +111,7 @@ def nomination_out(n: Nomination) -> dict:
         "status": n.status,
         "votes_for": n.votes_for,
         "votes_present": n.votes_present,
-        "voting_method": n.voting_method,
+        "voting_method": n.voting_method or None,
         "ballots_issued": n.ballots_issued,
         "ballots_returned": n.ballots_returned,
         "ballots_valid": n.ballots_valid,
@@ -119,7 +129,7 @@ def nomination_out(n: Nomination) -> dict:
         "kết quả biểu quyết, theo cùng quy tắc đọc như trang đề nghị."
     ),
 )
-def nominations_list(request, slug: str, year: Year):
+def nominations_list(request, slug: Slug, year: Year):
     cluster, _, _ = cluster_year_for(request, slug, year)
     data = nominations_for(cluster, year)
     rule = data.rules.rule
@@ -136,41 +146,39 @@ def _member(members, code: str):
 
 @router.post(
     "/clusters/{slug}/{year}/nominations",
-    response={201: NominationOut, 200: NominationOut, 422: Problem},
+    response={201: NominationOut, 200: NominationOut},
     summary="Đề nghị khen thưởng một thành viên hoặc hợp tác xã",
     description=(
         "Như biểu mẫu của trang đề nghị: cán bộ tỉnh cho tỉnh mình, cụm trưởng và quản "
         "trị viên cho mọi thành viên; trái quy định: 422 kèm lý do."
     ),
 )
-def nomination_propose_api(request, slug: str, year: Year, payload: ProposeIn):
+def nomination_propose_api(request, slug: Slug, year: Year, payload: ProposeIn):
     """Propose a member alliance (`alliance`) or a cooperative (`cooperative`), as the
     page's form does: staff for their own province, the chair and admins for any member."""
     cluster, members, term = cluster_year_for(request, slug, year)
     award = AwardType.objects.filter(code=payload.award_type).first()
     if award is None:
-        return Status(
-            422,
-            {
-                "detail": gettext("Không có hình thức khen thưởng “%(code)s”.")
-                % {"code": payload.award_type}
-            },
-        )
+        detail = gettext("Không có hình thức khen thưởng “%(code)s”.") % {
+            "code": payload.award_type
+        }
+        raise ApiProblem(422, detail, code="rule_violation", errors=[_field("award_type", detail)])
     alliance = _member(members, payload.alliance) if payload.alliance else None
     if payload.alliance and alliance is None:
-        return Status(
-            422,
-            {
-                "detail": gettext("Mã %(code)s không phải thành viên năm %(year)s.")
-                % {"code": payload.alliance, "year": year}
-            },
-        )
+        detail = gettext("Mã %(code)s không phải thành viên năm %(year)s.") % {
+            "code": payload.alliance,
+            "year": year,
+        }
+        raise ApiProblem(422, detail, code="rule_violation", errors=[_field("alliance", detail)])
     province = alliance
     if alliance is None:
         code = payload.cooperative_province
         province = _member(members, code) if code else access.unit_of(request.user, year)
         if province is None:
-            return Status(422, {"detail": gettext("Chọn tỉnh của HTX/THT được đề nghị.")})
+            detail = gettext("Chọn tỉnh của HTX/THT được đề nghị.")
+            raise ApiProblem(
+                422, detail, code="rule_violation", errors=[_field("cooperative_province", detail)]
+            )
     if not access.can_propose_nomination(request.user, province, year, term):
         raise PermissionDenied
     try:
@@ -185,8 +193,10 @@ def nomination_propose_api(request, slug: str, year: Year, payload: ProposeIn):
             achievements=payload.achievements,
             rank_reason=payload.rank_reason,
         )
+    except NominationConflictError as exc:
+        raise ApiProblem(409, str(exc), code="already_exists") from None
     except NominationError as exc:
-        return Status(422, {"detail": str(exc)})
+        raise ApiProblem(422, str(exc), code="rule_violation") from None
     return Status(201, nomination_out(nomination))
 
 
@@ -194,18 +204,22 @@ def _manages(user, nomination, term) -> bool:
     return access.can_manage_nominations(user, term)
 
 
+def _field(name: str, detail: str) -> dict:
+    return {"location": "body", "field": name, "code": "rule", "detail": detail}
+
+
 def _step(run):
     try:
         return Status(200, nomination_out(run()))
     except StaleRecordError as exc:
-        return Status(409, {"detail": str(exc)})
+        raise ApiProblem(409, str(exc), code="stale_version") from None
     except NominationError as exc:
-        return Status(422, {"detail": str(exc)})
+        raise ApiProblem(422, str(exc), code="rule_violation") from None
 
 
 @router.post(
     "/nominations/{pk}/vote",
-    response={200: NominationOut, 409: Problem, 422: Problem},
+    response={200: NominationOut},
     summary="Ghi kết quả biểu quyết một đề nghị",
     description=(
         "Số có mặt, số phiếu phát ra, thu về, hợp lệ và tán thành, kiểm theo quy định "
@@ -235,7 +249,7 @@ def nomination_vote_api(request, pk: int, payload: VoteIn):
 
 @router.post(
     "/nominations/{pk}/endorse",
-    response={200: NominationOut, 409: Problem, 422: Problem},
+    response={200: NominationOut},
     summary="Thông qua một đề nghị khen thưởng",
     description=(
         "Hội nghị thông qua đề nghị khi kết quả biểu quyết đạt ngưỡng và không trái quy "

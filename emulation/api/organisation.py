@@ -15,9 +15,9 @@ from provinces.organisation.models import Province
 from provinces.organisation.selectors import cluster_years
 
 from .lookups import cluster_ref, fund_totals, money, ref
-from .schemas import ClusterYearOut, Int, ProvinceOut, ReportTotalsOut, Text, Year
+from .schemas import ClusterYearOut, Int, ProvinceOut, ReportTotalsOut, Slug, Text, Year
 
-router = Router(tags=["Tổ chức theo thời gian"])
+router = Router(tags=["Organisation"])
 
 YearQuery = Annotated[Int | None, Query(ge=1990, le=2999)]
 
@@ -90,7 +90,7 @@ def clusters(request, year: Annotated[Int, Query(ge=1990, le=2999)]):
         "không được xem cụm năm đó)."
     ),
 )
-def cluster_year(request, slug: str, year: Year):
+def cluster_year(request, slug: Slug, year: Year):
     cluster, members, term = cluster_year_for(request, slug, year)
     return _cluster_year_out(cluster, year, members, term)
 
@@ -106,7 +106,7 @@ def cluster_year(request, slug: str, year: Year):
         "quản trị viên, tính cả các bản ghi đã gửi (người khác: 403)."
     ),
 )
-def report_totals(request, slug: str, year: Year, preview: bool = False):
+def report_totals(request, slug: Slug, year: Year, preview: bool = False):
     cluster, members, term = cluster_year_for(request, slug, year)
     if preview and not access.can_preview_report(request.user, term):
         raise PermissionDenied

@@ -8,25 +8,27 @@ float ever touches it; a number is accepted on input.
 
 import datetime
 import re
+import unicodedata
 from decimal import Decimal
 from typing import Annotated, Literal
 
 from django.utils.translation import gettext
 from ninja import Field, Path, Query, Schema
-from pydantic import AfterValidator, BeforeValidator, create_model
+from pydantic import AfterValidator, BeforeValidator, PlainSerializer, WithJsonSchema, create_model
 from pydantic_core import PydanticCustomError
 
 from cluster_portal.numbers import NumberFormatError, read_api_number
 from provinces.disbursements.excel import DISBURSEMENTS_IMPORT_MAX_ROWS
+from provinces.disbursements.models import BorrowerKind, Fund
+from provinces.figures.models import FiguresStatus
 from provinces.figures.spec import BY_CODE, CODES
 
 
 def _number(integer: bool) -> BeforeValidator:
-    """Every number the API reads, in a path, a query or a body, goes through the portal's
-    reader for machines (cluster_portal.numbers.read_api_number): a JSON number or a string
-    such as "236.80"; "２０２５", "2_025", "4e1" and true are refused with 422 and a message
-    of the portal's for that field (pydantic alone would take true as 1, "2_025", or
-    Decimal "２７")."""
+    """Every number the API reads in a path or a query goes through the portal's reader for
+    machines (cluster_portal.numbers.read_api_number): "２０２５", "2_025", "4e1" and true are
+    refused with 422 and a message of the portal's for that field (pydantic alone would
+    take true as 1, "2_025", or Decimal "２７")."""
 
     def read(value):
         try:
@@ -38,8 +40,71 @@ def _number(integer: bool) -> BeforeValidator:
     return BeforeValidator(read)
 
 
+# Money: a string with a dot before at most two decimals, no grouping ("1637.50"): "1.000"
+# is refused (1 here, 1 000 in the Excel import), and so is a JSON number.
+MONEY_PATTERN = r"^-?[0-9]{1,13}(\.[0-9]{1,2})?$"
+_MONEY = re.compile(MONEY_PATTERN)
+# A decimal the API writes: dot decimal, never an exponent.
+DECIMAL_PATTERN = r"^-?[0-9]+(\.[0-9]+)?$"
+
+
+def _read_money(value):
+    try:
+        number = read_api_number(value)  # true, null, "१२", "1.250,5": the reader's message
+    except NumberFormatError as exc:
+        raise PydanticCustomError("number", str(exc)) from None
+    if not isinstance(value, str):
+        raise PydanticCustomError(
+            "money",
+            gettext("Số tiền gửi dạng chuỗi, ví dụ “1637.50”, không phải số JSON (%(value)s).")
+            % {"value": value},
+        )
+    if not _MONEY.match(value):
+        raise PydanticCustomError(
+            "money",
+            gettext(
+                "“%(value)s”: số tiền viết với dấu chấm thập phân, tối đa 2 chữ số sau dấu "
+                "chấm và không có dấu phân cách hàng nghìn (ví dụ “1637.50”)."
+            )
+            % {"value": value},
+        )
+    return number
+
+
+def _read_count(value):
+    try:
+        number = read_api_number(value, integer=True)
+    except NumberFormatError as exc:
+        raise PydanticCustomError("number", str(exc)) from None
+    if isinstance(value, str):
+        raise PydanticCustomError(
+            "number",
+            gettext(
+                "“%(value)s” là chuỗi: gửi số nguyên dạng số JSON (%(value)s), không có dấu "
+                "ngoặc kép."
+            )
+            % {"value": value},
+        )
+    return number
+
+
+# In a path or a query (text by nature): the reader's rules.
 Int = Annotated[int, _number(True)]
 Number = Annotated[Decimal, _number(False)]
+# In a body: a JSON integer, and money as a string of the pattern.
+Count = Annotated[int, BeforeValidator(_read_count), WithJsonSchema({"type": "integer"})]
+Money = Annotated[
+    Decimal,
+    BeforeValidator(_read_money),
+    PlainSerializer(lambda d: format(d, "f"), return_type=str, when_used="json"),
+    WithJsonSchema({"type": "string", "pattern": MONEY_PATTERN, "examples": ["1637.50"]}),
+]
+# Any decimal the API answers (sums, averages, points): a string, dot decimal.
+DecimalString = Annotated[
+    Decimal,
+    PlainSerializer(lambda d: format(d, "f"), return_type=str, when_used="json"),
+    WithJsonSchema({"type": "string", "pattern": DECIMAL_PATTERN, "examples": ["236.80"]}),
+]
 
 # Control characters a person's text never holds (tab and line breaks it may); PostgreSQL
 # refuses NUL in any string (a 500), and the pages' forms refuse it (Django's CharField).
@@ -47,26 +112,31 @@ _CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def _no_controls(value: str) -> str:
+    """Also composed (NFC): "Sơn La" typed with combining marks is stored as the pages
+    store it (the JSON bodies are normalised by api.NumbersParser already)."""
     if _CONTROLS.search(value):
         raise PydanticCustomError(
             "text", gettext("Chuỗi có ký tự điều khiển (như NUL): hãy bỏ chúng đi.")
         )
-    return value
+    return unicodedata.normalize("NFC", value)
 
 
 Text = Annotated[str, AfterValidator(_no_controls)]
 
 # Parameters shared by the endpoints. A year outside these bounds is refused (422) before
 # anything reads it.
-Year = Annotated[Int, Path(ge=1990, le=2999, description="năm, ví dụ 2023")]
-Code = Annotated[str, Path(description="mã tỉnh, hiểu theo năm (15 năm 2023: Yên Bái)")]
+Year = Annotated[Int, Path(ge=1990, le=2999, description="năm, ví dụ 2023", example=2024)]
+Code = Annotated[
+    str, Path(description="mã tỉnh, hiểu theo năm (15 năm 2023: Yên Bái)", example="14")
+]
+Slug = Annotated[str, Path(description="mã cụm, ví dụ tay-bac", example="tay-bac")]
 DryRun = Annotated[bool, Query(description="chỉ kiểm tra và trả lời, không thay đổi gì")]
 
 
 class ProvinceRef(Schema):
-    code: str
-    name: str
-    slug: str
+    code: str = Field(..., examples=["14"])
+    name: str = Field(..., examples=["Sơn La"])
+    slug: str = Field(..., examples=["son-la"])
 
 
 class ProvinceOut(ProvinceRef):
@@ -77,8 +147,8 @@ class ProvinceOut(ProvinceRef):
 
 
 class ClusterRef(Schema):
-    slug: str
-    name: str
+    slug: str = Field(..., examples=["tay-bac"])
+    name: str = Field(..., examples=["Cụm Tây Bắc"])
 
 
 class ClusterYearOut(Schema):
@@ -92,10 +162,27 @@ class ClusterYearOut(Schema):
 FiguresValues = create_model(
     "FiguresValues",
     __base__=Schema,
-    __doc__="Every indicator of the data dictionary, by code.",
+    __doc__="Every indicator of the data dictionary, by code, as sent.",
     **{
         code: (
-            Number if BY_CODE[code].money else Int,
+            Money if BY_CODE[code].money else Count,
+            Field(
+                ...,
+                description=f"{BY_CODE[code].label} ({BY_CODE[code].unit})",
+                examples=["236.80"] if BY_CODE[code].money else [120],
+            ),
+        )
+        for code in CODES
+    },
+)
+
+FiguresValuesOut = create_model(
+    "FiguresValuesOut",
+    __base__=Schema,
+    __doc__="Every indicator of the data dictionary, by code, as stored.",
+    **{
+        code: (
+            DecimalString if BY_CODE[code].money else int,
             Field(..., description=f"{BY_CODE[code].label} ({BY_CODE[code].unit})"),
         )
         for code in CODES
@@ -106,18 +193,18 @@ FiguresValues = create_model(
 class FiguresOut(Schema):
     province: ProvinceRef
     year: int
-    status: str = Field(..., description="draft | submitted | returned | approved")
-    version: int = Field(..., description="gửi lại khi ghi (khóa lạc quan)")
-    values: FiguresValues
+    status: FiguresStatus
+    version: int = Field(..., description="gửi lại khi ghi (khóa lạc quan)", examples=[3])
+    values: FiguresValuesOut
     updated_at: datetime.datetime
 
 
 class MemberFigures(Schema):
     province: ProvinceRef
-    status: str | None = Field(None, description="null: chưa nhập gì")
+    status: FiguresStatus | None = Field(None, description="null: chưa nhập gì")
     withheld: bool = Field(False, description="đã nhập, nhưng bạn chưa được đọc")
     version: int | None = None
-    values: FiguresValues | None = None
+    values: FiguresValuesOut | None = None
     updated_at: datetime.datetime | None = Field(None, description="lần ghi cuối (khi đọc được)")
 
 
@@ -128,7 +215,7 @@ class ClusterFiguresOut(Schema):
 
 
 class FiguresWrite(Schema):
-    version: Int | None = Field(
+    version: Count | None = Field(
         ...,
         description="bắt buộc: phiên bản bạn đã đọc; null để tạo bản ghi đầu tiên của năm",
     )
@@ -136,19 +223,19 @@ class FiguresWrite(Schema):
 
 
 class SubmitWrite(Schema):
-    version: Int = Field(..., description="bắt buộc: phiên bản bạn đã đọc")
+    version: Count = Field(..., description="bắt buộc: phiên bản bạn đã đọc")
     explanation: Text = Field("", max_length=4000, description="cần khi có cảnh báo")
 
 
 class DecideWrite(Schema):
-    version: Int = Field(..., description="bắt buộc: phiên bản bạn đã đọc")
+    version: Count = Field(..., description="bắt buộc: phiên bản bạn đã đọc")
     reason: Text = Field("", max_length=4000, description="bắt buộc khi trả lại bản ghi")
 
 
 class Change(Schema):
     field: str
-    old: Decimal | int | str | None
-    new: Decimal | int | str | None
+    old: int | DecimalString | str | None
+    new: int | DecimalString | str | None
 
 
 class WriteResult(Schema):
@@ -161,12 +248,16 @@ class WriteResult(Schema):
 
 
 class Problem(Schema):
+    """An error's body as an operation may still return it (`Status(409, {"detail": …})`):
+    middleware.ApiProblemMiddleware answers it as an RFC 9457 problem (problems.Problem),
+    which is what the schema documents. New code raises problems.ApiProblem."""
+
     detail: str
 
 
 class FundTotalsOut(Schema):
     count: int
-    amount: Decimal
+    amount: DecimalString
 
 
 # LoanOut, LoansOut, LoanIn, LoansImport, LoansImportResult and the fields `loans`,
@@ -177,11 +268,11 @@ class LoanOut(Schema):
     version: int = Field(..., description="gửi lại khi sửa hoặc xóa (khóa lạc quan); cũng là ETag")
     ref: str = Field("", description="mã tham chiếu của hệ thống gửi (rỗng: không có)")
     province: str = Field(..., description="mã của đơn vị mà khoản giải ngân được ghi cho")
-    fund: str
+    fund: Fund
     date: datetime.date
     borrower: str
-    borrower_type: str
-    amount: Decimal
+    borrower_type: BorrowerKind
+    amount: DecimalString
     purpose: str
     term_months: int | None
     updated_at: datetime.datetime = Field(..., description="lần ghi cuối")
@@ -203,16 +294,19 @@ class LoanIn(Schema):
             "mã tham chiếu của hệ thống gửi, duy nhất trong cổng (ví dụ 14-2024-0001): gửi "
             "lại lô thì khoản đã có được tìm theo mã này, không tạo thêm"
         ),
+        examples=["14-2024-0001"],
     )
-    province: str = Field(..., description="mã của đơn vị có hiệu lực vào ngày giải ngân")
-    fund: str = Field(..., description="htx_dev | other")
+    province: Text = Field(
+        ..., description="mã của đơn vị có hiệu lực vào ngày giải ngân", examples=["14"]
+    )
+    fund: Fund
     date: datetime.date
-    borrower: str
-    borrower_type: str = Field(..., description="HTX | THT")
-    # Only absurd magnitudes are refused here; every rule is the import's.
-    amount: Number = Field(..., gt=-(10**13), lt=10**13, description="triệu đồng, > 0")
-    purpose: str = ""
-    term_months: Int | None = None
+    borrower: Text = Field(..., examples=["HTX Bình Minh"])
+    borrower_type: BorrowerKind
+    # Only the shape is checked here; every rule is the import's.
+    amount: Money = Field(..., description="triệu đồng, > 0")
+    purpose: Text = ""
+    term_months: Count | None = None
 
 
 class LoansImport(Schema):
@@ -248,11 +342,14 @@ class RowRefusal(Schema):
 
 
 class LoansImportResult(Schema):
+    """The DHIS2-like summary of a batch; with refused rows it is the `summary` member of
+    the 422 problem."""
+
     status: Literal["OK", "ERROR"] = Field(..., description="ERROR: không lưu gì")
     dry_run: bool
     saved: bool
     count: int
-    total_amount: Decimal
+    total_amount: DecimalString
     new_borrowers: list[str]
     counts: ImportCounts
     rows: list[RowOutcome] = Field(..., description="kết quả từng dòng (khi không có lỗi)")
@@ -261,38 +358,35 @@ class LoansImportResult(Schema):
 
 
 class LoanWrite(Schema):
-    version: Int | None = Field(
+    version: Count | None = Field(
         None, description='phiên bản đã đọc; hoặc gửi tiêu đề If-Match: "<phiên bản>"'
     )
     ref: Text = Field("", max_length=100, description="mã tham chiếu của hệ thống gửi")
-    province: str = Field(..., description="mã của đơn vị có hiệu lực vào ngày giải ngân")
-    fund: Literal["htx_dev", "other"]
+    province: Text = Field(
+        ..., description="mã của đơn vị có hiệu lực vào ngày giải ngân", examples=["14"]
+    )
+    fund: Fund
     date: datetime.date
-    borrower: Text = Field(..., max_length=255)
-    borrower_type: Literal["HTX", "THT"]
-    amount: Number = Field(..., gt=0, lt=10**12, description="triệu đồng, > 0")
+    borrower: Text = Field(..., max_length=255, examples=["HTX Bình Minh"])
+    borrower_type: BorrowerKind
+    amount: Money = Field(..., description="triệu đồng, > 0")
     purpose: Text = Field("", max_length=500)
-    term_months: Int | None = Field(None, ge=0, le=32767)
+    term_months: Count | None = Field(None, ge=0, le=32767)
 
 
 class LoanPatch(Schema):
-    version: Int | None = Field(
+    version: Count | None = Field(
         None, description='phiên bản đã đọc; hoặc gửi tiêu đề If-Match: "<phiên bản>"'
     )
     ref: Text | None = Field(None, max_length=100)
-    province: str | None = None
-    fund: Literal["htx_dev", "other"] | None = None
+    province: Text | None = None
+    fund: Fund | None = None
     date: datetime.date | None = None
     borrower: Text | None = Field(None, max_length=255)
-    borrower_type: Literal["HTX", "THT"] | None = None
-    amount: Number | None = Field(None, gt=0, lt=10**12)
+    borrower_type: BorrowerKind | None = None
+    amount: Money | None = None
     purpose: Text | None = Field(None, max_length=500)
-    term_months: Int | None = Field(None, ge=0, le=32767)
-
-
-class LoanProblem(Schema):
-    detail: str
-    errors: dict[str, list[str]] = Field(default_factory=dict, description="lỗi theo trường")
+    term_months: Count | None = Field(None, ge=0, le=32767)
 
 
 class LoansPage(Schema):
@@ -327,44 +421,13 @@ class ReportTotalsOut(Schema):
     approved_count: int
     withheld: list[ProvinceRef]
     missing: list[ProvinceRef]
-    totals: dict[str, Decimal | int | None] | None = Field(
+    totals: dict[str, int | DecimalString | None] | None = Field(
         None, description="theo mã chỉ tiêu, tổng hợp theo quy tắc (bình quân gia quyền)"
     )
-    agri_share_percent: Decimal | None
-    htx_new_per_province: Decimal | None
+    agri_share_percent: DecimalString | None
+    htx_new_per_province: DecimalString | None
     loans_all_funds: FundTotalsOut
     loans_htx_dev: FundTotalsOut
     legal_basis: list[str] = Field(..., description="các dòng “Căn cứ” mở đầu báo cáo")
     difficulties: ReportSectionOut = Field(..., description="phần “Khó khăn, hạn chế”")
     directions: ReportSectionOut = Field(..., description="phần “Phương hướng, nhiệm vụ năm sau”")
-
-
-class UserOut(Schema):
-    username: str
-    full_name: str
-    email: str
-
-
-class ChairOut(Schema):
-    cluster: ClusterRef
-    year: int
-
-
-class TokenOut(Schema):
-    name: str
-    prefix: str = Field(..., description="đầu mã, để nhận biết mã")
-    scope: Literal["read", "write"] = Field(..., description="read: chỉ đọc; write: đọc và ghi")
-    expires: datetime.datetime
-
-
-class MeOut(Schema):
-    user: UserOut
-    unit: ProvinceRef | None = Field(None, description="liên minh ghi trong hồ sơ người dùng")
-    unit_now: ProvinceRef | None = Field(
-        None, description="đơn vị mà người dùng làm việc cho năm nay (sau sáp nhập)"
-    )
-    roles: list[Literal["admin", "staff", "chair"]] = Field(
-        ..., description="admin: quản trị viên; staff: cán bộ tỉnh; chair: cụm trưởng"
-    )
-    chairs: list[ChairOut] = Field(..., description="các cụm và năm người dùng là cụm trưởng")
-    token: TokenOut

@@ -8,36 +8,35 @@ alone (`withheld`); the ranking follows the pages' summary rule
 every sheet (the chair, the vice-head of the year, admins).
 """
 
-from decimal import Decimal
-
 from ninja import Field, Router, Schema
 
 from cluster_portal import access
+from emulation.scoring.models import CriterionKind
 from emulation.scoring.selectors import scoring_year
 from emulation.scoring.sheet_context import sheet_context, summary_sheet_context
 from provinces.organisation.lookups import cluster_year_for
 
 from .lookups import cluster_ref, ref
-from .schemas import ClusterRef, ProvinceRef, Year
+from .schemas import ClusterRef, DecimalString, ProvinceRef, Slug, Year
 
-router = Router(tags=["Chấm điểm, xếp hạng"])
+router = Router(tags=["Scores"])
 
 
 class CriterionScore(Schema):
     number: str = Field(description="số thứ tự của tiêu chí, ví dụ I.2")
     name: str
-    kind: str
-    max_points: Decimal
-    self_points: Decimal | None = Field(None, description="điểm tự chấm của thành viên")
-    cluster_points: Decimal | None = Field(None, description="điểm cụm chấm chéo")
-    final_points: Decimal | None = Field(None, description="điểm thống nhất")
+    kind: CriterionKind
+    max_points: DecimalString
+    self_points: DecimalString | None = Field(None, description="điểm tự chấm của thành viên")
+    cluster_points: DecimalString | None = Field(None, description="điểm cụm chấm chéo")
+    final_points: DecimalString | None = Field(None, description="điểm thống nhất")
 
 
 class MemberScores(Schema):
     province: ProvinceRef
     status: str = Field(description="trạng thái của phiếu chấm")
     withheld: bool = Field(description="true: bạn chưa được đọc phiếu này")
-    total: Decimal | None = None
+    total: DecimalString | None = None
     rank: int | None = None
     criteria: list[CriterionScore] = Field(default_factory=list)
 
@@ -47,7 +46,7 @@ class ScoresOut(Schema):
     year: int
     agreement_signed: bool
     result_recorded: bool
-    total_points: Decimal | None = Field(None, description="tổng điểm tối đa của phiếu")
+    total_points: DecimalString | None = Field(None, description="tổng điểm tối đa của phiếu")
     members: list[MemberScores]
 
 
@@ -63,7 +62,7 @@ class ScoresOut(Schema):
         "được mọi phiếu."
     ),
 )
-def scores(request, slug: str, year: Year):
+def scores(request, slug: Slug, year: Year):
     cluster, _, _ = cluster_year_for(request, slug, year)
     data = scoring_year(cluster, year)
     agreement = data.agreement

@@ -49,6 +49,10 @@ class NominationError(Exception):
     """A step refused for a reason the user can act on; the message is Vietnamese."""
 
 
+class NominationConflictError(NominationError):
+    """The same nominee proposed by another request at the same moment (the API: 409)."""
+
+
 class StaleNominationError(NominationError, StaleRecordError):
     """Someone else moved the nomination on after the page was opened (or no version)."""
 
@@ -200,7 +204,7 @@ def nomination_propose(
         # The same form, or the same nominee, saved by another request at this moment.
         earlier = form_key and Nomination.objects.filter(form_key=form_key).first()
         if not earlier:
-            raise NominationError(
+            raise NominationConflictError(
                 gettext("%(nominee)s vừa được đề nghị %(name)s của %(name2)s năm %(year)s.")
                 % {"nominee": nominee, "name": award_type.name, "name2": cluster.name, "year": year}
             ) from None

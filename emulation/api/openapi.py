@@ -1,0 +1,72 @@
+"""What the OpenAPI document adds to django-ninja's: short operation ids (the function's
+name), English tags with their Vietnamese description, a `servers` entry, and the error
+contract (problems.py) on every operation — each error status an operation can answer,
+as `application/problem+json` — so that a generated client knows every answer."""
+
+from ninja import NinjaAPI
+
+from .problems import CONTENT_TYPE, STATUSES, FieldProblem, Problem
+
+TAGS = [
+    {"name": "Organisation", "description": "Tổ chức theo thời gian: tỉnh, cụm, báo cáo"},
+    {"name": "Figures", "description": "Số liệu năm"},
+    {"name": "Loans", "description": "Sổ giải ngân"},
+    {"name": "Scores", "description": "Chấm điểm, xếp hạng"},
+    {"name": "Nominations", "description": "Đề nghị khen thưởng"},
+    {"name": "Account", "description": "Mã truy cập đang dùng: người dùng, vai trò, phạm vi"},
+]
+
+# The errors every operation may answer, and those of the writes.
+READ_ERRORS = (401, 403, 404, 422, 429, 500, 503)
+WRITE_ERRORS = (400, 401, 403, 404, 409, 413, 422, 429, 500, 503)
+
+_RETRY_AFTER = {"Retry-After": {"description": "số giây cần chờ", "schema": {"type": "integer"}}}
+_HEADERS = {
+    401: {"WWW-Authenticate": {"description": "Bearer", "schema": {"type": "string"}}},
+    429: _RETRY_AFTER,
+    503: _RETRY_AFTER,
+}
+
+
+def problem_responses(statuses) -> dict:
+    """The shared responses of the error contract, by status."""
+    responses = {}
+    for status in statuses:
+        response = {
+            "description": str(STATUSES[status][1]),
+            "content": {CONTENT_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}},
+        }
+        if status in _HEADERS:
+            response["headers"] = _HEADERS[status]
+        responses[status] = response
+    return responses
+
+
+def _component(model) -> dict:
+    schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
+    schema.pop("$defs", None)
+    return schema
+
+
+class PortalApi(NinjaAPI):
+    def get_openapi_operation_id(self, operation) -> str:
+        """`figures_submit`, not `emulation_api_figures_figures_submit_api`."""
+        return operation.view_func.__name__.removesuffix("_api")
+
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        components["Problem"] = _component(Problem)
+        components["FieldProblem"] = _component(FieldProblem)
+        schema["servers"] = [
+            {"url": "/", "description": "máy chủ của cổng (đường dẫn bắt đầu bằng /api/v1)"}
+        ]
+        schema["tags"] = TAGS
+        for operations in schema["paths"].values():
+            for method, operation in operations.items():
+                errors = READ_ERRORS if method == "get" else WRITE_ERRORS
+                responses = operation.setdefault("responses", {})
+                for status in [s for s in responses if str(s).isdigit() and int(s) >= 400]:
+                    del responses[status]  # every error is a problem, whatever ninja wrote
+                responses.update(problem_responses(errors))
+        return schema
