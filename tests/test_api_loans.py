@@ -94,7 +94,8 @@ def test_the_registers_rules_apply_to_an_edit(client, own, loan):
     url = f"{API}/loans/{loan.pk}"
     future = send(client, "put", url, {**BODY, "date": "2099-01-01", "version": 1}, own)
     assert future.status_code == 422
-    assert "date" in future.json()["errors"]
+    assert future["Content-Type"] == "application/problem+json"
+    assert [e["field"] for e in future.json()["errors"]] == ["date"]
     elsewhere = send(client, "put", url, {**BODY, "province": "11", "version": 1}, own)
     assert elsewhere.status_code == 404  # Điện Biên's register is not Sơn La's staff's
     loan.refresh_from_db()

@@ -81,14 +81,17 @@ def test_a_changed_row_updates_its_loan_and_a_new_one_is_added(client, token):
 def test_refused_rows_are_listed_with_their_reasons_and_nothing_is_saved(client, token):
     send(client, token, [row(1)])
     response = send(
-        client, token, [row(1, amount="9"), row(2, fund="quỹ lạ"), row(3), row(3, amount="1")]
+        client, token, [row(1, amount="9"), row(2, date="2099-01-05"), row(3), row(3, amount="1")]
     )
     assert response.status_code == 422
-    summary = response.json()
+    problem = response.json()
+    assert problem["code"] == "rule_violation"
+    assert [e["field"] for e in problem["errors"]] == ["rows.1.date", "rows.3.ref"]
+    summary = problem["summary"]  # the DHIS2-like summary, an extension member
     assert summary["status"] == "ERROR" and summary["saved"] is False
     assert summary["counts"]["refused"] == 2
     refused = {r["row"]: r for r in summary["refused"]}
-    assert refused[2]["reasons"][0]["column"] == "fund"
+    assert refused[2]["reasons"][0]["column"] == "date"
     assert refused[4]["ref"] == "14-2024-0003" and "trùng" in refused[4]["reasons"][0]["message"]
     assert Disbursement.objects.count() == 1
     assert str(Disbursement.objects.get().amount) == "11.50"
@@ -108,5 +111,14 @@ def test_a_reference_of_a_loan_the_user_may_not_edit_is_refused(client, token, m
     assert send(client, other, [row(1, province="11")]).status_code == 200
     response = send(client, token, [row(1)])
     assert response.status_code == 422
-    assert response.json()["refused"][0]["reasons"][0]["column"] == "client_ref"
+    assert response.json()["errors"][0]["field"] == "rows.0.ref"
+    assert response.json()["summary"]["refused"][0]["reasons"][0]["column"] == "ref"
     assert Disbursement.objects.get().province.code == "11"
+
+
+def test_a_stored_reference_twice_in_a_batch_is_refused(client, token):
+    send(client, token, [row(1)])
+    response = send(client, token, [row(1), row(1, amount="3")])
+    assert response.status_code == 422
+    assert [e["field"] for e in response.json()["errors"]] == ["rows.1.ref"]
+    assert str(Disbursement.objects.get().amount) == "11.50"

@@ -79,7 +79,8 @@ def _refs_checked(rows: list[dict]) -> tuple[dict[str, Disbursement], list[RowEr
     }
     errors, first = [], {}
     for number, ref in enumerate(refs, start=1):
-        if ref and ref in first:
+        # A new reference repeated is the import's own check (excel_resource._client_ref).
+        if ref in stored and ref in first:
             message = gettext("Mã tham chiếu “%(ref)s” trùng với dòng %(row)s.") % {
                 "ref": ref,
                 "row": first[ref],
