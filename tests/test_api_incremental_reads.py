@@ -51,3 +51,20 @@ def test_an_unchanged_list_answers_304(client, chair):
     assert client.get(URL, headers={**chair, "If-None-Match": etag}).status_code == 304
     make_figures("11", 2024)
     assert client.get(URL, headers={**chair, "If-None-Match": etag}).status_code == 200
+
+
+def test_a_read_is_kept_until_the_write_generation_moves(client, chair, monkeypatch):
+    """The reads kept in memory (read_cache.py) are keyed by the write generation: what a
+    commit changes is read again. (A test's own writes are never committed, so the
+    generation is given here.)"""
+    from cluster_portal import write_generation
+
+    generation = ["a"]
+    monkeypatch.setattr(write_generation, "read", lambda connection: (generation[0], "u"))
+    make_figures("14", 2024, status="approved")
+    approved = {"status": "approved"}
+    assert codes(client.get(URL, approved, headers=chair)) == ["14"]
+    make_figures("11", 2024, status="approved")
+    assert codes(client.get(URL, approved, headers=chair)) == ["14"]  # kept
+    generation[0] = "b"  # a commit replaced it
+    assert codes(client.get(URL, approved, headers=chair)) == ["11", "14"]

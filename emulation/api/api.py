@@ -20,6 +20,7 @@ from .docs import VendoredSwagger
 from .idempotency import IDEMPOTENCY_PARAMETER, claim_key, store_answer
 from .openapi import PortalApi
 from .problems import install
+from .read_cache import keep_answer, serve_kept
 from .security import TokenAuth, TokenRateThrottle
 
 
@@ -104,8 +105,10 @@ api.add_decorator(no_store, mode="view")  # "view": around authentication and th
 # Idempotency-Key on every POST (idempotency.py): the answer stored once ninja made it,
 # the key claimed (or the answer replayed) once the token is known.
 api.add_decorator(store_answer, mode="view")
+api.add_decorator(keep_answer, mode="view")  # reads kept per process (read_cache.py)
 api.add_decorator(etag_reads, mode="view")  # ETag on reads, 304 for If-None-Match
 api.add_decorator(claim_key, mode="operation")
+api.add_decorator(serve_kept, mode="operation")
 
 
 install(api)  # every error as an RFC 9457 problem (problems.py)
