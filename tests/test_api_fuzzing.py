@@ -15,7 +15,7 @@ from tests.factories import make_figures
 pytestmark = pytest.mark.django_db
 
 # Per operation and generation mode; bench/api_fuzz.py sets a few hundred.
-EXAMPLES = int(os.environ.get("API_FUZZ_EXAMPLES", "12"))
+EXAMPLES = int(os.environ.get("API_FUZZ_EXAMPLES", "10"))
 
 
 def test_the_fuzzer_finds_nothing(settings, make_staff, admin_user):

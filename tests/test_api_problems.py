@@ -165,3 +165,37 @@ def test_decomposed_text_is_stored_composed(client, token):
     )
     assert response.status_code == 200, response.content
     assert list(Cooperative.objects.values_list("name", flat=True)) == ["HTX Chè Tà Xùa"]
+
+
+@pytest.mark.parametrize("seen_by", ["service", "database"])
+def test_the_loser_of_two_concurrent_creates_gets_409(client, token, monkeypatch, seen_by):
+    """Two systems create Sơn La's 2024 record at once: the one whose write finds the
+    other's row — by the service's check, or only at the database's unique constraint —
+    is told of a conflict (409), not of invalid data (422) or a server error."""
+    from django.db import IntegrityError
+
+    from emulation.api import figures as endpoint
+    from tests.factories import GOOD_VALUES
+
+    real_lookup = endpoint._figures_for
+
+    def racing_lookup(*args, **kwargs):
+        py = real_lookup(*args, **kwargs)  # no record yet: a create
+        make_figures("14", 2024)  # the other request's, committed meanwhile
+        return py
+
+    def unique_violation(**kwargs):
+        raise IntegrityError("UNIQUE constraint failed: figures_one_per_province_year")
+
+    monkeypatch.setattr(endpoint, "_figures_for", racing_lookup)
+    if seen_by == "database":
+        monkeypatch.setattr(endpoint, "figures_save", unique_violation)
+    body = {"version": None, "values": {**GOOD_VALUES, "tht_new": 7}}
+    response = client.put(
+        f"{API}/figures/2024/14",
+        data=json.dumps(body, default=str),
+        content_type="application/json",
+        headers=bearer(token),
+    )
+    body = assert_problem(response, 409, "already_exists")
+    assert body["detail"].startswith("Người khác vừa tạo bản ghi này cùng lúc với bạn.")

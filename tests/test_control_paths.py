@@ -128,7 +128,7 @@ def test_api_text_with_a_control_character_is_refused_with_422(client, admin_use
     headers = bearer(token_for(admin_user))
     query = client.get(f"{API}/provinces?code={quote('1' + control)}", headers=headers)
     assert query.status_code == 422
-    assert query.json()["detail"][0]["msg"].startswith("Chuỗi có ký tự điều khiển")
+    assert query.json()["errors"][0]["detail"].startswith("Chuỗi có ký tự điều khiển")
     for action, field in (("return", "reason"), ("submit", "explanation")):
         body = {"version": 1, field: f"Sai số{control} liệu"}
         response = client.post(
@@ -138,7 +138,7 @@ def test_api_text_with_a_control_character_is_refused_with_422(client, admin_use
             headers=headers,
         )
         assert response.status_code == 422, (action, response.content[:200])
-        assert response.json()["detail"][0]["loc"] == ["body", "payload", field]
+        assert response.json()["errors"][0]["field"] == field
     body = {"version": 1, "reason": "Sai số liệu:\n\tdòng 2"}
     returned = client.post(
         f"{API}/figures/2024/14/return", body, content_type="application/json", headers=headers

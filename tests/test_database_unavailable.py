@@ -77,7 +77,7 @@ def test_an_api_request_that_loses_the_database_answers_503_in_json(client, staf
         response = client.get(f"{API}/figures/2024/14", headers=headers)
     assert response.status_code == 503
     assert response["Retry-After"] == str(RETRY_AFTER_SECONDS)
-    assert response["Content-Type"].startswith("application/json")
+    assert response["Content-Type"] == "application/problem+json"  # issue 25
     assert "Cơ sở dữ liệu tạm thời không truy cập được" in response.json()["detail"]
     assert response["Cache-Control"] == "no-store"
     assert client.get(f"{API}/figures/2024/14", headers=headers).status_code == 200

@@ -150,7 +150,7 @@ def test_the_api_refuses_in_english(english, make_staff):
     assert stale.status_code == 409
     unauthorised = english.get(url, headers=bearer("not-a-token"))
     assert unauthorised.status_code == 401
-    errors = [text for texts in bad.json()["errors"].values() for text in texts]
+    errors = [error["detail"] for error in bad.json()["errors"]]
     details = [not_yet.json()["detail"], stale.json()["detail"], unauthorised.json()["detail"]]
     assert_english(errors + details)
 

@@ -160,9 +160,9 @@ def test_the_api_refuses_it_with_the_same_message(client, staff):
         headers=bearer(token),
     )
     assert response.status_code == 422
-    errors = response.json()["errors"]
-    assert errors["htx_avg_revenue"] == [f"{ZERO} (đã nhập 948,6)."]
-    assert errors["htx_avg_income"] == [f"{ONE} (đã nhập 51,35)."]
+    errors = {e["field"]: e["detail"] for e in response.json()["errors"]}
+    assert errors["values.htx_avg_revenue"] == f"{ZERO} (đã nhập 948,6)."
+    assert errors["values.htx_avg_income"] == f"{ONE} (đã nhập 51,35)."
     assert not YearlyFigures.objects.exists()
 
 

@@ -189,7 +189,7 @@ def test_every_api_number_refuses_what_the_reader_refuses_with_422(
         send = client.put if method == "put" else client.post
         response = send(url, body, content_type="application/json", headers=headers)
     assert response.status_code == 422, response.content[:400]
-    assert machine(sample) in [error["msg"] for error in response.json()["detail"]]
+    assert machine(sample) in [error["detail"] for error in response.json()["errors"]]
     figures.refresh_from_db()
     assert figures.version == before
 

@@ -18,6 +18,7 @@ from django.utils.translation import gettext
 from ninja import Query, Router, Status
 
 from cluster_portal import access
+from cluster_portal.locking import created_meanwhile
 from provinces.figures.excel_export import figures_csv
 from provinces.figures.lookups import get_figures_for_user
 from provinces.figures.models import YearlyFigures
@@ -211,8 +212,9 @@ def _field_errors(exc: ValidationError) -> list[dict]:
 def _created_meanwhile(py) -> ApiProblem | None:
     """The loser of two concurrent creates: the record exists now (409), whichever check
     (the service's, the model's unique check, the database's constraint) saw it first."""
-    existing = YearlyFigures.objects.filter(province=py.province, year=py.year).first()
-    return None if existing is None else _stale(None, existing)
+    if not YearlyFigures.objects.filter(province=py.province, year=py.year).exists():
+        return None
+    return ApiProblem(409, created_meanwhile(), code="already_exists")
 
 
 @router.put(
@@ -272,7 +274,9 @@ def figures_write(request, year: Year, code: Code, payload: FiguresWrite, dry_ru
             raise
         detail = gettext("Số liệu không hợp lệ theo quy tắc của số liệu năm (xem errors).")
         raise ApiProblem(422, detail, code="rule_violation", errors=_field_errors(exc)) from None
-    except StaleFiguresError:
+    except StaleFiguresError as exc:
+        if current is None:  # created by another request since this one read: no pk here
+            raise ApiProblem(409, str(exc), code="already_exists") from None
         raise _stale(payload.version, YearlyFigures.objects.get(pk=figures.pk)) from None
     except FiguresError as exc:
         raise ApiProblem(409, str(exc), code="state_conflict") from None

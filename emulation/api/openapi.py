@@ -33,7 +33,7 @@ def problem_responses(statuses) -> dict:
     responses = {}
     for status in statuses:
         response = {
-            "description": str(STATUSES[status][1]),
+            "description": str(STATUSES.get(status, ("", status))[1]),
             "content": {CONTENT_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}},
         }
         if status in _HEADERS:
@@ -64,9 +64,12 @@ class PortalApi(NinjaAPI):
         schema["tags"] = TAGS
         for operations in schema["paths"].values():
             for method, operation in operations.items():
-                errors = READ_ERRORS if method == "get" else WRITE_ERRORS
+                errors = set(READ_ERRORS if method == "get" else WRITE_ERRORS)
                 responses = operation.setdefault("responses", {})
+                # An error status an operation declares itself (412, …) is documented too,
+                # as a problem like every other: whatever body ninja wrote for it.
                 for status in [s for s in responses if str(s).isdigit() and int(s) >= 400]:
-                    del responses[status]  # every error is a problem, whatever ninja wrote
-                responses.update(problem_responses(errors))
+                    errors.add(int(status))
+                    del responses[status]
+                responses.update(problem_responses(sorted(errors)))
         return schema

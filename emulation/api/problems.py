@@ -41,6 +41,7 @@ STATUSES = {
     405: ("method_not_allowed", gettext_lazy("Phương thức không được hỗ trợ")),
     406: ("not_acceptable", gettext_lazy("Không có dạng trả lời được yêu cầu")),
     409: ("conflict", gettext_lazy("Xung đột với trạng thái hiện tại")),
+    412: ("precondition_failed", gettext_lazy("Điều kiện của yêu cầu không còn đúng")),
     413: ("payload_too_large", gettext_lazy("Dữ liệu gửi lên quá lớn")),
     415: ("unsupported_media_type", gettext_lazy("Kiểu dữ liệu không được hỗ trợ")),
     422: ("validation_failed", gettext_lazy("Dữ liệu không hợp lệ")),
@@ -118,7 +119,7 @@ def problem_body(
     warnings: list[str] | None = None,
     extensions: dict | None = None,
 ) -> dict:
-    default_code, title = STATUSES.get(status, STATUSES[500 if status >= 500 else 400])
+    default_code, title = STATUSES.get(status) or STATUSES[500 if status >= 500 else 400]
     code = code or default_code
     body = {
         "type": TYPE_PREFIX + code,

@@ -16,12 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop
 
 from cluster_portal import access
-from cluster_portal.locking import (
-    StaleRecordError,
-    claimed_save,
-    locked_at_version,
-    version_claim,
-)
+from cluster_portal.locking import StaleRecordError, claimed_save, locked_at_version, version_claim
 from emulation.awards.models import AwardRecord
 from emulation.nominations.models import (
     AwardQuota,
