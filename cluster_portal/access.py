@@ -4,9 +4,8 @@ Roles are derived, never stored. An admin is a superuser. Provincial staff are u
 a staff profile tying them to one alliance; after a merger they act for the unit their
 alliance merged into. The chair of a cluster for year Y is the staff of that year's head
 alliance: the rights move with the term, at once, when the flag passes. National staff
-(Liên minh HTX Việt Nam: a profile marked national, of no province) read every cluster's
-approved records and write no province's data: they act for no unit, so every write rule
-below, which asks for the user's unit, the chair's or an admin, refuses them.
+(Liên minh HTX Việt Nam: a national profile, no province) read every cluster's approved
+records and write no province's data: they act for no unit, so every write rule refuses them.
 
 Views and the admin call these functions and nothing else to decide access.
 """
@@ -444,3 +443,8 @@ def can_return_achievement_report(user: User, ctx: NomineeContext) -> bool:
 
 def can_build_dossier(user: User, term: ClusterTerm | None) -> bool:
     return reads_every_state(user, term)
+
+
+def api_token_may_write(token: Any) -> bool:
+    """A read-only API token writes nothing, whatever its user may do (TokenScope)."""
+    return token is not None and token.scope == "write"

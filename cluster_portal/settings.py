@@ -335,11 +335,16 @@ CACHES["documents"] = {
 
 # The API (emulation/api): requests per token in each window of the clock, "N/s", "N/m"
 # or "N/h". Counted with one atomic operation every process shares: Redis's INCR when
-# REDIS_URL is set, else one upsert in the database (emulation.api.security).
+# REDIS_URL is set, else a file per token under an exclusive lock (emulation.api.security).
 API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "300/m").strip()
 if not re.fullmatch(r"[1-9]\d*/(s|m|h)", API_RATE_LIMIT):
     raise ImproperlyConfigured(f"API_RATE_LIMIT={API_RATE_LIMIT!r} is not like 300/m")
 RATE_LIMIT_IN_CACHE = bool(REDIS_URL)
+# How long the API keeps a POST's Idempotency-Key and its answer (emulation.api.idempotency).
+API_IDEMPOTENCY_HOURS = env_int("API_IDEMPOTENCY_HOURS", 24)
+# Without Redis: one small file per token here, counted under an exclusive lock shared by
+# every worker of the host (emulation.api.security.count_request): no database write.
+API_RATE_LIMIT_DIR = Path(os.environ.get("API_RATE_LIMIT_DIR", VAR_DIR / "rate-limit"))
 # Wrong API tokens per client address (emulation.api.security.TokenAuth): past this many in
 # a window of the clock, the address is answered 429 before any token is looked up. Counted
 # in the "throttle" cache, so that no attempt costs a database write: Redis when REDIS_URL

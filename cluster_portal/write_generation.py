@@ -6,7 +6,7 @@ The row (table `portal_write_generation`, made by migration cluster_portal 0001)
 random numbers, each replaced by a new one, never counted up, so that no value comes back
 after the row was lost or the table emptied:
 - `changed`: replaced after every commit that wrote a table other than the few listed in
-  `IGNORED` (sessions, the cache, rate counts, login attempts, notices, the task queue);
+  `IGNORED` (sessions, the cache, idempotency keys, login attempts, notices, the task queue);
 - `unrecorded`: replaced only when the write was not recorded in a table the stamps count,
   that is anything but an INSERT into a history table or the admin's log, a `save()` (not
   raw) of a model with history and the deletion of one through Django's collector (each
@@ -51,7 +51,7 @@ IGNORED = {
     TABLE,
     "django_session",
     "emulation_apitoken",  # last_used, on every API call
-    "emulation_ratecount",
+    "emulation_idempotentrequest",  # Idempotency-Key claims and stored answers
     "provinces_notice",
     "provinces_noticepreference",
 }

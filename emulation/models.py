@@ -3,7 +3,7 @@ Django finds them. Code imports a model from its feature package
 (`from emulation.scoring.models import …`), never from here: the import
 contracts in pyproject.toml (`lint-imports`) refuse it."""
 
-from .api.models import ApiToken
+from .api.models import ApiToken, IdempotentRequest
 from .awards.models import AwardRecord
 from .conference.models import ROMAN, Attendee, Conference, Recommendation, roman_validator
 from .decisions.models import AwardDecision, DecisionAwardee
@@ -48,6 +48,7 @@ __all__ = [
     "Target",
     "ROMAN",
     "ApiToken",
+    "IdempotentRequest",
     "AchievementReport",
     "DossierSettings",
     "Attendee",

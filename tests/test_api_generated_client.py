@@ -147,7 +147,23 @@ def test_the_generated_client_imports_and_reads_loans(portal, make_staff):
     read = loans.sync_detailed(2024, "14", client=api)
     assert read.status_code == 200 and [x.amount for x in read.parsed.loans] == ["1250.50"]
     assert Disbursement.objects.count() == 1
-    # Hook for the idempotent bulk import (issue 25, branch api-writes): the same batch sent
-    # again with the same Idempotency-Key must answer the first answer and save nothing:
-    #   loans_import.sync_detailed(client=api, body=batch, idempotency_key=key)  # twice
-    #   assert Disbursement.objects.count() == 1
+    # The same batch sent again with one Idempotency-Key: the first answer, nothing saved.
+    keyed = models.LoansImport(rows=[models.LoanIn.from_dict({**row.to_dict(), "ref": "14-1"})])
+    first = loans_import.sync_detailed(
+        client=api, body=keyed, idempotency_key="lô-1".encode().hex()
+    )
+    again = loans_import.sync_detailed(
+        client=api, body=keyed, idempotency_key="lô-1".encode().hex()
+    )
+    assert first.status_code == again.status_code == 200 and again.content == first.content
+    assert Disbursement.objects.count() == 2
+    # Sent again without the key: matched by its reference, nothing new either.
+    resent = loans_import.sync_detailed(client=api, body=keyed)
+    assert resent.parsed.counts.unchanged == 1 and Disbursement.objects.count() == 2
+    # One loan by its id, and a stale write of it: 409.
+    loan = module("api.loans.loan_detail").sync_detailed(first.parsed.rows[0].id, client=api)
+    assert loan.status_code == 200 and loan.parsed.ref == "14-1"
+    stale = module("api.loans.loan_update").sync_detailed(
+        loan.parsed.id, client=api, body=models.LoanPatch(amount="9.00", version=99)
+    )
+    assert stale.status_code == 409 and isinstance(stale.parsed, models.Problem)

@@ -11,7 +11,7 @@ import pytest
 from django.urls import reverse
 
 from tests.api_support import API, bearer, token_for
-from tests.factories import make_figures
+from tests.factories import make_disbursement, make_figures
 
 pytestmark = pytest.mark.django_db
 
@@ -64,9 +64,11 @@ def test_every_api_path_parameter_with_a_control_character_is_not_found(
     assert {key: status for key, status in answers.items() if status != 404} == {}
 
 
-def test_the_same_paths_without_the_control_character_are_found(client, admin_user):
+def test_the_same_paths_without_the_control_character_are_found(client, admin_user, monkeypatch):
     """The walk above reaches the views: each operation's valid path answers."""
     make_figures("14", 2024)
+    loan = make_disbursement("14", "2024-06-05", "120")  # GET /loans/{pk}
+    monkeypatch.setitem(VALID, "pk", str(loan.pk))
     headers = bearer(token_for(admin_user))
     for method, path in api_operations(client):
         if method == "get":

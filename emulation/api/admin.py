@@ -3,7 +3,7 @@ from django.utils.translation import gettext
 
 from cluster_portal.admin_access import OrganisationAccess
 
-from .models import ApiToken, RateCount
+from .models import ApiToken
 from .tokens import api_token_revoke
 
 
@@ -12,11 +12,29 @@ class ApiTokenAdmin(OrganisationAccess, admin.ModelAdmin):
     """Tokens are made by their owner (page /api/tokens/) or `manage.py api_token`, so the
     token is shown to whoever will use it; here admins see them and revoke them."""
 
-    list_display = ["name", "user", "prefix", "created", "expires", "last_used", "revoked_at"]
-    list_filter = ["revoked_at"]
+    list_display = [
+        "name",
+        "user",
+        "prefix",
+        "scope",
+        "created",
+        "expires",
+        "last_used",
+        "revoked_at",
+    ]
+    list_filter = ["scope", "revoked_at"]
     list_select_related = ["user"]
     search_fields = ["name", "user__username", "prefix"]
-    readonly_fields = ["user", "name", "prefix", "created", "expires", "last_used", "revoked_at"]
+    readonly_fields = [
+        "user",
+        "name",
+        "prefix",
+        "scope",
+        "created",
+        "expires",
+        "last_used",
+        "revoked_at",
+    ]
     actions = ["revoke"]
 
     def has_add_permission(self, request, obj=None) -> bool:
@@ -27,19 +45,3 @@ class ApiTokenAdmin(OrganisationAccess, admin.ModelAdmin):
         for token in queryset.filter(revoked_at__isnull=True):
             api_token_revoke(token=token)
         messages.success(request, gettext("Đã thu hồi."))
-
-
-@admin.register(RateCount)
-class RateCountAdmin(OrganisationAccess, admin.ModelAdmin):
-    """The rate limit's counts (without REDIS_URL): read-only; deleting a row gives its
-    token a fresh window at once."""
-
-    list_display = ["key", "window", "count"]
-    search_fields = ["key"]
-    readonly_fields = ["key", "window", "count"]
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False

@@ -14,10 +14,13 @@ from functools import wraps
 from ninja.parser import Parser
 from ninja.renderers import JSONRenderer
 
-from . import awards, disbursements, figures, national, nominations, organisation, scores
+from . import awards, disbursements, figures, loans, me, national, nominations, organisation, scores
+from .conditional import etag_reads
 from .docs import VendoredSwagger
+from .idempotency import IDEMPOTENCY_PARAMETER, claim_key, store_answer
 from .openapi import PortalApi
 from .problems import install
+from .read_cache import keep_answer, serve_kept
 from .security import TokenAuth, TokenRateThrottle
 
 
@@ -65,7 +68,18 @@ def no_store(run):
     return operation
 
 
-api = PortalApi(
+class PortalAPI(PortalApi):
+    def get_openapi_schema(self, *args, **kwargs):
+        """The contract's schema (openapi.py), with the `Idempotency-Key` header (read by
+        a decorator on every POST, idempotency.py, not by each operation) documented."""
+        schema = super().get_openapi_schema(*args, **kwargs)
+        for methods in schema["paths"].values():
+            if "post" in methods:
+                methods["post"].setdefault("parameters", []).append(IDEMPOTENCY_PARAMETER)
+        return schema
+
+
+api = PortalAPI(
     title="Cổng thông tin Cụm thi đua — API",
     version="1",
     description=(
@@ -88,6 +102,13 @@ api = PortalApi(
 )
 
 api.add_decorator(no_store, mode="view")  # "view": around authentication and throttling too
+# Idempotency-Key on every POST (idempotency.py): the answer stored once ninja made it,
+# the key claimed (or the answer replayed) once the token is known.
+api.add_decorator(store_answer, mode="view")
+api.add_decorator(keep_answer, mode="view")  # reads kept per process (read_cache.py)
+api.add_decorator(etag_reads, mode="view")  # ETag on reads, 304 for If-None-Match
+api.add_decorator(claim_key, mode="operation")
+api.add_decorator(serve_kept, mode="operation")
 
 
 install(api)  # every error as an RFC 9457 problem (problems.py)
@@ -95,7 +116,9 @@ install(api)  # every error as an RFC 9457 problem (problems.py)
 api.add_router("", organisation.router)
 api.add_router("", figures.router)
 api.add_router("", disbursements.router)
+api.add_router("", loans.router)
 api.add_router("", scores.router)
 api.add_router("", nominations.router)
 api.add_router("", national.router)
 api.add_router("", awards.router)
+api.add_router("", me.router)

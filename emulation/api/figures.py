@@ -7,13 +7,15 @@ back, so it answers exactly what the write would change, or the errors of the on
 validation path (figures rules and the model's full_clean), and changes nothing.
 """
 
+import datetime
 from dataclasses import replace
+from typing import Annotated, Literal
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.http import HttpResponse
 from django.utils.translation import gettext
-from ninja import Router, Status
+from ninja import Query, Router, Status
 
 from cluster_portal import access
 from cluster_portal.locking import created_meanwhile
@@ -71,15 +73,34 @@ def figures_out(record: YearlyFigures) -> dict:
     description=(
         "Bản ghi số liệu của từng thành viên cụm trong năm: có giá trị khi bạn được đọc "
         "(của đơn vị mình ở mọi trạng thái, của đơn vị khác khi đã duyệt; cụm trưởng và "
-        "quản trị viên: tất cả), chỉ có trạng thái khi bị giữ lại (`withheld`)."
+        "quản trị viên: tất cả), chỉ có trạng thái khi bị giữ lại (`withheld`). Lọc: "
+        "`status` (chỉ các thành viên có bản ghi ở trạng thái đó), `updated_since` (chỉ các "
+        "bản ghi bạn đọc được và đã ghi từ thời điểm đó)."
     ),
 )
-def cluster_figures(request, slug: Slug, year: Year):
+def cluster_figures(
+    request,
+    slug: Slug,
+    year: Year,
+    status: Annotated[
+        Literal["draft", "submitted", "returned", "approved"] | None,
+        Query(None, description="chỉ các bản ghi ở trạng thái này"),
+    ] = None,
+    updated_since: Annotated[
+        datetime.datetime | None,
+        Query(None, description="chỉ các bản ghi ghi từ thời điểm này (ISO 8601, có múi giờ)"),
+    ] = None,
+):
     cluster, members, term = cluster_year_for(request, slug, year)
     overview = cluster_figures_year(cluster, year, user=request.user, members=members, term=term)
     rows = []
     for row in overview.rows:
         record, progress = row.figures, row.progress
+        if status is not None and (progress is None or progress.status != status):
+            continue
+        readable = record is not None and not row.withheld
+        if updated_since is not None and not (readable and record.updated_at >= updated_since):
+            continue
         rows.append(
             {
                 "province": ref(row.province),
@@ -87,6 +108,7 @@ def cluster_figures(request, slug: Slug, year: Year):
                 "withheld": row.withheld,
                 "version": record.version if record else None,
                 "values": record.values() if record else None,
+                "updated_at": record.updated_at if readable else None,
             }
         )
     return {"cluster": cluster_ref(cluster), "year": year, "members": rows}

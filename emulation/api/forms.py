@@ -35,6 +35,9 @@ class TokenForm(forms.Form):
             "out_of_range": _("Thời hạn phải từ 1 đến %(max)s ngày.") % {"max": MAX_DAYS},
         },
     )
+    read_only = forms.BooleanField(
+        label=_("Chỉ đọc (mã không ghi được gì, kể cả khi bạn có quyền ghi)"), required=False
+    )
     nonce = forms.CharField(
         widget=forms.HiddenInput,
         initial=new_nonce,

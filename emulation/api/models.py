@@ -28,6 +28,11 @@ class ApiTokenQuerySet(models.QuerySet):
         return self.filter(user=user).order_by("-created")
 
 
+class TokenScope(models.TextChoices):
+    READ = "read", _("chỉ đọc")
+    WRITE = "write", _("đọc và ghi")
+
+
 class ApiToken(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -42,6 +47,11 @@ class ApiToken(models.Model):
     expires = models.DateTimeField(_("hết hạn lúc"))
     last_used = models.DateTimeField(_("dùng lần cuối"), null=True, blank=True, editable=False)
     revoked_at = models.DateTimeField(_("thu hồi lúc"), null=True, blank=True)
+    # What the token may do, within its user's rights: a read-only token's writes are
+    # refused with 403 (access.api_token_may_write), whatever the user may do on the pages.
+    scope = models.CharField(
+        _("phạm vi"), max_length=5, choices=TokenScope.choices, default=TokenScope.WRITE
+    )
 
     objects = ApiTokenQuerySet.as_manager()
 
@@ -50,6 +60,9 @@ class ApiToken(models.Model):
         verbose_name_plural = _("mã truy cập API")
         ordering = ["-created"]
         constraints = [
+            models.CheckConstraint(
+                condition=models.Q(scope__in=TokenScope.values), name="api_token_scope_valid"
+            ),
             models.CheckConstraint(
                 condition=models.Q(expires__gt=models.F("created")),
                 name="api_token_expires_after_created",
@@ -78,21 +91,31 @@ class ApiToken(models.Model):
         return f"API: {self.name}"
 
 
-class RateCount(models.Model):
-    """Requests counted per key (a token) and fixed window of the rate limit, where no
-    shared atomic cache is configured (no REDIS_URL): one upsert per request
-    (security.count_request). Rows of past windows are removed as new windows start."""
+class IdempotentRequest(models.Model):
+    """A POST sent with an `Idempotency-Key` header, kept for settings.API_IDEMPOTENCY_HOURS:
+    the same key and body from the same token again is answered with the stored response
+    and writes nothing; the same key with another body is a 409 (emulation.api.idempotency).
+    `status` null: the first request is still being answered."""
 
-    key = models.CharField(_("đối tượng đếm"), max_length=64)
-    window = models.BigIntegerField(_("khung thời gian (số thứ tự)"))
-    count = models.PositiveIntegerField(_("số yêu cầu"), default=0)
+    token = models.ForeignKey(
+        ApiToken,
+        verbose_name=_("mã truy cập"),
+        on_delete=models.CASCADE,
+        related_name="idempotent_requests",
+    )
+    key = models.CharField(_("khóa chống gửi lặp"), max_length=255)
+    request_hash = models.CharField(_("mã băm của yêu cầu"), max_length=64)
+    status = models.PositiveSmallIntegerField(_("mã trạng thái"), null=True, blank=True)
+    content_type = models.CharField(_("kiểu nội dung"), max_length=100, blank=True)
+    body = models.BinaryField(_("nội dung trả lời"), blank=True, default=b"")
+    created = models.DateTimeField(_("nhận lúc"), default=timezone.now, db_index=True)
 
     class Meta:
-        verbose_name = _("lượt gọi API (giới hạn tần suất)")
-        verbose_name_plural = _("lượt gọi API (giới hạn tần suất)")
+        verbose_name = _("yêu cầu có khóa chống gửi lặp")
+        verbose_name_plural = _("yêu cầu có khóa chống gửi lặp")
         constraints = [
-            models.UniqueConstraint(fields=["key", "window"], name="ratecount_one_per_window")
+            models.UniqueConstraint(fields=["token", "key"], name="idempotent_one_per_token_key")
         ]
 
     def __str__(self) -> str:
-        return f"{self.key} @ {self.window}: {self.count}"
+        return f"{self.key} ({self.status})"

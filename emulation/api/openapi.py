@@ -13,6 +13,7 @@ TAGS = [
     {"name": "Loans", "description": "Sổ giải ngân"},
     {"name": "Scores", "description": "Chấm điểm, xếp hạng"},
     {"name": "Nominations", "description": "Đề nghị khen thưởng"},
+    {"name": "Account", "description": "Mã truy cập đang dùng: người dùng, vai trò, phạm vi"},
 ]
 
 # The errors every operation may answer, and those of the writes.

@@ -99,8 +99,10 @@ class ApiProblem(HttpError):
         errors: list[dict] | None = None,
         warnings: list[str] | None = None,
         headers: dict[str, str] | None = None,
+        extensions: dict | None = None,
     ):
         super().__init__(status, detail)
+        self.extensions = extensions or {}  # RFC 9457 extension members (a batch's summary)
         self.code = code
         self.errors = errors or []
         self.warnings = warnings or []
@@ -115,6 +117,7 @@ def problem_body(
     instance: str | None = None,
     errors: list[dict] | None = None,
     warnings: list[str] | None = None,
+    extensions: dict | None = None,
 ) -> dict:
     default_code, title = STATUSES.get(status) or STATUSES[500 if status >= 500 else 400]
     code = code or default_code
@@ -130,6 +133,8 @@ def problem_body(
         body["errors"] = errors
     if warnings:
         body["warnings"] = warnings
+    for name, value in (extensions or {}).items():
+        body.setdefault(name, value)
     return body
 
 
@@ -188,6 +193,7 @@ def _http_error(request, exc: HttpError) -> HttpResponse:
         errors=getattr(exc, "errors", None),
         warnings=getattr(exc, "warnings", None),
         headers=getattr(exc, "headers", None),
+        extensions=getattr(exc, "extensions", None),
     )
 
 

@@ -10,7 +10,7 @@ import datetime
 import re
 import unicodedata
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Literal
 
 from django.utils.translation import gettext
 from ninja import Field, Path, Query, Schema
@@ -18,6 +18,7 @@ from pydantic import AfterValidator, BeforeValidator, PlainSerializer, WithJsonS
 from pydantic_core import PydanticCustomError
 
 from cluster_portal.numbers import NumberFormatError, read_api_number
+from provinces.disbursements.excel import DISBURSEMENTS_IMPORT_MAX_ROWS
 from provinces.disbursements.models import BorrowerKind, Fund
 from provinces.figures.models import FiguresStatus
 from provinces.figures.spec import BY_CODE, CODES
@@ -204,6 +205,7 @@ class MemberFigures(Schema):
     withheld: bool = Field(False, description="đã nhập, nhưng bạn chưa được đọc")
     version: int | None = None
     values: FiguresValuesOut | None = None
+    updated_at: datetime.datetime | None = Field(None, description="lần ghi cuối (khi đọc được)")
 
 
 class ClusterFiguresOut(Schema):
@@ -262,6 +264,9 @@ class FundTotalsOut(Schema):
 # `loans_all_funds`, `loans_htx_dev` are the published API's names (OpenAPI components,
 # JSON fields: clients generate code from them); the code says "disbursement".
 class LoanOut(Schema):
+    id: int = Field(..., description="mã khoản giải ngân, không đổi")
+    version: int = Field(..., description="gửi lại khi sửa hoặc xóa (khóa lạc quan); cũng là ETag")
+    ref: str = Field("", description="mã tham chiếu của hệ thống gửi (rỗng: không có)")
     province: str = Field(..., description="mã của đơn vị mà khoản giải ngân được ghi cho")
     fund: Fund
     date: datetime.date
@@ -270,6 +275,7 @@ class LoanOut(Schema):
     amount: DecimalString
     purpose: str
     term_months: int | None
+    updated_at: datetime.datetime = Field(..., description="lần ghi cuối")
 
 
 class LoansOut(Schema):
@@ -281,6 +287,15 @@ class LoansOut(Schema):
 
 
 class LoanIn(Schema):
+    ref: Text = Field(
+        "",
+        max_length=100,
+        description=(
+            "mã tham chiếu của hệ thống gửi, duy nhất trong cổng (ví dụ 14-2024-0001): gửi "
+            "lại lô thì khoản đã có được tìm theo mã này, không tạo thêm"
+        ),
+        examples=["14-2024-0001"],
+    )
     province: Text = Field(
         ..., description="mã của đơn vị có hiệu lực vào ngày giải ngân", examples=["14"]
     )
@@ -295,7 +310,8 @@ class LoanIn(Schema):
 
 
 class LoansImport(Schema):
-    rows: list[LoanIn] = Field(..., min_length=1, max_length=5000)
+    # The Excel import's own limit: a batch the file import takes, the API takes too.
+    rows: list[LoanIn] = Field(..., min_length=1, max_length=DISBURSEMENTS_IMPORT_MAX_ROWS)
 
 
 class RowProblem(Schema):
@@ -304,13 +320,85 @@ class RowProblem(Schema):
     message: str
 
 
+class ImportCounts(Schema):
+    created: int = Field(..., description="dòng tạo khoản mới")
+    updated: int = Field(..., description="dòng sửa khoản đã có (cùng mã tham chiếu)")
+    unchanged: int = Field(..., description="dòng giống hệt khoản đã có: không ghi gì")
+    refused: int = Field(..., description="dòng bị từ chối (có lỗi: cả lô không được lưu)")
+    total: int
+
+
+class RowOutcome(Schema):
+    row: int = Field(..., description="1 = dòng đầu tiên được gửi")
+    ref: str
+    action: Literal["created", "updated", "unchanged"]
+    id: int | None = Field(None, description="mã khoản giải ngân (null khi chạy thử tạo mới)")
+
+
+class RowRefusal(Schema):
+    row: int | None
+    ref: str
+    reasons: list[RowProblem]
+
+
 class LoansImportResult(Schema):
+    """The DHIS2-like summary of a batch; with refused rows it is the `summary` member of
+    the 422 problem."""
+
+    status: Literal["OK", "ERROR"] = Field(..., description="ERROR: không lưu gì")
     dry_run: bool
     saved: bool
     count: int
     total_amount: DecimalString
     new_borrowers: list[str]
+    counts: ImportCounts
+    rows: list[RowOutcome] = Field(..., description="kết quả từng dòng (khi không có lỗi)")
+    refused: list[RowRefusal] = Field(..., description="các dòng bị từ chối, với lý do")
     errors: list[RowProblem]
+
+
+class LoanWrite(Schema):
+    version: Count | None = Field(
+        None, description='phiên bản đã đọc; hoặc gửi tiêu đề If-Match: "<phiên bản>"'
+    )
+    ref: Text = Field("", max_length=100, description="mã tham chiếu của hệ thống gửi")
+    province: Text = Field(
+        ..., description="mã của đơn vị có hiệu lực vào ngày giải ngân", examples=["14"]
+    )
+    fund: Fund
+    date: datetime.date
+    borrower: Text = Field(..., max_length=255, examples=["HTX Bình Minh"])
+    borrower_type: BorrowerKind
+    amount: Money = Field(..., description="triệu đồng, > 0")
+    purpose: Text = Field("", max_length=500)
+    term_months: Count | None = Field(None, ge=0, le=32767)
+
+
+class LoanPatch(Schema):
+    version: Count | None = Field(
+        None, description='phiên bản đã đọc; hoặc gửi tiêu đề If-Match: "<phiên bản>"'
+    )
+    ref: Text | None = Field(None, max_length=100)
+    province: Text | None = None
+    fund: Fund | None = None
+    date: datetime.date | None = None
+    borrower: Text | None = Field(None, max_length=255)
+    borrower_type: BorrowerKind | None = None
+    amount: Money | None = None
+    purpose: Text | None = Field(None, max_length=500)
+    term_months: Count | None = Field(None, ge=0, le=32767)
+
+
+class LoansPage(Schema):
+    count: int = Field(..., description="số khoản khớp bộ lọc")
+    limit: int
+    offset: int
+    next_offset: int | None = Field(None, description="null: trang cuối")
+    items: list[LoanOut]
+    deleted: list[int] = Field(
+        default_factory=list,
+        description="có `updated_since`: mã các khoản đã bị xóa từ thời điểm đó",
+    )
 
 
 class ReportSectionOut(Schema):

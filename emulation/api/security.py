@@ -3,21 +3,27 @@ per client address, and the per-token rate limit, both the django-ninja way (an
 `HttpBearer` and a `BaseThrottle`)."""
 
 import contextlib
+import fcntl
+import hashlib
+import os
 import time
+from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache, caches
-from django.db import connection, transaction
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext
 from ninja.errors import Throttled
 from ninja.security import HttpBearer
 from ninja.throttling import BaseThrottle
 
+from cluster_portal import access
 from cluster_portal.hardening import client_ip
 
-from .models import RateCount
 from .tokens import api_token_authenticate
 
 PERIODS = {"s": 1, "m": 60, "h": 3600}
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
 
 class TokenAuth(HttpBearer):
@@ -51,6 +57,13 @@ class TokenAuth(HttpBearer):
             return None
         request.user = api_token.user
         request.api_token = api_token
+        if request.method not in SAFE_METHODS and not access.api_token_may_write(api_token):
+            raise PermissionDenied(
+                gettext(
+                    "Mã truy cập này chỉ được đọc: hãy dùng một mã có quyền ghi để thay đổi "
+                    "dữ liệu."
+                )
+            )
         return api_token
 
 
@@ -72,7 +85,8 @@ class TokenRateThrottle(BaseThrottle):
             return True
         limit, period = parse_rate(settings.API_RATE_LIMIT)
         window = int(self.timer() // period)
-        return count_request(f"api-token:{token.pk}", window, period) <= limit
+        # The token's hash, not its id: an id is reused after a test's rollback.
+        return count_request(f"api-token:{token.token_hash}", window, period) <= limit
 
     def wait(self) -> float:
         _, period = parse_rate(settings.API_RATE_LIMIT)
@@ -86,11 +100,15 @@ def parse_rate(rate: str) -> tuple[int, int]:
 
 
 def count_request(key: str, window: int, period: int) -> int:
-    """Count one request of `key` in `window` and return the window's count so far.
+    """Count one request of `key` in `window` and return the window's count so far: one
+    atomic operation every app-server process shares, and no database write.
 
-    With REDIS_URL the default cache is Redis, whose INCR is atomic and writes no database
-    row; without it, one upsert (INSERT … ON CONFLICT DO UPDATE … RETURNING, SQLite 3.35+
-    and PostgreSQL) in the portal's database, which every process shares."""
+    With REDIS_URL the default cache is Redis, whose INCR is atomic across every worker and
+    host. Without it, a small file per key under settings.API_RATE_LIMIT_DIR, read and
+    rewritten under an exclusive `flock`: atomic across the gunicorn workers of one host
+    (the portal's deployment without Redis), a few microseconds, and no row written. (The
+    database cache's incr is a read then a write, in the database: neither atomic nor free.)
+    """
     if settings.RATE_LIMIT_IN_CACHE:
         cache_key = f"rate:{key}:{window}"
         cache.add(cache_key, 0, timeout=period + 1)
@@ -99,18 +117,24 @@ def count_request(key: str, window: int, period: int) -> int:
         except ValueError:  # expired between the two calls: the window is over
             cache.add(cache_key, 1, timeout=period + 1)
             return 1
-    qn = connection.ops.quote_name
-    table, key_, window_, count_ = (
-        qn(name) for name in (RateCount._meta.db_table, "key", "window", "count")
-    )
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} ({key_}, {window_}, {count_}) VALUES (%s, %s, 1) "  # noqa: S608
-            f"ON CONFLICT ({key_}, {window_}) DO UPDATE SET {count_} = {table}.{count_} + 1 "
-            f"RETURNING {count_}",
-            [key, window],
-        )
-        (count,) = cursor.fetchone()
-        if count == 1:  # the first request of a window: forget the windows before it
-            RateCount.objects.filter(key=key, window__lt=window).delete()
-    return count
+    return _count_in_file(key, window)
+
+
+_RECORD = 40  # "<window> <count>", space-padded: always rewritten whole, in place
+
+
+def _count_in_file(key: str, window: int) -> int:
+    directory = Path(settings.API_RATE_LIMIT_DIR)
+    directory.mkdir(parents=True, exist_ok=True)
+    name = hashlib.sha256(key.encode()).hexdigest()[:32]
+    fd = os.open(directory / name, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)  # released when the file is closed
+        stored = os.pread(fd, _RECORD, 0).split()
+        count = 1
+        if len(stored) == 2 and stored[0] == str(window).encode():
+            count = int(stored[1]) + 1
+        os.pwrite(fd, f"{window} {count}".ljust(_RECORD).encode(), 0)
+        return count
+    finally:
+        os.close(fd)

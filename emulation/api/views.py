@@ -10,7 +10,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from .forms import TokenForm
-from .models import ApiToken
+from .models import ApiToken, TokenScope
 from .tokens import api_token_create, api_token_revoke
 
 
@@ -28,6 +28,7 @@ def tokens(request):
                 name=form.cleaned_data["name"],
                 days=form.cleaned_data["days"],
                 nonce=form.cleaned_data["nonce"],  # the form sent twice: one token
+                scope=TokenScope.READ if form.cleaned_data["read_only"] else TokenScope.WRITE,
             )
         except ValidationError as exc:
             form.add_error(None, exc)

@@ -18,7 +18,7 @@ from decimal import Decimal
 from django.utils.translation import gettext, gettext_lazy, gettext_noop
 
 from cluster_portal.number_style import format_exact
-from provinces.disbursements.models import Cooperative, Fund
+from provinces.disbursements.models import Cooperative, Disbursement, Fund
 from provinces.organisation.models import Province
 from provinces.spreadsheets.pipeline import Importer, UploadReport, run_import, run_import_rows
 from provinces.spreadsheets.reading import UPLOAD_MAX_BYTES, Layout, Table
@@ -34,7 +34,7 @@ DISBURSEMENTS_IMPORT_MAX_ROWS = 10_000
 PREVIEW_ROWS = 100
 
 COLUMNS = ("province", "fund", "date", "borrower", "borrower_type", "amount", "purpose")
-OPTIONAL_COLUMNS = ("term_months",)
+OPTIONAL_COLUMNS = ("term_months", "client_ref")
 
 COLUMN_LABELS = {
     "province": gettext_noop("Mã tỉnh"),
@@ -45,6 +45,7 @@ COLUMN_LABELS = {
     "amount": gettext_noop("Số tiền (triệu đồng)"),
     "purpose": gettext_noop("Mục đích vay"),
     "term_months": gettext_noop("Thời hạn (tháng)"),
+    "client_ref": gettext_noop("Mã tham chiếu"),
 }
 
 # What the web page explains about each column (in the reader's language: excel_views).
@@ -61,6 +62,9 @@ COLUMN_HELP = {
     "amount": gettext_noop("triệu đồng, lớn hơn 0; viết kiểu Việt Nam: 1.250 hoặc 1.637,5"),
     "purpose": gettext_noop("có thể để trống"),
     "term_months": gettext_noop("cột không bắt buộc; số tháng"),
+    "client_ref": gettext_noop(
+        "cột không bắt buộc; mã của khoản giải ngân trong hệ thống của bạn, không trùng"
+    ),
 }
 
 
@@ -78,6 +82,8 @@ class ImportRow:
     purpose: str
     term_months: int | None
     possible_duplicate: bool = False  # the same disbursement is already in the register
+    client_ref: str = ""
+    instance: Disbursement | None = None  # what is saved (its id once the import wrote it)
 
     @property
     def fund_label(self) -> str:
@@ -190,6 +196,8 @@ class DisbursementImporter(Importer):
                     purpose=disbursement.purpose,
                     term_months=disbursement.term_months,
                     possible_duplicate=facts.possible_duplicate,
+                    client_ref=disbursement.client_ref,
+                    instance=disbursement,
                 )
             )
 

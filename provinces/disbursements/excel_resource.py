@@ -181,10 +181,20 @@ class DisbursementResource(BulkHistoryResource):
     amount = fields.Field("amount", "amount", widget=AmountWidget())
     purpose = fields.Field("purpose", "purpose", widget=TextWidget())
     term_months = fields.Field("term_months", "term_months", widget=MonthsWidget())
+    client_ref = fields.Field("client_ref", "client_ref", widget=TextWidget())
 
     class Meta:
         model = Disbursement
-        fields = ("province", "fund", "date", "borrower", "amount", "purpose", "term_months")
+        fields = (
+            "province",
+            "fund",
+            "date",
+            "borrower",
+            "amount",
+            "purpose",
+            "term_months",
+            "client_ref",
+        )
         import_id_fields = ()
         instance_loader_class = DisbursementsAreAdded
         clean_model_instances = True
@@ -222,6 +232,11 @@ class DisbursementResource(BulkHistoryResource):
         for cooperative in Cooperative.objects.filter(name_key__in=keys):
             cooperative.province = self.units.by_pk[cooperative.province_id]
             self.directory[cooperative.name_key].append(cooperative)
+        refs = {cells.text(v) for v in dataset["client_ref"]} - {""}
+        self.refs_taken = set(
+            Disbursement.objects.filter(client_ref__in=refs).values_list("client_ref", flat=True)
+        )
+        self.refs_seen: dict[str, int] = {}
         known = [c.pk for entries in self.directory.values() for c in entries]
         self.existing = set(
             Disbursement.objects.filter(borrower__in=known, date__in=days).values_list(
@@ -256,6 +271,28 @@ class DisbursementResource(BulkHistoryResource):
         if province is not None and name and kind:
             borrower = self._borrower(province, name, kind)
         row["province"], row["borrower"] = province, borrower
+        self._client_ref(cells.text(row.get("client_ref")), number)
+
+    def _client_ref(self, ref: str, number: int) -> None:
+        """A sending system's reference names one disbursement: one already in the register
+        or an earlier row's is refused (the API's batch updates those: disbursements/batch.py)."""
+        if not ref:
+            return
+        limit = Disbursement._meta.get_field("client_ref").max_length
+        if len(ref) > limit:
+            self.errors["client_ref"] = gettext("Mã tham chiếu dài quá %(limit)s ký tự.") % {
+                "limit": limit
+            }
+        elif ref in self.refs_taken:
+            self.errors["client_ref"] = gettext(
+                "Mã tham chiếu “%(ref)s” đã dùng cho một khoản giải ngân trong sổ."
+            ) % {"ref": ref}
+        elif ref in self.refs_seen:
+            self.errors["client_ref"] = gettext(
+                "Mã tham chiếu “%(ref)s” trùng với dòng %(row)s."
+            ) % {"ref": ref, "row": self.refs_seen[ref]}
+        else:
+            self.refs_seen[ref] = number
 
     def _province(self, value: object, day: datetime.date | None) -> Province | None:
         text = cells.text(value)

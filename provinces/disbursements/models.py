@@ -118,6 +118,11 @@ class Disbursement(models.Model):
     form_key = models.UUIDField(
         _("khóa biểu mẫu"), null=True, blank=True, unique=True, editable=False
     )  # the create form that made it: a second submission finds this record
+    # The sending system's own reference (the API's bulk loans, an Excel column): a batch
+    # sent again finds its loans by it and creates nothing new. Unique where given.
+    client_ref = models.CharField(_("mã tham chiếu của hệ thống gửi"), max_length=100, blank=True)
+    # When the loan was last written: incremental reads (`updated_since`) and ETags.
+    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True, db_index=True)
     history = HistoricalRecords(verbose_name=_("lịch sử giải ngân"))
     objects = DisbursementQuerySet.as_manager()
 
@@ -134,6 +139,12 @@ class Disbursement(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(fund__in=Fund.values), name="disbursement_fund_valid"
+            ),
+            models.UniqueConstraint(
+                fields=["client_ref"],
+                condition=~Q(client_ref=""),
+                name="disbursement_one_per_client_ref",
+                violation_error_message="Mã tham chiếu này đã dùng cho một khoản giải ngân khác.",
             ),
         ]
 

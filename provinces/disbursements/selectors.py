@@ -28,6 +28,21 @@ def province_disbursements(py: ProvinceYear, *, fund: str = ""):
     return disbursements.filter(fund=fund) if fund in Fund.values else disbursements
 
 
+def disbursements_deleted_since(py: ProvinceYear, *, since) -> list[int]:
+    """The ids of the disbursements of a province's register for the year deleted since
+    `since` (their history's last entry), for a system that keeps a copy in step."""
+    return sorted(
+        set(
+            Disbursement.history.filter(
+                history_type="-",
+                history_date__gte=since,
+                province__in=disbursement_units(py),
+                date__year=py.year,
+            ).values_list("id", flat=True)
+        )
+    )
+
+
 @dataclass
 class FundTotals:
     count: int = 0

@@ -2,8 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext
 
@@ -12,11 +11,13 @@ from cluster_portal.converters import FIRST_YEAR
 from cluster_portal.locking import StaleRecordError, posted_version
 from cluster_portal.numbers import parse_id
 from provinces.disbursements.forms import DisbursementForm
-from provinces.disbursements.lookups import get_disbursements_for_user
+from provinces.disbursements.lookups import (
+    get_disbursement_for_user,
+    get_disbursements_for_user,
+)
 from provinces.disbursements.models import Disbursement, Fund
 from provinces.disbursements.selectors import (
     disbursement_totals,
-    disbursement_units,
     province_disbursements,
 )
 from provinces.disbursements.services import disbursement_delete, disbursement_record
@@ -114,15 +115,7 @@ def disbursement_add(request, year: int, code: str):
 
 
 def _disbursement_for(request, pk: int) -> tuple[Disbursement, ProvinceYear]:
-    disbursement = get_object_or_404(
-        Disbursement.objects.select_related("province", "borrower"), pk=pk
-    )
-    py = get_disbursements_for_user(
-        request, disbursement.date.year, disbursement.province.code, write=True
-    )
-    if disbursement.province_id not in {unit.pk for unit in disbursement_units(py)}:
-        raise Http404  # the code means an unrelated unit at the end of that year
-    return disbursement, py
+    return get_disbursement_for_user(request, pk, write=True)
 
 
 @login_required

@@ -169,7 +169,9 @@ def cluster_years(*, first: int | None = None, last: int) -> list[ClusterYear]:
     by_key: dict[tuple[int, int], ClusterYear] = {}
     for membership in memberships:
         start = max(membership.from_year, first or membership.from_year)
-        for year in range(start, (membership.to_year or last) + 1):
+        # A membership that goes on past `last` (to_year 2024 when asked up to 2023) is
+        # counted up to `last` only: a year after it has no term read and is not asked for.
+        for year in range(start, min(membership.to_year or last, last) + 1):
             key = (membership.cluster_id, year)
             entry = by_key.setdefault(key, ClusterYear(cluster=membership.cluster, year=year))
             entry.members.append(membership.province)

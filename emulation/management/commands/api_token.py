@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from cluster_portal.numbers import VietnameseIntegerField, as_argument
+from emulation.api.models import TokenScope
 from emulation.api.tokens import DEFAULT_DAYS, MAX_DAYS, api_token_create
 
 DAYS = as_argument(
@@ -28,8 +29,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--days", type=DAYS, default=DEFAULT_DAYS, help=f"thời hạn, 1–{MAX_DAYS} ngày"
         )
+        parser.add_argument(
+            "--read-only", action="store_true", help="mã chỉ đọc: mọi yêu cầu ghi bị từ chối"
+        )
 
-    def handle(self, *args, user, name, days, **options):
+    def handle(self, *args, user, name, days, read_only=False, **options):
         User = get_user_model()
         try:
             owner = User.objects.get(**{User.USERNAME_FIELD: user})
@@ -38,7 +42,12 @@ class Command(BaseCommand):
         if not owner.is_active:
             raise CommandError(f"Tài khoản “{user}” đã bị khóa: không tạo mã.")
         try:
-            token, raw = api_token_create(user=owner, name=name or f"{user} (dòng lệnh)", days=days)
+            token, raw = api_token_create(
+                user=owner,
+                name=name or f"{user} (dòng lệnh)",
+                days=days,
+                scope=TokenScope.READ if read_only else TokenScope.WRITE,
+            )
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages)) from None
         self.stderr.write(
