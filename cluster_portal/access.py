@@ -12,7 +12,7 @@ Views and the admin call these functions and nothing else to decide access.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from cluster_portal.profiles import profile_ids, profile_of
 from cluster_portal.refusals import own_unit_words
