@@ -10,6 +10,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
@@ -18,6 +19,7 @@ from emulation.national.render import render_board_pdf, render_board_xlsx
 from emulation.national.selectors import national_board
 from emulation.nominations.models import AwardType
 from emulation.reports.selectors import cluster_report
+from emulation.review.models import DossierReview, ReviewState
 from provinces.figures.aggregation import combine
 from provinces.figures.models import FiguresStatus
 from provinces.models import Cluster, ClusterMembership, ClusterTerm, Province
@@ -186,6 +188,14 @@ def _clusters_of(count: int) -> None:
         Nomination.objects.create(
             cluster=cluster, year=YEAR, award_type=award, nominee_alliance=members[0]
         )
+        DossierReview.objects.create(
+            cluster=cluster,
+            year=YEAR,
+            state=ReviewState.RETURNED,
+            reason="Thiếu chữ ký",
+            rounds=2,
+            sent_at=timezone.now(),
+        )
     for seed, code in enumerate(codes, start=1):
         _figures(code, seed)
 
@@ -194,8 +204,9 @@ def _clusters_of(count: int) -> None:
 def test_the_board_reads_in_a_fixed_number_of_queries(count, django_assert_num_queries):
     _clusters_of(count)
     # memberships, terms, figures, the merged units and their 2024 figures, disbursements
-    # (2), deadlines, nominations, agreements with criteria, targets, sheets and scores
-    with django_assert_num_queries(14):
+    # (2), deadlines, nominations, the dossiers' reviews, agreements with criteria, targets,
+    # sheets and scores
+    with django_assert_num_queries(15):
         board = national_board(YEAR)
     assert len(board.clusters) == count
     first = board.clusters[0]
@@ -203,6 +214,7 @@ def test_the_board_reads_in_a_fixed_number_of_queries(count, django_assert_num_q
     assert first.leader.name == "Cao Bằng"  # scored 90, ranked first
     assert first.score_range == (70, 80, 90)
     assert len(first.nominations) == 1
+    assert first.review.state == ReviewState.RETURNED and first.review.rounds == 2
 
 
 def test_only_national_staff_and_admins_open_the_board(

@@ -21,7 +21,7 @@ from decimal import Decimal
 from django.db.models import Max
 from django.utils import timezone
 
-from emulation.nominations.models import Nomination
+from emulation.nominations.models import NOMINEE_RELATED, Nomination
 from emulation.reports.selectors import (
     ClusterReport,
     ProvinceLine,
@@ -29,6 +29,7 @@ from emulation.reports.selectors import (
     report_lines,
     report_totals,
 )
+from emulation.review.models import DossierReview
 from emulation.scoring.selectors import ScoringYear, agreements_of_year, late_note, scoring_year
 from provinces.calendar.selectors import deadlines_by_cluster_year
 from provinces.disbursements.selectors import DisbursementTotals, disbursement_totals
@@ -58,6 +59,7 @@ class ClusterBoard:
     timeliness: dict[int, str]  # province id -> provinces.figures.timeliness.Timeliness
     nominations: list[Nomination]
     scoring: ScoringYear | None = None  # None until its scoring meeting is recorded
+    review: DossierReview | None = None  # the dossier sent to the alliance, once sent
 
     @property
     def cluster(self) -> Cluster:
@@ -269,14 +271,16 @@ def national_board(year: int, *, now: datetime.datetime | None = None) -> Nation
     nominations: dict[int, list[Nomination]] = {}
     for nomination in (
         Nomination.objects.filter(cluster__in=ordered, year=year)
-        .select_related(
-            "award_type", "nominee_alliance", "nominee_cooperative__province", "achievement_report"
-        )
+        .select_related("award_type", "achievement_report", *NOMINEE_RELATED)
         .order_by("award_type__order", "award_type__name", "award_type_id", "pk")
     ):
         nomination.cluster = clusters[nomination.cluster_id]
         nominations.setdefault(nomination.cluster_id, []).append(nomination)
     agreements = agreements_of_year(clusters, year) if ordered else {}
+    reviews = {
+        review.cluster_id: review
+        for review in DossierReview.objects.filter(cluster__in=ordered, year=year)
+    }
 
     boards = []
     for cluster in ordered:
@@ -302,6 +306,7 @@ def national_board(year: int, *, now: datetime.datetime | None = None) -> Nation
                 m.pk: figures_timeliness(by_province.get(m.pk), due, now=now) for m in members
             },
             nominations=nominations.get(cluster.pk, []),
+            review=reviews.get(cluster.pk),
         )
         loaded = agreements.get(cluster.pk)
         if loaded and loaded.agreement.result_recorded and loaded.criteria:
