@@ -75,7 +75,9 @@ class DecisionTests(TestCase):
             self.assertEqual(nomination.decision_number, "125/QĐ-LMHTXVN")
         records = AwardRecord.objects.filter(year=YEAR, decision_number="125/QĐ-LMHTXVN")
         self.assertEqual(records.count(), 3)
-        self.assertEqual(set(records.values_list("issuer", flat=True)), {"Liên minh HTX Việt Nam"})
+        self.assertEqual(
+            set(records.values_list("issuer", flat=True)), {"Liên minh Hợp tác xã Việt Nam"}
+        )
 
     def test_every_rule_is_refused_with_its_message_and_nothing_saved(self):
         cases = [
@@ -119,7 +121,7 @@ class DecisionTests(TestCase):
             "Căn cứ Luật Thi đua, khen thưởng số 06/2022/QH15",
             "Căn cứ Nghị định số 98/2023/NĐ-CP",
             "Điều 1. Tặng Cờ thi đua của Ban Chấp hành Liên minh HTX Việt Nam cho 03 tập thể",
-            "Liên minh HTX tỉnh Phú Thọ",
+            "Liên minh Hợp tác xã tỉnh Phú Thọ",
             "Nguyễn Văn Chủ",
             "Hà Nội, ngày 15 tháng 3 năm 2024",
         ):
@@ -150,7 +152,7 @@ class DecisionTests(TestCase):
         self.record()
         response = self.client.get(PUBLIC)
         self.assertContains(response, "125/QĐ-LMHTXVN")
-        self.assertContains(response, "Liên minh HTX tỉnh Phú Thọ")
+        self.assertContains(response, "Liên minh Hợp tác xã tỉnh Phú Thọ")
         self.assertNotContains(response, "7/QĐ-X")
         self.assertNotContains(response, merit.nominee_name)
         for undecided in Nomination.objects.filter(award_type=self.merit):
@@ -203,7 +205,7 @@ class DecisionTests(TestCase):
         self.assertFalse(AwardDecision.objects.exists())
         self.assertRedirects(self.client.post(url, data), DECISIONS)
         decision = AwardDecision.objects.get()
-        self.assertEqual(decision.awardees.count(), 5)
+        self.assertEqual(decision.awardees.count(), 7)  # 5 collectives, a person, a household
         response = self.client.get(reverse("decisions:docx", args=[decision.pk]))
         docx = open_docx(io.BytesIO(b"".join(response.streaming_content)))
         text = "\n".join(p.text for p in docx.paragraphs)

@@ -135,7 +135,7 @@ class ReviewTests(TestCase):
         page = self.client.get(REVIEW)
         self.assertContains(page, "9/QĐ-UBND")
         self.assertContains(page, 'data-testid="check-problems"', count=1)
-        self.assertContains(page, 'data-testid="check-ok"', count=7)
+        self.assertContains(page, 'data-testid="check-ok"', count=9)
 
     def test_provincial_staff_and_the_chair_cannot_review(self):
         review = self.send()

@@ -14,10 +14,10 @@ from emulation.dossiers.content import (
     ascii_name,
     in_vietnamese,
     place_date,
-    two_digits,
 )
 from emulation.dossiers.docx_builder import render_docx
 from emulation.dossiers.render import render_document_html, render_pdfs
+from emulation.nominations.selectors import counted_kinds, legal_name_of
 from emulation.reports.legal import national_basis_on
 from emulation.reports.render import PdfBatch
 
@@ -41,7 +41,8 @@ def signer_of(decision: AwardDecision) -> Signer:
 
 
 def awardee_line(nomination) -> str:
-    return f"{nomination.nominee_name} ({nomination.cluster.name})"
+    name = legal_name_of(nomination) or nomination.nominee_name
+    return f"{name} (tỉnh {nomination.nominee_province.name}, {nomination.cluster.name})"
 
 
 @in_vietnamese
@@ -62,8 +63,8 @@ def decision_document(decision: AwardDecision) -> Document:
     blocks.append(Para("QUYẾT ĐỊNH:", indent=False, bold=True, align="center"))
     blocks.append(
         Para(
-            f"Điều 1. Tặng {award} cho {two_digits(len(awardees))} tập thể, cá nhân đã có "
-            f"thành tích xuất sắc trong phong trào thi đua năm {year}:"
+            f"Điều 1. Tặng {award} cho {counted_kinds([n.nominee_kind for n in awardees])} "
+            f"đã có thành tích xuất sắc trong phong trào thi đua năm {year}:"
         )
     )
     for i, nomination in enumerate(awardees, start=1):

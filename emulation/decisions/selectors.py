@@ -4,17 +4,13 @@ decided (nothing else: no nomination still under way, no portal data)."""
 
 from django.db.models import Exists, OuterRef
 
-from emulation.nominations.models import AwardType, Nomination, NominationStatus
+from emulation.nominations.models import NOMINEE_RELATED, AwardType, Nomination, NominationStatus
+from emulation.nominations.selectors import legal_name_of
 from emulation.review.models import DossierReview, ReviewState
 
 from .models import AwardDecision, DecisionAwardee
 
-NOMINEE_JOINS = (
-    "cluster",
-    "award_type",
-    "nominee_alliance",
-    "nominee_cooperative__province",
-)
+NOMINEE_JOINS = ("cluster", "award_type", *NOMINEE_RELATED)
 
 
 def decidable(*, year: int, award_type: AwardType | None = None):
@@ -54,17 +50,18 @@ def decision_awardees(decision: AwardDecision) -> list[Nomination]:
 def public_awards(year: int) -> list[DecisionAwardee]:
     """The awards the alliance decided for `year`, each with its decision: granted
     nominations named in a recorded decision, and nothing else. One query."""
-    return list(
+    rows = list(
         DecisionAwardee.objects.filter(
             decision__year=year, nomination__status=NominationStatus.GRANTED
         )
         .select_related(
-            "decision__award_type",
-            "nomination__nominee_alliance",
-            "nomination__nominee_cooperative__province",
+            "decision__award_type", *("nomination__" + join for join in NOMINEE_RELATED)
         )
         .order_by("decision__award_type__order", "decision__date", "decision_id", "order", "pk")
     )
+    for row in rows:  # the full name, as the decision prints it
+        row.nomination.legal_name = legal_name_of(row.nomination) or row.nomination.nominee_name
+    return rows
 
 
 def public_years() -> list[int]:

@@ -21,6 +21,7 @@ from emulation.nominations.models import NOMINEE_RELATED, AwardType, Nomination
 from emulation.nominations.selectors import (
     COUNTED_AGAINST_QUOTA,
     VoteRules,
+    legal_name_of,
     nominee_unit,
     vote_rules_for,
 )
@@ -102,13 +103,7 @@ class Nominee:
     def legal_name(self) -> str:
         """The full name every document prints, never an abbreviation: the alliance's and
         the cooperative's full legal names, the person's full name, "Hộ gia đình ông …"."""
-        nominee = self.nomination.nominee
-        return {
-            "alliance": lambda: nominee.legal_name,
-            "cooperative": lambda: nominee.legal_name,
-            "person": lambda: nominee.full_name,
-            "household": lambda: nominee.display_name,
-        }[self.kind]()
+        return legal_name_of(self.nomination)
 
     @property
     def is_alliance(self) -> bool:

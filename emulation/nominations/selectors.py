@@ -159,3 +159,16 @@ def counted_kinds(kinds: list[str]) -> str:
         (kinds.count("household"), "hộ gia đình"),
     ]
     return ", ".join(f"{two_digits(count)} {label}" for count, label in parts if count)
+
+
+def legal_name_of(nomination: Nomination) -> str:
+    """The nominee's full name every document prints, never an abbreviation: the alliance's
+    and the cooperative's full legal names, the person's full name, "Hộ gia đình ông …"
+    ('' for a cooperative whose full name is not written yet: the dossier asks for it)."""
+    name = {
+        "alliance": "legal_name",
+        "cooperative": "legal_name",
+        "person": "full_name",
+        "household": "display_name",
+    }.get(nomination.nominee_kind)
+    return getattr(nomination.nominee, name) if name else ""

@@ -117,9 +117,8 @@ def nominee_problems(dossier: Dossier, nominee: Nominee) -> list[str]:
         refusal = rules.one_award_refusal(
             year=nomination.year,
             name=nominee.name,
-            alliance=nomination.nominee_alliance,
-            cooperative=nomination.nominee_cooperative,
             exclude_pk=nomination.pk,
+            **nomination.nominee_unit_key,
         )
         if refusal:
             problems.append(refusal)
