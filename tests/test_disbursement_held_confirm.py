@@ -42,7 +42,7 @@ def test_the_preview_holds_its_cleaned_rows(client, son_la_staff, uploads_dir):
     assert [row[0] for row in cleaned] == [2, 3]
     assert cleaned[0][2:] == [
         "htx_dev", "2024-06-05", None, "HTX Chè Tà Xùa", "HTX", "1250.00", "Mua máy sao chè",
-        None, False,
+        None, False, "",
     ]  # fmt: skip
     assert cleaned[1][2:] == [
         "other",
@@ -54,6 +54,7 @@ def test_the_preview_holds_its_cleaned_rows(client, son_la_staff, uploads_dir):
         "",
         None,
         False,
+        "",
     ]
 
 
@@ -66,6 +67,32 @@ def test_the_confirmation_does_not_check_each_row_again(client, son_la_staff, mo
     assert response.status_code == 302
     assert (rows.calls, cleans.calls) == (2, 2)  # none on confirmation
     assert Disbursement.objects.count() == 2
+
+
+def test_the_confirmation_keeps_each_rows_reference(client, son_la_staff, monkeypatch):
+    """The sending system's reference (client_ref) goes from the preview to the register
+    through the held rows, without checking each row again; one used meanwhile is refused
+    by the full check."""
+    rows = Counted(monkeypatch, DisbursementResource, "import_row")
+    data = csv_file([*SON_LA_ROW, "SL-1"], [*SON_LA_ROW_2, "SL-2"], header=[*HEADER, "client_ref"])
+    assert confirm(client, upload(client, data)).status_code == 302
+    assert rows.calls == 2  # the preview only
+    assert sorted(Disbursement.objects.values_list("client_ref", flat=True)) == ["SL-1", "SL-2"]
+    Disbursement.objects.all().delete()
+    preview = upload(client, data)
+    Disbursement.objects.create(**{**_a_disbursement(), "client_ref": "SL-1"})
+    refused = confirm(client, preview)
+    assert refused.status_code != 302 and rows.calls > 4  # checked again, refused
+    assert Disbursement.objects.count() == 1
+
+
+def _a_disbursement() -> dict:
+    son_la = Province.objects.valid_in(2024).get(name="Sơn La")
+    borrower = Cooperative.objects.create(name="HTX Khác", kind="HTX", province=son_la)
+    return {
+        "province": son_la, "fund": "other", "date": "2024-03-01", "borrower": borrower,
+        "amount": "10.00",
+    }  # fmt: skip
 
 
 @pytest.mark.parametrize("borrower_known_at_preview", [True, False])
@@ -167,10 +194,11 @@ def _written():
         return out
 
     return (
-        plain(Disbursement.objects.order_by("pk").values(), "id"),
+        plain(Disbursement.objects.order_by("pk").values(), "id", "updated_at"),
         plain(Cooperative.objects.order_by("pk").values(), "id"),
         plain(
-            Disbursement.history.order_by("history_id").values(), "id", "history_id", "history_date"
+            Disbursement.history.order_by("history_id").values(),
+            *("id", "history_id", "history_date", "updated_at"),
         ),
         plain(
             Cooperative.history.order_by("history_id").values(), "id", "history_id", "history_date"

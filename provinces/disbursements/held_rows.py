@@ -40,7 +40,8 @@ logger = logging.getLogger(__name__)
 def cleaned_rows(report: DisbursementImportReport) -> list[list]:
     """A clean preview's rows as plain values: row number, unit id, fund, date, the
     borrower (its id when in the directory, its cleaned name and kind), amount, purpose,
-    term and whether the preview showed it as a possible duplicate."""
+    term, whether the preview showed it as a possible duplicate, and the sending system's
+    reference (client_ref)."""
     return [
         [
             row.row,
@@ -54,6 +55,7 @@ def cleaned_rows(report: DisbursementImportReport) -> list[list]:
             row.purpose,
             row.term_months,
             row.possible_duplicate,
+            row.client_ref,
         ]
         for row in report.rows
     ]
@@ -71,14 +73,29 @@ def confirm_cleaned(*, cleaned: list, filename: str, user) -> DisbursementImport
     if not rows:
         return None
     resource = DisbursementResource(user=user, row_numbers=[row[0] for row in rows])
-    dataset = tablib.Dataset(headers=["date", "borrower"])
+    dataset = tablib.Dataset(headers=["date", "borrower", "client_ref"])
     for row in rows:
-        dataset.append([row[3], row[5]])
+        dataset.append([row[3], row[5], row[11]])
     resource.before_import(dataset)  # units, memberships, terms, directory, registered keys
     units = resource.units
     report = DisbursementImportReport(filename=filename, dry_run=False)
     disbursements, conflicts = [], []
-    for number, unit_id, fund, day, borrower_id, name, kind, amount, purpose, term, seen in rows:
+    for (
+        number,
+        unit_id,
+        fund,
+        day,
+        borrower_id,
+        name,
+        kind,
+        amount,
+        purpose,
+        term,
+        seen,
+        ref,
+    ) in rows:
+        if ref and ref in resource.refs_taken:
+            return None  # the reference was used meanwhile: the full check refuses the row
         province = units.by_pk.get(unit_id)
         if province is None or not province.is_valid_on(day):
             return None
@@ -103,10 +120,13 @@ def confirm_cleaned(*, cleaned: list, filename: str, user) -> DisbursementImport
                 amount=amount,
                 purpose=purpose,
                 term_months=term,
+                client_ref=ref,
             )
         )
         report.rows.append(
-            ImportRow(number, province, fund, day, borrower, is_new, amount, purpose, term, seen)
+            ImportRow(
+                number, province, fund, day, borrower, is_new, amount, purpose, term, seen, ref
+            )
         )
     importer = DisbursementImporter()
     if conflicts:
@@ -128,7 +148,9 @@ def confirm_cleaned(*, cleaned: list, filename: str, user) -> DisbursementImport
 
 
 def _row(values: list) -> tuple:
-    number, unit_id, fund, day, borrower_id, name, kind, amount, purpose, term, seen = values
+    if len(values) == 11:  # held before the rows carried their reference
+        values = [*values, ""]
+    number, unit_id, fund, day, borrower_id, name, kind, amount, purpose, term, seen, ref = values
     if fund not in Fund.values or not isinstance(name, str) or not isinstance(kind, str):
         raise ValueError("not a cleaned row")
     return (
@@ -143,6 +165,7 @@ def _row(values: list) -> tuple:
         str(purpose),
         None if term is None else int(term),
         bool(seen),
+        str(ref or ""),
     )
 
 
