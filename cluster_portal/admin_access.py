@@ -84,3 +84,17 @@ class CheckedHistoryAdmin(SimpleHistoryAdmin):
         if not is_ascii_digits(str(version_id)) or len(str(version_id)) > 18:
             raise Http404
         return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+class ReadOnly:
+    """An admin list of records the portal's pages write (through their services, with
+    history): admins look, nobody adds, changes or deletes them here."""
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

@@ -1,10 +1,13 @@
 from django.contrib import admin
 
-from cluster_portal.admin_access import CheckedHistoryAdmin, OrganisationAccess
+from cluster_portal.admin_access import CheckedHistoryAdmin, OrganisationAccess, ReadOnly
 from cluster_portal.locking import VersionedAdminMixin
 from emulation.api import admin as api_admin  # noqa: F401  (registers ApiToken)
+from emulation.api.models import IdempotentRequest
 from emulation.awards.models import AwardRecord
 from emulation.conference.models import Attendee, Conference, Recommendation
+from emulation.decisions.models import AwardDecision, DecisionAwardee
+from emulation.news.models import NewsPost
 from emulation.nominations.models import (
     AwardQuota,
     AwardType,
@@ -14,6 +17,7 @@ from emulation.nominations.models import (
 )
 from emulation.nominees.models import Household, Person
 from emulation.reports.models import LegalBasis, ReportSettings
+from emulation.review.models import DossierReview
 
 
 class AttendeeInline(OrganisationAccess, admin.TabularInline):
@@ -167,3 +171,38 @@ class LegalBasisAdmin(VersionedAdminMixin, OrganisationAccess, admin.ModelAdmin)
 from emulation.dossiers import admin as dossiers_admin  # noqa: E402, F401  (registers its models)
 
 from .scoring import admin as scoring_admin  # noqa: E402,F401 - registers the scoring admin
+
+# Records the pages write through their services (review steps, decisions, the news post,
+# the API's idempotency keys): admins read them here, with their history where they have one.
+
+
+class AwardeeInline(ReadOnly, OrganisationAccess, admin.TabularInline):
+    model = DecisionAwardee
+    fields = ["order", "nomination"]
+    readonly_fields = fields
+    extra = 0
+
+
+@admin.register(AwardDecision)
+class AwardDecisionAdmin(ReadOnly, OrganisationAccess, CheckedHistoryAdmin):
+    list_display = ["number", "date", "award_type", "year", "signer_name"]
+    list_filter = ["year", "award_type"]
+    search_fields = ["number", "signer_name"]
+    inlines = [AwardeeInline]
+
+
+@admin.register(DossierReview)
+class DossierReviewAdmin(ReadOnly, OrganisationAccess, CheckedHistoryAdmin):
+    list_display = ["cluster", "year", "state", "rounds", "sent_at"]
+    list_filter = ["state", "year"]
+
+
+@admin.register(NewsPost)
+class NewsPostAdmin(ReadOnly, OrganisationAccess, CheckedHistoryAdmin):
+    list_display = ["title", "cluster", "year", "updated_by", "updated_at"]
+    list_filter = ["year"]
+
+
+@admin.register(IdempotentRequest)
+class IdempotentRequestAdmin(ReadOnly, OrganisationAccess, admin.ModelAdmin):
+    list_display = ["token", "key", "status", "created"]

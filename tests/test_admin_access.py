@@ -72,7 +72,7 @@ def test_every_portal_model_is_in_the_admin():
     registered = set(admin.site._registry)
     for app_label in ("provinces", "emulation"):
         for model in apps.get_app_config(app_label).get_models():
-            inline = {"StaffProfile", "Attendee", "Recommendation"}
+            inline = {"StaffProfile", "Attendee", "Recommendation", "DecisionAwardee"}
             if model.__name__.startswith("Historical") or model.__name__ in inline:
                 continue  # history is shown per record; these are edited inline
             assert model in registered, model

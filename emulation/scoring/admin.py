@@ -5,21 +5,10 @@ which check the states, the steps of 0,5 and the reasons, and keep the history."
 
 from django.contrib import admin
 
-from cluster_portal.admin_access import CheckedHistoryAdmin, OrganisationAccess
+from cluster_portal.admin_access import CheckedHistoryAdmin, OrganisationAccess, ReadOnly
 from cluster_portal.locking import VersionedAdminMixin
 
 from .models import Criterion, EvidenceFile, Score, ScoreSheet, ScoringAgreement, Target
-
-
-class ReadOnly:
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 class CriterionInline(ReadOnly, OrganisationAccess, admin.TabularInline):
