@@ -84,7 +84,7 @@ def test_the_preferences_page_uses_the_renderer(client, make_staff):
     client.force_login(make_staff("Sơn La", 2023))
     page = client.get(reverse("notices:preferences")).text
     form = page.split('data-testid="preferences-form"')[1].split("</form>")[0]
-    assert form.count('class="form-check mb-2"') == 2
+    assert form.count('class="form-check mb-2"') == 5  # delivery (2) and channel (3) radios
     assert 'class="form-check mb-3"' in form  # the mute tick box
     email = page.split('data-testid="email-form"')[1].split("</form>")[0]
     assert 'class="form-control"' in email and 'autocomplete="email"' in email
