@@ -21,16 +21,16 @@ def test_the_tay_bac_2023_dossier_is_complete_after_seed_demo(demo_data):
     assert dossier.scoring.ranking[0].province.name == "Phú Thọ"
     flag, merit = dossier.groups
     assert [n.short_name for n in flag[1]] == [
-        "Liên minh HTX tỉnh Phú Thọ",
-        "HTX DVNN và điện năng Vĩnh Lại",
-        "HTX dịch vụ tổng hợp Thắng Lợi",
+        "Liên minh Hợp tác xã tỉnh Phú Thọ",
+        "Hợp tác xã Dịch vụ nông nghiệp và điện năng Vĩnh Lại",
+        "Hợp tác xã Dịch vụ tổng hợp Thắng Lợi",
     ]
-    assert len(merit[1]) == 5
+    assert len(merit[1]) == 7  # the article's five collectives, a person, a household
     assert flag[1][0].result.rank == 1
-    assert "Liên minh HTX tỉnh Phú Thọ" in submission_letter(dossier).text
+    assert "Liên minh Hợp tác xã tỉnh Phú Thọ" in submission_letter(dossier).text
 
 
 def test_seeding_twice_writes_each_report_once(seed_demo_again):
     seed_demo_again()
-    assert AchievementReport.objects.filter(nomination__year=2023).count() == 8
+    assert AchievementReport.objects.filter(nomination__year=2023).count() == 10
     assert not AchievementReport.objects.filter(status="draft").exists()
