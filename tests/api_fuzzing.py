@@ -11,7 +11,6 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 import schemathesis
-from django.core.wsgi import get_wsgi_application
 from hypothesis import HealthCheck, Phase, given
 from hypothesis import settings as hypothesis_settings
 from schemathesis import GenerationMode
@@ -22,6 +21,8 @@ from schemathesis.specs.openapi.checks import (
     response_schema_conformance,
     status_code_conformance,
 )
+
+from tests.api_support import wsgi_app
 
 # 0 server errors (a 5xx fails the run by itself, below), 0 answers outside the schema,
 # 0 undocumented statuses, and invalid data refused.
@@ -50,7 +51,7 @@ class FuzzReport:
 
 def fuzz_api(tokens: dict[str, str | None], *, max_examples: int) -> FuzzReport:
     """Run every operation, in both generation modes, `max_examples` each."""
-    schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
+    schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", wsgi_app())
     personas = itertools.cycle(tokens.values())
     report = FuzzReport()
     started = time.perf_counter()

@@ -62,3 +62,30 @@ def _national_user():
     user = get_user_model().objects.create_user(username="vca-api", password="pw-for-tests")
     StaffProfile.objects.create(user=user, national=True)
     return user
+
+
+def wsgi_app():
+    """The portal's WSGI application as Django's test client runs it: the database
+    connection is not closed at the end of each request (the test's transaction holds it;
+    on PostgreSQL a closed one failed the next request with 503)."""
+    from django.core import signals
+    from django.core.wsgi import get_wsgi_application
+    from django.db import close_old_connections
+
+    handler = get_wsgi_application()
+
+    def app(environ, start_response):
+        signals.request_started.disconnect(close_old_connections)
+        signals.request_finished.disconnect(close_old_connections)
+        try:
+            response = handler(environ, start_response)
+            try:
+                return [b"".join(response)]
+            finally:
+                if hasattr(response, "close"):
+                    response.close()
+        finally:
+            signals.request_started.connect(close_old_connections)
+            signals.request_finished.connect(close_old_connections)
+
+    return app

@@ -14,12 +14,11 @@ from pathlib import Path
 
 import httpx
 import pytest
-from django.core.wsgi import get_wsgi_application
 from django.test import Client
 
 from provinces.disbursements.models import Disbursement
 from provinces.models import FiguresStatus, YearlyFigures
-from tests.api_support import token_for
+from tests.api_support import token_for, wsgi_app
 from tests.factories import GOOD_VALUES
 
 pytestmark = pytest.mark.django_db
@@ -64,7 +63,7 @@ def test_a_provincial_system_runs_its_year_with_a_generated_client(portal, make_
         base_url="http://testserver",
         token=token_for(make_staff("Sơn La", 2024)),
         raise_on_unexpected_status=True,
-        httpx_args={"transport": httpx.WSGITransport(app=get_wsgi_application())},
+        httpx_args={"transport": httpx.WSGITransport(app=wsgi_app())},
     )
     models = module("models")
     detail = module("api.figures.figures_detail")
@@ -126,7 +125,7 @@ def test_the_generated_client_imports_and_reads_loans(portal, make_staff):
         base_url="http://testserver",
         token=token_for(make_staff("Sơn La", 2024)),
         raise_on_unexpected_status=True,
-        httpx_args={"transport": httpx.WSGITransport(app=get_wsgi_application())},
+        httpx_args={"transport": httpx.WSGITransport(app=wsgi_app())},
     )
     models = module("models")
     loans_import = module("api.loans.loans_import")

@@ -15,19 +15,18 @@ from tests.test_cluster_year import build_cluster
 
 pytestmark = pytest.mark.django_db
 
-# endpoint -> queries with a member's staff token (the token, then its user with the staff
-# profile's province: two statements without the ORM's compiling, tokens.py); the rate
-# limit counts outside the database (emulation.api.security.count_request).
+# endpoint -> queries with a member's staff token (the token and its user are one query);
+# the rate limit counts outside the database (emulation.api.security.count_request).
 READS = {
-    "/provinces?year=2024": 4,  # token, user, units, their predecessors
-    "/clusters?year=2024": 5,  # token, staff profile, memberships, terms
-    "/clusters/{slug}/2024": 5,  # token, profile, the cluster with its members, term
-    "/clusters/{slug}/2024/figures": 6,  # ... the records of the year and the year before
-    "/clusters/{slug}/2024/figures.csv": 11,  # the export's own lookups + the read rule
-    "/clusters/{slug}/2024/report": 15,  # the report selector (figures, disbursements, conference,
+    "/provinces?year=2024": 3,  # token, units, their predecessors
+    "/clusters?year=2024": 4,  # token, staff profile, memberships, terms
+    "/clusters/{slug}/2024": 4,  # token, profile, the cluster with its members, term
+    "/clusters/{slug}/2024/figures": 5,  # ... the records of the year and the year before
+    "/clusters/{slug}/2024/figures.csv": 10,  # the export's own lookups + the read rule
+    "/clusters/{slug}/2024/report": 14,  # the report selector (figures, disbursements, conference,
     # the document settings, the nominations, the legal basis, the calendar's deadline…)
-    "/figures/2024/{code}": 8,  # token, profile, unit, membership, members, term, record
-    "/loans/2024/{code}": 11,  # ... merged units, totals (2), the disbursements (no figures)
+    "/figures/2024/{code}": 7,  # token, profile, unit, membership, members, term, record
+    "/loans/2024/{code}": 10,  # ... merged units, totals (2), the disbursements (no figures)
 }
 
 
