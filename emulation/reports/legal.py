@@ -30,11 +30,7 @@ def legal_basis_on(
     """The "Căn cứ …" lines in force on `day` for every cluster and for `cluster`, in
     their order, {year} and {cluster} filled in; for the agreement, the lines it cites
     (not the one naming the agreement itself). One query."""
-    rows = LegalBasis.objects.filter(
-        Q(in_force_from__isnull=True) | Q(in_force_from__lte=day),
-        Q(in_force_until__isnull=True) | Q(in_force_until__gte=day),
-        Q(cluster__isnull=True) | Q(cluster=cluster),
-    )
+    rows = _in_force(day).filter(Q(cluster__isnull=True) | Q(cluster=cluster))
     if agreement:
         rows = rows.filter(cited_by_agreement=True)
     return [row.text_for(year=year, cluster=cluster) for row in rows]
@@ -43,9 +39,13 @@ def legal_basis_on(
 def national_basis_on(day: datetime.date) -> list[str]:
     """The lines in force on `day` that name no cluster (the law, the decree, the alliance's
     regulation): what the alliance's own documents, its award decisions, cite. One query."""
-    rows = LegalBasis.objects.filter(
+    rows = _in_force(day).filter(cluster__isnull=True).exclude(text__contains="{cluster}")
+    return [row.text_for(year=day.year) for row in rows]
+
+
+def _in_force(day: datetime.date):
+    """The lines in force on `day`, in their order."""
+    return LegalBasis.objects.filter(
         Q(in_force_from__isnull=True) | Q(in_force_from__lte=day),
         Q(in_force_until__isnull=True) | Q(in_force_until__gte=day),
-        cluster__isnull=True,
-    ).exclude(text__contains="{cluster}")
-    return [row.text.replace("{year}", str(day.year)) for row in rows]
+    )

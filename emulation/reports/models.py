@@ -235,5 +235,7 @@ class LegalBasis(models.Model):
                 {"text": "Chỉ dùng được {year} (năm) và {cluster} (tên Cụm) trong ngoặc nhọn."}
             )
 
-    def text_for(self, *, year: int, cluster: Cluster) -> str:
-        return self.text.replace("{year}", str(year)).replace("{cluster}", cluster.name)
+    def text_for(self, *, year: int, cluster: Cluster | None = None) -> str:
+        """The line with {year} and, when a cluster is given, {cluster} filled in."""
+        text = self.text.replace("{year}", str(year))
+        return text.replace("{cluster}", cluster.name) if cluster is not None else text
