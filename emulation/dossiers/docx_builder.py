@@ -14,9 +14,10 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt, RGBColor
 
+from cluster_portal.docx_fonts import set_font
+
 from .content import MOTTO, Document, Heading, Para, Signer, Table
 
-FONT = "Times New Roman"
 BODY_PT = 14
 ALIGN = {
     "l": WD_ALIGN_PARAGRAPH.LEFT,
@@ -30,44 +31,20 @@ NAME_BLANK = "…………………………"  # a name to write by hand under a
 MARGINS_MM = {"top": 20, "bottom": 20, "left": 30, "right": 15}
 
 
-def _font(style_or_run, size: float | None = None, bold=None, italic=None) -> None:
-    font = style_or_run.font
-    font.name = FONT
-    font.color.rgb = RGBColor(0, 0, 0)
-    if size is not None:
-        font.size = Pt(size)
-    if bold is not None:
-        font.bold = bold
-    if italic is not None:
-        font.italic = italic
-    # Word picks the East Asian / complex-script font separately: name it too, so that
-    # Vietnamese letters never fall back to another face.
-    element = style_or_run.element
-    rpr = element.get_or_add_rPr()
-    fonts = rpr.find(qn("w:rFonts"))
-    if fonts is None:
-        fonts = OxmlElement("w:rFonts")
-        rpr.insert(0, fonts)
-    for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
-        fonts.set(qn(attr), FONT)
-    for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
-        fonts.attrib.pop(qn(attr), None)
-
-
 def _styles(docx) -> None:
     styles = docx.styles
     normal = styles["Normal"]
-    _font(normal, BODY_PT)
+    set_font(normal, BODY_PT)
     normal.paragraph_format.space_after = Pt(6)
     normal.paragraph_format.line_spacing = 1.15
     for name, size, italic in (("Heading 1", 13, False), ("Heading 2", 13, True)):
         style = styles[name]
-        _font(style, size, bold=True, italic=italic)
+        set_font(style, size, bold=True, italic=italic)
         style.paragraph_format.space_before = Pt(8)
         style.paragraph_format.space_after = Pt(4)
         style.paragraph_format.keep_with_next = True
     title = styles["Title"]
-    _font(title, 14, bold=True)
+    set_font(title, 14, bold=True)
     title.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
     title.paragraph_format.space_after = Pt(0)
     # The title style draws a rule below by default: remove it.
@@ -75,12 +52,12 @@ def _styles(docx) -> None:
         border.getparent().remove(border)
     table_text = styles.add_style("Table Text", 1)  # WD_STYLE_TYPE.PARAGRAPH
     table_text.base_style = normal
-    _font(table_text, 11)
+    set_font(table_text, 11)
     table_text.paragraph_format.space_after = Pt(0)
     table_text.paragraph_format.line_spacing = 1.0
     header_text = styles.add_style("Header Text", 1)
     header_text.base_style = normal
-    _font(header_text, 13)
+    set_font(header_text, 13)
     header_text.paragraph_format.space_after = Pt(0)
     header_text.paragraph_format.line_spacing = 1.0
     header_text.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER

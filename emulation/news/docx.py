@@ -6,18 +6,9 @@ import io
 
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml.ns import qn
-from docx.shared import Mm, Pt
+from docx.shared import Mm
 
-FONT = "Times New Roman"
-
-
-def _font(run_or_style, size: float, *, bold=False, italic=False) -> None:
-    font = run_or_style.font
-    font.name, font.size, font.bold, font.italic = FONT, Pt(size), bold, italic
-    fonts = run_or_style.element.get_or_add_rPr().get_or_add_rFonts()
-    for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
-        fonts.set(qn(attr), FONT)
+from cluster_portal.docx_fonts import set_font as _font
 
 
 def render_post_docx(post) -> bytes:
