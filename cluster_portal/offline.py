@@ -139,5 +139,8 @@ class ClearingLogoutView(LogoutView):
 
     def post(self, request, *args, **kwargs):
         response = super().post(request, *args, **kwargs)
-        response["Clear-Site-Data"] = '"cache", "storage"'
+        # "storage" only: the kept pages (Cache API), the drafts and the worker. Signed-in
+        # pages are never in the HTTP cache (private, no-store), and Chromium holds the
+        # response while it empties that cache: seconds on a loaded machine, for nothing.
+        response["Clear-Site-Data"] = '"storage"'
         return response

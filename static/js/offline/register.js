@@ -58,7 +58,10 @@
       event.preventDefault();
       const left = await pendingDrafts().catch(() => []);
       if (left.length && !window.confirm(logout.dataset.confirm)) return;
-      await Promise.race([clearAll(), new Promise((resolve) => setTimeout(resolve, 2000))]);
+      // The logout goes on whatever the browser's storage does (a refused or slow store
+      // never keeps someone signed in); the server's Clear-Site-Data follows anyway.
+      const cleaning = clearAll().catch(() => {});
+      await Promise.race([cleaning, new Promise((resolve) => setTimeout(resolve, 2000))]);
       cleared = true;
       logout.submit();
     });
