@@ -3,11 +3,11 @@
 A PDF is a function of its HTML and of the static files the renderer reads (stylesheets,
 fonts). Tests that download a document already rendered in this process from the same
 HTML (the award dossier asked for again by another test, the URL walk's personas each
-downloading the same report) get the bytes of that first render. The HTML is still made
-every time, by the same views, selectors and templates, so an error there still fails the
-test; only the WeasyPrint step of an identical page is skipped. The renderers' own checks
-(STATIC_URL) still run. Tests of the PDF path itself (test_report.py,
-test_pdf_production_static.py, test_scoring_outputs.py) do not use this.
+downloading the same report or national board) get the bytes of that first render. The
+HTML is still made every time, by the same views, selectors and templates, so an error
+there still fails the test; only the WeasyPrint step of an identical page is skipped. The
+renderers' own checks (STATIC_URL) still run. Tests of the PDF path itself
+(test_report.py, test_pdf_production_static.py, test_scoring_outputs.py) do not use this.
 
 Under xdist the PDFs are also kept in the run's shared folder (tests/shared_setup.py), by
 a digest of the page: a page one worker rendered is not rendered again by another.
@@ -20,7 +20,9 @@ from unittest import mock
 
 from django.conf import settings
 
+from emulation.decisions import documents as decision_documents
 from emulation.dossiers import render as dossier_render
+from emulation.national import render as national_render
 from emulation.reports import render as report_render
 from emulation.scoring import render as scoring_render
 from tests.shared_setup import Shared
@@ -85,5 +87,7 @@ def reused_pdfs():
     with ExitStack() as stack:
         stack.enter_context(mock.patch.object(report_render, "render_pdf", render_pdf))
         stack.enter_context(mock.patch.object(scoring_render, "render_pdf", render_pdf))
+        stack.enter_context(mock.patch.object(national_render, "render_pdf", render_pdf))
         stack.enter_context(mock.patch.object(dossier_render, "render_pdfs", render_pdfs))
+        stack.enter_context(mock.patch.object(decision_documents, "render_pdfs", render_pdfs))
         yield

@@ -22,7 +22,9 @@ from provinces.organisation.selectors import ProvinceYear, term_of_member
 from tests.api_support import API, bearer, token_for
 from tests.test_report_one_truth import article, excel_text, excel_values, pdf_pages
 
-pytestmark = pytest.mark.django_db
+# Each persona's HTML is made by the views every time; WeasyPrint runs once per distinct
+# page (tests/pdf_memo.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pdf_memo")]
 
 # cluster-year: the demo users who read its report, and those who may open its preview
 YEARS = {

@@ -10,6 +10,7 @@ The numbers of the records that are not approved are distinctive (9xx.xxx), so t
 report counting them would show them or sums of them.
 """
 
+import functools
 import io
 import re
 
@@ -24,7 +25,9 @@ from provinces.models import FiguresStatus
 from tests.api_support import API, bearer, token_for
 from tests.factories import make_disbursement, make_figures
 
-pytestmark = pytest.mark.django_db
+# Each persona's HTML is made by the views every time; WeasyPrint runs once per distinct
+# page (tests/pdf_memo.py), and a PDF read once is not parsed again (pdf_pages).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pdf_memo")]
 
 D, S, R, A = (
     FiguresStatus.DRAFT,
@@ -96,7 +99,13 @@ def article(html: str) -> str:
 
 def pdf_pages(content: bytes) -> list[str]:
     assert content[:5] == b"%PDF-"
-    return [page.extract_text() for page in pypdf.PdfReader(io.BytesIO(content)).pages]
+    return list(_pdf_text(content))
+
+
+@functools.lru_cache(maxsize=32)
+def _pdf_text(content: bytes) -> tuple[str, ...]:
+    """The pages' text of one PDF (the same bytes read by several personas: parsed once)."""
+    return tuple(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(content)).pages)
 
 
 def excel_values(content: bytes) -> list[tuple]:
