@@ -113,7 +113,7 @@ vendor:
 
 ## messages: refresh the English translation catalogue (needs gettext)
 messages: $(VENV)/.installed-run
-	$(DEV_ENV) $(BIN)/python manage.py makemessages -l en --no-obsolete --no-location --ignore=.venv --ignore=node_modules
+	$(DEV_ENV) $(BIN)/python manage.py makemessages -l en --no-obsolete --no-location --no-wrap --ignore=.venv --ignore=node_modules
 	$(DEV_ENV) $(BIN)/python manage.py compilemessages -l en --ignore=.venv
 
 clean:
