@@ -191,7 +191,8 @@ class LegalBasis(models.Model):
     document cites the lines in force on its date (the conference's, or 31 December). A
     line may belong to one cluster (its rules) and name the year and the cluster through
     {year} and {cluster} (the year's agreement). The admin keeps them; the initial ones
-    come with migrations 0019 and 0020."""
+    come with migrations 0019, 0023 and 0025 (the alliance's own lines, which only its
+    decisions cite: `alliance_only`)."""
 
     text = models.CharField(
         "nội dung",
@@ -217,6 +218,12 @@ class LegalBasis(models.Model):
         "giao ước thi đua trích dẫn",
         default=True,
         help_text="Bỏ chọn với dòng nêu chính giao ước thi đua của năm.",
+    )
+    alliance_only = models.BooleanField(
+        "chỉ văn bản của Liên minh HTX Việt Nam",
+        default=False,
+        help_text="Chọn với dòng chỉ quyết định khen thưởng của Liên minh HTX Việt Nam trích "
+        "dẫn (Điều lệ, Quy chế thi đua của Liên minh); văn bản của Cụm không trích dẫn.",
     )
     version = models.PositiveIntegerField("phiên bản", default=1, editable=False)  # admin edits
 
