@@ -50,12 +50,15 @@ class SendingColumns:
     prefix: str
     sent_at: str
     states: type[models.TextChoices]
-    uncertain: Callable[[str], str]
+    uncertain: str  # lazy, with %(error)s: the reason given, or that the sender stopped
     event: str
     logger: logging.Logger
 
     def _c(self, **values) -> dict:
         return {f"{self.prefix}{name}": value for name, value in values.items()}
+
+    def _uncertain(self, detail: str) -> str:
+        return str(self.uncertain) % {"error": detail}
 
     def sendable(self, rows: QuerySet, *, waiting: str) -> QuerySet:
         """The rows waiting in `waiting`, or claimed by a dead worker before any hand-over."""
@@ -108,7 +111,7 @@ class SendingColumns:
             )
             outcome["state"] = failed if exc.permanent else waiting
         except Uncertain as exc:
-            outcome.update(state=failed, error=self.uncertain(str(exc)))
+            outcome.update(state=failed, error=self._uncertain(str(exc)))
         except Exception as exc:  # a template or a bug: this notice fails alone, the run goes on
             self.logger.exception(f"{self.event}_error", extra={"claim": claim})
             outcome.update(state=failed, error=f"{type(exc).__name__}: {exc}")
@@ -136,7 +139,7 @@ class SendingColumns:
             **self._c(
                 state=self.states.FAILED,
                 claimed_until=None,
-                error=self.uncertain(_("người gửi đã dừng giữa chừng")),
+                error=self._uncertain(_("người gửi đã dừng giữa chừng")),
             )
         )
 

@@ -15,6 +15,7 @@ from django.core.validators import validate_email
 from django.db.models import QuerySet
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .claims import MAX_ATTEMPTS as MAX_ATTEMPTS
 from .claims import NotSent, Refused, SendingColumns, Uncertain
@@ -96,19 +97,15 @@ def _deliver(message, *, claimed: QuerySet) -> None:
             connection.close()
 
 
-def _uncertain(detail: str) -> str:
-    return _(
-        "Máy chủ thư không xác nhận đã nhận thư (%(error)s): thư có thể đã đi, nên không tự "
-        "gửi lại để tránh gửi trùng."
-    ) % {"error": detail}
-
-
 EMAIL = SendingColumns(
     model=Notice,
     prefix="email_",
     sent_at="emailed_at",
     states=EmailState,
-    uncertain=_uncertain,
+    uncertain=gettext_lazy(
+        "Máy chủ thư không xác nhận đã nhận thư (%(error)s): thư có thể đã đi, nên không tự "
+        "gửi lại để tránh gửi trùng."
+    ),
     event="notice_email",
     logger=logger,
 )

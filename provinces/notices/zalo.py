@@ -25,6 +25,7 @@ import uuid
 import httpx
 from django.conf import settings
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .claims import MAX_ATTEMPTS as MAX_ATTEMPTS
 from .claims import NotSent, SendingColumns, Uncertain
@@ -117,19 +118,15 @@ def _payload(message: ZaloMessage) -> dict:
     }
 
 
-def _uncertain(detail: str) -> str:
-    return _(
-        "Zalo không trả lời sau khi nhận yêu cầu (%(error)s): tin có thể đã đi, nên không tự "
-        "gửi lại để tránh gửi trùng."
-    ) % {"error": detail}
-
-
 ZALO = SendingColumns(
     model=ZaloMessage,
     prefix="",
     sent_at="sent_at",
     states=ZaloState,
-    uncertain=_uncertain,
+    uncertain=gettext_lazy(
+        "Zalo không trả lời sau khi nhận yêu cầu (%(error)s): tin có thể đã đi, nên không tự "
+        "gửi lại để tránh gửi trùng."
+    ),
     event="notice_zalo",
     logger=logger,
 )
