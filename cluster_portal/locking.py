@@ -23,7 +23,10 @@ stale: nothing is written on a guess. Nothing is silently overwritten.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy
@@ -246,6 +249,29 @@ class SeenVersionModelForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if not self.is_bound:
             self.initial["seen_version"] = self.instance.version if self.instance.pk else 0
+
+
+def form_saved(request, form: SeenVersionModelForm, save: Callable[..., object]) -> int | None:
+    """A settings page's save: on a valid POST, `save(by=…, seen_version=…)` (the
+    feature's versioned service, bound to its record). None when it saved (the caller
+    says so and redirects); else the status to show the form again with, what was typed
+    kept: 200 not posted, 400 invalid or refused by the service (its reasons on the
+    form), 409 stale (the service's message on top of the form)."""
+    if request.method != "POST":
+        return 200
+    if not form.is_valid():
+        return 400
+    try:
+        save(by=request.user, seen_version=form.cleaned_data["seen_version"])
+    except StaleRecordError as exc:
+        form.add_error(None, str(exc))
+        return 409
+    except ValidationError as exc:
+        errors = exc.error_dict if hasattr(exc, "error_dict") else {None: exc.error_list}
+        for field, messages in errors.items():
+            form.add_error(field if field in form.fields else None, messages)
+        return 400
+    return None
 
 
 class VersionedModelForm(SeenVersionModelForm):

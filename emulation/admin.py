@@ -162,10 +162,11 @@ class ReportSettingsAdmin(OrganisationAccess, CheckedHistoryAdmin):
 @admin.register(LegalBasis)
 class LegalBasisAdmin(VersionedAdminMixin, OrganisationAccess, admin.ModelAdmin):
     """The "Căn cứ …" lines the annual report, the submission letter and the agreement open
-    with, each in force between two dates, for every cluster or one."""
+    with, each in force between two dates, for every cluster or one; and the alliance's
+    own lines, which only its award decisions cite."""
 
-    list_display = ["text", "cluster", "in_force_from", "in_force_until", "order"]
-    list_filter = ["cluster", "cited_by_agreement", "in_force_from"]
+    list_display = ["text", "cluster", "in_force_from", "in_force_until", "order", "alliance_only"]
+    list_filter = ["cluster", "cited_by_agreement", "alliance_only", "in_force_from"]
 
 
 from emulation.dossiers import admin as dossiers_admin  # noqa: E402, F401  (registers its models)

@@ -12,7 +12,11 @@ from emulation.nominations.models import (
 )
 from emulation.nominees.services import household_find_or_create, person_find_or_create
 from emulation.reports.models import LegalBasis, ReportSettings
-from emulation.reports.reference import load_cluster_lines, load_legal_basis
+from emulation.reports.reference import (
+    load_alliance_lines,
+    load_cluster_lines,
+    load_legal_basis,
+)
 from provinces.calendar.models import Deadlines
 from provinces.disbursements.services import borrower_find_or_create
 from provinces.organisation.models import Cluster
@@ -110,6 +114,7 @@ def award_types_seed() -> None:
     if not LegalBasis.objects.exists():
         load_legal_basis(LegalBasis)
         load_cluster_lines(LegalBasis)
+        load_alliance_lines(LegalBasis)
 
 
 def emulation_year_2023_seed() -> bool:

@@ -65,3 +65,17 @@ def test_the_admin_edits_them_and_a_wrong_placeholder_is_refused(client, admin_u
     count = LegalBasis.objects.count()
     response = client.post(add, {**data, "text": "Căn cứ Kết luận của {cluster};"})
     assert response.status_code == 302 and LegalBasis.objects.count() == count + 1
+
+
+def test_the_alliance_s_own_lines_are_cited_by_its_decisions_alone():
+    from emulation.reports.legal import national_basis_on
+
+    day = datetime.date(2024, 3, 15)
+    own = [
+        "Căn cứ Điều lệ Liên minh Hợp tác xã Việt Nam;",
+        "Căn cứ Quy chế thi đua, khen thưởng của Liên minh Hợp tác xã Việt Nam;",
+    ]
+    assert national_basis_on(day)[-2:] == own  # after the law's lines, as the decision prints
+    assert not set(own) & set(lines(day))  # the cluster's documents do not cite them
+    LegalBasis.objects.filter(text=own[0]).update(in_force_until=datetime.date(2024, 3, 14))
+    assert national_basis_on(day)[-1:] == own[1:] and own[0] not in national_basis_on(day)

@@ -26,11 +26,6 @@ from .selectors import decision_awardees
 
 ISSUER_FULL = "LIÊN MINH HỢP TÁC XÃ VIỆT NAM"
 PLACE = "Hà Nội"
-# The alliance's own basis, after the law's lines of the year (LegalBasis).
-OWN_BASIS = [
-    "Căn cứ Điều lệ Liên minh Hợp tác xã Việt Nam;",
-    "Căn cứ Quy chế thi đua, khen thưởng của Liên minh Hợp tác xã Việt Nam;",
-]
 
 
 def signer_of(decision: AwardDecision) -> Signer:
@@ -51,7 +46,7 @@ def decision_document(decision: AwardDecision) -> Document:
     award, year = decision.award_type.name, decision.year
     clusters = sorted({n.cluster.name for n in awardees})
     blocks = [Para(f"CHỦ TỊCH {ISSUER_FULL}", indent=False, bold=True, align="center")]
-    for line in [*national_basis_on(decision.date), *OWN_BASIS]:
+    for line in national_basis_on(decision.date):
         blocks.append(Para(line, italic=True))
     blocks.append(
         Para(

@@ -4,14 +4,13 @@ stored here: the dossier reads them from where they live when it is built."""
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from emulation.nominations.models import Nomination
-from provinces.organisation.models import YEAR_VALIDATORS, Cluster
+from emulation.reports.models import NUMBER_VALIDATORS, LetterSettings
 
 
 def _money(label) -> models.DecimalField:
@@ -145,7 +144,7 @@ class AchievementReport(models.Model):
 DEFAULT_ADDRESSEE = "Liên minh Hợp tác xã Việt Nam"
 
 
-class DossierSettings(models.Model):
+class DossierSettings(LetterSettings):
     """The chair's settings of one cluster-year's dossier as signed documents: the
     submission letter's (tờ trình) number, date, place, addressee, recipients and signer,
     and the minutes' (biên bản) number, start and end time, chair and secretary. The
@@ -153,52 +152,32 @@ class DossierSettings(models.Model):
     (`ReportSettings.symbol`). Empty fields take their defaults from the meeting and the
     head alliance; two people may edit them: `version` is checked on save."""
 
-    cluster = models.ForeignKey(
-        Cluster, verbose_name=_("cụm"), on_delete=models.CASCADE, related_name="+"
-    )
-    year = models.PositiveSmallIntegerField(_("năm"), validators=YEAR_VALIDATORS)
-    number = models.PositiveSmallIntegerField(
-        _("số tờ trình"),
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(1), MaxValueValidator(9999)],
+    number = LetterSettings.worded(
+        "number",
+        verbose_name=_("số tờ trình"),
         help_text=_("Để trống: in “Số: …/TTr-…” để văn thư điền tay."),
     )
-    document_date = models.DateField(
-        _("ngày tờ trình"),
-        null=True,
-        blank=True,
+    document_date = LetterSettings.worded(
+        "document_date",
+        verbose_name=_("ngày tờ trình"),
         help_text=_(
             "Không trước ngày của văn bản kèm theo (biên bản, báo cáo thành tích). "
             "Để trống: ngày của văn bản kèm theo muộn nhất."
         ),
     )
-    place = models.CharField(
-        _("địa danh"), max_length=100, blank=True, help_text=_("Để trống: tỉnh Cụm trưởng.")
-    )
+    place = LetterSettings.worded("place", help_text=_("Để trống: tỉnh Cụm trưởng."))
     addressee = models.CharField(
         _("kính gửi"),
         max_length=300,
         blank=True,
         help_text=_("Để trống: Liên minh Hợp tác xã Việt Nam."),
     )
-    recipients = models.TextField(
-        _("nơi nhận"),
-        blank=True,
-        help_text=_("Mỗi dòng một nơi nhận. Để trống: danh sách mặc định."),
-    )
-    signer_title = models.CharField(
-        _("chức vụ người ký"),
-        max_length=200,
-        blank=True,
+    signer_title = LetterSettings.worded(
+        "signer_title",
         help_text=_("Ví dụ: Chủ tịch. Để trống: Chủ tịch Liên minh HTX tỉnh Cụm trưởng."),
     )
-    signer_name = models.CharField(_("họ tên người ký"), max_length=200, blank=True)
     minutes_number = models.PositiveSmallIntegerField(
-        _("số biên bản"),
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(1), MaxValueValidator(9999)],
+        _("số biên bản"), null=True, blank=True, validators=NUMBER_VALIDATORS
     )
     meeting_start = models.TimeField(_("giờ bắt đầu họp"), null=True, blank=True)
     meeting_end = models.TimeField(_("giờ kết thúc họp"), null=True, blank=True)
@@ -209,17 +188,9 @@ class DossierSettings(models.Model):
         help_text=_("Để trống: người ký tờ trình."),
     )
     secretary_name = models.CharField(_("họ tên thư ký"), max_length=200, blank=True)
-    version = models.PositiveIntegerField(_("phiên bản"), default=1)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("người sửa"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
 
     history = HistoricalRecords(verbose_name=_("lịch sử thiết lập hồ sơ khen thưởng"))
+    document_year_error = _("Tờ trình năm %(year)s ghi ngày trong năm đó hoặc năm sau.")
 
     class Meta:
         verbose_name = _("thiết lập hồ sơ khen thưởng")
@@ -243,20 +214,6 @@ class DossierSettings(models.Model):
         return f"{self.cluster.slug} {self.year}"
 
     def clean(self) -> None:
-        if (
-            self.document_date
-            and self.year
-            and self.document_date.year
-            not in (
-                self.year,
-                self.year + 1,
-            )
-        ):
-            raise ValidationError(
-                {
-                    "document_date": _("Tờ trình năm %(year)s ghi ngày trong năm đó hoặc năm sau.")
-                    % {"year": self.year}
-                }
-            )
+        super().clean()
         if self.meeting_start and self.meeting_end and self.meeting_end <= self.meeting_start:
             raise ValidationError({"meeting_end": _("Giờ kết thúc họp phải sau giờ bắt đầu.")})

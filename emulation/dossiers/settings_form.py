@@ -4,22 +4,18 @@ dd/mm/yyyy, times hh:mm, the defaults shown in the empty fields."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from cluster_portal.locking import SeenVersionModelForm
 from cluster_portal.numbers import vn_formfield
+from emulation.reports.forms import LetterSettingsForm, document_date_field
 
 from .models import DossierSettings
 
 TIME = {"input_formats": ["%H:%M", "%Hg%M", "%Hh%M"], "required": False}
 
 
-class DossierSettingsForm(SeenVersionModelForm):
-    document_date = forms.DateField(
-        label=_("Ngày tờ trình (dd/mm/yyyy)"),
-        required=False,
-        input_formats=["%d/%m/%Y"],
-        widget=forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy"}),
-        error_messages={"invalid": _("Ngày không hợp lệ: viết theo dạng ngày/tháng/năm.")},
-        help_text=DossierSettings._meta.get_field("document_date").help_text,
+class DossierSettingsForm(LetterSettingsForm):
+    document_date = document_date_field(
+        _("Ngày tờ trình (dd/mm/yyyy)"),
+        DossierSettings._meta.get_field("document_date").help_text,
     )
     meeting_start = forms.TimeField(
         label=_("Giờ bắt đầu họp (hh:mm)"),
@@ -52,10 +48,3 @@ class DossierSettingsForm(SeenVersionModelForm):
         ]
         widgets = {"recipients": forms.Textarea(attrs={"rows": 4})}
         formfield_callback = vn_formfield
-
-    def __init__(self, *args, defaults=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        for name, text in (defaults or {}).items():
-            if text:
-                self.fields[name].widget.attrs["placeholder"] = text
-                self.fields[name].widget.attrs["lang"] = "vi"  # the document's own text

@@ -4,14 +4,16 @@ secretary of the minutes. The rules live in `models.py` (clean, constraints) and
 `services.dossier_settings_save` (the version check, the letter's date against what it
 encloses); access in `cluster_portal.access` (the chair of the year, admins)."""
 
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext
 
 from cluster_portal import access
-from cluster_portal.locking import StaleRecordError
+from cluster_portal.locking import form_saved
 from provinces.organisation.lookups import cluster_year_for
 
 from .letter import MINUTES_RECIPIENTS, RECIPIENTS, latest_enclosure, letter_for
@@ -44,24 +46,11 @@ def dossier_settings_edit(request, cluster: str, year: int):
             "chair_name": defaults.signer_name,
         },
     )
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            try:
-                dossier_settings_save(
-                    dossier_settings=form.instance,
-                    by=request.user,
-                    seen_version=form.cleaned_data["seen_version"],
-                )
-            except StaleRecordError as exc:
-                form.add_error(None, str(exc))
-                status = 409
-            except ValidationError as exc:
-                form.add_error(None, exc)
-            else:
-                messages.success(request, gettext("Đã lưu thiết lập hồ sơ khen thưởng."))
-                return redirect("dossiers:page", cluster_obj.slug, year)
+    save = partial(dossier_settings_save, dossier_settings=form.instance)
+    status = form_saved(request, form, save)
+    if status is None:
+        messages.success(request, gettext("Đã lưu thiết lập hồ sơ khen thưởng."))
+        return redirect("dossiers:page", cluster_obj.slug, year)
     history = list(instance.history.select_related("history_user")[:8]) if instance.pk else []
     return render(
         request,

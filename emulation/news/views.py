@@ -2,9 +2,11 @@
 edits the conference record (the chair of the year and admins: `can_edit_conference`),
 exported as HTML for the alliance's website and as Word."""
 
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -12,7 +14,7 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_safe
 
 from cluster_portal import access
-from cluster_portal.locking import StaleRecordError
+from cluster_portal.locking import form_saved
 from provinces.organisation.lookups import cluster_year_for
 
 from .docx import render_post_docx
@@ -60,24 +62,10 @@ def post_edit(request, cluster: str, year: int):
     redraft = request.GET.get("soan-lai") == "1"
     initial = NewsPostForm.initial_from(post.draft if redraft else post)
     form = NewsPostForm(request.POST or None, instance=instance, initial=initial)
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            try:
-                news_post_save(
-                    post=form.instance,
-                    by=request.user,
-                    seen_version=form.cleaned_data["seen_version"],
-                )
-            except StaleRecordError as exc:
-                form.add_error(None, str(exc))
-                status = 409
-            except ValidationError as exc:
-                form.add_error(None, exc)
-            else:
-                messages.success(request, gettext("Đã lưu bài tin hội nghị."))
-                return redirect("news:page", post.report.cluster.slug, year)
+    status = form_saved(request, form, partial(news_post_save, post=form.instance))
+    if status is None:
+        messages.success(request, gettext("Đã lưu bài tin hội nghị."))
+        return redirect("news:page", post.report.cluster.slug, year)
     return render(
         request,
         "news/post_edit.html",

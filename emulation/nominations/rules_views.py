@@ -1,14 +1,16 @@
 """The nomination rules of a cluster-year: the chair's page (edited with its version and
 history; the rules themselves are applied by `rules.py`)."""
 
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from cluster_portal.access_awards import can_edit_vote_rules
-from cluster_portal.locking import SeenVersionModelForm, StaleRecordError
+from cluster_portal.locking import SeenVersionModelForm, form_saved
 from cluster_portal.numbers import vn_formfield
 from provinces.organisation.lookups import cluster_year_for
 
@@ -37,24 +39,10 @@ def vote_rules_edit(request, cluster: str, year: int):
     rule = rule_for(cluster_id=cluster_obj.pk, year=year)
     rule.cluster = cluster_obj
     form = VoteRuleForm(request.POST or None, instance=rule)
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            try:
-                vote_rule_save(
-                    rule=form.instance,
-                    by=request.user,
-                    seen_version=form.cleaned_data["seen_version"],
-                )
-            except StaleRecordError as exc:
-                form.add_error(None, str(exc))
-                status = 409
-            except ValidationError as exc:
-                form.add_error(None, " ".join(exc.messages))
-            else:
-                messages.success(request, _("Đã lưu quy định bình xét, biểu quyết."))
-                return redirect("nominations:list", cluster_obj.slug, year)
+    status = form_saved(request, form, partial(vote_rule_save, rule=form.instance))
+    if status is None:
+        messages.success(request, _("Đã lưu quy định bình xét, biểu quyết."))
+        return redirect("nominations:list", cluster_obj.slug, year)
     history = list(rule.history.select_related("history_user")[:20]) if rule.pk else []
     return render(
         request,

@@ -30,7 +30,7 @@ def legal_basis_on(
     """The "Căn cứ …" lines in force on `day` for every cluster and for `cluster`, in
     their order, {year} and {cluster} filled in; for the agreement, the lines it cites
     (not the one naming the agreement itself). One query."""
-    rows = _in_force(day).filter(Q(cluster__isnull=True) | Q(cluster=cluster))
+    rows = _in_force(day).filter(Q(cluster__isnull=True) | Q(cluster=cluster), alliance_only=False)
     if agreement:
         rows = rows.filter(cited_by_agreement=True)
     return [row.text_for(year=year, cluster=cluster) for row in rows]
@@ -38,7 +38,8 @@ def legal_basis_on(
 
 def national_basis_on(day: datetime.date) -> list[str]:
     """The lines in force on `day` that name no cluster (the law, the decree, the alliance's
-    regulation): what the alliance's own documents, its award decisions, cite. One query."""
+    regulation, and its own lines: `alliance_only`): what the alliance's own documents, its
+    award decisions, cite. One query."""
     rows = _in_force(day).filter(cluster__isnull=True).exclude(text__contains="{cluster}")
     return [row.text_for(year=day.year) for row in rows]
 

@@ -45,19 +45,72 @@ DEFAULT_RECIPIENTS = (
 )
 
 
-class ReportSettings(models.Model):
+NUMBER_VALIDATORS = [MinValueValidator(1), MaxValueValidator(9999)]
+
+
+class LetterSettings(models.Model):
+    """What every signed document of a cluster-year sets (Nghị định 30/2020): its number,
+    date, place, signer and recipients, and the `version` checked on save. A document kind
+    gives a field its own label and help text with `worded` (the report's "số văn bản",
+    the submission letter's "số tờ trình"); the columns are the same."""
+
+    cluster = models.ForeignKey(
+        Cluster, verbose_name=_("cụm"), on_delete=models.CASCADE, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField(_("năm"), validators=YEAR_VALIDATORS)
+    number = models.PositiveSmallIntegerField(
+        _("số văn bản"), null=True, blank=True, validators=NUMBER_VALIDATORS
+    )
+    document_date = models.DateField(_("ngày ban hành"), null=True, blank=True)
+    place = models.CharField(_("địa danh"), max_length=100, blank=True)
+    signer_title = models.CharField(_("chức vụ người ký"), max_length=200, blank=True)
+    signer_name = models.CharField(_("họ tên người ký"), max_length=200, blank=True)
+    recipients = models.TextField(
+        _("nơi nhận"),
+        blank=True,
+        help_text=_("Mỗi dòng một nơi nhận. Để trống: danh sách mặc định."),
+    )
+    version = models.PositiveIntegerField(_("phiên bản"), default=1)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người sửa"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    # What `clean` says of a date outside the year and the next (%(year)s: the year).
+    document_year_error = ""
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def worded(cls, name: str, **texts) -> models.Field:
+        """The letter's field `name` as a document kind words it (`verbose_name`,
+        `help_text`): the same column."""
+        _name, _path, args, kwargs = cls._meta.get_field(name).deconstruct()
+        return type(cls._meta.get_field(name))(*args, **{**kwargs, **texts})
+
+    def clean(self) -> None:
+        if (
+            self.document_date
+            and self.year
+            and self.document_date.year not in (self.year, self.year + 1)
+        ):
+            raise ValidationError({"document_date": self.document_year_error % {"year": self.year}})
+
+
+class ReportSettings(LetterSettings):
     """The chair's settings of one cluster-year's report. Two people may edit them: the
     `version` is checked on save (see `report_settings_save`)."""
 
     cluster = models.ForeignKey(
         Cluster, verbose_name=_("cụm"), on_delete=models.CASCADE, related_name="report_settings"
     )
-    year = models.PositiveSmallIntegerField(_("năm"), validators=YEAR_VALIDATORS)
-    number = models.PositiveSmallIntegerField(
-        _("số văn bản"),
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(1), MaxValueValidator(9999)],
+    number = LetterSettings.worded(
+        "number",
         help_text=_(
             "Số thứ tự văn bản trong năm của Cụm, ví dụ 5 → “Số: 05/BC-CTĐ-TB”. "
             "Để trống: in “Số: …/BC-CTĐ-TB” để điền tay."
@@ -73,34 +126,17 @@ class ReportSettings(models.Model):
             "biên bản BB-…, giao ước GƯ-…. Ví dụ: CTĐ-TB. Để trống: theo tên Cụm."
         ),
     )
-    document_date = models.DateField(
-        _("ngày ban hành"),
-        null=True,
-        blank=True,
-        help_text=_("Để trống: ngày họp hội nghị của Cụm."),
+    document_date = LetterSettings.worded(
+        "document_date", help_text=_("Để trống: ngày họp hội nghị của Cụm.")
     )
-    place = models.CharField(
-        _("địa danh"),
-        max_length=100,
-        blank=True,
-        help_text=_("Để trống: tỉnh đăng cai hội nghị, hoặc tỉnh Cụm trưởng."),
+    place = LetterSettings.worded(
+        "place", help_text=_("Để trống: tỉnh đăng cai hội nghị, hoặc tỉnh Cụm trưởng.")
     )
-    signer_title = models.CharField(
-        _("chức vụ người ký"),
-        max_length=200,
-        blank=True,
-        help_text=_("Ví dụ: Chủ tịch. Để trống: theo biên bản hội nghị."),
+    signer_title = LetterSettings.worded(
+        "signer_title", help_text=_("Ví dụ: Chủ tịch. Để trống: theo biên bản hội nghị.")
     )
-    signer_name = models.CharField(
-        _("họ tên người ký"),
-        max_length=200,
-        blank=True,
-        help_text=_("Để trống: theo biên bản hội nghị."),
-    )
-    recipients = models.TextField(
-        _("nơi nhận"),
-        blank=True,
-        help_text=_("Mỗi dòng một nơi nhận. Để trống: danh sách mặc định."),
+    signer_name = LetterSettings.worded(
+        "signer_name", help_text=_("Để trống: theo biên bản hội nghị.")
     )
     difficulties = models.TextField(
         _("khó khăn, hạn chế"),
@@ -112,17 +148,9 @@ class ReportSettings(models.Model):
         blank=True,
         help_text=_("Mỗi dòng một đoạn. Để trống: bản gợi ý từ số liệu (chữ mờ trong ô)."),
     )
-    version = models.PositiveIntegerField(_("phiên bản"), default=1)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("người sửa"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
 
     history = HistoricalRecords(verbose_name=_("lịch sử thiết lập báo cáo"))
+    document_year_error = "Báo cáo năm %(year)s ban hành trong năm %(year)s hoặc năm sau."
 
     class Meta:
         verbose_name = _("thiết lập văn bản báo cáo năm")
@@ -153,23 +181,6 @@ class ReportSettings(models.Model):
         number = f"{self.number:02d}" if self.number else "…"
         return f"Số: {number}/BC-{self.issuing_symbol}"
 
-    def clean(self) -> None:
-        if (
-            self.document_date
-            and self.year
-            and self.document_date.year
-            not in (
-                self.year,
-                self.year + 1,
-            )
-        ):
-            raise ValidationError(
-                {
-                    "document_date": f"Báo cáo năm {self.year} ban hành trong năm {self.year} "
-                    "hoặc năm sau."
-                }
-            )
-
 
 PLACEHOLDERS = ("{year}", "{cluster}")
 
@@ -180,7 +191,8 @@ class LegalBasis(models.Model):
     document cites the lines in force on its date (the conference's, or 31 December). A
     line may belong to one cluster (its rules) and name the year and the cluster through
     {year} and {cluster} (the year's agreement). The admin keeps them; the initial ones
-    come with migrations 0019 and 0020."""
+    come with migrations 0019, 0023 and 0025 (the alliance's own lines, which only its
+    decisions cite: `alliance_only`)."""
 
     text = models.CharField(
         "nội dung",
@@ -206,6 +218,12 @@ class LegalBasis(models.Model):
         "giao ước thi đua trích dẫn",
         default=True,
         help_text="Bỏ chọn với dòng nêu chính giao ước thi đua của năm.",
+    )
+    alliance_only = models.BooleanField(
+        "chỉ văn bản của Liên minh HTX Việt Nam",
+        default=False,
+        help_text="Chọn với dòng chỉ quyết định khen thưởng của Liên minh HTX Việt Nam trích "
+        "dẫn (Điều lệ, Quy chế thi đua của Liên minh); văn bản của Cụm không trích dẫn.",
     )
     version = models.PositiveIntegerField("phiên bản", default=1, editable=False)  # admin edits
 

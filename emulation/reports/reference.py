@@ -69,6 +69,24 @@ def load_cluster_lines(LegalBasis) -> None:
     )
 
 
+# Added with migration 0025: the alliance's own lines, after the law's, cited by its award
+# decisions alone (alliance_only), as the decision printed them when they were code.
+ALLIANCE_LINES = [
+    ("Căn cứ Điều lệ Liên minh Hợp tác xã Việt Nam;", 60),
+    ("Căn cứ Quy chế thi đua, khen thưởng của Liên minh Hợp tác xã Việt Nam;", 70),
+]
+
+
+def load_alliance_lines(LegalBasis) -> None:
+    """The lines of ALLIANCE_LINES the table does not hold yet (by their text)."""
+    held = set(LegalBasis.objects.values_list("text", flat=True))
+    LegalBasis.objects.bulk_create(
+        LegalBasis(text=text, order=order, alliance_only=True, cited_by_agreement=False)
+        for text, order in ALLIANCE_LINES
+        if text not in held
+    )
+
+
 def load_legal_basis(LegalBasis) -> None:
     """The initial lines, unless the table holds some (the admin's are never replaced)."""
     if LegalBasis.objects.exists():

@@ -1,13 +1,15 @@
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import conditional_page, require_safe
 
 from cluster_portal import access
 from cluster_portal.documents import Document, document_response
-from cluster_portal.locking import StaleRecordError
+from cluster_portal.locking import form_saved
 from emulation.reports.render import (
     render_report_html,
     render_report_pdf,
@@ -176,26 +178,10 @@ def report_settings_edit(request, cluster: str, year: int):
             "directions": "\n".join(directions_draft(report)),
         },
     )
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                report_settings_save(
-                    report_settings=form.instance,
-                    by=request.user,
-                    seen_version=form.cleaned_data["seen_version"],
-                )
-            except StaleRecordError as exc:
-                form.add_error(None, str(exc))
-                status = 409
-            except ValidationError as exc:
-                form.add_error(None, exc)
-                status = 400
-            else:
-                messages.success(request, _("Đã lưu thiết lập văn bản báo cáo."))
-                return redirect("reports:page", report.cluster.slug, year)
-        else:
-            status = 400
+    status = form_saved(request, form, partial(report_settings_save, report_settings=form.instance))
+    if status is None:
+        messages.success(request, _("Đã lưu thiết lập văn bản báo cáo."))
+        return redirect("reports:page", report.cluster.slug, year)
     return render(
         request,
         "reports/report_settings.html",

@@ -3,8 +3,9 @@
 Recorded once: a notice is keyed on (recipient, event), so running anything twice tells
 nobody twice (services.notice_create).
 
-Sent one by one, each at most once, never under a lock (mailing.py). A notice's e-mail
-goes through three short writes, each its own statement, around the relay call:
+Sent one by one, each at most once, never under a lock (claims.py, the same for e-mail
+and Zalo; mailing.py and zalo.py hand over). A notice's e-mail goes through three short
+writes, each its own statement, around the relay call:
 
 - claim: ``pending`` → ``sending`` with a claim id, a lease (15 minutes, longer than any
   send) and one attempt more. Whoever does not get the claim does not send;

@@ -5,8 +5,6 @@ whole design and why)."""
 import contextlib
 import logging
 import smtplib
-import uuid
-from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -14,11 +12,13 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.core.validators import validate_email
-from django.db.models import F, Q, QuerySet
+from django.db.models import QuerySet
 from django.template.loader import render_to_string
-from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from .claims import MAX_ATTEMPTS as MAX_ATTEMPTS
+from .claims import NotSent, Refused, SendingColumns, Uncertain
 from .models import EmailState, Notice
 
 logger = logging.getLogger(__name__)
@@ -27,25 +27,6 @@ logger = logging.getLogger(__name__)
 # connected, the worker waits that long rather than EMAIL_TIMEOUT (which still bounds the
 # connection), since giving up early on a relay that then delivers is a duplicate.
 RELAY_REPLY_TIMEOUT = 600
-# Longer than any send (connection + the relay's reply): a live worker keeps its claim.
-LEASE = timedelta(minutes=15)
-MAX_ATTEMPTS = 5  # temporary failures (relay down, 4xx) are retried by the daily run
-
-
-class _Refused(Exception):
-    """The message cannot be sent as it is (bad address or header): never retried."""
-
-
-class _NotSent(Exception):
-    """The relay did not take the message (no connection, or it answered no)."""
-
-    def __init__(self, reason: str, *, permanent: bool = False):
-        super().__init__(reason)
-        self.permanent = permanent
-
-
-class _Uncertain(Exception):
-    """The message was handed over and no answer came back: the relay may have it."""
 
 
 def address_problem(email: str) -> str:
@@ -65,7 +46,7 @@ def _absolute(url: str) -> str:
 def _message(*, to: AbstractBaseUser, subject: str, template: str, context: dict):
     problem = address_problem(to.email)
     if problem:
-        raise _Refused(problem)
+        raise Refused(problem)
     context = {**context, "user": to, "site_url": settings.SITE_URL}
     message = EmailMultiAlternatives(
         subject=f"[Cụm thi đua] {subject}",
@@ -78,106 +59,64 @@ def _message(*, to: AbstractBaseUser, subject: str, template: str, context: dict
     try:
         message.message()  # builds the headers now: BadHeaderError before any relay call
     except ValueError as exc:  # BadHeaderError is a ValueError
-        raise _Refused(_("Thư không hợp lệ: %(error)s") % {"error": exc}) from None
+        raise Refused(_("Thư không hợp lệ: %(error)s") % {"error": exc}) from None
     return message
 
 
 def _deliver(message, *, claimed: QuerySet) -> None:
     """Hand `message` to the relay; `claimed` (the claimed rows) is marked handed over
-    once the connection is open. Raises _NotSent or _Uncertain."""
+    once the connection is open. Raises NotSent or Uncertain."""
     connection = get_connection()
     try:
         connection.open()
     except (OSError, smtplib.SMTPException) as exc:
-        raise _NotSent(_("Không kết nối được máy chủ thư: %(error)s") % {"error": exc}) from exc
+        raise NotSent(_("Không kết nối được máy chủ thư: %(error)s") % {"error": exc}) from exc
     try:
         sock = getattr(getattr(connection, "connection", None), "sock", None)
         if sock is not None:  # SMTP: wait for a slow relay's reply (RELAY_REPLY_TIMEOUT)
             sock.settimeout(max(RELAY_REPLY_TIMEOUT, getattr(connection, "timeout", 0) or 0))
-        claimed.update(email_handed_at=timezone.now())
+        EMAIL.hand_over(claimed)
         try:
             connection.send_messages([message])
         except smtplib.SMTPRecipientsRefused as exc:
             code = min((answer[0] for answer in exc.recipients.values()), default=550)
-            raise _NotSent(
+            raise NotSent(
                 _("Máy chủ thư từ chối người nhận: %(error)s") % {"error": exc.recipients},
                 permanent=code >= 500,
             ) from exc
         except smtplib.SMTPResponseException as exc:  # it answered no: it does not have it
-            raise _NotSent(
+            raise NotSent(
                 _("Máy chủ thư từ chối thư: %(code)s %(error)s")
                 % {"code": exc.smtp_code, "error": exc.smtp_error},
                 permanent=exc.smtp_code >= 500,
             ) from exc
         except (OSError, smtplib.SMTPException) as exc:
-            raise _Uncertain(str(exc)) from exc
+            raise Uncertain(str(exc)) from exc
     finally:
         with contextlib.suppress(OSError, smtplib.SMTPException):
             connection.close()
 
 
-def _claim(rows: QuerySet) -> tuple[str, int]:
-    """Claim the sendable `rows` (one UPDATE): (claim id, how many rows it took)."""
-    claim, now = uuid.uuid4().hex, timezone.now()
-    taken = rows.update(
-        email_state=EmailState.SENDING,
-        email_claim=claim,
-        email_claimed_until=now + LEASE,
-        email_handed_at=None,
-        email_attempts=F("email_attempts") + 1,
-    )
-    return claim, taken
+EMAIL = SendingColumns(
+    model=Notice,
+    prefix="email_",
+    sent_at="emailed_at",
+    states=EmailState,
+    uncertain=gettext_lazy(
+        "Máy chủ thư không xác nhận đã nhận thư (%(error)s): thư có thể đã đi, nên không tự "
+        "gửi lại để tránh gửi trùng."
+    ),
+    event="notice_email",
+    logger=logger,
+)
+_claim, _sendable = EMAIL.claim, EMAIL.sendable
 
 
 def _send_claimed(claim: str, *, waiting: str, build) -> bool:
-    """Build the message for the rows holding `claim`, send it, record the outcome on
-    them. `waiting`: the state a retryable failure goes back to. True when it went out."""
-    claimed = Notice.objects.filter(email_claim=claim, email_state=EmailState.SENDING)
-    outcome: dict = {"email_claimed_until": None}
-    try:
-        _deliver(build(), claimed=claimed)
-    except _Refused as exc:
-        outcome.update(email_state=EmailState.FAILED, email_error=str(exc))
-    except _NotSent as exc:
-        outcome["email_error"] = str(exc)
-        claimed.filter(email_attempts__gte=MAX_ATTEMPTS).update(
-            email_state=EmailState.FAILED, email_claimed_until=None, email_error=str(exc)
-        )
-        outcome["email_state"] = EmailState.FAILED if exc.permanent else waiting
-    except _Uncertain as exc:
-        outcome.update(email_state=EmailState.FAILED, email_error=_uncertain(str(exc)))
-    except Exception as exc:  # a template or a bug: this notice fails alone, the run goes on
-        logger.exception("notice_email_error", extra={"claim": claim})
-        outcome.update(email_state=EmailState.FAILED, email_error=f"{type(exc).__name__}: {exc}")
-    else:
-        claimed.update(
-            email_state=EmailState.SENT,
-            emailed_at=timezone.now(),
-            email_claimed_until=None,
-            email_error="",
-        )
-        return True
-    outcome["email_error"] = outcome["email_error"][:500]
-    logger.warning("notice_email_failed", extra={"claim": claim, **outcome})
-    claimed.update(**outcome)
-    return False
-
-
-def _uncertain(detail: str) -> str:
-    return _(
-        "Máy chủ thư không xác nhận đã nhận thư (%(error)s): thư có thể đã đi, nên không tự "
-        "gửi lại để tránh gửi trùng."
-    ) % {"error": detail}
-
-
-def _sendable(rows: QuerySet, *, waiting: str) -> QuerySet:
-    """The rows waiting in `waiting`, or claimed by a dead worker before any hand-over."""
-    stale = Q(
-        email_state=EmailState.SENDING,
-        email_claimed_until__lt=timezone.now(),
-        email_handed_at__isnull=True,
+    """Build the message for the rows holding `claim` and send it (EMAIL.send_claimed)."""
+    return EMAIL.send_claimed(
+        claim, waiting=waiting, send=lambda claimed: _deliver(build(), claimed=claimed)
     )
-    return rows.filter(Q(email_state=waiting) | stale)
 
 
 def notice_email_send(*, notice_id: int) -> bool:
@@ -240,15 +179,7 @@ def notices_email_retry() -> int:
     """The daily catch-up: every notice still waiting for its e-mail, or claimed by a
     worker that died before handing it over, is sent (each on its own); one that died after
     handing it over is recorded as failed. How many mails went out."""
-    Notice.objects.filter(
-        email_state=EmailState.SENDING,
-        email_claimed_until__lt=timezone.now(),
-        email_handed_at__isnull=False,
-    ).update(
-        email_state=EmailState.FAILED,
-        email_claimed_until=None,
-        email_error=_uncertain(_("người gửi đã dừng giữa chừng")),
-    )
+    EMAIL.fail_abandoned()
     waiting = _sendable(Notice.objects.all(), waiting=EmailState.PENDING)
     ids = waiting.order_by("pk").values_list("pk", flat=True)
     return sum(notice_email_send(notice_id=pk) for pk in ids)
@@ -258,7 +189,5 @@ def notices_email_resend(*, notices: QuerySet) -> list[int]:
     """An admin's choice, once the cause is fixed: the failed notices among `notices` go
     back to waiting, with a fresh count of attempts. Their ids, for the caller to queue."""
     failed = list(notices.filter(email_state=EmailState.FAILED).values_list("pk", flat=True))
-    Notice.objects.filter(pk__in=failed, email_state=EmailState.FAILED).update(
-        email_state=EmailState.PENDING, email_attempts=0, email_error=""
-    )
+    EMAIL.resend(Notice.objects.filter(pk__in=failed))
     return failed

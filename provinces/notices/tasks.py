@@ -13,8 +13,9 @@ from django.utils import timezone
 from django_tasks import TaskResultStatus, task
 from django_tasks_db.models import DBTaskResult
 
+from .claims import LEASE
 from .figures import figures_event_notify
-from .mailing import LEASE, notice_email_send
+from .mailing import notice_email_send
 from .zalo import zalo_send
 
 # Longer than any task runs (one e-mail: the notice's lease): a RUNNING task started

@@ -21,21 +21,19 @@ from __future__ import annotations
 
 import logging
 import uuid
-from datetime import timedelta
 
 import httpx
 from django.conf import settings
-from django.db.models import F, Q
-from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from .claims import MAX_ATTEMPTS as MAX_ATTEMPTS
+from .claims import NotSent, SendingColumns, Uncertain
 from .models import Channel, Notice, ZaloMessage, ZaloState
 from .phone import PhoneError
 
 logger = logging.getLogger(__name__)
 
-LEASE = timedelta(minutes=15)
-MAX_ATTEMPTS = 5
 # ZNS's error codes that pass with time (token, limits, hours); any other is for good.
 TEMPORARY = {
     -32: "vượt giới hạn số lần gọi API mỗi phút",
@@ -55,16 +53,6 @@ PERMANENT = {
 }
 
 
-class _NotSent(Exception):
-    def __init__(self, reason: str, *, permanent: bool = False):
-        super().__init__(reason)
-        self.permanent = permanent
-
-
-class _Uncertain(Exception):
-    pass
-
-
 def confirmed_phone(preference) -> str:
     """The user's confirmed mobile number ('' when none)."""
     return preference.phone if preference.phone and preference.phone_confirmed_at else ""
@@ -79,7 +67,7 @@ def zalo_wanted(preference) -> str:
 
 
 def _post(payload: dict, *, on_handed=None) -> dict:
-    """One call to ZNS; the parsed answer of a 200, else _NotSent / _Uncertain."""
+    """One call to ZNS; the parsed answer of a 200, else NotSent / Uncertain."""
     headers = {"access_token": settings.ZALO_ACCESS_TOKEN, "Content-Type": "application/json"}
     timeout = httpx.Timeout(settings.ZALO_TIMEOUT, connect=min(10.0, settings.ZALO_TIMEOUT))
     try:
@@ -91,25 +79,25 @@ def _post(payload: dict, *, on_handed=None) -> dict:
                 on_handed()
             response = client.send(request)
     except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
-        raise _NotSent(_("Không kết nối được Zalo: %(error)s") % {"error": exc}) from exc
+        raise NotSent(_("Không kết nối được Zalo: %(error)s") % {"error": exc}) from exc
     except httpx.HTTPError as exc:  # sent, no answer: ZNS may have it
-        raise _Uncertain(str(exc) or type(exc).__name__) from exc
+        raise Uncertain(str(exc) or type(exc).__name__) from exc
     if response.status_code == 429 or response.status_code >= 500:
-        raise _NotSent(_("Zalo trả lời HTTP %(code)s.") % {"code": response.status_code})
+        raise NotSent(_("Zalo trả lời HTTP %(code)s.") % {"code": response.status_code})
     try:
         answer = response.json()
         error = int(answer.get("error", -1))
     except (ValueError, TypeError, AttributeError):
-        raise _NotSent(
+        raise NotSent(
             _("Zalo trả lời không đọc được (HTTP %(code)s).") % {"code": response.status_code}
         ) from None
     if error == 0:
         return answer
     message = str(answer.get("message", ""))[:200]
     if error in TEMPORARY:
-        raise _NotSent(f"ZNS {error}: {TEMPORARY[error]} ({message})")
+        raise NotSent(f"ZNS {error}: {TEMPORARY[error]} ({message})")
     reason = PERMANENT.get(error, "ZNS từ chối tin")
-    raise _NotSent(f"ZNS {error}: {reason} ({message})", permanent=True)
+    raise NotSent(f"ZNS {error}: {reason} ({message})", permanent=True)
 
 
 def _payload(message: ZaloMessage) -> dict:
@@ -130,9 +118,22 @@ def _payload(message: ZaloMessage) -> dict:
     }
 
 
+ZALO = SendingColumns(
+    model=ZaloMessage,
+    prefix="",
+    sent_at="sent_at",
+    states=ZaloState,
+    uncertain=gettext_lazy(
+        "Zalo không trả lời sau khi nhận yêu cầu (%(error)s): tin có thể đã đi, nên không tự "
+        "gửi lại để tránh gửi trùng."
+    ),
+    event="notice_zalo",
+    logger=logger,
+)
+
+
 def _sendable():
-    stale = Q(state=ZaloState.SENDING, claimed_until__lt=timezone.now(), handed_at__isnull=True)
-    return ZaloMessage.objects.filter(Q(state=ZaloState.PENDING) | stale)
+    return ZALO.sendable(ZaloMessage.objects.all(), waiting=ZaloState.PENDING)
 
 
 def zalo_send(*, notice_id: int) -> bool:
@@ -140,70 +141,23 @@ def zalo_send(*, notice_id: int) -> bool:
     True when ZNS took it. Never raises for a failed send: it is recorded."""
     if not settings.ZALO_ENABLED:
         return False
-    claim = uuid.uuid4().hex
-    taken = (
-        _sendable()
-        .filter(notice_id=notice_id)
-        .update(
-            state=ZaloState.SENDING,
-            claim=claim,
-            claimed_until=timezone.now() + LEASE,
-            handed_at=None,
-            attempts=F("attempts") + 1,
-        )
-    )
+    claim, taken = ZALO.claim(_sendable().filter(notice_id=notice_id))
     if not taken:
         return False
-    claimed = ZaloMessage.objects.filter(claim=claim, state=ZaloState.SENDING)
     message = ZaloMessage.objects.select_related("notice__recipient").get(claim=claim)
-    outcome: dict = {"claimed_until": None}
-    try:
-        answer = _post(
-            _payload(message), on_handed=lambda: claimed.update(handed_at=timezone.now())
-        )
-    except _NotSent as exc:
-        outcome["error"] = str(exc)[:500]
-        last = message.attempts >= MAX_ATTEMPTS
-        outcome["state"] = ZaloState.FAILED if exc.permanent or last else ZaloState.PENDING
-    except _Uncertain as exc:
-        outcome["state"] = ZaloState.FAILED
-        outcome["error"] = _uncertain(str(exc))[:500]
-    except Exception as exc:  # a bug: this message fails alone, the run goes on
-        logger.exception("notice_zalo_error", extra={"claim": claim})
-        outcome.update(state=ZaloState.FAILED, error=f"{type(exc).__name__}: {exc}"[:500])
-    else:
-        data = answer.get("data") or {}
-        claimed.update(
-            state=ZaloState.SENT,
-            sent_at=timezone.now(),
-            claimed_until=None,
-            error="",
-            msg_id=str(data.get("msg_id", ""))[:64],
-        )
-        return True
-    logger.warning("notice_zalo_failed", extra={"claim": claim, **outcome})
-    claimed.update(**outcome)
-    return False
 
+    def send(claimed) -> dict:
+        answer = _post(_payload(message), on_handed=lambda: ZALO.hand_over(claimed))
+        return {"msg_id": str((answer.get("data") or {}).get("msg_id", ""))[:64]}
 
-def _uncertain(detail: str) -> str:
-    return _(
-        "Zalo không trả lời sau khi nhận yêu cầu (%(error)s): tin có thể đã đi, nên không tự "
-        "gửi lại để tránh gửi trùng."
-    ) % {"error": detail}
+    return ZALO.send_claimed(claim, waiting=ZaloState.PENDING, send=send)
 
 
 def zalo_retry() -> int:
     """The daily catch-up: every Zalo message still waiting, or claimed by a worker that
     died before handing it over, is sent; one that died after the hand-over is recorded as
     failed. How many went out."""
-    ZaloMessage.objects.filter(
-        state=ZaloState.SENDING, claimed_until__lt=timezone.now(), handed_at__isnull=False
-    ).update(
-        state=ZaloState.FAILED,
-        claimed_until=None,
-        error=_uncertain(_("người gửi đã dừng giữa chừng")),
-    )
+    ZALO.fail_abandoned()
     ids = _sendable().order_by("pk").values_list("notice_id", flat=True)
     return sum(zalo_send(notice_id=pk) for pk in list(ids))
 
@@ -215,9 +169,7 @@ def zalo_resend(*, notices) -> list[int]:
             "notice_id", flat=True
         )
     )
-    ZaloMessage.objects.filter(notice_id__in=failed, state=ZaloState.FAILED).update(
-        state=ZaloState.PENDING, attempts=0, error=""
-    )
+    ZALO.resend(ZaloMessage.objects.filter(notice_id__in=failed))
     return failed
 
 
@@ -234,7 +186,7 @@ def otp_send(phone: str, code: str) -> None:
     }
     try:
         _post(payload)
-    except (_NotSent, _Uncertain) as exc:
+    except (NotSent, Uncertain) as exc:
         raise PhoneError(_("Không gửi được mã qua Zalo: %(error)s") % {"error": exc}) from exc
 
 
