@@ -105,6 +105,7 @@ class AwardRecord(models.Model):
         help_text=_("Ví dụ: Liên minh HTX Việt Nam; UBND tỉnh Phú Thọ."),
     )
     version = models.PositiveIntegerField(_("phiên bản"), default=1, editable=False)
+    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True, db_index=True)
     history = HistoricalRecords(verbose_name=_("lịch sử sổ theo dõi khen thưởng"))
     objects = AwardRecordQuerySet.as_manager()
 
