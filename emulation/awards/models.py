@@ -30,12 +30,17 @@ class AwardRecordQuerySet(models.QuerySet):
     def of_province(self, province: Province):
         """The province's own rows: its alliance's, its cooperatives', its people's and
         households'."""
-        return self.filter(
-            Q(alliance=province)
-            | Q(cooperative__province=province)
-            | Q(person__province=province)
-            | Q(household__province=province)
-        )
+        return self.filter(of_province_q(province))
+
+
+def of_province_q(province: Province) -> Q:
+    """`of_province`'s condition, for the rows and their history alike."""
+    return (
+        Q(alliance=province)
+        | Q(cooperative__province=province)
+        | Q(person__province=province)
+        | Q(household__province=province)
+    )
 
 
 UNIT_KINDS = ("alliance", "cooperative", "person", "household")

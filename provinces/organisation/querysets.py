@@ -9,12 +9,21 @@ from django.db.models import Q
 from .dates import year_end
 
 
+def valid_on_q(day: datetime.date) -> Q:
+    """Valid on `day`, for units and their history rows alike."""
+    return (Q(valid_from__isnull=True) | Q(valid_from__lte=day)) & (
+        Q(valid_to__isnull=True) | Q(valid_to__gte=day)
+    )
+
+
+def in_year_q(year: int) -> Q:
+    """A membership (or its history row) that runs through `year`."""
+    return (Q(to_year__isnull=True) | Q(to_year__gte=year)) & Q(from_year__lte=year)
+
+
 class ProvinceQuerySet(models.QuerySet):
     def valid_on(self, day: datetime.date) -> "ProvinceQuerySet":
-        return self.filter(
-            Q(valid_from__isnull=True) | Q(valid_from__lte=day),
-            Q(valid_to__isnull=True) | Q(valid_to__gte=day),
-        )
+        return self.filter(valid_on_q(day))
 
     def valid_in(self, year: int) -> "ProvinceQuerySet":
         return self.valid_on(year_end(year))
@@ -32,7 +41,7 @@ class ProvinceQuerySet(models.QuerySet):
 
 class MembershipQuerySet(models.QuerySet):
     def in_year(self, year: int) -> "MembershipQuerySet":
-        return self.filter(Q(to_year__isnull=True) | Q(to_year__gte=year), from_year__lte=year)
+        return self.filter(in_year_q(year))
 
 
 class TermQuerySet(models.QuerySet):
