@@ -14,7 +14,11 @@ from collections.abc import Callable, Iterable
 from typing import Annotated
 
 from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext
 from ninja import Field, Query, Schema
+from pydantic import AfterValidator
+from pydantic_core import PydanticCustomError
 
 from .schemas import Int
 
@@ -26,13 +30,31 @@ Limit = Annotated[
 Offset = Annotated[
     Int, Query(0, ge=0, le=10**9, description="bỏ qua bao nhiêu mục đầu (xem `next_offset`)")
 ]
+
+
+def _aware(moment: datetime.datetime | None) -> datetime.datetime | None:
+    """A moment without a zone is read in the portal's (Asia/Ho_Chi_Minh); one the
+    database cannot hold in UTC (year 1 at +07:00) is refused (422), not a 500."""
+    if moment is None:
+        return None
+    try:
+        if timezone.is_naive(moment):
+            moment = timezone.make_aware(moment)
+        return moment.astimezone(datetime.UTC)
+    except (OverflowError, ValueError):
+        detail = gettext("Thời điểm %(value)s nằm ngoài khoảng đọc được.")
+        raise PydanticCustomError("datetime", detail % {"value": moment.isoformat()}) from None
+
+
 Since = Annotated[
     datetime.datetime | None,
+    AfterValidator(_aware),
     Query(
         None,
         description=(
-            "chỉ các mục ghi hoặc thay đổi từ thời điểm này (ISO 8601, có múi giờ); "
-            "`deleted` khi đó nêu các mục đã bị xóa hoặc ra khỏi danh sách"
+            "chỉ các mục ghi hoặc thay đổi từ thời điểm này (ISO 8601, ví dụ "
+            "2024-06-05T08:00:00+07:00; không có múi giờ: giờ Việt Nam); `deleted` khi đó "
+            "nêu các mục đã bị xóa hoặc ra khỏi danh sách"
         ),
     ),
 ]
@@ -88,7 +110,7 @@ def paginate(
         "offset": offset,
         "next_offset": offset + limit if offset + limit < count else None,
         key: [out(row) for row in page],
-        "deleted": sorted(deleted),
+        "deleted": sorted(set(deleted)),
     }
 
 
