@@ -33,9 +33,9 @@ READS = {
     "/clusters/{slug}/2024/report": 14,  # the report selector (figures, disbursements, conference,
     # the document settings, the nominations, the legal basis, the calendar's deadline…)
     "/figures/2024/{code}": 7,  # token, profile, unit, membership, members, term, record
-    "/loans/2024/{code}": 10,  # ... merged units, totals (2), the count, the disbursements
-    f"/loans/2024/{{code}}?{SINCE}&limit=2": 12,  # ... the merged units and ids deleted since
-    f"/loans?year=2024&code={{code}}&{SINCE}&limit=2": 10,  # the same list, by query
+    "/loans/2024/{code}": 11,  # ... merged units, totals (2), the count, the disbursements
+    f"/loans/2024/{{code}}?{SINCE}&limit=2": 13,  # ... the merged units and ids deleted since
+    f"/loans?year=2024&code={{code}}&{SINCE}&limit=2": 11,  # the same list, by query
     f"/clusters/{{slug}}/2024/figures?{SINCE}&limit=2": 6,  # ... the members changed since
     "/clusters/{slug}/2024/scores?limit=2": 7,  # ... the agreement (none here)
     f"/clusters/{{slug}}/2024/scores?{SINCE}&status=unscored": 8,  # ... what changed
