@@ -37,9 +37,11 @@ run: $(VENV)/.installed-run
 	    -- $(BIN)/python manage.py db_worker --no-startup-delay \
 	    -- $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-## reminders: send today's reminders and digests (production: the systemd timer in deploy/)
+## reminders: send today's reminders and digests, purge the API's expired idempotency
+## keys (production: the systemd timer in deploy/)
 reminders: $(VENV)/.installed-run
 	$(DEV_ENV) $(BIN)/python manage.py send_reminders
+	$(DEV_ENV) $(BIN)/python manage.py purge_idempotency_keys
 
 ## test: lint (ruff, and the import contracts of pyproject.toml), check that models and
 ## migrations agree, run the whole pytest suite with line coverage measured, and check

@@ -113,12 +113,12 @@ def test_other_clusters_are_not_found(client, tokens):
         call(client, tokens, "own", "get", f"/clusters/{other.slug}/2024/figures").status_code
         == 404
     )
-    listed = call(client, tokens, "own", "get", "/clusters?year=2024").json()
+    listed = call(client, tokens, "own", "get", "/clusters?year=2024").json()["items"]
     assert [c["cluster"]["slug"] for c in listed] == ["tay-bac"]
-    everything = call(client, tokens, "admin", "get", "/clusters?year=2024").json()
+    everything = call(client, tokens, "admin", "get", "/clusters?year=2024").json()["items"]
     assert {c["cluster"]["slug"] for c in everything} == {"tay-bac", other.slug}
     assert call(client, tokens, "admin", "get", f"/clusters/{other.slug}/2024").status_code == 200
-    national = call(client, tokens, "national", "get", "/clusters?year=2024").json()
+    national = call(client, tokens, "national", "get", "/clusters?year=2024").json()["items"]
     assert {c["cluster"]["slug"] for c in national} == {"tay-bac", other.slug}
     assert (
         call(client, tokens, "national", "get", f"/clusters/{other.slug}/2024").status_code == 200

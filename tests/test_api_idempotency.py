@@ -88,6 +88,51 @@ def test_a_key_still_being_answered_is_a_conflict_and_an_old_key_is_forgotten(
     assert Disbursement.objects.count() == 1
 
 
+def _age(key: str, hours: float) -> None:
+    IdempotentRequest.objects.filter(key=key).update(
+        created=timezone.now() - datetime.timedelta(hours=hours)
+    )
+
+
+def test_an_expired_key_not_yet_purged_never_replays(client, token, settings):
+    """The daily job deletes expired keys, not the requests: a request meeting an expired
+    (unpurged) key with a stored answer runs afresh, and deletes no other key."""
+    assert post(client, token, [row()], "k-5").status_code == 200
+    assert post(client, token, [row(amount="7")], "k-6").status_code == 200
+    _age("k-5", settings.API_IDEMPOTENCY_HOURS + 1)
+    _age("k-6", settings.API_IDEMPOTENCY_HOURS + 1)
+    again = post(client, token, [row()], "k-5")
+    assert again.status_code == 200 and "Idempotent-Replayed" not in again
+    assert Disbursement.objects.count() == 3  # written again: the key had been forgotten
+    assert IdempotentRequest.objects.filter(key="k-6").exists()  # left to the daily job
+    assert post(client, token, [row()], "k-5")["Idempotent-Replayed"] == "true"  # new claim
+
+
+def test_the_daily_job_purges_the_expired_keys_only(client, token, settings):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    for key in ("old-1", "old-2", "fresh"):
+        assert post(client, token, [row(amount="3")], key).status_code == 200
+    _age("old-1", settings.API_IDEMPOTENCY_HOURS + 0.1)
+    _age("old-2", settings.API_IDEMPOTENCY_HOURS * 3)
+    _age("fresh", settings.API_IDEMPOTENCY_HOURS - 0.1)
+    out = StringIO()
+    call_command("purge_idempotency_keys", stdout=out)
+    assert " 2 " in out.getvalue()
+    assert list(IdempotentRequest.objects.values_list("key", flat=True)) == ["fresh"]
+    call_command("purge_idempotency_keys", stdout=StringIO())  # again: nothing more
+    assert IdempotentRequest.objects.count() == 1
+
+
+def test_the_daily_timer_runs_the_purge():
+    from pathlib import Path
+
+    unit = Path(__file__).resolve().parent.parent / "deploy/cluster-portal-reminders.service"
+    assert "manage.py purge_idempotency_keys" in unit.read_text()
+
+
 def test_a_malformed_key_is_refused(client, token):
     assert post(client, token, [row()], "x" * 256).status_code == 400
     assert not Disbursement.objects.exists()

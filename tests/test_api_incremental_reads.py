@@ -35,9 +35,9 @@ def test_members_by_state(client, chair):
 
 def test_only_the_records_written_since(client, chair):
     old = make_figures("14", 2024, status="approved")
-    YearlyFigures.objects.filter(pk=old.pk).update(
-        updated_at=timezone.now() - datetime.timedelta(days=2)
-    )
+    two_days_ago = timezone.now() - datetime.timedelta(days=2)
+    YearlyFigures.objects.filter(pk=old.pk).update(updated_at=two_days_ago)
+    YearlyFigures.history.filter(id=old.pk).update(history_date=two_days_ago)  # written then
     make_figures("11", 2024, status="submitted")
     since = (timezone.now() - datetime.timedelta(days=1)).isoformat()
     response = client.get(URL, {"updated_since": since}, headers=chair)

@@ -88,3 +88,19 @@ def test_a_member_of_another_cluster_gets_404(client, make_staff):
     user = make_staff("Cao Bằng", 2024)
     raw = api_token_create(user=user, name="Cao Bằng", days=30)[1]
     assert client.get(PATH, headers=bearer(raw)).status_code == 404
+
+
+def test_a_sheets_status_is_a_machine_value_with_its_label_beside_it(client, tokens, son_la_draft):
+    data = client.get(PATH, headers=bearer(tokens["chair"])).json()
+    son_la = _son_la(data)
+    assert (son_la["status"], son_la["status_label"]) == ("draft", "Bản nháp")
+    others = {m["status"] for m in data["members"] if m["province"]["code"] != "14"}
+    assert others == {"unscored"}
+    schema = client.get(f"{API}/openapi.json").json()["components"]["schemas"]
+    assert schema["SheetState"]["enum"] == [
+        "unscored",
+        "draft",
+        "submitted",
+        "cross_checked",
+        "closed",
+    ]

@@ -11,10 +11,15 @@ from ninja import Field, Query, Router, Schema, Status
 
 from emulation.awards.lookups import get_register_for_user
 from emulation.awards.models import AwardRecord
-from emulation.awards.selectors import directory_cooperative, register_of
+from emulation.awards.selectors import (
+    directory_cooperative,
+    register_changed_since,
+    register_of,
+)
 from emulation.awards.services import AwardRegisterError, award_record_add
 
 from .lookups import ref
+from .paging import Limit, Offset, Page, Since, gone, paginate
 from .schemas import Code, Int, Problem, Text, Year
 
 router = Router(tags=["Sổ theo dõi khen thưởng"])
@@ -35,11 +40,12 @@ class AwardRecordOut(Schema):
     decision_date: datetime.date
     issuer: str
     version: int
+    updated_at: datetime.datetime = Field(..., description="lần ghi cuối")
 
 
-class RegisterOut(Schema):
+class RegisterOut(Page):
     province: dict
-    records: list[AwardRecordOut]
+    records: list[AwardRecordOut] = Field(..., description="các dòng của trang")
 
 
 class AwardRecordIn(Schema):
@@ -77,6 +83,7 @@ def record_out(record: AwardRecord) -> dict:
         "decision_date": record.decision_date,
         "issuer": record.issuer,
         "version": record.version,
+        "updated_at": record.updated_at,
     }
 
 
@@ -87,10 +94,20 @@ def record_out(record: AwardRecord) -> dict:
     description=(
         "Các khen thưởng Liên minh HTX tỉnh và các HTX, THT của tỉnh đã nhận, mỗi dòng với "
         "số, ngày và cơ quan ban hành quyết định; lọc theo năm thành tích và theo đơn vị. "
-        "Cùng quyền đọc như trang sổ theo dõi khen thưởng."
+        "Cùng quyền đọc như trang sổ theo dõi khen thưởng. Từng trang (`limit`, `offset`); "
+        "`updated_since`: chỉ các dòng ghi từ thời điểm đó, kèm `deleted`: mã (`id`) các "
+        "dòng đã xóa hoặc không còn khớp bộ lọc."
     ),
 )
-def register_list(request, year: Year, code: Code, filters: Query[RegisterFilter]):
+def register_list(
+    request,
+    year: Year,
+    code: Code,
+    filters: Query[RegisterFilter],
+    updated_since: Since = None,
+    limit: Limit = 100,
+    offset: Offset = 0,
+):
     py = get_register_for_user(request, year, code)
     records = register_of(py.province)
     if filters.award_year is not None:
@@ -102,7 +119,15 @@ def register_list(request, year: Year, code: Code, filters: Query[RegisterFilter
         if cooperative is None:
             return Status(422, {"detail": _unknown(filters.unit, py.province)})
         records = [r for r in records if r.cooperative_id == cooperative.pk]
-    return {"province": ref(py.province), "records": [record_out(r) for r in records]}
+    deleted = ()
+    if updated_since is not None:
+        changed = register_changed_since(py.province, updated_since)
+        deleted = gone(changed, (r.pk for r in records))
+        records = [r for r in records if r.updated_at >= updated_since]
+    page = paginate(
+        records, limit=limit, offset=offset, out=record_out, deleted=deleted, key="records"
+    )
+    return {"province": ref(py.province), **page}
 
 
 def _unknown(name: str, province) -> str:

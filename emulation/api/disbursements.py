@@ -5,18 +5,40 @@ the Excel import's all-or-nothing rules, matched by the sending system's referen
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext
-from ninja import Router, Status
+from ninja import Field, Router, Status
 
 from provinces.disbursements.batch import BatchConflict, disbursements_batch
 from provinces.disbursements.lookups import get_disbursements_for_user, register_of
-from provinces.disbursements.selectors import disbursement_totals, province_disbursements
+from provinces.disbursements.selectors import (
+    disbursement_totals,
+    disbursements_deleted_since,
+    province_disbursements,
+)
 
-from .loans import loan_out
+from .loans import FundQuery, loan_out
 from .lookups import fund_totals, ref
+from .paging import Limit, Offset, Page, Since, paginate
 from .problems import ApiProblem
-from .schemas import Code, DryRun, LoansImport, LoansImportResult, LoansOut, Year
+from .schemas import (
+    Code,
+    DryRun,
+    FundTotalsOut,
+    LoanOut,
+    LoansImport,
+    LoansImportResult,
+    ProvinceRef,
+    Year,
+)
 
 router = Router(tags=["Loans"])
+
+
+class LoansOut(Page):
+    province: ProvinceRef
+    year: int
+    all_funds: FundTotalsOut = Field(..., description="tổng của cả sổ (mọi trang, mọi bộ lọc)")
+    htx_dev: FundTotalsOut = Field(..., description="tổng quỹ hỗ trợ phát triển HTX của cả sổ")
+    loans: list[LoanOut] = Field(..., description="các khoản của trang, mới nhất trước")
 
 
 # The API's paths (/loans/…), operation ids, schema names and JSON fields are published
@@ -29,18 +51,34 @@ router = Router(tags=["Loans"])
     description=(
         "Sổ giải ngân của một tỉnh trong năm (kể cả các khoản của đơn vị sáp nhập vào "
         "tỉnh trong năm), với các tổng mà báo cáo tính. Cán bộ của tỉnh, cụm trưởng năm "
-        "đó và quản trị viên được đọc."
+        "đó và quản trị viên được đọc. Các khoản từng trang (`limit`, `offset`), mới nhất "
+        "trước, lọc theo quỹ; `updated_since`: chỉ các khoản ghi từ thời điểm đó, kèm mã "
+        "các khoản đã xóa (`deleted`); các tổng luôn là của cả sổ."
     ),
 )
-def disbursements(request, year: Year, code: Code):
+def disbursements(
+    request,
+    year: Year,
+    code: Code,
+    fund: FundQuery = None,
+    updated_since: Since = None,
+    limit: Limit = 100,
+    offset: Offset = 0,
+):
     py = get_disbursements_for_user(request, year, code)
     totals = disbursement_totals(provinces=[py.province], year=year)
+    loans = province_disbursements(py, fund=fund or "")
+    deleted = []
+    if updated_since is not None:
+        loans = loans.filter(updated_at__gte=updated_since)
+        deleted = disbursements_deleted_since(py, since=updated_since)
+    page = paginate(loans, limit=limit, offset=offset, out=loan_out, deleted=deleted, key="loans")
     return {
         "province": ref(py.province),
         "year": year,
         "all_funds": fund_totals(totals.all_funds[py.province.pk]),
         "htx_dev": fund_totals(totals.htx_dev[py.province.pk]),
-        "loans": [loan_out(disbursement) for disbursement in province_disbursements(py)],
+        **page,
     }
 
 

@@ -15,15 +15,19 @@ from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, Validatio
 from django.db import IntegrityError, transaction
 from django.http import HttpResponse
 from django.utils.translation import gettext
-from ninja import Query, Router, Status
+from ninja import Field, Query, Router, Schema, Status
 
 from cluster_portal import access
 from cluster_portal.locking import created_meanwhile
 from provinces.figures.excel_export import figures_csv
 from provinces.figures.lookups import get_figures_for_user
-from provinces.figures.models import YearlyFigures
+from provinces.figures.models import FiguresStatus, YearlyFigures
 from provinces.figures.rules import figures_warnings
-from provinces.figures.selectors import cluster_figures_year, previous_values
+from provinces.figures.selectors import (
+    cluster_figures_year,
+    figures_changed_since,
+    previous_values,
+)
 from provinces.figures.services import (
     FiguresError,
     StaleFiguresError,
@@ -36,14 +40,17 @@ from provinces.figures.spec import CODES
 from provinces.organisation.lookups import cluster_year_for
 
 from .lookups import cluster_ref, ref
+from .paging import KeyedPage, Limit, Offset, Since, gone, paginate
 from .problems import ApiProblem
 from .schemas import (
-    ClusterFiguresOut,
+    ClusterRef,
     Code,
     DecideWrite,
     DryRun,
     FiguresOut,
+    FiguresValuesOut,
     FiguresWrite,
+    ProvinceRef,
     Slug,
     SubmitWrite,
     WriteResult,
@@ -51,6 +58,22 @@ from .schemas import (
 )
 
 router = Router(tags=["Figures"])
+
+
+class MemberFigures(Schema):
+    province: ProvinceRef
+    status: FiguresStatus | None = Field(None, description="null: chưa nhập gì")
+    withheld: bool = Field(False, description="đã nhập, nhưng bạn chưa được đọc")
+    version: int | None = None
+    values: FiguresValuesOut | None = None
+    updated_at: datetime.datetime | None = Field(None, description="lần ghi cuối (khi đọc được)")
+
+
+class ClusterFiguresOut(KeyedPage):
+    cluster: ClusterRef
+    year: int
+    members: list[MemberFigures] = Field(..., description="các thành viên của trang")
+
 
 CSV = {"schema": {"type": "string"}}
 
@@ -75,7 +98,9 @@ def figures_out(record: YearlyFigures) -> dict:
         "(của đơn vị mình ở mọi trạng thái, của đơn vị khác khi đã duyệt; cụm trưởng và "
         "quản trị viên: tất cả), chỉ có trạng thái khi bị giữ lại (`withheld`). Lọc: "
         "`status` (chỉ các thành viên có bản ghi ở trạng thái đó), `updated_since` (chỉ các "
-        "bản ghi bạn đọc được và đã ghi từ thời điểm đó)."
+        "bản ghi bạn đọc được và đã ghi từ thời điểm đó, và các thành viên mà bản ghi hay "
+        "tư cách thành viên năm đó đã thay đổi; `deleted`: mã tỉnh các thành viên đã ra "
+        "khỏi danh sách). Từng trang (`limit`, `offset`), theo tên tỉnh."
     ),
 )
 def cluster_figures(
@@ -86,10 +111,9 @@ def cluster_figures(
         Literal["draft", "submitted", "returned", "approved"] | None,
         Query(None, description="chỉ các bản ghi ở trạng thái này"),
     ] = None,
-    updated_since: Annotated[
-        datetime.datetime | None,
-        Query(None, description="chỉ các bản ghi ghi từ thời điểm này (ISO 8601, có múi giờ)"),
-    ] = None,
+    updated_since: Since = None,
+    limit: Limit = 100,
+    offset: Offset = 0,
 ):
     cluster, members, term = cluster_year_for(request, slug, year)
     overview = cluster_figures_year(cluster, year, user=request.user, members=members, term=term)
@@ -99,8 +123,6 @@ def cluster_figures(
         if status is not None and (progress is None or progress.status != status):
             continue
         readable = record is not None and not row.withheld
-        if updated_since is not None and not (readable and record.updated_at >= updated_since):
-            continue
         rows.append(
             {
                 "province": ref(row.province),
@@ -111,7 +133,18 @@ def cluster_figures(
                 "updated_at": record.updated_at if readable else None,
             }
         )
-    return {"cluster": cluster_ref(cluster), "year": year, "members": rows}
+    deleted = ()
+    if updated_since is not None:
+        touched = figures_changed_since(cluster, year, updated_since)
+        deleted = gone(touched, (row["province"]["code"] for row in rows))
+        rows = [
+            row
+            for row in rows
+            if row["province"]["code"] in touched
+            or (row["updated_at"] is not None and row["updated_at"] >= updated_since)
+        ]
+    page = paginate(rows, limit=limit, offset=offset, deleted=deleted, key="members")
+    return {"cluster": cluster_ref(cluster), "year": year, **page}
 
 
 @router.get(

@@ -10,6 +10,10 @@ requests with one key at the same moment run once (the second meets the unique c
 and is told to wait: 409); `store_answer` runs around everything (ninja's "view" mode) and
 stores the final response, refusals included, once ninja has made it. A server error
 (5xx) frees the key: the request may be sent again as it was.
+
+Expired keys are deleted by the daily job (`manage.py purge_idempotency_keys`, run by the
+reminders' systemd timer: `idempotency_purge`), not by the requests; until then an expired
+key found by a request is forgotten there (that one row): it never replays.
 """
 
 import datetime
@@ -63,14 +67,17 @@ def idempotency_claim(*, token, key: str, fingerprint: str) -> Claim | HttpRespo
     """The stored response of an earlier request with this key (replayed), or a new claim
     on the key for this request. 409 for another request under the same key, or the same
     one still being answered."""
-    cutoff = timezone.now() - _lifetime()
-    IdempotentRequest.objects.filter(created__lt=cutoff).delete()  # forgotten keys
     record = IdempotentRequest(token=token, key=key, request_hash=fingerprint)
     try:
         with transaction.atomic():
             record.save()
     except IntegrityError:
         earlier = IdempotentRequest.objects.filter(token=token, key=key).first()
+        if earlier is not None and earlier.created < timezone.now() - _lifetime():
+            # Expired, not yet purged by the daily job: forgotten now (never replayed), and
+            # the key claimed afresh for this request.
+            IdempotentRequest.objects.filter(pk=earlier.pk).delete()
+            return idempotency_claim(token=token, key=key, fingerprint=fingerprint)
         if earlier is None:  # forgotten meanwhile: the next attempt claims it
             raise HttpError(409, _in_progress()) from None
         if earlier.request_hash != fingerprint:
@@ -89,6 +96,13 @@ def idempotency_claim(*, token, key: str, fingerprint: str) -> Claim | HttpRespo
         response["Idempotent-Replayed"] = "true"
         return response
     return Claim(record)
+
+
+def idempotency_purge(*, now: datetime.datetime | None = None) -> int:
+    """Delete the keys older than settings.API_IDEMPOTENCY_HOURS (the daily job); how many."""
+    cutoff = (now or timezone.now()) - _lifetime()
+    deleted, _ = IdempotentRequest.objects.filter(created__lt=cutoff).delete()
+    return deleted
 
 
 def _in_progress() -> str:

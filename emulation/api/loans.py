@@ -3,7 +3,6 @@
 locking. Access is the pages' (`provinces.disbursements.lookups`), the writes are the pages'
 services (`disbursement_record`, `disbursement_delete`): nothing here bypasses them."""
 
-import datetime
 from typing import Annotated, Literal
 
 from django.core.exceptions import ValidationError
@@ -28,21 +27,20 @@ from provinces.organisation.models import Province
 
 from .conditional import if_match_version, version_etag
 from .lookups import money
+from .paging import Limit, Offset, Page, Since, paginate
 from .problems import ApiProblem
-from .schemas import Int, LoanOut, LoanPatch, LoansPage, LoanWrite
+from .schemas import Int, LoanOut, LoanPatch, LoanWrite
 
 router = Router(tags=["Loans"])
 
 YearQuery = Annotated[Int, Query(ge=1990, le=2999, description="năm giải ngân, ví dụ 2024")]
-Limit = Annotated[Int, Query(100, ge=1, le=1000, description="số khoản mỗi trang (tối đa 1000)")]
-Offset = Annotated[Int, Query(0, ge=0, le=10**9, description="bỏ qua bao nhiêu khoản đầu")]
-Since = Annotated[
-    datetime.datetime | None,
-    Query(None, description="chỉ các khoản ghi từ thời điểm này (ISO 8601, có múi giờ)"),
-]
 FundQuery = Annotated[
     Literal["htx_dev", "other"] | None, Query(None, description="chỉ các khoản của quỹ này")
 ]
+
+
+class LoansPage(Page):
+    items: list[LoanOut]
 
 
 def loan_out(disbursement: Disbursement) -> dict:
@@ -93,16 +91,7 @@ def loans_page(
     if updated_since is not None:
         loans = loans.filter(updated_at__gte=updated_since)
         deleted = disbursements_deleted_since(py, since=updated_since)
-    count = loans.count()
-    page = list(loans[offset : offset + limit])
-    return {
-        "count": count,
-        "limit": limit,
-        "offset": offset,
-        "next_offset": offset + limit if offset + limit < count else None,
-        "items": [loan_out(d) for d in page],
-        "deleted": deleted,
-    }
+    return paginate(loans, limit=limit, offset=offset, out=loan_out, deleted=deleted)
 
 
 @router.get(

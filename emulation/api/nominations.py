@@ -4,10 +4,11 @@ rules (emulation.nominations.rules) refuse the same things with the same message
 `detail`; a stale version is 409; access as on the pages (404 / 403)."""
 
 import datetime
+from typing import Annotated
 
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 
 from cluster_portal import access
 from cluster_portal.locking import StaleRecordError
@@ -21,7 +22,7 @@ from emulation.nominations.models import (
     VoteRule,
     VotingMethod,
 )
-from emulation.nominations.selectors import nominations_for
+from emulation.nominations.selectors import nominations_changed_since, nominations_for
 from emulation.nominations.services import (
     NominationConflictError,
     NominationError,
@@ -33,6 +34,7 @@ from emulation.nominees.models import Sex
 from provinces.organisation.lookups import cluster_year_for
 
 from .lookups import ref
+from .paging import Limit, Offset, Page, Since, gone, paginate
 from .problems import ApiProblem
 from .schemas import Count, Slug, Text, Year
 
@@ -55,6 +57,7 @@ class NominationOut(Schema):
     ballots_valid: int | None
     rank_reason: str
     version: int
+    updated_at: datetime.datetime = Field(..., description="lần ghi cuối")
 
 
 class RulesOut(Schema):
@@ -68,9 +71,9 @@ class RulesOut(Schema):
     threshold: str = Field(..., description="the rule in words")
 
 
-class NominationsOut(Schema):
+class NominationsOut(Page):
     rules: RulesOut
-    nominations: list[NominationOut]
+    nominations: list[NominationOut] = Field(..., description="các đề nghị của trang")
 
 
 class PersonIn(Schema):
@@ -148,6 +151,7 @@ def nomination_out(n: Nomination) -> dict:
         "ballots_valid": n.ballots_valid,
         "rank_reason": n.rank_reason,
         "version": n.version,
+        "updated_at": n.updated_at,
     }
 
 
@@ -157,17 +161,39 @@ def nomination_out(n: Nomination) -> dict:
     summary="Đề nghị khen thưởng của cụm trong năm",
     description=(
         "Quy định bình xét, biểu quyết của cụm trong năm và các đề nghị khen thưởng với "
-        "kết quả biểu quyết, theo cùng quy tắc đọc như trang đề nghị."
+        "kết quả biểu quyết, theo cùng quy tắc đọc như trang đề nghị; lọc theo trạng thái "
+        "(`status`), từng trang (`limit`, `offset`); `updated_since`: chỉ các đề nghị ghi "
+        "từ thời điểm đó, kèm `deleted`: mã (`id`) các đề nghị đã xóa hoặc không còn khớp "
+        "bộ lọc."
     ),
 )
-def nominations_list(request, slug: Slug, year: Year):
+def nominations_list(
+    request,
+    slug: Slug,
+    year: Year,
+    status: Annotated[
+        NominationStatus | None, Query(None, description="chỉ các đề nghị ở trạng thái này")
+    ] = None,
+    updated_since: Since = None,
+    limit: Limit = 100,
+    offset: Offset = 0,
+):
     cluster, _, _ = cluster_year_for(request, slug, year)
     data = nominations_for(cluster, year)
     rule = data.rules.rule
     rules = {name: getattr(rule, name) for name in VoteRule.SETTINGS}
+    rows = [n for g in data.groups for n in g.nominations if status in (None, n.status)]
+    deleted = ()
+    if updated_since is not None:
+        changed = nominations_changed_since(cluster, year, updated_since)
+        deleted = gone(changed, (n.pk for n in rows))
+        rows = [n for n in rows if n.updated_at >= updated_since]
+    page = paginate(
+        rows, limit=limit, offset=offset, out=nomination_out, deleted=deleted, key="nominations"
+    )
     return {
         "rules": {**rules, "members": data.rules.members, "threshold": data.rules.threshold_text},
-        "nominations": [nomination_out(n) for g in data.groups for n in g.nominations],
+        **page,
     }
 
 

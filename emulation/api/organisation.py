@@ -5,52 +5,84 @@ import datetime
 from typing import Annotated
 
 from django.core.exceptions import PermissionDenied
-from ninja import Query, Router
+from ninja import Field, Query, Router
 
 from cluster_portal import access
 from emulation.reports.selectors import cluster_report
 from provinces.organisation.lookups import cluster_year_for
 from provinces.organisation.models import Province
-from provinces.organisation.selectors import cluster_years
+from provinces.organisation.selectors import (
+    cluster_years,
+    clusters_changed_since,
+    provinces_changed_since,
+    provinces_listed,
+)
 
 from .lookups import cluster_ref, fund_totals, money, ref, totals_out
+from .paging import KeyedPage, Limit, Offset, Page, Since, changed_since, gone, paginate
 from .schemas import ClusterYearOut, Int, ProvinceOut, ReportTotalsOut, Slug, Text, Year
 
 router = Router(tags=["Organisation"])
 
-YearQuery = Annotated[Int | None, Query(ge=1990, le=2999)]
+YearQuery = Annotated[
+    Int | None,
+    Query(ge=1990, le=2999, description="chỉ các đơn vị còn hiệu lực ngày 31/12 năm này"),
+]
+CodeQuery = Annotated[Text | None, Query(description="chỉ các đơn vị từng mang mã tỉnh này")]
+
+
+class ProvincesPage(Page):
+    items: list[ProvinceOut]
+
+
+class ClusterYearItem(ClusterYearOut):
+    updated_at: datetime.datetime | None = Field(
+        None, description="lần ghi cuối của cụm, thành viên, nhiệm kỳ năm đó hoặc tên thành viên"
+    )
+
+
+class ClustersPage(KeyedPage):
+    items: list[ClusterYearItem]
 
 
 def _province_out(province: Province) -> dict:
     return {
+        "id": province.pk,
         **ref(province),
         "valid_from": province.valid_from,
         "valid_to": province.valid_to,
         "successor": ref(province.successor) if province.successor else None,
         "predecessors": [ref(p) for p in province.predecessors.all()],
+        "updated_at": province.updated_at,
     }
 
 
 @router.get(
     "/provinces",
-    response=list[ProvinceOut],
+    response=ProvincesPage,
     summary="Các đơn vị cấp tỉnh theo thời gian",
     description=(
-        "Mọi đơn vị cấp tỉnh với thời gian hiệu lực và đơn vị kế thừa. Có `year`: các "
-        "đơn vị còn hiệu lực ngày 31 tháng 12 năm đó; có `code`: các đơn vị từng mang "
+        "Mọi đơn vị cấp tỉnh với thời gian hiệu lực và đơn vị kế thừa, theo mã. Có `year`: "
+        "các đơn vị còn hiệu lực ngày 31 tháng 12 năm đó; có `code`: các đơn vị từng mang "
         "mã đó (có cả hai: đơn vị duy nhất mà mã ấy chỉ trong năm, ví dụ mã 15 năm 2023 "
-        "là Yên Bái)."
+        "là Yên Bái). Từng trang (`limit`, `offset`); `updated_since`: chỉ các đơn vị ghi "
+        "từ thời điểm đó (hoặc có đơn vị kế thừa, đơn vị tiền thân được ghi), kèm `deleted`: "
+        "mã (`id`) các đơn vị đã xóa hoặc không còn khớp bộ lọc."
     ),
 )
-def provinces(request, year: YearQuery = None, code: Text | None = None):
-    units = Province.objects.select_related("successor").prefetch_related("predecessors")
-    if year is not None:
-        units = units.valid_in(year)
-    if code is not None:
-        units = units.filter(code=code)
-    # A unit valid since before the data begins (valid_from null) comes first of its code.
-    first = datetime.date.min
-    return [_province_out(p) for p in sorted(units, key=lambda p: (p.code, p.valid_from or first))]
+def provinces(
+    request,
+    year: YearQuery = None,
+    code: CodeQuery = None,
+    updated_since: Since = None,
+    limit: Limit = 100,
+    offset: Offset = 0,
+):
+    units = provinces_listed(year=year, code=code)
+    deleted = ()
+    if updated_since is not None:
+        units, deleted = provinces_changed_since(units, updated_since, year=year, code=code)
+    return paginate(units, limit=limit, offset=offset, out=_province_out, deleted=deleted)
 
 
 def _cluster_year_out(cluster, year: int, members, term) -> dict:
@@ -65,20 +97,46 @@ def _cluster_year_out(cluster, year: int, members, term) -> dict:
 
 @router.get(
     "/clusters",
-    response=list[ClusterYearOut],
+    response=ClustersPage,
     summary="Các cụm của một năm",
     description=(
         "Các cụm của năm `year` mà bạn được xem (cụm của mình; quản trị viên và cán bộ "
-        "Liên minh HTX Việt Nam: mọi cụm), "
-        "với thành viên, cụm trưởng và cụm phó năm đó."
+        "Liên minh HTX Việt Nam: mọi cụm), với thành viên, cụm trưởng và cụm phó năm đó, "
+        "theo tên cụm, từng trang (`limit`, `offset`). `updated_since`: chỉ các cụm mà "
+        "năm đó có gì thay đổi từ thời điểm ấy (cụm, thành viên, nhiệm kỳ, tên thành viên), "
+        "kèm `deleted`: mã (`slug`) các cụm đã xóa hoặc không còn trong danh sách năm đó."
     ),
 )
-def clusters(request, year: Annotated[Int, Query(ge=1990, le=2999)]):
-    return [
-        _cluster_year_out(cy.cluster, year, cy.members, cy.term)
+def clusters(
+    request,
+    year: Annotated[Int, Query(ge=1990, le=2999, description="năm, ví dụ 2024")],
+    updated_since: Since = None,
+    limit: Limit = 100,
+    offset: Offset = 0,
+):
+    listed = [
+        cy
         for cy in cluster_years(first=year, last=year)
         if access.can_view_cluster_year(request.user, cy.member_ids, year)
     ]
+    rows, deleted = listed, set()
+    if updated_since is not None:
+        touched = clusters_changed_since(year, updated_since)
+        rows = [
+            cy
+            for cy in listed
+            if cy.cluster.slug in touched or changed_since(cy.updated_at, updated_since)
+        ]
+        # Cluster slugs are no secret (every cluster's name is on the public pages).
+        deleted = gone(touched, (cy.cluster.slug for cy in listed))
+    return paginate(rows, limit=limit, offset=offset, out=_cluster_item, deleted=deleted)
+
+
+def _cluster_item(cy) -> dict:
+    return {
+        **_cluster_year_out(cy.cluster, cy.year, cy.members, cy.term),
+        "updated_at": cy.updated_at,
+    }
 
 
 @router.get(

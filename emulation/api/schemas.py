@@ -140,10 +140,12 @@ class ProvinceRef(Schema):
 
 
 class ProvinceOut(ProvinceRef):
+    id: int = Field(..., description="mã của đơn vị, không đổi (như trong `deleted`)")
     valid_from: datetime.date | None = Field(None, description="null: trước khi có dữ liệu")
     valid_to: datetime.date | None = Field(None, description="null: vẫn còn hiệu lực")
     successor: ProvinceRef | None = Field(None, description="đơn vị mà nó sáp nhập vào")
     predecessors: list[ProvinceRef] = Field(default_factory=list)
+    updated_at: datetime.datetime | None = Field(None, description="lần ghi cuối")
 
 
 class ClusterRef(Schema):
@@ -199,21 +201,6 @@ class FiguresOut(Schema):
     updated_at: datetime.datetime
 
 
-class MemberFigures(Schema):
-    province: ProvinceRef
-    status: FiguresStatus | None = Field(None, description="null: chưa nhập gì")
-    withheld: bool = Field(False, description="đã nhập, nhưng bạn chưa được đọc")
-    version: int | None = None
-    values: FiguresValuesOut | None = None
-    updated_at: datetime.datetime | None = Field(None, description="lần ghi cuối (khi đọc được)")
-
-
-class ClusterFiguresOut(Schema):
-    cluster: ClusterRef
-    year: int
-    members: list[MemberFigures]
-
-
 class FiguresWrite(Schema):
     version: Count | None = Field(
         ...,
@@ -260,7 +247,7 @@ class FundTotalsOut(Schema):
     amount: DecimalString
 
 
-# LoanOut, LoansOut, LoanIn, LoansImport, LoansImportResult and the fields `loans`,
+# LoanOut, LoansOut (paging.py), LoanIn, LoansImport, LoansImportResult and the fields `loans`,
 # `loans_all_funds`, `loans_htx_dev` are the published API's names (OpenAPI components,
 # JSON fields: clients generate code from them); the code says "disbursement".
 class LoanOut(Schema):
@@ -276,14 +263,6 @@ class LoanOut(Schema):
     purpose: str
     term_months: int | None
     updated_at: datetime.datetime = Field(..., description="lần ghi cuối")
-
-
-class LoansOut(Schema):
-    province: ProvinceRef
-    year: int
-    all_funds: FundTotalsOut
-    htx_dev: FundTotalsOut
-    loans: list[LoanOut]
 
 
 class LoanIn(Schema):
@@ -387,18 +366,6 @@ class LoanPatch(Schema):
     amount: Money | None = None
     purpose: Text | None = Field(None, max_length=500)
     term_months: Count | None = Field(None, ge=0, le=32767)
-
-
-class LoansPage(Schema):
-    count: int = Field(..., description="số khoản khớp bộ lọc")
-    limit: int
-    offset: int
-    next_offset: int | None = Field(None, description="null: trang cuối")
-    items: list[LoanOut]
-    deleted: list[int] = Field(
-        default_factory=list,
-        description="có `updated_since`: mã các khoản đã bị xóa từ thời điểm đó",
-    )
 
 
 class ReportSectionOut(Schema):

@@ -8,18 +8,33 @@ alone (`withheld`); the ranking follows the pages' summary rule
 every sheet (the chair, the vice-head of the year, admins).
 """
 
-from ninja import Field, Router, Schema
+import datetime
+from enum import StrEnum
+from typing import Annotated
+
+from ninja import Field, Query, Router, Schema
 
 from cluster_portal import access
 from emulation.scoring.models import CriterionKind
-from emulation.scoring.selectors import scoring_year
+from emulation.scoring.selectors import scores_changed_since, scoring_year
 from emulation.scoring.sheet_context import sheet_context, summary_sheet_context
 from provinces.organisation.lookups import cluster_year_for
 
 from .lookups import cluster_ref, ref
+from .paging import KeyedPage, Limit, Offset, Since, gone, paginate
 from .schemas import ClusterRef, DecimalString, ProvinceRef, Slug, Year
 
 router = Router(tags=["Scores"])
+
+
+class SheetState(StrEnum):
+    """A member's sheet as machines read it (emulation.scoring.columns.Column.state)."""
+
+    UNSCORED = "unscored"
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    CROSS_CHECKED = "cross_checked"
+    CLOSED = "closed"
 
 
 class CriterionScore(Schema):
@@ -34,20 +49,29 @@ class CriterionScore(Schema):
 
 class MemberScores(Schema):
     province: ProvinceRef
-    status: str = Field(description="trạng thái của phiếu chấm")
+    status: SheetState = Field(
+        description=(
+            "trạng thái của phiếu chấm: unscored (chưa chấm), draft (bản nháp), submitted "
+            "(đã nộp), cross_checked (đã chấm chéo), closed (đã bình xét)"
+        )
+    )
+    status_label: str = Field(description="trạng thái ấy bằng lời, như trên trang")
     withheld: bool = Field(description="true: bạn chưa được đọc phiếu này")
     total: DecimalString | None = None
     rank: int | None = None
     criteria: list[CriterionScore] = Field(default_factory=list)
+    updated_at: datetime.datetime | None = Field(
+        None, description="lần ghi cuối của phiếu (khi đọc được; null: chưa chấm)"
+    )
 
 
-class ScoresOut(Schema):
+class ScoresOut(KeyedPage):
     cluster: ClusterRef
     year: int
     agreement_signed: bool
     result_recorded: bool
     total_points: DecimalString | None = Field(None, description="tổng điểm tối đa của phiếu")
-    members: list[MemberScores]
+    members: list[MemberScores] = Field(..., description="các thành viên của trang")
 
 
 @router.get(
@@ -59,21 +83,38 @@ class ScoresOut(Schema):
         "bạn được đọc: phiếu của đơn vị mình ở mọi trạng thái; cụm trưởng, cụm phó và "
         "quản trị viên: mọi phiếu; phiếu của thành viên khác khi kết quả hội nghị chấm "
         "điểm đã được ghi nhận. Thứ hạng có khi kết quả đã ghi nhận, hoặc với người đọc "
-        "được mọi phiếu."
+        "được mọi phiếu. Lọc theo trạng thái phiếu (`status`), từng trang (`limit`, "
+        "`offset`, theo thứ tự của bảng); `updated_since`: chỉ các thành viên mà phiếu, "
+        "điểm hoặc giao ước đã thay đổi từ thời điểm đó, kèm `deleted`: mã tỉnh các thành "
+        "viên đã ra khỏi danh sách."
     ),
 )
-def scores(request, slug: Slug, year: Year):
+def scores(
+    request,
+    slug: Slug,
+    year: Year,
+    status: Annotated[
+        SheetState | None, Query(None, description="chỉ các phiếu ở trạng thái này")
+    ] = None,
+    updated_since: Since = None,
+    limit: Limit = 100,
+    offset: Offset = 0,
+):
     cluster, _, _ = cluster_year_for(request, slug, year)
     data = scoring_year(cluster, year)
     agreement = data.agreement
     show_rank = access.can_view_scoring_summary(request.user, summary_sheet_context(data))
     members = []
     for column in data.columns:
+        if status is not None and column.state != status.value:
+            continue
         readable = access.can_view_score_sheet(request.user, sheet_context(data, column.province))
         entry = {
             "province": ref(column.province),
-            "status": column.status_label,
+            "status": column.state,
+            "status_label": column.status_label,
             "withheld": not readable,
+            "updated_at": column.sheet.updated_at if readable and column.sheet else None,
         }
         if readable and agreement is not None:
             # A member without a sheet is unscored: no total, no rank (not 0, not last).
@@ -93,11 +134,16 @@ def scores(request, slug: Slug, year: Year):
                 for cell in [column.cells[leaf.pk]]
             ]
         members.append(entry)
+    deleted = ()
+    if updated_since is not None:
+        touched = scores_changed_since(cluster, year, updated_since)
+        deleted = gone(touched, (entry["province"]["code"] for entry in members))
+        members = [entry for entry in members if entry["province"]["code"] in touched]
     return {
         "cluster": cluster_ref(cluster),
         "year": year,
         "agreement_signed": bool(agreement and agreement.is_signed),
         "result_recorded": data.result_recorded,
         "total_points": agreement.total_points if agreement else None,
-        "members": members,
+        **paginate(members, limit=limit, offset=offset, deleted=deleted, key="members"),
     }

@@ -30,12 +30,17 @@ class AwardRecordQuerySet(models.QuerySet):
     def of_province(self, province: Province):
         """The province's own rows: its alliance's, its cooperatives', its people's and
         households'."""
-        return self.filter(
-            Q(alliance=province)
-            | Q(cooperative__province=province)
-            | Q(person__province=province)
-            | Q(household__province=province)
-        )
+        return self.filter(of_province_q(province))
+
+
+def of_province_q(province: Province) -> Q:
+    """`of_province`'s condition, for the rows and their history alike."""
+    return (
+        Q(alliance=province)
+        | Q(cooperative__province=province)
+        | Q(person__province=province)
+        | Q(household__province=province)
+    )
 
 
 UNIT_KINDS = ("alliance", "cooperative", "person", "household")
@@ -105,6 +110,7 @@ class AwardRecord(models.Model):
         help_text=_("Ví dụ: Liên minh HTX Việt Nam; UBND tỉnh Phú Thọ."),
     )
     version = models.PositiveIntegerField(_("phiên bản"), default=1, editable=False)
+    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True, db_index=True)
     history = HistoricalRecords(verbose_name=_("lịch sử sổ theo dõi khen thưởng"))
     objects = AwardRecordQuerySet.as_manager()
 

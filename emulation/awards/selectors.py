@@ -8,7 +8,7 @@ from django.db.models import Q
 from provinces.disbursements.models import Cooperative
 from provinces.organisation.models import Province
 
-from .models import AwardRecord
+from .models import AwardRecord, of_province_q
 
 
 def register_of(province: Province) -> list[AwardRecord]:
@@ -51,3 +51,10 @@ def directory_cooperative(province: Province, name: str) -> Cooperative | None:
     """The province's cooperative named `name` in its directory (accents and case aside),
     as the register's form and the API find it. One query."""
     return Cooperative.objects.filter(province=province).matching(name).first()
+
+
+def register_changed_since(province: Province, since) -> set[int]:
+    """The ids of the province's rows written or deleted since `since` (their history):
+    what a copy kept in step may have to drop. One query."""
+    history = AwardRecord.history.filter(of_province_q(province), history_date__gte=since)
+    return set(history.values_list("id", flat=True))

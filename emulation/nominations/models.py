@@ -281,6 +281,7 @@ class Nomination(models.Model):
     form_key = models.UUIDField(
         _("khóa biểu mẫu"), null=True, blank=True, unique=True, editable=False
     )  # the create form that made it: a second submission finds this record
+    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True, db_index=True)
     history = HistoricalRecords(verbose_name=_("lịch sử đề nghị khen thưởng"))
 
     class Meta:

@@ -114,6 +114,16 @@ class Column:
         return self.total - self.self_total
 
     @property
+    def state(self) -> str:
+        """The state as machines read it (the API's `status`; `status_label` says it):
+        unscored, draft, submitted, cross_checked, closed (the scoring meeting held)."""
+        if self.sheet is None:
+            return "unscored"
+        if self.sheet.agreement.locked:
+            return "closed"
+        return "cross_checked" if self.sheet.cross_checked_at else self.sheet.status
+
+    @property
     def status_label(self) -> str:
         if self.sheet is None:
             return gettext("Chưa chấm")

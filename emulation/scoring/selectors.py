@@ -5,6 +5,7 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.db.models import Exists, Q
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -12,8 +13,8 @@ from provinces.calendar.selectors import deadlines_for
 from provinces.disbursements.selectors import DisbursementTotals, disbursement_totals
 from provinces.figures.models import FiguresStatus, YearlyFigures
 from provinces.figures.selectors import late_figures
-from provinces.organisation.models import Cluster, ClusterTerm, Province
-from provinces.organisation.selectors import cluster_members, term_for
+from provinces.organisation.models import Cluster, ClusterMembership, ClusterTerm, Province
+from provinces.organisation.selectors import cluster_members, members_changed_since, term_for
 
 from .columns import CLUSTER, FINAL, SELF, SETTLED, Column
 from .models import (
@@ -405,3 +406,26 @@ def sheet_history(sheet: ScoreSheet | None, *, limit: int = 30) -> list:
         .select_related("history_user", "criterion")
         .order_by("-history_date", "-history_id")[:limit]
     )
+
+
+def scores_changed_since(cluster: Cluster, year: int, since) -> set[str]:
+    """The codes of the members whose scores of the cluster-year were written or deleted
+    since `since` (their sheet, a score), every member's when the agreement or a criterion
+    was (the state, the criteria and the total follow them), and of the units whose
+    membership of that year was: what the API's scores list may have to show again or
+    drop. One query."""
+    agreements = ScoringAgreement.objects.filter(cluster=cluster, year=year).values("pk")
+    sheets = ScoreSheet.history.filter(agreement__in=agreements, history_date__gte=since)
+    scores = Score.history.filter(sheet__agreement__in=agreements, history_date__gte=since)
+    whole = ScoringAgreement.history.filter(
+        cluster_id=cluster.pk, year=year, history_date__gte=since
+    )
+    criteria = Criterion.history.filter(agreement__in=agreements, history_date__gte=since)
+    members = ClusterMembership.objects.in_year(year).filter(cluster=cluster)
+    units = Province.objects.filter(
+        Q(id__in=members_changed_since(cluster, year, since))
+        | Q(id__in=sheets.values("province_id"))
+        | Q(id__in=scores.values("sheet__province_id"))
+        | (Q(id__in=members.values("province_id")) & (Exists(whole) | Exists(criteria)))
+    )
+    return set(units.values_list("code", flat=True))

@@ -2,7 +2,7 @@ import datetime
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Subquery
+from django.db.models import Q, Subquery
 
 from cluster_portal import access
 from provinces.calendar.models import Deadlines
@@ -10,6 +10,7 @@ from provinces.organisation.models import Cluster, ClusterMembership, ClusterTer
 from provinces.organisation.selectors import (
     ProvinceYear,
     cluster_members,
+    members_changed_since,
     merged_into,
     province_in_year,
     term_for,
@@ -382,3 +383,17 @@ def late_figures(
         if report is not None:
             found[member.pk] = report
     return found
+
+
+def figures_changed_since(cluster: Cluster, year: int, since) -> set[str]:
+    """The codes of the cluster's members whose record of `year` was written or deleted
+    since `since`, and of the units whose membership of that year was (their history):
+    what the API's list of the cluster-year's figures may have to show again or drop.
+    One query."""
+    records = YearlyFigures.history.filter(year=year, history_date__gte=since)
+    ever = ClusterMembership.objects.filter(cluster=cluster).values("province_id")
+    units = Province.objects.filter(
+        Q(id__in=members_changed_since(cluster, year, since))
+        | Q(id__in=records.values("province_id"), pk__in=ever)
+    )
+    return set(units.values_list("code", flat=True))

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from .dates import fmt_date, year_end
+from .querysets import MembershipQuerySet, ProvinceQuerySet, TermQuerySet
 
 YEAR_VALIDATORS = [MinValueValidator(2000), MaxValueValidator(2100)]
 
@@ -27,27 +28,6 @@ def fold_accents(text: str) -> str:
 def ascii_slug(name: str) -> str:
     """ "Phú Thọ" -> "phutho": the name without accents, spaces or punctuation."""
     return "".join(ch for ch in fold_accents(name) if ch.isalnum())
-
-
-class ProvinceQuerySet(models.QuerySet):
-    def valid_on(self, day: datetime.date) -> "ProvinceQuerySet":
-        return self.filter(
-            Q(valid_from__isnull=True) | Q(valid_from__lte=day),
-            Q(valid_to__isnull=True) | Q(valid_to__gte=day),
-        )
-
-    def valid_in(self, year: int) -> "ProvinceQuerySet":
-        return self.valid_on(year_end(year))
-
-    def valid_on_some_day_of(self, year: int) -> "ProvinceQuerySet":
-        return self.filter(
-            Q(valid_from__isnull=True) | Q(valid_from__lte=year_end(year)),
-            Q(valid_to__isnull=True) | Q(valid_to__gte=datetime.date(year, 1, 1)),
-        )
-
-    def resolve(self, code: str, year: int) -> "Province | None":
-        """The unit that province code `code` means in `year` (valid on 31 December)."""
-        return self.valid_in(year).filter(code=code).first()
 
 
 class Province(models.Model):
@@ -89,6 +69,7 @@ class Province(models.Model):
         ),
     )
     version = models.PositiveIntegerField(_("phiên bản"), default=1, editable=False)  # admin edits
+    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True, db_index=True)
 
     history = HistoricalRecords(verbose_name=_("lịch sử tỉnh"))
     objects = ProvinceQuerySet.as_manager()
@@ -198,6 +179,7 @@ class Cluster(models.Model):
         help_text=_("Để trống: vẫn hoạt động."),
     )
     version = models.PositiveIntegerField(_("phiên bản"), default=1, editable=False)  # admin edits
+    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True, db_index=True)
 
     history = HistoricalRecords(verbose_name=_("lịch sử cụm"))
 
@@ -218,11 +200,6 @@ class Cluster(models.Model):
 
     def is_active_in(self, year: int) -> bool:
         return self.from_year <= year and (self.to_year is None or year <= self.to_year)
-
-
-class MembershipQuerySet(models.QuerySet):
-    def in_year(self, year: int) -> "MembershipQuerySet":
-        return self.filter(Q(to_year__isnull=True) | Q(to_year__gte=year), from_year__lte=year)
 
 
 class ClusterMembership(models.Model):
@@ -249,6 +226,7 @@ class ClusterMembership(models.Model):
         help_text=_("Thứ tự nhận cờ luân lưu; để trống: theo tên tỉnh."),
     )
     version = models.PositiveIntegerField(_("phiên bản"), default=1, editable=False)  # admin edits
+    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True, db_index=True)
 
     history = HistoricalRecords(verbose_name=_("lịch sử thành viên cụm"))
     objects = MembershipQuerySet.as_manager()
@@ -369,11 +347,6 @@ class StaffProfile(models.Model):
 NATIONAL_ALLIANCE = "Liên minh HTX Việt Nam"
 
 
-class TermQuerySet(models.QuerySet):
-    def with_alliances(self) -> "TermQuerySet":
-        return self.select_related("cluster", "head", "vice")
-
-
 class ClusterTerm(models.Model):
     """The head (cụm trưởng) and vice-head (cụm phó) of a cluster for one year.
 
@@ -399,6 +372,7 @@ class ClusterTerm(models.Model):
     )
 
     version = models.PositiveIntegerField(_("phiên bản"), default=1, editable=False)
+    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True, db_index=True)
     # The model moved here from `emulation` (the organisation owns who heads a cluster);
     # its tables kept their names so no row had to move.
     history = HistoricalRecords(

@@ -1,10 +1,12 @@
+import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import F, Q
 
 from .dates import year_end
 from .models import Cluster, ClusterMembership, ClusterTerm, Province
+from .querysets import in_year_q, valid_on_q
 
 
 def province_for_code(code: str, year: int) -> Province | None:
@@ -154,6 +156,14 @@ class ClusterYear:
     year: int
     members: list[Province] = field(default_factory=list)
     term: ClusterTerm | None = None
+    # The last write of what it shows: the cluster, the year's memberships, the members
+    # (their names), the term (deletions are in the history: clusters_changed_since).
+    updated_at: datetime.datetime | None = None
+
+    def saw(self, *rows) -> None:
+        for row in rows:
+            if row is not None and (self.updated_at is None or row.updated_at > self.updated_at):
+                self.updated_at = row.updated_at
 
     @property
     def member_ids(self) -> set[int]:
@@ -175,12 +185,74 @@ def cluster_years(*, first: int | None = None, last: int) -> list[ClusterYear]:
             key = (membership.cluster_id, year)
             entry = by_key.setdefault(key, ClusterYear(cluster=membership.cluster, year=year))
             entry.members.append(membership.province)
+            entry.saw(membership, membership.cluster, membership.province)
     terms = ClusterTerm.objects.with_alliances().filter(year__lte=last)
     if first is not None:
         terms = terms.filter(year__gte=first)
     for term in terms:
         if (term.cluster_id, term.year) in by_key:
             by_key[(term.cluster_id, term.year)].term = term
+            by_key[(term.cluster_id, term.year)].saw(term)
     for entry in by_key.values():
         entry.members.sort(key=lambda province: province.sort_key)
     return sorted(by_key.values(), key=lambda cy: (-cy.year, cy.cluster.name))
+
+
+def provinces_listed(*, year: int | None = None, code: str | None = None):
+    """The units valid on 31 December of `year` and/or carrying `code`, by code, a unit
+    valid since before the data begins first of its code, with successor and predecessors."""
+    units = Province.objects.select_related("successor").prefetch_related("predecessors")
+    if year is not None:
+        units = units.valid_in(year)
+    if code is not None:
+        units = units.filter(code=code)
+    return units.order_by("code", F("valid_from").asc(nulls_first=True), "pk")
+
+
+def provinces_changed_since(units, since, *, year: int | None = None, code: str | None = None):
+    """(`units` narrowed to the units written since `since`, or whose successor or
+    predecessors were: what each row shows; the ids of the units changed or deleted since
+    that `units` does not hold now: one query when iterated)."""
+    changed = units.filter(
+        Q(updated_at__gte=since)
+        | Q(successor__updated_at__gte=since)
+        | Q(predecessors__updated_at__gte=since)
+    ).distinct()
+    history = Province.history.filter(history_date__gte=since)
+    if year is not None:
+        history = history.filter(valid_on_q(year_end(year)))
+    if code is not None:
+        history = history.filter(code=code)
+    gone = history.exclude(id__in=units.values("pk")).values_list("id", flat=True).distinct()
+    return changed, gone
+
+
+def clusters_changed_since(year: int, since) -> set[str]:
+    """The slugs of the clusters whose year `year` changed since `since`, in any way the
+    history holds: the cluster, a membership running through the year, the year's term
+    (written or deleted), a member unit (its name). One query."""
+    memberships = ClusterMembership.history.filter(in_year_q(year), history_date__gte=since)
+    terms = ClusterTerm.history.filter(year=year, history_date__gte=since)
+    units = Province.history.filter(history_date__gte=since).values("id")
+    renamed = ClusterMembership.objects.in_year(year).filter(province__in=units)
+    standing = Cluster.objects.filter(
+        (Q(updated_at__gte=since) & in_year_q(year))
+        | Q(id__in=memberships.values("cluster_id"))
+        | Q(id__in=terms.values("cluster_id"))
+        | Q(id__in=renamed.values("cluster_id"))
+    )
+    # A cluster deleted, renamed or ended since: its history rows (some clusters have
+    # none before, made by the reference data's migration).
+    written = Cluster.history.filter(in_year_q(year), history_date__gte=since)
+    slugs = standing.order_by().values_list("slug", flat=True)
+    slugs = slugs.union(written.order_by().values_list("slug", flat=True))
+    return set(slugs)
+
+
+def members_changed_since(cluster: Cluster, year: int, since):
+    """The province ids of the cluster's memberships running through `year` written or
+    deleted since `since` (their history), as a subquery."""
+    memberships = ClusterMembership.history.filter(
+        in_year_q(year), cluster_id=cluster.pk, history_date__gte=since
+    )
+    return memberships.values("province_id")
