@@ -44,7 +44,7 @@ def _fields(name: str) -> list:
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("emulation", "0024_api_scope_idempotency_no_rate_rows"),
+        ("emulation", "0025_legal_basis_alliance_lines"),
     ]
 
     operations = [
