@@ -5,6 +5,7 @@ from collections import defaultdict
 
 from django.db.models import Q
 
+from emulation.nominees.models import Household, Person
 from provinces.disbursements.models import Cooperative
 from provinces.organisation.models import Province
 
@@ -51,3 +52,24 @@ def directory_cooperative(province: Province, name: str) -> Cooperative | None:
     """The province's cooperative named `name` in its directory (accents and case aside),
     as the register's form and the API find it. One query."""
     return Cooperative.objects.filter(province=province).matching(name).first()
+
+
+def _tidy(text: str) -> str:
+    return " ".join((text or "").split())
+
+
+def province_person(province: Province, full_name: str, date_of_birth) -> Person | None:
+    """The province's individual with this full name (case aside) and date of birth, what
+    identifies a person (emulation.nominees): the register's upload finds them so. One
+    query."""
+    return Person.objects.filter(
+        province=province, full_name__iexact=_tidy(full_name), date_of_birth=date_of_birth
+    ).first()
+
+
+def province_household(province: Province, head_name: str, address: str) -> Household | None:
+    """The province's household with this head (case aside) and address (case aside), what
+    identifies a household (emulation.nominees). One query."""
+    return Household.objects.filter(
+        province=province, head_name__iexact=_tidy(head_name), address__iexact=_tidy(address)
+    ).first()
