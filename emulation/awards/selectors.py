@@ -17,7 +17,7 @@ def register_of(province: Province) -> list[AwardRecord]:
     One query."""
     return list(
         AwardRecord.objects.of_province(province)
-        .select_related("alliance", "cooperative__province", "person", "household")
+        .select_related("alliance", "cooperative__province", "other_unit", "person", "household")
         .order_by("-year", "cooperative__name", "decision_date", "pk")
     )
 
@@ -28,6 +28,7 @@ def awards_received(
     cooperative_ids: list[int],
     person_ids: list[int] = (),
     household_ids: list[int] = (),
+    other_unit_ids: list[int] = (),
 ) -> dict[tuple[str, int], list[AwardRecord]]:
     """Every unit's rows, by (kind, id) with kind one of `UNIT_KINDS`, oldest year first
     (the order of the report's table). One query whatever the number of units."""
@@ -36,6 +37,7 @@ def awards_received(
         "cooperative": cooperative_ids,
         "person": person_ids,
         "household": household_ids,
+        "other_unit": other_unit_ids,
     }
     condition = Q(pk__in=[])
     for kind, ids in wanted.items():
