@@ -1,7 +1,8 @@
-"""The award-history register's upload names individuals and households too (issue 23): a
-person by full name and date of birth, a household by its head and address, among those the
-province has recorded; one it has not refuses the whole file, the row and the reason named,
-nothing saved (the register's page never creates them either)."""
+"""The award-history register's upload names other units, individuals and households too
+(issue 23): an other unit by its full name, a person by full name and date of birth, a
+household by its head and address, among those the province has recorded; one it has not
+refuses the whole file, the row and the reason named, nothing saved (the register's page
+never creates them either)."""
 
 import datetime
 
@@ -10,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from emulation.awards.excel import awards_import
-from emulation.models import AwardRecord, Household, Person
+from emulation.models import AwardRecord, Household, OtherUnit, Person
 from provinces.models import Cooperative
 from provinces.organisation.selectors import province_for_code
 
@@ -52,7 +53,19 @@ def sonla_units(make_staff):
         members=5,
         main_activity="Trồng chè",
     )
+    other = OtherUnit.objects.create(
+        province=province,
+        legal_name="Liên hiệp Hợp tác xã Nông nghiệp tỉnh Sơn La",
+        unit_type="union",
+        head_office="Phường Tô Hiệu, tỉnh Sơn La",
+        phone="0212 3852 123",
+        founded_year=2015,
+        founding="Thành lập năm 2015.",
+        structure="Hội đồng quản trị, Ban kiểm soát.",
+        staff_count=24,
+    )
     return {
+        "other": other,
         "staff": make_staff("Sơn La", YEAR, username="sonla"),
         "person": person,
         "household": household,
@@ -70,6 +83,7 @@ MIXED = rows(
     "HTX Chè Mộc Châu,,,,",
     ",cá nhân,lò văn  pọm,05/03/1970,",  # case and spacing aside
     ",Hộ gia đình,Quàng Thị Mai,,Bản Bó, xã Chiềng Sinh, tỉnh Sơn La",
+    ",đơn vị khác,Liên hiệp hợp tác xã nông nghiệp tỉnh Sơn La,,",
 )
 
 
@@ -90,6 +104,7 @@ def test_a_mixed_file_of_units_people_and_households_is_imported(client, sonla_u
     assert saved["2/QĐ-LMHTXVN"].cooperative.name == "HTX Chè Mộc Châu"
     assert saved["3/QĐ-LMHTXVN"].person == sonla_units["person"]
     assert saved["4/QĐ-LMHTXVN"].household == sonla_units["household"]
+    assert saved["5/QĐ-LMHTXVN"].other_unit == sonla_units["other"]
     assert saved["3/QĐ-LMHTXVN"].history.get().history_user == sonla_units["staff"]
 
 

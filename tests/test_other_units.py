@@ -9,8 +9,8 @@ cooperative's business figures, opened with python-docx and pypdf."""
 import pytest
 from django.urls import reverse
 
-from emulation.dossiers.docx_builder import render_docx
 from emulation.dossiers.documents import dossier_documents
+from emulation.dossiers.docx_builder import render_docx
 from emulation.dossiers.render import render_document_html, render_pdfs
 from emulation.dossiers.selectors import dossier_for
 from emulation.dossiers.services import achievement_report_save

@@ -3,11 +3,12 @@
 nothing (a single bad row and nothing is saved; every error named with its row).
 
 A file is one province's (the page's): each row adds one award of its alliance, of a
-cooperative when the `cooperative` column names one of its directory, or of an individual or
-a household the province has proposed (the `kind` column: "cá nhân", "hộ gia đình"), found
-by what identifies them in emulation.nominees: the person's full name and date of birth, the
-household's head and address. As on the register's page, a row never creates a person or a
-household: one the province has not recorded refuses the row (and so the file).
+cooperative when the `cooperative` column names one of its directory, or of another unit,
+an individual or a household the province has proposed (the `kind` column: "đơn vị khác",
+"cá nhân", "hộ gia đình"), found by what identifies them in emulation.nominees: the other
+unit's full name, the person's full name and date of birth, the household's head and
+address. As on the register's page, a row never creates a person, a household or another
+unit: one the province has not recorded refuses the row (and so the file).
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from provinces.spreadsheets.pipeline import Importer, UploadReport, run_import
 from provinces.spreadsheets.reading import Layout
 
 from .models import AwardRecord
-from .selectors import province_household, province_person
+from .selectors import province_household, province_other_unit, province_person
 
 AWARDS_IMPORT_MAX_ROWS = 1_000  # a province's whole history, many times over
 COLUMNS = ("year", "award", "decision_number", "decision_date", "issuer")
@@ -47,10 +48,12 @@ COLUMN_HELP = {
         "tên trong danh bạ HTX, THT của tỉnh; để trống: Liên minh HTX tỉnh"
     ),
     "kind": gettext_noop(
-        "“cá nhân” hoặc “hộ gia đình”; để trống: Liên minh HTX tỉnh hoặc HTX/THT ở cột cooperative"
+        "“đơn vị khác”, “cá nhân” hoặc “hộ gia đình”; để trống: Liên minh HTX tỉnh hoặc HTX/THT "
+        "ở cột cooperative"
     ),
     "full_name": gettext_noop(
-        "cá nhân: họ và tên đầy đủ; hộ gia đình: họ và tên chủ hộ, như tỉnh đã ghi khi đề nghị"
+        "đơn vị khác: tên đầy đủ; cá nhân: họ và tên đầy đủ; hộ gia đình: họ và tên chủ hộ; như "
+        "tỉnh đã ghi khi đề nghị"
     ),
     "date_of_birth": gettext_noop("ngày sinh của cá nhân, dd/mm/yyyy"),
     "address": gettext_noop("địa chỉ của hộ gia đình, như tỉnh đã ghi khi đề nghị"),
@@ -115,12 +118,14 @@ KIND_WORDS = {
     "person": "person",
     "ho gia dinh": "household",
     "household": "household",
+    "don vi khac": "other_unit",
+    "other_unit": "other_unit",
 }
 
 
 def kind_of(row) -> str | None:
-    """ "" (the alliance or a cooperative), "person" or "household"; None for a word the
-    column does not know."""
+    """ "" (the alliance or a cooperative), "other_unit", "person" or "household"; None for
+    a word the column does not know."""
     return KIND_WORDS.get(" ".join(fold_accents(cells.text(row.get("kind"))).split()))
 
 
@@ -129,8 +134,8 @@ class _Kind(widgets.Widget):
         if kind_of(row) is None:
             raise ValueError(
                 gettext(
-                    "Loại đối tượng “%(value)s” không rõ: ghi “cá nhân”, “hộ gia đình” hoặc để "
-                    "trống (Liên minh HTX tỉnh, HTX/THT)."
+                    "Loại đối tượng “%(value)s” không rõ: ghi “đơn vị khác”, “cá nhân”, “hộ gia "
+                    "đình” hoặc để trống (Liên minh HTX tỉnh, HTX/THT)."
                 )
                 % {"value": cells.text(value)}
             )
@@ -157,9 +162,9 @@ class _Address(widgets.Widget):
 
 
 class _Named(widgets.Widget):
-    """The person or the household a row names, among those the province has recorded
-    (("person", Person) or ("household", Household)); None for the alliance or a
-    cooperative, and when the kind or the date of birth is wrong (their columns say so)."""
+    """The other unit, the person or the household a row names, among those the province
+    has recorded (("person", Person)…); None for the alliance or a cooperative, and when the
+    kind, the date of birth or the address is wrong (their columns say so)."""
 
     def __init__(self, province: Province):
         super().__init__(coerce_to_string=False)
@@ -171,18 +176,26 @@ class _Named(widgets.Widget):
             if name:
                 raise ValueError(
                     gettext(
-                        "Cột họ và tên chỉ dành cho cá nhân, hộ gia đình: ghi loại đối tượng, "
-                        "hoặc ghi HTX/THT ở cột cooperative."
+                        "Cột họ và tên chỉ dành cho đơn vị khác, cá nhân, hộ gia đình: ghi loại "
+                        "đối tượng, hoặc ghi HTX/THT ở cột cooperative."
                     )
                 )
             return None
         if not cells.is_blank(row.get("cooperative")):
             raise ValueError(
-                gettext("Dòng ghi cả HTX/THT và cá nhân, hộ gia đình: chỉ ghi một đơn vị.")
+                gettext(
+                    "Dòng ghi cả HTX/THT và đơn vị khác, cá nhân, hộ gia đình: chỉ ghi một đơn vị."
+                )
             )
         if not name:
-            raise ValueError(gettext("Chưa ghi họ và tên của cá nhân hoặc chủ hộ."))
-        if kind == "person":
+            raise ValueError(gettext("Chưa ghi tên đơn vị khác, họ và tên cá nhân hoặc chủ hộ."))
+        if kind == "other_unit":
+            found = province_other_unit(self.province, name)
+            missing = gettext(
+                "Tỉnh %(province)s chưa có đơn vị khác “%(name)s”: ghi đơn vị khi đề nghị khen "
+                "thưởng, rồi nhập khen thưởng của đơn vị."
+            ) % {"province": self.province.name, "name": name}
+        elif kind == "person":
             try:
                 born = cells.date(row.get("date_of_birth"))
             except ValueError:
@@ -268,7 +281,8 @@ class AwardRecordResource(resources.ModelResource):
         finally:
             # The alliance when no other unit is named; also on a refused row, so that the
             # model's "exactly one unit" check does not repeat what the columns said.
-            if not (instance.cooperative_id or instance.person_id or instance.household_id):
+            named = (instance.cooperative_id, instance.other_unit_id, instance.person_id)
+            if not any(named) and not instance.household_id:
                 instance.alliance = self.province
 
     def before_save_instance(self, instance, row, **kwargs):

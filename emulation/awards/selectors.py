@@ -5,7 +5,7 @@ from collections import defaultdict
 
 from django.db.models import Q
 
-from emulation.nominees.models import Household, Person
+from emulation.nominees.models import Household, OtherUnit, Person
 from provinces.disbursements.models import Cooperative
 from provinces.organisation.models import Province
 
@@ -75,3 +75,8 @@ def province_household(province: Province, head_name: str, address: str) -> Hous
     return Household.objects.filter(
         province=province, head_name__iexact=_tidy(head_name), address__iexact=_tidy(address)
     ).first()
+
+
+def province_other_unit(province: Province, legal_name: str) -> OtherUnit | None:
+    """The province's other unit with this full name (case and spacing aside). One query."""
+    return OtherUnit.objects.filter(province=province, legal_name__iexact=_tidy(legal_name)).first()

@@ -15,10 +15,9 @@ from cluster_portal.number_style import (
     format_percent,
     format_points,
 )
+from emulation.nominations.models import COLLECTIVE_KINDS
 from provinces.figures.aggregation import percent_change
 from provinces.figures.spec import DISBURSEMENT_AMOUNT_DECIMALS, INDICATORS, format_indicator
-
-from emulation.nominations.models import COLLECTIVE_KINDS
 
 from .achievement_parts import awards_table, business_table, paragraphs, particular
 from .content import (

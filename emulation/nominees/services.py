@@ -1,7 +1,7 @@
 """Writes on individual, household and other-unit nominees: found again by what identifies
 them (the person's full name and date of birth, the household's head and address, the other
-unit's full name, within the proposing province), created when new, their particulars brought up to date when the
-province proposes them again."""
+unit's full name, within the proposing province), created when new, their particulars
+brought up to date when the province proposes them again."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction

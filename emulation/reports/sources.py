@@ -35,8 +35,7 @@ def report_records(slug: str, year: int) -> list[QuerySet]:
     recommendations are saved with it, in the form and in the admin), the report's
     settings (with the chair's sections), the calendar (the drafts name the members that
     reported late), the nominations with their cooperatives, other units, individuals and
-    households,
-    and the award types, quotas, vote rules and legal basis (the admin's, logged)."""
+    households, and the award types, quotas, vote rules and legal basis (the admin's, logged)."""
     cluster = the_cluster(slug)
     nominated = Nomination.objects.filter(cluster__in=cluster, year=year)
     return [
