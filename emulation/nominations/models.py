@@ -193,6 +193,17 @@ NOMINEE_RELATED = (
 )
 
 
+# One achievement, one award (Law 2022): one nomination per nominee and year, whatever the
+# award or the cluster, unless the VCA turned it down; refused with these messages.
+ONE_AWARD_A_YEAR = {
+    "alliance": _("Liên minh HTX này đã được đề nghị khen thưởng trong năm."),
+    "cooperative": _("HTX/THT này đã được đề nghị khen thưởng trong năm."),
+    "other_unit": _("Đơn vị này đã được đề nghị khen thưởng trong năm."),
+    "person": _("Cá nhân này đã được đề nghị khen thưởng trong năm."),
+    "household": _("Hộ gia đình này đã được đề nghị khen thưởng trong năm."),
+}
+
+
 def _exactly_one(prefix: str) -> Q:
     """One of the `NOMINEE_KINDS` foreign keys set, the others empty."""
     condition = Q()
@@ -349,39 +360,14 @@ class Nomination(models.Model):
                 name="nomination_ballots_valid_le_returned",
                 violation_error_message=_("Số phiếu hợp lệ không được lớn hơn số phiếu thu về."),
             ),
-            # One achievement, one award (Law 2022): one nomination per nominee and year,
-            # whatever the award or the cluster, unless the VCA turned it down.
-            models.UniqueConstraint(
-                fields=["year", "nominee_alliance"],
-                condition=Q(nominee_alliance__isnull=False) & ~Q(status="not_granted"),
-                name="nomination_alliance_one_award_a_year",
-                violation_error_message=_(
-                    "Liên minh HTX này đã được đề nghị khen thưởng trong năm."
-                ),
-            ),
-            models.UniqueConstraint(
-                fields=["year", "nominee_cooperative"],
-                condition=Q(nominee_cooperative__isnull=False) & ~Q(status="not_granted"),
-                name="nomination_cooperative_one_award_a_year",
-                violation_error_message=_("HTX/THT này đã được đề nghị khen thưởng trong năm."),
-            ),
-            models.UniqueConstraint(
-                fields=["year", "nominee_other_unit"],
-                condition=Q(nominee_other_unit__isnull=False) & ~Q(status="not_granted"),
-                name="nomination_other_unit_one_award_a_year",
-                violation_error_message=_("Đơn vị này đã được đề nghị khen thưởng trong năm."),
-            ),
-            models.UniqueConstraint(
-                fields=["year", "nominee_person"],
-                condition=Q(nominee_person__isnull=False) & ~Q(status="not_granted"),
-                name="nomination_person_one_award_a_year",
-                violation_error_message=_("Cá nhân này đã được đề nghị khen thưởng trong năm."),
-            ),
-            models.UniqueConstraint(
-                fields=["year", "nominee_household"],
-                condition=Q(nominee_household__isnull=False) & ~Q(status="not_granted"),
-                name="nomination_household_one_award_a_year",
-                violation_error_message=_("Hộ gia đình này đã được đề nghị khen thưởng trong năm."),
+            *(
+                models.UniqueConstraint(
+                    fields=["year", f"nominee_{kind}"],
+                    condition=Q(**{f"nominee_{kind}__isnull": False}) & ~Q(status="not_granted"),
+                    name=f"nomination_{kind}_one_award_a_year",
+                    violation_error_message=message,
+                )
+                for kind, message in ONE_AWARD_A_YEAR.items()
             ),
             models.UniqueConstraint(
                 fields=["cluster", "year", "award_type", "nominee_alliance"],
@@ -409,8 +395,7 @@ class Nomination(models.Model):
 
     @property
     def nominee(self):
-        """The nominee itself: a Province, a Cooperative, an OtherUnit, a Person or a
-        Household."""
+        """The nominee itself: a Province, a Cooperative, an OtherUnit, a Person, a Household."""
         kind = self.nominee_kind
         return getattr(self, f"nominee_{kind}") if kind else None
 
@@ -427,12 +412,7 @@ class Nomination(models.Model):
             return nominee.alliance_name
         if kind is None:
             return ""
-        name = {
-            "cooperative": "name",
-            "other_unit": "legal_name",
-            "person": "full_name",
-            "household": "display_name",
-        }[kind]
+        name = {"cooperative": "name", "person": "full_name"}.get(kind, "display_name")
         return gettext("%(name)s (tỉnh %(province)s)") % {
             "name": getattr(nominee, name),
             "province": nominee.province.name,

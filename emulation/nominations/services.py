@@ -24,11 +24,7 @@ from emulation.nominations.models import (
     Nomination,
     NominationStatus,
 )
-from emulation.nominees.services import (
-    household_find_or_create,
-    other_unit_find_or_create,
-    person_find_or_create,
-)
+from emulation.nominees import services as nominees
 from provinces.disbursements.models import BorrowerKind
 from provinces.disbursements.services import borrower_find_or_create
 from provinces.organisation.dates import fmt_date
@@ -98,11 +94,17 @@ def _save(nomination: Nomination, *, by) -> Nomination:
     return nomination
 
 
-def _set_nominee(
-    nomination: Nomination, *, province, by, cooperative, other_unit, person, household
-):
+# How each kind of nominee a province records is found again or recorded.
+_FIND_OR_CREATE = {
+    "other_unit": nominees.other_unit_find_or_create,
+    "person": nominees.person_find_or_create,
+    "household": nominees.household_find_or_create,
+}
+
+
+def _set_nominee(nomination: Nomination, *, province, by, cooperative, **particulars):
     """A cooperative, other unit, person or household of `province`: found, or added to
-    its records."""
+    its records. `particulars`: other_unit=, person=, household= (one of them given)."""
     try:
         if cooperative is not None:
             name, kind = cooperative
@@ -111,16 +113,10 @@ def _set_nominee(
             nomination.nominee_cooperative, _ = borrower_find_or_create(
                 province=province, name=name, kind=kind, by=by
             )
-        elif other_unit:
-            nomination.nominee_other_unit = other_unit_find_or_create(
-                province=province, by=by, **other_unit
-            )
-        elif person:
-            nomination.nominee_person = person_find_or_create(province=province, by=by, **person)
         else:
-            nomination.nominee_household = household_find_or_create(
-                province=province, by=by, **household
-            )
+            kind, data = next((k, v) for k, v in particulars.items() if v)
+            unit = _FIND_OR_CREATE[kind](province=province, by=by, **data)
+            setattr(nomination, f"nominee_{kind}", unit)
     except ValidationError as exc:
         raise NominationError(_messages(exc)) from None
 
@@ -166,8 +162,7 @@ def nomination_propose(
             earlier.repeated = True
             return earlier
     cooperative_name = " ".join((cooperative_name or "").split())
-    chosen = [alliance is not None, bool(cooperative_name), bool(other_unit)]
-    chosen += [bool(person), bool(household)]
+    chosen = [alliance is not None, *map(bool, (cooperative_name, other_unit, person, household))]
     if sum(chosen) > 1:
         raise NominationError(
             gettext(
