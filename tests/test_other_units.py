@@ -181,7 +181,7 @@ def test_the_register_page_records_an_award_of_an_other_unit(client, sonla):
 # The dossier ------------------------------------------------------------------------------------
 
 
-def test_the_dossier_carries_the_other_unit_and_its_own_collective_report(make_staff):
+def test_the_dossier_carries_the_other_unit_and_its_own_collective_report(client, make_staff):
     seed_demo_year()  # on the clean database: before any user is made
     sonla = make_staff("Sơn La", YEAR, username="sonla-other-unit")
     nomination = propose(sonla, other_unit=UNIT, achievements="Dẫn dắt 40 HTX thành viên.")
@@ -203,6 +203,14 @@ def test_the_dossier_carries_the_other_unit_and_its_own_collective_report(make_s
         superior_title="Chủ tịch",
         superior_name="Cầm Thị Hoa",
     )
+    # The report's page asks what the collective form asks, without business figures; the
+    # particulars were recorded with the unit.
+    client.force_login(sonla)
+    page = client.get(reverse("dossiers:report", args=[nomination.pk]))
+    assert page.status_code == 200
+    assert "Chức năng, nhiệm vụ, những đặc điểm chính của đơn vị" in page.text
+    assert 'name="compliance"' in page.text and 'name="signer_name"' in page.text
+    assert 'name="revenue"' not in page.text and 'name="head_office"' not in page.text
     with patch_scoring():
         dossier = dossier_for(tay_bac(), YEAR)
         documents = dossier_documents(dossier)
