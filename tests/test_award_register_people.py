@@ -14,6 +14,7 @@ from emulation.awards.excel import awards_import
 from emulation.models import AwardRecord, Household, OtherUnit, Person
 from provinces.models import Cooperative
 from provinces.organisation.selectors import province_for_code
+from tests.api_support import API, bearer, token_for
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("uploads_dir")]
 
@@ -135,3 +136,27 @@ def test_an_unknown_person_refuses_the_whole_file_naming_the_row_and_reason(sonl
     assert {e.row for e in report.errors} == {3, 4, 5, 6, 7}
     assert not AwardRecord.objects.exists()
     assert Person.objects.count() == 1 and Household.objects.count() == 1  # none created
+
+
+def test_the_api_lists_the_imported_awards_of_every_kind(client, sonla_units):
+    awards_import(
+        data=MIXED.replace(
+            "Bản Bó, xã Chiềng Sinh, tỉnh Sơn La", '"Bản Bó, xã Chiềng Sinh, tỉnh Sơn La"'
+        ).encode(),
+        filename="k.csv",
+        user=sonla_units["staff"],
+        dry_run=False,
+        province=son_la(),
+    )
+    headers = bearer(token_for(sonla_units["staff"]))
+    response = client.get(f"{API}/awards/{YEAR}/14", headers=headers)
+    assert response.status_code == 200, response.content
+    units = {r["decision_number"]: r["unit"] for r in response.json()["records"]}
+    assert units["3/QĐ-LMHTXVN"] == {
+        "kind": "person",
+        "id": sonla_units["person"].pk,
+        "name": "Lò Văn Pọm",
+    }
+    assert units["4/QĐ-LMHTXVN"]["kind"] == "household"
+    assert units["5/QĐ-LMHTXVN"]["kind"] == "other_unit"
+    assert [u["kind"] for u in units.values()].count("alliance") == 1

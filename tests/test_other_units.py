@@ -188,6 +188,14 @@ def test_the_dossier_carries_the_other_unit_and_its_own_collective_report(client
     Nomination.objects.filter(pk=nomination.pk).update(
         status=NominationStatus.ENDORSED, votes_for=7, votes_present=7, voting_method="secret"
     )
+    # The report's page asks what the collective form asks, without business figures; the
+    # particulars were recorded with the unit.
+    client.force_login(sonla)
+    page = client.get(reverse("dossiers:report", args=[nomination.pk]))
+    assert page.status_code == 200
+    assert "Chức năng, nhiệm vụ, những đặc điểm chính của đơn vị" in page.text
+    assert 'name="compliance"' in page.text and 'name="signer_name"' in page.text
+    assert 'name="revenue"' not in page.text and 'name="head_office"' not in page.text
     achievement_report_save(
         nomination=Nomination.objects.get(pk=nomination.pk),
         by=sonla,
@@ -203,14 +211,6 @@ def test_the_dossier_carries_the_other_unit_and_its_own_collective_report(client
         superior_title="Chủ tịch",
         superior_name="Cầm Thị Hoa",
     )
-    # The report's page asks what the collective form asks, without business figures; the
-    # particulars were recorded with the unit.
-    client.force_login(sonla)
-    page = client.get(reverse("dossiers:report", args=[nomination.pk]))
-    assert page.status_code == 200
-    assert "Chức năng, nhiệm vụ, những đặc điểm chính của đơn vị" in page.text
-    assert 'name="compliance"' in page.text and 'name="signer_name"' in page.text
-    assert 'name="revenue"' not in page.text and 'name="head_office"' not in page.text
     with patch_scoring():
         dossier = dossier_for(tay_bac(), YEAR)
         documents = dossier_documents(dossier)
