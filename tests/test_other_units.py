@@ -6,9 +6,12 @@ award-history register; refused with the message, nothing saved); counted as col
 carried through to the dossier, whose report for the unit is the collective form without a
 cooperative's business figures, opened with python-docx and pypdf."""
 
+import datetime
+
 import pytest
 from django.urls import reverse
 
+from emulation.decisions.documents import awardee_line
 from emulation.dossiers.documents import dossier_documents
 from emulation.dossiers.docx_builder import render_docx
 from emulation.dossiers.render import render_document_html, render_pdfs
@@ -18,8 +21,10 @@ from emulation.models import AwardRecord, Nomination, NominationStatus, OtherUni
 from emulation.nominations.selectors import counted_kinds, legal_name_of
 from emulation.nominations.services import (
     NominationError,
+    nomination_decide,
     nomination_endorse,
     nomination_propose,
+    nomination_submit,
 )
 from tests.dossier_helpers import docx_text, patch_scoring, pdf_text, seed_demo_year
 from tests.test_nomination_rules import api, api_propose  # noqa: F401  (fixture)
@@ -83,6 +88,18 @@ def test_an_other_unit_is_proposed_voted_and_endorsed_as_a_collective(sonla, cha
     )
     assert nomination.status == NominationStatus.ENDORSED
     assert unit_.history.get().history_user == sonla
+    # Submitted, granted: the decision names it in full and the register records it.
+    nomination = nomination_submit(nomination=nomination, seen_version=nomination.version, by=chair)
+    nomination = nomination_decide(
+        nomination=nomination,
+        seen_version=nomination.version,
+        by=chair,
+        granted=True,
+        decision_number="120/QĐ-LMHTXVN",
+        decision_date=datetime.date(2024, 1, 20),
+    )
+    assert awardee_line(nomination).startswith(f"{NAME} (tỉnh Sơn La, ")
+    assert AwardRecord.objects.get().other_unit == unit_
 
 
 def test_one_achievement_one_award_refuses_a_second_award_naming_the_first(sonla):
