@@ -15,7 +15,7 @@ from emulation.nominations.models import (
     Nomination,
     VoteRule,
 )
-from emulation.nominees.models import Household, Person
+from emulation.nominees.models import Household, OtherUnit, Person
 from emulation.reports.models import LegalBasis, ReportSettings
 from emulation.review.models import DossierReview
 
@@ -86,8 +86,8 @@ class MeetingRankAdmin(OrganisationAccess, admin.ModelAdmin):
 class AwardRecordAdmin(VersionedAdminMixin, OrganisationAccess, CheckedHistoryAdmin):
     list_display = ["year", "__str__", "decision_number", "decision_date", "issuer"]
     list_filter = ["year"]
-    list_select_related = ["alliance", "cooperative", "person", "household"]
-    autocomplete_fields = ["alliance", "cooperative", "person", "household"]
+    list_select_related = ["alliance", "cooperative", "other_unit", "person", "household"]
+    autocomplete_fields = ["alliance", "cooperative", "other_unit", "person", "household"]
 
 
 @admin.register(Person)
@@ -95,6 +95,15 @@ class PersonAdmin(VersionedAdminMixin, OrganisationAccess, CheckedHistoryAdmin):
     list_display = ["full_name", "position", "province"]
     list_select_related = ["province"]
     search_fields = ["full_name", "position", "workplace"]
+    autocomplete_fields = ["province"]
+
+
+@admin.register(OtherUnit)
+class OtherUnitAdmin(VersionedAdminMixin, OrganisationAccess, CheckedHistoryAdmin):
+    list_display = ["legal_name", "unit_type", "province"]
+    list_filter = ["unit_type"]
+    list_select_related = ["province"]
+    search_fields = ["legal_name", "head_office"]
     autocomplete_fields = ["province"]
 
 
@@ -117,6 +126,7 @@ class NominationAdmin(VersionedAdminMixin, OrganisationAccess, CheckedHistoryAdm
         "nominee_cooperative__province",
         "nominee_person__province",
         "nominee_household__province",
+        "nominee_other_unit__province",
     ]
     autocomplete_fields = ["nominee_alliance", "nominee_cooperative"]
     # What the nomination rules decide (emulation.nominations.rules) is changed on the
@@ -129,6 +139,7 @@ class NominationAdmin(VersionedAdminMixin, OrganisationAccess, CheckedHistoryAdm
         "nominee_cooperative",
         "nominee_person",
         "nominee_household",
+        "nominee_other_unit",
         "status",
         "votes_for",
         "votes_present",

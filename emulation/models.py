@@ -17,7 +17,7 @@ from .nominations.models import (
     NominationStatus,
     VoteRule,
 )
-from .nominees.models import Household, Person
+from .nominees.models import Household, OtherUnit, Person
 from .reports.models import LegalBasis, ReportSettings
 from .review.models import DossierReview, ReviewState
 from .scoring.models import (
@@ -60,6 +60,7 @@ __all__ = [
     "NewsPost",
     "Household",
     "Nomination",
+    "OtherUnit",
     "Person",
     "NominationStatus",
     "Recommendation",

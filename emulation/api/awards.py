@@ -26,7 +26,13 @@ router = Router(tags=["Sổ theo dõi khen thưởng"])
 
 
 class UnitOut(Schema):
-    kind: str = Field(..., description="alliance (Liên minh HTX tỉnh) hoặc cooperative (HTX/THT)")
+    kind: str = Field(
+        ...,
+        description=(
+            "alliance (Liên minh HTX tỉnh), cooperative (HTX/THT), person (cá nhân) hoặc "
+            "household (hộ gia đình)"
+        ),
+    )
     id: int
     name: str
 
@@ -70,10 +76,8 @@ class RegisterFilter(Schema):
 
 
 def record_out(record: AwardRecord) -> dict:
-    if record.alliance_id:
-        unit = {"kind": "alliance", "id": record.alliance_id, "name": record.unit_name}
-    else:
-        unit = {"kind": "cooperative", "id": record.cooperative_id, "name": record.unit_name}
+    kind = record.unit_kind
+    unit = {"kind": kind, "id": getattr(record, f"{kind}_id"), "name": record.unit_name}
     return {
         "id": record.pk,
         "unit": unit,

@@ -4,7 +4,7 @@ rules (emulation.nominations.rules) refuse the same things with the same message
 `detail`; a stale version is 409; access as on the pages (404 / 403)."""
 
 import datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext
@@ -30,7 +30,7 @@ from emulation.nominations.services import (
     nomination_propose,
     nomination_vote_record,
 )
-from emulation.nominees.models import Sex
+from emulation.nominees.models import OtherUnitType, Sex
 from provinces.organisation.lookups import cluster_year_for
 
 from .lookups import ref
@@ -40,12 +40,17 @@ from .schemas import Count, Slug, Text, Year
 
 router = Router(tags=["Nominations"])
 
+# The nominee's kinds (emulation.nominations.models.NOMINEE_KINDS).
+NomineeKind = Literal["alliance", "cooperative", "other_unit", "person", "household"]
+
 
 class NominationOut(Schema):
     id: int
     year: int
     award_type: str
-    nominee_kind: str = Field(..., description="alliance | cooperative | person | household")
+    nominee_kind: NomineeKind = Field(
+        ..., description="alliance | cooperative | other_unit (đơn vị khác) | person | household"
+    )
     nominee: str
     province: dict
     status: NominationStatus
@@ -99,16 +104,36 @@ class HouseholdIn(Schema):
     main_activity: Text = Field(..., max_length=255, description="ngành nghề chính")
 
 
+class OtherUnitIn(Schema):
+    """A collective that is not an alliance or a cooperative (a cooperative union, an
+    enterprise, an association, a department), with section I of the collective form."""
+
+    legal_name: Text = Field(..., max_length=255, description="tên đầy đủ, không viết tắt")
+    unit_type: OtherUnitType
+    head_office: Text = Field(..., max_length=255, description="địa chỉ trụ sở chính")
+    phone: Text = Field(..., max_length=50)
+    website: Text = Field("", max_length=255)
+    founded_year: Count = Field(..., ge=1900, le=2100, description="năm thành lập")
+    founding: Text = Field(..., max_length=5000, description="quá trình thành lập và phát triển")
+    structure: Text = Field(..., max_length=5000, description="tổ chức bộ máy")
+    staff_count: Count = Field(..., ge=0, le=1_000_000, description="tổng số cán bộ, nhân viên")
+
+
 class ProposeIn(Schema):
     award_type: Text = Field(..., description="mã hình thức khen thưởng, ví dụ emulation-flag")
     alliance: Text = Field("", description="mã tỉnh của liên minh thành viên được đề nghị")
     cooperative: Text = Field("", max_length=255, description="hoặc tên hợp tác xã được đề nghị")
     cooperative_province: Text = Field(
         "",
-        description="mã tỉnh của hợp tác xã, cá nhân hoặc hộ gia đình (mặc định: tỉnh của bạn)",
+        description=(
+            "mã tỉnh của hợp tác xã, đơn vị khác, cá nhân hoặc hộ gia đình (mặc định: tỉnh của bạn)"
+        ),
     )
     person: PersonIn | None = Field(None, description="hoặc một cá nhân")
     household: HouseholdIn | None = Field(None, description="hoặc một hộ gia đình")
+    other_unit: OtherUnitIn | None = Field(
+        None, description="hoặc một đơn vị khác (liên hiệp HTX, doanh nghiệp, hiệp hội…)"
+    )
     achievements: Text = Field("", max_length=5000, description="thành tích")
     rank_reason: Text = Field(
         "",
@@ -204,15 +229,18 @@ def _member(members, code: str):
 @router.post(
     "/clusters/{slug}/{year}/nominations",
     response={201: NominationOut, 200: NominationOut},
-    summary="Đề nghị khen thưởng một thành viên, hợp tác xã, cá nhân hoặc hộ gia đình",
+    summary=(
+        "Đề nghị khen thưởng một thành viên, hợp tác xã, đơn vị khác, cá nhân hoặc hộ gia đình"
+    ),
     description=(
         "Như biểu mẫu của trang đề nghị: cán bộ tỉnh cho tỉnh mình, cụm trưởng và quản "
         "trị viên cho mọi thành viên; trái quy định: 422 kèm lý do."
     ),
 )
 def nomination_propose_api(request, slug: Slug, year: Year, payload: ProposeIn):
-    """Propose a member alliance (`alliance`), a cooperative (`cooperative`), an
-    individual (`person`) or a household (`household`), as the page's form does: staff
+    """Propose a member alliance (`alliance`), a cooperative (`cooperative`), another unit
+    (`other_unit`), an individual (`person`) or a household (`household`), as the page's
+    form does: staff
     for their own province, the chair and admins for any member."""
     cluster, members, term = cluster_year_for(request, slug, year)
     award = AwardType.objects.filter(code=payload.award_type).first()
@@ -233,7 +261,9 @@ def nomination_propose_api(request, slug: Slug, year: Year, payload: ProposeIn):
         code = payload.cooperative_province
         province = _member(members, code) if code else access.unit_of(request.user, year)
         if province is None:
-            detail = gettext("Chọn tỉnh của HTX/THT, cá nhân hoặc hộ gia đình được đề nghị.")
+            detail = gettext(
+                "Chọn tỉnh của HTX/THT, đơn vị khác, cá nhân hoặc hộ gia đình được đề nghị."
+            )
             raise ApiProblem(
                 422, detail, code="rule_violation", errors=[_field("cooperative_province", detail)]
             )
@@ -250,6 +280,7 @@ def nomination_propose_api(request, slug: Slug, year: Year, payload: ProposeIn):
             cooperative_province=None if alliance else province,
             person=payload.person.dict() if payload.person else None,
             household=payload.household.dict() if payload.household else None,
+            other_unit=payload.other_unit.dict() if payload.other_unit else None,
             achievements=payload.achievements,
             rank_reason=payload.rank_reason,
         )

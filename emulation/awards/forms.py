@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from cluster_portal.numbers import vn_formfield
-from emulation.nominees.models import Household, Person
+from emulation.nominees.models import Household, OtherUnit, Person
 from provinces.organisation.models import Province
 
 from .models import AwardRecord
@@ -11,8 +11,8 @@ from .selectors import directory_cooperative
 
 class AwardRecordForm(forms.ModelForm):
     """A row of the register typed on the province's page: the alliance's own award, a
-    cooperative's, named as in the province's directory, or an individual's or a
-    household's the province has proposed (emulation/nominees)."""
+    cooperative's, named as in the province's directory, or another unit's, an
+    individual's or a household's the province has proposed (emulation/nominees)."""
 
     cooperative_name = forms.CharField(
         label=_("HTX/THT (để trống: Liên minh HTX tỉnh)"),
@@ -21,9 +21,9 @@ class AwardRecordForm(forms.ModelForm):
         help_text=_("Tên như trong danh bạ HTX, THT của tỉnh (không phân biệt dấu, hoa thường)."),
     )
     person_or_household = forms.ChoiceField(
-        label=_("hoặc cá nhân, hộ gia đình"),
+        label=_("hoặc đơn vị khác, cá nhân, hộ gia đình"),
         required=False,
-        help_text=_("Những cá nhân, hộ gia đình tỉnh đã đề nghị khen thưởng."),
+        help_text=_("Những đơn vị khác, cá nhân, hộ gia đình tỉnh đã đề nghị khen thưởng."),
     )
     decision_date = forms.DateField(
         label=_("Ngày quyết định (dd/mm/yyyy)"),
@@ -49,7 +49,10 @@ class AwardRecordForm(forms.ModelForm):
     def __init__(self, *args, province: Province, **kwargs):
         super().__init__(*args, **kwargs)
         self.province = province
-        self._others = {f"person:{p.pk}": p for p in Person.objects.filter(province=province)}
+        self._others = {
+            f"other_unit:{u.pk}": u for u in OtherUnit.objects.filter(province=province)
+        }
+        self._others |= {f"person:{p.pk}": p for p in Person.objects.filter(province=province)}
         self._others |= {
             f"household:{h.pk}": h for h in Household.objects.filter(province=province)
         }
@@ -64,7 +67,10 @@ class AwardRecordForm(forms.ModelForm):
         if name and other:
             self.add_error(
                 "person_or_household",
-                _("Chọn một đơn vị: HTX/THT hoặc cá nhân, hộ gia đình, không chọn cả hai."),
+                _(
+                    "Chọn một đơn vị: HTX/THT hoặc đơn vị khác, cá nhân, hộ gia đình, không chọn "
+                    "cả hai."
+                ),
             )
             return data
         if other:

@@ -4,7 +4,7 @@ their cooperatives; the nomination rules read it (one achievement, one award) an
 achievement reports print it as their table of awards received.
 
 A row names exactly one unit: the alliance (a province), a cooperative of the directory,
-an individual or a household (emulation/nominees)."""
+another unit (đơn vị khác), an individual or a household (emulation/nominees)."""
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -13,7 +13,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from emulation.nominees.models import Household, Person
+from emulation.nominees.models import Household, OtherUnit, Person
 from provinces.disbursements.models import Cooperative
 from provinces.organisation.models import YEAR_VALIDATORS, Province
 
@@ -21,15 +21,15 @@ from provinces.organisation.models import YEAR_VALIDATORS, Province
 class AwardRecordQuerySet(models.QuerySet):
     def of_unit(self, **unit):
         """The rows of one unit, named as `Nomination.nominee_unit_key` names it:
-        alliance=, cooperative=, person= or household=."""
+        alliance=, cooperative=, other_unit=, person= or household=."""
         (kind, value), *more = [(k, v) for k, v in unit.items() if v is not None]
         if more or kind not in UNIT_KINDS:
             raise TypeError(f"one unit of {UNIT_KINDS}, not {sorted(unit)}")
         return self.filter(**{kind: value})
 
     def of_province(self, province: Province):
-        """The province's own rows: its alliance's, its cooperatives', its people's and
-        households'."""
+        """The province's own rows: its alliance's, its cooperatives', its other units',
+        its people's and households'."""
         return self.filter(of_province_q(province))
 
 
@@ -38,12 +38,13 @@ def of_province_q(province: Province) -> Q:
     return (
         Q(alliance=province)
         | Q(cooperative__province=province)
+        | Q(other_unit__province=province)
         | Q(person__province=province)
         | Q(household__province=province)
     )
 
 
-UNIT_KINDS = ("alliance", "cooperative", "person", "household")
+UNIT_KINDS = ("alliance", "cooperative", "other_unit", "person", "household")
 
 
 def _exactly_one_unit() -> Q:
@@ -69,6 +70,14 @@ class AwardRecord(models.Model):
     cooperative = models.ForeignKey(
         Cooperative,
         verbose_name=_("HTX/THT"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="award_records",
+    )
+    other_unit = models.ForeignKey(
+        OtherUnit,
+        verbose_name=_("đơn vị khác"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
@@ -123,8 +132,8 @@ class AwardRecord(models.Model):
                 condition=_exactly_one_unit(),
                 name="award_record_exactly_one_unit",
                 violation_error_message=_(
-                    "Chọn đúng một đối tượng: Liên minh HTX tỉnh, một HTX/THT, một cá nhân "
-                    "hoặc một hộ gia đình."
+                    "Chọn đúng một đối tượng: Liên minh HTX tỉnh, một HTX/THT, một đơn vị "
+                    "khác, một cá nhân hoặc một hộ gia đình."
                 ),
             ),
             models.CheckConstraint(
@@ -153,7 +162,7 @@ class AwardRecord(models.Model):
                         "Quyết định này đã có trong sổ của đơn vị cho năm này."
                     ),
                 )
-                for kind in ("person", "household")
+                for kind in ("other_unit", "person", "household")
             ),
         ]
 
@@ -173,6 +182,7 @@ class AwardRecord(models.Model):
         return {
             "alliance": lambda: unit.alliance_name,
             "cooperative": lambda: unit.name,
+            "other_unit": lambda: unit.legal_name,
             "person": lambda: unit.full_name,
             "household": lambda: unit.display_name,
         }[kind]()

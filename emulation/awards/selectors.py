@@ -5,6 +5,7 @@ from collections import defaultdict
 
 from django.db.models import Q
 
+from emulation.nominees.models import Household, OtherUnit, Person
 from provinces.disbursements.models import Cooperative
 from provinces.organisation.models import Province
 
@@ -16,7 +17,7 @@ def register_of(province: Province) -> list[AwardRecord]:
     One query."""
     return list(
         AwardRecord.objects.of_province(province)
-        .select_related("alliance", "cooperative__province", "person", "household")
+        .select_related("alliance", "cooperative__province", "other_unit", "person", "household")
         .order_by("-year", "cooperative__name", "decision_date", "pk")
     )
 
@@ -27,6 +28,7 @@ def awards_received(
     cooperative_ids: list[int],
     person_ids: list[int] = (),
     household_ids: list[int] = (),
+    other_unit_ids: list[int] = (),
 ) -> dict[tuple[str, int], list[AwardRecord]]:
     """Every unit's rows, by (kind, id) with kind one of `UNIT_KINDS`, oldest year first
     (the order of the report's table). One query whatever the number of units."""
@@ -35,6 +37,7 @@ def awards_received(
         "cooperative": cooperative_ids,
         "person": person_ids,
         "household": household_ids,
+        "other_unit": other_unit_ids,
     }
     condition = Q(pk__in=[])
     for kind, ids in wanted.items():
@@ -58,3 +61,29 @@ def register_changed_since(province: Province, since) -> set[int]:
     what a copy kept in step may have to drop. One query."""
     history = AwardRecord.history.filter(of_province_q(province), history_date__gte=since)
     return set(history.values_list("id", flat=True))
+
+
+def _tidy(text: str) -> str:
+    return " ".join((text or "").split())
+
+
+def province_person(province: Province, full_name: str, date_of_birth) -> Person | None:
+    """The province's individual with this full name (case aside) and date of birth, what
+    identifies a person (emulation.nominees): the register's upload finds them so. One
+    query."""
+    return Person.objects.filter(
+        province=province, full_name__iexact=_tidy(full_name), date_of_birth=date_of_birth
+    ).first()
+
+
+def province_household(province: Province, head_name: str, address: str) -> Household | None:
+    """The province's household with this head (case aside) and address (case aside), what
+    identifies a household (emulation.nominees). One query."""
+    return Household.objects.filter(
+        province=province, head_name__iexact=_tidy(head_name), address__iexact=_tidy(address)
+    ).first()
+
+
+def province_other_unit(province: Province, legal_name: str) -> OtherUnit | None:
+    """The province's other unit with this full name (case and spacing aside). One query."""
+    return OtherUnit.objects.filter(province=province, legal_name__iexact=_tidy(legal_name)).first()

@@ -1,6 +1,7 @@
 """The achievement report (báo cáo thành tích) of one nominee, as plain content, after the
 official form of its kind (NĐ 152/2025/NĐ-CP, 98/2023 before): the collective's (an
-alliance, a cooperative), the individual's and the household's. The numbers the portal
+alliance, a cooperative, another unit: without a cooperative's business figures), the
+individual's and the household's. The numbers the portal
 holds (approved figures of the year and the year before, score and rank, disbursements)
 and what the province wrote (particulars, business figures, texts, signers); every name in
 full, never abbreviated."""
@@ -14,6 +15,7 @@ from cluster_portal.number_style import (
     format_percent,
     format_points,
 )
+from emulation.nominations.models import COLLECTIVE_KINDS
 from provinces.figures.aggregation import percent_change
 from provinces.figures.spec import DISBURSEMENT_AMOUNT_DECIMALS, INDICATORS, format_indicator
 
@@ -88,13 +90,21 @@ def _figures_table(nominee: Nominee, year: int) -> Table:
     )
 
 
-def _collective_particulars(nominee: Nominee, report) -> list:
-    """Section I of the collective form: the unit's particulars and organisation."""
-    r = report
+def _collective_particulars(nominee: Nominee, report, particulars=None) -> list:
+    """Section I of the collective form: the unit's particulars and organisation, from the
+    report (an alliance, a cooperative) or from `particulars` (another unit keeps them)."""
+    r = particulars or report
+    summary = report.summary if report else ""
     blocks: list = [
         Heading("I. SƠ LƯỢC ĐẶC ĐIỂM, TÌNH HÌNH"),
         Heading("1. Đặc điểm, tình hình", level=2),
         particular("Tên đơn vị", nominee.legal_name),
+    ]
+    if nominee.kind == "other_unit":
+        unit = nominee.nomination.nominee_other_unit
+        blocks.append(particular("Loại hình đơn vị", unit.get_unit_type_display()))
+        blocks.append(particular("Năm thành lập", str(unit.founded_year)))
+    blocks += [
         particular("Địa chỉ trụ sở chính", r.head_office if r else ""),
         particular("Điện thoại", r.phone if r else ""),
     ]
@@ -105,8 +115,8 @@ def _collective_particulars(nominee: Nominee, report) -> list:
             particular("Số giấy chứng nhận đăng ký", nominee.cooperative.registration_number)
         )
     blocks.append(particular("Quá trình thành lập và phát triển", r.founding if r else ""))
-    if r and r.summary:
-        blocks += paragraphs(r.summary)
+    if summary:
+        blocks += paragraphs(summary)
     blocks += [
         Heading("2. Tổ chức bộ máy", level=2),
         *paragraphs(r.structure if r else ""),
@@ -198,11 +208,14 @@ def achievement_report(dossier: Dossier, nominee: Nominee) -> Document:
     individual, household)."""
     year, report, nomination = dossier.year, nominee.report, nominee.nomination
     kind, unit = nominee.kind, nomination.nominee
-    if kind in ("alliance", "cooperative"):
-        blocks = _collective_particulars(nominee, report)
-        results = (_alliance_results if kind == "alliance" else _cooperative_results)(
-            dossier, nominee
-        )
+    if kind in COLLECTIVE_KINDS:
+        own_particulars = unit if kind == "other_unit" else None
+        blocks = _collective_particulars(nominee, report, own_particulars)
+        results = {
+            "alliance": _alliance_results,
+            "cooperative": _cooperative_results,
+            "other_unit": lambda dossier, nominee: [],  # no business figures on its form
+        }[kind](dossier, nominee)
         blocks += [
             Heading("II. THÀNH TÍCH ĐẠT ĐƯỢC"),
             Heading("1. Kết quả thực hiện nhiệm vụ được giao", level=2),
@@ -217,12 +230,12 @@ def achievement_report(dossier: Dossier, nominee: Nominee) -> Document:
             *paragraphs(report.compliance if report else ""),
         ]
         title = (report.signer_title if report else "") or (
-            "Chủ tịch" if kind == "alliance" else "Giám đốc"
+            {"alliance": "Chủ tịch", "cooperative": "Giám đốc"}.get(kind, "Thủ trưởng đơn vị")
         )
         own = Signer([title.upper()], report.signer_name if report else "")
         issuer = [report.superior_body.upper()] if report and report.superior_body else []
         issuer.append(nominee.legal_name.upper())
-        numbered = number_line("BC-LMHTX" if kind == "alliance" else "BC-HTX")
+        numbered = number_line({"alliance": "BC-LMHTX", "cooperative": "BC-HTX"}.get(kind, "BC"))
     else:
         if kind == "person":
             blocks = _person_particulars(unit)

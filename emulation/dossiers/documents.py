@@ -5,6 +5,7 @@ scoring summary and one achievement report per nominee."""
 from django.utils.translation import gettext_noop
 
 from cluster_portal.number_style import format_exact, format_percent, format_points
+from emulation.nominations.models import COLLECTIVE_KINDS
 from emulation.nominations.selectors import counted_kinds
 from emulation.reports.letterhead import signer_lines
 
@@ -48,7 +49,7 @@ def _time(value) -> str:
 def _kinds(nominees) -> str:
     """ "tập thể", or "tập thể, cá nhân, hộ gia đình" as the nominees are."""
     kinds = {n.kind for n in nominees}
-    words = ["tập thể"] if kinds & {"alliance", "cooperative"} or not kinds else []
+    words = ["tập thể"] if kinds & set(COLLECTIVE_KINDS) or not kinds else []
     words += [w for k, w in (("person", "cá nhân"), ("household", "hộ gia đình")) if k in kinds]
     return ", ".join(words)
 

@@ -1,6 +1,7 @@
 """Which fields each kind of nominee's achievement report asks for and which it needs
 before it can be submitted, after the official forms (NĐ 152/2025/NĐ-CP, 98/2023 before):
-the collective's form (an alliance, a cooperative), the individual's and the household's.
+the collective's form (an alliance, a cooperative, another unit), the individual's and the
+household's.
 The report form shows `fields_for(kind)`; submission, the dossier's completeness and the
 to-dos read `report_gaps`. Missing data is asked for here, never explained in a document."""
 
@@ -30,6 +31,10 @@ TEXTS = ("summary", "achievements", "measures")
 FIELDS = {
     "alliance": (*PARTICULARS, *TEXTS, "compliance", *HEAD_SIGNER, *SUPERIOR),
     "cooperative": (*PARTICULARS, *TEXTS, *BUSINESS, "compliance", *HEAD_SIGNER, *SUPERIOR),
+    # Another unit: the collective form without a cooperative's business figures; its
+    # particulars (head office, phone, founding, structure, staff) were recorded with the
+    # unit when it was proposed (emulation.nominees.models.OtherUnit).
+    "other_unit": (*TEXTS, "compliance", *HEAD_SIGNER, *SUPERIOR),
     # The individual and the head of household sign their own report: their names come
     # from the nominee's particulars.
     "person": (*TEXTS, *SUPERIOR),
@@ -45,6 +50,7 @@ REQUIRED = {
     + ("revenue", "profit", "taxes", "members", "workers", "avg_income")
     + HEAD_SIGNER
     + SUPERIOR,
+    "other_unit": ("achievements", "measures", "compliance", *HEAD_SIGNER, *SUPERIOR),
     "person": ("summary", "achievements", "measures", *SUPERIOR),
     "household": ("summary", "achievements", "measures", *SUPERIOR),
 }
@@ -52,6 +58,7 @@ REQUIRED = {
 SUMMARY_LABEL = {
     "alliance": "Chức năng, nhiệm vụ, những đặc điểm chính của đơn vị",
     "cooperative": "Ngành nghề, lĩnh vực sản xuất, kinh doanh, những đặc điểm chính",
+    "other_unit": "Chức năng, nhiệm vụ, những đặc điểm chính của đơn vị",
     "person": "Quyền hạn, nhiệm vụ được giao hoặc đảm nhận",
     "household": "Đặc điểm, hoàn cảnh của hộ gia đình",
 }

@@ -353,6 +353,7 @@ def dossier_for(cluster: Cluster, year: int) -> Dossier:
         cooperative_ids=cooperative_ids,
         person_ids=[n.nominee_person_id for n in nominations if n.nominee_person_id],
         household_ids=[n.nominee_household_id for n in nominations if n.nominee_household_id],
+        other_unit_ids=[n.nominee_other_unit_id for n in nominations if n.nominee_other_unit_id],
     )
     groups: dict[int, tuple[AwardType, list[Nominee]]] = {}
     for nomination in nominations:

@@ -35,6 +35,7 @@ def dossier_sources(slug: str, year: int) -> list[QuerySet]:
             Q(alliance__in=nominated.values("nominee_alliance"))
             | Q(cooperative__in=nominated.values("nominee_cooperative"))
             | Q(person__in=nominated.values("nominee_person"))
-            | Q(household__in=nominated.values("nominee_household")),
+            | Q(household__in=nominated.values("nominee_household"))
+            | Q(other_unit__in=nominated.values("nominee_other_unit")),
         ),
     ]

@@ -1,5 +1,5 @@
-"""The nominations page's forms: the proposal (an alliance, a cooperative, an individual or
-a household) and the chair's steps (vote, endorse, submit, decide)."""
+"""The nominations page's forms: the proposal (an alliance, a cooperative, another unit, an
+individual or a household) and the chair's steps (vote, endorse, submit, decide)."""
 
 import uuid
 
@@ -9,7 +9,7 @@ from django.utils.translation import gettext, gettext_lazy
 from cluster_portal.locking import FormKeyField, SeenVersionField
 from cluster_portal.numbers import VietnameseNumberField
 from emulation.nominations.models import AwardType, VotingMethod
-from emulation.nominees.models import Sex
+from emulation.nominees.models import OtherUnitType, Sex
 from provinces.disbursements.models import BorrowerKind
 from provinces.organisation.models import Province
 
@@ -40,13 +40,62 @@ class ProposeForm(forms.Form):
         label=gettext_lazy("Loại hình"), choices=BorrowerKind.choices, initial=BorrowerKind.HTX
     )
     cooperative_province = forms.TypedChoiceField(
-        label=gettext_lazy("Tỉnh của HTX/THT, cá nhân, hộ gia đình"),
+        label=gettext_lazy("Tỉnh của HTX/THT, đơn vị khác, cá nhân, hộ gia đình"),
         coerce=int,
         required=False,
         empty_value=None,
         help_text=gettext_lazy("Để trống: tỉnh của bạn."),
     )
-    # An individual (the individual form's particulars) ...
+    # Another unit (section I of the collective form) ...
+    other_unit_legal_name = forms.CharField(
+        label=gettext_lazy("Tên đơn vị (đầy đủ, không viết tắt)"),
+        max_length=255,
+        required=False,
+        help_text=gettext_lazy(
+            "Liên hiệp HTX, doanh nghiệp, hiệp hội, phòng, ban…; để trống nếu không đề nghị."
+        ),
+    )
+    other_unit_unit_type = forms.ChoiceField(
+        label=gettext_lazy("Loại hình đơn vị"),
+        choices=[("", "—"), *OtherUnitType.choices],
+        required=False,
+    )
+    other_unit_head_office = forms.CharField(
+        label=gettext_lazy("Địa chỉ trụ sở chính"), max_length=255, required=False
+    )
+    other_unit_phone = forms.CharField(
+        label=gettext_lazy("Điện thoại"), max_length=50, required=False
+    )
+    other_unit_website = forms.CharField(
+        label=gettext_lazy("Trang thông tin điện tử, thư điện tử"), max_length=255, required=False
+    )
+    other_unit_founded_year = VietnameseNumberField(
+        integer=True,
+        label=gettext_lazy("Năm thành lập"),
+        min_value=1900,
+        max_value=2100,
+        required=False,
+    )
+    other_unit_staff_count = VietnameseNumberField(
+        integer=True,
+        label=gettext_lazy("Tổng số cán bộ, nhân viên (lao động)"),
+        min_value=0,
+        max_value=1_000_000,
+        required=False,
+    )
+    other_unit_founding = forms.CharField(
+        label=gettext_lazy("Quá trình thành lập và phát triển"),
+        max_length=5000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    other_unit_structure = forms.CharField(
+        label=gettext_lazy("Tổ chức bộ máy"),
+        max_length=5000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    # ... or an individual (the individual form's particulars) ...
     person_full_name = forms.CharField(
         label=gettext_lazy("Họ và tên cá nhân (đầy đủ, không viết tắt)"),
         max_length=120,
@@ -150,7 +199,7 @@ class ProposeForm(forms.Form):
         return [
             field
             for field in self.visible_fields()
-            if not field.name.startswith(("person_", "household_"))
+            if not field.name.startswith(("person_", "household_", "other_unit_"))
         ]
 
     @property
@@ -158,11 +207,16 @@ class ProposeForm(forms.Form):
         return self.fields_of("person_")
 
     @property
+    def other_unit_fields(self) -> list:
+        return self.fields_of("other_unit_")
+
+    @property
     def household_fields(self) -> list:
         return self.fields_of("household_")
 
     def nominee_particulars(self, prefix: str) -> dict | None:
-        """{"full_name": …} of the person (prefix "person_") or the household, None when
+        """{"full_name": …} of the person (prefix "person_"), the household or the other
+        unit, None when
         nothing of it was typed."""
         data = self.cleaned_data
         values = {

@@ -7,7 +7,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from emulation.nominees.models import Household, Person
+from emulation.nominees.models import Household, OtherUnit, Person
 from provinces.disbursements.models import Cooperative
 from provinces.organisation.models import YEAR_VALIDATORS, Cluster, ClusterMembership, Province
 from provinces.organisation.selectors import counts_as
@@ -180,14 +180,28 @@ class NominationStatus(models.TextChoices):
 
 # The nominee's kinds, each a foreign key named "nominee_<kind>" (exactly one is set);
 # the award-history register names its unit by the same kinds (emulation/awards).
-NOMINEE_KINDS = ("alliance", "cooperative", "person", "household")
+NOMINEE_KINDS = ("alliance", "cooperative", "other_unit", "person", "household")
+# The kinds that are collectives (tập thể), whose report is the collective form.
+COLLECTIVE_KINDS = ("alliance", "cooperative", "other_unit")
 # What a list of nominations selects to name its nominees and their provinces.
 NOMINEE_RELATED = (
     "nominee_alliance__successor",
     "nominee_cooperative__province__successor",
     "nominee_person__province__successor",
     "nominee_household__province__successor",
+    "nominee_other_unit__province__successor",
 )
+
+
+# One achievement, one award (Law 2022): one nomination per nominee and year, whatever the
+# award or the cluster, unless the VCA turned it down; refused with these messages.
+ONE_AWARD_A_YEAR = {
+    "alliance": _("Liên minh HTX này đã được đề nghị khen thưởng trong năm."),
+    "cooperative": _("HTX/THT này đã được đề nghị khen thưởng trong năm."),
+    "other_unit": _("Đơn vị này đã được đề nghị khen thưởng trong năm."),
+    "person": _("Cá nhân này đã được đề nghị khen thưởng trong năm."),
+    "household": _("Hộ gia đình này đã được đề nghị khen thưởng trong năm."),
+}
 
 
 def _exactly_one(prefix: str) -> Q:
@@ -204,7 +218,7 @@ def _exactly_one(prefix: str) -> Q:
 
 class Nomination(models.Model):
     """A nominee for an award: a member alliance, a cooperative of a member province, or
-    an individual or a household a member province proposes."""
+    another unit (đơn vị khác), an individual or a household a member province proposes."""
 
     cluster = models.ForeignKey(
         Cluster, verbose_name=_("cụm"), on_delete=models.CASCADE, related_name="nominations"
@@ -224,6 +238,14 @@ class Nomination(models.Model):
     nominee_cooperative = models.ForeignKey(
         Cooperative,
         verbose_name=_("HTX/THT được đề nghị"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="nominations",
+    )
+    nominee_other_unit = models.ForeignKey(
+        OtherUnit,
+        verbose_name=_("đơn vị khác được đề nghị"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
@@ -293,8 +315,8 @@ class Nomination(models.Model):
                 condition=_exactly_one("nominee_"),
                 name="nomination_exactly_one_nominee",
                 violation_error_message=_(
-                    "Chọn đúng một đối tượng: Liên minh HTX tỉnh, một HTX/THT, một cá nhân "
-                    "hoặc một hộ gia đình."
+                    "Chọn đúng một đối tượng: Liên minh HTX tỉnh, một HTX/THT, một đơn vị "
+                    "khác, một cá nhân hoặc một hộ gia đình."
                 ),
             ),
             models.CheckConstraint(
@@ -339,33 +361,14 @@ class Nomination(models.Model):
                 name="nomination_ballots_valid_le_returned",
                 violation_error_message=_("Số phiếu hợp lệ không được lớn hơn số phiếu thu về."),
             ),
-            # One achievement, one award (Law 2022): one nomination per nominee and year,
-            # whatever the award or the cluster, unless the VCA turned it down.
-            models.UniqueConstraint(
-                fields=["year", "nominee_alliance"],
-                condition=Q(nominee_alliance__isnull=False) & ~Q(status="not_granted"),
-                name="nomination_alliance_one_award_a_year",
-                violation_error_message=_(
-                    "Liên minh HTX này đã được đề nghị khen thưởng trong năm."
-                ),
-            ),
-            models.UniqueConstraint(
-                fields=["year", "nominee_cooperative"],
-                condition=Q(nominee_cooperative__isnull=False) & ~Q(status="not_granted"),
-                name="nomination_cooperative_one_award_a_year",
-                violation_error_message=_("HTX/THT này đã được đề nghị khen thưởng trong năm."),
-            ),
-            models.UniqueConstraint(
-                fields=["year", "nominee_person"],
-                condition=Q(nominee_person__isnull=False) & ~Q(status="not_granted"),
-                name="nomination_person_one_award_a_year",
-                violation_error_message=_("Cá nhân này đã được đề nghị khen thưởng trong năm."),
-            ),
-            models.UniqueConstraint(
-                fields=["year", "nominee_household"],
-                condition=Q(nominee_household__isnull=False) & ~Q(status="not_granted"),
-                name="nomination_household_one_award_a_year",
-                violation_error_message=_("Hộ gia đình này đã được đề nghị khen thưởng trong năm."),
+            *(
+                models.UniqueConstraint(
+                    fields=["year", f"nominee_{kind}"],
+                    condition=Q(**{f"nominee_{kind}__isnull": False}) & ~Q(status="not_granted"),
+                    name=f"nomination_{kind}_one_award_a_year",
+                    violation_error_message=message,
+                )
+                for kind, message in ONE_AWARD_A_YEAR.items()
             ),
             models.UniqueConstraint(
                 fields=["cluster", "year", "award_type", "nominee_alliance"],
@@ -388,12 +391,12 @@ class Nomination(models.Model):
 
     @property
     def nominee_kind(self) -> str | None:
-        """ "alliance", "cooperative", "person" or "household"."""
+        """ "alliance", "cooperative", "other_unit", "person" or "household"."""
         return next((k for k in NOMINEE_KINDS if getattr(self, f"nominee_{k}_id")), None)
 
     @property
     def nominee(self):
-        """The nominee itself: a Province, a Cooperative, a Person or a Household."""
+        """The nominee itself: a Province, a Cooperative, an OtherUnit, a Person, a Household."""
         kind = self.nominee_kind
         return getattr(self, f"nominee_{kind}") if kind else None
 
@@ -410,7 +413,7 @@ class Nomination(models.Model):
             return nominee.alliance_name
         if kind is None:
             return ""
-        name = {"cooperative": "name", "person": "full_name", "household": "display_name"}[kind]
+        name = {"cooperative": "name", "person": "full_name"}.get(kind, "display_name")
         return gettext("%(name)s (tỉnh %(province)s)") % {
             "name": getattr(nominee, name),
             "province": nominee.province.name,

@@ -259,15 +259,16 @@ def one_award_refusal(
     name: str,
     alliance: Province | None = None,
     cooperative=None,
+    other_unit=None,
     person=None,
     household=None,
     exclude_pk: int | None = None,
 ) -> str | None:
     """The refusal of a second award for the achievement of `year`: another nomination of
     that year (not turned down), or an award already decided in the register. The nominee
-    is one of alliance, cooperative, person, household."""
-    given = {"alliance": alliance, "cooperative": cooperative, "person": person}
-    given["household"] = household
+    is one of alliance, cooperative, other_unit, person, household."""
+    given = {"alliance": alliance, "cooperative": cooperative, "other_unit": other_unit}
+    given |= {"person": person, "household": household}
     kind, nominee = next((k, v) for k, v in given.items() if v is not None)
     unit = {f"nominee_{kind}": nominee}
     earlier = (

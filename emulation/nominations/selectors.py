@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from cluster_portal.number_style import two_digits
 from emulation.nominations import rules
 from emulation.nominations.models import (
+    COLLECTIVE_KINDS,
     NOMINEE_RELATED,
     AwardQuota,
     AwardType,
@@ -151,10 +152,11 @@ def nominations_by_award(cluster: Cluster, year: int) -> list[tuple[AwardType, l
 
 
 def counted_kinds(kinds: list[str]) -> str:
-    """ "03 tập thể, 01 cá nhân, 01 hộ gia đình": nominees counted by kind (alliances and
-    cooperatives are collectives), as the minutes, the letter and the news post write it."""
+    """ "03 tập thể, 01 cá nhân, 01 hộ gia đình": nominees counted by kind (alliances,
+    cooperatives and other units are collectives), as the minutes, the letter, the decision
+    and the news post write it."""
     parts = [
-        (sum(kind in ("alliance", "cooperative") for kind in kinds), "tập thể"),
+        (sum(kind in COLLECTIVE_KINDS for kind in kinds), "tập thể"),
         (kinds.count("person"), "cá nhân"),
         (kinds.count("household"), "hộ gia đình"),
     ]
@@ -162,12 +164,14 @@ def counted_kinds(kinds: list[str]) -> str:
 
 
 def legal_name_of(nomination: Nomination) -> str:
-    """The nominee's full name every document prints, never an abbreviation: the alliance's
-    and the cooperative's full legal names, the person's full name, "Hộ gia đình ông …"
-    ('' for a cooperative whose full name is not written yet: the dossier asks for it)."""
+    """The nominee's full name every document prints, never an abbreviation: the alliance's,
+    the cooperative's and the other unit's full legal names, the person's full name, "Hộ gia
+    đình ông …" ('' for a cooperative whose full name is not written yet: the dossier asks
+    for it)."""
     name = {
         "alliance": "legal_name",
         "cooperative": "legal_name",
+        "other_unit": "legal_name",
         "person": "full_name",
         "household": "display_name",
     }.get(nomination.nominee_kind)

@@ -24,7 +24,7 @@ from emulation.nominations.models import (
     Nomination,
     NominationStatus,
 )
-from emulation.nominees.services import household_find_or_create, person_find_or_create
+from emulation.nominees import services as nominees
 from provinces.disbursements.models import BorrowerKind
 from provinces.disbursements.services import borrower_find_or_create
 from provinces.organisation.dates import fmt_date
@@ -94,8 +94,17 @@ def _save(nomination: Nomination, *, by) -> Nomination:
     return nomination
 
 
-def _set_nominee(nomination: Nomination, *, province, by, cooperative, person, household):
-    """A cooperative, person or household of `province`: found, or added to its records."""
+# How each kind of nominee a province records is found again or recorded.
+_FIND_OR_CREATE = {
+    "other_unit": nominees.other_unit_find_or_create,
+    "person": nominees.person_find_or_create,
+    "household": nominees.household_find_or_create,
+}
+
+
+def _set_nominee(nomination: Nomination, *, province, by, cooperative, **particulars):
+    """A cooperative, other unit, person or household of `province`: found, or added to
+    its records. `particulars`: other_unit=, person=, household= (one of them given)."""
     try:
         if cooperative is not None:
             name, kind = cooperative
@@ -104,12 +113,10 @@ def _set_nominee(nomination: Nomination, *, province, by, cooperative, person, h
             nomination.nominee_cooperative, _ = borrower_find_or_create(
                 province=province, name=name, kind=kind, by=by
             )
-        elif person:
-            nomination.nominee_person = person_find_or_create(province=province, by=by, **person)
         else:
-            nomination.nominee_household = household_find_or_create(
-                province=province, by=by, **household
-            )
+            kind, data = next((k, v) for k, v in particulars.items() if v)
+            unit = _FIND_OR_CREATE[kind](province=province, by=by, **data)
+            setattr(nomination, f"nominee_{kind}", unit)
     except ValidationError as exc:
         raise NominationError(_messages(exc)) from None
 
@@ -130,6 +137,7 @@ def nomination_propose(
     cooperative_province: Province | None = None,
     person: dict | None = None,
     household: dict | None = None,
+    other_unit: dict | None = None,
     achievements: str = "",
     rank_reason: str = "",
     form_key: uuid.UUID | None = None,
@@ -137,7 +145,8 @@ def nomination_propose(
     """Propose one nominee: a member alliance, a cooperative looked up by name (case,
     accents and spacing aside) in a member province's directory and added to it if new,
     or an individual (`person`: emulation.nominees.services.PERSON_FIELDS) or a household
-    (`household`: HOUSEHOLD_FIELDS), found again or recorded with their particulars.
+    (`household`: HOUSEHOLD_FIELDS) or another unit (`other_unit`: OTHER_UNIT_FIELDS), found
+    again or recorded with their particulars.
 
     The province of a cooperative, person or household is `cooperative_province` when
     given (admins and the chair name it), otherwise the unit the proposer acts for that
@@ -153,19 +162,19 @@ def nomination_propose(
             earlier.repeated = True
             return earlier
     cooperative_name = " ".join((cooperative_name or "").split())
-    chosen = [alliance is not None, bool(cooperative_name), bool(person), bool(household)]
+    chosen = [alliance is not None, *map(bool, (cooperative_name, other_unit, person, household))]
     if sum(chosen) > 1:
         raise NominationError(
             gettext(
-                "Chọn đúng một đối tượng: Liên minh HTX tỉnh, một HTX/THT, một cá nhân hoặc một "
-                "hộ gia đình, không chọn nhiều đối tượng."
+                "Chọn đúng một đối tượng: Liên minh HTX tỉnh, một HTX/THT, một đơn vị khác, một "
+                "cá nhân hoặc một hộ gia đình, không chọn nhiều đối tượng."
             )
         )
     if not any(chosen):
         raise NominationError(
             gettext(
                 "Chưa chọn đối tượng đề nghị: chọn Liên minh HTX tỉnh, nhập tên HTX/THT, hoặc "
-                "ghi cá nhân, hộ gia đình."
+                "ghi đơn vị khác, cá nhân, hộ gia đình."
             )
         )
     member_ids = set(
@@ -201,7 +210,7 @@ def nomination_propose(
             raise NominationError(
                 gettext(
                     "%(name)s không phải thành viên của %(name2)s năm %(year)s: chỉ đề nghị "
-                    "HTX/THT, cá nhân, hộ gia đình của các tỉnh thành viên."
+                    "HTX/THT, đơn vị khác, cá nhân, hộ gia đình của các tỉnh thành viên."
                 )
                 % {"name": province.name, "name2": cluster.name, "year": year}
             )
@@ -210,6 +219,7 @@ def nomination_propose(
             province=province,
             by=by,
             cooperative=(cooperative_name, cooperative_kind) if cooperative_name else None,
+            other_unit=other_unit,
             person=person,
             household=household,
         )

@@ -130,7 +130,9 @@ def nomination_propose_view(request, cluster: str, year: int):
         if province is None:
             form.add_error(
                 "cooperative_province",
-                gettext("Chọn tỉnh của HTX/THT, cá nhân hoặc hộ gia đình được đề nghị."),
+                gettext(
+                    "Chọn tỉnh của HTX/THT, đơn vị khác, cá nhân hoặc hộ gia đình được đề nghị."
+                ),
             )
         elif not access.can_propose_nomination(user, province, year, term):
             raise PermissionDenied
@@ -147,6 +149,7 @@ def nomination_propose_view(request, cluster: str, year: int):
                     cooperative_province=None if data["alliance"] else province,
                     person=form.nominee_particulars("person_"),
                     household=form.nominee_particulars("household_"),
+                    other_unit=form.nominee_particulars("other_unit_"),
                     achievements=data["achievements"],
                     rank_reason=data["rank_reason"],
                     form_key=data["form_key"],

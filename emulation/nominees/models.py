@@ -1,11 +1,13 @@
 """Nominees that are not in a directory of their own: individuals (cá nhân, e.g. an
 alliance chair) and households (hộ gia đình), which the Law on Emulation and Commendation
-2022 allows besides collectives. Each holds what its official achievement-report form asks
+2022 allows besides collectives, and collectives that are neither an alliance nor a
+cooperative ("other units", đơn vị khác: a cooperative union, an enterprise, an association,
+a department). Each holds what its official achievement-report form asks
 for (NĐ 152/2025/NĐ-CP, 98/2023/NĐ-CP before it: the individual's and the household's
 forms). The province that proposes them keeps them; the nominations and the award-history
 register point at them as they point at an alliance or a cooperative."""
 
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext
@@ -156,4 +158,83 @@ class Household(models.Model):
 
     def clean(self) -> None:
         for name in ("head_name", "address", "main_activity"):
+            setattr(self, name, _tidy(getattr(self, name)))
+
+
+class OtherUnitType(models.TextChoices):
+    UNION = "union", _("Liên hiệp hợp tác xã")
+    ENTERPRISE = "enterprise", _("Doanh nghiệp")
+    ASSOCIATION = "association", _("Hội, hiệp hội")
+    DEPARTMENT = "department", _("Cơ quan, phòng, ban chuyên môn")
+    OTHER = "other", _("Tổ chức khác")
+
+
+class OtherUnit(models.Model):
+    """A collective that is not an alliance or a cooperative (đơn vị khác), with what
+    section I of the official collective form asks of the unit: its full name (never
+    abbreviated), head office, phone, website, founding, structure and staff. Its report
+    is the collective form without a cooperative's business figures."""
+
+    province = models.ForeignKey(
+        Province, verbose_name=_("tỉnh đề nghị"), on_delete=models.PROTECT, related_name="+"
+    )
+    legal_name = models.CharField(
+        _("tên đơn vị (đầy đủ, không viết tắt)"),
+        max_length=255,
+        help_text=_("Ví dụ: Liên hiệp Hợp tác xã Nông nghiệp tỉnh Sơn La."),
+    )
+    unit_type = models.CharField(
+        _("loại hình đơn vị"), max_length=12, choices=OtherUnitType.choices
+    )
+    head_office = models.CharField(_("địa chỉ trụ sở chính"), max_length=255)
+    phone = models.CharField(_("điện thoại"), max_length=50)
+    website = models.CharField(
+        _("trang thông tin điện tử, thư điện tử"), max_length=255, blank=True
+    )
+    founded_year = models.PositiveSmallIntegerField(
+        _("năm thành lập"), validators=[MinValueValidator(1900), MaxValueValidator(2100)]
+    )
+    founding = models.TextField(
+        _("quá trình thành lập và phát triển"),
+        help_text=_("Quyết định thành lập (số, ngày, cơ quan), những mốc phát triển chính."),
+    )
+    structure = models.TextField(
+        _("tổ chức bộ máy"), help_text=_("Lãnh đạo, các phòng, ban, đơn vị trực thuộc.")
+    )
+    staff_count = models.PositiveIntegerField(_("tổng số cán bộ, nhân viên (lao động)"))
+
+    version = models.PositiveIntegerField(_("phiên bản"), default=1, editable=False)
+    history = HistoricalRecords(verbose_name=_("lịch sử đơn vị khác được đề nghị"))
+
+    class Meta:
+        verbose_name = _("đơn vị khác được đề nghị khen thưởng")
+        verbose_name_plural = _("đơn vị khác được đề nghị khen thưởng")
+        ordering = ["province__name", "legal_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["province", "legal_name"],
+                name="other_unit_once_per_province",
+                violation_error_message=_("Tỉnh đã có đơn vị khác cùng tên này."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(legal_name="") & ~Q(head_office="") & ~Q(phone=""),
+                name="other_unit_named_with_office",
+                violation_error_message=_(
+                    "Ghi đủ tên đầy đủ, địa chỉ trụ sở chính và điện thoại của đơn vị."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(unit_type__in=OtherUnitType.values), name="other_unit_type_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.legal_name
+
+    @property
+    def display_name(self) -> str:
+        return self.legal_name
+
+    def clean(self) -> None:
+        for name in ("legal_name", "head_office", "phone", "website"):
             setattr(self, name, _tidy(getattr(self, name)))

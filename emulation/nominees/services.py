@@ -1,7 +1,7 @@
-"""Writes on individual and household nominees: found again by what identifies them
-(the person's full name and date of birth, the household's head and address, within the
-proposing province), created when new, their particulars brought up to date when the
-province proposes them again."""
+"""Writes on individual, household and other-unit nominees: found again by what identifies
+them (the person's full name and date of birth, the household's head and address, the other
+unit's full name, within the proposing province), created when new, their particulars
+brought up to date when the province proposes them again."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -9,7 +9,7 @@ from django.utils.text import capfirst
 
 from provinces.organisation.models import Province
 
-from .models import Household, Person
+from .models import Household, OtherUnit, Person
 
 PERSON_FIELDS = (
     "full_name",
@@ -24,6 +24,17 @@ PERSON_FIELDS = (
     "working_since",
 )
 HOUSEHOLD_FIELDS = ("head_name", "head_sex", "address", "members", "main_activity")
+OTHER_UNIT_FIELDS = (
+    "legal_name",
+    "unit_type",
+    "head_office",
+    "phone",
+    "website",
+    "founded_year",
+    "founding",
+    "structure",
+    "staff_count",
+)
 
 
 def _find_or_build(model, *, province: Province, fields: tuple, data: dict, key: tuple):
@@ -90,3 +101,14 @@ def household_find_or_create(*, province: Province, by, **data) -> Household:
     household._history_user = by if getattr(by, "is_authenticated", False) else None
     household.save()
     return household
+
+
+@transaction.atomic
+def other_unit_find_or_create(*, province: Province, by, **data) -> OtherUnit:
+    unit = _find_or_build(
+        OtherUnit, province=province, fields=OTHER_UNIT_FIELDS, data=data, key=("legal_name",)
+    )
+    _checked(unit)
+    unit._history_user = by if getattr(by, "is_authenticated", False) else None
+    unit.save()
+    return unit

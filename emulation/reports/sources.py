@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 from cluster_portal.documents import admin_log, history_of
 from emulation.conference.models import Attendee, Conference, Recommendation
 from emulation.nominations.models import AwardQuota, AwardType, Nomination, VoteRule
-from emulation.nominees.models import Household, Person
+from emulation.nominees.models import Household, OtherUnit, Person
 from emulation.reports.models import LegalBasis, ReportSettings
 from provinces.calendar.models import Deadlines
 from provinces.disbursements.models import Cooperative
@@ -34,8 +34,8 @@ def report_records(slug: str, year: int) -> list[QuerySet]:
     """What the report adds to the cluster-year: the conference (its attendees and
     recommendations are saved with it, in the form and in the admin), the report's
     settings (with the chair's sections), the calendar (the drafts name the members that
-    reported late), the nominations with their cooperatives, individuals and households,
-    and the award types, quotas, vote rules and legal basis (the admin's, logged)."""
+    reported late), the nominations with their cooperatives, other units, individuals and
+    households, and the award types, quotas, vote rules and legal basis (the admin's, logged)."""
     cluster = the_cluster(slug)
     nominated = Nomination.objects.filter(cluster__in=cluster, year=year)
     return [
@@ -46,5 +46,6 @@ def report_records(slug: str, year: int) -> list[QuerySet]:
         history_of(Cooperative, id__in=nominated.values("nominee_cooperative")),
         history_of(Person, id__in=nominated.values("nominee_person")),
         history_of(Household, id__in=nominated.values("nominee_household")),
+        history_of(OtherUnit, id__in=nominated.values("nominee_other_unit")),
         admin_log(AwardType, AwardQuota, VoteRule, Attendee, Recommendation, LegalBasis),
     ]
