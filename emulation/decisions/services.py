@@ -62,6 +62,8 @@ def decision_record(
             )
             % {"year": year}
         )
+    if AwardDecision.objects.filter(number=number, date=date).exists():
+        raise DecisionConflictError(gettext("Quyết định số này, ngày này đã được ghi."))
     # Locked, so that two decisions cannot grant the same nomination.
     open_ids = set(
         decidable(year=year, award_type=award_type)
@@ -84,8 +86,6 @@ def decision_record(
             )
             % {"award": award_type.name, "year": year, "names": "; ".join(names) or "—"}
         )
-    if AwardDecision.objects.filter(number=number, date=date).exists():
-        raise DecisionConflictError(gettext("Quyết định số này, ngày này đã được ghi."))
     decision = AwardDecision(
         award_type=award_type,
         year=year,
