@@ -7,10 +7,13 @@ import json
 from collections import defaultdict
 
 from django.contrib.auth import get_user_model
+from django.db import connection
 from django.test import TestCase
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from emulation.decisions.models import AwardDecision
-from emulation.models import AwardRecord, DossierReview
+from emulation.models import AwardRecord, DossierReview, Nomination, NominationStatus
 from emulation.review.models import ReviewState
 from provinces.models import Cluster, ClusterTerm, Province, StaffProfile
 from provinces.organisation.selectors import cluster_members
@@ -181,3 +184,25 @@ class ReviewApiTests(TestCase):
         self.assertEqual((first.status_code, again.status_code), (201, 201))
         self.assertEqual(again["Idempotent-Replayed"], "true")
         self.assertEqual(AwardDecision.objects.count(), 1)
+
+    def queries(self, url: str) -> int:
+        with CaptureQueriesContext(connection) as queries:
+            response = self.call("national", "get", url)
+        self.assertEqual(response.status_code, 200, response.content)
+        return len(queries)
+
+    def test_the_list_and_a_review_read_a_fixed_number_of_queries(self):
+        self.step("chair", SEND, 0)
+        self.call("national", "get", f"{LIST}?first")  # the token's first use is noted once
+        one = self.queries(f"{LIST}?limit=10")
+        for slug in ("dong-bac-api", "tay-nguyen-api"):
+            cluster = Cluster.objects.create(slug=slug, name=slug, from_year=2020)
+            DossierReview.objects.create(cluster=cluster, year=YEAR, sent_at=timezone.now())
+        self.assertEqual(self.queries(f"{LIST}?limit=20"), one)
+        ten = self.queries(f"{DETAIL}?ten")
+        rows = Nomination.objects.filter(cluster=self.cluster, year=YEAR)
+        keep = list(rows.order_by("pk").values_list("pk", flat=True)[:2])
+        rows.exclude(pk__in=keep).update(status=NominationStatus.PROPOSED)
+        detail = self.call("national", "get", f"{DETAIL}?count").json()
+        self.assertEqual(len(detail["nominees"]), 2)
+        self.assertEqual(self.queries(f"{DETAIL}?two"), ten)

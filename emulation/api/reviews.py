@@ -162,7 +162,10 @@ def reviews_list(
     request,
     year: Year,
     state: Annotated[ReviewState | None, Query(None, description="chỉ hồ sơ ở trạng thái")] = None,
-    cluster: Annotated[str | None, Query(None, description="chỉ hồ sơ của cụm (mã cụm)")] = None,
+    cluster: Annotated[
+        str | None,
+        Query(None, pattern="^[a-z0-9-]{1,60}$", description="chỉ hồ sơ của cụm (mã cụm)"),
+    ] = None,
     updated_since: Since = None,
     limit: Limit = 100,
     offset: Offset = 0,
@@ -231,12 +234,12 @@ def _review_for(request, slug: str, year: int) -> DossierReview:
     return review
 
 
-STEP_ERRORS = {200: ReviewOut}  # the errors: problems (openapi.py)
+STEP_RESPONSES = {200: ReviewOut}  # the errors: problems (openapi.py)
 
 
 @router.post(
     "/years/{year}/reviews/{slug}/take",
-    response=STEP_ERRORS,
+    response=STEP_RESPONSES,
     summary="Nhận thẩm định hồ sơ khen thưởng của Cụm",
     description=(
         "Người thẩm định nhận hồ sơ vừa gửi (sent → under_review), với `version` đã đọc "
@@ -259,7 +262,7 @@ def review_take_api(request, response: HttpResponse, year: Year, slug: Slug, pay
 
 @router.post(
     "/years/{year}/reviews/{slug}/return",
-    response=STEP_ERRORS,
+    response=STEP_RESPONSES,
     summary="Trả lại hồ sơ khen thưởng cho Cụm kèm lý do",
     description=(
         "Trả hồ sơ đang chờ hoặc đang thẩm định về Cụm (→ returned) với lý do, để Cụm "
@@ -282,7 +285,7 @@ def review_return_api(request, response: HttpResponse, year: Year, slug: Slug, p
 
 @router.post(
     "/years/{year}/reviews/{slug}/accept",
-    response=STEP_ERRORS,
+    response=STEP_RESPONSES,
     summary="Chấp thuận hồ sơ khen thưởng đang thẩm định",
     description=(
         "Chấp thuận hồ sơ đang thẩm định (→ accepted) khi mọi đề nghị đạt quy định và hồ sơ "
@@ -304,7 +307,7 @@ def review_accept_api(request, response: HttpResponse, year: Year, slug: Slug, p
 
 @router.post(
     "/clusters/{slug}/{year}/dossier/send",
-    response=STEP_ERRORS,
+    response=STEP_RESPONSES,
     summary="Cụm trưởng gửi (gửi lại) hồ sơ khen thưởng tới Liên minh HTX Việt Nam",
     description=(
         "Gửi hồ sơ khen thưởng của cụm năm `year`: lần đầu với `version` 0, sau khi bị trả "

@@ -15,6 +15,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.db.models import Count, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext
 
 from emulation.awards.models import AwardRecord
@@ -59,6 +60,8 @@ def reviews_of(
     if cluster:
         rows = rows.filter(cluster__slug=cluster)
     if updated_since is not None:
+        if timezone.is_naive(updated_since):  # a time without its offset: the portal's zone
+            updated_since = timezone.make_aware(updated_since)
         rows = rows.filter(updated_at__gte=updated_since)
     return rows.order_by("updated_at", "pk")
 
