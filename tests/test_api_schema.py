@@ -93,6 +93,14 @@ OPERATION_IDS = {
     ("get", "/api/v1/years/{year}/national"): "national",
     ("get", "/api/v1/awards/{year}/{code}"): "register_list",
     ("post", "/api/v1/awards/{year}/{code}"): "register_add",
+    ("get", "/api/v1/years/{year}/reviews"): "reviews_list",
+    ("get", "/api/v1/years/{year}/reviews/{slug}"): "review_detail",
+    ("post", "/api/v1/years/{year}/reviews/{slug}/take"): "review_take",
+    ("post", "/api/v1/years/{year}/reviews/{slug}/return"): "review_return",
+    ("post", "/api/v1/years/{year}/reviews/{slug}/accept"): "review_accept",
+    ("post", "/api/v1/clusters/{slug}/{year}/dossier/send"): "dossier_send",
+    ("get", "/api/v1/years/{year}/decisions"): "decisions_list",
+    ("post", "/api/v1/years/{year}/decisions"): "decision_record",
 }
 VIETNAMESE = re.compile("[ăâđêôơưáàảãạấầẩẫậắằẳẵặéèẻẽẹếềểễệíìỉĩịóòỏõọốồổỗộớờởỡợúùủũụứừửữựýỳỷỹỵ]")
 

@@ -14,7 +14,19 @@ from functools import wraps
 from ninja.parser import Parser
 from ninja.renderers import JSONRenderer
 
-from . import awards, disbursements, figures, loans, me, national, nominations, organisation, scores
+from . import (
+    awards,
+    decisions,
+    disbursements,
+    figures,
+    loans,
+    me,
+    national,
+    nominations,
+    organisation,
+    reviews,
+    scores,
+)
 from .conditional import etag_reads
 from .docs import VendoredSwagger
 from .idempotency import IDEMPOTENCY_PARAMETER, claim_key, store_answer
@@ -121,4 +133,6 @@ api.add_router("", scores.router)
 api.add_router("", nominations.router)
 api.add_router("", national.router)
 api.add_router("", awards.router)
+api.add_router("", reviews.router)
+api.add_router("", decisions.router)
 api.add_router("", me.router)

@@ -13,6 +13,8 @@ TAGS = [
     {"name": "Loans", "description": "Sổ giải ngân"},
     {"name": "Scores", "description": "Chấm điểm, xếp hạng"},
     {"name": "Nominations", "description": "Đề nghị khen thưởng"},
+    {"name": "Reviews", "description": "Thẩm định hồ sơ khen thưởng của các Cụm"},
+    {"name": "Decisions", "description": "Quyết định khen thưởng của Liên minh HTX Việt Nam"},
     {"name": "Account", "description": "Mã truy cập đang dùng: người dùng, vai trò, phạm vi"},
 ]
 

@@ -23,6 +23,10 @@ class DecisionError(Exception):
     """A decision refused, with a Vietnamese message for the person who typed it."""
 
 
+class DecisionConflictError(DecisionError):
+    """A decision of that number and date is recorded already (the API answers 409)."""
+
+
 @transaction.atomic
 def decision_record(
     *,
@@ -34,7 +38,10 @@ def decision_record(
     signer_title: str,
     nomination_ids: list[int],
     by,
+    channel: str = "",
 ) -> AwardDecision:
+    """`channel`: the way the decision came in when not the page (the API's token), kept
+    as the history's reason."""
     number, signer_name = " ".join((number or "").split()), (signer_name or "").strip()
     signer_title = (signer_title or "").strip()
     nomination_ids = list(dict.fromkeys(nomination_ids))
@@ -55,6 +62,8 @@ def decision_record(
             )
             % {"year": year}
         )
+    if AwardDecision.objects.filter(number=number, date=date).exists():
+        raise DecisionConflictError(gettext("Quyết định số này, ngày này đã được ghi."))
     # Locked, so that two decisions cannot grant the same nomination.
     open_ids = set(
         decidable(year=year, award_type=award_type)
@@ -91,11 +100,13 @@ def decision_record(
     except ValidationError as exc:
         raise DecisionError(" ".join(exc.messages)) from None
     decision._history_user = by
+    if channel:
+        decision._change_reason = f"{channel} — Ghi quyết định"
     try:
         with transaction.atomic():
             decision.save()
     except IntegrityError:
-        raise DecisionError(gettext("Quyết định số này, ngày này vừa được ghi.")) from None
+        raise DecisionConflictError(gettext("Quyết định số này, ngày này vừa được ghi.")) from None
     nominations = list(decidable(year=year, award_type=award_type).filter(pk__in=nomination_ids))
     by_cluster: dict[int, list[str]] = {}
     for order, nomination in enumerate(nominations):

@@ -13,6 +13,11 @@ user can act on.
 - A nominee ranked below members not proposed needs a written reason.
 
 The settings are `VoteRule` rows per cluster-year (defaults from practice: see there).
+
+The rules that read other records (one achievement one award, the rank's reason) read
+them themselves for one nominee, or take them preloaded for many (`year_awards`,
+`rule_inputs`: a fixed number of queries for a whole dossier, as the review reads it);
+the same function decides either way.
 """
 
 from __future__ import annotations
@@ -24,17 +29,23 @@ from decimal import Decimal
 from django.utils.translation import gettext, gettext_noop
 
 from cluster_portal.number_style import format_percent
-from emulation.awards.models import AwardRecord
 from emulation.nominations.models import (
     Comparison,
-    MeetingRank,
     Nomination,
-    NominationStatus,
     ThresholdBase,
     VoteRule,
     VotingMethod,
 )
 from provinces.organisation.models import ClusterMembership, Province
+
+from .rule_inputs import (
+    MeetingRanks,
+    YearAwards,
+    proposed_alliances,
+    ranks_of,
+    year_nominations,
+    year_records,
+)
 
 LAW_ONE_AWARD = gettext_noop(
     "một thành tích chỉ đề nghị một hình thức khen thưởng (Luật Thi đua, khen thưởng năm "
@@ -263,21 +274,19 @@ def one_award_refusal(
     person=None,
     household=None,
     exclude_pk: int | None = None,
+    known: YearAwards | None = None,
 ) -> str | None:
     """The refusal of a second award for the achievement of `year`: another nomination of
     that year (not turned down), or an award already decided in the register. The nominee
-    is one of alliance, cooperative, other_unit, person, household."""
+    is one of alliance, cooperative, other_unit, person, household. `known`: the year's
+    nominations and register entries read for many nominees at once (`year_awards`);
+    without it, this nominee's are read (one or two queries)."""
     given = {"alliance": alliance, "cooperative": cooperative, "other_unit": other_unit}
     given |= {"person": person, "household": household}
     kind, nominee = next((k, v) for k, v in given.items() if v is not None)
-    unit = {f"nominee_{kind}": nominee}
-    earlier = (
-        Nomination.objects.filter(year=year, **unit)
-        .exclude(status=NominationStatus.NOT_GRANTED)
-        .exclude(pk=exclude_pk)
-        .select_related("award_type", "cluster")
-        .first()
-    )
+    unit = (kind, nominee.pk)
+    nominations = known.nominations if known else year_nominations(year=year, units=[unit])
+    earlier = next((n for n in nominations.get(unit, ()) if n.pk != exclude_pk), None)
     if earlier is not None:
         return gettext(
             "%(name)s đã được đề nghị %(award)s năm %(year)s (%(cluster)s): %(law)s."
@@ -288,8 +297,8 @@ def one_award_refusal(
             "cluster": earlier.cluster.name,
             "law": gettext(LAW_ONE_AWARD),
         }
-    record = AwardRecord.objects.of_unit(**{kind: nominee})
-    record = record.filter(year=year).first()
+    records = known.records if known else year_records(year=year, units=[unit])
+    record = next(iter(records.get(unit, ())), None)
     if record is not None:
         return gettext(
             "%(name)s đã được khen %(award)s cho thành tích năm %(year)s (%(decision)s): %(law)s."
@@ -306,32 +315,28 @@ def one_award_refusal(
 # The ranking ------------------------------------------------------------------------------
 
 
-def ranked_above_not_proposed(nomination: Nomination) -> tuple[int | None, int, list]:
+def ranked_above_not_proposed(
+    nomination: Nomination, known: MeetingRanks | None = None
+) -> tuple[int | None, int, list]:
     """For an alliance nominee: its rank at the scoring meeting, the number ranked, and
-    the members ranked above it that have no nomination that year in the cluster."""
+    the members ranked above it that have no nomination that year in the cluster. `known`:
+    the cluster-year's ranks read once (`meeting_ranks`); without it, read here."""
     if not nomination.nominee_alliance_id:
         return None, 0, []
-    ranks = list(
-        MeetingRank.objects.filter(cluster_id=nomination.cluster_id, year=nomination.year)
-        .select_related("province")
-        .order_by("rank", "province__name")
-    )
+    where = {"cluster_id": nomination.cluster_id, "year": nomination.year}
+    ranks = known.ranks if known else ranks_of(**where)
     mine = next((r.rank for r in ranks if r.province_id == nomination.nominee_alliance_id), None)
     if mine is None:
         return None, len(ranks), []
-    proposed = set(
-        Nomination.objects.filter(
-            cluster_id=nomination.cluster_id, year=nomination.year, nominee_alliance__isnull=False
-        ).values_list("nominee_alliance_id", flat=True)
-    )
+    proposed = known.proposed if known else proposed_alliances(**where)
     above = [r for r in ranks if r.rank < mine and r.province_id not in proposed]
     return mine, len(ranks), above
 
 
-def rank_reason_refusal(nomination: Nomination) -> str | None:
+def rank_reason_refusal(nomination: Nomination, known: MeetingRanks | None = None) -> str | None:
     if (nomination.rank_reason or "").strip():
         return None
-    rank, count, above = ranked_above_not_proposed(nomination)
+    rank, count, above = ranked_above_not_proposed(nomination, known)
     if not above:
         return None
     names = ", ".join(

@@ -49,6 +49,7 @@ class DossierReview(models.Model):
         related_name="+",
     )
     reviewed_at = models.DateTimeField(_("thời điểm thẩm định"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True, db_index=True)
     version = models.PositiveIntegerField(_("phiên bản"), default=1, editable=False)
     history = HistoricalRecords(verbose_name=_("lịch sử thẩm định hồ sơ"))
 

@@ -5,16 +5,22 @@ The checks are the rules' own functions (`emulation.nominations.rules`: the vote
 the cluster-year's rules, one achievement one award across every cluster and the
 award-history register, the written reason of a low rank) and the dossier's own list of
 what is missing (`emulation.dossiers.selectors`, the source of its completeness, which
-the home page's to-dos also follow): nothing is checked a second way here."""
+the home page's to-dos also follow): nothing is checked a second way here. What the rules
+read besides the nominations (the register, the year's nominations in every cluster, the
+meeting's ranks) is read once for the whole dossier (`emulation.nominations.rule_inputs`)
+and handed to them, so a review reads a fixed number of queries whatever the number of
+nominees."""
 
+import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Count
+from django.db.models import Count, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext
 
 from emulation.awards.models import AwardRecord
 from emulation.dossiers.selectors import Dossier, Missing, Nominee
-from emulation.nominations import rules
+from emulation.nominations import rule_inputs, rules
 from emulation.nominations.models import AwardQuota, Nomination, NominationStatus
 from emulation.nominations.selectors import COUNTED_AGAINST_QUOTA
 from provinces.organisation.models import Cluster
@@ -37,6 +43,27 @@ def reviews_of_year(year: int) -> list[DossierReview]:
         DossierReview.objects.filter(year=year).select_related("cluster", "sent_by", "reviewer")
     )
     return sorted(rows, key=lambda r: (order[r.state], r.cluster.name))
+
+
+def reviews_of(
+    year: int,
+    *,
+    state: str | None = None,
+    cluster: str | None = None,
+    updated_since: datetime.datetime | None = None,
+) -> QuerySet[DossierReview]:
+    """The dossiers sent for `year` (the API's list): last changed last, filtered by state,
+    cluster (its slug) and the time of their last step. A queryset, paged by the caller."""
+    rows = DossierReview.objects.filter(year=year).select_related("cluster", "sent_by", "reviewer")
+    if state:
+        rows = rows.filter(state=state)
+    if cluster:
+        rows = rows.filter(cluster__slug=cluster)
+    if updated_since is not None:
+        if timezone.is_naive(updated_since):  # a time without its offset: the portal's zone
+            updated_since = timezone.make_aware(updated_since)
+        rows = rows.filter(updated_at__gte=updated_since)
+    return rows.order_by("updated_at", "pk")
 
 
 def review_history(review: DossierReview, limit: int = 20) -> list:
@@ -76,7 +103,9 @@ def _quota_problems(dossier: Dossier) -> dict[int, str]:
     its quota."""
     quotas = {
         q.award_type_id: q
-        for q in AwardQuota.objects.filter(cluster=dossier.cluster, year=dossier.year)
+        for q in AwardQuota.objects.filter(
+            cluster=dossier.cluster, year=dossier.year
+        ).select_related("award_type")
     }
     counts = dict(
         Nomination.objects.filter(
@@ -95,7 +124,40 @@ def _quota_problems(dossier: Dossier) -> dict[int, str]:
     return found
 
 
-def nominee_problems(dossier: Dossier, nominee: Nominee) -> list[str]:
+@dataclass
+class RuleInputs:
+    """What the rules read for every nominee of one dossier, read once (`rule_inputs_for`)."""
+
+    awards: rule_inputs.YearAwards | None = None
+    ranks: rule_inputs.MeetingRanks | None = None
+
+
+def rule_inputs_for(dossier: Dossier) -> RuleInputs:
+    """At most four queries, whatever the number of nominees: the register's awards and the
+    year's nominations of the nominees not yet granted, and the meeting's ranks when an
+    alliance nominee has no written reason."""
+    units = [
+        rule_inputs.unit_of(n.nomination)
+        for n in dossier.nominees
+        if n.nomination.status != NominationStatus.GRANTED
+    ]
+    ranked = any(
+        n.nomination.nominee_alliance_id and not (n.nomination.rank_reason or "").strip()
+        for n in dossier.nominees
+    )
+    where = {"cluster_id": dossier.cluster.pk, "year": dossier.year}
+    return RuleInputs(
+        awards=rule_inputs.year_awards(year=dossier.year, units=units),
+        ranks=rule_inputs.meeting_ranks(**where) if ranked else None,
+    )
+
+
+def nominee_problems(
+    dossier: Dossier, nominee: Nominee, known: RuleInputs | None = None
+) -> list[str]:
+    """`known`: the dossier's rule inputs read once (`rule_inputs_for`); without it, the
+    rules read this nominee's."""
+    known = known or RuleInputs()
     nomination = nominee.nomination
     rule, members = dossier.rules.rule, dossier.rules.members
     problems = []
@@ -118,11 +180,12 @@ def nominee_problems(dossier: Dossier, nominee: Nominee) -> list[str]:
             year=nomination.year,
             name=nominee.name,
             exclude_pk=nomination.pk,
+            known=known.awards,
             **nomination.nominee_unit_key,
         )
         if refusal:
             problems.append(refusal)
-    refusal = rules.rank_reason_refusal(nomination)
+    refusal = rules.rank_reason_refusal(nomination, known.ranks)
     if refusal:
         problems.append(refusal)
     return problems
@@ -130,13 +193,14 @@ def nominee_problems(dossier: Dossier, nominee: Nominee) -> list[str]:
 
 def review_checks(dossier: Dossier) -> ReviewChecks:
     quota = _quota_problems(dossier)
+    known = rule_inputs_for(dossier)
     prefixes = {nominee.nomination.pk: f"{nominee.name}:" for nominee in dossier.nominees}
     checks, claimed = [], set()
     for nominee in dossier.nominees:
         prefix = prefixes[nominee.nomination.pk]
         missing = [m for m in dossier.missing if m.text.startswith(prefix)]
         claimed.update(id(m) for m in missing)
-        problems = nominee_problems(dossier, nominee)
+        problems = nominee_problems(dossier, nominee, known)
         if nominee.nomination.award_type_id in quota:
             problems.append(quota[nominee.nomination.award_type_id])
         checks.append(

@@ -32,6 +32,10 @@ class ReviewError(Exception):
     """A step refused for a reason the user can act on (Vietnamese)."""
 
 
+class ReviewStateError(ReviewError):
+    """A step the review's current state does not allow (the API answers 409)."""
+
+
 class StaleReviewError(ReviewError, StaleRecordError):
     """Someone else moved the review on after the page was opened (or no version)."""
 
@@ -40,13 +44,15 @@ def _listed(intro: str, items: list[str]) -> str:
     return intro + " " + " ".join(f"– {item}" for item in items)
 
 
-def _save(review: DossierReview, *, by, reason: str) -> DossierReview:
+def _save(review: DossierReview, *, by, reason: str, channel: str = "") -> DossierReview:
+    """`channel` names the way the step came in when it is not the page (the API's
+    token): "API: <token name> — Gửi hồ sơ" in the history."""
     try:
         review.full_clean()
     except ValidationError as exc:
         raise ReviewError(" ".join(exc.messages)) from None
     review._history_user = by
-    review._change_reason = reason[:100]
+    review._change_reason = (f"{channel} — {reason}" if channel else reason)[:100]
     if review.pk is None:  # two chairs sending the first time at once
         claimed_save(review, stale=StaleReviewError)
     else:
@@ -57,7 +63,13 @@ def _save(review: DossierReview, *, by, reason: str) -> DossierReview:
 
 @transaction.atomic
 def dossier_send(
-    *, cluster: Cluster, year: int, by, note: str = "", seen_version: int | None
+    *,
+    cluster: Cluster,
+    year: int,
+    by,
+    note: str = "",
+    seen_version: int | None,
+    channel: str = "",
 ) -> DossierReview:
     """Send the cluster-year's dossier to the alliance: only a complete dossier, first
     time or after a return (then with a note of what was changed). The endorsed nominees
@@ -68,7 +80,7 @@ def dossier_send(
     current = version_claim(review, seen_version=seen_version, key=key, stale=StaleReviewError)
     if current is not None:
         if current.state != ReviewState.RETURNED:
-            raise ReviewError(
+            raise ReviewStateError(
                 gettext("Hồ sơ đang ở trạng thái “%(state)s”: chỉ gửi lại khi bị trả lại.")
                 % {"state": current.get_state_display()}
             )
@@ -95,7 +107,7 @@ def dossier_send(
     review.sent_by, review.sent_at = by, timezone.now()
     review.reviewer, review.reviewed_at = None, None
     reason = "Gửi hồ sơ" if review.rounds == 1 else f"Gửi lại lần {review.rounds}: {note}"
-    return _save(review, by=by, reason=reason)
+    return _save(review, by=by, reason=reason, channel=channel)
 
 
 def _locked(review: DossierReview, seen_version: int | None, *, by) -> DossierReview:
@@ -108,38 +120,44 @@ def _locked(review: DossierReview, seen_version: int | None, *, by) -> DossierRe
 
 
 @transaction.atomic
-def review_take(*, review: DossierReview, by, seen_version: int | None) -> DossierReview:
+def review_take(
+    *, review: DossierReview, by, seen_version: int | None, channel: str = ""
+) -> DossierReview:
     """A reviewer takes a sent dossier under review."""
     record, review = review, _locked(review, seen_version, by=by)
     if review.state != ReviewState.SENT:
-        raise ReviewError(gettext("Chỉ nhận thẩm định hồ sơ vừa gửi."))
+        raise ReviewStateError(gettext("Chỉ nhận thẩm định hồ sơ vừa gửi."))
     review.state, review.reviewer = ReviewState.UNDER_REVIEW, by
-    return version_follow(record, _save(review, by=by, reason="Nhận thẩm định"))
+    return version_follow(record, _save(review, by=by, reason="Nhận thẩm định", channel=channel))
 
 
 @transaction.atomic
 def review_return(
-    *, review: DossierReview, by, reason: str, seen_version: int | None
+    *, review: DossierReview, by, reason: str, seen_version: int | None, channel: str = ""
 ) -> DossierReview:
     """Back to the cluster with the reason; the chair fixes the dossier and sends again."""
     record, review = review, _locked(review, seen_version, by=by)
     if not review.is_open:
-        raise ReviewError(gettext("Chỉ trả lại được hồ sơ đang chờ hoặc đang thẩm định."))
+        raise ReviewStateError(gettext("Chỉ trả lại được hồ sơ đang chờ hoặc đang thẩm định."))
     reason = (reason or "").strip()
     if not reason:
         raise ReviewError(gettext("Cần ghi lý do trả lại để Cụm biết phải bổ sung, sửa gì."))
     review.state, review.reason = ReviewState.RETURNED, reason
     review.reviewer, review.reviewed_at = by, timezone.now()
-    return version_follow(record, _save(review, by=by, reason="Trả lại: " + reason))
+    return version_follow(
+        record, _save(review, by=by, reason="Trả lại: " + reason, channel=channel)
+    )
 
 
 @transaction.atomic
-def review_accept(*, review: DossierReview, by, seen_version: int | None) -> DossierReview:
+def review_accept(
+    *, review: DossierReview, by, seen_version: int | None, channel: str = ""
+) -> DossierReview:
     """Accepted only under review, and only when every nominee meets the rules of its award
     and nothing is missing (read again inside the transaction)."""
     record, review = review, _locked(review, seen_version, by=by)
     if review.state != ReviewState.UNDER_REVIEW:
-        raise ReviewError(gettext("Chỉ chấp thuận được hồ sơ đang thẩm định."))
+        raise ReviewStateError(gettext("Chỉ chấp thuận được hồ sơ đang thẩm định."))
     dossier = dossier_for(review.cluster, review.year)
     problems = review_checks(dossier).problems
     if problems:
@@ -150,7 +168,7 @@ def review_accept(*, review: DossierReview, by, seen_version: int | None) -> Dos
             _listed(gettext("Chưa thể chấp thuận: các đề nghị sau chưa được gửi:"), waiting)
         )
     review.state, review.reviewer, review.reviewed_at = ReviewState.ACCEPTED, by, timezone.now()
-    return version_follow(record, _save(review, by=by, reason="Chấp thuận"))
+    return version_follow(record, _save(review, by=by, reason="Chấp thuận", channel=channel))
 
 
 def _not_sent(review: DossierReview):

@@ -13,22 +13,13 @@ from django.views.decorators.http import require_POST
 from cluster_portal import access_review
 from emulation.dossiers.selectors import dossier_for
 from provinces.organisation.lookups import cluster_year_for
-from provinces.organisation.selectors import cluster_with_members, term_for
+from provinces.organisation.selectors import term_for
 
 from .forms import ReturnForm, SendForm, StepForm
+from .lookups import cluster_for_reviewer, reviewer_only
 from .models import ReviewState
 from .selectors import review_checks, review_history, review_of, reviews_of_year
 from .services import ReviewError, dossier_send, review_accept, review_return, review_take
-
-
-def _cluster_for_reviewer(request, cluster: str, year: int):
-    """404 for no such cluster-year, 403 unless a reviewer."""
-    if not access_review.can_review_dossiers(request.user):
-        raise PermissionDenied
-    cluster_obj, members = cluster_with_members(cluster, year)
-    if not members:
-        raise Http404
-    return cluster_obj
 
 
 @login_required
@@ -84,8 +75,7 @@ def send(request, cluster: str, year: int):
 
 @login_required
 def year_list(request, year: int):
-    if not access_review.can_review_dossiers(request.user):
-        raise PermissionDenied
+    reviewer_only(request)
     return render(
         request, "review/year_list.html", {"year": year, "reviews": reviews_of_year(year)}
     )
@@ -93,7 +83,7 @@ def year_list(request, year: int):
 
 @login_required
 def review_page(request, cluster: str, year: int):
-    cluster_obj = _cluster_for_reviewer(request, cluster, year)
+    cluster_obj = cluster_for_reviewer(request, cluster, year)
     review = review_of(cluster_obj, year)
     if review is None:
         raise Http404
@@ -127,7 +117,7 @@ DONE = {
 @login_required
 @require_POST
 def review_step(request, cluster: str, year: int, step: str):
-    cluster_obj = _cluster_for_reviewer(request, cluster, year)
+    cluster_obj = cluster_for_reviewer(request, cluster, year)
     review = review_of(cluster_obj, year)
     if review is None or step not in STEPS:
         raise Http404

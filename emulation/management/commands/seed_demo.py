@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from emulation.awards.demo import award_register_demo_seed
+from emulation.decisions.demo import review_decisions_demo_seed
 from emulation.demo import demo_deadlines_seed, emulation_year_2023_seed
 from emulation.demo_cluster import demo_cluster_organisation_seed, demo_cluster_seed
 from emulation.dossiers.demo import achievement_reports_demo_seed
@@ -19,7 +20,8 @@ class Command(BaseCommand):
     help = (
         "Nạp dữ liệu mẫu: danh mục tỉnh, hai cụm thi đua, một cụm minh hoạ (dữ liệu bịa), "
         "cụm trưởng/cụm phó, tài khoản admin, một cán bộ mỗi tỉnh và một cán bộ Liên minh HTX "
-        "Việt Nam (vca). Chạy lại nhiều lần không tạo bản ghi trùng."
+        "Việt Nam (vca); hồ sơ khen thưởng năm 2023 của Cụm Tây Bắc đã thẩm định và có quyết "
+        "định khen thưởng. Chạy lại nhiều lần không tạo bản ghi trùng."
     )
 
     def add_arguments(self, parser):
@@ -48,9 +50,11 @@ class Command(BaseCommand):
             scoring_demo_seed()
             achievement_reports_demo_seed()
             demo_cluster_seed()
+            decisions = review_decisions_demo_seed()  # Tây Bắc 2023: reviewed, decided
         self.stdout.write(
             self.style.SUCCESS(
                 f"Đã nạp dữ liệu mẫu: {len(usernames)} tài khoản ({', '.join(usernames)}), "
-                f"{figures} bản số liệu mới, {disbursements} khoản giải ngân mới."
+                f"{figures} bản số liệu mới, {disbursements} khoản giải ngân mới, "
+                f"{decisions} quyết định khen thưởng mới."
             )
         )
