@@ -185,7 +185,7 @@ def test_a_national_token_reads_every_cluster_and_writes_nothing(client, demo_da
     client.force_login(vca)
     assert client.get("/api/tokens/").status_code == 200  # they may make one
     headers = bearer(token_for(vca))
-    listed = client.get(f"{API}/clusters?year=2024", headers=headers).json()
+    listed = client.get(f"{API}/clusters?year=2024", headers=headers).json()["items"]
     assert {c["cluster"]["slug"] for c in listed} == {"tay-bac", "vi-du-bac-trung-bo"}
     approved = client.get(f"{API}/figures/2024/40", headers=headers)  # Nghệ An, approved
     assert approved.status_code == 200 and approved.json()["status"] == "approved"
