@@ -93,8 +93,8 @@ def api_token_revoke(*, token: ApiToken) -> ApiToken:
 
 def api_token_authenticate(raw: str) -> ApiToken | None:
     """The usable token `raw` is (not revoked, not expired, of an active user), with its
-    user; None for an unknown, expired or revoked one. One statement whatever the answer
-    (`_read`), plus one write a minute per token to keep `last_used`."""
+    user; None for an unknown, expired or revoked one, or an inactive user's. One statement
+    whatever the answer (`_read`), plus one write a minute per token to keep `last_used`."""
     if not raw.startswith(TOKEN_PREFIX) or len(raw) > 100:
         return None
     now = timezone.now()
@@ -114,8 +114,9 @@ def _statement(connection, generation) -> tuple:
     """The token's read on `connection`: the token's row with its user, the staff
     profile's ids (cluster_portal/auth.py, `joined_on`) and, when `generation` (the write
     generation's `read_with`), the generation's row; the token's field names and
-    converters. Built once per process and shape: the ORM's compiling of the same query
-    cost about six times the rest of a kept read (bench/bench_api_limits.py)."""
+    converters. Built once per process and shape: the ORM's building and compiling of the
+    token query cost more than the rest of a kept one-record read together (in process
+    3.0 → 1.3 ms per read without it, bench/README.md on bench_api_limits.py)."""
     shape = (connection.alias, generation)
     statement = _statements.get(shape)
     if statement is None:
