@@ -2,13 +2,17 @@
 parallel clients (issue 25), on the load-test stack (gunicorn in production mode, 3
 workers; SQLite, or PostgreSQL under bin/with-postgres).
 
-    .venv/bin/python bench/bench_api_limits.py reads [--rounds 3] [--seconds 6]
+    .venv/bin/python bench/bench_api_limits.py reads [--rounds 3] [--seconds 6] [--base DIR]
     bin/with-postgres .venv/bin/python bench/bench_api_limits.py reads
     .venv/bin/python bench/bench_api_limits.py limit [--clients 12] [--limit 200] [--redis]
 
 `reads`: wrk (8 connections) on /healthz/ and on one-record API reads, alternated for
 `--rounds` rounds; the medians of the requests per second and their ratio. The rate limit
-stays on (a limit too high to be reached: every request is counted, none refused).
+stays on (a limit too high to be reached: every request is counted, none refused). With
+`--base DIR` (a checkout of another tree, e.g. `git archive main | tar -x -C DIR`, with its
+`.venv` linked) that tree is served beside this one on the same database, and the two are
+alternated in each round (their order turned round every other round): before and after
+in the same minutes of a shared machine.
 
 `limit`: `--clients` threads, each with its own connection, send GETs with one token as fast
 as they can for `--seconds`; in the window of the clock (an hour: one window for the run),
@@ -18,6 +22,7 @@ with --redis, a redis-server started for the run.
 """
 
 import argparse
+import contextlib
 import http.client
 import os
 import shutil
@@ -32,7 +37,7 @@ from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from stack import fetch, free_port, gunicorn, manage, production_env, wrk  # noqa: E402
+from stack import ROOT, fetch, free_port, gunicorn, manage, production_env, wrk  # noqa: E402
 
 LOAN = (
     "from provinces.disbursements.models import Disbursement;"
@@ -58,33 +63,51 @@ def reads(options) -> None:
             token = token.strip().splitlines()[-1]
             loan = manage(env, "shell", "-c", LOAN).strip().splitlines()[-1]
             api = {"Authorization": f"Bearer {token}"}
-            targets = {
+            paths = {
                 "/healthz/": ("/healthz/", {}),
                 "API one loan": (f"/api/v1/loans/{loan}", api),
                 "API one figures record": ("/api/v1/figures/2023/10", api),
             }
-            results: dict[str, list[float]] = {label: [] for label in targets}
-            with gunicorn(env, workers=3, quiet=True) as base:
-                # A tree without GET /loans/{pk} (the base a change is measured against).
-                if fetch(base + targets["API one loan"][0], api) != 200:
-                    del targets["API one loan"], results["API one loan"]
-                for path, headers in targets.values():  # warm every worker up
-                    wrk(base + path, seconds=2, connections=8, headers=headers)
-                for _ in range(options.rounds):
-                    for label, (path, headers) in targets.items():
-                        result = wrk(
-                            base + path, seconds=options.seconds, connections=8, headers=headers
-                        )
+            trees = {"": ROOT}
+            if options.base:  # another tree on the same database, in the same minutes
+                trees = {"base ": Path(options.base).resolve(), "this ": ROOT}
+            with contextlib.ExitStack() as servers:
+                targets = {}
+                for name, root in trees.items():
+                    url = servers.enter_context(gunicorn(env, workers=3, quiet=True, root=root))
+                    for label, (path, headers) in paths.items():
+                        # A tree without GET /loans/{pk} (the base a change is measured against).
+                        if fetch(url + path, headers) == 200:
+                            targets[name + label] = (url + path, headers)
+                results: dict[str, list[float]] = {label: [] for label in targets}
+                for url, headers in targets.values():  # warm every worker up
+                    wrk(url, seconds=2, connections=8, headers=headers)
+                order = list(targets.items())
+                for round_ in range(options.rounds):
+                    # The trees' order turned round every other round (with --base).
+                    for label, (url, headers) in order if round_ % 2 == 0 else order[::-1]:
+                        result = wrk(url, seconds=options.seconds, connections=8, headers=headers)
                         assert result["errors"] == 0, (label, result)
                         results[label].append(result["rps"])
             load = os.getloadavg()
             print(f"\n{_database()}, gunicorn 3 workers, wrk 8 connections, {options.seconds} s")
             print(f"x {options.rounds} rounds alternated; load average {load[0]:.1f}")
-            healthz = statistics.median(results["/healthz/"])
-            for label, values in results.items():
-                median = statistics.median(values)
-                runs = ", ".join(f"{v:.0f}" for v in values)
-                print(f"  {label:26} median {median:7.1f} req/s ({runs})  {median / healthz:.2f}x")
+            for name in trees:
+                healthz = statistics.median(results[name + "/healthz/"])
+                for label in paths:
+                    values = results.get(name + label)
+                    if values is None:
+                        continue
+                    median = statistics.median(values)
+                    runs = ", ".join(f"{v:.0f}" for v in values)
+                    ratios = ", ".join(
+                        f"{v / h:.2f}"
+                        for v, h in zip(values, results[name + "/healthz/"], strict=True)
+                    )
+                    print(
+                        f"  {name + label:31} median {median:7.1f} req/s ({runs})"
+                        f"  {median / healthz:.2f}x (per round {ratios})"
+                    )
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
@@ -165,6 +188,9 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=12)
     parser.add_argument("--limit", type=int, default=200)
     parser.add_argument("--redis", action="store_true")
+    parser.add_argument(
+        "--base", help="reads: another checkout (git archive) served beside this one, alternated"
+    )
     options = parser.parse_args()
     if not shutil.which("wrk") and options.part == "reads":
         sys.exit("bench_api_limits: wrk is missing (apt-get install wrk)")

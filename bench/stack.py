@@ -115,15 +115,17 @@ def gunicorn(
     config: str = "deploy/gunicorn.conf.py",
     pids: list | None = None,
     wait_seconds: float = 30,
+    root: Path = ROOT,
 ) -> Iterator[str]:
     """gunicorn serving the portal as `make serve` does, without the access log; the base
     URL once /healthz/ answers (or `wait_seconds` have passed). `port`: a fixed one (else a
-    free one); `pids`: gets the master's process id."""
+    free one); `pids`: gets the master's process id; `root`: the tree to serve (another
+    checkout of the portal, on the same database, to compare two trees in the same minutes)."""
     port = port or free_port()
     output = subprocess.DEVNULL if quiet else None
     server = subprocess.Popen(
         [str(Path(PYTHON).parent / "gunicorn"), "--config", config],
-        cwd=ROOT,
+        cwd=root,
         env={**env, "PORT": str(port), "WEB_CONCURRENCY": str(workers), "ACCESS_LOG": "0"},
         stdout=output,
         stderr=output,

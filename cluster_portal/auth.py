@@ -112,9 +112,8 @@ def load_user(user_id):
     """The user of primary key `user_id` (as `_get_user_session_key` gives it), all its
     columns, or None: what `UserModel._default_manager.get(pk=user_id)` returns. Read with
     the request's session when it offered the row (`offer`), else by its own statement."""
-    model = get_user_model()
-    alias = router.db_for_read(model)
-    sql, names, columns, pk_range, _, pk_index = _statement(alias)
+    alias = router.db_for_read(get_user_model())
+    sql, _, _, pk_range, _, pk_index = _statement(alias)
     connection = connections[alias]
     value = _db_value(user_id, connection, pk_range)
     if value is None:
@@ -135,6 +134,15 @@ def load_user(user_id):
             row = cursor.fetchone()
         if row is None:
             return None
+    return user_from_row(alias, row)
+
+
+def user_from_row(alias: str, row):
+    """The user (with its staff profile's ids, `profiles.profile_ids`) from the columns a
+    `read_with` or `joined_on` statement read on `alias`, in their order."""
+    model = get_user_model()
+    _, names, columns, _, _, _ = _statement(alias)
+    connection = connections[alias]
     values = []
     for raw, (col, converters) in zip(row[:-2], columns, strict=True):
         for converter in converters:
@@ -144,6 +152,14 @@ def load_user(user_id):
     # (None, False): no staff profile; SQLite gives the flag as 0/1
     user._profile_ids = (row[-2], bool(row[-1]))
     return user
+
+
+def joined_on(alias: str, user_column: str) -> tuple[str, str]:
+    """To read the user whose key is in `user_column` of another statement's table (the
+    API token's `user_id`: emulation/api/tokens.py), with the profile's ids: the join and
+    the columns to add, which `user_from_row` then takes."""
+    _, _, _, _, (join, columns), _ = _statement(alias)
+    return join.replace("%(user)s", user_column, 1), columns
 
 
 class PortalBackend(ModelBackend):

@@ -16,7 +16,7 @@ A signed-in request reads the database once: the session's statement brings the 
 generation's row and the user (with the staff profile's province) that the session named
 when this process last read it (`_signed_in`, whom to read, never what), is prepared on
 PostgreSQL (cluster_portal/prepared.py), and stands for Django's health check of a kept
-connection (`_first_read`). On PostgreSQL a cached download asked 3 round trips (the
+connection (`first_read`). On PostgreSQL a cached download asked 3 round trips (the
 check's `SELECT 1`, the session, the user), and the server's planning of the session's
 join was most of its share (bench/bench_pdf_cache.py)."""
 
@@ -107,7 +107,7 @@ class SessionStore(DatabaseStore):
             params.update(user[2])
         sql = _statement(self.model, connection, generation, user)
         params["now"] = connection.ops.adapt_datetimefield_value(timezone.now())
-        row = _first_read(connection, sql, params)
+        row = first_read(connection, sql, params)
         if row is None:
             self._session_key = None
             auth.offer(connection, None, None)
@@ -147,13 +147,16 @@ def _statement(model, connection, generation, user) -> str:
     return sql
 
 
-def _first_read(connection, sql: str, params: dict):
-    """The one row of the read `sql`. When it is the first statement of a request on a
+def first_read(connection, sql: str, params: dict, *, prepare: bool = True):
+    """The one row of the read `sql` (prepared on PostgreSQL unless `prepare` is false:
+    cluster_portal/prepared.py). When it is the first statement of a request on a
     kept connection that Django would check first (`CONN_HEALTH_CHECKS`: a `SELECT 1` of
     its own, a round trip to PostgreSQL before every request's first query, a third of
     what a cached download asked of it), the statement is the check: a connection that
     fails it is closed and the read runs again on a new one, which is what the check
-    would have done. Only a read outside a transaction is repeated so."""
+    would have done. Only a read outside a transaction is repeated so. The API token's
+    read is such a first statement too (emulation/api/tokens.py)."""
+    run = prepared.execute if prepare else _execute
     check = (
         connection.connection is not None
         and connection.health_check_enabled
@@ -164,12 +167,16 @@ def _first_read(connection, sql: str, params: dict):
         connection.health_check_done = True
     try:
         with connection.cursor() as cursor:
-            prepared.execute(cursor, sql, params)
+            run(cursor, sql, params)
             return cursor.fetchone()
     except Error:
         if not check:
             raise
         connection.close()
     with connection.cursor() as cursor:
-        prepared.execute(cursor, sql, params)
+        run(cursor, sql, params)
         return cursor.fetchone()
+
+
+def _execute(cursor, sql: str, params: dict) -> None:
+    cursor.execute(sql, params)

@@ -60,7 +60,9 @@ def test_a_read_is_kept_until_the_write_generation_moves(client, chair, monkeypa
     from cluster_portal import write_generation
 
     generation = ["a"]
-    monkeypatch.setattr(write_generation, "read", lambda connection: (generation[0], "u"))
+    monkeypatch.setattr(
+        write_generation, "read", lambda connection, early=None: (generation[0], "u")
+    )
     make_figures("14", 2024, status="approved")
     approved = {"status": "approved"}
     assert codes(client.get(URL, approved, headers=chair)) == ["14"]

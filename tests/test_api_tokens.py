@@ -6,12 +6,15 @@ import hashlib
 import io
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from emulation.api.models import ApiToken
-from emulation.api.tokens import api_token_authenticate
+from emulation.api.tokens import api_token_authenticate, api_token_revoke
 from tests.api_support import API, bearer, token_for
 
 pytestmark = pytest.mark.django_db
@@ -53,6 +56,58 @@ def test_expired_revoked_and_inactive_users_tokens_are_refused(staff):
     assert api_token_authenticate(raw) is None
     assert api_token_authenticate("cpt_" + "x" * 200) is None
     assert api_token_authenticate("not even the prefix") is None
+
+
+def test_the_token_is_read_in_one_statement_whatever_it_is(staff):
+    """The token, its user with the staff profile's ids and the write generation: one
+    statement, which gives what the ORM would; a wrong, revoked or expired token or an
+    inactive user's costs that one statement too, and nothing is kept between calls."""
+    raw = token_for(staff)
+    api_token_authenticate(raw)  # last_used: written once a minute
+    with CaptureQueriesContext(connection) as found:
+        token = api_token_authenticate(raw)
+    assert len(found) == 1, [q["sql"] for q in found]
+    stored = ApiToken.objects.get()
+    for field in ApiToken._meta.concrete_fields:
+        assert getattr(token, field.attname) == getattr(stored, field.attname), field.name
+    user = get_user_model().objects.get(pk=staff.pk)
+    for field in get_user_model()._meta.concrete_fields:
+        assert getattr(token.user, field.attname) == getattr(user, field.attname), field.name
+    profile = user.staff_profile
+    assert token.user._profile_ids == (profile.province_id, profile.national)
+    unknown = raw[:-1] + ("x" if raw[-1] != "x" else "y")
+    refusals = [
+        (unknown, lambda: None),
+        (raw, lambda: api_token_revoke(token=stored)),
+        (
+            raw,
+            lambda: ApiToken.objects.update(
+                revoked_at=None,
+                created=timezone.now() - datetime.timedelta(days=2),
+                expires=timezone.now() - datetime.timedelta(seconds=1),
+            ),
+        ),
+        (
+            raw,
+            lambda: (
+                ApiToken.objects.update(expires=timezone.now() + datetime.timedelta(days=1)),
+                get_user_model().objects.filter(pk=staff.pk).update(is_active=False),
+            ),
+        ),
+    ]
+    for sent, refuse in refusals:
+        refuse()
+        with CaptureQueriesContext(connection) as refused:
+            assert api_token_authenticate(sent) is None
+        assert len(refused) == 1, [q["sql"] for q in refused]
+
+
+def test_a_revoked_token_is_refused_from_the_next_request(client, staff):
+    raw = token_for(staff)
+    url = f"{API}/clusters?year=2024"
+    assert [client.get(url, headers=bearer(raw)).status_code for _ in range(2)] == [200, 200]
+    api_token_revoke(token=ApiToken.objects.get())
+    assert client.get(url, headers=bearer(raw)).status_code == 401
 
 
 def test_the_page_needs_a_login(client):

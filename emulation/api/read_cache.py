@@ -2,8 +2,9 @@
 its query, the reader's class (cluster_portal.access.reader_class: two readers of one
 class read the same things), the language, the local day and the write generation
 (cluster_portal.write_generation: replaced after every commit that wrote data, by any
-process). A repeat read is then the token, the reader's class, the generation's row and a
-dictionary look-up, not the operation's reads and serialisation (bench/bench_api_limits.py).
+process). A repeat read is then the token, the reader's class, the generation's row (the
+three read by the token's one statement, emulation/api/tokens.py) and a dictionary look-up,
+not the operation's reads and serialisation (bench/bench_api_limits.py).
 
 Two decorators, as idempotency.py: `serve_kept` (ninja's "operation" mode, after
 authentication, throttling and validation) answers a kept body or notes the key;
@@ -25,7 +26,10 @@ _kept: OrderedDict[tuple, tuple[bytes, str, str | None]] = OrderedDict()
 
 
 def _key(request) -> tuple | None:
-    generation = write_generation.read(connection)
+    # The generation's row as the token's statement read it (tokens.py), while this
+    # connection has written nothing since; else a query of its own.
+    early = getattr(getattr(request, "api_token", None), "portal_generation", None)
+    generation = write_generation.read(connection, early)
     if generation is None:
         return None
     return (
