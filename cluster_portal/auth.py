@@ -32,6 +32,30 @@ MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 _statements: dict[str, tuple] = {}
 
 
+def model_columns(connection, model) -> tuple[list, list[tuple]]:
+    """The model's concrete fields in column order, and each column with the converters
+    the ORM runs on its value from `connection` (the database's, then the field's): what
+    a precompiled statement's row needs to become the ORM's instance (`from_row`)."""
+    meta = model._meta
+    fields = list(meta.concrete_fields)
+    columns = []
+    for field in fields:
+        col = field.get_col(meta.db_table)
+        converters = connection.ops.get_db_converters(col) + col.get_db_converters(connection)
+        columns.append((col, converters))
+    return fields, columns
+
+
+def converted(connection, raw_values, columns) -> list:
+    """A precompiled statement's values through their columns' converters (`model_columns`)."""
+    values = []
+    for raw, (col, converters) in zip(raw_values, columns, strict=True):
+        for converter in converters:
+            raw = converter(raw, col, connection)
+        values.append(raw)
+    return values
+
+
 def _statement(alias: str) -> tuple:
     """The lookup's SQL on `alias`, the same read as a join for another statement (`read_with`),
     the model's field names in its column order, each column's converters, and the primary
@@ -42,12 +66,7 @@ def _statement(alias: str) -> tuple:
         meta = model._meta
         connection = connections[alias]
         quote = connection.ops.quote_name
-        fields = list(meta.concrete_fields)
-        columns = []
-        for field in fields:
-            col = field.get_col(meta.db_table)
-            converters = connection.ops.get_db_converters(col) + col.get_db_converters(connection)
-            columns.append((col, converters))
+        fields, columns = model_columns(connection, model)
         # The staff profile's province id and national flag with it (`profiles.profile_ids`: which
         # reader the user is, asked by every cached document download and page).
         relation = model.staff_profile.related
@@ -143,12 +162,7 @@ def user_from_row(alias: str, row):
     model = get_user_model()
     _, names, columns, _, _, _ = _statement(alias)
     connection = connections[alias]
-    values = []
-    for raw, (col, converters) in zip(row[:-2], columns, strict=True):
-        for converter in converters:
-            raw = converter(raw, col, connection)
-        values.append(raw)
-    user = model.from_db(alias, names, values)
+    user = model.from_db(alias, names, converted(connection, row[:-2], columns))
     # (None, False): no staff profile; SQLite gives the flag as 0/1
     user._profile_ids = (row[-2], bool(row[-1]))
     return user

@@ -122,12 +122,7 @@ def _statement(connection, generation) -> tuple:
     if statement is None:
         meta = ApiToken._meta
         quote = connection.ops.quote_name
-        fields = list(meta.concrete_fields)
-        columns = []
-        for field in fields:
-            col = field.get_col(meta.db_table)
-            converters = connection.ops.get_db_converters(col) + col.get_db_converters(connection)
-            columns.append((col, converters))
+        fields, columns = auth.model_columns(connection, ApiToken)
         user_join, user_columns = auth.joined_on(
             connection.alias, f"t.{quote(meta.get_field('user').column)}"
         )
@@ -161,12 +156,7 @@ def _read(digest: str, now) -> ApiToken | None:
     if row is None:
         return None
     width = len(columns)
-    values = []
-    for raw, (col, converters) in zip(row[:width], columns, strict=True):
-        for converter in converters:
-            raw = converter(raw, col, connection)
-        values.append(raw)
-    token = ApiToken.from_db(alias, names, values)
+    token = ApiToken.from_db(alias, names, auth.converted(connection, row[:width], columns))
     end = len(row) - 2 if generation else len(row)
     user = auth.user_from_row(alias, row[width:end])
     if not user.is_active:
