@@ -201,6 +201,7 @@ def test_a_province_staffs_list_learns_what_changed(client, make_staff):
         "offset=-1",
         "updated_since=hôm-qua",
         "updated_since=2024-13-01",
+        "updated_since=0001-01-01T00:00:00%2B07:00",
         "status=lost",
     ],
 )
@@ -213,6 +214,7 @@ def test_a_province_staffs_list_learns_what_changed(client, make_staff):
         "/clusters/tay-bac/2024/nominations",
         "/awards/2024/14",
         "/loans/2024/14",
+        "/years/2024/reviews",
     ],
 )
 def test_bad_values_are_a_422_problem(client, admin, path, query):
@@ -223,3 +225,14 @@ def test_bad_values_are_a_422_problem(client, admin, path, query):
     assert response.status_code == 422, response.content[:300]
     assert response["Content-Type"].startswith("application/problem+json")
     assert response.json()["errors"]
+
+
+@pytest.mark.parametrize(
+    "path", ["/years/2024/reviews", "/clusters/tay-bac/2024/nominations", "/loans/2024/14"]
+)
+def test_a_moment_with_any_offset_python_reads_is_read_in_utc(client, admin, path):
+    """An offset PostgreSQL refuses in a timestamp (+18:38: the fuzzer found the reviews'
+    list answering 500 there) is taken as the moment it names, in UTC."""
+    query = "updated_since=3510-11-12T01:19:37.885413%2B18:38"
+    response = client.get(f"{API}{path}?{query}", headers=admin)
+    assert response.status_code == 200, response.content[:300]

@@ -26,17 +26,11 @@ from provinces.organisation.lookups import cluster_year_for
 
 from .conditional import if_match_version, version_etag
 from .lookups import cluster_ref
+from .paging import Limit, Offset, Page, Since, paginate
 from .problems import ApiProblem
-from .schemas import ClusterRef, Count, Int, Slug, Text, Year
+from .schemas import ClusterRef, Count, Slug, Text, Year
 
 router = Router(tags=["Reviews"])
-
-Limit = Annotated[Int, Query(100, ge=1, le=1000, description="số hồ sơ mỗi trang (tối đa 1000)")]
-Offset = Annotated[Int, Query(0, ge=0, le=10**9, description="bỏ qua bao nhiêu hồ sơ đầu")]
-Since = Annotated[
-    datetime.datetime | None,
-    Query(None, description="chỉ các hồ sơ có bước thẩm định từ thời điểm này (ISO 8601)"),
-]
 
 
 class ReviewOut(Schema):
@@ -54,13 +48,11 @@ class ReviewOut(Schema):
     updated_at: datetime.datetime | None
 
 
-class ReviewsPage(Schema):
-    count: int
-    limit: int
-    offset: int
-    next_offset: int | None = Field(..., description="null: trang cuối")
+class ReviewsPage(Page):
+    """The paging fields of every list (`paging.Page`; `deleted` stays empty: a dossier
+    sent is never deleted) and the page's reviews."""
+
     items: list[ReviewOut]
-    deleted: list[int] = Field(..., description="luôn rỗng: hồ sơ đã gửi không bị xóa")
 
 
 class AwardHeld(Schema):
@@ -172,16 +164,7 @@ def reviews_list(
 ):
     reviewer_only(request)
     rows = reviews_of(year, state=state, cluster=cluster, updated_since=updated_since)
-    count = rows.count()
-    page = list(rows[offset : offset + limit])
-    return {
-        "count": count,
-        "limit": limit,
-        "offset": offset,
-        "next_offset": offset + limit if offset + limit < count else None,
-        "items": [review_out(review) for review in page],
-        "deleted": [],
-    }
+    return paginate(rows, limit=limit, offset=offset, out=review_out)
 
 
 @router.get(
