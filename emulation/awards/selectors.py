@@ -5,7 +5,7 @@ from collections import defaultdict
 
 from django.db.models import Q
 
-from emulation.nominees.models import Household, OtherUnit, Person
+from emulation.nominees.models import Household, OtherUnit, Person, tidy
 from provinces.disbursements.models import Cooperative
 from provinces.organisation.models import Province
 
@@ -63,16 +63,12 @@ def register_changed_since(province: Province, since) -> set[int]:
     return set(history.values_list("id", flat=True))
 
 
-def _tidy(text: str) -> str:
-    return " ".join((text or "").split())
-
-
 def province_person(province: Province, full_name: str, date_of_birth) -> Person | None:
     """The province's individual with this full name (case aside) and date of birth, what
     identifies a person (emulation.nominees): the register's upload finds them so. One
     query."""
     return Person.objects.filter(
-        province=province, full_name__iexact=_tidy(full_name), date_of_birth=date_of_birth
+        province=province, full_name__iexact=tidy(full_name), date_of_birth=date_of_birth
     ).first()
 
 
@@ -80,10 +76,10 @@ def province_household(province: Province, head_name: str, address: str) -> Hous
     """The province's household with this head (case aside) and address (case aside), what
     identifies a household (emulation.nominees). One query."""
     return Household.objects.filter(
-        province=province, head_name__iexact=_tidy(head_name), address__iexact=_tidy(address)
+        province=province, head_name__iexact=tidy(head_name), address__iexact=tidy(address)
     ).first()
 
 
 def province_other_unit(province: Province, legal_name: str) -> OtherUnit | None:
     """The province's other unit with this full name (case and spacing aside). One query."""
-    return OtherUnit.objects.filter(province=province, legal_name__iexact=_tidy(legal_name)).first()
+    return OtherUnit.objects.filter(province=province, legal_name__iexact=tidy(legal_name)).first()

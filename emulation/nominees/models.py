@@ -22,7 +22,8 @@ class Sex(models.TextChoices):
     FEMALE = "female", _("Nữ")
 
 
-def _tidy(value: str) -> str:
+def tidy(value: str) -> str:
+    """A name or address as the nominees keep it, and as lookups match it: spaces folded."""
     return " ".join((value or "").split())
 
 
@@ -97,7 +98,7 @@ class Person(models.Model):
 
     def clean(self) -> None:
         for name in ("full_name", "hometown", "home_address", "workplace", "position"):
-            setattr(self, name, _tidy(getattr(self, name)))
+            setattr(self, name, tidy(getattr(self, name)))
 
 
 class Household(models.Model):
@@ -158,7 +159,7 @@ class Household(models.Model):
 
     def clean(self) -> None:
         for name in ("head_name", "address", "main_activity"):
-            setattr(self, name, _tidy(getattr(self, name)))
+            setattr(self, name, tidy(getattr(self, name)))
 
 
 class OtherUnitType(models.TextChoices):
@@ -237,4 +238,4 @@ class OtherUnit(models.Model):
 
     def clean(self) -> None:
         for name in ("legal_name", "head_office", "phone", "website"):
-            setattr(self, name, _tidy(getattr(self, name)))
+            setattr(self, name, tidy(getattr(self, name)))
