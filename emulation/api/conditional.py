@@ -22,6 +22,12 @@ def if_match_version(request) -> int | None:
     return int(text) if text.isascii() and text.isdigit() and len(text) <= 10 else None
 
 
+def seen_version(request, given: int | None) -> int | None:
+    """The version a write was read at: the one sent in the body or the query, else the
+    one `If-Match` names (None: neither, which the services refuse as stale)."""
+    return given if given is not None else if_match_version(request)
+
+
 def _tags(header: str) -> set[str]:
     return {tag.strip().removeprefix("W/") for tag in header.split(",") if tag.strip()}
 

@@ -25,7 +25,7 @@ from provinces.disbursements.selectors import (
 from provinces.disbursements.services import disbursement_delete, disbursement_record
 from provinces.organisation.models import Province
 
-from .conditional import if_match_version, version_etag
+from .conditional import seen_version, version_etag
 from .lookups import money
 from .paging import Limit, Offset, Page, Since, paginate
 from .problems import ApiProblem
@@ -182,7 +182,7 @@ WRITE_RESPONSES = {200: LoanOut}  # the errors: problems (openapi.py)
 )
 def loan_replace(request, response: HttpResponse, pk: int, payload: LoanWrite):
     disbursement, _ = get_disbursement_for_user(request, pk, write=True)
-    version = payload.version if payload.version is not None else if_match_version(request)
+    version = seen_version(request, payload.version)
     return _save(request, response, disbursement, payload.model_dump(), version)
 
 
@@ -199,9 +199,7 @@ def loan_update(request, response: HttpResponse, pk: int, payload: LoanPatch):
     disbursement, _ = get_disbursement_for_user(request, pk, write=True)
     current = loan_out(disbursement)
     sent = payload.model_dump(exclude_unset=True)
-    version = sent.pop("version", None)
-    if version is None:
-        version = if_match_version(request)
+    version = seen_version(request, sent.pop("version", None))
     values = {**current, **{k: v for k, v in sent.items() if v is not None or k == "term_months"}}
     return _save(request, response, disbursement, values, version)
 
@@ -226,7 +224,7 @@ def loan_delete(
         disbursement_delete(
             disbursement=disbursement,
             by=request.user,
-            seen_version=version if version is not None else if_match_version(request),
+            seen_version=seen_version(request, version),
         )
     except StaleRecordError as exc:
         _stale(exc)

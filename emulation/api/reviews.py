@@ -24,7 +24,7 @@ from emulation.review.models import DossierReview, ReviewState
 from emulation.review.selectors import review_checks, review_of, reviews_of
 from provinces.organisation.lookups import cluster_year_for
 
-from .conditional import if_match_version, version_etag
+from .conditional import seen_version, version_etag
 from .lookups import cluster_ref
 from .paging import Limit, Offset, Page, Since, paginate
 from .problems import ApiProblem
@@ -205,10 +205,6 @@ def _moved(response: HttpResponse, run) -> dict:
     return review_out(review)
 
 
-def _version(request, payload: VersionIn) -> int | None:
-    return payload.version if payload.version is not None else if_match_version(request)
-
-
 def _review_for(request, slug: str, year: int) -> DossierReview:
     review = review_of(cluster_for_reviewer(request, slug, year), year)
     if review is None:
@@ -237,7 +233,7 @@ def review_take_api(request, response: HttpResponse, year: Year, slug: Slug, pay
         lambda: services.review_take(
             review=review,
             by=request.user,
-            seen_version=_version(request, payload),
+            seen_version=seen_version(request, payload.version),
             channel=request.api_token.history_reason,
         ),
     )
@@ -260,7 +256,7 @@ def review_return_api(request, response: HttpResponse, year: Year, slug: Slug, p
             review=review,
             by=request.user,
             reason=payload.reason,
-            seen_version=_version(request, payload),
+            seen_version=seen_version(request, payload.version),
             channel=request.api_token.history_reason,
         ),
     )
@@ -282,7 +278,7 @@ def review_accept_api(request, response: HttpResponse, year: Year, slug: Slug, p
         lambda: services.review_accept(
             review=review,
             by=request.user,
-            seen_version=_version(request, payload),
+            seen_version=seen_version(request, payload.version),
             channel=request.api_token.history_reason,
         ),
     )
@@ -310,7 +306,7 @@ def dossier_send_api(request, response: HttpResponse, slug: Slug, year: Year, pa
             year=year,
             by=request.user,
             note=payload.note,
-            seen_version=_version(request, payload),
+            seen_version=seen_version(request, payload.version),
             channel=request.api_token.history_reason,
         ),
     )
