@@ -92,6 +92,11 @@ class NoticeQuerySet(models.QuerySet):
     def unread(self) -> "NoticeQuerySet":
         return self.filter(read_at__isnull=True)
 
+    def to_send(self) -> "NoticeQuerySet":
+        """Notices with something to send now: the e-mail (not the digest's) or the Zalo
+        message. What a worker is given after notices are recorded, whatever the channel."""
+        return self.filter(Q(email_state=EmailState.PENDING) | Q(zalo__state=ZaloState.PENDING))
+
 
 class Notice(models.Model):
     """One thing told to one person. `key` names the event (figures 12 returned at version
