@@ -165,6 +165,8 @@ class ZaloMessage(models.Model):
     notice = models.OneToOneField(
         Notice, verbose_name=_("thông báo"), on_delete=models.CASCADE, related_name="zalo"
     )
+    # The number confirmed when the notice was recorded, then the one it went to: the
+    # number confirmed at send time (zalo._phone_now), never an older one.
     phone = models.CharField(_("số điện thoại"), max_length=11)
     state = models.CharField(
         _("trạng thái"), max_length=10, choices=ZaloState.choices, default=ZaloState.PENDING
