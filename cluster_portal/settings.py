@@ -399,9 +399,9 @@ if not SITE_URL.startswith(("http://", "https://")):
 # Zalo (ZNS template messages, the second notice channel beside e-mail): off unless the
 # Official Account's access token and the two approved template ids are set.
 # ZALO_ACCESS_TOKEN: the OA's access token; ZALO_TEMPLATE_NOTICE: the template of a notice
-# (parameters ten, tieu_de, noi_dung, duong_dan); ZALO_TEMPLATE_OTP: the template of the
-# phone-confirmation code (parameter otp); ZALO_API_URL: ZNS's endpoint (a fake in tests);
-# ZALO_TIMEOUT: seconds to wait for ZNS's answer.
+# (its parameters: NOTICE_PARAMS in provinces/notices/zalo.py); ZALO_TEMPLATE_OTP: the
+# template of the phone-confirmation code (parameter otp); ZALO_API_URL: ZNS's endpoint (a
+# fake in tests); ZALO_TIMEOUT: seconds to wait for ZNS's answer.
 ZALO_ACCESS_TOKEN = os.environ.get("ZALO_ACCESS_TOKEN", "").strip()
 ZALO_TEMPLATE_NOTICE = os.environ.get("ZALO_TEMPLATE_NOTICE", "").strip()
 ZALO_TEMPLATE_OTP = os.environ.get("ZALO_TEMPLATE_OTP", "").strip()

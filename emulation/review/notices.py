@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.urls import reverse
 
 from cluster_portal import access, access_review
-from provinces.notices.models import EmailState, NoticeKind
+from provinces.notices.models import Notice, NoticeKind
 from provinces.notices.services import NoticeDraft, notice_create
 from provinces.organisation.models import StaffProfile
 from provinces.organisation.selectors import term_for
@@ -61,19 +61,24 @@ def _send_after_commit(notice_ids: list[int]) -> None:
 
 
 def _tell(people, draft: NoticeDraft, actor) -> list[int]:
-    told = []
+    """Record the notices and queue each one with something to send now, by e-mail or on
+    Zalo (a Zalo-only recipient, or one without an address, is sent to as well)."""
+    recorded = []
     for user in people:
         if actor is not None and user.pk == actor.pk:
             continue  # nobody is told about their own action
         notice = notice_create(recipient=user, draft=draft)
-        if notice is not None and notice.email_state == EmailState.PENDING:
-            told.append(notice.pk)
+        if notice is not None:
+            recorded.append(notice.pk)
+    told = list(
+        Notice.objects.filter(pk__in=recorded).to_send().order_by("pk").values_list("pk", flat=True)
+    )
     _send_after_commit(told)
     return told
 
 
 def review_notify(review: DossierReview, *, actor) -> list[int]:
-    """The notices of the step `review` has just taken; the ids whose e-mail is queued."""
+    """The notices of the step `review` has just taken; the ids queued for sending."""
     names = {"cluster": review.cluster.name, "year": review.year}
     subject = SUBJECTS[review.state].format(**names)
     body = subject + "."

@@ -61,9 +61,19 @@ class NoticeAdmin(_SentRecordAdmin):
 
 @admin.register(NoticePreference)
 class NoticePreferenceAdmin(OrganisationAccess, admin.ModelAdmin):
+    """A user's choices. The Zalo number is read only: it changes only by its owner typing
+    the code sent to it (phone.py), so a number is never confirmed without its code."""
+
     list_display = ["user", "delivery", "mute_reminders", "channel", "phone", "phone_confirmed_at"]
     list_filter = ["delivery", "mute_reminders", "channel"]
     exclude = ["phone_code_hash"]
+    readonly_fields = [
+        "phone",
+        "phone_confirmed_at",
+        "pending_phone",
+        "phone_code_sent_at",
+        "phone_code_tries",
+    ]
     autocomplete_fields = ["user"]
 
 

@@ -3,14 +3,13 @@ year, the vice-head for the chair's own unit), returned and approved (to whoever
 submitted). Built in a background task after the action commits."""
 
 from django.contrib.auth import get_user_model
-from django.db.models import Q
 
 from cluster_portal import access
 from provinces.figures.models import YearlyFigures
 from provinces.figures.selectors import province_year
 from provinces.organisation.models import StaffProfile
 
-from .models import EmailState, Notice, NoticeKind, ZaloState
+from .models import Notice, NoticeKind
 from .services import NoticeDraft, notice_create
 
 EVENTS = ("submitted", "returned", "approved")
@@ -67,9 +66,9 @@ def _draft(figures: YearlyFigures, event: str, actor) -> NoticeDraft:
 
 def figures_event_notify(*, figures_id: int, event: str, actor_id: int | None) -> list[int]:
     """Record the notices of `event` on a figures record for the people concerned (nobody
-    who may not read the record is told); returns the ids of the event's notices whose
-    e-mail still waits, recorded now or by an earlier run cut short, for the caller to
-    send each on its own."""
+    who may not read the record is told); returns the ids of the event's notices with an
+    e-mail or a Zalo message still to send (`to_send`), recorded now or by an earlier run
+    cut short, for the caller to send each on its own."""
     if event not in EVENTS:
         raise ValueError(f"unknown figures event {event!r}")
     figures = (
@@ -100,7 +99,5 @@ def figures_event_notify(*, figures_id: int, event: str, actor_id: int | None) -
             continue
         notice_create(recipient=user, draft=draft)
         told.append(user.pk)
-    waiting = Notice.objects.filter(key=draft.key, recipient__in=told).filter(
-        Q(email_state=EmailState.PENDING) | Q(zalo__state=ZaloState.PENDING)
-    )
+    waiting = Notice.objects.filter(key=draft.key, recipient__in=told).to_send()
     return list(waiting.order_by("pk").values_list("pk", flat=True))

@@ -92,6 +92,11 @@ class NoticeQuerySet(models.QuerySet):
     def unread(self) -> "NoticeQuerySet":
         return self.filter(read_at__isnull=True)
 
+    def to_send(self) -> "NoticeQuerySet":
+        """Notices with something to send now: the e-mail (not the digest's) or the Zalo
+        message. What a worker is given after notices are recorded, whatever the channel."""
+        return self.filter(Q(email_state=EmailState.PENDING) | Q(zalo__state=ZaloState.PENDING))
+
 
 class Notice(models.Model):
     """One thing told to one person. `key` names the event (figures 12 returned at version
@@ -160,6 +165,8 @@ class ZaloMessage(models.Model):
     notice = models.OneToOneField(
         Notice, verbose_name=_("thông báo"), on_delete=models.CASCADE, related_name="zalo"
     )
+    # The number confirmed when the notice was recorded, then the one it went to: the
+    # number confirmed at send time (zalo._phone_now), never an older one.
     phone = models.CharField(_("số điện thoại"), max_length=11)
     state = models.CharField(
         _("trạng thái"), max_length=10, choices=ZaloState.choices, default=ZaloState.PENDING

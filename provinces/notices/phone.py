@@ -63,12 +63,22 @@ def phone_code_start(*, user, number: str, send) -> str:
         preference.phone_code_sent_at = timezone.now()
         preference.phone_code_tries = 0
         preference.save()
-    send(phone, code)
+    try:
+        send(phone, code)
+    except PhoneError:
+        # No code to wait for (the page would ask for it); the time of the try still
+        # bounds how often ZNS is asked.
+        NoticePreference.objects.filter(
+            pk=preference.pk, phone_code_hash=preference.phone_code_hash
+        ).update(pending_phone="", phone_code_hash="")
+        raise
     return phone
 
 
 def phone_code_confirm(*, user, code: str) -> str:
-    """Confirm the waiting number with its code; the number notices now go to."""
+    """Confirm the waiting number with its code; the number notices now go to. The code is
+    checked and the number it was sent to confirmed under one lock: a second request
+    (a double click, a new number asked for meanwhile) cannot slip in between."""
     with transaction.atomic():
         preference = NoticePreference.objects.select_for_update().filter(user=user).first()
         if preference is None or not preference.pending_phone:
@@ -77,17 +87,23 @@ def phone_code_confirm(*, user, code: str) -> str:
             raise PhoneError(_("Mã đã hết hạn (10 phút): hãy gửi mã mới."))
         if preference.phone_code_tries >= MAX_TRIES:
             raise PhoneError(_("Đã nhập sai mã quá 5 lần: hãy gửi mã mới."))
-        wrong = not check_password((code or "").strip(), preference.phone_code_hash)
-        if wrong:  # the try is counted (saved), then refused outside the transaction
+        right = check_password((code or "").strip(), preference.phone_code_hash)
+        if right:
+            preference.phone = preference.pending_phone
+            preference.phone_confirmed_at = timezone.now()
+            preference.pending_phone = preference.phone_code_hash = ""
+            preference.phone_code_tries = 0
+        else:  # the try is counted (saved), then refused outside the transaction
             preference.phone_code_tries += 1
-            preference.save(update_fields=["phone_code_tries"])
-    if wrong:
+        preference.save(
+            update_fields=[
+                "phone",
+                "phone_confirmed_at",
+                "pending_phone",
+                "phone_code_hash",
+                "phone_code_tries",
+            ]
+        )
+    if not right:
         raise PhoneError(_("Mã xác nhận không đúng."))
-    with transaction.atomic():
-        preference = NoticePreference.objects.select_for_update().get(pk=preference.pk)
-        preference.phone = preference.pending_phone
-        preference.phone_confirmed_at = timezone.now()
-        preference.pending_phone = preference.phone_code_hash = ""
-        preference.phone_code_tries = 0
-        preference.save()
-        return preference.phone
+    return preference.phone

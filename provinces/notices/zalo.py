@@ -28,8 +28,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .claims import MAX_ATTEMPTS as MAX_ATTEMPTS
-from .claims import NotSent, SendingColumns, Uncertain
-from .models import Channel, Notice, ZaloMessage, ZaloState
+from .claims import NotSent, Refused, SendingColumns, Uncertain
+from .models import Channel, NoticePreference, ZaloMessage, ZaloState
 from .phone import PhoneError
 
 logger = logging.getLogger(__name__)
@@ -100,19 +100,39 @@ def _post(payload: dict, *, on_handed=None) -> dict:
     raise NotSent(f"ZNS {error}: {reason} ({message})", permanent=True)
 
 
+# The approved notice template's parameters (ZALO_TEMPLATE_NOTICE), each with the most
+# characters ZNS takes for it: the template is registered with exactly these.
+NOTICE_PARAMS = {"ten": 30, "tieu_de": 100, "noi_dung": 400, "duong_dan": 200}
+
+
+def _phone_now(message: ZaloMessage) -> str:
+    """The number the recipient has confirmed now (it may have changed since the notice
+    was recorded), kept on the message; refused, never the old number, when there is none."""
+    preference = NoticePreference.objects.filter(user_id=message.notice.recipient_id).first()
+    phone = confirmed_phone(preference) if preference is not None else ""
+    if not phone:
+        raise Refused(
+            _("Người nhận không còn số điện thoại Zalo đã xác nhận nên tin không được gửi.")
+        )
+    if phone != message.phone:
+        ZaloMessage.objects.filter(pk=message.pk).update(phone=phone)
+    return phone
+
+
 def _payload(message: ZaloMessage) -> dict:
     notice = message.notice
     name = notice.recipient.get_full_name() or notice.recipient.get_username()
     link = f"{settings.SITE_URL}{notice.url}" if notice.url.startswith("/") else notice.url
+    values = {
+        "ten": name,
+        "tieu_de": notice.subject,
+        "noi_dung": notice.body,
+        "duong_dan": link or settings.SITE_URL,
+    }
     return {
-        "phone": message.phone,
+        "phone": _phone_now(message),
         "template_id": settings.ZALO_TEMPLATE_NOTICE,
-        "template_data": {
-            "ten": name[:30],
-            "tieu_de": notice.subject[:100],
-            "noi_dung": notice.body[:400],
-            "duong_dan": link or settings.SITE_URL,
-        },
+        "template_data": {key: values[key][:most] for key, most in NOTICE_PARAMS.items()},
         # Stable per notice: ZNS's reports and ours are matched on it.
         "tracking_id": f"notice-{notice.pk}",
     }
@@ -188,11 +208,3 @@ def otp_send(phone: str, code: str) -> None:
         _post(payload)
     except (NotSent, Uncertain) as exc:
         raise PhoneError(_("Không gửi được mã qua Zalo: %(error)s") % {"error": exc}) from exc
-
-
-def notices_with_zalo(ids) -> list[int]:
-    return list(
-        Notice.objects.filter(pk__in=ids, zalo__state=ZaloState.PENDING).values_list(
-            "pk", flat=True
-        )
-    )
