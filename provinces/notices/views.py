@@ -37,7 +37,11 @@ def unread(request):
 
 @login_required
 def inbox(request):
-    notices = Notice.objects.filter(recipient=request.user).order_by("-created_at", "-pk")
+    notices = (
+        Notice.objects.filter(recipient=request.user)
+        .select_related("zalo")
+        .order_by("-created_at", "-pk")
+    )
     page = Paginator(notices, 30).get_page(parse_id(request.GET.get("page")) or 1)
     unread_count = Notice.objects.filter(recipient=request.user).unread().count()
     return render(request, "notices/inbox.html", {"page": page, "unread_count": unread_count})
