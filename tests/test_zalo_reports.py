@@ -13,6 +13,7 @@ import pytest
 from django.conf import settings as django_settings
 from django.urls import reverse
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from provinces.notices.claims import SendingColumns
 from provinces.notices.models import ZaloMessage, ZaloState
@@ -109,6 +110,20 @@ def test_after_the_wait_without_a_report_it_is_sent_once_more_with_the_same_trac
     assert message.msg_id == "msg-2" and message.error == ""
     assert zalo_retry() == 0 and zalo_send(notice_id=notice.pk) is False  # a rerun: nothing
     assert len(zns.calls) == 2
+
+
+def test_the_worker_queues_the_next_try_for_when_the_wait_is_over(sonla, zns, settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    notice = told(sonla)
+    zns.modes = ["stall"]
+    assert notice_zalo_send_task.call(notice_id=notice.pk) is False  # as the worker runs it
+    (queued,) = DBTaskResult.objects.filter(task_path__endswith=".notice_zalo_send_task")
+    handed = message_of(notice).handed_at
+    assert queued.run_after == handed + datetime.timedelta(minutes=31)
+    assert queued.args_kwargs["kwargs"] == {"notice_id": notice.pk}
+    wait_passes(notice)  # the worker takes it once its time has come
+    assert queued.task.call(**queued.args_kwargs["kwargs"]) is True
+    assert len(zns.taken) == 2 and DBTaskResult.objects.count() == 1  # nothing more queued
 
 
 def test_a_report_stops_the_resend_even_after_the_wait(client, sonla, zns):

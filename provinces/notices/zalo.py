@@ -26,6 +26,7 @@ the claim and the hand-over makes the hand-over find no claim, and nothing is se
 
 from __future__ import annotations
 
+import datetime
 import logging
 import uuid
 
@@ -168,6 +169,19 @@ def zalo_send(*, notice_id: int) -> bool:
         return {"msg_id": str((answer.get("data") or {}).get("msg_id", ""))[:64]}
 
     return ZALO.send_claimed(claim, waiting=ZaloState.PENDING, send=send)
+
+
+def zalo_resend_due(*, notice_id: int) -> datetime.datetime | None:
+    """When the notice's Zalo message, awaiting its report, is to be sent again; None when
+    it awaits nothing or its attempts are spent (the daily catch-up records it failed)."""
+    handed = (
+        ZaloMessage.objects.filter(
+            notice_id=notice_id, state=ZaloState.AWAITING, attempts__lt=MAX_ATTEMPTS
+        )
+        .values_list("handed_at", flat=True)
+        .first()
+    )
+    return handed + settings.ZALO_REPORT_WAIT + datetime.timedelta(minutes=1) if handed else None
 
 
 def zalo_retry() -> int:
