@@ -413,6 +413,15 @@ try:
 except ValueError:
     raise ImproperlyConfigured("ZALO_TIMEOUT must be a number of seconds") from None
 ZALO_ENABLED = bool(ZALO_ACCESS_TOKEN and ZALO_TEMPLATE_NOTICE and ZALO_TEMPLATE_OTP)
+# ZNS's delivery reports (POST /zalo/webhook/, provinces/notices/zalo_webhook.py): the
+# Zalo app's id and the OA secret key sign them (every report is refused while either is
+# unset); ZALO_REPORT_WAIT: minutes a message whose send got no answer waits for its
+# report before it is sent again.
+ZALO_APP_ID = os.environ.get("ZALO_APP_ID", "").strip()
+ZALO_OA_SECRET_KEY = os.environ.get("ZALO_OA_SECRET_KEY", "").strip()
+if env_int("ZALO_REPORT_WAIT", 30) <= 0:
+    raise ImproperlyConfigured("ZALO_REPORT_WAIT must be a positive number of minutes")
+ZALO_REPORT_WAIT = timedelta(minutes=env_int("ZALO_REPORT_WAIT", 30))
 
 # One key=value line per record on standard output (cluster_portal/logging.py); gunicorn's
 # access log uses the same formatter (deploy/gunicorn.conf.py).

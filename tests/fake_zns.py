@@ -3,9 +3,13 @@
 It answers as ZNS does (HTTP 200 with `{"error": 0, "data": {"msg_id": …}}`, or a
 negative `error`), keeps every message it took, and can be told how to answer the next
 calls: a wrong token, a rate limit, a refused template, or a stall longer than the
-client's timeout (after which it still keeps the message, as ZNS would)."""
+client's timeout (after which it still keeps the message, as ZNS would).
+
+`delivery_report` writes the webhook call Zalo makes once a message reached the phone
+(``user_received_message``), signed as Zalo signs it."""
 
 import contextlib
+import hashlib
 import json
 import threading
 import time
@@ -79,3 +83,26 @@ class FakeZns:
     def __exit__(self, *exc) -> None:
         self._server.shutdown()
         self._server.server_close()
+
+
+def delivery_report(
+    message: dict, *, app_id: str, secret: str, msg_id: str = "", at: float | None = None
+) -> tuple[bytes, dict]:
+    """The body and headers of Zalo's report that `message` (a request ZNS took) reached
+    the phone: X-ZEvent-Signature = "mac=" + sha256(app id + body + timestamp + secret)."""
+    now = int((time.time() if at is None else at) * 1000)
+    event = {
+        "app_id": app_id,
+        "event_name": "user_received_message",
+        "sender": {"id": "oa-1"},
+        "recipient": {"id": "user-1"},
+        "message": {
+            "msg_id": msg_id,
+            "tracking_id": message.get("tracking_id", ""),
+            "delivery_time": str(now - 1000),
+        },
+        "timestamp": str(now),
+    }
+    body = json.dumps(event).encode()
+    mac = hashlib.sha256(app_id.encode() + body + str(now).encode() + secret.encode())
+    return body, {"X-ZEvent-Signature": f"mac={mac.hexdigest()}"}

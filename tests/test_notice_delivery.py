@@ -280,6 +280,22 @@ def test_a_notice_being_sent_is_not_sent_by_a_second_run():
     assert notice_email_send(notice_id=notice.pk) is False and mail.outbox == []
 
 
+def test_a_worker_whose_claim_was_taken_over_before_the_hand_over_sends_nothing(monkeypatch):
+    from provinces.notices.claims import SendingColumns
+
+    notice = notice_for(person("sonla"))
+    hand_over = SendingColumns.hand_over
+
+    def taken_over_first(self, claimed):  # its lease ran out; another worker claimed it
+        Notice.objects.filter(pk=notice.pk).update(email_claim="another-worker")
+        hand_over(self, claimed)
+
+    monkeypatch.setattr(SendingColumns, "hand_over", taken_over_first)
+    assert notice_email_send(notice_id=notice.pk) is False and mail.outbox == []
+    notice.refresh_from_db()  # the other worker's claim, untouched
+    assert notice.email_state == EmailState.SENDING and notice.email_claim == "another-worker"
+
+
 def test_a_running_task_is_taken_up_again_only_once_its_lease_is_over(settings):
     from django.utils import timezone
     from django_tasks_db.models import DBTaskResult

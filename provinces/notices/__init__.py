@@ -15,6 +15,11 @@ writes, each its own statement, around the relay call:
   or ``failed`` with the reason (a bad address or header, refused before any relay call;
   a 5xx answer; no answer after the hand-over, so the relay may have it).
 
+A Zalo message goes through the same writes, except that no answer after the hand-over
+leaves it ``awaiting`` ZNS's delivery report (zalo.py, zalo_webhook.py): e-mail has no
+reports, Zalo has. The hand-over write finds no claim when the row was settled or
+reclaimed meanwhile, and then nothing is sent.
+
 No transaction is open meanwhile, so on SQLite the portal's pages write while a relay is
 slow. Once connected, the worker waits up to 10 minutes for the relay's answer (RFC 5321's
 figure, not EMAIL_TIMEOUT's 20 s), since giving up on a relay that then delivers was how

@@ -95,10 +95,21 @@ class EmailChangeRequestAdmin(OrganisationAccess, admin.ModelAdmin):
 
 @admin.register(ZaloMessage)
 class ZaloMessageAdmin(_SentRecordAdmin):
-    """Each notice's Zalo message: its state, attempts and ZNS's reason when it failed; a
-    failed one can be put back to waiting once the cause is fixed (token, template)."""
+    """Each notice's Zalo message: its state (awaiting Zalo's delivery report when ZNS did
+    not answer), attempts, when Zalo reported it delivered, and ZNS's reason when it
+    failed; a failed one can be put back to waiting once the cause is fixed (token,
+    template)."""
 
-    list_display = ["notice", "phone", "state", "attempts", "sent_at", "msg_id", "error"]
+    list_display = [
+        "notice",
+        "phone",
+        "state",
+        "attempts",
+        "sent_at",
+        "delivered_at",
+        "msg_id",
+        "error",
+    ]
     list_filter = ["state"]
     search_fields = ["phone", "notice__recipient__username", "notice__subject", "msg_id"]
     readonly_fields = [f.name for f in ZaloMessage._meta.fields]

@@ -38,13 +38,20 @@ class Uncertain(Exception):
     """The message was handed over and no answer came back: the channel may have it."""
 
 
+class ClaimLost(Exception):
+    """The claim was gone at the hand-over (its lease ran out and another worker took the
+    row, or a delivery report settled it): this worker must not send."""
+
+
 @dataclass(frozen=True)
 class SendingColumns:
     """Where a channel keeps its claim: `model`, its columns `<prefix>state`,
     `<prefix>claim`, `<prefix>claimed_until`, `<prefix>handed_at`, `<prefix>attempts`,
     `<prefix>error` and `sent_at`, its states (`states`: PENDING, SENDING, SENT, FAILED),
-    what a send that may have gone says (`uncertain`), and the channel's log events
-    (`event`_error, `event`_failed on `logger`)."""
+    what a send that may have gone says (`uncertain`), the channel's log events
+    (`event`_error, `event`_failed on `logger`), and `awaiting`: the state such a send
+    waits in for the channel's delivery report (Zalo), or None: it is recorded failed for
+    a person to decide (e-mail, which has no reports)."""
 
     model: type[models.Model]
     prefix: str
@@ -53,6 +60,7 @@ class SendingColumns:
     uncertain: str  # lazy, with %(error)s: the reason given, or that the sender stopped
     event: str
     logger: logging.Logger
+    awaiting: str | None = None
 
     def _c(self, **values) -> dict:
         return {f"{self.prefix}{name}": value for name, value in values.items()}
@@ -87,8 +95,10 @@ class SendingColumns:
         return self.model.objects.filter(**self._c(claim=claim, state=self.states.SENDING))
 
     def hand_over(self, claimed: QuerySet) -> None:
-        """The hand-over: from now on the channel may have the message."""
-        claimed.update(**self._c(handed_at=timezone.now()))
+        """The hand-over: from now on the channel may have the message. ClaimLost, and
+        nothing is sent, when the rows no longer hold the claim."""
+        if not claimed.update(**self._c(handed_at=timezone.now())):
+            raise ClaimLost
 
     def send_claimed(
         self, claim: str, *, waiting: str, send: Callable[[QuerySet], dict | None]
@@ -102,6 +112,9 @@ class SendingColumns:
         outcome: dict = {"claimed_until": None}
         try:
             sent_too = send(claimed) or {}
+        except ClaimLost:  # someone else decides the rows now: nothing to record
+            self.logger.warning(f"{self.event}_claim_lost", extra={"claim": claim})
+            return False
         except Refused as exc:
             outcome.update(state=failed, error=str(exc))
         except NotSent as exc:
@@ -111,7 +124,7 @@ class SendingColumns:
             )
             outcome["state"] = failed if exc.permanent else waiting
         except Uncertain as exc:
-            outcome.update(state=failed, error=self._uncertain(str(exc)))
+            outcome.update(state=self.awaiting or failed, error=self._uncertain(str(exc)))
         except Exception as exc:  # a template or a bug: this notice fails alone, the run goes on
             self.logger.exception(f"{self.event}_error", extra={"claim": claim})
             outcome.update(state=failed, error=f"{type(exc).__name__}: {exc}")
@@ -128,16 +141,17 @@ class SendingColumns:
         claimed.update(**outcome)
         return False
 
-    def fail_abandoned(self) -> None:
-        """The daily run's first step: a claim past its lease after the hand-over is
-        recorded failed ("may have gone out"), never resent by itself."""
+    def settle_abandoned(self) -> None:
+        """The daily run's first step: a claim past its lease after the hand-over "may have
+        gone out": recorded failed, never resent by itself, or, on a channel with delivery
+        reports, awaiting its report like a send that got no answer."""
         self.model.objects.filter(
             **self._c(
                 state=self.states.SENDING, claimed_until__lt=timezone.now(), handed_at__isnull=False
             )
         ).update(
             **self._c(
-                state=self.states.FAILED,
+                state=self.awaiting or self.states.FAILED,
                 claimed_until=None,
                 error=self._uncertain(_("người gửi đã dừng giữa chừng")),
             )

@@ -179,7 +179,7 @@ def notices_email_retry() -> int:
     """The daily catch-up: every notice still waiting for its e-mail, or claimed by a
     worker that died before handing it over, is sent (each on its own); one that died after
     handing it over is recorded as failed. How many mails went out."""
-    EMAIL.fail_abandoned()
+    EMAIL.settle_abandoned()
     waiting = _sendable(Notice.objects.all(), waiting=EmailState.PENDING)
     ids = waiting.order_by("pk").values_list("pk", flat=True)
     return sum(notice_email_send(notice_id=pk) for pk in ids)

@@ -39,6 +39,8 @@ class Channel(models.TextChoices):
 class ZaloState(models.TextChoices):
     PENDING = "pending", _("Chờ gửi Zalo")
     SENDING = "sending", _("Đang gửi Zalo")
+    # Handed over, no answer: ZNS may have it; resent only if no delivery report comes.
+    AWAITING = "awaiting", _("Chờ báo nhận của Zalo")
     SENT = "sent", _("Đã gửi Zalo")
     FAILED = "failed", _("Không gửi được Zalo")
 
@@ -178,6 +180,8 @@ class ZaloMessage(models.Model):
     error = models.CharField(_("lỗi gửi"), max_length=500, blank=True)
     sent_at = models.DateTimeField(_("gửi lúc"), null=True, blank=True)
     msg_id = models.CharField(_("mã tin ZNS"), max_length=64, blank=True)
+    # When Zalo reported the message on the recipient's phone (its webhook: zalo_webhook.py).
+    delivered_at = models.DateTimeField(_("Zalo báo đã nhận lúc"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("tin Zalo")

@@ -16,7 +16,7 @@ from django_tasks_db.models import DBTaskResult
 from .claims import LEASE
 from .figures import figures_event_notify
 from .mailing import notice_email_send
-from .zalo import zalo_send
+from .zalo import zalo_resend_due, zalo_send
 
 # Longer than any task runs (one e-mail: the notice's lease): a RUNNING task started
 # before that has lost its worker.
@@ -28,16 +28,27 @@ def notice_email_send_task(*, notice_id: int) -> bool:
     return notice_email_send(notice_id=notice_id)
 
 
+def _zalo_send(notice_id: int) -> bool:
+    """The notice's Zalo message; one that awaits ZNS's delivery report gets its next try
+    queued for when ZALO_REPORT_WAIT is over (the daily catch-up also sends it, when the
+    backend cannot defer a task)."""
+    sent = zalo_send(notice_id=notice_id)
+    due = None if sent else zalo_resend_due(notice_id=notice_id)
+    if due is not None and notice_zalo_send_task.get_backend().supports_defer:
+        notice_zalo_send_task.using(run_after=due).enqueue(notice_id=notice_id)
+    return sent
+
+
 @task()
 def notice_zalo_send_task(*, notice_id: int) -> bool:
-    return zalo_send(notice_id=notice_id)
+    return _zalo_send(notice_id)
 
 
 @task()
 def notice_send_task(*, notice_id: int) -> int:
     """A notice's e-mail and its Zalo message, each claimed on its own (either may have
     gone already: nothing is sent twice). How many went out."""
-    return int(notice_email_send(notice_id=notice_id)) + int(zalo_send(notice_id=notice_id))
+    return int(notice_email_send(notice_id=notice_id)) + int(_zalo_send(notice_id))
 
 
 @task()

@@ -2,7 +2,7 @@ from django.urls import path
 
 from cluster_portal import converters  # noqa: F401 - registers <year:>, <code:>, <pk:>
 
-from . import views
+from . import views, zalo_webhook
 
 app_name = "notices"
 
@@ -16,4 +16,5 @@ urlpatterns = [
     path("account/phone/", views.phone_start, name="phone-start"),
     path("account/phone/confirm/", views.phone_confirm, name="phone-confirm"),
     path("account/email/confirm/<str:token>/", views.email_confirm, name="email-confirm"),
+    path("zalo/webhook/", zalo_webhook.zalo_webhook, name="zalo-webhook"),
 ]

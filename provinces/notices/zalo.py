@@ -11,19 +11,29 @@ and a negative `error` when it does not. Outcomes:
   ``pending`` with the reason; the daily run tries again (five attempts at most);
 - not taken for good (template refused or not approved, parameters refused, a number
   without Zalo or that refused the OA): ``failed`` with the reason;
-- handed over and no answer before ZALO_TIMEOUT: ZNS may have it; ``failed`` ("may have
-  gone out") for an admin to look at and resend, never resent by itself: a duplicate is
-  worse than a delay. A connection that never opened (connect timeout) is not sent, so
-  it waits and is retried.
+- handed over and no answer before ZALO_TIMEOUT (or a worker that died after the
+  hand-over): ZNS may have it; ``awaiting`` ZNS's delivery report (zalo_webhook.py). A
+  report marks it sent, whenever it comes; with no report ZALO_REPORT_WAIT after the
+  hand-over, the next run (the worker's deferred task, or the daily catch-up) sends it
+  again, with the same tracking id and one attempt more; after the last attempt it is
+  ``failed``. A connection that never opened (connect timeout) is not sent, so it waits
+  and is retried.
+
+Each resend is claimed like the first send (one UPDATE that a report, itself one UPDATE,
+either precedes or follows): a report that came first stops it; one that comes between
+the claim and the hand-over makes the hand-over find no claim, and nothing is sent.
 """
 
 from __future__ import annotations
 
+import datetime
 import logging
 import uuid
 
 import httpx
 from django.conf import settings
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -144,16 +154,24 @@ ZALO = SendingColumns(
     sent_at="sent_at",
     states=ZaloState,
     uncertain=gettext_lazy(
-        "Zalo không trả lời sau khi nhận yêu cầu (%(error)s): tin có thể đã đi, nên không tự "
-        "gửi lại để tránh gửi trùng."
+        "Zalo không trả lời sau khi nhận yêu cầu (%(error)s): tin có thể đã đi; chờ Zalo báo "
+        "nhận, chỉ gửi lại khi hết thời gian chờ mà không có báo nhận."
     ),
     event="notice_zalo",
     logger=logger,
+    awaiting=ZaloState.AWAITING,
 )
 
 
+def _unreported() -> Q:
+    """Awaiting a report that has not come ZALO_REPORT_WAIT after the hand-over."""
+    waited = timezone.now() - settings.ZALO_REPORT_WAIT
+    return Q(state=ZaloState.AWAITING, handed_at__lt=waited)
+
+
 def _sendable():
-    return ZALO.sendable(ZaloMessage.objects.all(), waiting=ZaloState.PENDING)
+    again = ZaloMessage.objects.filter(_unreported(), attempts__lt=MAX_ATTEMPTS)
+    return ZALO.sendable(ZaloMessage.objects.all(), waiting=ZaloState.PENDING) | again
 
 
 def zalo_send(*, notice_id: int) -> bool:
@@ -173,11 +191,29 @@ def zalo_send(*, notice_id: int) -> bool:
     return ZALO.send_claimed(claim, waiting=ZaloState.PENDING, send=send)
 
 
+def zalo_resend_due(*, notice_id: int) -> datetime.datetime | None:
+    """When the notice's Zalo message, awaiting its report, is to be sent again; None when
+    it awaits nothing or its attempts are spent (the daily catch-up records it failed)."""
+    handed = (
+        ZaloMessage.objects.filter(
+            notice_id=notice_id, state=ZaloState.AWAITING, attempts__lt=MAX_ATTEMPTS
+        )
+        .values_list("handed_at", flat=True)
+        .first()
+    )
+    return handed + settings.ZALO_REPORT_WAIT + datetime.timedelta(minutes=1) if handed else None
+
+
 def zalo_retry() -> int:
-    """The daily catch-up: every Zalo message still waiting, or claimed by a worker that
-    died before handing it over, is sent; one that died after the hand-over is recorded as
-    failed. How many went out."""
-    ZALO.fail_abandoned()
+    """The daily catch-up: every Zalo message still waiting, claimed by a worker that died
+    before handing it over, or awaiting a report that has not come in ZALO_REPORT_WAIT, is
+    sent (one that died after the hand-over awaits its report first); one whose last
+    attempt got no report is recorded failed. How many went out."""
+    ZALO.settle_abandoned()
+    ZaloMessage.objects.filter(_unreported(), attempts__gte=MAX_ATTEMPTS).update(
+        state=ZaloState.FAILED,
+        error=_("Zalo không báo nhận sau %(count)s lần gửi.") % {"count": MAX_ATTEMPTS},
+    )
     ids = _sendable().order_by("pk").values_list("notice_id", flat=True)
     return sum(zalo_send(notice_id=pk) for pk in list(ids))
 

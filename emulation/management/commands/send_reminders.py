@@ -51,7 +51,7 @@ class Command(BaseCommand):
         # handing its mail over) go now, each on its own.
         mails += notices_email_retry()
         digests, held = digests_send()
-        zalo = zalo_retry()  # Zalo messages waiting since ZNS last refused (token, limits)
+        zalo = zalo_retry()  # Zalo: refused for a while (token, limits), or no report came
         failed = Notice.objects.filter(email_state=EmailState.FAILED).count()
         self.stdout.write(
             self.style.SUCCESS(
