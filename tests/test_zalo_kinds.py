@@ -343,6 +343,17 @@ def test_without_a_confirmed_number_at_send_time_it_fails_with_the_reason(client
     assert "Không gửi được Zalo" in page and "không còn số điện thoại Zalo" in page
 
 
+def test_a_recipient_who_chose_email_only_since_gets_no_zalo_message(sonla, zns):
+    notice = told(sonla)
+    NoticePreference.objects.filter(user=sonla).update(channel=Channel.EMAIL)
+    assert zalo_send(notice_id=notice.pk) is False
+    assert zns.calls == []
+    notice.zalo.refresh_from_db()
+    assert notice.zalo.state == ZaloState.FAILED
+    assert "chỉ nhận thư điện tử" in notice.zalo.error
+    assert zalo_retry() == 0 and zns.calls == []
+
+
 def test_the_inbox_shows_no_zalo_failure_for_a_message_that_went(client, sonla, zns):
     notice = told(sonla)
     assert zalo_send(notice_id=notice.pk)

@@ -117,8 +117,11 @@ NOTICE_PARAMS = {"ten": 30, "tieu_de": 100, "noi_dung": 400, "duong_dan": 200}
 
 def _phone_now(message: ZaloMessage) -> str:
     """The number the recipient has confirmed now (it may have changed since the notice
-    was recorded), kept on the message; refused, never the old number, when there is none."""
+    was recorded), kept on the message; refused, never the old number, when there is none,
+    and refused when the recipient has chosen e-mail only since."""
     preference = NoticePreference.objects.filter(user_id=message.notice.recipient_id).first()
+    if preference is not None and preference.channel == Channel.EMAIL:
+        raise Refused(_("Người nhận đã chọn chỉ nhận thư điện tử nên tin Zalo không được gửi."))
     phone = confirmed_phone(preference) if preference is not None else ""
     if not phone:
         raise Refused(
