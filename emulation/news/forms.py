@@ -67,7 +67,7 @@ class NewsPostForm(SeenVersionModelForm):
         widgets = {
             "lead": forms.Textarea(attrs={"rows": 4, "lang": "vi"}),
             "body": forms.Textarea(attrs={"rows": 24, "lang": "vi"}),
-            "title": forms.TextInput(attrs={"lang": "vi"}),
+            "title": forms.Textarea(attrs={"rows": 4, "lang": "vi"}),  # seen whole on a phone
         }
 
     def __init__(self, data=None, *, captions: list[str] = (), **kwargs):
