@@ -13,7 +13,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.urls import reverse
 
-from emulation.news.draft import approximately, from_roman, to_roman
+from emulation.news.draft import approximately, from_roman, to_roman, typeset
 from emulation.news.models import NewsPost
 from emulation.news.selectors import news_post
 from provinces.models import Cluster, FiguresStatus, YearlyFigures
@@ -38,6 +38,7 @@ PHRASES = [
     "1.637 triệu đồng/HTX/năm",
     "177 triệu đồng/HTX/năm",
     "78.282 lao động thường xuyên với thu nhập bình quân đạt 51,3 triệu đồng/người/năm",
+    "Liên minh HTX 7 tỉnh Tây Bắc đã tuyên truyền vận động thành lập mới 364 HTX",
     "65 phóng sự truyền hình, 134 bài báo",
     "1.371 tin, bài, phóng sự",
     "56 khóa với 4.752 lượt người tham gia",
@@ -83,6 +84,44 @@ def test_the_draft_carries_every_figure_of_the_article_in_its_words(tay_bac):
     assert post.lead.startswith("Ngày 30/11/2023, tại Trụ sở Liên minh Hợp tác xã tỉnh Phú Thọ")
     assert post.captions[0] == "Quang cảnh Hội nghị" and not post.edited
     assert post.draft.missing == []
+
+
+# A figure of the article as the post must word it: the number, "gần"/"hơn" before a
+# share, and the word after it (its unit: "784 Tổ", "11.084 THT"), or the money unit
+# whole ("236,8 triệu đồng/THT/năm"); a year is "năm 2023".
+FIGURE = re.compile(
+    r"năm \d{4}|(?:\b(?:gần|hơn) )?\d+(?:[.,]\d+)*%?(?: (?:(?:nghìn|triệu|tỷ) )?[^\s,;.()]+)?"
+)
+# Every numeral of the article: 30/11/2023, 07, 11.084, 236,8, and the ordinals XII, XIII.
+NUMERAL = re.compile(r"\d+(?:[.,/]\d+)*|\b[IVXLC]{2,}\b")
+
+
+def article_paragraphs() -> list[str]:
+    """The seed article's paragraphs, without the web page's furniture: its counters (a
+    line that is only a number) and the comment form after the closing "./."."""
+    text = SEED_ARTICLE.read_text().split("./.")[0] + "./."
+    return [plain(p).strip() for p in text.split("\n") if p.strip() and not p.strip().isdigit()]
+
+
+def results_paragraphs() -> list[str]:
+    """The article's results of the year: the paragraphs that give money figures."""
+    return [p for p in article_paragraphs() if "triệu đồng" in p]
+
+
+def test_the_draft_carries_each_figure_of_the_articles_results_in_its_words(tay_bac):
+    text = post_text(news_post(cluster=tay_bac, year=2023))
+    results = results_paragraphs()
+    figures = [figure for paragraph in results for figure in FIGURE.findall(paragraph)]
+    assert len(results) == 2 and len(figures) >= 25  # the reading found the results
+    assert "236,8 triệu đồng/THT/năm" in figures and "gần 70%" in figures
+    assert [figure for figure in figures if figure not in text] == []
+
+
+def test_the_draft_carries_every_numeral_of_the_article(tay_bac):
+    numerals = set(NUMERAL.findall(post_text(news_post(cluster=tay_bac, year=2023))))
+    article = {n for p in article_paragraphs() for n in NUMERAL.findall(p)}
+    assert {"30/11/2023", "07", "03", "05", "45", "XII", "XIII", "62.375"} <= article
+    assert article - numerals == set()
 
 
 def test_the_draft_counts_approved_figures_only_and_never_explains_the_gap(tay_bac):
@@ -134,13 +173,25 @@ def test_staff_of_another_cluster_read_nothing(tay_bac, client, make_staff):
         assert client.get(reverse(f"news:{name}", args=["tay-bac", 2023])).status_code == 404
 
 
+def posted(form, captions=None, **fields) -> dict:
+    """What the edit page posts: its fields as shown, with `fields` changed, and one
+    caption field per photo (`captions`, else those shown) plus the blank one for a new
+    photo."""
+    shown = [row.initial.get("caption", "") for row in form.photos.forms]
+    captions = [c for c in shown if c] if captions is None else captions
+    data = {**form.initial, "seen_version": 0, **fields}
+    initial = min(len(shown) - 1, len(captions))
+    data.update({"photo-TOTAL_FORMS": len(captions) + 1, "photo-INITIAL_FORMS": initial})
+    data.update({f"photo-{i}-caption": caption for i, caption in enumerate([*captions, ""])})
+    return data
+
+
 def test_the_chair_edits_with_history_and_a_stale_save_keeps_what_was_typed(tay_bac, client):
     chair = get_user_model().objects.get(username="phutho")
     client.force_login(chair)
     url = reverse("news:edit", args=["tay-bac", 2023])
     form = client.get(url).context["form"]
-    data = {**form.initial, "seen_version": 0}
-    data["title"] = "Hội nghị giao ban Cụm thi đua Tây Bắc lần thứ XII"
+    data = posted(form, title="Hội nghị giao ban Cụm thi đua Tây Bắc lần thứ XII")
     assert client.post(url, data).status_code == 302
     saved = NewsPost.objects.get(cluster=tay_bac, year=2023)
     assert saved.version == 1 and saved.history.count() == 1
@@ -166,7 +217,7 @@ def test_the_chair_edits_with_history_and_a_stale_save_keeps_what_was_typed(tay_
 def test_an_empty_title_is_refused_and_nothing_saved(tay_bac, client):
     client.force_login(get_user_model().objects.get(username="phutho"))
     url = reverse("news:edit", args=["tay-bac", 2023])
-    data = {**client.get(url).context["form"].initial, "seen_version": 0, "title": " "}
+    data = posted(client.get(url).context["form"], title=" ")
     response = client.post(url, data)
     assert response.status_code == 400 and not NewsPost.objects.exists()
 
@@ -181,10 +232,13 @@ def test_html_word_and_the_command_give_the_same_post(tay_bac, client, tmp_path)
     word = client.get(reverse("news:docx", args=["tay-bac", 2023]))
     document = docx.Document(io.BytesIO(word.content))
     lines = [p.text for p in document.paragraphs]
-    assert lines[0] == post.title and lines[1] == post.lead
+    assert lines[0] == post.shown_title and lines[1] == post.shown_lead
     for paragraph in post.paragraphs:
-        assert paragraph in lines
-    assert all(caption in lines for caption in post.captions)
+        assert typeset(paragraph) in lines
+    assert all(typeset(caption) in lines for caption in post.captions)
+    # A number and its unit never part at the end of a line, in Word and on the website.
+    assert "236,8\u00a0triệu\u00a0đồng/THT/năm" in " ".join(lines)
+    assert "236,8\u00a0triệu\u00a0đồng/THT/năm" in body and "784\u00a0Tổ hợp tác" in body
     assert all(run.font.name == "Times New Roman" for p in document.paragraphs for run in p.runs)
     for fmt, served in (("html", html.content), ("docx", None)):
         target = tmp_path / f"post.{fmt}"

@@ -37,6 +37,17 @@ class Draft:
     missing: list[str] = field(default_factory=list)
 
 
+# A number and the word after it ("784 THT", "236,8 triệu đồng/THT/năm", "03 tập thể") stay
+# on one line in every format the post is shown in: non-breaking spaces between them.
+_NUMBER_WORD = re.compile(r"(?<=\d)(%?) +(?=[^\W\d_])")
+_MONEY_WORD = re.compile(r"(?<=\d\u00a0)(nghìn|triệu|tỷ) +(?=đồng)")
+
+
+def typeset(text: str) -> str:
+    """The text with each number bound to its unit (non-breaking spaces)."""
+    return _MONEY_WORD.sub("\\1\u00a0", _NUMBER_WORD.sub("\\1\u00a0", text))
+
+
 def from_roman(numeral: str) -> int | None:
     total, rest = 0, numeral.upper()
     for value, letters in ROMAN:
@@ -121,10 +132,11 @@ def _guests(conference) -> str | None:
     return f"Dự và chỉ đạo Hội nghị có các đồng chí: {'; '.join(people)}."
 
 
-def _figures(report: ClusterReport, where: str) -> list[str]:
+def _figures(report: ClusterReport, name: str | None) -> list[str]:
     t = report.totals
     if not t:
         return []
+    where = f"Cụm {name}" if name else "Cụm"
 
     def f(code: str) -> str:
         return format_indicator(code, t[code])
@@ -141,9 +153,10 @@ def _figures(report: ClusterReport, where: str) -> list[str]:
         f"(THT), nâng tổng số THT của {provinces} tỉnh lên {f('tht_total')} THT, thu hút "
         f"{f('tht_members')} thành viên tham gia{share}; doanh thu bình quân THT ước đạt "
         f"{f('tht_avg_revenue')} triệu đồng/THT/năm; lợi nhuận bình quân ước đạt "
-        f"{f('tht_avg_profit')} triệu đồng/THT/năm. Về HTX, Liên minh HTX các tỉnh trong Cụm "
-        f"đã tuyên truyền vận động thành lập mới {f('htx_new')} HTX (trung bình thành lập mới "
-        f"đạt {format_number(report.htx_new_per_province)} HTX/tỉnh/năm), nâng tổng số HTX "
+        f"{f('tht_avg_profit')} triệu đồng/THT/năm. Về HTX, Liên minh HTX {provinces} tỉnh "
+        f"{name or 'trong Cụm'} đã tuyên truyền vận động thành lập mới {f('htx_new')} HTX "
+        f"(trung bình thành lập mới đạt {format_number(report.htx_new_per_province)} "
+        "HTX/tỉnh/năm), nâng tổng số HTX "
         f"trong Cụm đạt {f('htx_total')} HTX với tổng số {f('htx_members')} thành viên; doanh "
         f"thu bình quân các HTX trong Cụm đạt {f('htx_avg_revenue')} triệu đồng/HTX/năm; lợi "
         f"nhuận bình quân các HTX trong Cụm đạt {f('htx_avg_profit')} triệu đồng/HTX/năm; tạo "
@@ -234,12 +247,11 @@ def draft_post(report: ClusterReport) -> Draft:
     n = two_digits(report.member_count)
     name = region(report.cluster.name)
     place = f"Liên minh HTX {report.member_count} tỉnh {name}" if name else report.cluster.name
-    where = f"Cụm {name}" if name else "Cụm"
     missing = []
     paragraphs = [p for p in (_guests(conference),) if p]
     if conference.topics.strip():
         paragraphs.append(_sentence(f"Hội nghị đã {_lower_first(conference.topics)}"))
-    figures = _figures(report, where)
+    figures = _figures(report, name)
     if not figures:
         missing.append(_("Chưa có số liệu được duyệt của năm: bài chưa có phần kết quả."))
     elif report.is_draft:

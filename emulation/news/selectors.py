@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from emulation.reports.selectors import ClusterReport, cluster_report
 
-from .draft import Draft, draft_post
+from .draft import Draft, draft_post, typeset
 from .models import NewsPost
 
 
@@ -37,10 +37,20 @@ class Post:
         return self.saved.caption_list if self.saved else self.draft.captions
 
     @property
+    def shown_title(self) -> str:
+        return typeset(self.title)
+
+    @property
+    def shown_lead(self) -> str:
+        return typeset(self.lead)
+
+    @property
     def sections(self) -> list[tuple[str | None, list[str]]]:
         """The post as it is laid out in every format: the first caption (the conference
-        hall) after the guests' paragraph, the others at the end, each with its photo."""
-        paragraphs, captions = self.paragraphs, self.captions
+        hall) after the guests' paragraph, the others at the end, each with its photo;
+        numbers bound to their units (`typeset`)."""
+        paragraphs = [typeset(text) for text in self.paragraphs]
+        captions = [typeset(text) for text in self.captions]
         if not captions:
             return [(None, paragraphs)]
         head = min(1, len(paragraphs))

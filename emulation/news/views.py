@@ -60,8 +60,8 @@ def post_edit(request, cluster: str, year: int):
         return redirect("conference:detail", post.report.cluster.slug, year)
     instance = post.saved or NewsPost(cluster=post.report.cluster, year=year)
     redraft = request.GET.get("soan-lai") == "1"
-    initial = NewsPostForm.initial_from(post.draft if redraft else post)
-    form = NewsPostForm(request.POST or None, instance=instance, initial=initial)
+    initial, captions = NewsPostForm.initial_from(post.draft if redraft else post)
+    form = NewsPostForm(request.POST or None, instance=instance, initial=initial, captions=captions)
     status = form_saved(request, form, partial(news_post_save, post=form.instance))
     if status is None:
         messages.success(request, gettext("Đã lưu bài tin hội nghị."))

@@ -6,6 +6,7 @@ from cluster_portal.numbers import year_argument
 from emulation.management.arguments import cluster_argument, output_path
 from emulation.news.docx import render_post_docx
 from emulation.news.selectors import news_post
+from provinces.organisation.models import YEAR_VALIDATORS
 
 RENDERERS = {
     "html": lambda post: render_to_string("news/post_export.html", {"post": post}).encode(),
@@ -23,13 +24,19 @@ class Command(BaseCommand):
         parser.add_argument("-o", "--output", required=True, help="tệp kết quả")
 
     def handle(self, *args, cluster, year, format, output, **options):
+        low, high = (v.limit_value for v in YEAR_VALIDATORS)
+        if not low <= year <= high:
+            raise CommandError(f"Năm {year} không hợp lệ (từ {low} đến {high}).")
         cluster_obj = cluster_argument(cluster)
         post = news_post(cluster=cluster_obj, year=year)
         if not post.has_text:
             raise CommandError(f"{cluster_obj.name} chưa có biên bản hội nghị năm {year}.")
         target = output_path(output)
         data = RENDERERS[format](post)
-        target.write_bytes(data)
+        try:
+            target.write_bytes(data)
+        except OSError as exc:  # a folder, a read-only place, a full disk
+            raise CommandError(f"Không ghi được tệp {target}: {exc.strerror}.") from None
         state = "bản đã biên tập" if post.edited else "bản nháp từ số liệu đã duyệt"
         self.stdout.write(
             self.style.SUCCESS(f"Đã ghi {target} ({format_exact(len(data))} byte, {state}).")
