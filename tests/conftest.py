@@ -13,6 +13,7 @@ from pytest_django.plugin import blocking_manager_key
 from provinces.models import Province, StaffProfile
 from tests import shared_setup
 from tests.demo_data import DEMO, DEMO_TWICE, DemoMismatch
+from tests.fake_zns import FakeZns
 from tests.pdf_memo import reused_pdfs
 
 # Django logs every 4xx answer (django.request, WARNING) with its traceback, formatted for
@@ -261,3 +262,20 @@ def pdf_memo():
     for tests about access and downloads, not about the PDF path itself."""
     with reused_pdfs():
         yield
+
+
+@pytest.fixture
+def immediate_tasks(settings):
+    """Tasks run as they are queued (the notices' worker inside the request)."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture
+def zns(settings):
+    """Zalo on, pointed at a local fake ZNS server (tests/fake_zns.py)."""
+    with FakeZns() as fake:
+        settings.ZALO_ENABLED = True
+        settings.ZALO_ACCESS_TOKEN = fake.token
+        settings.ZALO_TEMPLATE_NOTICE, settings.ZALO_TEMPLATE_OTP = "301234", "305678"
+        settings.ZALO_API_URL, settings.ZALO_TIMEOUT = fake.url, 0.5
+        yield fake

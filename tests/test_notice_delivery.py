@@ -22,14 +22,9 @@ from tests.calendar_helpers import make_deadlines
 from tests.factories import make_figures
 from tests.fake_relay import FakeRelay
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("immediate_tasks")]
 
 BAD = "sonla@example.org\nBcc: everyone@example.org"
-
-
-@pytest.fixture(autouse=True)
-def immediate_tasks(settings):
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 
 def person(username: str, email: str = ""):

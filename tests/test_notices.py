@@ -11,12 +11,7 @@ from provinces.notices.models import Delivery, EmailState, NoticeKind, NoticePre
 from provinces.notices.services import NoticeDraft, notice_create
 from tests.factories import make_figures
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def immediate_tasks(settings):
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("immediate_tasks")]
 
 
 @pytest.fixture

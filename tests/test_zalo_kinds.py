@@ -48,7 +48,7 @@ from tests.dossier_helpers import patch_scoring, seed_demo_year
 from tests.factories import make_figures
 from tests.fake_zns import FakeZns
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("immediate_tasks")]
 
 # How each recipient chose to be told: (channel, delivery, has an e-mail address). Every
 # one has a confirmed number, so "email" shows that the choice, not the number, decides.
@@ -59,21 +59,6 @@ PERSONAS = {
     "digest": (Channel.BOTH, Delivery.DIGEST, True),  # e-mail in tomorrow's digest
 }
 ON_ZALO = {"zalo", "both", "digest"}
-
-
-@pytest.fixture(autouse=True)
-def immediate_tasks(settings):
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
-
-
-@pytest.fixture
-def zns(settings):
-    with FakeZns() as fake:
-        settings.ZALO_ENABLED = True
-        settings.ZALO_ACCESS_TOKEN = fake.token
-        settings.ZALO_TEMPLATE_NOTICE, settings.ZALO_TEMPLATE_OTP = "301234", "305678"
-        settings.ZALO_API_URL, settings.ZALO_TIMEOUT = fake.url, 0.5
-        yield fake
 
 
 def prefer(users, first_phone: int) -> dict:

@@ -20,24 +20,8 @@ from provinces.notices.services import NoticeDraft, notice_create
 from provinces.notices.zalo import MAX_ATTEMPTS, zalo_retry, zalo_send
 from tests.calendar_helpers import make_deadlines
 from tests.factories import make_figures
-from tests.fake_zns import FakeZns
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def immediate_tasks(settings):
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
-
-
-@pytest.fixture
-def zns(settings):
-    with FakeZns() as fake:
-        settings.ZALO_ENABLED = True
-        settings.ZALO_ACCESS_TOKEN = fake.token
-        settings.ZALO_TEMPLATE_NOTICE, settings.ZALO_TEMPLATE_OTP = "301234", "305678"
-        settings.ZALO_API_URL, settings.ZALO_TIMEOUT = fake.url, 0.5
-        yield fake
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("immediate_tasks")]
 
 
 def on_zalo(user, channel=Channel.BOTH, phone="84912345678"):

@@ -19,31 +19,22 @@ from provinces.notices.claims import SendingColumns
 from provinces.notices.models import ZaloMessage, ZaloState
 from provinces.notices.tasks import notice_zalo_send_task
 from provinces.notices.zalo import MAX_ATTEMPTS, zalo_retry, zalo_send
-from tests.fake_zns import FakeZns, delivery_report
+from tests.fake_zns import delivery_report
 from tests.test_zalo_notices import on_zalo, told
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("immediate_tasks")]
 
 APP_ID, SECRET = "1234567890", "oa-secret-key"
 WEBHOOK = "/zalo/webhook/"
 
 
-@pytest.fixture(autouse=True)
-def immediate_tasks(settings):
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
-
-
 @pytest.fixture
-def zns(settings):
-    with FakeZns() as fake:
-        settings.ZALO_ENABLED = True
-        settings.ZALO_ACCESS_TOKEN = fake.token
-        settings.ZALO_TEMPLATE_NOTICE, settings.ZALO_TEMPLATE_OTP = "301234", "305678"
-        settings.ZALO_API_URL, settings.ZALO_TIMEOUT = fake.url, 0.5
-        settings.ZALO_APP_ID, settings.ZALO_OA_SECRET_KEY = APP_ID, SECRET
-        settings.ZALO_REPORT_WAIT = datetime.timedelta(minutes=30)
-        fake.stall_seconds = 1.0
-        yield fake
+def zns(zns, settings):
+    """Zalo on, with the delivery reports' settings."""
+    settings.ZALO_APP_ID, settings.ZALO_OA_SECRET_KEY = APP_ID, SECRET
+    settings.ZALO_REPORT_WAIT = datetime.timedelta(minutes=30)
+    zns.stall_seconds = 1.0
+    return zns
 
 
 @pytest.fixture
