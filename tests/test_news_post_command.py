@@ -12,10 +12,10 @@ from django.core.management import ManagementUtility
 pytestmark = pytest.mark.django_db
 
 
-def run(capsys, *args: str) -> tuple[int, str, str]:
+def run(capsys, *args: str, command="news_post") -> tuple[int, str, str]:
     """The command as the shell runs it: its exit code, what it printed and its errors."""
     try:
-        ManagementUtility(["manage.py", "news_post", *args]).execute()
+        ManagementUtility(["manage.py", command, *args]).execute()
         code = 0
     except SystemExit as exit:
         code = exit.code
@@ -59,8 +59,25 @@ def test_it_explains_a_file_it_cannot_write(demo_data, capsys, tmp_path, where):
     output, message = {
         "a folder": (tmp_path, f"Không ghi được tệp {tmp_path}: Is a directory."),
         "no folder": (tmp_path / "missing" / "tin.html", f"{tmp_path / 'missing'} không tồn"),
-        "under a file": (tmp_path / "a-file" / "tin.html", f"{tmp_path / 'a-file'} không tồn"),
+        "under a file": (tmp_path / "a-file" / "tin.html", f"{tmp_path / 'a-file'} là một tệp"),
     }[where]
     code, out, err = run(capsys, *options(str(output), format="html"))
     assert code == 1 and out == "" and "Traceback" not in err
     assert err.startswith("CommandError: ") and message in err
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("cluster_report", "--cluster", "tay-bac", "--year", "2023", "--format", "xlsx"),
+        ("national_board", "--year", "2023", "--format", "xlsx"),
+        ("scoring_sheet", "--cluster", "tay-bac", "--year", "2023", "--format", "xlsx"),
+    ],
+)
+def test_every_command_that_writes_a_file_explains_one_it_cannot_write(
+    demo_data, capsys, tmp_path, command
+):
+    """The commands share the -o rules (emulation/management/arguments.py)."""
+    code, out, err = run(capsys, *command[1:], "-o", str(tmp_path), command=command[0])
+    assert code == 1 and "Traceback" not in err
+    assert f"CommandError: Không ghi được tệp {tmp_path}: Is a directory." in err

@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from cluster_portal.number_style import format_exact
 from cluster_portal.numbers import year_argument
-from emulation.management.arguments import cluster_argument, output_path
+from emulation.management.arguments import cluster_argument, output_path, write_output
 from emulation.reports.render import render_report_pdf, render_report_xlsx
 from emulation.reports.selectors import cluster_report
 from emulation.reports.standalone import render_report_standalone_html
@@ -37,7 +37,7 @@ class Command(BaseCommand):
             raise CommandError(f"{cluster_obj.name} không có thành viên nào năm {year}.")
         target = output_path(output)
         data = RENDERERS[format](report)
-        target.write_bytes(data)
+        write_output(target, data)
         if preview:
             state = "bản xem trước làm việc, tính cả số liệu đã nộp"
         else:

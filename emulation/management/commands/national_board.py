@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from cluster_portal.number_style import format_exact
 from cluster_portal.numbers import year_argument
-from emulation.management.arguments import output_path
+from emulation.management.arguments import output_path, write_output
 from emulation.national.render import render_board_pdf, render_board_xlsx
 from emulation.national.selectors import national_board
 
@@ -23,7 +23,7 @@ class Command(BaseCommand):
         if not board.clusters:
             raise CommandError(f"Năm {year} không có cụm thi đua nào có thành viên.")
         data = RENDERERS[format](board)
-        target.write_bytes(data)
+        write_output(target, data)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Đã ghi {target} ({format_exact(len(data))} byte, {len(board.clusters)} cụm, "

@@ -3,7 +3,7 @@ from django.template.loader import render_to_string
 
 from cluster_portal.number_style import format_exact
 from cluster_portal.numbers import year_argument
-from emulation.management.arguments import cluster_argument, output_path
+from emulation.management.arguments import cluster_argument, output_path, write_output
 from emulation.news.docx import render_post_docx
 from emulation.news.selectors import news_post
 from provinces.organisation.models import YEAR_VALIDATORS
@@ -33,10 +33,7 @@ class Command(BaseCommand):
             raise CommandError(f"{cluster_obj.name} chưa có biên bản hội nghị năm {year}.")
         target = output_path(output)
         data = RENDERERS[format](post)
-        try:
-            target.write_bytes(data)
-        except OSError as exc:  # a folder, a read-only place, a full disk
-            raise CommandError(f"Không ghi được tệp {target}: {exc.strerror}.") from None
+        write_output(target, data)
         state = "bản đã biên tập" if post.edited else "bản nháp từ số liệu đã duyệt"
         self.stdout.write(
             self.style.SUCCESS(f"Đã ghi {target} ({format_exact(len(data))} byte, {state}).")

@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from cluster_portal.number_style import format_exact
 from cluster_portal.numbers import year_argument
-from emulation.management.arguments import cluster_argument, output_path
+from emulation.management.arguments import cluster_argument, output_path, write_output
 from emulation.scoring.render import render_summary_pdf, render_summary_xlsx
 from emulation.scoring.selectors import scoring_year
 
@@ -27,7 +27,7 @@ class Command(BaseCommand):
             raise CommandError(f"{cluster_obj.name} chưa có bảng chấm điểm năm {year}.")
         target = output_path(output)
         content = RENDERERS[format](data)
-        target.write_bytes(content)
+        write_output(target, content)
         state = "kết quả chính thức" if data.locked else "kết quả tạm tính"
         self.stdout.write(
             self.style.SUCCESS(f"Đã ghi {target} ({format_exact(len(content))} byte, {state}).")
