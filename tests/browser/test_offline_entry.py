@@ -15,6 +15,12 @@ from tests.browser.offline_steps import STORED, login, new_phone, open_form_then
 from tests.factories import make_figures
 
 SIDES = ("mine", "theirs")
+# An element that has stopped moving (the page's smooth scroll has ended).
+SETTLED = """(selector) => new Promise((done) => {
+  const top = () => document.querySelector(selector).getBoundingClientRect().top;
+  const before = top();
+  setTimeout(() => done(top() === before), 100);
+})"""
 CELLS = """(row) => ["mine", "theirs"].map((side) => {
   const box = row.querySelector(`[data-side=${side}]`).getBoundingClientRect();
   return {top: box.top, left: box.left, right: box.right};
@@ -131,6 +137,7 @@ def test_a_record_changed_meanwhile_shows_both_versions_and_the_clerk_chooses(
         "tht_total": ("1.600", "1.650"),
         "htx_new": ("45", "50"),
     }
+    phone.wait_for_function(SETTLED, arg="[data-offline-conflict]")  # scrolled to the view
     phone.screenshot(path=str(screenshot_dir / "offline-2-conflict-390.png"), full_page=False)
     for row in rows.values():  # side by side on a phone: this device's left, the portal's right
         mine, theirs = row.evaluate(CELLS)  # one read: the view may still be scrolling
