@@ -66,6 +66,8 @@ def test_a_form_page_names_its_user_and_other_pages_do_not(client, make_staff):
     assert edit[USER_HEADER] == user_key(clerk) != user_key(colleague)
     assert f'data-offline-user="{user_key(clerk)}"' in edit.content.decode()
     assert "data-offline-form" in edit.content.decode()
+    # The banner writes when a draft was kept in the portal's zone, not the browser's.
+    assert 'data-time-zone="Asia/Ho_Chi_Minh"' in edit.content.decode()
     assert USER_HEADER not in client.get("/figures/2024/14/")  # not an entry form
     refused = client.post("/figures/2024/14/edit/", {"seen_version": "1", "tht_new": "x"})
     assert refused.status_code == 400 and USER_HEADER not in refused  # never kept

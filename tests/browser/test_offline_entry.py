@@ -4,67 +4,81 @@ are saved through the form's own POST and appear in the record's history. When t
 changed meanwhile, both versions are shown and the clerk chooses; nothing is lost. Logging
 out leaves neither drafts nor kept pages in the browser."""
 
+import re
+
 import pytest
+from django.utils import dateformat, timezone
 
 from provinces.figures.models import FiguresStatus, YearlyFigures
 from provinces.figures.services import figures_save
+from tests.browser.offline_steps import STORED, login, new_phone, open_form_then_go_offline
 from tests.factories import make_figures
+
+SIDES = ("mine", "theirs")
+# An element that has stopped moving (the page's smooth scroll has ended).
+SETTLED = """(selector) => new Promise((done) => {
+  const top = () => document.querySelector(selector).getBoundingClientRect().top;
+  const before = top();
+  setTimeout(() => done(top() === before), 100);
+})"""
+CELLS = """(row) => ["mine", "theirs"].map((side) => {
+  const box = row.querySelector(`[data-side=${side}]`).getBoundingClientRect();
+  return {top: box.top, left: box.left, right: box.right};
+})"""
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-STORED = """async () => {
-  const dbs = (await indexedDB.databases()).map((d) => d.name);
-  const pages = (await caches.keys()).filter((n) => n.startsWith("offline-pages-"));
-  return {dbs, pages};
-}"""
+
+def form_fields(body: str) -> dict:
+    """The fields of a multipart form body (what the page's script posts)."""
+    return dict(re.findall(r'name="([^"]+)"\r\n\r\n(.*?)\r\n', body))
 
 
 @pytest.fixture
 def phone(browser):
-    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="vi-VN")
-    page = context.new_page()
-    page.set_default_timeout(15_000)
+    page = new_phone(browser)
     yield page
-    context.close()
+    page.context.close()
 
 
-def login(page, live_server, username: str) -> None:
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("Tên đăng nhập").fill(username)
-    page.get_by_label("Mật khẩu").fill("pw-for-tests")
-    page.locator("main").get_by_role("button", name="Đăng nhập").click()
-    page.wait_for_url(f"{live_server.url}/")
+def portal_clock() -> str:
+    """Now as the server writes it (DATETIME_FORMAT), in the portal's time zone."""
+    return dateformat.format(timezone.localtime(), "H:i d/m/Y")
 
 
-def open_form_then_go_offline(page, live_server, code: str = "14") -> str:
-    url = f"{live_server.url}/figures/2024/{code}/edit/"
-    page.goto(url)
-    page.wait_for_selector("html[data-offline-ready]", state="attached")
-    page.context.set_offline(True)
-    page.locator("[name=tht_new]").fill("120")
-    page.locator("[name=htx_new]").fill("45")
-    page.get_by_test_id("offline-saved").wait_for()
-    return url
-
-
-def test_typed_offline_survives_a_reload_and_is_saved_back_online(
-    live_server, phone, make_staff, screenshot_dir
+def test_typed_offline_survives_closing_the_tab_and_is_saved_back_online(
+    live_server, browser, make_staff, screenshot_dir
 ):
     make_staff("Sơn La", 2024, username="sonla")
+    make_staff("Lào Cai", 2024, username="laocai")  # the chair of 2024: reads the history
     make_figures("14", 2024)
+    # A browser in New York (UTC-5): the banner still gives the portal's time (UTC+7).
+    phone = new_phone(browser, timezone_id="America/New_York")
     login(phone, live_server, "sonla")
+    before = portal_clock()
     url = open_form_then_go_offline(phone, live_server)
-    banner = phone.get_by_test_id("offline-saved").inner_text()
-    assert "Chỉ lưu trên máy này" in banner and "cổng chưa nhận" in banner
+    after = portal_clock()
+    banner = phone.get_by_test_id("offline-saved")
+    assert "Chỉ lưu trên máy này" in banner.inner_text()
+    assert "cổng chưa nhận" in banner.inner_text()
+    assert banner.locator("time").inner_text() in {before, after}  # "09:48 04/12/2026"
+    assert phone.evaluate("Intl.DateTimeFormat().resolvedOptions().timeZone") == "America/New_York"
     phone.screenshot(path=str(screenshot_dir / "offline-1-banner-390.png"), full_page=False)
 
-    phone.reload()  # offline: the page comes from the worker, the values from IndexedDB
-    phone.get_by_test_id("offline-saved").wait_for()  # the draft is put back
+    # The tab is closed, then the form opened again in a new one, still offline: the page
+    # comes from the worker, the values from IndexedDB, and the page says where they are.
+    context = phone.context
+    phone.close()
+    phone = context.new_page()
+    phone.goto(url)
+    phone.get_by_test_id("offline-saved").wait_for()
     assert phone.locator("[name=tht_new]").input_value() == "120"
     assert phone.locator("[name=htx_new]").input_value() == "45"
+    saved_here = phone.get_by_test_id("offline-saved").inner_text()
+    assert "Chỉ lưu trên máy này" in saved_here and "người khác chưa thấy" in saved_here
     assert YearlyFigures.objects.get(province__code="14", year=2024).tht_new == 100
 
-    phone.context.set_offline(False)  # back online: sent through the form, then its page
+    context.set_offline(False)  # back online: sent through the form, then its page
     phone.wait_for_url(f"{live_server.url}/figures/2024/14/")
     assert "Đã lưu số liệu" in phone.locator("main").inner_text()
     saved = YearlyFigures.objects.get(province__code="14", year=2024)
@@ -75,10 +89,19 @@ def test_typed_offline_survives_a_reload_and_is_saved_back_online(
     assert phone.locator("[name=tht_new]").input_value() == "120"
     assert not phone.get_by_test_id("offline-saved").is_visible()
     phone.wait_for_selector("html[data-offline-ready]", state="attached")  # no request left
+    context.close()
+
+    # The record's history page, as the chair reads it: the clerk's change, newest first.
+    chair = new_phone(browser)
+    login(chair, live_server, "laocai")
+    chair.goto(f"{live_server.url}/figures/2024/14/")
+    newest = chair.get_by_test_id("history").locator("li.list-group-item").first.inner_text()
+    assert "sonla" in newest and "100 → 120" in newest and "50 → 45" in newest
+    chair.context.close()
 
 
 def test_a_record_changed_meanwhile_shows_both_versions_and_the_clerk_chooses(
-    live_server, phone, make_staff, screenshot_dir
+    live_server, browser, phone, make_staff, admin_user, screenshot_dir
 ):
     # Lào Cai heads the cluster in 2024: its staff user "laocai" is the chair of the year,
     # and edits the alliance's own figures while its clerk is offline.
@@ -86,7 +109,12 @@ def test_a_record_changed_meanwhile_shows_both_versions_and_the_clerk_chooses(
     chair = make_staff("Lào Cai", 2024, username="laocai")
     figures = make_figures("10", 2024)
     login(phone, live_server, "ketoan")
-    open_form_then_go_offline(phone, live_server, "10")
+    url = open_form_then_go_offline(phone, live_server, "10")
+    posts = []
+    phone.on(
+        "request",
+        lambda r: r.method == "POST" and posts.append((r.url, form_fields(r.post_data or ""))),
+    )
 
     # Meanwhile the chair corrects one figure the clerk also typed, and one the clerk left.
     figures.tht_new, figures.tht_total = 150, 1650
@@ -96,24 +124,58 @@ def test_a_record_changed_meanwhile_shows_both_versions_and_the_clerk_chooses(
     conflict = phone.get_by_test_id("offline-conflict")
     conflict.wait_for()
     assert "laocai" in conflict.inner_text()  # who changed it, and when
+    heads = conflict.locator("thead th").all_inner_texts()
+    assert heads == ["Ô nhập", "Bản trên máy này", "Bản trên cổng"]
     rows = {row.get_attribute("data-field"): row for row in conflict.locator("tbody tr").all()}
     assert set(rows) == {"tht_new", "tht_total", "htx_new"}
-    assert rows["tht_new"].locator("[data-side=mine]").inner_text().strip() == "120"
-    assert rows["tht_new"].locator("[data-side=theirs]").inner_text().strip() == "150"
+    shown = {
+        name: tuple(row.locator(f"[data-side={side}]").inner_text().strip() for side in SIDES)
+        for name, row in rows.items()
+    }
+    assert shown == {
+        "tht_new": ("120", "150"),
+        "tht_total": ("1.600", "1.650"),
+        "htx_new": ("45", "50"),
+    }
+    phone.wait_for_function(SETTLED, arg="[data-offline-conflict]")  # scrolled to the view
+    phone.screenshot(path=str(screenshot_dir / "offline-2-conflict-390.png"), full_page=False)
+    for row in rows.values():  # side by side on a phone: this device's left, the portal's right
+        mine, theirs = row.evaluate(CELLS)  # one read: the view may still be scrolling
+        assert mine["top"] == theirs["top"] and mine["right"] <= theirs["left"] + 1
+        assert theirs["right"] <= 390
     # What each side changed is chosen by default: the clerk's typing, the chair's fix.
     assert rows["tht_new"].locator("[data-side=mine] input").is_checked()
     assert rows["tht_total"].locator("[data-side=theirs] input").is_checked()
-    phone.screenshot(path=str(screenshot_dir / "offline-2-conflict-390.png"), full_page=False)
-    assert YearlyFigures.objects.get(pk=figures.pk).tht_new == 150  # nothing sent yet
+    assert rows["htx_new"].locator("[data-side=mine] input").is_checked()
+    assert YearlyFigures.objects.get(pk=figures.pk).version == 2  # nothing taken yet
+    # The draft went through the form, on the version it was typed on: the lock refused it.
+    assert [(u, q["seen_version"]) for u, q in posts] == [(url, "1")]
 
-    rows["tht_new"].locator("[data-side=theirs] input").check()  # the clerk chooses
+    # The clerk chooses against both defaults: the chair's tht_new, the own tht_total.
+    rows["tht_new"].locator("[data-side=theirs] input").check()
+    rows["tht_total"].locator("[data-side=mine] input").check()
     conflict.get_by_role("button", name="Gửi bản đã chọn").click()
     phone.wait_for_url(f"{live_server.url}/figures/2024/10/")
+    assert "Đã lưu số liệu" in phone.locator("main").inner_text()
+    # Sent the same way, on the version the clerk saw in the conflict view.
+    sent = posts[-1][1]
+    assert posts[-1][0] == url and sent["seen_version"] == "2"
+    assert (sent["tht_new"], sent["tht_total"], sent["htx_new"]) == ("150", "1.600", "45")
     saved = YearlyFigures.objects.get(pk=figures.pk)
-    assert (saved.tht_new, saved.tht_total, saved.htx_new) == (150, 1650, 45)
+    assert (saved.tht_new, saved.tht_total, saved.htx_new, saved.version) == (150, 1600, 45, 3)
     history = saved.history.order_by("history_id").select_related("history_user")
     versions = [(h.history_user and h.history_user.username, h.tht_new, h.htx_new) for h in history]
     assert versions[-2:] == [("laocai", 150, 50), ("ketoan", 150, 45)]  # both kept
+
+    # The record's history page: the clerk's change, the chair's before it.
+    admin = new_phone(browser)
+    login(admin, live_server, "root")
+    admin.goto(f"{live_server.url}/figures/2024/10/")
+    items = admin.get_by_test_id("history").locator("li.list-group-item").all_inner_texts()
+    assert "ketoan" in items[0] and "1.650 → 1.600" in items[0] and "50 → 45" in items[0]
+    assert "100 → 150" not in items[0]
+    assert "laocai" in items[1] and "100 → 150" in items[1] and "1.600 → 1.650" in items[1]
+    admin.context.close()
 
 
 def test_logging_out_leaves_no_draft_and_no_kept_page(live_server, phone, make_staff):

@@ -71,6 +71,34 @@
   const same = (a, b) => String(a ?? "").trim() === String(b ?? "").trim();
   const changed = (values) => Object.keys(values).some((name) => !same(values[name], base[name]));
 
+  /* When a draft was kept, as the server writes it (DATETIME_FORMAT "H:i d/m/Y") in the
+     portal's time zone (data-time-zone, settings.TIME_ZONE), whatever the browser's zone. */
+  const clock = new Intl.DateTimeFormat("en-GB", {
+    timeZone: status.dataset.timeZone || undefined,
+    hourCycle: "h23",
+    hour: "2-digit",
+    minute: "2-digit",
+    day: "2-digit",
+    month: "2-digit",
+    year: "numeric",
+  });
+  function showTime(iso) {
+    const part = Object.fromEntries(clock.formatToParts(new Date(iso)).map((p) => [p.type, p.value]));
+    const text = `${part.hour}:${part.minute} ${part.day}/${part.month}/${part.year}`;
+    const time = status.querySelector("[data-offline-time]");
+    time.textContent = text;
+    time.dateTime = iso;
+  }
+
+  // Another user signed in on this browser, or this one logged out, in another tab: what
+  // is on this page is neither kept nor sent under the new session.
+  function ended() {
+    clearTimeout(timer);
+    timer = null;
+    draft = null;
+    show("ended");
+  }
+
   async function save() {
     clearTimeout(timer);
     timer = null;
@@ -84,10 +112,13 @@
       action: form.dataset.offlineAction || "",
       savedAt: new Date().toISOString(),
     };
-    await (await offline.db()).put("drafts", draft);
-    status.querySelector("[data-offline-time]").textContent = new Date(draft.savedAt).toLocaleString(
-      document.documentElement.lang,
-    );
+    try {
+      await (await offline.db()).put("drafts", draft);
+    } catch (error) {
+      if (offline.ended()) return ended();
+      throw error;
+    }
+    showTime(draft.savedAt);
     if (!syncing) show("saved");
   }
 
@@ -111,6 +142,7 @@
     const response = await fetch(location.pathname, { credentials: "same-origin", cache: "no-store" });
     if (response.redirected && new URL(response.url).pathname !== location.pathname) return { login: true };
     const doc = parse(await response.text());
+    if (doc.body.dataset.offlineUser && doc.body.dataset.offlineUser !== offline.user) return { ended: true };
     const theirs = doc.querySelector("form[data-offline-form]");
     if (response.status === 403 || (response.ok && !theirs)) return { refused: status.dataset.closed };
     if (!response.ok || !theirs) return { refused: errorText(doc) || String(response.status) };
@@ -119,11 +151,13 @@
 
   async function sync() {
     if (!draft || syncing || !navigator.onLine) return;
+    if (offline.ended()) return ended();
     syncing = true;
     show("sending");
     try {
       const now = await current();
       if (now.login) return show("login");
+      if (now.ended) return ended();
       if (now.refused) {
         status.querySelector("[data-offline-reason]").textContent = now.refused;
         return show("refused");
@@ -273,14 +307,16 @@
 
   async function start() {
     await offline.owned;
-    draft = (await (await offline.db()).get("drafts", key)) || null;
+    // A store held by some other tab: the page works as it would without one.
+    draft = await offline
+      .db()
+      .then((store) => store.get("drafts", key))
+      .catch(() => null);
     if (draft && draft.user !== offline.user) await drop();
     if (draft) {
       apply(draft.values);
       versionField(form).value = draft.version;
-      status.querySelector("[data-offline-time]").textContent = new Date(draft.savedAt).toLocaleString(
-        document.documentElement.lang,
-      );
+      showTime(draft.savedAt);
       show("saved");
       if (navigator.onLine) await sync();
     } else if (!navigator.onLine) {
